@@ -1,6 +1,303 @@
-import type { GeneratedFiles } from './lib/generated.ts';
+/**
+ * Generator for `@fw/api`: turns the bundled OpenAPI document into
+ *
+ * - `packages/api/src/generated/schema.ts`: `paths`, `components`, `operations` types
+ *   (openapi-typescript 7, Node API);
+ * - `packages/api/src/generated/operations.ts`: `operationTable`, one entry per operationId, the
+ *   metadata the SDK generator and runtime need (method, path, parameters, body and response
+ *   kinds, vendor extensions).
+ *
+ * Output is deterministic: operations are sorted by operationId, and everything else follows the
+ * order of the (deterministically bundled) spec.
+ */
+import openapiTS, { astToString, type OpenAPI3, type SchemaObject, type TransformNodeOptions } from 'openapi-typescript';
+import ts from 'typescript';
+import { doNotEditHeader, type GeneratedFiles } from './lib/generated.ts';
 
-/** Placeholder until the @fw/api generator lands: generates nothing yet. */
-export async function generateApi(_spec: unknown): Promise<GeneratedFiles> {
-  return {};
+const GENERATOR = 'tools/gen-api.ts';
+export const SCHEMA_PATH = 'packages/api/src/generated/schema.ts';
+export const OPERATIONS_PATH = 'packages/api/src/generated/operations.ts';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+type Method = (typeof METHODS)[number];
+
+export interface QueryParamInfo {
+  name: string;
+  required: boolean;
+  default?: unknown;
+}
+
+export interface OperationInfo {
+  id: string;
+  method: Method;
+  path: string;
+  pathParams: string[];
+  queryParams: QueryParamInfo[];
+  body: 'json' | 'multipart' | null;
+  bodyRequired: boolean;
+  response: 'json' | 'binary' | 'empty';
+  responseSchema?: string;
+  paginated: boolean;
+  tags: string[];
+  extensions: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Follow local `$ref`s (`#/components/...`) until a non-reference object is reached. */
+function resolve(spec: Json, node: unknown, seen = new Set<string>()): Json {
+  let cur = node;
+  while (isObject(cur) && typeof cur.$ref === 'string') {
+    const ref = cur.$ref;
+    if (!ref.startsWith('#/')) throw new Error(`gen-api: only local $refs are supported, got ${ref}`);
+    if (seen.has(ref)) throw new Error(`gen-api: circular $ref ${ref}`);
+    seen.add(ref);
+    let target: unknown = spec;
+    for (const raw of ref.slice(2).split('/')) {
+      const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+      target = isObject(target) ? target[key] : undefined;
+    }
+    if (target === undefined) throw new Error(`gen-api: unresolved $ref ${ref}`);
+    cur = target;
+  }
+  if (!isObject(cur)) throw new Error('gen-api: expected an object in the spec');
+  return cur;
+}
+
+const isJsonMedia = (type: string): boolean => /^application\/(.+\+)?json\b/i.test(type);
+
+function schemaName(schema: unknown): string | undefined {
+  if (!isObject(schema)) return undefined;
+  const ref = schema.$ref;
+  if (typeof ref === 'string') {
+    const m = /^#\/components\/schemas\/(.+)$/.exec(ref);
+    return m ? m[1]!.replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+  }
+  if (schema.type === 'array') {
+    const inner = schemaName(schema.items);
+    return inner === undefined ? undefined : `${inner}[]`;
+  }
+  return undefined;
+}
+
+function pickExtensions(obj: Json, into: Json): void {
+  for (const key of Object.keys(obj).sort()) {
+    if (key.startsWith('x-fw-') || key.startsWith('x-sdk-')) into[key] = obj[key];
+  }
+}
+
+/** Build the operation table (sorted by operationId). Exported for tests. */
+export function buildOperationTable(spec: object): OperationInfo[] {
+  const doc = spec as Json;
+  const paths = isObject(doc.paths) ? doc.paths : {};
+  const ops: OperationInfo[] = [];
+  const seen = new Map<string, string>();
+
+  for (const path of Object.keys(paths)) {
+    const pathItem = resolve(doc, paths[path]);
+    const pathLevelParams = Array.isArray(pathItem.parameters) ? pathItem.parameters : [];
+    for (const method of METHODS) {
+      const rawOp = pathItem[method];
+      if (!isObject(rawOp)) continue;
+      const op = rawOp;
+      const id = op.operationId;
+      if (typeof id !== 'string' || id === '') {
+        throw new Error(`gen-api: ${method.toUpperCase()} ${path} has no operationId`);
+      }
+      const where = `${method.toUpperCase()} ${path}`;
+      if (seen.has(id)) throw new Error(`gen-api: duplicate operationId ${id} (${seen.get(id)} and ${where})`);
+      seen.set(id, where);
+
+      // Operation-level parameters override path-level ones with the same name and location.
+      const params = new Map<string, Json>();
+      for (const p of [...pathLevelParams, ...(Array.isArray(op.parameters) ? op.parameters : [])]) {
+        const param = resolve(doc, p);
+        params.set(`${String(param.in)}:${String(param.name)}`, param);
+      }
+
+      const pathParams = [...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);
+      for (const name of pathParams) {
+        if (!params.has(`path:${name}`)) throw new Error(`gen-api: ${where} does not declare path parameter ${name}`);
+      }
+
+      const queryParams: QueryParamInfo[] = [];
+      for (const param of params.values()) {
+        if (param.in !== 'query') continue;
+        const info: QueryParamInfo = { name: String(param.name), required: param.required === true };
+        if ('x-sdk-default' in param) info.default = param['x-sdk-default'];
+        queryParams.push(info);
+      }
+
+      let body: OperationInfo['body'] = null;
+      let bodyRequired = false;
+      if (op.requestBody !== undefined) {
+        const rb = resolve(doc, op.requestBody);
+        const types = Object.keys(isObject(rb.content) ? rb.content : {});
+        // Multipart wins when an operation accepts both (the JSON form is the signed-URL variant).
+        body = types.some((t) => t.toLowerCase().startsWith('multipart/form-data')) ? 'multipart' : 'json';
+        bodyRequired = rb.required === true;
+      }
+
+      const extensions: Json = {};
+      pickExtensions(op, extensions);
+
+      let response: OperationInfo['response'] = 'empty';
+      let responseSchema: string | undefined;
+      const responses = isObject(op.responses) ? op.responses : {};
+      const success = Object.keys(responses)
+        .filter((code) => /^2(\d\d|XX)$/i.test(code))
+        .sort();
+      for (const code of success) {
+        const res = resolve(doc, responses[code]);
+        const content = isObject(res.content) ? res.content : {};
+        const types = Object.keys(content);
+        if (types.length === 0) continue;
+        const jsonType = types.find(isJsonMedia);
+        const binary = types.some((t) => t.toLowerCase() === 'application/octet-stream') || jsonType === undefined;
+        if (binary) {
+          response = 'binary';
+        } else {
+          response = 'json';
+          const media = content[jsonType!];
+          const schema = isObject(media) ? media.schema : undefined;
+          responseSchema = schemaName(schema);
+          if (isObject(schema)) {
+            const target = schema.$ref !== undefined ? resolve(doc, schema) : schema;
+            if ('x-fw-return' in target) extensions['x-fw-return'] = target['x-fw-return'];
+          }
+        }
+        break;
+      }
+
+      const info: OperationInfo = {
+        id,
+        method,
+        path,
+        pathParams,
+        queryParams,
+        body,
+        bodyRequired,
+        response,
+        paginated: op['x-fw-pagination'] === true,
+        tags: Array.isArray(op.tags) ? op.tags.map(String) : [],
+        extensions,
+      };
+      if (responseSchema !== undefined) info.responseSchema = responseSchema;
+      ops.push(info);
+    }
+  }
+  return ops.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const renderString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+const renderKey = (key: string): string => (IDENT.test(key) ? key : renderString(key));
+
+/** Compact, stable TS literal: short arrays/objects on one line, the rest one member per line. */
+function renderValue(value: unknown, indent: string): string {
+  if (!isObject(value) && !Array.isArray(value)) {
+    return typeof value === 'string' ? renderString(value) : JSON.stringify(value ?? null);
+  }
+  const inner = indent + '  ';
+  const items = Array.isArray(value)
+    ? value.map((v) => renderValue(v, inner))
+    : Object.keys(value).map((k) => `${renderKey(k)}: ${renderValue(value[k], inner)}`);
+  if (items.length === 0) return Array.isArray(value) ? '[]' : '{}';
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{ ', ' }'];
+  const oneLine = Array.isArray(value) ? `[${items.join(', ')}]` : `${open}${items.join(', ')}${close}`;
+  if (!oneLine.includes('\n') && oneLine.length + indent.length <= 100 && !(isObject(value) && 'id' in value)) {
+    return oneLine;
+  }
+  return `${open.trim()}\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}${close.trim()}`;
+}
+
+function renderOperations(ops: OperationInfo[]): string {
+  const entries = ops.map((op) => {
+    // Fixed key order, so the output never depends on how the object was built.
+    const ordered: Json = {
+      id: op.id,
+      method: op.method,
+      path: op.path,
+      pathParams: op.pathParams,
+      queryParams: op.queryParams.map((q) =>
+        'default' in q ? { name: q.name, required: q.required, default: q.default } : { name: q.name, required: q.required },
+      ),
+      body: op.body,
+      bodyRequired: op.bodyRequired,
+      response: op.response,
+      ...(op.responseSchema !== undefined ? { responseSchema: op.responseSchema } : {}),
+      paginated: op.paginated,
+      tags: op.tags,
+      extensions: op.extensions,
+    };
+    return `  ${renderKey(op.id)}: ${renderValue(ordered, '  ')},`;
+  });
+  return `${doNotEditHeader(GENERATOR)}
+/** HTTP method of an operation (lower case, as in the OpenAPI document and \`paths\`). */
+export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+
+/** A query parameter; \`default\` is its \`x-sdk-default\` (sent when the caller omits it). */
+export interface QueryParamInfo {
+  readonly name: string;
+  readonly required: boolean;
+  readonly default?: unknown;
+}
+
+/** What the SDK needs to know about one operation. */
+export interface OperationInfo {
+  /** operationId (snake_case). */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** Path template, a key of \`paths\`. */
+  readonly path: string;
+  /** Path parameter names in the order they appear in \`path\`. */
+  readonly pathParams: readonly string[];
+  readonly queryParams: readonly QueryParamInfo[];
+  /** Request body encoding; \`multipart\` when the operation accepts multipart/form-data. */
+  readonly body: 'json' | 'multipart' | null;
+  readonly bodyRequired: boolean;
+  /** First 2xx response: JSON, binary (download) or no content. */
+  readonly response: 'json' | 'binary' | 'empty';
+  /** Component schema name of the JSON 2xx body (\`Name[]\` for arrays), when it is a plain reference. */
+  readonly responseSchema?: string;
+  /** \`x-fw-pagination: true\` (finder list endpoint). */
+  readonly paginated: boolean;
+  readonly tags: readonly string[];
+  /** Operation-level \`x-fw-*\`/\`x-sdk-*\` extensions, plus \`x-fw-return\` from the response schema. */
+  readonly extensions: Readonly<Record<string, unknown>>;
+}
+
+export const operationTable = {
+${entries.join('\n')}
+} as const satisfies Record<string, OperationInfo>;
+
+/** Every operationId in the spec. */
+export type OperationId = keyof typeof operationTable;
+`;
+}
+
+/** \`format: binary\` strings become \`Blob\` (uploads take a Blob/File; \`parseAs: 'blob'\` yields one). */
+function transform(schema: SchemaObject, _options: TransformNodeOptions): ts.TypeNode | undefined {
+  if (!isObject(schema) || schema.format !== 'binary') return undefined;
+  const type = (schema as Json).type;
+  const isString = type === 'string' || (Array.isArray(type) && type.includes('string'));
+  if (!isString) return undefined;
+  const blob = ts.factory.createTypeReferenceNode('Blob');
+  if (Array.isArray(type) && type.includes('null')) {
+    return ts.factory.createUnionTypeNode([blob, ts.factory.createLiteralTypeNode(ts.factory.createNull())]);
+  }
+  return blob;
+}
+
+export async function generateApi(spec: object): Promise<GeneratedFiles> {
+  // openapi-typescript may annotate the object it is given; work on a copy.
+  const copy = JSON.parse(JSON.stringify(spec)) as OpenAPI3;
+  const ast = await openapiTS(copy, { emptyObjectsUnknown: true, transform, silent: true });
+  const schema = `${doNotEditHeader(GENERATOR)}\n${astToString(ast)}`;
+  const operations = renderOperations(buildOperationTable(spec));
+  return { [SCHEMA_PATH]: schema, [OPERATIONS_PATH]: operations };
 }

@@ -1,0 +1,51 @@
+import { ApiKeyError } from './errors.js';
+
+/** Result of `parseApiKey`. `key` is non-enumerable: it is left out of JSON, spreads and console output. */
+export interface ParsedApiKey {
+  /** `<scheme>://<host>:<port>/api` (the port is always explicit). */
+  readonly baseUrl: string;
+  /** The secret part (last segment). Non-enumerable. */
+  readonly key: string;
+  readonly host: string;
+  readonly port: number;
+  /** false when the key contains a `__force_insecure` segment (plain http). */
+  readonly secure: boolean;
+}
+
+const INSECURE = '__force_insecure';
+
+/**
+ * Parse a Flywheel API key: `host:KEY`, `host:port:KEY`, `host:port:__force_insecure:KEY`.
+ * Only the last segment is the secret; a `__force_insecure` segment anywhere selects http.
+ * Throws `ApiKeyError` (whose message never contains the key) when it cannot be parsed.
+ */
+export function parseApiKey(apiKey: string): ParsedApiKey {
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new ApiKeyError('Invalid API key: expected a non-empty string of the form "host[:port]:key"');
+  }
+  const parts = apiKey.trim().split(':');
+  if (parts.length < 2) {
+    throw new ApiKeyError(
+      'Invalid API key: it has no host part; expected "host:key", "host:port:key" or "host:port:__force_insecure:key"',
+    );
+  }
+  const key = parts[parts.length - 1]!;
+  const host = parts[0]!;
+  const middle = parts.slice(1, -1);
+  const secure = !middle.includes(INSECURE);
+  if (host === '' || host === INSECURE) throw new ApiKeyError('Invalid API key: the host part is empty');
+  if (key === '' || key === INSECURE) throw new ApiKeyError('Invalid API key: the key part is empty');
+
+  let port = secure ? 443 : 80;
+  const portText = middle.find((p) => p !== INSECURE);
+  if (portText !== undefined) {
+    if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+      throw new ApiKeyError('Invalid API key: the segment after the host must be a port number');
+    }
+    port = Number(portText);
+  }
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const result = { baseUrl: `${secure ? 'https' : 'http'}://${hostPart}:${port}/api`, host, port, secure };
+  Object.defineProperty(result, 'key', { value: key, enumerable: false, writable: false, configurable: false });
+  return result as ParsedApiKey;
+}

@@ -1,0 +1,170 @@
+import createClient, {
+  type Client,
+  type ClientPathsWithMethod,
+  type FetchResponse,
+  type MaybeOptionalInit,
+  type Middleware,
+} from 'openapi-fetch';
+import { parseApiKey } from './apiKey.js';
+import { ConfigurationError } from './errors.js';
+import type { paths } from './generated/schema.js';
+import type { MultipartBody } from './multipart.js';
+import {
+  createFlywheelFetch,
+  flywheelBodySerializer,
+  flywheelRequestClass,
+  type CallOptions,
+  type FetchLike,
+  type RetryOptions,
+} from './transport.js';
+import { PACKAGE_NAME, VERSION } from './version.js';
+
+export const DEFAULT_FEATURES: readonly string[] = ['Subject-Container'];
+export const DEFAULT_MAX_RETRIES = 2;
+
+export interface ApiClientOptions {
+  /** Flywheel API key: `host:KEY`, `host:port:KEY` or `host:port:__force_insecure:KEY`. */
+  apiKey: string;
+  /** API base URL; overrides the one derived from the key (e.g. `http://127.0.0.1:8080/api`). */
+  baseUrl?: string;
+  /** fetch implementation (default `globalThis.fetch`). Receives a `Request`. */
+  fetch?: FetchLike;
+  /** Per-attempt time limit in ms, until response headers arrive. Default: none. */
+  timeoutMs?: number;
+  /** Retries of idempotent requests on 429/502/503/504 and connection resets. Default 2. */
+  maxRetries?: number;
+  /** Backoff tuning. */
+  retry?: RetryOptions;
+  /** Product token put before the default User-Agent, e.g. `@fw/sdk/1.0.0`. */
+  userAgent?: string;
+  /** `X-Accept-Feature` values (space-joined). Default `['Subject-Container']`; `[]` sends none. */
+  features?: readonly string[];
+  /** Extra default headers. `Authorization` cannot be overridden here. */
+  headers?: Record<string, string>;
+  /** Testing hooks: clock, sleep and random source used by retries. */
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
+type MediaType = `${string}/${string}`;
+type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
+type InitParam<Init> =
+  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+/** Same options with `body` replaced by a `multipartBody()` result (for multipart operations). */
+type WithMultipartBody<I> = I extends { body?: unknown } ? Omit<I, 'body'> & { body: MultipartBody } : never;
+type CallInit<Paths, P extends keyof Paths, M extends HttpMethod> = (
+  | MaybeOptionalInit<Paths[P], M & keyof Paths[P]>
+  | WithMultipartBody<MaybeOptionalInit<Paths[P], M & keyof Paths[P]>>
+) &
+  CallOptions;
+
+/** The success branch of openapi-fetch's result: errors are thrown, so `data` is always set. */
+export type ApiResponse<T extends Record<string | number, any>, Init> = Extract<
+  FetchResponse<T, Init, MediaType>,
+  { data: unknown }
+>;
+
+type ApiMethod<Paths extends {}, M extends HttpMethod> = <
+  P extends ClientPathsWithMethod<Client<Paths>, M>,
+  Init extends CallInit<Paths, P, M>,
+>(
+  url: P,
+  ...init: InitParam<Init>
+) => Promise<ApiResponse<Paths[P][M & keyof Paths[P]] & Record<string | number, any>, Init>>;
+
+/**
+ * The openapi-fetch client, re-typed: calls resolve only on 2xx (anything else throws an
+ * `ApiError`), so the result's `data` is typed without `undefined`. Every call also accepts
+ * `signal`, `timeoutMs` and `maxRetries`.
+ */
+export interface ApiClient<Paths extends {} = paths> {
+  GET: ApiMethod<Paths, 'get'>;
+  PUT: ApiMethod<Paths, 'put'>;
+  POST: ApiMethod<Paths, 'post'>;
+  DELETE: ApiMethod<Paths, 'delete'>;
+  OPTIONS: ApiMethod<Paths, 'options'>;
+  HEAD: ApiMethod<Paths, 'head'>;
+  PATCH: ApiMethod<Paths, 'patch'>;
+  TRACE: ApiMethod<Paths, 'trace'>;
+  /** `request('get', path, init)`: method as a lower-case string (as in `operationTable`). */
+  request<M extends HttpMethod, P extends ClientPathsWithMethod<Client<Paths>, M>, Init extends CallInit<Paths, P, M>>(
+    method: M,
+    url: P,
+    ...init: InitParam<Init>
+  ): Promise<ApiResponse<Paths[P][M & keyof Paths[P]] & Record<string | number, any>, Init>>;
+  use(...middleware: Middleware[]): void;
+  eject(...middleware: Middleware[]): void;
+  /** The API base URL requests go to (`https://host:443/api`). */
+  readonly baseUrl: string;
+  /** The underlying openapi-fetch client (same object, openapi-fetch's own typing). */
+  readonly raw: Client<Paths>;
+}
+
+function runtimeDescription(): string {
+  const g = globalThis as {
+    process?: { versions?: { node?: string; bun?: string }; platform?: string };
+    Deno?: { version?: { deno?: string }; build?: { os?: string } };
+    navigator?: { userAgent?: string };
+  };
+  if (g.Deno?.version?.deno) return `Deno ${g.Deno.version.deno}; ${g.Deno.build?.os ?? 'unknown'}`;
+  if (g.process?.versions?.bun) return `Bun ${g.process.versions.bun}; ${g.process.platform ?? 'unknown'}`;
+  if (g.process?.versions?.node) return `Node ${g.process.versions.node}; ${g.process.platform ?? 'unknown'}`;
+  return 'unknown runtime';
+}
+
+/** `@fw/api/<version> (Node <version>; <platform>)`, with `prefix` (e.g. the SDK's token) in front. */
+export function defaultUserAgent(prefix?: string): string {
+  const base = `${PACKAGE_NAME}/${VERSION} (${runtimeDescription()})`;
+  return prefix ? `${prefix} ${base}` : base;
+}
+
+/**
+ * Create a low-level Flywheel API client: openapi-fetch typed by the generated `paths`, with
+ * Flywheel key auth, default headers, typed thrown errors, retries, timeouts, streaming
+ * downloads and multipart uploads. Throws `ApiKeyError` for a malformed key (before any I/O).
+ */
+export function createApiClient<Paths extends {} = paths>(options: ApiClientOptions): ApiClient<Paths> {
+  if (typeof options !== 'object' || options === null) throw new ConfigurationError('createApiClient: options are required');
+  const parsed = parseApiKey(options.apiKey);
+  const baseUrl = (options.baseUrl ?? parsed.baseUrl).replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? (globalThis.fetch ? (req: Request) => globalThis.fetch(req) : undefined);
+  if (!fetchImpl) throw new ConfigurationError('createApiClient: no fetch implementation available; pass `fetch`');
+  if (options.timeoutMs !== undefined && !(options.timeoutMs >= 0)) {
+    throw new ConfigurationError('createApiClient: timeoutMs must be a non-negative number');
+  }
+  if (options.maxRetries !== undefined && !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)) {
+    throw new ConfigurationError('createApiClient: maxRetries must be a non-negative integer');
+  }
+
+  const features = options.features ?? DEFAULT_FEATURES;
+  const headers: Record<string, string> = { 'User-Agent': defaultUserAgent(options.userAgent) };
+  if (features.length > 0) headers['X-Accept-Feature'] = features.join(' ');
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    if (name.toLowerCase() !== 'authorization') headers[name] = value;
+  }
+  headers.Authorization = `scitran-user ${parsed.key}`;
+
+  const transport = createFlywheelFetch({
+    fetch: fetchImpl,
+    timeoutMs: options.timeoutMs,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    ...options.retry,
+    now: options.now,
+    sleep: options.sleep,
+    random: options.random,
+    secrets: [parsed.key, options.apiKey],
+  });
+
+  const client = createClient<Paths>({
+    baseUrl,
+    fetch: transport,
+    Request: flywheelRequestClass(),
+    headers,
+    bodySerializer: flywheelBodySerializer,
+  });
+  Object.defineProperty(client, 'baseUrl', { value: baseUrl, enumerable: true });
+  Object.defineProperty(client, 'raw', { value: client, enumerable: false });
+  return client as unknown as ApiClient<Paths>;
+}

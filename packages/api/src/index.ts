@@ -1,0 +1,43 @@
+export { createApiClient, defaultUserAgent, DEFAULT_FEATURES, DEFAULT_MAX_RETRIES } from './client.js';
+export type { ApiClient, ApiClientOptions, ApiResponse } from './client.js';
+export { parseApiKey } from './apiKey.js';
+export type { ParsedApiKey } from './apiKey.js';
+export {
+  FlywheelError,
+  ConfigurationError,
+  ApiKeyError,
+  ApiError,
+  ApiException,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  ApiConnectionError,
+  ApiTimeoutError,
+  ApiAbortError,
+  createApiError,
+  reasonPhrase,
+} from './errors.js';
+export type { ApiErrorInit } from './errors.js';
+export {
+  createFlywheelFetch,
+  flywheelBodySerializer,
+  flywheelRequestClass,
+  isConnectionReset,
+  parseRetryAfter,
+  IDEMPOTENT_METHODS,
+  RETRY_STATUSES,
+} from './transport.js';
+export type { CallOptions, FetchLike, RetryOptions, TransportOptions } from './transport.js';
+export { multipartBody, streamingMultipart, StreamingMultipartBody } from './multipart.js';
+export type { FileSource, MultipartBody, MultipartBodyOptions, MultipartFile } from './multipart.js';
+export { downloadToStream, responseBodyStream } from './streaming.js';
+export type { DownloadOptions, DownloadSource } from './streaming.js';
+export { PACKAGE_NAME, VERSION } from './version.js';
+export type { paths, components, operations } from './generated/schema.js';
+export { operationTable } from './generated/operations.js';
+export type { OperationId, OperationInfo, QueryParamInfo, HttpMethod } from './generated/operations.js';

@@ -1,0 +1,338 @@
+/**
+ * The transport layer: a `fetch` wrapper (given to openapi-fetch's `createClient({ fetch })`) that
+ * adds per-request timeouts, abort handling, retries with backoff, and turns every non-2xx
+ * response into a thrown `ApiError`. Plus the `Request` subclass and body serializer that let the
+ * wrapper know whether a request body can be sent again.
+ */
+import {
+  ApiAbortError,
+  ApiConnectionError,
+  ApiTimeoutError,
+  createApiError,
+  FlywheelError,
+} from './errors.js';
+import { hasFileValue, isReadableStream, isStreamSource, objectToMultipart, StreamingMultipartBody } from './multipart.js';
+
+export type FetchLike = (input: Request) => Promise<Response>;
+
+/** Per-call options (pass them next to `params`/`body` in any client call). */
+export interface CallOptions {
+  /** Abort the call. Aborting throws `ApiAbortError`. */
+  signal?: AbortSignal | null;
+  /** Time limit for each attempt, until response headers arrive (0 = none). Overrides the client's. */
+  timeoutMs?: number;
+  /** Retries for this call (idempotent methods with a replayable body only). Overrides the client's. */
+  maxRetries?: number;
+}
+
+export interface RetryOptions {
+  /** First backoff ceiling (ms); doubles on every attempt. Default 500. */
+  baseDelayMs?: number;
+  /** Largest backoff ceiling (ms). Default 8000. */
+  maxDelayMs?: number;
+  /** Largest honoured `Retry-After` (ms). Default 60000. */
+  maxRetryAfterMs?: number;
+}
+
+export interface TransportOptions extends RetryOptions {
+  fetch: FetchLike;
+  timeoutMs?: number;
+  maxRetries: number;
+  /** Clock (ms since epoch), for HTTP-date `Retry-After`. Default `Date.now`. */
+  now?: () => number;
+  /** Sleep between retries; must reject when `signal` aborts. Default: a timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Random source in [0, 1) for jitter. Default `Math.random`. */
+  random?: () => number;
+  /** Strings scrubbed from any error message (the API key). */
+  secrets?: string[];
+}
+
+export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+interface RequestMeta {
+  /** Original body (before the Request consumed it), to build each attempt. */
+  body: BodyInit | null;
+  replayable: boolean;
+  signal: AbortSignal | undefined;
+  timeoutMs: number | undefined;
+  maxRetries: number | undefined;
+}
+
+const requestMeta = new WeakMap<Request, RequestMeta>();
+
+function isBinary(body: unknown): body is Blob | ArrayBuffer | ArrayBufferView | ReadableStream {
+  return body instanceof Blob || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || isReadableStream(body);
+}
+
+/**
+ * Body serializer for openapi-fetch: JSON by default; `FormData`, `URLSearchParams`, binary
+ * (`Blob`, `ArrayBuffer`, typed arrays), `ReadableStream` and `multipartBody()` results pass
+ * through; a plain object holding a `Blob` or stream (the typed shape of multipart operations,
+ * e.g. `{ file, metadata }`) is encoded as multipart/form-data.
+ */
+export function flywheelBodySerializer(body: unknown, headers?: Headers | Record<string, unknown>): unknown {
+  if (
+    body instanceof FormData ||
+    body instanceof URLSearchParams ||
+    body instanceof StreamingMultipartBody ||
+    isBinary(body)
+  ) {
+    return body;
+  }
+  if (hasFileValue(body)) return objectToMultipart(body);
+  const contentType =
+    headers instanceof Headers ? headers.get('content-type') : (headers?.['Content-Type'] ?? headers?.['content-type']);
+  if (contentType === 'application/x-www-form-urlencoded') {
+    return new URLSearchParams(body as Record<string, string>).toString();
+  }
+  return JSON.stringify(body);
+}
+
+type FlywheelRequestInit = RequestInit & {
+  body?: BodyInit | StreamingMultipartBody | null;
+  timeoutMs?: number;
+  maxRetries?: number;
+  duplex?: 'half';
+};
+
+let RequestClass: typeof Request | undefined;
+
+/**
+ * A `Request` subclass (openapi-fetch's `Request` option) that remembers the original body and
+ * per-call options, and fixes up streaming/binary bodies (duplex, Content-Type).
+ */
+export function flywheelRequestClass(): typeof Request {
+  if (RequestClass) return RequestClass;
+  RequestClass = class FlywheelRequest extends Request {
+    constructor(input: RequestInfo | URL, init?: FlywheelRequestInit) {
+      const { timeoutMs, maxRetries, ...rest } = init ?? {};
+      let body = rest.body ?? null;
+      const headers = new Headers(rest.headers);
+      const jsonDefault = headers.get('content-type') === 'application/json';
+      if (body instanceof StreamingMultipartBody) {
+        headers.set('content-type', body.contentType);
+        body = body.stream;
+      } else if (jsonDefault && body instanceof Blob) {
+        headers.set('content-type', body.type || 'application/octet-stream');
+      } else if (jsonDefault && (body instanceof ArrayBuffer || ArrayBuffer.isView(body) || isReadableStream(body))) {
+        headers.set('content-type', 'application/octet-stream');
+      }
+      const streaming = isReadableStream(body);
+      const finalInit: FlywheelRequestInit = { ...rest, body, headers };
+      if (streaming) finalInit.duplex = 'half';
+      super(input, finalInit as RequestInit);
+      requestMeta.set(this, {
+        body: body as BodyInit | null,
+        replayable: !streaming && !isStreamSource(body),
+        signal: rest.signal ?? undefined,
+        timeoutMs,
+        maxRetries,
+      });
+    }
+  };
+  return RequestClass;
+}
+
+/** Retry-After (delta-seconds or HTTP date) in ms, or undefined when absent/invalid. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
+const RESET_MESSAGE = /ECONNRESET|socket hang up|other side closed|connection reset/i;
+
+function errorCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function errorMessages(err: unknown): string {
+  const out: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const m = (e as { message?: unknown }).message;
+    if (typeof m === 'string' && m !== '') out.push(m);
+  }
+  return out.join(': ');
+}
+
+/** True for errors that mean "the connection was reset" (safe to retry an idempotent request). */
+export function isConnectionReset(err: unknown): boolean {
+  const code = errorCode(err);
+  return (code !== undefined && RESET_CODES.has(code)) || RESET_MESSAGE.test(errorMessages(err));
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('***');
+  return out;
+}
+
+/** URL for error messages, without userinfo. */
+function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+async function readErrorBody(response: Response): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    return undefined;
+  }
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Build the fetch function given to openapi-fetch. It retries idempotent requests (GET, HEAD, PUT,
+ * DELETE, OPTIONS) with a replayable body on 429/502/503/504 and connection resets, with
+ * exponential backoff and full jitter (or the server's `Retry-After`, capped); applies the
+ * per-attempt timeout; and throws `ApiError` for every non-2xx response.
+ */
+export function createFlywheelFetch(options: TransportOptions): FetchLike {
+  const baseFetch = options.fetch;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const baseDelay = options.baseDelayMs ?? 500;
+  const maxDelay = options.maxDelayMs ?? 8000;
+  const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
+  const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
+
+  const backoff = (attempt: number): number => Math.floor(random() * Math.min(maxDelay, baseDelay * 2 ** attempt));
+
+  return async function flywheelFetch(request: Request): Promise<Response> {
+    const meta: RequestMeta = requestMeta.get(request) ?? {
+      body: request.body,
+      replayable: request.body === null,
+      signal: undefined,
+      timeoutMs: undefined,
+      maxRetries: undefined,
+    };
+    const method = request.method.toUpperCase();
+    const url = displayUrl(request.url);
+    const userSignal = meta.signal ?? request.signal;
+    const timeoutMs = meta.timeoutMs ?? options.timeoutMs ?? 0;
+    const maxRetries = Math.max(0, meta.maxRetries ?? options.maxRetries);
+    const retryable = IDEMPOTENT_METHODS.has(method) && meta.replayable;
+    // FormData bodies carry their own boundary: drop the first encoding's Content-Type so each
+    // attempt gets a header matching its own encoding.
+    const headers = new Headers(request.headers);
+    if (typeof FormData !== 'undefined' && meta.body instanceof FormData) headers.delete('content-type');
+
+    const abortError = (): ApiAbortError => new ApiAbortError({ method, url, cause: userSignal.reason });
+
+    for (let attempt = 0; ; attempt++) {
+      const canRetry = retryable && attempt < maxRetries;
+      if (userSignal.aborted) throw abortError();
+
+      const controller = new AbortController();
+      const onUserAbort = (): void => controller.abort(userSignal.reason);
+      userSignal.addEventListener('abort', onUserAbort, { once: true });
+      let timedOut = false;
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              timedOut = true;
+              controller.abort(new ApiTimeoutError({ method, url, timeoutMs }));
+            }, timeoutMs)
+          : undefined;
+
+      const body = meta.replayable ? meta.body : request.body;
+      const init: RequestInit & { duplex?: 'half' } = {
+        method: request.method,
+        headers,
+        body: method === 'GET' || method === 'HEAD' ? null : body,
+        signal: controller.signal,
+        redirect: request.redirect,
+        credentials: request.credentials,
+        cache: request.cache,
+        keepalive: request.keepalive,
+      };
+      if (isReadableStream(body)) init.duplex = 'half';
+
+      let response: Response;
+      try {
+        response = await baseFetch(new Request(request.url, init));
+      } catch (err) {
+        userSignal.removeEventListener('abort', onUserAbort);
+        if (timedOut) throw new ApiTimeoutError({ method, url, timeoutMs });
+        if (userSignal.aborted) throw abortError();
+        if (err instanceof FlywheelError) throw err;
+        const reset = isConnectionReset(err);
+        if (reset && canRetry) {
+          await sleep(backoff(attempt), userSignal).catch(() => {
+            throw abortError();
+          });
+          continue;
+        }
+        throw new ApiConnectionError(redact(`${method} ${url} failed: ${errorMessages(err) || 'connection error'}`, secrets), {
+          method,
+          url,
+          code: errorCode(err),
+          cause: err,
+        });
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+      }
+
+      if (response.ok) return response;
+
+      userSignal.removeEventListener('abort', onUserAbort);
+      if (RETRY_STATUSES.has(response.status) && canRetry) {
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
+        const delay = retryAfter !== undefined ? Math.min(retryAfter, maxRetryAfter) : backoff(attempt);
+        await response.body?.cancel().catch(() => undefined);
+        await sleep(delay, userSignal).catch(() => {
+          throw abortError();
+        });
+        continue;
+      }
+      const errorBody = await readErrorBody(response);
+      throw createApiError({
+        status: response.status,
+        reason: response.statusText,
+        body: errorBody,
+        headers: response.headers,
+        method,
+        url,
+      });
+    }
+  };
+}

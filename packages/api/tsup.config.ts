@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig } from 'tsup';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  name: string;
+  version: string;
+};
+
+export default defineConfig({
+  entry: { index: 'src/index.ts', node: 'src/node.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  target: 'node20',
+  platform: 'neutral',
+  sourcemap: true,
+  clean: true,
+  splitting: false,
+  // The version is inlined at build time (User-Agent); src/version.ts falls back when unbundled.
+  define: { __FW_API_VERSION__: JSON.stringify(pkg.version) },
+  external: ['openapi-fetch', /^node:/],
+});
