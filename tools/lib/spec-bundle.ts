@@ -374,33 +374,32 @@ export function checkDocument(doc: OpenApiDocument, origins?: Map<string, string
       );
     } else seen.set(opId, id);
   }
-  const walk = (v: unknown, at: string): void => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`));
+  const walk = (v: unknown, at: string, from: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`, from));
     else if (isObject(v)) {
       for (const [k, x] of Object.entries(v)) {
         if (k === '$ref' && typeof x === 'string') {
-          if (!resolvePointer(doc, x)) problems.push(`dangling $ref "${x}" at ${at}${refOrigin(at, origins)}`);
+          if (!resolvePointer(doc, x)) problems.push(`dangling $ref "${x}" at ${at}${from}`);
         } else if (k === 'mapping' && isObject(x)) {
           for (const target of Object.values(x)) {
             if (typeof target === 'string' && !resolvePointer(doc, target)) {
-              problems.push(`dangling discriminator mapping "${target}" at ${at}`);
+              problems.push(`dangling discriminator mapping "${target}" at ${at}${from}`);
             }
           }
-          walk(x, `${at}/${k}`);
-        } else walk(x, `${at}/${k}`);
+        } else walk(x, `${at}/${k}`, from);
       }
     }
   };
-  walk(doc, '#');
+  for (const [path, item] of Object.entries(doc.paths)) {
+    if (!isObject(item)) continue;
+    for (const [key, value] of Object.entries(item)) {
+      const method = (HTTP_METHODS as readonly string[]).includes(key) ? key : HTTP_METHODS.find((m) => m in item);
+      const origin = method ? origins?.get(`${method.toUpperCase()} ${path}`) : undefined;
+      walk(value, `${path} ${key}`, origin ? ` (from ${origin})` : '');
+    }
+  }
+  walk({ ...doc, paths: {} }, '#', '');
   if (problems.length) throw new SpecError(`the spec has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
-}
-
-function refOrigin(at: string, origins?: Map<string, string>): string {
-  const m = /^#\/paths\/([^/]+)\/(get|put|post|delete|patch|head|options|trace)\b/.exec(at);
-  if (!m || !origins) return '';
-  const path = m[1]!.replace(/~1/g, '/').replace(/~0/g, '~');
-  const from = origins.get(`${m[2]!.toUpperCase()} ${path}`);
-  return from ? ` (from ${from})` : '';
 }
 
 export function resolvePointer(doc: unknown, ref: string): unknown {
