@@ -43,7 +43,7 @@ async function send(mp: MultipartBody): Promise<FormData> {
     expect(received.body.length).toBe(mp.contentLength);
     expect(received.headers['content-length']).toBe(String(mp.contentLength));
   }
-  return new Response(received.body, {
+  return new Response(new Uint8Array(received.body), {
     headers: { 'content-type': String(received.headers['content-type']) },
   }).formData();
 }
