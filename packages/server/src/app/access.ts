@@ -1,0 +1,71 @@
+import type { Db } from '../db/open.js';
+import { getRow, parseDoc, type ContainerRow } from '../db/containers.js';
+import type { CurrentUser } from './context.js';
+import { forbidden, HttpError } from './errors.js';
+
+export type Access = 'ro' | 'rw' | 'admin';
+export const ACCESS_LEVELS: readonly Access[] = ['ro', 'rw', 'admin'];
+const RANK: Record<Access, number> = { ro: 1, rw: 2, admin: 3 };
+
+export interface Permission {
+  _id: string;
+  access: Access;
+}
+
+export function requireUser(user: CurrentUser | null): CurrentUser {
+  if (!user) throw new HttpError(401, 'Authentication required');
+  return user;
+}
+
+/** The caller's access to a container: its own (group/project/collection) or inherited. */
+export function accessTo(db: Db, user: CurrentUser, row: ContainerRow): Access | null {
+  if (user.isAdmin) return 'admin';
+  const governing = row.perm_id === row.id ? row : row.perm_id ? getRow(db, row.perm_id) : undefined;
+  if (!governing) return null;
+  const perms = (parseDoc(governing).permissions ?? []) as Permission[];
+  const own = perms.find((p) => p._id === user.doc._id)?.access ?? null;
+  if (own) return own;
+  if (row.type === 'group') {
+    // a user with access to any project of the group may see the group itself
+    const p = db
+      .prepare(
+        `SELECT 1 FROM containers c, json_each(c.doc, '$.permissions') pe
+         WHERE c.type = 'project' AND c.group_id = ? AND json_extract(pe.value, '$._id') = ? LIMIT 1`,
+      )
+      .get(row.id, user.doc._id);
+    if (p) return 'ro';
+  }
+  return null;
+}
+
+/** Throw 403 unless the caller has at least `level` on the container. */
+export function requireAccess(db: Db, user: CurrentUser, row: ContainerRow, level: Access): void {
+  const have = accessTo(db, user, row);
+  if (!have || RANK[have] < RANK[level]) {
+    throw forbidden(`user ${user.doc._id} does not have ${level} access to ${row.type} ${row.id}`);
+  }
+}
+
+/**
+ * SQL condition (on containers alias `a`) that keeps only rows the user may read. Site admins
+ * are restricted too unless `exhaustive` is set, like the reference.
+ */
+export function visibleSql(user: CurrentUser, exhaustive: boolean, a = 'c'): { sql: string; params: string[] } {
+  if (user.isAdmin && exhaustive) return { sql: '1', params: [] };
+  const uid = user.doc._id;
+  const granted = `SELECT g.id FROM containers g, json_each(g.doc, '$.permissions') pe
+     WHERE g.type IN ('group','project','collection') AND json_extract(pe.value, '$._id') = ?`;
+  return {
+    sql: `(${a}.perm_id IN (${granted}) OR (${a}.type = 'group' AND ${a}.id IN (
+       SELECT p.group_id FROM containers p, json_each(p.doc, '$.permissions') pe2
+       WHERE p.type = 'project' AND json_extract(pe2.value, '$._id') = ?)))`,
+    params: [uid, uid],
+  };
+}
+
+export function checkAccessValue(v: unknown): Access {
+  if (typeof v !== 'string' || !(ACCESS_LEVELS as readonly string[]).includes(v)) {
+    throw new HttpError(400, 'access must be one of ro, rw, admin');
+  }
+  return v as Access;
+}

@@ -1,0 +1,36 @@
+import { Hono } from 'hono';
+import type { AppEnv, AppState } from './context.js';
+import { authenticate } from './auth.js';
+import { HttpError, statusOf } from './errors.js';
+import { requestId } from './ids.js';
+import { registerRoutes } from '../routes/index.js';
+
+/** Build the Hono application: request ids, auth, routes under /api, JSON errors everywhere. */
+export function createApp(state: AppState, log: (line: string) => void = () => undefined): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('state', state);
+    c.set('requestId', requestId());
+    c.set('user', null);
+    await next();
+  });
+  const api = new Hono<AppEnv>();
+  api.use('*', authenticate);
+  registerRoutes(api);
+  app.route('/api', api);
+
+  app.notFound((c) =>
+    c.json(
+      { message: `The resource ${c.req.method} ${c.req.path} could not be found`, status_code: 404, request_id: c.get('requestId') },
+      404,
+    ),
+  );
+  app.onError((err, c) => {
+    const status = statusOf(err);
+    const message = status >= 500 ? 'Internal Server Error' : err.message;
+    if (status >= 500) log(`[${c.get('requestId')}] ${c.req.method} ${c.req.path}: ${err.stack ?? String(err)}`);
+    const extra = err instanceof HttpError ? err.extra : {};
+    return c.json({ ...extra, message, status_code: status, request_id: c.get('requestId') }, status as never);
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './context.js';
+import { HttpError } from './errors.js';
+import { userByKey, touchKey } from '../db/users.js';
+
+/** Paths (relative to /api) that need no credentials. */
+const PUBLIC = new Set(['/version']);
+
+/** Extract the key from `Authorization: scitran-user [host:port:]KEY` (text after the last ':'). */
+export function keyFromHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  const parts = header.trim().split(/\s+/);
+  if (parts.length !== 2 || parts[0]!.toLowerCase() !== 'scitran-user') return null;
+  const token = parts[1]!;
+  const key = token.slice(token.lastIndexOf(':') + 1);
+  return key.length > 0 ? key : null;
+}
+
+/**
+ * Authenticate every request except the public ones and ticket downloads (a `ticket` query
+ * parameter with a value: the ticket itself is checked by the download handler).
+ */
+export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const state = c.get('state');
+  const path = c.req.path.replace(/^\/api/, '') || '/';
+  const key = keyFromHeader(c.req.header('authorization'));
+  c.set('user', null);
+  if (key) {
+    const found = userByKey(state.db, key);
+    if (found && !found.user.disabled) {
+      touchKey(state.db, key);
+      c.set('user', { doc: found.user, isAdmin: Boolean(found.user.root), key });
+    }
+  }
+  if (!c.get('user')) {
+    const ticket = c.req.query('ticket');
+    const ticketDownload = c.req.method === 'GET' && ticket !== undefined && ticket !== '';
+    if (!PUBLIC.has(path) && !ticketDownload) {
+      throw new HttpError(401, key ? 'Invalid API key' : 'Authentication required');
+    }
+  }
+  await next();
+};

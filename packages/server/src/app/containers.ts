@@ -1,0 +1,378 @@
+import type { Db } from '../db/open.js';
+import {
+  getRow,
+  getRowOfType,
+  insertContainer,
+  parseDoc,
+  saveContainer,
+  type ContainerRow,
+  type CType,
+  type Doc,
+} from '../db/containers.js';
+import type { CurrentUser } from './context.js';
+import { requireAccess, type Permission } from './access.js';
+import { badRequest, conflict, HttpError, notFound } from './errors.js';
+import { GROUP_ID_RE, isObjectId, objectId } from './ids.js';
+import { now } from './time.js';
+import {
+  isObj,
+  optObject,
+  optString,
+  optStringArray,
+  reqString,
+  sanitizeInfo,
+  type Obj,
+} from './validate.js';
+
+/** Keys a client may never set directly on a container. */
+const PROTECTED = ['_id', 'parents', 'created', 'modified', 'files', 'notes', 'analyses', 'permissions', 'container_type', 'parent', 'inputs'];
+/** Subject fields copied into the session's embedded `subject`. */
+const SUBJECT_EMBED = ['_id', 'code', 'label', 'firstname', 'lastname', 'sex', 'age', 'type', 'race', 'ethnicity', 'species', 'strain', 'info', 'tags'];
+
+export function loadParent(db: Db, type: CType, id: unknown, field: string): ContainerRow {
+  if (typeof id !== 'string' || id === '') throw badRequest(`"${field}" must be a ${type} id`);
+  if (type !== 'group' && !isObjectId(id)) throw badRequest(`"${field}" is not a valid id: ${id}`);
+  const row = getRowOfType(db, type, id);
+  if (!row) throw notFound(`${type} ${id} not found`);
+  return row;
+}
+
+/** Validate the common, freely settable container fields. */
+function commonFields(body: Obj, out: Doc): void {
+  for (const [k, v] of Object.entries(body)) {
+    if (PROTECTED.includes(k)) throw badRequest(`"${k}" cannot be set`);
+    out[k] = v;
+  }
+  if (body.label !== undefined) optString(body, 'label');
+  if (body.description !== undefined) optString(body, 'description', 65536);
+  if (body.info !== undefined) out.info = sanitizeInfo(optObject(body, 'info') ?? {});
+  if (body.tags !== undefined) out.tags = optStringArray(body, 'tags') ?? [];
+}
+
+function baseDoc(id: string): Doc {
+  const t = now();
+  return { _id: id, info: {}, tags: [], notes: [], created: t, modified: t };
+}
+
+export function embedSubject(subject: Doc): Doc {
+  const out: Doc = {};
+  for (const k of SUBJECT_EMBED) if (subject[k] !== undefined) out[k] = subject[k];
+  return out;
+}
+
+/** Create a container of `type` from a request body; returns the new id. */
+export function createContainer(db: Db, user: CurrentUser, type: CType, body: Obj): string {
+  return db.transaction(() => {
+    switch (type) {
+      case 'group':
+        return createGroup(db, user, body);
+      case 'project':
+        return createProject(db, user, body);
+      case 'subject':
+        return createSubject(db, user, body).id;
+      case 'session':
+        return createSession(db, user, body);
+      case 'acquisition':
+        return createAcquisition(db, user, body);
+      case 'collection':
+        return createCollection(db, user, body);
+      default:
+        throw badRequest(`cannot create ${type} here`);
+    }
+  })();
+}
+
+function createGroup(db: Db, user: CurrentUser, body: Obj): string {
+  const id = reqString(body, '_id', 32);
+  if (!GROUP_ID_RE.test(id)) {
+    throw badRequest('group _id must be 2-32 characters of a-z, 0-9, ".", "@", "_", "-"');
+  }
+  if (getRow(db, id)) throw conflict(`group ${id} already exists`);
+  const { _id, ...rest } = body;
+  void _id;
+  const doc = baseDoc(id);
+  delete doc.notes;
+  delete doc.info;
+  commonFields(rest, doc);
+  doc.label = optString(body, 'label') ?? id;
+  doc.permissions = [{ _id: user.doc._id, access: 'admin' }] satisfies Permission[];
+  insertContainer(db, 'group', doc, id);
+  return id;
+}
+
+function createProject(db: Db, user: CurrentUser, body: Obj): string {
+  const group = loadParent(db, 'group', body.group, 'group');
+  requireAccess(db, user, group, 'rw');
+  const { group: _g, ...rest } = body;
+  void _g;
+  const doc = baseDoc(objectId());
+  doc.description = '';
+  commonFields(rest, doc);
+  doc.label = reqString(body, 'label');
+  doc.group = group.id;
+  doc.parents = { group: group.id };
+  const perms = [...((parseDoc(group).permissions ?? []) as Permission[])];
+  if (!perms.some((p) => p._id === user.doc._id)) perms.push({ _id: user.doc._id, access: 'admin' });
+  doc.permissions = perms;
+  insertContainer(db, 'project', doc, doc._id);
+  return doc._id;
+}
+
+function subjectCodeTaken(db: Db, projectId: string, code: string, except?: string): boolean {
+  return Boolean(
+    db
+      .prepare(`SELECT 1 FROM containers WHERE type='subject' AND project_id=? AND code=? AND id != ?`)
+      .get(projectId, code, except ?? ''),
+  );
+}
+
+function createSubject(db: Db, user: CurrentUser, body: Obj): ContainerRow {
+  const project = loadParent(db, 'project', body.project, 'project');
+  requireAccess(db, user, project, 'rw');
+  const { project: _p, ...rest } = body;
+  void _p;
+  const doc = baseDoc(objectId());
+  commonFields(rest, doc);
+  const code = optString(body, 'code') ?? optString(body, 'label');
+  if (!code) throw badRequest('subject needs a "code" or "label"');
+  if (subjectCodeTaken(db, project.id, code)) throw conflict(`subject ${code} already exists in project`);
+  doc.code = code;
+  doc.label = optString(body, 'label') ?? code;
+  doc.project = project.id;
+  doc.parents = { group: project.group_id, project: project.id };
+  insertContainer(db, 'subject', doc, project.id);
+  return getRow(db, doc._id)!;
+}
+
+/** The subject a new session belongs to: by `_id`, by code/label, or created on the fly. */
+function subjectForSession(db: Db, user: CurrentUser, project: ContainerRow, spec: Obj): ContainerRow {
+  if (spec._id !== undefined) {
+    const s = loadParent(db, 'subject', spec._id, 'subject._id');
+    if (s.project_id !== project.id) throw badRequest('subject belongs to another project');
+    return s;
+  }
+  const code = optString(spec, 'code') ?? optString(spec, 'label');
+  if (!code) throw badRequest('"subject" needs "_id", "code" or "label"');
+  const found = db
+    .prepare(`SELECT * FROM containers WHERE type='subject' AND project_id=? AND code=? ORDER BY id LIMIT 1`)
+    .get(project.id, code) as ContainerRow | undefined;
+  if (found) return found;
+  return createSubject(db, user, { ...spec, project: project.id });
+}
+
+function createSession(db: Db, user: CurrentUser, body: Obj): string {
+  const project = loadParent(db, 'project', body.project, 'project');
+  requireAccess(db, user, project, 'rw');
+  const { project: _p, subject: subjectSpec, ...rest } = body;
+  void _p;
+  const doc = baseDoc(objectId());
+  commonFields(rest, doc);
+  doc.label = reqString(body, 'label');
+  doc.project = project.id;
+  doc.group = project.group_id;
+  doc.parents = { group: project.group_id, project: project.id };
+  if (subjectSpec !== undefined && subjectSpec !== null) {
+    if (!isObj(subjectSpec)) throw badRequest('"subject" must be an object');
+    const subject = subjectForSession(db, user, project, subjectSpec);
+    doc.subject = embedSubject(parseDoc(subject));
+    doc.parents.subject = subject.id;
+  }
+  insertContainer(db, 'session', doc, project.id);
+  return doc._id;
+}
+
+function createAcquisition(db: Db, user: CurrentUser, body: Obj): string {
+  const session = loadParent(db, 'session', body.session, 'session');
+  requireAccess(db, user, session, 'rw');
+  const { session: _s, ...rest } = body;
+  void _s;
+  const doc = baseDoc(objectId());
+  commonFields(rest, doc);
+  doc.label = reqString(body, 'label');
+  doc.session = session.id;
+  doc.parents = { ...parseDoc(session).parents, session: session.id };
+  insertContainer(db, 'acquisition', doc, session.perm_id);
+  return doc._id;
+}
+
+function createCollection(db: Db, user: CurrentUser, body: Obj): string {
+  const doc = baseDoc(objectId());
+  doc.description = '';
+  commonFields(body, doc);
+  doc.label = reqString(body, 'label');
+  doc.curator = user.doc._id;
+  doc.parents = {};
+  doc.permissions = [{ _id: user.doc._id, access: 'admin' }];
+  insertContainer(db, 'collection', doc, doc._id);
+  return doc._id;
+}
+
+/** Fields whose change would move a container; not supported here. */
+const PARENT_FIELDS: Partial<Record<CType, string[]>> = {
+  project: ['group'],
+  subject: ['project'],
+  session: ['project', 'group'],
+  acquisition: ['session'],
+};
+
+/** Apply a PUT body to a container. */
+export function modifyContainer(db: Db, row: ContainerRow, body: Obj): void {
+  db.transaction(() => {
+    const doc = parseDoc(getRow(db, row.id)!);
+    if (row.type === 'group' && body._id !== undefined && body._id !== row.id) {
+      throw badRequest('group _id cannot be changed');
+    }
+    const { _id: _i, subject: subjectPatch, contents, ...rest } = body;
+    void _i;
+    for (const f of PARENT_FIELDS[row.type] ?? []) {
+      if (rest[f] !== undefined && rest[f] !== doc[f]) {
+        throw badRequest(`moving a ${row.type} by changing "${f}" is not supported`);
+      }
+    }
+    commonFields(rest, doc);
+    if (row.type === 'subject') {
+      const code = optString(body, 'code');
+      const label = optString(body, 'label');
+      if (code !== undefined || label !== undefined) {
+        const newCode = code ?? label!;
+        if (subjectCodeTaken(db, row.project_id!, newCode, row.id)) {
+          throw conflict(`subject ${newCode} already exists in project`);
+        }
+        doc.code = newCode;
+        doc.label = label ?? code;
+      }
+    }
+    if (row.type === 'session' && subjectPatch !== undefined) {
+      if (!isObj(subjectPatch)) throw badRequest('"subject" must be an object');
+      applySessionSubject(db, row, doc, subjectPatch);
+    }
+    if (row.type === 'collection' && contents !== undefined) applyCollectionContents(db, row.id, contents);
+    else if (contents !== undefined) throw badRequest('"contents" is only valid for collections');
+    doc.modified = now();
+    saveContainer(db, row, doc);
+    if (row.type === 'subject') syncSubject(db, row.id);
+  })();
+}
+
+/** Session PUT with `subject`: `_id` moves the session, other fields edit its subject. */
+function applySessionSubject(db: Db, row: ContainerRow, doc: Doc, patch: Obj): void {
+  const { _id, ...fields } = patch;
+  let subjectRow: ContainerRow | undefined;
+  if (_id !== undefined && _id !== doc.subject?._id) {
+    subjectRow = loadParent(db, 'subject', _id, 'subject._id');
+    if (subjectRow.project_id !== row.project_id) throw badRequest('subject belongs to another project');
+    doc.parents = { ...doc.parents, subject: subjectRow.id };
+    // acquisitions and analyses below follow the session
+    const below = db
+      .prepare(`SELECT * FROM containers WHERE session_id = ?`)
+      .all(row.id) as ContainerRow[];
+    for (const b of below) {
+      const bd = parseDoc(b);
+      bd.parents = { ...bd.parents, subject: subjectRow.id };
+      saveContainer(db, b, bd);
+    }
+  } else if (doc.subject?._id) {
+    subjectRow = getRow(db, doc.subject._id);
+  }
+  if (Object.keys(fields).length > 0) {
+    if (!subjectRow) {
+      subjectRow = subjectForSessionRow(db, row, fields);
+      doc.parents = { ...doc.parents, subject: subjectRow.id };
+    } else {
+      modifyContainer(db, subjectRow, fields);
+      subjectRow = getRow(db, subjectRow.id)!;
+    }
+  }
+  if (subjectRow) doc.subject = embedSubject(parseDoc(subjectRow));
+}
+
+function subjectForSessionRow(db: Db, session: ContainerRow, fields: Obj): ContainerRow {
+  const project = getRow(db, session.project_id!)!;
+  const code = optString(fields, 'code') ?? optString(fields, 'label');
+  if (!code) throw badRequest('"subject" needs "_id", "code" or "label"');
+  const found = db
+    .prepare(`SELECT * FROM containers WHERE type='subject' AND project_id=? AND code=? LIMIT 1`)
+    .get(project.id, code) as ContainerRow | undefined;
+  if (found) return found;
+  const doc = baseDoc(objectId());
+  commonFields(fields, doc);
+  doc.code = code;
+  doc.label = optString(fields, 'label') ?? code;
+  doc.project = project.id;
+  doc.parents = { group: project.group_id, project: project.id };
+  insertContainer(db, 'subject', doc, project.id);
+  return getRow(db, doc._id)!;
+}
+
+/** Re-embed a subject into every session that belongs to it. */
+export function syncSubject(db: Db, subjectId: string): void {
+  const subject = getRow(db, subjectId);
+  if (!subject) return;
+  const embedded = embedSubject(parseDoc(subject));
+  const sessions = db
+    .prepare(`SELECT * FROM containers WHERE type='session' AND subject_id = ?`)
+    .all(subjectId) as ContainerRow[];
+  for (const s of sessions) {
+    const sd = parseDoc(s);
+    sd.subject = embedded;
+    saveContainer(db, s, sd);
+  }
+}
+
+/** `contents: {operation: add|remove, nodes: [{level, _id}]}` on a collection. */
+function applyCollectionContents(db: Db, collectionId: string, contents: unknown): void {
+  if (!isObj(contents) || !['add', 'remove'].includes(contents.operation as string) || !Array.isArray(contents.nodes)) {
+    throw badRequest('"contents" must be {operation: "add"|"remove", nodes: [{level, _id}]}');
+  }
+  for (const n of contents.nodes) {
+    if (!isObj(n) || typeof n._id !== 'string') throw badRequest('each node needs "level" and "_id"');
+    const level = n.level as string;
+    if (!['project', 'subject', 'session', 'acquisition'].includes(level)) {
+      throw badRequest(`unsupported collection node level ${String(level)}`);
+    }
+    const target = getRowOfType(db, level as CType, n._id);
+    if (!target) throw notFound(`${level} ${n._id} not found`);
+    // the reference expands a node into its acquisitions; membership lives on acquisitions and sessions
+    const acqs =
+      level === 'acquisition'
+        ? [target]
+        : (db
+            .prepare(`SELECT * FROM containers WHERE type='acquisition' AND ${level}_id = ?`)
+            .all(target.id) as ContainerRow[]);
+    for (const a of acqs) {
+      for (const r of [a, getRow(db, a.parent_id!)!]) {
+        const d = parseDoc(r);
+        const set = new Set<string>(d.collections ?? []);
+        if (contents.operation === 'add') set.add(collectionId);
+        else set.delete(collectionId);
+        d.collections = [...set];
+        saveContainer(db, r, d);
+      }
+    }
+    if (level === 'session' && acqs.length === 0) {
+      const d = parseDoc(target);
+      const set = new Set<string>(d.collections ?? []);
+      if (contents.operation === 'add') set.add(collectionId);
+      else set.delete(collectionId);
+      d.collections = [...set];
+      saveContainer(db, target, d);
+    }
+  }
+}
+
+/** Bump `modified` on a container (after a file or sub-document change). */
+export function touch(db: Db, id: string): void {
+  const row = getRow(db, id);
+  if (!row) return;
+  const doc = parseDoc(row);
+  doc.modified = now();
+  saveContainer(db, row, doc);
+}
+
+export function loadContainer(db: Db, type: CType | 'container', id: string): ContainerRow {
+  const valid = type === 'group' ? id.length > 0 && id.length <= 64 : isObjectId(id) || type === 'container';
+  if (!valid) throw new HttpError(404, `${type} ${id} not found`);
+  const row = type === 'container' ? getRow(db, id) : getRowOfType(db, type, id);
+  if (!row) throw notFound(`${type} ${id} not found`);
+  return row;
+}

@@ -1,0 +1,55 @@
+import type { Context } from 'hono';
+import { parseListQuery, type DocTarget } from '../query/index.js';
+import type { AppEnv } from './context.js';
+
+export interface ListSource {
+  /** `FROM …` clause including the alias used in `target`. */
+  from: string;
+  /** Extra WHERE conditions (already permission-scoped), joined with AND. */
+  where: { sql: string; params: unknown[] }[];
+  target: DocTarget;
+  /** Column list to select. */
+  select?: string;
+}
+
+export function wantsPagination(c: Context<AppEnv>): boolean {
+  return (c.req.header('x-accept-feature') ?? '').toLowerCase().includes('pagination');
+}
+
+export function hasFeature(c: Context<AppEnv>, feature: string): boolean {
+  return (c.req.header('x-accept-feature') ?? '').toLowerCase().includes(feature.toLowerCase());
+}
+
+/** All query parameters with repetition preserved (so duplicates can be rejected). */
+export function queryParams(c: Context<AppEnv>): URLSearchParams {
+  return new URL(c.req.url).searchParams;
+}
+
+/**
+ * Run a finder query (filter/sort/limit/skip/page/after_id) and return the rows plus the total
+ * matching count ignoring paging.
+ */
+export function runFinder<R>(c: Context<AppEnv>, src: ListSource): { rows: R[]; total: number } {
+  const db = c.get('state').db;
+  const plan = parseListQuery(queryParams(c), src.target);
+  const conds = [...src.where.map((w) => w.sql), plan.where.sql].join(' AND ') || '1';
+  const baseParams = [...src.where.flatMap((w) => w.params), ...plan.where.params];
+  const rows = db
+    .prepare(
+      `SELECT ${src.select ?? '*'} FROM ${src.from} WHERE ${conds} ORDER BY ${plan.orderBy.sql} ${plan.limitClause.sql}`,
+    )
+    .all(...baseParams, ...plan.orderBy.params, ...plan.limitClause.params) as R[];
+  let total = rows.length;
+  if (plan.limit !== null || plan.offset > 0 || wantsPagination(c)) {
+    const row = db.prepare(`SELECT count(*) AS n FROM ${src.from} WHERE ${conds}`).get(...baseParams) as {
+      n: number;
+    };
+    total = row.n;
+  }
+  return { rows, total };
+}
+
+/** A bare array, or `{results, total, count}` when the client asked for `pagination`. */
+export function pageBody<T>(c: Context<AppEnv>, items: T[], total: number): T[] | { results: T[]; total: number; count: number } {
+  return wantsPagination(c) ? { results: items, total, count: items.length } : items;
+}

@@ -1,0 +1,74 @@
+import type { Context } from 'hono';
+import type { operations } from '@fw/api';
+import { badRequest, HttpError } from './errors.js';
+import type { AppEnv } from './context.js';
+
+type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type Responses<Op extends keyof operations> = operations[Op] extends { responses: infer R } ? R : never;
+/** Body type the spec declares for `op` answering `status` with application/json. */
+export type ResponseBody<Op extends keyof operations, S extends keyof Responses<Op>> = JsonContent<
+  Responses<Op>[S]
+>;
+export type RequestBody<Op extends keyof operations> = operations[Op] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : unknown;
+
+/**
+ * Send a JSON response whose body type is checked against the generated spec types for the
+ * operation: if the spec changes shape, handlers that no longer match fail the typecheck.
+ */
+export function reply<Op extends keyof operations, S extends keyof Responses<Op> & number>(
+  c: Context<AppEnv>,
+  _op: Op,
+  status: S,
+  body: ResponseBody<Op, S>,
+): Response {
+  return c.json(body as never, status as never);
+}
+
+/** Responses the spec leaves untyped (`none*`): we still answer with a small JSON object. */
+export function replyUntyped(c: Context<AppEnv>, body: unknown, status = 200): Response {
+  return c.json(body as never, status as never);
+}
+
+/** Read and parse a JSON request body, enforcing the size limit; 400 on anything malformed. */
+export async function readJson(c: Context<AppEnv>): Promise<unknown> {
+  const limit = c.get('state').jsonLimit;
+  const declared = Number(c.req.header('content-length') ?? 'NaN');
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  const body = c.req.raw.body;
+  if (!body) throw badRequest('Request body is required');
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw badRequest('Request body is required');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('Malformed JSON in request body');
+  }
+}
+
+/** Like readJson but the body must be a JSON object. */
+export async function readObject(c: Context<AppEnv>): Promise<Record<string, unknown>> {
+  const v = await readJson(c);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    throw badRequest('Request body must be a JSON object');
+  }
+  return v as Record<string, unknown>;
+}
+
+const tooLarge = (limit: number) => new HttpError(413, `Request body exceeds ${limit} bytes`);

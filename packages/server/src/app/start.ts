@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAdaptorServer } from '@hono/node-server';
+import { openDatabase } from '../db/open.js';
+import { addKey, createUserDoc, getUser, newKey, saveUser } from '../db/users.js';
+import { createBlobStore } from '../storage/index.js';
+import { createApp } from './app.js';
+import type { AppState } from './context.js';
+import { seedDefaults } from '../db/seed.js';
+import { GROUP_ID_RE } from './ids.js';
+
+export interface StartOptions {
+  /** TCP port; 0 (default) picks a free one. */
+  port?: number;
+  /** Interface to bind; default 127.0.0.1. */
+  host?: string;
+  /** Data directory (database + blobs). Default: a fresh temp folder removed by close(). */
+  dataDir?: string;
+  /** Receives log lines (errors); default: silent. Never receives API keys. */
+  log?: (line: string) => void;
+}
+
+export interface CreateUserOptions {
+  /** User id (e-mail like), e.g. `jane@example.org`. */
+  id: string;
+  firstname?: string;
+  lastname?: string;
+  email?: string;
+  /** Site admin. */
+  root?: boolean;
+}
+
+export interface RunningServer {
+  /** API base URL, e.g. `http://127.0.0.1:8080/api`. */
+  url: string;
+  /** Site admin key in SDK format `host:port:__force_insecure:KEY`. */
+  apiKey: string;
+  port: number;
+  dataDir: string;
+  /** Create a user with a fresh API key (returned in SDK format). */
+  createUser(o: CreateUserOptions): Promise<{ id: string; apiKey: string }>;
+  /** Stop listening, close the database; removes the data dir if it was a temp one. */
+  close(): Promise<void>;
+}
+
+const ADMIN_ID = 'admin@local.flywheel';
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const temp = !options.dataDir;
+  const dataDir = options.dataDir
+    ? resolve(options.dataDir)
+    : mkdtempSync(join(tmpdir(), 'fw-server-'));
+  mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(join(dataDir, 'flywheel.sqlite'));
+  const state: AppState = {
+    db,
+    blobs: createBlobStore({ dataDir }),
+    dataDir,
+    origin: '',
+    jsonLimit: 1024 * 1024,
+    ticketTtlMs: 60_000,
+  };
+  seedDefaults(db);
+  const adminKey = ensureAdmin(state);
+
+  const app = createApp(state, options.log);
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+  server.requestTimeout = 0;
+  await new Promise<void>((res, rej) => {
+    server.once('error', rej);
+    server.listen(options.port ?? 0, host, () => res());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  state.origin = `http://${urlHost}:${port}`;
+  const sdkKey = (key: string) => `${host}:${port}:__force_insecure:${key}`;
+
+  let closed = false;
+  return {
+    url: `${state.origin}/api`,
+    apiKey: sdkKey(adminKey),
+    port,
+    dataDir,
+    async createUser(o) {
+      if (typeof o.id !== 'string' || o.id.length === 0) throw new TypeError('createUser: id is required');
+      if (getUser(db, o.id)) throw new Error(`user ${o.id} already exists`);
+      const key = newKey();
+      db.transaction(() => {
+        saveUser(db, createUserDoc({ _id: o.id, firstname: o.firstname ?? '', lastname: o.lastname ?? '', email: o.email ?? o.id, root: Boolean(o.root) }));
+        addKey(db, o.id, key);
+      })();
+      return { id: o.id, apiKey: sdkKey(key) };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections?.();
+      });
+      db.close();
+      if (temp) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Seed the site admin on first start. The plain key is kept in `<dataDir>/admin.key` (mode 600)
+ * so restarts with the same data dir hand out the same key; the database holds only its hash.
+ */
+function ensureAdmin(state: AppState): string {
+  const keyFile = join(state.dataDir, 'admin.key');
+  const db = state.db;
+  if (existsSync(keyFile) && getUser(db, ADMIN_ID)) return readFileSync(keyFile, 'utf8').trim();
+  const key = newKey();
+  db.transaction(() => {
+    if (!getUser(db, ADMIN_ID)) {
+      saveUser(db, createUserDoc({ _id: ADMIN_ID, firstname: 'Site', lastname: 'Admin', email: ADMIN_ID, root: true }));
+    }
+    addKey(db, ADMIN_ID, key);
+  })();
+  writeFileSync(keyFile, key + '\n', { mode: 0o600 });
+  return key;
+}
+
+void GROUP_ID_RE;

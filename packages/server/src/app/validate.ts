@@ -1,0 +1,75 @@
+import { badRequest } from './errors.js';
+
+/** Small hand-rolled input checks; each throws a 400 naming the offending field. */
+export type Obj = Record<string, unknown>;
+
+export const isObj = (v: unknown): v is Obj =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function reqString(body: Obj, key: string, max = 1024): string {
+  const v = body[key];
+  if (typeof v !== 'string' || v.length === 0) throw badRequest(`"${key}" must be a non-empty string`);
+  if (v.length > max) throw badRequest(`"${key}" is longer than ${max} characters`);
+  return v;
+}
+
+export function optString(body: Obj, key: string, max = 4096): string | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw badRequest(`"${key}" must be a string`);
+  if (v.length > max) throw badRequest(`"${key}" is longer than ${max} characters`);
+  return v;
+}
+
+export function optObject(body: Obj, key: string): Obj | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) throw badRequest(`"${key}" must be an object`);
+  return v;
+}
+
+export function optStringArray(body: Obj, key: string): string[] | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+    throw badRequest(`"${key}" must be a list of strings`);
+  }
+  return v as string[];
+}
+
+export function optBool(body: Obj, key: string): boolean | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'boolean') throw badRequest(`"${key}" must be a boolean`);
+  return v;
+}
+
+/** Reject keys outside `allowed` so typos do not silently vanish. */
+export function onlyKeys(body: Obj, allowed: readonly string[], what = 'body'): void {
+  for (const k of Object.keys(body)) {
+    if (!allowed.includes(k)) throw badRequest(`unexpected property "${k}" in ${what}`);
+  }
+}
+
+/** Tags: non-empty, at most 32 characters, no slash (reference rule). */
+export function checkTag(v: unknown): string {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 32 || v.includes('/')) {
+    throw badRequest('tag value must be 1-32 characters without "/"');
+  }
+  return v;
+}
+
+/** Replace `.` and `$` in info keys (the reference sanitises them too). */
+export function sanitizeInfo(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sanitizeInfo);
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const [k, val] of Object.entries(v)) {
+    out[k.replace(/\./g, '_').replace(/\$/g, '-')] = sanitizeInfo(val);
+  }
+  return out;
+}
+
+export function boolParam(v: string | undefined): boolean {
+  return v !== undefined && ['true', '1', 'yes', ''].includes(v.toLowerCase()) && v !== '';
+}

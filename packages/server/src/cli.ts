@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { startServer } from './app/start.js';
+
+const USAGE = `Usage: fw-server [--port N] [--host ADDR] [--data DIR]
+
+  --port N     TCP port (default 8080; 0 picks a free one)
+  --host ADDR  interface to bind (default 127.0.0.1)
+  --data DIR   data directory: database and file blobs (default ./.fw-server)
+`;
+
+async function main(): Promise<void> {
+  let values: { port?: string; host?: string; data?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? 8080 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`invalid --port ${values.port}\n${USAGE}`);
+    process.exit(2);
+  }
+  const server = await startServer({
+    port,
+    host: values.host ?? '127.0.0.1',
+    dataDir: resolve(values.data ?? '.fw-server'),
+    log: (line) => process.stderr.write(line + '\n'),
+  });
+  process.stdout.write(`Flywheel-compatible server listening on ${server.url}\nData directory: ${server.dataDir}\nAPI key: ${server.apiKey}\n`);
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

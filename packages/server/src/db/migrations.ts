@@ -1,0 +1,113 @@
+/**
+ * Ordered schema migrations. `PRAGMA user_version` records how many have been applied; each
+ * migration runs in its own transaction, so a crash never leaves a half-migrated database.
+ * Append new migrations at the end; never edit one that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: initial schema */ `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    root INTEGER NOT NULL DEFAULT 0,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE TABLE api_keys (
+    key_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created TEXT NOT NULL,
+    last_used TEXT
+  );
+  CREATE INDEX api_keys_user ON api_keys(user_id);
+
+  -- groups, projects, subjects, sessions, acquisitions, analyses and collections.
+  -- perm_id: the container whose permissions govern this one (group, project or collection).
+  CREATE TABLE containers (
+    id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    label TEXT,
+    code TEXT,
+    parent_type TEXT,
+    parent_id TEXT,
+    group_id TEXT,
+    project_id TEXT,
+    subject_id TEXT,
+    session_id TEXT,
+    acquisition_id TEXT,
+    perm_id TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX containers_type ON containers(type, id);
+  CREATE INDEX containers_parent ON containers(parent_id, type, id);
+  CREATE INDEX containers_perm ON containers(perm_id, type);
+  CREATE INDEX containers_label ON containers(type, label);
+  CREATE INDEX containers_created ON containers(type, created);
+  CREATE INDEX containers_modified ON containers(type, modified);
+  CREATE INDEX containers_project ON containers(project_id, type);
+  CREATE INDEX containers_session ON containers(session_id, type);
+  CREATE INDEX containers_subject ON containers(subject_id, type);
+
+  -- file entries. role: 'files' (container files, analysis outputs) or 'inputs' (analysis inputs)
+  CREATE TABLE files (
+    id TEXT PRIMARY KEY,
+    container_id TEXT NOT NULL,
+    container_type TEXT NOT NULL,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    blob_id TEXT,
+    size INTEGER NOT NULL,
+    hash TEXT,
+    type TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    UNIQUE (container_id, role, name)
+  );
+  CREATE INDEX files_container ON files(container_id, role);
+
+  CREATE TABLE tickets (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    expires INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  );
+
+  CREATE TABLE gears (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    version TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX gears_name ON gears(name, created);
+
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    gear_id TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX jobs_state ON jobs(state, id);
+  CREATE TABLE job_logs (
+    job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    fd INTEGER NOT NULL,
+    msg TEXT NOT NULL,
+    PRIMARY KEY (job_id, seq)
+  );
+
+  CREATE TABLE modalities (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+  CREATE TABLE roles (id TEXT PRIMARY KEY, label TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+  CREATE TABLE group_roles (
+    group_id TEXT NOT NULL,
+    role_id TEXT NOT NULL,
+    PRIMARY KEY (group_id, role_id)
+  );
+  CREATE TABLE site (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];

@@ -1,0 +1,2 @@
+export { startServer } from './app/start.js';
+export type { StartOptions, RunningServer, CreateUserOptions } from './app/start.js';

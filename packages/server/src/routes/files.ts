@@ -1,0 +1,306 @@
+import type { Context } from 'hono';
+import { Readable } from 'node:stream';
+import type { AppEnv } from '../app/context.js';
+import { parseDoc, type ContainerRow, type Doc } from '../db/containers.js';
+import { getFile, putFile, saveFileDoc, type FileRole, type FileRow } from '../db/files.js';
+import { unreferenced } from '../db/containers.js';
+import { requireAccess, requireUser } from '../app/access.js';
+import { badRequest, HttpError, notFound } from '../app/errors.js';
+import { uuid } from '../app/ids.js';
+import { now } from '../app/time.js';
+import { guessFileType } from '../app/filetypes.js';
+import { isObj, sanitizeInfo, type Obj } from '../app/validate.js';
+import { applyInfoUpdate } from '../app/subdocs.js';
+import { readObject, replyUntyped } from '../app/json.js';
+import { touch } from '../app/containers.js';
+import { parseMultipartUpload, zipInfo, openZipMember, parseRange, byteRangesBody, type UploadedFile } from '../transfer/index.js';
+import { createTicket, useTicket } from './tickets.js';
+
+const METADATA_KEYS = ['name', 'type', 'mimetype', 'modality', 'classification', 'tags', 'info', 'zip_member_count'];
+
+function checkFileMetadata(meta: Obj, where: string): void {
+  for (const k of Object.keys(meta)) {
+    if (!METADATA_KEYS.includes(k)) throw badRequest(`unexpected property "${k}" in ${where}`);
+  }
+  if (meta.tags !== undefined && (!Array.isArray(meta.tags) || meta.tags.some((t) => typeof t !== 'string'))) {
+    throw badRequest(`"tags" in ${where} must be a list of strings`);
+  }
+  if (meta.info !== undefined && !isObj(meta.info)) throw badRequest(`"info" in ${where} must be an object`);
+  if (meta.classification !== undefined && !isObj(meta.classification)) {
+    throw badRequest(`"classification" in ${where} must be an object`);
+  }
+  for (const k of ['type', 'mimetype', 'modality'] as const) {
+    if (meta[k] !== undefined && meta[k] !== null && typeof meta[k] !== 'string') throw badRequest(`"${k}" in ${where} must be a string`);
+  }
+}
+
+function fileDoc(f: UploadedFile, meta: Obj, userId: string, version: number): Doc {
+  const t = now();
+  return {
+    _id: uuid(),
+    name: f.name,
+    type: (meta.type as string | undefined) ?? guessFileType(f.name),
+    mimetype: (meta.mimetype as string | undefined) ?? f.contentType,
+    modality: (meta.modality as string | undefined) ?? null,
+    classification: (meta.classification as Obj | undefined) ?? {},
+    tags: (meta.tags as string[] | undefined) ?? [],
+    info: sanitizeInfo(meta.info ?? {}),
+    size: f.size,
+    hash: f.hash,
+    origin: { type: 'user', id: userId },
+    version,
+    created: t,
+    modified: t,
+    ...(meta.zip_member_count !== undefined ? { zip_member_count: meta.zip_member_count } : {}),
+  };
+}
+
+/**
+ * `POST …/files`: stream the multipart body into blobs, then record the entries in one
+ * transaction. Containers take exactly one file; ad-hoc analyses take their outputs (many
+ * files, metadata list matched by name) once.
+ */
+export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promise<Response> {
+  const { db, blobs } = c.get('state');
+  const user = requireUser(c.get('user'));
+  requireAccess(db, user, row, 'rw');
+  const isAnalysis = row.type === 'analysis';
+  if (isAnalysis) {
+    const doc = parseDoc(row);
+    if (doc.job) throw badRequest('outputs of job-based analyses are uploaded by their job');
+  }
+  const ctype = c.req.header('content-type') ?? '';
+  if (!ctype.toLowerCase().startsWith('multipart/form-data')) throw badRequest('expected a multipart/form-data body');
+  const upload = await parseMultipartUpload(c.env.incoming, c.req.raw.headers, blobs, {
+    minFiles: 1,
+    maxFiles: isAnalysis ? Infinity : 1,
+    filenamePath: c.req.query('filename_path') === 'true',
+  });
+  const written = upload.files.map((f) => f.blobId);
+  let replaced: string[] = [];
+  let docs: Doc[];
+  try {
+    const meta = upload.metadata;
+    const metaFor = (name: string): Obj => {
+      if (meta === undefined || meta === null) return {};
+      if (isAnalysis) {
+        const list = Array.isArray(meta) ? meta : isObj(meta) && Array.isArray(meta.files) ? meta.files : null;
+        if (!list) throw badRequest('metadata for analysis outputs must be a list of file objects');
+        const m = list.find((x: unknown) => isObj(x) && x.name === name);
+        if (m !== undefined) checkFileMetadata(m as Obj, 'metadata');
+        const { name: _n, ...rest } = (m ?? {}) as Obj;
+        void _n;
+        return rest;
+      }
+      if (!isObj(meta)) throw badRequest('metadata must be a JSON object');
+      checkFileMetadata(meta, 'metadata');
+      const { name: _n, ...rest } = meta;
+      void _n;
+      return rest;
+    };
+    const names = new Set<string>();
+    for (const f of upload.files) {
+      if (names.has(f.name)) throw badRequest(`file "${f.name}" sent twice`);
+      names.add(f.name);
+    }
+    const plans = upload.files.map((f) => ({ f, meta: metaFor(f.name) }));
+    docs = db.transaction(() => {
+      const out: Doc[] = [];
+      for (const { f, meta } of plans) {
+        const old = getFile(db, row.id, 'files', f.name);
+        const version = old ? ((JSON.parse(old.doc) as Doc).version ?? 1) + 1 : 1;
+        const doc = fileDoc(f, meta, user.doc._id, version);
+        const prev = putFile(db, row.id, row.type, 'files', doc, f.blobId);
+        if (prev) replaced.push(prev);
+        out.push(doc);
+      }
+      touch(db, row.id);
+      return out;
+    })();
+  } catch (err) {
+    await Promise.all(written.map((b) => blobs.remove(b)));
+    throw err;
+  }
+  replaced = unreferenced(db, replaced);
+  await Promise.all(replaced.map((b) => blobs.remove(b)));
+  if (isAnalysis) return replyUntyped(c, docs);
+  return replyUntyped(c, docs);
+}
+
+export function findFile(c: Context<AppEnv>, row: ContainerRow, role: FileRole, name: string): FileRow {
+  const f = getFile(c.get('state').db, row.id, role, name);
+  if (!f) throw notFound(`file ${name} not found in ${row.type} ${row.id}`);
+  return f;
+}
+
+/** GET of a file: ticket issue/redeem, zip info, zip member, or the bytes (Range with view). */
+export async function downloadFile(c: Context<AppEnv>, row: ContainerRow, role: FileRole, name: string): Promise<Response> {
+  const state = c.get('state');
+  const ticketParam = c.req.query('ticket');
+  if (ticketParam !== undefined && ticketParam !== '') {
+    useTicket(state.db, ticketParam, { kind: 'file', container_id: row.id, role, name });
+  } else {
+    const user = requireUser(c.get('user'));
+    requireAccess(state.db, user, row, 'ro');
+  }
+  const file = findFile(c, row, role, name);
+  if (ticketParam === '') {
+    const ticket = createTicket(state, 'file', { container_id: row.id, role, name });
+    if (row.type === 'analysis') return replyUntyped(c, { ticket, size: file.size, file_cnt: 1, filename: name });
+    return replyUntyped(c, { ticket });
+  }
+  const hash = c.req.query('hash');
+  if (hash !== undefined && hash !== file.hash) throw new HttpError(409, 'file hash does not match');
+  if (!file.blob_id) throw notFound(`file ${name} has no content`);
+  const path = state.blobs.path(file.blob_id);
+  if (c.req.query('info') === 'true') return replyUntyped(c, await zipInfo(path));
+  const member = c.req.query('member');
+  if (member !== undefined && member !== '') {
+    const m = await openZipMember(path, member);
+    return streamResponse(m.stream, 200, {
+      'Content-Type': m.contentType,
+      'Content-Length': String(m.size),
+      'Content-Disposition': disposition(member.split('/').pop() ?? member),
+    });
+  }
+  const doc = JSON.parse(file.doc) as Doc;
+  const view = c.req.query('view') === 'true';
+  const headers: Record<string, string> = {};
+  if (view) {
+    headers['Content-Type'] = doc.mimetype ?? 'application/octet-stream';
+    headers['Accept-Ranges'] = 'bytes';
+    const plan = parseRange(c.req.header('range'), file.size);
+    if (plan.kind === 'unsatisfiable') {
+      throw new HttpError(416, 'Requested range not satisfiable', {});
+    }
+    if (plan.kind === 'single') {
+      const stream = await state.blobs.open(file.blob_id, { start: plan.start, end: plan.end });
+      return streamResponse(stream, 206, {
+        ...headers,
+        'Content-Range': plan.contentRange,
+        'Content-Length': String(plan.end - plan.start + 1),
+      });
+    }
+    if (plan.kind === 'multi') {
+      const blobId = file.blob_id;
+      const body = byteRangesBody({
+        ranges: plan.ranges,
+        size: file.size,
+        contentType: headers['Content-Type']!,
+        boundary: c.get('requestId'),
+        open: (start, end) => state.blobs.open(blobId, { start, end }),
+      });
+      return streamResponse(body.stream, 206, { 'Content-Type': body.contentType, 'Content-Length': String(body.contentLength) });
+    }
+  } else {
+    headers['Content-Type'] = 'application/octet-stream';
+    headers['Content-Disposition'] = disposition(name.split('/').pop() ?? name);
+  }
+  const stream = await state.blobs.open(file.blob_id);
+  return streamResponse(stream, 200, { ...headers, 'Content-Length': String(file.size) });
+}
+
+export function disposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export function streamResponse(stream: Readable, status: number, headers: Record<string, string>): Response {
+  return new Response(Readable.toWeb(stream) as ReadableStream, { status, headers });
+}
+
+/** PUT file (metadata fields), POST …/info, POST …/classification, DELETE, GET …/info. */
+export async function fileOp(c: Context<AppEnv>, row: ContainerRow, name: string, op: 'get-info' | 'modify' | 'info' | 'classification' | 'delete'): Promise<Response> {
+  const { db, blobs } = c.get('state');
+  const user = requireUser(c.get('user'));
+  requireAccess(db, user, row, op === 'get-info' ? 'ro' : 'rw');
+  const file = findFile(c, row, 'files', name);
+  const doc = JSON.parse(file.doc) as Doc;
+  if (op === 'get-info') return replyUntyped(c, doc);
+  if (op === 'delete') {
+    db.transaction(() => {
+      db.prepare('DELETE FROM files WHERE id = ?').run(file.id);
+      touch(db, row.id);
+    })();
+    for (const b of unreferenced(db, file.blob_id ? [file.blob_id] : [])) await blobs.remove(b);
+    return replyUntyped(c, { deleted: 1 });
+  }
+  const body = await readObject(c);
+  if (op === 'modify') {
+    const allowed = ['type', 'modality', 'mimetype', 'tags', 'info', 'classification', 'name'];
+    for (const k of Object.keys(body)) if (!allowed.includes(k)) throw badRequest(`unexpected property "${k}" in file update`);
+    if (body.name !== undefined && body.name !== doc.name) throw badRequest('renaming files is not supported');
+    checkFileMetadata(body, 'file update');
+    if (body.modality !== undefined && body.modality !== null) modalityClassification(c, body.modality as string);
+    Object.assign(doc, body);
+    if (body.info !== undefined) doc.info = sanitizeInfo(body.info);
+  } else if (op === 'info') {
+    applyInfoUpdate(doc, body);
+  } else {
+    applyClassification(c, doc, body);
+  }
+  doc.modified = now();
+  db.transaction(() => {
+    saveFileDoc(db, file, doc);
+    touch(db, row.id);
+  })();
+  return replyUntyped(c, { modified: 1, jobs_spawned: 0 });
+}
+
+function modalityClassification(c: Context<AppEnv>, modality: string): Record<string, string[]> {
+  const row = c.get('state').db.prepare('SELECT doc FROM modalities WHERE id = ?').get(modality) as { doc: string } | undefined;
+  if (!row) throw notFound(`modality ${modality} not found`);
+  return ((JSON.parse(row.doc) as Doc).classification ?? {}) as Record<string, string[]>;
+}
+
+/** `{modality?, add?, delete?}` or `{modality?, replace}`, values checked against the modality. */
+function applyClassification(c: Context<AppEnv>, doc: Doc, body: Obj): void {
+  for (const k of Object.keys(body)) {
+    if (!['modality', 'add', 'delete', 'replace'].includes(k)) throw badRequest(`unexpected property "${k}" in classification update`);
+  }
+  if (body.replace !== undefined && (body.add !== undefined || body.delete !== undefined)) {
+    throw badRequest('"replace" cannot be combined with "add" or "delete"');
+  }
+  if (body.replace === undefined && body.add === undefined && body.delete === undefined && body.modality === undefined) {
+    throw badRequest('classification update needs "add", "delete" or "replace"');
+  }
+  if (body.modality !== undefined) {
+    if (body.modality !== null && typeof body.modality !== 'string') throw badRequest('"modality" must be a string');
+    if (body.replace === undefined) throw badRequest('"modality" can only be changed together with "replace"');
+    doc.modality = body.modality;
+  }
+  const table = doc.modality ? modalityClassification(c, doc.modality as string) : {};
+  const check = (what: string, v: unknown): Record<string, string[]> => {
+    if (!isObj(v)) throw badRequest(`"${what}" must be an object of lists`);
+    for (const [k, vals] of Object.entries(v)) {
+      if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string')) throw badRequest(`"${what}.${k}" must be a list of strings`);
+      if (k === 'Custom') continue;
+      const allowed = table[k];
+      if (!allowed) throw badRequest(`classification key "${k}" is not valid for modality ${doc.modality ?? '(none)'}`);
+      for (const x of vals as string[]) {
+        if (!allowed.includes(x)) throw badRequest(`"${x}" is not a valid ${k} for modality ${doc.modality}`);
+      }
+    }
+    return v as Record<string, string[]>;
+  };
+  if (body.replace !== undefined) {
+    doc.classification = { ...check('replace', body.replace) };
+    return;
+  }
+  const cls: Record<string, string[]> = { ...(doc.classification ?? {}) };
+  if (body.add !== undefined) {
+    for (const [k, vals] of Object.entries(check('add', body.add))) {
+      const list = [...(cls[k] ?? [])];
+      for (const x of vals) if (!list.includes(x)) list.push(x);
+      cls[k] = list;
+    }
+  }
+  if (body.delete !== undefined) {
+    if (!isObj(body.delete)) throw badRequest('"delete" must be an object of lists');
+    for (const [k, vals] of Object.entries(body.delete)) {
+      if (!Array.isArray(vals)) throw badRequest(`"delete.${k}" must be a list of strings`);
+      cls[k] = (cls[k] ?? []).filter((x) => !(vals as unknown[]).includes(x));
+    }
+  }
+  doc.classification = cls;
+}

@@ -1,0 +1,74 @@
+import type { Hono } from 'hono';
+import type { AppEnv } from '../app/context.js';
+import { requireUser } from '../app/access.js';
+import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
+import { readObject, replyUntyped } from '../app/json.js';
+import { pageBody, runFinder } from '../app/finder.js';
+import { getGear } from '../app/jobs.js';
+import { objectId } from '../app/ids.js';
+import { now } from '../app/time.js';
+import { isObj } from '../app/validate.js';
+
+const NAME_RE = /^[a-z0-9][a-z0-9.-]*$/;
+
+/** Gear registry: register a manifest, list (finder; latest version per name unless all_versions), get, delete. */
+export function registerGearRoutes(api: Hono<AppEnv>): void {
+  api.get('/gears', (c) => {
+    requireUser(c.get('user'));
+    const all = c.req.query('all_versions') === 'true';
+    const where = all
+      ? []
+      : [{ sql: `g.id = (SELECT g2.id FROM gears g2 WHERE g2.name = g.name ORDER BY g2.created DESC, g2.id DESC LIMIT 1)`, params: [] }];
+    const { rows, total } = runFinder<{ doc: string }>(c, {
+      from: 'gears g',
+      where,
+      target: { docColumn: 'g.doc', columns: { _id: 'g.id', 'gear.name': 'g.name', 'gear.version': 'g.version', created: 'g.created', modified: 'g.modified' } },
+      select: 'g.doc',
+    });
+    return replyUntyped(c, pageBody(c, rows.map((r) => JSON.parse(r.doc)), total));
+  });
+  api.get('/gears/:id', (c) => {
+    requireUser(c.get('user'));
+    const gear = getGear(c.get('state').db, c.req.param('id'));
+    if (!gear) throw notFound(`gear ${c.req.param('id')} not found`);
+    return replyUntyped(c, gear);
+  });
+  api.post('/gears/:name', async (c) => {
+    const user = requireUser(c.get('user'));
+    if (!user.isAdmin) throw forbidden('only site admins can add gears');
+    const name = c.req.param('name');
+    if (!NAME_RE.test(name)) throw badRequest('gear names are lowercase letters, digits, "." and "-"');
+    const body = await readObject(c);
+    const manifest = body.gear;
+    if (!isObj(manifest)) throw badRequest('"gear" (the gear manifest) is required');
+    if (manifest.name !== name) throw badRequest('the manifest name must match the URL');
+    if (typeof manifest.version !== 'string' || manifest.version === '') throw badRequest('the manifest needs a "version"');
+    if (manifest.inputs !== undefined && !isObj(manifest.inputs)) throw badRequest('manifest "inputs" must be an object');
+    if (manifest.config !== undefined && !isObj(manifest.config)) throw badRequest('manifest "config" must be an object');
+    for (const k of Object.keys(body)) if (!['gear', 'category', 'exchange'].includes(k)) throw badRequest(`unexpected property "${k}"`);
+    const db = c.get('state').db;
+    if (db.prepare('SELECT 1 FROM gears WHERE name = ? AND version = ?').get(name, manifest.version)) {
+      throw conflict(`gear ${name} ${String(manifest.version)} already exists`);
+    }
+    const t = now();
+    const doc = {
+      _id: objectId(),
+      category: typeof body.category === 'string' ? body.category : 'converter',
+      gear: { inputs: {}, config: {}, ...manifest },
+      exchange: isObj(body.exchange) ? body.exchange : {},
+      created: t,
+      modified: t,
+    };
+    db.prepare('INSERT INTO gears (id, name, version, created, modified, doc) VALUES (?, ?, ?, ?, ?, ?)').run(doc._id, name, manifest.version, t, t, JSON.stringify(doc));
+    return replyUntyped(c, { _id: doc._id });
+  });
+  api.delete('/gears/:id', (c) => {
+    const user = requireUser(c.get('user'));
+    if (!user.isAdmin) throw forbidden('only site admins can delete gears');
+    const db = c.get('state').db;
+    const gear = getGear(db, c.req.param('id'));
+    if (!gear) throw notFound(`gear ${c.req.param('id')} not found`);
+    db.prepare('DELETE FROM gears WHERE id = ?').run(gear._id);
+    return replyUntyped(c, { deleted: 1 });
+  });
+}

@@ -1,0 +1,105 @@
+import type { Context, Hono } from 'hono';
+import type { AppEnv } from '../app/context.js';
+import type { ContainerRow, Doc } from '../db/containers.js';
+import { getRow } from '../db/containers.js';
+import { accessTo, requireUser } from '../app/access.js';
+import { badRequest, forbidden } from '../app/errors.js';
+import { readObject, replyUntyped } from '../app/json.js';
+import { pageBody, runFinder } from '../app/finder.js';
+import { createJob, getJob, modifyJob } from '../app/jobs.js';
+import { isObj } from '../app/validate.js';
+import type { CurrentUser } from '../app/context.js';
+import type { Db } from '../db/open.js';
+
+const JOB_COLUMNS = { _id: 'j.id', state: 'j.state', gear_id: 'j.gear_id', created: 'j.created', modified: 'j.modified' };
+
+/** May the user see/change this job? Admins always; others through the destination container. */
+function jobAccess(db: Db, user: CurrentUser, job: Doc, write: boolean): void {
+  if (user.isAdmin || job.origin?.id === user.doc._id) return;
+  const dest = job.destination?.id ? getRow(db, job.destination.id) : undefined;
+  const a = dest ? accessTo(db, user, dest) : null;
+  if (!a || (write && a === 'ro')) throw forbidden(`no access to job ${job._id}`);
+}
+
+/** Jobs: add, list (finder), get, modify (state), logs. There is no execution engine. */
+export function registerJobRoutes(api: Hono<AppEnv>): void {
+  api.get('/jobs', (c) => {
+    const user = requireUser(c.get('user'));
+    const where = user.isAdmin ? [] : [{ sql: `json_extract(j.doc, '$.origin.id') = ?`, params: [user.doc._id] }];
+    const { rows, total } = runFinder<{ doc: string }>(c, {
+      from: 'jobs j',
+      where,
+      target: { docColumn: 'j.doc', columns: JOB_COLUMNS },
+      select: 'j.doc',
+    });
+    return replyUntyped(c, pageBody(c, rows.map((r) => JSON.parse(r.doc)), total));
+  });
+  api.post('/jobs/add', async (c) => {
+    const user = requireUser(c.get('user'));
+    const db = c.get('state').db;
+    const body = await readObject(c);
+    const job = db.transaction(() => createJob(db, user, body))();
+    return replyUntyped(c, { _id: job._id });
+  });
+  api.get('/jobs/:id', (c) => {
+    const user = requireUser(c.get('user'));
+    const db = c.get('state').db;
+    const job = getJob(db, c.req.param('id'));
+    jobAccess(db, user, job, false);
+    return replyUntyped(c, job);
+  });
+  api.put('/jobs/:id', async (c) => {
+    const user = requireUser(c.get('user'));
+    const db = c.get('state').db;
+    const job = getJob(db, c.req.param('id'));
+    jobAccess(db, user, job, true);
+    modifyJob(db, job, await readObject(c));
+    return replyUntyped(c, { modified: 1 });
+  });
+  api.get('/jobs/:id/logs', (c) => {
+    const user = requireUser(c.get('user'));
+    const db = c.get('state').db;
+    const job = getJob(db, c.req.param('id'));
+    jobAccess(db, user, job, false);
+    const logs = db.prepare('SELECT fd, msg FROM job_logs WHERE job_id = ? ORDER BY seq').all(job._id);
+    return replyUntyped(c, { _id: job._id, logs });
+  });
+  api.post('/jobs/:id/logs', async (c) => {
+    const user = requireUser(c.get('user'));
+    const db = c.get('state').db;
+    const job = getJob(db, c.req.param('id'));
+    jobAccess(db, user, job, true);
+    const body = await c.req.json().catch(() => {
+      throw badRequest('Malformed JSON in request body');
+    });
+    if (!Array.isArray(body) || body.some((l) => !isObj(l) || typeof l.msg !== 'string' || typeof l.fd !== 'number')) {
+      throw badRequest('logs must be a list of {fd, msg}');
+    }
+    db.transaction(() => {
+      const max = (db.prepare('SELECT coalesce(max(seq), 0) AS m FROM job_logs WHERE job_id = ?').get(job._id) as { m: number }).m;
+      const ins = db.prepare('INSERT INTO job_logs (job_id, seq, fd, msg) VALUES (?, ?, ?, ?)');
+      body.forEach((l: { fd: number; msg: string }, i: number) => ins.run(job._id, max + i + 1, l.fd, l.msg));
+    })();
+    return replyUntyped(c, { modified: 1 });
+  });
+}
+
+/** GET /sessions/{id}/jobs and /projects/{id}/jobs: jobs whose inputs or destination are inside. */
+export function listJobsFor(c: Context<AppEnv>, row: ContainerRow): Response {
+  const col = `${row.type}_id`;
+  const where = [
+    {
+      sql: `EXISTS (SELECT 1 FROM containers d WHERE d.id = json_extract(j.doc, '$.destination.id') AND (d.id = ?1 OR d.${col} = ?1))`,
+      params: [row.id],
+    },
+  ];
+  const { rows, total } = runFinder<{ doc: string }>(c, {
+    from: 'jobs j',
+    where,
+    target: { docColumn: 'j.doc', columns: JOB_COLUMNS },
+    select: 'j.doc',
+  });
+  const jobs = rows.map((r) => JSON.parse(r.doc));
+  if (row.type === 'session') return replyUntyped(c, { jobs });
+  return replyUntyped(c, pageBody(c, jobs, total));
+}
