@@ -6,7 +6,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot, type GeneratedFiles } from './lib/generated.ts';
-import { bundleSource, operations, serializeSpec, type OpenApiDocument } from './lib/spec-bundle.ts';
+import {
+  bundleSource,
+  operations,
+  serializeSpec,
+  type OpenApiDocument,
+} from './lib/spec-bundle.ts';
 
 export type { OpenApiDocument } from './lib/spec-bundle.ts';
 
@@ -23,7 +28,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   bundleSpec()
     .then(({ spec }) => {
       const ops = [...operations(spec)].length;
-      console.log(`bundled ${Object.keys(spec.paths).length} paths, ${ops} operations, ${Object.keys((spec.components.schemas ?? {}) as object).length} schemas`);
+      console.log(
+        `bundled ${Object.keys(spec.paths).length} paths, ${ops} operations, ${Object.keys((spec.components.schemas ?? {}) as object).length} schemas`,
+      );
     })
     .catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   problems.push(...lintSpec(spec));
   const count = [...operations(spec)].length;
   if (problems.length) {
-    console.error(`spec lint: ${problems.length} problem(s) in ${count} operations:\n  - ${problems.join('\n  - ')}`);
+    console.error(
+      `spec lint: ${problems.length} problem(s) in ${count} operations:\n  - ${problems.join('\n  - ')}`,
+    );
     process.exit(1);
   }
   console.log(`spec lint: ok (${count} operations, ${Object.keys(spec.paths).length} paths)`);

@@ -9,7 +9,13 @@ import { bundleSpec } from './bundle-spec.ts';
 import { repoRoot } from './lib/generated.ts';
 import { compareSpecs, formatCoverage } from './lib/spec-coverage.ts';
 
-export const REFERENCE_PATH = join(repoRoot, '..', 'shared', 'reference', 'flywheel-openapi3-2019.json');
+export const REFERENCE_PATH = join(
+  repoRoot,
+  '..',
+  'shared',
+  'reference',
+  'flywheel-openapi3-2019.json',
+);
 
 async function main(): Promise<void> {
   const refPath = process.env.FW_REFERENCE_SPEC ?? REFERENCE_PATH;

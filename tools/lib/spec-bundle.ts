@@ -18,9 +18,22 @@ import { parse } from 'yaml';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 /** A bundled OpenAPI document as a plain JSON object. */
-export type OpenApiDocument = JsonObject & { openapi: string; paths: JsonObject; components: JsonObject };
+export type OpenApiDocument = JsonObject & {
+  openapi: string;
+  paths: JsonObject;
+  components: JsonObject;
+};
 
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export const HTTP_METHODS = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+] as const;
 export const COMPONENT_KINDS = [
   'securitySchemes',
   'parameters',
@@ -54,7 +67,8 @@ export interface BundleOptions {
   generatedNote?: string;
 }
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function readYaml(file: string, root: string): unknown {
   try {
@@ -93,7 +107,8 @@ export function substitute<T>(value: T, row: ContainerRow, where: string): T {
       const out: JsonObject = {};
       for (const [k, x] of Object.entries(v)) {
         const key = sub(k);
-        if (key in out) throw new SpecError(`${where}: key "${key}" appears twice after substitution`);
+        if (key in out)
+          throw new SpecError(`${where}: key "${key}" appears twice after substitution`);
         out[key] = walk(x) as Json;
       }
       return out;
@@ -113,7 +128,8 @@ export function loadContainers(data: unknown, where: string): Record<string, Con
     if (!isObject(row)) throw new SpecError(`${where}: containers.${type} must be a map`);
     const r: ContainerRow = { type };
     for (const [k, v] of Object.entries(row)) {
-      if (typeof v !== 'string') throw new SpecError(`${where}: containers.${type}.${k} must be a string`);
+      if (typeof v !== 'string')
+        throw new SpecError(`${where}: containers.${type}.${k} must be a string`);
       r[k] = v;
     }
     for (const required of ['Type', 'types', 'IdParam', 'schema', 'tag']) {
@@ -149,7 +165,8 @@ export function expandFamily(
   const out: FamilyExpansion = { paths: {}, components: {} };
   for (const type of appliesTo) {
     const row = typeof type === 'string' ? containers[type] : undefined;
-    if (!row) throw new SpecError(`${where}: appliesTo names unknown container type "${String(type)}"`);
+    if (!row)
+      throw new SpecError(`${where}: appliesTo names unknown container type "${String(type)}"`);
     for (const [tmplPath, tmplItem] of Object.entries(paths)) {
       if (isObject(tmplItem) && Array.isArray(tmplItem['x-fw-only'])) {
         if (!tmplItem['x-fw-only'].includes(type as string)) continue;
@@ -202,7 +219,9 @@ export function mergePathItem(
     if ((HTTP_METHODS as readonly string[]).includes(key)) {
       const id = `${key.toUpperCase()} ${path}`;
       if (key in target) {
-        throw new SpecError(`${where}: duplicate operation ${id} (already defined in ${origins.get(id) ?? 'another file'})`);
+        throw new SpecError(
+          `${where}: duplicate operation ${id} (already defined in ${origins.get(id) ?? 'another file'})`,
+        );
       }
       target[key] = value;
       origins.set(id, where);
@@ -237,7 +256,9 @@ function sortKeys(obj: JsonObject, order?: readonly string[]): JsonObject {
 }
 
 /** Every operation of a document: path, method, operation object. */
-export function* operations(doc: { paths?: unknown }): Generator<{ path: string; method: string; op: JsonObject; item: JsonObject }> {
+export function* operations(doc: {
+  paths?: unknown;
+}): Generator<{ path: string; method: string; op: JsonObject; item: JsonObject }> {
   if (!isObject(doc.paths)) return;
   for (const [path, item] of Object.entries(doc.paths)) {
     if (!isObject(item)) continue;
@@ -255,7 +276,11 @@ function pageSchema(itemSchema: string): JsonObject {
     required: ['results', 'total', 'count'],
     properties: {
       results: { type: 'array', items: { $ref: `#/components/schemas/${itemSchema}` } },
-      total: { type: 'integer', minimum: 0, description: 'Number of matching items, ignoring skip and limit.' },
+      total: {
+        type: 'integer',
+        minimum: 0,
+        description: 'Number of matching items, ignoring skip and limit.',
+      },
       count: { type: 'integer', minimum: 0, description: 'Number of items in `results`.' },
     },
     'x-fw-page-of': itemSchema,
@@ -273,7 +298,11 @@ export function inlineSharedBodies(doc: OpenApiDocument): void {
   for (const { path, method, op } of operations(doc)) {
     const id = `${method.toUpperCase()} ${path}`;
     const rb = op.requestBody;
-    if (isObject(rb) && typeof rb.$ref === 'string' && rb.$ref.startsWith('#/components/requestBodies/')) {
+    if (
+      isObject(rb) &&
+      typeof rb.$ref === 'string' &&
+      rb.$ref.startsWith('#/components/requestBodies/')
+    ) {
       const target = bodies[rb.$ref.slice('#/components/requestBodies/'.length)];
       if (!isObject(target)) throw new SpecError(`${id}: dangling $ref "${rb.$ref}"`);
       op.requestBody = structuredClone(target);
@@ -288,12 +317,16 @@ export function inlineSharedBodies(doc: OpenApiDocument): void {
       }
     }
   }
-  const text = JSON.stringify({ ...doc, components: { ...doc.components, requestBodies: {}, responses: {} } });
+  const text = JSON.stringify({
+    ...doc,
+    components: { ...doc.components, requestBodies: {}, responses: {} },
+  });
   const used = (kind: string, name: string) => text.includes(`"#/components/${kind}/${name}"`);
   for (const kind of ['requestBodies', 'responses'] as const) {
     const bucket = doc.components[kind];
     if (!isObject(bucket)) continue;
-    for (const name of Object.keys(bucket)) if (!used(kind, name) && !(kind === 'responses' && name === 'Error')) delete bucket[name];
+    for (const name of Object.keys(bucket))
+      if (!used(kind, name) && !(kind === 'responses' && name === 'Error')) delete bucket[name];
     if (Object.keys(bucket).length === 0) delete doc.components[kind];
   }
 }
@@ -301,7 +334,7 @@ export function inlineSharedBodies(doc: OpenApiDocument): void {
 /** Apply the cross-cutting rules to every operation (mutates `doc`). */
 export function applyRules(doc: OpenApiDocument): void {
   inlineSharedBodies(doc);
-  const schemas = ((doc.components.schemas ??= {}) as JsonObject);
+  const schemas = (doc.components.schemas ??= {}) as JsonObject;
   for (const { path, method, op } of operations(doc)) {
     const id = `${method.toUpperCase()} ${path}`;
     const responses = (op.responses ??= {}) as JsonObject;
@@ -342,7 +375,9 @@ export function applyRules(doc: OpenApiDocument): void {
         );
         if (present) continue;
         if (name === 'limit' && defaultLimit !== undefined) {
-          const shared = (doc.components.parameters as JsonObject | undefined)?.[PAGINATION_PARAM_REFS.limit];
+          const shared = (doc.components.parameters as JsonObject | undefined)?.[
+            PAGINATION_PARAM_REFS.limit
+          ];
           if (!isObject(shared)) throw new SpecError(`${id}: shared parameter Limit is missing`);
           params.push({ ...structuredClone(shared), 'x-sdk-default': defaultLimit });
         } else {
@@ -393,13 +428,18 @@ export function checkDocument(doc: OpenApiDocument, origins?: Map<string, string
   for (const [path, item] of Object.entries(doc.paths)) {
     if (!isObject(item)) continue;
     for (const [key, value] of Object.entries(item)) {
-      const method = (HTTP_METHODS as readonly string[]).includes(key) ? key : HTTP_METHODS.find((m) => m in item);
+      const method = (HTTP_METHODS as readonly string[]).includes(key)
+        ? key
+        : HTTP_METHODS.find((m) => m in item);
       const origin = method ? origins?.get(`${method.toUpperCase()} ${path}`) : undefined;
       walk(value, `${path} ${key}`, origin ? ` (from ${origin})` : '');
     }
   }
   walk({ ...doc, paths: {} }, '#', '');
-  if (problems.length) throw new SpecError(`the spec has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+  if (problems.length)
+    throw new SpecError(
+      `the spec has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`,
+    );
 }
 
 export function resolvePointer(doc: unknown, ref: string): unknown {
@@ -421,7 +461,8 @@ export function bundleSource(srcDir: string, options: BundleOptions = {}): OpenA
   if (!existsSync(rootFile)) throw new SpecError(`${rel(rootFile)}: missing root document`);
   const root = readYaml(rootFile, join(srcDir, '..', '..'));
   if (!isObject(root)) throw new SpecError(`${rel(rootFile)}: root must be a map`);
-  if ('paths' in root) throw new SpecError(`${rel(rootFile)}: the root document must not define paths`);
+  if ('paths' in root)
+    throw new SpecError(`${rel(rootFile)}: the root document must not define paths`);
 
   const components: JsonObject = {};
   mergeComponents(components, root.components, rel(rootFile));
@@ -433,21 +474,29 @@ export function bundleSource(srcDir: string, options: BundleOptions = {}): OpenA
   const origins = new Map<string, string>();
   for (const f of yamlFiles(join(srcDir, 'paths'))) {
     const data = readYaml(f, join(srcDir, '..', '..'));
-    if (!isObject(data) || !isObject(data.paths)) throw new SpecError(`${rel(f)}: expected a top-level "paths" map`);
+    if (!isObject(data) || !isObject(data.paths))
+      throw new SpecError(`${rel(f)}: expected a top-level "paths" map`);
     const unknown = Object.keys(data).filter((k) => k !== 'paths' && k !== 'components');
-    if (unknown.length) throw new SpecError(`${rel(f)}: unknown top-level keys ${unknown.join(', ')}`);
-    for (const [p, item] of Object.entries(data.paths)) mergePathItem(paths, p, item, rel(f), origins);
+    if (unknown.length)
+      throw new SpecError(`${rel(f)}: unknown top-level keys ${unknown.join(', ')}`);
+    for (const [p, item] of Object.entries(data.paths))
+      mergePathItem(paths, p, item, rel(f), origins);
     mergeComponents(components, data.components, rel(f));
   }
 
   const familyFiles = yamlFiles(join(srcDir, 'families'));
   if (familyFiles.length) {
     const containersFile = join(srcDir, 'containers.yaml');
-    if (!existsSync(containersFile)) throw new SpecError(`${rel(containersFile)}: missing (families need it)`);
-    const containers = loadContainers(readYaml(containersFile, join(srcDir, '..', '..')), rel(containersFile));
+    if (!existsSync(containersFile))
+      throw new SpecError(`${rel(containersFile)}: missing (families need it)`);
+    const containers = loadContainers(
+      readYaml(containersFile, join(srcDir, '..', '..')),
+      rel(containersFile),
+    );
     for (const f of familyFiles) {
       const expanded = expandFamily(readYaml(f, join(srcDir, '..', '..')), containers, rel(f));
-      for (const [p, item] of Object.entries(expanded.paths)) mergePathItem(paths, p, item, rel(f), origins);
+      for (const [p, item] of Object.entries(expanded.paths))
+        mergePathItem(paths, p, item, rel(f), origins);
       mergeComponents(components, expanded.components, rel(f));
     }
   }
@@ -455,13 +504,23 @@ export function bundleSource(srcDir: string, options: BundleOptions = {}): OpenA
   const info = { ...(isObject(root.info) ? root.info : {}) } as JsonObject;
   if (options.generatedNote) info['x-generated'] = options.generatedNote;
 
-  const doc = { ...root, info, paths, components } as OpenApiDocument;
+  const doc = { ...root, info, paths, components } as unknown as OpenApiDocument;
   applyRules(doc);
   checkDocument(doc, origins);
   return normalize(doc);
 }
 
-const TOP_ORDER = ['openapi', 'info', 'jsonSchemaDialect', 'servers', 'security', 'tags', 'paths', 'webhooks', 'components'];
+const TOP_ORDER = [
+  'openapi',
+  'info',
+  'jsonSchemaDialect',
+  'servers',
+  'security',
+  'tags',
+  'paths',
+  'webhooks',
+  'components',
+];
 const OP_ORDER = [
   'operationId',
   'summary',
@@ -498,7 +557,9 @@ export function normalize(doc: OpenApiDocument): OpenApiDocument {
   const out = sortKeys({ ...doc, paths, components }, TOP_ORDER) as OpenApiDocument;
   if (isObject(out.tags as Json)) throw new SpecError('tags must be a list');
   if (Array.isArray(out.tags)) {
-    out.tags = [...out.tags].sort((a, b) => String((a as JsonObject).name).localeCompare(String((b as JsonObject).name)));
+    out.tags = [...out.tags].sort((a, b) =>
+      String((a as JsonObject).name).localeCompare(String((b as JsonObject).name)),
+    );
   }
   return out;
 }

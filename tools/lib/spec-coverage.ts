@@ -61,7 +61,9 @@ function byTag(ops: OpRef[]): string[] {
   for (const o of ops) groups.set(o.tag, [...(groups.get(o.tag) ?? []), o]);
   const lines: string[] = [];
   for (const tag of [...groups.keys()].sort()) {
-    const list = groups.get(tag)!.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+    const list = groups
+      .get(tag)!
+      .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
     lines.push(`  ${tag} (${list.length})`);
     for (const o of list) lines.push(`    ${o.method.padEnd(6)} ${o.path}  ${o.operationId}`);
   }

@@ -13,16 +13,22 @@ import {
   type OpenApiDocument,
 } from './spec-bundle.ts';
 
-const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is JsonObject =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function deref(doc: OpenApiDocument, v: unknown): unknown {
   let cur = v;
-  for (let i = 0; i < 10 && isObject(cur) && typeof cur.$ref === 'string'; i++) cur = resolvePointer(doc, cur.$ref);
+  for (let i = 0; i < 10 && isObject(cur) && typeof cur.$ref === 'string'; i++)
+    cur = resolvePointer(doc, cur.$ref);
   return cur;
 }
 
 /** Names of all query/header/path parameters of an operation (path-level included). */
-export function parameterNames(doc: OpenApiDocument, op: JsonObject, item: JsonObject): Set<string> {
+export function parameterNames(
+  doc: OpenApiDocument,
+  op: JsonObject,
+  item: JsonObject,
+): Set<string> {
   const names = new Set<string>();
   for (const list of [item.parameters, op.parameters]) {
     if (!Array.isArray(list)) continue;
@@ -42,7 +48,8 @@ export function lintSpec(doc: OpenApiDocument): string[] {
     if (typeof op.operationId !== 'string' || !/^[a-z][a-z0-9_]*$/.test(op.operationId)) {
       problems.push(`${where}: operationId missing or not snake_case`);
     } else opIds.add(op.operationId);
-    if (typeof op.summary !== 'string' || op.summary.trim() === '') problems.push(`${where}: no summary`);
+    if (typeof op.summary !== 'string' || op.summary.trim() === '')
+      problems.push(`${where}: no summary`);
     if (!Array.isArray(op.tags) || op.tags.length === 0) problems.push(`${where}: no tags`);
     const responses = isObject(op.responses) ? op.responses : {};
     const ok = Object.entries(responses).some(([code, r]) => {
@@ -58,20 +65,28 @@ export function lintSpec(doc: OpenApiDocument): string[] {
     }
     const params = parameterNames(doc, op, item);
     for (const m of path.matchAll(/\{([^}]+)\}/g)) {
-      if (!params.has(`path:${m[1]}`)) problems.push(`${where}: path parameter ${m[1]} is not declared`);
+      if (!params.has(`path:${m[1]}`))
+        problems.push(`${where}: path parameter ${m[1]} is not declared`);
     }
     if (op['x-fw-pagination'] === true) {
       for (const name of PAGINATION_PARAMS) {
-        if (!params.has(`query:${name}`)) problems.push(`${where}: x-fw-pagination but no "${name}" query parameter`);
+        if (!params.has(`query:${name}`))
+          problems.push(`${where}: x-fw-pagination but no "${name}" query parameter`);
       }
     }
     const dl = op['x-fw-download'];
     if (dl !== undefined) {
-      if (!isObject(dl) || ['ticketOp', 'zipInfoOp', 'urlOp'].some((k) => typeof dl[k] !== 'string')) {
+      if (
+        !isObject(dl) ||
+        ['ticketOp', 'zipInfoOp', 'urlOp'].some((k) => typeof dl[k] !== 'string')
+      ) {
         problems.push(`${where}: x-fw-download needs string ticketOp, zipInfoOp and urlOp`);
       }
       const r200 = deref(doc, responses['200']);
-      const bin = isObject(r200) && isObject(r200.content) ? r200.content['application/octet-stream'] : undefined;
+      const bin =
+        isObject(r200) && isObject(r200.content)
+          ? r200.content['application/octet-stream']
+          : undefined;
       const schema = isObject(bin) ? deref(doc, bin.schema) : undefined;
       if (!isObject(schema) || schema.format !== 'binary') {
         problems.push(`${where}: x-fw-download op must answer application/octet-stream binary`);
@@ -82,8 +97,17 @@ export function lintSpec(doc: OpenApiDocument): string[] {
   const walk = (v: unknown, at: string): void => {
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`));
     else if (isObject(v)) {
-      if (v.type === 'object' && !('properties' in v) && !('additionalProperties' in v) && !('oneOf' in v) && !('allOf' in v) && !('anyOf' in v)) {
-        problems.push(`${at}: bare "type: object" (use additionalProperties: true for free-form objects)`);
+      if (
+        v.type === 'object' &&
+        !('properties' in v) &&
+        !('additionalProperties' in v) &&
+        !('oneOf' in v) &&
+        !('allOf' in v) &&
+        !('anyOf' in v)
+      ) {
+        problems.push(
+          `${at}: bare "type: object" (use additionalProperties: true for free-form objects)`,
+        );
       }
       for (const [k, x] of Object.entries(v)) walk(x, `${at}/${k}`);
     }

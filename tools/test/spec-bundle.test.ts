@@ -83,13 +83,20 @@ function fixture(files: Record<string, string>): string {
 describe('family expansion', () => {
   it('expands a family into one typed path per container type with substituted ids', () => {
     const doc = bundleSource(fixture({ 'families/things.yaml': FAMILY }));
-    expect(Object.keys(doc.paths)).toEqual(['/gadgets/{GadgetId}/things', '/widgets/{WidgetId}/things']);
+    expect(Object.keys(doc.paths)).toEqual([
+      '/gadgets/{GadgetId}/things',
+      '/widgets/{WidgetId}/things',
+    ]);
     const item = doc.paths['/widgets/{WidgetId}/things'] as any;
     expect(item.parameters).toEqual([{ $ref: '#/components/parameters/WidgetId' }]);
     expect(item.get.operationId).toBe('get_widget_things');
     expect(item.get.tags).toEqual(['widgets']);
-    expect(item.post.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/Widget');
-    expect((doc.paths['/gadgets/{GadgetId}/things'] as any).post.operationId).toBe('add_gadget_thing');
+    expect(item.post.responses['200'].content['application/json'].schema.$ref).toBe(
+      '#/components/schemas/Widget',
+    );
+    expect((doc.paths['/gadgets/{GadgetId}/things'] as any).post.operationId).toBe(
+      'add_gadget_thing',
+    );
   });
 
   it('applies the cross-cutting rules: default error, pagination params, list pages', () => {
@@ -104,19 +111,32 @@ describe('family expansion', () => {
       { type: 'array', items: { $ref: '#/components/schemas/Widget' } },
       { $ref: '#/components/schemas/WidgetPage' },
     ]);
-    expect((doc.components.schemas as any).WidgetPage.required).toEqual(['results', 'total', 'count']);
+    expect((doc.components.schemas as any).WidgetPage.required).toEqual([
+      'results',
+      'total',
+      'count',
+    ]);
     expect((doc.components.schemas as any).GadgetPage).toBeDefined();
   });
 
   it('inlines x-fw-default-limit as x-sdk-default on limit', () => {
-    const family = FAMILY.replace('x-fw-pagination: true', 'x-fw-pagination: true\n      x-fw-default-limit: 1000');
+    const family = FAMILY.replace(
+      'x-fw-pagination: true',
+      'x-fw-pagination: true\n      x-fw-default-limit: 1000',
+    );
     const doc = bundleSource(fixture({ 'families/things.yaml': family }));
     const params = (doc.paths['/widgets/{WidgetId}/things'] as any).get.parameters;
-    expect(params.find((p: any) => p.name === 'limit')).toMatchObject({ in: 'query', 'x-sdk-default': 1000 });
+    expect(params.find((p: any) => p.name === 'limit')).toMatchObject({
+      in: 'query',
+      'x-sdk-default': 1000,
+    });
   });
 
   it('honours x-fw-only on a path item', () => {
-    const family = FAMILY.replace('    parameters:\n', '    x-fw-only: [gadget]\n    parameters:\n');
+    const family = FAMILY.replace(
+      '    parameters:\n',
+      '    x-fw-only: [gadget]\n    parameters:\n',
+    );
     const doc = bundleSource(fixture({ 'families/things.yaml': family }));
     expect(Object.keys(doc.paths)).toEqual(['/gadgets/{GadgetId}/things']);
     expect(JSON.stringify(doc)).not.toContain('x-fw-only');
@@ -131,11 +151,15 @@ describe('family expansion', () => {
 describe('errors', () => {
   it('rejects an unknown placeholder, naming the file', () => {
     const src = fixture({ 'families/things.yaml': FAMILY.replace('{{tag}}', '{{nope}}') });
-    expect(() => bundleSource(src)).toThrow(/openapi\/src\/families\/things\.yaml.*unknown placeholder \{\{nope\}\}/);
+    expect(() => bundleSource(src)).toThrow(
+      /openapi\/src\/families\/things\.yaml.*unknown placeholder \{\{nope\}\}/,
+    );
   });
 
   it('rejects duplicate operationIds', () => {
-    const src = fixture({ 'families/things.yaml': FAMILY.replace('add_{{type}}_thing', 'add_thing') });
+    const src = fixture({
+      'families/things.yaml': FAMILY.replace('add_{{type}}_thing', 'add_thing'),
+    });
     expect(() => bundleSource(src)).toThrow(/duplicate operationId "add_thing"/);
   });
 
@@ -148,25 +172,37 @@ describe('errors', () => {
       responses: { '200': { description: ok } }
 `;
     const src = fixture({ 'families/things.yaml': FAMILY, 'paths/widgets.yaml': dup });
-    expect(() => bundleSource(src)).toThrow(/duplicate operation GET \/widgets\/\{WidgetId\}\/things.*paths\/widgets\.yaml/);
+    expect(() => bundleSource(src)).toThrow(
+      /duplicate operation GET \/widgets\/\{WidgetId\}\/things.*paths\/widgets\.yaml/,
+    );
   });
 
   it('rejects dangling $refs', () => {
-    const src = fixture({ 'families/things.yaml': FAMILY.replace("schemas/{{Type}}'", "schemas/{{Type}}Missing'") });
-    expect(() => bundleSource(src)).toThrow(/dangling \$ref "#\/components\/schemas\/WidgetMissing".*families\/things\.yaml/);
+    const src = fixture({
+      'families/things.yaml': FAMILY.replace("schemas/{{Type}}'", "schemas/{{Type}}Missing'"),
+    });
+    expect(() => bundleSource(src)).toThrow(
+      /dangling \$ref "#\/components\/schemas\/WidgetMissing".*families\/things\.yaml/,
+    );
   });
 
   it('rejects duplicate component names', () => {
     const src = fixture({ 'components/more.yaml': 'schemas:\n  Widget: { type: string }\n' });
-    expect(() => bundleSource(src)).toThrow(/components\/more\.yaml: duplicate components\.schemas\.Widget/);
+    expect(() => bundleSource(src)).toThrow(
+      /components\/more\.yaml: duplicate components\.schemas\.Widget/,
+    );
   });
 
   it('rejects unknown container types in appliesTo', () => {
-    const src = fixture({ 'families/things.yaml': FAMILY.replace('[widget, gadget]', '[widget, gizmo]') });
+    const src = fixture({
+      'families/things.yaml': FAMILY.replace('[widget, gadget]', '[widget, gizmo]'),
+    });
     expect(() => bundleSource(src)).toThrow(SpecError);
   });
 
   it('substitute leaves non-placeholder braces alone', () => {
-    expect(substitute('/x/{{{IdParam}}}/{Keep}', { type: 't', IdParam: 'XId' }, 'here')).toBe('/x/{XId}/{Keep}');
+    expect(substitute('/x/{{{IdParam}}}/{Keep}', { type: 't', IdParam: 'XId' }, 'here')).toBe(
+      '/x/{XId}/{Keep}',
+    );
   });
 });

@@ -17,11 +17,13 @@ beforeAll(async () => {
   const out = await bundleSpec();
   spec = out.spec;
   text = out.files[SPEC_OUTPUT_PATH]!;
-  for (const { path, method, op } of operations(spec)) byId.set(op.operationId as string, { path, method, op });
+  for (const { path, method, op } of operations(spec))
+    byId.set(op.operationId as string, { path, method, op });
 });
 
 const schemas = () => spec.components.schemas as Record<string, any>;
-const jsonSchema = (opId: string, code = '200') => byId.get(opId)!.op.responses[code].content['application/json'].schema;
+const jsonSchema = (opId: string, code = '200') =>
+  byId.get(opId)!.op.responses[code].content['application/json'].schema;
 
 describe('bundled spec', () => {
   it('is valid OpenAPI 3.1 and passes our lint rules', async () => {
@@ -37,7 +39,9 @@ describe('bundled spec', () => {
   });
 
   it('has every family operation for every declared container type', () => {
-    const containers = (parse(readFileSync(join(SPEC_SOURCE_DIR, 'containers.yaml'), 'utf8')) as any).containers;
+    const containers = (
+      parse(readFileSync(join(SPEC_SOURCE_DIR, 'containers.yaml'), 'utf8')) as any
+    ).containers;
     const dir = join(SPEC_SOURCE_DIR, 'families');
     let checked = 0;
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
@@ -70,9 +74,17 @@ describe('bundled spec', () => {
     const node = schemas().ResolverNode;
     expect(node.discriminator.propertyName).toBe('container_type');
     const mapping = node.discriminator.mapping as Record<string, string>;
-    expect(Object.keys(mapping).sort()).toEqual(
-      ['acquisition', 'analysis', 'collection', 'file', 'gear', 'group', 'project', 'session', 'subject'],
-    );
+    expect(Object.keys(mapping).sort()).toEqual([
+      'acquisition',
+      'analysis',
+      'collection',
+      'file',
+      'gear',
+      'group',
+      'project',
+      'session',
+      'subject',
+    ]);
     for (const [value, ref] of Object.entries(mapping)) {
       const variant = schemas()[ref.split('/').pop()!];
       const own = variant.allOf.find((s: any) => s.properties?.container_type);
@@ -84,10 +96,20 @@ describe('bundled spec', () => {
 
   it('sends limit=1000 by default on the five big finders only', () => {
     const withDefault = [...operations(spec)]
-      .filter(({ op }) => (op.parameters as any[] | undefined)?.some((p) => p.name === 'limit' && p['x-sdk-default'] === 1000))
+      .filter(({ op }) =>
+        (op.parameters as any[] | undefined)?.some(
+          (p) => p.name === 'limit' && p['x-sdk-default'] === 1000,
+        ),
+      )
       .map(({ op }) => op.operationId)
       .sort();
-    expect(withDefault).toEqual(['get_all_acquisitions', 'get_all_jobs', 'get_all_projects', 'get_all_sessions', 'get_all_subjects']);
+    expect(withDefault).toEqual([
+      'get_all_acquisitions',
+      'get_all_jobs',
+      'get_all_projects',
+      'get_all_sessions',
+      'get_all_subjects',
+    ]);
   });
 
   it('types lists as array or page and mutations with real results', () => {
@@ -96,7 +118,9 @@ describe('bundled spec', () => {
     expect(schemas().CreatedId['x-fw-return']).toBe('_id');
     expect(jsonSchema('modify_session').$ref).toBe('#/components/schemas/ModifiedResult');
     expect(jsonSchema('delete_acquisition').$ref).toBe('#/components/schemas/DeletedResult');
-    expect(jsonSchema('modify_project_file_classification').$ref).toBe('#/components/schemas/FileModifiedResult');
+    expect(jsonSchema('modify_project_file_classification').$ref).toBe(
+      '#/components/schemas/FileModifiedResult',
+    );
     expect(jsonSchema('upload_file_to_session').items.$ref).toBe('#/components/schemas/FileEntry');
     expect(schemas().Info).toMatchObject({ type: 'object', additionalProperties: true });
   });
@@ -108,8 +132,12 @@ describe('bundled spec', () => {
       zipInfoOp: 'get_acquisition_file_zip_info',
       urlOp: 'get_acquisition_download_url',
     });
-    expect(dl.responses['200'].content['application/octet-stream'].schema).toEqual({ type: 'string', format: 'binary' });
-    const up = byId.get('upload_file_to_project')!.op.requestBody.content['multipart/form-data'].schema;
+    expect(dl.responses['200'].content['application/octet-stream'].schema).toEqual({
+      type: 'string',
+      format: 'binary',
+    });
+    const up =
+      byId.get('upload_file_to_project')!.op.requestBody.content['multipart/form-data'].schema;
     expect(up.$ref).toBe('#/components/schemas/FileUploadForm');
     expect(schemas().FileUploadForm.properties.file.format).toBe('binary');
     expect(schemas().FileUploadMetadata.additionalProperties).toBe(false);
@@ -118,14 +146,26 @@ describe('bundled spec', () => {
   it('covers most of the 2019 reference (when it is available)', () => {
     let reference: unknown;
     try {
-      reference = JSON.parse(readFileSync(join(repoRoot, '..', 'shared', 'reference', 'flywheel-openapi3-2019.json'), 'utf8'));
+      reference = JSON.parse(
+        readFileSync(
+          join(repoRoot, '..', 'shared', 'reference', 'flywheel-openapi3-2019.json'),
+          'utf8',
+        ),
+      );
     } catch {
       return;
     }
     const report = compareSpecs(spec, reference);
     expect(report.covered.length).toBeGreaterThan(250);
-    expect(report.extra.map((o) => o.operationId).sort()).toEqual(
-      ['add_role', 'add_role_to_group', 'delete_role', 'get_all_roles', 'get_group_roles', 'get_role', 'modify_role', 'remove_role_from_group'],
-    );
+    expect(report.extra.map((o) => o.operationId).sort()).toEqual([
+      'add_role',
+      'add_role_to_group',
+      'delete_role',
+      'get_all_roles',
+      'get_group_roles',
+      'get_role',
+      'modify_role',
+      'remove_role_from_group',
+    ]);
   });
 });
