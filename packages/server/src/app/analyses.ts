@@ -34,8 +34,6 @@ export function createAnalysis(db: Db, user: CurrentUser, parent: ContainerRow, 
       notes: [],
       parent: { type: parent.type, id: parent.id },
       parents,
-      job: null,
-      gear_info: null,
       created: t,
       modified: t,
     };

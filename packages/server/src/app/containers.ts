@@ -219,9 +219,7 @@ const PARENT_FIELDS: Partial<Record<CType, string[]>> = {
 export function modifyContainer(db: Db, row: ContainerRow, body: Obj): void {
   db.transaction(() => {
     const doc = parseDoc(getRow(db, row.id)!);
-    if (row.type === 'group' && body._id !== undefined && body._id !== row.id) {
-      throw badRequest('group _id cannot be changed');
-    }
+    if (body._id !== undefined && body._id !== row.id) throw badRequest('"_id" cannot be changed');
     const { _id: _i, subject: subjectPatch, contents, ...rest } = body;
     void _i;
     for (const f of PARENT_FIELDS[row.type] ?? []) {

@@ -135,10 +135,10 @@ export const parseDoc = (row: { doc: string }): Doc => JSON.parse(row.doc) as Do
 export function subtreeIds(db: Db, id: string): string[] {
   const rows = db
     .prepare(
-      `SELECT id FROM containers WHERE id = ?1 OR group_id = ?1 OR project_id = ?1 OR subject_id = ?1
-         OR session_id = ?1 OR acquisition_id = ?1 OR parent_id = ?1`,
+      `SELECT id FROM containers WHERE id = @id OR group_id = @id OR project_id = @id OR subject_id = @id
+         OR session_id = @id OR acquisition_id = @id OR parent_id = @id`,
     )
-    .all(id) as { id: string }[];
+    .all({ id }) as { id: string }[];
   const ids = new Set(rows.map((r) => r.id));
   // analyses whose parent is in the subtree but whose ancestry columns do not name `id`
   const stmt = db.prepare(`SELECT id FROM containers WHERE type = 'analysis' AND parent_id = ?`);

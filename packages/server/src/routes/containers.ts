@@ -239,11 +239,11 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
     const col = `${row.type}_id`;
     if (!['group', 'project', 'subject', 'session'].includes(row.type)) throw badRequest(`invalid level "${row.type}"`);
     const parentFilter = sub
-      ? `c.parent_type = '${sub}' AND (c.parent_id = ?1 OR EXISTS (SELECT 1 FROM containers p WHERE p.id = c.parent_id AND p.${col} = ?1))`
-      : `(c.parent_id = ?1 OR c.${col} = ?1)`;
+      ? `c.parent_type = '${sub}' AND (c.parent_id = @id OR EXISTS (SELECT 1 FROM containers p WHERE p.id = c.parent_id AND p.${col} = @id))`
+      : `(c.parent_id = @id OR c.${col} = @id)`;
     const rows = db
       .prepare(`SELECT c.* FROM containers c WHERE c.type = 'analysis' AND ${parentFilter} ORDER BY c.id`)
-      .all(row.id) as ContainerRow[];
+      .all({ id: row.id }) as ContainerRow[];
     return replyUntyped(c, rows.map((r) => presentRow(db, r, { list: true })));
   }
 

@@ -89,8 +89,8 @@ export function listJobsFor(c: Context<AppEnv>, row: ContainerRow): Response {
   const col = `${row.type}_id`;
   const where = [
     {
-      sql: `EXISTS (SELECT 1 FROM containers d WHERE d.id = json_extract(j.doc, '$.destination.id') AND (d.id = ?1 OR d.${col} = ?1))`,
-      params: [row.id],
+      sql: `EXISTS (SELECT 1 FROM containers d WHERE d.id = json_extract(j.doc, '$.destination.id') AND (d.id = ? OR d.${col} = ?))`,
+      params: [row.id, row.id],
     },
   ];
   const { rows, total } = runFinder<{ doc: string }>(c, {
