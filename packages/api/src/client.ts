@@ -53,7 +53,11 @@ type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }
 type InitParam<Init> =
   RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 /** Same options with `body` replaced by a `multipartBody()` result (for multipart operations). */
-type WithMultipartBody<I> = I extends { body?: unknown } ? Omit<I, 'body'> & { body: MultipartBody } : never;
+type WithMultipartBody<I> = I extends { body?: infer B }
+  ? [NonNullable<B>] extends [never]
+    ? never
+    : Omit<I, 'body'> & { body: MultipartBody }
+  : never;
 type CallInit<Paths, P extends keyof Paths, M extends HttpMethod> = (
   | MaybeOptionalInit<Paths[P], M & keyof Paths[P]>
   | WithMultipartBody<MaybeOptionalInit<Paths[P], M & keyof Paths[P]>>

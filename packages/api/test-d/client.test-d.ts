@@ -23,8 +23,9 @@ export async function projects(): Promise<void> {
   // A path parameter is required and named exactly as in the spec.
   const { data } = await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId } } });
   // `data` is the project itself: never undefined (errors throw).
-  const label: string = data.label;
-  void label;
+  const id: string = data._id;
+  assertType<Equal<typeof data.label, string | undefined>>();
+  void id;
 
   // @ts-expect-error wrong path parameter name
   await api.GET('/projects/{ProjectId}', { params: { path: { projectId: ProjectId } } });
@@ -33,7 +34,7 @@ export async function projects(): Promise<void> {
   // @ts-expect-error unknown path
   await api.GET('/projectz/{ProjectId}', { params: { path: { ProjectId } } });
   // @ts-expect-error `label` is a string
-  const wrong: number = data.label;
+  const wrong: number | undefined = data.label;
   void wrong;
 
   // Per-call transport options are typed.
