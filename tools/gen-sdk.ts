@@ -1,6 +1,294 @@
-import type { GeneratedFiles } from './lib/generated.ts';
+/**
+ * `@fw/sdk` generator: one camelCase client method per spec operation, plus the helper twins
+ * the Python SDK derives from vendor extensions, written to `packages/sdk/src/generated/methods.ts`.
+ *
+ * Rules (see docs/ARCHITECTURE.md and packages/sdk/README.md):
+ * - name: camelCase of the operationId (`get_project` → `getProject`);
+ * - arguments: required path parameters in path order, then the body (JSON object, or the
+ *   file(s) of a multipart upload), then an options object with the query parameters (wire
+ *   names) and per-call options;
+ * - return: the id for create calls (`x-fw-return` on the response schema), SDK objects when the
+ *   response schema (or its array items) carries `x-fw-model`, typed JSON otherwise, `void` for
+ *   no content;
+ * - `x-fw-download: { urlOp, zipInfoOp }` on a download: `<op>(…, dest)` streams to a path or a
+ *   WritableStream, `<op>AsData(…)` returns the bytes, `<urlOp>(…)` a ticket URL and
+ *   `<zipInfoOp>(…)` the zip listing; any other binary operation gets the stream/AsData pair;
+ * - `x-fw-modify-info`: `set…`, `replace…`, `delete…Fields` wrappers of `modify_…_info`;
+ * - `x-fw-modify-classification`: `set…`, `replace…`, `delete…Fields` wrappers.
+ */
+import { doNotEditHeader, type GeneratedFiles } from './lib/generated.ts';
 
-/** Placeholder until the @fw/sdk generator lands: generates nothing yet. */
-export async function generateSdk(_spec: unknown): Promise<GeneratedFiles> {
-  return {};
+export const SDK_METHODS_PATH = 'packages/sdk/src/generated/methods.ts';
+
+type Json = Record<string, any>;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
+
+/** `get_project_file_zip_info` → `getProjectFileZipInfo`. */
+export function camelCase(name: string): string {
+  const parts = name.split(/[_\-\s]+/).filter(Boolean);
+  return parts
+    .map((p, i) => (i === 0 ? p.charAt(0).toLowerCase() + p.slice(1) : p.charAt(0).toUpperCase() + p.slice(1)))
+    .join('');
+}
+
+function refName(ref: unknown): string | undefined {
+  return typeof ref === 'string' ? ref.split('/').pop() : undefined;
+}
+
+function resolve(spec: Json, node: any): any {
+  let cur = node;
+  for (let i = 0; cur && typeof cur.$ref === 'string' && i < 10; i++) {
+    const path = (cur.$ref as string).replace(/^#\//, '').split('/');
+    cur = path.reduce((o: any, k: string) => o?.[k], spec);
+  }
+  return cur;
+}
+
+/** What the SDK method should return for a JSON schema (by reference). */
+interface ResultShape {
+  /** TS type of the resolved value. */
+  type: string;
+  /** Runtime wrap instruction: model name for `wrapModel`, or '*' for "discriminate by container_type". */
+  model?: string;
+  /** Property to unwrap (`x-fw-return`). */
+  unwrap?: string;
+}
+
+function resultShape(spec: Json, schema: any, opId: string): ResultShape {
+  const json = `OpJson<'${opId}'>`;
+  if (!schema) return { type: json };
+  const schemas = spec.components?.schemas ?? {};
+  const named = refName(schema.$ref);
+  if (named) {
+    const target = schemas[named] ?? {};
+    if (typeof target['x-fw-return'] === 'string') {
+      const prop = target['x-fw-return'];
+      return { type: `NonNullable<OpJson<'${opId}'>>['${prop}']`, unwrap: prop };
+    }
+    if (typeof target['x-fw-model'] === 'string') {
+      return { type: `ModelOf<'${target['x-fw-model']}', '${named}'>`, model: target['x-fw-model'] };
+    }
+    const variants = (target.oneOf ?? target.anyOf) as any[] | undefined;
+    if (Array.isArray(variants) && variants.length > 0) {
+      const models = variants.map((v) => {
+        const n = refName(v.$ref);
+        const m = n ? schemas[n]?.['x-fw-model'] : undefined;
+        return typeof m === 'string' ? `ModelOf<'${m}', '${n}'>` : undefined;
+      });
+      if (models.every((m) => m !== undefined)) return { type: models.join(' | '), model: '*' };
+    }
+    return { type: json };
+  }
+  if (schema.type === 'array' && schema.items) {
+    const inner = resultShape(spec, schema.items, opId);
+    if (inner.model) return { type: `(${inner.type})[]`, model: inner.model };
+  }
+  return { type: json };
+}
+
+/** A list operation (`x-fw-list: <model>`): an array of that model. */
+function listShape(spec: Json, model: string): ResultShape {
+  const schemas = spec.components?.schemas ?? {};
+  const schemaName = Object.keys(schemas).find((n) => schemas[n]?.['x-fw-model'] === model) ?? model;
+  return { type: `ModelOf<'${model}', '${schemaName}'>[]`, model };
+}
+
+interface ParamInfo {
+  name: string;
+  in: string;
+  required: boolean;
+  hasDefault: boolean;
+}
+
+interface OpModel {
+  id: string;
+  method: string;
+  path: string;
+  summary: string;
+  pathParams: string[];
+  queryRequired: boolean;
+  body: 'json' | 'multipart' | null;
+  bodyRequired: boolean;
+  response: 'json' | 'binary' | 'empty';
+  result: ResultShape;
+  ext: Json;
+}
+
+function collectOps(spec: Json): OpModel[] {
+  const ops: OpModel[] = [];
+  for (const [path, item] of Object.entries<Json>(spec.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (!op?.operationId) continue;
+      const params: ParamInfo[] = [...(item.parameters ?? []), ...(op.parameters ?? [])]
+        .map((p: any) => resolve(spec, p))
+        .filter(Boolean)
+        .map((p: any) => ({
+          name: p.name,
+          in: p.in,
+          required: !!p.required,
+          hasDefault: p['x-sdk-default'] !== undefined,
+        }));
+      const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+      const rb = op.requestBody ? resolve(spec, op.requestBody) : undefined;
+      const content = rb?.content ?? {};
+      const body = content['multipart/form-data'] ? 'multipart' : content['application/json'] ? 'json' : null;
+      const codes = Object.keys(op.responses ?? {})
+        .filter((c) => /^2\d\d$/.test(c))
+        .sort();
+      const first = codes[0] ? resolve(spec, op.responses[codes[0]]) : undefined;
+      const rc = first?.content ?? {};
+      const jsonSchema = rc['application/json']?.schema;
+      const otherTypes = Object.keys(rc).filter((t) => t !== 'application/json');
+      const response: OpModel['response'] =
+        op['x-fw-download'] || (otherTypes.length > 0 && !jsonSchema)
+          ? 'binary'
+          : jsonSchema
+            ? 'json'
+            : otherTypes.length > 0
+              ? 'binary'
+              : 'empty';
+      ops.push({
+        id: op.operationId,
+        method,
+        path,
+        summary: String(op.summary ?? '').replace(/\*\//g, '*\\/'),
+        pathParams,
+        queryRequired: params.some((p) => p.in === 'query' && p.required && !p.hasDefault),
+        body,
+        bodyRequired: !!rb?.required,
+        response,
+        result:
+          response !== 'json'
+            ? { type: 'void' }
+            : typeof op['x-fw-list'] === 'string'
+              ? listShape(spec, op['x-fw-list'])
+              : resultShape(spec, jsonSchema, op.operationId),
+        ext: op,
+      });
+    }
+  }
+  return ops.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function paramDecl(names: string[]): { decl: string[]; args: string } {
+  const ids = names.map((n) => camelCase(n));
+  return { decl: ids.map((i) => `${i}: string`), args: `[${ids.join(', ')}]` };
+}
+
+function optionsDecl(op: OpModel, extra = ''): string {
+  const q = `OpQuery<'${op.id}'>${extra}`;
+  return op.queryRequired ? `options: ${q} & CallOptions` : `options?: ${q} & CallOptions`;
+}
+
+function doc(lines: string[]): string {
+  return `  /**\n${lines.map((l) => `   * ${l}`.trimEnd()).join('\n')}\n   */`;
+}
+
+function emitOp(op: OpModel): string[] {
+  const out: string[] = [];
+  const name = camelCase(op.id);
+  const where = `\`${op.method.toUpperCase()} ${op.path}\` (\`${op.id}\`)`;
+  const { decl, args } = paramDecl(op.pathParams);
+
+  if (op.response === 'binary') {
+    const dl = op.ext['x-fw-download'] as Json | undefined;
+    out.push(
+      doc([`${op.summary}: stream the bytes to \`dest\` (a file path on Node, or a WritableStream).`, where]),
+      `  ${name}(${[...decl, 'dest: DownloadDestination', `options?: DownloadOptions & OpQuery<'${op.id}'>`].join(', ')}): Promise<void> {`,
+      `    return this._download('${op.id}', ${args}, dest, options);`,
+      `  }`,
+      doc([`${op.summary}: the bytes, in memory.`, where]),
+      `  ${name}AsData(${[...decl, `options?: ReadOptions & OpQuery<'${op.id}'>`].join(', ')}): Promise<Uint8Array> {`,
+      `    return this._readBytes('${op.id}', ${args}, options);`,
+      `  }`,
+    );
+    if (dl && typeof dl['urlOp'] === 'string') {
+      out.push(
+        doc([`A one-time URL that downloads this file without an API key (ticket flow of ${where}).`]),
+        `  ${camelCase(dl['urlOp'])}(${[...decl, 'options?: CallOptions'].join(', ')}): Promise<string> {`,
+        `    return this._ticketUrl('${op.id}', ${args}, options);`,
+        `  }`,
+      );
+    }
+    if (dl && typeof dl['zipInfoOp'] === 'string') {
+      out.push(
+        doc([`The member listing of a zip file (\`info=true\` on ${where}).`]),
+        `  ${camelCase(dl['zipInfoOp'])}(${[...decl, 'options?: CallOptions'].join(', ')}): Promise<FileZipInfo> {`,
+        `    return this._invoke({ op: '${op.id}', path: ${args}, query: { ...options, info: true } }) as Promise<FileZipInfo>;`,
+        `  }`,
+      );
+    }
+    return out;
+  }
+
+  const ret = op.response === 'empty' ? 'void' : op.result.type;
+  const extras: string[] = [];
+  if (op.result.model) extras.push(`model: '${op.result.model}'`);
+  if (op.result.unwrap) extras.push(`unwrap: '${op.result.unwrap}'`);
+  const extra = extras.length ? `, ${extras.join(', ')}` : '';
+
+  if (op.body === 'multipart') {
+    out.push(
+      doc([`${op.summary}. \`file\`: a FileSpec or a local path (Node), or several where the API accepts them.`, where]),
+      `  ${name}(${[...decl, 'file: UploadInput | UploadInput[]', optionsDecl(op, ' & UploadOptions')].join(', ')}): Promise<${ret}> {`,
+      `    return this._upload({ op: '${op.id}', path: ${args}, file, query: options${extra} }) as Promise<${ret}>;`,
+      `  }`,
+    );
+    return out;
+  }
+
+  const bodyDecl = op.body === 'json' ? [`body${op.bodyRequired ? '' : '?'}: BodyOf<'${op.id}'>`] : [];
+  out.push(
+    doc([`${op.summary}.`, where]),
+    `  ${name}(${[...decl, ...bodyDecl, optionsDecl(op)].join(', ')}): Promise<${ret}> {`,
+    `    return this._invoke({ op: '${op.id}', path: ${args}${op.body === 'json' ? ', body' : ''}, query: options${extra} }) as Promise<${ret}>;`,
+    `  }`,
+  );
+
+  const wrappers: [string, string, string][] = [];
+  if (op.ext['x-fw-modify-info'] && op.id.startsWith('modify_')) {
+    const base = op.id.slice('modify_'.length);
+    wrappers.push([`set_${base}`, 'set', 'Record<string, unknown>'], [`replace_${base}`, 'replace', 'Record<string, unknown>'], [`delete_${base}_fields`, 'delete', 'string[]']);
+  }
+  if (op.ext['x-fw-modify-classification'] && op.id.startsWith('modify_')) {
+    const base = op.id.slice('modify_'.length);
+    wrappers.push([`set_${base}`, 'add', 'Classification'], [`replace_${base}`, 'replace', 'Classification'], [`delete_${base}_fields`, 'delete', 'Classification']);
+  }
+  for (const [wname, key, type] of wrappers) {
+    out.push(
+      doc([`Sends \`{ ${key}: body }\` to ${where}.`]),
+      `  ${camelCase(wname)}(${[...decl, `body: ${type}`, 'options?: CallOptions'].join(', ')}): Promise<${ret}> {`,
+      `    return this._invoke({ op: '${op.id}', path: ${args}, body: { ${key}: body }, query: options${extra} }) as Promise<${ret}>;`,
+      `  }`,
+    );
+  }
+  return out;
+}
+
+/** Render `methods.ts` for a bundled spec. */
+export function renderSdkMethods(spec: Json): string {
+  const ops = collectOps(spec);
+  const body = ops.flatMap(emitOp);
+  return [
+    doNotEditHeader('tools/gen-sdk.ts'),
+    `import type { BodyOf, CallOptions, Classification, FileZipInfo, ModelOf, OpJson, OpQuery, UploadInput, UploadOptions } from '../client/op-types.js';`,
+    `import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';`,
+    `import { ClientCore } from '../client/core.js';`,
+    ``,
+    `/** One method per API operation (${ops.length} operations). \`Client\` extends this class. */`,
+    `export abstract class GeneratedMethods extends ClientCore {`,
+    ...body,
+    `}`,
+    ``,
+    `/** operationIds with a generated method. */`,
+    `export const GENERATED_OPERATIONS = [`,
+    ...ops.map((o) => `  '${o.id}',`),
+    `] as const;`,
+    ``,
+  ].join('\n');
+}
+
+export async function generateSdk(spec: object): Promise<GeneratedFiles> {
+  return { [SDK_METHODS_PATH]: renderSdkMethods(spec as Json) };
 }

@@ -1,0 +1,187 @@
+/**
+ * `Client`: the facade a Python `flywheel.Client` user expects. Generated methods (one per API
+ * operation) come from `GeneratedMethods`; this class adds the hand-written helpers and the
+ * top-level finders.
+ */
+import { NotFoundError } from '@fw/api';
+import type { Finder } from '../finders/finder.js';
+import { wrapModel } from '../models/base.js';
+import { FileEntry } from '../models/file-entry.js';
+import type { Acquisition, Collection, Container, Group, Project, Session, Subject } from '../models/containers.js';
+import type { Gear, Job, User } from '../models/others.js';
+import { GeneratedMethods } from '../generated/methods.js';
+import type { BodyOf, OpJson } from './op-types.js';
+import type { DownloadDestination, DownloadOptions } from './platform.js';
+
+/** Client-level finders and the list operations behind them. */
+const TOP_FINDERS = {
+  groups: 'get_all_groups',
+  projects: 'get_all_projects',
+  subjects: 'get_all_subjects',
+  sessions: 'get_all_sessions',
+  acquisitions: 'get_all_acquisitions',
+  collections: 'get_all_collections',
+  jobs: 'get_all_jobs',
+  gears: 'get_all_gears',
+  users: 'get_all_users',
+} as const;
+
+/** A resolver node: a container, a file or a gear. */
+export type ResolvedNode = Container | FileEntry | Gear;
+
+/** `resolve()` result: the objects along the path, and the children of the last one. */
+export interface ResolveResult {
+  path: ResolvedNode[];
+  children: ResolvedNode[];
+}
+
+/** Something `downloadTar` can archive: a container object or a `{ type, id }` reference. */
+export type TarTarget = { container_type: string; id: string } | { type: string; id: string };
+
+/** Options of `downloadTar`. */
+export interface DownloadTarOptions extends DownloadOptions {
+  /** Only files of these types. */
+  includeTypes?: string[];
+  /** Skip files of these types. */
+  excludeTypes?: string[];
+}
+
+function splitPath(path: string | readonly string[]): string[] {
+  return typeof path === 'string' ? path.split('/').filter((p) => p !== '') : [...path];
+}
+
+export class Client extends GeneratedMethods {
+  // ---- finders ---------------------------------------------------------------------------------
+  /** All groups you can see. */
+  declare readonly groups: Finder<Group>;
+  /** All projects you can see (`fw.projects.find('label=My Project')`). */
+  declare readonly projects: Finder<Project>;
+  declare readonly subjects: Finder<Subject>;
+  declare readonly sessions: Finder<Session>;
+  declare readonly acquisitions: Finder<Acquisition>;
+  declare readonly collections: Finder<Collection>;
+  declare readonly jobs: Finder<Job>;
+  declare readonly gears: Finder<Gear>;
+  declare readonly users: Finder<User>;
+
+  // ---- hand-written helpers ------------------------------------------------------------------
+
+  /**
+   * Any container by id (`GET /containers/{id}`), typed by its `container_type`; a group id
+   * (which is human-readable) is looked up with `GET /groups/{id}` when no container has it.
+   */
+  async get(id: string): Promise<Container> {
+    try {
+      return (await this.getContainer(id)) as Container;
+    } catch (err) {
+      if (err instanceof NotFoundError && this.hasOp('get_group')) {
+        try {
+          return (await this.getGroup(id)) as Group;
+        } catch {
+          throw err;
+        }
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Resolve a path of labels (`'group/Project Label/subject code'` or an array; `<id:ID>`
+   * segments allowed) into the objects along it and the children of its end.
+   */
+  async resolve(path: string | readonly string[]): Promise<ResolveResult> {
+    const out = (await this.resolvePath({ path: splitPath(path) } as BodyOf<'resolve_path'>)) as {
+      path?: unknown[];
+      children?: unknown[];
+    };
+    const nodes = wrapModel(this, '*', out.path ?? []) as ResolvedNode[];
+    const children = wrapModel(this, '*', out.children ?? []) as ResolvedNode[];
+    const containerBefore = (i: number) => nodes.slice(0, i).reverse().find((n) => !(n instanceof FileEntry));
+    nodes.forEach((n, i) => {
+      if (n instanceof FileEntry) n.parent = containerBefore(i) as FileEntry['parent'];
+    });
+    const last = nodes[nodes.length - 1];
+    for (const c of children) {
+      if (c instanceof FileEntry && last && !(last instanceof FileEntry)) c.parent = last as FileEntry['parent'];
+    }
+    return { path: nodes, children };
+  }
+
+  /** The object at a path of labels (`'group/Project Label'`); throws `NotFoundError` when nothing is there. */
+  async lookup(path: string | readonly string[]): Promise<ResolvedNode> {
+    const parts = splitPath(path);
+    const node = wrapModel(this, '*', await this.lookupPath({ path: parts } as BodyOf<'lookup_path'>)) as ResolvedNode;
+    if (node instanceof FileEntry && parts.length > 2) {
+      // The file's parent is the container the path leads to before `files/<name>`.
+      const parentPath = parts.slice(0, parts[parts.length - 2] === 'files' ? -2 : -1);
+      node.parent = (await this.lookup(parentPath)) as FileEntry['parent'];
+    }
+    return node;
+  }
+
+  /** A one-time download URL for the file at a resolver path (`'group/project/files/a.txt'`). */
+  async fileUrl(path: string | readonly string[]): Promise<string> {
+    const { path: nodes } = await this.resolve(path);
+    const file = nodes[nodes.length - 1];
+    if (!(file instanceof FileEntry)) throw new TypeError(`fileUrl: "${splitPath(path).join('/')}" is not a file`);
+    return file.url();
+  }
+
+  /**
+   * Download containers' files as one tar archive: `POST /download` for a ticket, then stream
+   * `GET /download?ticket=` to `dest` (a path on Node, or a WritableStream). Resolves to the
+   * ticket summary (`file_cnt`, `size`).
+   */
+  async downloadTar(
+    containers: TarTarget | readonly TarTarget[],
+    dest: DownloadDestination,
+    options: DownloadTarOptions = {},
+  ): Promise<OpJson<'create_download_ticket'>> {
+    const list = Array.isArray(containers) ? containers : [containers as TarTarget];
+    const nodes = list.map((c) => {
+      const level = 'container_type' in c ? c.container_type : (c as { type?: string }).type;
+      if (!level || !c.id) throw new TypeError('downloadTar: unknown container specified (needs container_type/type and id)');
+      return { level, _id: c.id };
+    });
+    const { includeTypes, excludeTypes, ...downloadOptions } = options;
+    const body: Record<string, unknown> = { nodes, optional: true };
+    if (includeTypes || excludeTypes) {
+      body['filters'] = [{ types: { ...(includeTypes ? { plus: includeTypes } : {}), ...(excludeTypes ? { minus: excludeTypes } : {}) } }];
+    }
+    const summary = await this.createDownloadTicket(body as BodyOf<'create_download_ticket'>);
+    const ticket = (summary as { ticket?: string }).ticket;
+    if (!ticket) throw new Error('downloadTar: the server returned no ticket');
+    await this._download('download_ticket', [], dest, { ...downloadOptions, ticket } as DownloadOptions);
+    return summary;
+  }
+
+  /** Add sessions or acquisitions (by id) to a collection. */
+  async addNodesToCollection(collectionId: string, level: string, nodeIds: readonly string[]): Promise<void> {
+    await this.modifyCollection(collectionId, {
+      contents: { operation: 'add', nodes: nodeIds.map((_id) => ({ _id, level })) },
+    } as BodyOf<'modify_collection'>);
+  }
+  addSessionsToCollection(collectionId: string, sessionIds: readonly string[]): Promise<void> {
+    return this.addNodesToCollection(collectionId, 'session', sessionIds);
+  }
+  addAcquisitionsToCollection(collectionId: string, acquisitionIds: readonly string[]): Promise<void> {
+    return this.addNodesToCollection(collectionId, 'acquisition', acquisitionIds);
+  }
+
+  /** Move a job to another state. */
+  async changeJobState(jobId: string, state: string): Promise<void> {
+    await this.modifyJob(jobId, { state } as BodyOf<'modify_job'>);
+  }
+}
+
+for (const [name, op] of Object.entries(TOP_FINDERS)) {
+  Object.defineProperty(Client.prototype, name, {
+    configurable: true,
+    get(this: Client) {
+      const key = `__finder_${name}`;
+      const cache = this as unknown as Record<string, unknown>;
+      if (!cache[key]) Object.defineProperty(this, key, { value: this.listFinder(op, [], `fw.${name}`), enumerable: false });
+      return cache[key];
+    },
+  });
+}

@@ -1,0 +1,293 @@
+/**
+ * The runtime behind every generated client method: builds the request from `@fw/api`'s
+ * operation table (path parameters, query parameters with `x-sdk-default`s, JSON or multipart
+ * body), sends it through the typed `@fw/api` client, and shapes the answer (unwrap created ids,
+ * wrap SDK objects, stream or buffer downloads, build ticket URLs).
+ */
+import {
+  ConfigurationError,
+  DEFAULT_FEATURES,
+  createApiClient,
+  downloadToStream,
+  operationTable,
+  type ApiClient,
+  type FetchLike,
+  type OperationInfo,
+} from '@fw/api';
+import { createFinder, type Finder } from '../finders/finder.js';
+import { readResponseBytes } from '../files/download.js';
+import { toFileSpecs } from '../files/file-spec.js';
+import { buildMultipartBody } from '../files/upload.js';
+import { wrapModel } from '../models/base.js';
+import type { SdkContext } from '../models/context.js';
+import { serializeDates } from '../models/dates.js';
+import type { DownloadDestination, DownloadOptions, Platform, ReadOptions } from './platform.js';
+import type { UploadInput, UploadOptions } from './op-types.js';
+import { SDK_VERSION } from './version.js';
+
+/** Options of `new Client(apiKey, options)`. */
+export interface ClientOptions {
+  /** API base URL, overriding the one derived from the key (`http://127.0.0.1:8080/api`). */
+  baseUrl?: string;
+  /** Per-request time limit in milliseconds (until response headers arrive). Default: none. */
+  timeoutMs?: number;
+  /** Retries of idempotent requests on 429/502/503/504 and connection resets. Default 2. */
+  maxRetries?: number;
+  /** fetch implementation (receives a `Request`). Default: the runtime's `fetch`. */
+  fetch?: FetchLike;
+  /** Product token put in front of the User-Agent (`my-app/1.0`). */
+  userAgent?: string;
+  /** `X-Accept-Feature` values. Default `['Subject-Container']`. */
+  features?: readonly string[];
+  /** Extra default headers. */
+  headers?: Record<string, string>;
+  /** @internal runtime hooks (set by the `@fw/sdk/node` entry). */
+  platform?: Platform;
+}
+
+/** How a generated method asks for a JSON call. */
+export interface InvokeSpec {
+  op: string;
+  path: readonly string[];
+  body?: unknown;
+  query?: object | undefined;
+  /** `x-fw-model` name to wrap the answer in, or `'*'` to pick the class by `container_type`. */
+  model?: string;
+  /** Property of the answer to return (`x-fw-return`). */
+  unwrap?: string;
+  /** Extra request headers. */
+  headers?: Record<string, string>;
+}
+
+const CALL_OPTION_KEYS = new Set(['signal', 'timeoutMs', 'maxRetries']);
+const SDK_OPTION_KEYS = new Set(['onProgress', 'metadata']);
+
+/** Percent-encode a path parameter like Python's `quote(v, safe='')`. */
+export function encodePathParam(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** `get_project` → `getProject`. */
+export function camelCase(name: string): string {
+  return name.replace(/[_-]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+export const LOGIN_HELP =
+  'No API key given. Pass one (`new Client("host:port:KEY")`, the key is on your Flywheel profile page), ' +
+  'or on Node import { Client } from "@fw/sdk/node", which reads the Flywheel CLI login ' +
+  '(~/.config/flywheel/user.json, created by `fw login <key>`).';
+
+export abstract class ClientCore implements SdkContext {
+  /** The typed `@fw/api` client, for raw calls: `await fw.api.GET('/projects/{ProjectId}', { params: { path: { ProjectId } } })`. */
+  readonly api: ApiClient;
+  /** @internal */
+  declare readonly _platform: Platform;
+  /** @internal */
+  declare readonly _features: readonly string[];
+
+  constructor(apiKey?: string | null, options: ClientOptions = {}) {
+    const platform = options.platform ?? {};
+    Object.defineProperty(this, '_platform', { value: platform, enumerable: false });
+    platform.setup?.();
+    let key = apiKey ?? undefined;
+    if (!key) {
+      if (!platform.readCredentials) throw new ConfigurationError(LOGIN_HELP);
+      key = platform.readCredentials();
+    }
+    const features = options.features ?? DEFAULT_FEATURES;
+    Object.defineProperty(this, '_features', { value: features, enumerable: false });
+    const fetchImpl = options.fetch ?? platform.fetch;
+    this.api = createApiClient({
+      apiKey: key,
+      features,
+      userAgent: [`@fw/sdk/${SDK_VERSION}`, options.userAgent].filter(Boolean).join(' '),
+      ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
+    Object.defineProperty(this, 'api', { enumerable: false });
+  }
+
+  /** The API base URL (`https://host:443/api`). */
+  get baseUrl(): string {
+    return this.api.baseUrl;
+  }
+
+  // ---- SdkContext ----------------------------------------------------------------------------
+
+  hasOp(name: string): boolean {
+    return typeof (this as unknown as Record<string, unknown>)[camelCase(name)] === 'function';
+  }
+
+  callOp(name: string, ...args: unknown[]): Promise<any> {
+    const fn = (this as unknown as Record<string, unknown>)[camelCase(name)];
+    if (typeof fn !== 'function') {
+      return Promise.reject(new Error(`The API has no "${name}" operation (client method ${camelCase(name)}), so this call is not available`));
+    }
+    return (fn as (...a: unknown[]) => Promise<unknown>).apply(this, args);
+  }
+
+  listFinder<T>(operationId: string, bound: readonly string[], description: string): Finder<T> {
+    const info = this._info(operationId);
+    const model = typeof info.extensions['x-fw-list'] === 'string' ? (info.extensions['x-fw-list'] as string) : info.responseSchema?.replace(/\[\]$/, '');
+    const withPagination = [...this._features.filter((f) => f.toLowerCase() !== 'pagination'), 'pagination'].join(' ');
+    return createFinder<T>({
+      description,
+      params: new Set(info.queryParams.map((q) => q.name)),
+      list: async (query, withTotal) => {
+        const data = await this._send(info, bound, { query, ...(withTotal ? { headers: { 'X-Accept-Feature': withPagination } } : {}) });
+        if (Array.isArray(data)) return { results: data };
+        const page = data as { results?: unknown[]; total?: number } | undefined;
+        return { results: page?.results ?? [], ...(typeof page?.total === 'number' ? { total: page.total } : {}) };
+      },
+      wrap: (raw) => wrapModel(this, model, raw) as T,
+    });
+  }
+
+  // ---- used by the generated methods ---------------------------------------------------------
+
+  /** @internal */
+  _info(op: string): OperationInfo {
+    const info = (operationTable as Record<string, OperationInfo>)[op];
+    if (!info) throw new Error(`Unknown API operation "${op}"`);
+    return info;
+  }
+
+  /** @internal Split an options object into query parameters (with defaults) and call options. */
+  _split(info: OperationInfo, options: object | undefined): { query: Record<string, unknown>; call: Record<string, unknown> } {
+    const query: Record<string, unknown> = {};
+    const call: Record<string, unknown> = {};
+    const declared = new Set(info.queryParams.map((q) => q.name));
+    for (const [k, v] of Object.entries(options ?? {})) {
+      if (v === undefined) continue;
+      if (CALL_OPTION_KEYS.has(k)) call[k] = v;
+      else if (SDK_OPTION_KEYS.has(k)) continue;
+      else if (declared.has(k)) query[k] = v;
+      else {
+        throw new TypeError(
+          `${camelCase(info.id)}: unknown option "${k}" (query parameters: ${[...declared].join(', ') || 'none'})`,
+        );
+      }
+    }
+    for (const q of info.queryParams) {
+      if (q.default !== undefined && !(q.name in query)) query[q.name] = q.default;
+    }
+    return { query, call };
+  }
+
+  /** @internal */
+  _pathParams(info: OperationInfo, values: readonly string[]): Record<string, string> {
+    if (values.length !== info.pathParams.length) {
+      throw new TypeError(`${camelCase(info.id)} expects ${info.pathParams.length} path parameter(s) (${info.pathParams.join(', ')})`);
+    }
+    const out: Record<string, string> = {};
+    info.pathParams.forEach((name, i) => {
+      const v = values[i];
+      if (typeof v !== 'string' || v === '') {
+        throw new TypeError(`${camelCase(info.id)}: "${camelCase(name)}" must be a non-empty string, got ${JSON.stringify(v)}`);
+      }
+      out[name] = v;
+    });
+    return out;
+  }
+
+  /** @internal Send one request; resolves with the parsed JSON (or the raw result for streams). */
+  async _send(
+    info: OperationInfo,
+    path: readonly string[],
+    init: { query?: object | undefined; body?: unknown; headers?: Record<string, string>; parseAs?: 'stream'; raw?: boolean; extra?: Record<string, unknown> },
+  ): Promise<any> {
+    const { query, call } = this._split(info, init.query);
+    const request = (this.api as unknown as { request(m: string, p: string, i: object): Promise<{ data: unknown; response: Response }> }).request;
+    const result = await request.call(this.api, info.method, info.path, {
+      params: { path: this._pathParams(info, path), query },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(init.parseAs ? { parseAs: init.parseAs } : {}),
+      ...call,
+      ...init.extra,
+    });
+    return init.raw ? result : result.data;
+  }
+
+  /** @internal JSON operations. */
+  async _invoke(spec: InvokeSpec): Promise<unknown> {
+    const info = this._info(spec.op);
+    const body = spec.body === undefined ? undefined : serializeDates(spec.body);
+    let data = await this._send(info, spec.path, { query: spec.query, body, ...(spec.headers ? { headers: spec.headers } : {}) });
+    if (spec.unwrap && data && typeof data === 'object') data = (data as Record<string, unknown>)[spec.unwrap];
+    if (spec.model) data = wrapModel(this, spec.model === '*' ? undefined : spec.model, data);
+    return data;
+  }
+
+  /** @internal Multipart uploads. */
+  async _upload(spec: { op: string; path: readonly string[]; file: UploadInput | UploadInput[]; query?: (UploadOptions & object) | undefined; model?: string }): Promise<unknown> {
+    const info = this._info(spec.op);
+    const specs = toFileSpecs(spec.file);
+    if (specs.length === 0) throw new TypeError(`${camelCase(spec.op)}: no file given`);
+    const { metadata, onProgress } = spec.query ?? {};
+    const mp = await buildMultipartBody(specs, {
+      ...(metadata !== undefined ? { metadata } : {}),
+      ...(onProgress ? { onProgress } : {}),
+    });
+    let data = await this._send(info, spec.path, {
+      query: spec.query,
+      body: mp.body,
+      extra: mp.retryable ? {} : { maxRetries: 0 },
+    });
+    if (spec.model && data !== undefined && data !== null) data = wrapModel(this, spec.model === '*' ? undefined : spec.model, data);
+    return data;
+  }
+
+  /** @internal Stream a binary response to a path (Node entry) or a WritableStream. */
+  async _download(op: string, path: readonly string[], dest: DownloadDestination, options: DownloadOptions & object = {}): Promise<void> {
+    const info = this._info(op);
+    const { onProgress, signal, ...query } = options;
+    let target = dest;
+    if (typeof dest === 'string') {
+      const { prepareDestination, writeToPath } = this._platform;
+      if (!writeToPath) {
+        throw new ConfigurationError(
+          `Downloading to a file path needs the Node entry (import { Client } from "@fw/sdk/node"); on other runtimes pass a WritableStream`,
+        );
+      }
+      // Fail on a bad local path before any request is made.
+      if (prepareDestination) target = await prepareDestination(dest);
+    }
+    const result = (await this._send(info, path, { query: { ...query, ...(signal ? { signal } : {}) }, parseAs: 'stream', raw: true })) as {
+      data: ReadableStream<Uint8Array>;
+      response: Response;
+    };
+    if (typeof target === 'string') {
+      await this._platform.writeToPath!(result.response, target, { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
+      return;
+    }
+    const total = Number(result.response.headers.get('content-length') ?? NaN);
+    await downloadToStream(result, target, {
+      ...(signal ? { signal } : {}),
+      ...(onProgress ? { onProgress: (loaded: number) => onProgress({ loaded, ...(Number.isFinite(total) ? { total } : {}) }) } : {}),
+    });
+  }
+
+  /** @internal A binary response, buffered. */
+  async _readBytes(op: string, path: readonly string[], options: ReadOptions & object = {}): Promise<Uint8Array> {
+    const info = this._info(op);
+    const { onProgress, signal, ...query } = options;
+    const result = (await this._send(info, path, { query: { ...query, ...(signal ? { signal } : {}) }, parseAs: 'stream', raw: true })) as {
+      response: Response;
+    };
+    return readResponseBytes(result.response, { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
+  }
+
+  /** @internal Ask for a download ticket and build the URL that uses it (no API key needed). */
+  async _ticketUrl(op: string, path: readonly string[], options: object = {}): Promise<string> {
+    const info = this._info(op);
+    const data = (await this._send(info, path, { query: { ...options, ticket: '' } })) as { ticket?: string } | undefined;
+    if (!data?.ticket) throw new Error(`${camelCase(op)}: the server returned no download ticket`);
+    const params = this._pathParams(info, path);
+    const resolved = info.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodePathParam(params[name]!));
+    return `${this.api.baseUrl}${resolved}?ticket=${encodeURIComponent(data.ticket)}`;
+  }
+}

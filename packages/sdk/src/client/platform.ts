@@ -1,0 +1,34 @@
+/**
+ * Runtime hooks: the runtime-neutral entry works on any fetch runtime; the Node entry
+ * (`@fw/sdk/node`) supplies the pieces that need the file system (CLI credentials, writing
+ * downloads to paths, local-path uploads, a CA bundle).
+ */
+import type { ProgressCallback } from '../files/upload.js';
+
+/** Where a download goes: a file path (Node entry) or a WritableStream (any runtime). */
+export type DownloadDestination = string | WritableStream<Uint8Array>;
+
+export interface DownloadOptions {
+  /** Progress as bytes arrive. */
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+}
+
+export interface ReadOptions {
+  onProgress?: ProgressCallback;
+  signal?: AbortSignal;
+}
+
+/** Node-only capabilities, supplied by `@fw/sdk/node`. */
+export interface Platform {
+  /** The API key from the CLI login (`~/.config/flywheel/user.json`). */
+  readCredentials?: () => string;
+  /** Check/prepare a destination path before the request (fails early on a bad path); returns the path to write. */
+  prepareDestination?: (path: string) => Promise<string>;
+  /** Stream a response body to a file path (temp file + rename). */
+  writeToPath?: (response: Response, path: string, options: DownloadOptions) => Promise<unknown>;
+  /** fetch to use when the caller gives none (e.g. one trusting `FW_SSL_CERT_FILE`). */
+  fetch?: (input: Request) => Promise<Response>;
+  /** Called once per client (e.g. to install the local file source for path uploads). */
+  setup?: () => void;
+}

@@ -1,0 +1,358 @@
+/**
+ * Finders: the Python SDK's `fw.projects.find(...)` family, as callable objects with
+ * Promise and async-iterator methods. Paging follows the server's rules: `after_id` paging
+ * (ordered by `_id`) when no sort is asked for, 1-based `page` paging when one is.
+ */
+import { InvalidFilterError, joinFilters, validateSort } from './filters.js';
+
+/** One page of raw list results as the API returned it. */
+export interface RawPage {
+  results: unknown[];
+  /** Matching items ignoring skip/limit; only when requested with `withTotal`. */
+  total?: number;
+}
+
+/** What a finder needs to know about the list operation behind it. */
+export interface FinderSource<T> {
+  /** How the finder is reached, for error messages: `fw.projects`, `project.sessions`. */
+  readonly description: string;
+  /** Query parameters the list operation accepts (wire names). */
+  readonly params: ReadonlySet<string>;
+  /** Run the list operation once. `withTotal` asks the server for `{results,total,count}`. */
+  list(query: Record<string, unknown>, withTotal: boolean): Promise<RawPage>;
+  /** Turn one raw item into the SDK object. */
+  wrap(raw: unknown): T;
+}
+
+/** Options every finder method accepts. Other keys are passed to the list operation as query parameters (e.g. `exhaustive`, `states`, `all_versions`). */
+export interface FindOptions {
+  /** Extra filter string, joined with the positional filters. */
+  filter?: string;
+  /** `field[:asc|desc]`, comma-separated: `'created:desc'`. */
+  sort?: string;
+  /** find/call/findFirst: the most items to return. iter/iterFind/page: the page size. */
+  limit?: number;
+  /** Skip this many matches (single request, as in Python). */
+  skip?: number;
+  /** 1-based page number (needs `limit`; single request). */
+  page?: number;
+  /** Start after this id (ascending `_id` order). */
+  afterId?: string;
+  [param: string]: unknown;
+}
+
+/** Arguments of `find`-style methods: filter strings, optionally followed by an options object. */
+export type FindArgs = [...filters: string[]] | [...filters: string[], options: FindOptions];
+
+/** Default page size for iteration (as in Python's `iter(limit=250)`). */
+export const DEFAULT_PAGE_SIZE = 250;
+
+/** Thrown by `findOne` when the number of matches is not exactly one. */
+export class FindOneError extends Error {
+  override name = 'FindOneError';
+  constructor(
+    /** How many items matched (0, or 2 and more). */
+    readonly count: number,
+    readonly description: string,
+    readonly filter: string | undefined,
+  ) {
+    super(
+      `${description}.findOne(${filter === undefined ? '' : JSON.stringify(filter)}): found ${count} results instead of 1`,
+    );
+  }
+}
+
+function splitArgs(args: readonly unknown[]): { filters: string[]; options: FindOptions } {
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === 'object') {
+    return { filters: args.slice(0, -1) as string[], options: last as FindOptions };
+  }
+  return { filters: args as string[], options: {} };
+}
+
+interface Prepared {
+  rest: Record<string, unknown>;
+  filter?: string;
+  sort?: string;
+  limit?: number;
+  skip?: number;
+  page?: number;
+  afterId?: string;
+}
+
+/** A page of SDK objects plus the server's counts; iterate it for its items, or walk pages. */
+export class Page<T> implements AsyncIterable<T> {
+  /** Items of this page. */
+  readonly results: T[];
+  /** Matching items on the server, ignoring paging. */
+  readonly total: number;
+  /** `results.length`. */
+  readonly count: number;
+
+  constructor(
+    private readonly finder: FinderImpl<T>,
+    private readonly request: Prepared & { limit: number },
+    results: T[],
+    total: number,
+    private readonly lastId: string | undefined,
+  ) {
+    this.results = results;
+    this.total = total;
+    this.count = results.length;
+  }
+
+  /** Whether a further page may hold items. */
+  hasNextPage(): boolean {
+    if (this.count < this.request.limit) return false;
+    if (this.request.afterId !== undefined) return true;
+    const page = this.request.page ?? 1;
+    return page * this.request.limit < this.total;
+  }
+
+  /** Fetch the following page (same filters, sort and size). */
+  getNextPage(): Promise<Page<T>> {
+    if (this.request.afterId !== undefined) {
+      return this.finder.fetchPage({ ...this.request, afterId: this.lastId ?? '' });
+    }
+    return this.finder.fetchPage({ ...this.request, page: (this.request.page ?? 1) + 1 });
+  }
+
+  /** This page and every following one. */
+  async *iterPages(): AsyncGenerator<Page<T>, void, undefined> {
+    let page: Page<T> = this;
+    yield page;
+    while (page.hasNextPage()) {
+      page = await page.getNextPage();
+      if (page.count === 0) return;
+      yield page;
+    }
+  }
+
+  /** Every item of this page and the following pages. */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    for await (const page of this.iterPages()) yield* page.results;
+  }
+}
+
+function rawId(raw: unknown): string | undefined {
+  if (raw && typeof raw === 'object') {
+    const r = raw as { _id?: unknown; id?: unknown };
+    const id = r._id ?? r.id;
+    return typeof id === 'string' ? id : undefined;
+  }
+  return undefined;
+}
+
+/** Implementation behind the callable finder objects. */
+export class FinderImpl<T> {
+  constructor(readonly source: FinderSource<T>) {}
+
+  private supports(param: string): boolean {
+    return this.source.params.has(param);
+  }
+
+  private prepare(filters: readonly string[], options: FindOptions): Prepared {
+    const { filter, sort, limit, skip, page, afterId, after_id, ...rest } = options;
+    const all = [...filters];
+    if (typeof filter === 'string') all.push(filter);
+    const joined = joinFilters(all);
+    if (joined !== undefined && !this.supports('filter')) {
+      throw new InvalidFilterError(
+        `${this.source.description} does not support filters (the API's list operation has no "filter" parameter); got "${joined}".`,
+        joined,
+        joined,
+      );
+    }
+    if (sort !== undefined) validateSort(sort);
+    const prepared: Prepared = { rest };
+    if (joined !== undefined) prepared.filter = joined;
+    if (sort !== undefined) prepared.sort = sort;
+    if (limit !== undefined) prepared.limit = limit;
+    if (skip !== undefined) prepared.skip = skip;
+    if (page !== undefined) prepared.page = page;
+    const aid = afterId ?? (after_id as string | undefined);
+    if (aid !== undefined) prepared.afterId = aid;
+    return prepared;
+  }
+
+  private query(p: Prepared): Record<string, unknown> {
+    const q: Record<string, unknown> = { ...p.rest };
+    if (p.filter !== undefined) q['filter'] = p.filter;
+    if (p.sort !== undefined) q['sort'] = p.sort;
+    if (p.limit !== undefined) q['limit'] = p.limit;
+    if (p.skip !== undefined) q['skip'] = p.skip;
+    if (p.page !== undefined) q['page'] = p.page;
+    if (p.afterId !== undefined) q['after_id'] = p.afterId;
+    return q;
+  }
+
+  private async run(p: Prepared, withTotal: boolean): Promise<RawPage> {
+    try {
+      return await this.source.list(this.query(p), withTotal);
+    } catch (err) {
+      throw annotateListError(err, this.source.description, p);
+    }
+  }
+
+  /** All raw items matching, paging internally; `limit` caps the count. */
+  async *iterateRaw(p: Prepared, pageSize: number): AsyncGenerator<unknown, void, undefined> {
+    const pageable = this.supports('limit') && this.supports('after_id');
+    // A request for a specific window, or a list that cannot page: one request, as asked.
+    if (!pageable || p.page !== undefined || p.skip !== undefined) {
+      yield* (await this.run(p, false)).results;
+      return;
+    }
+    const cap = p.limit;
+    let remaining = cap ?? Infinity;
+    const size = () => Math.max(1, Math.min(pageSize, remaining));
+    if (p.sort !== undefined) {
+      // after_id cannot be combined with sort: walk 1-based pages instead.
+      for (let page = 1; remaining > 0; page++) {
+        const limit = cap === undefined ? pageSize : Math.min(pageSize, cap);
+        const { results } = await this.run({ ...p, limit, page }, false);
+        const take = results.slice(0, remaining);
+        yield* take;
+        remaining -= take.length;
+        if (results.length < limit) return;
+      }
+      return;
+    }
+    let afterId = p.afterId ?? '';
+    while (remaining > 0) {
+      const limit = size();
+      const { results } = await this.run({ ...p, limit, afterId }, false);
+      yield* results;
+      remaining -= results.length;
+      if (results.length < limit) return;
+      const last = rawId(results[results.length - 1]);
+      if (last === undefined) return;
+      afterId = last;
+    }
+  }
+
+  async *iterate(p: Prepared, pageSize: number): AsyncGenerator<T, void, undefined> {
+    for await (const raw of this.iterateRaw(p, pageSize)) yield this.source.wrap(raw);
+  }
+
+  async collect(filters: readonly string[], options: FindOptions): Promise<T[]> {
+    const out: T[] = [];
+    for await (const item of this.iterate(this.prepare(filters, options), DEFAULT_PAGE_SIZE)) {
+      out.push(item);
+    }
+    return out;
+  }
+
+  async findFirst(filters: readonly string[], options: FindOptions): Promise<T | null> {
+    const p = this.prepare(filters, options);
+    const q = this.supports('limit') ? { ...p, limit: 1 } : p;
+    const { results } = await this.run(q, false);
+    return results.length > 0 ? this.source.wrap(results[0]) : null;
+  }
+
+  async findOne(filters: readonly string[], options: FindOptions): Promise<T> {
+    const p = this.prepare(filters, options);
+    let results: unknown[];
+    let total: number;
+    if (this.supports('limit')) {
+      const page = await this.run({ ...p, limit: 2 }, true);
+      results = page.results;
+      total = page.total ?? page.results.length;
+    } else {
+      results = (await this.run(p, false)).results;
+      total = results.length;
+    }
+    if (total !== 1 || results.length !== 1) {
+      throw new FindOneError(total, this.source.description, p.filter);
+    }
+    return this.source.wrap(results[0]);
+  }
+
+  iter(filters: readonly string[], options: FindOptions): AsyncGenerator<T, void, undefined> {
+    const p = this.prepare(filters, options);
+    const pageSize = p.limit ?? DEFAULT_PAGE_SIZE;
+    delete p.limit; // for iteration, `limit` is the page size, not a cap
+    return this.iterate(p, pageSize);
+  }
+
+  async fetchPage(p: Prepared & { limit: number }): Promise<Page<T>> {
+    const raw = await this.run(p, true);
+    return new Page(
+      this,
+      p,
+      raw.results.map((r) => this.source.wrap(r)),
+      raw.total ?? raw.results.length,
+      rawId(raw.results[raw.results.length - 1]),
+    );
+  }
+
+  page(options: FindOptions & { filters?: string[] }): Promise<Page<T>> {
+    const { filters = [], ...rest } = options;
+    const p = this.prepare(filters, rest);
+    const limit = p.limit ?? DEFAULT_PAGE_SIZE;
+    if (p.afterId === undefined && p.page === undefined && p.skip === undefined) p.page = 1;
+    return this.fetchPage({ ...p, limit });
+  }
+}
+
+function annotateListError(err: unknown, description: string, p: Prepared): unknown {
+  const status = (err as { status?: unknown } | null)?.status;
+  if (err instanceof Error && (status === 400 || status === 422)) {
+    const parts: string[] = [];
+    if (p.filter !== undefined) parts.push(`filter "${p.filter}"`);
+    if (p.sort !== undefined) parts.push(`sort "${p.sort}"`);
+    if (parts.length > 0) {
+      err.message = `${err.message} (rejected by the server for ${description} with ${parts.join(', ')})`;
+    }
+  }
+  return err;
+}
+
+/**
+ * A finder: call it (`await fw.projects()`, `await fw.jobs({ sort: 'created:desc', limit: 100 })`)
+ * to get every match, or use its methods.
+ */
+export interface Finder<T> {
+  /** Every match (paging internally); `limit` caps the count, `page`/`skip` ask for one window. */
+  (options?: FindOptions): Promise<T[]>;
+  /** Every item matching all the filters (`'label=My Project'`, `'created>2018-10-31'`). */
+  find(...args: FindArgs): Promise<T[]>;
+  /** The first match, or `null`. Respects `sort`. */
+  findFirst(...args: FindArgs): Promise<T | null>;
+  /** The only match; throws `FindOneError` (with `count`) when there are none or several. */
+  findOne(...args: FindArgs): Promise<T>;
+  /** Lazily iterate every item, `limit` (default 250) per request, `after_id` paging. */
+  iter(options?: FindOptions): AsyncGenerator<T, void, undefined>;
+  /** Lazily iterate every item matching the filters. */
+  iterFind(...args: FindArgs): AsyncGenerator<T, void, undefined>;
+  /** One page with the server's counts: `page({ limit: 10, page: 2 })` or `page({ limit: 10, afterId: '' })`. */
+  page(options?: FindOptions & { filters?: string[] }): Promise<Page<T>>;
+  /** Where the finder came from, e.g. `project.sessions`. */
+  readonly description: string;
+}
+
+/** Build the callable finder object for a source. */
+export function createFinder<T>(source: FinderSource<T>): Finder<T> {
+  const impl = new FinderImpl(source);
+  const call = (options: FindOptions = {}) => impl.collect([], options);
+  return Object.assign(call, {
+    find: (...args: FindArgs) => {
+      const { filters, options } = splitArgs(args);
+      return impl.collect(filters, options);
+    },
+    findFirst: (...args: FindArgs) => {
+      const { filters, options } = splitArgs(args);
+      return impl.findFirst(filters, options);
+    },
+    findOne: (...args: FindArgs) => {
+      const { filters, options } = splitArgs(args);
+      return impl.findOne(filters, options);
+    },
+    iter: (options: FindOptions = {}) => impl.iter([], options),
+    iterFind: (...args: FindArgs) => {
+      const { filters, options } = splitArgs(args);
+      return impl.iter(filters, options);
+    },
+    page: (options: FindOptions & { filters?: string[] } = {}) => impl.page(options),
+    description: source.description,
+  }) as Finder<T>;
+}

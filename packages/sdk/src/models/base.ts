@@ -1,0 +1,105 @@
+/**
+ * The base of every SDK object: wire fields as own enumerable properties (snake_case, as the
+ * API sends them, dates as `Date`), the client as a hidden property, and a model registry used
+ * to wrap API responses by schema name or by `container_type`.
+ */
+import { parseDates, serializeDates } from './dates.js';
+import type { SdkContext } from './context.js';
+
+export type ModelClass<T extends Model = Model> = new (client: SdkContext, data: object) => T;
+
+const bySchema = new Map<string, ModelClass>();
+const byType = new Map<string, ModelClass>();
+
+/** Register a class for `x-fw-model` schema names and (optionally) a `container_type`. */
+export function registerModel(cls: ModelClass, names: readonly string[], containerType?: string): void {
+  for (const n of names) bySchema.set(n, cls);
+  if (containerType) byType.set(containerType, cls);
+}
+
+/** The class registered for a model name or container type, if any. */
+export function modelClass(name: string): ModelClass | undefined {
+  return bySchema.get(name) ?? byType.get(name);
+}
+
+/**
+ * Wrap a raw API value as the SDK object for `modelName` (arrays element-wise). A raw object
+ * carrying `container_type` (or resolver `node_type`) gets the class of that type, so the generic
+ * `Container` responses become `Project`, `Session`… objects.
+ */
+export function wrapModel(client: SdkContext, modelName: string | undefined, raw: unknown): unknown {
+  if (Array.isArray(raw)) return raw.map((r) => wrapModel(client, modelName, r));
+  if (raw === null || typeof raw !== 'object' || raw instanceof Model) return raw;
+  const r = raw as { container_type?: unknown; node_type?: unknown };
+  const discriminator = typeof r.container_type === 'string' ? r.container_type : r.node_type;
+  const cls =
+    (typeof discriminator === 'string' ? byType.get(discriminator.toLowerCase()) : undefined) ??
+    (modelName ? bySchema.get(modelName) : undefined);
+  return cls ? new cls(client, raw) : parseDates(raw);
+}
+
+/** Define a hidden, non-enumerable property (kept out of JSON and `Object.keys`). */
+export function hide(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
+}
+
+/** Base class of every SDK object. */
+export abstract class Model {
+  /** @internal the client that created this object */
+  declare readonly _client: SdkContext;
+
+  constructor(client: SdkContext, data: object) {
+    hide(this, '_client', client);
+    const parsed = parseDates(data) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(parsed)) {
+      // defineProperty, not assignment: a wire field may share a name with an accessor.
+      Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    this.init();
+  }
+
+  /** Hook for subclasses to wrap nested values after the fields are set. */
+  protected init(): void {}
+
+  /** The object's id (`_id` on the wire; jobs and some others send `id`). */
+  get id(): string {
+    const self = this as unknown as { _id?: unknown };
+    return self._id as string;
+  }
+
+  /** The wire fields as a plain object (dates as ISO strings when serialised). */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this)) out[k] = v;
+    return out;
+  }
+
+  /** The wire fields as plain JSON data (dates as ISO strings). */
+  toData(): Record<string, unknown> {
+    return serializeDates(this.toJSON()) as Record<string, unknown>;
+  }
+}
+
+/**
+ * An object the API can fetch and change by id: `get_{type}` / `modify_{type}`, where `type` is
+ * the class's `containerType` (`project`, `job`, `user`…).
+ */
+export abstract class ResourceModel extends Model {
+  /** The kind of object (`project`, `job`…); a constant of the class, also an own field. */
+  declare readonly container_type: string;
+
+  protected override init(): void {
+    const type = (this.constructor as unknown as { containerType: string }).containerType;
+    Object.defineProperty(this, 'container_type', { value: type, enumerable: true, writable: true, configurable: true });
+  }
+
+  /** A fresh copy from the server; this object is left as it is. */
+  reload(): Promise<this> {
+    return this._client.callOp(`get_${this.container_type}`, this.id);
+  }
+
+  /** `{ type, id }`, e.g. for gear inputs, job destinations and `downloadTar`. */
+  ref(): { type: string; id: string } {
+    return { type: this.container_type, id: this.id };
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * `@fw/sdk/node`: everything from `@fw/sdk`, plus a `Client` that reads the Flywheel CLI login
+ * when no key is given, writes downloads to file paths, uploads local paths and trusts the CA
+ * bundle named by `FW_SSL_CERT_FILE`.
+ */
+import { Client as BaseClient } from './client/client.js';
+import type { ClientOptions } from './client/core.js';
+import type { Platform } from './client/platform.js';
+import { caBundleFromEnv } from './node/ca.js';
+import { readCliCredentials } from './node/credentials.js';
+import { downloadToFile, prepareDestination } from './node/download.js';
+import { installNodeFileSource } from './node/file-source.js';
+
+export * from './index.js';
+export * from './node/index.js';
+
+let caFetch: ((input: Request) => Promise<Response>) | null | undefined;
+
+/** The Node runtime hooks used by this entry's `Client`. */
+export const nodePlatform: Platform = {
+  setup: installNodeFileSource,
+  readCredentials: () => readCliCredentials(),
+  prepareDestination,
+  writeToPath: (response, path, options) => downloadToFile(response, path, options),
+  get fetch() {
+    if (caFetch === undefined) {
+      const bundle = caBundleFromEnv();
+      caFetch = bundle ? (req: Request) => bundle.fetch(req) : null;
+    }
+    return caFetch ?? undefined;
+  },
+};
+
+/**
+ * The Flywheel client for Node. `new Client()` reads `~/.config/flywheel/user.json` (the CLI
+ * login); `FW_SSL_CERT_FILE` names a PEM CA bundle to trust.
+ */
+export class Client extends BaseClient {
+  constructor(apiKey?: string | null, options: ClientOptions = {}) {
+    super(apiKey, { ...options, platform: options.platform ?? nodePlatform });
+  }
+}
