@@ -87,7 +87,7 @@ export async function groupRoles(c: Context<AppEnv>, user: CurrentUser, group: C
     if (!role.default_flywheel_role) {
       db.prepare('INSERT OR IGNORE INTO group_roles (group_id, role_id) VALUES (?, ?)').run(group.id, role._id);
     }
-    return replyUntyped(c, role);
+    return replyUntyped(c, { modified: 1 });
   }
   if (rest.length === 1 && m === 'DELETE') {
     requireAccess(db, user, group, 'admin');

@@ -59,8 +59,8 @@ export function useServer(): TestServer {
     const ct = r.headers.get('content-type');
     let parsed: unknown = undefined;
     if (ct?.includes('application/json')) parsed = JSON.parse(bytes.toString('utf8'));
-    const apiPath = new URL(t.url + path).pathname.replace(/^\/api/, '');
-    checkResponse(method, decodeURI(apiPath), r.status, ct, parsed);
+    const u = new URL(t.url + path);
+    checkResponse(method, decodeURI(u.pathname.replace(/^\/api/, '')), r.status, ct, parsed, u.searchParams);
     return { status: r.status, headers: r.headers, body: parsed as any, bytes };
   };
   t.ok = async (method, path, o) => {
