@@ -106,14 +106,29 @@ export function asyncIterableToStream(iterable: ByteAsyncIterable): ReadableStre
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       iterator ??= iterable[Symbol.asyncIterator]();
-      const { value, done } = await iterator.next();
-      if (done) controller.close();
-      else controller.enqueue(toBytes(value));
+      for (;;) {
+        const { value, done } = await iterator.next();
+        if (done) return controller.close();
+        const bytes = toBytes(value);
+        // Skip empty chunks: some consumers stall on them.
+        if (bytes.byteLength > 0) return controller.enqueue(bytes);
+      }
     },
     async cancel(reason) {
       await iterator?.return?.(reason);
     },
   });
+}
+
+/** Drop zero-length chunks (some stream consumers stall on them). */
+function dropEmptyChunks(stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        if (chunk.byteLength > 0) controller.enqueue(chunk);
+      },
+    }),
+  );
 }
 
 type Source =
@@ -223,7 +238,7 @@ export class FileSpec {
       }
       case 'stream':
         this.#claim();
-        return { kind: 'stream', stream: source.stream, size: undefined };
+        return { kind: 'stream', stream: dropEmptyChunks(source.stream), size: undefined };
       case 'iterable':
         this.#claim();
         return { kind: 'stream', stream: asyncIterableToStream(source.iterable), size: undefined };

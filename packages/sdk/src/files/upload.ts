@@ -1,11 +1,21 @@
 /**
- * Streaming multipart/form-data bodies for file uploads.
+ * Multipart upload bodies for FileSpecs, built on `@fw/api`'s multipart helpers (one encoder for
+ * the whole monorepo).
  *
- * Parts are written in this order: `metadata` (when given), other text fields, then one `file`
- * part per FileSpec. Nothing is buffered: Blob-backed parts are composed into one lazy Blob (so the
- * body has a known length and can be re-sent), and stream parts are pulled on demand into a
- * ReadableStream body (one-shot: `retryable` is false).
+ * - Parts: `metadata` (a JSON string, when given) first, then one part named `file` per FileSpec.
+ * - Blob-backed specs (strings, bytes, Blobs, local files via a lazily read file-backed Blob) give a
+ *   `FormData`: nothing is buffered, and `@fw/api`'s transport can replay it on retry.
+ * - Any stream spec gives a `StreamingMultipartBody` (pulled on demand, one-shot): the transport
+ *   sends it with `duplex: 'half'` and never retries it.
+ * - With `onProgress`, the body is always streamed (so bytes can be counted as the transport reads
+ *   them) and therefore not retryable; `total` is known when every part's size is.
  */
+import {
+  multipartBody,
+  streamingMultipart,
+  StreamingMultipartBody,
+  type FileSource,
+} from '@fw/api';
 import { FileSpec, type OpenedFile } from './file-spec.js';
 
 /** Progress of a transfer: bytes so far and, when known, the total. */
@@ -16,180 +26,130 @@ export interface TransferProgress {
 
 export type ProgressCallback = (progress: TransferProgress) => void;
 
-export interface MultipartOptions {
+export interface UploadBodyOptions {
   /** The `metadata` text field. Objects are JSON-encoded; strings are sent verbatim. */
   metadata?: string | object | null | undefined;
-  /** Extra text fields, sent after `metadata` and before the files. */
-  fields?: Record<string, string> | undefined;
-  /** Called as body bytes are handed to the transport. */
+  /** Called with the running count of body bytes read by the transport. */
   onProgress?: ProgressCallback | undefined;
-  /** Override the boundary (tests). Must not occur in the data. */
-  boundary?: string | undefined;
-  /** Name of the file parts. Default `file`. */
-  fileFieldName?: string | undefined;
 }
 
-export interface MultipartBody {
-  /** A Blob (re-readable, known size) or a one-shot stream. */
-  body: Blob | ReadableStream<Uint8Array>;
-  /** `multipart/form-data; boundary=…` */
-  contentType: string;
-  /** Byte length of the whole body when every part's size is known. */
-  contentLength: number | undefined;
-  /** Headers to send: Content-Type, and Content-Length when known. */
-  headers: Record<string, string>;
-  /** False when the body is a one-shot stream: the request must not be retried. */
+export interface UploadBody {
+  /**
+   * Pass as the body of the multipart operation through `@fw/api` (its serializer passes both
+   * kinds through and sets Content-Type / duplex). For a raw `fetch`, use {@link toFetchInit}.
+   */
+  body: FormData | StreamingMultipartBody;
+  /** False for a one-shot streamed body: the request must not be retried. */
   retryable: boolean;
-  /** `'half'` when `body` is a stream (required by fetch for streaming request bodies). */
-  duplex: 'half' | undefined;
-}
-
-const encoder = new TextEncoder();
-const CRLF = '\r\n';
-
-/** Escape a header parameter value the way browsers encode form-data names/filenames. */
-function escapeParam(value: string): string {
-  return value.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+  /** Total body bytes, when computed (streamed bodies whose part sizes are all known). */
+  total: number | undefined;
 }
 
 function randomBoundary(): string {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
-  return '----fwsdk' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return '----fw-sdk-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-type Piece = Uint8Array | OpenedFile;
+function source(opened: OpenedFile): FileSource {
+  return opened.kind === 'blob' ? opened.blob : opened.stream;
+}
+
+async function byteLength(stream: ReadableStream<Uint8Array>): Promise<number> {
+  let n = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return n;
+    n += value.byteLength;
+  }
+}
 
 /**
- * Build a multipart/form-data body for one or many FileSpecs.
- * Returns the body plus headers; `retryable` tells whether it may be sent twice.
+ * Build the multipart body uploading `files` (one `file` part each, in order) with an optional
+ * `metadata` field. Local files are opened (and a missing one reported) before anything is sent.
  */
 export async function buildMultipartBody(
   files: FileSpec | readonly FileSpec[],
-  options: MultipartOptions = {},
-): Promise<MultipartBody> {
+  options: UploadBodyOptions = {},
+): Promise<UploadBody> {
   const specs = Array.isArray(files) ? (files as readonly FileSpec[]) : [files as FileSpec];
+  if (specs.length === 0) throw new TypeError('buildMultipartBody: no files to upload');
+  const opened: OpenedFile[] = [];
   for (const spec of specs) {
-    if (!(spec instanceof FileSpec)) throw new TypeError('buildMultipartBody expects FileSpec objects');
-  }
-  const boundary = options.boundary ?? randomBoundary();
-  const fieldName = escapeParam(options.fileFieldName ?? 'file');
-  const pieces: Piece[] = [];
-  const text = (s: string) => pieces.push(encoder.encode(s));
-
-  const fields: Array<[string, string]> = [];
-  if (options.metadata !== undefined && options.metadata !== null) {
-    fields.push([
-      'metadata',
-      typeof options.metadata === 'string' ? options.metadata : JSON.stringify(options.metadata),
-    ]);
-  }
-  for (const [k, v] of Object.entries(options.fields ?? {})) fields.push([k, String(v)]);
-
-  for (const [name, value] of fields) {
-    text(
-      `--${boundary}${CRLF}Content-Disposition: form-data; name="${escapeParam(name)}"${CRLF}${CRLF}`,
-    );
-    text(value + CRLF);
-  }
-  for (const spec of specs) {
-    text(
-      `--${boundary}${CRLF}Content-Disposition: form-data; name="${fieldName}"; ` +
-        `filename="${escapeParam(spec.name)}"${CRLF}Content-Type: ${spec.contentType}${CRLF}${CRLF}`,
-    );
-    pieces.push(await spec.open());
-    text(CRLF);
-  }
-  text(`--${boundary}--${CRLF}`);
-
-  let total: number | undefined = 0;
-  let allBlobs = true;
-  for (const p of pieces) {
-    if (p instanceof Uint8Array) total = total === undefined ? undefined : total + p.byteLength;
-    else {
-      if (p.kind !== 'blob') allBlobs = false;
-      total = total === undefined || p.size === undefined ? undefined : total + p.size;
+    if (!(spec instanceof FileSpec)) {
+      throw new TypeError('buildMultipartBody expects FileSpec objects (see toFileSpecs)');
     }
+    opened.push(await spec.open());
+  }
+  const metadata =
+    options.metadata === null || options.metadata === undefined
+      ? undefined
+      : typeof options.metadata === 'string'
+        ? options.metadata
+        : JSON.stringify(options.metadata);
+
+  if (!options.onProgress) {
+    const body = multipartBody({
+      files: specs.map((spec, i) => ({
+        file: source(opened[i]!),
+        filename: spec.name,
+        contentType: spec.contentType,
+      })),
+      metadata,
+    });
+    return { body, retryable: !(body instanceof StreamingMultipartBody), total: undefined };
   }
 
-  const contentType = `multipart/form-data; boundary=${boundary}`;
-  const headers: Record<string, string> = { 'content-type': contentType };
-  if (total !== undefined) headers['content-length'] = String(total);
-
-  if (allBlobs && !options.onProgress) {
-    const blob = new Blob(
-      pieces.map((p) => (p instanceof Uint8Array ? (p as BlobPart) : (p as { blob: Blob }).blob)),
+  const boundary = randomBoundary();
+  const fields = metadata === undefined ? [] : [{ name: 'metadata', value: metadata }];
+  const parts = specs.map((spec, i) => ({
+    name: 'file',
+    filename: spec.name,
+    contentType: spec.contentType,
+    data: source(opened[i]!),
+  }));
+  let total: number | undefined;
+  if (opened.every((o) => o.size !== undefined)) {
+    // The framing is the same whatever the data: measure it with 1-byte placeholder parts (an
+    // empty chunk would stall @fw/api's stream), then swap the placeholders for the real sizes.
+    const framing = streamingMultipart(
+      parts.map((p) => ({ ...p, data: new Uint8Array(1) })),
+      fields,
+      boundary,
     );
-    return {
-      body: blob,
-      contentType,
-      contentLength: blob.size,
-      headers,
-      retryable: true,
-      duplex: undefined,
-    };
+    total =
+      (await byteLength(framing.stream)) -
+      parts.length +
+      opened.reduce((n, o) => n + (o.size ?? 0), 0);
   }
-
-  const stream = piecesToStream(pieces, total, options.onProgress);
-  return {
-    body: stream,
-    contentType,
-    contentLength: total,
-    headers,
-    retryable: false,
-    duplex: 'half',
-  };
+  const inner = streamingMultipart(parts, fields, boundary);
+  let loaded = 0;
+  const onProgress = options.onProgress;
+  const counted = inner.stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        controller.enqueue(chunk);
+        loaded += chunk.byteLength;
+        onProgress({ loaded, total });
+      },
+    }),
+  );
+  return { body: new StreamingMultipartBody(boundary, counted), retryable: false, total };
 }
 
-function piecesToStream(
-  pieces: Piece[],
-  total: number | undefined,
-  onProgress: ProgressCallback | undefined,
-): ReadableStream<Uint8Array> {
-  let index = 0;
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  let loaded = 0;
-  const report = (n: number) => {
-    loaded += n;
-    onProgress?.({ loaded, total });
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        for (;;) {
-          if (reader) {
-            const { value, done } = await reader.read();
-            if (!done) {
-              if (value.byteLength === 0) continue;
-              controller.enqueue(value);
-              report(value.byteLength);
-              return;
-            }
-            reader = undefined;
-            index++;
-            continue;
-          }
-          const piece = pieces[index];
-          if (piece === undefined) {
-            controller.close();
-            return;
-          }
-          if (piece instanceof Uint8Array) {
-            index++;
-            controller.enqueue(piece);
-            report(piece.byteLength);
-            return;
-          }
-          reader = (piece.kind === 'blob' ? piece.blob.stream() : piece.stream).getReader();
-        }
-      },
-      async cancel(reason) {
-        await reader?.cancel(reason);
-        for (const p of pieces.slice(index + 1)) {
-          if (!(p instanceof Uint8Array) && p.kind === 'stream') await p.stream.cancel(reason);
-        }
-      },
-    },
-    { highWaterMark: 0 },
-  );
+/** `fetch` init fields (body, content-type header, duplex) for sending an UploadBody directly. */
+export function toFetchInit(upload: UploadBody): {
+  body: FormData | ReadableStream<Uint8Array>;
+  headers: Record<string, string>;
+  duplex?: 'half';
+} {
+  if (upload.body instanceof StreamingMultipartBody) {
+    return {
+      body: upload.body.stream,
+      headers: { 'content-type': upload.body.contentType },
+      duplex: 'half',
+    };
+  }
+  return { body: upload.body, headers: {} };
 }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSpec } from '../../src/files/file-spec.js';
-import { buildMultipartBody, type MultipartBody, type TransferProgress } from '../../src/files/upload.js';
+import { StreamingMultipartBody } from '@fw/api';
+import {
+  buildMultipartBody,
+  toFetchInit,
+  type TransferProgress,
+  type UploadBody,
+} from '../../src/files/upload.js';
 import { installNodeFileSource } from '../../src/node/file-source.js';
 import { patternBytes, readAll, sameBytes, startServer, type TestServer } from './helpers.js';
 
@@ -28,23 +34,18 @@ afterAll(async () => {
 });
 
 /** Send the body over real HTTP, then parse what the server received with a real parser. */
-async function send(mp: MultipartBody): Promise<FormData> {
-  const res = await fetch(server.url + '/upload', {
-    method: 'POST',
-    body: mp.body,
-    headers: mp.headers,
-    ...(mp.duplex ? { duplex: mp.duplex } : {}),
-  } as RequestInit);
+async function send(upload: UploadBody): Promise<FormData> {
+  last = undefined;
+  const init = toFetchInit(upload);
+  const res = await fetch(server.url + '/upload', { method: 'POST', ...init } as RequestInit);
   expect(res.status).toBe(200);
   expect(last).toBeDefined();
   const received = last!;
-  expect(received.headers['content-type']).toBe(mp.contentType);
-  if (mp.contentLength !== undefined) {
-    expect(received.body.length).toBe(mp.contentLength);
-    expect(received.headers['content-length']).toBe(String(mp.contentLength));
-  }
+  const contentType = String(received.headers['content-type']);
+  expect(contentType).toMatch(/^multipart\/form-data; boundary=/);
+  if (upload.total !== undefined) expect(received.body.length).toBe(upload.total);
   return new Response(new Uint8Array(received.body), {
-    headers: { 'content-type': String(received.headers['content-type']) },
+    headers: { 'content-type': contentType },
   }).formData();
 }
 
@@ -54,15 +55,13 @@ async function fileBytes(v: FormDataEntryValue | null): Promise<Uint8Array> {
 }
 
 describe('buildMultipartBody', () => {
-  it('in-memory file with metadata: metadata first, file part named "file", retryable Blob', async () => {
+  it('in-memory file with metadata: metadata first, one "file" part, retryable FormData', async () => {
     const spec = new FileSpec('notes.txt', 'hello world');
-    const mp = await buildMultipartBody(spec, { metadata: { type: 'text', info: { a: 1 } } });
-    expect(mp.retryable).toBe(true);
-    expect(mp.body).toBeInstanceOf(Blob);
-    expect(mp.contentType).toMatch(/^multipart\/form-data; boundary=/);
-    const form = await send(mp);
-    const entries = [...form.entries()];
-    expect(entries.map(([k]) => k)).toEqual(['metadata', 'file']);
+    const up = await buildMultipartBody(spec, { metadata: { type: 'text', info: { a: 1 } } });
+    expect(up.retryable).toBe(true);
+    expect(up.body).toBeInstanceOf(FormData);
+    const form = await send(up);
+    expect([...form.keys()]).toEqual(['metadata', 'file']);
     expect(JSON.parse(form.get('metadata') as string)).toEqual({ type: 'text', info: { a: 1 } });
     const file = form.get('file') as File;
     expect(file.name).toBe('notes.txt');
@@ -70,15 +69,16 @@ describe('buildMultipartBody', () => {
     expect(await file.text()).toBe('hello world');
   });
 
-  it('metadata strings are sent verbatim', async () => {
-    const mp = await buildMultipartBody(new FileSpec('a.bin', new Uint8Array([1])), {
+  it('metadata strings are sent verbatim; no metadata → no metadata part', async () => {
+    const up = await buildMultipartBody(new FileSpec('a.bin', new Uint8Array([1])), {
       metadata: '{"modality":"MR"}',
     });
-    const form = await send(mp);
-    expect(form.get('metadata')).toBe('{"modality":"MR"}');
+    expect((await send(up)).get('metadata')).toBe('{"modality":"MR"}');
+    const bare = await send(await buildMultipartBody(new FileSpec('a.bin', 'x'), { metadata: null }));
+    expect([...bare.keys()]).toEqual(['file']);
   });
 
-  it('many files (path, bytes, stream) as repeated "file" parts, in order', async () => {
+  it('a stream spec gives a one-shot streamed body, parts in order', async () => {
     const big = patternBytes(3 * 1024 * 1024 + 17, 7);
     const p = join(dir, 'big.dat');
     await writeFile(p, big);
@@ -88,12 +88,11 @@ describe('buildMultipartBody', () => {
       new FileSpec('raw.json', '{"x":1}'),
       new FileSpec('s.nii.gz', Readable.from([streamed.subarray(0, 70_000), streamed.subarray(70_000)])),
     ];
-    const progress: TransferProgress[] = [];
-    const mp = await buildMultipartBody(specs, { onProgress: (e) => progress.push(e) });
-    expect(mp.retryable).toBe(false);
-    expect(mp.duplex).toBe('half');
-    expect(mp.contentLength).toBeUndefined();
-    const form = await send(mp);
+    const up = await buildMultipartBody(specs, { metadata: { a: 1 } });
+    expect(up.retryable).toBe(false);
+    expect(up.body).toBeInstanceOf(StreamingMultipartBody);
+    const form = await send(up);
+    expect([...form.keys()]).toEqual(['metadata', 'file', 'file', 'file']);
     const files = form.getAll('file') as File[];
     expect(files.map((f) => f.name)).toEqual(['big.dat', 'raw.json', 's.nii.gz']);
     expect(files.map((f) => f.type)).toEqual([
@@ -104,7 +103,25 @@ describe('buildMultipartBody', () => {
     expect(sameBytes(await fileBytes(files[0]!), big)).toBe(true);
     expect(await files[1]!.text()).toBe('{"x":1}');
     expect(sameBytes(await fileBytes(files[2]!), streamed)).toBe(true);
-    // progress counts every body byte, monotonically, total unknown for streams
+    // The stream was consumed: the spec cannot be sent again.
+    await expect(buildMultipartBody(specs[2]!)).rejects.toThrow(/already read/);
+  });
+
+  it('progress with a stream of unknown size: counts every byte sent, total unknown', async () => {
+    const p = join(dir, 'a.dat');
+    const onDisk = patternBytes(1024 * 1024, 5);
+    await writeFile(p, onDisk);
+    const streamed = patternBytes(300_000, 9);
+    const progress: TransferProgress[] = [];
+    const up = await buildMultipartBody(
+      [new FileSpec(p), new FileSpec('s.bin', Readable.from([streamed]))],
+      { onProgress: (e) => progress.push(e) },
+    );
+    expect(up.total).toBeUndefined();
+    const form = await send(up);
+    const files = form.getAll('file') as File[];
+    expect(sameBytes(await fileBytes(files[0]!), onDisk)).toBe(true);
+    expect(sameBytes(await fileBytes(files[1]!), streamed)).toBe(true);
     expect(progress.length).toBeGreaterThan(2);
     const loaded = progress.map((e) => e.loaded);
     expect([...loaded].sort((a, b) => a - b)).toEqual(loaded);
@@ -112,42 +129,68 @@ describe('buildMultipartBody', () => {
     expect(progress.every((e) => e.total === undefined)).toBe(true);
   });
 
-  it('progress with known sizes reports total and ends at it', async () => {
+  it('progress with known sizes: total is the exact body size and the last event reaches it', async () => {
     const data = patternBytes(1024 * 1024, 11);
     const progress: TransferProgress[] = [];
-    const mp = await buildMultipartBody([new FileSpec('x.bin', data)], {
-      metadata: { a: 1 },
-      onProgress: (e) => progress.push(e),
-    });
-    expect(mp.contentLength).toBeGreaterThan(data.length);
-    const form = await send(mp);
-    expect(sameBytes(await fileBytes(form.get('file')), data)).toBe(true);
-    expect(progress.at(-1)).toEqual({ loaded: mp.contentLength, total: mp.contentLength });
+    const up = await buildMultipartBody(
+      [new FileSpec('x.bin', data), new FileSpec('y.txt', 'second')],
+      { metadata: { a: 1 }, onProgress: (e) => progress.push(e) },
+    );
+    expect(up.retryable).toBe(false);
+    expect(up.total).toBeGreaterThan(data.length);
+    const form = await send(up);
+    expect(last!.body.length).toBe(up.total);
+    expect(sameBytes(await fileBytes(form.getAll('file')[0]!), data)).toBe(true);
+    expect(await (form.getAll('file')[1] as File).text()).toBe('second');
+    expect(progress.at(-1)).toEqual({ loaded: up.total, total: up.total });
   });
 
-  it('local files without progress stay a retryable Blob that can be sent twice', async () => {
+  it('local files without progress stay a retryable FormData that can be sent twice', async () => {
     const p = join(dir, 'twice.txt');
     await writeFile(p, 'same bytes');
-    const mp = await buildMultipartBody(new FileSpec(p));
-    expect(mp.retryable).toBe(true);
-    expect(mp.contentLength).toBe((mp.body as Blob).size);
+    const up = await buildMultipartBody(new FileSpec(p));
+    expect(up.retryable).toBe(true);
+    expect(up.body).toBeInstanceOf(FormData);
     for (let i = 0; i < 2; i++) {
-      const form = await send(mp);
-      expect(await (form.get('file') as File).text()).toBe('same bytes');
+      const form = await send(up);
+      const file = form.get('file') as File;
+      expect(file.name).toBe('twice.txt');
+      expect(await file.text()).toBe('same bytes');
     }
   });
 
-  it('escapes quotes and newlines in filenames and field names', async () => {
-    const mp = await buildMultipartBody(new FileSpec('we"ird\nname.txt', 'x'), {
-      fields: { 'ex"tra': 'v' },
-    });
-    const form = await send(mp);
-    expect((form.get('file') as File).name).toBe('we"ird\nname.txt');
-    expect(form.get('ex"tra')).toBe('v');
+  it('filenames with quotes and newlines survive the round trip', async () => {
+    for (const onProgress of [undefined, () => undefined]) {
+      const up = await buildMultipartBody(new FileSpec('we"ird\nname.txt', 'x'), { onProgress });
+      const form = await send(up);
+      expect((form.get('file') as File).name).toBe('we"ird\nname.txt');
+    }
   });
 
   it('a missing local file fails before anything is sent, naming the path', async () => {
     const p = join(dir, 'missing.txt');
     await expect(buildMultipartBody(new FileSpec(p))).rejects.toThrow(p);
+    await expect(buildMultipartBody([])).rejects.toThrow(/no files/);
+  });
+});
+
+describe('buildMultipartBody with empty chunks and empty files', () => {
+  it('streams that emit empty chunks, and empty files, still complete', async () => {
+    const web = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(0));
+        c.enqueue(new TextEncoder().encode('ab'));
+        c.enqueue(new Uint8Array(0));
+        c.close();
+      },
+    });
+    const node = Readable.from([Buffer.alloc(0), Buffer.from('cd'), Buffer.alloc(0)]);
+    const up = await buildMultipartBody([
+      new FileSpec('w.txt', web),
+      new FileSpec('n.txt', node),
+      new FileSpec('empty.txt', ''),
+    ]);
+    const files = (await send(up)).getAll('file') as File[];
+    expect(await Promise.all(files.map((f) => f.text()))).toEqual(['ab', 'cd', '']);
   });
 });
