@@ -103,7 +103,9 @@ export async function* iterateResponseBody(
     reader.releaseLock();
   }
   if (total !== undefined && loaded !== total) {
-    throw new DownloadError(`Download incomplete: expected ${total} bytes, got ${loaded}`, { path });
+    throw new DownloadError(`Download incomplete: expected ${total} bytes, got ${loaded}`, {
+      path,
+    });
   }
   return loaded;
 }

@@ -11,12 +11,7 @@ export type ByteAsyncIterable = AsyncIterable<Uint8Array | string>;
 
 /** Accepted `contents` for a FileSpec. */
 export type FileContents =
-  | string
-  | Uint8Array
-  | ArrayBuffer
-  | Blob
-  | ReadableStream<Uint8Array>
-  | ByteAsyncIterable;
+  string | Uint8Array | ArrayBuffer | Blob | ReadableStream<Uint8Array> | ByteAsyncIterable;
 
 /** An opened local file, as provided by a {@link LocalFileSource}. */
 export interface LocalFile {
@@ -292,7 +287,8 @@ export function toFileSpecs(
     else if (typeof item === 'string') out.push(new FileSpec(item));
     else {
       throw new FileSpecError(
-        'Expected a FileSpec or a local file path string, got ' + Object.prototype.toString.call(item),
+        'Expected a FileSpec or a local file path string, got ' +
+          Object.prototype.toString.call(item),
       );
     }
   }

@@ -31,8 +31,7 @@ export const nodeFileSource: LocalFileSource = {
       size,
       // File-backed Blob: read lazily, re-readable (so uploads stay retryable), never buffered.
       blob: typeof openAsBlob === 'function' ? () => openAsBlob(path) : undefined,
-      stream: () =>
-        Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>,
+      stream: () => Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>,
     };
   },
 };

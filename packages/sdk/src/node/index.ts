@@ -1,9 +1,5 @@
 /** Node-only helpers (re-exported by the `@fw/sdk/node` entry). */
-export {
-  readCliCredentials,
-  cliCredentialsPath,
-  CredentialsError,
-} from './credentials.js';
+export { readCliCredentials, cliCredentialsPath, CredentialsError } from './credentials.js';
 export {
   caBundleFromEnv,
   caBundleFromFile,

@@ -8,11 +8,7 @@ export { Temporal, type ZonedDateTime } from './temporal.js';
 
 /** A timestamp as found on data objects: a Date, an ISO-8601 string, epoch ms, or a Temporal value. */
 export type TimestampValue =
-  | Date
-  | string
-  | number
-  | InstanceType<typeof Temporal.Instant>
-  | ZonedDateTime;
+  Date | string | number | InstanceType<typeof Temporal.Instant> | ZonedDateTime;
 
 export interface HasCreatedModified {
   created?: TimestampValue | null | undefined;
@@ -63,7 +59,11 @@ function toInstant(value: TimestampValue, field: string): InstanceType<typeof Te
 }
 
 /** Convert a timestamp to a ZonedDateTime in `timeZone` (an IANA name). */
-export function toZonedDateTime(value: TimestampValue, timeZone: string, field = 'value'): ZonedDateTime {
+export function toZonedDateTime(
+  value: TimestampValue,
+  timeZone: string,
+  field = 'value',
+): ZonedDateTime {
   const instant = toInstant(value, field);
   try {
     return instant.toZonedDateTimeISO(timeZone);
@@ -92,7 +92,10 @@ export function localCreated(obj: HasCreatedModified, options?: ZoneOptions): Zo
 }
 
 /** `modified` in the system time zone; null when unset. */
-export function localModified(obj: HasCreatedModified, options?: ZoneOptions): ZonedDateTime | null {
+export function localModified(
+  obj: HasCreatedModified,
+  options?: ZoneOptions,
+): ZonedDateTime | null {
   return local(obj.modified, 'modified', options);
 }
 
@@ -135,19 +138,27 @@ function divide<T extends number | Nullish>(seconds: T, per: number): T | number
   return (seconds as number) / per;
 }
 
-export function secondsToYears<T extends number | Nullish>(seconds: T): T extends number ? number : T;
+export function secondsToYears<T extends number | Nullish>(
+  seconds: T,
+): T extends number ? number : T;
 export function secondsToYears(seconds: number | Nullish): number | Nullish {
   return divide(seconds, SECONDS_PER_YEAR);
 }
-export function secondsToMonths<T extends number | Nullish>(seconds: T): T extends number ? number : T;
+export function secondsToMonths<T extends number | Nullish>(
+  seconds: T,
+): T extends number ? number : T;
 export function secondsToMonths(seconds: number | Nullish): number | Nullish {
   return divide(seconds, SECONDS_PER_MONTH);
 }
-export function secondsToWeeks<T extends number | Nullish>(seconds: T): T extends number ? number : T;
+export function secondsToWeeks<T extends number | Nullish>(
+  seconds: T,
+): T extends number ? number : T;
 export function secondsToWeeks(seconds: number | Nullish): number | Nullish {
   return divide(seconds, SECONDS_PER_WEEK);
 }
-export function secondsToDays<T extends number | Nullish>(seconds: T): T extends number ? number : T;
+export function secondsToDays<T extends number | Nullish>(
+  seconds: T,
+): T extends number ? number : T;
 export function secondsToDays(seconds: number | Nullish): number | Nullish {
   return divide(seconds, SECONDS_PER_DAY);
 }

@@ -140,9 +140,14 @@ describe('mapConcurrent', () => {
   it('rejects immediately with an already-aborted signal, calling nothing', async () => {
     let called = false;
     await expect(
-      mapConcurrent([1], 1, () => {
-        called = true;
-      }, { signal: AbortSignal.abort(new Error('pre-aborted')) }),
+      mapConcurrent(
+        [1],
+        1,
+        () => {
+          called = true;
+        },
+        { signal: AbortSignal.abort(new Error('pre-aborted')) },
+      ),
     ).rejects.toThrow('pre-aborted');
     expect(called).toBe(false);
   });

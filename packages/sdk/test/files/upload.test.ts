@@ -74,7 +74,9 @@ describe('buildMultipartBody', () => {
       metadata: '{"modality":"MR"}',
     });
     expect((await send(up)).get('metadata')).toBe('{"modality":"MR"}');
-    const bare = await send(await buildMultipartBody(new FileSpec('a.bin', 'x'), { metadata: null }));
+    const bare = await send(
+      await buildMultipartBody(new FileSpec('a.bin', 'x'), { metadata: null }),
+    );
     expect([...bare.keys()]).toEqual(['file']);
   });
 
@@ -86,7 +88,10 @@ describe('buildMultipartBody', () => {
     const specs = [
       new FileSpec(p),
       new FileSpec('raw.json', '{"x":1}'),
-      new FileSpec('s.nii.gz', Readable.from([streamed.subarray(0, 70_000), streamed.subarray(70_000)])),
+      new FileSpec(
+        's.nii.gz',
+        Readable.from([streamed.subarray(0, 70_000), streamed.subarray(70_000)]),
+      ),
     ];
     const up = await buildMultipartBody(specs, { metadata: { a: 1 } });
     expect(up.retryable).toBe(false);

@@ -72,7 +72,14 @@ describe('readCliCredentials', () => {
   });
 
   it('missing or non-string key → clear error without the contents', async () => {
-    for (const text of ['{}', '{"key": null}', '{"key": ""}', '[1]', '"str"', `{"apikey":"${KEY}"}`]) {
+    for (const text of [
+      '{}',
+      '{"key": null}',
+      '{"key": ""}',
+      '[1]',
+      '"str"',
+      `{"apikey":"${KEY}"}`,
+    ]) {
       await writeUserJson(text);
       const err = errorOf(() => readCliCredentials(home));
       expect(err).toBeInstanceOf(CredentialsError);

@@ -150,14 +150,10 @@ describe('downloadToFile', () => {
     await writeFile(dest, 'ORIGINAL');
     const controller = new AbortController();
     const reason = new Error('stop it');
-    const promise = downloadToFile(
-      () => get('/hang', { signal: controller.signal }),
-      dest,
-      {
-        signal: controller.signal,
-        onProgress: () => controller.abort(reason),
-      },
-    );
+    const promise = downloadToFile(() => get('/hang', { signal: controller.signal }), dest, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(reason),
+    });
     await expect(promise).rejects.toBe(reason);
     release?.();
     expect(await readFile(dest, 'utf8')).toBe('ORIGINAL');
@@ -204,7 +200,9 @@ describe('prepareDestination', () => {
 describe('readResponseBytes', () => {
   it('reads the whole body with progress', async () => {
     const progress: TransferProgress[] = [];
-    const bytes = await readResponseBytes(await get('/big'), { onProgress: (p) => progress.push(p) });
+    const bytes = await readResponseBytes(await get('/big'), {
+      onProgress: (p) => progress.push(p),
+    });
     expect(sameBytes(bytes, BIG)).toBe(true);
     expect(progress.at(-1)).toEqual({ loaded: BIG.length, total: BIG.length });
   });

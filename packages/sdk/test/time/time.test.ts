@@ -33,7 +33,10 @@ describe('Temporal choice', () => {
 
 describe('originalTimestamp', () => {
   it('converts to the container timezone', () => {
-    const z = originalTimestamp({ timestamp: '2020-01-01T04:30:00Z', timezone: 'America/New_York' });
+    const z = originalTimestamp({
+      timestamp: '2020-01-01T04:30:00Z',
+      timezone: 'America/New_York',
+    });
     expect(z).not.toBeNull();
     expect(z!.timeZoneId).toBe('America/New_York');
     expect(z!.toPlainDateTime().toString()).toBe('2019-12-31T23:30:00');
@@ -59,9 +62,9 @@ describe('originalTimestamp', () => {
     );
   });
   it('throws on an unknown zone name', () => {
-    expect(() => originalTimestamp({ timestamp: '2020-01-01T04:30:00Z', timezone: 'Mars/Olympus' })).toThrow(
-      /Mars\/Olympus/,
-    );
+    expect(() =>
+      originalTimestamp({ timestamp: '2020-01-01T04:30:00Z', timezone: 'Mars/Olympus' }),
+    ).toThrow(/Mars\/Olympus/);
   });
 });
 
@@ -83,9 +86,9 @@ describe('local* helpers', () => {
     expect(localCreated(obj, tz)!.toPlainDateTime().toString()).toBe('2020-01-01T13:30:00');
     expect(localModified(obj, tz)!.toPlainDateTime().toString()).toBe('2021-06-15T21:00:00.25');
     expect(localReplaced(obj, tz)!.toPlainDateTime().toString()).toBe('2022-03-01T07:00:00');
-    expect(localTimestamp(obj, { timeZone: 'America/New_York' })!.toPlainDateTime().toString()).toBe(
-      '2019-12-31T23:30:00',
-    );
+    expect(
+      localTimestamp(obj, { timeZone: 'America/New_York' })!.toPlainDateTime().toString(),
+    ).toBe('2019-12-31T23:30:00');
   });
   it('return null when unset', () => {
     expect(localCreated({})).toBeNull();
