@@ -76,6 +76,12 @@ export function findOperation(method: string, apiPath: string): { template: stri
  */
 export function checkResponse(method: string, apiPath: string, status: number, contentType: string | null, body: unknown, query: URLSearchParams = new URLSearchParams()): void {
   const found = findOperation(method, apiPath);
+  if (!found && (status === 404 || status === 405)) {
+    // unknown routes: no operation to check, but the body must still be the standard error
+    const validate = ajv.getSchema('openapi.json#/components/schemas/ErrorResponse')!;
+    if (!validate(body)) throw new Error(`spec conformance: unknown-route ${status} is not an ErrorResponse: ${JSON.stringify(body)}`);
+    return;
+  }
   if (!found) throw new Error(`spec conformance: no operation for ${method} ${apiPath} (status ${status})`);
   const { template, op } = found;
   const key = String(status) in op.responses ? String(status) : 'default';
