@@ -185,9 +185,12 @@ export function streamingMultipart(
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done, value } = await it.next();
-        if (done) controller.close();
-        else if (value.byteLength > 0) controller.enqueue(value);
+        // Skip empty chunks: a pull that enqueues nothing is never called again, so the body would hang.
+        for (;;) {
+          const { done, value } = await it.next();
+          if (done) return controller.close();
+          if (value.byteLength > 0) return controller.enqueue(value);
+        }
       } catch (err) {
         controller.error(err);
       }

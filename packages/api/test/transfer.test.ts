@@ -164,6 +164,16 @@ describe('multipart uploads (real HTTP server, parsed back)', () => {
     expect(form.get('metadata')).toBe('{"name":"x"}');
   });
 
+  it('a stream that yields empty chunks still completes', async () => {
+    uploads.length = 0;
+    const body = multipartBody({
+      files: [{ file: Readable.from([Buffer.alloc(0), Buffer.from('abc'), Buffer.alloc(0)]), filename: 'gaps.bin' }],
+    });
+    await upload(body);
+    const file = uploads[0]!.form.get('file') as File;
+    expect(await file.text()).toBe('abc');
+  });
+
   it('from a file on disk (lazy, re-readable File)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fw-api-'));
     try {
