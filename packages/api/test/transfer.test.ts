@@ -167,11 +167,25 @@ describe('multipart uploads (real HTTP server, parsed back)', () => {
   it('a stream that yields empty chunks still completes', async () => {
     uploads.length = 0;
     const body = multipartBody({
-      files: [{ file: Readable.from([Buffer.alloc(0), Buffer.from('abc'), Buffer.alloc(0)]), filename: 'gaps.bin' }],
+      files: [
+        { file: Readable.from([Buffer.alloc(0), Buffer.from('abc'), Buffer.alloc(0)]), filename: 'gaps.bin' },
+        { file: new Blob([new Uint8Array(0)]).stream(), filename: 'empty.bin' },
+        {
+          file: new ReadableStream<Uint8Array>({
+            start(controller) {
+              controller.enqueue(new Uint8Array(0));
+              controller.enqueue(new TextEncoder().encode('xyz'));
+              controller.enqueue(new Uint8Array(0));
+              controller.close();
+            },
+          }),
+          filename: 'web-gaps.bin',
+        },
+      ],
     });
     await upload(body);
-    const file = uploads[0]!.form.get('file') as File;
-    expect(await file.text()).toBe('abc');
+    const files = uploads[0]!.form.getAll('file') as File[];
+    expect(await Promise.all(files.map((f) => f.text()))).toEqual(['abc', '', 'xyz']);
   });
 
   it('from a file on disk (lazy, re-readable File)', async () => {
