@@ -44,6 +44,22 @@ function resolve(spec: Json, node: any): any {
   return cur;
 }
 
+/**
+ * The `x-fw-model` of a schema, also through a one-element `allOf` refinement
+ * (`ProjectNode = allOf[Project, {container_type}]`).
+ */
+function modelSchema(schemas: Json, name: string | undefined): { model: string; schema: string } | undefined {
+  if (!name) return undefined;
+  const target = schemas[name];
+  if (!target) return undefined;
+  if (typeof target['x-fw-model'] === 'string') return { model: target['x-fw-model'], schema: name };
+  const refs = (target.allOf ?? []).map((p: any) => refName(p.$ref)).filter(Boolean) as string[];
+  for (const r of refs) {
+    if (typeof schemas[r]?.['x-fw-model'] === 'string') return { model: schemas[r]['x-fw-model'], schema: r };
+  }
+  return undefined;
+}
+
 /** What the SDK method should return for a JSON schema (by reference). */
 interface ResultShape {
   /** TS type of the resolved value. */
@@ -65,15 +81,13 @@ function resultShape(spec: Json, schema: any, opId: string): ResultShape {
       const prop = target['x-fw-return'];
       return { type: `NonNullable<OpJson<'${opId}'>>['${prop}']`, unwrap: prop };
     }
-    if (typeof target['x-fw-model'] === 'string') {
-      return { type: `ModelOf<'${target['x-fw-model']}', '${named}'>`, model: target['x-fw-model'] };
-    }
+    const direct = modelSchema(schemas, named);
+    if (direct) return { type: `ModelOf<'${direct.model}', '${direct.schema}'>`, model: direct.model };
     const variants = (target.oneOf ?? target.anyOf) as any[] | undefined;
     if (Array.isArray(variants) && variants.length > 0) {
       const models = variants.map((v) => {
-        const n = refName(v.$ref);
-        const m = n ? schemas[n]?.['x-fw-model'] : undefined;
-        return typeof m === 'string' ? `ModelOf<'${m}', '${n}'>` : undefined;
+        const found = modelSchema(schemas, refName(v.$ref));
+        return found ? `ModelOf<'${found.model}', '${found.schema}'>` : undefined;
       });
       if (models.every((m) => m !== undefined)) return { type: models.join(' | '), model: '*' };
     }

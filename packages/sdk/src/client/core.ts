@@ -100,7 +100,7 @@ export abstract class ClientCore implements SdkContext {
     this.api = createApiClient({
       apiKey: key,
       features,
-      userAgent: [`@fw/sdk/${SDK_VERSION}`, options.userAgent].filter(Boolean).join(' '),
+      userAgent: [options.userAgent, `@fw/sdk/${SDK_VERSION}`].filter(Boolean).join(' '),
       ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

@@ -1413,8 +1413,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get a container (of any kind) by id.
    * `GET /containers/{ContainerId}` (`get_container`)
    */
-  getContainer(containerId: string, options?: OpQuery<'get_container'> & CallOptions): Promise<OpJson<'get_container'>> {
-    return this._invoke({ op: 'get_container', path: [containerId], query: options }) as Promise<OpJson<'get_container'>>;
+  getContainer(containerId: string, options?: OpQuery<'get_container'> & CallOptions): Promise<ModelOf<'Group', 'Group'> | ModelOf<'Project', 'Project'> | ModelOf<'Subject', 'Subject'> | ModelOf<'Session', 'Session'> | ModelOf<'Acquisition', 'Acquisition'> | ModelOf<'Analysis', 'Analysis'> | ModelOf<'Collection', 'Collection'>> {
+    return this._invoke({ op: 'get_container', path: [containerId], query: options, model: '*' }) as Promise<ModelOf<'Group', 'Group'> | ModelOf<'Project', 'Project'> | ModelOf<'Subject', 'Subject'> | ModelOf<'Session', 'Session'> | ModelOf<'Acquisition', 'Acquisition'> | ModelOf<'Analysis', 'Analysis'> | ModelOf<'Collection', 'Collection'>>;
   }
   /**
    * List the analyses attached to a container (of any kind).
@@ -1763,8 +1763,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Find the single container or file a path of labels points at.
    * `POST /lookup` (`lookup_path`)
    */
-  lookupPath(body: BodyOf<'lookup_path'>, options?: OpQuery<'lookup_path'> & CallOptions): Promise<OpJson<'lookup_path'>> {
-    return this._invoke({ op: 'lookup_path', path: [], body, query: options }) as Promise<OpJson<'lookup_path'>>;
+  lookupPath(body: BodyOf<'lookup_path'>, options?: OpQuery<'lookup_path'> & CallOptions): Promise<ModelOf<'Group', 'Group'> | ModelOf<'Project', 'Project'> | ModelOf<'Subject', 'Subject'> | ModelOf<'Session', 'Session'> | ModelOf<'Acquisition', 'Acquisition'> | ModelOf<'Analysis', 'Analysis'> | ModelOf<'Collection', 'Collection'> | ModelOf<'FileEntry', 'FileEntry'> | ModelOf<'Gear', 'Gear'>> {
+    return this._invoke({ op: 'lookup_path', path: [], body, query: options, model: '*' }) as Promise<ModelOf<'Group', 'Group'> | ModelOf<'Project', 'Project'> | ModelOf<'Subject', 'Subject'> | ModelOf<'Session', 'Session'> | ModelOf<'Acquisition', 'Acquisition'> | ModelOf<'Analysis', 'Analysis'> | ModelOf<'Collection', 'Collection'> | ModelOf<'FileEntry', 'FileEntry'> | ModelOf<'Gear', 'Gear'>>;
   }
   /**
    * Change fields of an acquisition.

@@ -1,0 +1,34 @@
+/** Shared e2e setup: a fresh in-process @fw/server per test file, and a Node-entry Client. */
+import { startServer, type RunningServer } from '@fw/server';
+import { afterAll, beforeAll } from 'vitest';
+import { Client } from '../../src/node.js';
+
+export interface ServerContext {
+  server: RunningServer;
+  fw: Client;
+}
+
+/** Start the server in `beforeAll`, close it in `afterAll`; read the fields inside tests. */
+export function useServer(): ServerContext {
+  const ctx = {} as ServerContext;
+  beforeAll(async () => {
+    ctx.server = await startServer({ port: 0 });
+    ctx.fw = new Client(ctx.server.apiKey);
+  });
+  afterAll(async () => {
+    await ctx.server?.close();
+  });
+  return ctx;
+}
+
+let counter = 0;
+/** A unique, readable name for test data. */
+export function uniq(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** A lowercase group id unique to this run. */
+export function groupId(prefix = 'grp'): string {
+  return uniq(prefix).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+}
