@@ -3,7 +3,7 @@ import { hierarchy, useServer } from './helpers/server.js';
 
 const t = useServer();
 
-async function raw(method: string, path: string, body: string | Buffer, headers: Record<string, string> = {}) {
+async function raw(method: string, path: string, body: string, headers: Record<string, string> = {}) {
   const r = await fetch(t.url + path, { method, headers: { Authorization: `scitran-user ${t.adminKey}`, 'Content-Type': 'application/json', ...headers }, body });
   const text = await r.text();
   return { status: r.status, body: JSON.parse(text), ct: r.headers.get('content-type') };

@@ -11,7 +11,7 @@ async function untar(buf: Buffer): Promise<Map<string, string>> {
   const done = new Promise<void>((res, rej) => {
     ex.on('entry', (header, stream, next) => {
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('data', (c: unknown) => chunks.push(c as Buffer));
       stream.on('end', () => {
         out.set(header.name, Buffer.concat(chunks).toString());
         next();

@@ -28,6 +28,21 @@ export function reply<Op extends keyof operations, S extends keyof Responses<Op>
   return c.json(body as never, status as never);
 }
 
+type Ok<Op extends keyof operations> = JsonContent<Responses<Op>[200 & keyof Responses<Op>]>;
+
+/** Operation ids of one verb across the container family, e.g. `add_project | add_session | …`. */
+export type FamilyOp<Verb extends string> = Extract<`${Verb}_${'group' | 'project' | 'subject' | 'session' | 'acquisition' | 'collection' | 'analysis' | 'container'}`, keyof operations>;
+export type FamilyOpSuffix<Verb extends string, Suffix extends string> = Extract<`${Verb}_${'group' | 'project' | 'subject' | 'session' | 'acquisition' | 'collection' | 'analysis' | 'container'}_${Suffix}`, keyof operations>;
+
+/**
+ * 200 JSON response typed by operation id(s): the body must fit what the generated spec types
+ * declare for every listed operation, so a spec change the server does not follow fails
+ * `tsc`. Pass a union (`FamilyOp<'add'>`) for handlers shared by a container family.
+ */
+export function ok<Op extends keyof operations>(c: Context<AppEnv>, _op: Op, body: Ok<Op>): Response {
+  return c.json(body as never, 200);
+}
+
 /** Responses the spec leaves untyped (`none*`): we still answer with a small JSON object. */
 export function replyUntyped(c: Context<AppEnv>, body: unknown, status = 200): Response {
   return c.json(body as never, status as never);
@@ -72,3 +87,13 @@ export async function readObject(c: Context<AppEnv>): Promise<Record<string, unk
 }
 
 const tooLarge = (limit: number) => new HttpError(413, `Request body exceeds ${limit} bytes`);
+
+/** Family operation-id placeholders for typing (values are not used at runtime). */
+export const ADD = 'add_project' as FamilyOp<'add'>;
+export const MODIFY = 'modify_project' as FamilyOp<'modify'>;
+export const DELETE = 'delete_project' as FamilyOp<'delete'>;
+export const ADD_TAG = 'add_project_tag' as FamilyOpSuffix<'add', 'tag'>;
+export const MODIFY_INFO = 'modify_project_info' as FamilyOpSuffix<'modify', 'info'>;
+export const ADD_NOTE = 'add_project_note' as FamilyOpSuffix<'add', 'note'>;
+export const DELETE_TAG = 'delete_project_tag' as FamilyOpSuffix<'delete', 'tag'>;
+export const DELETE_NOTE = 'delete_project_note' as FamilyOpSuffix<'delete', 'note'>;

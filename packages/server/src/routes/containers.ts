@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { AppEnv, CurrentUser } from '../app/context.js';
+import type { operations } from '@fw/api';
 import {
   containerColumns,
   deleteSubtree,
@@ -13,7 +14,7 @@ import {
 } from '../db/containers.js';
 import { accessTo, checkAccessValue, requireAccess, requireUser, visibleSql, type Permission } from '../app/access.js';
 import { badRequest, conflict, HttpError, notFound } from '../app/errors.js';
-import { readObject, replyUntyped } from '../app/json.js';
+import { ADD, ADD_NOTE, ADD_TAG, DELETE, DELETE_NOTE, DELETE_TAG, MODIFY, MODIFY_INFO, ok, readObject, replyUntyped } from '../app/json.js';
 import { presentRow } from '../app/present.js';
 import { createContainer, loadContainer, modifyContainer } from '../app/containers.js';
 import { addNote, addTag, applyInfoUpdate, deleteNote, deleteTag, findNote, modifyNote, renameTag, requireTag } from '../app/subdocs.js';
@@ -63,7 +64,7 @@ async function collectionRoute(c: Context<AppEnv>, kind: string): Promise<Respon
   if (c.req.method === 'POST') {
     const body = await readObject(c);
     const id = createContainer(db, user, type, body);
-    return replyUntyped(c, { _id: id });
+    return ok(c, ADD, { _id: id });
   }
   const vis = visibleSql(user, exhaustive(c), 'c');
   return listRows(c, [{ sql: 'c.type = ?', params: [type] }, vis]);
@@ -120,14 +121,14 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
     if (m === 'PUT') {
       requireAccess(db, user, row, 'rw');
       modifyContainer(db, row, await readObject(c));
-      return replyUntyped(c, { modified: 1 });
+      return ok(c, MODIFY, { modified: 1 });
     }
     if (m === 'DELETE') {
       requireAccess(db, user, row, WITH_PERMISSIONS.includes(row.type) ? 'admin' : 'rw');
       const blobs = deleteSubtree(db, row.id);
       if (row.type === 'analysis' && row.parent_id) touchRow(c, row.parent_id);
       await Promise.all(blobs.map((b) => state.blobs.remove(b)));
-      return replyUntyped(c, { deleted: 1 });
+      return ok(c, DELETE, { deleted: 1 });
     }
     throw notAllowed();
   }
@@ -136,7 +137,8 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
     if (m !== 'POST') throw notAllowed();
     requireAccess(db, user, row, 'rw');
     const body = await readObject(c);
-    return mutate(c, row, (doc) => applyInfoUpdate(doc, body));
+    mutate(c, row, (doc) => applyInfoUpdate(doc, body));
+    return ok(c, MODIFY_INFO, { modified: 1 });
   }
 
   if (head === 'tags') {
@@ -144,7 +146,8 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
       if (m !== 'POST') throw notAllowed();
       requireAccess(db, user, row, 'rw');
       const body = await readObject(c);
-      return mutate(c, row, (doc) => addTag(doc, body.value));
+      mutate(c, row, (doc) => addTag(doc, body.value));
+      return ok(c, ADD_TAG, { modified: 1 });
     }
     if (rest.length === 2) {
       const tag = rest[1]!;
@@ -158,7 +161,10 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
         const body = await readObject(c);
         return mutate(c, row, (doc) => renameTag(doc, tag, body.value));
       }
-      if (m === 'DELETE') return mutate(c, row, (doc) => deleteTag(doc, tag), 'deleted');
+      if (m === 'DELETE') {
+        mutate(c, row, (doc) => deleteTag(doc, tag));
+        return ok(c, DELETE_TAG, { deleted: 1 });
+      }
       throw notAllowed();
     }
   }
@@ -168,7 +174,8 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
       if (m !== 'POST') throw notAllowed();
       requireAccess(db, user, row, 'rw');
       const body = await readObject(c);
-      return mutate(c, row, (doc) => void addNote(doc, body.text, user.doc._id));
+      mutate(c, row, (doc) => void addNote(doc, body.text, user.doc._id));
+      return ok(c, ADD_NOTE, { modified: 1 });
     }
     if (rest.length === 2) {
       const nid = rest[1]!;
@@ -181,7 +188,10 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
         const body = await readObject(c);
         return mutate(c, row, (doc) => modifyNote(doc, nid, body.text));
       }
-      if (m === 'DELETE') return mutate(c, row, (doc) => deleteNote(doc, nid), 'deleted');
+      if (m === 'DELETE') {
+        mutate(c, row, (doc) => deleteNote(doc, nid));
+        return ok(c, DELETE_NOTE, { deleted: 1 });
+      }
       throw notAllowed();
     }
   }
@@ -216,7 +226,7 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
     if (rest.length === 1) {
       if (m === 'POST') {
         const body = await readObject(c);
-        return replyUntyped(c, { _id: createAnalysis(db, user, row, body) });
+        return ok(c, 'add_session_analysis' as Extract<`add_${CType}_analysis`, keyof operations>, { _id: createAnalysis(db, user, row, body) });
       }
       if (m === 'GET') {
         requireAccess(db, user, row, 'ro');
@@ -279,6 +289,11 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
 
 /** Load the latest doc, apply `fn`, bump `modified`, save. */
 function mutate(c: Context<AppEnv>, row: ContainerRow, fn: (doc: Record<string, any>) => void, key: 'modified' | 'deleted' = 'modified'): Response {
+  mutateDoc(c, row, fn);
+  return replyUntyped(c, { [key]: 1 });
+}
+
+function mutateDoc(c: Context<AppEnv>, row: ContainerRow, fn: (doc: Record<string, any>) => void): void {
   const db = c.get('state').db;
   db.transaction(() => {
     const fresh = getRow(db, row.id)!;
@@ -287,7 +302,6 @@ function mutate(c: Context<AppEnv>, row: ContainerRow, fn: (doc: Record<string, 
     doc.modified = now();
     saveContainer(db, fresh, doc);
   })();
-  return replyUntyped(c, { [key]: 1 });
 }
 
 function touchRow(c: Context<AppEnv>, id: string): void {

@@ -3,7 +3,7 @@ import type { AppEnv } from '../app/context.js';
 import { getRow, parseDoc, subtreeIds, type ContainerRow, type Doc } from '../db/containers.js';
 import { requireAccess, requireUser } from '../app/access.js';
 import { badRequest, notFound } from '../app/errors.js';
-import { readObject, replyUntyped } from '../app/json.js';
+import { ok, readObject } from '../app/json.js';
 import { isObj } from '../app/validate.js';
 import { createTarStream, type TarEntry } from '../transfer/index.js';
 import { createTicket, useTicket } from './tickets.js';
@@ -105,7 +105,7 @@ export function registerDownloadRoutes(api: Hono<AppEnv>): void {
     }
     const filename = `${prefix}_${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}.tar`;
     const ticket = createTicket(state, 'download', { files: selected, filename, user: user.doc._id });
-    return replyUntyped(c, { ticket, file_cnt: selected.length, size, filename });
+    return ok(c, 'create_download_ticket', { ticket, file_cnt: selected.length, size, filename });
   });
 
   api.get('/download', (c) => {

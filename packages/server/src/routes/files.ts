@@ -11,7 +11,7 @@ import { now } from '../app/time.js';
 import { guessFileType } from '../app/filetypes.js';
 import { isObj, sanitizeInfo, type Obj } from '../app/validate.js';
 import { applyInfoUpdate } from '../app/subdocs.js';
-import { readObject, replyUntyped } from '../app/json.js';
+import { type FamilyOpSuffix, ok, readObject, replyUntyped } from '../app/json.js';
 import { touch } from '../app/containers.js';
 import { parseMultipartUpload, zipInfo, openZipMember, parseRange, byteRangesBody, type UploadedFile } from '../transfer/index.js';
 import { createTicket, useTicket } from './tickets.js';
@@ -244,7 +244,7 @@ export async function fileOp(c: Context<AppEnv>, row: ContainerRow, name: string
     saveFileDoc(db, file, doc);
     touch(db, row.id);
   })();
-  return replyUntyped(c, { modified: 1, jobs_spawned: 0 });
+  return ok(c, 'modify_project_file_info' as FamilyOpSuffix<'modify', 'file_info'>, { modified: 1, jobs_spawned: 0 });
 }
 
 function modalityClassification(c: Context<AppEnv>, modality: string): Record<string, string[]> {

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
 import { requireUser } from '../app/access.js';
 import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
-import { readObject, replyUntyped } from '../app/json.js';
+import { ok, readObject, replyUntyped } from '../app/json.js';
 import { pageBody, runFinder } from '../app/finder.js';
 import { getGear } from '../app/jobs.js';
 import { objectId } from '../app/ids.js';
@@ -60,7 +60,7 @@ export function registerGearRoutes(api: Hono<AppEnv>): void {
       modified: t,
     };
     db.prepare('INSERT INTO gears (id, name, version, created, modified, doc) VALUES (?, ?, ?, ?, ?, ?)').run(doc._id, name, manifest.version, t, t, JSON.stringify(doc));
-    return replyUntyped(c, { _id: doc._id });
+    return ok(c, 'add_gear', { _id: doc._id });
   });
   api.delete('/gears/:id', (c) => {
     const user = requireUser(c.get('user'));

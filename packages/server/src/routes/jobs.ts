@@ -4,7 +4,7 @@ import type { ContainerRow, Doc } from '../db/containers.js';
 import { getRow } from '../db/containers.js';
 import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, forbidden } from '../app/errors.js';
-import { readObject, replyUntyped } from '../app/json.js';
+import { ok, readObject, replyUntyped } from '../app/json.js';
 import { pageBody, runFinder } from '../app/finder.js';
 import { createJob, getJob, modifyJob } from '../app/jobs.js';
 import { isObj } from '../app/validate.js';
@@ -39,7 +39,7 @@ export function registerJobRoutes(api: Hono<AppEnv>): void {
     const db = c.get('state').db;
     const body = await readObject(c);
     const job = db.transaction(() => createJob(db, user, body))();
-    return replyUntyped(c, { _id: job._id });
+    return ok(c, 'add_job', { _id: job._id });
   });
   api.get('/jobs/:id', (c) => {
     const user = requireUser(c.get('user'));
@@ -54,7 +54,7 @@ export function registerJobRoutes(api: Hono<AppEnv>): void {
     const job = getJob(db, c.req.param('id'));
     jobAccess(db, user, job, true);
     modifyJob(db, job, await readObject(c));
-    return replyUntyped(c, { modified: 1 });
+    return ok(c, 'modify_job', { modified: 1 });
   });
   api.get('/jobs/:id/logs', (c) => {
     const user = requireUser(c.get('user'));

@@ -4,7 +4,7 @@ import type { ContainerRow, Doc } from '../db/containers.js';
 import { requireAccess, requireUser } from '../app/access.js';
 import { badRequest, conflict, forbidden, HttpError, notFound } from '../app/errors.js';
 import { isObjectId, objectId } from '../app/ids.js';
-import { readObject, replyUntyped } from '../app/json.js';
+import { ok, readObject, replyUntyped } from '../app/json.js';
 import { isObj, optStringArray, reqString } from '../app/validate.js';
 
 function getRole(c: Context<AppEnv>, id: string): Doc {
@@ -37,7 +37,7 @@ export function registerRoleRoutes(api: Hono<AppEnv>): void {
     if (db.prepare('SELECT 1 FROM roles WHERE label = ?').get(label)) throw conflict(`role ${label} already exists`);
     const id = objectId();
     db.prepare('INSERT INTO roles (id, label, doc) VALUES (?, ?, ?)').run(id, label, JSON.stringify({ _id: id, label, actions }));
-    return replyUntyped(c, { _id: id });
+    return ok(c, 'add_role', { _id: id });
   });
   api.get('/roles/:id', (c) => {
     requireUser(c.get('user'));
@@ -87,7 +87,7 @@ export async function groupRoles(c: Context<AppEnv>, user: CurrentUser, group: C
     if (!role.default_flywheel_role) {
       db.prepare('INSERT OR IGNORE INTO group_roles (group_id, role_id) VALUES (?, ?)').run(group.id, role._id);
     }
-    return replyUntyped(c, { modified: 1 });
+    return ok(c, 'add_role_to_group', { modified: 1 });
   }
   if (rest.length === 1 && m === 'DELETE') {
     requireAccess(db, user, group, 'admin');

@@ -60,7 +60,6 @@ export function registerSearchRoutes(api: Hono<AppEnv>): void {
       levels[lvl] = target(`l_${lvl}`);
     }
     if (rt === 'analysis') levels.analysis = target('b');
-    if (rt === 'collection') levels.collection = target('b') as never;
     if (rt === 'file') levels.file = FILE_TARGET;
 
     const where: string[] = [];

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
 import { requireUser } from '../app/access.js';
-import { replyUntyped } from '../app/json.js';
+import { ok, replyUntyped } from '../app/json.js';
 import { MIGRATIONS } from '../db/migrations.js';
 
 export const SERVER_VERSION = '0.1.0';
@@ -25,7 +25,7 @@ export function registerSystemRoutes(api: Hono<AppEnv>): void {
   });
   api.get('/auth/status', (c) => {
     const user = requireUser(c.get('user'));
-    return replyUntyped(c, {
+    return ok(c, 'get_auth_status', {
       origin: { type: 'user', id: user.doc._id },
       user_is_admin: user.isAdmin,
       is_device: false,

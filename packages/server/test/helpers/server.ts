@@ -80,7 +80,7 @@ export function useServer(): TestServer {
 /** A multipart body with one or more files and optional metadata. */
 export function form(files: { name: string; data: string | Buffer; field?: string }[], metadata?: unknown): FormData {
   const fd = new FormData();
-  for (const f of files) fd.append(f.field ?? 'file', new Blob([f.data]), f.name);
+  for (const f of files) fd.append(f.field ?? 'file', new Blob([typeof f.data === 'string' ? f.data : new Uint8Array(f.data)]), f.name);
   if (metadata !== undefined) fd.append('metadata', JSON.stringify(metadata));
   return fd;
 }

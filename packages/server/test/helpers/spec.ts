@@ -26,9 +26,11 @@ function oneOfAsAnyOf(v: unknown): unknown {
 }
 const lenientSpec = oneOfAsAnyOf(spec) as AnyObj;
 
-const AjvCtor = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
+// CJS/ESM interop: the classes may sit on `.default` depending on the loader
+type AjvInstance = { addFormat(n: string, f: boolean): void; addSchema(s: object, k: string): void; getSchema(k: string): (((d: unknown) => boolean) & { errors?: { instancePath: string; message?: string; params: object }[] | null }) | undefined };
+const AjvCtor = ((Ajv2020 as unknown as { default?: unknown }).default ?? Ajv2020) as new (o: object) => AjvInstance;
 const ajv = new AjvCtor({ strict: false, allErrors: true, validateFormats: true });
-((addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats)(ajv as never);
+(((addFormats as unknown as { default?: unknown }).default ?? addFormats) as (a: unknown) => void)(ajv);
 ajv.addFormat('binary', true);
 ajv.addFormat('byte', true);
 ajv.addSchema(lenientSpec, 'openapi.json');
