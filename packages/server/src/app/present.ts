@@ -41,8 +41,8 @@ export function presentRow(db: Db, row: ContainerRow, o: PresentOptions = {}): D
     }
   } else if (row.type !== 'group') {
     if (o.list || o.slim) {
-      if (!o.slim) doc.analyses = [];
-      else delete doc.analyses;
+      // list projections and Slim-Containers leave the embedded analyses out
+      delete doc.analyses;
     } else {
       const rows = db
         .prepare(`SELECT * FROM containers WHERE type = 'analysis' AND parent_id = ? ORDER BY id`)

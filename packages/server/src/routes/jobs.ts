@@ -4,7 +4,7 @@ import type { ContainerRow, Doc } from '../db/containers.js';
 import { getRow } from '../db/containers.js';
 import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, forbidden } from '../app/errors.js';
-import { ok, readObject, replyUntyped } from '../app/json.js';
+import { ok, readJson, readObject, replyUntyped } from '../app/json.js';
 import { pageBody, runFinder } from '../app/finder.js';
 import { createJob, getJob, modifyJob } from '../app/jobs.js';
 import { isObj } from '../app/validate.js';
@@ -69,9 +69,7 @@ export function registerJobRoutes(api: Hono<AppEnv>): void {
     const db = c.get('state').db;
     const job = getJob(db, c.req.param('id'));
     jobAccess(db, user, job, true);
-    const body = await c.req.json().catch(() => {
-      throw badRequest('Malformed JSON in request body');
-    });
+    const body = await readJson(c);
     if (!Array.isArray(body) || body.some((l) => !isObj(l) || typeof l.msg !== 'string' || typeof l.fd !== 'number')) {
       throw badRequest('logs must be a list of {fd, msg}');
     }
