@@ -69,7 +69,8 @@ export function encodePathParam(value: string): string {
 
 /** `get_project` → `getProject`. */
 export function camelCase(name: string): string {
-  return name.replace(/[_-]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+  const camel = name.replace(/[_-]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+  return camel.charAt(0).toLowerCase() + camel.slice(1);
 }
 
 export const LOGIN_HELP =

@@ -1,0 +1,67 @@
+/** Permissions on groups/projects/collections, and roles (quick reference "Group Roles"). */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Client, Group, PermissionDeniedError, Role } from '../../src/node.js';
+import { groupId, uniq, useServer } from '../helpers/server.js';
+
+describe('permissions and roles', () => {
+  const ctx = useServer();
+  let myGroup: Group;
+  let user: { id: string; apiKey: string };
+
+  beforeAll(async () => {
+    const id = await ctx.fw.addGroup({ _id: groupId('perm'), label: 'Permissions' });
+    myGroup = (await ctx.fw.get(id)) as Group;
+    user = await ctx.server.createUser({ id: `${uniq('example')}@user.com`, firstname: 'Ex', lastname: 'Ample' });
+  });
+
+  it('group permissions: add (quick reference), update, delete', async () => {
+    await myGroup.addPermission({ access: 'rw', _id: user.id });
+    let perms = (await myGroup.reload()).permissions!;
+    expect(perms).toContainEqual({ _id: user.id, access: 'rw' });
+    await myGroup.updatePermission(user.id, { access: 'ro' });
+    perms = (await myGroup.reload()).permissions!;
+    expect(perms).toContainEqual({ _id: user.id, access: 'ro' });
+    await myGroup.deletePermission(user.id);
+    perms = (await myGroup.reload()).permissions!;
+    expect(perms.some((p) => p._id === user.id)).toBe(false);
+  });
+
+  it('project permissions give another user access', async () => {
+    const project = await myGroup.addProject({ label: 'Shared' });
+    const other = new Client(user.apiKey);
+    await expect(other.getProject(project.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+    await project.addPermission({ _id: user.id, access: 'ro' });
+    expect((await other.getProject(project.id)).label).toBe('Shared');
+    expect((await ctx.fw.getProjectUserPermission(project.id, user.id)).access).toBe('ro');
+    await project.deletePermission(user.id);
+    await expect(other.getProject(project.id)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it('set permissions for a list of users across every project of a group', async () => {
+    await myGroup.addProject({ label: 'p-a' });
+    const users = [user.id, (await ctx.server.createUser({ id: `${uniq('u2')}@user.com` })).id];
+    for (const project of await myGroup.projects()) {
+      for (const id of users) await project.addPermission({ _id: id, access: 'rw' });
+    }
+    for (const project of await myGroup.projects()) {
+      const perms = (await project.reload()).permissions!;
+      for (const id of users) expect(perms).toContainEqual({ _id: id, access: 'rw' });
+    }
+  });
+
+  it('roles: getAllRoles gives Role objects with the three defaults; addRoleToGroup assigns them', async () => {
+    const roles = await ctx.fw.getAllRoles();
+    expect(roles.every((r) => r instanceof Role)).toBe(true);
+    const pick = (access: string) => roles.filter((r) => r.default_flywheel_role === access).map((r) => r.id).pop()!;
+    const adminId = pick('admin');
+    const rwId = pick('rw');
+    const roId = pick('ro');
+    expect([adminId, rwId, roId].every((x) => typeof x === 'string')).toBe(true);
+    await ctx.fw.addRoleToGroup(myGroup.id, { _id: adminId });
+    await ctx.fw.addRoleToGroup(myGroup.id, { _id: rwId });
+    await ctx.fw.addRoleToGroup(myGroup.id, { _id: roId });
+    const assigned = (await ctx.fw.getGroupRoles(myGroup.id)) as { _id: string }[];
+    expect(assigned.map((r) => r._id)).toEqual(expect.arrayContaining([adminId, rwId, roId]));
+    expect((await ctx.fw.getRole(rwId)).label).toBeTruthy();
+  });
+});
