@@ -1,0 +1,169 @@
+/**
+ * Type-level tests: typical SDK usage must compile, misuse must not (`@ts-expect-error` fails the
+ * typecheck if the line below it compiles). Compiled by `pnpm typecheck`, never run.
+ */
+import {
+  Acquisition,
+  ApiError,
+  ApiException,
+  Client as NeutralClient,
+  FileEntry,
+  FileSpec,
+  Finder,
+  Group,
+  Project,
+  Session,
+  Subject,
+  type Container,
+} from '../src/index.js';
+import { Client } from '../src/node.js';
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(): void {}
+
+async function usage(): Promise<void> {
+  const fw = new Client('host:443:key');
+  const fwNeutral = new NeutralClient('host:key', { timeoutMs: 1000, maxRetries: 0, fetch: (r) => fetch(r) });
+  new Client(); // CLI credentials on Node
+  // @ts-expect-error options must be an object
+  new Client('k', 5);
+
+  // users
+  const me = await fw.getCurrentUser();
+  const first: string | undefined = me.firstname;
+
+  // get / lookup / resolve
+  const c: Container = await fw.get('5bed87475b0ab53e50d03e0c');
+  if (c instanceof Project) {
+    const label: string | undefined = c.label;
+  }
+  const found = await fw.lookup('flywheel/Anxiety Study');
+  const result = await fw.resolve(['flywheel', 'Anxiety Study']);
+  const path0 = result.path[0];
+  const children = result.children.length;
+
+  // typed getters return objects with dates as Date
+  const project: Project = await fw.getProject('id');
+  const created: Date | undefined = project.created;
+  const id: string = project.id;
+  const wireId: string = project._id;
+  // @ts-expect-error getProject needs an id
+  await fw.getProject();
+  // @ts-expect-error ids are strings
+  await fw.getProject(42);
+
+  // create calls return the id
+  const gid: string = await fw.addGroup({ _id: 'my_group', label: 'My Test Group' });
+  // @ts-expect-error a group body needs its _id
+  await fw.addGroup({ label: 'x' });
+  const pid: string = await fw.addProject({ group: gid, label: 'P' });
+
+  // update takes the spec's update body; unknown fields are errors
+  await project.update({ label: 'New Project Label' });
+  // @ts-expect-error no such field on a project update
+  await project.update({ labell: 'typo' });
+  const fresh: Project = await project.reload();
+
+  // children
+  const subject: Subject = await project.addSubject({ label: 'Subject 01' });
+  const session: Session = await subject.addSession({ label: 'Session 01' });
+  const acquisition: Acquisition = await session.addAcquisition({ label: 'Localizer' });
+  await acquisition.update({ timestamp: new Date() });
+
+  // finders
+  const projects: Project[] = await fw.projects();
+  const one: Project = await fw.projects.findOne('label=My Project');
+  const maybe: Project | null = await fw.projects.findFirst('label=My Project');
+  const sessions: Session[] = await project.sessions.find('created>2018-10-31');
+  for await (const s of project.sessions.iter()) {
+    const sl: string | undefined = s.label;
+  }
+  for await (const j of fw.jobs.iterFind('state=failed')) {
+    const state = j.state;
+  }
+  const page = await fw.projects.page({ limit: 10, page: 2 });
+  const total: number = page.total;
+  const jobs = await fw.jobs({ limit: 100, sort: 'created:desc' });
+  const finder: Finder<Subject> = project.subjects;
+  const acqs: Acquisition[] = await session.acquisitions();
+  const analyses = await session.analysesFinder.find('label=qa');
+  // @ts-expect-error filters are strings
+  await fw.projects.find(42);
+  // @ts-expect-error acquisitions have no child finder
+  acquisition.sessions;
+  // @ts-expect-error groups do not have subject finders
+  (await fw.getGroup('g')).subjects;
+
+  // tags, notes, info, permissions
+  await session.addTag('Analysis Required');
+  await session.deleteTag('Analysis Required');
+  await session.addNote('This is a note');
+  await acquisition.replaceInfo({ splines: 34 });
+  await acquisition.updateInfo({ curve: 'bezier' });
+  await acquisition.deleteInfo('splines', 'curve');
+  const group: Group = await fw.getGroup('g');
+  await group.addPermission({ access: 'rw', _id: 'user@example.com' });
+  // @ts-expect-error access levels are ro, rw, admin
+  await group.addPermission({ access: 'write', _id: 'user@example.com' });
+  // @ts-expect-error groups have no notes
+  await group.addNote('x');
+  // @ts-expect-error subjects have no permissions
+  await subject.addPermission({ access: 'ro', _id: 'u' });
+
+  // files
+  await acquisition.uploadFile('/tmp/hello.txt');
+  const entry: FileEntry = await acquisition.uploadFile(new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'));
+  await acquisition.downloadFile('file.txt', '/path/to/file.txt');
+  const bytes: Uint8Array = await acquisition.readFile('hello.txt');
+  const url: string = await acquisition.getFileDownloadUrl('hello.txt');
+  const zip = await acquisition.getFileZipInfo('my.zip');
+  const member: string | undefined = zip.members?.[0]?.path;
+  await acquisition.replaceFileClassification('file.txt', { Intent: ['Structural'] }, { modality: 'MR' });
+  await acquisition.updateFileClassification('file.txt', { Custom: ['value1'] });
+  for (const f of acquisition.files ?? []) {
+    const n: string = f.name;
+    await f.download(`/tmp/${f.name}`);
+    const r = f.ref();
+  }
+  const data: Uint8Array = await fw.downloadFileFromProjectAsData('pid', 'name');
+  const turl: string = await fw.getProjectDownloadUrl('pid', 'name');
+  await fw.uploadFileToContainer('cid', '/path/to/file.nii.gz', { metadata: JSON.stringify({ info: {} }) });
+  await fw.setProjectInfo('pid', { a: 1 });
+  await fw.deleteProjectInfoFields('pid', ['a']);
+  // @ts-expect-error readFile needs a name
+  await acquisition.readFile();
+  await fw.downloadTar([acquisition], '/tmp/acquisition.tar', { includeTypes: ['dicom'] });
+
+  // search
+  const hits = await fw.search({ structured_query: 'project.label = Sample', return_type: 'acquisition' }, { size: 10000 });
+  // @ts-expect-error return_type is required
+  await fw.search({ structured_query: 'x' });
+
+  // gears and jobs
+  const gear = await fw.getGear('gear-id');
+  const isAnalysis: boolean = gear.isAnalysisGear();
+  const jobId: string = await gear.run({ inputs: { 'any-file': entry }, destination: acquisition });
+  const job = await fw.getJob(jobId);
+  await job.changeState('cancelled');
+
+  // errors
+  try {
+    await fw.getProject('NON_EXISTENT_ID');
+  } catch (e) {
+    if (e instanceof ApiException) {
+      const status: number = e.status;
+      const reason: string = e.reason;
+      const detail: string | undefined = e.detail;
+    }
+    assertType<Equal<ApiException, ApiError>>();
+  }
+
+  // raw calls
+  const { data: raw } = await fw.api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: 'x' } } });
+  const rawLabel: string | undefined = raw.label;
+  // @ts-expect-error raw client paths are typed
+  await fw.api.GET('/no/such/path');
+
+  void [fwNeutral, first, found, path0, children, created, id, wireId, pid, fresh, projects, one, maybe, sessions, total, jobs, finder, acqs, analyses, bytes, url, member, data, turl, hits, isAnalysis, rawLabel];
+}
+void usage;
