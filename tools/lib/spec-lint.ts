@@ -109,7 +109,13 @@ export function lintSpec(doc: OpenApiDocument): string[] {
           `${at}: bare "type: object" (use additionalProperties: true for free-form objects)`,
         );
       }
-      for (const [k, x] of Object.entries(v)) walk(x, `${at}/${k}`);
+      for (const [k, x] of Object.entries(v)) {
+        // A null value is almost always a YAML slip: an unquoted comma in a flow mapping.
+        if (x === null && k !== 'default' && k !== 'const' && k !== 'example') {
+          problems.push(`${at}/${k}: null value (quote text containing ", " in flow-style YAML)`);
+        }
+        walk(x, `${at}/${k}`);
+      }
     }
   };
   walk(schemas, '#/components/schemas');

@@ -3794,9 +3794,9 @@ export interface components {
             message: string;
             /** @description The HTTP status again. */
             status_code: number;
-            /** @description Server-side id of the request */
+            /** @description Server-side id of the request, for support. */
             request_id?: string;
-            /** @description Machine-readable error class */
+            /** @description Machine-readable error class, when there is one. */
             core_status_code?: string;
         };
         /** @description A file stored on a container (or an analysis input/output). */
@@ -3881,7 +3881,7 @@ export interface components {
         /** @description Listing of a zip archive stored as a file. */
         FileZipInfo: {
             comment?: string | null;
-            members?: components["schemas"]["FileZipMember"][];
+            members: components["schemas"]["FileZipMember"][];
         };
         /** @description One entry of a zip archive. */
         FileZipMember: {
@@ -4325,7 +4325,7 @@ export interface components {
             filters?: {
                 [key: string]: unknown;
             }[];
-            /** @description Search all data the caller can see */
+            /** @description Search all data the caller can see, not only their own projects. */
             all_data?: boolean;
         };
         /** @description One search hit with the containers around it. */
@@ -4340,7 +4340,7 @@ export interface components {
             collection?: components["schemas"]["SearchNode"];
             file?: {
                 name?: string;
-                type?: string;
+                type?: string | null;
                 size?: number;
                 classification?: components["schemas"]["Classification"];
                 /** Format: date-time */
@@ -4354,7 +4354,7 @@ export interface components {
             permissions?: components["schemas"]["Permission"][];
         };
         /** @enum {string} */
-        SearchReturnType: "file" | "acquisition" | "session" | "analysis" | "collection";
+        SearchReturnType: "file" | "acquisition" | "session" | "subject" | "project" | "analysis" | "collection";
         /** @description A session, one visit of a subject; holds acquisitions. */
         Session: {
             _id: components["schemas"]["ObjectId"];
@@ -4367,7 +4367,7 @@ export interface components {
             /** Format: date-time */
             timestamp?: string | null;
             timezone?: string;
-            /** @description Subject age at the session */
+            /** @description Subject age at the session, in seconds. */
             age?: number;
             weight?: number;
             operator?: string;
@@ -4559,7 +4559,7 @@ export interface components {
         };
         /** @description A site user. */
         User: {
-            /** @description User id */
+            /** @description User id, usually the e-mail address. */
             _id: string;
             firstname?: string;
             lastname?: string;
@@ -5066,13 +5066,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -5083,6 +5084,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -5116,13 +5118,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -5133,6 +5136,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -5245,13 +5249,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -5262,6 +5267,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -5749,13 +5755,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -5766,6 +5773,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -5826,13 +5834,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -5843,6 +5852,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -6469,13 +6479,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -6486,6 +6497,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -6519,13 +6531,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -6536,6 +6549,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -6648,13 +6662,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -6665,6 +6680,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -7503,13 +7519,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -7520,6 +7537,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -7554,13 +7572,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -7571,6 +7590,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -7687,13 +7707,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -7704,6 +7725,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -9589,13 +9611,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -9606,6 +9629,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -9639,13 +9663,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -9656,6 +9681,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -9768,13 +9794,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -9785,6 +9812,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -10886,13 +10914,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -10903,6 +10932,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -10936,13 +10966,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -10953,6 +10984,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -11065,13 +11097,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -11082,6 +11115,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -11852,13 +11886,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -11869,6 +11904,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -11902,13 +11938,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -11919,6 +11956,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];
@@ -12031,13 +12069,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The file bytes; or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                     "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
                 };
             };
@@ -12048,6 +12087,7 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": Blob;
+                    "*/*": Blob;
                 };
             };
             default: components["responses"]["Error"];

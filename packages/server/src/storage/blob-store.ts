@@ -6,7 +6,7 @@
  * blob, and any failure (source error, abort, size limit) removes the temp file.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -83,12 +83,14 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
         cb(null, chunk);
       },
     });
+    // Create the temp file before streaming: a write stream opening lazily could create it
+    // after an early source error has already run the cleanup below.
+    const handle = await open(tmp, 'wx');
     try {
-      await pipeline(toReadable(source), meter, createWriteStream(tmp, { flags: 'wx' }), {
-        signal: opts.signal,
-      });
+      await pipeline(toReadable(source), meter, handle.createWriteStream(), { signal: opts.signal });
       await rename(tmp, join(dir, id));
     } catch (err) {
+      await handle.close().catch(() => undefined);
       await rm(tmp, { force: true });
       throw err;
     }
