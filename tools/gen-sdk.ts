@@ -27,7 +27,9 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'
 export function camelCase(name: string): string {
   const parts = name.split(/[_\-\s]+/).filter(Boolean);
   return parts
-    .map((p, i) => (i === 0 ? p.charAt(0).toLowerCase() + p.slice(1) : p.charAt(0).toUpperCase() + p.slice(1)))
+    .map((p, i) =>
+      i === 0 ? p.charAt(0).toLowerCase() + p.slice(1) : p.charAt(0).toUpperCase() + p.slice(1),
+    )
     .join('');
 }
 
@@ -48,14 +50,19 @@ function resolve(spec: Json, node: any): any {
  * The `x-fw-model` of a schema, also through a one-element `allOf` refinement
  * (`ProjectNode = allOf[Project, {container_type}]`).
  */
-function modelSchema(schemas: Json, name: string | undefined): { model: string; schema: string } | undefined {
+function modelSchema(
+  schemas: Json,
+  name: string | undefined,
+): { model: string; schema: string } | undefined {
   if (!name) return undefined;
   const target = schemas[name];
   if (!target) return undefined;
-  if (typeof target['x-fw-model'] === 'string') return { model: target['x-fw-model'], schema: name };
+  if (typeof target['x-fw-model'] === 'string')
+    return { model: target['x-fw-model'], schema: name };
   const refs = (target.allOf ?? []).map((p: any) => refName(p.$ref)).filter(Boolean) as string[];
   for (const r of refs) {
-    if (typeof schemas[r]?.['x-fw-model'] === 'string') return { model: schemas[r]['x-fw-model'], schema: r };
+    if (typeof schemas[r]?.['x-fw-model'] === 'string')
+      return { model: schemas[r]['x-fw-model'], schema: r };
   }
   return undefined;
 }
@@ -82,7 +89,8 @@ function resultShape(spec: Json, schema: any, opId: string): ResultShape {
       return { type: `NonNullable<OpJson<'${opId}'>>['${prop}']`, unwrap: prop };
     }
     const direct = modelSchema(schemas, named);
-    if (direct) return { type: `ModelOf<'${direct.model}', '${direct.schema}'>`, model: direct.model };
+    if (direct)
+      return { type: `ModelOf<'${direct.model}', '${direct.schema}'>`, model: direct.model };
     const variants = (target.oneOf ?? target.anyOf) as any[] | undefined;
     if (Array.isArray(variants) && variants.length > 0) {
       const models = variants.map((v) => {
@@ -103,7 +111,8 @@ function resultShape(spec: Json, schema: any, opId: string): ResultShape {
 /** A list operation (`x-fw-list: <model>`): an array of that model. */
 function listShape(spec: Json, model: string): ResultShape {
   const schemas = spec.components?.schemas ?? {};
-  const schemaName = Object.keys(schemas).find((n) => schemas[n]?.['x-fw-model'] === model) ?? model;
+  const schemaName =
+    Object.keys(schemas).find((n) => schemas[n]?.['x-fw-model'] === model) ?? model;
   return { type: `ModelOf<'${model}', '${schemaName}'>[]`, model };
 }
 
@@ -146,7 +155,11 @@ function collectOps(spec: Json): OpModel[] {
       const pathParams = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
       const rb = op.requestBody ? resolve(spec, op.requestBody) : undefined;
       const content = rb?.content ?? {};
-      const body = content['multipart/form-data'] ? 'multipart' : content['application/json'] ? 'json' : null;
+      const body = content['multipart/form-data']
+        ? 'multipart'
+        : content['application/json']
+          ? 'json'
+          : null;
       const codes = Object.keys(op.responses ?? {})
         .filter((c) => /^2\d\d$/.test(c))
         .sort();
@@ -208,7 +221,10 @@ function emitOp(op: OpModel): string[] {
   if (op.response === 'binary') {
     const dl = op.ext['x-fw-download'] as Json | undefined;
     out.push(
-      doc([`${op.summary}: stream the bytes to \`dest\` (a file path on Node, or a WritableStream).`, where]),
+      doc([
+        `${op.summary}: stream the bytes to \`dest\` (a file path on Node, or a WritableStream).`,
+        where,
+      ]),
       `  ${name}(${[...decl, 'dest: DownloadDestination', `options?: DownloadOptions & OpQuery<'${op.id}'>`].join(', ')}): Promise<void> {`,
       `    return this._download('${op.id}', ${args}, dest, options);`,
       `  }`,
@@ -219,7 +235,9 @@ function emitOp(op: OpModel): string[] {
     );
     if (dl && typeof dl['urlOp'] === 'string') {
       out.push(
-        doc([`A one-time URL that downloads this file without an API key (ticket flow of ${where}).`]),
+        doc([
+          `A one-time URL that downloads this file without an API key (ticket flow of ${where}).`,
+        ]),
         `  ${camelCase(dl['urlOp'])}(${[...decl, 'options?: CallOptions'].join(', ')}): Promise<string> {`,
         `    return this._ticketUrl('${op.id}', ${args}, options);`,
         `  }`,
@@ -244,7 +262,10 @@ function emitOp(op: OpModel): string[] {
 
   if (op.body === 'multipart') {
     out.push(
-      doc([`${op.summary}. \`file\`: a FileSpec or a local path (Node), or several where the API accepts them.`, where]),
+      doc([
+        `${op.summary}. \`file\`: a FileSpec or a local path (Node), or several where the API accepts them.`,
+        where,
+      ]),
       `  ${name}(${[...decl, 'file: UploadInput | UploadInput[]', optionsDecl(op, ' & UploadOptions')].join(', ')}): Promise<${ret}> {`,
       `    return this._upload({ op: '${op.id}', path: ${args}, file, query: options${extra} }) as Promise<${ret}>;`,
       `  }`,
@@ -252,7 +273,8 @@ function emitOp(op: OpModel): string[] {
     return out;
   }
 
-  const bodyDecl = op.body === 'json' ? [`body${op.bodyRequired ? '' : '?'}: BodyOf<'${op.id}'>`] : [];
+  const bodyDecl =
+    op.body === 'json' ? [`body${op.bodyRequired ? '' : '?'}: BodyOf<'${op.id}'>`] : [];
   out.push(
     doc([`${op.summary}.`, where]),
     `  ${name}(${[...decl, ...bodyDecl, optionsDecl(op)].join(', ')}): Promise<${ret}> {`,
@@ -263,11 +285,19 @@ function emitOp(op: OpModel): string[] {
   const wrappers: [string, string, string][] = [];
   if (op.ext['x-fw-modify-info'] && op.id.startsWith('modify_')) {
     const base = op.id.slice('modify_'.length);
-    wrappers.push([`set_${base}`, 'set', 'Record<string, unknown>'], [`replace_${base}`, 'replace', 'Record<string, unknown>'], [`delete_${base}_fields`, 'delete', 'string[]']);
+    wrappers.push(
+      [`set_${base}`, 'set', 'Record<string, unknown>'],
+      [`replace_${base}`, 'replace', 'Record<string, unknown>'],
+      [`delete_${base}_fields`, 'delete', 'string[]'],
+    );
   }
   if (op.ext['x-fw-modify-classification'] && op.id.startsWith('modify_')) {
     const base = op.id.slice('modify_'.length);
-    wrappers.push([`set_${base}`, 'add', 'Classification'], [`replace_${base}`, 'replace', 'Classification'], [`delete_${base}_fields`, 'delete', 'Classification']);
+    wrappers.push(
+      [`set_${base}`, 'add', 'Classification'],
+      [`replace_${base}`, 'replace', 'Classification'],
+      [`delete_${base}_fields`, 'delete', 'Classification'],
+    );
   }
   for (const [wname, key, type] of wrappers) {
     out.push(

@@ -3,7 +3,12 @@
  * and the CA bundle option live in `@fw/sdk/node`, which re-exports everything here.
  */
 export { Client } from './client/client.js';
-export type { ResolveResult, ResolvedNode, TarTarget, DownloadTarOptions } from './client/client.js';
+export type {
+  ResolveResult,
+  ResolvedNode,
+  TarTarget,
+  DownloadTarOptions,
+} from './client/client.js';
 export type { ClientOptions } from './client/core.js';
 export { camelCase, encodePathParam } from './client/core.js';
 export type { DownloadDestination, DownloadOptions, ReadOptions } from './client/platform.js';
@@ -49,13 +54,24 @@ export {
   Analysis,
   Collection,
 } from './models/containers.js';
-export type { Container, ContainerData, CapabilityMethods, DateInputs } from './models/containers.js';
+export type {
+  Container,
+  ContainerData,
+  CapabilityMethods,
+  DateInputs,
+} from './models/containers.js';
 export { FileEntry } from './models/file-entry.js';
 export { Job, Gear, User, Role } from './models/others.js';
 export type { GearRunOptions, RefLike } from './models/others.js';
 export { CAPABILITIES, CONTAINER_TYPES, FILE_OPS, fileOp } from './models/capabilities.js';
 export type { ContainerType, Capability } from './models/capabilities.js';
-export type { ContainerRef, FileRef, Permission, AnalysisFields, UploadFileOptions } from './models/mixins.js';
+export type {
+  ContainerRef,
+  FileRef,
+  Permission,
+  AnalysisFields,
+  UploadFileOptions,
+} from './models/mixins.js';
 export { parseDates, DATE_FIELDS } from './models/dates.js';
 export type { WithDates } from './models/dates.js';
 export type { Models } from './models/types.js';

@@ -18,12 +18,17 @@ import {
 } from '../src/index.js';
 import { Client } from '../src/node.js';
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(): void {}
 
 async function usage(): Promise<void> {
   const fw = new Client('host:443:key');
-  const fwNeutral = new NeutralClient('host:key', { timeoutMs: 1000, maxRetries: 0, fetch: (r) => fetch(r) });
+  const fwNeutral = new NeutralClient('host:key', {
+    timeoutMs: 1000,
+    maxRetries: 0,
+    fetch: (r) => fetch(r),
+  });
   new Client(); // CLI credentials on Node
   // @ts-expect-error options must be an object
   new Client('k', 5);
@@ -112,13 +117,19 @@ async function usage(): Promise<void> {
 
   // files
   await acquisition.uploadFile('/tmp/hello.txt');
-  const entry: FileEntry = await acquisition.uploadFile(new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'));
+  const entry: FileEntry = await acquisition.uploadFile(
+    new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'),
+  );
   await acquisition.downloadFile('file.txt', '/path/to/file.txt');
   const bytes: Uint8Array = await acquisition.readFile('hello.txt');
   const url: string = await acquisition.getFileDownloadUrl('hello.txt');
   const zip = await acquisition.getFileZipInfo('my.zip');
   const member: string | undefined = zip.members?.[0]?.path;
-  await acquisition.replaceFileClassification('file.txt', { Intent: ['Structural'] }, { modality: 'MR' });
+  await acquisition.replaceFileClassification(
+    'file.txt',
+    { Intent: ['Structural'] },
+    { modality: 'MR' },
+  );
   await acquisition.updateFileClassification('file.txt', { Custom: ['value1'] });
   for (const f of acquisition.files ?? []) {
     const n: string = f.name;
@@ -127,7 +138,9 @@ async function usage(): Promise<void> {
   }
   const data: Uint8Array = await fw.downloadFileFromProjectAsData('pid', 'name');
   const turl: string = await fw.getProjectDownloadUrl('pid', 'name');
-  await fw.uploadFileToContainer('cid', '/path/to/file.nii.gz', { metadata: JSON.stringify({ info: {} }) });
+  await fw.uploadFileToContainer('cid', '/path/to/file.nii.gz', {
+    metadata: JSON.stringify({ info: {} }),
+  });
   await fw.setProjectInfo('pid', { a: 1 });
   await fw.deleteProjectInfoFields('pid', ['a']);
   // @ts-expect-error readFile needs a name
@@ -135,7 +148,10 @@ async function usage(): Promise<void> {
   await fw.downloadTar([acquisition], '/tmp/acquisition.tar', { includeTypes: ['dicom'] });
 
   // search
-  const hits = await fw.search({ structured_query: 'project.label = Sample', return_type: 'acquisition' }, { size: 10000 });
+  const hits = await fw.search(
+    { structured_query: 'project.label = Sample', return_type: 'acquisition' },
+    { size: 10000 },
+  );
   // @ts-expect-error return_type is required
   await fw.search({ structured_query: 'x' });
 
@@ -159,11 +175,41 @@ async function usage(): Promise<void> {
   }
 
   // raw calls
-  const { data: raw } = await fw.api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: 'x' } } });
+  const { data: raw } = await fw.api.GET('/projects/{ProjectId}', {
+    params: { path: { ProjectId: 'x' } },
+  });
   const rawLabel: string | undefined = raw.label;
   // @ts-expect-error raw client paths are typed
   await fw.api.GET('/no/such/path');
 
-  void [fwNeutral, first, found, path0, children, created, id, wireId, pid, fresh, projects, one, maybe, sessions, total, jobs, finder, acqs, analyses, bytes, url, member, data, turl, hits, isAnalysis, rawLabel];
+  void [
+    fwNeutral,
+    first,
+    found,
+    path0,
+    children,
+    created,
+    id,
+    wireId,
+    pid,
+    fresh,
+    projects,
+    one,
+    maybe,
+    sessions,
+    total,
+    jobs,
+    finder,
+    acqs,
+    analyses,
+    bytes,
+    url,
+    member,
+    data,
+    turl,
+    hits,
+    isAnalysis,
+    rawLabel,
+  ];
 }
 void usage;

@@ -13,12 +13,15 @@ import { describe, expect, it } from 'vitest';
 
 const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-const isBuiltin = (spec: string) => spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0]!);
+const isBuiltin = (spec: string) =>
+  spec.startsWith('node:') || builtins.has(spec) || builtins.has(spec.split('/')[0]!);
 
 /** Static import specifiers of an ESM file. */
 function importsOf(code: string): string[] {
   const specs: string[] = [];
-  for (const m of code.matchAll(/(?:^|[;\n])\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\n])\s*import\s*['"]([^'"]+)['"]/g)) {
+  for (const m of code.matchAll(
+    /(?:^|[;\n])\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[;\n])\s*import\s*['"]([^'"]+)['"]/g,
+  )) {
     specs.push((m[1] ?? m[2])!);
   }
   for (const m of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]!);
@@ -31,10 +34,20 @@ describe('runtime-neutral entry', () => {
     const meta = join(out, 'meta.json');
     execFileSync(
       join(pkg, 'node_modules', '.bin', 'esbuild'),
-      ['src/index.ts', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(out, 'index.js')}`, `--metafile=${meta}`, '--log-level=error'],
+      [
+        'src/index.ts',
+        '--bundle',
+        '--platform=browser',
+        '--format=esm',
+        `--outfile=${join(out, 'index.js')}`,
+        `--metafile=${meta}`,
+        '--log-level=error',
+      ],
       { cwd: pkg, stdio: 'pipe' },
     );
-    const inputs = Object.keys(JSON.parse(readFileSync(meta, 'utf8')).inputs as Record<string, unknown>);
+    const inputs = Object.keys(
+      JSON.parse(readFileSync(meta, 'utf8')).inputs as Record<string, unknown>,
+    );
     expect(inputs.some((i) => i.includes('src/node/'))).toBe(false);
     expect(inputs.some((i) => i.endsWith('src/client/client.ts'))).toBe(true);
     expect(inputs.filter((i) => isBuiltin(i))).toEqual([]);
@@ -45,7 +58,14 @@ describe('runtime-neutral entry', () => {
     expect(() =>
       execFileSync(
         join(pkg, 'node_modules', '.bin', 'esbuild'),
-        ['src/node.ts', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(out, 'node.js')}`, '--log-level=silent'],
+        [
+          'src/node.ts',
+          '--bundle',
+          '--platform=browser',
+          '--format=esm',
+          `--outfile=${join(out, 'node.js')}`,
+          '--log-level=silent',
+        ],
         { cwd: pkg, stdio: 'pipe' },
       ),
     ).toThrow();

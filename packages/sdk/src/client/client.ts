@@ -7,7 +7,15 @@ import { NotFoundError } from '@fw/api';
 import type { Finder } from '../finders/finder.js';
 import { wrapModel } from '../models/base.js';
 import { FileEntry } from '../models/file-entry.js';
-import type { Acquisition, Collection, Container, Group, Project, Session, Subject } from '../models/containers.js';
+import type {
+  Acquisition,
+  Collection,
+  Container,
+  Group,
+  Project,
+  Session,
+  Subject,
+} from '../models/containers.js';
 import type { Gear, Job, Role, User } from '../models/others.js';
 import { GeneratedMethods } from '../generated/methods.js';
 import type { BodyOf, OpJson } from './op-types.js';
@@ -96,13 +104,18 @@ export class Client extends GeneratedMethods {
     };
     const nodes = wrapModel(this, '*', out.path ?? []) as ResolvedNode[];
     const children = wrapModel(this, '*', out.children ?? []) as ResolvedNode[];
-    const containerBefore = (i: number) => nodes.slice(0, i).reverse().find((n) => !(n instanceof FileEntry));
+    const containerBefore = (i: number) =>
+      nodes
+        .slice(0, i)
+        .reverse()
+        .find((n) => !(n instanceof FileEntry));
     nodes.forEach((n, i) => {
       if (n instanceof FileEntry) n.parent = containerBefore(i) as FileEntry['parent'];
     });
     const last = nodes[nodes.length - 1];
     for (const c of children) {
-      if (c instanceof FileEntry && last && !(last instanceof FileEntry)) c.parent = last as FileEntry['parent'];
+      if (c instanceof FileEntry && last && !(last instanceof FileEntry))
+        c.parent = last as FileEntry['parent'];
     }
     return { path: nodes, children };
   }
@@ -110,7 +123,11 @@ export class Client extends GeneratedMethods {
   /** The object at a path of labels (`'group/Project Label'`); throws `NotFoundError` when nothing is there. */
   async lookup(path: string | readonly string[]): Promise<ResolvedNode> {
     const parts = splitPath(path);
-    const node = wrapModel(this, '*', await this.lookupPath({ path: parts } as BodyOf<'lookup_path'>)) as ResolvedNode;
+    const node = wrapModel(
+      this,
+      '*',
+      await this.lookupPath({ path: parts } as BodyOf<'lookup_path'>),
+    ) as ResolvedNode;
     if (node instanceof FileEntry && parts.length > 2) {
       // The file's parent is the container the path leads to before `files/<name>`.
       const parentPath = parts.slice(0, parts[parts.length - 2] === 'files' ? -2 : -1);
@@ -123,7 +140,8 @@ export class Client extends GeneratedMethods {
   async fileUrl(path: string | readonly string[]): Promise<string> {
     const { path: nodes } = await this.resolve(path);
     const file = nodes[nodes.length - 1];
-    if (!(file instanceof FileEntry)) throw new TypeError(`fileUrl: "${splitPath(path).join('/')}" is not a file`);
+    if (!(file instanceof FileEntry))
+      throw new TypeError(`fileUrl: "${splitPath(path).join('/')}" is not a file`);
     return file.url();
   }
 
@@ -140,23 +158,40 @@ export class Client extends GeneratedMethods {
     const list = Array.isArray(containers) ? containers : [containers as TarTarget];
     const nodes = list.map((c) => {
       const level = 'container_type' in c ? c.container_type : (c as { type?: string }).type;
-      if (!level || !c.id) throw new TypeError('downloadTar: unknown container specified (needs container_type/type and id)');
+      if (!level || !c.id)
+        throw new TypeError(
+          'downloadTar: unknown container specified (needs container_type/type and id)',
+        );
       return { level, _id: c.id };
     });
     const { includeTypes, excludeTypes, ...downloadOptions } = options;
     const body: Record<string, unknown> = { nodes, optional: true };
     if (includeTypes || excludeTypes) {
-      body['filters'] = [{ types: { ...(includeTypes ? { plus: includeTypes } : {}), ...(excludeTypes ? { minus: excludeTypes } : {}) } }];
+      body['filters'] = [
+        {
+          types: {
+            ...(includeTypes ? { plus: includeTypes } : {}),
+            ...(excludeTypes ? { minus: excludeTypes } : {}),
+          },
+        },
+      ];
     }
     const summary = await this.createDownloadTicket(body as BodyOf<'create_download_ticket'>);
     const ticket = (summary as { ticket?: string }).ticket;
     if (!ticket) throw new Error('downloadTar: the server returned no ticket');
-    await this._download('download_ticket', [], dest, { ...downloadOptions, ticket } as DownloadOptions);
+    await this._download('download_ticket', [], dest, {
+      ...downloadOptions,
+      ticket,
+    } as DownloadOptions);
     return summary;
   }
 
   /** Add sessions or acquisitions (by id) to a collection. */
-  async addNodesToCollection(collectionId: string, level: string, nodeIds: readonly string[]): Promise<void> {
+  async addNodesToCollection(
+    collectionId: string,
+    level: string,
+    nodeIds: readonly string[],
+  ): Promise<void> {
     await this.modifyCollection(collectionId, {
       contents: { operation: 'add', nodes: nodeIds.map((_id) => ({ _id, level })) },
     } as BodyOf<'modify_collection'>);
@@ -164,17 +199,25 @@ export class Client extends GeneratedMethods {
   addSessionsToCollection(collectionId: string, sessionIds: readonly string[]): Promise<void> {
     return this.addNodesToCollection(collectionId, 'session', sessionIds);
   }
-  addAcquisitionsToCollection(collectionId: string, acquisitionIds: readonly string[]): Promise<void> {
+  addAcquisitionsToCollection(
+    collectionId: string,
+    acquisitionIds: readonly string[],
+  ): Promise<void> {
     return this.addNodesToCollection(collectionId, 'acquisition', acquisitionIds);
   }
 
   /** Every role (the three defaults `admin`, `rw`, `ro` always exist), as `Role` objects. */
-  override async getAllRoles(options?: Parameters<GeneratedMethods['getAllRoles']>[0]): Promise<Role[]> {
+  override async getAllRoles(
+    options?: Parameters<GeneratedMethods['getAllRoles']>[0],
+  ): Promise<Role[]> {
     return wrapModel(this, 'Role', await super.getAllRoles(options)) as Role[];
   }
 
   /** One role by id, as a `Role` object. */
-  override async getRole(roleId: string, options?: Parameters<GeneratedMethods['getRole']>[1]): Promise<Role> {
+  override async getRole(
+    roleId: string,
+    options?: Parameters<GeneratedMethods['getRole']>[1],
+  ): Promise<Role> {
     return wrapModel(this, 'Role', await super.getRole(roleId, options)) as Role;
   }
 
@@ -190,7 +233,11 @@ for (const [name, op] of Object.entries(TOP_FINDERS)) {
     get(this: Client) {
       const key = `__finder_${name}`;
       const cache = this as unknown as Record<string, unknown>;
-      if (!cache[key]) Object.defineProperty(this, key, { value: this.listFinder(op, [], `fw.${name}`), enumerable: false });
+      if (!cache[key])
+        Object.defineProperty(this, key, {
+          value: this.listFinder(op, [], `fw.${name}`),
+          enumerable: false,
+        });
       return cache[key];
     },
   });

@@ -64,7 +64,10 @@ const SDK_OPTION_KEYS = new Set(['onProgress', 'metadata']);
 
 /** Percent-encode a path parameter like Python's `quote(v, safe='')`. */
 export function encodePathParam(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /** `get_project` → `getProject`. */
@@ -125,23 +128,39 @@ export abstract class ClientCore implements SdkContext {
   callOp(name: string, ...args: unknown[]): Promise<any> {
     const fn = (this as unknown as Record<string, unknown>)[camelCase(name)];
     if (typeof fn !== 'function') {
-      return Promise.reject(new Error(`The API has no "${name}" operation (client method ${camelCase(name)}), so this call is not available`));
+      return Promise.reject(
+        new Error(
+          `The API has no "${name}" operation (client method ${camelCase(name)}), so this call is not available`,
+        ),
+      );
     }
     return (fn as (...a: unknown[]) => Promise<unknown>).apply(this, args);
   }
 
   listFinder<T>(operationId: string, bound: readonly string[], description: string): Finder<T> {
     const info = this._info(operationId);
-    const model = typeof info.extensions['x-fw-list'] === 'string' ? (info.extensions['x-fw-list'] as string) : info.responseSchema?.replace(/\[\]$/, '');
-    const withPagination = [...this._features.filter((f) => f.toLowerCase() !== 'pagination'), 'pagination'].join(' ');
+    const model =
+      typeof info.extensions['x-fw-list'] === 'string'
+        ? (info.extensions['x-fw-list'] as string)
+        : info.responseSchema?.replace(/\[\]$/, '');
+    const withPagination = [
+      ...this._features.filter((f) => f.toLowerCase() !== 'pagination'),
+      'pagination',
+    ].join(' ');
     return createFinder<T>({
       description,
       params: new Set(info.queryParams.map((q) => q.name)),
       list: async (query, withTotal) => {
-        const data = await this._send(info, bound, { query, ...(withTotal ? { headers: { 'X-Accept-Feature': withPagination } } : {}) });
+        const data = await this._send(info, bound, {
+          query,
+          ...(withTotal ? { headers: { 'X-Accept-Feature': withPagination } } : {}),
+        });
         if (Array.isArray(data)) return { results: data };
         const page = data as { results?: unknown[]; total?: number } | undefined;
-        return { results: page?.results ?? [], ...(typeof page?.total === 'number' ? { total: page.total } : {}) };
+        return {
+          results: page?.results ?? [],
+          ...(typeof page?.total === 'number' ? { total: page.total } : {}),
+        };
       },
       wrap: (raw) => wrapModel(this, model, raw) as T,
     });
@@ -157,7 +176,10 @@ export abstract class ClientCore implements SdkContext {
   }
 
   /** @internal Split an options object into query parameters (with defaults) and call options. */
-  _split(info: OperationInfo, options: object | undefined): { query: Record<string, unknown>; call: Record<string, unknown> } {
+  _split(
+    info: OperationInfo,
+    options: object | undefined,
+  ): { query: Record<string, unknown>; call: Record<string, unknown> } {
     const query: Record<string, unknown> = {};
     const call: Record<string, unknown> = {};
     const declared = new Set(info.queryParams.map((q) => q.name));
@@ -181,13 +203,17 @@ export abstract class ClientCore implements SdkContext {
   /** @internal */
   _pathParams(info: OperationInfo, values: readonly string[]): Record<string, string> {
     if (values.length !== info.pathParams.length) {
-      throw new TypeError(`${camelCase(info.id)} expects ${info.pathParams.length} path parameter(s) (${info.pathParams.join(', ')})`);
+      throw new TypeError(
+        `${camelCase(info.id)} expects ${info.pathParams.length} path parameter(s) (${info.pathParams.join(', ')})`,
+      );
     }
     const out: Record<string, string> = {};
     info.pathParams.forEach((name, i) => {
       const v = values[i];
       if (typeof v !== 'string' || v === '') {
-        throw new TypeError(`${camelCase(info.id)}: "${camelCase(name)}" must be a non-empty string, got ${JSON.stringify(v)}`);
+        throw new TypeError(
+          `${camelCase(info.id)}: "${camelCase(name)}" must be a non-empty string, got ${JSON.stringify(v)}`,
+        );
       }
       out[name] = v;
     });
@@ -198,10 +224,21 @@ export abstract class ClientCore implements SdkContext {
   async _send(
     info: OperationInfo,
     path: readonly string[],
-    init: { query?: object | undefined; body?: unknown; headers?: Record<string, string>; parseAs?: 'stream'; raw?: boolean; extra?: Record<string, unknown> },
+    init: {
+      query?: object | undefined;
+      body?: unknown;
+      headers?: Record<string, string>;
+      parseAs?: 'stream';
+      raw?: boolean;
+      extra?: Record<string, unknown>;
+    },
   ): Promise<any> {
     const { query, call } = this._split(info, init.query);
-    const request = (this.api as unknown as { request(m: string, p: string, i: object): Promise<{ data: unknown; response: Response }> }).request;
+    const request = (
+      this.api as unknown as {
+        request(m: string, p: string, i: object): Promise<{ data: unknown; response: Response }>;
+      }
+    ).request;
     const result = await request.call(this.api, info.method, info.path, {
       params: { path: this._pathParams(info, path), query },
       ...(init.body !== undefined ? { body: init.body } : {}),
@@ -217,14 +254,25 @@ export abstract class ClientCore implements SdkContext {
   async _invoke(spec: InvokeSpec): Promise<unknown> {
     const info = this._info(spec.op);
     const body = spec.body === undefined ? undefined : serializeDates(spec.body);
-    let data = await this._send(info, spec.path, { query: spec.query, body, ...(spec.headers ? { headers: spec.headers } : {}) });
-    if (spec.unwrap && data && typeof data === 'object') data = (data as Record<string, unknown>)[spec.unwrap];
+    let data = await this._send(info, spec.path, {
+      query: spec.query,
+      body,
+      ...(spec.headers ? { headers: spec.headers } : {}),
+    });
+    if (spec.unwrap && data && typeof data === 'object')
+      data = (data as Record<string, unknown>)[spec.unwrap];
     if (spec.model) data = wrapModel(this, spec.model === '*' ? undefined : spec.model, data);
     return data;
   }
 
   /** @internal Multipart uploads. */
-  async _upload(spec: { op: string; path: readonly string[]; file: UploadInput | UploadInput[]; query?: (UploadOptions & object) | undefined; model?: string }): Promise<unknown> {
+  async _upload(spec: {
+    op: string;
+    path: readonly string[];
+    file: UploadInput | UploadInput[];
+    query?: (UploadOptions & object) | undefined;
+    model?: string;
+  }): Promise<unknown> {
     const info = this._info(spec.op);
     const specs = toFileSpecs(spec.file);
     if (specs.length === 0) throw new TypeError(`${camelCase(spec.op)}: no file given`);
@@ -238,12 +286,18 @@ export abstract class ClientCore implements SdkContext {
       body: mp.body,
       extra: mp.retryable ? {} : { maxRetries: 0 },
     });
-    if (spec.model && data !== undefined && data !== null) data = wrapModel(this, spec.model === '*' ? undefined : spec.model, data);
+    if (spec.model && data !== undefined && data !== null)
+      data = wrapModel(this, spec.model === '*' ? undefined : spec.model, data);
     return data;
   }
 
   /** @internal Stream a binary response to a path (Node entry) or a WritableStream. */
-  async _download(op: string, path: readonly string[], dest: DownloadDestination, options: DownloadOptions & object = {}): Promise<void> {
+  async _download(
+    op: string,
+    path: readonly string[],
+    dest: DownloadDestination,
+    options: DownloadOptions & object = {},
+  ): Promise<void> {
     const info = this._info(op);
     const { onProgress, signal, ...query } = options;
     let target = dest;
@@ -257,38 +311,64 @@ export abstract class ClientCore implements SdkContext {
       // Fail on a bad local path before any request is made.
       if (prepareDestination) target = await prepareDestination(dest);
     }
-    const result = (await this._send(info, path, { query: { ...query, ...(signal ? { signal } : {}) }, parseAs: 'stream', raw: true })) as {
+    const result = (await this._send(info, path, {
+      query: { ...query, ...(signal ? { signal } : {}) },
+      parseAs: 'stream',
+      raw: true,
+    })) as {
       data: ReadableStream<Uint8Array>;
       response: Response;
     };
     if (typeof target === 'string') {
-      await this._platform.writeToPath!(result.response, target, { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
+      await this._platform.writeToPath!(result.response, target, {
+        ...(onProgress ? { onProgress } : {}),
+        ...(signal ? { signal } : {}),
+      });
       return;
     }
     const total = Number(result.response.headers.get('content-length') ?? NaN);
     await downloadToStream(result, target, {
       ...(signal ? { signal } : {}),
-      ...(onProgress ? { onProgress: (loaded: number) => onProgress({ loaded, ...(Number.isFinite(total) ? { total } : {}) }) } : {}),
+      ...(onProgress
+        ? {
+            onProgress: (loaded: number) =>
+              onProgress({ loaded, ...(Number.isFinite(total) ? { total } : {}) }),
+          }
+        : {}),
     });
   }
 
   /** @internal A binary response, buffered. */
-  async _readBytes(op: string, path: readonly string[], options: ReadOptions & object = {}): Promise<Uint8Array> {
+  async _readBytes(
+    op: string,
+    path: readonly string[],
+    options: ReadOptions & object = {},
+  ): Promise<Uint8Array> {
     const info = this._info(op);
     const { onProgress, signal, ...query } = options;
-    const result = (await this._send(info, path, { query: { ...query, ...(signal ? { signal } : {}) }, parseAs: 'stream', raw: true })) as {
+    const result = (await this._send(info, path, {
+      query: { ...query, ...(signal ? { signal } : {}) },
+      parseAs: 'stream',
+      raw: true,
+    })) as {
       response: Response;
     };
-    return readResponseBytes(result.response, { ...(onProgress ? { onProgress } : {}), ...(signal ? { signal } : {}) });
+    return readResponseBytes(result.response, {
+      ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
+    });
   }
 
   /** @internal Ask for a download ticket and build the URL that uses it (no API key needed). */
   async _ticketUrl(op: string, path: readonly string[], options: object = {}): Promise<string> {
     const info = this._info(op);
-    const data = (await this._send(info, path, { query: { ...options, ticket: '' } })) as { ticket?: string } | undefined;
+    const data = (await this._send(info, path, { query: { ...options, ticket: '' } })) as
+      { ticket?: string } | undefined;
     if (!data?.ticket) throw new Error(`${camelCase(op)}: the server returned no download ticket`);
     const params = this._pathParams(info, path);
-    const resolved = info.path.replace(/\{([^}]+)\}/g, (_, name: string) => encodePathParam(params[name]!));
+    const resolved = info.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+      encodePathParam(params[name]!),
+    );
     return `${this.api.baseUrl}${resolved}?ticket=${encodeURIComponent(data.ticket)}`;
   }
 }

@@ -12,7 +12,11 @@ type Op<K> = K extends OperationId ? operations[K] : never;
 
 /** Query parameters of an operation (wire names), `{}` when it has none. */
 export type OpQuery<K> =
-  Op<K> extends { parameters: { query?: infer Q } } ? ([Q] extends [undefined] ? {} : NonNullable<Q>) : {};
+  Op<K> extends { parameters: { query?: infer Q } }
+    ? [Q] extends [undefined]
+      ? {}
+      : NonNullable<Q>
+    : {};
 
 /** JSON request body of an operation. */
 export type OpBody<K> =

@@ -12,7 +12,11 @@ const bySchema = new Map<string, ModelClass>();
 const byType = new Map<string, ModelClass>();
 
 /** Register a class for `x-fw-model` schema names and (optionally) a `container_type`. */
-export function registerModel(cls: ModelClass, names: readonly string[], containerType?: string): void {
+export function registerModel(
+  cls: ModelClass,
+  names: readonly string[],
+  containerType?: string,
+): void {
   for (const n of names) bySchema.set(n, cls);
   if (containerType) byType.set(containerType, cls);
 }
@@ -27,7 +31,11 @@ export function modelClass(name: string): ModelClass | undefined {
  * carrying `container_type` (or resolver `node_type`) gets the class of that type, so the generic
  * `Container` responses become `Project`, `Session`… objects.
  */
-export function wrapModel(client: SdkContext, modelName: string | undefined, raw: unknown): unknown {
+export function wrapModel(
+  client: SdkContext,
+  modelName: string | undefined,
+  raw: unknown,
+): unknown {
   if (Array.isArray(raw)) return raw.map((r) => wrapModel(client, modelName, r));
   if (raw === null || typeof raw !== 'object' || raw instanceof Model) return raw;
   const r = raw as { container_type?: unknown; node_type?: unknown };
@@ -40,7 +48,12 @@ export function wrapModel(client: SdkContext, modelName: string | undefined, raw
 
 /** Define a hidden, non-enumerable property (kept out of JSON and `Object.keys`). */
 export function hide(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: false, writable: true, configurable: true });
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** Base class of every SDK object. */
@@ -53,7 +66,12 @@ export abstract class Model {
     const parsed = parseDates(data) as Record<string, unknown>;
     for (const [key, value] of Object.entries(parsed)) {
       // defineProperty, not assignment: a wire field may share a name with an accessor.
-      Object.defineProperty(this, key, { value, enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(this, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     this.init();
   }
@@ -90,7 +108,12 @@ export abstract class ResourceModel extends Model {
 
   protected override init(): void {
     const type = (this.constructor as unknown as { containerType: string }).containerType;
-    Object.defineProperty(this, 'container_type', { value: type, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(this, 'container_type', {
+      value: type,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
 
   /** A fresh copy from the server; this object is left as it is. */

@@ -131,30 +131,40 @@ type FinderItem<Op> = Op extends `get_${string}_${infer Child}`
 export class Group extends ContainerModel {
   static readonly containerType = 'group';
   /** Create a project in this group (`POST /projects`), then fetch it. */
-  declare addProject: (fields: DateInputs<Without<CreateBody<'project'>, 'group'>>) => Promise<Project>;
+  declare addProject: (
+    fields: DateInputs<Without<CreateBody<'project'>, 'group'>>,
+  ) => Promise<Project>;
 }
 export interface Group extends ContainerData<'Group'>, CapabilityMethods<'group'> {}
 
 export class Project extends ContainerModel {
   static readonly containerType = 'project';
   /** Create a subject in this project, then fetch it. */
-  declare addSubject: (fields: DateInputs<Without<CreateBody<'subject'>, 'project'>>) => Promise<Subject>;
+  declare addSubject: (
+    fields: DateInputs<Without<CreateBody<'subject'>, 'project'>>,
+  ) => Promise<Subject>;
   /** Create a session in this project, then fetch it. */
-  declare addSession: (fields: DateInputs<Without<CreateBody<'session'>, 'project'>>) => Promise<Session>;
+  declare addSession: (
+    fields: DateInputs<Without<CreateBody<'session'>, 'project'>>,
+  ) => Promise<Session>;
 }
 export interface Project extends ContainerData<'Project'>, CapabilityMethods<'project'> {}
 
 export class Subject extends ContainerModel {
   static readonly containerType = 'subject';
   /** Create a session for this subject, then fetch it. */
-  declare addSession: (fields: DateInputs<Without<CreateBody<'session'>, 'project'>>) => Promise<Session>;
+  declare addSession: (
+    fields: DateInputs<Without<CreateBody<'session'>, 'project'>>,
+  ) => Promise<Session>;
 }
 export interface Subject extends ContainerData<'Subject'>, CapabilityMethods<'subject'> {}
 
 export class Session extends ContainerModel {
   static readonly containerType = 'session';
   /** Create an acquisition in this session, then fetch it. */
-  declare addAcquisition: (fields: DateInputs<Without<CreateBody<'acquisition'>, 'session'>>) => Promise<Acquisition>;
+  declare addAcquisition: (
+    fields: DateInputs<Without<CreateBody<'acquisition'>, 'session'>>,
+  ) => Promise<Acquisition>;
   protected override init(): void {
     super.init();
     const self = this as unknown as { subject?: unknown };
@@ -164,10 +174,7 @@ export class Session extends ContainerModel {
   }
 }
 export interface Session
-  extends ContainerData<'Session'>,
-    CapabilityMethods<'session'>,
-    TimestampMethods,
-    AgeMethods {
+  extends ContainerData<'Session'>, CapabilityMethods<'session'>, TimestampMethods, AgeMethods {
   /** The session's subject (embedded). */
   subject?: Subject;
 }
@@ -175,7 +182,8 @@ export interface Session
 export class Acquisition extends ContainerModel {
   static readonly containerType = 'acquisition';
 }
-export interface Acquisition extends ContainerData<'Acquisition'>, CapabilityMethods<'acquisition'>, TimestampMethods {}
+export interface Acquisition
+  extends ContainerData<'Acquisition'>, CapabilityMethods<'acquisition'>, TimestampMethods {}
 
 export class Analysis extends ContainerModel {
   static readonly containerType = 'analysis';
@@ -187,11 +195,14 @@ export class Analysis extends ContainerModel {
     }
   }
   /** Upload output files (several at once) to this (ad hoc) analysis. */
-  async uploadOutput(files: import('./mixins.js').UploadInput | import('./mixins.js').UploadInput[]): Promise<void> {
+  async uploadOutput(
+    files: import('./mixins.js').UploadInput | import('./mixins.js').UploadInput[],
+  ): Promise<void> {
     await this._client.callOp('upload_output_to_analysis', this.id, files);
   }
 }
-export interface Analysis extends Without<ContainerData<'Analysis'>, 'inputs'>, CapabilityMethods<'analysis'> {
+export interface Analysis
+  extends Without<ContainerData<'Analysis'>, 'inputs'>, CapabilityMethods<'analysis'> {
   /** Input files (no parent: they belong to other containers). */
   inputs?: FileEntry[];
 }
@@ -211,7 +222,11 @@ export interface Collection extends ContainerData<'Collection'>, CapabilityMetho
 
 type CreateBody<T extends string> = import('../client/op-types.js').OpBody<`add_${T}`>;
 
-async function addToCollection(c: Collection, level: string, items: (string | { id: string })[]): Promise<void> {
+async function addToCollection(
+  c: Collection,
+  level: string,
+  items: (string | { id: string })[],
+): Promise<void> {
   const nodes = items.map((i) => ({ _id: typeof i === 'string' ? i : i.id, level }));
   await c._client.callOp('modify_collection', c.id, { contents: { operation: 'add', nodes } });
 }
@@ -219,16 +234,17 @@ async function addToCollection(c: Collection, level: string, items: (string | { 
 // ---- children: POST the child with its parent link, then GET it ----------------------------
 
 /** How a child's create body links to its parent, per (parent type, child type). */
-const CHILD_LINKS: Record<string, (parent: ContainerModel, body: Record<string, unknown>) => void> = {
-  'group>project': (p, b) => (b['group'] = p.id),
-  'project>subject': (p, b) => (b['project'] = p.id),
-  'project>session': (p, b) => (b['project'] = p.id),
-  'subject>session': (p, b) => {
-    b['project'] = (p as Subject).project;
-    b['subject'] = { ...((b['subject'] as object | undefined) ?? {}), _id: p.id };
-  },
-  'session>acquisition': (p, b) => (b['session'] = p.id),
-};
+const CHILD_LINKS: Record<string, (parent: ContainerModel, body: Record<string, unknown>) => void> =
+  {
+    'group>project': (p, b) => (b['group'] = p.id),
+    'project>subject': (p, b) => (b['project'] = p.id),
+    'project>session': (p, b) => (b['project'] = p.id),
+    'subject>session': (p, b) => {
+      b['project'] = (p as Subject).project;
+      b['subject'] = { ...((b['subject'] as object | undefined) ?? {}), _id: p.id };
+    },
+    'session>acquisition': (p, b) => (b['session'] = p.id),
+  };
 
 const ADDERS: Record<string, string> = {
   project: 'addProject',
@@ -255,7 +271,15 @@ for (const [link, fn] of Object.entries(CHILD_LINKS)) {
 // ---- installation from the capability table -------------------------------------------------
 
 function classFor(type: ContainerType): { prototype: object } {
-  return { group: Group, project: Project, subject: Subject, session: Session, acquisition: Acquisition, analysis: Analysis, collection: Collection }[type];
+  return {
+    group: Group,
+    project: Project,
+    subject: Subject,
+    session: Session,
+    acquisition: Acquisition,
+    analysis: Analysis,
+    collection: Collection,
+  }[type];
 }
 
 const MIXINS = [

@@ -20,7 +20,9 @@ export interface SdkContext {
 /** Python's `params_to_dict`: accept one plain object of fields. */
 export function fieldsOf(fields: unknown, method: string): Record<string, unknown> {
   if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
-    throw new TypeError(`${method} expects one object of fields, got ${fields === null ? 'null' : typeof fields}`);
+    throw new TypeError(
+      `${method} expects one object of fields, got ${fields === null ? 'null' : typeof fields}`,
+    );
   }
   return { ...(fields as Record<string, unknown>) };
 }

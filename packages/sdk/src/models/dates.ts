@@ -25,7 +25,11 @@ const DATE_SET: ReadonlySet<string> = new Set(DATE_FIELDS);
 const OPAQUE_SET: ReadonlySet<string> = new Set(OPAQUE_FIELDS);
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
-type DateOf<V> = [V] extends [string] ? Date : [Extract<V, string>] extends [never] ? V : Exclude<V, string> | Date;
+type DateOf<V> = [V] extends [string]
+  ? Date
+  : [Extract<V, string>] extends [never]
+    ? V
+    : Exclude<V, string> | Date;
 
 /** The wire type `T` with its date fields typed as `Date` (recursively). */
 export type WithDates<T> = T extends readonly (infer U)[]
@@ -45,7 +49,9 @@ export type WithDates<T> = T extends readonly (infer U)[]
 function toDate(value: string): Date | string {
   if (!ISO.test(value)) return value;
   // A timestamp without an offset is UTC on the wire (the server writes naive UTC).
-  const d = new Date(/[zZ]|[+-]\d{2}:?\d{2}$/.test(value) || value.length <= 10 ? value : `${value}Z`);
+  const d = new Date(
+    /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) || value.length <= 10 ? value : `${value}Z`,
+  );
   return Number.isNaN(d.getTime()) ? value : d;
 }
 

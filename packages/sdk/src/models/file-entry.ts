@@ -34,7 +34,12 @@ export class FileEntry extends Model {
 
   protected override init(): void {
     hide(this, 'parent', undefined);
-    Object.defineProperty(this, 'container_type', { value: 'file', enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(this, 'container_type', {
+      value: 'file',
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
 
   /** `{ type, id, name }` of the parent container plus this file's name. */
@@ -69,9 +74,14 @@ for (const [method, target] of Object.entries(DELEGATES)) {
     configurable: true,
     writable: true,
     value(this: FileEntry, ...args: unknown[]) {
-      const parent = this.requireParent(method) as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const parent = this.requireParent(method) as unknown as Record<
+        string,
+        (...a: unknown[]) => unknown
+      >;
       if (typeof parent[target] !== 'function') {
-        throw new Error(`${String(parent['container_type'])} objects have no ${target}(), so FileEntry.${method}() is unavailable`);
+        throw new Error(
+          `${String(parent['container_type'])} objects have no ${target}(), so FileEntry.${method}() is unavailable`,
+        );
       }
       return parent[target]!(this.name, ...args);
     },
@@ -96,7 +106,10 @@ export interface FileEntry extends WithDates<Schemas['FileEntry']> {
   replaceInfo(info: Record<string, unknown>): Promise<void>;
   updateInfo(info: Record<string, unknown>): Promise<void>;
   deleteInfo(...keys: (string | string[])[]): Promise<void>;
-  replaceClassification(classification: Classification, options?: { modality?: string }): Promise<void>;
+  replaceClassification(
+    classification: Classification,
+    options?: { modality?: string },
+  ): Promise<void>;
   updateClassification(classification: Classification): Promise<void>;
   deleteClassification(classification: Classification): Promise<void>;
   getZipInfo(): Promise<FileZipInfo>;

@@ -68,8 +68,17 @@ export class PermissionMethods {
     await this._client.callOp(`add_${this.container_type}_permission`, this.id, permission);
   }
   /** Change a user's access. */
-  async updatePermission(this: ContainerModel, userId: string, permission: Partial<Permission>): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_user_permission`, this.id, userId, permission);
+  async updatePermission(
+    this: ContainerModel,
+    userId: string,
+    permission: Partial<Permission>,
+  ): Promise<void> {
+    await this._client.callOp(
+      `modify_${this.container_type}_user_permission`,
+      this.id,
+      userId,
+      permission,
+    );
   }
   /** Remove a user's access. */
   async deletePermission(this: ContainerModel, userId: string): Promise<void> {
@@ -85,11 +94,15 @@ export class InfoMethods {
   }
   /** Merge keys into `info` (others untouched). */
   async updateInfo(this: ContainerModel, info: Record<string, unknown>): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_info`, this.id, { set: fieldsOf(info, 'updateInfo') });
+    await this._client.callOp(`modify_${this.container_type}_info`, this.id, {
+      set: fieldsOf(info, 'updateInfo'),
+    });
   }
   /** Remove keys from `info`: `deleteInfo('a', 'b')` or `deleteInfo(['a', 'b'])`. */
   async deleteInfo(this: ContainerModel, ...keys: (string | string[])[]): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_info`, this.id, { delete: keys.flat() });
+    await this._client.callOp(`modify_${this.container_type}_info`, this.id, {
+      delete: keys.flat(),
+    });
   }
 }
 
@@ -108,14 +121,23 @@ export interface UploadFileOptions {
 /** File methods, addressed by file name on the container. */
 export class FileMethods {
   /** Upload one file (a FileSpec, or a local path on Node); resolves to the stored entry. */
-  async uploadFile(this: ContainerModel, file: UploadInput, options: UploadFileOptions = {}): Promise<FileEntry> {
+  async uploadFile(
+    this: ContainerModel,
+    file: UploadInput,
+    options: UploadFileOptions = {},
+  ): Promise<FileEntry> {
     const result = await callFileOp(this, 'upload', file, options);
     const entries = (Array.isArray(result) ? result : []) as FileEntry[];
     for (const e of entries) e.parent = this;
     return entries[0] as FileEntry;
   }
   /** Stream a file to `dest` (a path on Node, or a WritableStream). */
-  async downloadFile(this: ContainerModel, name: string, dest: DownloadDestination, options: DownloadOptions = {}): Promise<void> {
+  async downloadFile(
+    this: ContainerModel,
+    name: string,
+    dest: DownloadDestination,
+    options: DownloadOptions = {},
+  ): Promise<void> {
     await callFileOp(this, 'download', name, dest, options);
   }
   /** A file's bytes, in memory. */
@@ -131,7 +153,12 @@ export class FileMethods {
     return callFileOp(this, 'zipInfo', name);
   }
   /** Stream one zip member to `dest`. */
-  async downloadFileZipMember(this: ContainerModel, name: string, memberPath: string, dest: DownloadDestination): Promise<void> {
+  async downloadFileZipMember(
+    this: ContainerModel,
+    name: string,
+    memberPath: string,
+    dest: DownloadDestination,
+  ): Promise<void> {
     await callFileOp(this, 'download', name, dest, { member: memberPath });
   }
   /** One zip member's bytes. */
@@ -139,7 +166,11 @@ export class FileMethods {
     return callFileOp(this, 'read', name, { member: memberPath });
   }
   /** Change file attributes (`type`, `modality`, …). */
-  updateFile(this: ContainerModel, name: string, fields: OpBody<'modify_project_file'>): Promise<OpJson<'modify_project_file'>> {
+  updateFile(
+    this: ContainerModel,
+    name: string,
+    fields: OpBody<'modify_project_file'>,
+  ): Promise<OpJson<'modify_project_file'>> {
     return callFileOp(this, 'modify', name, fieldsOf(fields, 'updateFile'));
   }
   /** Delete a file. */
@@ -147,16 +178,34 @@ export class FileMethods {
     await callFileOp(this, 'delete', name);
   }
   /** Replace a file's whole `info`. */
-  async replaceFileInfo(this: ContainerModel, name: string, info: Record<string, unknown>): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, { replace: info });
+  async replaceFileInfo(
+    this: ContainerModel,
+    name: string,
+    info: Record<string, unknown>,
+  ): Promise<void> {
+    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, {
+      replace: info,
+    });
   }
   /** Merge keys into a file's `info`. */
-  async updateFileInfo(this: ContainerModel, name: string, info: Record<string, unknown>): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, { set: fieldsOf(info, 'updateFileInfo') });
+  async updateFileInfo(
+    this: ContainerModel,
+    name: string,
+    info: Record<string, unknown>,
+  ): Promise<void> {
+    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, {
+      set: fieldsOf(info, 'updateFileInfo'),
+    });
   }
   /** Remove keys from a file's `info`. */
-  async deleteFileInfo(this: ContainerModel, name: string, ...keys: (string | string[])[]): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, { delete: keys.flat() });
+  async deleteFileInfo(
+    this: ContainerModel,
+    name: string,
+    ...keys: (string | string[])[]
+  ): Promise<void> {
+    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, {
+      delete: keys.flat(),
+    });
   }
   /** Replace a file's classification, optionally setting its modality in the same call. */
   async replaceFileClassification(
@@ -170,17 +219,27 @@ export class FileMethods {
     await callFileOp(this, 'modifyClassification', name, body);
   }
   /** Add values to a file's classification (existing values and modality kept). */
-  async updateFileClassification(this: ContainerModel, name: string, classification: Record<string, string[]>): Promise<void> {
+  async updateFileClassification(
+    this: ContainerModel,
+    name: string,
+    classification: Record<string, string[]>,
+  ): Promise<void> {
     await callFileOp(this, 'modifyClassification', name, { add: classification });
   }
   /** Remove values from a file's classification. */
-  async deleteFileClassification(this: ContainerModel, name: string, classification: Record<string, string[]>): Promise<void> {
+  async deleteFileClassification(
+    this: ContainerModel,
+    name: string,
+    classification: Record<string, string[]>,
+  ): Promise<void> {
     await callFileOp(this, 'modifyClassification', name, { delete: classification });
   }
   /** The container's files (fetched when this copy has none), each with this object as `parent`. */
   async getFiles(this: ContainerModel): Promise<FileEntry[]> {
     const own = (this as { files?: FileEntry[] }).files;
-    const files = Array.isArray(own) ? own : ((await this.reload()) as { files?: FileEntry[] }).files ?? [];
+    const files = Array.isArray(own)
+      ? own
+      : (((await this.reload()) as { files?: FileEntry[] }).files ?? []);
     for (const f of files) f.parent = this;
     return files;
   }
@@ -207,12 +266,16 @@ export interface DownloadTarOptions {
 /** Archive download of a container's files. */
 export class TarMethods {
   /** Download this container as a tar archive to `dest` (see `Client.downloadTar`). */
-  downloadTar(this: ContainerModel, dest: DownloadDestination, options: DownloadTarOptions = {}): Promise<unknown> {
-    return (this._client as unknown as { downloadTar(c: unknown[], d: unknown, o: unknown): Promise<unknown> }).downloadTar(
-      [this],
-      dest,
-      options,
-    );
+  downloadTar(
+    this: ContainerModel,
+    dest: DownloadDestination,
+    options: DownloadTarOptions = {},
+  ): Promise<unknown> {
+    return (
+      this._client as unknown as {
+        downloadTar(c: unknown[], d: unknown, o: unknown): Promise<unknown>;
+      }
+    ).downloadTar([this], dest, options);
   }
 }
 
@@ -226,7 +289,11 @@ export class AnalysisMethods {
    * `analyses` field is the embedded list; `analysesFinder` pages the list endpoint.
    */
   async addAnalysis(this: ContainerModel, fields: AnalysisFields): Promise<Analysis> {
-    const id = (await this._client.callOp(`add_${this.container_type}_analysis`, this.id, fieldsOf(fields, 'addAnalysis'))) as string;
+    const id = (await this._client.callOp(
+      `add_${this.container_type}_analysis`,
+      this.id,
+      fieldsOf(fields, 'addAnalysis'),
+    )) as string;
     return this._client.callOp('get_analysis', id);
   }
   /** Finder over this container's analyses (named so because `analyses` is a data field). */
@@ -272,11 +339,18 @@ export class UpdateMethods {
 }
 
 /** Copy the methods (and accessors) of mixin classes onto a class prototype. */
-export function applyMixins(target: { prototype: object }, mixins: readonly { prototype: object }[]): void {
+export function applyMixins(
+  target: { prototype: object },
+  mixins: readonly { prototype: object }[],
+): void {
   for (const mixin of mixins) {
     for (const name of Object.getOwnPropertyNames(mixin.prototype)) {
       if (name === 'constructor') continue;
-      Object.defineProperty(target.prototype, name, Object.getOwnPropertyDescriptor(mixin.prototype, name)!);
+      Object.defineProperty(
+        target.prototype,
+        name,
+        Object.getOwnPropertyDescriptor(mixin.prototype, name)!,
+      );
     }
   }
 }

@@ -5,7 +5,9 @@ import { Model, ResourceModel, registerModel } from './base.js';
 import { UpdateMethods, applyMixins } from './mixins.js';
 import type { WithDates } from './dates.js';
 
-type Data<N extends string> = N extends keyof Schemas ? WithDates<Schemas[N]> : Record<string, unknown>;
+type Data<N extends string> = N extends keyof Schemas
+  ? WithDates<Schemas[N]>
+  : Record<string, unknown>;
 
 /** A gear job. */
 export class Job extends ResourceModel {
@@ -15,7 +17,7 @@ export class Job extends ResourceModel {
     await this._client.callOp('modify_job', this.id, { state });
   }
   /** The job's log entries (`[{ fd, msg }]`). */
-  async getLogs(): Promise<NonNullable<OpJson<'get_job_logs'>>['logs']> {
+  async getLogs(): Promise<NonNullable<NonNullable<OpJson<'get_job_logs'>>['logs']>> {
     const log = await this._client.callOp('get_job_logs', this.id);
     return (log as { logs?: [] })?.logs ?? [];
   }
@@ -25,7 +27,9 @@ export interface Job extends Omit<Data<'Job'>, 'id'> {
 }
 
 /** A file or container reference, or any object with `ref()`. */
-export type RefLike = { ref(): { type: string; id: string; name?: string } } | { type: string; id: string; name?: string };
+export type RefLike =
+  | { ref(): { type: string; id: string; name?: string } }
+  | { type: string; id: string; name?: string };
 
 /** Options of `Gear.run`. */
 export interface GearRunOptions {
@@ -41,7 +45,9 @@ export interface GearRunOptions {
 }
 
 function refOf(value: RefLike): { type: string; id: string; name?: string } {
-  return 'ref' in value && typeof value.ref === 'function' ? value.ref() : (value as { type: string; id: string });
+  return 'ref' in value && typeof value.ref === 'function'
+    ? value.ref()
+    : (value as { type: string; id: string });
 }
 
 function localStamp(d: Date): string {
@@ -59,8 +65,12 @@ export class Gear extends Model {
   }
   /** `{ option: default }` over the manifest's config (null where no default). */
   getDefaultConfig(): Record<string, unknown> {
-    const config = ((this as unknown as { gear?: { config?: Record<string, { default?: unknown }> } }).gear?.config ?? {});
-    return Object.fromEntries(Object.entries(config).map(([k, spec]) => [k, spec?.default ?? null]));
+    const config =
+      (this as unknown as { gear?: { config?: Record<string, { default?: unknown }> } }).gear
+        ?.config ?? {};
+    return Object.fromEntries(
+      Object.entries(config).map(([k, spec]) => [k, spec?.default ?? null]),
+    );
   }
   /** A fresh copy from the server. */
   reload(): Promise<this> {
@@ -72,7 +82,9 @@ export class Gear extends Model {
    */
   async run(options: GearRunOptions = {}): Promise<string> {
     const config = { ...this.getDefaultConfig(), ...(options.config ?? {}) };
-    const inputs = Object.fromEntries(Object.entries(options.inputs ?? {}).map(([k, v]) => [k, refOf(v)]));
+    const inputs = Object.fromEntries(
+      Object.entries(options.inputs ?? {}).map(([k, v]) => [k, refOf(v)]),
+    );
     const tags = options.tags ?? [];
     if (!this.isAnalysisGear()) {
       const body: Record<string, unknown> = { gear_id: this.id, inputs, config, tags };
@@ -83,10 +95,14 @@ export class Gear extends Model {
       return this._client.callOp('add_job', body);
     }
     if (!options.destination) {
-      throw new TypeError(`Gear "${(this as unknown as Data<'Gear'>).gear?.name}" is an analysis gear: run() needs a destination`);
+      throw new TypeError(
+        `Gear "${(this as unknown as Data<'Gear'>).gear?.name}" is an analysis gear: run() needs a destination`,
+      );
     }
     const dest = refOf(options.destination);
-    const label = options.analysisLabel ?? `${(this as unknown as { gear: { name: string } }).gear.name} ${localStamp(new Date())}`;
+    const label =
+      options.analysisLabel ??
+      `${(this as unknown as { gear: { name: string } }).gear.name} ${localStamp(new Date())}`;
     return this._client.callOp(`add_${dest.type}_analysis`, dest.id, {
       label,
       job: { gear_id: this.id, inputs, config, tags },

@@ -1,4 +1,12 @@
-import type { Acquisition, Analysis, Collection, Group, Project, Session, Subject } from './containers.js';
+import type {
+  Acquisition,
+  Analysis,
+  Collection,
+  Group,
+  Project,
+  Session,
+  Subject,
+} from './containers.js';
 import type { FileEntry } from './file-entry.js';
 import type { Gear, Job, Role, User } from './others.js';
 export type { DateInputs } from './containers.js';

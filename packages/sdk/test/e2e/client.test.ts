@@ -54,7 +54,10 @@ describe('Client construction', () => {
       process.env['HOME'] = home;
       expect(() => new Client()).toThrow(/fw login/);
       mkdirSync(join(home, '.config', 'flywheel'), { recursive: true });
-      writeFileSync(join(home, '.config', 'flywheel', 'user.json'), JSON.stringify({ key: ctx.server.apiKey }));
+      writeFileSync(
+        join(home, '.config', 'flywheel', 'user.json'),
+        JSON.stringify({ key: ctx.server.apiKey }),
+      );
       const fw = new Client();
       const me = await fw.getCurrentUser();
       expect(me.id).toBe((await ctx.fw.getCurrentUser()).id);
@@ -81,7 +84,10 @@ describe('Client construction', () => {
   });
 
   it('two clients with different keys do not interfere', async () => {
-    const other = await ctx.server.createUser({ id: `${uniq('u')}@example.org`, firstname: 'Other' });
+    const other = await ctx.server.createUser({
+      id: `${uniq('u')}@example.org`,
+      firstname: 'Other',
+    });
     const fw2 = new Client(other.apiKey);
     expect((await fw2.getCurrentUser()).id).toBe(other.id);
     expect((await ctx.fw.getCurrentUser()).id).not.toBe(other.id);
@@ -167,16 +173,36 @@ describe('Client methods', () => {
     const project = await ctx.fw.lookup(`${t.gid}/Anxiety Study`);
     expect(project).toBeInstanceOf(Project);
     expect(project.id).toBe(t.project.id);
-    const file = await ctx.fw.lookup([t.gid, 'Anxiety Study', 'sub-01', 'Session 1', 'T1w', 'files', 'scan.txt']);
+    const file = await ctx.fw.lookup([
+      t.gid,
+      'Anxiety Study',
+      'sub-01',
+      'Session 1',
+      'T1w',
+      'files',
+      'scan.txt',
+    ]);
     expect(file).toBeInstanceOf(FileEntry);
     expect((file as FileEntry).parent?.id).toBe(t.acquisition.id);
-    expect((file as FileEntry).ref()).toEqual({ type: 'acquisition', id: t.acquisition.id, name: 'scan.txt' });
+    expect((file as FileEntry).ref()).toEqual({
+      type: 'acquisition',
+      id: t.acquisition.id,
+      name: 'scan.txt',
+    });
     await expect(ctx.fw.lookup(`${t.gid}/No Such Project`)).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('fileUrl gives a download URL for a file path', async () => {
     const t = await tree();
-    const url = await ctx.fw.fileUrl([t.gid, 'Anxiety Study', 'sub-01', 'Session 1', 'T1w', 'files', 'scan.txt']);
+    const url = await ctx.fw.fileUrl([
+      t.gid,
+      'Anxiety Study',
+      'sub-01',
+      'Session 1',
+      'T1w',
+      'files',
+      'scan.txt',
+    ]);
     expect(await (await fetch(url)).text()).toBe('data');
     await expect(ctx.fw.fileUrl([t.gid, 'Anxiety Study'])).rejects.toThrow(/not a file/);
   });
@@ -213,12 +239,16 @@ describe('Client methods', () => {
   });
 
   it('unknown options are refused before any request', async () => {
-    await expect(ctx.fw.getAllProjects({ nope: 1 } as never)).rejects.toThrow(/unknown option "nope"/);
+    await expect(ctx.fw.getAllProjects({ nope: 1 } as never)).rejects.toThrow(
+      /unknown option "nope"/,
+    );
   });
 
   it('client.api is the typed @fw/api client for raw calls', async () => {
     const t = await tree();
-    const { data } = await ctx.fw.api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: t.project.id } } });
+    const { data } = await ctx.fw.api.GET('/projects/{ProjectId}', {
+      params: { path: { ProjectId: t.project.id } },
+    });
     expect(data.label).toBe('Anxiety Study');
   });
 
@@ -226,7 +256,10 @@ describe('Client methods', () => {
     const fw = ctx.fw;
     const mods = await fw.getAllModalities();
     expect(Array.isArray(mods)).toBe(true);
-    const id = await fw.addModality({ _id: uniq('MOD').replace(/-/g, '_'), classification: { Intent: ['Structural'] } });
+    const id = await fw.addModality({
+      _id: uniq('MOD').replace(/-/g, '_'),
+      classification: { Intent: ['Structural'] },
+    });
     const m = await fw.getModality(id);
     expect(m._id).toBe(id);
     expect(m.classification).toEqual({ Intent: ['Structural'] });
@@ -235,7 +268,10 @@ describe('Client methods', () => {
 
   it('gears are reachable by lookup', async () => {
     const name = uniq('gear').toLowerCase();
-    await ctx.fw.addGear(name, { category: 'utility', gear: { name, version: '1.0.0', label: 'G', config: {}, inputs: {} } });
+    await ctx.fw.addGear(name, {
+      category: 'utility',
+      gear: { name, version: '1.0.0', label: 'G', config: {}, inputs: {} },
+    });
     const gear = await ctx.fw.lookup(`gears/${name}`);
     expect(gear).toBeInstanceOf(Gear);
   });

@@ -1,6 +1,15 @@
 /** Container objects: the getting-started flow, update/reload, children, ref, dates, helpers. */
 import { describe, expect, it } from 'vitest';
-import { Acquisition, Analysis, FileSpec, Group, Project, Session, Subject, yearsToSeconds } from '../../src/node.js';
+import {
+  Acquisition,
+  Analysis,
+  FileSpec,
+  Group,
+  Project,
+  Session,
+  Subject,
+  yearsToSeconds,
+} from '../../src/node.js';
 import { groupId, useServer } from '../helpers/server.js';
 
 describe('container objects', () => {
@@ -21,12 +30,25 @@ describe('container objects', () => {
     expect(project.group).toBe(group.id);
     expect(project.label).toBe('My Test Project');
 
-    const subject = await project.addSubject({ label: 'Subject2', firstname: 'Lisa', lastname: 'Simpson', sex: 'female' });
+    const subject = await project.addSubject({
+      label: 'Subject2',
+      firstname: 'Lisa',
+      lastname: 'Simpson',
+      sex: 'female',
+    });
     expect(subject).toBeInstanceOf(Subject);
     expect(subject.project).toBe(project.id);
-    expect([subject.firstname, subject.lastname, subject.sex]).toEqual(['Lisa', 'Simpson', 'female']);
+    expect([subject.firstname, subject.lastname, subject.sex]).toEqual([
+      'Lisa',
+      'Simpson',
+      'female',
+    ]);
 
-    const session = await subject.addSession({ label: 'Session1', age: 20 * 365 * 24 * 60 * 60, weight: 140 });
+    const session = await subject.addSession({
+      label: 'Session1',
+      age: 20 * 365 * 24 * 60 * 60,
+      weight: 140,
+    });
     expect(session).toBeInstanceOf(Session);
     expect(session.project).toBe(project.id);
     expect(session.subject).toBeInstanceOf(Subject);
@@ -37,7 +59,10 @@ describe('container objects', () => {
     expect(acquisition).toBeInstanceOf(Acquisition);
     expect(acquisition.session).toBe(session.id);
 
-    const viaProject = await project.addSession({ label: 'Direct', subject: { code: 'direct-subject' } });
+    const viaProject = await project.addSession({
+      label: 'Direct',
+      subject: { code: 'direct-subject' },
+    });
     expect(viaProject.project).toBe(project.id);
 
     const projects = await group.projects();
@@ -88,7 +113,11 @@ describe('container objects', () => {
   it('session age helpers', async () => {
     const group = await newGroup();
     const project = await group.addProject({ label: 'Ages' });
-    const session = await project.addSession({ label: 's', subject: { code: 'y' }, age: yearsToSeconds(56) });
+    const session = await project.addSession({
+      label: 's',
+      subject: { code: 'y' },
+      age: yearsToSeconds(56),
+    });
     expect(session.age).toBe(yearsToSeconds(56));
     expect(session.ageYears).toBe(56);
     expect(session.ageDays).toBeCloseTo(56 * 365.25, 6);

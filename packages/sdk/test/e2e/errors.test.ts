@@ -39,26 +39,40 @@ describe('errors', () => {
   });
 
   it('404 for unknown ids, with the subclass', async () => {
-    await expect(ctx.fw.getSession('000000000000000000000000')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(ctx.fw.getSession('000000000000000000000000')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it('400 for a project without a group, a session without a project', async () => {
-    await expect(ctx.fw.addProject({ label: 'no group' } as never)).rejects.toBeInstanceOf(BadRequestError);
-    await expect(ctx.fw.addSession({ label: 'no project' } as never)).rejects.toBeInstanceOf(BadRequestError);
+    await expect(ctx.fw.addProject({ label: 'no group' } as never)).rejects.toBeInstanceOf(
+      BadRequestError,
+    );
+    await expect(ctx.fw.addSession({ label: 'no project' } as never)).rejects.toBeInstanceOf(
+      BadRequestError,
+    );
   });
 
   it('409 for a duplicate group or modality', async () => {
     const id = groupId('dup');
     await ctx.fw.addGroup({ _id: id, label: 'once' });
-    await expect(ctx.fw.addGroup({ _id: id, label: 'twice' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(ctx.fw.addGroup({ _id: id, label: 'twice' })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
     const mod = id.toUpperCase().replace(/-/g, '_').slice(0, 60);
     await ctx.fw.addModality({ _id: mod, classification: {} });
-    await expect(ctx.fw.addModality({ _id: mod, classification: {} })).rejects.toMatchObject({ status: 409 });
-    await expect(ctx.fw.replaceModality('NO_SUCH_MODALITY', { classification: {} } as never)).rejects.toMatchObject({ status: 404 });
+    await expect(ctx.fw.addModality({ _id: mod, classification: {} })).rejects.toMatchObject({
+      status: 409,
+    });
+    await expect(
+      ctx.fw.replaceModality('NO_SUCH_MODALITY', { classification: {} } as never),
+    ).rejects.toMatchObject({ status: 404 });
   });
 
   it('422 for invalid paging parameters', async () => {
-    await expect(ctx.fw.getAllProjects({ page: 2, skip: 1 })).rejects.toBeInstanceOf(UnprocessableEntityError);
+    await expect(ctx.fw.getAllProjects({ page: 2, skip: 1 })).rejects.toBeInstanceOf(
+      UnprocessableEntityError,
+    );
   });
 
   it('a wrong API key is an authentication error', async () => {

@@ -5,14 +5,24 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import yazl from 'yazl';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Acquisition, Analysis, FileEntry, FileSpec, Group, NotFoundError, Project, Session } from '../../src/node.js';
+import {
+  Acquisition,
+  Analysis,
+  FileEntry,
+  FileSpec,
+  Group,
+  NotFoundError,
+  Project,
+  Session,
+} from '../../src/node.js';
 import { groupId, useServer } from '../helpers/server.js';
 
 function makeZip(entries: Record<string, string>, comment: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const zip = new yazl.ZipFile();
-    for (const [name, text] of Object.entries(entries)) zip.addBuffer(Buffer.from(text), name, { mtime: new Date(Date.UTC(2020, 0, 2, 3, 4, 6)) });
-    zip.end({ comment });
+    for (const [name, text] of Object.entries(entries))
+      zip.addBuffer(Buffer.from(text), name, { mtime: new Date(Date.UTC(2020, 0, 2, 3, 4, 6)) });
+    zip.end({ comment, forceZip64Format: false });
     const chunks: Buffer[] = [];
     zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
     zip.outputStream.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
@@ -39,7 +49,9 @@ describe('files', () => {
 
   it('uploads from memory (FileSpec) and from a path; downloads to a path, reads bytes', async () => {
     // getting started: FileSpec('hello.txt', 'Hello World!\n', 'text/plain')
-    const entry = await project.uploadFile(new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'));
+    const entry = await project.uploadFile(
+      new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'),
+    );
     expect(entry).toBeInstanceOf(FileEntry);
     expect(entry.name).toBe('hello.txt');
     expect(entry.size).toBe(13);
@@ -55,7 +67,9 @@ describe('files', () => {
     expect(readFileSync(dest, 'utf8')).toBe('Hello World!\n');
     expect(readdirSync(join(dir, 'out'))).toEqual(['hello.txt']); // no temp files left behind
     expect(text(await project.readFile('hello.txt'))).toBe('Hello World!\n');
-    expect(text(await ctx.fw.downloadFileFromProjectAsData(project.id, 'hello1.txt'))).toBe('from disk');
+    expect(text(await ctx.fw.downloadFileFromProjectAsData(project.id, 'hello1.txt'))).toBe(
+      'from disk',
+    );
   });
 
   it('stored file fields after upload (python §11): size, mimetype, type, empty classification and info', async () => {
@@ -72,7 +86,9 @@ describe('files', () => {
 
   it('uploadFileToContainer with metadata (quick reference)', async () => {
     const md = { info: { 'hair color': 'brown', 'motion level': 'low' } };
-    await ctx.fw.uploadFileToContainer(acquisition.id, new FileSpec('meta.nii.gz', 'nifti-bytes'), { metadata: JSON.stringify(md) });
+    await ctx.fw.uploadFileToContainer(acquisition.id, new FileSpec('meta.nii.gz', 'nifti-bytes'), {
+      metadata: JSON.stringify(md),
+    });
     const f = await (await acquisition.reload()).getFile('meta.nii.gz');
     expect(f!.info).toEqual(md.info);
   });
@@ -80,9 +96,13 @@ describe('files', () => {
   it('downloads to a WritableStream (any runtime), with progress', async () => {
     const chunks: Uint8Array[] = [];
     const progress: number[] = [];
-    await project.downloadFile('hello.txt', new WritableStream({ write: (c) => void chunks.push(c) }), {
-      onProgress: (p) => progress.push(p.loaded),
-    });
+    await project.downloadFile(
+      'hello.txt',
+      new WritableStream({ write: (c) => void chunks.push(c) }),
+      {
+        onProgress: (p) => progress.push(p.loaded),
+      },
+    );
     expect(text(Buffer.concat(chunks))).toBe('Hello World!\n');
     expect(progress[progress.length - 1]).toBe(13);
   });
@@ -91,7 +111,9 @@ describe('files', () => {
     const u1 = await project.getFileDownloadUrl('hello.txt');
     const u2 = await ctx.fw.getProjectDownloadUrl(project.id, 'hello.txt');
     expect(u1).not.toBe(u2);
-    expect(u1.startsWith(`${ctx.server.url}/projects/${project.id}/files/hello.txt?ticket=`)).toBe(true);
+    expect(u1.startsWith(`${ctx.server.url}/projects/${project.id}/files/hello.txt?ticket=`)).toBe(
+      true,
+    );
     expect(await (await fetch(u1)).text()).toBe('Hello World!\n');
     // the local copy's file list is from before the upload: reload first
     expect(await project.getFile('hello.txt')).toBeNull();
@@ -100,7 +122,10 @@ describe('files', () => {
   });
 
   it('zip info and members: container methods, FileEntry methods and the generated twins agree', async () => {
-    const zip = await makeZip({ 'readme.txt': 'read me', 'dir/data.csv': 'a,b\n1,2\n' }, 'archive comment');
+    const zip = await makeZip(
+      { 'readme.txt': 'read me', 'dir/data.csv': 'a,b\n1,2\n' },
+      'archive comment',
+    );
     await acquisition.uploadFile(new FileSpec('archive.zip', zip));
     const info = await acquisition.getFileZipInfo('archive.zip');
     expect(info.comment).toBe('archive comment');
@@ -132,19 +157,33 @@ describe('files', () => {
     expect(f.modality).toBe('MR');
     expect(f.type).toBe('dicom');
 
-    await acquisition.replaceFileClassification('scan.txt', { Intent: ['Structural'], Measurement: ['T2'] }, { modality: 'MR' });
+    await acquisition.replaceFileClassification(
+      'scan.txt',
+      { Intent: ['Structural'], Measurement: ['T2'] },
+      { modality: 'MR' },
+    );
     await acquisition.updateFileClassification('scan.txt', { Custom: ['value1', 'value2'] });
     await acquisition.deleteFileClassification('scan.txt', { Custom: ['value1'] });
     f = (await (await acquisition.reload()).getFile('scan.txt'))!;
-    expect(f.classification).toEqual({ Intent: ['Structural'], Measurement: ['T2'], Custom: ['value2'] });
+    expect(f.classification).toEqual({
+      Intent: ['Structural'],
+      Measurement: ['T2'],
+      Custom: ['value2'],
+    });
     expect(f.modality).toBe('MR');
   });
 
   it('classification add appends values (python §11) via the generated wrappers', async () => {
     await acquisition.uploadFile(new FileSpec('cls.txt', 'c'));
-    await ctx.fw.replaceAcquisitionFileClassification(acquisition.id, 'cls.txt', { Custom: ['measurement1'] });
-    await ctx.fw.setAcquisitionFileClassification(acquisition.id, 'cls.txt', { Custom: ['HelloWorld'] });
-    await ctx.fw.deleteAcquisitionFileClassificationFields(acquisition.id, 'cls.txt', { Custom: ['nothing'] });
+    await ctx.fw.replaceAcquisitionFileClassification(acquisition.id, 'cls.txt', {
+      Custom: ['measurement1'],
+    });
+    await ctx.fw.setAcquisitionFileClassification(acquisition.id, 'cls.txt', {
+      Custom: ['HelloWorld'],
+    });
+    await ctx.fw.deleteAcquisitionFileClassificationFields(acquisition.id, 'cls.txt', {
+      Custom: ['nothing'],
+    });
     const f = await ctx.fw.getAcquisitionFileInfo(acquisition.id, 'cls.txt');
     expect(f.classification).toEqual({ Custom: ['measurement1', 'HelloWorld'] });
     expect(f).toBeInstanceOf(FileEntry);
@@ -211,14 +250,22 @@ describe('files', () => {
     const t2 = readFileSync(only);
     expect(t2.includes(Buffer.from('scan.txt'))).toBe(true);
     expect(t2.includes(Buffer.from('hello.txt'))).toBe(false);
-    await expect(ctx.fw.downloadTar([{ id: 'x' } as never], join(dir, 'x.tar'))).rejects.toThrow(/unknown container/);
+    await expect(ctx.fw.downloadTar([{ id: 'x' } as never], join(dir, 'x.tar'))).rejects.toThrow(
+      /unknown container/,
+    );
   });
 
   it('errors: missing container 404, missing local file and bad destination fail before any request', async () => {
-    await expect(ctx.fw.uploadFileToAcquisition('000000000000000000000000', new FileSpec('a.txt', 'a'))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(project.uploadFile(join(dir, 'does-not-exist.txt'))).rejects.toThrow(/does-not-exist\.txt/);
+    await expect(
+      ctx.fw.uploadFileToAcquisition('000000000000000000000000', new FileSpec('a.txt', 'a')),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(project.uploadFile(join(dir, 'does-not-exist.txt'))).rejects.toThrow(
+      /does-not-exist\.txt/,
+    );
     writeFileSync(join(dir, 'afile'), 'x');
-    await expect(project.downloadFile('hello.txt', join(dir, 'afile', 'below.txt'))).rejects.toThrow();
+    await expect(
+      project.downloadFile('hello.txt', join(dir, 'afile', 'below.txt')),
+    ).rejects.toThrow();
     await expect(project.readFile('nope.txt')).rejects.toBeInstanceOf(NotFoundError);
   });
 });

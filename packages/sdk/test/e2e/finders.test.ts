@@ -38,7 +38,11 @@ describe('finders', () => {
     // 12 subjects, each with one session; sessions labelled baseline / followup alternately
     subjects = [];
     for (let i = 0; i < 12; i++) {
-      const s = await project.addSubject({ label: `sub-${i}`, code: `sub-${i}`, sex: i % 2 ? 'male' : 'female' });
+      const s = await project.addSubject({
+        label: `sub-${i}`,
+        code: `sub-${i}`,
+        sex: i % 2 ? 'male' : 'female',
+      });
       subjects.push(s);
       const ses = await s.addSession({ label: i % 2 ? 'followup' : 'Resting-baseline' });
       await ses.addAcquisition({ label: i % 3 ? 'T1w' : 'rfMRI_REST_AP_Run1' });
@@ -52,8 +56,14 @@ describe('finders', () => {
     expect(projects.filter((p) => p.group === group.id)).toHaveLength(2);
     expect(projects.every((p) => p instanceof Project)).toBe(true);
     expect((await fw.subjects.find(`project=${project.id}`)).length).toBe(12);
-    expect((await fw.sessions.find(`project=${project.id}`)).every((s) => s instanceof Session)).toBe(true);
-    expect((await fw.acquisitions.find(`parents.project=${project.id}`)).every((a) => a instanceof Acquisition)).toBe(true);
+    expect(
+      (await fw.sessions.find(`project=${project.id}`)).every((s) => s instanceof Session),
+    ).toBe(true);
+    expect(
+      (await fw.acquisitions.find(`parents.project=${project.id}`)).every(
+        (a) => a instanceof Acquisition,
+      ),
+    ).toBe(true);
   });
 
   it('find / findFirst / findOne with the quick-reference filters', async () => {
@@ -75,7 +85,9 @@ describe('finders', () => {
     expect((many as Error).message).toMatch(/found 2 results instead of 1/);
     const none = await project.subjects.findOne('code=nobody').catch((e: unknown) => e);
     expect((none as FindOneError).count).toBe(0);
-    expect((none as Error).message).toBe('project.subjects.findOne("code=nobody"): found 0 results instead of 1');
+    expect((none as Error).message).toBe(
+      'project.subjects.findOne("code=nobody"): found 0 results instead of 1',
+    );
   });
 
   it('child finders: project.subjects / sessions / acquisitions, subject.sessions, session.acquisitions', async () => {
@@ -140,7 +152,9 @@ describe('finders', () => {
     expect(sorted).toHaveLength(3);
     const all = await project.subjects({ sort: 'created:desc' });
     expect(sorted.map((s) => s.id)).toEqual(all.slice(0, 3).map((s) => s.id));
-    expect(all[0]!.created!.getTime()).toBeGreaterThanOrEqual(all[all.length - 1]!.created!.getTime());
+    expect(all[0]!.created!.getTime()).toBeGreaterThanOrEqual(
+      all[all.length - 1]!.created!.getTime(),
+    );
     expect(await fw.jobs({ limit: 100, sort: 'created:desc' })).toEqual([]);
   });
 
@@ -150,10 +164,14 @@ describe('finders', () => {
     expect(bad).toBeInstanceOf(InvalidFilterError);
     expect((bad as Error).message).toContain('"label" has no operator');
     expect(requests).toHaveLength(0);
-    const refused = await fw.projects.find({ sort: 'label', page: 1, afterId: '' }).catch((e: unknown) => e);
+    const refused = await fw.projects
+      .find({ sort: 'label', page: 1, afterId: '' })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(ApiError);
     expect([400, 422]).toContain((refused as ApiError).status);
-    expect((refused as Error).message).toMatch(/rejected by the server for fw\.projects with sort "label"/);
+    expect((refused as Error).message).toMatch(
+      /rejected by the server for fw\.projects with sort "label"/,
+    );
   });
 
   it('collection.sessions and collection.acquisitions', async () => {
@@ -164,7 +182,9 @@ describe('finders', () => {
     const acqs = await sessions[2]!.acquisitions();
     await fw.addAcquisitionsToCollection(cid, [acqs[0]!.id]);
     const inColl = await collection.sessions();
-    expect(inColl.map((s) => s.id).sort()).toEqual([sessions[0]!.id, sessions[1]!.id, sessions[2]!.id].sort());
+    expect(inColl.map((s) => s.id).sort()).toEqual(
+      [sessions[0]!.id, sessions[1]!.id, sessions[2]!.id].sort(),
+    );
     const acqsInColl = await collection.acquisitions();
     expect(acqsInColl.map((a) => a.id)).toContain(acqs[0]!.id);
   });

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Acquisition, ApiException, Client, FileSpec, Group, Project, Session, Subject } from '../../src/node.js';
+import {
+  Acquisition,
+  ApiException,
+  Client,
+  FileSpec,
+  Group,
+  Project,
+  Session,
+  Subject,
+} from '../../src/node.js';
 import { useServer } from '../helpers/server.js';
 
 function zipOf(entries: Record<string, string>): Promise<Buffer> {
@@ -16,7 +25,9 @@ function zipOf(entries: Record<string, string>): Promise<Buffer> {
     for (const [n, t] of Object.entries(entries)) zip.addBuffer(Buffer.from(t), n);
     zip.end();
     const parts: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => parts.push(c)).on('end', () => resolve(Buffer.concat(parts)));
+    zip.outputStream
+      .on('data', (c: Buffer) => parts.push(c))
+      .on('end', () => resolve(Buffer.concat(parts)));
   });
 }
 
@@ -49,8 +60,11 @@ describe('getting started', () => {
     const result = await fw.resolve('flywheel/Anxiety Study');
     const resolved = result.path[result.path.length - 1]!;
     expect(resolved.id).toBe(project.id);
-    expect(result.path.map((el) => `${el.label}: ${el.id}`)).toEqual(['Flywheel: flywheel', `Anxiety Study: ${project.id}`]);
-    expect(result.children.map((el) => el.label)).toEqual(['sub-01']);
+    expect(result.path.map((el) => `${(el as Group).label}: ${el.id}`)).toEqual([
+      'Flywheel: flywheel',
+      `Anxiety Study: ${project.id}`,
+    ]);
+    expect(result.children.map((el) => (el as Subject).label)).toEqual(['sub-01']);
 
     const looked = await fw.lookup('flywheel/Anxiety Study');
     expect(looked.id).toBe(project.id);
@@ -79,7 +93,8 @@ describe('getting started', () => {
     const sessions = await project.sessions.find('created>2018-10-31');
     expect(sessions.map((s) => s.id)).toEqual([session.id]);
     const failed: string[] = [];
-    for await (const job of fw.jobs.iterFind('state=failed')) failed.push(`Job: ${job.id}, Gear: ${job.gear_info?.name}`);
+    for await (const job of fw.jobs.iterFind('state=failed'))
+      failed.push(`Job: ${job.id}, Gear: ${job.gear_info?.name}`);
     expect(failed).toEqual([]);
     const labels: string[] = [];
     for await (const s of project.sessions.iter()) labels.push(s.label!);
@@ -98,7 +113,10 @@ describe('getting started', () => {
     writeFileSync(join(tmp, 'hello1.txt'), '1');
     writeFileSync(join(tmp, 'hello2.txt'), '2');
     await analysis.uploadOutput([join(tmp, 'hello1.txt'), join(tmp, 'hello2.txt')]);
-    expect((await analysis.reload()).files!.map((f) => f.name).sort()).toEqual(['hello1.txt', 'hello2.txt']);
+    expect((await analysis.reload()).files!.map((f) => f.name).sort()).toEqual([
+      'hello1.txt',
+      'hello2.txt',
+    ]);
 
     // Download file to /tmp/hello.txt, or directly to memory
     await project.downloadFile('hello.txt', join(tmp, 'downloaded.txt'));
@@ -107,7 +125,9 @@ describe('getting started', () => {
     expect(new TextDecoder().decode(data)).toBe('Hello World!\n');
 
     // zip files
-    await acquisition.uploadFile(new FileSpec('my-archive.zip', new Uint8Array(await zipOf({ 'readme.txt': 'Read me!' }))));
+    await acquisition.uploadFile(
+      new FileSpec('my-archive.zip', new Uint8Array(await zipOf({ 'readme.txt': 'Read me!' }))),
+    );
     const zipInfo = await acquisition.getFileZipInfo('my-archive.zip');
     const entryName = zipInfo.members![0]!.path!;
     const outPath = join(tmp, entryName);
@@ -146,7 +166,13 @@ describe('quick reference', () => {
       ['old-male', 40, 'male'],
       ['young-female', 25, 'female'],
     ] as const) {
-      const subject = await project.addSubject({ label, code: label, age, sex, info: { custom_info_field: label } });
+      const subject = await project.addSubject({
+        label,
+        code: label,
+        age,
+        sex,
+        info: { custom_info_field: label },
+      });
       const s = await subject.addSession({ label: `${label}-Resting-baseline` });
       await s.addAcquisition({ label: 'rfMRI_REST_AP_Run1' });
       await s.addAcquisition({ label: 'BOLD_task_checkerboard' });
@@ -200,8 +226,12 @@ describe('quick reference', () => {
     const acqs = await s.acquisitions.find('label=~.*REST.*');
     expect(acqs.map((a) => a.label)).toEqual(['rfMRI_REST_AP_Run1']);
     const checker = await fw.projects.findOne('label=checkerboard_study');
-    expect(await fw.acquisitions.find(`parents.project=${checker.id},label=BOLD_task_checkerboard`)).toEqual([]);
-    const inProject = await fw.acquisitions.find(`parents.project=${project.id},label=BOLD_task_checkerboard`);
+    expect(
+      await fw.acquisitions.find(`parents.project=${checker.id},label=BOLD_task_checkerboard`),
+    ).toEqual([]);
+    const inProject = await fw.acquisitions.find(
+      `parents.project=${project.id},label=BOLD_task_checkerboard`,
+    );
     expect(inProject).toHaveLength(3);
   });
 
@@ -220,7 +250,9 @@ describe('quick reference', () => {
     await file.download(downloadLocation);
     expect(readFileSync(downloadLocation, 'utf8')).toBe('nifti');
     // container parents
-    expect(fresh.parents).toEqual(expect.objectContaining({ group: 'scien', project: project.id, session: session!.id }));
+    expect(fresh.parents).toEqual(
+      expect.objectContaining({ group: 'scien', project: project.id, session: session!.id }),
+    );
   });
 
   it('download_tar of an acquisition', async () => {

@@ -53,7 +53,12 @@ describe('gears and jobs', () => {
 
   it('running a utility gear queues a job (POST /jobs/add) with refs, config and tags', async () => {
     const file = acquisition.files!.find((f) => f.name === 'input.txt')!;
-    const jobId = await utility.run({ inputs: { 'any-file': file }, destination: acquisition, tags: ['sdk-test'], config: { mode: 'fast' } });
+    const jobId = await utility.run({
+      inputs: { 'any-file': file },
+      destination: acquisition,
+      tags: ['sdk-test'],
+      config: { mode: 'fast' },
+    });
     expect(typeof jobId).toBe('string');
     const job = await ctx.fw.getJob(jobId);
     expect(job).toBeInstanceOf(Job);
@@ -71,7 +76,10 @@ describe('gears and jobs', () => {
   });
 
   it('job state changes and logs', async () => {
-    const jobId = await utility.run({ inputs: { 'any-file': acquisition.files![0]! }, destination: acquisition });
+    const jobId = await utility.run({
+      inputs: { 'any-file': acquisition.files![0]! },
+      destination: acquisition,
+    });
     const job = await ctx.fw.getJob(jobId);
     await job.changeState('running');
     expect((await job.reload()).state).toBe('running');
@@ -93,16 +101,27 @@ describe('gears and jobs', () => {
 
   it('running an analysis gear creates an analysis with a pending job on the destination', async () => {
     const file = acquisition.files![0]!;
-    await expect(analysisGear.run({ inputs: { 'any-file': file } })).rejects.toThrow(/needs a destination/);
-    const analysisId = await analysisGear.run({ analysisLabel: 'My run', destination: session, inputs: { 'any-file': file } });
+    await expect(analysisGear.run({ inputs: { 'any-file': file } })).rejects.toThrow(
+      /needs a destination/,
+    );
+    const analysisId = await analysisGear.run({
+      analysisLabel: 'My run',
+      destination: session,
+      inputs: { 'any-file': file },
+    });
     const analysis = await ctx.fw.getAnalysis(analysisId);
     expect(analysis).toBeInstanceOf(Analysis);
     expect(analysis.label).toBe('My run');
     const job = analysis.job as { state?: string; gear_id?: string } | string | undefined;
     expect(typeof job === 'object' ? job?.state : undefined).toBe('pending');
     expect(analysis.gear_info).toEqual(expect.objectContaining({ name: analysisGear.gear.name }));
-    const defaultLabel = await analysisGear.run({ destination: session, inputs: { 'any-file': file } });
-    expect((await ctx.fw.getAnalysis(defaultLabel)).label).toMatch(new RegExp(`^${analysisGear.gear.name} \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`));
+    const defaultLabel = await analysisGear.run({
+      destination: session,
+      inputs: { 'any-file': file },
+    });
+    expect((await ctx.fw.getAnalysis(defaultLabel)).label).toMatch(
+      new RegExp(`^${analysisGear.gear.name} \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`),
+    );
   });
 
   it('add_job without a gear is refused with the server detail', async () => {

@@ -11,7 +11,11 @@ describe('permissions and roles', () => {
   beforeAll(async () => {
     const id = await ctx.fw.addGroup({ _id: groupId('perm'), label: 'Permissions' });
     myGroup = (await ctx.fw.get(id)) as Group;
-    user = await ctx.server.createUser({ id: `${uniq('example')}@user.com`, firstname: 'Ex', lastname: 'Ample' });
+    user = await ctx.server.createUser({
+      id: `${uniq('example')}@user.com`,
+      firstname: 'Ex',
+      lastname: 'Ample',
+    });
   });
 
   it('group permissions: add (quick reference), update, delete', async () => {
@@ -52,7 +56,11 @@ describe('permissions and roles', () => {
   it('roles: getAllRoles gives Role objects with the three defaults; addRoleToGroup assigns them', async () => {
     const roles = await ctx.fw.getAllRoles();
     expect(roles.every((r) => r instanceof Role)).toBe(true);
-    const pick = (access: string) => roles.filter((r) => r.default_flywheel_role === access).map((r) => r.id).pop()!;
+    const pick = (access: string) =>
+      roles
+        .filter((r) => r.default_flywheel_role === access)
+        .map((r) => r.id)
+        .pop()!;
     const adminId = pick('admin');
     const rwId = pick('rw');
     const roId = pick('ro');

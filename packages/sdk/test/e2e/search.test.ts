@@ -27,17 +27,23 @@ describe('search', () => {
   });
 
   it('sends simple=true and size=100 by default and returns hits of the requested type', async () => {
-    const results = await fw.search({ structured_query: 'project.label = "Test Project"', return_type: 'subject' });
+    const results = await fw.search({
+      structured_query: 'project.label = "Test Project"',
+      return_type: 'session',
+    });
     const req = urls.find((u) => u.pathname.endsWith('/dataexplorer/search'))!;
     expect(req.searchParams.get('simple')).toBe('true');
     expect(req.searchParams.get('size')).toBe('100');
     expect(results).toHaveLength(3);
-    expect(results.every((r) => r.return_type === 'subject')).toBe(true);
+    expect(results.every((r) => r.return_type === 'session')).toBe(true);
   });
 
   it('size is passed through; hits carry their parents (acquisitions labelled multi_echo)', async () => {
     urls.length = 0;
-    const results = await fw.search({ structured_query: 'acquisition.label = multi_echo', return_type: 'acquisition' }, { size: 10000 });
+    const results = await fw.search(
+      { structured_query: 'acquisition.label = multi_echo', return_type: 'acquisition' },
+      { size: 10000 },
+    );
     expect(urls[0]!.searchParams.get('size')).toBe('10000');
     expect(results).toHaveLength(1);
     expect(results[0]!.acquisition?.label).toBe('multi_echo');
@@ -48,7 +54,10 @@ describe('search', () => {
   it('combined conditions with AND', async () => {
     const age = 64;
     const query = `session.age >= 0 AND session.age <= ${age * 31557600} AND project.label = "Test Project"`;
-    const results = await fw.search({ structured_query: query, return_type: 'session' }, { size: 10 });
+    const results = await fw.search(
+      { structured_query: query, return_type: 'session' },
+      { size: 10 },
+    );
     expect(results.map((r) => r.session?.label).sort()).toEqual(['ses0', 'ses1']);
   });
 });

@@ -30,5 +30,7 @@ export function uniq(prefix: string): string {
 
 /** A lowercase group id unique to this run. */
 export function groupId(prefix = 'grp'): string {
-  return uniq(prefix).toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  return uniq(prefix)
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '');
 }

@@ -17,7 +17,12 @@ describe('parseFilterTerm', () => {
     ['label=~.*baseline', 'label', '=~', '.*baseline'],
     ['info.custom_field<7', 'info.custom_field', '<', '7'],
     ['label="quoted"', 'label', '=', '"quoted"'],
-    ['parents.project=5ebd4ff8bfda5102856aa084', 'parents.project', '=', '5ebd4ff8bfda5102856aa084'],
+    [
+      'parents.project=5ebd4ff8bfda5102856aa084',
+      'parents.project',
+      '=',
+      '5ebd4ff8bfda5102856aa084',
+    ],
     ['label=', 'label', '=', ''],
   ])('%s', (term, field, op, value) => {
     expect(parseFilterTerm(term)).toEqual({ field, op, value });
@@ -88,9 +93,12 @@ describe('parseFilter / joinFilters', () => {
 });
 
 describe('validateSort', () => {
-  it.each(['created', 'created:desc', 'label:asc,created:-1', 'a:1', 'info.x:DESC'])('accepts %s', (s) => {
-    expect(validateSort(s)).toBe(s);
-  });
+  it.each(['created', 'created:desc', 'label:asc,created:-1', 'a:1', 'info.x:DESC'])(
+    'accepts %s',
+    (s) => {
+      expect(validateSort(s)).toBe(s);
+    },
+  );
   it.each(['created:down', ':desc', 'a,,b', 'a:desc:asc'])('rejects %s', (s) => {
     expect(() => validateSort(s)).toThrow(InvalidFilterError);
   });

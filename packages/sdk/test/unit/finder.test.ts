@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createFinder, FindOneError, type FinderSource, type RawPage } from '../../src/finders/finder.js';
+import {
+  createFinder,
+  FindOneError,
+  type FinderSource,
+  type RawPage,
+} from '../../src/finders/finder.js';
 import { InvalidFilterError } from '../../src/finders/filters.js';
 
 interface Item {
@@ -9,7 +14,10 @@ interface Item {
 }
 
 /** An in-memory list endpoint with the server's paging rules; records every query. */
-function fakeSource(count: number, params = ['filter', 'sort', 'limit', 'skip', 'page', 'after_id']) {
+function fakeSource(
+  count: number,
+  params = ['filter', 'sort', 'limit', 'skip', 'page', 'after_id'],
+) {
   const items: Item[] = Array.from({ length: count }, (_, i) => ({
     _id: i.toString(16).padStart(24, '0'),
     label: i % 2 === 0 ? 'even' : 'odd',
@@ -31,11 +39,14 @@ function fakeSource(count: number, params = ['filter', 'sort', 'limit', 'skip', 
       if (query['sort'] === 'n:desc') rows.reverse();
       const total = rows.length;
       if (query['after_id'] !== undefined) {
-        if ('sort' in query || 'page' in query) throw Object.assign(new Error('422'), { status: 422 });
+        if ('sort' in query || 'page' in query)
+          throw Object.assign(new Error('422'), { status: 422 });
         rows = rows.filter((r) => r._id > (query['after_id'] as string));
       }
       const limit = query['limit'] as number | undefined;
-      const skip = (query['skip'] as number | undefined) ?? (query['page'] ? ((query['page'] as number) - 1) * (limit ?? 0) : 0);
+      const skip =
+        (query['skip'] as number | undefined) ??
+        (query['page'] ? ((query['page'] as number) - 1) * (limit ?? 0) : 0);
       rows = rows.slice(skip, limit !== undefined ? skip + limit : undefined);
       return withTotal ? { results: rows, total } : { results: rows };
     },
@@ -50,7 +61,11 @@ describe('finder', () => {
     const all = await createFinder(source)();
     expect(all).toHaveLength(600);
     expect(all.map((x) => x.n)).toEqual(Array.from({ length: 600 }, (_, i) => i));
-    expect(calls.map((c) => c['after_id'])).toEqual(['', '0'.repeat(22) + 'f9', '0'.repeat(21) + '1f3']);
+    expect(calls.map((c) => c['after_id'])).toEqual([
+      '',
+      '0'.repeat(22) + 'f9',
+      '0'.repeat(21) + '1f3',
+    ]);
     expect(calls.every((c) => c['limit'] === 250)).toBe(true);
   });
 
@@ -77,7 +92,9 @@ describe('finder', () => {
   it('page or skip ask for exactly one window', async () => {
     const { source, calls } = fakeSource(30);
     const f = createFinder(source);
-    expect((await f({ limit: 10, page: 2 })).map((x) => x.n)).toEqual([10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    expect((await f({ limit: 10, page: 2 })).map((x) => x.n)).toEqual([
+      10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+    ]);
     expect((await f({ skip: 25 })).map((x) => x.n)).toEqual([25, 26, 27, 28, 29]);
     expect(calls).toHaveLength(2);
   });
@@ -94,7 +111,9 @@ describe('finder', () => {
     const { source } = fakeSource(10);
     const f = createFinder(source);
     expect((await f.findOne('n=4')).n).toBe(4);
-    await expect(f.findOne('label=odd')).rejects.toThrow('fw.things.findOne("label=odd"): found 5 results instead of 1');
+    await expect(f.findOne('label=odd')).rejects.toThrow(
+      'fw.things.findOne("label=odd"): found 5 results instead of 1',
+    );
     const err = await f.findOne('label=none').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FindOneError);
     expect((err as FindOneError).count).toBe(0);
