@@ -43,6 +43,11 @@ async function usage(): Promise<void> {
     const label: string | undefined = c.label;
   }
   const found = await fw.lookup('flywheel/Anxiety Study');
+  const typedLookup: Project = await fw.lookup<Project>('flywheel/Anxiety Study');
+  await typedLookup.update({ label: 'x' });
+  const typedGet: Session = await fw.get<Session>('id');
+  // @ts-expect-error get() yields containers, not files
+  await fw.get<FileEntry>('id');
   const result = await fw.resolve(['flywheel', 'Anxiety Study']);
   const path0 = result.path[0];
   const children = result.children.length;

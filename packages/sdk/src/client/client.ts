@@ -78,13 +78,13 @@ export class Client extends GeneratedMethods {
    * Any container by id (`GET /containers/{id}`), typed by its `container_type`; a group id
    * (which is human-readable) is looked up with `GET /groups/{id}` when no container has it.
    */
-  async get(id: string): Promise<Container> {
+  async get<T extends Container = Container>(id: string): Promise<T> {
     try {
-      return (await this.getContainer(id)) as Container;
+      return (await this.getContainer(id)) as T;
     } catch (err) {
       if (err instanceof NotFoundError && this.hasOp('get_group')) {
         try {
-          return (await this.getGroup(id)) as Group;
+          return (await this.getGroup(id)) as unknown as T;
         } catch {
           throw err;
         }
@@ -121,7 +121,9 @@ export class Client extends GeneratedMethods {
   }
 
   /** The object at a path of labels (`'group/Project Label'`); throws `NotFoundError` when nothing is there. */
-  async lookup(path: string | readonly string[]): Promise<ResolvedNode> {
+  async lookup<T extends ResolvedNode = ResolvedNode>(
+    path: string | readonly string[],
+  ): Promise<T> {
     const parts = splitPath(path);
     const node = wrapModel(
       this,
@@ -133,7 +135,7 @@ export class Client extends GeneratedMethods {
       const parentPath = parts.slice(0, parts[parts.length - 2] === 'files' ? -2 : -1);
       node.parent = (await this.lookup(parentPath)) as FileEntry['parent'];
     }
-    return node;
+    return node as T;
   }
 
   /** A one-time download URL for the file at a resolver path (`'group/project/files/a.txt'`). */
