@@ -116,6 +116,13 @@ function listShape(spec: Json, model: string): ResultShape {
   return { type: `ModelOf<'${model}', '${schemaName}'>[]`, model };
 }
 
+/** The `x-sdk-positional` property of a JSON request body schema, if any. */
+function positionalOf(spec: Json, content: Json): string | undefined {
+  const schema = resolve(spec, content['application/json']?.schema);
+  const prop = schema?.['x-sdk-positional'];
+  return typeof prop === 'string' ? prop : undefined;
+}
+
 interface ParamInfo {
   name: string;
   in: string;
@@ -132,6 +139,8 @@ interface OpModel {
   queryRequired: boolean;
   body: 'json' | 'multipart' | null;
   bodyRequired: boolean;
+  /** `x-sdk-positional: <prop>` on the body schema: a bare value is wrapped as `{ <prop>: value }`. */
+  positional?: string;
   response: 'json' | 'binary' | 'empty';
   result: ResultShape;
   ext: Json;
@@ -184,6 +193,7 @@ function collectOps(spec: Json): OpModel[] {
         queryRequired: params.some((p) => p.in === 'query' && p.required && !p.hasDefault),
         body,
         bodyRequired: !!rb?.required,
+        ...(positionalOf(spec, content) ? { positional: positionalOf(spec, content)! } : {}),
         response,
         result:
           response !== 'json'
@@ -273,12 +283,15 @@ function emitOp(op: OpModel): string[] {
     return out;
   }
 
-  const bodyDecl =
-    op.body === 'json' ? [`body${op.bodyRequired ? '' : '?'}: BodyOf<'${op.id}'>`] : [];
+  const bodyType = op.positional
+    ? `BodyOf<'${op.id}'> | BodyOf<'${op.id}'>['${op.positional}']`
+    : `BodyOf<'${op.id}'>`;
+  const bodyDecl = op.body === 'json' ? [`body${op.bodyRequired ? '' : '?'}: ${bodyType}`] : [];
+  const positional = op.positional ? `, positional: '${op.positional}'` : '';
   out.push(
     doc([`${op.summary}.`, where]),
     `  ${name}(${[...decl, ...bodyDecl, optionsDecl(op)].join(', ')}): Promise<${ret}> {`,
-    `    return this._invoke({ op: '${op.id}', path: ${args}${op.body === 'json' ? ', body' : ''}, query: options${extra} }) as Promise<${ret}>;`,
+    `    return this._invoke({ op: '${op.id}', path: ${args}${op.body === 'json' ? ', body' : ''}, query: options${extra}${positional} }) as Promise<${ret}>;`,
     `  }`,
   );
 

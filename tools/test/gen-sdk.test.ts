@@ -33,6 +33,17 @@ const spec = {
       get: { operationId: 'get_project', responses: ok({ $ref: '#/components/schemas/Project' }) },
       delete: { operationId: 'delete_project', responses: { '204': { description: 'gone' } } },
     },
+    '/projects/{ProjectId}/tags': {
+      post: {
+        operationId: 'add_project_tag',
+        parameters: [{ $ref: '#/components/parameters/ProjectId' }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Tag' } } },
+        },
+        responses: ok({ type: 'object' }),
+      },
+    },
     '/containers/{ContainerId}': {
       get: {
         operationId: 'get_container',
@@ -111,6 +122,11 @@ const spec = {
         ],
       },
       FileEntry: { type: 'object', 'x-fw-model': 'FileEntry' },
+      Tag: {
+        type: 'object',
+        properties: { value: { type: 'string' } },
+        'x-sdk-positional': 'value',
+      },
       CreatedId: { type: 'object', properties: { _id: { type: 'string' } }, 'x-fw-return': '_id' },
     },
   },
@@ -192,6 +208,13 @@ describe('gen-sdk', () => {
     expect(method('deleteProjectFileClassificationFields').body).toContain(
       'body: { delete: body }',
     );
+  });
+
+  it('x-sdk-positional bodies also accept the bare value', () => {
+    expect(method('addProjectTag').params).toBe(
+      "projectId: string, body: BodyOf<'add_project_tag'> | BodyOf<'add_project_tag'>['value'], options?: OpQuery<'add_project_tag'> & CallOptions",
+    );
+    expect(method('addProjectTag').body).toContain("positional: 'value'");
   });
 
   it('multipart uploads take file(s) and upload options', () => {

@@ -108,6 +108,10 @@ async function usage(): Promise<void> {
   await session.addTag('Analysis Required');
   await session.deleteTag('Analysis Required');
   await session.addNote('This is a note');
+  await fw.addProjectTag('pid', 'bare tag');
+  await fw.addProjectTag('pid', { value: 'tag' });
+  // @ts-expect-error a tag is a string
+  await fw.addProjectTag('pid', 42);
   await acquisition.replaceInfo({ splines: 34 });
   await acquisition.updateInfo({ curve: 'bezier' });
   await acquisition.deleteInfo('splines', 'curve');

@@ -57,6 +57,8 @@ export interface InvokeSpec {
   unwrap?: string;
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** `x-sdk-positional`: a bare (non-object) body is sent as `{ [positional]: body }`. */
+  positional?: string;
 }
 
 const CALL_OPTION_KEYS = new Set(['signal', 'timeoutMs', 'maxRetries']);
@@ -253,7 +255,13 @@ export abstract class ClientCore implements SdkContext {
   /** @internal JSON operations. */
   async _invoke(spec: InvokeSpec): Promise<unknown> {
     const info = this._info(spec.op);
-    const body = spec.body === undefined ? undefined : serializeDates(spec.body);
+    const given =
+      spec.positional &&
+      spec.body !== undefined &&
+      (spec.body === null || typeof spec.body !== 'object')
+        ? { [spec.positional]: spec.body }
+        : spec.body;
+    const body = given === undefined ? undefined : serializeDates(given);
     let data = await this._send(info, spec.path, {
       query: spec.query,
       body,

@@ -25,36 +25,36 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a note to an analysis of an acquisition.
    * `POST /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/notes` (`add_acquisition_analysis_note`)
    */
-  addAcquisitionAnalysisNote(acquisitionId: string, analysisId: string, body: BodyOf<'add_acquisition_analysis_note'>, options?: OpQuery<'add_acquisition_analysis_note'> & CallOptions): Promise<OpJson<'add_acquisition_analysis_note'>> {
-    return this._invoke({ op: 'add_acquisition_analysis_note', path: [acquisitionId, analysisId], body, query: options }) as Promise<OpJson<'add_acquisition_analysis_note'>>;
+  addAcquisitionAnalysisNote(acquisitionId: string, analysisId: string, body: BodyOf<'add_acquisition_analysis_note'> | BodyOf<'add_acquisition_analysis_note'>['text'], options?: OpQuery<'add_acquisition_analysis_note'> & CallOptions): Promise<OpJson<'add_acquisition_analysis_note'>> {
+    return this._invoke({ op: 'add_acquisition_analysis_note', path: [acquisitionId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_acquisition_analysis_note'>>;
   }
   /**
    * Add a note to an acquisition.
    * `POST /acquisitions/{AcquisitionId}/notes` (`add_acquisition_note`)
    */
-  addAcquisitionNote(acquisitionId: string, body: BodyOf<'add_acquisition_note'>, options?: OpQuery<'add_acquisition_note'> & CallOptions): Promise<OpJson<'add_acquisition_note'>> {
-    return this._invoke({ op: 'add_acquisition_note', path: [acquisitionId], body, query: options }) as Promise<OpJson<'add_acquisition_note'>>;
+  addAcquisitionNote(acquisitionId: string, body: BodyOf<'add_acquisition_note'> | BodyOf<'add_acquisition_note'>['text'], options?: OpQuery<'add_acquisition_note'> & CallOptions): Promise<OpJson<'add_acquisition_note'>> {
+    return this._invoke({ op: 'add_acquisition_note', path: [acquisitionId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_acquisition_note'>>;
   }
   /**
    * Add a tag to an acquisition.
    * `POST /acquisitions/{AcquisitionId}/tags` (`add_acquisition_tag`)
    */
-  addAcquisitionTag(acquisitionId: string, body: BodyOf<'add_acquisition_tag'>, options?: OpQuery<'add_acquisition_tag'> & CallOptions): Promise<OpJson<'add_acquisition_tag'>> {
-    return this._invoke({ op: 'add_acquisition_tag', path: [acquisitionId], body, query: options }) as Promise<OpJson<'add_acquisition_tag'>>;
+  addAcquisitionTag(acquisitionId: string, body: BodyOf<'add_acquisition_tag'> | BodyOf<'add_acquisition_tag'>['value'], options?: OpQuery<'add_acquisition_tag'> & CallOptions): Promise<OpJson<'add_acquisition_tag'>> {
+    return this._invoke({ op: 'add_acquisition_tag', path: [acquisitionId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_acquisition_tag'>>;
   }
   /**
    * Add a note to an analysis.
    * `POST /analyses/{AnalysisId}/notes` (`add_analysis_note`)
    */
-  addAnalysisNote(analysisId: string, body: BodyOf<'add_analysis_note'>, options?: OpQuery<'add_analysis_note'> & CallOptions): Promise<OpJson<'add_analysis_note'>> {
-    return this._invoke({ op: 'add_analysis_note', path: [analysisId], body, query: options }) as Promise<OpJson<'add_analysis_note'>>;
+  addAnalysisNote(analysisId: string, body: BodyOf<'add_analysis_note'> | BodyOf<'add_analysis_note'>['text'], options?: OpQuery<'add_analysis_note'> & CallOptions): Promise<OpJson<'add_analysis_note'>> {
+    return this._invoke({ op: 'add_analysis_note', path: [analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_analysis_note'>>;
   }
   /**
    * Add a tag to an analysis.
    * `POST /analyses/{AnalysisId}/tags` (`add_analysis_tag`)
    */
-  addAnalysisTag(analysisId: string, body: BodyOf<'add_analysis_tag'>, options?: OpQuery<'add_analysis_tag'> & CallOptions): Promise<OpJson<'add_analysis_tag'>> {
-    return this._invoke({ op: 'add_analysis_tag', path: [analysisId], body, query: options }) as Promise<OpJson<'add_analysis_tag'>>;
+  addAnalysisTag(analysisId: string, body: BodyOf<'add_analysis_tag'> | BodyOf<'add_analysis_tag'>['value'], options?: OpQuery<'add_analysis_tag'> & CallOptions): Promise<OpJson<'add_analysis_tag'>> {
+    return this._invoke({ op: 'add_analysis_tag', path: [analysisId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_analysis_tag'>>;
   }
   /**
    * Create a collection.
@@ -74,15 +74,15 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a note to an analysis of a collection.
    * `POST /collections/{CollectionId}/analyses/{AnalysisId}/notes` (`add_collection_analysis_note`)
    */
-  addCollectionAnalysisNote(collectionId: string, analysisId: string, body: BodyOf<'add_collection_analysis_note'>, options?: OpQuery<'add_collection_analysis_note'> & CallOptions): Promise<OpJson<'add_collection_analysis_note'>> {
-    return this._invoke({ op: 'add_collection_analysis_note', path: [collectionId, analysisId], body, query: options }) as Promise<OpJson<'add_collection_analysis_note'>>;
+  addCollectionAnalysisNote(collectionId: string, analysisId: string, body: BodyOf<'add_collection_analysis_note'> | BodyOf<'add_collection_analysis_note'>['text'], options?: OpQuery<'add_collection_analysis_note'> & CallOptions): Promise<OpJson<'add_collection_analysis_note'>> {
+    return this._invoke({ op: 'add_collection_analysis_note', path: [collectionId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_collection_analysis_note'>>;
   }
   /**
    * Add a note to a collection.
    * `POST /collections/{CollectionId}/notes` (`add_collection_note`)
    */
-  addCollectionNote(collectionId: string, body: BodyOf<'add_collection_note'>, options?: OpQuery<'add_collection_note'> & CallOptions): Promise<OpJson<'add_collection_note'>> {
-    return this._invoke({ op: 'add_collection_note', path: [collectionId], body, query: options }) as Promise<OpJson<'add_collection_note'>>;
+  addCollectionNote(collectionId: string, body: BodyOf<'add_collection_note'> | BodyOf<'add_collection_note'>['text'], options?: OpQuery<'add_collection_note'> & CallOptions): Promise<OpJson<'add_collection_note'>> {
+    return this._invoke({ op: 'add_collection_note', path: [collectionId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_collection_note'>>;
   }
   /**
    * Grant a user access to a collection.
@@ -95,8 +95,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a tag to a collection.
    * `POST /collections/{CollectionId}/tags` (`add_collection_tag`)
    */
-  addCollectionTag(collectionId: string, body: BodyOf<'add_collection_tag'>, options?: OpQuery<'add_collection_tag'> & CallOptions): Promise<OpJson<'add_collection_tag'>> {
-    return this._invoke({ op: 'add_collection_tag', path: [collectionId], body, query: options }) as Promise<OpJson<'add_collection_tag'>>;
+  addCollectionTag(collectionId: string, body: BodyOf<'add_collection_tag'> | BodyOf<'add_collection_tag'>['value'], options?: OpQuery<'add_collection_tag'> & CallOptions): Promise<OpJson<'add_collection_tag'>> {
+    return this._invoke({ op: 'add_collection_tag', path: [collectionId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_collection_tag'>>;
   }
   /**
    * Create an analysis on a container (of any kind).
@@ -109,22 +109,22 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a note to an analysis of a container (of any kind).
    * `POST /containers/{ContainerId}/analyses/{AnalysisId}/notes` (`add_container_analysis_note`)
    */
-  addContainerAnalysisNote(containerId: string, analysisId: string, body: BodyOf<'add_container_analysis_note'>, options?: OpQuery<'add_container_analysis_note'> & CallOptions): Promise<OpJson<'add_container_analysis_note'>> {
-    return this._invoke({ op: 'add_container_analysis_note', path: [containerId, analysisId], body, query: options }) as Promise<OpJson<'add_container_analysis_note'>>;
+  addContainerAnalysisNote(containerId: string, analysisId: string, body: BodyOf<'add_container_analysis_note'> | BodyOf<'add_container_analysis_note'>['text'], options?: OpQuery<'add_container_analysis_note'> & CallOptions): Promise<OpJson<'add_container_analysis_note'>> {
+    return this._invoke({ op: 'add_container_analysis_note', path: [containerId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_container_analysis_note'>>;
   }
   /**
    * Add a note to a container (of any kind).
    * `POST /containers/{ContainerId}/notes` (`add_container_note`)
    */
-  addContainerNote(containerId: string, body: BodyOf<'add_container_note'>, options?: OpQuery<'add_container_note'> & CallOptions): Promise<OpJson<'add_container_note'>> {
-    return this._invoke({ op: 'add_container_note', path: [containerId], body, query: options }) as Promise<OpJson<'add_container_note'>>;
+  addContainerNote(containerId: string, body: BodyOf<'add_container_note'> | BodyOf<'add_container_note'>['text'], options?: OpQuery<'add_container_note'> & CallOptions): Promise<OpJson<'add_container_note'>> {
+    return this._invoke({ op: 'add_container_note', path: [containerId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_container_note'>>;
   }
   /**
    * Add a tag to a container (of any kind).
    * `POST /containers/{ContainerId}/tags` (`add_container_tag`)
    */
-  addContainerTag(containerId: string, body: BodyOf<'add_container_tag'>, options?: OpQuery<'add_container_tag'> & CallOptions): Promise<OpJson<'add_container_tag'>> {
-    return this._invoke({ op: 'add_container_tag', path: [containerId], body, query: options }) as Promise<OpJson<'add_container_tag'>>;
+  addContainerTag(containerId: string, body: BodyOf<'add_container_tag'> | BodyOf<'add_container_tag'>['value'], options?: OpQuery<'add_container_tag'> & CallOptions): Promise<OpJson<'add_container_tag'>> {
+    return this._invoke({ op: 'add_container_tag', path: [containerId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_container_tag'>>;
   }
   /**
    * Install a gear, or a new version of it.
@@ -151,8 +151,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a tag to a group.
    * `POST /groups/{GroupId}/tags` (`add_group_tag`)
    */
-  addGroupTag(groupId: string, body: BodyOf<'add_group_tag'>, options?: OpQuery<'add_group_tag'> & CallOptions): Promise<OpJson<'add_group_tag'>> {
-    return this._invoke({ op: 'add_group_tag', path: [groupId], body, query: options }) as Promise<OpJson<'add_group_tag'>>;
+  addGroupTag(groupId: string, body: BodyOf<'add_group_tag'> | BodyOf<'add_group_tag'>['value'], options?: OpQuery<'add_group_tag'> & CallOptions): Promise<OpJson<'add_group_tag'>> {
+    return this._invoke({ op: 'add_group_tag', path: [groupId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_group_tag'>>;
   }
   /**
    * Queue a job.
@@ -193,15 +193,15 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a note to an analysis of a project.
    * `POST /projects/{ProjectId}/analyses/{AnalysisId}/notes` (`add_project_analysis_note`)
    */
-  addProjectAnalysisNote(projectId: string, analysisId: string, body: BodyOf<'add_project_analysis_note'>, options?: OpQuery<'add_project_analysis_note'> & CallOptions): Promise<OpJson<'add_project_analysis_note'>> {
-    return this._invoke({ op: 'add_project_analysis_note', path: [projectId, analysisId], body, query: options }) as Promise<OpJson<'add_project_analysis_note'>>;
+  addProjectAnalysisNote(projectId: string, analysisId: string, body: BodyOf<'add_project_analysis_note'> | BodyOf<'add_project_analysis_note'>['text'], options?: OpQuery<'add_project_analysis_note'> & CallOptions): Promise<OpJson<'add_project_analysis_note'>> {
+    return this._invoke({ op: 'add_project_analysis_note', path: [projectId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_project_analysis_note'>>;
   }
   /**
    * Add a note to a project.
    * `POST /projects/{ProjectId}/notes` (`add_project_note`)
    */
-  addProjectNote(projectId: string, body: BodyOf<'add_project_note'>, options?: OpQuery<'add_project_note'> & CallOptions): Promise<OpJson<'add_project_note'>> {
-    return this._invoke({ op: 'add_project_note', path: [projectId], body, query: options }) as Promise<OpJson<'add_project_note'>>;
+  addProjectNote(projectId: string, body: BodyOf<'add_project_note'> | BodyOf<'add_project_note'>['text'], options?: OpQuery<'add_project_note'> & CallOptions): Promise<OpJson<'add_project_note'>> {
+    return this._invoke({ op: 'add_project_note', path: [projectId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_project_note'>>;
   }
   /**
    * Grant a user access to a project.
@@ -214,8 +214,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a tag to a project.
    * `POST /projects/{ProjectId}/tags` (`add_project_tag`)
    */
-  addProjectTag(projectId: string, body: BodyOf<'add_project_tag'>, options?: OpQuery<'add_project_tag'> & CallOptions): Promise<OpJson<'add_project_tag'>> {
-    return this._invoke({ op: 'add_project_tag', path: [projectId], body, query: options }) as Promise<OpJson<'add_project_tag'>>;
+  addProjectTag(projectId: string, body: BodyOf<'add_project_tag'> | BodyOf<'add_project_tag'>['value'], options?: OpQuery<'add_project_tag'> & CallOptions): Promise<OpJson<'add_project_tag'>> {
+    return this._invoke({ op: 'add_project_tag', path: [projectId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_project_tag'>>;
   }
   /**
    * Create a role.
@@ -249,22 +249,22 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a note to an analysis of a session.
    * `POST /sessions/{SessionId}/analyses/{AnalysisId}/notes` (`add_session_analysis_note`)
    */
-  addSessionAnalysisNote(sessionId: string, analysisId: string, body: BodyOf<'add_session_analysis_note'>, options?: OpQuery<'add_session_analysis_note'> & CallOptions): Promise<OpJson<'add_session_analysis_note'>> {
-    return this._invoke({ op: 'add_session_analysis_note', path: [sessionId, analysisId], body, query: options }) as Promise<OpJson<'add_session_analysis_note'>>;
+  addSessionAnalysisNote(sessionId: string, analysisId: string, body: BodyOf<'add_session_analysis_note'> | BodyOf<'add_session_analysis_note'>['text'], options?: OpQuery<'add_session_analysis_note'> & CallOptions): Promise<OpJson<'add_session_analysis_note'>> {
+    return this._invoke({ op: 'add_session_analysis_note', path: [sessionId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_session_analysis_note'>>;
   }
   /**
    * Add a note to a session.
    * `POST /sessions/{SessionId}/notes` (`add_session_note`)
    */
-  addSessionNote(sessionId: string, body: BodyOf<'add_session_note'>, options?: OpQuery<'add_session_note'> & CallOptions): Promise<OpJson<'add_session_note'>> {
-    return this._invoke({ op: 'add_session_note', path: [sessionId], body, query: options }) as Promise<OpJson<'add_session_note'>>;
+  addSessionNote(sessionId: string, body: BodyOf<'add_session_note'> | BodyOf<'add_session_note'>['text'], options?: OpQuery<'add_session_note'> & CallOptions): Promise<OpJson<'add_session_note'>> {
+    return this._invoke({ op: 'add_session_note', path: [sessionId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_session_note'>>;
   }
   /**
    * Add a tag to a session.
    * `POST /sessions/{SessionId}/tags` (`add_session_tag`)
    */
-  addSessionTag(sessionId: string, body: BodyOf<'add_session_tag'>, options?: OpQuery<'add_session_tag'> & CallOptions): Promise<OpJson<'add_session_tag'>> {
-    return this._invoke({ op: 'add_session_tag', path: [sessionId], body, query: options }) as Promise<OpJson<'add_session_tag'>>;
+  addSessionTag(sessionId: string, body: BodyOf<'add_session_tag'> | BodyOf<'add_session_tag'>['value'], options?: OpQuery<'add_session_tag'> & CallOptions): Promise<OpJson<'add_session_tag'>> {
+    return this._invoke({ op: 'add_session_tag', path: [sessionId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_session_tag'>>;
   }
   /**
    * Create a subject.
@@ -284,22 +284,22 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add a note to an analysis of a subject.
    * `POST /subjects/{SubjectId}/analyses/{AnalysisId}/notes` (`add_subject_analysis_note`)
    */
-  addSubjectAnalysisNote(subjectId: string, analysisId: string, body: BodyOf<'add_subject_analysis_note'>, options?: OpQuery<'add_subject_analysis_note'> & CallOptions): Promise<OpJson<'add_subject_analysis_note'>> {
-    return this._invoke({ op: 'add_subject_analysis_note', path: [subjectId, analysisId], body, query: options }) as Promise<OpJson<'add_subject_analysis_note'>>;
+  addSubjectAnalysisNote(subjectId: string, analysisId: string, body: BodyOf<'add_subject_analysis_note'> | BodyOf<'add_subject_analysis_note'>['text'], options?: OpQuery<'add_subject_analysis_note'> & CallOptions): Promise<OpJson<'add_subject_analysis_note'>> {
+    return this._invoke({ op: 'add_subject_analysis_note', path: [subjectId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_subject_analysis_note'>>;
   }
   /**
    * Add a note to a subject.
    * `POST /subjects/{SubjectId}/notes` (`add_subject_note`)
    */
-  addSubjectNote(subjectId: string, body: BodyOf<'add_subject_note'>, options?: OpQuery<'add_subject_note'> & CallOptions): Promise<OpJson<'add_subject_note'>> {
-    return this._invoke({ op: 'add_subject_note', path: [subjectId], body, query: options }) as Promise<OpJson<'add_subject_note'>>;
+  addSubjectNote(subjectId: string, body: BodyOf<'add_subject_note'> | BodyOf<'add_subject_note'>['text'], options?: OpQuery<'add_subject_note'> & CallOptions): Promise<OpJson<'add_subject_note'>> {
+    return this._invoke({ op: 'add_subject_note', path: [subjectId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_subject_note'>>;
   }
   /**
    * Add a tag to a subject.
    * `POST /subjects/{SubjectId}/tags` (`add_subject_tag`)
    */
-  addSubjectTag(subjectId: string, body: BodyOf<'add_subject_tag'>, options?: OpQuery<'add_subject_tag'> & CallOptions): Promise<OpJson<'add_subject_tag'>> {
-    return this._invoke({ op: 'add_subject_tag', path: [subjectId], body, query: options }) as Promise<OpJson<'add_subject_tag'>>;
+  addSubjectTag(subjectId: string, body: BodyOf<'add_subject_tag'> | BodyOf<'add_subject_tag'>['value'], options?: OpQuery<'add_subject_tag'> & CallOptions): Promise<OpJson<'add_subject_tag'>> {
+    return this._invoke({ op: 'add_subject_tag', path: [subjectId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_subject_tag'>>;
   }
   /**
    * Create a user (site admins).
@@ -1866,8 +1866,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Change the text of a note on an acquisition.
    * `PUT /acquisitions/{AcquisitionId}/notes/{NoteId}` (`modify_acquisition_note`)
    */
-  modifyAcquisitionNote(acquisitionId: string, noteId: string, body: BodyOf<'modify_acquisition_note'>, options?: OpQuery<'modify_acquisition_note'> & CallOptions): Promise<OpJson<'modify_acquisition_note'>> {
-    return this._invoke({ op: 'modify_acquisition_note', path: [acquisitionId, noteId], body, query: options }) as Promise<OpJson<'modify_acquisition_note'>>;
+  modifyAcquisitionNote(acquisitionId: string, noteId: string, body: BodyOf<'modify_acquisition_note'> | BodyOf<'modify_acquisition_note'>['text'], options?: OpQuery<'modify_acquisition_note'> & CallOptions): Promise<OpJson<'modify_acquisition_note'>> {
+    return this._invoke({ op: 'modify_acquisition_note', path: [acquisitionId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_acquisition_note'>>;
   }
   /**
    * Change fields of an analysis.
@@ -1905,8 +1905,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Change the text of a note on an analysis.
    * `PUT /analyses/{AnalysisId}/notes/{NoteId}` (`modify_analysis_note`)
    */
-  modifyAnalysisNote(analysisId: string, noteId: string, body: BodyOf<'modify_analysis_note'>, options?: OpQuery<'modify_analysis_note'> & CallOptions): Promise<OpJson<'modify_analysis_note'>> {
-    return this._invoke({ op: 'modify_analysis_note', path: [analysisId, noteId], body, query: options }) as Promise<OpJson<'modify_analysis_note'>>;
+  modifyAnalysisNote(analysisId: string, noteId: string, body: BodyOf<'modify_analysis_note'> | BodyOf<'modify_analysis_note'>['text'], options?: OpQuery<'modify_analysis_note'> & CallOptions): Promise<OpJson<'modify_analysis_note'>> {
+    return this._invoke({ op: 'modify_analysis_note', path: [analysisId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_analysis_note'>>;
   }
   /**
    * Change fields of a collection.
@@ -2008,8 +2008,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Change the text of a note on a collection.
    * `PUT /collections/{CollectionId}/notes/{NoteId}` (`modify_collection_note`)
    */
-  modifyCollectionNote(collectionId: string, noteId: string, body: BodyOf<'modify_collection_note'>, options?: OpQuery<'modify_collection_note'> & CallOptions): Promise<OpJson<'modify_collection_note'>> {
-    return this._invoke({ op: 'modify_collection_note', path: [collectionId, noteId], body, query: options }) as Promise<OpJson<'modify_collection_note'>>;
+  modifyCollectionNote(collectionId: string, noteId: string, body: BodyOf<'modify_collection_note'> | BodyOf<'modify_collection_note'>['text'], options?: OpQuery<'modify_collection_note'> & CallOptions): Promise<OpJson<'modify_collection_note'>> {
+    return this._invoke({ op: 'modify_collection_note', path: [collectionId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_collection_note'>>;
   }
   /**
    * Change a user's access level on a collection.
@@ -2118,8 +2118,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Change the text of a note on a container (of any kind).
    * `PUT /containers/{ContainerId}/notes/{NoteId}` (`modify_container_note`)
    */
-  modifyContainerNote(containerId: string, noteId: string, body: BodyOf<'modify_container_note'>, options?: OpQuery<'modify_container_note'> & CallOptions): Promise<OpJson<'modify_container_note'>> {
-    return this._invoke({ op: 'modify_container_note', path: [containerId, noteId], body, query: options }) as Promise<OpJson<'modify_container_note'>>;
+  modifyContainerNote(containerId: string, noteId: string, body: BodyOf<'modify_container_note'> | BodyOf<'modify_container_note'>['text'], options?: OpQuery<'modify_container_note'> & CallOptions): Promise<OpJson<'modify_container_note'>> {
+    return this._invoke({ op: 'modify_container_note', path: [containerId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_container_note'>>;
   }
   /**
    * Set, delete or replace keys of the caller's info object.
@@ -2267,8 +2267,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Change the text of a note on a project.
    * `PUT /projects/{ProjectId}/notes/{NoteId}` (`modify_project_note`)
    */
-  modifyProjectNote(projectId: string, noteId: string, body: BodyOf<'modify_project_note'>, options?: OpQuery<'modify_project_note'> & CallOptions): Promise<OpJson<'modify_project_note'>> {
-    return this._invoke({ op: 'modify_project_note', path: [projectId, noteId], body, query: options }) as Promise<OpJson<'modify_project_note'>>;
+  modifyProjectNote(projectId: string, noteId: string, body: BodyOf<'modify_project_note'> | BodyOf<'modify_project_note'>['text'], options?: OpQuery<'modify_project_note'> & CallOptions): Promise<OpJson<'modify_project_note'>> {
+    return this._invoke({ op: 'modify_project_note', path: [projectId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_project_note'>>;
   }
   /**
    * Change a user's access level on a project.
@@ -2384,8 +2384,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Change the text of a note on a session.
    * `PUT /sessions/{SessionId}/notes/{NoteId}` (`modify_session_note`)
    */
-  modifySessionNote(sessionId: string, noteId: string, body: BodyOf<'modify_session_note'>, options?: OpQuery<'modify_session_note'> & CallOptions): Promise<OpJson<'modify_session_note'>> {
-    return this._invoke({ op: 'modify_session_note', path: [sessionId, noteId], body, query: options }) as Promise<OpJson<'modify_session_note'>>;
+  modifySessionNote(sessionId: string, noteId: string, body: BodyOf<'modify_session_note'> | BodyOf<'modify_session_note'>['text'], options?: OpQuery<'modify_session_note'> & CallOptions): Promise<OpJson<'modify_session_note'>> {
+    return this._invoke({ op: 'modify_session_note', path: [sessionId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_session_note'>>;
   }
   /**
    * Change fields of a subject.
@@ -2487,8 +2487,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Change the text of a note on a subject.
    * `PUT /subjects/{SubjectId}/notes/{NoteId}` (`modify_subject_note`)
    */
-  modifySubjectNote(subjectId: string, noteId: string, body: BodyOf<'modify_subject_note'>, options?: OpQuery<'modify_subject_note'> & CallOptions): Promise<OpJson<'modify_subject_note'>> {
-    return this._invoke({ op: 'modify_subject_note', path: [subjectId, noteId], body, query: options }) as Promise<OpJson<'modify_subject_note'>>;
+  modifySubjectNote(subjectId: string, noteId: string, body: BodyOf<'modify_subject_note'> | BodyOf<'modify_subject_note'>['text'], options?: OpQuery<'modify_subject_note'> & CallOptions): Promise<OpJson<'modify_subject_note'>> {
+    return this._invoke({ op: 'modify_subject_note', path: [subjectId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_subject_note'>>;
   }
   /**
    * Change fields of a user.
@@ -2508,57 +2508,57 @@ export abstract class GeneratedMethods extends ClientCore {
    * Rename a tag of an acquisition.
    * `PUT /acquisitions/{AcquisitionId}/tags/{TagValue}` (`rename_acquisition_tag`)
    */
-  renameAcquisitionTag(acquisitionId: string, tagValue: string, body: BodyOf<'rename_acquisition_tag'>, options?: OpQuery<'rename_acquisition_tag'> & CallOptions): Promise<OpJson<'rename_acquisition_tag'>> {
-    return this._invoke({ op: 'rename_acquisition_tag', path: [acquisitionId, tagValue], body, query: options }) as Promise<OpJson<'rename_acquisition_tag'>>;
+  renameAcquisitionTag(acquisitionId: string, tagValue: string, body: BodyOf<'rename_acquisition_tag'> | BodyOf<'rename_acquisition_tag'>['value'], options?: OpQuery<'rename_acquisition_tag'> & CallOptions): Promise<OpJson<'rename_acquisition_tag'>> {
+    return this._invoke({ op: 'rename_acquisition_tag', path: [acquisitionId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_acquisition_tag'>>;
   }
   /**
    * Rename a tag of an analysis.
    * `PUT /analyses/{AnalysisId}/tags/{TagValue}` (`rename_analysis_tag`)
    */
-  renameAnalysisTag(analysisId: string, tagValue: string, body: BodyOf<'rename_analysis_tag'>, options?: OpQuery<'rename_analysis_tag'> & CallOptions): Promise<OpJson<'rename_analysis_tag'>> {
-    return this._invoke({ op: 'rename_analysis_tag', path: [analysisId, tagValue], body, query: options }) as Promise<OpJson<'rename_analysis_tag'>>;
+  renameAnalysisTag(analysisId: string, tagValue: string, body: BodyOf<'rename_analysis_tag'> | BodyOf<'rename_analysis_tag'>['value'], options?: OpQuery<'rename_analysis_tag'> & CallOptions): Promise<OpJson<'rename_analysis_tag'>> {
+    return this._invoke({ op: 'rename_analysis_tag', path: [analysisId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_analysis_tag'>>;
   }
   /**
    * Rename a tag of a collection.
    * `PUT /collections/{CollectionId}/tags/{TagValue}` (`rename_collection_tag`)
    */
-  renameCollectionTag(collectionId: string, tagValue: string, body: BodyOf<'rename_collection_tag'>, options?: OpQuery<'rename_collection_tag'> & CallOptions): Promise<OpJson<'rename_collection_tag'>> {
-    return this._invoke({ op: 'rename_collection_tag', path: [collectionId, tagValue], body, query: options }) as Promise<OpJson<'rename_collection_tag'>>;
+  renameCollectionTag(collectionId: string, tagValue: string, body: BodyOf<'rename_collection_tag'> | BodyOf<'rename_collection_tag'>['value'], options?: OpQuery<'rename_collection_tag'> & CallOptions): Promise<OpJson<'rename_collection_tag'>> {
+    return this._invoke({ op: 'rename_collection_tag', path: [collectionId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_collection_tag'>>;
   }
   /**
    * Rename a tag of a container (of any kind).
    * `PUT /containers/{ContainerId}/tags/{TagValue}` (`rename_container_tag`)
    */
-  renameContainerTag(containerId: string, tagValue: string, body: BodyOf<'rename_container_tag'>, options?: OpQuery<'rename_container_tag'> & CallOptions): Promise<OpJson<'rename_container_tag'>> {
-    return this._invoke({ op: 'rename_container_tag', path: [containerId, tagValue], body, query: options }) as Promise<OpJson<'rename_container_tag'>>;
+  renameContainerTag(containerId: string, tagValue: string, body: BodyOf<'rename_container_tag'> | BodyOf<'rename_container_tag'>['value'], options?: OpQuery<'rename_container_tag'> & CallOptions): Promise<OpJson<'rename_container_tag'>> {
+    return this._invoke({ op: 'rename_container_tag', path: [containerId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_container_tag'>>;
   }
   /**
    * Rename a tag of a group.
    * `PUT /groups/{GroupId}/tags/{TagValue}` (`rename_group_tag`)
    */
-  renameGroupTag(groupId: string, tagValue: string, body: BodyOf<'rename_group_tag'>, options?: OpQuery<'rename_group_tag'> & CallOptions): Promise<OpJson<'rename_group_tag'>> {
-    return this._invoke({ op: 'rename_group_tag', path: [groupId, tagValue], body, query: options }) as Promise<OpJson<'rename_group_tag'>>;
+  renameGroupTag(groupId: string, tagValue: string, body: BodyOf<'rename_group_tag'> | BodyOf<'rename_group_tag'>['value'], options?: OpQuery<'rename_group_tag'> & CallOptions): Promise<OpJson<'rename_group_tag'>> {
+    return this._invoke({ op: 'rename_group_tag', path: [groupId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_group_tag'>>;
   }
   /**
    * Rename a tag of a project.
    * `PUT /projects/{ProjectId}/tags/{TagValue}` (`rename_project_tag`)
    */
-  renameProjectTag(projectId: string, tagValue: string, body: BodyOf<'rename_project_tag'>, options?: OpQuery<'rename_project_tag'> & CallOptions): Promise<OpJson<'rename_project_tag'>> {
-    return this._invoke({ op: 'rename_project_tag', path: [projectId, tagValue], body, query: options }) as Promise<OpJson<'rename_project_tag'>>;
+  renameProjectTag(projectId: string, tagValue: string, body: BodyOf<'rename_project_tag'> | BodyOf<'rename_project_tag'>['value'], options?: OpQuery<'rename_project_tag'> & CallOptions): Promise<OpJson<'rename_project_tag'>> {
+    return this._invoke({ op: 'rename_project_tag', path: [projectId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_project_tag'>>;
   }
   /**
    * Rename a tag of a session.
    * `PUT /sessions/{SessionId}/tags/{TagValue}` (`rename_session_tag`)
    */
-  renameSessionTag(sessionId: string, tagValue: string, body: BodyOf<'rename_session_tag'>, options?: OpQuery<'rename_session_tag'> & CallOptions): Promise<OpJson<'rename_session_tag'>> {
-    return this._invoke({ op: 'rename_session_tag', path: [sessionId, tagValue], body, query: options }) as Promise<OpJson<'rename_session_tag'>>;
+  renameSessionTag(sessionId: string, tagValue: string, body: BodyOf<'rename_session_tag'> | BodyOf<'rename_session_tag'>['value'], options?: OpQuery<'rename_session_tag'> & CallOptions): Promise<OpJson<'rename_session_tag'>> {
+    return this._invoke({ op: 'rename_session_tag', path: [sessionId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_session_tag'>>;
   }
   /**
    * Rename a tag of a subject.
    * `PUT /subjects/{SubjectId}/tags/{TagValue}` (`rename_subject_tag`)
    */
-  renameSubjectTag(subjectId: string, tagValue: string, body: BodyOf<'rename_subject_tag'>, options?: OpQuery<'rename_subject_tag'> & CallOptions): Promise<OpJson<'rename_subject_tag'>> {
-    return this._invoke({ op: 'rename_subject_tag', path: [subjectId, tagValue], body, query: options }) as Promise<OpJson<'rename_subject_tag'>>;
+  renameSubjectTag(subjectId: string, tagValue: string, body: BodyOf<'rename_subject_tag'> | BodyOf<'rename_subject_tag'>['value'], options?: OpQuery<'rename_subject_tag'> & CallOptions): Promise<OpJson<'rename_subject_tag'>> {
+    return this._invoke({ op: 'rename_subject_tag', path: [subjectId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_subject_tag'>>;
   }
   /**
    * Replace the classification table of a modality.

@@ -77,6 +77,13 @@ describe('tags, notes, info', () => {
     expect((await fw.getProjectTag(project.id, 'via-generated')).value).toBe('via-generated');
     await fw.addProjectNote(project.id, { text: 'generated note' });
     expect((await fw.getProject(project.id)).notes!.map((n) => n.text)).toContain('generated note');
+    // x-sdk-positional: a bare value is wrapped, as in Python's add_project_tag(id, 'x')
+    await fw.addProjectTag(project.id, 'bare-tag');
+    await fw.renameProjectTag(project.id, 'bare-tag', 'renamed-bare');
+    await fw.addProjectNote(project.id, 'bare note');
+    const fresh = await fw.getProject(project.id);
+    expect(fresh.tags).toContain('renamed-bare');
+    expect(fresh.notes!.map((n) => n.text)).toContain('bare note');
   });
 
   it('unicode labels and tags round-trip unchanged', async () => {
