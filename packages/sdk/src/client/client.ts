@@ -7,6 +7,7 @@ import { NotFoundError } from '@fw/api';
 import type { Finder } from '../finders/finder.js';
 import { wrapModel } from '../models/base.js';
 import { FileEntry } from '../models/file-entry.js';
+import { cached } from '../models/mixins.js';
 import type {
   Acquisition,
   Collection,
@@ -233,14 +234,7 @@ for (const [name, op] of Object.entries(TOP_FINDERS)) {
   Object.defineProperty(Client.prototype, name, {
     configurable: true,
     get(this: Client) {
-      const key = `__finder_${name}`;
-      const cache = this as unknown as Record<string, unknown>;
-      if (!cache[key])
-        Object.defineProperty(this, key, {
-          value: this.listFinder(op, [], `fw.${name}`),
-          enumerable: false,
-        });
-      return cache[key];
+      return cached(this, name, () => this.listFinder(op, [], `fw.${name}`));
     },
   });
 }

@@ -303,16 +303,23 @@ export class AnalysisMethods {
   }
 }
 
-/** Get (and cache, hidden) a child finder on an object. */
-export function cachedFinder<T>(self: ContainerModel, name: string, op: string): Finder<T> {
-  const key = `__finder_${name}`;
-  const cache = self as unknown as Record<string, Finder<T> | undefined>;
-  let finder = cache[key];
-  if (!finder) {
-    finder = self._client.listFinder<T>(op, [self.id], `${self.container_type}.${name}`);
-    Object.defineProperty(self, key, { value: finder, enumerable: false });
+/** Get (and cache, hidden) a value on an object, e.g. a finder. */
+export function cached<T>(self: object, key: string, make: () => T): T {
+  const store = self as Record<string, T | undefined>;
+  const hiddenKey = `__cached_${key}`;
+  let value = store[hiddenKey];
+  if (value === undefined) {
+    value = make();
+    Object.defineProperty(self, hiddenKey, { value, enumerable: false });
   }
-  return finder;
+  return value;
+}
+
+/** A child finder on a container (`project.sessions` → `get_project_sessions`), cached. */
+export function cachedFinder<T>(self: ContainerModel, name: string, op: string): Finder<T> {
+  return cached(self, name, () =>
+    self._client.listFinder<T>(op, [self.id], `${self.container_type}.${name}`),
+  );
 }
 
 /** Install the child-finder getters of a type (`project.sessions`, …) from the capability table. */
