@@ -17,7 +17,9 @@ const USAGE = `Usage: pnpm demo [-- --data DIR]
 `;
 
 function parseOptions(): { dataDir?: string } {
-  const { values } = parseArgs({ options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({
+    options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
   if (values.help) {
     process.stdout.write(USAGE);
     process.exit(0);
@@ -39,7 +41,11 @@ async function main(): Promise<void> {
   }
 
   report.line(style.bold('Flywheel TypeScript SDK: demo'));
-  report.line(style.dim('A local Flywheel-compatible server runs inside this process; nothing leaves your machine.'));
+  report.line(
+    style.dim(
+      'A local Flywheel-compatible server runs inside this process; nothing leaves your machine.',
+    ),
+  );
   report.line();
   let server: DemoServer | undefined;
   try {
@@ -70,8 +76,12 @@ async function main(): Promise<void> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     report.line();
     report.ok(style.bold(`Demo finished in ${seconds} s.`));
-    report.line(`  Next: read examples/topics/*.ts, or keep a server running with ${style.yellow('pnpm server')} and`);
-    report.line(`  point any example at it with ${style.yellow('FW_API_KEY=<key printed by the server> npx tsx examples/topics/files.ts')}.`);
+    report.line(
+      `  Next: read examples/topics/*.ts, or keep a server running with ${style.yellow('pnpm server')} and`,
+    );
+    report.line(
+      `  point any example at it with ${style.yellow('FW_API_KEY=<key printed by the server> npx tsx examples/topics/files.ts')}.`,
+    );
   } catch (err) {
     report.line();
     reportFailure(report, err);

@@ -47,7 +47,10 @@ export class StepError extends Error {
     readonly step: string,
     cause: unknown,
   ) {
-    super(`quickstart step "${step}" failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `quickstart step "${step}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }
 

@@ -10,9 +10,13 @@ const WANTED: Record<string, string> = {
 };
 const LONG_VRS = new Set(['OB', 'OW', 'OF', 'SQ', 'UT', 'UN']);
 
-export function readDicomAttributes(bytes: Uint8Array): { isDicom: boolean; attributes: Record<string, string> } {
+export function readDicomAttributes(bytes: Uint8Array): {
+  isDicom: boolean;
+  attributes: Record<string, string>;
+} {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf.length < 132 || buf.toString('latin1', 128, 132) !== 'DICM') return { isDicom: false, attributes: {} };
+  if (buf.length < 132 || buf.toString('latin1', 128, 132) !== 'DICM')
+    return { isDicom: false, attributes: {} };
   const attributes: Record<string, string> = {};
   let offset = 132;
   while (offset + 8 <= buf.length) {
@@ -24,7 +28,8 @@ export function readDicomAttributes(bytes: Uint8Array): { isDicom: boolean; attr
     const start = offset + (long ? 12 : 8);
     const tag = `${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')}`;
     const name = WANTED[tag];
-    if (name) attributes[name] = buf.toString('latin1', start, start + length).replace(/[\0 ]+$/, '');
+    if (name)
+      attributes[name] = buf.toString('latin1', start, start + length).replace(/[\0 ]+$/, '');
     if (group === 0x7fe0) break; // pixel data: nothing after it we need
     offset = start + length;
   }

@@ -35,10 +35,14 @@ test('with --data the site is kept and a second run reuses it', async () => {
 }, 120_000);
 
 test('a topic file runs standalone, starting its own embedded server', async () => {
-  const { stdout } = await exec(process.execPath, ['--import', 'tsx', join(examplesDir, 'topics', 'errors.ts')], {
-    cwd: examplesDir,
-    env: { ...process.env, NO_COLOR: '1', FW_API_KEY: '' },
-  });
+  const { stdout } = await exec(
+    process.execPath,
+    ['--import', 'tsx', join(examplesDir, 'topics', 'errors.ts')],
+    {
+      cwd: examplesDir,
+      env: { ...process.env, NO_COLOR: '1', FW_API_KEY: '' },
+    },
+  );
   expect(stdout).toContain('embedded server at http://127.0.0.1:');
   expect(stdout).toContain('err.status     404');
 }, 60_000);

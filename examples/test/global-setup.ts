@@ -11,7 +11,8 @@ declare module 'vitest' {
 /** Starts the embedded server and seeds the demo site once for every test file. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = await startDemoServer();
-  if (server.seeded === 'already-seeded') throw new Error('a fresh test server should not already hold the demo site');
+  if (server.seeded === 'already-seeded')
+    throw new Error('a fresh test server should not already hold the demo site');
   project.provide('demo', { url: server.url, apiKey: server.apiKey, seeded: server.seeded });
   return () => server.close();
 }

@@ -14,7 +14,10 @@ export function exampleContext() {
 
 /** The plan the server was seeded from: the expected values of every assertion. */
 export const plan = planSite();
-export const [anxietyPlan, agingPlan] = plan.projects as [(typeof plan.projects)[0], (typeof plan.projects)[0]];
+export const [anxietyPlan, agingPlan] = plan.projects as [
+  (typeof plan.projects)[0],
+  (typeof plan.projects)[0],
+];
 export const allSubjects: SubjectPlan[] = plan.projects.flatMap((p) => p.subjects);
 export const firstSubjectPlan = anxietyPlan.subjects[0]!;
 export const firstBaselinePlan = firstSubjectPlan.sessions.find((s) => s.label === 'baseline')!;

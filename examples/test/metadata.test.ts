@@ -8,7 +8,9 @@ test('update leaves the local copy alone; tags, notes and info round-trip and ar
   expect(result.localFirstname ?? '').toBe('');
   expect(result.reloadedFirstname).toBe('Ada');
   expect(result.tags).toEqual(['needs-review']);
-  expect(result.noteTexts).toEqual(['Head motion in the resting-state run; check before analysis.']);
+  expect(result.noteTexts).toEqual([
+    'Head motion in the resting-state run; check before analysis.',
+  ]);
   expect(result.info).toEqual({ qc: { motion: 'high', reviewer: 'ada@example.org' } });
   expect(result.tagsAfterCleanup).toEqual([]);
   expect(result.infoAfterCleanup).toEqual({});

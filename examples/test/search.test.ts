@@ -8,7 +8,9 @@ test('structured search finds exactly the planned young T1 scans and control res
   const result = await run(client, report);
 
   const young = anxietyPlan.subjects.flatMap((s) =>
-    s.sessions.filter((session) => session.age <= yearsToSeconds(30)).map((session) => `${s.label} ${session.label}`),
+    s.sessions
+      .filter((session) => session.age <= yearsToSeconds(30))
+      .map((session) => `${s.label} ${session.label}`),
   );
   expect(result.youngT1.map((h) => `${h.subject} ${h.session}`).sort()).toEqual(young.sort());
   expect(new Set(result.youngT1.map((h) => h.file))).toEqual(new Set(['T1w_MPRAGE.nii.gz']));

@@ -6,7 +6,9 @@ test('ages convert to years and timestamps to the scanner time zone', async () =
   const { client, report } = exampleContext();
   const result = await run(client, report);
   const expected = agingPlan.subjects
-    .flatMap((s) => s.sessions.filter((x) => x.label === 'baseline').map((x) => ({ subject: s.label, ...x })))
+    .flatMap((s) =>
+      s.sessions.filter((x) => x.label === 'baseline').map((x) => ({ subject: s.label, ...x })),
+    )
     .sort((a, b) => a.timestamp.localeCompare(b.timestamp))
     .slice(0, 4);
   expect(result.rows.map((r) => r.subject)).toEqual(expected.map((e) => e.subject));

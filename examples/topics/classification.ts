@@ -30,7 +30,11 @@ export async function run(fw: Client, report: Report) {
   report.table(
     [
       { header: 'aspect', value: ([aspect]) => aspect },
-      { header: 'values', value: ([, values]) => `${values.length}: ${values.slice(0, 5).join(', ')}${values.length > 5 ? ', …' : ''}` },
+      {
+        header: 'values',
+        value: ([, values]) =>
+          `${values.length}: ${values.slice(0, 5).join(', ')}${values.length > 5 ? ', …' : ''}`,
+      },
     ],
     aspects,
   );
@@ -41,10 +45,17 @@ export async function run(fw: Client, report: Report) {
   report.fields([
     ['modality', file.modality],
     ['classification', describe(file.classification)],
-    ['info', Object.entries(file.info ?? {}).map(([k, v]) => `${k}=${String(v)}`).join(', ')],
+    [
+      'info',
+      Object.entries(file.info ?? {})
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', '),
+    ],
   ]);
 
-  report.call(`await file.updateInfo({ SNR: 31.4 }); await file.updateClassification({ Custom: ['demo'] })`);
+  report.call(
+    `await file.updateInfo({ SNR: 31.4 }); await file.updateClassification({ Custom: ['demo'] })`,
+  );
   await file.updateInfo({ SNR: 31.4 });
   await file.updateClassification({ Custom: ['demo'] });
   const changed = await freshFile(fw, name);
@@ -53,7 +64,9 @@ export async function run(fw: Client, report: Report) {
     ['info.SNR', (changed.info as Record<string, unknown>)['SNR']],
   ]);
 
-  report.call(`await file.deleteClassification({ Custom: ['demo'] }); await file.deleteInfo('SNR')`);
+  report.call(
+    `await file.deleteClassification({ Custom: ['demo'] }); await file.deleteInfo('SNR')`,
+  );
   await file.deleteClassification({ Custom: ['demo'] });
   await file.deleteInfo('SNR');
   const restored = await freshFile(fw, name);

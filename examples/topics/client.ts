@@ -5,7 +5,9 @@ import { isMain, runStandalone } from '../src/site/standalone.ts';
 
 export async function run(fw: Client, report: Report) {
   report.section('Client and current user');
-  report.call(`const fw = new Client(apiKey)  // "host:port:KEY"; new Client() reads the CLI login`);
+  report.call(
+    `const fw = new Client(apiKey)  // "host:port:KEY"; new Client() reads the CLI login`,
+  );
   report.fields([['API base URL', fw.baseUrl]]);
   report.call('const me = await fw.getCurrentUser()');
   const me = await fw.getCurrentUser();

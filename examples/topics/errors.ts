@@ -23,7 +23,9 @@ async function caught(fn: () => Promise<unknown>): Promise<unknown> {
 export async function run(fw: Client, report: Report) {
   report.section('Error handling with ApiError');
 
-  report.call(`try { await fw.getProject('${MISSING_ID}') } catch (err) { if (err instanceof ApiError) … }`);
+  report.call(
+    `try { await fw.getProject('${MISSING_ID}') } catch (err) { if (err instanceof ApiError) … }`,
+  );
   const notFound = await caught(() => fw.getProject(MISSING_ID));
   if (!(notFound instanceof ApiError)) throw notFound;
   report.fields([
@@ -36,15 +38,25 @@ export async function run(fw: Client, report: Report) {
   report.call(`await fw.lookup('${DEMO.group}/No Such Project')`);
   const badPath = await caught(() => fw.lookup(`${DEMO.group}/No Such Project`));
   if (!(badPath instanceof ApiError)) throw badPath;
-  report.fields([['err.status', badPath.status], ['err.detail', badPath.detail]]);
+  report.fields([
+    ['err.status', badPath.status],
+    ['err.detail', badPath.detail],
+  ]);
 
   report.call(`await fw.projects.findOne('label=~Study|Cohort')  // two matches`);
   const ambiguous = await caught(() => fw.projects.findOne('label=~Study|Cohort'));
   if (!(ambiguous instanceof FindOneError)) throw ambiguous;
-  report.fields([['FindOneError', ambiguous.message], ['err.count', ambiguous.count]]);
+  report.fields([
+    ['FindOneError', ambiguous.message],
+    ['err.count', ambiguous.count],
+  ]);
 
   return {
-    notFound: { status: notFound.status, reason: notFound.reason, isNotFoundError: notFound instanceof NotFoundError },
+    notFound: {
+      status: notFound.status,
+      reason: notFound.reason,
+      isNotFoundError: notFound instanceof NotFoundError,
+    },
     badPathStatus: badPath.status,
     findOneCount: ambiguous.count,
   };

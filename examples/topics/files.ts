@@ -22,7 +22,9 @@ export async function run(fw: Client, report: Report) {
     const project = await lookupDemoProject(fw);
 
     report.call(`await project.uploadFile(new FileSpec('protocol.txt', text, 'text/plain'))`);
-    const fromMemory = await project.uploadFile(new FileSpec('protocol.txt', PROTOCOL, 'text/plain'));
+    const fromMemory = await project.uploadFile(
+      new FileSpec('protocol.txt', PROTOCOL, 'text/plain'),
+    );
     const localPath = join(dir, 'participants.tsv');
     await writeFile(localPath, PARTICIPANTS);
     report.call(`await project.uploadFile('${localPath}')  // a local path`);

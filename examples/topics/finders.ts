@@ -13,7 +13,13 @@ export async function run(fw: Client, report: Report) {
 
   report.call('await fw.groups()');
   const groups = await fw.groups();
-  report.table([{ header: 'group id', value: (g) => g.id }, { header: 'label', value: (g) => g.label }], groups);
+  report.table(
+    [
+      { header: 'group id', value: (g) => g.id },
+      { header: 'label', value: (g) => g.label },
+    ],
+    groups,
+  );
 
   report.call(`await fw.projects.find('group=${DEMO.group}', { sort: 'label:asc' })`);
   const projects = await fw.projects.find(`group=${DEMO.group}`, { sort: 'label:asc' });
@@ -25,7 +31,9 @@ export async function run(fw: Client, report: Report) {
     projects,
   );
 
-  report.call(`const project = await fw.projects.findOne('group=${DEMO.group},label=${DEMO.project}')`);
+  report.call(
+    `const project = await fw.projects.findOne('group=${DEMO.group},label=${DEMO.project}')`,
+  );
   const project = await fw.projects.findOne(`group=${DEMO.group},label=${DEMO.project}`);
 
   report.call(`await project.subjects.find('sex=female', { sort: 'label:asc' })`);
@@ -40,7 +48,9 @@ export async function run(fw: Client, report: Report) {
     women,
   );
 
-  report.call(`await project.subjects.find('info.handedness=left')  // custom info fields filter too`);
+  report.call(
+    `await project.subjects.find('info.handedness=left')  // custom info fields filter too`,
+  );
   const leftHanded = await project.subjects.find('info.handedness=left');
   report.line(`  ${leftHanded.length} left-handed: ${leftHanded.map((s) => s.label).join(', ')}`);
 
@@ -48,8 +58,13 @@ export async function run(fw: Client, report: Report) {
   const followUps = await fw.sessions.find('label=~^follow');
   report.line(`  ${followUps.length} follow-up sessions across both projects`);
 
-  report.call(`await fw.sessions.find('timestamp>=2025-01-01', { sort: 'timestamp:asc', limit: 3 })`);
-  const recent = await fw.sessions.find('timestamp>=2025-01-01', { sort: 'timestamp:asc', limit: 3 });
+  report.call(
+    `await fw.sessions.find('timestamp>=2025-01-01', { sort: 'timestamp:asc', limit: 3 })`,
+  );
+  const recent = await fw.sessions.find('timestamp>=2025-01-01', {
+    sort: 'timestamp:asc',
+    limit: 3,
+  });
   report.table(
     [
       { header: 'session', value: (s) => `${s.subject?.label ?? '?'} / ${s.label}` },

@@ -28,14 +28,21 @@ export async function run(fw: Client, report: Report) {
   const destinationLabels = new Map<string, string>();
   for (const job of failed) {
     const id = job.destination?.id;
-    if (id && !destinationLabels.has(id)) destinationLabels.set(id, String((await fw.get(id)).label ?? id));
+    if (id && !destinationLabels.has(id))
+      destinationLabels.set(id, String((await fw.get(id)).label ?? id));
   }
   report.table(
     [
       { header: 'job', value: (j) => j.id },
       { header: 'gear', value: (j) => j.gear_info?.name ?? j.gear_id },
       { header: 'state', value: (j) => report.style.red(j.state ?? '') },
-      { header: 'destination', value: (j) => (j.destination ? `${j.destination.type} ${destinationLabels.get(j.destination.id) ?? j.destination.id}` : '') },
+      {
+        header: 'destination',
+        value: (j) =>
+          j.destination
+            ? `${j.destination.type} ${destinationLabels.get(j.destination.id) ?? j.destination.id}`
+            : '',
+      },
     ],
     failed,
   );

@@ -27,7 +27,11 @@ export async function run(fw: Client, report: Report) {
       { header: 'lastname', value: (r) => r.lastname || '(unset)' },
     ],
     [
-      { copy: 'subject (local, unchanged)', firstname: subject.firstname, lastname: subject.lastname },
+      {
+        copy: 'subject (local, unchanged)',
+        firstname: subject.firstname,
+        lastname: subject.lastname,
+      },
       { copy: 'fresh (reloaded)', firstname: fresh.firstname, lastname: fresh.lastname },
     ],
   );
@@ -49,13 +53,17 @@ export async function run(fw: Client, report: Report) {
     ['info.qc', JSON.stringify((tagged.info as Record<string, unknown>)['qc'])],
   ]);
 
-  report.call(`await session.deleteTag('${TAG}'); await session.deleteNote(note._id); await session.deleteInfo('qc')`);
+  report.call(
+    `await session.deleteTag('${TAG}'); await session.deleteNote(note._id); await session.deleteInfo('qc')`,
+  );
   await session.deleteTag(TAG);
   for (const note of notes.filter((n) => n.text === NOTE)) await session.deleteNote(note._id!);
   await session.deleteInfo('qc');
   await subject.update({ firstname: before.firstname ?? '', lastname: before.lastname ?? '' });
   const cleaned = await session.reload();
-  report.ok(`cleaned up: ${cleaned.tags?.length ?? 0} tags, ${cleaned.notes?.length ?? 0} notes left`);
+  report.ok(
+    `cleaned up: ${cleaned.tags?.length ?? 0} tags, ${cleaned.notes?.length ?? 0} notes left`,
+  );
 
   return {
     localFirstname: subject.firstname,

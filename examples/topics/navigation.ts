@@ -7,7 +7,8 @@ import type { Report } from '../src/format/report.ts';
 import { demoPath } from '../src/site/demo-paths.ts';
 import { isMain, runStandalone } from '../src/site/standalone.ts';
 
-const labelOf = (node: { label?: unknown; name?: unknown; id?: unknown }) => String(node.label ?? node.name ?? node.id);
+const labelOf = (node: { label?: unknown; name?: unknown; id?: unknown }) =>
+  String(node.label ?? node.name ?? node.id);
 
 export async function run(fw: Client, report: Report) {
   report.section('Resolve and lookup paths, get by id');
@@ -16,7 +17,10 @@ export async function run(fw: Client, report: Report) {
   const resolved = await fw.resolve(demoPath.project);
   report.fields([
     ['path', resolved.path.map((n) => `${labelOf(n)} (${n.container_type})`).join(' › ')],
-    ['children', `${resolved.children.length}: ${resolved.children.slice(0, 6).map(labelOf).join(', ')}, …`],
+    [
+      'children',
+      `${resolved.children.length}: ${resolved.children.slice(0, 6).map(labelOf).join(', ')}, …`,
+    ],
   ]);
 
   report.call(`const session = await fw.lookup('${demoPath.session}')`);
@@ -32,10 +36,13 @@ export async function run(fw: Client, report: Report) {
   report.fields([
     ['type', byId.container_type],
     ['label', labelOf(byId)],
-    ['parents', Object.entries((byId as { parents?: Record<string, string | null> }).parents ?? {})
-      .filter(([, id]) => id)
-      .map(([level]) => level)
-      .join(', ')],
+    [
+      'parents',
+      Object.entries((byId as { parents?: Record<string, string | null> }).parents ?? {})
+        .filter(([, id]) => id)
+        .map(([level]) => level)
+        .join(', '),
+    ],
   ]);
 
   return {

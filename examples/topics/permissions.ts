@@ -7,7 +7,12 @@ import type { Report } from '../src/format/report.ts';
 import { lookupDemoProject } from '../src/site/lookup.ts';
 import { isMain, runStandalone } from '../src/site/standalone.ts';
 
-const COLLABORATOR = { _id: 'ada@example.org', firstname: 'Ada', lastname: 'Lovelace', email: 'ada@example.org' };
+const COLLABORATOR = {
+  _id: 'ada@example.org',
+  firstname: 'Ada',
+  lastname: 'Lovelace',
+  email: 'ada@example.org',
+};
 
 export async function run(fw: Client, report: Report) {
   report.section('Roles and permissions');
@@ -23,7 +28,9 @@ export async function run(fw: Client, report: Report) {
     roles,
   );
 
-  report.call(`await fw.addUser({ _id: '${COLLABORATOR._id}', firstname: 'Ada', lastname: 'Lovelace' })`);
+  report.call(
+    `await fw.addUser({ _id: '${COLLABORATOR._id}', firstname: 'Ada', lastname: 'Lovelace' })`,
+  );
   try {
     await fw.addUser(COLLABORATOR);
   } catch (err) {
@@ -31,7 +38,8 @@ export async function run(fw: Client, report: Report) {
   }
 
   const project = await lookupDemoProject(fw);
-  if ((project.permissions ?? []).some((p) => p._id === COLLABORATOR._id)) await project.deletePermission(COLLABORATOR._id);
+  if ((project.permissions ?? []).some((p) => p._id === COLLABORATOR._id))
+    await project.deletePermission(COLLABORATOR._id);
   report.call(`await project.addPermission({ _id: '${COLLABORATOR._id}', access: 'ro' })`);
   await project.addPermission({ _id: COLLABORATOR._id, access: 'ro' });
   report.call(`await project.updatePermission('${COLLABORATOR._id}', { access: 'rw' })`);

@@ -22,8 +22,16 @@ export async function runRaw(connection: { apiKey: string }, report: Report) {
   report.call('const api = createApiClient({ apiKey })');
   const api = createApiClient({ apiKey: connection.apiKey });
 
-  report.call(`await api.GET('/projects', { params: { query: { filter: 'group=${DEMO.group}', sort: 'label' } } })`);
-  const projects = rows((await api.GET('/projects', { params: { query: { filter: `group=${DEMO.group}`, sort: 'label' } } })).data);
+  report.call(
+    `await api.GET('/projects', { params: { query: { filter: 'group=${DEMO.group}', sort: 'label' } } })`,
+  );
+  const projects = rows(
+    (
+      await api.GET('/projects', {
+        params: { query: { filter: `group=${DEMO.group}`, sort: 'label' } },
+      })
+    ).data,
+  );
   report.table(
     [
       { header: '_id', value: (p) => p._id },
@@ -34,28 +42,48 @@ export async function runRaw(connection: { apiKey: string }, report: Report) {
 
   const first = projects[0];
   if (!first) throw new Error(`no projects in group ${DEMO.group}`);
-  report.call(`await api.GET('/projects/{ProjectId}/subjects', { params: { path: { ProjectId } } })`);
-  const subjects = rows((await api.GET('/projects/{ProjectId}/subjects', { params: { path: { ProjectId: first._id } } })).data);
+  report.call(
+    `await api.GET('/projects/{ProjectId}/subjects', { params: { path: { ProjectId } } })`,
+  );
+  const subjects = rows(
+    (
+      await api.GET('/projects/{ProjectId}/subjects', {
+        params: { path: { ProjectId: first._id } },
+      })
+    ).data,
+  );
   report.line(`  ${subjects.length} subjects in ${first.label}`);
 
-  report.call(`await api.POST('/lookup', { body: { path: ['${DEMO.group}', '${DEMO.project}'] } })`);
+  report.call(
+    `await api.POST('/lookup', { body: { path: ['${DEMO.group}', '${DEMO.project}'] } })`,
+  );
   const { data: node } = await api.POST('/lookup', { body: { path: [DEMO.group, DEMO.project] } });
   report.fields([
     ['node', `${node.container_type} ${'label' in node ? node.label : ''}`],
     ['_id', node._id],
   ]);
 
-  report.call(`await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: '000000000000000000000000' } } })`);
+  report.call(
+    `await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: '000000000000000000000000' } } })`,
+  );
   let status: number | undefined;
   try {
-    await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: '000000000000000000000000' } } });
+    await api.GET('/projects/{ProjectId}', {
+      params: { path: { ProjectId: '000000000000000000000000' } },
+    });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     status = err.status;
     report.fields([['ApiError', String(err).split('\n')[0]]]);
   }
 
-  return { projectLabels: projects.map((p) => p.label), subjectCount: subjects.length, lookedUp: node._id, missingStatus: status };
+  return {
+    projectLabels: projects.map((p) => p.label),
+    subjectCount: subjects.length,
+    lookedUp: node._id,
+    missingStatus: status,
+  };
 }
 
-if (isMain(import.meta.url)) await runStandalone((_client, report, connection) => runRaw(connection, report));
+if (isMain(import.meta.url))
+  await runStandalone((_client, report, connection) => runRaw(connection, report));

@@ -14,7 +14,8 @@ import { isMain, runStandalone } from '../src/site/standalone.ts';
 const MAX_AGE_YEARS = 30;
 
 /** Search hits name subjects by `code` (their label on the demo site). */
-const subjectOf = (hit: { subject?: { code?: unknown; label?: unknown } }) => String(hit.subject?.code ?? hit.subject?.label ?? '');
+const subjectOf = (hit: { subject?: { code?: unknown; label?: unknown } }) =>
+  String(hit.subject?.code ?? hit.subject?.label ?? '');
 
 export async function run(fw: Client, report: Report) {
   report.section('Search with a structured query');
@@ -23,9 +24,13 @@ export async function run(fw: Client, report: Report) {
     `project.label = "${DEMO.project}" AND session.age >= 0 AND session.age <= ${yearsToSeconds(MAX_AGE_YEARS)} AND ` +
     `file.classification.Measurement = T1`;
   report.call(`await fw.search({ structured_query: query, return_type: 'file' }, { size: 100 })`);
-  report.line(report.style.dim(`  query: ${query}   (age in seconds: under ${MAX_AGE_YEARS} years)`));
+  report.line(
+    report.style.dim(`  query: ${query}   (age in seconds: under ${MAX_AGE_YEARS} years)`),
+  );
   const hits = await fw.search({ structured_query: query, return_type: 'file' }, { size: 100 });
-  const young = hits.sort((a, b) => `${subjectOf(a)} ${a.session?.label}`.localeCompare(`${subjectOf(b)} ${b.session?.label}`));
+  const young = hits.sort((a, b) =>
+    `${subjectOf(a)} ${a.session?.label}`.localeCompare(`${subjectOf(b)} ${b.session?.label}`),
+  );
   report.table(
     [
       { header: 'subject', value: (h) => subjectOf(h) },
@@ -39,10 +44,17 @@ export async function run(fw: Client, report: Report) {
   const restingQuery = `subject.cohort = Control AND file.info.PatientIdentityRemoved = YES`;
   report.call(`await fw.search({ structured_query: '${restingQuery}', return_type: 'file' })`);
   const controlResting = await fw.search({ structured_query: restingQuery, return_type: 'file' });
-  report.line(`  ${controlResting.length} de-identified DICOM series from control subjects: ${controlResting.map(subjectOf).join(', ')}`);
+  report.line(
+    `  ${controlResting.length} de-identified DICOM series from control subjects: ${controlResting.map(subjectOf).join(', ')}`,
+  );
 
   return {
-    youngT1: young.map((h) => ({ subject: subjectOf(h), session: h.session?.label, file: h.file?.name, returnType: h.return_type })),
+    youngT1: young.map((h) => ({
+      subject: subjectOf(h),
+      session: h.session?.label,
+      file: h.file?.name,
+      returnType: h.return_type,
+    })),
     controlRestingSubjects: controlResting.map(subjectOf),
   };
 }

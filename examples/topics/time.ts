@@ -9,20 +9,32 @@ import { DEMO } from '../src/site/demo-paths.ts';
 import { isMain, runStandalone } from '../src/site/standalone.ts';
 
 /** `2024-05-03 22:45 Asia/Tokyo` (minutes are all the demo data has). */
-const zoned = (value: { toPlainDateTime(): { toString(o: object): string }; timeZoneId: string } | null) =>
-  value ? `${value.toPlainDateTime().toString({ smallestUnit: 'minute' }).replace('T', ' ')} ${value.timeZoneId}` : '';
+const zoned = (
+  value: { toPlainDateTime(): { toString(o: object): string }; timeZoneId: string } | null,
+) =>
+  value
+    ? `${value.toPlainDateTime().toString({ smallestUnit: 'minute' }).replace('T', ' ')} ${value.timeZoneId}`
+    : '';
 
 export async function run(fw: Client, report: Report) {
   report.section('Age and timestamp helpers');
 
   const project = await fw.projects.findOne(`group=${DEMO.group},label=${DEMO.secondProject}`);
-  report.call(`const sessions = await project.sessions.find('label=baseline', { sort: 'timestamp:asc', limit: 4 })`);
+  report.call(
+    `const sessions = await project.sessions.find('label=baseline', { sort: 'timestamp:asc', limit: 4 })`,
+  );
   const listed = await project.sessions.find('label=baseline', { sort: 'timestamp:asc', limit: 4 });
   // Finder results are summaries without `age` (as on a real site, lists leave out personal
   // fields); reloading each session gets the full record. Four at a time.
-  report.call('const full = await mapConcurrent(sessions, 4, (s) => s.reload())  // lists omit age');
+  report.call(
+    'const full = await mapConcurrent(sessions, 4, (s) => s.reload())  // lists omit age',
+  );
   const sessions = await mapConcurrent(listed, 4, (s) => s.reload());
-  report.line(report.style.dim('  session.age is seconds; ageYears divides by 365.25 days. originalTimestamp uses session.timezone.'));
+  report.line(
+    report.style.dim(
+      '  session.age is seconds; ageYears divides by 365.25 days. originalTimestamp uses session.timezone.',
+    ),
+  );
   report.table(
     [
       { header: 'subject', value: (s) => s.subject?.label },

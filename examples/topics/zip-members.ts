@@ -47,8 +47,16 @@ export async function run(fw: Client, report: Report) {
     report.call(`await acquisition.downloadFileZipMember('${name}', '${second}', '${dest}')`);
     await acquisition.downloadFileZipMember(name, second, dest);
     const secondBytes = new Uint8Array(await readFile(dest));
-    report.ok(`saved ${formatBytes(secondBytes.byteLength)}, instance ${readDicomAttributes(secondBytes).attributes['InstanceNumber']}`);
-    return { memberPaths: members.map((m) => m.path), comment: zipInfo.comment, firstBytes, secondBytes, firstAttributes: dicom.attributes };
+    report.ok(
+      `saved ${formatBytes(secondBytes.byteLength)}, instance ${readDicomAttributes(secondBytes).attributes['InstanceNumber']}`,
+    );
+    return {
+      memberPaths: members.map((m) => m.path),
+      comment: zipInfo.comment,
+      firstBytes,
+      secondBytes,
+      firstAttributes: dicom.attributes,
+    };
   });
 }
 

@@ -1,7 +1,12 @@
 export type Unit = 'bytes' | 'items';
 
 /** A text progress bar: `[██████░░░░░░]  50%  1.2 kB / 2.4 kB` (or `10 / 20` for items). */
-export function progressBar(loaded: number, total: number | undefined, unit: Unit = 'bytes', width = 24): string {
+export function progressBar(
+  loaded: number,
+  total: number | undefined,
+  unit: Unit = 'bytes',
+  width = 24,
+): string {
   const amount = unit === 'bytes' ? formatBytes : String;
   if (!total || total <= 0) return `${amount(loaded)} so far`;
   const ratio = Math.min(1, loaded / total);

@@ -34,7 +34,9 @@ export class Report {
   section(title: string): void {
     this.sections++;
     const heading = `${this.sections}. ${title}`;
-    this.sink.write(`\n${this.style.bold(this.style.cyan(heading))}\n${this.style.dim('─'.repeat(visibleWidth(heading)))}\n`);
+    this.sink.write(
+      `\n${this.style.bold(this.style.cyan(heading))}\n${this.style.dim('─'.repeat(visibleWidth(heading)))}\n`,
+    );
   }
 
   line(text = ''): void {

@@ -28,7 +28,10 @@ export function createStyle(enabled: boolean): Style {
 }
 
 /** Whether to colour what goes to `stream`. */
-export function colorWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colorWanted(
+  stream: { isTTY?: boolean },
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   return Boolean(stream.isTTY) && (env['NO_COLOR'] === undefined || env['NO_COLOR'] === '');
 }
 

@@ -23,9 +23,15 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
 }
 
 /** Lines of an aligned table: header, a rule, one line per row. */
-export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], style: Style): string[] {
+export function renderTable<Row>(
+  columns: readonly Column<Row>[],
+  rows: readonly Row[],
+  style: Style,
+): string[] {
   const cells = rows.map((row) => columns.map((c) => cellText(c.value(row))));
-  const widths = columns.map((c, i) => Math.max(visibleWidth(c.header), ...cells.map((r) => visibleWidth(r[i]!))));
+  const widths = columns.map((c, i) =>
+    Math.max(visibleWidth(c.header), ...cells.map((r) => visibleWidth(r[i]!))),
+  );
   const line = (texts: string[]) =>
     texts
       .map((t, i) => pad(t, widths[i]!, columns[i]!.align ?? 'left'))

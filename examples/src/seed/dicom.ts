@@ -74,7 +74,10 @@ export function dicomSlice(slice: DicomSlice): Uint8Array {
   const pixels = Buffer.alloc(slice.rows * slice.columns * 2);
   for (let r = 0; r < slice.rows; r++)
     for (let c = 0; c < slice.columns; c++)
-      pixels.writeUInt16LE(Math.max(0, Math.min(4095, Math.round(slice.pixel(r, c)))), (r * slice.columns + c) * 2);
+      pixels.writeUInt16LE(
+        Math.max(0, Math.min(4095, Math.round(slice.pixel(r, c)))),
+        (r * slice.columns + c) * 2,
+      );
   body.push({ group: 0x7fe0, element: 0x0010, vr: 'OW', value: pixels });
 
   const metaElements: Element[] = [

@@ -4,7 +4,8 @@ import { zipMembers } from './zip.ts';
 /** The bytes a planned file is uploaded with (zips are built deterministically, so equal every time). */
 export async function planFileBytes(file: FilePlan): Promise<Uint8Array> {
   if (file.bytes) return file.bytes;
-  if (file.zipMembers) return zipMembers(file.zipMembers, `${file.name}: ${file.zipMembers.length} slices`);
+  if (file.zipMembers)
+    return zipMembers(file.zipMembers, `${file.name}: ${file.zipMembers.length} slices`);
   throw new Error(`file plan ${file.name} has neither bytes nor zip members`);
 }
 

@@ -18,7 +18,11 @@ export const DEMO_GEAR = {
     },
     config: {
       compress: { type: 'boolean', default: true, description: 'Write .nii.gz' },
-      merge_slices: { type: 'boolean', default: false, description: 'Merge 2D slices from the same series' },
+      merge_slices: {
+        type: 'boolean',
+        default: false,
+        description: 'Merge 2D slices from the same series',
+      },
     },
   },
 } as const;

@@ -30,7 +30,10 @@ export function niftiImage(options: {
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++)
       for (let x = 0; x < nx; x++) {
-        buf.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(options.fill(x, y, z)))), offset);
+        buf.writeInt16LE(
+          Math.max(-32768, Math.min(32767, Math.round(options.fill(x, y, z)))),
+          offset,
+        );
         offset += 2;
       }
   return gzipSync(buf, { level: 6 });

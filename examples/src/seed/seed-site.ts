@@ -3,7 +3,15 @@
  * acquisitions with files, a gear and two finished jobs. Subjects are created a few at a time
  * with the SDK's bounded-concurrency helper: faster than one by one, gentle on a 2-core machine.
  */
-import { FileSpec, NotFoundError, mapConcurrent, type Acquisition, type Client, type Group, type Project } from '@fw/sdk/node';
+import {
+  FileSpec,
+  NotFoundError,
+  mapConcurrent,
+  type Acquisition,
+  type Client,
+  type Group,
+  type Project,
+} from '@fw/sdk/node';
 import { CONTENT_TYPES, planFileBytes } from './file-bytes.ts';
 import { COMPLETED_JOB_LOG, DEMO_GEAR, FAILED_JOB_LOG } from './gear.ts';
 import { planSite, type ProjectPlan, type SitePlan, type SubjectPlan } from './site-plan.ts';
@@ -41,7 +49,12 @@ async function seedSubject(project: Project, plan: SubjectPlan): Promise<Acquisi
       for (const file of files) {
         const bytes = await planFileBytes(file);
         await acquisition.uploadFile(new FileSpec(file.name, bytes, CONTENT_TYPES[file.type]), {
-          metadata: { type: file.type, modality: file.modality, classification: file.classification, info: file.info },
+          metadata: {
+            type: file.type,
+            modality: file.modality,
+            classification: file.classification,
+            info: file.info,
+          },
         });
       }
       acquisitions.push(acquisition);
@@ -50,8 +63,16 @@ async function seedSubject(project: Project, plan: SubjectPlan): Promise<Acquisi
   return acquisitions;
 }
 
-async function seedProject(group: Group, plan: ProjectPlan, progress: () => void): Promise<{ project: Project; acquisitions: Acquisition[] }> {
-  const project = await group.addProject({ label: plan.label, description: plan.description, info: plan.info });
+async function seedProject(
+  group: Group,
+  plan: ProjectPlan,
+  progress: () => void,
+): Promise<{ project: Project; acquisitions: Acquisition[] }> {
+  const project = await group.addProject({
+    label: plan.label,
+    description: plan.description,
+    info: plan.info,
+  });
   const perSubject = await mapConcurrent(plan.subjects, SUBJECT_CONCURRENCY, async (subject) => {
     const acquisitions = await seedSubject(project, subject);
     progress();
@@ -61,12 +82,20 @@ async function seedProject(group: Group, plan: ProjectPlan, progress: () => void
 }
 
 /** Registers the converter gear and leaves one failed and one completed job behind. */
-async function seedGearAndJobs(client: Client, dicomAcquisitions: Acquisition[]): Promise<Pick<SeedSummary, 'gearId' | 'jobs'>> {
+async function seedGearAndJobs(
+  client: Client,
+  dicomAcquisitions: Acquisition[],
+): Promise<Pick<SeedSummary, 'gearId' | 'jobs'>> {
   const gearId = await client.addGear(DEMO_GEAR.gear.name, structuredClone(DEMO_GEAR) as never);
   const gear = await client.getGear(gearId);
   const [failing, succeeding] = dicomAcquisitions;
-  if (!failing || !succeeding) throw new Error('the site plan needs at least two DICOM acquisitions for the demo jobs');
-  const runOn = async (acquisition: Acquisition, finalState: 'failed' | 'complete', log: typeof FAILED_JOB_LOG) => {
+  if (!failing || !succeeding)
+    throw new Error('the site plan needs at least two DICOM acquisitions for the demo jobs');
+  const runOn = async (
+    acquisition: Acquisition,
+    finalState: 'failed' | 'complete',
+    log: typeof FAILED_JOB_LOG,
+  ) => {
     // The object from addAcquisition predates the upload: reload to see the file.
     const dicom = (await (await acquisition.reload()).getFiles()).find((f) => f.type === 'dicom');
     if (!dicom) throw new Error(`no DICOM file on acquisition ${acquisition.id}`);
@@ -77,7 +106,13 @@ async function seedGearAndJobs(client: Client, dicomAcquisitions: Acquisition[])
     await client.changeJobState(jobId, finalState);
     return jobId;
   };
-  return { gearId, jobs: { failed: await runOn(failing, 'failed', FAILED_JOB_LOG), complete: await runOn(succeeding, 'complete', COMPLETED_JOB_LOG) } };
+  return {
+    gearId,
+    jobs: {
+      failed: await runOn(failing, 'failed', FAILED_JOB_LOG),
+      complete: await runOn(succeeding, 'complete', COMPLETED_JOB_LOG),
+    },
+  };
 }
 
 /** Creates the whole demo site. Fails if its group already exists (see `ensureDemoSite`). */
@@ -90,7 +125,8 @@ export async function seedSite(client: Client, options: SeedOptions = {}): Promi
   const progress = () => options.onSubject?.(++doneSubjects, totalSubjects);
   const seeded = [];
   // Projects one after the other (each already runs subjects in parallel).
-  for (const projectPlan of plan.projects) seeded.push(await seedProject(group, projectPlan, progress));
+  for (const projectPlan of plan.projects)
+    seeded.push(await seedProject(group, projectPlan, progress));
   const acquisitions = seeded.flatMap((s) => s.acquisitions);
   const dicomAcquisitions = acquisitions.filter((a) => a.label === 'rfMRI_REST_AP');
   const gearAndJobs = await seedGearAndJobs(client, dicomAcquisitions);
@@ -107,7 +143,10 @@ export async function seedSite(client: Client, options: SeedOptions = {}): Promi
 }
 
 /** Seeds the demo site unless its group is already there (a kept `--data` folder, a long-running server). */
-export async function ensureDemoSite(client: Client, options: SeedOptions = {}): Promise<SeedSummary | 'already-seeded'> {
+export async function ensureDemoSite(
+  client: Client,
+  options: SeedOptions = {},
+): Promise<SeedSummary | 'already-seeded'> {
   const plan = options.plan ?? planSite();
   try {
     await client.getGroup(plan.group._id);

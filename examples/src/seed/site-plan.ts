@@ -135,7 +135,8 @@ function restingState(
       instanceNumber,
       rows: 16,
       columns: 16,
-      pixel: (row, column) => 1200 + 300 * Math.sin((row + instanceNumber) / 3) * Math.cos(column / 4),
+      pixel: (row, column) =>
+        1200 + 300 * Math.sin((row + instanceNumber) / 3) * Math.cos(column / 4),
     }),
   }));
   return {
@@ -143,7 +144,11 @@ function restingState(
     type: 'dicom',
     modality: 'MR',
     classification: { Intent: ['Functional'], Measurement: ['T2*'] },
-    info: { PatientIdentityRemoved: 'YES', SeriesDescription: 'rfMRI_REST_AP', Volumes: random.int(200, 420) },
+    info: {
+      PatientIdentityRemoved: 'YES',
+      SeriesDescription: 'rfMRI_REST_AP',
+      Volumes: random.int(200, 420),
+    },
     zipMembers: members,
   };
 }
@@ -172,7 +177,8 @@ export function planSite(seed = 20241121): SitePlan {
         },
         sessions: [],
       };
-      const baseAge = random.int(spec.ageYears[0], spec.ageYears[1]) * YEAR_SECONDS + random.int(0, 300) * 86400;
+      const baseAge =
+        random.int(spec.ageYears[0], spec.ageYears[1]) * YEAR_SECONDS + random.int(0, 300) * 86400;
       const labels = random.chance(0.5) ? ['baseline', 'followup-6m'] : ['baseline'];
       labels.forEach((label, sessionIndex) => {
         const timestamp = isoAt(random, 2024 + sessionIndex);

@@ -4,7 +4,10 @@ import yazl from 'yazl';
 const MEMBER_TIME = new Date(Date.UTC(2024, 0, 1, 12, 0, 0));
 
 /** Zip the members in memory (deflated, fixed timestamps): a DICOM series as scanners export it. */
-export function zipMembers(members: readonly { path: string; bytes: Uint8Array }[], comment?: string): Promise<Uint8Array> {
+export function zipMembers(
+  members: readonly { path: string; bytes: Uint8Array }[],
+  comment?: string,
+): Promise<Uint8Array> {
   const zip = new yazl.ZipFile();
   for (const member of members) {
     zip.addBuffer(Buffer.from(member.bytes), member.path, { mtime: MEMBER_TIME, compress: true });

@@ -25,5 +25,6 @@ export const demoPath = {
   project: `${DEMO.group}/${DEMO.project}`,
   subject: `${DEMO.group}/${DEMO.project}/${DEMO.subject}`,
   session: `${DEMO.group}/${DEMO.project}/${DEMO.subject}/${DEMO.session}`,
-  acquisition: (label: string) => `${DEMO.group}/${DEMO.project}/${DEMO.subject}/${DEMO.session}/${label}`,
+  acquisition: (label: string) =>
+    `${DEMO.group}/${DEMO.project}/${DEMO.subject}/${DEMO.session}/${label}`,
 };

@@ -17,13 +17,22 @@ export interface DemoServer {
 }
 
 /** Start `@fw/server` in-process on a free port and seed the demo site. */
-export async function startDemoServer(options: { dataDir?: string } & SeedOptions = {}): Promise<DemoServer> {
+export async function startDemoServer(
+  options: { dataDir?: string } & SeedOptions = {},
+): Promise<DemoServer> {
   const { dataDir, ...seedOptions } = options;
   const server = await startServer({ port: 0, ...(dataDir ? { dataDir } : {}) });
   try {
     const client = new Client(server.apiKey);
     const seeded = await ensureDemoSite(client, seedOptions);
-    return { url: server.url, apiKey: server.apiKey, dataDir: server.dataDir, client, seeded, close: () => server.close() };
+    return {
+      url: server.url,
+      apiKey: server.apiKey,
+      dataDir: server.dataDir,
+      client,
+      seeded,
+      close: () => server.close(),
+    };
   } catch (err) {
     await server.close();
     throw err;

@@ -11,7 +11,11 @@ import { ensureDemoSite } from '../seed/seed-site.ts';
 import { startDemoServer } from './demo-server.ts';
 
 /** Every example has this shape; what it returns is what the tests check. */
-export type Example<Result> = (client: Client, report: Report, connection: { apiKey: string }) => Promise<Result>;
+export type Example<Result> = (
+  client: Client,
+  report: Report,
+  connection: { apiKey: string },
+) => Promise<Result>;
 
 /** True when the module at `moduleUrl` is the script node was started with. */
 export function isMain(moduleUrl: string): boolean {
@@ -48,7 +52,9 @@ export async function runStandalone<Result>(example: Example<Result>): Promise<v
     }
     const server = await startDemoServer();
     try {
-      report.line(report.style.dim(`(embedded server at ${server.url}; set FW_API_KEY to use another site)`));
+      report.line(
+        report.style.dim(`(embedded server at ${server.url}; set FW_API_KEY to use another site)`),
+      );
       await example(server.client, report, { apiKey: server.apiKey });
     } finally {
       await server.close();
