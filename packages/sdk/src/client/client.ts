@@ -17,7 +17,7 @@ import type {
   Session,
   Subject,
 } from '../models/containers.js';
-import type { Gear, Job, Role, User } from '../models/others.js';
+import type { Gear, Job, User } from '../models/others.js';
 import { GeneratedMethods } from '../generated/methods.js';
 import type { BodyOf, OpJson } from './op-types.js';
 import type { DownloadDestination, DownloadOptions } from './platform.js';
@@ -207,21 +207,6 @@ export class Client extends GeneratedMethods {
     acquisitionIds: readonly string[],
   ): Promise<void> {
     return this.addNodesToCollection(collectionId, 'acquisition', acquisitionIds);
-  }
-
-  /** Every role (the three defaults `admin`, `rw`, `ro` always exist), as `Role` objects. */
-  override async getAllRoles(
-    options?: Parameters<GeneratedMethods['getAllRoles']>[0],
-  ): Promise<Role[]> {
-    return wrapModel(this, 'Role', await super.getAllRoles(options)) as Role[];
-  }
-
-  /** One role by id, as a `Role` object. */
-  override async getRole(
-    roleId: string,
-    options?: Parameters<GeneratedMethods['getRole']>[1],
-  ): Promise<Role> {
-    return wrapModel(this, 'Role', await super.getRole(roleId, options)) as Role;
   }
 
   /** Move a job to another state. */

@@ -1280,8 +1280,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * List the roles.
    * `GET /roles` (`get_all_roles`)
    */
-  getAllRoles(options?: OpQuery<'get_all_roles'> & CallOptions): Promise<OpJson<'get_all_roles'>> {
-    return this._invoke({ op: 'get_all_roles', path: [], query: options }) as Promise<OpJson<'get_all_roles'>>;
+  getAllRoles(options?: OpQuery<'get_all_roles'> & CallOptions): Promise<(ModelOf<'Role', 'Role'>)[]> {
+    return this._invoke({ op: 'get_all_roles', path: [], query: options, model: 'Role' }) as Promise<(ModelOf<'Role', 'Role'>)[]>;
   }
   /**
    * List the sessions the caller can see.
@@ -1504,8 +1504,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * List the roles assigned to a group.
    * `GET /groups/{GroupId}/roles` (`get_group_roles`)
    */
-  getGroupRoles(groupId: string, options?: OpQuery<'get_group_roles'> & CallOptions): Promise<OpJson<'get_group_roles'>> {
-    return this._invoke({ op: 'get_group_roles', path: [groupId], query: options }) as Promise<OpJson<'get_group_roles'>>;
+  getGroupRoles(groupId: string, options?: OpQuery<'get_group_roles'> & CallOptions): Promise<(ModelOf<'Role', 'Role'>)[]> {
+    return this._invoke({ op: 'get_group_roles', path: [groupId], query: options, model: 'Role' }) as Promise<(ModelOf<'Role', 'Role'>)[]>;
   }
   /**
    * Check that a group has a tag.
@@ -1630,8 +1630,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get a role by id.
    * `GET /roles/{RoleId}` (`get_role`)
    */
-  getRole(roleId: string, options?: OpQuery<'get_role'> & CallOptions): Promise<OpJson<'get_role'>> {
-    return this._invoke({ op: 'get_role', path: [roleId], query: options }) as Promise<OpJson<'get_role'>>;
+  getRole(roleId: string, options?: OpQuery<'get_role'> & CallOptions): Promise<ModelOf<'Role', 'Role'>> {
+    return this._invoke({ op: 'get_role', path: [roleId], query: options, model: 'Role' }) as Promise<ModelOf<'Role', 'Role'>>;
   }
   /**
    * Get a session by id.
