@@ -84,10 +84,22 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
       },
     });
     // Create the temp file before streaming: a write stream opening lazily could create it
-    // after an early source error has already run the cleanup below.
-    const handle = await open(tmp, 'wx');
+    // after an early source error has already run the cleanup below. While it opens, an error
+    // from the source is held (pipeline reports a stream's stored error) instead of going unhandled.
+    const input = toReadable(source);
+    const holdError = (): void => undefined;
+    input.on('error', holdError);
+    let handle;
     try {
-      await pipeline(toReadable(source), meter, handle.createWriteStream(), { signal: opts.signal });
+      handle = await open(tmp, 'wx');
+    } catch (err) {
+      input.destroy();
+      throw err;
+    } finally {
+      input.off('error', holdError);
+    }
+    try {
+      await pipeline(input, meter, handle.createWriteStream(), { signal: opts.signal });
       await rename(tmp, join(dir, id));
     } catch (err) {
       await handle.close().catch(() => undefined);

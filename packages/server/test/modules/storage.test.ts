@@ -62,6 +62,14 @@ describe('blob store', () => {
     expect(readdirSync(store.dir)).toEqual([]);
   });
 
+  it('reports a source that failed before the temp file was open, leaving nothing behind', async () => {
+    const store = createBlobStore({ dataDir: tempDir() });
+    const failed = new Readable({ read() {} });
+    failed.destroy(new Error('failed early'));
+    await expect(store.write(failed)).rejects.toThrow('failed early');
+    expect(readdirSync(store.dir)).toEqual([]);
+  });
+
   it('removes the temp file on abort', async () => {
     const store = createBlobStore({ dataDir: tempDir() });
     const ctrl = new AbortController();
