@@ -11,13 +11,17 @@ import { startDemoServer, type DemoServer } from './src/site/demo-server.ts';
 import { reportFailure } from './src/site/standalone.ts';
 import { run as runQuickstart } from './quickstart.ts';
 
-const USAGE = `Usage: pnpm demo [-- --data DIR]
+const USAGE = `Usage: pnpm demo [--data DIR]
 
   --data DIR  keep the demo site in DIR (default: a temporary folder, removed at the end)
 `;
 
 function parseOptions(): { dataDir?: string } {
+  // `pnpm demo -- --data DIR` passes the `--` through; accept it as well as `pnpm demo --data DIR`.
+  const args = process.argv.slice(2);
+  if (args[0] === '--') args.shift();
   const { values } = parseArgs({
+    args,
     options: { data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
@@ -76,11 +80,12 @@ async function main(): Promise<void> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     report.line();
     report.ok(style.bold(`Demo finished in ${seconds} s.`));
+    const serverCommand = `npx -y pnpm@10.34.9 run server${options.dataDir ? ` --data ${options.dataDir}` : ''}`;
     report.line(
-      `  Next: read examples/topics/*.ts, or keep a server running with ${style.yellow('pnpm server')} and`,
+      `  Next: read examples/topics/*.ts, or keep a server running with ${style.yellow(serverCommand)}`,
     );
     report.line(
-      `  point any example at it with ${style.yellow('FW_API_KEY=<key printed by the server> npx tsx examples/topics/files.ts')}.`,
+      `  and point any example at it: ${style.yellow('FW_API_KEY=<key it prints> npx tsx examples/topics/files.ts')}`,
     );
   } catch (err) {
     report.line();

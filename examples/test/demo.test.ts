@@ -27,7 +27,8 @@ test('the demo seeds its own server, runs the quickstart and exits 0 with plain 
 test('with --data the site is kept and a second run reuses it', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'fw-demo-data-'));
   try {
-    expect((await runDemo(['--data', dataDir])).stdout).toContain('20 subjects');
+    // `pnpm demo -- --data DIR` hands the script a leading `--`.
+    expect((await runDemo(['--', '--data', dataDir])).stdout).toContain('20 subjects');
     expect((await runDemo(['--data', dataDir])).stdout).toContain('already seeded');
   } finally {
     await rm(dataDir, { recursive: true, force: true });
