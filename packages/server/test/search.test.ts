@@ -35,6 +35,20 @@ describe('search', () => {
     expect(r.body[0]).toMatchObject({ acquisition: { _id: h.acquisition }, session: { _id: h.session }, parent: { type: 'acquisition', _id: h.acquisition } });
   });
 
+  it('matches containers by what their subtree holds (descendant containers and files)', async () => {
+    const acqs = await search({ return_type: 'acquisition', structured_query: `file.type = nifti AND project._id = ${h.project}` });
+    expect(acqs.body.map((x: any) => x.acquisition._id)).toEqual([h.acquisition]);
+    const subjects = await search({ return_type: 'subject', structured_query: `acquisition.label = fMRI AND project._id = ${h.project}` });
+    expect(subjects.body.map((x: any) => x.subject._id)).toEqual([h.subject]);
+    const sessions = await search({ return_type: 'session', structured_query: `file.name = notes.txt AND session.label = baseline` });
+    expect(sessions.body.map((x: any) => x.session._id)).toEqual([h.session]);
+    // each result appears once however many records under it match
+    const projects = await search({ return_type: 'project', structured_query: `project._id = ${h.project} AND file.type EXISTS` });
+    expect(projects.body.map((x: any) => x.project._id)).toEqual([h.project]);
+    const none = await search({ return_type: 'subject', structured_query: `acquisition.label = DWI AND project._id = ${h.project}` });
+    expect(none.body).toEqual([]);
+  });
+
   it('supports IN, LIKE, CONTAINS and negation', async () => {
     const inq = await search({ return_type: 'acquisition', structured_query: `acquisition.label IN [T1w, fMRI] AND project._id = ${h.project}` });
     expect(inq.body.map((x: any) => x.acquisition.label).sort()).toEqual(['T1w', 'fMRI']);

@@ -299,7 +299,10 @@ function applyClassification(c: Context<AppEnv>, doc: Doc, body: Obj): void {
     if (!isObj(body.delete)) throw badRequest('"delete" must be an object of lists');
     for (const [k, vals] of Object.entries(body.delete)) {
       if (!Array.isArray(vals)) throw badRequest(`"delete.${k}" must be a list of strings`);
-      cls[k] = (cls[k] ?? []).filter((x) => !(vals as unknown[]).includes(x));
+      const kept = (cls[k] ?? []).filter((x) => !(vals as unknown[]).includes(x));
+      // an aspect with no values left is dropped rather than kept as an empty list
+      if (kept.length > 0) cls[k] = kept;
+      else delete cls[k];
     }
   }
   doc.classification = cls;

@@ -18,8 +18,11 @@ const FILE_TARGET: DocTarget = {
   columns: { _id: 'f.id', name: 'f.name', size: 'f.size', type: 'f.type', created: 'f.created', modified: 'f.modified' },
 };
 
-/** Level id expression relative to the base container alias `b`. */
-const levelId = (lvl: string) => `CASE WHEN b.type = '${lvl}' THEN b.id ELSE b.${lvl}_id END`;
+/** The id of a container's ancestor (or itself) at a hierarchy level, for container alias `a`. */
+const levelId = (a: string, lvl: string) => `CASE WHEN ${a}.type = '${lvl}' THEN ${a}.id ELSE ${a}.${lvl}_id END`;
+
+const isHierarchyLevel = (rt: ReturnType): rt is 'project' | 'subject' | 'session' | 'acquisition' =>
+  rt === 'project' || rt === 'subject' || rt === 'session' || rt === 'acquisition';
 
 function node(doc: Doc | null, keys: string[]): Doc | undefined {
   if (!doc) return undefined;
@@ -53,14 +56,16 @@ export function registerSearchRoutes(api: Hono<AppEnv>): void {
 
     // the base container: the returned one, or the file's container
     const baseType = rt === 'file' ? null : rt;
+    const joins = HIERARCHY.map((lvl) => `LEFT JOIN containers l_${lvl} ON l_${lvl}.id = ${levelId('b', lvl)}`);
+    const subtree = isHierarchyLevel(rt);
+    // A project/subject/session/acquisition matches when the query holds for it together with
+    // something in its subtree (a descendant container or a file): `acquisition.label = x` finds
+    // the subjects above such acquisitions, `file.classification.Measurement = T1` the
+    // acquisitions holding such files. Other return types are matched on their own context.
     const levels: SearchSchema['levels'] = {};
-    const joins: string[] = [];
-    for (const lvl of HIERARCHY) {
-      joins.push(`LEFT JOIN containers l_${lvl} ON l_${lvl}.id = ${levelId(lvl)}`);
-      levels[lvl] = target(`l_${lvl}`);
-    }
+    for (const lvl of HIERARCHY) levels[lvl] = target(subtree ? `q_${lvl}` : `l_${lvl}`);
     if (rt === 'analysis') levels.analysis = target('b');
-    if (rt === 'file') levels.file = FILE_TARGET;
+    if (rt === 'file' || subtree) levels.file = FILE_TARGET;
 
     const where: string[] = [];
     const params: unknown[] = [];
@@ -74,7 +79,14 @@ export function registerSearchRoutes(api: Hono<AppEnv>): void {
     const q = typeof body.structured_query === 'string' ? body.structured_query.trim() : '';
     if (q) {
       const compiled = compileSearch(q, { levels });
-      where.push(`(${compiled.sql})`);
+      if (subtree) {
+        // one candidate record per descendant container and (optional) file under it
+        const chain = HIERARCHY.map((lvl) => `LEFT JOIN containers q_${lvl} ON q_${lvl}.id = ${levelId('d', lvl)}`);
+        where.push(`EXISTS (SELECT 1 FROM containers d LEFT JOIN files f ON f.container_id = d.id ${chain.join(' ')}
+          WHERE (d.id = b.id OR d.${rt}_id = b.id) AND (${compiled.sql}))`);
+      } else {
+        where.push(`(${compiled.sql})`);
+      }
       params.push(...compiled.params);
     }
     if (body.search_string) {
