@@ -1,10 +1,8 @@
 /**
  * Search: a structured query over any level (`session.age`, `file.classification.Measurement`,
  * `file.info.*`), answering with hits of the `return_type` you ask for, each carrying the
- * containers above it.
- *
- * The local server only matches criteria at or above the returned level, so the file criteria
- * here ask for `return_type: 'file'` (a real site also accepts them with `'acquisition'`).
+ * containers above it. A container matches when the criteria hold for it together with something
+ * beneath it: acquisitions holding a T1 file, subjects with a resting-state acquisition.
  */
 import { yearsToSeconds, type Client } from '@fw/sdk/node';
 import type { Report } from '../src/format/report.ts';
@@ -23,11 +21,11 @@ export async function run(fw: Client, report: Report) {
   const query =
     `project.label = "${DEMO.project}" AND session.age >= 0 AND session.age <= ${yearsToSeconds(MAX_AGE_YEARS)} AND ` +
     `file.classification.Measurement = T1`;
-  report.call(`await fw.search({ structured_query: query, return_type: 'file' }, { size: 100 })`);
+  report.call(`await fw.search({ structured_query: query, return_type: 'acquisition' }, { size: 10000 })`);
   report.line(
     report.style.dim(`  query: ${query}   (age in seconds: under ${MAX_AGE_YEARS} years)`),
   );
-  const hits = await fw.search({ structured_query: query, return_type: 'file' }, { size: 100 });
+  const hits = await fw.search({ structured_query: query, return_type: 'acquisition' }, { size: 10000 });
   const young = hits.sort((a, b) =>
     `${subjectOf(a)} ${a.session?.label}`.localeCompare(`${subjectOf(b)} ${b.session?.label}`),
   );
@@ -36,7 +34,6 @@ export async function run(fw: Client, report: Report) {
       { header: 'subject', value: (h) => subjectOf(h) },
       { header: 'session', value: (h) => h.session?.label },
       { header: 'acquisition', value: (h) => h.acquisition?.label },
-      { header: 'file', value: (h) => h.file?.name },
     ],
     young,
   );
@@ -48,14 +45,23 @@ export async function run(fw: Client, report: Report) {
     `  ${controlResting.length} de-identified DICOM series from control subjects: ${controlResting.map(subjectOf).join(', ')}`,
   );
 
+  const withRestingQuery = `project.label = "${DEMO.project}" AND acquisition.label = rfMRI_REST_AP`;
+  report.call(`await fw.search({ structured_query: '${withRestingQuery}', return_type: 'subject' }, { size: 10000 })`);
+  const withResting = await fw.search(
+    { structured_query: withRestingQuery, return_type: 'subject' },
+    { size: 10000 },
+  );
+  report.line(`  ${withResting.length} subjects have a resting-state acquisition`);
+
   return {
     youngT1: young.map((h) => ({
       subject: subjectOf(h),
       session: h.session?.label,
-      file: h.file?.name,
+      acquisition: h.acquisition?.label,
       returnType: h.return_type,
     })),
     controlRestingSubjects: controlResting.map(subjectOf),
+    subjectsWithResting: withResting.map(subjectOf),
   };
 }
 
