@@ -209,7 +209,7 @@ describe('files', () => {
     await file.deleteClassification({ Intent: ['Functional'] });
     const fresh = (await (await acquisition.reload()).getFile('entry.txt'))!;
     expect(fresh.info).toEqual({ b: 2 });
-    expect(fresh.classification).toEqual({ Intent: [], Custom: ['c1'] });
+    expect(fresh.classification).toEqual({ Custom: ['c1'] }); // the emptied Intent aspect is dropped;
     await fresh.delete();
     expect(await (await acquisition.reload()).getFile('entry.txt')).toBeNull();
   });
