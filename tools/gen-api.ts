@@ -10,7 +10,12 @@
  * Output is deterministic: operations are sorted by operationId, and everything else follows the
  * order of the (deterministically bundled) spec.
  */
-import openapiTS, { astToString, type OpenAPI3, type SchemaObject, type TransformNodeOptions } from 'openapi-typescript';
+import openapiTS, {
+  astToString,
+  type OpenAPI3,
+  type SchemaObject,
+  type TransformNodeOptions,
+} from 'openapi-typescript';
 import ts from 'typescript';
 import { doNotEditHeader, type GeneratedFiles } from './lib/generated.ts';
 
@@ -53,7 +58,8 @@ function resolve(spec: Json, node: unknown, seen = new Set<string>()): Json {
   let cur = node;
   while (isObject(cur) && typeof cur.$ref === 'string') {
     const ref = cur.$ref;
-    if (!ref.startsWith('#/')) throw new Error(`gen-api: only local $refs are supported, got ${ref}`);
+    if (!ref.startsWith('#/'))
+      throw new Error(`gen-api: only local $refs are supported, got ${ref}`);
     if (seen.has(ref)) throw new Error(`gen-api: circular $ref ${ref}`);
     seen.add(ref);
     let target: unknown = spec;
@@ -109,25 +115,33 @@ export function buildOperationTable(spec: object): OperationInfo[] {
         throw new Error(`gen-api: ${method.toUpperCase()} ${path} has no operationId`);
       }
       const where = `${method.toUpperCase()} ${path}`;
-      if (seen.has(id)) throw new Error(`gen-api: duplicate operationId ${id} (${seen.get(id)} and ${where})`);
+      if (seen.has(id))
+        throw new Error(`gen-api: duplicate operationId ${id} (${seen.get(id)} and ${where})`);
       seen.set(id, where);
 
       // Operation-level parameters override path-level ones with the same name and location.
       const params = new Map<string, Json>();
-      for (const p of [...pathLevelParams, ...(Array.isArray(op.parameters) ? op.parameters : [])]) {
+      for (const p of [
+        ...pathLevelParams,
+        ...(Array.isArray(op.parameters) ? op.parameters : []),
+      ]) {
         const param = resolve(doc, p);
         params.set(`${String(param.in)}:${String(param.name)}`, param);
       }
 
       const pathParams = [...path.matchAll(/\{([^{}]+)\}/g)].map((m) => m[1]!);
       for (const name of pathParams) {
-        if (!params.has(`path:${name}`)) throw new Error(`gen-api: ${where} does not declare path parameter ${name}`);
+        if (!params.has(`path:${name}`))
+          throw new Error(`gen-api: ${where} does not declare path parameter ${name}`);
       }
 
       const queryParams: QueryParamInfo[] = [];
       for (const param of params.values()) {
         if (param.in !== 'query') continue;
-        const info: QueryParamInfo = { name: String(param.name), required: param.required === true };
+        const info: QueryParamInfo = {
+          name: String(param.name),
+          required: param.required === true,
+        };
         if ('x-sdk-default' in param) info.default = param['x-sdk-default'];
         queryParams.push(info);
       }
@@ -138,7 +152,9 @@ export function buildOperationTable(spec: object): OperationInfo[] {
         const rb = resolve(doc, op.requestBody);
         const types = Object.keys(isObject(rb.content) ? rb.content : {});
         // Multipart wins when an operation accepts both (the JSON form is the signed-URL variant).
-        body = types.some((t) => t.toLowerCase().startsWith('multipart/form-data')) ? 'multipart' : 'json';
+        body = types.some((t) => t.toLowerCase().startsWith('multipart/form-data'))
+          ? 'multipart'
+          : 'json';
         bodyRequired = rb.required === true;
       }
 
@@ -157,7 +173,9 @@ export function buildOperationTable(spec: object): OperationInfo[] {
         const types = Object.keys(content);
         if (types.length === 0) continue;
         const jsonType = types.find(isJsonMedia);
-        const binary = types.some((t) => t.toLowerCase() === 'application/octet-stream') || jsonType === undefined;
+        const binary =
+          types.some((t) => t.toLowerCase() === 'application/octet-stream') ||
+          jsonType === undefined;
         if (binary) {
           response = 'binary';
         } else {
@@ -194,7 +212,8 @@ export function buildOperationTable(spec: object): OperationInfo[] {
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const renderString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+const renderString = (s: string): string =>
+  `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 const renderKey = (key: string): string => (IDENT.test(key) ? key : renderString(key));
 
 /** Compact, stable TS literal: short arrays/objects on one line, the rest one member per line. */
@@ -208,8 +227,14 @@ function renderValue(value: unknown, indent: string): string {
     : Object.keys(value).map((k) => `${renderKey(k)}: ${renderValue(value[k], inner)}`);
   if (items.length === 0) return Array.isArray(value) ? '[]' : '{}';
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{ ', ' }'];
-  const oneLine = Array.isArray(value) ? `[${items.join(', ')}]` : `${open}${items.join(', ')}${close}`;
-  if (!oneLine.includes('\n') && oneLine.length + indent.length <= 100 && !(isObject(value) && 'id' in value)) {
+  const oneLine = Array.isArray(value)
+    ? `[${items.join(', ')}]`
+    : `${open}${items.join(', ')}${close}`;
+  if (
+    !oneLine.includes('\n') &&
+    oneLine.length + indent.length <= 100 &&
+    !(isObject(value) && 'id' in value)
+  ) {
     return oneLine;
   }
   return `${open.trim()}\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}${close.trim()}`;
@@ -224,7 +249,9 @@ function renderOperations(ops: OperationInfo[]): string {
       path: op.path,
       pathParams: op.pathParams,
       queryParams: op.queryParams.map((q) =>
-        'default' in q ? { name: q.name, required: q.required, default: q.default } : { name: q.name, required: q.required },
+        'default' in q
+          ? { name: q.name, required: q.required, default: q.default }
+          : { name: q.name, required: q.required },
       ),
       body: op.body,
       bodyRequired: op.bodyRequired,
@@ -288,7 +315,10 @@ function transform(schema: SchemaObject, _options: TransformNodeOptions): ts.Typ
   if (!isString) return undefined;
   const blob = ts.factory.createTypeReferenceNode('Blob');
   if (Array.isArray(type) && type.includes('null')) {
-    return ts.factory.createUnionTypeNode([blob, ts.factory.createLiteralTypeNode(ts.factory.createNull())]);
+    return ts.factory.createUnionTypeNode([
+      blob,
+      ts.factory.createLiteralTypeNode(ts.factory.createNull()),
+    ]);
   }
   return blob;
 }

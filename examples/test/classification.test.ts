@@ -4,7 +4,9 @@ import { exampleContext, firstBaselinePlan } from './helpers.ts';
 
 /** Aspects with values: removing an aspect's last value may leave an empty list behind. */
 const nonEmpty = (classification: Record<string, string[]> | undefined) =>
-  Object.fromEntries(Object.entries(classification ?? {}).filter(([, values]) => values.length > 0));
+  Object.fromEntries(
+    Object.entries(classification ?? {}).filter(([, values]) => values.length > 0),
+  );
 
 test('file classification and info change and are restored', async () => {
   const { client, report } = exampleContext();

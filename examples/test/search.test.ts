@@ -21,7 +21,9 @@ test('structured search finds the planned young T1 acquisitions, control resting
 
   // every anxiety subject has a baseline session, and baselines hold the resting-state series
   const withResting = anxietyPlan.subjects
-    .filter((s) => s.sessions.some((session) => session.acquisitions.some((a) => a.label === 'rfMRI_REST_AP')))
+    .filter((s) =>
+      s.sessions.some((session) => session.acquisitions.some((a) => a.label === 'rfMRI_REST_AP')),
+    )
     .map((s) => s.label);
   expect([...result.subjectsWithResting].sort()).toEqual(withResting.sort());
 });

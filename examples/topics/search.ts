@@ -21,11 +21,16 @@ export async function run(fw: Client, report: Report) {
   const query =
     `project.label = "${DEMO.project}" AND session.age >= 0 AND session.age <= ${yearsToSeconds(MAX_AGE_YEARS)} AND ` +
     `file.classification.Measurement = T1`;
-  report.call(`await fw.search({ structured_query: query, return_type: 'acquisition' }, { size: 10000 })`);
+  report.call(
+    `await fw.search({ structured_query: query, return_type: 'acquisition' }, { size: 10000 })`,
+  );
   report.line(
     report.style.dim(`  query: ${query}   (age in seconds: under ${MAX_AGE_YEARS} years)`),
   );
-  const hits = await fw.search({ structured_query: query, return_type: 'acquisition' }, { size: 10000 });
+  const hits = await fw.search(
+    { structured_query: query, return_type: 'acquisition' },
+    { size: 10000 },
+  );
   const young = hits.sort((a, b) =>
     `${subjectOf(a)} ${a.session?.label}`.localeCompare(`${subjectOf(b)} ${b.session?.label}`),
   );
@@ -46,7 +51,9 @@ export async function run(fw: Client, report: Report) {
   );
 
   const withRestingQuery = `project.label = "${DEMO.project}" AND acquisition.label = rfMRI_REST_AP`;
-  report.call(`await fw.search({ structured_query: '${withRestingQuery}', return_type: 'subject' }, { size: 10000 })`);
+  report.call(
+    `await fw.search({ structured_query: '${withRestingQuery}', return_type: 'subject' }, { size: 10000 })`,
+  );
   const withResting = await fw.search(
     { structured_query: withRestingQuery, return_type: 'subject' },
     { size: 10000 },

@@ -30,17 +30,26 @@ const spec = {
       get: {
         operationId: 'get_all_projects',
         'x-fw-pagination': true,
-        parameters: [{ name: 'limit', in: 'query', schema: { type: 'integer' }, 'x-sdk-default': 1000 }],
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer' }, 'x-sdk-default': 1000 },
+        ],
         responses: {
           '200': {
             description: 'ok',
-            content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/Project' } } } },
+            content: {
+              'application/json': {
+                schema: { type: 'array', items: { $ref: '#/components/schemas/Project' } },
+              },
+            },
           },
         },
       },
       post: {
         operationId: 'add_project',
-        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Project' } } } },
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Project' } } },
+        },
         responses: { '200': { $ref: '#/components/responses/Created' } },
       },
     },
@@ -52,7 +61,14 @@ const spec = {
           content: {
             'application/json': { schema: { type: 'object' } },
             'multipart/form-data': {
-              schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, metadata: { type: 'string' } }, required: ['file'] },
+              schema: {
+                type: 'object',
+                properties: {
+                  file: { type: 'string', format: 'binary' },
+                  metadata: { type: 'string' },
+                },
+                required: ['file'],
+              },
             },
           },
         },
@@ -61,12 +77,21 @@ const spec = {
     },
   },
   components: {
-    parameters: { ProjectId: { name: 'ProjectId', in: 'path', required: true, schema: { type: 'string' } } },
+    parameters: {
+      ProjectId: { name: 'ProjectId', in: 'path', required: true, schema: { type: 'string' } },
+    },
     responses: {
-      Created: { description: 'id', content: { 'application/json': { schema: { $ref: '#/components/schemas/Created' } } } },
+      Created: {
+        description: 'id',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Created' } } },
+      },
     },
     schemas: {
-      Project: { type: 'object', required: ['label'], properties: { label: { type: 'string' }, info: { type: 'object' } } },
+      Project: {
+        type: 'object',
+        required: ['label'],
+        properties: { label: { type: 'string' }, info: { type: 'object' } },
+      },
       Ticket: { type: 'object', properties: { ticket: { type: 'string' } } },
       Created: { type: 'object', 'x-fw-return': '_id', properties: { _id: { type: 'string' } } },
     },
@@ -76,7 +101,12 @@ const spec = {
 describe('gen-api', () => {
   it('builds the operation table sorted by operationId', () => {
     const ops = buildOperationTable(spec);
-    expect(ops.map((o) => o.id)).toEqual(['add_project', 'download_file_from_project', 'get_all_projects', 'upload_file_to_project']);
+    expect(ops.map((o) => o.id)).toEqual([
+      'add_project',
+      'download_file_from_project',
+      'get_all_projects',
+      'upload_file_to_project',
+    ]);
     const [add, download, list, upload] = ops;
     expect(download).toEqual({
       id: 'download_file_from_project',
@@ -98,8 +128,18 @@ describe('gen-api', () => {
       queryParams: [{ name: 'limit', required: false, default: 1000 }],
       extensions: { 'x-fw-pagination': true },
     });
-    expect(add).toMatchObject({ body: 'json', bodyRequired: true, responseSchema: 'Created', extensions: { 'x-fw-return': '_id' } });
-    expect(upload).toMatchObject({ body: 'multipart', bodyRequired: false, response: 'empty', pathParams: ['ProjectId'] });
+    expect(add).toMatchObject({
+      body: 'json',
+      bodyRequired: true,
+      responseSchema: 'Created',
+      extensions: { 'x-fw-return': '_id' },
+    });
+    expect(upload).toMatchObject({
+      body: 'multipart',
+      bodyRequired: false,
+      response: 'empty',
+      pathParams: ['ProjectId'],
+    });
     expect(upload!.responseSchema).toBeUndefined();
   });
 
@@ -107,7 +147,10 @@ describe('gen-api', () => {
     const dup = structuredClone(spec) as typeof spec & { paths: Record<string, unknown> };
     dup.paths['/other'] = { get: { operationId: 'add_project', responses: {} } };
     expect(() => buildOperationTable(dup)).toThrow(/duplicate operationId add_project/);
-    const missing = { openapi: '3.1.0', paths: { '/x/{Id}': { get: { operationId: 'x', responses: {} } } } };
+    const missing = {
+      openapi: '3.1.0',
+      paths: { '/x/{Id}': { get: { operationId: 'x', responses: {} } } },
+    };
     expect(() => buildOperationTable(missing)).toThrow(/does not declare path parameter Id/);
   });
 
@@ -116,7 +159,8 @@ describe('gen-api', () => {
     const b = await generateApi(structuredClone(spec));
     expect(a).toEqual(b);
     expect(Object.keys(a).sort()).toEqual([OPERATIONS_PATH, SCHEMA_PATH].sort());
-    for (const text of Object.values(a)) expect(text.startsWith('// This file is generated by tools/gen-api.ts')).toBe(true);
+    for (const text of Object.values(a))
+      expect(text.startsWith('// This file is generated by tools/gen-api.ts')).toBe(true);
     const schema = a[SCHEMA_PATH]!;
     expect(schema).toContain('export interface paths');
     expect(schema).toMatch(/file: Blob;/);

@@ -21,7 +21,9 @@ const INSECURE = '__force_insecure';
  */
 export function parseApiKey(apiKey: string): ParsedApiKey {
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-    throw new ApiKeyError('Invalid API key: expected a non-empty string of the form "host[:port]:key"');
+    throw new ApiKeyError(
+      'Invalid API key: expected a non-empty string of the form "host[:port]:key"',
+    );
   }
   const parts = apiKey.trim().split(':');
   if (parts.length < 2) {
@@ -33,8 +35,10 @@ export function parseApiKey(apiKey: string): ParsedApiKey {
   const host = parts[0]!;
   const middle = parts.slice(1, -1);
   const secure = !middle.includes(INSECURE);
-  if (host === '' || host === INSECURE) throw new ApiKeyError('Invalid API key: the host part is empty');
-  if (key === '' || key === INSECURE) throw new ApiKeyError('Invalid API key: the key part is empty');
+  if (host === '' || host === INSECURE)
+    throw new ApiKeyError('Invalid API key: the host part is empty');
+  if (key === '' || key === INSECURE)
+    throw new ApiKeyError('Invalid API key: the key part is empty');
 
   let port = secure ? 443 : 80;
   const portText = middle.find((p) => p !== INSECURE);
@@ -45,7 +49,17 @@ export function parseApiKey(apiKey: string): ParsedApiKey {
     port = Number(portText);
   }
   const hostPart = host.includes(':') ? `[${host}]` : host;
-  const result = { baseUrl: `${secure ? 'https' : 'http'}://${hostPart}:${port}/api`, host, port, secure };
-  Object.defineProperty(result, 'key', { value: key, enumerable: false, writable: false, configurable: false });
+  const result = {
+    baseUrl: `${secure ? 'https' : 'http'}://${hostPart}:${port}/api`,
+    host,
+    port,
+    secure,
+  };
+  Object.defineProperty(result, 'key', {
+    value: key,
+    enumerable: false,
+    writable: false,
+    configurable: false,
+  });
   return result as ParsedApiKey;
 }

@@ -51,7 +51,9 @@ type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patc
 type MediaType = `${string}/${string}`;
 type RequiredKeysOf<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 type InitParam<Init> =
-  RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+  RequiredKeysOf<Init> extends never
+    ? [(Init & { [key: string]: unknown })?]
+    : [Init & { [key: string]: unknown }];
 /** Same options with `body` replaced by a `multipartBody()` result (for multipart operations). */
 type WithMultipartBody<I> = I extends { body?: infer B }
   ? [NonNullable<B>] extends [never]
@@ -93,7 +95,11 @@ export interface ApiClient<Paths extends {} = paths> {
   PATCH: ApiMethod<Paths, 'patch'>;
   TRACE: ApiMethod<Paths, 'trace'>;
   /** `request('get', path, init)`: method as a lower-case string (as in `operationTable`). */
-  request<M extends HttpMethod, P extends ClientPathsWithMethod<Client<Paths>, M>, Init extends CallInit<Paths, P, M>>(
+  request<
+    M extends HttpMethod,
+    P extends ClientPathsWithMethod<Client<Paths>, M>,
+    Init extends CallInit<Paths, P, M>,
+  >(
     method: M,
     url: P,
     ...init: InitParam<Init>
@@ -113,8 +119,10 @@ function runtimeDescription(): string {
     navigator?: { userAgent?: string };
   };
   if (g.Deno?.version?.deno) return `Deno ${g.Deno.version.deno}; ${g.Deno.build?.os ?? 'unknown'}`;
-  if (g.process?.versions?.bun) return `Bun ${g.process.versions.bun}; ${g.process.platform ?? 'unknown'}`;
-  if (g.process?.versions?.node) return `Node ${g.process.versions.node}; ${g.process.platform ?? 'unknown'}`;
+  if (g.process?.versions?.bun)
+    return `Bun ${g.process.versions.bun}; ${g.process.platform ?? 'unknown'}`;
+  if (g.process?.versions?.node)
+    return `Node ${g.process.versions.node}; ${g.process.platform ?? 'unknown'}`;
   return 'unknown runtime';
 }
 
@@ -129,16 +137,26 @@ export function defaultUserAgent(prefix?: string): string {
  * Flywheel key auth, default headers, typed thrown errors, retries, timeouts, streaming
  * downloads and multipart uploads. Throws `ApiKeyError` for a malformed key (before any I/O).
  */
-export function createApiClient<Paths extends {} = paths>(options: ApiClientOptions): ApiClient<Paths> {
-  if (typeof options !== 'object' || options === null) throw new ConfigurationError('createApiClient: options are required');
+export function createApiClient<Paths extends {} = paths>(
+  options: ApiClientOptions,
+): ApiClient<Paths> {
+  if (typeof options !== 'object' || options === null)
+    throw new ConfigurationError('createApiClient: options are required');
   const parsed = parseApiKey(options.apiKey);
   const baseUrl = (options.baseUrl ?? parsed.baseUrl).replace(/\/+$/, '');
-  const fetchImpl = options.fetch ?? (globalThis.fetch ? (req: Request) => globalThis.fetch(req) : undefined);
-  if (!fetchImpl) throw new ConfigurationError('createApiClient: no fetch implementation available; pass `fetch`');
+  const fetchImpl =
+    options.fetch ?? (globalThis.fetch ? (req: Request) => globalThis.fetch(req) : undefined);
+  if (!fetchImpl)
+    throw new ConfigurationError(
+      'createApiClient: no fetch implementation available; pass `fetch`',
+    );
   if (options.timeoutMs !== undefined && !(options.timeoutMs >= 0)) {
     throw new ConfigurationError('createApiClient: timeoutMs must be a non-negative number');
   }
-  if (options.maxRetries !== undefined && !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)) {
+  if (
+    options.maxRetries !== undefined &&
+    !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)
+  ) {
     throw new ConfigurationError('createApiClient: maxRetries must be a non-negative integer');
   }
 

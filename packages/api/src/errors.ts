@@ -50,7 +50,9 @@ const REASONS: Record<number, string> = {
 
 /** Standard reason phrase for a status (used when the response carries none, e.g. HTTP/2). */
 export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? (status >= 500 ? 'Server Error' : status >= 400 ? 'Client Error' : 'Unknown');
+  return (
+    REASONS[status] ?? (status >= 500 ? 'Server Error' : status >= 400 ? 'Client Error' : 'Unknown')
+  );
 }
 
 export interface ApiErrorInit {
@@ -88,7 +90,10 @@ export class ApiError extends FlywheelError {
   constructor(init: ApiErrorInit) {
     const reason = init.reason || reasonPhrase(init.status);
     const body = init.body;
-    const obj = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+    const obj =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as Record<string, unknown>)
+        : undefined;
     const detail = obj && typeof obj.message === 'string' ? obj.message : undefined;
     super(formatApiError(init.status, reason, detail));
     this.status = init.status;
@@ -100,7 +105,11 @@ export class ApiError extends FlywheelError {
     this.method = init.method;
     this.url = init.url;
     // Non-enumerable: keeps JSON/console output small; response headers never carry the key.
-    Object.defineProperty(this, 'headers', { value: init.headers, enumerable: false, writable: false });
+    Object.defineProperty(this, 'headers', {
+      value: init.headers,
+      enumerable: false,
+      writable: false,
+    });
   }
 
   override toString(): string {
@@ -180,7 +189,9 @@ export function createApiError(init: ApiErrorInit): ApiError {
     case 429:
       return new RateLimitError(init);
     default:
-      return init.status >= 500 && init.status <= 599 ? new InternalServerError(init) : new ApiError(init);
+      return init.status >= 500 && init.status <= 599
+        ? new InternalServerError(init)
+        : new ApiError(init);
   }
 }
 
@@ -191,7 +202,10 @@ export class ApiConnectionError extends FlywheelError {
   readonly url: string;
   /** Low-level error code when known (`ECONNRESET`, `UND_ERR_SOCKET`, …). */
   readonly code: string | undefined;
-  constructor(message: string, init: { method: string; url: string; code?: string | undefined; cause?: unknown }) {
+  constructor(
+    message: string,
+    init: { method: string; url: string; code?: string | undefined; cause?: unknown },
+  ) {
     super(message, { cause: init.cause });
     this.method = init.method;
     this.url = init.url;

@@ -1,4 +1,9 @@
-export { createApiClient, defaultUserAgent, DEFAULT_FEATURES, DEFAULT_MAX_RETRIES } from './client.js';
+export {
+  createApiClient,
+  defaultUserAgent,
+  DEFAULT_FEATURES,
+  DEFAULT_MAX_RETRIES,
+} from './client.js';
 export type { ApiClient, ApiClientOptions, ApiResponse } from './client.js';
 export { parseApiKey } from './apiKey.js';
 export type { ParsedApiKey } from './apiKey.js';
@@ -34,10 +39,20 @@ export {
 } from './transport.js';
 export type { CallOptions, FetchLike, RetryOptions, TransportOptions } from './transport.js';
 export { multipartBody, streamingMultipart, StreamingMultipartBody } from './multipart.js';
-export type { FileSource, MultipartBody, MultipartBodyOptions, MultipartFile } from './multipart.js';
+export type {
+  FileSource,
+  MultipartBody,
+  MultipartBodyOptions,
+  MultipartFile,
+} from './multipart.js';
 export { downloadToStream, responseBodyStream } from './streaming.js';
 export type { DownloadOptions, DownloadSource } from './streaming.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 export type { paths, components, operations } from './generated/schema.js';
 export { operationTable } from './generated/operations.js';
-export type { OperationId, OperationInfo, QueryParamInfo, HttpMethod } from './generated/operations.js';
+export type {
+  OperationId,
+  OperationInfo,
+  QueryParamInfo,
+  HttpMethod,
+} from './generated/operations.js';

@@ -10,11 +10,7 @@
 
 /** A file source accepted by `multipartBody`. */
 export type FileSource =
-  | Blob
-  | ArrayBuffer
-  | ArrayBufferView
-  | ReadableStream<Uint8Array>
-  | AsyncIterable<Uint8Array>;
+  Blob | ArrayBuffer | ArrayBufferView | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 export interface MultipartFile {
   file: FileSource;
@@ -51,7 +47,11 @@ export function isReadableStream(v: unknown): v is ReadableStream<Uint8Array> {
 }
 
 function isAsyncIterable(v: unknown): v is AsyncIterable<Uint8Array> {
-  return typeof v === 'object' && v !== null && typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function'
+  );
 }
 
 /** True for sources that can only be read once (streams). */
@@ -60,13 +60,19 @@ export function isStreamSource(v: unknown): boolean {
 }
 
 function toBytes(v: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  return v instanceof ArrayBuffer
+    ? new Uint8Array(v)
+    : new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 }
 
 function fileParts(options: MultipartBodyOptions): MultipartFile[] {
   const parts: MultipartFile[] = [];
   if (options.file !== undefined) {
-    parts.push({ file: options.file, filename: options.filename, contentType: options.contentType });
+    parts.push({
+      file: options.file,
+      filename: options.filename,
+      contentType: options.contentType,
+    });
   }
   parts.push(...(options.files ?? []));
   if (parts.length === 0) throw new TypeError('multipartBody: give `file` or `files`');
@@ -74,13 +80,20 @@ function fileParts(options: MultipartBodyOptions): MultipartFile[] {
 }
 
 function resolveFilename(part: MultipartFile): string {
-  const name = part.filename ?? (typeof File !== 'undefined' && part.file instanceof File ? part.file.name : undefined);
-  if (!name) throw new TypeError('multipartBody: `filename` is required unless the file is a File with a name');
+  const name =
+    part.filename ??
+    (typeof File !== 'undefined' && part.file instanceof File ? part.file.name : undefined);
+  if (!name)
+    throw new TypeError(
+      'multipartBody: `filename` is required unless the file is a File with a name',
+    );
   return name;
 }
 
 function resolveType(part: MultipartFile): string {
-  return part.contentType || (part.file instanceof Blob && part.file.type) || 'application/octet-stream';
+  return (
+    part.contentType || (part.file instanceof Blob && part.file.type) || 'application/octet-stream'
+  );
 }
 
 function metadataText(metadata: unknown): string {
@@ -111,8 +124,15 @@ export function multipartBody(options: MultipartBodyOptions): MultipartBody {
     return form;
   }
   return streamingMultipart(
-    parts.map((p) => ({ name: 'file', filename: resolveFilename(p), contentType: resolveType(p), data: p.file })),
-    options.metadata === undefined ? [] : [{ name: 'metadata', value: metadataText(options.metadata) }],
+    parts.map((p) => ({
+      name: 'file',
+      filename: resolveFilename(p),
+      contentType: resolveType(p),
+      data: p.file,
+    })),
+    options.metadata === undefined
+      ? []
+      : [{ name: 'metadata', value: metadataText(options.metadata) }],
   );
 }
 
@@ -231,13 +251,16 @@ export function objectToMultipart(body: Record<string, unknown>): MultipartBody 
         contentType: (v instanceof Blob && v.type) || 'application/octet-stream',
         data: v as FileSource,
       })),
-    entries.filter(([, v]) => !isFile(v)).map(([name, v]) => ({ name, value: typeof v === 'string' ? v : JSON.stringify(v) })),
+    entries
+      .filter(([, v]) => !isFile(v))
+      .map(([name, v]) => ({ name, value: typeof v === 'string' ? v : JSON.stringify(v) })),
   );
 }
 
 /** True when a plain object body contains a file-like value (so it must be sent as multipart). */
 export function hasFileValue(body: unknown): body is Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
-  if (Object.getPrototypeOf(body) !== Object.prototype && Object.getPrototypeOf(body) !== null) return false;
+  if (Object.getPrototypeOf(body) !== Object.prototype && Object.getPrototypeOf(body) !== null)
+    return false;
   return Object.values(body).some((v) => v instanceof Blob || isStreamSource(v));
 }

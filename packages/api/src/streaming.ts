@@ -28,7 +28,9 @@ export function responseBodyStream(source: DownloadSource): ReadableStream<Uint8
   if (source instanceof Response) return source.body ?? empty();
   if (source.data instanceof ReadableStream) return source.data as ReadableStream<Uint8Array>;
   if (source.data != null) {
-    throw new TypeError('responseBodyStream: the result was already parsed; call with `parseAs: "stream"`');
+    throw new TypeError(
+      'responseBodyStream: the result was already parsed; call with `parseAs: "stream"`',
+    );
   }
   return source.response.body ?? empty();
 }

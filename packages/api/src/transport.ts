@@ -11,7 +11,13 @@ import {
   createApiError,
   FlywheelError,
 } from './errors.js';
-import { hasFileValue, isReadableStream, isStreamSource, objectToMultipart, StreamingMultipartBody } from './multipart.js';
+import {
+  hasFileValue,
+  isReadableStream,
+  isStreamSource,
+  objectToMultipart,
+  StreamingMultipartBody,
+} from './multipart.js';
 
 export type FetchLike = (input: Request) => Promise<Response>;
 
@@ -49,7 +55,13 @@ export interface TransportOptions extends RetryOptions {
 }
 
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
-export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+]);
 
 interface RequestMeta {
   /** Original body (before the Request consumed it), to build each attempt. */
@@ -63,7 +75,12 @@ interface RequestMeta {
 const requestMeta = new WeakMap<Request, RequestMeta>();
 
 function isBinary(body: unknown): body is Blob | ArrayBuffer | ArrayBufferView | ReadableStream {
-  return body instanceof Blob || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || isReadableStream(body);
+  return (
+    body instanceof Blob ||
+    body instanceof ArrayBuffer ||
+    ArrayBuffer.isView(body) ||
+    isReadableStream(body)
+  );
 }
 
 /**
@@ -72,7 +89,10 @@ function isBinary(body: unknown): body is Blob | ArrayBuffer | ArrayBufferView |
  * through; a plain object holding a `Blob` or stream (the typed shape of multipart operations,
  * e.g. `{ file, metadata }`) is encoded as multipart/form-data.
  */
-export function flywheelBodySerializer(body: unknown, headers?: Headers | Record<string, unknown>): unknown {
+export function flywheelBodySerializer(
+  body: unknown,
+  headers?: Headers | Record<string, unknown>,
+): unknown {
   if (
     body instanceof FormData ||
     body instanceof URLSearchParams ||
@@ -83,7 +103,9 @@ export function flywheelBodySerializer(body: unknown, headers?: Headers | Record
   }
   if (hasFileValue(body)) return objectToMultipart(body);
   const contentType =
-    headers instanceof Headers ? headers.get('content-type') : (headers?.['Content-Type'] ?? headers?.['content-type']);
+    headers instanceof Headers
+      ? headers.get('content-type')
+      : (headers?.['Content-Type'] ?? headers?.['content-type']);
   if (contentType === 'application/x-www-form-urlencoded') {
     return new URLSearchParams(body as Record<string, string>).toString();
   }
@@ -116,7 +138,10 @@ export function flywheelRequestClass(): typeof Request {
         body = body.stream;
       } else if (jsonDefault && body instanceof Blob) {
         headers.set('content-type', body.type || 'application/octet-stream');
-      } else if (jsonDefault && (body instanceof ArrayBuffer || ArrayBuffer.isView(body) || isReadableStream(body))) {
+      } else if (
+        jsonDefault &&
+        (body instanceof ArrayBuffer || ArrayBuffer.isView(body) || isReadableStream(body))
+      ) {
         headers.set('content-type', 'application/octet-stream');
       }
       const streaming = isReadableStream(body);
@@ -149,7 +174,11 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABOR
 const RESET_MESSAGE = /ECONNRESET|socket hang up|other side closed|connection reset/i;
 
 function errorCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
   }
@@ -158,7 +187,11 @@ function errorCode(err: unknown): string | undefined {
 
 function errorMessages(err: unknown): string {
   const out: string[] = [];
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (
+    let e: unknown = err, depth = 0;
+    e && depth < 5;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
     const m = (e as { message?: unknown }).message;
     if (typeof m === 'string' && m !== '') out.push(m);
   }
@@ -235,7 +268,8 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
   const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
   const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
 
-  const backoff = (attempt: number): number => Math.floor(random() * Math.min(maxDelay, baseDelay * 2 ** attempt));
+  const backoff = (attempt: number): number =>
+    Math.floor(random() * Math.min(maxDelay, baseDelay * 2 ** attempt));
 
   return async function flywheelFetch(request: Request): Promise<Response> {
     const meta: RequestMeta = requestMeta.get(request) ?? {
@@ -254,9 +288,11 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
     // FormData bodies carry their own boundary: drop the first encoding's Content-Type so each
     // attempt gets a header matching its own encoding.
     const headers = new Headers(request.headers);
-    if (typeof FormData !== 'undefined' && meta.body instanceof FormData) headers.delete('content-type');
+    if (typeof FormData !== 'undefined' && meta.body instanceof FormData)
+      headers.delete('content-type');
 
-    const abortError = (): ApiAbortError => new ApiAbortError({ method, url, cause: userSignal.reason });
+    const abortError = (): ApiAbortError =>
+      new ApiAbortError({ method, url, cause: userSignal.reason });
 
     for (let attempt = 0; ; attempt++) {
       const canRetry = retryable && attempt < maxRetries;
@@ -302,12 +338,15 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
           });
           continue;
         }
-        throw new ApiConnectionError(redact(`${method} ${url} failed: ${errorMessages(err) || 'connection error'}`, secrets), {
-          method,
-          url,
-          code: errorCode(err),
-          cause: err,
-        });
+        throw new ApiConnectionError(
+          redact(`${method} ${url} failed: ${errorMessages(err) || 'connection error'}`, secrets),
+          {
+            method,
+            url,
+            code: errorCode(err),
+            cause: err,
+          },
+        );
       } finally {
         if (timer !== undefined) clearTimeout(timer);
       }
@@ -317,7 +356,8 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
       userSignal.removeEventListener('abort', onUserAbort);
       if (RETRY_STATUSES.has(response.status) && canRetry) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
-        const delay = retryAfter !== undefined ? Math.min(retryAfter, maxRetryAfter) : backoff(attempt);
+        const delay =
+          retryAfter !== undefined ? Math.min(retryAfter, maxRetryAfter) : backoff(attempt);
         await response.body?.cancel().catch(() => undefined);
         await sleep(delay, userSignal).catch(() => {
           throw abortError();

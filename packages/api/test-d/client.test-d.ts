@@ -13,7 +13,8 @@ import {
   type OperationInfo,
 } from '../src/index.js';
 
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function assertType<T extends true>(_value?: T): void {}
 
 declare const ProjectId: string;
@@ -48,7 +49,10 @@ export async function projects(): Promise<void> {
   await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId } }, timeoutMs: 'soon' });
 
   // A JSON body is checked against the schema.
-  await api.PUT('/projects/{ProjectId}', { params: { path: { ProjectId } }, body: { label: 'renamed' } });
+  await api.PUT('/projects/{ProjectId}', {
+    params: { path: { ProjectId } },
+    body: { label: 'renamed' },
+  });
   // @ts-expect-error label must be a string
   await api.PUT('/projects/{ProjectId}', { params: { path: { ProjectId } }, body: { label: 42 } });
 }
@@ -63,7 +67,11 @@ export async function downloadsAndUploads(): Promise<void> {
   // The multipart operation's typed shape ({ file: Blob, ... }) and multipartBody() both compile.
   await api.POST('/projects/{ProjectId}/files', {
     params: { path: { ProjectId } },
-    body: multipartBody({ file: new Uint8Array([1]), filename: 'a.txt', metadata: { type: 'text' } }),
+    body: multipartBody({
+      file: new Uint8Array([1]),
+      filename: 'a.txt',
+      metadata: { type: 'text' },
+    }),
   });
   await api.POST('/projects/{ProjectId}/files', {
     params: { path: { ProjectId } },

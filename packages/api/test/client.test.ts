@@ -21,7 +21,9 @@ describe('requests', () => {
   it('derives the base URL from the key and sends the default headers', async () => {
     const rec = scriptedFetch(() => json(200, { _id: 'p1', label: 'P' }));
     const { api } = client(rec.fetch);
-    const { data } = await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: 'p 1/x' } } });
+    const { data } = await api.GET('/projects/{ProjectId}', {
+      params: { path: { ProjectId: 'p 1/x' } },
+    });
     expect(data).toEqual({ _id: 'p1', label: 'P' });
     const req = rec.requests[0]!;
     expect(req.method).toBe('GET');
@@ -29,7 +31,9 @@ describe('requests', () => {
     expect(req.headers.get('authorization')).toBe(`scitran-user ${KEY}`);
     expect(req.headers.get('x-accept-feature')).toBe('Subject-Container');
     const ua = req.headers.get('user-agent')!;
-    expect(ua.startsWith(`@fw/api/${VERSION} (Node ${process.versions.node}; ${process.platform})`)).toBe(true);
+    expect(
+      ua.startsWith(`@fw/api/${VERSION} (Node ${process.versions.node}; ${process.platform})`),
+    ).toBe(true);
     expect(VERSION).toBe('0.1.0');
     expect(api.baseUrl).toBe('https://flywheel.example.org:443/api');
   });
@@ -53,7 +57,11 @@ describe('requests', () => {
 
   it('features: [] omits X-Accept-Feature; insecure keys use http', async () => {
     const rec = scriptedFetch(() => json(200, []));
-    const api = createApiClient({ apiKey: '127.0.0.1:8080:__force_insecure:K', fetch: rec.fetch, features: [] });
+    const api = createApiClient({
+      apiKey: '127.0.0.1:8080:__force_insecure:K',
+      fetch: rec.fetch,
+      features: [],
+    });
     await api.GET('/projects');
     expect(rec.requests[0]!.url).toBe('http://127.0.0.1:8080/api/projects');
     expect(rec.requests[0]!.headers.has('x-accept-feature')).toBe(false);
@@ -94,7 +102,11 @@ describe('errors', () => {
     [402, ApiError, 'Payment Required'],
   ])('%i → %o', async (status, cls, reason) => {
     const rec = scriptedFetch(() =>
-      json(status, { message: `boom ${status}`, status_code: status, request_id: 'abcd1234-1563812345' }),
+      json(status, {
+        message: `boom ${status}`,
+        status_code: status,
+        request_id: 'abcd1234-1563812345',
+      }),
     );
     const { api } = client(rec.fetch, { maxRetries: 0 });
     const err = await api.GET('/projects').catch((e: unknown) => e);
@@ -109,13 +121,22 @@ describe('errors', () => {
     expect(e.requestId).toBe('abcd1234-1563812345');
     expect(e.method).toBe('GET');
     expect(e.url).toBe('https://flywheel.example.org/api/projects');
-    expect(e.body).toEqual({ message: `boom ${status}`, status_code: status, request_id: 'abcd1234-1563812345' });
+    expect(e.body).toEqual({
+      message: `boom ${status}`,
+      status_code: status,
+      request_id: 'abcd1234-1563812345',
+    });
     expect(String(e)).toBe(`(${status}) Reason: ${reason}\nDetail: boom ${status}`);
   });
 
   it('uses the response reason phrase, X-Request-Id, and text bodies', async () => {
     const rec = scriptedFetch(
-      () => new Response('plain failure', { status: 404, statusText: 'Nope', headers: { 'X-Request-Id': 'rid-9' } }),
+      () =>
+        new Response('plain failure', {
+          status: 404,
+          statusText: 'Nope',
+          headers: { 'X-Request-Id': 'rid-9' },
+        }),
     );
     const { api } = client(rec.fetch);
     const e = (await api.GET('/projects').catch((x: unknown) => x)) as ApiError;
@@ -132,16 +153,26 @@ describe('errors', () => {
     const { api } = client(rec.fetch);
     const e = (await api.GET('/projects').catch((x: unknown) => x)) as ApiError;
     expect(e).toBeInstanceOf(AuthenticationError);
-    for (const text of [e.message, String(e), e.stack ?? '', JSON.stringify(e), JSON.stringify({ ...e })]) {
+    for (const text of [
+      e.message,
+      String(e),
+      e.stack ?? '',
+      JSON.stringify(e),
+      JSON.stringify({ ...e }),
+    ]) {
       expect(text).not.toContain(KEY);
     }
-    expect(JSON.stringify(Object.getOwnPropertyNames(e).map((k) => String((e as never)[k])))).not.toContain(KEY);
+    expect(
+      JSON.stringify(Object.getOwnPropertyNames(e).map((k) => String((e as never)[k]))),
+    ).not.toContain(KEY);
   });
 
   it('never leaks the API key: connection errors whose text carries it', async () => {
     const fetch = async (req: Request): Promise<Response> => {
       const auth = req.headers.get('authorization');
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect ECONNREFUSED (${auth})`), { code: 'ECONNREFUSED' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error(`connect ECONNREFUSED (${auth})`), { code: 'ECONNREFUSED' }),
+      });
     };
     const api = createApiClient({ apiKey: API_KEY, fetch });
     const e = (await api.GET('/projects').catch((x: unknown) => x)) as ApiConnectionError;

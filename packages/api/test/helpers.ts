@@ -9,7 +9,9 @@ export interface Recorded {
 }
 
 /** A fetch that records requests and answers from a queue of responders. */
-export function scriptedFetch(...responders: ((req: Request) => Response | Promise<Response>)[]): Recorded {
+export function scriptedFetch(
+  ...responders: ((req: Request) => Response | Promise<Response>)[]
+): Recorded {
   const requests: Recorded['requests'] = [];
   let i = 0;
   return {
@@ -24,7 +26,11 @@ export function scriptedFetch(...responders: ((req: Request) => Response | Promi
   };
 }
 
-export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
+export const json = (
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Response =>
   new Response(JSON.stringify(body), {
     status,
     headers: { 'content-type': 'application/json', ...headers },
@@ -43,8 +49,18 @@ export function fakeClock(start = Date.UTC(2024, 0, 1)) {
   };
 }
 
-export function client(fetch: (req: Request) => Promise<Response>, extra: Partial<ApiClientOptions> = {}) {
+export function client(
+  fetch: (req: Request) => Promise<Response>,
+  extra: Partial<ApiClientOptions> = {},
+) {
   const clock = fakeClock();
-  const api = createApiClient({ apiKey: API_KEY, fetch, now: clock.now, sleep: clock.sleep, random: clock.random, ...extra });
+  const api = createApiClient({
+    apiKey: API_KEY,
+    fetch,
+    now: clock.now,
+    sleep: clock.sleep,
+    random: clock.random,
+    ...extra,
+  });
   return { api, clock };
 }

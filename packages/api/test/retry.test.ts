@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ApiAbortError, ApiConnectionError, ApiTimeoutError, InternalServerError, multipartBody, parseRetryAfter, RateLimitError } from '../src/index.js';
+import {
+  ApiAbortError,
+  ApiConnectionError,
+  ApiTimeoutError,
+  InternalServerError,
+  multipartBody,
+  parseRetryAfter,
+  RateLimitError,
+} from '../src/index.js';
 import { client, json, scriptedFetch } from './helpers.js';
 
 const reset = (): never => {
-  throw new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+  throw new TypeError('fetch failed', {
+    cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+  });
 };
 
 describe('retries', () => {
@@ -23,7 +33,10 @@ describe('retries', () => {
 
   it('gives up after maxRetries and throws the last error', async () => {
     const rec = scriptedFetch(() => json(429, { message: 'slow down' }));
-    const { api, clock } = client(rec.fetch, { maxRetries: 3, retry: { baseDelayMs: 100, maxDelayMs: 300 } });
+    const { api, clock } = client(rec.fetch, {
+      maxRetries: 3,
+      retry: { baseDelayMs: 100, maxDelayMs: 300 },
+    });
     const err = await api.GET('/projects').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimitError);
     expect(rec.requests).toHaveLength(4);
@@ -46,9 +59,17 @@ describe('retries', () => {
   });
 
   it('retries connection resets for idempotent methods (PUT, DELETE)', async () => {
-    const rec = scriptedFetch(reset, () => json(200, {}), reset, () => new Response(null, { status: 200 }));
+    const rec = scriptedFetch(
+      reset,
+      () => json(200, {}),
+      reset,
+      () => new Response(null, { status: 200 }),
+    );
     const { api, clock } = client(rec.fetch);
-    await api.PUT('/projects/{ProjectId}', { params: { path: { ProjectId: 'p' } }, body: { label: 'x' } });
+    await api.PUT('/projects/{ProjectId}', {
+      params: { path: { ProjectId: 'p' } },
+      body: { label: 'x' },
+    });
     expect(rec.requests.map((r) => r.body)).toEqual(['{"label":"x"}', '{"label":"x"}']);
     await api.DELETE('/projects/{ProjectId}', { params: { path: { ProjectId: 'p' } } });
     expect(rec.requests).toHaveLength(4);
@@ -57,7 +78,9 @@ describe('retries', () => {
 
   it('does not retry other connection errors', async () => {
     const rec = scriptedFetch(() => {
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }),
+      });
     });
     const { api } = client(rec.fetch);
     const err = await api.GET('/projects').catch((e: unknown) => e);
@@ -66,19 +89,29 @@ describe('retries', () => {
   });
 
   it('never retries POST', async () => {
-    const rec = scriptedFetch(() => json(503, {}), () => json(200, { _id: 'x' }));
+    const rec = scriptedFetch(
+      () => json(503, {}),
+      () => json(200, { _id: 'x' }),
+    );
     const { api } = client(rec.fetch);
-    const err = await api.POST('/projects', { body: { label: 'L', group: 'g' } }).catch((e: unknown) => e);
+    const err = await api
+      .POST('/projects', { body: { label: 'L', group: 'g' } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InternalServerError);
     expect(rec.requests).toHaveLength(1);
     const rec2 = scriptedFetch(reset, () => json(200, { _id: 'x' }));
-    const err2 = await client(rec2.fetch).api.POST('/projects', { body: { label: 'L', group: 'g' } }).catch((e: unknown) => e);
+    const err2 = await client(rec2.fetch)
+      .api.POST('/projects', { body: { label: 'L', group: 'g' } })
+      .catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(ApiConnectionError);
     expect(rec2.requests).toHaveLength(1);
   });
 
   it('never retries a non-replayable (stream) body, even for PUT', async () => {
-    const rec = scriptedFetch(() => json(503, {}), () => json(200, {}));
+    const rec = scriptedFetch(
+      () => json(503, {}),
+      () => json(200, {}),
+    );
     const { api } = client(rec.fetch);
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
@@ -93,14 +126,22 @@ describe('retries', () => {
     expect(err).toBeInstanceOf(InternalServerError);
     expect(rec.requests).toHaveLength(1);
     expect(rec.requests[0]!.body).toContain('streamed');
-    expect(rec.requests[0]!.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
+    expect(rec.requests[0]!.headers.get('content-type')).toMatch(
+      /^multipart\/form-data; boundary=/,
+    );
   });
 
   it('replays a FormData body with a matching boundary on each attempt', async () => {
-    const rec = scriptedFetch(() => json(503, {}), () => json(200, {}));
+    const rec = scriptedFetch(
+      () => json(503, {}),
+      () => json(200, {}),
+    );
     const { api } = client(rec.fetch);
     const body = multipartBody({ file: new Uint8Array([104, 105]), filename: 'hi.txt' });
-    await api.PUT('/projects/{ProjectId}', { params: { path: { ProjectId: 'p' } }, body: body as never });
+    await api.PUT('/projects/{ProjectId}', {
+      params: { path: { ProjectId: 'p' } },
+      body: body as never,
+    });
     expect(rec.requests).toHaveLength(2);
     for (const r of rec.requests) {
       const boundary = /boundary=(.+)$/.exec(r.headers.get('content-type')!)![1]!;
@@ -118,7 +159,9 @@ describe('retries', () => {
 
 describe('timeouts and aborts', () => {
   const hang = (req: Request): Promise<Response> =>
-    new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(req.signal.reason)));
+    new Promise((_, reject) =>
+      req.signal.addEventListener('abort', () => reject(req.signal.reason)),
+    );
 
   it('a per-call timeout throws ApiTimeoutError (not retried)', async () => {
     const rec = scriptedFetch(hang);
@@ -139,7 +182,9 @@ describe('timeouts and aborts', () => {
     const rec = scriptedFetch(hang);
     const { api } = client(rec.fetch);
     const controller = new AbortController();
-    const pending = api.GET('/projects', { signal: controller.signal, timeoutMs: 60_000 }).catch((e: unknown) => e);
+    const pending = api
+      .GET('/projects', { signal: controller.signal, timeoutMs: 60_000 })
+      .catch((e: unknown) => e);
     await new Promise((r) => setImmediate(r));
     controller.abort(new Error('user cancelled'));
     const err = await pending;
@@ -151,7 +196,9 @@ describe('timeouts and aborts', () => {
   it('an already-aborted signal fails before any request', async () => {
     const rec = scriptedFetch(() => json(200, []));
     const { api } = client(rec.fetch);
-    const err = await api.GET('/projects', { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const err = await api
+      .GET('/projects', { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiAbortError);
     expect(rec.requests).toHaveLength(0);
   });

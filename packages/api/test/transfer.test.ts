@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient, downloadToStream, multipartBody, NotFoundError, responseBodyStream, StreamingMultipartBody } from '../src/index.js';
+import {
+  createApiClient,
+  downloadToStream,
+  multipartBody,
+  NotFoundError,
+  responseBodyStream,
+  StreamingMultipartBody,
+} from '../src/index.js';
 import { downloadToFile, fileFromPath } from '../src/node.js';
 
 const CHUNK = 64 * 1024;
@@ -100,27 +107,40 @@ describe('streaming downloads (real HTTP server)', () => {
   it('an error status throws before any data is streamed', async () => {
     const api = createApiClient({ apiKey: base });
     const err = await api
-      .GET('/projects/{ProjectId}/files/{FileName}', { params: { path: { ProjectId: 'p1', FileName: 'nope' } }, parseAs: 'stream' })
+      .GET('/projects/{ProjectId}/files/{FileName}', {
+        params: { path: { ProjectId: 'p1', FileName: 'nope' } },
+        parseAs: 'stream',
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
     expect((err as NotFoundError).requestId).toBe('r-1');
   });
 
   it('responseBodyStream refuses an already-parsed result', () => {
-    expect(() => responseBodyStream({ data: { a: 1 }, response: new Response('x') })).toThrow(/parseAs/);
+    expect(() => responseBodyStream({ data: { a: 1 }, response: new Response('x') })).toThrow(
+      /parseAs/,
+    );
   });
 });
 
 describe('multipart uploads (real HTTP server, parsed back)', () => {
   const upload = async (body: unknown) => {
     const api = createApiClient({ apiKey: base });
-    return api.POST('/projects/{ProjectId}/files', { params: { path: { ProjectId: 'p1' } }, body: body as never });
+    return api.POST('/projects/{ProjectId}/files', {
+      params: { path: { ProjectId: 'p1' } },
+      body: body as never,
+    });
   };
 
   it('from a Uint8Array with metadata', async () => {
     uploads.length = 0;
     const { data } = await upload(
-      multipartBody({ file: new TextEncoder().encode('hello'), filename: 'a.txt', contentType: 'text/plain', metadata: { type: 'text', tags: ['t'] } }),
+      multipartBody({
+        file: new TextEncoder().encode('hello'),
+        filename: 'a.txt',
+        contentType: 'text/plain',
+        metadata: { type: 'text', tags: ['t'] },
+      }),
     );
     expect(data).toEqual([{ name: 'x' }]);
     const { form, headers } = uploads[0]!;
@@ -135,7 +155,10 @@ describe('multipart uploads (real HTTP server, parsed back)', () => {
 
   it('from the typed object shape { file: File, metadata: string }', async () => {
     uploads.length = 0;
-    await upload({ file: new File(['abc'], 'b.csv', { type: 'text/csv' }), metadata: '{"type":"tabular data"}' });
+    await upload({
+      file: new File(['abc'], 'b.csv', { type: 'text/csv' }),
+      metadata: '{"type":"tabular data"}',
+    });
     const form = uploads[0]!.form;
     expect((form.get('file') as File).name).toBe('b.csv');
     expect(await (form.get('file') as File).text()).toBe('abc');
@@ -147,7 +170,10 @@ describe('multipart uploads (real HTTP server, parsed back)', () => {
     const big = Buffer.alloc(3 * 1024 * 1024, 7);
     const body = multipartBody({
       files: [
-        { file: Readable.from([big.subarray(0, 1024 * 1024), big.subarray(1024 * 1024)]), filename: 'node.bin' },
+        {
+          file: Readable.from([big.subarray(0, 1024 * 1024), big.subarray(1024 * 1024)]),
+          filename: 'node.bin',
+        },
         { file: new Blob(['web']).stream(), filename: 'dir/we"b.txt', contentType: 'text/plain' },
       ],
       metadata: { name: 'x' },
@@ -168,7 +194,10 @@ describe('multipart uploads (real HTTP server, parsed back)', () => {
     uploads.length = 0;
     const body = multipartBody({
       files: [
-        { file: Readable.from([Buffer.alloc(0), Buffer.from('abc'), Buffer.alloc(0)]), filename: 'gaps.bin' },
+        {
+          file: Readable.from([Buffer.alloc(0), Buffer.from('abc'), Buffer.alloc(0)]),
+          filename: 'gaps.bin',
+        },
         { file: new Blob([new Uint8Array(0)]).stream(), filename: 'empty.bin' },
         {
           file: new ReadableStream<Uint8Array>({

@@ -8,7 +8,14 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,10 +51,14 @@ async function main(): Promise<void> {
   const expectedHash = await makeFile(file, MB);
   const size = statSync(file).size;
 
-  const child = spawn(process.execPath, ['--import', 'tsx', join(pkgDir, 'src/cli.ts'), '--port', '0', '--data', join(work, 'data')], {
-    cwd: pkgDir,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(pkgDir, 'src/cli.ts'), '--port', '0', '--data', join(work, 'data')],
+    {
+      cwd: pkgDir,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   const ready = new Promise<{ url: string; key: string }>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
@@ -61,7 +72,11 @@ async function main(): Promise<void> {
   const { url, key } = await ready;
   const auth = { Authorization: `scitran-user ${key}` };
   const json = async (method: string, path: string, body: unknown) => {
-    const r = await fetch(url + path, { method, headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(url + path, {
+      method,
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
     return (await r.json()) as { _id: string };
   };
@@ -75,19 +90,29 @@ async function main(): Promise<void> {
 
   // upload: multipart body streamed from disk with an exact Content-Length
   const boundary = `bench${randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   const t0 = performance.now();
   const uploaded = await new Promise<{ status: number; body: string }>((resolve, reject) => {
     const u = new URL(`${url}/projects/${project}/files`);
-    const req = request(u, {
-      method: 'POST',
-      headers: { ...auth, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + size + tail.length },
-    }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = request(
+      u,
+      {
+        method: 'POST',
+        headers: {
+          ...auth,
+          'Content-Type': `multipart/form-data; boundary=${boundary}`,
+          'Content-Length': head.length + size + tail.length,
+        },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.write(head);
     const src = createReadStream(file);
@@ -95,9 +120,11 @@ async function main(): Promise<void> {
     src.on('end', () => req.end(tail));
   });
   const t1 = performance.now();
-  if (uploaded.status !== 200) throw new Error(`upload failed: ${uploaded.status} ${uploaded.body}`);
+  if (uploaded.status !== 200)
+    throw new Error(`upload failed: ${uploaded.status} ${uploaded.body}`);
   const entry = (JSON.parse(uploaded.body) as { hash: string; size: number }[])[0]!;
-  if (entry.hash !== expectedHash || entry.size !== size) throw new Error('server hash/size mismatch');
+  if (entry.hash !== expectedHash || entry.size !== size)
+    throw new Error('server hash/size mismatch');
 
   // download: stream and hash, never hold the file
   const t2 = performance.now();
@@ -110,7 +137,8 @@ async function main(): Promise<void> {
   }
   const t3 = performance.now();
   clearInterval(sampler);
-  if (got !== size || `v0-sha384-${h.digest('hex')}` !== expectedHash) throw new Error('download mismatch');
+  if (got !== size || `v0-sha384-${h.digest('hex')}` !== expectedHash)
+    throw new Error('download mismatch');
   const hwm = memKb(pid, 'VmHWM');
   child.kill('SIGTERM');
   await once(child, 'exit');

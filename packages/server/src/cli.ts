@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   let values: { port?: string; host?: string; data?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n${USAGE}`);
@@ -34,7 +39,9 @@ async function main(): Promise<void> {
     dataDir: resolve(values.data ?? '.fw-server'),
     log: (line) => process.stderr.write(line + '\n'),
   });
-  process.stdout.write(`Flywheel-compatible server listening on ${server.url}\nData directory: ${server.dataDir}\nAPI key: ${server.apiKey}\n`);
+  process.stdout.write(
+    `Flywheel-compatible server listening on ${server.url}\nData directory: ${server.dataDir}\nAPI key: ${server.apiKey}\n`,
+  );
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

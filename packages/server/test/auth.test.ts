@@ -36,7 +36,9 @@ describe('authentication', () => {
 
   it('gives the admin key in SDK format for the bound port', () => {
     const port = new URL(t.url).port;
-    expect(t.adminKey).toMatch(new RegExp(`^127\\.0\\.0\\.1:${port}:__force_insecure:[A-Za-z0-9_-]+$`));
+    expect(t.adminKey).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:${port}:__force_insecure:[A-Za-z0-9_-]+$`),
+    );
     expect(t.url).toBe(`http://127.0.0.1:${port}/api`);
   });
 
@@ -55,12 +57,18 @@ describe('authentication', () => {
     const dir = `${t.server.dataDir}-persist`;
     const a = await startServer({ port: 0, dataDir: dir });
     const keyA = a.apiKey.split(':').pop();
-    await fetch(`${a.url}/groups`, { method: 'POST', headers: { Authorization: `scitran-user ${keyA}` }, body: JSON.stringify({ _id: 'kept', label: 'Kept' }) });
+    await fetch(`${a.url}/groups`, {
+      method: 'POST',
+      headers: { Authorization: `scitran-user ${keyA}` },
+      body: JSON.stringify({ _id: 'kept', label: 'Kept' }),
+    });
     await a.close();
     const b = await startServer({ port: 0, dataDir: dir });
     try {
       expect(b.apiKey.split(':').pop()).toBe(keyA);
-      const r = await fetch(`${b.url}/groups/kept`, { headers: { Authorization: `scitran-user ${keyA}` } });
+      const r = await fetch(`${b.url}/groups/kept`, {
+        headers: { Authorization: `scitran-user ${keyA}` },
+      });
       expect(r.status).toBe(200);
       expect((await r.json()).label).toBe('Kept');
     } finally {

@@ -3,8 +3,21 @@ import { hierarchy, useServer } from './helpers/server.js';
 
 const t = useServer();
 
-async function raw(method: string, path: string, body: string, headers: Record<string, string> = {}) {
-  const r = await fetch(t.url + path, { method, headers: { Authorization: `scitran-user ${t.adminKey}`, 'Content-Type': 'application/json', ...headers }, body });
+async function raw(
+  method: string,
+  path: string,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  const r = await fetch(t.url + path, {
+    method,
+    headers: {
+      Authorization: `scitran-user ${t.adminKey}`,
+      'Content-Type': 'application/json',
+      ...headers,
+    },
+    body,
+  });
   const text = await r.text();
   return { status: r.status, body: JSON.parse(text), ct: r.headers.get('content-type') };
 }
@@ -47,7 +60,19 @@ describe('bad input never yields a 500', () => {
   });
 
   it('unknown and malformed ids are 404', async () => {
-    for (const p of ['/projects/0123456789abcdef01234567', '/projects/not-an-id', '/sessions/zzz', '/containers/abc', '/groups/NOPE', '/jobs/xyz', '/gears/none', '/users/ghost', '/modalities/XX', '/roles/abc', '/analyses/123']) {
+    for (const p of [
+      '/projects/0123456789abcdef01234567',
+      '/projects/not-an-id',
+      '/sessions/zzz',
+      '/containers/abc',
+      '/groups/NOPE',
+      '/jobs/xyz',
+      '/gears/none',
+      '/users/ghost',
+      '/modalities/XX',
+      '/roles/abc',
+      '/analyses/123',
+    ]) {
       const r = await t.call('GET', p);
       expect(r.status, p).toBe(404);
       expect(r.body.status_code).toBe(404);
@@ -77,7 +102,10 @@ describe('bad input never yields a 500', () => {
     fd.append('file', new Blob(['x']), '../../../x.txt');
     const [entry] = await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: fd });
     expect(entry.name).toBe('x.txt');
-    expect((await t.call('GET', `/acquisitions/${h.acquisition}/files/..%2F..%2Fflywheel.sqlite`)).status).toBe(404);
+    expect(
+      (await t.call('GET', `/acquisitions/${h.acquisition}/files/..%2F..%2Fflywheel.sqlite`))
+        .status,
+    ).toBe(404);
     expect((await t.call('GET', `/acquisitions/${h.acquisition}/files/%E0%A4%A`)).status).toBe(400);
     await alive();
   });
@@ -86,9 +114,14 @@ describe('bad input never yields a 500', () => {
     const h = await hierarchy(t);
     const r = await raw('POST', `/sessions/${h.session}/files`, '{"a":1}');
     expect(r.status).toBe(400);
-    const cut = await raw('POST', `/sessions/${h.session}/files`, '--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\npartial', {
-      'Content-Type': 'multipart/form-data; boundary=b',
-    });
+    const cut = await raw(
+      'POST',
+      `/sessions/${h.session}/files`,
+      '--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\npartial',
+      {
+        'Content-Type': 'multipart/form-data; boundary=b',
+      },
+    );
     expect(cut.status).toBe(400);
     expect((await t.ok('GET', `/sessions/${h.session}`)).files).toEqual([]);
     await alive();
@@ -97,7 +130,10 @@ describe('bad input never yields a 500', () => {
   it('bad query parameters are 4xx', async () => {
     expect((await t.call('GET', '/projects?limit=-1')).status).toBeGreaterThanOrEqual(400);
     expect((await t.call('GET', '/projects?sort=')).status).toBeLessThan(500);
-    expect((await t.call('POST', '/dataexplorer/search?size=abc', { body: { return_type: 'session' } })).status).toBe(400);
+    expect(
+      (await t.call('POST', '/dataexplorer/search?size=abc', { body: { return_type: 'session' } }))
+        .status,
+    ).toBe(400);
     await alive();
   });
 });

@@ -7,25 +7,39 @@ describe('containers', () => {
   it('creates the hierarchy with parents and embedded subject', async () => {
     const h = await hierarchy(t);
     const project = await t.ok('GET', `/projects/${h.project}`);
-    expect(project).toMatchObject({ _id: h.project, group: h.group, label: 'Project', parents: { group: h.group } });
+    expect(project).toMatchObject({
+      _id: h.project,
+      group: h.group,
+      label: 'Project',
+      parents: { group: h.group },
+    });
     expect(project._id).toMatch(/^[0-9a-f]{24}$/);
     const session = await t.ok('GET', `/sessions/${h.session}`);
     expect(session.parents).toEqual({ group: h.group, project: h.project, subject: h.subject });
     expect(session.subject).toMatchObject({ _id: h.subject, code: 'sub-01' });
     const acq = await t.ok('GET', `/acquisitions/${h.acquisition}`);
-    expect(acq.parents).toEqual({ group: h.group, project: h.project, subject: h.subject, session: h.session });
+    expect(acq.parents).toEqual({
+      group: h.group,
+      project: h.project,
+      subject: h.subject,
+      session: h.session,
+    });
     expect(acq.session).toBe(h.session);
   });
 
   it('creates a subject on the fly when a session names an unknown subject code', async () => {
     const h = await hierarchy(t);
-    const s = await t.ok('POST', '/sessions', { body: { project: h.project, label: 'new', subject: { code: 'sub-new', sex: 'female' } } });
+    const s = await t.ok('POST', '/sessions', {
+      body: { project: h.project, label: 'new', subject: { code: 'sub-new', sex: 'female' } },
+    });
     const session = await t.ok('GET', `/sessions/${s._id}`);
     expect(session.subject.code).toBe('sub-new');
     const subjects = await t.ok('GET', `/projects/${h.project}/subjects`);
     expect(subjects.map((x: any) => x.code).sort()).toEqual(['sub-01', 'sub-new']);
     // the same code again reuses the subject
-    const s2 = await t.ok('POST', '/sessions', { body: { project: h.project, label: 'again', subject: { code: 'sub-new' } } });
+    const s2 = await t.ok('POST', '/sessions', {
+      body: { project: h.project, label: 'again', subject: { code: 'sub-new' } },
+    });
     expect((await t.ok('GET', `/sessions/${s2._id}`)).subject._id).toBe(session.subject._id);
   });
 
@@ -42,7 +56,9 @@ describe('containers', () => {
   it('modify keeps created and strictly increases modified', async () => {
     const h = await hierarchy(t);
     const before = await t.ok('GET', `/projects/${h.project}`);
-    const r = await t.ok('PUT', `/projects/${h.project}`, { body: { label: 'Renamed', description: 'd' } });
+    const r = await t.ok('PUT', `/projects/${h.project}`, {
+      body: { label: 'Renamed', description: 'd' },
+    });
     expect(r).toEqual({ modified: 1 });
     const after = await t.ok('GET', `/projects/${h.project}`);
     expect(after.label).toBe('Renamed');
@@ -55,9 +71,15 @@ describe('containers', () => {
 
   it('rejects protected fields and unknown parents', async () => {
     const h = await hierarchy(t);
-    expect((await t.call('PUT', `/projects/${h.project}`, { body: { _id: 'x' } })).status).toBe(400);
-    expect((await t.call('PUT', `/projects/${h.project}`, { body: { created: 'x' } })).status).toBe(400);
-    expect((await t.call('POST', '/projects', { body: { group: 'missing-group', label: 'x' } })).status).toBe(404);
+    expect((await t.call('PUT', `/projects/${h.project}`, { body: { _id: 'x' } })).status).toBe(
+      400,
+    );
+    expect((await t.call('PUT', `/projects/${h.project}`, { body: { created: 'x' } })).status).toBe(
+      400,
+    );
+    expect(
+      (await t.call('POST', '/projects', { body: { group: 'missing-group', label: 'x' } })).status,
+    ).toBe(404);
     expect((await t.call('POST', '/projects', { body: { group: h.group } })).status).toBe(400);
     expect((await t.call('POST', '/groups', { body: { _id: 'Bad Id!' } })).status).toBe(400);
     expect((await t.call('POST', '/groups', { body: { _id: h.group } })).status).toBe(409);
@@ -67,9 +89,15 @@ describe('containers', () => {
     const h = await hierarchy(t);
     const projects = await t.ok('GET', `/groups/${h.group}/projects`);
     expect(projects.map((p: any) => p._id)).toEqual([h.project]);
-    expect((await t.ok('GET', `/projects/${h.project}/sessions`)).map((s: any) => s._id)).toEqual([h.session]);
-    expect((await t.ok('GET', `/subjects/${h.subject}/sessions`)).map((s: any) => s._id)).toEqual([h.session]);
-    expect((await t.ok('GET', `/sessions/${h.session}/acquisitions`)).map((s: any) => s._id)).toEqual([h.acquisition]);
+    expect((await t.ok('GET', `/projects/${h.project}/sessions`)).map((s: any) => s._id)).toEqual([
+      h.session,
+    ]);
+    expect((await t.ok('GET', `/subjects/${h.subject}/sessions`)).map((s: any) => s._id)).toEqual([
+      h.session,
+    ]);
+    expect(
+      (await t.ok('GET', `/sessions/${h.session}/acquisitions`)).map((s: any) => s._id),
+    ).toEqual([h.acquisition]);
     const generic = await t.ok('GET', `/containers/${h.session}`);
     const typed = await t.ok('GET', `/sessions/${h.session}`);
     expect(generic.container_type).toBe('session');
@@ -104,9 +132,15 @@ describe('containers', () => {
   it('collections hold sessions and acquisitions', async () => {
     const h = await hierarchy(t);
     const col = (await t.ok('POST', '/collections', { body: { label: 'My collection' } }))._id;
-    await t.ok('PUT', `/collections/${col}`, { body: { contents: { operation: 'add', nodes: [{ level: 'session', _id: h.session }] } } });
-    expect((await t.ok('GET', `/collections/${col}/sessions`)).map((s: any) => s._id)).toEqual([h.session]);
-    expect((await t.ok('GET', `/collections/${col}/acquisitions`)).map((s: any) => s._id)).toEqual([h.acquisition]);
+    await t.ok('PUT', `/collections/${col}`, {
+      body: { contents: { operation: 'add', nodes: [{ level: 'session', _id: h.session }] } },
+    });
+    expect((await t.ok('GET', `/collections/${col}/sessions`)).map((s: any) => s._id)).toEqual([
+      h.session,
+    ]);
+    expect((await t.ok('GET', `/collections/${col}/acquisitions`)).map((s: any) => s._id)).toEqual([
+      h.acquisition,
+    ]);
     expect((await t.ok('GET', '/collections')).some((c: any) => c._id === col)).toBe(true);
   });
 

@@ -27,10 +27,21 @@ async function untar(buf: Buffer): Promise<Map<string, string>> {
 
 describe('bulk download', () => {
   it('creates a ticket for a session and streams a tar laid out by labels', async () => {
-    const h = await hierarchy(t, { project: 'Proj', subject: 'sub-7', session: 'ses A', acquisition: 'T1' });
-    await t.ok('POST', `/sessions/${h.session}/files`, { raw: form([{ name: 'session.txt', data: 'S' }]) });
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'image.nii.gz', data: 'NIFTI' }]) });
-    const summary = await t.ok('POST', '/download?prefix=flywheel', { body: { nodes: [{ level: 'session', _id: h.session }], optional: true } });
+    const h = await hierarchy(t, {
+      project: 'Proj',
+      subject: 'sub-7',
+      session: 'ses A',
+      acquisition: 'T1',
+    });
+    await t.ok('POST', `/sessions/${h.session}/files`, {
+      raw: form([{ name: 'session.txt', data: 'S' }]),
+    });
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'image.nii.gz', data: 'NIFTI' }]),
+    });
+    const summary = await t.ok('POST', '/download?prefix=flywheel', {
+      body: { nodes: [{ level: 'session', _id: h.session }], optional: true },
+    });
     expect(summary).toMatchObject({ file_cnt: 2, size: 6 });
     expect(summary.filename).toMatch(/^flywheel_.*\.tar$/);
     const r = await t.call('GET', `/download?ticket=${summary.ticket}`, { key: null });
@@ -45,26 +56,59 @@ describe('bulk download', () => {
 
   it('applies type include/exclude filters', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'a.nii.gz', data: 'n' }]) });
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'b.dcm', data: 'd' }]) });
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'c.txt', data: 't' }]) });
-    const plus = await t.ok('POST', '/download', { body: { nodes: [{ level: 'project', _id: h.project }], filters: [{ types: { plus: ['nifti', 'dicom'] } }] } });
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'a.nii.gz', data: 'n' }]),
+    });
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'b.dcm', data: 'd' }]),
+    });
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'c.txt', data: 't' }]),
+    });
+    const plus = await t.ok('POST', '/download', {
+      body: {
+        nodes: [{ level: 'project', _id: h.project }],
+        filters: [{ types: { plus: ['nifti', 'dicom'] } }],
+      },
+    });
     expect(plus.file_cnt).toBe(2);
-    const minus = await t.ok('POST', '/download', { body: { nodes: [{ level: 'project', _id: h.project }], filters: [{ types: { minus: ['nifti'] } }] } });
+    const minus = await t.ok('POST', '/download', {
+      body: {
+        nodes: [{ level: 'project', _id: h.project }],
+        filters: [{ types: { minus: ['nifti'] } }],
+      },
+    });
     expect(minus.file_cnt).toBe(2);
-    const names = [...(await untar((await t.call('GET', `/download?ticket=${minus.ticket}`)).bytes)).keys()].map((p) => p.split('/').pop()).sort();
+    const names = [
+      ...(await untar((await t.call('GET', `/download?ticket=${minus.ticket}`)).bytes)).keys(),
+    ]
+      .map((p) => p.split('/').pop())
+      .sort();
     expect(names).toEqual(['b.dcm', 'c.txt']);
   });
 
   it('rejects bad specs and unknown tickets', async () => {
     expect((await t.call('POST', '/download', { body: { nodes: [] } })).status).toBe(400);
-    expect((await t.call('POST', '/download', { body: { nodes: [{ level: 'session', _id: '0123456789abcdef01234567' }] } })).status).toBe(404);
+    expect(
+      (
+        await t.call('POST', '/download', {
+          body: { nodes: [{ level: 'session', _id: '0123456789abcdef01234567' }] },
+        })
+      ).status,
+    ).toBe(404);
     expect((await t.call('GET', '/download?ticket=nope', { key: null })).status).toBe(404);
   });
 
   it('denies nodes the caller cannot read', async () => {
     const h = await hierarchy(t);
     const key = await t.createUser('dl@example.org');
-    expect((await t.call('POST', '/download', { key, body: { nodes: [{ level: 'project', _id: h.project }] } })).status).toBe(403);
+    expect(
+      (
+        await t.call('POST', '/download', {
+          key,
+          body: { nodes: [{ level: 'project', _id: h.project }] },
+        })
+      ).status,
+    ).toBe(403);
   });
 });

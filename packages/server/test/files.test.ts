@@ -6,7 +6,10 @@ const t = useServer();
 
 function makeZip(): Promise<Buffer> {
   const zip = new yazl.ZipFile();
-  zip.addBuffer(Buffer.from('member one'), 'dir/one.txt', { mtime: new Date('2020-01-02T03:04:06Z'), fileComment: 'c1' } as never);
+  zip.addBuffer(Buffer.from('member one'), 'dir/one.txt', {
+    mtime: new Date('2020-01-02T03:04:06Z'),
+    fileComment: 'c1',
+  } as never);
   zip.addBuffer(Buffer.from('{"a":1}'), 'two.json');
   zip.end({ comment: 'archive comment' } as never);
   const chunks: Buffer[] = [];
@@ -21,9 +24,21 @@ describe('files', () => {
   it('uploads with metadata and reports name, size, type, mimetype', async () => {
     const h = await hierarchy(t);
     const [entry] = await t.ok('POST', `/projects/${h.project}/files`, {
-      raw: form([{ name: 'notes.txt', data: 'hello world' }], { tags: ['t1'], info: { k: 'v' }, modality: 'MR' }),
+      raw: form([{ name: 'notes.txt', data: 'hello world' }], {
+        tags: ['t1'],
+        info: { k: 'v' },
+        modality: 'MR',
+      }),
     });
-    expect(entry).toMatchObject({ name: 'notes.txt', size: 11, type: 'text', mimetype: 'text/plain', tags: ['t1'], info: { k: 'v' }, modality: 'MR' });
+    expect(entry).toMatchObject({
+      name: 'notes.txt',
+      size: 11,
+      type: 'text',
+      mimetype: 'text/plain',
+      tags: ['t1'],
+      info: { k: 'v' },
+      modality: 'MR',
+    });
     expect(entry.hash).toMatch(/^v0-sha384-[0-9a-f]{96}$/);
     const project = await t.ok('GET', `/projects/${h.project}`);
     expect(project.files.map((f: any) => f.name)).toEqual(['notes.txt']);
@@ -33,9 +48,19 @@ describe('files', () => {
 
   it('guesses types from extensions', async () => {
     const h = await hierarchy(t);
-    const cases: [string, string | null][] = [['a.nii.gz', 'nifti'], ['b.nii', 'nifti'], ['c.dcm', 'dicom'], ['d.dicom.zip', 'dicom'], ['e.zip', 'archive'], ['f.csv', 'tabular data'], ['g.weird', null]];
+    const cases: [string, string | null][] = [
+      ['a.nii.gz', 'nifti'],
+      ['b.nii', 'nifti'],
+      ['c.dcm', 'dicom'],
+      ['d.dicom.zip', 'dicom'],
+      ['e.zip', 'archive'],
+      ['f.csv', 'tabular data'],
+      ['g.weird', null],
+    ];
     for (const [name, type] of cases) {
-      const [e] = await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name, data: 'x' }]) });
+      const [e] = await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+        raw: form([{ name, data: 'x' }]),
+      });
       expect(e.type, name).toBe(type);
     }
   });
@@ -57,59 +82,108 @@ describe('files', () => {
 
   it('serves ranges with view=true and 416 when unsatisfiable', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/sessions/${h.session}/files`, { raw: form([{ name: 'r.txt', data: '0123456789' }]) });
-    const r = await t.call('GET', `/sessions/${h.session}/files/r.txt?view=true`, { headers: { Range: 'bytes=2-5' } });
+    await t.ok('POST', `/sessions/${h.session}/files`, {
+      raw: form([{ name: 'r.txt', data: '0123456789' }]),
+    });
+    const r = await t.call('GET', `/sessions/${h.session}/files/r.txt?view=true`, {
+      headers: { Range: 'bytes=2-5' },
+    });
     expect(r.status).toBe(206);
     expect(r.bytes.toString()).toBe('2345');
     expect(r.headers.get('content-range')).toBe('bytes 2-5/10');
-    const ignored = await t.call('GET', `/sessions/${h.session}/files/r.txt`, { headers: { Range: 'bytes=2-5' } });
+    const ignored = await t.call('GET', `/sessions/${h.session}/files/r.txt`, {
+      headers: { Range: 'bytes=2-5' },
+    });
     expect(ignored.status).toBe(200);
     expect(ignored.bytes.toString()).toBe('0123456789');
-    const bad = await t.call('GET', `/sessions/${h.session}/files/r.txt?view=true`, { headers: { Range: 'bytes=50-60' } });
+    const bad = await t.call('GET', `/sessions/${h.session}/files/r.txt?view=true`, {
+      headers: { Range: 'bytes=50-60' },
+    });
     expect(bad.status).toBe(416);
   });
 
   it('issues tickets that work without auth', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'tk.txt', data: 'ticketed' }]) });
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'tk.txt', data: 'ticketed' }]),
+    });
     const { ticket } = await t.ok('GET', `/acquisitions/${h.acquisition}/files/tk.txt?ticket=`);
     expect(typeof ticket).toBe('string');
-    const r = await t.call('GET', `/acquisitions/${h.acquisition}/files/tk.txt?ticket=${ticket}`, { key: null });
+    const r = await t.call('GET', `/acquisitions/${h.acquisition}/files/tk.txt?ticket=${ticket}`, {
+      key: null,
+    });
     expect(r.status).toBe(200);
     expect(r.bytes.toString()).toBe('ticketed');
-    const wrong = await t.call('GET', `/acquisitions/${h.acquisition}/files/other.txt?ticket=${ticket}`, { key: null });
+    const wrong = await t.call(
+      'GET',
+      `/acquisitions/${h.acquisition}/files/other.txt?ticket=${ticket}`,
+      { key: null },
+    );
     expect(wrong.status).toBeGreaterThanOrEqual(400);
-    expect((await t.call('GET', `/acquisitions/${h.acquisition}/files/tk.txt?ticket=bogus`, { key: null })).status).toBe(404);
-    expect((await t.call('GET', `/acquisitions/${h.acquisition}/files/tk.txt`, { key: null })).status).toBe(401);
+    expect(
+      (
+        await t.call('GET', `/acquisitions/${h.acquisition}/files/tk.txt?ticket=bogus`, {
+          key: null,
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (await t.call('GET', `/acquisitions/${h.acquisition}/files/tk.txt`, { key: null })).status,
+    ).toBe(401);
   });
 
   it('lists zip members and streams one member', async () => {
     const h = await hierarchy(t);
     const zip = await makeZip();
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'pack.zip', data: zip }]) });
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'pack.zip', data: zip }]),
+    });
     const info = await t.ok('GET', `/acquisitions/${h.acquisition}/files/pack.zip?info=true`);
     expect(info.comment).toBe('archive comment');
-    expect(info.members.map((m: any) => [m.path, m.size])).toEqual([['dir/one.txt', 10], ['two.json', 7]]);
-    const m = await t.call('GET', `/acquisitions/${h.acquisition}/files/pack.zip?member=dir/one.txt`);
+    expect(info.members.map((m: any) => [m.path, m.size])).toEqual([
+      ['dir/one.txt', 10],
+      ['two.json', 7],
+    ]);
+    const m = await t.call(
+      'GET',
+      `/acquisitions/${h.acquisition}/files/pack.zip?member=dir/one.txt`,
+    );
     expect(m.bytes.toString()).toBe('member one');
-    expect((await t.call('GET', `/acquisitions/${h.acquisition}/files/pack.zip?member=missing`)).status).toBe(400);
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'plain.txt', data: 'no zip' }]) });
-    expect((await t.call('GET', `/acquisitions/${h.acquisition}/files/plain.txt?info=true`)).status).toBe(400);
+    expect(
+      (await t.call('GET', `/acquisitions/${h.acquisition}/files/pack.zip?member=missing`)).status,
+    ).toBe(400);
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'plain.txt', data: 'no zip' }]),
+    });
+    expect(
+      (await t.call('GET', `/acquisitions/${h.acquisition}/files/plain.txt?info=true`)).status,
+    ).toBe(400);
   });
 
   it('replaces a file with the same name (new version, new content)', async () => {
     const h = await hierarchy(t);
-    const [v1] = await t.ok('POST', `/subjects/${h.subject}/files`, { raw: form([{ name: 'same.txt', data: 'one' }]) });
-    const [v2] = await t.ok('POST', `/subjects/${h.subject}/files`, { raw: form([{ name: 'same.txt', data: 'second' }]) });
+    const [v1] = await t.ok('POST', `/subjects/${h.subject}/files`, {
+      raw: form([{ name: 'same.txt', data: 'one' }]),
+    });
+    const [v2] = await t.ok('POST', `/subjects/${h.subject}/files`, {
+      raw: form([{ name: 'same.txt', data: 'second' }]),
+    });
     expect(v2.version).toBe(v1.version + 1);
     const subject = await t.ok('GET', `/subjects/${h.subject}`);
     expect(subject.files).toHaveLength(1);
-    expect((await t.call('GET', `/subjects/${h.subject}/files/same.txt`)).bytes.toString()).toBe('second');
+    expect((await t.call('GET', `/subjects/${h.subject}/files/same.txt`)).bytes.toString()).toBe(
+      'second',
+    );
   });
 
   it('rejects two files per container upload, missing files and bad metadata', async () => {
     const h = await hierarchy(t);
-    const two = await t.call('POST', `/sessions/${h.session}/files`, { raw: form([{ name: 'a.txt', data: 'a' }, { name: 'b.txt', data: 'b' }]) });
+    const two = await t.call('POST', `/sessions/${h.session}/files`, {
+      raw: form([
+        { name: 'a.txt', data: 'a' },
+        { name: 'b.txt', data: 'b' },
+      ]),
+    });
     expect(two.status).toBe(400);
     const none = new FormData();
     none.append('metadata', '{}');
@@ -117,27 +191,53 @@ describe('files', () => {
     const badMeta = new FormData();
     badMeta.append('file', new Blob(['x']), 'x.txt');
     badMeta.append('metadata', '{not json');
-    expect((await t.call('POST', `/sessions/${h.session}/files`, { raw: badMeta })).status).toBe(400);
-    expect((await t.call('POST', `/sessions/${h.session}/files`, { raw: form([{ name: 'y.txt', data: 'y' }], { bogus: 1 }) })).status).toBe(400);
+    expect((await t.call('POST', `/sessions/${h.session}/files`, { raw: badMeta })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await t.call('POST', `/sessions/${h.session}/files`, {
+          raw: form([{ name: 'y.txt', data: 'y' }], { bogus: 1 }),
+        })
+      ).status,
+    ).toBe(400);
     expect((await t.ok('GET', `/sessions/${h.session}`)).files).toEqual([]);
   });
 
   it('modifies, edits info, classifies and deletes files', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'c.nii.gz', data: 'x' }]) });
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'c.nii.gz', data: 'x' }]),
+    });
     const base = `/acquisitions/${h.acquisition}/files/c.nii.gz`;
-    expect(await t.ok('PUT', base, { body: { modality: 'MR', type: 'nifti' } })).toMatchObject({ jobs_spawned: 0 });
+    expect(await t.ok('PUT', base, { body: { modality: 'MR', type: 'nifti' } })).toMatchObject({
+      jobs_spawned: 0,
+    });
     await t.ok('POST', `${base}/info`, { body: { set: { x: 1 } } });
     expect((await t.ok('GET', `${base}/info`)).info).toEqual({ x: 1 });
-    await t.ok('POST', `${base}/classification`, { body: { replace: { Intent: ['Structural'], Custom: ['measurement1'] } } });
-    await t.ok('POST', `${base}/classification`, { body: { add: { Custom: ['HelloWorld'], Measurement: ['T1'] }, delete: { Intent: ['Structural'] } } });
+    await t.ok('POST', `${base}/classification`, {
+      body: { replace: { Intent: ['Structural'], Custom: ['measurement1'] } },
+    });
+    await t.ok('POST', `${base}/classification`, {
+      body: {
+        add: { Custom: ['HelloWorld'], Measurement: ['T1'] },
+        delete: { Intent: ['Structural'] },
+      },
+    });
     const cls = (await t.ok('GET', `${base}/info`)).classification;
     expect(cls.Custom).toEqual(['measurement1', 'HelloWorld']);
     expect(cls.Measurement).toEqual(['T1']);
     expect(cls).not.toHaveProperty('Intent'); // its last value was deleted
-    expect((await t.call('POST', `${base}/classification`, { body: { add: { Intent: ['NotAThing'] } } })).status).toBe(400);
-    expect((await t.call('POST', `${base}/classification`, { body: { add: { Bogus: ['x'] } } })).status).toBe(400);
-    await t.ok('POST', `${base}/classification`, { body: { modality: null, replace: { Custom: ['only'] } } });
+    expect(
+      (await t.call('POST', `${base}/classification`, { body: { add: { Intent: ['NotAThing'] } } }))
+        .status,
+    ).toBe(400);
+    expect(
+      (await t.call('POST', `${base}/classification`, { body: { add: { Bogus: ['x'] } } })).status,
+    ).toBe(400);
+    await t.ok('POST', `${base}/classification`, {
+      body: { modality: null, replace: { Custom: ['only'] } },
+    });
     expect((await t.ok('GET', `${base}/info`)).modality).toBeNull();
     expect(await t.ok('DELETE', base)).toEqual({ deleted: 1 });
     expect((await t.call('GET', base)).status).toBe(404);
@@ -145,8 +245,16 @@ describe('files', () => {
 
   it('keeps sub-paths out of names (path traversal)', async () => {
     const h = await hierarchy(t);
-    const [e] = await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: '../../etc/passwd', data: 'x' }]) });
+    const [e] = await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: '../../etc/passwd', data: 'x' }]),
+    });
     expect(e.name).toBe('passwd');
-    expect((await t.call('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: '..', data: 'x' }]) })).status).toBe(400);
+    expect(
+      (
+        await t.call('POST', `/acquisitions/${h.acquisition}/files`, {
+          raw: form([{ name: '..', data: 'x' }]),
+        })
+      ).status,
+    ).toBe(400);
   });
 });

@@ -12,7 +12,12 @@ beforeAll(async () => {
   project = (await t.ok('POST', '/projects', { body: { group, label: 'P' } }))._id;
   for (let i = 1; i <= 12; i++) {
     await t.ok('POST', '/sessions', {
-      body: { project, label: i === 5 ? 'Session 5' : `ses-${String(i).padStart(2, '0')}`, subject: { code: `sub-${i % 3}` }, info: { n: i, even: i % 2 === 0 } },
+      body: {
+        project,
+        label: i === 5 ? 'Session 5' : `ses-${String(i).padStart(2, '0')}`,
+        subject: { code: `sub-${i % 3}` },
+        info: { n: i, even: i % 2 === 0 },
+      },
     });
   }
 });
@@ -21,8 +26,17 @@ const labels = (xs: any[]) => xs.map((x) => x.label);
 
 describe('finders', () => {
   it('filters by equality, unquoted values with spaces, and quoted strings', async () => {
-    expect(labels(await t.ok('GET', `/projects/${project}/sessions?filter=label=Session 5`))).toEqual(['Session 5']);
-    expect(labels(await t.ok('GET', `/projects/${project}/sessions?filter=${encodeURIComponent('label="ses-01"')}`))).toEqual(['ses-01']);
+    expect(
+      labels(await t.ok('GET', `/projects/${project}/sessions?filter=label=Session 5`)),
+    ).toEqual(['Session 5']);
+    expect(
+      labels(
+        await t.ok(
+          'GET',
+          `/projects/${project}/sessions?filter=${encodeURIComponent('label="ses-01"')}`,
+        ),
+      ),
+    ).toEqual(['ses-01']);
     expect(await t.ok('GET', `/projects/${project}/sessions?filter=label=nothing`)).toEqual([]);
   });
 
@@ -31,7 +45,10 @@ describe('finders', () => {
     expect(labels(big).sort()).toEqual(['ses-10', 'ses-11', 'ses-12']);
     const even = await t.ok('GET', `/projects/${project}/sessions?filter=info.even=true,info.n<5`);
     expect(labels(even).sort()).toEqual(['ses-02', 'ses-04']);
-    const rx = await t.ok('GET', `/projects/${project}/sessions?filter=${encodeURIComponent('label=~^ses-0[12]$')}`);
+    const rx = await t.ok(
+      'GET',
+      `/projects/${project}/sessions?filter=${encodeURIComponent('label=~^ses-0[12]$')}`,
+    );
     expect(labels(rx).sort()).toEqual(['ses-01', 'ses-02']);
     const ne = await t.ok('GET', `/projects/${project}/sessions?filter=label!=Session 5`);
     expect(ne).toHaveLength(11);
@@ -51,7 +68,13 @@ describe('finders', () => {
     const desc = await t.ok('GET', `/projects/${project}/sessions?sort=info.n:desc&limit=3`);
     expect(desc.map((s: any) => s.label)).toEqual(['ses-12', 'ses-11', 'ses-10']);
     const page2 = await t.ok('GET', `/projects/${project}/sessions?sort=info.n&limit=5&page=2`);
-    expect(page2.map((s: any) => s.label)).toEqual(['ses-06', 'ses-07', 'ses-08', 'ses-09', 'ses-10']);
+    expect(page2.map((s: any) => s.label)).toEqual([
+      'ses-06',
+      'ses-07',
+      'ses-08',
+      'ses-09',
+      'ses-10',
+    ]);
     const skipped = await t.ok('GET', `/projects/${project}/sessions?sort=info.n&limit=2&skip=10`);
     expect(skipped.map((s: any) => s.label)).toEqual(['ses-11', 'ses-12']);
   });
@@ -66,7 +89,16 @@ describe('finders', () => {
   });
 
   it('rejects bad finder parameters with 4xx', async () => {
-    for (const q of ['limit=abc', 'page=2', 'after_id=&sort=label', 'after_id=&skip=1', 'limit=1&limit=2', 'filter=nooperator', 'sort=label:sideways', 'page=1&skip=1&limit=1']) {
+    for (const q of [
+      'limit=abc',
+      'page=2',
+      'after_id=&sort=label',
+      'after_id=&skip=1',
+      'limit=1&limit=2',
+      'filter=nooperator',
+      'sort=label:sideways',
+      'page=1&skip=1&limit=1',
+    ]) {
       const r = await t.call('GET', `/projects/${project}/sessions?${q}`);
       expect([400, 422], q).toContain(r.status);
       expect(r.body.status_code).toBe(r.status);

@@ -12,37 +12,91 @@ beforeAll(async () => {
 describe('permissions', () => {
   it('a user without access can neither see nor change containers', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, { raw: form([{ name: 'secret.txt', data: 's' }]) });
-    for (const path of [`/groups/${h.group}`, `/projects/${h.project}`, `/subjects/${h.subject}`, `/sessions/${h.session}`, `/acquisitions/${h.acquisition}`, `/acquisitions/${h.acquisition}/files/secret.txt`]) {
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'secret.txt', data: 's' }]),
+    });
+    for (const path of [
+      `/groups/${h.group}`,
+      `/projects/${h.project}`,
+      `/subjects/${h.subject}`,
+      `/sessions/${h.session}`,
+      `/acquisitions/${h.acquisition}`,
+      `/acquisitions/${h.acquisition}/files/secret.txt`,
+    ]) {
       const r = await t.call('GET', path, { key: other });
       expect(r.status, path).toBe(403);
       expect(r.body.status_code).toBe(403);
     }
-    expect((await t.call('PUT', `/projects/${h.project}`, { key: other, body: { label: 'x' } })).status).toBe(403);
+    expect(
+      (await t.call('PUT', `/projects/${h.project}`, { key: other, body: { label: 'x' } })).status,
+    ).toBe(403);
     expect((await t.call('DELETE', `/sessions/${h.session}`, { key: other })).status).toBe(403);
-    expect((await t.call('POST', '/subjects', { key: other, body: { project: h.project, code: 'x' } })).status).toBe(403);
-    expect((await t.call('POST', `/sessions/${h.session}/tags`, { key: other, body: { value: 'x' } })).status).toBe(403);
-    expect((await t.call('POST', `/sessions/${h.session}/files`, { key: other, raw: form([{ name: 'x.txt', data: 'x' }]) })).status).toBe(403);
-    expect((await t.call('GET', `/acquisitions/${h.acquisition}/files/secret.txt?ticket=`, { key: other })).status).toBe(403);
+    expect(
+      (await t.call('POST', '/subjects', { key: other, body: { project: h.project, code: 'x' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await t.call('POST', `/sessions/${h.session}/tags`, { key: other, body: { value: 'x' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await t.call('POST', `/sessions/${h.session}/files`, {
+          key: other,
+          raw: form([{ name: 'x.txt', data: 'x' }]),
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.call('GET', `/acquisitions/${h.acquisition}/files/secret.txt?ticket=`, {
+          key: other,
+        })
+      ).status,
+    ).toBe(403);
     // lists hide what the user cannot see
-    expect((await t.ok('GET', '/projects', { key: other })).some((p: any) => p._id === h.project)).toBe(false);
-    expect((await t.ok('GET', '/sessions', { key: other })).some((p: any) => p._id === h.session)).toBe(false);
-    expect((await t.call('POST', '/resolve', { key: other, body: { path: [h.group] } })).status).toBe(404);
+    expect(
+      (await t.ok('GET', '/projects', { key: other })).some((p: any) => p._id === h.project),
+    ).toBe(false);
+    expect(
+      (await t.ok('GET', '/sessions', { key: other })).some((p: any) => p._id === h.session),
+    ).toBe(false);
+    expect(
+      (await t.call('POST', '/resolve', { key: other, body: { path: [h.group] } })).status,
+    ).toBe(404);
   });
 
   it('ro on the project grants reading the subtree but not writing; rw allows writing', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/projects/${h.project}/permissions`, { body: { _id: OTHER_ID, access: 'ro' } });
-    expect((await t.ok('GET', `/acquisitions/${h.acquisition}`, { key: other }))._id).toBe(h.acquisition);
-    expect((await t.ok('GET', '/projects', { key: other })).map((p: any) => p._id)).toContain(h.project);
+    await t.ok('POST', `/projects/${h.project}/permissions`, {
+      body: { _id: OTHER_ID, access: 'ro' },
+    });
+    expect((await t.ok('GET', `/acquisitions/${h.acquisition}`, { key: other }))._id).toBe(
+      h.acquisition,
+    );
+    expect((await t.ok('GET', '/projects', { key: other })).map((p: any) => p._id)).toContain(
+      h.project,
+    );
     expect((await t.ok('GET', `/groups/${h.group}`, { key: other }))._id).toBe(h.group);
-    expect((await t.call('PUT', `/sessions/${h.session}`, { key: other, body: { label: 'no' } })).status).toBe(403);
-    expect(await t.ok('GET', `/projects/${h.project}/permissions/${OTHER_ID}`)).toEqual({ _id: OTHER_ID, access: 'ro' });
+    expect(
+      (await t.call('PUT', `/sessions/${h.session}`, { key: other, body: { label: 'no' } })).status,
+    ).toBe(403);
+    expect(await t.ok('GET', `/projects/${h.project}/permissions/${OTHER_ID}`)).toEqual({
+      _id: OTHER_ID,
+      access: 'ro',
+    });
     await t.ok('PUT', `/projects/${h.project}/permissions/${OTHER_ID}`, { body: { access: 'rw' } });
     await t.ok('PUT', `/sessions/${h.session}`, { key: other, body: { label: 'yes' } });
     expect((await t.ok('GET', `/sessions/${h.session}`)).label).toBe('yes');
     // rw cannot manage permissions or delete the project
-    expect((await t.call('POST', `/projects/${h.project}/permissions`, { key: other, body: { _id: 'admin@local.flywheel', access: 'ro' } })).status).toBe(403);
+    expect(
+      (
+        await t.call('POST', `/projects/${h.project}/permissions`, {
+          key: other,
+          body: { _id: 'admin@local.flywheel', access: 'ro' },
+        })
+      ).status,
+    ).toBe(403);
     expect((await t.call('DELETE', `/projects/${h.project}`, { key: other })).status).toBe(403);
     await t.ok('DELETE', `/projects/${h.project}/permissions/${OTHER_ID}`);
     expect((await t.call('GET', `/sessions/${h.session}`, { key: other })).status).toBe(403);
@@ -50,28 +104,69 @@ describe('permissions', () => {
 
   it('validates permission bodies', async () => {
     const h = await hierarchy(t);
-    expect((await t.call('POST', `/projects/${h.project}/permissions`, { body: { _id: OTHER_ID, access: 'owner' } })).status).toBe(400);
-    expect((await t.call('POST', `/projects/${h.project}/permissions`, { body: { _id: 'ghost@example.org', access: 'ro' } })).status).toBe(400);
-    await t.ok('POST', `/projects/${h.project}/permissions`, { body: { _id: OTHER_ID, access: 'ro' } });
-    expect((await t.call('POST', `/projects/${h.project}/permissions`, { body: { _id: OTHER_ID, access: 'ro' } })).status).toBe(409);
+    expect(
+      (
+        await t.call('POST', `/projects/${h.project}/permissions`, {
+          body: { _id: OTHER_ID, access: 'owner' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await t.call('POST', `/projects/${h.project}/permissions`, {
+          body: { _id: 'ghost@example.org', access: 'ro' },
+        })
+      ).status,
+    ).toBe(400);
+    await t.ok('POST', `/projects/${h.project}/permissions`, {
+      body: { _id: OTHER_ID, access: 'ro' },
+    });
+    expect(
+      (
+        await t.call('POST', `/projects/${h.project}/permissions`, {
+          body: { _id: OTHER_ID, access: 'ro' },
+        })
+      ).status,
+    ).toBe(409);
   });
 
   it('exhaustive=true widens lists for site admins only', async () => {
     const g = `g-other-${Date.now().toString(36)}`;
     await t.ok('POST', '/groups', { key: other, body: { _id: g, label: 'Theirs' } });
-    const p = (await t.ok('POST', '/projects', { key: other, body: { group: g, label: 'Their project' } }))._id;
+    const p = (
+      await t.ok('POST', '/projects', { key: other, body: { group: g, label: 'Their project' } })
+    )._id;
     expect((await t.ok('GET', '/projects')).some((x: any) => x._id === p)).toBe(false);
-    expect((await t.ok('GET', '/projects?exhaustive=true')).some((x: any) => x._id === p)).toBe(true);
+    expect((await t.ok('GET', '/projects?exhaustive=true')).some((x: any) => x._id === p)).toBe(
+      true,
+    );
     expect((await t.ok('GET', `/projects/${p}`))._id).toBe(p);
     const mine = await hierarchy(t);
-    expect((await t.ok('GET', '/projects?exhaustive=true', { key: other })).some((x: any) => x._id === mine.project)).toBe(false);
+    expect(
+      (await t.ok('GET', '/projects?exhaustive=true', { key: other })).some(
+        (x: any) => x._id === mine.project,
+      ),
+    ).toBe(false);
   });
 
   it('non-admins cannot manage users, gears, modalities or roles', async () => {
-    expect((await t.call('POST', '/users', { key: other, body: { _id: 'x@y.z' } })).status).toBe(403);
-    expect((await t.call('DELETE', '/users/admin@local.flywheel', { key: other })).status).toBe(403);
-    expect((await t.call('POST', '/gears/some-gear', { key: other, body: { gear: { name: 'some-gear', version: '1' } } })).status).toBe(403);
-    expect((await t.call('POST', '/modalities', { key: other, body: { _id: 'CT' } })).status).toBe(403);
+    expect((await t.call('POST', '/users', { key: other, body: { _id: 'x@y.z' } })).status).toBe(
+      403,
+    );
+    expect((await t.call('DELETE', '/users/admin@local.flywheel', { key: other })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await t.call('POST', '/gears/some-gear', {
+          key: other,
+          body: { gear: { name: 'some-gear', version: '1' } },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await t.call('POST', '/modalities', { key: other, body: { _id: 'CT' } })).status).toBe(
+      403,
+    );
     expect((await t.call('POST', '/roles', { key: other, body: { label: 'r' } })).status).toBe(403);
   });
 });

@@ -6,12 +6,23 @@ const t = useServer();
 describe('roles', () => {
   it('has the three default roles', async () => {
     const roles = await t.ok('GET', '/roles');
-    expect(roles.map((r: any) => r.default_flywheel_role).filter(Boolean).sort()).toEqual(['admin', 'ro', 'rw']);
+    expect(
+      roles
+        .map((r: any) => r.default_flywheel_role)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['admin', 'ro', 'rw']);
   });
 
   it('creates, gets, modifies and deletes a role', async () => {
-    const { _id } = await t.ok('POST', '/roles', { body: { label: 'Curator', actions: ['containers_view'] } });
-    expect(await t.ok('GET', `/roles/${_id}`)).toEqual({ _id, label: 'Curator', actions: ['containers_view'] });
+    const { _id } = await t.ok('POST', '/roles', {
+      body: { label: 'Curator', actions: ['containers_view'] },
+    });
+    expect(await t.ok('GET', `/roles/${_id}`)).toEqual({
+      _id,
+      label: 'Curator',
+      actions: ['containers_view'],
+    });
     expect((await t.call('POST', '/roles', { body: { label: 'Curator' } })).status).toBe(409);
     await t.ok('PUT', `/roles/${_id}`, { body: { actions: ['a', 'b'] } });
     expect((await t.ok('GET', `/roles/${_id}`)).actions).toEqual(['a', 'b']);
@@ -20,7 +31,9 @@ describe('roles', () => {
   });
 
   it('default roles cannot be changed or deleted', async () => {
-    const admin = (await t.ok('GET', '/roles')).find((r: any) => r.default_flywheel_role === 'admin');
+    const admin = (await t.ok('GET', '/roles')).find(
+      (r: any) => r.default_flywheel_role === 'admin',
+    );
     expect((await t.call('DELETE', `/roles/${admin._id}`)).status).toBe(400);
     expect((await t.call('PUT', `/roles/${admin._id}`, { body: { label: 'x' } })).status).toBe(400);
   });

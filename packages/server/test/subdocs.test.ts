@@ -6,19 +6,30 @@ const t = useServer();
 describe('tags', () => {
   it('adds in order, gets, renames, deletes, rejects duplicates and bad values', async () => {
     const h = await hierarchy(t);
-    for (const [kind, id] of [['groups', h.group], ['projects', h.project], ['sessions', h.session], ['acquisitions', h.acquisition]] as const) {
+    for (const [kind, id] of [
+      ['groups', h.group],
+      ['projects', h.project],
+      ['sessions', h.session],
+      ['acquisitions', h.acquisition],
+    ] as const) {
       await t.ok('POST', `/${kind}/${id}/tags`, { body: { value: 'b' } });
       await t.ok('POST', `/${kind}/${id}/tags`, { body: { value: 'a' } });
       expect((await t.ok('GET', `/${kind}/${id}`)).tags).toEqual(['b', 'a']);
       expect(await t.ok('GET', `/${kind}/${id}/tags/a`)).toEqual({ value: 'a' });
-      expect((await t.call('POST', `/${kind}/${id}/tags`, { body: { value: 'a' } })).status).toBe(409);
+      expect((await t.call('POST', `/${kind}/${id}/tags`, { body: { value: 'a' } })).status).toBe(
+        409,
+      );
       await t.ok('PUT', `/${kind}/${id}/tags/b`, { body: { value: 'c' } });
       expect((await t.ok('GET', `/${kind}/${id}`)).tags).toEqual(['c', 'a']);
       await t.ok('DELETE', `/${kind}/${id}/tags/c`);
       expect((await t.ok('GET', `/${kind}/${id}`)).tags).toEqual(['a']);
       expect((await t.call('GET', `/${kind}/${id}/tags/zzz`)).status).toBe(404);
-      expect((await t.call('POST', `/${kind}/${id}/tags`, { body: { value: 'x'.repeat(33) } })).status).toBe(400);
-      expect((await t.call('POST', `/${kind}/${id}/tags`, { body: { value: 3 } })).status).toBe(400);
+      expect(
+        (await t.call('POST', `/${kind}/${id}/tags`, { body: { value: 'x'.repeat(33) } })).status,
+      ).toBe(400);
+      expect((await t.call('POST', `/${kind}/${id}/tags`, { body: { value: 3 } })).status).toBe(
+        400,
+      );
     }
   });
 });
@@ -38,7 +49,9 @@ describe('notes', () => {
     expect(edited.modified > note.modified).toBe(true);
     await t.ok('DELETE', `/sessions/${h.session}/notes/${note._id}`);
     expect((await t.call('GET', `/sessions/${h.session}/notes/${note._id}`)).status).toBe(404);
-    expect((await t.call('POST', `/sessions/${h.session}/notes`, { body: { text: '' } })).status).toBe(400);
+    expect(
+      (await t.call('POST', `/sessions/${h.session}/notes`, { body: { text: '' } })).status,
+    ).toBe(400);
   });
 });
 
@@ -51,7 +64,9 @@ describe('info', () => {
     expect((await t.ok('GET', path)).info).toEqual({ b: { c: 2 }, d: 'x' });
     await t.ok('POST', `${path}/info`, { body: { replace: { only: true } } });
     expect((await t.ok('GET', path)).info).toEqual({ only: true });
-    expect((await t.call('POST', `${path}/info`, { body: { replace: {}, set: { a: 1 } } })).status).toBe(400);
+    expect(
+      (await t.call('POST', `${path}/info`, { body: { replace: {}, set: { a: 1 } } })).status,
+    ).toBe(400);
     expect((await t.call('POST', `${path}/info`, { body: { set: [1] } })).status).toBe(400);
     await t.ok('POST', `${path}/info`, { body: { replace: {} } });
     expect((await t.ok('GET', path)).info).toEqual({});

@@ -20,7 +20,8 @@ export function requireUser(user: CurrentUser | null): CurrentUser {
 /** The caller's access to a container: its own (group/project/collection) or inherited. */
 export function accessTo(db: Db, user: CurrentUser, row: ContainerRow): Access | null {
   if (user.isAdmin) return 'admin';
-  const governing = row.perm_id === row.id ? row : row.perm_id ? getRow(db, row.perm_id) : undefined;
+  const governing =
+    row.perm_id === row.id ? row : row.perm_id ? getRow(db, row.perm_id) : undefined;
   if (!governing) return null;
   const perms = (parseDoc(governing).permissions ?? []) as Permission[];
   const own = perms.find((p) => p._id === user.doc._id)?.access ?? null;
@@ -50,7 +51,11 @@ export function requireAccess(db: Db, user: CurrentUser, row: ContainerRow, leve
  * SQL condition (on containers alias `a`) that keeps only rows the user may read. Site admins
  * are restricted too unless `exhaustive` is set, like the reference.
  */
-export function visibleSql(user: CurrentUser, exhaustive: boolean, a = 'c'): { sql: string; params: string[] } {
+export function visibleSql(
+  user: CurrentUser,
+  exhaustive: boolean,
+  a = 'c',
+): { sql: string; params: string[] } {
   if (user.isAdmin && exhaustive) return { sql: '1', params: [] };
   const uid = user.doc._id;
   const granted = `SELECT g.id FROM containers g, json_each(g.doc, '$.permissions') pe

@@ -17,7 +17,8 @@ import { touch } from './containers.js';
 export function createAnalysis(db: Db, user: CurrentUser, parent: ContainerRow, body: Obj): string {
   requireAccess(db, user, parent, 'rw');
   for (const k of Object.keys(body)) {
-    if (!['label', 'description', 'info', 'inputs', 'job', 'tags'].includes(k)) throw badRequest(`unexpected property "${k}" in analysis`);
+    if (!['label', 'description', 'info', 'inputs', 'job', 'tags'].includes(k))
+      throw badRequest(`unexpected property "${k}" in analysis`);
   }
   return db.transaction(() => {
     const t = now();
@@ -50,14 +51,16 @@ export function createAnalysis(db: Db, user: CurrentUser, parent: ContainerRow, 
         refs.push({ file: { ...resolved.file, input: k }, blobId: resolved.blobId });
       }
     } else if (body.inputs !== undefined) {
-      if (!Array.isArray(body.inputs)) throw badRequest('"inputs" must be a list of file references');
+      if (!Array.isArray(body.inputs))
+        throw badRequest('"inputs" must be a list of file references');
       body.inputs.forEach((r, i) => {
         const resolved = resolveFileRef(db, user, r, `inputs[${i}]`);
         refs.push({ file: resolved.file, blobId: resolved.blobId });
       });
     }
     insertContainer(db, 'analysis', doc, parent.perm_id);
-    for (const r of refs) putFile(db, id, 'analysis', 'inputs', { ...r.file, _id: uuid() }, r.blobId);
+    for (const r of refs)
+      putFile(db, id, 'analysis', 'inputs', { ...r.file, _id: uuid() }, r.blobId);
     touch(db, parent.id);
     return id;
   })();

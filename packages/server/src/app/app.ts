@@ -6,7 +6,10 @@ import { requestId } from './ids.js';
 import { registerRoutes } from '../routes/index.js';
 
 /** Build the Hono application: request ids, auth, routes under /api, JSON errors everywhere. */
-export function createApp(state: AppState, log: (line: string) => void = () => undefined): Hono<AppEnv> {
+export function createApp(
+  state: AppState,
+  log: (line: string) => void = () => undefined,
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('state', state);
@@ -21,16 +24,24 @@ export function createApp(state: AppState, log: (line: string) => void = () => u
 
   app.notFound((c) =>
     c.json(
-      { message: `The resource ${c.req.method} ${c.req.path} could not be found`, status_code: 404, request_id: c.get('requestId') },
+      {
+        message: `The resource ${c.req.method} ${c.req.path} could not be found`,
+        status_code: 404,
+        request_id: c.get('requestId'),
+      },
       404,
     ),
   );
   app.onError((err, c) => {
     const status = statusOf(err);
     const message = status >= 500 ? 'Internal Server Error' : err.message;
-    if (status >= 500) log(`[${c.get('requestId')}] ${c.req.method} ${c.req.path}: ${err.stack ?? String(err)}`);
+    if (status >= 500)
+      log(`[${c.get('requestId')}] ${c.req.method} ${c.req.path}: ${err.stack ?? String(err)}`);
     const extra = err instanceof HttpError ? err.extra : {};
-    return c.json({ ...extra, message, status_code: status, request_id: c.get('requestId') }, status as never);
+    return c.json(
+      { ...extra, message, status_code: status, request_id: c.get('requestId') },
+      status as never,
+    );
   });
   return app;
 }

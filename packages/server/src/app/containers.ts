@@ -25,9 +25,36 @@ import {
 } from './validate.js';
 
 /** Keys a client may never set directly on a container. */
-const PROTECTED = ['_id', 'parents', 'created', 'modified', 'files', 'notes', 'analyses', 'permissions', 'container_type', 'parent', 'inputs'];
+const PROTECTED = [
+  '_id',
+  'parents',
+  'created',
+  'modified',
+  'files',
+  'notes',
+  'analyses',
+  'permissions',
+  'container_type',
+  'parent',
+  'inputs',
+];
 /** Subject fields copied into the session's embedded `subject`. */
-const SUBJECT_EMBED = ['_id', 'code', 'label', 'firstname', 'lastname', 'sex', 'age', 'type', 'race', 'ethnicity', 'species', 'strain', 'info', 'tags'];
+const SUBJECT_EMBED = [
+  '_id',
+  'code',
+  'label',
+  'firstname',
+  'lastname',
+  'sex',
+  'age',
+  'type',
+  'race',
+  'ethnicity',
+  'species',
+  'strain',
+  'info',
+  'tags',
+];
 
 export function loadParent(db: Db, type: CType, id: unknown, field: string): ContainerRow {
   if (typeof id !== 'string' || id === '') throw badRequest(`"${field}" must be a ${type} id`);
@@ -112,7 +139,8 @@ function createProject(db: Db, user: CurrentUser, body: Obj): string {
   doc.group = group.id;
   doc.parents = { group: group.id };
   const perms = [...((parseDoc(group).permissions ?? []) as Permission[])];
-  if (!perms.some((p) => p._id === user.doc._id)) perms.push({ _id: user.doc._id, access: 'admin' });
+  if (!perms.some((p) => p._id === user.doc._id))
+    perms.push({ _id: user.doc._id, access: 'admin' });
   doc.permissions = perms;
   insertContainer(db, 'project', doc, doc._id);
   return doc._id;
@@ -121,7 +149,9 @@ function createProject(db: Db, user: CurrentUser, body: Obj): string {
 function subjectCodeTaken(db: Db, projectId: string, code: string, except?: string): boolean {
   return Boolean(
     db
-      .prepare(`SELECT 1 FROM containers WHERE type='subject' AND project_id=? AND code=? AND id != ?`)
+      .prepare(
+        `SELECT 1 FROM containers WHERE type='subject' AND project_id=? AND code=? AND id != ?`,
+      )
       .get(projectId, code, except ?? ''),
   );
 }
@@ -135,7 +165,8 @@ function createSubject(db: Db, user: CurrentUser, body: Obj): ContainerRow {
   commonFields(rest, doc);
   const code = optString(body, 'code') ?? optString(body, 'label');
   if (!code) throw badRequest('subject needs a "code" or "label"');
-  if (subjectCodeTaken(db, project.id, code)) throw conflict(`subject ${code} already exists in project`);
+  if (subjectCodeTaken(db, project.id, code))
+    throw conflict(`subject ${code} already exists in project`);
   doc.code = code;
   doc.label = optString(body, 'label') ?? code;
   doc.project = project.id;
@@ -145,7 +176,12 @@ function createSubject(db: Db, user: CurrentUser, body: Obj): ContainerRow {
 }
 
 /** The subject a new session belongs to: by `_id`, by code/label, or created on the fly. */
-function subjectForSession(db: Db, user: CurrentUser, project: ContainerRow, spec: Obj): ContainerRow {
+function subjectForSession(
+  db: Db,
+  user: CurrentUser,
+  project: ContainerRow,
+  spec: Obj,
+): ContainerRow {
   if (spec._id !== undefined) {
     const s = loadParent(db, 'subject', spec._id, 'subject._id');
     if (s.project_id !== project.id) throw badRequest('subject belongs to another project');
@@ -154,7 +190,9 @@ function subjectForSession(db: Db, user: CurrentUser, project: ContainerRow, spe
   const code = optString(spec, 'code') ?? optString(spec, 'label');
   if (!code) throw badRequest('"subject" needs "_id", "code" or "label"');
   const found = db
-    .prepare(`SELECT * FROM containers WHERE type='subject' AND project_id=? AND code=? ORDER BY id LIMIT 1`)
+    .prepare(
+      `SELECT * FROM containers WHERE type='subject' AND project_id=? AND code=? ORDER BY id LIMIT 1`,
+    )
     .get(project.id, code) as ContainerRow | undefined;
   if (found) return found;
   return createSubject(db, user, { ...spec, project: project.id });
@@ -244,7 +282,8 @@ export function modifyContainer(db: Db, row: ContainerRow, body: Obj): void {
       if (!isObj(subjectPatch)) throw badRequest('"subject" must be an object');
       applySessionSubject(db, row, doc, subjectPatch);
     }
-    if (row.type === 'collection' && contents !== undefined) applyCollectionContents(db, row.id, contents);
+    if (row.type === 'collection' && contents !== undefined)
+      applyCollectionContents(db, row.id, contents);
     else if (contents !== undefined) throw badRequest('"contents" is only valid for collections');
     doc.modified = now();
     saveContainer(db, row, doc);
@@ -258,7 +297,8 @@ function applySessionSubject(db: Db, row: ContainerRow, doc: Doc, patch: Obj): v
   let subjectRow: ContainerRow | undefined;
   if (_id !== undefined && _id !== doc.subject?._id) {
     subjectRow = loadParent(db, 'subject', _id, 'subject._id');
-    if (subjectRow.project_id !== row.project_id) throw badRequest('subject belongs to another project');
+    if (subjectRow.project_id !== row.project_id)
+      throw badRequest('subject belongs to another project');
     doc.parents = { ...doc.parents, subject: subjectRow.id };
     // acquisitions and analyses below follow the session
     const below = db
@@ -319,11 +359,16 @@ export function syncSubject(db: Db, subjectId: string): void {
 
 /** `contents: {operation: add|remove, nodes: [{level, _id}]}` on a collection. */
 function applyCollectionContents(db: Db, collectionId: string, contents: unknown): void {
-  if (!isObj(contents) || !['add', 'remove'].includes(contents.operation as string) || !Array.isArray(contents.nodes)) {
+  if (
+    !isObj(contents) ||
+    !['add', 'remove'].includes(contents.operation as string) ||
+    !Array.isArray(contents.nodes)
+  ) {
     throw badRequest('"contents" must be {operation: "add"|"remove", nodes: [{level, _id}]}');
   }
   for (const n of contents.nodes) {
-    if (!isObj(n) || typeof n._id !== 'string') throw badRequest('each node needs "level" and "_id"');
+    if (!isObj(n) || typeof n._id !== 'string')
+      throw badRequest('each node needs "level" and "_id"');
     const level = n.level as string;
     if (!['project', 'subject', 'session', 'acquisition'].includes(level)) {
       throw badRequest(`unsupported collection node level ${String(level)}`);
@@ -368,7 +413,8 @@ export function touch(db: Db, id: string): void {
 }
 
 export function loadContainer(db: Db, type: CType | 'container', id: string): ContainerRow {
-  const valid = type === 'group' ? id.length > 0 && id.length <= 64 : isObjectId(id) || type === 'container';
+  const valid =
+    type === 'group' ? id.length > 0 && id.length <= 64 : isObjectId(id) || type === 'container';
   if (!valid) throw new HttpError(404, `${type} ${id} not found`);
   const row = type === 'container' ? getRow(db, id) : getRowOfType(db, type, id);
   if (!row) throw notFound(`${type} ${id} not found`);

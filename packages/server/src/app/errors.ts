@@ -10,7 +10,8 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (m: string, extra?: Record<string, unknown>) => new HttpError(400, m, extra);
+export const badRequest = (m: string, extra?: Record<string, unknown>) =>
+  new HttpError(400, m, extra);
 export const forbidden = (m = 'Permission denied') => new HttpError(403, m);
 export const notFound = (m: string) => new HttpError(404, m);
 export const conflict = (m: string) => new HttpError(409, m);

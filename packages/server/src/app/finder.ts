@@ -41,7 +41,9 @@ export function runFinder<R>(c: Context<AppEnv>, src: ListSource): { rows: R[]; 
     .all(...baseParams, ...plan.orderBy.params, ...plan.limitClause.params) as R[];
   let total = rows.length;
   if (plan.limit !== null || plan.offset > 0 || wantsPagination(c)) {
-    const row = db.prepare(`SELECT count(*) AS n FROM ${src.from} WHERE ${conds}`).get(...baseParams) as {
+    const row = db
+      .prepare(`SELECT count(*) AS n FROM ${src.from} WHERE ${conds}`)
+      .get(...baseParams) as {
       n: number;
     };
     total = row.n;
@@ -50,6 +52,10 @@ export function runFinder<R>(c: Context<AppEnv>, src: ListSource): { rows: R[]; 
 }
 
 /** A bare array, or `{results, total, count}` when the client asked for `pagination`. */
-export function pageBody<T>(c: Context<AppEnv>, items: T[], total: number): T[] | { results: T[]; total: number; count: number } {
+export function pageBody<T>(
+  c: Context<AppEnv>,
+  items: T[],
+  total: number,
+): T[] | { results: T[]; total: number; count: number } {
   return wantsPagination(c) ? { results: items, total, count: items.length } : items;
 }

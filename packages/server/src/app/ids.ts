@@ -10,7 +10,9 @@ let lastId = '';
  */
 export function objectId(): string {
   counter = (counter + 1) % 0x1000000;
-  const secs = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const secs = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   let id = secs + processRandom + counter.toString(16).padStart(6, '0');
   if (id <= lastId) id = increment(lastId);
   lastId = id;
@@ -27,5 +29,4 @@ export const isObjectId = (s: string) => OBJECT_ID_RE.test(s);
 export const GROUP_ID_RE = /^[0-9a-z][0-9a-z.@_-]{0,30}[0-9a-z]$/;
 
 export const uuid = () => randomUUID();
-export const requestId = () =>
-  `${randomBytes(4).toString('hex')}-${Math.floor(Date.now() / 1000)}`;
+export const requestId = () => `${randomBytes(4).toString('hex')}-${Math.floor(Date.now() / 1000)}`;

@@ -19,16 +19,20 @@ const TRANSITIONS: Record<string, string[]> = {
 };
 
 export function getGear(db: Db, idOrName: string): Doc | undefined {
-  const row = (isObjectId(idOrName)
-    ? db.prepare('SELECT doc FROM gears WHERE id = ?').get(idOrName)
-    : db.prepare('SELECT doc FROM gears WHERE name = ? ORDER BY created DESC, id DESC LIMIT 1').get(idOrName)) as
-    | { doc: string }
-    | undefined;
+  const row = (
+    isObjectId(idOrName)
+      ? db.prepare('SELECT doc FROM gears WHERE id = ?').get(idOrName)
+      : db
+          .prepare('SELECT doc FROM gears WHERE name = ? ORDER BY created DESC, id DESC LIMIT 1')
+          .get(idOrName)
+  ) as { doc: string } | undefined;
   return row ? (JSON.parse(row.doc) as Doc) : undefined;
 }
 
 export function getJob(db: Db, id: string): Doc {
-  const row = isObjectId(id) ? (db.prepare('SELECT doc FROM jobs WHERE id = ?').get(id) as { doc: string } | undefined) : undefined;
+  const row = isObjectId(id)
+    ? (db.prepare('SELECT doc FROM jobs WHERE id = ?').get(id) as { doc: string } | undefined)
+    : undefined;
   if (!row) throw notFound(`job ${id} not found`);
   return JSON.parse(row.doc) as Doc;
 }
@@ -37,12 +41,29 @@ export function saveJob(db: Db, doc: Doc): void {
   db.prepare(
     `INSERT INTO jobs (id, state, gear_id, created, modified, doc) VALUES (@id, @state, @gear, @created, @modified, @doc)
      ON CONFLICT(id) DO UPDATE SET state=@state, modified=@modified, doc=@doc`,
-  ).run({ id: doc._id, state: doc.state, gear: doc.gear_id, created: doc.created, modified: doc.modified, doc: JSON.stringify(doc) });
+  ).run({
+    id: doc._id,
+    state: doc.state,
+    gear: doc.gear_id,
+    created: doc.created,
+    modified: doc.modified,
+    doc: JSON.stringify(doc),
+  });
 }
 
 /** A file reference `{type, id, name}` resolved to its container row and file entry. */
-export function resolveFileRef(db: Db, user: CurrentUser, ref: unknown, what: string): { ref: Doc; file: Doc; blobId: string | null; containerId: string } {
-  if (!isObj(ref) || typeof ref.type !== 'string' || typeof ref.id !== 'string' || typeof ref.name !== 'string') {
+export function resolveFileRef(
+  db: Db,
+  user: CurrentUser,
+  ref: unknown,
+  what: string,
+): { ref: Doc; file: Doc; blobId: string | null; containerId: string } {
+  if (
+    !isObj(ref) ||
+    typeof ref.type !== 'string' ||
+    typeof ref.id !== 'string' ||
+    typeof ref.name !== 'string'
+  ) {
     throw badRequest(`${what} must be a file reference {type, id, name}`);
   }
   const row = isObjectId(ref.id) || ref.type === 'group' ? getRow(db, ref.id) : undefined;
@@ -50,11 +71,21 @@ export function resolveFileRef(db: Db, user: CurrentUser, ref: unknown, what: st
   requireAccess(db, user, row, 'ro');
   const f = getFile(db, row.id, 'files', ref.name);
   if (!f) throw notFound(`file ${ref.name} not found in ${ref.type} ${ref.id}`);
-  return { ref: { type: ref.type, id: ref.id, name: ref.name }, file: JSON.parse(f.doc) as Doc, blobId: f.blob_id, containerId: row.id };
+  return {
+    ref: { type: ref.type, id: ref.id, name: ref.name },
+    file: JSON.parse(f.doc) as Doc,
+    blobId: f.blob_id,
+    containerId: row.id,
+  };
 }
 
 /** Create a pending job for a gear. `destination` defaults to the container of the first input. */
-export function createJob(db: Db, user: CurrentUser, body: Obj, destination?: { type: string; id: string }): Doc {
+export function createJob(
+  db: Db,
+  user: CurrentUser,
+  body: Obj,
+  destination?: { type: string; id: string },
+): Doc {
   const gearId = body.gear_id;
   if (typeof gearId !== 'string') throw badRequest('"gear_id" is required');
   const gear = getGear(db, gearId);
@@ -62,11 +93,16 @@ export function createJob(db: Db, user: CurrentUser, body: Obj, destination?: { 
   const inputs: Doc = {};
   if (body.inputs !== undefined) {
     if (!isObj(body.inputs)) throw badRequest('"inputs" must be an object of file references');
-    for (const [k, v] of Object.entries(body.inputs)) inputs[k] = resolveFileRef(db, user, v, `input "${k}"`).ref;
+    for (const [k, v] of Object.entries(body.inputs))
+      inputs[k] = resolveFileRef(db, user, v, `input "${k}"`).ref;
   }
   let dest = destination;
   if (!dest) {
-    if (isObj(body.destination) && typeof body.destination.type === 'string' && typeof body.destination.id === 'string') {
+    if (
+      isObj(body.destination) &&
+      typeof body.destination.type === 'string' &&
+      typeof body.destination.id === 'string'
+    ) {
       dest = { type: body.destination.type, id: body.destination.id };
     } else {
       const first = Object.values(inputs)[0] as Doc | undefined;
@@ -74,16 +110,22 @@ export function createJob(db: Db, user: CurrentUser, body: Obj, destination?: { 
       dest = { type: first.type, id: first.id };
     }
     const row = isObjectId(dest.id) ? getRow(db, dest.id) : undefined;
-    if (!row || row.type !== dest.type) throw notFound(`destination ${dest.type} ${dest.id} not found`);
+    if (!row || row.type !== dest.type)
+      throw notFound(`destination ${dest.type} ${dest.id} not found`);
     requireAccess(db, user, row, 'rw');
   }
-  if (body.config !== undefined && !isObj(body.config)) throw badRequest('"config" must be an object');
-  if (body.tags !== undefined && (!Array.isArray(body.tags) || body.tags.some((t) => typeof t !== 'string'))) {
+  if (body.config !== undefined && !isObj(body.config))
+    throw badRequest('"config" must be an object');
+  if (
+    body.tags !== undefined &&
+    (!Array.isArray(body.tags) || body.tags.some((t) => typeof t !== 'string'))
+  ) {
     throw badRequest('"tags" must be a list of strings');
   }
   const manifest = (gear.gear ?? {}) as Doc;
   const defaults: Doc = {};
-  for (const [k, v] of Object.entries((manifest.config ?? {}) as Doc)) if (isObj(v) && 'default' in v) defaults[k] = v.default;
+  for (const [k, v] of Object.entries((manifest.config ?? {}) as Doc))
+    if (isObj(v) && 'default' in v) defaults[k] = v.default;
   const t = now();
   const job: Doc = {
     _id: objectId(),
@@ -94,7 +136,9 @@ export function createJob(db: Db, user: CurrentUser, body: Obj, destination?: { 
     inputs,
     destination: dest,
     config: { ...defaults, ...((body.config as Obj | undefined) ?? {}) },
-    tags: [...((body.tags as string[] | undefined) ?? []), manifest.name].filter((x, i, a) => x && a.indexOf(x) === i),
+    tags: [...((body.tags as string[] | undefined) ?? []), manifest.name].filter(
+      (x, i, a) => x && a.indexOf(x) === i,
+    ),
     origin: { type: 'user', id: user.doc._id },
     saved_files: [],
     produced_metadata: {},

@@ -4,7 +4,9 @@ import { badRequest, HttpError } from './errors.js';
 import type { AppEnv } from './context.js';
 
 type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B : never;
-type Responses<Op extends keyof operations> = operations[Op] extends { responses: infer R } ? R : never;
+type Responses<Op extends keyof operations> = operations[Op] extends { responses: infer R }
+  ? R
+  : never;
 /** Body type the spec declares for `op` answering `status` with application/json. */
 export type ResponseBody<Op extends keyof operations, S extends keyof Responses<Op>> = JsonContent<
   Responses<Op>[S]
@@ -31,15 +33,25 @@ export function reply<Op extends keyof operations, S extends keyof Responses<Op>
 type Ok<Op extends keyof operations> = JsonContent<Responses<Op>[200 & keyof Responses<Op>]>;
 
 /** Operation ids of one verb across the container family, e.g. `add_project | add_session | …`. */
-export type FamilyOp<Verb extends string> = Extract<`${Verb}_${'group' | 'project' | 'subject' | 'session' | 'acquisition' | 'collection' | 'analysis' | 'container'}`, keyof operations>;
-export type FamilyOpSuffix<Verb extends string, Suffix extends string> = Extract<`${Verb}_${'group' | 'project' | 'subject' | 'session' | 'acquisition' | 'collection' | 'analysis' | 'container'}_${Suffix}`, keyof operations>;
+export type FamilyOp<Verb extends string> = Extract<
+  `${Verb}_${'group' | 'project' | 'subject' | 'session' | 'acquisition' | 'collection' | 'analysis' | 'container'}`,
+  keyof operations
+>;
+export type FamilyOpSuffix<Verb extends string, Suffix extends string> = Extract<
+  `${Verb}_${'group' | 'project' | 'subject' | 'session' | 'acquisition' | 'collection' | 'analysis' | 'container'}_${Suffix}`,
+  keyof operations
+>;
 
 /**
  * 200 JSON response typed by operation id(s): the body must fit what the generated spec types
  * declare for every listed operation, so a spec change the server does not follow fails
  * `tsc`. Pass a union (`FamilyOp<'add'>`) for handlers shared by a container family.
  */
-export function ok<Op extends keyof operations>(c: Context<AppEnv>, _op: Op, body: Ok<Op>): Response {
+export function ok<Op extends keyof operations>(
+  c: Context<AppEnv>,
+  _op: Op,
+  body: Ok<Op>,
+): Response {
   return c.json(body as never, 200);
 }
 

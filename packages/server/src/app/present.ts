@@ -30,13 +30,16 @@ export function presentRow(db: Db, row: ContainerRow, o: PresentOptions = {}): D
   const doc = parseDoc(row);
   if (row.type !== 'group') doc.files = filesOf(db, row.id, 'files');
   else {
-    const roles = db.prepare('SELECT role_id FROM group_roles WHERE group_id = ? ORDER BY role_id').all(row.id) as { role_id: string }[];
+    const roles = db
+      .prepare('SELECT role_id FROM group_roles WHERE group_id = ? ORDER BY role_id')
+      .all(row.id) as { role_id: string }[];
     doc.roles = roles.map((r) => r.role_id);
   }
   if (row.type === 'analysis') {
     doc.inputs = filesOf(db, row.id, 'inputs');
     if (doc.job && o.inflateJob) {
-      const j = db.prepare('SELECT doc FROM jobs WHERE id = ?').get(doc.job) as { doc: string } | undefined;
+      const j = db.prepare('SELECT doc FROM jobs WHERE id = ?').get(doc.job) as
+        { doc: string } | undefined;
       if (j) doc.job = JSON.parse(j.doc);
     }
   } else if (row.type !== 'group') {

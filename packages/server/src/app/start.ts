@@ -86,11 +86,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     port,
     dataDir,
     async createUser(o) {
-      if (typeof o.id !== 'string' || o.id.length === 0) throw new TypeError('createUser: id is required');
+      if (typeof o.id !== 'string' || o.id.length === 0)
+        throw new TypeError('createUser: id is required');
       if (getUser(db, o.id)) throw new Error(`user ${o.id} already exists`);
       const key = newKey();
       db.transaction(() => {
-        saveUser(db, createUserDoc({ _id: o.id, firstname: o.firstname ?? '', lastname: o.lastname ?? '', email: o.email ?? o.id, root: Boolean(o.root) }));
+        saveUser(
+          db,
+          createUserDoc({
+            _id: o.id,
+            firstname: o.firstname ?? '',
+            lastname: o.lastname ?? '',
+            email: o.email ?? o.id,
+            root: Boolean(o.root),
+          }),
+        );
         addKey(db, o.id, key);
       })();
       return { id: o.id, apiKey: sdkKey(key) };
@@ -119,7 +129,16 @@ function ensureAdmin(state: AppState): string {
   const key = newKey();
   db.transaction(() => {
     if (!getUser(db, ADMIN_ID)) {
-      saveUser(db, createUserDoc({ _id: ADMIN_ID, firstname: 'Site', lastname: 'Admin', email: ADMIN_ID, root: true }));
+      saveUser(
+        db,
+        createUserDoc({
+          _id: ADMIN_ID,
+          firstname: 'Site',
+          lastname: 'Admin',
+          email: ADMIN_ID,
+          root: true,
+        }),
+      );
     }
     addKey(db, ADMIN_ID, key);
   })();

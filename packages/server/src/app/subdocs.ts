@@ -34,7 +34,8 @@ export function requireTag(doc: Doc, value: string): void {
 }
 
 export function addNote(doc: Doc, text: unknown, userId: string): Doc {
-  if (typeof text !== 'string' || text.length === 0) throw badRequest('"text" must be a non-empty string');
+  if (typeof text !== 'string' || text.length === 0)
+    throw badRequest('"text" must be a non-empty string');
   const t = now();
   const note = { _id: objectId(), text, user: userId, created: t, modified: t };
   (doc.notes ??= []).push(note);
@@ -48,7 +49,8 @@ export function findNote(doc: Doc, id: string): Doc {
 }
 
 export function modifyNote(doc: Doc, id: string, text: unknown): void {
-  if (typeof text !== 'string' || text.length === 0) throw badRequest('"text" must be a non-empty string');
+  if (typeof text !== 'string' || text.length === 0)
+    throw badRequest('"text" must be a non-empty string');
   const note = findNote(doc, id);
   note.text = text;
   note.modified = now();
@@ -63,7 +65,8 @@ export function deleteNote(doc: Doc, id: string): void {
 export function applyInfoUpdate(doc: Doc, body: Obj): void {
   const keys = Object.keys(body);
   for (const k of keys) {
-    if (!['set', 'delete', 'replace'].includes(k)) throw badRequest(`unexpected property "${k}" in info update`);
+    if (!['set', 'delete', 'replace'].includes(k))
+      throw badRequest(`unexpected property "${k}" in info update`);
   }
   if (keys.length === 0) throw badRequest('info update needs "set", "delete" or "replace"');
   if (body.replace !== undefined && (body.set !== undefined || body.delete !== undefined)) {

@@ -8,7 +8,8 @@ export const isObj = (v: unknown): v is Obj =>
 
 export function reqString(body: Obj, key: string, max = 1024): string {
   const v = body[key];
-  if (typeof v !== 'string' || v.length === 0) throw badRequest(`"${key}" must be a non-empty string`);
+  if (typeof v !== 'string' || v.length === 0)
+    throw badRequest(`"${key}" must be a non-empty string`);
   if (v.length > max) throw badRequest(`"${key}" is longer than ${max} characters`);
   return v;
 }

@@ -70,8 +70,7 @@ export function getRow(db: Db, id: string): ContainerRow | undefined {
 
 export function getRowOfType(db: Db, type: CType, id: string): ContainerRow | undefined {
   return db.prepare('SELECT * FROM containers WHERE id = ? AND type = ?').get(id, type) as
-    | ContainerRow
-    | undefined;
+    ContainerRow | undefined;
 }
 
 /** Index columns derived from the document, so the two can never disagree. */
@@ -158,7 +157,8 @@ export function deleteSubtree(db: Db, id: string): string[] {
     const delFiles = db.prepare('DELETE FROM files WHERE container_id = ?');
     const delRow = db.prepare('DELETE FROM containers WHERE id = ?');
     for (const x of ids) {
-      for (const f of filesOf.all(x) as { blob_id: string | null }[]) if (f.blob_id) blobs.push(f.blob_id);
+      for (const f of filesOf.all(x) as { blob_id: string | null }[])
+        if (f.blob_id) blobs.push(f.blob_id);
       delFiles.run(x);
       delRow.run(x);
     }

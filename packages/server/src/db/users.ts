@@ -16,7 +16,8 @@ export interface UserRow {
 }
 
 export function getUser(db: Db, id: string): UserDoc | undefined {
-  const row = db.prepare('SELECT doc FROM users WHERE id = ?').get(id) as { doc: string } | undefined;
+  const row = db.prepare('SELECT doc FROM users WHERE id = ?').get(id) as
+    { doc: string } | undefined;
   return row ? (JSON.parse(row.doc) as UserDoc) : undefined;
 }
 
@@ -59,7 +60,10 @@ export function addKey(db: Db, userId: string, key: string): void {
   );
 }
 
-export function userByKey(db: Db, key: string): { user: UserDoc; created: string; last_used: string | null } | undefined {
+export function userByKey(
+  db: Db,
+  key: string,
+): { user: UserDoc; created: string; last_used: string | null } | undefined {
   const row = db
     .prepare(
       `SELECT u.doc AS doc, k.created AS created, k.last_used AS last_used
@@ -74,8 +78,11 @@ export function touchKey(db: Db, key: string): void {
   db.prepare('UPDATE api_keys SET last_used = ? WHERE key_hash = ?').run(now(), hashKey(key));
 }
 
-export function keyInfo(db: Db, key: string): { created: string; last_used: string | null } | undefined {
-  return db.prepare('SELECT created, last_used FROM api_keys WHERE key_hash = ?').get(hashKey(key)) as
-    | { created: string; last_used: string | null }
-    | undefined;
+export function keyInfo(
+  db: Db,
+  key: string,
+): { created: string; last_used: string | null } | undefined {
+  return db
+    .prepare('SELECT created, last_used FROM api_keys WHERE key_hash = ?')
+    .get(hashKey(key)) as { created: string; last_used: string | null } | undefined;
 }

@@ -79,7 +79,8 @@ function parseClause(token: string): FilterClause {
 export function parseFilter(filter: string): FilterClause[] {
   if (filter.trim() === '') return [];
   return filter.split(',').map((part) => {
-    if (part.trim() === '') throw new QueryError(`empty condition in filter "${filter}"`, 400, filter);
+    if (part.trim() === '')
+      throw new QueryError(`empty condition in filter "${filter}"`, 400, filter);
     return parseClause(part.trimStart());
   });
 }

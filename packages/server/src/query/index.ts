@@ -11,7 +11,13 @@ export {
   andSql,
   orSql,
 } from './json-sql.js';
-export { parseFilter, compileFilter, parseFilterValue, type FilterClause, type FilterOp } from './filter.js';
+export {
+  parseFilter,
+  compileFilter,
+  parseFilterValue,
+  type FilterClause,
+  type FilterOp,
+} from './filter.js';
 export { parseSort, compileSort, type SortKey } from './sort.js';
 export { parseListQuery, type ListPlan, type ListQueryInput } from './pagination.js';
 export { registerSqlFunctions } from './sql-functions.js';

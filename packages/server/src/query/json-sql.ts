@@ -66,7 +66,10 @@ export function resolveField(field: string, target: DocTarget): FieldRef {
 function scalar(ref: FieldRef): Operand {
   return ref.kind === 'column'
     ? { value: ref.sql, type: null }
-    : { value: `json_extract(${ref.doc}, ${ref.path})`, type: `json_type(${ref.doc}, ${ref.path})` };
+    : {
+        value: `json_extract(${ref.doc}, ${ref.path})`,
+        type: `json_type(${ref.doc}, ${ref.path})`,
+      };
 }
 
 /** Apply `pred` to the value and, when the path holds an array, to each element (any-match). */
@@ -153,12 +156,18 @@ export function likeSql(ref: FieldRef, sqlLikePattern: string): SqlFragment {
 
 export function orSql(parts: SqlFragment[]): SqlFragment {
   if (parts.length === 0) return { sql: '0', params: [] };
-  return { sql: `(${parts.map((p) => p.sql).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
+  return {
+    sql: `(${parts.map((p) => p.sql).join(' OR ')})`,
+    params: parts.flatMap((p) => p.params),
+  };
 }
 
 export function andSql(parts: SqlFragment[]): SqlFragment {
   if (parts.length === 0) return { sql: '1', params: [] };
-  return { sql: `(${parts.map((p) => p.sql).join(' AND ')})`, params: parts.flatMap((p) => p.params) };
+  return {
+    sql: `(${parts.map((p) => p.sql).join(' AND ')})`,
+    params: parts.flatMap((p) => p.params),
+  };
 }
 
 /** SQL expression for a field used as a sort key. */

@@ -34,7 +34,8 @@ function readParams(input: ListQueryInput): Partial<Record<Param, string>> {
       input instanceof URLSearchParams
         ? input.getAll(name)
         : ([] as string[]).concat(input[name] ?? []);
-    if (values.length > 1) throw new QueryError(`parameter "${name}" given more than once`, 422, name);
+    if (values.length > 1)
+      throw new QueryError(`parameter "${name}" given more than once`, 422, name);
     if (values.length === 1) out[name] = values[0];
   }
   return out;
@@ -43,7 +44,11 @@ function readParams(input: ListQueryInput): Partial<Record<Param, string>> {
 function positiveInt(name: Param, value: string | undefined): number | null {
   if (value === undefined) return null;
   if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
-    throw new QueryError(`parameter "${name}" must be a positive integer, got "${value}"`, 422, value);
+    throw new QueryError(
+      `parameter "${name}" must be a positive integer, got "${value}"`,
+      422,
+      value,
+    );
   return Number(value);
 }
 
@@ -55,7 +60,8 @@ export function parseListQuery(input: ListQueryInput, target: DocTarget): ListPl
   const afterId = p.after_id ?? null;
 
   if (page !== null && limit === null) throw new QueryError('"page" requires "limit"', 422, 'page');
-  if (page !== null && skip !== null) throw new QueryError('"page" cannot be combined with "skip"', 422, 'page');
+  if (page !== null && skip !== null)
+    throw new QueryError('"page" cannot be combined with "skip"', 422, 'page');
   if (afterId !== null) {
     const clash = (['sort', 'skip', 'page'] as const).find((k) => p[k] !== undefined);
     if (clash) throw new QueryError(`"after_id" cannot be combined with "${clash}"`, 422, clash);

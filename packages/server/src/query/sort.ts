@@ -11,7 +11,12 @@ export interface SortKey {
   direction: 'ASC' | 'DESC';
 }
 
-const DIRECTIONS: Record<string, 'ASC' | 'DESC'> = { asc: 'ASC', '1': 'ASC', desc: 'DESC', '-1': 'DESC' };
+const DIRECTIONS: Record<string, 'ASC' | 'DESC'> = {
+  asc: 'ASC',
+  '1': 'ASC',
+  desc: 'DESC',
+  '-1': 'DESC',
+};
 
 export function parseSort(sort: string): SortKey[] {
   if (sort.trim() === '') return [];
@@ -19,7 +24,13 @@ export function parseSort(sort: string): SortKey[] {
     const token = raw.trim();
     const colon = token.lastIndexOf(':');
     const field = (colon < 0 ? token : token.slice(0, colon)).trim();
-    const dir = colon < 0 ? 'asc' : token.slice(colon + 1).trim().toLowerCase();
+    const dir =
+      colon < 0
+        ? 'asc'
+        : token
+            .slice(colon + 1)
+            .trim()
+            .toLowerCase();
     const direction = DIRECTIONS[dir];
     if (!field || !direction) throw new QueryError(`invalid sort "${token}"`, 400, token);
     return { field: rewriteAlias(field), direction };

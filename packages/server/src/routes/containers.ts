@@ -12,12 +12,41 @@ import {
   type ContainerRow,
   type CType,
 } from '../db/containers.js';
-import { accessTo, checkAccessValue, requireAccess, requireUser, visibleSql, type Permission } from '../app/access.js';
+import {
+  accessTo,
+  checkAccessValue,
+  requireAccess,
+  requireUser,
+  visibleSql,
+  type Permission,
+} from '../app/access.js';
 import { badRequest, conflict, HttpError, notFound } from '../app/errors.js';
-import { ADD, ADD_NOTE, ADD_TAG, DELETE, DELETE_NOTE, DELETE_TAG, MODIFY, MODIFY_INFO, ok, readObject, replyUntyped } from '../app/json.js';
+import {
+  ADD,
+  ADD_NOTE,
+  ADD_TAG,
+  DELETE,
+  DELETE_NOTE,
+  DELETE_TAG,
+  MODIFY,
+  MODIFY_INFO,
+  ok,
+  readObject,
+  replyUntyped,
+} from '../app/json.js';
 import { presentRow } from '../app/present.js';
 import { createContainer, loadContainer, modifyContainer } from '../app/containers.js';
-import { addNote, addTag, applyInfoUpdate, deleteNote, deleteTag, findNote, modifyNote, renameTag, requireTag } from '../app/subdocs.js';
+import {
+  addNote,
+  addTag,
+  applyInfoUpdate,
+  deleteNote,
+  deleteTag,
+  findNote,
+  modifyNote,
+  renameTag,
+  requireTag,
+} from '../app/subdocs.js';
 import { hasFeature, pageBody, runFinder } from '../app/finder.js';
 import { now } from '../app/time.js';
 import { getUser } from '../db/users.js';
@@ -26,7 +55,16 @@ import { downloadFile, fileOp, uploadFiles } from './files.js';
 import { groupRoles } from './roles.js';
 import { listJobsFor } from './jobs.js';
 
-const KINDS = ['groups', 'projects', 'subjects', 'sessions', 'acquisitions', 'collections', 'analyses', 'containers'];
+const KINDS = [
+  'groups',
+  'projects',
+  'subjects',
+  'sessions',
+  'acquisitions',
+  'collections',
+  'analyses',
+  'containers',
+];
 /** Parent plural → child plural → the ancestry column linking them. */
 const CHILDREN: Record<string, Record<string, string>> = {
   groups: { projects: 'group_id' },
@@ -37,12 +75,16 @@ const CHILDREN: Record<string, Record<string, string>> = {
 const WITH_PERMISSIONS: CType[] = ['group', 'project', 'collection'];
 
 const me = (c: Context<AppEnv>): CurrentUser => requireUser(c.get('user'));
-const exhaustive = (c: Context<AppEnv>) => ['true', '1'].includes(c.req.query('exhaustive') ?? c.req.query('root') ?? '');
+const exhaustive = (c: Context<AppEnv>) =>
+  ['true', '1'].includes(c.req.query('exhaustive') ?? c.req.query('root') ?? '');
 
 function segments(c: Context<AppEnv>): string[] {
   const path = new URL(c.req.url).pathname.replace(/^\/api\/?/, '');
   try {
-    return path.split('/').filter((s, i, a) => s !== '' || i < a.length - 1).map((s) => decodeURIComponent(s));
+    return path
+      .split('/')
+      .filter((s, i, a) => s !== '' || i < a.length - 1)
+      .map((s) => decodeURIComponent(s));
   } catch {
     throw badRequest('malformed percent-encoding in path');
   }
@@ -60,7 +102,8 @@ async function collectionRoute(c: Context<AppEnv>, kind: string): Promise<Respon
   const type = SINGULAR[kind];
   const user = me(c);
   const db = c.get('state').db;
-  if (!type || kind === 'analyses') throw notFound(`The resource ${c.req.method} ${c.req.path} could not be found`);
+  if (!type || kind === 'analyses')
+    throw notFound(`The resource ${c.req.method} ${c.req.path} could not be found`);
   if (c.req.method === 'POST') {
     const body = await readObject(c);
     const id = createContainer(db, user, type, body);
@@ -91,7 +134,13 @@ async function itemRoute(c: Context<AppEnv>, kind: string, segs: string[]): Prom
   return dispatch(c, row, rest, kind === 'containers');
 }
 
-async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], generic: boolean, nestedIn?: ContainerRow): Promise<Response> {
+async function dispatch(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  rest: string[],
+  generic: boolean,
+  nestedIn?: ContainerRow,
+): Promise<Response> {
   const state = c.get('state');
   const db = state.db;
   const m = c.req.method;
@@ -99,7 +148,12 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
   const notAllowed = () => new HttpError(405, `Method ${m} not allowed on ${c.req.path}`);
 
   // file downloads may be redeemed by ticket without credentials; everything else needs a user
-  if ((head === 'files' || head === 'inputs') && rest.length > 1 && m === 'GET' && rest[rest.length - 1] !== 'info') {
+  if (
+    (head === 'files' || head === 'inputs') &&
+    rest.length > 1 &&
+    m === 'GET' &&
+    rest[rest.length - 1] !== 'info'
+  ) {
     const role = head === 'inputs' ? 'inputs' : 'files';
     if (head === 'inputs' && row.type !== 'analysis') throw notFound('only analyses have inputs');
     return downloadFile(c, row, role, rest.slice(1).join('/'));
@@ -226,7 +280,9 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
     if (rest.length === 1) {
       if (m === 'POST') {
         const body = await readObject(c);
-        return ok(c, 'add_session_analysis' as Extract<`add_${CType}_analysis`, keyof operations>, { _id: createAnalysis(db, user, row, body) });
+        return ok(c, 'add_session_analysis' as Extract<`add_${CType}_analysis`, keyof operations>, {
+          _id: createAnalysis(db, user, row, body),
+        });
       }
       if (m === 'GET') {
         requireAccess(db, user, row, 'ro');
@@ -235,9 +291,11 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
       throw notAllowed();
     }
     const analysis = loadContainer(db, 'analysis', rest[1]!);
-    if (analysis.parent_id !== row.id) throw notFound(`analysis ${rest[1]} not found in ${row.type} ${row.id}`);
+    if (analysis.parent_id !== row.id)
+      throw notFound(`analysis ${rest[1]} not found in ${row.type} ${row.id}`);
     const sub = rest.slice(2);
-    if (sub[0] === 'tags' || sub[0] === 'info' || sub[0] === 'permissions') throw notFound(`The resource ${m} ${c.req.path} could not be found`);
+    if (sub[0] === 'tags' || sub[0] === 'info' || sub[0] === 'permissions')
+      throw notFound(`The resource ${m} ${c.req.path} could not be found`);
     return dispatch(c, analysis, sub, false, row);
   }
 
@@ -245,31 +303,44 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
   if (rest.length === 2 && rest[1] === 'analyses' && m === 'GET') {
     requireAccess(db, user, row, 'ro');
     const sub = head === 'all' ? null : SINGULAR[head!];
-    if (head !== 'all' && (!sub || sub === 'analysis' || sub === 'group')) throw badRequest(`invalid level "${head}"`);
+    if (head !== 'all' && (!sub || sub === 'analysis' || sub === 'group'))
+      throw badRequest(`invalid level "${head}"`);
     const col = `${row.type}_id`;
-    if (!['group', 'project', 'subject', 'session'].includes(row.type)) throw badRequest(`invalid level "${row.type}"`);
+    if (!['group', 'project', 'subject', 'session'].includes(row.type))
+      throw badRequest(`invalid level "${row.type}"`);
     const parentFilter = sub
       ? `c.parent_type = '${sub}' AND (c.parent_id = @id OR EXISTS (SELECT 1 FROM containers p WHERE p.id = c.parent_id AND p.${col} = @id))`
       : `(c.parent_id = @id OR c.${col} = @id)`;
     const rows = db
-      .prepare(`SELECT c.* FROM containers c WHERE c.type = 'analysis' AND ${parentFilter} ORDER BY c.id`)
+      .prepare(
+        `SELECT c.* FROM containers c WHERE c.type = 'analysis' AND ${parentFilter} ORDER BY c.id`,
+      )
       .all({ id: row.id }) as ContainerRow[];
-    return replyUntyped(c, rows.map((r) => presentRow(db, r, { list: true })));
+    return replyUntyped(
+      c,
+      rows.map((r) => presentRow(db, r, { list: true })),
+    );
   }
 
   if (rest.length === 1 && head && m === 'GET') {
     const linkCol = CHILDREN[PLURAL[row.type]]?.[head];
     if (linkCol) {
       requireAccess(db, user, row, 'ro');
-      return listRows(c, [{ sql: `c.type = ? AND c.${linkCol} = ?`, params: [SINGULAR[head], row.id] }]);
+      return listRows(c, [
+        { sql: `c.type = ? AND c.${linkCol} = ?`, params: [SINGULAR[head], row.id] },
+      ]);
     }
     if (row.type === 'collection' && (head === 'sessions' || head === 'acquisitions')) {
       requireAccess(db, user, row, 'ro');
       const where = [
-        { sql: `c.type = ? AND EXISTS (SELECT 1 FROM json_each(c.doc, '$.collections') x WHERE x.value = ?)`, params: [SINGULAR[head], row.id] },
+        {
+          sql: `c.type = ? AND EXISTS (SELECT 1 FROM json_each(c.doc, '$.collections') x WHERE x.value = ?)`,
+          params: [SINGULAR[head], row.id],
+        },
       ];
       const session = c.req.query('session');
-      if (head === 'acquisitions' && session) where.push({ sql: 'c.session_id = ?', params: [session] });
+      if (head === 'acquisitions' && session)
+        where.push({ sql: 'c.session_id = ?', params: [session] });
       return listRows(c, where);
     }
     if (row.type === 'session' && head === 'subject') {
@@ -288,12 +359,21 @@ async function dispatch(c: Context<AppEnv>, row: ContainerRow, rest: string[], g
 }
 
 /** Load the latest doc, apply `fn`, bump `modified`, save. */
-function mutate(c: Context<AppEnv>, row: ContainerRow, fn: (doc: Record<string, any>) => void, key: 'modified' | 'deleted' = 'modified'): Response {
+function mutate(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  fn: (doc: Record<string, any>) => void,
+  key: 'modified' | 'deleted' = 'modified',
+): Response {
   mutateDoc(c, row, fn);
   return replyUntyped(c, { [key]: 1 });
 }
 
-function mutateDoc(c: Context<AppEnv>, row: ContainerRow, fn: (doc: Record<string, any>) => void): void {
+function mutateDoc(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  fn: (doc: Record<string, any>) => void,
+): void {
   const db = c.get('state').db;
   db.transaction(() => {
     const fresh = getRow(db, row.id)!;
@@ -313,17 +393,25 @@ function touchRow(c: Context<AppEnv>, id: string): void {
   saveContainer(db, r, d);
 }
 
-async function permissionsRoute(c: Context<AppEnv>, user: CurrentUser, row: ContainerRow, rest: string[]): Promise<Response> {
+async function permissionsRoute(
+  c: Context<AppEnv>,
+  user: CurrentUser,
+  row: ContainerRow,
+  rest: string[],
+): Promise<Response> {
   const db = c.get('state').db;
   const m = c.req.method;
-  const perms = (): Permission[] => (parseDoc(getRow(db, row.id)!).permissions ?? []) as Permission[];
+  const perms = (): Permission[] =>
+    (parseDoc(getRow(db, row.id)!).permissions ?? []) as Permission[];
   if (rest.length === 0) {
     if (m !== 'POST') throw new HttpError(405, `Method ${m} not allowed`);
     requireAccess(db, user, row, 'admin');
     const body = await readObject(c);
-    if (typeof body._id !== 'string' || !getUser(db, body._id)) throw badRequest(`user ${String(body._id)} does not exist`);
+    if (typeof body._id !== 'string' || !getUser(db, body._id))
+      throw badRequest(`user ${String(body._id)} does not exist`);
     const access = checkAccessValue(body.access);
-    if (perms().some((p) => p._id === body._id)) throw conflict(`user ${body._id} already has a permission`);
+    if (perms().some((p) => p._id === body._id))
+      throw conflict(`user ${body._id} already has a permission`);
     return mutate(c, row, (doc) => {
       (doc.permissions ??= []).push({ _id: body._id, access });
     });
@@ -342,13 +430,20 @@ async function permissionsRoute(c: Context<AppEnv>, user: CurrentUser, row: Cont
     const body = await readObject(c);
     const access = checkAccessValue(body.access);
     return mutate(c, row, (doc) => {
-      doc.permissions = (doc.permissions as Permission[]).map((p) => (p._id === uid ? { ...p, access } : p));
+      doc.permissions = (doc.permissions as Permission[]).map((p) =>
+        p._id === uid ? { ...p, access } : p,
+      );
     });
   }
   if (m === 'DELETE') {
-    return mutate(c, row, (doc) => {
-      doc.permissions = (doc.permissions as Permission[]).filter((p) => p._id !== uid);
-    }, 'deleted');
+    return mutate(
+      c,
+      row,
+      (doc) => {
+        doc.permissions = (doc.permissions as Permission[]).filter((p) => p._id !== uid);
+      },
+      'deleted',
+    );
   }
   throw new HttpError(405, `Method ${m} not allowed`);
 }

@@ -29,8 +29,13 @@ function folderOf(db: Db, row: ContainerRow, cache: Map<string, string>): string
     own = `analyses/${clean(doc.label)}`;
     parentId = row.parent_id;
   } else {
-    own = clean(row.type === 'subject' ? doc.code ?? doc.label : doc.label);
-    parentId = row.type === 'project' ? row.group_id : row.type === 'session' && !row.subject_id ? row.project_id : row.parent_id;
+    own = clean(row.type === 'subject' ? (doc.code ?? doc.label) : doc.label);
+    parentId =
+      row.type === 'project'
+        ? row.group_id
+        : row.type === 'session' && !row.subject_id
+          ? row.project_id
+          : row.parent_id;
   }
   const parent = parentId ? getRow(db, parentId) : undefined;
   const path = parent ? `${folderOf(db, parent, cache)}/${own}` : own;
@@ -50,7 +55,8 @@ export function registerDownloadRoutes(api: Hono<AppEnv>): void {
     const state = c.get('state');
     const db = state.db;
     const body = await readObject(c);
-    if (!Array.isArray(body.nodes) || body.nodes.length === 0) throw badRequest('"nodes" must be a non-empty list of {level, _id}');
+    if (!Array.isArray(body.nodes) || body.nodes.length === 0)
+      throw badRequest('"nodes" must be a non-empty list of {level, _id}');
     const plus = new Set<string>();
     const minus = new Set<string>();
     if (body.filters !== undefined) {
@@ -59,10 +65,14 @@ export function registerDownloadRoutes(api: Hono<AppEnv>): void {
         if (!isObj(f)) throw badRequest('each filter must be an object');
         if (f.types !== undefined) {
           if (!isObj(f.types)) throw badRequest('"types" filter must be {plus, minus}');
-          for (const [k, set] of [['plus', plus], ['minus', minus]] as const) {
+          for (const [k, set] of [
+            ['plus', plus],
+            ['minus', minus],
+          ] as const) {
             const v = f.types[k];
             if (v === undefined) continue;
-            if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw badRequest(`"types.${k}" must be a list of strings`);
+            if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+              throw badRequest(`"types.${k}" must be a list of strings`);
             for (const x of v as string[]) set.add(x);
           }
         }
@@ -71,13 +81,16 @@ export function registerDownloadRoutes(api: Hono<AppEnv>): void {
     const prefix = clean(c.req.query('prefix') ?? 'flywheel');
     const containers = new Set<string>();
     for (const n of body.nodes) {
-      if (!isObj(n) || typeof n._id !== 'string' || typeof n.level !== 'string') throw badRequest('each node needs "level" and "_id"');
+      if (!isObj(n) || typeof n._id !== 'string' || typeof n.level !== 'string')
+        throw badRequest('each node needs "level" and "_id"');
       if (!LEVELS.includes(n.level)) throw badRequest(`unsupported node level "${n.level}"`);
       const row = getRow(db, n._id);
       if (!row || row.type !== n.level) throw notFound(`${n.level} ${n._id} not found`);
       requireAccess(db, user, row, 'ro');
       if (row.type === 'analysis') containers.add(row.id);
-      else for (const id of subtreeIds(db, row.id)) if (getRow(db, id)?.type !== 'analysis') containers.add(id);
+      else
+        for (const id of subtreeIds(db, row.id))
+          if (getRow(db, id)?.type !== 'analysis') containers.add(id);
     }
     const cache = new Map<string, string>();
     const selected: Selected[] = [];
@@ -85,7 +98,11 @@ export function registerDownloadRoutes(api: Hono<AppEnv>): void {
     let size = 0;
     for (const id of [...containers].sort()) {
       const row = getRow(db, id)!;
-      const files = db.prepare('SELECT id, role, name, size, type FROM files WHERE container_id = ? ORDER BY role, name').all(id) as {
+      const files = db
+        .prepare(
+          'SELECT id, role, name, size, type FROM files WHERE container_id = ? ORDER BY role, name',
+        )
+        .all(id) as {
         id: string;
         role: string;
         name: string;
@@ -104,7 +121,11 @@ export function registerDownloadRoutes(api: Hono<AppEnv>): void {
       }
     }
     const filename = `${prefix}_${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}.tar`;
-    const ticket = createTicket(state, 'download', { files: selected, filename, user: user.doc._id });
+    const ticket = createTicket(state, 'download', {
+      files: selected,
+      filename,
+      user: user.doc._id,
+    });
     return ok(c, 'create_download_ticket', { ticket, file_cnt: selected.length, size, filename });
   });
 
@@ -117,11 +138,16 @@ export function registerDownloadRoutes(api: Hono<AppEnv>): void {
     const db = state.db;
     async function* entries(): AsyncIterable<TarEntry> {
       for (const s of files) {
-        const f = db.prepare('SELECT blob_id, size, modified FROM files WHERE id = ?').get(s.file_id) as
-          | { blob_id: string | null; size: number; modified: string }
-          | undefined;
+        const f = db
+          .prepare('SELECT blob_id, size, modified FROM files WHERE id = ?')
+          .get(s.file_id) as { blob_id: string | null; size: number; modified: string } | undefined;
         if (!f?.blob_id) continue; // deleted since the ticket was issued
-        yield { pathInTar: s.path, blobPath: state.blobs.path(f.blob_id), size: f.size, mtime: f.modified };
+        yield {
+          pathInTar: s.path,
+          blobPath: state.blobs.path(f.blob_id),
+          size: f.size,
+          mtime: f.modified,
+        };
       }
     }
     return streamResponse(createTarStream(entries()), 200, {

@@ -13,24 +13,45 @@ import { isObj, sanitizeInfo, type Obj } from '../app/validate.js';
 import { applyInfoUpdate } from '../app/subdocs.js';
 import { type FamilyOpSuffix, ok, readObject, replyUntyped } from '../app/json.js';
 import { touch } from '../app/containers.js';
-import { parseMultipartUpload, zipInfo, openZipMember, parseRange, byteRangesBody, type UploadedFile } from '../transfer/index.js';
+import {
+  parseMultipartUpload,
+  zipInfo,
+  openZipMember,
+  parseRange,
+  byteRangesBody,
+  type UploadedFile,
+} from '../transfer/index.js';
 import { createTicket, useTicket } from './tickets.js';
 
-const METADATA_KEYS = ['name', 'type', 'mimetype', 'modality', 'classification', 'tags', 'info', 'zip_member_count'];
+const METADATA_KEYS = [
+  'name',
+  'type',
+  'mimetype',
+  'modality',
+  'classification',
+  'tags',
+  'info',
+  'zip_member_count',
+];
 
 function checkFileMetadata(meta: Obj, where: string): void {
   for (const k of Object.keys(meta)) {
     if (!METADATA_KEYS.includes(k)) throw badRequest(`unexpected property "${k}" in ${where}`);
   }
-  if (meta.tags !== undefined && (!Array.isArray(meta.tags) || meta.tags.some((t) => typeof t !== 'string'))) {
+  if (
+    meta.tags !== undefined &&
+    (!Array.isArray(meta.tags) || meta.tags.some((t) => typeof t !== 'string'))
+  ) {
     throw badRequest(`"tags" in ${where} must be a list of strings`);
   }
-  if (meta.info !== undefined && !isObj(meta.info)) throw badRequest(`"info" in ${where} must be an object`);
+  if (meta.info !== undefined && !isObj(meta.info))
+    throw badRequest(`"info" in ${where} must be an object`);
   if (meta.classification !== undefined && !isObj(meta.classification)) {
     throw badRequest(`"classification" in ${where} must be an object`);
   }
   for (const k of ['type', 'mimetype', 'modality'] as const) {
-    if (meta[k] !== undefined && meta[k] !== null && typeof meta[k] !== 'string') throw badRequest(`"${k}" in ${where} must be a string`);
+    if (meta[k] !== undefined && meta[k] !== null && typeof meta[k] !== 'string')
+      throw badRequest(`"${k}" in ${where} must be a string`);
   }
 }
 
@@ -70,7 +91,8 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
     if (doc.job) throw badRequest('outputs of job-based analyses are uploaded by their job');
   }
   const ctype = c.req.header('content-type') ?? '';
-  if (!ctype.toLowerCase().startsWith('multipart/form-data')) throw badRequest('expected a multipart/form-data body');
+  if (!ctype.toLowerCase().startsWith('multipart/form-data'))
+    throw badRequest('expected a multipart/form-data body');
   const upload = await parseMultipartUpload(c.env.incoming, c.req.raw.headers, blobs, {
     minFiles: 1,
     maxFiles: isAnalysis ? Infinity : 1,
@@ -84,7 +106,11 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
     const metaFor = (name: string): Obj => {
       if (meta === undefined || meta === null) return {};
       if (isAnalysis) {
-        const list = Array.isArray(meta) ? meta : isObj(meta) && Array.isArray(meta.files) ? meta.files : null;
+        const list = Array.isArray(meta)
+          ? meta
+          : isObj(meta) && Array.isArray(meta.files)
+            ? meta.files
+            : null;
         if (!list) throw badRequest('metadata for analysis outputs must be a list of file objects');
         const m = list.find((x: unknown) => isObj(x) && x.name === name);
         if (m !== undefined) checkFileMetadata(m as Obj, 'metadata');
@@ -127,14 +153,24 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
   return replyUntyped(c, docs);
 }
 
-export function findFile(c: Context<AppEnv>, row: ContainerRow, role: FileRole, name: string): FileRow {
+export function findFile(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  role: FileRole,
+  name: string,
+): FileRow {
   const f = getFile(c.get('state').db, row.id, role, name);
   if (!f) throw notFound(`file ${name} not found in ${row.type} ${row.id}`);
   return f;
 }
 
 /** GET of a file: ticket issue/redeem, zip info, zip member, or the bytes (Range with view). */
-export async function downloadFile(c: Context<AppEnv>, row: ContainerRow, role: FileRole, name: string): Promise<Response> {
+export async function downloadFile(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  role: FileRole,
+  name: string,
+): Promise<Response> {
   const state = c.get('state');
   const ticketParam = c.req.query('ticket');
   if (ticketParam !== undefined && ticketParam !== '') {
@@ -146,11 +182,13 @@ export async function downloadFile(c: Context<AppEnv>, row: ContainerRow, role: 
   const file = findFile(c, row, role, name);
   if (ticketParam === '') {
     const ticket = createTicket(state, 'file', { container_id: row.id, role, name });
-    if (row.type === 'analysis') return replyUntyped(c, { ticket, size: file.size, file_cnt: 1, filename: name });
+    if (row.type === 'analysis')
+      return replyUntyped(c, { ticket, size: file.size, file_cnt: 1, filename: name });
     return replyUntyped(c, { ticket });
   }
   const hash = c.req.query('hash');
-  if (hash !== undefined && hash !== file.hash) throw new HttpError(409, 'file hash does not match');
+  if (hash !== undefined && hash !== file.hash)
+    throw new HttpError(409, 'file hash does not match');
   if (!file.blob_id) throw notFound(`file ${name} has no content`);
   const path = state.blobs.path(file.blob_id);
   if (c.req.query('info') === 'true') return replyUntyped(c, await zipInfo(path));
@@ -190,7 +228,10 @@ export async function downloadFile(c: Context<AppEnv>, row: ContainerRow, role: 
         boundary: c.get('requestId'),
         open: (start, end) => state.blobs.open(blobId, { start, end }),
       });
-      return streamResponse(body.stream, 206, { 'Content-Type': body.contentType, 'Content-Length': String(body.contentLength) });
+      return streamResponse(body.stream, 206, {
+        'Content-Type': body.contentType,
+        'Content-Length': String(body.contentLength),
+      });
     }
   } else {
     headers['Content-Type'] = 'application/octet-stream';
@@ -205,12 +246,21 @@ export function disposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-export function streamResponse(stream: Readable, status: number, headers: Record<string, string>): Response {
+export function streamResponse(
+  stream: Readable,
+  status: number,
+  headers: Record<string, string>,
+): Response {
   return new Response(Readable.toWeb(stream) as ReadableStream, { status, headers });
 }
 
 /** PUT file (metadata fields), POST …/info, POST …/classification, DELETE, GET …/info. */
-export async function fileOp(c: Context<AppEnv>, row: ContainerRow, name: string, op: 'get-info' | 'modify' | 'info' | 'classification' | 'delete'): Promise<Response> {
+export async function fileOp(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  name: string,
+  op: 'get-info' | 'modify' | 'info' | 'classification' | 'delete',
+): Promise<Response> {
   const { db, blobs } = c.get('state');
   const user = requireUser(c.get('user'));
   requireAccess(db, user, row, op === 'get-info' ? 'ro' : 'rw');
@@ -228,10 +278,13 @@ export async function fileOp(c: Context<AppEnv>, row: ContainerRow, name: string
   const body = await readObject(c);
   if (op === 'modify') {
     const allowed = ['type', 'modality', 'mimetype', 'tags', 'info', 'classification', 'name'];
-    for (const k of Object.keys(body)) if (!allowed.includes(k)) throw badRequest(`unexpected property "${k}" in file update`);
-    if (body.name !== undefined && body.name !== doc.name) throw badRequest('renaming files is not supported');
+    for (const k of Object.keys(body))
+      if (!allowed.includes(k)) throw badRequest(`unexpected property "${k}" in file update`);
+    if (body.name !== undefined && body.name !== doc.name)
+      throw badRequest('renaming files is not supported');
     checkFileMetadata(body, 'file update');
-    if (body.modality !== undefined && body.modality !== null) modalityClassification(c, body.modality as string);
+    if (body.modality !== undefined && body.modality !== null)
+      modalityClassification(c, body.modality as string);
     Object.assign(doc, body);
     if (body.info !== undefined) doc.info = sanitizeInfo(body.info);
   } else if (op === 'info') {
@@ -244,11 +297,15 @@ export async function fileOp(c: Context<AppEnv>, row: ContainerRow, name: string
     saveFileDoc(db, file, doc);
     touch(db, row.id);
   })();
-  return ok(c, 'modify_project_file_info' as FamilyOpSuffix<'modify', 'file_info'>, { modified: 1, jobs_spawned: 0 });
+  return ok(c, 'modify_project_file_info' as FamilyOpSuffix<'modify', 'file_info'>, {
+    modified: 1,
+    jobs_spawned: 0,
+  });
 }
 
 function modalityClassification(c: Context<AppEnv>, modality: string): Record<string, string[]> {
-  const row = c.get('state').db.prepare('SELECT doc FROM modalities WHERE id = ?').get(modality) as { doc: string } | undefined;
+  const row = c.get('state').db.prepare('SELECT doc FROM modalities WHERE id = ?').get(modality) as
+    { doc: string } | undefined;
   if (!row) throw notFound(`modality ${modality} not found`);
   return ((JSON.parse(row.doc) as Doc).classification ?? {}) as Record<string, string[]>;
 }
@@ -256,29 +313,42 @@ function modalityClassification(c: Context<AppEnv>, modality: string): Record<st
 /** `{modality?, add?, delete?}` or `{modality?, replace}`, values checked against the modality. */
 function applyClassification(c: Context<AppEnv>, doc: Doc, body: Obj): void {
   for (const k of Object.keys(body)) {
-    if (!['modality', 'add', 'delete', 'replace'].includes(k)) throw badRequest(`unexpected property "${k}" in classification update`);
+    if (!['modality', 'add', 'delete', 'replace'].includes(k))
+      throw badRequest(`unexpected property "${k}" in classification update`);
   }
   if (body.replace !== undefined && (body.add !== undefined || body.delete !== undefined)) {
     throw badRequest('"replace" cannot be combined with "add" or "delete"');
   }
-  if (body.replace === undefined && body.add === undefined && body.delete === undefined && body.modality === undefined) {
+  if (
+    body.replace === undefined &&
+    body.add === undefined &&
+    body.delete === undefined &&
+    body.modality === undefined
+  ) {
     throw badRequest('classification update needs "add", "delete" or "replace"');
   }
   if (body.modality !== undefined) {
-    if (body.modality !== null && typeof body.modality !== 'string') throw badRequest('"modality" must be a string');
-    if (body.replace === undefined) throw badRequest('"modality" can only be changed together with "replace"');
+    if (body.modality !== null && typeof body.modality !== 'string')
+      throw badRequest('"modality" must be a string');
+    if (body.replace === undefined)
+      throw badRequest('"modality" can only be changed together with "replace"');
     doc.modality = body.modality;
   }
   const table = doc.modality ? modalityClassification(c, doc.modality as string) : {};
   const check = (what: string, v: unknown): Record<string, string[]> => {
     if (!isObj(v)) throw badRequest(`"${what}" must be an object of lists`);
     for (const [k, vals] of Object.entries(v)) {
-      if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string')) throw badRequest(`"${what}.${k}" must be a list of strings`);
+      if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string'))
+        throw badRequest(`"${what}.${k}" must be a list of strings`);
       if (k === 'Custom') continue;
       const allowed = table[k];
-      if (!allowed) throw badRequest(`classification key "${k}" is not valid for modality ${doc.modality ?? '(none)'}`);
+      if (!allowed)
+        throw badRequest(
+          `classification key "${k}" is not valid for modality ${doc.modality ?? '(none)'}`,
+        );
       for (const x of vals as string[]) {
-        if (!allowed.includes(x)) throw badRequest(`"${x}" is not a valid ${k} for modality ${doc.modality}`);
+        if (!allowed.includes(x))
+          throw badRequest(`"${x}" is not a valid ${k} for modality ${doc.modality}`);
       }
     }
     return v as Record<string, string[]>;

@@ -18,14 +18,35 @@ export function registerGearRoutes(api: Hono<AppEnv>): void {
     const all = c.req.query('all_versions') === 'true';
     const where = all
       ? []
-      : [{ sql: `g.id = (SELECT g2.id FROM gears g2 WHERE g2.name = g.name ORDER BY g2.created DESC, g2.id DESC LIMIT 1)`, params: [] }];
+      : [
+          {
+            sql: `g.id = (SELECT g2.id FROM gears g2 WHERE g2.name = g.name ORDER BY g2.created DESC, g2.id DESC LIMIT 1)`,
+            params: [],
+          },
+        ];
     const { rows, total } = runFinder<{ doc: string }>(c, {
       from: 'gears g',
       where,
-      target: { docColumn: 'g.doc', columns: { _id: 'g.id', 'gear.name': 'g.name', 'gear.version': 'g.version', created: 'g.created', modified: 'g.modified' } },
+      target: {
+        docColumn: 'g.doc',
+        columns: {
+          _id: 'g.id',
+          'gear.name': 'g.name',
+          'gear.version': 'g.version',
+          created: 'g.created',
+          modified: 'g.modified',
+        },
+      },
       select: 'g.doc',
     });
-    return replyUntyped(c, pageBody(c, rows.map((r) => JSON.parse(r.doc)), total));
+    return replyUntyped(
+      c,
+      pageBody(
+        c,
+        rows.map((r) => JSON.parse(r.doc)),
+        total,
+      ),
+    );
   });
   api.get('/gears/:id', (c) => {
     requireUser(c.get('user'));
@@ -37,17 +58,25 @@ export function registerGearRoutes(api: Hono<AppEnv>): void {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can add gears');
     const name = c.req.param('name');
-    if (!NAME_RE.test(name)) throw badRequest('gear names are lowercase letters, digits, "." and "-"');
+    if (!NAME_RE.test(name))
+      throw badRequest('gear names are lowercase letters, digits, "." and "-"');
     const body = await readObject(c);
     const manifest = body.gear;
     if (!isObj(manifest)) throw badRequest('"gear" (the gear manifest) is required');
     if (manifest.name !== name) throw badRequest('the manifest name must match the URL');
-    if (typeof manifest.version !== 'string' || manifest.version === '') throw badRequest('the manifest needs a "version"');
-    if (manifest.inputs !== undefined && !isObj(manifest.inputs)) throw badRequest('manifest "inputs" must be an object');
-    if (manifest.config !== undefined && !isObj(manifest.config)) throw badRequest('manifest "config" must be an object');
-    for (const k of Object.keys(body)) if (!['gear', 'category', 'exchange'].includes(k)) throw badRequest(`unexpected property "${k}"`);
+    if (typeof manifest.version !== 'string' || manifest.version === '')
+      throw badRequest('the manifest needs a "version"');
+    if (manifest.inputs !== undefined && !isObj(manifest.inputs))
+      throw badRequest('manifest "inputs" must be an object');
+    if (manifest.config !== undefined && !isObj(manifest.config))
+      throw badRequest('manifest "config" must be an object');
+    for (const k of Object.keys(body))
+      if (!['gear', 'category', 'exchange'].includes(k))
+        throw badRequest(`unexpected property "${k}"`);
     const db = c.get('state').db;
-    if (db.prepare('SELECT 1 FROM gears WHERE name = ? AND version = ?').get(name, manifest.version)) {
+    if (
+      db.prepare('SELECT 1 FROM gears WHERE name = ? AND version = ?').get(name, manifest.version)
+    ) {
       throw conflict(`gear ${name} ${String(manifest.version)} already exists`);
     }
     const t = now();
@@ -59,7 +88,9 @@ export function registerGearRoutes(api: Hono<AppEnv>): void {
       created: t,
       modified: t,
     };
-    db.prepare('INSERT INTO gears (id, name, version, created, modified, doc) VALUES (?, ?, ?, ?, ?, ?)').run(doc._id, name, manifest.version, t, t, JSON.stringify(doc));
+    db.prepare(
+      'INSERT INTO gears (id, name, version, created, modified, doc) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(doc._id, name, manifest.version, t, t, JSON.stringify(doc));
     return ok(c, 'add_gear', { _id: doc._id });
   });
   api.delete('/gears/:id', (c) => {

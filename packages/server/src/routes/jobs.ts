@@ -11,7 +11,13 @@ import { isObj } from '../app/validate.js';
 import type { CurrentUser } from '../app/context.js';
 import type { Db } from '../db/open.js';
 
-const JOB_COLUMNS = { _id: 'j.id', state: 'j.state', gear_id: 'j.gear_id', created: 'j.created', modified: 'j.modified' };
+const JOB_COLUMNS = {
+  _id: 'j.id',
+  state: 'j.state',
+  gear_id: 'j.gear_id',
+  created: 'j.created',
+  modified: 'j.modified',
+};
 
 /** May the user see/change this job? Admins always; others through the destination container. */
 function jobAccess(db: Db, user: CurrentUser, job: Doc, write: boolean): void {
@@ -25,14 +31,23 @@ function jobAccess(db: Db, user: CurrentUser, job: Doc, write: boolean): void {
 export function registerJobRoutes(api: Hono<AppEnv>): void {
   api.get('/jobs', (c) => {
     const user = requireUser(c.get('user'));
-    const where = user.isAdmin ? [] : [{ sql: `json_extract(j.doc, '$.origin.id') = ?`, params: [user.doc._id] }];
+    const where = user.isAdmin
+      ? []
+      : [{ sql: `json_extract(j.doc, '$.origin.id') = ?`, params: [user.doc._id] }];
     const { rows, total } = runFinder<{ doc: string }>(c, {
       from: 'jobs j',
       where,
       target: { docColumn: 'j.doc', columns: JOB_COLUMNS },
       select: 'j.doc',
     });
-    return replyUntyped(c, pageBody(c, rows.map((r) => JSON.parse(r.doc)), total));
+    return replyUntyped(
+      c,
+      pageBody(
+        c,
+        rows.map((r) => JSON.parse(r.doc)),
+        total,
+      ),
+    );
   });
   api.post('/jobs/add', async (c) => {
     const user = requireUser(c.get('user'));
@@ -61,7 +76,9 @@ export function registerJobRoutes(api: Hono<AppEnv>): void {
     const db = c.get('state').db;
     const job = getJob(db, c.req.param('id'));
     jobAccess(db, user, job, false);
-    const logs = db.prepare('SELECT fd, msg FROM job_logs WHERE job_id = ? ORDER BY seq').all(job._id);
+    const logs = db
+      .prepare('SELECT fd, msg FROM job_logs WHERE job_id = ? ORDER BY seq')
+      .all(job._id);
     return replyUntyped(c, { _id: job._id, logs });
   });
   api.post('/jobs/:id/logs', async (c) => {
@@ -70,13 +87,22 @@ export function registerJobRoutes(api: Hono<AppEnv>): void {
     const job = getJob(db, c.req.param('id'));
     jobAccess(db, user, job, true);
     const body = await readJson(c);
-    if (!Array.isArray(body) || body.some((l) => !isObj(l) || typeof l.msg !== 'string' || typeof l.fd !== 'number')) {
+    if (
+      !Array.isArray(body) ||
+      body.some((l) => !isObj(l) || typeof l.msg !== 'string' || typeof l.fd !== 'number')
+    ) {
       throw badRequest('logs must be a list of {fd, msg}');
     }
     db.transaction(() => {
-      const max = (db.prepare('SELECT coalesce(max(seq), 0) AS m FROM job_logs WHERE job_id = ?').get(job._id) as { m: number }).m;
+      const max = (
+        db
+          .prepare('SELECT coalesce(max(seq), 0) AS m FROM job_logs WHERE job_id = ?')
+          .get(job._id) as { m: number }
+      ).m;
       const ins = db.prepare('INSERT INTO job_logs (job_id, seq, fd, msg) VALUES (?, ?, ?, ?)');
-      body.forEach((l: { fd: number; msg: string }, i: number) => ins.run(job._id, max + i + 1, l.fd, l.msg));
+      body.forEach((l: { fd: number; msg: string }, i: number) =>
+        ins.run(job._id, max + i + 1, l.fd, l.msg),
+      );
     })();
     return replyUntyped(c, { modified: 1 });
   });

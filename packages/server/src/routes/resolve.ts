@@ -14,7 +14,11 @@ interface Walk {
   path: Doc[];
   children: Doc[];
   /** The last resolved container (for lookup's full payload). */
-  target: { kind: 'container'; row: ContainerRow } | { kind: 'file'; doc: Doc } | { kind: 'gear'; doc: Doc } | null;
+  target:
+    | { kind: 'container'; row: ContainerRow }
+    | { kind: 'file'; doc: Doc }
+    | { kind: 'gear'; doc: Doc }
+    | null;
 }
 
 function node(doc: Doc, type: string): Doc {
@@ -26,7 +30,9 @@ function walk(c: Context<AppEnv>, user: CurrentUser, segs: string[]): Walk {
   const db = c.get('state').db;
   const subjects = hasFeature(c, 'subject-container');
   const vis = visibleSql(user, ['true', '1'].includes(c.req.query('exhaustive') ?? ''), 'c');
-  const levels: CType[] = subjects ? ['group', 'project', 'subject', 'session', 'acquisition'] : ['group', 'project', 'session', 'acquisition'];
+  const levels: CType[] = subjects
+    ? ['group', 'project', 'subject', 'session', 'acquisition']
+    : ['group', 'project', 'session', 'acquisition'];
   const childLevel = (row: ContainerRow | null): CType | null => {
     if (!row) return 'group';
     const i = levels.indexOf(row.type);
@@ -36,26 +42,35 @@ function walk(c: Context<AppEnv>, user: CurrentUser, segs: string[]): Walk {
     const link = !row ? '1' : type === 'analysis' ? 'c.parent_id = ?' : `c.${row.type}_id = ?`;
     const params = row ? [row.id] : [];
     return db
-      .prepare(`SELECT c.* FROM containers c WHERE c.type = ? AND ${link} AND ${vis.sql} ORDER BY c.id`)
+      .prepare(
+        `SELECT c.* FROM containers c WHERE c.type = ? AND ${link} AND ${vis.sql} ORDER BY c.id`,
+      )
       .all(type, ...params, ...vis.params) as ContainerRow[];
   };
   const pick = (rows: ContainerRow[], item: string, what: string): ContainerRow => {
     const idm = ID_ITEM.exec(item);
-    const found = idm ? rows.find((r) => r.id === idm[1]) : rows.find((r) => (r.type === 'group' ? r.id : r.label) === item) ?? rows.find((r) => r.label === item);
+    const found = idm
+      ? rows.find((r) => r.id === idm[1])
+      : (rows.find((r) => (r.type === 'group' ? r.id : r.label) === item) ??
+        rows.find((r) => r.label === item));
     if (!found) throw notFound(`${what} "${item}" not found`);
     return found;
   };
 
   const out: Walk = { path: [], children: [], target: null };
   if (segs[0] === 'gears') {
-    const gears = (db.prepare('SELECT doc FROM gears ORDER BY name, created').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Doc);
+    const gears = (
+      db.prepare('SELECT doc FROM gears ORDER BY name, created').all() as { doc: string }[]
+    ).map((r) => JSON.parse(r.doc) as Doc);
     if (segs.length === 1) {
       out.children = latestGears(gears).map((g) => node(g, 'gear'));
       return out;
     }
     const [, name, version, ...more] = segs;
     if (more.length) throw notFound('nothing below a gear');
-    const matches = gears.filter((g) => g.gear?.name === name && (version === undefined || g.gear?.version === version));
+    const matches = gears.filter(
+      (g) => g.gear?.name === name && (version === undefined || g.gear?.version === version),
+    );
     const gear = matches[matches.length - 1];
     if (!gear) throw notFound(`gear "${name}" not found`);
     out.path.push(node(gear, 'gear'));
@@ -99,8 +114,12 @@ function walk(c: Context<AppEnv>, user: CurrentUser, segs: string[]): Walk {
   }
   if (current) out.target = { kind: 'container', row: current };
   const level = current?.type === 'analysis' ? null : childLevel(current);
-  if (level) out.children.push(...childrenOf(current, level).map((r) => node(presentRow(db, r, { list: true }), level)));
-  if (current && current.type !== 'group') out.children.push(...filesOf(db, current.id, 'files').map((f) => node(f, 'file')));
+  if (level)
+    out.children.push(
+      ...childrenOf(current, level).map((r) => node(presentRow(db, r, { list: true }), level)),
+    );
+  if (current && current.type !== 'group')
+    out.children.push(...filesOf(db, current.id, 'files').map((f) => node(f, 'file')));
   return out;
 }
 
@@ -137,7 +156,8 @@ export function registerResolveRoutes(api: Hono<AppEnv>): void {
     const w = walk(c, user, segs);
     const t = w.target;
     if (!t) throw notFound('path not found');
-    if (t.kind === 'container') return replyUntyped(c, presentRow(c.get('state').db as Db, t.row, { withType: true }));
+    if (t.kind === 'container')
+      return replyUntyped(c, presentRow(c.get('state').db as Db, t.row, { withType: true }));
     if (t.kind === 'gear') return replyUntyped(c, node(t.doc, 'gear'));
     return replyUntyped(c, t.doc);
   });

@@ -9,13 +9,25 @@ export const SERVER_VERSION = '0.1.0';
 /** /version (public), /config, /auth/status. */
 export function registerSystemRoutes(api: Hono<AppEnv>): void {
   api.get('/version', (c) =>
-    replyUntyped(c, { _id: 'version', database: MIGRATIONS.length, release: SERVER_VERSION, flywheel_release: SERVER_VERSION }),
+    replyUntyped(c, {
+      _id: 'version',
+      database: MIGRATIONS.length,
+      release: SERVER_VERSION,
+      flywheel_release: SERVER_VERSION,
+    }),
   );
   api.get('/config', (c) => {
     requireUser(c.get('user'));
     const origin = c.get('state').origin;
     return replyUntyped(c, {
-      site: { id: 'local', name: 'Local Flywheel', central_url: 'https://sdm.flywheel.io/api', api_url: `${origin}/api`, registered: false, inactivity_timeout: null },
+      site: {
+        id: 'local',
+        name: 'Local Flywheel',
+        central_url: 'https://sdm.flywheel.io/api',
+        api_url: `${origin}/api`,
+        registered: false,
+        inactivity_timeout: null,
+      },
       created: '1970-01-01T00:00:00.000000+00:00',
       modified: '1970-01-01T00:00:00.000000+00:00',
       signed_url: false,

@@ -7,7 +7,17 @@ import { addKey, createUserDoc, getUser, keyInfo, newKey, saveUser } from '../db
 import { now } from '../app/time.js';
 import { optBool, optString } from '../app/validate.js';
 
-const EDITABLE = ['firstname', 'lastname', 'email', 'root', 'disabled', 'avatar', 'preferences', 'info', 'roles'];
+const EDITABLE = [
+  'firstname',
+  'lastname',
+  'email',
+  'root',
+  'disabled',
+  'avatar',
+  'preferences',
+  'info',
+  'roles',
+];
 
 /** Users: self, list, CRUD (admin), and key regeneration. */
 export function registerUserRoutes(api: Hono<AppEnv>): void {
@@ -16,7 +26,9 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     const info = user.key ? keyInfo(c.get('state').db, user.key) : undefined;
     return replyUntyped(c, {
       ...user.doc,
-      api_key: user.key ? { key: user.key, created: info?.created ?? null, last_used: info?.last_used ?? null } : null,
+      api_key: user.key
+        ? { key: user.key, created: info?.created ?? null, last_used: info?.last_used ?? null }
+        : null,
     });
   });
   api.post('/users/self/key', (c) => {
@@ -31,8 +43,13 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
   });
   api.get('/users', (c) => {
     requireUser(c.get('user'));
-    const rows = c.get('state').db.prepare('SELECT doc FROM users ORDER BY id').all() as { doc: string }[];
-    return replyUntyped(c, rows.map((r) => JSON.parse(r.doc)));
+    const rows = c.get('state').db.prepare('SELECT doc FROM users ORDER BY id').all() as {
+      doc: string;
+    }[];
+    return replyUntyped(
+      c,
+      rows.map((r) => JSON.parse(r.doc)),
+    );
   });
   api.post('/users', async (c) => {
     const user = requireUser(c.get('user'));
@@ -40,9 +57,11 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     const db = c.get('state').db;
     const body = await readObject(c);
     const id = optString(body, '_id', 256);
-    if (!id || !/^[^\s/]+$/.test(id)) throw badRequest('"_id" must be a user id without spaces or "/"');
+    if (!id || !/^[^\s/]+$/.test(id))
+      throw badRequest('"_id" must be a user id without spaces or "/"');
     if (getUser(db, id)) throw conflict(`user ${id} already exists`);
-    for (const k of Object.keys(body)) if (k !== '_id' && !EDITABLE.includes(k)) throw badRequest(`unexpected property "${k}"`);
+    for (const k of Object.keys(body))
+      if (k !== '_id' && !EDITABLE.includes(k)) throw badRequest(`unexpected property "${k}"`);
     optString(body, 'firstname');
     optString(body, 'lastname');
     optString(body, 'email');
@@ -58,15 +77,20 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     if (!doc) throw notFound(`user ${id} not found`);
     if (c.req.method === 'GET') return replyUntyped(c, { ...doc, api_key: null });
     const self = id === user.doc._id;
-    if (!user.isAdmin && !(self && c.req.method === 'PUT')) throw forbidden('only site admins can change other users');
+    if (!user.isAdmin && !(self && c.req.method === 'PUT'))
+      throw forbidden('only site admins can change other users');
     if (c.req.method === 'DELETE') {
       if (self) throw badRequest('cannot delete yourself');
       db.prepare('DELETE FROM users WHERE id = ?').run(id);
       return replyUntyped(c, { deleted: 1 });
     }
     const body = await readObject(c);
-    for (const k of Object.keys(body)) if (!EDITABLE.includes(k)) throw badRequest(`unexpected property "${k}"`);
-    if (!user.isAdmin && (body.root !== undefined || body.disabled !== undefined || body.roles !== undefined)) {
+    for (const k of Object.keys(body))
+      if (!EDITABLE.includes(k)) throw badRequest(`unexpected property "${k}"`);
+    if (
+      !user.isAdmin &&
+      (body.root !== undefined || body.disabled !== undefined || body.roles !== undefined)
+    ) {
       throw forbidden('only site admins can change root, disabled or roles');
     }
     for (const k of ['firstname', 'lastname', 'email']) optString(body, k);

@@ -59,12 +59,19 @@ export function compileSearch(query: string | SearchNode, schema: SearchSchema):
 
   function ref(n: Extract<SearchNode, { type: 'cond' }>): FieldRef {
     const target = schema.levels[n.level];
-    if (!target) throw errorAt(text, n.offset, `cannot search on ${n.level} fields for this return type`, n.level);
+    if (!target)
+      throw errorAt(
+        text,
+        n.offset,
+        `cannot search on ${n.level} fields for this return type`,
+        n.level,
+      );
     used.add(n.level);
     try {
       return resolveField(n.path, target);
     } catch (err) {
-      if (err instanceof QueryError) throw errorAt(text, n.offset, `invalid field "${n.level}.${n.path}"`, n.path);
+      if (err instanceof QueryError)
+        throw errorAt(text, n.offset, `invalid field "${n.level}.${n.path}"`, n.path);
       throw err;
     }
   }
@@ -91,7 +98,9 @@ export function compileSearch(query: string | SearchNode, schema: SearchSchema):
       case 'in':
         return orSql(n.values.map((l) => compareSql(r, '=', l)));
       case 'contains':
-        return v && v.type === 'string' ? likeSql(r, `%${escapeLike(v.value)}%`) : compareSql(r, '=', v!);
+        return v && v.type === 'string'
+          ? likeSql(r, `%${escapeLike(v.value)}%`)
+          : compareSql(r, '=', v!);
       case 'like':
         return likeSql(r, flyLikeToSql(str(v)));
       case 'exists':
@@ -116,6 +125,9 @@ export function validateStructuredQuery(text: string): {
   } catch (err) {
     if (!(err instanceof Error) || !('offset' in err)) throw err;
     const e = err as unknown as { line: number; pos: number; offset: number; message: string };
-    return { valid: false, errors: [{ line: e.line, pos: e.pos, offset: e.offset, message: e.message }] };
+    return {
+      valid: false,
+      errors: [{ line: e.line, pos: e.pos, offset: e.offset, message: e.message }],
+    };
   }
 }

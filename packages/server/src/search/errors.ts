@@ -14,7 +14,12 @@ export class SearchError extends Error {
 }
 
 /** Build a SearchError at `offset` in `text`, computing line and column. */
-export function errorAt(text: string, offset: number, message: string, token?: string): SearchError {
+export function errorAt(
+  text: string,
+  offset: number,
+  message: string,
+  token?: string,
+): SearchError {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const pos = offset - (before.lastIndexOf('\n') + 1);

@@ -66,7 +66,12 @@ export function tokenize(text: string): Token[] {
     const word = text.slice(start, i);
     const upper = word.toUpperCase();
     const isKeyword = KEYWORDS.has(upper) && (word === upper || word === word.toLowerCase());
-    tokens.push({ kind: isKeyword ? 'keyword' : 'word', value: isKeyword ? upper : word, offset: start, text: word });
+    tokens.push({
+      kind: isKeyword ? 'keyword' : 'word',
+      value: isKeyword ? upper : word,
+      offset: start,
+      text: word,
+    });
   }
   tokens.push({ kind: 'eof', value: '', offset: text.length, text: '' });
   return tokens;

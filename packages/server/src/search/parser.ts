@@ -14,18 +14,54 @@ import { compileRegex, parseDateLiteral, toStoredTimestamp } from '../query/inde
 import { errorAt } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 
-export const SEARCH_LEVELS = ['group', 'project', 'subject', 'session', 'acquisition', 'analysis', 'file'] as const;
+export const SEARCH_LEVELS = [
+  'group',
+  'project',
+  'subject',
+  'session',
+  'acquisition',
+  'analysis',
+  'file',
+] as const;
 export type SearchLevel = (typeof SEARCH_LEVELS)[number];
 
-export type ConditionOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'regex' | 'nregex' | 'in' | 'contains' | 'like' | 'exists';
+export type ConditionOp =
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'regex'
+  | 'nregex'
+  | 'in'
+  | 'contains'
+  | 'like'
+  | 'exists';
 
 export type SearchNode =
   | { type: 'and' | 'or'; children: SearchNode[] }
   | { type: 'not'; child: SearchNode }
-  | { type: 'cond'; level: SearchLevel; path: string; op: ConditionOp; values: Literal[]; offset: number };
+  | {
+      type: 'cond';
+      level: SearchLevel;
+      path: string;
+      op: ConditionOp;
+      values: Literal[];
+      offset: number;
+    };
 
 const COMPARE: Record<string, ConditionOp> = {
-  '=': 'eq', '==': 'eq', '!=': 'ne', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '=~': 'regex', '!~': 'nregex',
+  '=': 'eq',
+  '==': 'eq',
+  '!=': 'ne',
+  '<>': 'ne',
+  '<': 'lt',
+  '<=': 'le',
+  '>': 'gt',
+  '>=': 'ge',
+  '=~': 'regex',
+  '!~': 'nregex',
 };
 
 const NUMBER_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
@@ -37,7 +73,12 @@ export function parseStructuredQuery(text: string): SearchNode {
   const peek = (): Token => tokens[i]!;
   const next = (): Token => tokens[i++]!;
   const fail = (t: Token, message: string): never => {
-    throw errorAt(text, t.offset, t.kind === 'eof' ? `${message}, found end of query` : `${message}, found "${t.text}"`, t.text);
+    throw errorAt(
+      text,
+      t.offset,
+      t.kind === 'eof' ? `${message}, found end of query` : `${message}, found "${t.text}"`,
+      t.text,
+    );
   };
   const isKw = (t: Token, kw: string) => t.kind === 'keyword' && t.value === kw;
 
@@ -68,7 +109,14 @@ export function parseStructuredQuery(text: string): SearchNode {
     const path = f.value.slice(dot + 1);
     if (dot < 0 || !SEARCH_LEVELS.includes(level) || path === '' || path.split('.').includes(''))
       return fail(f, `expected a field <${SEARCH_LEVELS.join('|')}>.<path>`);
-    const cond = (op: ConditionOp, values: Literal[]): SearchNode => ({ type: 'cond', level, path, op, values, offset: f.offset });
+    const cond = (op: ConditionOp, values: Literal[]): SearchNode => ({
+      type: 'cond',
+      level,
+      path,
+      op,
+      values,
+      offset: f.offset,
+    });
 
     const t = next();
     if (t.kind === 'op') {
@@ -99,7 +147,9 @@ export function parseStructuredQuery(text: string): SearchNode {
     if (isKw(t, 'CONTAINS')) return cond('contains', [literal()]);
     if (isKw(t, 'LIKE')) {
       const v = literal();
-      return cond('like', [v.type === 'string' ? v : { type: 'string', value: tokens[i - 1]!.text }]);
+      return cond('like', [
+        v.type === 'string' ? v : { type: 'string', value: tokens[i - 1]!.text },
+      ]);
     }
     if (isKw(t, 'EXISTS')) return cond('exists', []);
     return fail(t, 'expected an operator, IN, CONTAINS, LIKE or EXISTS');

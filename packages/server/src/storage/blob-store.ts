@@ -14,7 +14,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { BlobError } from './errors.js';
 
-export type BlobSource = Readable | WebReadableStream<Uint8Array> | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+export type BlobSource =
+  Readable | WebReadableStream<Uint8Array> | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 export interface BlobInfo {
   id: string;
@@ -78,7 +79,8 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
     const meter = new Transform({
       transform(chunk: Buffer, _enc, cb) {
         size += chunk.length;
-        if (size > limit) return cb(new BlobError(`file exceeds the size limit of ${limit} bytes`, 413));
+        if (size > limit)
+          return cb(new BlobError(`file exceeds the size limit of ${limit} bytes`, 413));
         hash.update(chunk);
         cb(null, chunk);
       },
@@ -114,7 +116,8 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
     try {
       handle = await open(path(id), 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobError('file not found', 404);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new BlobError('file not found', 404);
       throw err;
     }
     // The stream owns the handle and closes it on end/error/destroy.

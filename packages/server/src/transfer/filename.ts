@@ -15,6 +15,7 @@ export function safeFileName(raw: string, keepPath = false): string {
     return kept.join('/');
   }
   const base = segments[segments.length - 1] ?? '';
-  if (base === '' || base === '.' || base === '..') throw new TransferError(`invalid file name "${raw}"`, 400);
+  if (base === '' || base === '.' || base === '..')
+    throw new TransferError(`invalid file name "${raw}"`, 400);
   return base;
 }

@@ -52,14 +52,18 @@ function plainHeaders(h: HeadersLike): Record<string, string> {
   if (typeof (h as Headers).forEach === 'function' && typeof (h as Headers).get === 'function') {
     (h as Headers).forEach((v, k) => (out[k.toLowerCase()] = v));
   } else {
-    for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = ([] as string[]).concat(v).join(', ');
+    for (const [k, v] of Object.entries(h))
+      if (v !== undefined) out[k.toLowerCase()] = ([] as string[]).concat(v).join(', ');
   }
   return out;
 }
 
 function fileCountMessage(min: number, max: number): string {
-  if (min === max) return min === 1 ? 'exactly one file is required' : `exactly ${min} files are required`;
-  return max === Infinity ? `at least ${min} file(s) required` : `between ${min} and ${max} files are allowed`;
+  if (min === max)
+    return min === 1 ? 'exactly one file is required' : `exactly ${min} files are required`;
+  return max === Infinity
+    ? `at least ${min} file(s) required`
+    : `between ${min} and ${max} files are allowed`;
 }
 
 export async function parseMultipartUpload(
@@ -81,7 +85,8 @@ export async function parseMultipartUpload(
   } catch (err) {
     throw new TransferError(`expected a multipart/form-data body: ${(err as Error).message}`, 400);
   }
-  const input = body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  const input =
+    body instanceof Readable ? body : Readable.fromWeb(body as WebReadableStream<Uint8Array>);
 
   let failure: unknown = null;
   const fail = (err: unknown) => {
@@ -98,7 +103,8 @@ export async function parseMultipartUpload(
     // Destroying the parser destroys this stream with our error; keep that from going unhandled
     // when we reject the part before anything consumes it.
     stream.on('error', () => {});
-    if (fileCount > maxFiles) return fail(new TransferError(fileCountMessage(minFiles, maxFiles), 400));
+    if (fileCount > maxFiles)
+      return fail(new TransferError(fileCountMessage(minFiles, maxFiles), 400));
     let name: string;
     try {
       name = safeFileName(info.filename ?? '', options.filenamePath);
@@ -107,7 +113,9 @@ export async function parseMultipartUpload(
     }
     const declared = info.mimeType;
     const contentType =
-      !declared || declared === 'application/octet-stream' ? (mime.getType(name) ?? 'application/octet-stream') : declared;
+      !declared || declared === 'application/octet-stream'
+        ? (mime.getType(name) ?? 'application/octet-stream')
+        : declared;
     const write = store
       .write(stream, options.maxFileSize === undefined ? {} : { maxSize: options.maxFileSize })
       .then((b) => ({ field, name, blobId: b.id, size: b.size, hash: b.hash, contentType }));
@@ -121,7 +129,8 @@ export async function parseMultipartUpload(
       fields[name] = value;
       return;
     }
-    if (metadata !== undefined) return fail(new TransferError('field "metadata" given more than once', 400));
+    if (metadata !== undefined)
+      return fail(new TransferError('field "metadata" given more than once', 400));
     try {
       metadata = JSON.parse(value);
     } catch {
@@ -133,10 +142,13 @@ export async function parseMultipartUpload(
     await pipeline(input, parser);
   } catch (err) {
     // Our own failure wins; otherwise the body was cut short or malformed.
-    failure ??= (err as { status?: number }).status ? err : new TransferError(`malformed multipart body: ${(err as Error).message}`, 400);
+    failure ??= (err as { status?: number }).status
+      ? err
+      : new TransferError(`malformed multipart body: ${(err as Error).message}`, 400);
   }
   const settled = await Promise.allSettled(writes);
-  if (!failure && fileCount < minFiles) failure = new TransferError(fileCountMessage(minFiles, maxFiles), 400);
+  if (!failure && fileCount < minFiles)
+    failure = new TransferError(fileCountMessage(minFiles, maxFiles), 400);
   const files = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   if (failure) {
     await Promise.all(files.map((f) => store.remove(f.blobId)));

@@ -63,12 +63,17 @@ export interface ByteRangesOptions {
  * A `multipart/byteranges` body streamed range by range (each range opened only when reached).
  * `contentLength` is exact, so the response can carry Content-Length.
  */
-export function byteRangesBody(o: ByteRangesOptions): { stream: Readable; contentType: string; contentLength: number } {
+export function byteRangesBody(o: ByteRangesOptions): {
+  stream: Readable;
+  contentType: string;
+  contentLength: number;
+} {
   const head = (r: ByteRange) =>
     `--${o.boundary}\r\nContent-Type: ${o.contentType}\r\nContent-Range: bytes ${r.start}-${r.end}/${o.size}\r\n\r\n`;
   const tail = `--${o.boundary}--\r\n`;
   const contentLength =
-    o.ranges.reduce((n, r) => n + Buffer.byteLength(head(r)) + (r.end - r.start + 1) + 2, 0) + Buffer.byteLength(tail);
+    o.ranges.reduce((n, r) => n + Buffer.byteLength(head(r)) + (r.end - r.start + 1) + 2, 0) +
+    Buffer.byteLength(tail);
   async function* parts() {
     for (const r of o.ranges) {
       yield Buffer.from(head(r));

@@ -21,7 +21,13 @@ export function createTarStream(entries: Iterable<TarEntry> | AsyncIterable<TarE
   (async () => {
     for await (const e of entries) {
       const mtime = e.mtime === undefined ? new Date() : new Date(e.mtime);
-      const sink = pack.entry({ name: e.pathInTar, size: e.size, mtime, mode: 0o644, type: 'file' });
+      const sink = pack.entry({
+        name: e.pathInTar,
+        size: e.size,
+        mtime,
+        mode: 0o644,
+        type: 'file',
+      });
       await pipeline(createReadStream(e.blobPath), sink);
     }
     pack.finalize();

@@ -22,7 +22,11 @@ export interface ZipInfo {
 
 async function openZip(path: string): Promise<ZipFile> {
   try {
-    return await yauzl.openPromise(path, { lazyEntries: true, autoClose: false, decodeStrings: true });
+    return await yauzl.openPromise(path, {
+      lazyEntries: true,
+      autoClose: false,
+      decodeStrings: true,
+    });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw err;
     throw new TransferError('not a zip file', 400);
@@ -50,7 +54,12 @@ export async function zipInfo(path: string): Promise<ZipInfo> {
   try {
     const members: ZipMemberInfo[] = [];
     await walk(zip, (e) => {
-      members.push({ path: e.fileName, size: e.uncompressedSize, timestamp: dosTimestamp(e), comment: e.fileComment });
+      members.push({
+        path: e.fileName,
+        size: e.uncompressedSize,
+        timestamp: dosTimestamp(e),
+        comment: e.fileComment,
+      });
       return false;
     });
     return { comment: zip.comment, members };
@@ -76,9 +85,15 @@ export async function openZipMember(path: string, member: string): Promise<ZipMe
     if (!found) throw new TransferError('zip file contains no such member', 400);
     const entry = found;
     const stream = await new Promise<Readable>((resolve, reject) =>
-      zip.openReadStream(entry, (err, s) => (err ? reject(new TransferError('not a zip file', 400)) : resolve(s))),
+      zip.openReadStream(entry, (err, s) =>
+        err ? reject(new TransferError('not a zip file', 400)) : resolve(s),
+      ),
     );
-    return { stream, size: entry.uncompressedSize, contentType: mime.getType(member) ?? 'application/octet-stream' };
+    return {
+      stream,
+      size: entry.uncompressedSize,
+      contentType: mime.getType(member) ?? 'application/octet-stream',
+    };
   } finally {
     // yauzl reference-counts the file descriptor: it stays open until the member stream ends.
     zip.close();

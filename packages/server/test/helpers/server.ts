@@ -40,7 +40,8 @@ export function useServer(): TestServer {
     t.server = server;
     t.url = server.url;
     t.adminKey = server.apiKey;
-    t.createUser = async (id) => (await server.createUser({ id, firstname: 'Test', lastname: 'User' })).apiKey;
+    t.createUser = async (id) =>
+      (await server.createUser({ id, firstname: 'Test', lastname: 'User' })).apiKey;
   });
   afterAll(async () => {
     await t.server?.close();
@@ -71,31 +72,62 @@ export function useServer(): TestServer {
   };
   t.ok = async (method, path, o) => {
     const r = await t.call(method, path, o);
-    if (r.status < 200 || r.status > 299) throw new Error(`${method} ${path} → ${r.status} ${r.bytes.toString('utf8').slice(0, 300)}`);
+    if (r.status < 200 || r.status > 299)
+      throw new Error(`${method} ${path} → ${r.status} ${r.bytes.toString('utf8').slice(0, 300)}`);
     return r.body;
   };
   return t;
 }
 
 /** A multipart body with one or more files and optional metadata. */
-export function form(files: { name: string; data: string | Buffer; field?: string }[], metadata?: unknown): FormData {
+export function form(
+  files: { name: string; data: string | Buffer; field?: string }[],
+  metadata?: unknown,
+): FormData {
   const fd = new FormData();
-  for (const f of files) fd.append(f.field ?? 'file', new Blob([typeof f.data === 'string' ? f.data : new Uint8Array(f.data)]), f.name);
+  for (const f of files)
+    fd.append(
+      f.field ?? 'file',
+      new Blob([typeof f.data === 'string' ? f.data : new Uint8Array(f.data)]),
+      f.name,
+    );
   if (metadata !== undefined) fd.append('metadata', JSON.stringify(metadata));
   return fd;
 }
 
 let seq = 0;
 /** A unique group id for this test file. */
-export const gid = (p = 'g') => `${p}${Date.now().toString(36)}${(seq++).toString(36)}`.toLowerCase();
+export const gid = (p = 'g') =>
+  `${p}${Date.now().toString(36)}${(seq++).toString(36)}`.toLowerCase();
 
 /** Create group → project → subject → session → acquisition; returns their ids. */
-export async function hierarchy(t: TestServer, labels: { group?: string; project?: string; subject?: string; session?: string; acquisition?: string } = {}) {
+export async function hierarchy(
+  t: TestServer,
+  labels: {
+    group?: string;
+    project?: string;
+    subject?: string;
+    session?: string;
+    acquisition?: string;
+  } = {},
+) {
   const group = labels.group ?? gid();
   await t.ok('POST', '/groups', { body: { _id: group, label: `Group ${group}` } });
-  const project = (await t.ok('POST', '/projects', { body: { group, label: labels.project ?? 'Project' } }))._id as string;
-  const subject = (await t.ok('POST', '/subjects', { body: { project, code: labels.subject ?? 'sub-01' } }))._id as string;
-  const session = (await t.ok('POST', '/sessions', { body: { project, label: labels.session ?? 'ses-01', subject: { _id: subject } } }))._id as string;
-  const acquisition = (await t.ok('POST', '/acquisitions', { body: { session, label: labels.acquisition ?? 'acq-01' } }))._id as string;
+  const project = (
+    await t.ok('POST', '/projects', { body: { group, label: labels.project ?? 'Project' } })
+  )._id as string;
+  const subject = (
+    await t.ok('POST', '/subjects', { body: { project, code: labels.subject ?? 'sub-01' } })
+  )._id as string;
+  const session = (
+    await t.ok('POST', '/sessions', {
+      body: { project, label: labels.session ?? 'ses-01', subject: { _id: subject } },
+    })
+  )._id as string;
+  const acquisition = (
+    await t.ok('POST', '/acquisitions', {
+      body: { session, label: labels.acquisition ?? 'acq-01' },
+    })
+  )._id as string;
   return { group, project, subject, session, acquisition };
 }

@@ -13,25 +13,59 @@ import {
 
 const target: DocTarget = {
   docColumn: 't.doc',
-  columns: { _id: 't.id', label: 't.label', created: 't.created', 'parents.project': 't.project_id' },
+  columns: {
+    _id: 't.id',
+    label: 't.label',
+    created: 't.created',
+    'parents.project': 't.project_id',
+  },
 };
 
 const docs = [
-  { _id: 'a1', label: 'Session 1', created: '2019-01-01T00:00:00', parents: { project: 'p1', subject: 's1' },
-    info: { cohort: 'control', age: 30, flag: true, nested: { x: 'deep' } }, tags: ['t1', 'qa'], subject: { code: 'sub-01' } },
-  { _id: 'a2', label: 'Session 2', created: '2019-01-01T12:30:00', parents: { project: 'p1', subject: 's2' },
-    info: { cohort: 'patient', age: '30', flag: false }, tags: ['t2'], subject: { code: 'sub-02' } },
-  { _id: 'a3', label: 'session 3', created: '2019-01-02T00:00:00', parents: { project: 'p2', subject: 's3' },
-    info: { cohort: null, age: 45.5 }, tags: [], subject: { code: 'sub-03' } },
-  { _id: 'a4', label: '42', created: '2018-12-31T23:59:59', parents: { project: 'p2', subject: 's4' },
-    info: { age: 7 }, subject: { code: 'sub 04' } },
+  {
+    _id: 'a1',
+    label: 'Session 1',
+    created: '2019-01-01T00:00:00',
+    parents: { project: 'p1', subject: 's1' },
+    info: { cohort: 'control', age: 30, flag: true, nested: { x: 'deep' } },
+    tags: ['t1', 'qa'],
+    subject: { code: 'sub-01' },
+  },
+  {
+    _id: 'a2',
+    label: 'Session 2',
+    created: '2019-01-01T12:30:00',
+    parents: { project: 'p1', subject: 's2' },
+    info: { cohort: 'patient', age: '30', flag: false },
+    tags: ['t2'],
+    subject: { code: 'sub-02' },
+  },
+  {
+    _id: 'a3',
+    label: 'session 3',
+    created: '2019-01-02T00:00:00',
+    parents: { project: 'p2', subject: 's3' },
+    info: { cohort: null, age: 45.5 },
+    tags: [],
+    subject: { code: 'sub-03' },
+  },
+  {
+    _id: 'a4',
+    label: '42',
+    created: '2018-12-31T23:59:59',
+    parents: { project: 'p2', subject: 's4' },
+    info: { age: 7 },
+    subject: { code: 'sub 04' },
+  },
 ];
 
 let db: Database.Database;
 beforeAll(() => {
   db = new Database(':memory:');
   registerSqlFunctions(db);
-  db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, label TEXT, created TEXT, project_id TEXT, doc TEXT NOT NULL)');
+  db.exec(
+    'CREATE TABLE t (id TEXT PRIMARY KEY, label TEXT, created TEXT, project_id TEXT, doc TEXT NOT NULL)',
+  );
   const ins = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?)');
   // Insert out of id order so that any reliance on rowid order shows up.
   for (const d of [docs[2]!, docs[0]!, docs[3]!, docs[1]!]) {
@@ -63,7 +97,9 @@ function queryError(fn: () => unknown): QueryError {
 describe('toStoredTimestamp', () => {
   it('uses the fixed-width UTC wire format', () => {
     expect(toStoredTimestamp('2019-06-01T12:00:00.123Z')).toBe('2019-06-01T12:00:00.123000+00:00');
-    expect(toStoredTimestamp(new Date(Date.UTC(2020, 0, 2)))).toBe('2020-01-02T00:00:00.000000+00:00');
+    expect(toStoredTimestamp(new Date(Date.UTC(2020, 0, 2)))).toBe(
+      '2020-01-02T00:00:00.000000+00:00',
+    );
   });
 });
 
@@ -197,7 +233,10 @@ describe('pagination plan', () => {
     expect(ids({ limit: '1', skip: '1' })).toEqual(['a2']);
     expect(ids({ limit: '3', page: '1' })).toEqual(['a1', 'a2', 'a3']);
     expect(ids({ limit: '3', page: '2' })).toEqual(['a4']);
-    expect(parseListQuery({ limit: '10', page: '3' }, target)).toMatchObject({ limit: 10, offset: 20 });
+    expect(parseListQuery({ limit: '10', page: '3' }, target)).toMatchObject({
+      limit: 10,
+      offset: 20,
+    });
   });
   it('after_id: empty starts at the beginning, otherwise _id > after_id, ascending', () => {
     expect(ids({ after_id: '', limit: '2' })).toEqual(['a1', 'a2']);

@@ -32,15 +32,59 @@ beforeAll(() => {
   put('projects', ['p1', 'My Project', JSON.stringify({ label: 'My Project' })]);
   put('projects', ['p2', 'Other', JSON.stringify({ label: 'Other' })]);
   const ts = (s: string) => toStoredTimestamp(s);
-  put('sessions', ['s1', 'p1', JSON.stringify({ label: 'ses-01', age: 40, timestamp: ts('2019-03-01T10:00:00Z'), info: { cohort: 'Control' } })]);
-  put('sessions', ['s2', 'p1', JSON.stringify({ label: 'ses-02', age: 20, timestamp: ts('2018-12-31T23:00:00Z') })]);
-  put('sessions', ['s3', 'p2', JSON.stringify({ label: 'baseline', age: 50, timestamp: ts('2019-06-01T00:00:00Z'), info: { cohort: 'patient' } })]);
+  put('sessions', [
+    's1',
+    'p1',
+    JSON.stringify({
+      label: 'ses-01',
+      age: 40,
+      timestamp: ts('2019-03-01T10:00:00Z'),
+      info: { cohort: 'Control' },
+    }),
+  ]);
+  put('sessions', [
+    's2',
+    'p1',
+    JSON.stringify({ label: 'ses-02', age: 20, timestamp: ts('2018-12-31T23:00:00Z') }),
+  ]);
+  put('sessions', [
+    's3',
+    'p2',
+    JSON.stringify({
+      label: 'baseline',
+      age: 50,
+      timestamp: ts('2019-06-01T00:00:00Z'),
+      info: { cohort: 'patient' },
+    }),
+  ]);
   put('acquisitions', ['a1', 's1', JSON.stringify({ label: 'T1w' })]);
   put('acquisitions', ['a2', 's2', JSON.stringify({ label: 'fmri_rest' })]);
   put('acquisitions', ['a3', 's3', JSON.stringify({ label: 'T1w' })]);
-  put('files', ['f1', 'a1', JSON.stringify({ name: 'T1.nii.gz', type: 'nifti', classification: { Measurement: ['T1'], Intent: ['Structural'] }, info: { PatientIdentityRemoved: true } })]);
-  put('files', ['f2', 'a2', JSON.stringify({ name: 'rest.dicom.zip', type: 'dicom', classification: { Measurement: ['T2*', 'BOLD'] }, info: { PatientIdentityRemoved: false } })]);
-  put('files', ['f3', 'a3', JSON.stringify({ name: 'T1_2.nii.gz', type: 'nifti', classification: { Measurement: ['T1'] } })]);
+  put('files', [
+    'f1',
+    'a1',
+    JSON.stringify({
+      name: 'T1.nii.gz',
+      type: 'nifti',
+      classification: { Measurement: ['T1'], Intent: ['Structural'] },
+      info: { PatientIdentityRemoved: true },
+    }),
+  ]);
+  put('files', [
+    'f2',
+    'a2',
+    JSON.stringify({
+      name: 'rest.dicom.zip',
+      type: 'dicom',
+      classification: { Measurement: ['T2*', 'BOLD'] },
+      info: { PatientIdentityRemoved: false },
+    }),
+  ]);
+  put('files', [
+    'f3',
+    'a3',
+    JSON.stringify({ name: 'T1_2.nii.gz', type: 'nifti', classification: { Measurement: ['T1'] } }),
+  ]);
 });
 
 function files(q: string): string[] {
@@ -97,17 +141,32 @@ describe('structured search → SQL on joined tables', () => {
   });
   it('OR binds tighter than AND without parentheses; parentheses and NOT override', () => {
     // a AND (b OR c): f3 matches c but not a.
-    expect(files('project.label = "My Project" AND session.age = 40 OR session.age = 50')).toEqual(['f1']);
-    expect(files('(project.label = "My Project" AND session.age = 40) OR session.age = 50')).toEqual(['f1', 'f3']);
+    expect(files('project.label = "My Project" AND session.age = 40 OR session.age = 50')).toEqual([
+      'f1',
+    ]);
+    expect(
+      files('(project.label = "My Project" AND session.age = 40) OR session.age = 50'),
+    ).toEqual(['f1', 'f3']);
     expect(files('not (file.type = nifti) and project.label = "My Project"')).toEqual(['f2']);
-    expect(files('NOT file.type = nifti OR file.info.PatientIdentityRemoved = true')).toEqual(['f1', 'f2']);
+    expect(files('NOT file.type = nifti OR file.info.PatientIdentityRemoved = true')).toEqual([
+      'f1',
+      'f2',
+    ]);
   });
   it('reports the levels used', () => {
-    expect(compileSearch('session.age > 1 AND file.type = nifti', schema).levels.sort()).toEqual(['file', 'session']);
+    expect(compileSearch('session.age > 1 AND file.type = nifti', schema).levels.sort()).toEqual([
+      'file',
+      'session',
+    ]);
   });
   it('parses to an AST', () => {
     expect(parseStructuredQuery('file.type = dicom')).toEqual({
-      type: 'cond', level: 'file', path: 'type', op: 'eq', values: [{ type: 'string', value: 'dicom' }], offset: 0,
+      type: 'cond',
+      level: 'file',
+      path: 'type',
+      op: 'eq',
+      values: [{ type: 'string', value: 'dicom' }],
+      offset: 0,
     });
   });
 });

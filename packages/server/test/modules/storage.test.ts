@@ -13,7 +13,11 @@ describe('blob store', () => {
     const data = Buffer.from('hello blob world');
     const a = await store.write(Readable.from([data.subarray(0, 5), data.subarray(5)]));
     const b = await store.write(new Blob([data]).stream());
-    const c = await store.write((async function* () { yield data; })());
+    const c = await store.write(
+      (async function* () {
+        yield data;
+      })(),
+    );
     for (const info of [a, b, c]) {
       expect(info.size).toBe(data.length);
       expect(info.hash).toBe(sha384(data));
@@ -44,7 +48,9 @@ describe('blob store', () => {
 
   it('enforces the size limit with 413 and leaves nothing behind', async () => {
     const store = createBlobStore({ dataDir: tempDir(), maxSize: 8 });
-    await expect(store.write(Readable.from([Buffer.from('12345'), Buffer.from('6789')]))).rejects.toMatchObject({
+    await expect(
+      store.write(Readable.from([Buffer.from('12345'), Buffer.from('6789')])),
+    ).rejects.toMatchObject({
       status: 413,
     });
     expect(readdirSync(store.dir)).toEqual([]);

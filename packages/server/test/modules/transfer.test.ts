@@ -20,7 +20,10 @@ import { readAll, tempDir } from './helpers.js';
 
 async function encode(fd: FormData): Promise<{ bytes: Buffer; contentType: string }> {
   const req = new Request('http://local/upload', { method: 'POST', body: fd });
-  return { bytes: Buffer.from(await req.arrayBuffer()), contentType: req.headers.get('content-type')! };
+  return {
+    bytes: Buffer.from(await req.arrayBuffer()),
+    contentType: req.headers.get('content-type')!,
+  };
 }
 
 async function rejection(p: Promise<unknown>): Promise<TransferError> {
@@ -60,11 +63,16 @@ describe('parseMultipartUpload', () => {
     const fd = new FormData();
     fd.append('file', new Blob(['abc']), 'sub/dir/x.dat');
     const { bytes, contentType } = await encode(fd);
-    const res = await parseMultipartUpload(Readable.from([bytes]), { 'Content-Type': contentType }, store, {
-      filenamePath: true,
-      minFiles: 1,
-      maxFiles: 1,
-    });
+    const res = await parseMultipartUpload(
+      Readable.from([bytes]),
+      { 'Content-Type': contentType },
+      store,
+      {
+        filenamePath: true,
+        minFiles: 1,
+        maxFiles: 1,
+      },
+    );
     expect(res.files.map((f) => f.name)).toEqual(['sub/dir/x.dat']);
     expect(res.metadata).toBeUndefined();
   });
@@ -86,27 +94,34 @@ describe('parseMultipartUpload', () => {
     two.append('file', new Blob(['1']), 'a.txt');
     two.append('file', new Blob(['2']), 'b.txt');
     let req = new Request('http://local/upload', { method: 'POST', body: two });
-    let err = await rejection(parseMultipartUpload(req.body!, req.headers, store, { minFiles: 1, maxFiles: 1 }));
+    let err = await rejection(
+      parseMultipartUpload(req.body!, req.headers, store, { minFiles: 1, maxFiles: 1 }),
+    );
     expect([err.status, err.message]).toEqual([400, 'exactly one file is required']);
     expect(readdirSync(store.dir)).toEqual([]);
 
     const none = new FormData();
     none.append('metadata', '{}');
     req = new Request('http://local/upload', { method: 'POST', body: none });
-    err = await rejection(parseMultipartUpload(req.body!, req.headers, store, { minFiles: 1, maxFiles: 1 }));
+    err = await rejection(
+      parseMultipartUpload(req.body!, req.headers, store, { minFiles: 1, maxFiles: 1 }),
+    );
     expect(err.status).toBe(400);
   });
 
-  it.each(['..', '.', 'dir/..', 'a\u0000b'])('rejects the file name %j and stores nothing', async (name) => {
-    const store = createBlobStore({ dataDir: tempDir() });
-    const fd = new FormData();
-    fd.append('ok', new Blob(['fine']), 'ok.txt');
-    fd.append('file', new Blob(['x']), name);
-    const req = new Request('http://local/upload', { method: 'POST', body: fd });
-    const err = await rejection(parseMultipartUpload(req.body!, req.headers, store));
-    expect(err.status).toBe(400);
-    expect(readdirSync(store.dir)).toEqual([]);
-  });
+  it.each(['..', '.', 'dir/..', 'a\u0000b'])(
+    'rejects the file name %j and stores nothing',
+    async (name) => {
+      const store = createBlobStore({ dataDir: tempDir() });
+      const fd = new FormData();
+      fd.append('ok', new Blob(['fine']), 'ok.txt');
+      fd.append('file', new Blob(['x']), name);
+      const req = new Request('http://local/upload', { method: 'POST', body: fd });
+      const err = await rejection(parseMultipartUpload(req.body!, req.headers, store));
+      expect(err.status).toBe(400);
+      expect(readdirSync(store.dir)).toEqual([]);
+    },
+  );
 
   it('leaves no blob when the body is cut off in the middle of a file', async () => {
     const store = createBlobStore({ dataDir: tempDir() });
@@ -115,7 +130,9 @@ describe('parseMultipartUpload', () => {
     fd.append('b', new Blob([Buffer.alloc(64 * 1024, 7)]), 'b.bin');
     const { bytes, contentType } = await encode(fd);
     const cut = bytes.subarray(0, bytes.length - 1000);
-    const err = await rejection(parseMultipartUpload(Readable.from([cut]), { 'content-type': contentType }, store));
+    const err = await rejection(
+      parseMultipartUpload(Readable.from([cut]), { 'content-type': contentType }, store),
+    );
     expect(err.status).toBe(400);
     expect(readdirSync(store.dir)).toEqual([]);
   });
@@ -129,7 +146,9 @@ describe('parseMultipartUpload', () => {
     const body = new Readable({ read() {} });
     body.push(bytes.subarray(0, bytes.length - 5000));
     setImmediate(() => body.destroy(new Error('connection reset')));
-    await expect(parseMultipartUpload(body, { 'content-type': contentType }, store)).rejects.toThrow();
+    await expect(
+      parseMultipartUpload(body, { 'content-type': contentType }, store),
+    ).rejects.toThrow();
     expect(readdirSync(store.dir)).toEqual([]);
   });
 
@@ -139,7 +158,9 @@ describe('parseMultipartUpload', () => {
     fd.append('a', new Blob(['small']), 'a.txt');
     fd.append('b', new Blob([Buffer.alloc(1000)]), 'b.bin');
     const req = new Request('http://local/upload', { method: 'POST', body: fd });
-    const err = await parseMultipartUpload(req.body!, req.headers, store, { maxFileSize: 100 }).catch((e) => e);
+    const err = await parseMultipartUpload(req.body!, req.headers, store, {
+      maxFileSize: 100,
+    }).catch((e) => e);
     expect(err.status).toBe(413);
     expect(readdirSync(store.dir)).toEqual([]);
   });
@@ -147,7 +168,11 @@ describe('parseMultipartUpload', () => {
   it('rejects a non-multipart body with 400', async () => {
     const store = createBlobStore({ dataDir: tempDir() });
     const err = await rejection(
-      parseMultipartUpload(Readable.from([Buffer.from('{}')]), { 'content-type': 'application/json' }, store),
+      parseMultipartUpload(
+        Readable.from([Buffer.from('{}')]),
+        { 'content-type': 'application/json' },
+        store,
+      ),
     );
     expect(err.status).toBe(400);
   });
@@ -159,7 +184,11 @@ describe('parseMultipartUpload', () => {
   });
 });
 
-async function writeZip(path: string, build: (z: yazl.ZipFile) => void, comment = ''): Promise<void> {
+async function writeZip(
+  path: string,
+  build: (z: yazl.ZipFile) => void,
+  comment = '',
+): Promise<void> {
   const zip = new yazl.ZipFile();
   build(zip);
   zip.end({ comment, forceZip64Format: false });
@@ -175,7 +204,10 @@ describe('zip', () => {
     await writeZip(
       path,
       (z) => {
-        z.addBuffer(Buffer.from('hello world'), 'dir/a.txt', { mtime, fileComment: 'first' } as never);
+        z.addBuffer(Buffer.from('hello world'), 'dir/a.txt', {
+          mtime,
+          fileComment: 'first',
+        } as never);
         z.addBuffer(Buffer.alloc(5000, 1), 'b.nii.gz', { mtime, compress: true });
       },
       'archive comment',
@@ -217,13 +249,20 @@ describe('zip', () => {
   });
 });
 
-async function untar(stream: Readable): Promise<{ name: string; size: number; mtime: number; data: string }[]> {
+async function untar(
+  stream: Readable,
+): Promise<{ name: string; size: number; mtime: number; data: string }[]> {
   const out: { name: string; size: number; mtime: number; data: string }[] = [];
   const extract = tar.extract();
   const done = (async () => {
     for await (const entry of extract) {
       const data = (await readAll(entry as unknown as Readable)).toString();
-      out.push({ name: entry.header.name, size: entry.header.size!, mtime: entry.header.mtime!.getTime(), data });
+      out.push({
+        name: entry.header.name,
+        size: entry.header.size!,
+        mtime: entry.header.mtime!.getTime(),
+        data,
+      });
     }
   })();
   await pipeline(stream, extract as never);
@@ -248,7 +287,12 @@ describe('tar', () => {
     });
     const got = await untar(createTarStream(entries));
     expect(got).toEqual(
-      files.map((f) => ({ name: f.pathInTar, size: f.data.length, mtime: mtime.getTime(), data: f.data })),
+      files.map((f) => ({
+        name: f.pathInTar,
+        size: f.data.length,
+        mtime: mtime.getTime(),
+        data: f.data,
+      })),
     );
   });
 
@@ -276,7 +320,16 @@ describe('range', () => {
     ['bytes=90-200', { kind: 'single', start: 90, end: 99, contentRange: 'bytes 90-99/100' }],
     ['bytes=100-', { kind: 'unsatisfiable', contentRange: 'bytes */100' }],
     ['bytes=-0', { kind: 'unsatisfiable', contentRange: 'bytes */100' }],
-    ['bytes=0-1, 200-300, 5-6', { kind: 'multi', ranges: [{ start: 0, end: 1 }, { start: 5, end: 6 }] }],
+    [
+      'bytes=0-1, 200-300, 5-6',
+      {
+        kind: 'multi',
+        ranges: [
+          { start: 0, end: 1 },
+          { start: 5, end: 6 },
+        ],
+      },
+    ],
   ])('%s', (header, plan) => {
     expect(parseRange(header, 100)).toEqual(plan);
   });
@@ -288,7 +341,10 @@ describe('range', () => {
   it('builds a multipart/byteranges body with an exact length', async () => {
     const data = Buffer.from('0123456789');
     const body = byteRangesBody({
-      ranges: [{ start: 1, end: 2 }, { start: 7, end: 9 }],
+      ranges: [
+        { start: 1, end: 2 },
+        { start: 7, end: 9 },
+      ],
       size: 10,
       contentType: 'text/plain',
       boundary: 'BOUND',
