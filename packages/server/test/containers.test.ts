@@ -69,6 +69,19 @@ describe('containers', () => {
     expect(third.modified > after.modified).toBe(true);
   });
 
+  it('modify merges info into the stored info (nested objects too); other fields are set', async () => {
+    const h = await hierarchy(t);
+    await t.ok('POST', `/subjects/${h.subject}/info`, {
+      body: { replace: { keep: 1, nested: { a: 1, b: 2 }, gone: { x: 1 } } },
+    });
+    await t.ok('PUT', `/subjects/${h.subject}`, {
+      body: { sex: 'male', info: { key1: 'val1', nested: { b: 3 }, gone: {} } },
+    });
+    const subject = await t.ok('GET', `/subjects/${h.subject}`);
+    expect(subject.sex).toBe('male');
+    expect(subject.info).toEqual({ keep: 1, key1: 'val1', nested: { a: 1, b: 3 }, gone: {} });
+  });
+
   it('rejects protected fields and unknown parents', async () => {
     const h = await hierarchy(t);
     expect((await t.call('PUT', `/projects/${h.project}`, { body: { _id: 'x' } })).status).toBe(
@@ -77,6 +90,35 @@ describe('containers', () => {
     expect((await t.call('PUT', `/projects/${h.project}`, { body: { created: 'x' } })).status).toBe(
       400,
     );
+    // a timestamp must be an ISO-8601 date-time (not, e.g., a Temporal string with a [zone] suffix)
+    for (const timestamp of ['2020-01-01T04:30:00-05:00[America/New_York]', 'yesterday', 5]) {
+      const r = await t.call('PUT', `/acquisitions/${h.acquisition}`, { body: { timestamp } });
+      expect(r.status).toBe(400);
+    }
+    // stored in the one UTC form every other date has (filters compare them as text)
+    for (const [given, stored] of [
+      ['2020-01-01T04:30:00-05:00', '2020-01-01T09:30:00.000000+00:00'],
+      ['2020-01-01T04:30:00.123Z', '2020-01-01T04:30:00.123000+00:00'],
+      ['2020-01-01T04:30:00', '2020-01-01T04:30:00.000000+00:00'],
+    ]) {
+      await t.ok('PUT', `/acquisitions/${h.acquisition}`, { body: { timestamp: given } });
+      expect((await t.ok('GET', `/acquisitions/${h.acquisition}`)).timestamp).toBe(stored);
+    }
+    // 04:30 in New York is 09:30 UTC: after 05:00 UTC, which a text comparison of the given
+    // string would miss
+    await t.ok('PUT', `/acquisitions/${h.acquisition}`, {
+      body: { timestamp: '2020-01-01T04:30:00-05:00' },
+    });
+    const filter = encodeURIComponent(`timestamp>2020-01-01T05:00:00,session=${h.session}`);
+    const found = await t.ok('GET', `/acquisitions?filter=${filter}`);
+    expect(found).toHaveLength(1);
+    expect(
+      (
+        await t.call('POST', '/acquisitions', {
+          body: { session: h.session, label: 'bad', timestamp: 'nope' },
+        })
+      ).status,
+    ).toBe(400);
     expect(
       (await t.call('POST', '/projects', { body: { group: 'missing-group', label: 'x' } })).status,
     ).toBe(404);

@@ -16,6 +16,7 @@ import { GROUP_ID_RE, isObjectId, objectId } from './ids.js';
 import { now } from './time.js';
 import {
   isObj,
+  optDateTime,
   optObject,
   optString,
   optStringArray,
@@ -72,6 +73,7 @@ function commonFields(body: Obj, out: Doc): void {
   }
   if (body.label !== undefined) optString(body, 'label');
   if (body.description !== undefined) optString(body, 'description', 65536);
+  if (body.timestamp !== undefined) out.timestamp = optDateTime(body, 'timestamp');
   if (body.info !== undefined) out.info = sanitizeInfo(optObject(body, 'info') ?? {});
   if (body.tags !== undefined) out.tags = optStringArray(body, 'tags') ?? [];
 }
@@ -265,7 +267,11 @@ export function modifyContainer(db: Db, row: ContainerRow, body: Obj): void {
         throw badRequest(`moving a ${row.type} by changing "${f}" is not supported`);
       }
     }
+    const oldInfo = doc.info;
     commonFields(rest, doc);
+    // Flywheel applies a PUT as a MongoDB $set of the body's flattened keys, so `info` given to
+    // an update is merged into the stored info (the info endpoint's `replace` is how to replace).
+    if (rest.info !== undefined) doc.info = mergeInfo(isObj(oldInfo) ? oldInfo : {}, doc.info);
     if (row.type === 'subject') {
       const code = optString(body, 'code');
       const label = optString(body, 'label');
@@ -289,6 +295,19 @@ export function modifyContainer(db: Db, row: ContainerRow, body: Obj): void {
     saveContainer(db, row, doc);
     if (row.type === 'subject') syncSubject(db, row.id);
   })();
+}
+
+/**
+ * `patch` merged into a copy of `into` the way a `$set` of flattened keys does it: a non-empty
+ * object value merges into the object at its key (replacing a non-object there); anything else,
+ * including `{}`, replaces the value.
+ */
+function mergeInfo(into: Obj, patch: Obj): Obj {
+  const out: Obj = { ...into };
+  for (const [k, v] of Object.entries(patch)) {
+    out[k] = isObj(v) && Object.keys(v).length > 0 ? mergeInfo(isObj(out[k]) ? out[k] : {}, v) : v;
+  }
+  return out;
 }
 
 /** Session PUT with `subject`: `_id` moves the session, other fields edit its subject. */

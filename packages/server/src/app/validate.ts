@@ -1,3 +1,4 @@
+import { toStoredTimestamp } from '../query/index.js';
 import { badRequest } from './errors.js';
 
 /** Small hand-rolled input checks; each throws a 400 naming the offending field. */
@@ -20,6 +21,22 @@ export function optString(body: Obj, key: string, max = 4096): string | undefine
   if (typeof v !== 'string') throw badRequest(`"${key}" must be a string`);
   if (v.length > max) throw badRequest(`"${key}" is longer than ${max} characters`);
   return v;
+}
+
+// ISO-8601 date-time with an optional offset (none means UTC), as the API stores and parses them.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * An optional ISO-8601 date-time string, returned in the stored UTC form (filters compare stored
+ * dates as text, so they must all have one format); `null` clears the field.
+ */
+export function optDateTime(body: Obj, key: string): string | null | undefined {
+  const v = body[key];
+  if (v === undefined || v === null) return v;
+  const iso = typeof v === 'string' ? v.replace(' ', 'T') : '';
+  if (!DATE_TIME.test(iso) || Number.isNaN(Date.parse(iso)))
+    throw badRequest(`"${key}" must be an ISO-8601 date-time such as 2020-01-01T04:30:00Z`);
+  return toStoredTimestamp(/(?:Z|[+-]\d{2}:?\d{2})$/.test(iso) ? iso : `${iso}Z`);
 }
 
 export function optObject(body: Obj, key: string): Obj | undefined {
