@@ -30,6 +30,9 @@ export interface FilterTerm {
   value: string;
 }
 
+// `(?i)`, `(?ms)`, …: the PCRE inline flags MongoDB accepts at the start of a pattern.
+const INLINE_FLAGS = /^\(\?[imsx]+\)/;
+
 // The field runs up to the first operator character; the longest operator at that point wins.
 const TERM = /^\s*([^<>=!~]+?)\s*(<=|>=|!=|=~|<|>|=)(.*)$/s;
 
@@ -52,7 +55,9 @@ export function parseFilterTerm(term: string, whole: string = term): FilterTerm 
   const [, field, op, value] = m as unknown as [string, string, FilterOperator, string];
   if (op === '=~') {
     try {
-      new RegExp(value);
+      // A leading inline-flag group such as `(?i)` is valid for the server (MongoDB regexes) but
+      // not for JavaScript's RegExp: check the pattern after it.
+      new RegExp(value.replace(INLINE_FLAGS, ''));
     } catch (err) {
       throw new InvalidFilterError(
         `Invalid filter "${whole}": the regular expression in "${term}" does not compile (${(err as Error).message}).`,

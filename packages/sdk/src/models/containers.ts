@@ -26,9 +26,11 @@ import {
 /** Wire fields with one key removed; keeps known keys even when the type has an index signature. */
 type Without<T, K extends PropertyKey> = { [P in keyof T as P extends K ? never : P]: T[P] };
 
-/** Input fields: date fields accept `Date` as well as ISO strings. */
+/** Input fields: date fields accept a `Date` or a Temporal `Instant`/`ZonedDateTime` as well as ISO strings. */
 export type DateInputs<T> = {
-  [K in keyof T]: K extends DateField ? T[K] | Date : T[K];
+  [K in keyof T]: K extends DateField
+    ? T[K] | Date | InstanceType<typeof time.Temporal.Instant> | time.ZonedDateTime
+    : T[K];
 };
 
 /** Wire data of a schema as SDK objects expose it: dates as `Date`, `files` as `FileEntry`, `analyses` as `Analysis`. */

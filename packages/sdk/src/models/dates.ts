@@ -75,9 +75,17 @@ function convert(value: unknown): unknown {
   return out;
 }
 
-/** Dates back to ISO strings (for JSON bodies): `Date` → `toISOString()`, recursively. */
+/**
+ * Dates back to ISO strings (for JSON bodies), recursively: `Date` → `toISOString()`, a Temporal
+ * `ZonedDateTime` → its instant (`…Z`). The latter matters because `ZonedDateTime.toJSON()` appends
+ * a `[Zone/Name]` annotation that is not an ISO-8601 date-time the API understands. Recognised by
+ * tag rather than `instanceof` so values from another Temporal implementation work too.
+ */
 export function serializeDates(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
+  if (Object.prototype.toString.call(value) === '[object Temporal.ZonedDateTime]') {
+    return (value as { toInstant(): { toString(): string } }).toInstant().toString();
+  }
   if (Array.isArray(value)) return value.map(serializeDates);
   if (value === null || typeof value !== 'object') return value;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {

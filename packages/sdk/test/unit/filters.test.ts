@@ -55,6 +55,15 @@ describe('parseFilterTerm', () => {
   it('rejects a regex that does not compile', () => {
     expect(() => parseFilterTerm('label=~(unclosed')).toThrow(/regular expression/);
   });
+
+  it('accepts a leading inline-flag group, which the server understands', () => {
+    expect(parseFilterTerm('label=~(?i)resting.*')).toEqual({
+      field: 'label',
+      op: '=~',
+      value: '(?i)resting.*',
+    });
+    expect(() => parseFilterTerm('label=~(?i)(unclosed')).toThrow(/regular expression/);
+  });
 });
 
 describe('parseFilter / joinFilters', () => {
