@@ -59,6 +59,7 @@ export type {
   ContainerData,
   CapabilityMethods,
   DateInputs,
+  NewContainerFields,
 } from './models/containers.js';
 export { FileEntry } from './models/file-entry.js';
 export { Job, Gear, User, Role } from './models/others.js';

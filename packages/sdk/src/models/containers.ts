@@ -128,45 +128,52 @@ type FinderItem<Op> = Op extends `get_${string}_${infer Child}`
           : never
   : never;
 
+/** The parent link each child type's create body carries (filled in by `addX` on the parent). */
+interface ParentKey {
+  project: 'group';
+  subject: 'project';
+  session: 'project';
+  acquisition: 'session';
+}
+
+/**
+ * Fields for creating a child container through its parent (`project.addSubject(fields)`): the
+ * create body without the parent link, dates as `Date`/Temporal values or ISO strings. Use it to
+ * type a body built in a variable: `const s: NewContainerFields<'subject'> = { sex: 'female' }`.
+ */
+export type NewContainerFields<T extends keyof ParentKey> = DateInputs<
+  Without<CreateBody<T>, ParentKey[T]>
+>;
+
 // ---- the container classes -------------------------------------------------------------
 
 export class Group extends ContainerModel {
   static readonly containerType = 'group';
   /** Create a project in this group (`POST /projects`), then fetch it. */
-  declare addProject: (
-    fields: DateInputs<Without<CreateBody<'project'>, 'group'>>,
-  ) => Promise<Project>;
+  declare addProject: (fields: NewContainerFields<'project'>) => Promise<Project>;
 }
 export interface Group extends ContainerData<'Group'>, CapabilityMethods<'group'> {}
 
 export class Project extends ContainerModel {
   static readonly containerType = 'project';
   /** Create a subject in this project, then fetch it. */
-  declare addSubject: (
-    fields: DateInputs<Without<CreateBody<'subject'>, 'project'>>,
-  ) => Promise<Subject>;
+  declare addSubject: (fields: NewContainerFields<'subject'>) => Promise<Subject>;
   /** Create a session in this project, then fetch it. */
-  declare addSession: (
-    fields: DateInputs<Without<CreateBody<'session'>, 'project'>>,
-  ) => Promise<Session>;
+  declare addSession: (fields: NewContainerFields<'session'>) => Promise<Session>;
 }
 export interface Project extends ContainerData<'Project'>, CapabilityMethods<'project'> {}
 
 export class Subject extends ContainerModel {
   static readonly containerType = 'subject';
   /** Create a session for this subject, then fetch it. */
-  declare addSession: (
-    fields: DateInputs<Without<CreateBody<'session'>, 'project'>>,
-  ) => Promise<Session>;
+  declare addSession: (fields: NewContainerFields<'session'>) => Promise<Session>;
 }
 export interface Subject extends ContainerData<'Subject'>, CapabilityMethods<'subject'> {}
 
 export class Session extends ContainerModel {
   static readonly containerType = 'session';
   /** Create an acquisition in this session, then fetch it. */
-  declare addAcquisition: (
-    fields: DateInputs<Without<CreateBody<'acquisition'>, 'session'>>,
-  ) => Promise<Acquisition>;
+  declare addAcquisition: (fields: NewContainerFields<'acquisition'>) => Promise<Acquisition>;
   protected override init(): void {
     super.init();
     const self = this as unknown as { subject?: unknown };

@@ -28,6 +28,7 @@ import {
   User,
   yearsToSeconds,
 } from '../../src/node.js';
+import type { NewContainerFields } from '../../src/node.js';
 import { useServer } from '../helpers/server.js';
 
 function zipOf(entries: Record<string, string>): Promise<Buffer> {
@@ -846,14 +847,14 @@ describe('quick reference, snippet by snippet', () => {
     });
 
     it('Add a Subject with metadata', async () => {
-      // The page leaves the dict unclosed. `as const` keeps `sex` the literal 'female' (the
-      // field's type is a union of allowed values; a plain object literal widens it to string).
-      const metadata = {
+      // The page leaves the dict unclosed. The annotation keeps `sex` checked against the spec's
+      // allowed values (an unannotated object literal would widen it to string).
+      const metadata: NewContainerFields<'subject'> = {
         label: 'Subject2',
         firstname: 'Lisa',
         lastname: 'Simpson',
         sex: 'female',
-      } as const;
+      };
       subject = await project.addSubject(metadata);
       expect([subject.label, subject.firstname, subject.lastname, subject.sex]).toEqual([
         'Subject2',
