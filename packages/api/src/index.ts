@@ -1,3 +1,10 @@
+/**
+ * `@fw/api`: the low-level Flywheel client. An openapi-fetch client typed by the generated
+ * `paths`, with Flywheel key auth, thrown typed errors, retries, timeouts, streaming downloads
+ * and multipart uploads.
+ *
+ * @module @fw/api
+ */
 export {
   createApiClient,
   defaultUserAgent,

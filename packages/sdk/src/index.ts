@@ -1,6 +1,8 @@
 /**
  * `@fw/sdk`: the runtime-neutral entry (any runtime with fetch). File paths, CLI credentials
  * and the CA bundle option live in `@fw/sdk/node`, which re-exports everything here.
+ *
+ * @module @fw/sdk
  */
 export { Client } from './client/client.js';
 export type {

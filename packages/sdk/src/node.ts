@@ -2,6 +2,8 @@
  * `@fw/sdk/node`: everything from `@fw/sdk`, plus a `Client` that reads the Flywheel CLI login
  * when no key is given, writes downloads to file paths, uploads local paths and trusts the CA
  * bundle named by `FW_SSL_CERT_FILE`.
+ *
+ * @module @fw/sdk/node
  */
 import { Client as BaseClient } from './client/client.js';
 import type { ClientOptions } from './client/core.js';
