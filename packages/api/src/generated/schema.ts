@@ -6252,8 +6252,23 @@ export interface operations {
             query?: {
                 /** @description Only acquisitions of this session. */
                 session?: string;
+                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+                filter?: components["parameters"]["Filter"];
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Largest number of items to return. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching items to skip (not with `after_id`). */
+                skip?: components["parameters"]["Skip"];
+                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+                page?: components["parameters"]["Page"];
+                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+                after_id?: components["parameters"]["AfterId"];
             };
-            header?: never;
+            header?: {
+                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
+            };
             path: {
                 CollectionId: components["parameters"]["CollectionId"];
             };
@@ -6261,13 +6276,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The acquisitions. */
+            /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Acquisition"][];
+                    "application/json": components["schemas"]["Acquisition"][] | components["schemas"]["AcquisitionPage"];
                 };
             };
             default: components["responses"]["Error"];

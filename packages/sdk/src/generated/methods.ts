@@ -1350,8 +1350,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * List the acquisitions in a collection.
    * `GET /collections/{CollectionId}/acquisitions` (`get_collection_acquisitions`)
    */
-  getCollectionAcquisitions(collectionId: string, options?: OpQuery<'get_collection_acquisitions'> & CallOptions): Promise<(ModelOf<'Acquisition', 'Acquisition'>)[]> {
-    return this._invoke({ op: 'get_collection_acquisitions', path: [collectionId], query: options, model: 'Acquisition' }) as Promise<(ModelOf<'Acquisition', 'Acquisition'>)[]>;
+  getCollectionAcquisitions(collectionId: string, options?: OpQuery<'get_collection_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'Acquisition'>[]> {
+    return this._invoke({ op: 'get_collection_acquisitions', path: [collectionId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'Acquisition'>[]>;
   }
   /**
    * List the analyses attached to a collection.

@@ -187,6 +187,14 @@ describe('finders', () => {
     );
     const acqsInColl = await collection.acquisitions();
     expect(acqsInColl.map((a) => a.id)).toContain(acqs[0]!.id);
+    // a finder like any other: filters and paging work on collection acquisitions too
+    const byLabel = await collection.acquisitions.find(`label=${acqs[0]!.label}`);
+    const expected = acqsInColl.filter((a) => a.label === acqs[0]!.label).map((a) => a.id);
+    expect(byLabel.map((a) => a.id).sort()).toEqual(expected.sort());
+    expect(byLabel.length).toBeLessThan(acqsInColl.length);
+    const iterated: string[] = [];
+    for await (const a of collection.acquisitions.iter({ limit: 1 })) iterated.push(a.id);
+    expect(iterated.sort()).toEqual(acqsInColl.map((a) => a.id).sort());
   });
 
   it('analysesFinder (named so because `analyses` is the embedded data field)', async () => {
