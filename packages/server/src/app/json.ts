@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { operations } from '@fw/api';
 import { badRequest, HttpError } from './errors.js';
 import type { AppEnv } from './context.js';
+import { checkDepth } from './validate.js';
 
 type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 type Responses<Op extends keyof operations> = operations[Op] extends { responses: infer R }
@@ -82,11 +83,14 @@ export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw badRequest('Request body is required');
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     throw badRequest('Malformed JSON in request body');
   }
+  checkDepth(value);
+  return value;
 }
 
 /** Like readJson but the body must be a JSON object. */

@@ -62,6 +62,24 @@ export function optBool(body: Obj, key: string): boolean | undefined {
   return v;
 }
 
+/** Deepest JSON nesting accepted in a request (the reference's MongoDB allows 100 levels). */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * 400 when a parsed JSON value nests deeper than `max` levels. Iterative, so a hostile value
+ * cannot overflow the stack here; everything after this check (info sanitising and merging,
+ * JSON.stringify) recurses and may rely on the bound.
+ */
+export function checkDepth(value: unknown, max = MAX_JSON_DEPTH, what = 'request body'): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) throw badRequest(`${what} is nested deeper than ${max} levels`);
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+}
+
 /** Reject keys outside `allowed` so typos do not silently vanish. */
 export function onlyKeys(body: Obj, allowed: readonly string[], what = 'body'): void {
   for (const k of Object.keys(body)) {

@@ -9,7 +9,7 @@ import { badRequest, HttpError, notFound } from '../app/errors.js';
 import { uuid } from '../app/ids.js';
 import { now } from '../app/time.js';
 import { guessFileType } from '../app/filetypes.js';
-import { isObj, sanitizeInfo, type Obj } from '../app/validate.js';
+import { checkDepth, isObj, sanitizeInfo, type Obj } from '../app/validate.js';
 import { applyInfoUpdate } from '../app/subdocs.js';
 import { type FamilyOpSuffix, ok, readObject, replyUntyped } from '../app/json.js';
 import { touch } from '../app/containers.js';
@@ -103,6 +103,7 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
   let docs: Doc[];
   try {
     const meta = upload.metadata;
+    checkDepth(meta, undefined, 'metadata');
     const metaFor = (name: string): Obj => {
       if (meta === undefined || meta === null) return {};
       if (isAnalysis) {

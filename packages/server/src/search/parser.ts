@@ -67,6 +67,9 @@ const COMPARE: Record<string, ConditionOp> = {
 const NUMBER_RE = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
+/** Deepest nesting of parentheses and NOT accepted in a structured query. */
+export const MAX_NESTING = 100;
+
 export function parseStructuredQuery(text: string): SearchNode {
   const tokens = tokenize(text);
   let i = 0;
@@ -155,18 +158,20 @@ export function parseStructuredQuery(text: string): SearchNode {
     return fail(t, 'expected an operator, IN, CONTAINS, LIKE or EXISTS');
   }
 
+  // Parentheses and NOT recurse; bound them so a hostile query cannot overflow the stack.
+  let depth = 0;
   function unary(): SearchNode {
-    if (isKw(peek(), 'NOT')) {
-      next();
-      return { type: 'not', child: unary() };
-    }
-    if (peek().kind === '(') {
-      next();
-      const inner = and();
+    const t = peek();
+    if (!isKw(t, 'NOT') && t.kind !== '(') return condition();
+    if (++depth > MAX_NESTING) fail(t, `query nested deeper than ${MAX_NESTING} levels`);
+    next();
+    let node: SearchNode;
+    if (t.kind === '(') {
+      node = and();
       if (next().kind !== ')') fail(tokens[i - 1]!, 'expected ")"');
-      return inner;
-    }
-    return condition();
+    } else node = { type: 'not', child: unary() };
+    depth--;
+    return node;
   }
 
   function chain(kind: 'and' | 'or', kw: string, sub: () => SearchNode): SearchNode {
