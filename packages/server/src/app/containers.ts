@@ -14,6 +14,7 @@ import { requireAccess, type Permission } from './access.js';
 import { badRequest, conflict, HttpError, notFound } from './errors.js';
 import { GROUP_ID_RE, isObjectId, objectId } from './ids.js';
 import { now } from './time.js';
+import { checkContainerFields } from './fields.js';
 import {
   isObj,
   optDateTime,
@@ -66,7 +67,8 @@ export function loadParent(db: Db, type: CType, id: unknown, field: string): Con
 }
 
 /** Validate the common, freely settable container fields. */
-function commonFields(body: Obj, out: Doc): void {
+function commonFields(body: Obj, out: Doc, kind: CType): void {
+  checkContainerFields(body, kind);
   for (const [k, v] of Object.entries(body)) {
     if (PROTECTED.includes(k)) throw badRequest(`"${k}" cannot be set`);
     out[k] = v;
@@ -122,7 +124,7 @@ function createGroup(db: Db, user: CurrentUser, body: Obj): string {
   const doc = baseDoc(id);
   delete doc.notes;
   delete doc.info;
-  commonFields(rest, doc);
+  commonFields(rest, doc, 'group');
   doc.label = optString(body, 'label') ?? id;
   doc.permissions = [{ _id: user.doc._id, access: 'admin' }] satisfies Permission[];
   insertContainer(db, 'group', doc, id);
@@ -136,7 +138,7 @@ function createProject(db: Db, user: CurrentUser, body: Obj): string {
   void _g;
   const doc = baseDoc(objectId());
   doc.description = '';
-  commonFields(rest, doc);
+  commonFields(rest, doc, 'project');
   doc.label = reqString(body, 'label');
   doc.group = group.id;
   doc.parents = { group: group.id };
@@ -164,7 +166,7 @@ function createSubject(db: Db, user: CurrentUser, body: Obj): ContainerRow {
   const { project: _p, ...rest } = body;
   void _p;
   const doc = baseDoc(objectId());
-  commonFields(rest, doc);
+  commonFields(rest, doc, 'subject');
   const code = optString(body, 'code') ?? optString(body, 'label');
   if (!code) throw badRequest('subject needs a "code" or "label"');
   if (subjectCodeTaken(db, project.id, code))
@@ -206,7 +208,7 @@ function createSession(db: Db, user: CurrentUser, body: Obj): string {
   const { project: _p, subject: subjectSpec, ...rest } = body;
   void _p;
   const doc = baseDoc(objectId());
-  commonFields(rest, doc);
+  commonFields(rest, doc, 'session');
   doc.label = reqString(body, 'label');
   doc.project = project.id;
   doc.group = project.group_id;
@@ -227,7 +229,7 @@ function createAcquisition(db: Db, user: CurrentUser, body: Obj): string {
   const { session: _s, ...rest } = body;
   void _s;
   const doc = baseDoc(objectId());
-  commonFields(rest, doc);
+  commonFields(rest, doc, 'acquisition');
   doc.label = reqString(body, 'label');
   doc.session = session.id;
   doc.parents = { ...parseDoc(session).parents, session: session.id };
@@ -238,7 +240,7 @@ function createAcquisition(db: Db, user: CurrentUser, body: Obj): string {
 function createCollection(db: Db, user: CurrentUser, body: Obj): string {
   const doc = baseDoc(objectId());
   doc.description = '';
-  commonFields(body, doc);
+  commonFields(body, doc, 'collection');
   doc.label = reqString(body, 'label');
   doc.curator = user.doc._id;
   doc.parents = {};
@@ -268,7 +270,7 @@ export function modifyContainer(db: Db, row: ContainerRow, body: Obj): void {
       }
     }
     const oldInfo = doc.info;
-    commonFields(rest, doc);
+    commonFields(rest, doc, row.type);
     // Flywheel applies a PUT as a MongoDB $set of the body's flattened keys, so `info` given to
     // an update is merged into the stored info (the info endpoint's `replace` is how to replace).
     if (rest.info !== undefined) doc.info = mergeInfo(isObj(oldInfo) ? oldInfo : {}, doc.info);
@@ -352,7 +354,7 @@ function subjectForSessionRow(db: Db, session: ContainerRow, fields: Obj): Conta
     .get(project.id, code) as ContainerRow | undefined;
   if (found) return found;
   const doc = baseDoc(objectId());
-  commonFields(fields, doc);
+  commonFields(fields, doc, 'subject');
   doc.code = code;
   doc.label = optString(fields, 'label') ?? code;
   doc.project = project.id;

@@ -6,7 +6,7 @@ import { requireAccess } from './access.js';
 import { badRequest, notFound } from './errors.js';
 import { isObjectId, objectId } from './ids.js';
 import { now } from './time.js';
-import { isObj, type Obj } from './validate.js';
+import { isObj, optObject, optStringArray, type Obj } from './validate.js';
 
 export const JOB_STATES = ['pending', 'running', 'failed', 'complete', 'cancelled'] as const;
 /** Allowed state transitions (no execution engine: clients drive them). */
@@ -164,6 +164,8 @@ export function modifyJob(db: Db, job: Doc, body: Obj): void {
       throw badRequest(`cannot change job state from ${job.state} to ${body.state}`);
     }
   }
+  optStringArray(body, 'tags');
+  for (const k of ['config', 'produced_metadata', 'profile']) optObject(body, k);
   Object.assign(job, body);
   job.modified = now();
   saveJob(db, job);

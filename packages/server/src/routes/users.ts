@@ -5,7 +5,7 @@ import { requireUser } from '../app/access.js';
 import { readObject, replyUntyped } from '../app/json.js';
 import { addKey, createUserDoc, getUser, keyInfo, newKey, saveUser } from '../db/users.js';
 import { now } from '../app/time.js';
-import { optBool, optString } from '../app/validate.js';
+import { optBool, optObject, optString, optStringArray } from '../app/validate.js';
 
 const EDITABLE = [
   'firstname',
@@ -18,6 +18,16 @@ const EDITABLE = [
   'info',
   'roles',
 ];
+
+/** Types of the editable user fields (400 otherwise). */
+function checkUserFields(body: Record<string, unknown>): void {
+  for (const k of ['firstname', 'lastname', 'email', 'avatar']) optString(body, k);
+  optBool(body, 'root');
+  optBool(body, 'disabled');
+  optStringArray(body, 'roles');
+  optObject(body, 'preferences');
+  optObject(body, 'info');
+}
 
 /** Users: self, list, CRUD (admin), and key regeneration. */
 export function registerUserRoutes(api: Hono<AppEnv>): void {
@@ -62,10 +72,7 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     if (getUser(db, id)) throw conflict(`user ${id} already exists`);
     for (const k of Object.keys(body))
       if (k !== '_id' && !EDITABLE.includes(k)) throw badRequest(`unexpected property "${k}"`);
-    optString(body, 'firstname');
-    optString(body, 'lastname');
-    optString(body, 'email');
-    optBool(body, 'root');
+    checkUserFields(body);
     saveUser(db, createUserDoc({ ...body, _id: id }));
     return replyUntyped(c, { _id: id });
   });
@@ -75,7 +82,8 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     const id = c.req.param('id');
     const doc = getUser(db, id);
     if (!doc) throw notFound(`user ${id} not found`);
-    if (c.req.method === 'GET') return replyUntyped(c, { ...doc, api_key: null });
+    // another user's key is never shown; the spec's User.api_key is an object, so it is omitted
+    if (c.req.method === 'GET') return replyUntyped(c, doc);
     const self = id === user.doc._id;
     if (!user.isAdmin && !(self && c.req.method === 'PUT'))
       throw forbidden('only site admins can change other users');
@@ -93,9 +101,7 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     ) {
       throw forbidden('only site admins can change root, disabled or roles');
     }
-    for (const k of ['firstname', 'lastname', 'email']) optString(body, k);
-    optBool(body, 'root');
-    optBool(body, 'disabled');
+    checkUserFields(body);
     const next = { ...doc, ...body, modified: now() };
     if (body.root !== undefined) next.roles = body.root ? ['site_admin', 'user'] : ['user'];
     saveUser(db, next);
