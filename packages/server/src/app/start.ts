@@ -8,6 +8,7 @@ import { openDatabase } from '../db/open.js';
 import { addKey, createUserDoc, getUser, newKey, saveUser } from '../db/users.js';
 import { createBlobStore } from '../storage/index.js';
 import { createApp } from './app.js';
+import { answerClientErrors } from './client-errors.js';
 import type { AppState } from './context.js';
 import { seedDefaults } from '../db/seed.js';
 import { GROUP_ID_RE } from './ids.js';
@@ -70,6 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const app = createApp(state, options.log);
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
   server.requestTimeout = 0;
+  answerClientErrors(server);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(options.port ?? 0, host, () => res());
