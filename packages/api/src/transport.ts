@@ -321,7 +321,13 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
         cache: request.cache,
         keepalive: request.keepalive,
       };
-      if (isReadableStream(body)) init.duplex = 'half';
+      if (isReadableStream(body)) {
+        init.duplex = 'half';
+        // A streamed body can't be sent to a redirect target anyway, and undici's fetch keeps
+        // every chunk it sent while a redirect could still be followed: a 256 MiB upload held
+        // 256 MiB until the answer came (bench/sdk-transfer.ts). With 'error' it keeps none.
+        init.redirect = 'error';
+      }
 
       let response: Response;
       try {

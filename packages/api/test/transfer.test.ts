@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ApiConnectionError,
   createApiClient,
   downloadToStream,
   multipartBody,
@@ -38,6 +39,12 @@ beforeAll(async () => {
         res.end();
       };
       write();
+    } else if (req.url === '/api/projects/moved/files' && req.method === 'POST') {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(307, { location: '/api/projects/p1/files' });
+        res.end();
+      });
     } else if (req.url === '/api/projects/p1/files' && req.method === 'POST') {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -188,6 +195,45 @@ describe('multipart uploads (real HTTP server, parsed back)', () => {
     expect(Buffer.from(await files[0]!.arrayBuffer()).equals(big)).toBe(true);
     expect(await files[1]!.text()).toBe('web');
     expect(form.get('metadata')).toBe('{"name":"x"}');
+  });
+
+  it('a streamed upload answered by a redirect fails clearly instead of being re-sent', async () => {
+    // fetch cannot replay a stream to the new location; streamed bodies are sent with
+    // redirect: 'error' (which also stops undici keeping every sent chunk in memory)
+    const api = createApiClient({ apiKey: base, maxRetries: 0 });
+    const body = multipartBody({
+      files: [{ file: Readable.from([Buffer.from('payload')]), filename: 'moved.bin' }],
+    });
+    uploads.length = 0;
+    await expect(
+      api.POST('/projects/{ProjectId}/files', {
+        params: { path: { ProjectId: 'moved' } },
+        body: body as never,
+      }),
+    ).rejects.toBeInstanceOf(ApiConnectionError);
+    expect(uploads).toHaveLength(0);
+  });
+
+  it('streamed bodies are sent with redirect: "error"; replayable ones keep following redirects', async () => {
+    const seen: RequestRedirect[] = [];
+    const api = createApiClient({
+      apiKey: 'h:K',
+      fetch: async (req) => {
+        seen.push(req.redirect);
+        await req.arrayBuffer();
+        return new Response('[]', { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const post = (body: unknown) =>
+      api.POST('/projects/{ProjectId}/files', {
+        params: { path: { ProjectId: 'p1' } },
+        body: body as never,
+      });
+    await post(
+      multipartBody({ files: [{ file: Readable.from([Buffer.from('x')]), filename: 'a' }] }),
+    );
+    await post(multipartBody({ file: new Uint8Array([1]), filename: 'b' }));
+    expect(seen).toEqual(['error', 'follow']);
   });
 
   it('a stream that yields empty chunks still completes', async () => {

@@ -3,10 +3,11 @@
  * the whole monorepo).
  *
  * - Parts: `metadata` (a JSON string, when given) first, then one part named `file` per FileSpec.
- * - Blob-backed specs (strings, bytes, Blobs, local files via a lazily read file-backed Blob) give a
- *   `FormData`: nothing is buffered, and `@fw/api`'s transport can replay it on retry.
- * - Any stream spec gives a `StreamingMultipartBody` (pulled on demand, one-shot): the transport
- *   sends it with `duplex: 'half'` and never retries it.
+ * - In-memory specs (strings, bytes, Blobs) give a `FormData`, which `@fw/api`'s transport can
+ *   replay on retry.
+ * - Stream specs, local files included (the Node file source streams them: Node 20's fetch reads a
+ *   file-backed Blob in a FormData ahead of the socket), give a `StreamingMultipartBody` (pulled on
+ *   demand, one-shot): the transport sends it with `duplex: 'half'` and never retries it.
  * - With `onProgress`, the body is always streamed (so bytes can be counted as the transport reads
  *   them) and therefore not retryable; `total` is known when every part's size is.
  */

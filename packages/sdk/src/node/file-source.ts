@@ -1,5 +1,5 @@
-/** Node implementation of FileSpec's local file source (paths → file-backed Blob or stream). */
-import { createReadStream, openAsBlob } from 'node:fs';
+/** Node implementation of FileSpec's local file source (paths → a stream of known size). */
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
@@ -27,10 +27,12 @@ export const nodeFileSource: LocalFileSource = {
     }
     if (!info.isFile()) throw new FileSpecError(`Not a regular file: ${path}`);
     const size = info.size;
+    // Streamed, not a file-backed Blob (`openAsBlob`): Node 20's fetch reads a FormData's Blob
+    // parts ahead of the socket, so a 256 MiB upload grew the client's RSS by about 250 MiB
+    // (bench/sdk-transfer.ts). A stream is pulled only as fast as the socket drains. Uploads are
+    // POSTs, which are never retried, so losing replayability costs nothing.
     return {
       size,
-      // File-backed Blob: read lazily, re-readable (so uploads stay retryable), never buffered.
-      blob: typeof openAsBlob === 'function' ? () => openAsBlob(path) : undefined,
       stream: () => Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>,
     };
   },
