@@ -82,6 +82,15 @@ describe('containers', () => {
     expect(subject.info).toEqual({ keep: 1, key1: 'val1', nested: { a: 1, b: 3 }, gone: {} });
   });
 
+  it('null clears a field: it is removed rather than stored as null', async () => {
+    const h = await hierarchy(t);
+    await t.ok('PUT', `/subjects/${h.subject}`, { body: { firstname: 'Ada', sex: 'female' } });
+    await t.ok('PUT', `/subjects/${h.subject}`, { body: { firstname: null, sex: null } });
+    const subject = await t.ok('GET', `/subjects/${h.subject}`);
+    expect(subject).not.toHaveProperty('firstname');
+    expect(subject).not.toHaveProperty('sex');
+  });
+
   it('rejects protected fields and unknown parents', async () => {
     const h = await hierarchy(t);
     expect((await t.call('PUT', `/projects/${h.project}`, { body: { _id: 'x' } })).status).toBe(

@@ -4166,7 +4166,6 @@ export interface components {
         JobUpdate: {
             state?: components["schemas"]["JobState"];
             tags?: string[];
-            label?: string;
         };
         /** @description A modality (e.g. MR) with the classification values allowed for its files. */
         Modality: {

@@ -71,7 +71,9 @@ function commonFields(body: Obj, out: Doc, kind: CType): void {
   checkContainerFields(body, kind);
   for (const [k, v] of Object.entries(body)) {
     if (PROTECTED.includes(k)) throw badRequest(`"${k}" cannot be set`);
-    out[k] = v;
+    // null clears a field: it is removed, so answers never carry a null the spec does not allow
+    if (v === null) delete out[k];
+    else out[k] = v;
   }
   if (body.label !== undefined) optString(body, 'label');
   if (body.description !== undefined) optString(body, 'description', 65536);

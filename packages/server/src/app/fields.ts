@@ -17,7 +17,7 @@ type Check = 'string' | 'integer' | 'number' | 'boolean' | readonly string[];
 
 /**
  * Declared types of the typed, freely settable container fields (the spec's create/modify
- * bodies). Fields not listed here are stored as given; `null` clears a field as before.
+ * bodies). Fields not listed here are stored as given; `null` clears (removes) a field.
  */
 const FIELDS: Record<string, Check> = {
   public: 'boolean',
