@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readFileSync, existsSync, readdirSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import yazl from 'yazl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Acquisition,
@@ -16,19 +15,7 @@ import {
   Session,
 } from '../../src/node.js';
 import { groupId, useServer } from '../helpers/server.js';
-
-function makeZip(entries: Record<string, string>, comment: string): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const zip = new yazl.ZipFile();
-    for (const [name, text] of Object.entries(entries))
-      zip.addBuffer(Buffer.from(text), name, { mtime: new Date(Date.UTC(2020, 0, 2, 3, 4, 6)) });
-    zip.end({ comment, forceZip64Format: false });
-    const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    zip.outputStream.on('error', reject);
-  });
-}
+import { makeZip } from '../helpers/zip.js';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 

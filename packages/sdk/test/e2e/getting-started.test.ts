@@ -5,7 +5,6 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yazl from 'yazl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Acquisition,
@@ -18,18 +17,7 @@ import {
   Subject,
 } from '../../src/node.js';
 import { useServer } from '../helpers/server.js';
-
-function zipOf(entries: Record<string, string>): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const zip = new yazl.ZipFile();
-    for (const [n, t] of Object.entries(entries)) zip.addBuffer(Buffer.from(t), n);
-    zip.end();
-    const parts: Buffer[] = [];
-    zip.outputStream
-      .on('data', (c: Buffer) => parts.push(c))
-      .on('end', () => resolve(Buffer.concat(parts)));
-  });
-}
+import { makeZip } from '../helpers/zip.js';
 
 describe('getting started', () => {
   const ctx = useServer();
@@ -126,7 +114,7 @@ describe('getting started', () => {
 
     // zip files
     await acquisition.uploadFile(
-      new FileSpec('my-archive.zip', new Uint8Array(await zipOf({ 'readme.txt': 'Read me!' }))),
+      new FileSpec('my-archive.zip', await makeZip({ 'readme.txt': 'Read me!' })),
     );
     const zipInfo = await acquisition.getFileZipInfo('my-archive.zip');
     const entryName = zipInfo.members![0]!.path!;

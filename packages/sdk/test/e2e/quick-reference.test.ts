@@ -10,7 +10,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import yazl from 'yazl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Acquisition,
@@ -30,18 +29,7 @@ import {
 } from '../../src/node.js';
 import type { NewContainerFields } from '../../src/node.js';
 import { useServer } from '../helpers/server.js';
-
-function zipOf(entries: Record<string, string>): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const zip = new yazl.ZipFile();
-    for (const [n, t] of Object.entries(entries)) zip.addBuffer(Buffer.from(t), n);
-    zip.end();
-    const parts: Buffer[] = [];
-    zip.outputStream
-      .on('data', (c: Buffer) => parts.push(c))
-      .on('end', () => resolve(Buffer.concat(parts)));
-  });
-}
+import { makeZip } from '../helpers/zip.js';
 
 const labels = (xs: readonly { label?: string | null }[]) => xs.map((x) => x.label).sort();
 
@@ -93,7 +81,7 @@ describe('quick reference, snippet by snippet', () => {
     await restingBaseline.addAcquisition({ label: 'BOLD_task_checkerboard' });
     await restAcq.uploadFile(new FileSpec('rfMRI_REST_AP_12.nii.gz', 'nifti bytes'));
     await restAcq.uploadFile(
-      new FileSpec('rfMRI_REST_AP_12.dicom.zip', new Uint8Array(await zipOf({ 'a.dcm': 'x' }))),
+      new FileSpec('rfMRI_REST_AP_12.dicom.zip', await makeZip({ 'a.dcm': 'x' })),
     );
 
     // The checkerboard study: two acquisitions with the label the client-finder snippet uses.
@@ -1015,7 +1003,7 @@ describe('getting started, forms not in getting-started.test.ts', () => {
     await acquisition.uploadFile(
       new FileSpec(
         'my-archive.zip',
-        new Uint8Array(await zipOf({ 'first.txt': 'first!', 'readme.txt': 'Read me!' })),
+        await makeZip({ 'first.txt': 'first!', 'readme.txt': 'Read me!' }),
       ),
     );
     const zipInfo = await acquisition.getFileZipInfo('my-archive.zip');
