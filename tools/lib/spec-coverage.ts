@@ -43,9 +43,10 @@ export function listOperations(doc: unknown): OpRef[] {
   return out;
 }
 
+/** Compare our spec with a reference: another spec document, or a list of its operations. */
 export function compareSpecs(ours: unknown, reference: unknown): CoverageReport {
   const mine = listOperations(ours);
-  const ref = listOperations(reference);
+  const ref = Array.isArray(reference) ? (reference as OpRef[]) : listOperations(reference);
   const mineKeys = new Set(mine.map((o) => o.key));
   const refKeys = new Set(ref.map((o) => o.key));
   return {
@@ -70,7 +71,7 @@ function byTag(ops: OpRef[]): string[] {
   return lines;
 }
 
-export function formatCoverage(r: CoverageReport): string {
+export function formatCoverage(r: CoverageReport, label = 'coverage'): string {
   const lines: string[] = [];
   lines.push(`reference operations we lack (${r.missing.length}), by reference tag:`);
   lines.push(...(r.missing.length ? byTag(r.missing) : ['  (none)']));
@@ -78,6 +79,6 @@ export function formatCoverage(r: CoverageReport): string {
   lines.push(`our operations not in the reference (${r.extra.length}):`);
   lines.push(...(r.extra.length ? byTag(r.extra) : ['  (none)']));
   lines.push('');
-  lines.push(`coverage: ${r.covered.length}/${r.referenceTotal}`);
+  lines.push(`${label}: ${r.covered.length}/${r.referenceTotal}`);
   return lines.join('\n');
 }
