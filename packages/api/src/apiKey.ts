@@ -10,13 +10,32 @@ export interface ParsedApiKey {
   readonly port: number;
   /** false when the key contains a `__force_insecure` segment (plain http). */
   readonly secure: boolean;
+  /** `Authorization` scheme for this key: `Bearer` for 57-character keys, else `scitran-user`. */
+  readonly authScheme: AuthScheme;
+}
+
+export type AuthScheme = 'Bearer' | 'scitran-user';
+
+/** Keys of exactly this many characters are sent as `Authorization: Bearer <key>` (v21 rule). */
+export const BEARER_KEY_LENGTH = 57;
+
+/** The `Authorization` scheme v21 uses for a secret: decided by its length alone. */
+export function authSchemeFor(key: string): AuthScheme {
+  return Array.from(key).length === BEARER_KEY_LENGTH ? 'Bearer' : 'scitran-user';
+}
+
+/** The `Authorization` header value for a parsed key (`Bearer <key>` or `scitran-user <key>`). */
+export function authorizationHeader(parsed: Pick<ParsedApiKey, 'key'>): string {
+  return `${authSchemeFor(parsed.key)} ${parsed.key}`;
 }
 
 const INSECURE = '__force_insecure';
 
 /**
  * Parse a Flywheel API key: `host:KEY`, `host:port:KEY`, `host:port:__force_insecure:KEY`.
- * Only the last segment is the secret; a `__force_insecure` segment anywhere selects http.
+ * Only the last segment is the secret; a `__force_insecure` segment anywhere between the host
+ * and the secret selects http. The port is the first other segment after the host (default 443,
+ * or 80 for an insecure key without a port); any further segments are ignored, as in v21.
  * Throws `ApiKeyError` (whose message never contains the key) when it cannot be parsed.
  */
 export function parseApiKey(apiKey: string): ParsedApiKey {
@@ -54,6 +73,7 @@ export function parseApiKey(apiKey: string): ParsedApiKey {
     host,
     port,
     secure,
+    authScheme: authSchemeFor(key),
   };
   Object.defineProperty(result, 'key', {
     value: key,

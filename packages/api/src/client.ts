@@ -5,21 +5,28 @@ import createClient, {
   type MaybeOptionalInit,
   type Middleware,
 } from 'openapi-fetch';
-import { parseApiKey } from './apiKey.js';
+import { authorizationHeader, parseApiKey } from './apiKey.js';
 import { ConfigurationError } from './errors.js';
+import { operationTable } from './generated/operations.js';
 import type { paths } from './generated/schema.js';
 import type { MultipartBody } from './multipart.js';
 import {
   createFlywheelFetch,
   flywheelBodySerializer,
   flywheelRequestClass,
+  FEATURE_HEADER,
+  mergeFeatures,
   type CallOptions,
   type FetchLike,
   type RetryOptions,
 } from './transport.js';
 import { PACKAGE_NAME, VERSION } from './version.js';
 
-export const DEFAULT_FEATURES: readonly string[] = ['Subject-Container'];
+/** `X-Accept-Feature` values every request carries (v21): sent as `Safe-Redirect,multipart_signed_url`. */
+export const DEFAULT_FEATURES: readonly string[] = Object.freeze([
+  'Safe-Redirect',
+  'multipart_signed_url',
+]);
 export const DEFAULT_MAX_RETRIES = 2;
 
 export interface ApiClientOptions {
@@ -37,8 +44,18 @@ export interface ApiClientOptions {
   retry?: RetryOptions;
   /** Product token put before the default User-Agent, e.g. `@fw/sdk/1.0.0`. */
   userAgent?: string;
-  /** `X-Accept-Feature` values (space-joined). Default `['Subject-Container']`; `[]` sends none. */
+  /**
+   * Extra `X-Accept-Feature` values for every request, appended after `DEFAULT_FEATURES`
+   * (comma-joined, case-insensitive duplicates dropped). More can be added later with
+   * `enableFeature`.
+   */
   features?: readonly string[];
+  /**
+   * Send `exhaustive=true` on every operation that declares an `exhaustive` query parameter
+   * (site admins: list everything regardless of permissions). Default false. Per call:
+   * `{ exhaustive: false }`, or an explicit `params.query.exhaustive`.
+   */
+  exhaustive?: boolean;
   /** Extra default headers. `Authorization` cannot be overridden here. */
   headers?: Record<string, string>;
   /** Testing hooks: clock, sleep and random source used by retries. */
@@ -106,10 +123,56 @@ export interface ApiClient<Paths extends {} = paths> {
   ): Promise<ApiResponse<Paths[P][M & keyof Paths[P]] & Record<string | number, any>, Init>>;
   use(...middleware: Middleware[]): void;
   eject(...middleware: Middleware[]): void;
+  /**
+   * Add a value to the `X-Accept-Feature` header of every later request (Python's
+   * `enable_feature`); already present values (case-insensitive) are ignored.
+   */
+  enableFeature(feature: string): void;
+  /** The `X-Accept-Feature` values every request carries, in order. */
+  readonly features: readonly string[];
+  /** Whether operations that declare `exhaustive` get `exhaustive=true` by default. */
+  readonly exhaustive: boolean;
   /** The API base URL requests go to (`https://host:443/api`). */
   readonly baseUrl: string;
   /** The underlying openapi-fetch client (same object, openapi-fetch's own typing). */
   readonly raw: Client<Paths>;
+}
+
+let exhaustiveOps: ReadonlySet<string> | undefined;
+
+/** `get /projects`-style keys of the operations that declare an `exhaustive` query parameter. */
+function operationsWithExhaustive(): ReadonlySet<string> {
+  exhaustiveOps ??= new Set(
+    Object.values(
+      operationTable as Record<
+        string,
+        { method: string; path: string; queryParams: readonly { name: string }[] }
+      >,
+    )
+      .filter((op) => op.queryParams.some((q) => q.name === 'exhaustive'))
+      .map((op) => `${op.method.toLowerCase()} ${op.path}`),
+  );
+  return exhaustiveOps;
+}
+
+/**
+ * The per-call rewrite for `exhaustive`: drops the call option and, when it (or the client's
+ * default) asks for it and the operation declares the parameter, adds `exhaustive: true` to the
+ * query unless the caller set `params.query.exhaustive` itself.
+ */
+function exhaustiveDefaults(clientDefault: boolean) {
+  return (method: string, path: string, init: unknown): unknown => {
+    if (typeof init !== 'object' || init === null) {
+      if (!clientDefault) return init;
+      init = {};
+    }
+    const { exhaustive, ...rest } = init as { exhaustive?: boolean; params?: { query?: object } };
+    const wanted = exhaustive ?? clientDefault;
+    if (!wanted || !operationsWithExhaustive().has(`${method.toLowerCase()} ${path}`)) return rest;
+    const query = (rest.params?.query ?? {}) as Record<string, unknown>;
+    if (query.exhaustive !== undefined) return rest;
+    return { ...rest, params: { ...rest.params, query: { ...query, exhaustive: true } } };
+  };
 }
 
 function runtimeDescription(): string {
@@ -160,13 +223,22 @@ export function createApiClient<Paths extends {} = paths>(
     throw new ConfigurationError('createApiClient: maxRetries must be a non-negative integer');
   }
 
-  const features = options.features ?? DEFAULT_FEATURES;
+  if (options.features !== undefined && !Array.isArray(options.features))
+    throw new ConfigurationError('createApiClient: features must be an array of strings');
   const headers: Record<string, string> = { 'User-Agent': defaultUserAgent(options.userAgent) };
-  if (features.length > 0) headers['X-Accept-Feature'] = features.join(' ');
+  let headerFeatures: string | undefined;
   for (const [name, value] of Object.entries(options.headers ?? {})) {
-    if (name.toLowerCase() !== 'authorization') headers[name] = value;
+    const lower = name.toLowerCase();
+    if (lower === FEATURE_HEADER.toLowerCase()) headerFeatures = value;
+    else if (lower !== 'authorization') headers[name] = value;
   }
-  headers.Authorization = `scitran-user ${parsed.key}`;
+  headers.Authorization = authorizationHeader(parsed);
+  // The feature list lives here, not in the default headers: the transport merges it with
+  // whatever a call adds, so a per-call header never replaces the defaults.
+  let features: readonly string[] = Object.freeze(
+    mergeFeatures(DEFAULT_FEATURES, options.features, headerFeatures),
+  );
+  const exhaustive = options.exhaustive === true;
 
   const transport = createFlywheelFetch({
     fetch: fetchImpl,
@@ -177,6 +249,7 @@ export function createApiClient<Paths extends {} = paths>(
     sleep: options.sleep,
     random: options.random,
     secrets: [parsed.key, options.apiKey],
+    features: () => features,
   });
 
   const client = createClient<Paths>({
@@ -186,7 +259,27 @@ export function createApiClient<Paths extends {} = paths>(
     headers,
     bodySerializer: flywheelBodySerializer,
   });
+  const withDefaults = exhaustiveDefaults(exhaustive);
+  const methods = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const verb of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
+    const call = methods[verb]!;
+    methods[verb] = (url: unknown, init?: unknown) =>
+      call(url, withDefaults(verb, url as string, init));
+  }
+  const request = methods.request!;
+  methods.request = (method: unknown, url: unknown, init?: unknown) =>
+    request(method, url, withDefaults(String(method), url as string, init));
   Object.defineProperty(client, 'baseUrl', { value: baseUrl, enumerable: true });
   Object.defineProperty(client, 'raw', { value: client, enumerable: false });
+  Object.defineProperty(client, 'exhaustive', { value: exhaustive, enumerable: true });
+  Object.defineProperty(client, 'features', { get: () => features, enumerable: true });
+  Object.defineProperty(client, 'enableFeature', {
+    value: (feature: string): void => {
+      if (typeof feature !== 'string' || feature.trim() === '')
+        throw new ConfigurationError('enableFeature: expected a non-empty feature name');
+      features = Object.freeze(mergeFeatures(features, [feature.trim()]));
+    },
+    enumerable: false,
+  });
   return client as unknown as ApiClient<Paths>;
 }

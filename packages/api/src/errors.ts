@@ -57,6 +57,7 @@ export function reasonPhrase(status: number): string {
 
 export interface ApiErrorInit {
   status: number;
+  /** HTTP reason phrase of the response (`statusText`). */
   reason?: string;
   body?: unknown;
   headers?: Headers;
@@ -64,17 +65,36 @@ export interface ApiErrorInit {
   url: string;
 }
 
+/** `detail` of a v21 error body as text: strings as they are, structured details as JSON. */
+function detailText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
 /**
  * A non-2xx HTTP response. Python SDK equivalent: `ApiException` (also exported under that name).
- * `String(err)` is `(404) Reason: Not Found` plus `\nDetail: <message>` when the body had one.
+ * `String(err)` is `(404) Reason: <reason>` plus `\nDetail: <detail>` when the body had one.
  */
 export class ApiError extends FlywheelError {
   override name = 'ApiError';
   /** HTTP status code. */
   readonly status: number;
-  /** HTTP reason phrase (`Not Found`). */
+  /**
+   * The JSON error body's `message` (v21); when the body is not JSON or has no `message`, the HTTP
+   * reason phrase (`Not Found`).
+   */
   readonly reason: string;
-  /** `message` of the JSON error body, when there is one. */
+  /** The HTTP reason phrase (`Not Found`), whatever the body says. */
+  readonly statusText: string;
+  /**
+   * The JSON error body's `detail` (v21): a string as sent; a structured detail (FastAPI-style
+   * validation lists) as its JSON text; the raw value stays in `body.detail`. Undefined otherwise.
+   */
   readonly detail: string | undefined;
   /** Response body: parsed JSON when it parses, else the text (undefined when empty). */
   readonly body: unknown;
@@ -88,16 +108,20 @@ export class ApiError extends FlywheelError {
   declare readonly headers: Headers | undefined;
 
   constructor(init: ApiErrorInit) {
-    const reason = init.reason || reasonPhrase(init.status);
+    const statusText = init.reason || reasonPhrase(init.status);
     const body = init.body;
     const obj =
       typeof body === 'object' && body !== null && !Array.isArray(body)
         ? (body as Record<string, unknown>)
         : undefined;
-    const detail = obj && typeof obj.message === 'string' ? obj.message : undefined;
+    const message =
+      obj && typeof obj.message === 'string' && obj.message !== '' ? obj.message : undefined;
+    const reason = message ?? statusText;
+    const detail = obj ? detailText(obj.detail) : undefined;
     super(formatApiError(init.status, reason, detail));
     this.status = init.status;
     this.reason = reason;
+    this.statusText = statusText;
     this.detail = detail;
     this.body = body;
     const bodyRequestId = obj && typeof obj.request_id === 'string' ? obj.request_id : undefined;
@@ -121,6 +145,7 @@ export class ApiError extends FlywheelError {
       name: this.name,
       status: this.status,
       reason: this.reason,
+      statusText: this.statusText,
       detail: this.detail,
       requestId: this.requestId,
       method: this.method,

@@ -12,8 +12,8 @@ export {
   DEFAULT_MAX_RETRIES,
 } from './client.js';
 export type { ApiClient, ApiClientOptions, ApiResponse } from './client.js';
-export { parseApiKey } from './apiKey.js';
-export type { ParsedApiKey } from './apiKey.js';
+export { authorizationHeader, authSchemeFor, BEARER_KEY_LENGTH, parseApiKey } from './apiKey.js';
+export type { AuthScheme, ParsedApiKey } from './apiKey.js';
 export {
   FlywheelError,
   ConfigurationError,
@@ -39,9 +39,14 @@ export {
   createFlywheelFetch,
   flywheelBodySerializer,
   flywheelRequestClass,
+  isConnectFailure,
   isConnectionReset,
+  mergeFeatures,
   parseRetryAfter,
+  FEATURE_HEADER,
   IDEMPOTENT_METHODS,
+  MAX_REDIRECTS,
+  REDIRECT_STATUSES,
   RETRY_STATUSES,
 } from './transport.js';
 export type { CallOptions, FetchLike, RetryOptions, TransportOptions } from './transport.js';

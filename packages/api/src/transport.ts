@@ -29,6 +29,16 @@ export interface CallOptions {
   timeoutMs?: number;
   /** Retries for this call (idempotent methods with a replayable body only). Overrides the client's. */
   maxRetries?: number;
+  /**
+   * Extra `X-Accept-Feature` values for this call, appended (comma-joined, no duplicates) after
+   * the client's. A per-call `X-Accept-Feature` header is merged the same way.
+   */
+  features?: readonly string[];
+  /**
+   * Override the client's `exhaustive` for this call. Only operations that declare an
+   * `exhaustive` query parameter get it; an explicit `params.query.exhaustive` always wins.
+   */
+  exhaustive?: boolean;
 }
 
 export interface RetryOptions {
@@ -52,16 +62,53 @@ export interface TransportOptions extends RetryOptions {
   random?: () => number;
   /** Strings scrubbed from any error message (the API key). */
   secrets?: string[];
+  /**
+   * The client's `X-Accept-Feature` values, read for every request (so features enabled later
+   * apply to later calls). The request's own header value and per-call `features` are appended.
+   * When absent, the header is left as the request has it.
+   */
+  features?: () => readonly string[];
 }
 
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** Methods retried on a retry status or a connection reset (v21's list minus PATCH, which is not idempotent). */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'GET',
   'HEAD',
   'PUT',
   'DELETE',
   'OPTIONS',
+  'TRACE',
 ]);
+/** Redirect statuses the transport follows (Safe-Redirect). */
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Redirects followed per attempt before giving up (the fetch standard's limit). */
+export const MAX_REDIRECTS = 20;
+
+/** Header name of the feature switches. */
+export const FEATURE_HEADER = 'X-Accept-Feature';
+
+/**
+ * Merge feature lists in order, dropping empty entries and case-insensitive duplicates (the first
+ * spelling wins). Strings are split on commas and whitespace (the 2019 header was space-joined).
+ */
+export function mergeFeatures(
+  ...lists: (readonly string[] | string | null | undefined)[]
+): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const list of lists) {
+    const items = typeof list === 'string' ? list.split(/[\s,]+/) : (list ?? []);
+    for (const item of items) {
+      const feature = String(item).trim();
+      const folded = feature.toLowerCase();
+      if (feature === '' || seen.has(folded)) continue;
+      seen.add(folded);
+      out.push(feature);
+    }
+  }
+  return out;
+}
 
 interface RequestMeta {
   /** Original body (before the Request consumed it), to build each attempt. */
@@ -70,6 +117,7 @@ interface RequestMeta {
   signal: AbortSignal | undefined;
   timeoutMs: number | undefined;
   maxRetries: number | undefined;
+  features: readonly string[] | undefined;
 }
 
 const requestMeta = new WeakMap<Request, RequestMeta>();
@@ -116,6 +164,8 @@ type FlywheelRequestInit = RequestInit & {
   body?: BodyInit | StreamingMultipartBody | null;
   timeoutMs?: number;
   maxRetries?: number;
+  features?: readonly string[];
+  exhaustive?: boolean;
   duplex?: 'half';
 };
 
@@ -129,7 +179,7 @@ export function flywheelRequestClass(): typeof Request {
   if (RequestClass) return RequestClass;
   RequestClass = class FlywheelRequest extends Request {
     constructor(input: RequestInfo | URL, init?: FlywheelRequestInit) {
-      const { timeoutMs, maxRetries, ...rest } = init ?? {};
+      const { timeoutMs, maxRetries, features, exhaustive: _exhaustive, ...rest } = init ?? {};
       let body = rest.body ?? null;
       const headers = new Headers(rest.headers);
       const jsonDefault = headers.get('content-type') === 'application/json';
@@ -154,6 +204,7 @@ export function flywheelRequestClass(): typeof Request {
         signal: rest.signal ?? undefined,
         timeoutMs,
         maxRetries,
+        features,
       });
     }
   };
@@ -171,6 +222,8 @@ export function parseRetryAfter(value: string | null, now: number): number | und
 }
 
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
+/** Failures to open a connection: nothing was sent, so any method may be tried again. */
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
 const RESET_MESSAGE = /ECONNRESET|socket hang up|other side closed|connection reset/i;
 
 function errorCode(err: unknown): string | undefined {
@@ -202,6 +255,12 @@ function errorMessages(err: unknown): string {
 export function isConnectionReset(err: unknown): boolean {
   const code = errorCode(err);
   return (code !== undefined && RESET_CODES.has(code)) || RESET_MESSAGE.test(errorMessages(err));
+}
+
+/** True when the connection could not be opened at all (refused, connect timeout, DNS retry). */
+export function isConnectFailure(err: unknown): boolean {
+  const code = errorCode(err);
+  return code !== undefined && CONNECT_CODES.has(code);
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -252,11 +311,79 @@ async function readErrorBody(response: Response): Promise<unknown> {
   }
 }
 
+/** Headers that describe a request body; dropped when a redirect turns the request into a GET. */
+const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language'];
+/** Credentials never sent to another origin than the one they were meant for. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+type AttemptInit = RequestInit & { duplex?: 'half' };
+
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Follow a redirect answer the way v21's `Safe-Redirect` feature expects of a client: 301/302/303/
+ * 307/308 with a `Location` are followed (up to `MAX_REDIRECTS`); 303, and 301/302 after a POST,
+ * continue as a body-less GET (HEAD stays HEAD); 307/308 repeat the method and the (replayable)
+ * body; and `Authorization` (and any cookie) is dropped as soon as a hop leaves the origin, so a
+ * signed storage URL never sees the Flywheel key. Returns the first non-redirect response.
+ */
+async function followRedirects(
+  fetchImpl: FetchLike,
+  first: Response,
+  startUrl: string,
+  startInit: AttemptInit,
+  fail: (message: string) => never,
+): Promise<Response> {
+  let response = first;
+  let url = startUrl;
+  let init = startInit;
+  for (let hops = 0; REDIRECT_STATUSES.has(response.status); hops++) {
+    const location = response.headers.get('location');
+    if (location === null) return response;
+    if (hops >= MAX_REDIRECTS) fail(`stopped after ${MAX_REDIRECTS} redirects`);
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch {
+      return fail('the redirect target is not a valid URL');
+    }
+    if (next.protocol !== 'http:' && next.protocol !== 'https:')
+      fail(`refused a redirect to a ${next.protocol} URL`);
+    await response.body?.cancel().catch(() => undefined);
+    const headers = new Headers(init.headers);
+    const method = (init.method ?? 'GET').toUpperCase();
+    let nextMethod = method;
+    let body = init.body ?? null;
+    if (
+      (response.status === 303 && method !== 'GET' && method !== 'HEAD') ||
+      ((response.status === 301 || response.status === 302) && method === 'POST')
+    ) {
+      nextMethod = 'GET';
+      body = null;
+      for (const name of BODY_HEADERS) headers.delete(name);
+    }
+    if (originOf(url) !== next.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    init = { ...init, method: nextMethod, headers, body };
+    if (body === null) delete init.duplex;
+    url = next.href;
+    response = await fetchImpl(new Request(url, init));
+  }
+  return response;
+}
+
 /**
  * Build the fetch function given to openapi-fetch. It retries idempotent requests (GET, HEAD, PUT,
- * DELETE, OPTIONS) with a replayable body on 429/502/503/504 and connection resets, with
+ * DELETE, OPTIONS, TRACE) with a replayable body on 429/502/503/504 and connection resets, and any
+ * request with a replayable body when the connection could not be opened at all, with
  * exponential backoff and full jitter (or the server's `Retry-After`, capped); applies the
- * per-attempt timeout; and throws `ApiError` for every non-2xx response.
+ * per-attempt timeout; sends the merged `X-Accept-Feature`; follows redirects itself (see
+ * `followRedirects`); and throws `ApiError` for every other non-2xx response.
  */
 export function createFlywheelFetch(options: TransportOptions): FetchLike {
   const baseFetch = options.fetch;
@@ -267,6 +394,7 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
   const maxDelay = options.maxDelayMs ?? 8000;
   const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
   const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
+  const clientFeatures = options.features;
 
   const backoff = (attempt: number): number =>
     Math.floor(random() * Math.min(maxDelay, baseDelay * 2 ** attempt));
@@ -278,6 +406,7 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
       signal: undefined,
       timeoutMs: undefined,
       maxRetries: undefined,
+      features: undefined,
     };
     const method = request.method.toUpperCase();
     const url = displayUrl(request.url);
@@ -290,12 +419,25 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
     const headers = new Headers(request.headers);
     if (typeof FormData !== 'undefined' && meta.body instanceof FormData)
       headers.delete('content-type');
+    if (clientFeatures) {
+      const features = mergeFeatures(clientFeatures(), headers.get(FEATURE_HEADER), meta.features);
+      if (features.length > 0) headers.set(FEATURE_HEADER, features.join(','));
+      else headers.delete(FEATURE_HEADER);
+    } else if (meta.features?.length) {
+      headers.set(
+        FEATURE_HEADER,
+        mergeFeatures(headers.get(FEATURE_HEADER), meta.features).join(','),
+      );
+    }
 
     const abortError = (): ApiAbortError =>
       new ApiAbortError({ method, url, cause: userSignal.reason });
+    const redirectFailure = (message: string): never => {
+      throw new ApiConnectionError(`${method} ${url} failed: ${message}`, { method, url });
+    };
 
     for (let attempt = 0; ; attempt++) {
-      const canRetry = retryable && attempt < maxRetries;
+      const canRetry = attempt < maxRetries && meta.replayable;
       if (userSignal.aborted) throw abortError();
 
       const controller = new AbortController();
@@ -311,7 +453,7 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
           : undefined;
 
       const body = meta.replayable ? meta.body : request.body;
-      const init: RequestInit & { duplex?: 'half' } = {
+      const init: AttemptInit = {
         method: request.method,
         headers,
         body: method === 'GET' || method === 'HEAD' ? null : body,
@@ -321,24 +463,43 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
         cache: request.cache,
         keepalive: request.keepalive,
       };
+      // Redirects of ordinary requests are followed here (see followRedirects), not by fetch, so
+      // the rules hold whatever fetch implementation is injected.
+      const followHere = request.redirect === 'follow';
+      if (followHere) init.redirect = 'manual';
       if (isReadableStream(body)) {
         init.duplex = 'half';
         // A streamed body can't be sent to a redirect target anyway, and undici's fetch keeps
-        // every chunk it sent while a redirect could still be followed: a 256 MiB upload held
-        // 256 MiB until the answer came (bench/sdk-transfer.ts). With 'error' it keeps none.
+        // every chunk it sent while a redirect could still be followed or handed back ('follow'
+        // and 'manual' alike): a 256 MiB upload held 256 MiB until the answer came
+        // (bench/sdk-transfer.ts). With 'error' it keeps none.
         init.redirect = 'error';
       }
 
       let response: Response;
       try {
         response = await baseFetch(new Request(request.url, init));
+        if (followHere && init.redirect === 'manual') {
+          if (response.type === 'opaqueredirect') {
+            // Browsers hide the target of a manual redirect: let the browser follow it (its fetch
+            // drops Authorization on a cross-origin hop, as the fetch standard requires).
+            response = await baseFetch(new Request(request.url, { ...init, redirect: 'follow' }));
+          } else {
+            response = await followRedirects(
+              baseFetch,
+              response,
+              request.url,
+              init,
+              redirectFailure,
+            );
+          }
+        }
       } catch (err) {
         userSignal.removeEventListener('abort', onUserAbort);
         if (timedOut) throw new ApiTimeoutError({ method, url, timeoutMs });
         if (userSignal.aborted) throw abortError();
         if (err instanceof FlywheelError) throw err;
-        const reset = isConnectionReset(err);
-        if (reset && canRetry) {
+        if (canRetry && ((retryable && isConnectionReset(err)) || isConnectFailure(err))) {
           await sleep(backoff(attempt), userSignal).catch(() => {
             throw abortError();
           });
@@ -360,7 +521,7 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
       if (response.ok) return response;
 
       userSignal.removeEventListener('abort', onUserAbort);
-      if (RETRY_STATUSES.has(response.status) && canRetry) {
+      if (RETRY_STATUSES.has(response.status) && retryable && canRetry) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
         const delay =
           retryAfter !== undefined ? Math.min(retryAfter, maxRetryAfter) : backoff(attempt);

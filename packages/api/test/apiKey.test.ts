@@ -39,7 +39,7 @@ describe('parseApiKey', () => {
     ['h:1:2:3:LAST', 'https://h:1/api', 'h', 1, true, 'LAST'],
   ])('%s', (input, baseUrl, host, port, secure, key) => {
     const parsed = parseApiKey(input);
-    expect(parsed).toEqual({ baseUrl, host, port, secure });
+    expect(parsed).toEqual({ baseUrl, host, port, secure, authScheme: 'scitran-user' });
     expect(parsed.key).toBe(key);
   });
 

@@ -29,7 +29,7 @@ describe('requests', () => {
     expect(req.method).toBe('GET');
     expect(req.url).toBe('https://flywheel.example.org/api/projects/p%201%2Fx');
     expect(req.headers.get('authorization')).toBe(`scitran-user ${KEY}`);
-    expect(req.headers.get('x-accept-feature')).toBe('Subject-Container');
+    expect(req.headers.get('x-accept-feature')).toBe('Safe-Redirect,multipart_signed_url');
     const ua = req.headers.get('user-agent')!;
     expect(
       ua.startsWith(`@fw/api/${VERSION} (Node ${process.versions.node}; ${process.platform})`),
@@ -42,20 +42,22 @@ describe('requests', () => {
     const rec = scriptedFetch(() => json(200, []));
     const { api } = client(rec.fetch, {
       baseUrl: 'http://127.0.0.1:9999/api/',
-      features: ['Subject-Container', 'beta'],
+      features: ['Subject-Container', 'beta', 'safe-redirect'],
       userAgent: '@fw/sdk/9.9.9',
       headers: { 'X-Extra': '1', Authorization: 'overridden?' },
     });
     await api.GET('/projects');
     const req = rec.requests[0]!;
     expect(req.url).toBe('http://127.0.0.1:9999/api/projects');
-    expect(req.headers.get('x-accept-feature')).toBe('Subject-Container beta');
+    expect(req.headers.get('x-accept-feature')).toBe(
+      'Safe-Redirect,multipart_signed_url,Subject-Container,beta',
+    );
     expect(req.headers.get('user-agent')!.startsWith('@fw/sdk/9.9.9 @fw/api/')).toBe(true);
     expect(req.headers.get('x-extra')).toBe('1');
     expect(req.headers.get('authorization')).toBe(`scitran-user ${KEY}`);
   });
 
-  it('features: [] omits X-Accept-Feature; insecure keys use http', async () => {
+  it('features: [] still sends the v21 defaults; insecure keys use http', async () => {
     const rec = scriptedFetch(() => json(200, []));
     const api = createApiClient({
       apiKey: '127.0.0.1:8080:__force_insecure:K',
@@ -64,7 +66,9 @@ describe('requests', () => {
     });
     await api.GET('/projects');
     expect(rec.requests[0]!.url).toBe('http://127.0.0.1:8080/api/projects');
-    expect(rec.requests[0]!.headers.has('x-accept-feature')).toBe(false);
+    expect(rec.requests[0]!.headers.get('x-accept-feature')).toBe(
+      'Safe-Redirect,multipart_signed_url',
+    );
   });
 
   it('Authorization can be removed per call (ticketed downloads)', async () => {
@@ -100,10 +104,11 @@ describe('errors', () => {
     [500, InternalServerError, 'Internal Server Error'],
     [503, InternalServerError, 'Service Unavailable'],
     [402, ApiError, 'Payment Required'],
-  ])('%i → %o', async (status, cls, reason) => {
+  ])('%i → %o (reason = JSON message, detail = JSON detail)', async (status, cls, phrase) => {
     const rec = scriptedFetch(() =>
       json(status, {
         message: `boom ${status}`,
+        detail: `more ${status}`,
         status_code: status,
         request_id: 'abcd1234-1563812345',
       }),
@@ -116,17 +121,19 @@ describe('errors', () => {
     expect(err).toBeInstanceOf(FlywheelError);
     const e = err as ApiError;
     expect(e.status).toBe(status);
-    expect(e.reason).toBe(reason);
-    expect(e.detail).toBe(`boom ${status}`);
+    expect(e.reason).toBe(`boom ${status}`);
+    expect(e.statusText).toBe(phrase);
+    expect(e.detail).toBe(`more ${status}`);
     expect(e.requestId).toBe('abcd1234-1563812345');
     expect(e.method).toBe('GET');
     expect(e.url).toBe('https://flywheel.example.org/api/projects');
     expect(e.body).toEqual({
       message: `boom ${status}`,
+      detail: `more ${status}`,
       status_code: status,
       request_id: 'abcd1234-1563812345',
     });
-    expect(String(e)).toBe(`(${status}) Reason: ${reason}\nDetail: boom ${status}`);
+    expect(String(e)).toBe(`(${status}) Reason: boom ${status}\nDetail: more ${status}`);
   });
 
   it('uses the response reason phrase, X-Request-Id, and text bodies', async () => {

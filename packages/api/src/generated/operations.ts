@@ -4084,7 +4084,10 @@ export const operationTable = {
     method: 'post',
     path: '/jobs/{JobId}/retry',
     pathParams: ['JobId'],
-    queryParams: [{ name: 'ignoreState', required: false }, { name: 'computeProviderId', required: false }],
+    queryParams: [
+      { name: 'ignoreState', required: false },
+      { name: 'computeProviderId', required: false },
+    ],
     body: null,
     bodyRequired: false,
     response: 'json',

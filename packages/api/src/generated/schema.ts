@@ -2,12844 +2,12912 @@
 // Do not edit it by hand: edit the spec and run `pnpm generate`.
 
 export interface paths {
-    "/acquisitions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the acquisitions the caller can see */
-        get: operations["get_all_acquisitions"];
-        put?: never;
-        /** Create an acquisition */
-        post: operations["add_acquisition"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        /** Get an acquisition by id */
-        get: operations["get_acquisition"];
-        /** Change fields of an acquisition */
-        put: operations["modify_acquisition"];
-        post?: never;
-        /** Delete an acquisition */
-        delete: operations["delete_acquisition"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/analyses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        /** List the analyses attached to an acquisition */
-        get: operations["get_acquisition_analyses"];
-        put?: never;
-        /**
-         * Create an analysis on an acquisition
-         * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
-         */
-        post: operations["add_acquisition_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/analyses/{AnalysisId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        /** Get an analysis of an acquisition */
-        get: operations["get_acquisition_analysis"];
-        /** Change fields of an analysis of an acquisition */
-        put: operations["modify_acquisition_analysis"];
-        post?: never;
-        /** Delete an analysis of an acquisition */
-        delete: operations["delete_acquisition_analysis"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload the output files of an ad-hoc analysis of an acquisition
-         * @description Allowed once per ad-hoc analysis; send every output file in one request.
-         */
-        post: operations["upload_output_to_acquisition_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an output file of an analysis of an acquisition */
-        get: operations["download_output_from_acquisition_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/inputs/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an input file of an analysis of an acquisition */
-        get: operations["download_input_from_acquisition_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to an analysis of an acquisition */
-        post: operations["add_acquisition_analysis_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a note from an analysis of an acquisition */
-        delete: operations["delete_acquisition_analysis_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload one file to an acquisition
-         * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
-         */
-        post: operations["upload_file_to_acquisition"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/files/{FileName}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Download a file of an acquisition */
-        get: operations["download_file_from_acquisition"];
-        /** Change fields of a file on an acquisition */
-        put: operations["modify_acquisition_file"];
-        post?: never;
-        /** Delete a file of an acquisition */
-        delete: operations["delete_acquisition_file"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/files/{FileName}/classification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add, delete or replace classification values of a file on an acquisition */
-        post: operations["modify_acquisition_file_classification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/files/{FileName}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Get the entry (metadata) of a file on an acquisition */
-        get: operations["get_acquisition_file_info"];
-        put?: never;
-        /** Set, delete or replace info keys of a file on an acquisition */
-        post: operations["modify_acquisition_file_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set, delete or replace info keys of an acquisition */
-        post: operations["modify_acquisition_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to an acquisition */
-        post: operations["add_acquisition_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        /** Get one note of an acquisition */
-        get: operations["get_acquisition_note"];
-        /** Change the text of a note on an acquisition */
-        put: operations["modify_acquisition_note"];
-        post?: never;
-        /** Remove a note from an acquisition */
-        delete: operations["delete_acquisition_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a tag to an acquisition */
-        post: operations["add_acquisition_tag"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/acquisitions/{AcquisitionId}/tags/{TagValue}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        /** Check that an acquisition has a tag */
-        get: operations["get_acquisition_tag"];
-        /** Rename a tag of an acquisition */
-        put: operations["rename_acquisition_tag"];
-        post?: never;
-        /** Remove a tag from an acquisition */
-        delete: operations["delete_acquisition_tag"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        /** Get an analysis by id */
-        get: operations["get_analysis"];
-        /** Change fields of an analysis */
-        put: operations["modify_analysis"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload the output files of an ad-hoc analysis
-         * @description Allowed once per ad-hoc analysis; send every output file in one request.
-         */
-        post: operations["upload_output_to_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}/files/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an output file of an analysis */
-        get: operations["download_output_from_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set, delete or replace info keys of an analysis */
-        post: operations["modify_analysis_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}/inputs/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an input file of an analysis */
-        get: operations["download_input_from_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to an analysis */
-        post: operations["add_analysis_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        /** Get one note of an analysis */
-        get: operations["get_analysis_note"];
-        /** Change the text of a note on an analysis */
-        put: operations["modify_analysis_note"];
-        post?: never;
-        /** Remove a note from an analysis */
-        delete: operations["delete_analysis_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a tag to an analysis */
-        post: operations["add_analysis_tag"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/analyses/{AnalysisId}/tags/{TagValue}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        /** Check that an analysis has a tag */
-        get: operations["get_analysis_tag"];
-        /** Rename a tag of an analysis */
-        put: operations["rename_analysis_tag"];
-        post?: never;
-        /** Remove a tag from an analysis */
-        delete: operations["delete_analysis_tag"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/auth/status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Tell how the request was authenticated */
-        get: operations["get_auth_status"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the collections the caller can see */
-        get: operations["get_all_collections"];
-        put?: never;
-        /** Create a collection */
-        post: operations["add_collection"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/curators": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the users who curate collections */
-        get: operations["get_all_collections_curators"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        /** Get a collection by id */
-        get: operations["get_collection"];
-        /** Change fields of a collection */
-        put: operations["modify_collection"];
-        post?: never;
-        /** Delete a collection */
-        delete: operations["delete_collection"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/acquisitions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        /** List the acquisitions in a collection */
-        get: operations["get_collection_acquisitions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/analyses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        /** List the analyses attached to a collection */
-        get: operations["get_collection_analyses"];
-        put?: never;
-        /**
-         * Create an analysis on a collection
-         * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
-         */
-        post: operations["add_collection_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/analyses/{AnalysisId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        /** Get an analysis of a collection */
-        get: operations["get_collection_analysis"];
-        /** Change fields of an analysis of a collection */
-        put: operations["modify_collection_analysis"];
-        post?: never;
-        /** Delete an analysis of a collection */
-        delete: operations["delete_collection_analysis"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/analyses/{AnalysisId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload the output files of an ad-hoc analysis of a collection
-         * @description Allowed once per ad-hoc analysis; send every output file in one request.
-         */
-        post: operations["upload_output_to_collection_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/analyses/{AnalysisId}/files/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an output file of an analysis of a collection */
-        get: operations["download_output_from_collection_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/analyses/{AnalysisId}/inputs/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an input file of an analysis of a collection */
-        get: operations["download_input_from_collection_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/analyses/{AnalysisId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to an analysis of a collection */
-        post: operations["add_collection_analysis_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/analyses/{AnalysisId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a note from an analysis of a collection */
-        delete: operations["delete_collection_analysis_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload one file to a collection
-         * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
-         */
-        post: operations["upload_file_to_collection"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/files/{FileName}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Download a file of a collection */
-        get: operations["download_file_from_collection"];
-        /** Change fields of a file on a collection */
-        put: operations["modify_collection_file"];
-        post?: never;
-        /** Delete a file of a collection */
-        delete: operations["delete_collection_file"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/files/{FileName}/classification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add, delete or replace classification values of a file on a collection */
-        post: operations["modify_collection_file_classification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/files/{FileName}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Get the entry (metadata) of a file on a collection */
-        get: operations["get_collection_file_info"];
-        put?: never;
-        /** Set, delete or replace info keys of a file on a collection */
-        post: operations["modify_collection_file_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set, delete or replace info keys of a collection */
-        post: operations["modify_collection_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to a collection */
-        post: operations["add_collection_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        /** Get one note of a collection */
-        get: operations["get_collection_note"];
-        /** Change the text of a note on a collection */
-        put: operations["modify_collection_note"];
-        post?: never;
-        /** Remove a note from a collection */
-        delete: operations["delete_collection_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/permissions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Grant a user access to a collection */
-        post: operations["add_collection_permission"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/permissions/{UserId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        /** Get a user's access level on a collection */
-        get: operations["get_collection_user_permission"];
-        /** Change a user's access level on a collection */
-        put: operations["modify_collection_user_permission"];
-        post?: never;
-        /** Revoke a user's access to a collection */
-        delete: operations["delete_collection_user_permission"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        /** List the sessions in a collection */
-        get: operations["get_collection_sessions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a tag to a collection */
-        post: operations["add_collection_tag"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/collections/{CollectionId}/tags/{TagValue}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        /** Check that a collection has a tag */
-        get: operations["get_collection_tag"];
-        /** Rename a tag of a collection */
-        put: operations["rename_collection_tag"];
-        post?: never;
-        /** Remove a tag from a collection */
-        delete: operations["delete_collection_tag"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/config": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get the public site configuration */
-        get: operations["get_config"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        /** Get a container (of any kind) by id */
-        get: operations["get_container"];
-        /** Change fields of a container (of any kind) */
-        put: operations["modify_container"];
-        post?: never;
-        /** Delete a container (of any kind) */
-        delete: operations["delete_container"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/analyses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        /** List the analyses attached to a container (of any kind) */
-        get: operations["get_container_analyses"];
-        put?: never;
-        /**
-         * Create an analysis on a container (of any kind)
-         * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
-         */
-        post: operations["add_container_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/analyses/{AnalysisId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        /** Get an analysis of a container (of any kind) */
-        get: operations["get_container_analysis"];
-        /** Change fields of an analysis of a container (of any kind) */
-        put: operations["modify_container_analysis"];
-        post?: never;
-        /** Delete an analysis of a container (of any kind) */
-        delete: operations["delete_container_analysis"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/analyses/{AnalysisId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload the output files of an ad-hoc analysis of a container (of any kind)
-         * @description Allowed once per ad-hoc analysis; send every output file in one request.
-         */
-        post: operations["upload_output_to_container_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/analyses/{AnalysisId}/files/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an output file of an analysis of a container (of any kind) */
-        get: operations["download_output_from_container_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/analyses/{AnalysisId}/inputs/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an input file of an analysis of a container (of any kind) */
-        get: operations["download_input_from_container_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/analyses/{AnalysisId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to an analysis of a container (of any kind) */
-        post: operations["add_container_analysis_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/analyses/{AnalysisId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a note from an analysis of a container (of any kind) */
-        delete: operations["delete_container_analysis_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload one file to a container (of any kind)
-         * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
-         */
-        post: operations["upload_file_to_container"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/files/{FileName}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Download a file of a container (of any kind) */
-        get: operations["download_file_from_container"];
-        /** Change fields of a file on a container (of any kind) */
-        put: operations["modify_container_file"];
-        post?: never;
-        /** Delete a file of a container (of any kind) */
-        delete: operations["delete_container_file"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/files/{FileName}/classification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add, delete or replace classification values of a file on a container (of any kind) */
-        post: operations["modify_container_file_classification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/files/{FileName}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Get the entry (metadata) of a file on a container (of any kind) */
-        get: operations["get_container_file_info"];
-        put?: never;
-        /** Set, delete or replace info keys of a file on a container (of any kind) */
-        post: operations["modify_container_file_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set, delete or replace info keys of a container (of any kind) */
-        post: operations["modify_container_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to a container (of any kind) */
-        post: operations["add_container_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        /** Get one note of a container (of any kind) */
-        get: operations["get_container_note"];
-        /** Change the text of a note on a container (of any kind) */
-        put: operations["modify_container_note"];
-        post?: never;
-        /** Remove a note from a container (of any kind) */
-        delete: operations["delete_container_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a tag to a container (of any kind) */
-        post: operations["add_container_tag"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/containers/{ContainerId}/tags/{TagValue}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        /** Check that a container (of any kind) has a tag */
-        get: operations["get_container_tag"];
-        /** Rename a tag of a container (of any kind) */
-        put: operations["rename_container_tag"];
-        post?: never;
-        /** Remove a tag from a container (of any kind) */
-        delete: operations["delete_container_tag"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/dataexplorer/search": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Search for files, acquisitions, sessions, analyses or collections
-         * @description Needs the search service; answers 503 while it is unavailable.
-         */
-        post: operations["search"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/download": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Stream the tar archive of a bulk download ticket */
-        get: operations["download_ticket"];
-        put?: never;
-        /** Prepare a bulk download and get its ticket */
-        post: operations["create_download_ticket"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/gears": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the installed gears */
-        get: operations["get_all_gears"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/gears/{GearIdOrName}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Gear id, or (to create or update) the gear name. */
-                GearIdOrName: string;
-            };
-            cookie?: never;
-        };
-        /** Get a gear by id */
-        get: operations["get_gear"];
-        put?: never;
-        /** Install a gear, or a new version of it */
-        post: operations["add_gear"];
-        /** Remove a gear */
-        delete: operations["delete_gear"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/gears/{GearId}/invocation": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                GearId: string;
-            };
-            cookie?: never;
-        };
-        /** Get the JSON schema of a valid job request for a gear */
-        get: operations["get_gear_invocation"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the groups the caller can see */
-        get: operations["get_all_groups"];
-        put?: never;
-        /** Create a group */
-        post: operations["add_group"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups/{GroupId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        /** Get a group by id */
-        get: operations["get_group"];
-        /** Change fields of a group */
-        put: operations["modify_group"];
-        post?: never;
-        /** Delete a group */
-        delete: operations["delete_group"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups/{GroupId}/permissions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Grant a user access to a group */
-        post: operations["add_group_permission"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups/{GroupId}/permissions/{UserId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        /** Get a user's access level on a group */
-        get: operations["get_group_user_permission"];
-        /** Change a user's access level on a group */
-        put: operations["modify_group_user_permission"];
-        post?: never;
-        /** Revoke a user's access to a group */
-        delete: operations["delete_group_user_permission"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups/{GroupId}/projects": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        /** List the projects of a group */
-        get: operations["get_group_projects"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups/{GroupId}/roles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        /** List the roles assigned to a group */
-        get: operations["get_group_roles"];
-        put?: never;
-        /** Assign a role to a group */
-        post: operations["add_role_to_group"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups/{GroupId}/roles/{RoleId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                RoleId: components["parameters"]["RoleId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Unassign a role from a group */
-        delete: operations["remove_role_from_group"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups/{GroupId}/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a tag to a group */
-        post: operations["add_group_tag"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/groups/{GroupId}/tags/{TagValue}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        /** Check that a group has a tag */
-        get: operations["get_group_tag"];
-        /** Rename a tag of a group */
-        put: operations["rename_group_tag"];
-        post?: never;
-        /** Remove a tag from a group */
-        delete: operations["delete_group_tag"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List jobs (site admins) */
-        get: operations["get_all_jobs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/add": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Queue a job */
-        post: operations["add_job"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{JobId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        /** Get a job by id */
-        get: operations["get_job"];
-        /** Change a job (e.g. cancel it) */
-        put: operations["modify_job"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{JobId}/config.json": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        /** Get the configuration file the gear receives */
-        get: operations["get_job_config"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{JobId}/detail": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        /** Get a job with its files and surrounding containers */
-        get: operations["get_job_detail"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{JobId}/logs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        /** Get the log output of a job */
-        get: operations["get_job_logs"];
-        put?: never;
-        /** Append log output to a job (engines) */
-        post: operations["add_job_logs"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/jobs/{JobId}/retry": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Queue a new attempt of a failed job */
-        post: operations["retry_job"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/lookup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Find the single container or file a path of labels points at */
-        post: operations["lookup_path"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/modalities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the modalities */
-        get: operations["get_all_modalities"];
-        put?: never;
-        /** Create a modality */
-        post: operations["add_modality"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/modalities/{ModalityId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Modality name, e.g. `MR`. */
-                ModalityId: components["parameters"]["ModalityId"];
-            };
-            cookie?: never;
-        };
-        /** Get a modality by name */
-        get: operations["get_modality"];
-        /** Replace the classification table of a modality */
-        put: operations["replace_modality"];
-        post?: never;
-        /** Delete a modality */
-        delete: operations["delete_modality"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the projects the caller can see */
-        get: operations["get_all_projects"];
-        put?: never;
-        /** Create a project */
-        post: operations["add_project"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        /** Get a project by id */
-        get: operations["get_project"];
-        /** Change fields of a project */
-        put: operations["modify_project"];
-        post?: never;
-        /** Delete a project */
-        delete: operations["delete_project"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/acquisitions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        /** List the acquisitions of a project */
-        get: operations["get_project_acquisitions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/analyses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        /** List the analyses attached to a project */
-        get: operations["get_project_analyses"];
-        put?: never;
-        /**
-         * Create an analysis on a project
-         * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
-         */
-        post: operations["add_project_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/analyses/{AnalysisId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        /** Get an analysis of a project */
-        get: operations["get_project_analysis"];
-        /** Change fields of an analysis of a project */
-        put: operations["modify_project_analysis"];
-        post?: never;
-        /** Delete an analysis of a project */
-        delete: operations["delete_project_analysis"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/analyses/{AnalysisId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload the output files of an ad-hoc analysis of a project
-         * @description Allowed once per ad-hoc analysis; send every output file in one request.
-         */
-        post: operations["upload_output_to_project_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/analyses/{AnalysisId}/files/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an output file of an analysis of a project */
-        get: operations["download_output_from_project_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/analyses/{AnalysisId}/inputs/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an input file of an analysis of a project */
-        get: operations["download_input_from_project_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/analyses/{AnalysisId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to an analysis of a project */
-        post: operations["add_project_analysis_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/analyses/{AnalysisId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a note from an analysis of a project */
-        delete: operations["delete_project_analysis_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload one file to a project
-         * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
-         */
-        post: operations["upload_file_to_project"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/files/{FileName}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Download a file of a project */
-        get: operations["download_file_from_project"];
-        /** Change fields of a file on a project */
-        put: operations["modify_project_file"];
-        post?: never;
-        /** Delete a file of a project */
-        delete: operations["delete_project_file"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/files/{FileName}/classification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add, delete or replace classification values of a file on a project */
-        post: operations["modify_project_file_classification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/files/{FileName}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Get the entry (metadata) of a file on a project */
-        get: operations["get_project_file_info"];
-        put?: never;
-        /** Set, delete or replace info keys of a file on a project */
-        post: operations["modify_project_file_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set, delete or replace info keys of a project */
-        post: operations["modify_project_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to a project */
-        post: operations["add_project_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        /** Get one note of a project */
-        get: operations["get_project_note"];
-        /** Change the text of a note on a project */
-        put: operations["modify_project_note"];
-        post?: never;
-        /** Remove a note from a project */
-        delete: operations["delete_project_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/permissions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Grant a user access to a project */
-        post: operations["add_project_permission"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/permissions/{UserId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        /** Get a user's access level on a project */
-        get: operations["get_project_user_permission"];
-        /** Change a user's access level on a project */
-        put: operations["modify_project_user_permission"];
-        post?: never;
-        /** Revoke a user's access to a project */
-        delete: operations["delete_project_user_permission"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        /** List the sessions of a project */
-        get: operations["get_project_sessions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/subjects": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        /** List the subjects of a project */
-        get: operations["get_project_subjects"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a tag to a project */
-        post: operations["add_project_tag"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/projects/{ProjectId}/tags/{TagValue}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        /** Check that a project has a tag */
-        get: operations["get_project_tag"];
-        /** Rename a tag of a project */
-        put: operations["rename_project_tag"];
-        post?: never;
-        /** Remove a tag from a project */
-        delete: operations["delete_project_tag"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/resolve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Resolve a path of labels to containers, and list the children of the last one */
-        post: operations["resolve_path"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/roles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the roles */
-        get: operations["get_all_roles"];
-        put?: never;
-        /** Create a role */
-        post: operations["add_role"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/roles/{RoleId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                RoleId: components["parameters"]["RoleId"];
-            };
-            cookie?: never;
-        };
-        /** Get a role by id */
-        get: operations["get_role"];
-        /** Change the label or actions of a role */
-        put: operations["modify_role"];
-        post?: never;
-        /** Delete a role (default roles cannot be deleted) */
-        delete: operations["delete_role"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the sessions the caller can see */
-        get: operations["get_all_sessions"];
-        put?: never;
-        /** Create a session */
-        post: operations["add_session"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        /** Get a session by id */
-        get: operations["get_session"];
-        /** Change fields of a session */
-        put: operations["modify_session"];
-        post?: never;
-        /** Delete a session */
-        delete: operations["delete_session"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/acquisitions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        /** List the acquisitions of a session */
-        get: operations["get_session_acquisitions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/analyses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        /** List the analyses attached to a session */
-        get: operations["get_session_analyses"];
-        put?: never;
-        /**
-         * Create an analysis on a session
-         * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
-         */
-        post: operations["add_session_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/analyses/{AnalysisId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        /** Get an analysis of a session */
-        get: operations["get_session_analysis"];
-        /** Change fields of an analysis of a session */
-        put: operations["modify_session_analysis"];
-        post?: never;
-        /** Delete an analysis of a session */
-        delete: operations["delete_session_analysis"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/analyses/{AnalysisId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload the output files of an ad-hoc analysis of a session
-         * @description Allowed once per ad-hoc analysis; send every output file in one request.
-         */
-        post: operations["upload_output_to_session_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/analyses/{AnalysisId}/files/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an output file of an analysis of a session */
-        get: operations["download_output_from_session_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/analyses/{AnalysisId}/inputs/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an input file of an analysis of a session */
-        get: operations["download_input_from_session_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/analyses/{AnalysisId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to an analysis of a session */
-        post: operations["add_session_analysis_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/analyses/{AnalysisId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a note from an analysis of a session */
-        delete: operations["delete_session_analysis_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload one file to a session
-         * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
-         */
-        post: operations["upload_file_to_session"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/files/{FileName}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Download a file of a session */
-        get: operations["download_file_from_session"];
-        /** Change fields of a file on a session */
-        put: operations["modify_session_file"];
-        post?: never;
-        /** Delete a file of a session */
-        delete: operations["delete_session_file"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/files/{FileName}/classification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add, delete or replace classification values of a file on a session */
-        post: operations["modify_session_file_classification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/files/{FileName}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Get the entry (metadata) of a file on a session */
-        get: operations["get_session_file_info"];
-        put?: never;
-        /** Set, delete or replace info keys of a file on a session */
-        post: operations["modify_session_file_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set, delete or replace info keys of a session */
-        post: operations["modify_session_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/jobs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        /**
-         * List the jobs that involve a session
-         * @description Not a plain list - the answer is an object with `jobs` and optional lookup maps.
-         */
-        get: operations["get_session_jobs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to a session */
-        post: operations["add_session_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        /** Get one note of a session */
-        get: operations["get_session_note"];
-        /** Change the text of a note on a session */
-        put: operations["modify_session_note"];
-        post?: never;
-        /** Remove a note from a session */
-        delete: operations["delete_session_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a tag to a session */
-        post: operations["add_session_tag"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/sessions/{SessionId}/tags/{TagValue}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        /** Check that a session has a tag */
-        get: operations["get_session_tag"];
-        /** Rename a tag of a session */
-        put: operations["rename_session_tag"];
-        post?: never;
-        /** Remove a tag from a session */
-        delete: operations["delete_session_tag"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the subjects the caller can see */
-        get: operations["get_all_subjects"];
-        put?: never;
-        /** Create a subject */
-        post: operations["add_subject"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        /** Get a subject by id */
-        get: operations["get_subject"];
-        /** Change fields of a subject */
-        put: operations["modify_subject"];
-        post?: never;
-        /** Delete a subject */
-        delete: operations["delete_subject"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/analyses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        /** List the analyses attached to a subject */
-        get: operations["get_subject_analyses"];
-        put?: never;
-        /**
-         * Create an analysis on a subject
-         * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
-         */
-        post: operations["add_subject_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/analyses/{AnalysisId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        /** Get an analysis of a subject */
-        get: operations["get_subject_analysis"];
-        /** Change fields of an analysis of a subject */
-        put: operations["modify_subject_analysis"];
-        post?: never;
-        /** Delete an analysis of a subject */
-        delete: operations["delete_subject_analysis"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/analyses/{AnalysisId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload the output files of an ad-hoc analysis of a subject
-         * @description Allowed once per ad-hoc analysis; send every output file in one request.
-         */
-        post: operations["upload_output_to_subject_analysis"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/analyses/{AnalysisId}/files/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an output file of an analysis of a subject */
-        get: operations["download_output_from_subject_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/analyses/{AnalysisId}/inputs/{Filename}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        /** Download an input file of an analysis of a subject */
-        get: operations["download_input_from_subject_analysis"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/analyses/{AnalysisId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to an analysis of a subject */
-        post: operations["add_subject_analysis_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/analyses/{AnalysisId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Remove a note from an analysis of a subject */
-        delete: operations["delete_subject_analysis_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/files": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Upload one file to a subject
-         * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
-         */
-        post: operations["upload_file_to_subject"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/files/{FileName}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Download a file of a subject */
-        get: operations["download_file_from_subject"];
-        /** Change fields of a file on a subject */
-        put: operations["modify_subject_file"];
-        post?: never;
-        /** Delete a file of a subject */
-        delete: operations["delete_subject_file"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/files/{FileName}/classification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add, delete or replace classification values of a file on a subject */
-        post: operations["modify_subject_file_classification"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/files/{FileName}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** Get the entry (metadata) of a file on a subject */
-        get: operations["get_subject_file_info"];
-        put?: never;
-        /** Set, delete or replace info keys of a file on a subject */
-        post: operations["modify_subject_file_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Set, delete or replace info keys of a subject */
-        post: operations["modify_subject_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a note to a subject */
-        post: operations["add_subject_note"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/notes/{NoteId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        /** Get one note of a subject */
-        get: operations["get_subject_note"];
-        /** Change the text of a note on a subject */
-        put: operations["modify_subject_note"];
-        post?: never;
-        /** Remove a note from a subject */
-        delete: operations["delete_subject_note"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        /** List the sessions of a subject */
-        get: operations["get_subject_sessions"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/tags": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Add a tag to a subject */
-        post: operations["add_subject_tag"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/subjects/{SubjectId}/tags/{TagValue}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        /** Check that a subject has a tag */
-        get: operations["get_subject_tag"];
-        /** Rename a tag of a subject */
-        put: operations["rename_subject_tag"];
-        post?: never;
-        /** Remove a tag from a subject */
-        delete: operations["delete_subject_tag"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the site's users */
-        get: operations["get_all_users"];
-        put?: never;
-        /** Create a user (site admins) */
-        post: operations["add_user"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users/self": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get the caller's own user record */
-        get: operations["get_current_user"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users/self/info": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get the caller's own info object */
-        get: operations["get_current_user_info"];
-        put?: never;
-        /** Set, delete or replace keys of the caller's info object */
-        post: operations["modify_current_user_info"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users/self/jobs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List the jobs the caller started
-         * @description Not a plain list - the answer has `jobs`, a `total` and counts per state.
-         */
-        get: operations["get_current_user_jobs"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users/{UserId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        /** Get a user by id */
-        get: operations["get_user"];
-        /** Change fields of a user */
-        put: operations["modify_user"];
-        post?: never;
-        /** Delete a user */
-        delete: operations["delete_user"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users/{UserId}/groups": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        /** List the groups a user has access to */
-        get: operations["get_user_groups"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/version": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get the server and database versions */
-        get: operations["get_version"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/{ContainerName}/{ContainerId}/{SubcontainerName}/analyses": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Plural kind of the starting container. */
-                ContainerName: "groups" | "projects" | "subjects" | "sessions" | "acquisitions" | "collections";
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description Plural kind of the descendants whose analyses to list, or `all`. */
-                SubcontainerName: "all" | "projects" | "subjects" | "sessions" | "acquisitions";
-            };
-            cookie?: never;
-        };
-        /** List the analyses of a container's descendants */
-        get: operations["get_analyses"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
+  '/acquisitions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the acquisitions the caller can see */
+    get: operations['get_all_acquisitions'];
+    put?: never;
+    /** Create an acquisition */
+    post: operations['add_acquisition'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    /** Get an acquisition by id */
+    get: operations['get_acquisition'];
+    /** Change fields of an acquisition */
+    put: operations['modify_acquisition'];
+    post?: never;
+    /** Delete an acquisition */
+    delete: operations['delete_acquisition'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/analyses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    /** List the analyses attached to an acquisition */
+    get: operations['get_acquisition_analyses'];
+    put?: never;
+    /**
+     * Create an analysis on an acquisition
+     * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
+     */
+    post: operations['add_acquisition_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/analyses/{AnalysisId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    /** Get an analysis of an acquisition */
+    get: operations['get_acquisition_analysis'];
+    /** Change fields of an analysis of an acquisition */
+    put: operations['modify_acquisition_analysis'];
+    post?: never;
+    /** Delete an analysis of an acquisition */
+    delete: operations['delete_acquisition_analysis'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload the output files of an ad-hoc analysis of an acquisition
+     * @description Allowed once per ad-hoc analysis; send every output file in one request.
+     */
+    post: operations['upload_output_to_acquisition_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an output file of an analysis of an acquisition */
+    get: operations['download_output_from_acquisition_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/inputs/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an input file of an analysis of an acquisition */
+    get: operations['download_input_from_acquisition_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to an analysis of an acquisition */
+    post: operations['add_acquisition_analysis_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/analyses/{AnalysisId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a note from an analysis of an acquisition */
+    delete: operations['delete_acquisition_analysis_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload one file to an acquisition
+     * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
+     */
+    post: operations['upload_file_to_acquisition'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/files/{FileName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Download a file of an acquisition */
+    get: operations['download_file_from_acquisition'];
+    /** Change fields of a file on an acquisition */
+    put: operations['modify_acquisition_file'];
+    post?: never;
+    /** Delete a file of an acquisition */
+    delete: operations['delete_acquisition_file'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/files/{FileName}/classification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add, delete or replace classification values of a file on an acquisition */
+    post: operations['modify_acquisition_file_classification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/files/{FileName}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Get the entry (metadata) of a file on an acquisition */
+    get: operations['get_acquisition_file_info'];
+    put?: never;
+    /** Set, delete or replace info keys of a file on an acquisition */
+    post: operations['modify_acquisition_file_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set, delete or replace info keys of an acquisition */
+    post: operations['modify_acquisition_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to an acquisition */
+    post: operations['add_acquisition_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    /** Get one note of an acquisition */
+    get: operations['get_acquisition_note'];
+    /** Change the text of a note on an acquisition */
+    put: operations['modify_acquisition_note'];
+    post?: never;
+    /** Remove a note from an acquisition */
+    delete: operations['delete_acquisition_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a tag to an acquisition */
+    post: operations['add_acquisition_tag'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/acquisitions/{AcquisitionId}/tags/{TagValue}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    /** Check that an acquisition has a tag */
+    get: operations['get_acquisition_tag'];
+    /** Rename a tag of an acquisition */
+    put: operations['rename_acquisition_tag'];
+    post?: never;
+    /** Remove a tag from an acquisition */
+    delete: operations['delete_acquisition_tag'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    /** Get an analysis by id */
+    get: operations['get_analysis'];
+    /** Change fields of an analysis */
+    put: operations['modify_analysis'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload the output files of an ad-hoc analysis
+     * @description Allowed once per ad-hoc analysis; send every output file in one request.
+     */
+    post: operations['upload_output_to_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}/files/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an output file of an analysis */
+    get: operations['download_output_from_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set, delete or replace info keys of an analysis */
+    post: operations['modify_analysis_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}/inputs/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an input file of an analysis */
+    get: operations['download_input_from_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to an analysis */
+    post: operations['add_analysis_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    /** Get one note of an analysis */
+    get: operations['get_analysis_note'];
+    /** Change the text of a note on an analysis */
+    put: operations['modify_analysis_note'];
+    post?: never;
+    /** Remove a note from an analysis */
+    delete: operations['delete_analysis_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a tag to an analysis */
+    post: operations['add_analysis_tag'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/analyses/{AnalysisId}/tags/{TagValue}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    /** Check that an analysis has a tag */
+    get: operations['get_analysis_tag'];
+    /** Rename a tag of an analysis */
+    put: operations['rename_analysis_tag'];
+    post?: never;
+    /** Remove a tag from an analysis */
+    delete: operations['delete_analysis_tag'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Tell how the request was authenticated */
+    get: operations['get_auth_status'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the collections the caller can see */
+    get: operations['get_all_collections'];
+    put?: never;
+    /** Create a collection */
+    post: operations['add_collection'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/curators': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the users who curate collections */
+    get: operations['get_all_collections_curators'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    /** Get a collection by id */
+    get: operations['get_collection'];
+    /** Change fields of a collection */
+    put: operations['modify_collection'];
+    post?: never;
+    /** Delete a collection */
+    delete: operations['delete_collection'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/acquisitions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    /** List the acquisitions in a collection */
+    get: operations['get_collection_acquisitions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/analyses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    /** List the analyses attached to a collection */
+    get: operations['get_collection_analyses'];
+    put?: never;
+    /**
+     * Create an analysis on a collection
+     * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
+     */
+    post: operations['add_collection_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/analyses/{AnalysisId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    /** Get an analysis of a collection */
+    get: operations['get_collection_analysis'];
+    /** Change fields of an analysis of a collection */
+    put: operations['modify_collection_analysis'];
+    post?: never;
+    /** Delete an analysis of a collection */
+    delete: operations['delete_collection_analysis'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/analyses/{AnalysisId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload the output files of an ad-hoc analysis of a collection
+     * @description Allowed once per ad-hoc analysis; send every output file in one request.
+     */
+    post: operations['upload_output_to_collection_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/analyses/{AnalysisId}/files/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an output file of an analysis of a collection */
+    get: operations['download_output_from_collection_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/analyses/{AnalysisId}/inputs/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an input file of an analysis of a collection */
+    get: operations['download_input_from_collection_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/analyses/{AnalysisId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to an analysis of a collection */
+    post: operations['add_collection_analysis_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/analyses/{AnalysisId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a note from an analysis of a collection */
+    delete: operations['delete_collection_analysis_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload one file to a collection
+     * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
+     */
+    post: operations['upload_file_to_collection'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/files/{FileName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Download a file of a collection */
+    get: operations['download_file_from_collection'];
+    /** Change fields of a file on a collection */
+    put: operations['modify_collection_file'];
+    post?: never;
+    /** Delete a file of a collection */
+    delete: operations['delete_collection_file'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/files/{FileName}/classification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add, delete or replace classification values of a file on a collection */
+    post: operations['modify_collection_file_classification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/files/{FileName}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Get the entry (metadata) of a file on a collection */
+    get: operations['get_collection_file_info'];
+    put?: never;
+    /** Set, delete or replace info keys of a file on a collection */
+    post: operations['modify_collection_file_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set, delete or replace info keys of a collection */
+    post: operations['modify_collection_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to a collection */
+    post: operations['add_collection_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    /** Get one note of a collection */
+    get: operations['get_collection_note'];
+    /** Change the text of a note on a collection */
+    put: operations['modify_collection_note'];
+    post?: never;
+    /** Remove a note from a collection */
+    delete: operations['delete_collection_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/permissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Grant a user access to a collection */
+    post: operations['add_collection_permission'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/permissions/{UserId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    /** Get a user's access level on a collection */
+    get: operations['get_collection_user_permission'];
+    /** Change a user's access level on a collection */
+    put: operations['modify_collection_user_permission'];
+    post?: never;
+    /** Revoke a user's access to a collection */
+    delete: operations['delete_collection_user_permission'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    /** List the sessions in a collection */
+    get: operations['get_collection_sessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a tag to a collection */
+    post: operations['add_collection_tag'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/collections/{CollectionId}/tags/{TagValue}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    /** Check that a collection has a tag */
+    get: operations['get_collection_tag'];
+    /** Rename a tag of a collection */
+    put: operations['rename_collection_tag'];
+    post?: never;
+    /** Remove a tag from a collection */
+    delete: operations['delete_collection_tag'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/config': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get the public site configuration */
+    get: operations['get_config'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    /** Get a container (of any kind) by id */
+    get: operations['get_container'];
+    /** Change fields of a container (of any kind) */
+    put: operations['modify_container'];
+    post?: never;
+    /** Delete a container (of any kind) */
+    delete: operations['delete_container'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/analyses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    /** List the analyses attached to a container (of any kind) */
+    get: operations['get_container_analyses'];
+    put?: never;
+    /**
+     * Create an analysis on a container (of any kind)
+     * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
+     */
+    post: operations['add_container_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/analyses/{AnalysisId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    /** Get an analysis of a container (of any kind) */
+    get: operations['get_container_analysis'];
+    /** Change fields of an analysis of a container (of any kind) */
+    put: operations['modify_container_analysis'];
+    post?: never;
+    /** Delete an analysis of a container (of any kind) */
+    delete: operations['delete_container_analysis'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/analyses/{AnalysisId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload the output files of an ad-hoc analysis of a container (of any kind)
+     * @description Allowed once per ad-hoc analysis; send every output file in one request.
+     */
+    post: operations['upload_output_to_container_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/analyses/{AnalysisId}/files/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an output file of an analysis of a container (of any kind) */
+    get: operations['download_output_from_container_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/analyses/{AnalysisId}/inputs/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an input file of an analysis of a container (of any kind) */
+    get: operations['download_input_from_container_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/analyses/{AnalysisId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to an analysis of a container (of any kind) */
+    post: operations['add_container_analysis_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/analyses/{AnalysisId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a note from an analysis of a container (of any kind) */
+    delete: operations['delete_container_analysis_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload one file to a container (of any kind)
+     * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
+     */
+    post: operations['upload_file_to_container'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/files/{FileName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Download a file of a container (of any kind) */
+    get: operations['download_file_from_container'];
+    /** Change fields of a file on a container (of any kind) */
+    put: operations['modify_container_file'];
+    post?: never;
+    /** Delete a file of a container (of any kind) */
+    delete: operations['delete_container_file'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/files/{FileName}/classification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add, delete or replace classification values of a file on a container (of any kind) */
+    post: operations['modify_container_file_classification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/files/{FileName}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Get the entry (metadata) of a file on a container (of any kind) */
+    get: operations['get_container_file_info'];
+    put?: never;
+    /** Set, delete or replace info keys of a file on a container (of any kind) */
+    post: operations['modify_container_file_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set, delete or replace info keys of a container (of any kind) */
+    post: operations['modify_container_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to a container (of any kind) */
+    post: operations['add_container_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    /** Get one note of a container (of any kind) */
+    get: operations['get_container_note'];
+    /** Change the text of a note on a container (of any kind) */
+    put: operations['modify_container_note'];
+    post?: never;
+    /** Remove a note from a container (of any kind) */
+    delete: operations['delete_container_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a tag to a container (of any kind) */
+    post: operations['add_container_tag'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/containers/{ContainerId}/tags/{TagValue}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    /** Check that a container (of any kind) has a tag */
+    get: operations['get_container_tag'];
+    /** Rename a tag of a container (of any kind) */
+    put: operations['rename_container_tag'];
+    post?: never;
+    /** Remove a tag from a container (of any kind) */
+    delete: operations['delete_container_tag'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/dataexplorer/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Search for files, acquisitions, sessions, analyses or collections
+     * @description Needs the search service; answers 503 while it is unavailable.
+     */
+    post: operations['search'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/download': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stream the tar archive of a bulk download ticket */
+    get: operations['download_ticket'];
+    put?: never;
+    /** Prepare a bulk download and get its ticket */
+    post: operations['create_download_ticket'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/gears': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the installed gears */
+    get: operations['get_all_gears'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/gears/{GearIdOrName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Gear id, or (to create or update) the gear name. */
+        GearIdOrName: string;
+      };
+      cookie?: never;
+    };
+    /** Get a gear by id */
+    get: operations['get_gear'];
+    put?: never;
+    /** Install a gear, or a new version of it */
+    post: operations['add_gear'];
+    /** Remove a gear */
+    delete: operations['delete_gear'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/gears/{GearId}/invocation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        GearId: string;
+      };
+      cookie?: never;
+    };
+    /** Get the JSON schema of a valid job request for a gear */
+    get: operations['get_gear_invocation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the groups the caller can see */
+    get: operations['get_all_groups'];
+    put?: never;
+    /** Create a group */
+    post: operations['add_group'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups/{GroupId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    /** Get a group by id */
+    get: operations['get_group'];
+    /** Change fields of a group */
+    put: operations['modify_group'];
+    post?: never;
+    /** Delete a group */
+    delete: operations['delete_group'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups/{GroupId}/permissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Grant a user access to a group */
+    post: operations['add_group_permission'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups/{GroupId}/permissions/{UserId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    /** Get a user's access level on a group */
+    get: operations['get_group_user_permission'];
+    /** Change a user's access level on a group */
+    put: operations['modify_group_user_permission'];
+    post?: never;
+    /** Revoke a user's access to a group */
+    delete: operations['delete_group_user_permission'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups/{GroupId}/projects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    /** List the projects of a group */
+    get: operations['get_group_projects'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups/{GroupId}/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    /** List the roles assigned to a group */
+    get: operations['get_group_roles'];
+    put?: never;
+    /** Assign a role to a group */
+    post: operations['add_role_to_group'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups/{GroupId}/roles/{RoleId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        RoleId: components['parameters']['RoleId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Unassign a role from a group */
+    delete: operations['remove_role_from_group'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups/{GroupId}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a tag to a group */
+    post: operations['add_group_tag'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/groups/{GroupId}/tags/{TagValue}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    /** Check that a group has a tag */
+    get: operations['get_group_tag'];
+    /** Rename a tag of a group */
+    put: operations['rename_group_tag'];
+    post?: never;
+    /** Remove a tag from a group */
+    delete: operations['delete_group_tag'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List jobs (site admins) */
+    get: operations['get_all_jobs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/add': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a job */
+    post: operations['add_job'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{JobId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    /** Get a job by id */
+    get: operations['get_job'];
+    /** Change a job (e.g. cancel it) */
+    put: operations['modify_job'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{JobId}/config.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    /** Get the configuration file the gear receives */
+    get: operations['get_job_config'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{JobId}/detail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    /** Get a job with its files and surrounding containers */
+    get: operations['get_job_detail'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{JobId}/logs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    /** Get the log output of a job */
+    get: operations['get_job_logs'];
+    put?: never;
+    /** Append log output to a job (engines) */
+    post: operations['add_job_logs'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/jobs/{JobId}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a new attempt of a failed job */
+    post: operations['retry_job'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/lookup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Find the single container or file a path of labels points at */
+    post: operations['lookup_path'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/modalities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the modalities */
+    get: operations['get_all_modalities'];
+    put?: never;
+    /** Create a modality */
+    post: operations['add_modality'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/modalities/{ModalityId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Modality name, e.g. `MR`. */
+        ModalityId: components['parameters']['ModalityId'];
+      };
+      cookie?: never;
+    };
+    /** Get a modality by name */
+    get: operations['get_modality'];
+    /** Replace the classification table of a modality */
+    put: operations['replace_modality'];
+    post?: never;
+    /** Delete a modality */
+    delete: operations['delete_modality'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the projects the caller can see */
+    get: operations['get_all_projects'];
+    put?: never;
+    /** Create a project */
+    post: operations['add_project'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    /** Get a project by id */
+    get: operations['get_project'];
+    /** Change fields of a project */
+    put: operations['modify_project'];
+    post?: never;
+    /** Delete a project */
+    delete: operations['delete_project'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/acquisitions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    /** List the acquisitions of a project */
+    get: operations['get_project_acquisitions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/analyses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    /** List the analyses attached to a project */
+    get: operations['get_project_analyses'];
+    put?: never;
+    /**
+     * Create an analysis on a project
+     * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
+     */
+    post: operations['add_project_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/analyses/{AnalysisId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    /** Get an analysis of a project */
+    get: operations['get_project_analysis'];
+    /** Change fields of an analysis of a project */
+    put: operations['modify_project_analysis'];
+    post?: never;
+    /** Delete an analysis of a project */
+    delete: operations['delete_project_analysis'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/analyses/{AnalysisId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload the output files of an ad-hoc analysis of a project
+     * @description Allowed once per ad-hoc analysis; send every output file in one request.
+     */
+    post: operations['upload_output_to_project_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/analyses/{AnalysisId}/files/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an output file of an analysis of a project */
+    get: operations['download_output_from_project_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/analyses/{AnalysisId}/inputs/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an input file of an analysis of a project */
+    get: operations['download_input_from_project_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/analyses/{AnalysisId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to an analysis of a project */
+    post: operations['add_project_analysis_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/analyses/{AnalysisId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a note from an analysis of a project */
+    delete: operations['delete_project_analysis_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload one file to a project
+     * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
+     */
+    post: operations['upload_file_to_project'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/files/{FileName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Download a file of a project */
+    get: operations['download_file_from_project'];
+    /** Change fields of a file on a project */
+    put: operations['modify_project_file'];
+    post?: never;
+    /** Delete a file of a project */
+    delete: operations['delete_project_file'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/files/{FileName}/classification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add, delete or replace classification values of a file on a project */
+    post: operations['modify_project_file_classification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/files/{FileName}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Get the entry (metadata) of a file on a project */
+    get: operations['get_project_file_info'];
+    put?: never;
+    /** Set, delete or replace info keys of a file on a project */
+    post: operations['modify_project_file_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set, delete or replace info keys of a project */
+    post: operations['modify_project_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to a project */
+    post: operations['add_project_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    /** Get one note of a project */
+    get: operations['get_project_note'];
+    /** Change the text of a note on a project */
+    put: operations['modify_project_note'];
+    post?: never;
+    /** Remove a note from a project */
+    delete: operations['delete_project_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/permissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Grant a user access to a project */
+    post: operations['add_project_permission'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/permissions/{UserId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    /** Get a user's access level on a project */
+    get: operations['get_project_user_permission'];
+    /** Change a user's access level on a project */
+    put: operations['modify_project_user_permission'];
+    post?: never;
+    /** Revoke a user's access to a project */
+    delete: operations['delete_project_user_permission'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    /** List the sessions of a project */
+    get: operations['get_project_sessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/subjects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    /** List the subjects of a project */
+    get: operations['get_project_subjects'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a tag to a project */
+    post: operations['add_project_tag'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/projects/{ProjectId}/tags/{TagValue}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    /** Check that a project has a tag */
+    get: operations['get_project_tag'];
+    /** Rename a tag of a project */
+    put: operations['rename_project_tag'];
+    post?: never;
+    /** Remove a tag from a project */
+    delete: operations['delete_project_tag'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a path of labels to containers, and list the children of the last one */
+    post: operations['resolve_path'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the roles */
+    get: operations['get_all_roles'];
+    put?: never;
+    /** Create a role */
+    post: operations['add_role'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/roles/{RoleId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        RoleId: components['parameters']['RoleId'];
+      };
+      cookie?: never;
+    };
+    /** Get a role by id */
+    get: operations['get_role'];
+    /** Change the label or actions of a role */
+    put: operations['modify_role'];
+    post?: never;
+    /** Delete a role (default roles cannot be deleted) */
+    delete: operations['delete_role'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the sessions the caller can see */
+    get: operations['get_all_sessions'];
+    put?: never;
+    /** Create a session */
+    post: operations['add_session'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    /** Get a session by id */
+    get: operations['get_session'];
+    /** Change fields of a session */
+    put: operations['modify_session'];
+    post?: never;
+    /** Delete a session */
+    delete: operations['delete_session'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/acquisitions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    /** List the acquisitions of a session */
+    get: operations['get_session_acquisitions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/analyses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    /** List the analyses attached to a session */
+    get: operations['get_session_analyses'];
+    put?: never;
+    /**
+     * Create an analysis on a session
+     * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
+     */
+    post: operations['add_session_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/analyses/{AnalysisId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    /** Get an analysis of a session */
+    get: operations['get_session_analysis'];
+    /** Change fields of an analysis of a session */
+    put: operations['modify_session_analysis'];
+    post?: never;
+    /** Delete an analysis of a session */
+    delete: operations['delete_session_analysis'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/analyses/{AnalysisId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload the output files of an ad-hoc analysis of a session
+     * @description Allowed once per ad-hoc analysis; send every output file in one request.
+     */
+    post: operations['upload_output_to_session_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/analyses/{AnalysisId}/files/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an output file of an analysis of a session */
+    get: operations['download_output_from_session_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/analyses/{AnalysisId}/inputs/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an input file of an analysis of a session */
+    get: operations['download_input_from_session_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/analyses/{AnalysisId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to an analysis of a session */
+    post: operations['add_session_analysis_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/analyses/{AnalysisId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a note from an analysis of a session */
+    delete: operations['delete_session_analysis_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload one file to a session
+     * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
+     */
+    post: operations['upload_file_to_session'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/files/{FileName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Download a file of a session */
+    get: operations['download_file_from_session'];
+    /** Change fields of a file on a session */
+    put: operations['modify_session_file'];
+    post?: never;
+    /** Delete a file of a session */
+    delete: operations['delete_session_file'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/files/{FileName}/classification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add, delete or replace classification values of a file on a session */
+    post: operations['modify_session_file_classification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/files/{FileName}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Get the entry (metadata) of a file on a session */
+    get: operations['get_session_file_info'];
+    put?: never;
+    /** Set, delete or replace info keys of a file on a session */
+    post: operations['modify_session_file_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set, delete or replace info keys of a session */
+    post: operations['modify_session_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * List the jobs that involve a session
+     * @description Not a plain list - the answer is an object with `jobs` and optional lookup maps.
+     */
+    get: operations['get_session_jobs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to a session */
+    post: operations['add_session_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    /** Get one note of a session */
+    get: operations['get_session_note'];
+    /** Change the text of a note on a session */
+    put: operations['modify_session_note'];
+    post?: never;
+    /** Remove a note from a session */
+    delete: operations['delete_session_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a tag to a session */
+    post: operations['add_session_tag'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/sessions/{SessionId}/tags/{TagValue}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    /** Check that a session has a tag */
+    get: operations['get_session_tag'];
+    /** Rename a tag of a session */
+    put: operations['rename_session_tag'];
+    post?: never;
+    /** Remove a tag from a session */
+    delete: operations['delete_session_tag'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the subjects the caller can see */
+    get: operations['get_all_subjects'];
+    put?: never;
+    /** Create a subject */
+    post: operations['add_subject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    /** Get a subject by id */
+    get: operations['get_subject'];
+    /** Change fields of a subject */
+    put: operations['modify_subject'];
+    post?: never;
+    /** Delete a subject */
+    delete: operations['delete_subject'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/analyses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    /** List the analyses attached to a subject */
+    get: operations['get_subject_analyses'];
+    put?: never;
+    /**
+     * Create an analysis on a subject
+     * @description Ad-hoc analyses list their inputs and get outputs uploaded later; gear-based analyses give a `job` and the server queues it.
+     */
+    post: operations['add_subject_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/analyses/{AnalysisId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    /** Get an analysis of a subject */
+    get: operations['get_subject_analysis'];
+    /** Change fields of an analysis of a subject */
+    put: operations['modify_subject_analysis'];
+    post?: never;
+    /** Delete an analysis of a subject */
+    delete: operations['delete_subject_analysis'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/analyses/{AnalysisId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload the output files of an ad-hoc analysis of a subject
+     * @description Allowed once per ad-hoc analysis; send every output file in one request.
+     */
+    post: operations['upload_output_to_subject_analysis'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/analyses/{AnalysisId}/files/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an output file of an analysis of a subject */
+    get: operations['download_output_from_subject_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/analyses/{AnalysisId}/inputs/{Filename}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    /** Download an input file of an analysis of a subject */
+    get: operations['download_input_from_subject_analysis'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/analyses/{AnalysisId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to an analysis of a subject */
+    post: operations['add_subject_analysis_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/analyses/{AnalysisId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a note from an analysis of a subject */
+    delete: operations['delete_subject_analysis_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/files': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload one file to a subject
+     * @description Multipart upload of exactly one file part, optionally with a `metadata` part. Uploading a name that already exists stores a new version of that file.
+     */
+    post: operations['upload_file_to_subject'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/files/{FileName}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Download a file of a subject */
+    get: operations['download_file_from_subject'];
+    /** Change fields of a file on a subject */
+    put: operations['modify_subject_file'];
+    post?: never;
+    /** Delete a file of a subject */
+    delete: operations['delete_subject_file'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/files/{FileName}/classification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add, delete or replace classification values of a file on a subject */
+    post: operations['modify_subject_file_classification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/files/{FileName}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** Get the entry (metadata) of a file on a subject */
+    get: operations['get_subject_file_info'];
+    put?: never;
+    /** Set, delete or replace info keys of a file on a subject */
+    post: operations['modify_subject_file_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set, delete or replace info keys of a subject */
+    post: operations['modify_subject_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to a subject */
+    post: operations['add_subject_note'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/notes/{NoteId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    /** Get one note of a subject */
+    get: operations['get_subject_note'];
+    /** Change the text of a note on a subject */
+    put: operations['modify_subject_note'];
+    post?: never;
+    /** Remove a note from a subject */
+    delete: operations['delete_subject_note'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    /** List the sessions of a subject */
+    get: operations['get_subject_sessions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a tag to a subject */
+    post: operations['add_subject_tag'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/subjects/{SubjectId}/tags/{TagValue}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    /** Check that a subject has a tag */
+    get: operations['get_subject_tag'];
+    /** Rename a tag of a subject */
+    put: operations['rename_subject_tag'];
+    post?: never;
+    /** Remove a tag from a subject */
+    delete: operations['delete_subject_tag'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the site's users */
+    get: operations['get_all_users'];
+    put?: never;
+    /** Create a user (site admins) */
+    post: operations['add_user'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/self': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get the caller's own user record */
+    get: operations['get_current_user'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/self/info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get the caller's own info object */
+    get: operations['get_current_user_info'];
+    put?: never;
+    /** Set, delete or replace keys of the caller's info object */
+    post: operations['modify_current_user_info'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/self/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the jobs the caller started
+     * @description Not a plain list - the answer has `jobs`, a `total` and counts per state.
+     */
+    get: operations['get_current_user_jobs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{UserId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    /** Get a user by id */
+    get: operations['get_user'];
+    /** Change fields of a user */
+    put: operations['modify_user'];
+    post?: never;
+    /** Delete a user */
+    delete: operations['delete_user'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/users/{UserId}/groups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    /** List the groups a user has access to */
+    get: operations['get_user_groups'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/version': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get the server and database versions */
+    get: operations['get_version'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/{ContainerName}/{ContainerId}/{SubcontainerName}/analyses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Plural kind of the starting container. */
+        ContainerName:
+          'groups' | 'projects' | 'subjects' | 'sessions' | 'acquisitions' | 'collections';
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description Plural kind of the descendants whose analyses to list, or `all`. */
+        SubcontainerName: 'all' | 'projects' | 'subjects' | 'sessions' | 'acquisitions';
+      };
+      cookie?: never;
+    };
+    /** List the analyses of a container's descendants */
+    get: operations['get_analyses'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: {
-        /**
-         * @description Access level - read-only, read-write or admin.
-         * @enum {string}
-         */
-        Access: "ro" | "rw" | "admin";
-        /** @description An acquisition, one scan or recording within a session. */
-        Acquisition: {
-            _id: components["schemas"]["ObjectId"];
-            label?: string;
-            session?: components["schemas"]["ObjectId"];
-            /** @description DICOM series instance uid. */
-            uid?: string;
-            /** Format: date-time */
-            timestamp?: string | null;
-            timezone?: string;
-            collections?: string[];
-            public?: boolean;
-            info?: components["schemas"]["Info"];
-            info_exists?: boolean;
-            parents?: components["schemas"]["Parents"];
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            permissions?: components["schemas"]["Permission"][];
-            files?: components["schemas"]["FileEntry"][];
-            notes?: components["schemas"]["Note"][];
-            tags?: string[];
-            analyses?: components["schemas"]["Analysis"][];
-            /** @constant */
-            container_type?: "acquisition";
-        };
-        /** @description Body to create an acquisition. */
-        AcquisitionInput: {
-            session: components["schemas"]["ObjectId"];
-            label?: string;
-            uid?: string;
-            /** Format: date-time */
-            timestamp?: string;
-            timezone?: string;
-            info?: components["schemas"]["Info"];
-        };
-        AcquisitionNode: components["schemas"]["Acquisition"] & {
-            /** @constant */
-            container_type: "acquisition";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "acquisition";
-        };
-        /** @description One page of Acquisition items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        AcquisitionPage: {
-            results: components["schemas"]["Acquisition"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description Fields of an acquisition that can be changed. */
-        AcquisitionUpdate: {
-            session?: components["schemas"]["ObjectId"];
-            label?: string;
-            uid?: string;
-            /** Format: date-time */
-            timestamp?: string;
-            timezone?: string;
-            info?: components["schemas"]["Info"];
-        };
-        /** @description An analysis - input files, output files and (for gear runs) the job that made them. */
-        Analysis: {
-            _id: components["schemas"]["ObjectId"];
-            label?: string;
-            description?: string;
-            /** @description The container the analysis is attached to. */
-            parent?: {
-                type?: string;
-                id?: string;
-            };
-            parents?: components["schemas"]["Parents"];
-            inputs?: components["schemas"]["FileEntry"][];
-            /** @description Output files. */
-            files?: components["schemas"]["FileEntry"][];
-            /** @description The job id, or the full job when `inflate_job=true`. */
-            job?: string | components["schemas"]["Job"];
-            gear_info?: components["schemas"]["GearInfo"];
-            info?: components["schemas"]["Info"];
-            notes?: components["schemas"]["Note"][];
-            tags?: string[];
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            /** @constant */
-            container_type?: "analysis";
-        };
-        /** @description Create an ad-hoc analysis (outputs uploaded later by the caller). */
-        AnalysisAdhocInput: {
-            label: string;
-            description?: string;
-            inputs?: components["schemas"]["AnalysisInputFile"][];
-            info?: components["schemas"]["Info"];
-        };
-        /** @description Body to create an analysis - ad hoc, or gear-based with a `job`. */
-        AnalysisInput: components["schemas"]["AnalysisAdhocInput"] | components["schemas"]["AnalysisJobInput"];
-        /** @description Reference to an existing file used as analysis input. */
-        AnalysisInputFile: {
-            /** @description Kind of the container holding the file. */
-            type: string;
-            /** @description Id of that container. */
-            id: string;
-            /** @description File name. */
-            name: string;
-        };
-        /** @description Create an analysis by running a gear; the job is queued with the analysis as destination. */
-        AnalysisJobInput: {
-            label: string;
-            description?: string;
-            job: {
-                gear_id: string;
-                /** @description Gear input name to file reference. */
-                inputs: {
-                    [key: string]: components["schemas"]["AnalysisInputFile"];
-                };
-                config?: components["schemas"]["JobConfig"];
-                tags?: string[];
-            };
-        };
-        AnalysisNode: components["schemas"]["Analysis"] & {
-            /** @constant */
-            container_type: "analysis";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "analysis";
-        };
-        /** @description Multipart body of an analysis output upload - any number of `file` parts. */
-        AnalysisOutputUploadForm: {
-            /** @description One or more files (repeat the part). */
-            file: Blob | Blob[];
-            /** @description JSON text of a list of FileUploadMetadata objects, matched to files by `name`. */
-            metadata?: string;
-        };
-        /** @description One page of Analysis items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        AnalysisPage: {
-            results: components["schemas"]["Analysis"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description Fields of an analysis that can be changed. */
-        AnalysisUpdate: {
-            label?: string;
-            description?: string;
-            info?: components["schemas"]["Info"];
-        };
-        /** @description How the current request was authenticated. */
-        AuthStatus: {
-            origin?: {
-                type?: string;
-                id?: string;
-            };
-            user_is_admin?: boolean;
-            is_device?: boolean;
-            roles?: string[];
-        };
-        /** @description File classification, e.g. `{Intent: [Structural], Measurement: [T1]}`. */
-        Classification: {
-            [key: string]: string[];
-        };
-        /** @description Add values to and/or remove values from the classification. */
-        ClassificationAddDelete: {
-            modality?: string;
-            add?: components["schemas"]["Classification"];
-            delete?: components["schemas"]["Classification"];
-        };
-        /** @description Replace the whole classification. */
-        ClassificationReplace: {
-            modality?: string;
-            replace: components["schemas"]["Classification"];
-        };
-        /** @description Either add/delete values, or replace the classification (not both). */
-        ClassificationUpdate: components["schemas"]["ClassificationAddDelete"] | components["schemas"]["ClassificationReplace"];
-        /** @description A user-curated set of sessions and acquisitions from any projects. */
-        Collection: {
-            _id: components["schemas"]["ObjectId"];
-            label?: string;
-            description?: string;
-            /** @description Id of the user who owns the collection. */
-            curator?: string;
-            public?: boolean;
-            info?: components["schemas"]["Info"];
-            info_exists?: boolean;
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            permissions?: components["schemas"]["Permission"][];
-            files?: components["schemas"]["FileEntry"][];
-            notes?: components["schemas"]["Note"][];
-            tags?: string[];
-            analyses?: components["schemas"]["Analysis"][];
-            /** @constant */
-            container_type?: "collection";
-        };
-        /** @description Add or remove containers (and everything below them) to or from a collection. */
-        CollectionContents: {
-            /** @enum {string} */
-            operation: "add" | "remove";
-            nodes: {
-                /** @enum {string} */
-                level: "project" | "session" | "acquisition";
-                _id: components["schemas"]["ObjectId"];
-            }[];
-        };
-        /** @description Body to create a collection. */
-        CollectionInput: {
-            label: string;
-            description?: string;
-            info?: components["schemas"]["Info"];
-        };
-        CollectionNode: components["schemas"]["Collection"] & {
-            /** @constant */
-            container_type: "collection";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "collection";
-        };
-        /** @description One page of Collection items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        CollectionPage: {
-            results: components["schemas"]["Collection"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description Fields of a collection that can be changed, and membership changes. */
-        CollectionUpdate: {
-            label?: string;
-            description?: string;
-            info?: components["schemas"]["Info"];
-            contents?: components["schemas"]["CollectionContents"];
-        };
-        /** @description Public site configuration (site name, login options, enabled features). */
-        Config: {
-            site?: {
-                [key: string]: unknown;
-            };
-            auth?: {
-                [key: string]: unknown;
-            };
-            features?: {
-                [key: string]: unknown;
-            };
-            signed_url?: boolean;
-            created?: string;
-            modified?: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description Any container, as answered by the generic `/containers/{ContainerId}` endpoints, which add `container_type` to tell the kinds apart. */
-        Container: components["schemas"]["GroupNode"] | components["schemas"]["ProjectNode"] | components["schemas"]["SubjectNode"] | components["schemas"]["SessionNode"] | components["schemas"]["AcquisitionNode"] | components["schemas"]["AnalysisNode"] | components["schemas"]["CollectionNode"];
-        /** @description Fields to change on a container of any kind; which ones apply depends on its kind. */
-        ContainerUpdate: {
-            label?: string;
-            description?: string;
-            info?: components["schemas"]["Info"];
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description Answer of a create call; the SDK returns just the new id. */
-        CreatedId: {
-            /** @description Id of the created object. */
-            _id: string;
-        };
-        /** @description A user who curates at least one collection. */
-        Curator: {
-            _id?: string;
-            firstname?: string;
-            lastname?: string;
-        };
-        /** @description Number of documents a delete removed. */
-        DeletedResult: {
-            deleted: number;
-        };
-        /** @description Restrict a bulk download by file type and/or tag. */
-        DownloadFilter: {
-            types?: components["schemas"]["DownloadFilterSpec"];
-            tags?: components["schemas"]["DownloadFilterSpec"];
-        };
-        /** @description Values to include (`plus`) and exclude (`minus`). */
-        DownloadFilterSpec: {
-            plus?: string[];
-            minus?: string[];
-        };
-        /** @description A container to include in a bulk download. */
-        DownloadNode: {
-            /** @enum {string} */
-            level: "project" | "subject" | "session" | "acquisition" | "analysis";
-            _id: components["schemas"]["ObjectId"];
-        };
-        /** @description What a bulk download contains. */
-        DownloadRequest: {
-            nodes: components["schemas"]["DownloadNode"][];
-            filters?: components["schemas"]["DownloadFilter"][];
-            /** @description Include files marked optional. */
-            optional?: boolean;
-        };
-        /** @description A short-lived ticket; repeat the download with `ticket=<id>` and no credentials. */
-        DownloadTicket: {
-            ticket: string;
-            size?: number;
-            file_cnt?: number;
-            filename?: string;
-        };
-        /** @description A bulk download ticket with the size of what it will stream. */
-        DownloadTicketSummary: {
-            ticket: string;
-            file_cnt: number;
-            size: number;
-            filename: string;
-        };
-        /** @description Body of every error answer. */
-        ErrorResponse: {
-            /** @description Human-readable explanation. */
-            message: string;
-            /** @description The HTTP status again. */
-            status_code: number;
-            /** @description Server-side id of the request, for support. */
-            request_id?: string;
-            /** @description Machine-readable error class, when there is one. */
-            core_status_code?: string;
-        };
-        /** @description A file stored on a container (or an analysis input/output). */
-        FileEntry: {
-            /** @description Unique id of this file version. */
-            _id?: string;
-            name: string;
-            /** @description Size in bytes. */
-            size?: number;
-            hash?: string;
-            mimetype?: string;
-            /** @description File kind, e.g. dicom, nifti. */
-            type?: string | null;
-            modality?: string | null;
-            classification?: components["schemas"]["Classification"];
-            tags?: string[];
-            info?: components["schemas"]["Info"];
-            info_exists?: boolean;
-            origin?: components["schemas"]["FileOrigin"];
-            zip_member_count?: number | null;
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            /** Format: date-time */
-            replaced?: string;
-            /** @constant */
-            container_type?: "file";
-        };
-        /** @description Result of a file update, including how many gear rule jobs it started. */
-        FileModifiedResult: {
-            modified: number;
-            jobs_spawned?: number;
-        };
-        FileNode: components["schemas"]["FileEntry"] & {
-            /** @constant */
-            container_type: "file";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "file";
-        };
-        /** @description Who or what created the file. */
-        FileOrigin: {
-            /** @description user, device, job, … */
-            type?: string;
-            id?: string;
-            method?: string;
-            name?: string;
-            via?: {
-                [key: string]: unknown;
-            };
-        };
-        /** @description File fields that can be changed directly. */
-        FileUpdate: {
-            type?: string;
-            modality?: string;
-            mimetype?: string;
-            tags?: string[];
-            info?: components["schemas"]["Info"];
-        };
-        /** @description Multipart body of a container file upload - exactly one file. */
-        FileUploadForm: {
-            /** Format: binary */
-            file: Blob;
-            /** @description JSON text of a FileUploadMetadata object. */
-            metadata?: string;
-        };
-        /** @description Metadata that may accompany a single-file upload (JSON in the `metadata` form part). */
-        FileUploadMetadata: {
-            name?: string;
-            type?: string;
-            mimetype?: string;
-            modality?: string;
-            classification?: components["schemas"]["Classification"];
-            tags?: string[];
-            info?: components["schemas"]["Info"];
-            zip_member_count?: number;
-        };
-        /** @description Listing of a zip archive stored as a file. */
-        FileZipInfo: {
-            comment?: string | null;
-            members: components["schemas"]["FileZipMember"][];
-        };
-        /** @description One entry of a zip archive. */
-        FileZipMember: {
-            path?: string;
-            size?: number;
-            /** Format: date-time */
-            timestamp?: string;
-            comment?: string | null;
-        };
-        /** @description An installed gear. */
-        Gear: {
-            _id: components["schemas"]["ObjectId"];
-            /** @description e.g. converter, utility, analysis. */
-            category?: string;
-            gear: components["schemas"]["GearManifest"];
-            exchange?: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            /** @constant */
-            container_type?: "gear";
-        };
-        /** @description Short identification of the gear a job or analysis used. */
-        GearInfo: {
-            id?: string;
-            category?: string;
-            name?: string;
-            version?: string;
-        };
-        /** @description Body to install or update a gear. */
-        GearInput: {
-            category?: string;
-            gear: components["schemas"]["GearManifest"];
-            exchange?: {
-                [key: string]: unknown;
-            };
-        };
-        /** @description JSON schema describing a valid job request for the gear. */
-        GearInvocation: {
-            [key: string]: unknown;
-        };
-        /** @description A gear's manifest (what `manifest.json` in the gear image declares). */
-        GearManifest: {
-            name: string;
-            label?: string;
-            description?: string;
-            version: string;
-            author?: string;
-            maintainer?: string;
-            cite?: string;
-            license?: string;
-            source?: string;
-            url?: string;
-            command?: string;
-            category?: string;
-            /** @description Configuration options, by name. */
-            config?: {
-                [key: string]: unknown;
-            };
-            /** @description Input slots, by name. */
-            inputs?: {
-                [key: string]: unknown;
-            };
-            environment?: {
-                [key: string]: string;
-            };
-            custom?: {
-                [key: string]: unknown;
-            };
-        };
-        GearNode: components["schemas"]["Gear"] & {
-            /** @constant */
-            container_type: "gear";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "gear";
-        };
-        /** @description One page of Gear items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        GearPage: {
-            results: components["schemas"]["Gear"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description A group, the top of the hierarchy; owns projects and grants permissions. */
-        Group: {
-            _id: components["schemas"]["GroupIdString"];
-            label?: string;
-            permissions?: components["schemas"]["Permission"][];
-            /** @description Ids of the roles assigned to this group. */
-            roles?: string[];
-            tags?: string[];
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            /** @constant */
-            container_type?: "group";
-        };
-        /** @description A group id; lowercase letters, digits and `.@_-`, 2 to 32 characters. */
-        GroupIdString: string;
-        /** @description Body to create a group. */
-        GroupInput: {
-            _id: components["schemas"]["GroupIdString"];
-            label?: string;
-        };
-        GroupNode: components["schemas"]["Group"] & {
-            /** @constant */
-            container_type: "group";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "group";
-        };
-        /** @description One page of Group items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        GroupPage: {
-            results: components["schemas"]["Group"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description Fields of a group that can be changed. */
-        GroupUpdate: {
-            label?: string;
-        };
-        /** @description Free-form user metadata (any JSON object). */
-        Info: {
-            [key: string]: unknown;
-        };
-        /** @description Replace the whole info object. */
-        InfoReplace: {
-            replace: components["schemas"]["Info"];
-        };
-        /** @description Merge keys into info and/or remove keys from it. */
-        InfoSetDelete: {
-            set?: components["schemas"]["Info"];
-            delete?: string[];
-        };
-        /** @description Either set/delete keys, or replace everything (not both). */
-        InfoUpdate: components["schemas"]["InfoSetDelete"] | components["schemas"]["InfoReplace"];
-        /** @description A gear run; its state moves from pending through running to a final state. */
-        Job: {
-            id?: components["schemas"]["ObjectId"];
-            _id?: components["schemas"]["ObjectId"];
-            gear_id?: string;
-            gear_info?: components["schemas"]["GearInfo"];
-            state?: components["schemas"]["JobState"];
-            label?: string;
-            /** @description Gear input name to file reference. */
-            inputs?: {
-                [key: string]: unknown;
-            };
-            destination?: components["schemas"]["JobDestination"];
-            config?: components["schemas"]["JobConfig"];
-            tags?: string[];
-            origin?: components["schemas"]["JobOrigin"];
-            previous_job_id?: string;
-            compute_provider_id?: string;
-            group?: string;
-            project?: string;
-            attempt?: number;
-            failure_reason?: string;
-            saved_files?: string[];
-            related_container_ids?: string[];
-            /** @description Time the job entered each state. */
-            transitions?: {
-                [key: string]: string;
-            };
-            profile?: {
-                [key: string]: unknown;
-            };
-            request?: {
-                [key: string]: unknown;
-            };
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            /** Format: date-time */
-            retried?: string;
-        };
-        /** @description Gear configuration values for a job (free-form). */
-        JobConfig: {
-            [key: string]: unknown;
-        };
-        /** @description The `config.json` a gear receives at run time. */
-        JobConfigFile: {
-            config?: components["schemas"]["JobConfig"];
-            inputs?: {
-                [key: string]: unknown;
-            };
-            destination?: components["schemas"]["JobDestination"];
-        };
-        /** @description The container that receives the job's outputs. */
-        JobDestination: {
-            type: string;
-            id: string;
-        };
-        /** @description A job with its input and output files and the containers around it spelled out. */
-        JobDetail: {
-            id?: string;
-            gear_id?: string;
-            gear_info?: components["schemas"]["GearInfo"];
-            state?: components["schemas"]["JobState"];
-            inputs?: {
-                [key: string]: unknown;
-            };
-            outputs?: components["schemas"]["FileEntry"][];
-            parent_info?: {
-                [key: string]: unknown;
-            };
-            destination?: components["schemas"]["JobDestination"];
-            config?: components["schemas"]["JobConfig"];
-            tags?: string[];
-            origin?: components["schemas"]["JobOrigin"];
-            attempt?: number;
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-        };
-        /** @description A file used as a job input. */
-        JobFileReference: {
-            /** @description Kind of the container holding the file. */
-            type?: string;
-            id?: string;
-            name?: string;
-        };
-        /** @description Body to queue a job. */
-        JobInput: {
-            gear_id: string;
-            /** @description Gear input name to file reference. */
-            inputs?: {
-                [key: string]: components["schemas"]["JobFileReference"];
-            };
-            destination?: components["schemas"]["JobDestination"];
-            config?: components["schemas"]["JobConfig"];
-            tags?: string[];
-            label?: string;
-            compute_provider_id?: string;
-        };
-        /** @description Everything a job has logged so far. */
-        JobLog: {
-            id?: string;
-            logs?: components["schemas"]["JobLogEntry"][];
-        };
-        /** @description One chunk of job output; fd 1 is stdout, 2 stderr, -1 a system message. */
-        JobLogEntry: {
-            fd: number;
-            msg: string;
-        };
-        /** @description Who started the job. */
-        JobOrigin: {
-            type?: string;
-            id?: string | null;
-        };
-        /** @description One page of Job items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        JobPage: {
-            results: components["schemas"]["Job"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description Id of the new job that retries a failed one. */
-        JobRetryResult: {
-            _id: string;
-        };
-        /** @enum {string} */
-        JobState: "pending" | "running" | "failed" | "complete" | "cancelled";
-        /** @description Job fields that can be changed; setting `state` to `cancelled` cancels the job. */
-        JobUpdate: {
-            state?: components["schemas"]["JobState"];
-            tags?: string[];
-        };
-        /** @description A modality (e.g. MR) with the classification values allowed for its files. */
-        Modality: {
-            _id: string;
-            classification?: components["schemas"]["Classification"];
-        };
-        /** @description Body to create or replace a modality. */
-        ModalityInput: {
-            _id: string;
-            classification?: components["schemas"]["Classification"];
-        };
-        /** @description Number of documents an update changed. */
-        ModifiedResult: {
-            modified: number;
-        };
-        /** @description A free-text note attached to a container. */
-        Note: {
-            _id?: components["schemas"]["ObjectId"];
-            text?: string;
-            /** @description Id of the author. */
-            user?: string;
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-        };
-        /** @description Body to add or change a note. */
-        NoteInput: {
-            text: string;
-        };
-        /** @description A 24-character hexadecimal database id. */
-        ObjectId: string;
-        /** @description Ids of the containers above this one. */
-        Parents: {
-            group?: string;
-            project?: string | null;
-            subject?: string | null;
-            session?: string | null;
-            acquisition?: string | null;
-            analysis?: string | null;
-        };
-        /** @description One user's access level on a group, project or collection. */
-        Permission: {
-            /** @description User id. */
-            _id: string;
-            access: components["schemas"]["Access"];
-        };
-        /** @description New access level for an existing permission. */
-        PermissionUpdate: {
-            access: components["schemas"]["Access"];
-        };
-        /** @description A project, owned by a group; holds subjects and sessions. */
-        Project: {
-            _id: components["schemas"]["ObjectId"];
-            label?: string;
-            description?: string;
-            group?: components["schemas"]["GroupIdString"];
-            public?: boolean;
-            info?: components["schemas"]["Info"];
-            info_exists?: boolean;
-            parents?: components["schemas"]["Parents"];
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            permissions?: components["schemas"]["Permission"][];
-            files?: components["schemas"]["FileEntry"][];
-            notes?: components["schemas"]["Note"][];
-            tags?: string[];
-            analyses?: components["schemas"]["Analysis"][];
-            /** @constant */
-            container_type?: "project";
-        };
-        /** @description Body to create a project. */
-        ProjectInput: {
-            group: components["schemas"]["GroupIdString"];
-            label: string;
-            description?: string;
-            public?: boolean;
-            info?: components["schemas"]["Info"];
-        };
-        ProjectNode: components["schemas"]["Project"] & {
-            /** @constant */
-            container_type: "project";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "project";
-        };
-        /** @description One page of Project items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        ProjectPage: {
-            results: components["schemas"]["Project"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description Fields of a project that can be changed (moving it means changing `group`). */
-        ProjectUpdate: {
-            group?: components["schemas"]["GroupIdString"];
-            label?: string;
-            description?: string;
-            public?: boolean;
-            info?: components["schemas"]["Info"];
-        };
-        /** @description A path of labels from a group downwards; an item may be `<id:...>` instead of a label. */
-        ResolverInput: {
-            path: string[];
-        };
-        /** @description One node of a resolved path; `container_type` tells which kind it is. */
-        ResolverNode: components["schemas"]["GroupNode"] | components["schemas"]["ProjectNode"] | components["schemas"]["SubjectNode"] | components["schemas"]["SessionNode"] | components["schemas"]["AcquisitionNode"] | components["schemas"]["AnalysisNode"] | components["schemas"]["CollectionNode"] | components["schemas"]["FileNode"] | components["schemas"]["GearNode"];
-        /** @description The nodes along the path, and the children of its last node. */
-        ResolverOutput: {
-            path: components["schemas"]["ResolverNode"][];
-            children?: components["schemas"]["ResolverNode"][];
-        };
-        /** @description A named set of allowed actions. The three default roles (admin, rw, ro) always exist. */
-        Role: {
-            _id: components["schemas"]["ObjectId"];
-            label: string;
-            default_flywheel_role?: components["schemas"]["RoleAccess"];
-            actions: string[];
-        };
-        /** @enum {string} */
-        RoleAccess: "admin" | "rw" | "ro";
-        /** @description Body to create a role. */
-        RoleInput: {
-            label: string;
-            actions: string[];
-        };
-        /** @description Names a role by id. */
-        RoleReference: {
-            _id: components["schemas"]["ObjectId"];
-        };
-        /** @description Role fields that can be changed. */
-        RoleUpdate: {
-            label?: string;
-            actions?: string[];
-        };
-        /** @description Summary of a container inside a search hit. */
-        SearchNode: {
-            _id?: string;
-            label?: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /** @description A search; give either a free-text `search_string` or a `structured_query`. */
-        SearchQuery: {
-            return_type: components["schemas"]["SearchReturnType"];
-            /** @description Query in the Flywheel query language, e.g. `session.label = baseline`. */
-            structured_query?: string;
-            search_string?: string;
-            /** @description Elasticsearch filter clauses. */
-            filters?: {
-                [key: string]: unknown;
-            }[];
-            /** @description Search all data the caller can see, not only their own projects. */
-            all_data?: boolean;
-        };
-        /** @description One search hit with the containers around it. */
-        SearchResult: {
-            return_type?: components["schemas"]["SearchReturnType"];
-            group?: components["schemas"]["SearchNode"];
-            project?: components["schemas"]["SearchNode"];
-            subject?: components["schemas"]["SearchNode"];
-            session?: components["schemas"]["SearchNode"];
-            acquisition?: components["schemas"]["SearchNode"];
-            analysis?: components["schemas"]["SearchNode"];
-            collection?: components["schemas"]["SearchNode"];
-            file?: {
-                name?: string;
-                type?: string | null;
-                size?: number;
-                classification?: components["schemas"]["Classification"];
-                /** Format: date-time */
-                created?: string;
-            } & {
-                [key: string]: unknown;
-            };
-            parent?: {
-                [key: string]: unknown;
-            };
-            permissions?: components["schemas"]["Permission"][];
-        };
-        /** @enum {string} */
-        SearchReturnType: "file" | "acquisition" | "session" | "subject" | "project" | "analysis" | "collection";
-        /** @description A session, one visit of a subject; holds acquisitions. */
-        Session: {
-            _id: components["schemas"]["ObjectId"];
-            label?: string;
-            group?: components["schemas"]["GroupIdString"];
-            project?: components["schemas"]["ObjectId"];
-            subject?: components["schemas"]["Subject"];
-            /** @description DICOM study instance uid. */
-            uid?: string;
-            /** Format: date-time */
-            timestamp?: string | null;
-            timezone?: string;
-            /** @description Subject age at the session, in seconds. */
-            age?: number;
-            weight?: number;
-            operator?: string;
-            public?: boolean;
-            project_has_template?: boolean;
-            satisfies_template?: boolean;
-            info?: components["schemas"]["Info"];
-            info_exists?: boolean;
-            parents?: components["schemas"]["Parents"];
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            permissions?: components["schemas"]["Permission"][];
-            files?: components["schemas"]["FileEntry"][];
-            notes?: components["schemas"]["Note"][];
-            tags?: string[];
-            analyses?: components["schemas"]["Analysis"][];
-            /** @constant */
-            container_type?: "session";
-        };
-        /** @description Body to create a session. */
-        SessionInput: {
-            project: components["schemas"]["ObjectId"];
-            label?: string;
-            subject?: components["schemas"]["SessionSubjectInput"];
-            uid?: string;
-            /** Format: date-time */
-            timestamp?: string;
-            timezone?: string;
-            age?: number;
-            weight?: number;
-            operator?: string;
-            info?: components["schemas"]["Info"];
-        };
-        /** @description Jobs that used or produced files of a session, optionally with the related containers and gears. */
-        SessionJobs: {
-            jobs: components["schemas"]["Job"][];
-            containers?: {
-                [key: string]: unknown;
-            };
-            gears?: {
-                [key: string]: unknown;
-            };
-        };
-        SessionNode: components["schemas"]["Session"] & {
-            /** @constant */
-            container_type: "session";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "session";
-        };
-        /** @description One page of Session items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        SessionPage: {
-            results: components["schemas"]["Session"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description The subject of a new or moved session - an existing one by `_id`, or by `code` (created when missing). */
-        SessionSubjectInput: {
-            _id?: components["schemas"]["ObjectId"];
-            code?: string;
-            label?: string;
-            firstname?: string;
-            lastname?: string;
-            sex?: components["schemas"]["SubjectSex"];
-            type?: components["schemas"]["SubjectType"];
-            species?: string;
-            info?: components["schemas"]["Info"];
-        };
-        /** @description Fields of a session that can be changed. */
-        SessionUpdate: {
-            project?: components["schemas"]["ObjectId"];
-            label?: string;
-            subject?: components["schemas"]["SessionSubjectInput"];
-            uid?: string;
-            /** Format: date-time */
-            timestamp?: string;
-            timezone?: string;
-            age?: number;
-            weight?: number;
-            operator?: string;
-            info?: components["schemas"]["Info"];
-        };
-        /** @description A subject (person, animal or phantom) in a project; `code` identifies it there. */
-        Subject: {
-            _id: components["schemas"]["ObjectId"];
-            project?: components["schemas"]["ObjectId"];
-            label?: string;
-            code?: string;
-            master_code?: string;
-            firstname?: string;
-            lastname?: string;
-            sex?: components["schemas"]["SubjectSex"];
-            cohort?: components["schemas"]["SubjectCohort"];
-            type?: components["schemas"]["SubjectType"];
-            race?: components["schemas"]["SubjectRace"];
-            ethnicity?: components["schemas"]["SubjectEthnicity"];
-            species?: string;
-            strain?: string;
-            /** @description Age in seconds. */
-            age?: number;
-            public?: boolean;
-            info?: components["schemas"]["Info"];
-            info_exists?: boolean;
-            parents?: components["schemas"]["Parents"];
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-            permissions?: components["schemas"]["Permission"][];
-            files?: components["schemas"]["FileEntry"][];
-            notes?: components["schemas"]["Note"][];
-            tags?: string[];
-            analyses?: components["schemas"]["Analysis"][];
-            /** @constant */
-            container_type?: "subject";
-        };
-        /** @enum {string} */
-        SubjectCohort: "Control" | "Study" | "Training" | "Test" | "Validation";
-        /** @enum {string} */
-        SubjectEthnicity: "Not Hispanic or Latino" | "Hispanic or Latino" | "Unknown or Not Reported";
-        /** @description Body to create a subject. */
-        SubjectInput: {
-            project: components["schemas"]["ObjectId"];
-            code?: string;
-            label?: string;
-            firstname?: string;
-            lastname?: string;
-            sex?: components["schemas"]["SubjectSex"];
-            cohort?: components["schemas"]["SubjectCohort"];
-            type?: components["schemas"]["SubjectType"];
-            race?: components["schemas"]["SubjectRace"];
-            ethnicity?: components["schemas"]["SubjectEthnicity"];
-            species?: string;
-            strain?: string;
-            age?: number;
-            info?: components["schemas"]["Info"];
-        };
-        SubjectNode: components["schemas"]["Subject"] & {
-            /** @constant */
-            container_type: "subject";
-        } & {
-            /**
-             * @description discriminator enum property added by openapi-typescript
-             * @enum {string}
-             */
-            container_type: "subject";
-        };
-        /** @description One page of Subject items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        SubjectPage: {
-            results: components["schemas"]["Subject"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @enum {string} */
-        SubjectRace: "American Indian or Alaska Native" | "Asian" | "Native Hawaiian or Other Pacific Islander" | "Black or African American" | "White" | "More Than One Race" | "Unknown or Not Reported";
-        /** @enum {string} */
-        SubjectSex: "male" | "female" | "other" | "unknown";
-        /** @enum {string} */
-        SubjectType: "human" | "animal" | "phantom";
-        /** @description Fields of a subject that can be changed. */
-        SubjectUpdate: {
-            project?: components["schemas"]["ObjectId"];
-            code?: string;
-            label?: string;
-            firstname?: string;
-            lastname?: string;
-            sex?: components["schemas"]["SubjectSex"];
-            cohort?: components["schemas"]["SubjectCohort"];
-            type?: components["schemas"]["SubjectType"];
-            race?: components["schemas"]["SubjectRace"];
-            ethnicity?: components["schemas"]["SubjectEthnicity"];
-            species?: string;
-            strain?: string;
-            age?: number;
-            info?: components["schemas"]["Info"];
-        };
-        /** @description A tag, as sent to add or rename calls. */
-        Tag: {
-            value: string;
-        };
-        /** @description A site user. */
-        User: {
-            /** @description User id, usually the e-mail address. */
-            _id: string;
-            firstname?: string;
-            lastname?: string;
-            /** Format: email */
-            email?: string;
-            avatar?: string;
-            avatars?: {
-                [key: string]: string;
-            };
-            /** @description Site roles (site_admin, developer, user). */
-            roles?: string[];
-            root?: boolean;
-            disabled?: boolean;
-            preferences?: {
-                [key: string]: unknown;
-            };
-            info?: components["schemas"]["Info"];
-            api_key?: {
-                key?: string;
-                /** Format: date-time */
-                created?: string;
-                /** Format: date-time */
-                last_used?: string | null;
-            };
-            firstlogin?: string;
-            lastlogin?: string;
-            /** Format: date-time */
-            created?: string;
-            /** Format: date-time */
-            modified?: string;
-        };
-        /** @description Body to create a user. */
-        UserInput: {
-            _id: string;
-            firstname: string;
-            lastname: string;
-            /** Format: email */
-            email?: string;
-            roles?: string[];
-            root?: boolean;
-            disabled?: boolean;
-        };
-        /** @description The caller's jobs with counts per state. */
-        UserJobs: {
-            stats?: {
-                [key: string]: number;
-            };
-            total?: number;
-            jobs: components["schemas"]["Job"][];
-        };
-        /** @description One page of User items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
-        UserPage: {
-            results: components["schemas"]["User"][];
-            /** @description Number of matching items, ignoring skip and limit. */
-            total: number;
-            /** @description Number of items in `results`. */
-            count: number;
-        };
-        /** @description User fields that can be changed. */
-        UserUpdate: {
-            firstname?: string;
-            lastname?: string;
-            /** Format: email */
-            email?: string;
-            roles?: string[];
-            root?: boolean;
-            disabled?: boolean;
-            preferences?: {
-                [key: string]: unknown;
-            };
-        };
-        /** @description Server and database versions. */
-        Version: {
-            _id?: string;
-            /** @description Database schema version. */
-            database?: number;
-            release?: string;
-            flywheel_release?: string;
-            cli_version?: string;
-            applied_fixes?: {
-                [key: string]: unknown;
-            };
-        };
+  schemas: {
+    /**
+     * @description Access level - read-only, read-write or admin.
+     * @enum {string}
+     */
+    Access: 'ro' | 'rw' | 'admin';
+    /** @description An acquisition, one scan or recording within a session. */
+    Acquisition: {
+      _id: components['schemas']['ObjectId'];
+      label?: string;
+      session?: components['schemas']['ObjectId'];
+      /** @description DICOM series instance uid. */
+      uid?: string;
+      /** Format: date-time */
+      timestamp?: string | null;
+      timezone?: string;
+      collections?: string[];
+      public?: boolean;
+      info?: components['schemas']['Info'];
+      info_exists?: boolean;
+      parents?: components['schemas']['Parents'];
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      permissions?: components['schemas']['Permission'][];
+      files?: components['schemas']['FileEntry'][];
+      notes?: components['schemas']['Note'][];
+      tags?: string[];
+      analyses?: components['schemas']['Analysis'][];
+      /** @constant */
+      container_type?: 'acquisition';
     };
-    responses: {
-        /** @description An error. The body always has `message` and `status_code`. */
-        Error: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorResponse"];
-            };
+    /** @description Body to create an acquisition. */
+    AcquisitionInput: {
+      session: components['schemas']['ObjectId'];
+      label?: string;
+      uid?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      timezone?: string;
+      info?: components['schemas']['Info'];
+    };
+    AcquisitionNode: components['schemas']['Acquisition'] & {
+      /** @constant */
+      container_type: 'acquisition';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'acquisition';
+    };
+    /** @description One page of Acquisition items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    AcquisitionPage: {
+      results: components['schemas']['Acquisition'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description Fields of an acquisition that can be changed. */
+    AcquisitionUpdate: {
+      session?: components['schemas']['ObjectId'];
+      label?: string;
+      uid?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      timezone?: string;
+      info?: components['schemas']['Info'];
+    };
+    /** @description An analysis - input files, output files and (for gear runs) the job that made them. */
+    Analysis: {
+      _id: components['schemas']['ObjectId'];
+      label?: string;
+      description?: string;
+      /** @description The container the analysis is attached to. */
+      parent?: {
+        type?: string;
+        id?: string;
+      };
+      parents?: components['schemas']['Parents'];
+      inputs?: components['schemas']['FileEntry'][];
+      /** @description Output files. */
+      files?: components['schemas']['FileEntry'][];
+      /** @description The job id, or the full job when `inflate_job=true`. */
+      job?: string | components['schemas']['Job'];
+      gear_info?: components['schemas']['GearInfo'];
+      info?: components['schemas']['Info'];
+      notes?: components['schemas']['Note'][];
+      tags?: string[];
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      /** @constant */
+      container_type?: 'analysis';
+    };
+    /** @description Create an ad-hoc analysis (outputs uploaded later by the caller). */
+    AnalysisAdhocInput: {
+      label: string;
+      description?: string;
+      inputs?: components['schemas']['AnalysisInputFile'][];
+      info?: components['schemas']['Info'];
+    };
+    /** @description Body to create an analysis - ad hoc, or gear-based with a `job`. */
+    AnalysisInput:
+      components['schemas']['AnalysisAdhocInput'] | components['schemas']['AnalysisJobInput'];
+    /** @description Reference to an existing file used as analysis input. */
+    AnalysisInputFile: {
+      /** @description Kind of the container holding the file. */
+      type: string;
+      /** @description Id of that container. */
+      id: string;
+      /** @description File name. */
+      name: string;
+    };
+    /** @description Create an analysis by running a gear; the job is queued with the analysis as destination. */
+    AnalysisJobInput: {
+      label: string;
+      description?: string;
+      job: {
+        gear_id: string;
+        /** @description Gear input name to file reference. */
+        inputs: {
+          [key: string]: components['schemas']['AnalysisInputFile'];
         };
+        config?: components['schemas']['JobConfig'];
+        tags?: string[];
+      };
     };
-    parameters: {
-        AcquisitionId: components["schemas"]["ObjectId"];
-        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-        AfterId: string;
-        AnalysisId: components["schemas"]["ObjectId"];
-        CollectionId: components["schemas"]["ObjectId"];
-        /** @description Id of a container of any kind; the server looks it up in every container collection. */
-        ContainerId: string;
-        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-        DownloadTicketQuery: string;
-        /** @description Site admins only - list everything regardless of permissions. */
-        Exhaustive: boolean;
-        /** @description File name inside the container; may contain `/` when percent-encoded. */
-        FileName: string;
-        /** @description Name of an analysis input or output file. */
-        Filename: string;
-        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-        Filter: string;
-        /** @description Group id (lowercase, 2 to 32 characters). */
-        GroupId: components["schemas"]["GroupIdString"];
-        /** @description Fail with 409 unless the stored file has this hash. */
-        Hash: string;
-        /** @description Embed the full job document instead of only its id. */
-        InflateJob: boolean;
-        JobId: components["schemas"]["ObjectId"];
-        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-        Join: string;
-        /** @description Largest number of items to return. */
-        Limit: number;
-        /** @description Modality name, e.g. `MR`. */
-        ModalityId: string;
-        NoteId: components["schemas"]["ObjectId"];
-        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-        Page: number;
-        ProjectId: components["schemas"]["ObjectId"];
-        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-        RangeHeader: string;
-        RoleId: components["schemas"]["ObjectId"];
-        SessionId: components["schemas"]["ObjectId"];
-        /** @description Number of matching items to skip (not with `after_id`). */
-        Skip: number;
-        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-        Sort: string;
-        SubjectId: components["schemas"]["ObjectId"];
-        /** @description The tag text (at most 32 characters, no `/`). */
-        TagValue: string;
-        /** @description User id (usually an e-mail address). */
-        UserId: string;
-        /** @description Serve with the file's own content type and honour `Range` requests. */
-        View: boolean;
-        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-        XAcceptFeature: string;
-        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-        ZipInfo: boolean;
-        /** @description Path of one member of a zip file to answer instead of the whole file. */
-        ZipMember: string;
+    AnalysisNode: components['schemas']['Analysis'] & {
+      /** @constant */
+      container_type: 'analysis';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'analysis';
     };
-    requestBodies: never;
-    headers: never;
-    pathItems: never;
+    /** @description Multipart body of an analysis output upload - any number of `file` parts. */
+    AnalysisOutputUploadForm: {
+      /** @description One or more files (repeat the part). */
+      file: Blob | Blob[];
+      /** @description JSON text of a list of FileUploadMetadata objects, matched to files by `name`. */
+      metadata?: string;
+    };
+    /** @description One page of Analysis items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    AnalysisPage: {
+      results: components['schemas']['Analysis'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description Fields of an analysis that can be changed. */
+    AnalysisUpdate: {
+      label?: string;
+      description?: string;
+      info?: components['schemas']['Info'];
+    };
+    /** @description How the current request was authenticated. */
+    AuthStatus: {
+      origin?: {
+        type?: string;
+        id?: string;
+      };
+      user_is_admin?: boolean;
+      is_device?: boolean;
+      roles?: string[];
+    };
+    /** @description File classification, e.g. `{Intent: [Structural], Measurement: [T1]}`. */
+    Classification: {
+      [key: string]: string[];
+    };
+    /** @description Add values to and/or remove values from the classification. */
+    ClassificationAddDelete: {
+      modality?: string;
+      add?: components['schemas']['Classification'];
+      delete?: components['schemas']['Classification'];
+    };
+    /** @description Replace the whole classification. */
+    ClassificationReplace: {
+      modality?: string;
+      replace: components['schemas']['Classification'];
+    };
+    /** @description Either add/delete values, or replace the classification (not both). */
+    ClassificationUpdate:
+      | components['schemas']['ClassificationAddDelete']
+      | components['schemas']['ClassificationReplace'];
+    /** @description A user-curated set of sessions and acquisitions from any projects. */
+    Collection: {
+      _id: components['schemas']['ObjectId'];
+      label?: string;
+      description?: string;
+      /** @description Id of the user who owns the collection. */
+      curator?: string;
+      public?: boolean;
+      info?: components['schemas']['Info'];
+      info_exists?: boolean;
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      permissions?: components['schemas']['Permission'][];
+      files?: components['schemas']['FileEntry'][];
+      notes?: components['schemas']['Note'][];
+      tags?: string[];
+      analyses?: components['schemas']['Analysis'][];
+      /** @constant */
+      container_type?: 'collection';
+    };
+    /** @description Add or remove containers (and everything below them) to or from a collection. */
+    CollectionContents: {
+      /** @enum {string} */
+      operation: 'add' | 'remove';
+      nodes: {
+        /** @enum {string} */
+        level: 'project' | 'session' | 'acquisition';
+        _id: components['schemas']['ObjectId'];
+      }[];
+    };
+    /** @description Body to create a collection. */
+    CollectionInput: {
+      label: string;
+      description?: string;
+      info?: components['schemas']['Info'];
+    };
+    CollectionNode: components['schemas']['Collection'] & {
+      /** @constant */
+      container_type: 'collection';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'collection';
+    };
+    /** @description One page of Collection items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    CollectionPage: {
+      results: components['schemas']['Collection'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description Fields of a collection that can be changed, and membership changes. */
+    CollectionUpdate: {
+      label?: string;
+      description?: string;
+      info?: components['schemas']['Info'];
+      contents?: components['schemas']['CollectionContents'];
+    };
+    /** @description Public site configuration (site name, login options, enabled features). */
+    Config: {
+      site?: {
+        [key: string]: unknown;
+      };
+      auth?: {
+        [key: string]: unknown;
+      };
+      features?: {
+        [key: string]: unknown;
+      };
+      signed_url?: boolean;
+      created?: string;
+      modified?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description Any container, as answered by the generic `/containers/{ContainerId}` endpoints, which add `container_type` to tell the kinds apart. */
+    Container:
+      | components['schemas']['GroupNode']
+      | components['schemas']['ProjectNode']
+      | components['schemas']['SubjectNode']
+      | components['schemas']['SessionNode']
+      | components['schemas']['AcquisitionNode']
+      | components['schemas']['AnalysisNode']
+      | components['schemas']['CollectionNode'];
+    /** @description Fields to change on a container of any kind; which ones apply depends on its kind. */
+    ContainerUpdate: {
+      label?: string;
+      description?: string;
+      info?: components['schemas']['Info'];
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description Answer of a create call; the SDK returns just the new id. */
+    CreatedId: {
+      /** @description Id of the created object. */
+      _id: string;
+    };
+    /** @description A user who curates at least one collection. */
+    Curator: {
+      _id?: string;
+      firstname?: string;
+      lastname?: string;
+    };
+    /** @description Number of documents a delete removed. */
+    DeletedResult: {
+      deleted: number;
+    };
+    /** @description Restrict a bulk download by file type and/or tag. */
+    DownloadFilter: {
+      types?: components['schemas']['DownloadFilterSpec'];
+      tags?: components['schemas']['DownloadFilterSpec'];
+    };
+    /** @description Values to include (`plus`) and exclude (`minus`). */
+    DownloadFilterSpec: {
+      plus?: string[];
+      minus?: string[];
+    };
+    /** @description A container to include in a bulk download. */
+    DownloadNode: {
+      /** @enum {string} */
+      level: 'project' | 'subject' | 'session' | 'acquisition' | 'analysis';
+      _id: components['schemas']['ObjectId'];
+    };
+    /** @description What a bulk download contains. */
+    DownloadRequest: {
+      nodes: components['schemas']['DownloadNode'][];
+      filters?: components['schemas']['DownloadFilter'][];
+      /** @description Include files marked optional. */
+      optional?: boolean;
+    };
+    /** @description A short-lived ticket; repeat the download with `ticket=<id>` and no credentials. */
+    DownloadTicket: {
+      ticket: string;
+      size?: number;
+      file_cnt?: number;
+      filename?: string;
+    };
+    /** @description A bulk download ticket with the size of what it will stream. */
+    DownloadTicketSummary: {
+      ticket: string;
+      file_cnt: number;
+      size: number;
+      filename: string;
+    };
+    /** @description Body of every error answer. */
+    ErrorResponse: {
+      /** @description Human-readable explanation. */
+      message: string;
+      /** @description The HTTP status again. */
+      status_code: number;
+      /** @description Server-side id of the request, for support. */
+      request_id?: string;
+      /** @description Machine-readable error class, when there is one. */
+      core_status_code?: string;
+    };
+    /** @description A file stored on a container (or an analysis input/output). */
+    FileEntry: {
+      /** @description Unique id of this file version. */
+      _id?: string;
+      name: string;
+      /** @description Size in bytes. */
+      size?: number;
+      hash?: string;
+      mimetype?: string;
+      /** @description File kind, e.g. dicom, nifti. */
+      type?: string | null;
+      modality?: string | null;
+      classification?: components['schemas']['Classification'];
+      tags?: string[];
+      info?: components['schemas']['Info'];
+      info_exists?: boolean;
+      origin?: components['schemas']['FileOrigin'];
+      zip_member_count?: number | null;
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      /** Format: date-time */
+      replaced?: string;
+      /** @constant */
+      container_type?: 'file';
+    };
+    /** @description Result of a file update, including how many gear rule jobs it started. */
+    FileModifiedResult: {
+      modified: number;
+      jobs_spawned?: number;
+    };
+    FileNode: components['schemas']['FileEntry'] & {
+      /** @constant */
+      container_type: 'file';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'file';
+    };
+    /** @description Who or what created the file. */
+    FileOrigin: {
+      /** @description user, device, job, … */
+      type?: string;
+      id?: string;
+      method?: string;
+      name?: string;
+      via?: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description File fields that can be changed directly. */
+    FileUpdate: {
+      type?: string;
+      modality?: string;
+      mimetype?: string;
+      tags?: string[];
+      info?: components['schemas']['Info'];
+    };
+    /** @description Multipart body of a container file upload - exactly one file. */
+    FileUploadForm: {
+      /** Format: binary */
+      file: Blob;
+      /** @description JSON text of a FileUploadMetadata object. */
+      metadata?: string;
+    };
+    /** @description Metadata that may accompany a single-file upload (JSON in the `metadata` form part). */
+    FileUploadMetadata: {
+      name?: string;
+      type?: string;
+      mimetype?: string;
+      modality?: string;
+      classification?: components['schemas']['Classification'];
+      tags?: string[];
+      info?: components['schemas']['Info'];
+      zip_member_count?: number;
+    };
+    /** @description Listing of a zip archive stored as a file. */
+    FileZipInfo: {
+      comment?: string | null;
+      members: components['schemas']['FileZipMember'][];
+    };
+    /** @description One entry of a zip archive. */
+    FileZipMember: {
+      path?: string;
+      size?: number;
+      /** Format: date-time */
+      timestamp?: string;
+      comment?: string | null;
+    };
+    /** @description An installed gear. */
+    Gear: {
+      _id: components['schemas']['ObjectId'];
+      /** @description e.g. converter, utility, analysis. */
+      category?: string;
+      gear: components['schemas']['GearManifest'];
+      exchange?: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      /** @constant */
+      container_type?: 'gear';
+    };
+    /** @description Short identification of the gear a job or analysis used. */
+    GearInfo: {
+      id?: string;
+      category?: string;
+      name?: string;
+      version?: string;
+    };
+    /** @description Body to install or update a gear. */
+    GearInput: {
+      category?: string;
+      gear: components['schemas']['GearManifest'];
+      exchange?: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description JSON schema describing a valid job request for the gear. */
+    GearInvocation: {
+      [key: string]: unknown;
+    };
+    /** @description A gear's manifest (what `manifest.json` in the gear image declares). */
+    GearManifest: {
+      name: string;
+      label?: string;
+      description?: string;
+      version: string;
+      author?: string;
+      maintainer?: string;
+      cite?: string;
+      license?: string;
+      source?: string;
+      url?: string;
+      command?: string;
+      category?: string;
+      /** @description Configuration options, by name. */
+      config?: {
+        [key: string]: unknown;
+      };
+      /** @description Input slots, by name. */
+      inputs?: {
+        [key: string]: unknown;
+      };
+      environment?: {
+        [key: string]: string;
+      };
+      custom?: {
+        [key: string]: unknown;
+      };
+    };
+    GearNode: components['schemas']['Gear'] & {
+      /** @constant */
+      container_type: 'gear';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'gear';
+    };
+    /** @description One page of Gear items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    GearPage: {
+      results: components['schemas']['Gear'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description A group, the top of the hierarchy; owns projects and grants permissions. */
+    Group: {
+      _id: components['schemas']['GroupIdString'];
+      label?: string;
+      permissions?: components['schemas']['Permission'][];
+      /** @description Ids of the roles assigned to this group. */
+      roles?: string[];
+      tags?: string[];
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      /** @constant */
+      container_type?: 'group';
+    };
+    /** @description A group id; lowercase letters, digits and `.@_-`, 2 to 32 characters. */
+    GroupIdString: string;
+    /** @description Body to create a group. */
+    GroupInput: {
+      _id: components['schemas']['GroupIdString'];
+      label?: string;
+    };
+    GroupNode: components['schemas']['Group'] & {
+      /** @constant */
+      container_type: 'group';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'group';
+    };
+    /** @description One page of Group items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    GroupPage: {
+      results: components['schemas']['Group'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description Fields of a group that can be changed. */
+    GroupUpdate: {
+      label?: string;
+    };
+    /** @description Free-form user metadata (any JSON object). */
+    Info: {
+      [key: string]: unknown;
+    };
+    /** @description Replace the whole info object. */
+    InfoReplace: {
+      replace: components['schemas']['Info'];
+    };
+    /** @description Merge keys into info and/or remove keys from it. */
+    InfoSetDelete: {
+      set?: components['schemas']['Info'];
+      delete?: string[];
+    };
+    /** @description Either set/delete keys, or replace everything (not both). */
+    InfoUpdate: components['schemas']['InfoSetDelete'] | components['schemas']['InfoReplace'];
+    /** @description A gear run; its state moves from pending through running to a final state. */
+    Job: {
+      id?: components['schemas']['ObjectId'];
+      _id?: components['schemas']['ObjectId'];
+      gear_id?: string;
+      gear_info?: components['schemas']['GearInfo'];
+      state?: components['schemas']['JobState'];
+      label?: string;
+      /** @description Gear input name to file reference. */
+      inputs?: {
+        [key: string]: unknown;
+      };
+      destination?: components['schemas']['JobDestination'];
+      config?: components['schemas']['JobConfig'];
+      tags?: string[];
+      origin?: components['schemas']['JobOrigin'];
+      previous_job_id?: string;
+      compute_provider_id?: string;
+      group?: string;
+      project?: string;
+      attempt?: number;
+      failure_reason?: string;
+      saved_files?: string[];
+      related_container_ids?: string[];
+      /** @description Time the job entered each state. */
+      transitions?: {
+        [key: string]: string;
+      };
+      profile?: {
+        [key: string]: unknown;
+      };
+      request?: {
+        [key: string]: unknown;
+      };
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      /** Format: date-time */
+      retried?: string;
+    };
+    /** @description Gear configuration values for a job (free-form). */
+    JobConfig: {
+      [key: string]: unknown;
+    };
+    /** @description The `config.json` a gear receives at run time. */
+    JobConfigFile: {
+      config?: components['schemas']['JobConfig'];
+      inputs?: {
+        [key: string]: unknown;
+      };
+      destination?: components['schemas']['JobDestination'];
+    };
+    /** @description The container that receives the job's outputs. */
+    JobDestination: {
+      type: string;
+      id: string;
+    };
+    /** @description A job with its input and output files and the containers around it spelled out. */
+    JobDetail: {
+      id?: string;
+      gear_id?: string;
+      gear_info?: components['schemas']['GearInfo'];
+      state?: components['schemas']['JobState'];
+      inputs?: {
+        [key: string]: unknown;
+      };
+      outputs?: components['schemas']['FileEntry'][];
+      parent_info?: {
+        [key: string]: unknown;
+      };
+      destination?: components['schemas']['JobDestination'];
+      config?: components['schemas']['JobConfig'];
+      tags?: string[];
+      origin?: components['schemas']['JobOrigin'];
+      attempt?: number;
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+    };
+    /** @description A file used as a job input. */
+    JobFileReference: {
+      /** @description Kind of the container holding the file. */
+      type?: string;
+      id?: string;
+      name?: string;
+    };
+    /** @description Body to queue a job. */
+    JobInput: {
+      gear_id: string;
+      /** @description Gear input name to file reference. */
+      inputs?: {
+        [key: string]: components['schemas']['JobFileReference'];
+      };
+      destination?: components['schemas']['JobDestination'];
+      config?: components['schemas']['JobConfig'];
+      tags?: string[];
+      label?: string;
+      compute_provider_id?: string;
+    };
+    /** @description Everything a job has logged so far. */
+    JobLog: {
+      id?: string;
+      logs?: components['schemas']['JobLogEntry'][];
+    };
+    /** @description One chunk of job output; fd 1 is stdout, 2 stderr, -1 a system message. */
+    JobLogEntry: {
+      fd: number;
+      msg: string;
+    };
+    /** @description Who started the job. */
+    JobOrigin: {
+      type?: string;
+      id?: string | null;
+    };
+    /** @description One page of Job items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    JobPage: {
+      results: components['schemas']['Job'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description Id of the new job that retries a failed one. */
+    JobRetryResult: {
+      _id: string;
+    };
+    /** @enum {string} */
+    JobState: 'pending' | 'running' | 'failed' | 'complete' | 'cancelled';
+    /** @description Job fields that can be changed; setting `state` to `cancelled` cancels the job. */
+    JobUpdate: {
+      state?: components['schemas']['JobState'];
+      tags?: string[];
+    };
+    /** @description A modality (e.g. MR) with the classification values allowed for its files. */
+    Modality: {
+      _id: string;
+      classification?: components['schemas']['Classification'];
+    };
+    /** @description Body to create or replace a modality. */
+    ModalityInput: {
+      _id: string;
+      classification?: components['schemas']['Classification'];
+    };
+    /** @description Number of documents an update changed. */
+    ModifiedResult: {
+      modified: number;
+    };
+    /** @description A free-text note attached to a container. */
+    Note: {
+      _id?: components['schemas']['ObjectId'];
+      text?: string;
+      /** @description Id of the author. */
+      user?: string;
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+    };
+    /** @description Body to add or change a note. */
+    NoteInput: {
+      text: string;
+    };
+    /** @description A 24-character hexadecimal database id. */
+    ObjectId: string;
+    /** @description Ids of the containers above this one. */
+    Parents: {
+      group?: string;
+      project?: string | null;
+      subject?: string | null;
+      session?: string | null;
+      acquisition?: string | null;
+      analysis?: string | null;
+    };
+    /** @description One user's access level on a group, project or collection. */
+    Permission: {
+      /** @description User id. */
+      _id: string;
+      access: components['schemas']['Access'];
+    };
+    /** @description New access level for an existing permission. */
+    PermissionUpdate: {
+      access: components['schemas']['Access'];
+    };
+    /** @description A project, owned by a group; holds subjects and sessions. */
+    Project: {
+      _id: components['schemas']['ObjectId'];
+      label?: string;
+      description?: string;
+      group?: components['schemas']['GroupIdString'];
+      public?: boolean;
+      info?: components['schemas']['Info'];
+      info_exists?: boolean;
+      parents?: components['schemas']['Parents'];
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      permissions?: components['schemas']['Permission'][];
+      files?: components['schemas']['FileEntry'][];
+      notes?: components['schemas']['Note'][];
+      tags?: string[];
+      analyses?: components['schemas']['Analysis'][];
+      /** @constant */
+      container_type?: 'project';
+    };
+    /** @description Body to create a project. */
+    ProjectInput: {
+      group: components['schemas']['GroupIdString'];
+      label: string;
+      description?: string;
+      public?: boolean;
+      info?: components['schemas']['Info'];
+    };
+    ProjectNode: components['schemas']['Project'] & {
+      /** @constant */
+      container_type: 'project';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'project';
+    };
+    /** @description One page of Project items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    ProjectPage: {
+      results: components['schemas']['Project'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description Fields of a project that can be changed (moving it means changing `group`). */
+    ProjectUpdate: {
+      group?: components['schemas']['GroupIdString'];
+      label?: string;
+      description?: string;
+      public?: boolean;
+      info?: components['schemas']['Info'];
+    };
+    /** @description A path of labels from a group downwards; an item may be `<id:...>` instead of a label. */
+    ResolverInput: {
+      path: string[];
+    };
+    /** @description One node of a resolved path; `container_type` tells which kind it is. */
+    ResolverNode:
+      | components['schemas']['GroupNode']
+      | components['schemas']['ProjectNode']
+      | components['schemas']['SubjectNode']
+      | components['schemas']['SessionNode']
+      | components['schemas']['AcquisitionNode']
+      | components['schemas']['AnalysisNode']
+      | components['schemas']['CollectionNode']
+      | components['schemas']['FileNode']
+      | components['schemas']['GearNode'];
+    /** @description The nodes along the path, and the children of its last node. */
+    ResolverOutput: {
+      path: components['schemas']['ResolverNode'][];
+      children?: components['schemas']['ResolverNode'][];
+    };
+    /** @description A named set of allowed actions. The three default roles (admin, rw, ro) always exist. */
+    Role: {
+      _id: components['schemas']['ObjectId'];
+      label: string;
+      default_flywheel_role?: components['schemas']['RoleAccess'];
+      actions: string[];
+    };
+    /** @enum {string} */
+    RoleAccess: 'admin' | 'rw' | 'ro';
+    /** @description Body to create a role. */
+    RoleInput: {
+      label: string;
+      actions: string[];
+    };
+    /** @description Names a role by id. */
+    RoleReference: {
+      _id: components['schemas']['ObjectId'];
+    };
+    /** @description Role fields that can be changed. */
+    RoleUpdate: {
+      label?: string;
+      actions?: string[];
+    };
+    /** @description Summary of a container inside a search hit. */
+    SearchNode: {
+      _id?: string;
+      label?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description A search; give either a free-text `search_string` or a `structured_query`. */
+    SearchQuery: {
+      return_type: components['schemas']['SearchReturnType'];
+      /** @description Query in the Flywheel query language, e.g. `session.label = baseline`. */
+      structured_query?: string;
+      search_string?: string;
+      /** @description Elasticsearch filter clauses. */
+      filters?: {
+        [key: string]: unknown;
+      }[];
+      /** @description Search all data the caller can see, not only their own projects. */
+      all_data?: boolean;
+    };
+    /** @description One search hit with the containers around it. */
+    SearchResult: {
+      return_type?: components['schemas']['SearchReturnType'];
+      group?: components['schemas']['SearchNode'];
+      project?: components['schemas']['SearchNode'];
+      subject?: components['schemas']['SearchNode'];
+      session?: components['schemas']['SearchNode'];
+      acquisition?: components['schemas']['SearchNode'];
+      analysis?: components['schemas']['SearchNode'];
+      collection?: components['schemas']['SearchNode'];
+      file?: {
+        name?: string;
+        type?: string | null;
+        size?: number;
+        classification?: components['schemas']['Classification'];
+        /** Format: date-time */
+        created?: string;
+      } & {
+        [key: string]: unknown;
+      };
+      parent?: {
+        [key: string]: unknown;
+      };
+      permissions?: components['schemas']['Permission'][];
+    };
+    /** @enum {string} */
+    SearchReturnType:
+      'file' | 'acquisition' | 'session' | 'subject' | 'project' | 'analysis' | 'collection';
+    /** @description A session, one visit of a subject; holds acquisitions. */
+    Session: {
+      _id: components['schemas']['ObjectId'];
+      label?: string;
+      group?: components['schemas']['GroupIdString'];
+      project?: components['schemas']['ObjectId'];
+      subject?: components['schemas']['Subject'];
+      /** @description DICOM study instance uid. */
+      uid?: string;
+      /** Format: date-time */
+      timestamp?: string | null;
+      timezone?: string;
+      /** @description Subject age at the session, in seconds. */
+      age?: number;
+      weight?: number;
+      operator?: string;
+      public?: boolean;
+      project_has_template?: boolean;
+      satisfies_template?: boolean;
+      info?: components['schemas']['Info'];
+      info_exists?: boolean;
+      parents?: components['schemas']['Parents'];
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      permissions?: components['schemas']['Permission'][];
+      files?: components['schemas']['FileEntry'][];
+      notes?: components['schemas']['Note'][];
+      tags?: string[];
+      analyses?: components['schemas']['Analysis'][];
+      /** @constant */
+      container_type?: 'session';
+    };
+    /** @description Body to create a session. */
+    SessionInput: {
+      project: components['schemas']['ObjectId'];
+      label?: string;
+      subject?: components['schemas']['SessionSubjectInput'];
+      uid?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      timezone?: string;
+      age?: number;
+      weight?: number;
+      operator?: string;
+      info?: components['schemas']['Info'];
+    };
+    /** @description Jobs that used or produced files of a session, optionally with the related containers and gears. */
+    SessionJobs: {
+      jobs: components['schemas']['Job'][];
+      containers?: {
+        [key: string]: unknown;
+      };
+      gears?: {
+        [key: string]: unknown;
+      };
+    };
+    SessionNode: components['schemas']['Session'] & {
+      /** @constant */
+      container_type: 'session';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'session';
+    };
+    /** @description One page of Session items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    SessionPage: {
+      results: components['schemas']['Session'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description The subject of a new or moved session - an existing one by `_id`, or by `code` (created when missing). */
+    SessionSubjectInput: {
+      _id?: components['schemas']['ObjectId'];
+      code?: string;
+      label?: string;
+      firstname?: string;
+      lastname?: string;
+      sex?: components['schemas']['SubjectSex'];
+      type?: components['schemas']['SubjectType'];
+      species?: string;
+      info?: components['schemas']['Info'];
+    };
+    /** @description Fields of a session that can be changed. */
+    SessionUpdate: {
+      project?: components['schemas']['ObjectId'];
+      label?: string;
+      subject?: components['schemas']['SessionSubjectInput'];
+      uid?: string;
+      /** Format: date-time */
+      timestamp?: string;
+      timezone?: string;
+      age?: number;
+      weight?: number;
+      operator?: string;
+      info?: components['schemas']['Info'];
+    };
+    /** @description A subject (person, animal or phantom) in a project; `code` identifies it there. */
+    Subject: {
+      _id: components['schemas']['ObjectId'];
+      project?: components['schemas']['ObjectId'];
+      label?: string;
+      code?: string;
+      master_code?: string;
+      firstname?: string;
+      lastname?: string;
+      sex?: components['schemas']['SubjectSex'];
+      cohort?: components['schemas']['SubjectCohort'];
+      type?: components['schemas']['SubjectType'];
+      race?: components['schemas']['SubjectRace'];
+      ethnicity?: components['schemas']['SubjectEthnicity'];
+      species?: string;
+      strain?: string;
+      /** @description Age in seconds. */
+      age?: number;
+      public?: boolean;
+      info?: components['schemas']['Info'];
+      info_exists?: boolean;
+      parents?: components['schemas']['Parents'];
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+      permissions?: components['schemas']['Permission'][];
+      files?: components['schemas']['FileEntry'][];
+      notes?: components['schemas']['Note'][];
+      tags?: string[];
+      analyses?: components['schemas']['Analysis'][];
+      /** @constant */
+      container_type?: 'subject';
+    };
+    /** @enum {string} */
+    SubjectCohort: 'Control' | 'Study' | 'Training' | 'Test' | 'Validation';
+    /** @enum {string} */
+    SubjectEthnicity: 'Not Hispanic or Latino' | 'Hispanic or Latino' | 'Unknown or Not Reported';
+    /** @description Body to create a subject. */
+    SubjectInput: {
+      project: components['schemas']['ObjectId'];
+      code?: string;
+      label?: string;
+      firstname?: string;
+      lastname?: string;
+      sex?: components['schemas']['SubjectSex'];
+      cohort?: components['schemas']['SubjectCohort'];
+      type?: components['schemas']['SubjectType'];
+      race?: components['schemas']['SubjectRace'];
+      ethnicity?: components['schemas']['SubjectEthnicity'];
+      species?: string;
+      strain?: string;
+      age?: number;
+      info?: components['schemas']['Info'];
+    };
+    SubjectNode: components['schemas']['Subject'] & {
+      /** @constant */
+      container_type: 'subject';
+    } & {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      container_type: 'subject';
+    };
+    /** @description One page of Subject items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    SubjectPage: {
+      results: components['schemas']['Subject'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @enum {string} */
+    SubjectRace:
+      | 'American Indian or Alaska Native'
+      | 'Asian'
+      | 'Native Hawaiian or Other Pacific Islander'
+      | 'Black or African American'
+      | 'White'
+      | 'More Than One Race'
+      | 'Unknown or Not Reported';
+    /** @enum {string} */
+    SubjectSex: 'male' | 'female' | 'other' | 'unknown';
+    /** @enum {string} */
+    SubjectType: 'human' | 'animal' | 'phantom';
+    /** @description Fields of a subject that can be changed. */
+    SubjectUpdate: {
+      project?: components['schemas']['ObjectId'];
+      code?: string;
+      label?: string;
+      firstname?: string;
+      lastname?: string;
+      sex?: components['schemas']['SubjectSex'];
+      cohort?: components['schemas']['SubjectCohort'];
+      type?: components['schemas']['SubjectType'];
+      race?: components['schemas']['SubjectRace'];
+      ethnicity?: components['schemas']['SubjectEthnicity'];
+      species?: string;
+      strain?: string;
+      age?: number;
+      info?: components['schemas']['Info'];
+    };
+    /** @description A tag, as sent to add or rename calls. */
+    Tag: {
+      value: string;
+    };
+    /** @description A site user. */
+    User: {
+      /** @description User id, usually the e-mail address. */
+      _id: string;
+      firstname?: string;
+      lastname?: string;
+      /** Format: email */
+      email?: string;
+      avatar?: string;
+      avatars?: {
+        [key: string]: string;
+      };
+      /** @description Site roles (site_admin, developer, user). */
+      roles?: string[];
+      root?: boolean;
+      disabled?: boolean;
+      preferences?: {
+        [key: string]: unknown;
+      };
+      info?: components['schemas']['Info'];
+      api_key?: {
+        key?: string;
+        /** Format: date-time */
+        created?: string;
+        /** Format: date-time */
+        last_used?: string | null;
+      };
+      firstlogin?: string;
+      lastlogin?: string;
+      /** Format: date-time */
+      created?: string;
+      /** Format: date-time */
+      modified?: string;
+    };
+    /** @description Body to create a user. */
+    UserInput: {
+      _id: string;
+      firstname: string;
+      lastname: string;
+      /** Format: email */
+      email?: string;
+      roles?: string[];
+      root?: boolean;
+      disabled?: boolean;
+    };
+    /** @description The caller's jobs with counts per state. */
+    UserJobs: {
+      stats?: {
+        [key: string]: number;
+      };
+      total?: number;
+      jobs: components['schemas']['Job'][];
+    };
+    /** @description One page of User items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
+    UserPage: {
+      results: components['schemas']['User'][];
+      /** @description Number of matching items, ignoring skip and limit. */
+      total: number;
+      /** @description Number of items in `results`. */
+      count: number;
+    };
+    /** @description User fields that can be changed. */
+    UserUpdate: {
+      firstname?: string;
+      lastname?: string;
+      /** Format: email */
+      email?: string;
+      roles?: string[];
+      root?: boolean;
+      disabled?: boolean;
+      preferences?: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description Server and database versions. */
+    Version: {
+      _id?: string;
+      /** @description Database schema version. */
+      database?: number;
+      release?: string;
+      flywheel_release?: string;
+      cli_version?: string;
+      applied_fixes?: {
+        [key: string]: unknown;
+      };
+    };
+  };
+  responses: {
+    /** @description An error. The body always has `message` and `status_code`. */
+    Error: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorResponse'];
+      };
+    };
+  };
+  parameters: {
+    AcquisitionId: components['schemas']['ObjectId'];
+    /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+    AfterId: string;
+    AnalysisId: components['schemas']['ObjectId'];
+    CollectionId: components['schemas']['ObjectId'];
+    /** @description Id of a container of any kind; the server looks it up in every container collection. */
+    ContainerId: string;
+    /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+    DownloadTicketQuery: string;
+    /** @description Site admins only - list everything regardless of permissions. */
+    Exhaustive: boolean;
+    /** @description File name inside the container; may contain `/` when percent-encoded. */
+    FileName: string;
+    /** @description Name of an analysis input or output file. */
+    Filename: string;
+    /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+    Filter: string;
+    /** @description Group id (lowercase, 2 to 32 characters). */
+    GroupId: components['schemas']['GroupIdString'];
+    /** @description Fail with 409 unless the stored file has this hash. */
+    Hash: string;
+    /** @description Embed the full job document instead of only its id. */
+    InflateJob: boolean;
+    JobId: components['schemas']['ObjectId'];
+    /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+    Join: string;
+    /** @description Largest number of items to return. */
+    Limit: number;
+    /** @description Modality name, e.g. `MR`. */
+    ModalityId: string;
+    NoteId: components['schemas']['ObjectId'];
+    /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+    Page: number;
+    ProjectId: components['schemas']['ObjectId'];
+    /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+    RangeHeader: string;
+    RoleId: components['schemas']['ObjectId'];
+    SessionId: components['schemas']['ObjectId'];
+    /** @description Number of matching items to skip (not with `after_id`). */
+    Skip: number;
+    /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+    Sort: string;
+    SubjectId: components['schemas']['ObjectId'];
+    /** @description The tag text (at most 32 characters, no `/`). */
+    TagValue: string;
+    /** @description User id (usually an e-mail address). */
+    UserId: string;
+    /** @description Serve with the file's own content type and honour `Range` requests. */
+    View: boolean;
+    /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+    XAcceptFeature: string;
+    /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+    ZipInfo: boolean;
+    /** @description Path of one member of a zip file to answer instead of the whole file. */
+    ZipMember: string;
+  };
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    get_all_acquisitions: {
-        parameters: {
-            query?: {
-                /** @description Site admins only - list everything regardless of permissions. */
-                exhaustive?: components["parameters"]["Exhaustive"];
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: number;
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Acquisition"][] | components["schemas"]["AcquisitionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_acquisition: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AcquisitionInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_acquisition: {
-        parameters: {
-            query?: {
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-            };
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The acquisition. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Acquisition"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_acquisition: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AcquisitionUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_acquisition: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_acquisition_analyses: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"][] | components["schemas"]["AnalysisPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_acquisition_analysis: {
-        parameters: {
-            query?: {
-                /** @description Accept a gear-based body (with `job`). */
-                job?: boolean;
-            };
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_acquisition_analysis: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-            };
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The analysis. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_acquisition_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_acquisition_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_output_to_acquisition_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["AnalysisOutputUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_output_from_acquisition_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_input_from_acquisition_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_acquisition_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_acquisition_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_file_to_acquisition: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["FileUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_file_from_acquisition: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_acquisition_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FileUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_acquisition_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_acquisition_file_classification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ClassificationUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_acquisition_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_acquisition_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_acquisition_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_acquisition_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_acquisition_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The note. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Note"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_acquisition_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_acquisition_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_acquisition_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_acquisition_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tag. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Tag"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    rename_acquisition_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_acquisition_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AcquisitionId: components["parameters"]["AcquisitionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_analysis: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-            };
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The analysis. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_output_to_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["AnalysisOutputUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_output_from_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_analysis_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_input_from_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The note. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Note"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_analysis_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_analysis_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tag. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Tag"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    rename_analysis_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_analysis_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_auth_status: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Authentication status. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AuthStatus"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_collections: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Collection items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Collection"][] | components["schemas"]["CollectionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_collection: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CollectionInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_collections_curators: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The curators. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Curator"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection: {
-        parameters: {
-            query?: {
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-            };
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The collection. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Collection"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_collection: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CollectionUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_collection: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection_acquisitions: {
-        parameters: {
-            query?: {
-                /** @description Only acquisitions of this session. */
-                session?: string;
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Acquisition"][] | components["schemas"]["AcquisitionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection_analyses: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"][] | components["schemas"]["AnalysisPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_collection_analysis: {
-        parameters: {
-            query?: {
-                /** @description Accept a gear-based body (with `job`). */
-                job?: boolean;
-            };
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection_analysis: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-            };
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The analysis. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_collection_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_collection_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_output_to_collection_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["AnalysisOutputUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_output_from_collection_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_input_from_collection_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_collection_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_collection_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_file_to_collection: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["FileUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_file_from_collection: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_collection_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FileUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_collection_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_collection_file_classification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ClassificationUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_collection_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_collection_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_collection_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The note. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Note"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_collection_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_collection_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_collection_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Permission"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The permission. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Permission"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_collection_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PermissionUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_collection_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection_sessions: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Session items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"][] | components["schemas"]["SessionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_collection_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_collection_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tag. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Tag"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    rename_collection_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_collection_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                CollectionId: components["parameters"]["CollectionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_config: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The configuration. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Config"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_container: {
-        parameters: {
-            query?: {
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-            };
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The container. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Container"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_container: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ContainerUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_container: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_container_analyses: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"][] | components["schemas"]["AnalysisPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_container_analysis: {
-        parameters: {
-            query?: {
-                /** @description Accept a gear-based body (with `job`). */
-                job?: boolean;
-            };
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_container_analysis: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-            };
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The analysis. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_container_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_container_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_output_to_container_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["AnalysisOutputUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_output_from_container_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_input_from_container_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_container_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_container_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_file_to_container: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["FileUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_file_from_container: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_container_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FileUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_container_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_container_file_classification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ClassificationUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_container_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_container_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_container_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_container_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_container_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The note. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Note"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_container_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_container_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_container_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_container_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tag. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Tag"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    rename_container_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_container_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    search: {
-        parameters: {
-            query?: {
-                /** @description Flatten each hit to the fields a client usually needs. */
-                simple?: boolean;
-                /** @description Largest number of hits to return. */
-                size?: number;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SearchQuery"];
-            };
-        };
-        responses: {
-            /** @description The hits. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SearchResult"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_ticket: {
-        parameters: {
-            query: {
-                /** @description Ticket id from create_download_ticket. */
-                ticket: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tar archive. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    create_download_ticket: {
-        parameters: {
-            query?: {
-                /** @description Archive layout. */
-                type?: "bulk" | "classic" | "full";
-                /** @description Name prefix of the tar file. */
-                prefix?: string;
-                /** @description Include the analyses of the selected containers. */
-                analyses?: boolean;
-                /** @description Include container metadata files. */
-                metadata?: boolean;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["DownloadRequest"];
-            };
-        };
-        responses: {
-            /** @description The ticket and what it will download. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DownloadTicketSummary"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_gears: {
-        parameters: {
-            query?: {
-                /** @description Every version instead of only the newest of each gear. */
-                all_versions?: boolean;
-                /** @description Also gears whose manifest no longer validates. */
-                include_invalid?: boolean;
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Gear items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Gear"][] | components["schemas"]["GearPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_gear: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Gear id, or (to create or update) the gear name. */
-                GearIdOrName: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The gear. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Gear"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_gear: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Gear id, or (to create or update) the gear name. */
-                GearIdOrName: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["GearInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_gear: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Gear id, or (to create or update) the gear name. */
-                GearIdOrName: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_gear_invocation: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                GearId: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The invocation schema. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GearInvocation"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_groups: {
-        parameters: {
-            query?: {
-                /** @description Site admins only - list everything regardless of permissions. */
-                exhaustive?: components["parameters"]["Exhaustive"];
-                /** @description `projects` embeds each group's projects. */
-                join?: string;
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Group items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Group"][] | components["schemas"]["GroupPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_group: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["GroupInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_group: {
-        parameters: {
-            query?: {
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-            };
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The group. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Group"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_group: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["GroupUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_group: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_group_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Permission"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_group_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The permission. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Permission"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_group_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PermissionUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_group_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_group_projects: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Project items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Project"][] | components["schemas"]["ProjectPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_group_roles: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The group's roles. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Role"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_role_to_group: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleReference"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    remove_role_from_group: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                RoleId: components["parameters"]["RoleId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_group_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_group_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tag. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Tag"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    rename_group_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_group_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Group id (lowercase, 2 to 32 characters). */
-                GroupId: components["parameters"]["GroupId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_jobs: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated job states to keep. */
-                states?: string;
-                /** @description Comma-separated job tags to keep. */
-                tags?: string;
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: number;
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Job items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Job"][] | components["schemas"]["JobPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_job: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["JobInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_job: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The job. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Job"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_job: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["JobUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_job_config: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The job's config.json. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobConfigFile"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_job_detail: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The job detail. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobDetail"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_job_logs: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The log. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobLog"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_job_logs: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["JobLogEntry"][];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    retry_job: {
-        parameters: {
-            query?: {
-                /** @description Retry even when the job has not failed. */
-                ignoreState?: boolean;
-                /** @description Run the retry on this compute provider. */
-                computeProviderId?: string;
-            };
-            header?: never;
-            path: {
-                JobId: components["parameters"]["JobId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The id of the new job. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["JobRetryResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    lookup_path: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ResolverInput"];
-            };
-        };
-        responses: {
-            /** @description The node at the end of the path. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ResolverNode"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_modalities: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The modalities. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Modality"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_modality: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ModalityInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_modality: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Modality name, e.g. `MR`. */
-                ModalityId: components["parameters"]["ModalityId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The modality. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Modality"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    replace_modality: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Modality name, e.g. `MR`. */
-                ModalityId: components["parameters"]["ModalityId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ModalityInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_modality: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description Modality name, e.g. `MR`. */
-                ModalityId: components["parameters"]["ModalityId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_projects: {
-        parameters: {
-            query?: {
-                /** @description Site admins only - list everything regardless of permissions. */
-                exhaustive?: components["parameters"]["Exhaustive"];
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-                /** @description Add child counts such as `session_count`. */
-                counts?: boolean;
-                /** @description Add per-project statistics. */
-                stats?: boolean;
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: number;
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Project items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Project"][] | components["schemas"]["ProjectPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_project: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProjectInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project: {
-        parameters: {
-            query?: {
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-            };
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The project. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Project"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_project: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProjectUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_project: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_acquisitions: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Acquisition"][] | components["schemas"]["AcquisitionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_analyses: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"][] | components["schemas"]["AnalysisPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_project_analysis: {
-        parameters: {
-            query?: {
-                /** @description Accept a gear-based body (with `job`). */
-                job?: boolean;
-            };
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_analysis: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-            };
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The analysis. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_project_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_project_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_output_to_project_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["AnalysisOutputUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_output_from_project_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_input_from_project_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_project_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_project_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_file_to_project: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["FileUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_file_from_project: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_project_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FileUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_project_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_project_file_classification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ClassificationUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_project_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_project_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_project_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The note. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Note"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_project_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_project_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_project_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Permission"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The permission. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Permission"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_project_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["PermissionUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_project_user_permission: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_sessions: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Session items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"][] | components["schemas"]["SessionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_subjects: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Subject items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Subject"][] | components["schemas"]["SubjectPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_project_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_project_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tag. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Tag"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    rename_project_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_project_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                ProjectId: components["parameters"]["ProjectId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    resolve_path: {
-        parameters: {
-            query?: {
-                /** @description Site admins only - list everything regardless of permissions. */
-                exhaustive?: components["parameters"]["Exhaustive"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ResolverInput"];
-            };
-        };
-        responses: {
-            /** @description The resolved path and the children of its last node. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ResolverOutput"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_roles: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The roles, the three default ones included. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Role"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_role: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_role: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                RoleId: components["parameters"]["RoleId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The role. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Role"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_role: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                RoleId: components["parameters"]["RoleId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["RoleUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_role: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                RoleId: components["parameters"]["RoleId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_sessions: {
-        parameters: {
-            query?: {
-                /** @description Site admins only - list everything regardless of permissions. */
-                exhaustive?: components["parameters"]["Exhaustive"];
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: number;
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Session items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"][] | components["schemas"]["SessionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_session: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SessionInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_session: {
-        parameters: {
-            query?: {
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-            };
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The session. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_session: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SessionUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_session: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_session_acquisitions: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Acquisition"][] | components["schemas"]["AcquisitionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_session_analyses: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"][] | components["schemas"]["AnalysisPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_session_analysis: {
-        parameters: {
-            query?: {
-                /** @description Accept a gear-based body (with `job`). */
-                job?: boolean;
-            };
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_session_analysis: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-            };
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The analysis. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_session_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_session_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_output_to_session_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["AnalysisOutputUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_output_from_session_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_input_from_session_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_session_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_session_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_file_to_session: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["FileUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_file_from_session: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_session_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FileUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_session_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_session_file_classification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ClassificationUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_session_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_session_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_session_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_session_jobs: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated job states to keep. */
-                states?: string;
-                /** @description Comma-separated job tags to keep. */
-                tags?: string;
-                /** @description `containers` and/or `gears` add lookup maps. */
-                join?: string;
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The jobs. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SessionJobs"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_session_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_session_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The note. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Note"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_session_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_session_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_session_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_session_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tag. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Tag"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    rename_session_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_session_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SessionId: components["parameters"]["SessionId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_subjects: {
-        parameters: {
-            query?: {
-                /** @description Site admins only - list everything regardless of permissions. */
-                exhaustive?: components["parameters"]["Exhaustive"];
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: number;
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Subject items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Subject"][] | components["schemas"]["SubjectPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_subject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SubjectInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_subject: {
-        parameters: {
-            query?: {
-                /** @description Expand references, e.g. `origin` fills in each file's origin document. */
-                join?: components["parameters"]["Join"];
-            };
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The subject. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Subject"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_subject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["SubjectUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_subject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_subject_analyses: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"][] | components["schemas"]["AnalysisPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_subject_analysis: {
-        parameters: {
-            query?: {
-                /** @description Accept a gear-based body (with `job`). */
-                job?: boolean;
-            };
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_subject_analysis: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-            };
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The analysis. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_subject_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["AnalysisUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_subject_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_output_to_subject_analysis: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["AnalysisOutputUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_output_from_subject_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_input_from_subject_analysis: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                /** @description Name of an analysis input or output file. */
-                Filename: components["parameters"]["Filename"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_subject_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_subject_analysis_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                AnalysisId: components["parameters"]["AnalysisId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    upload_file_to_subject: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["FileUploadForm"];
-            };
-        };
-        responses: {
-            /** @description The stored file entries. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    download_file_from_subject: {
-        parameters: {
-            query?: {
-                /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
-                ticket?: components["parameters"]["DownloadTicketQuery"];
-                /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
-                info?: components["parameters"]["ZipInfo"];
-                /** @description Path of one member of a zip file to answer instead of the whole file. */
-                member?: components["parameters"]["ZipMember"];
-                /** @description Serve with the file's own content type and honour `Range` requests. */
-                view?: components["parameters"]["View"];
-                /** @description Fail with 409 unless the stored file has this hash. */
-                hash?: components["parameters"]["Hash"];
-            };
-            header?: {
-                /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
-                Range?: components["parameters"]["RangeHeader"];
-            };
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                    "application/json": components["schemas"]["DownloadTicket"] | components["schemas"]["FileZipInfo"];
-                };
-            };
-            /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
-            206: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/octet-stream": Blob;
-                    "*/*": Blob;
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_subject_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["FileUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_subject_file: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_subject_file_classification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ClassificationUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_subject_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The file entry. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileEntry"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_subject_file_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description File name inside the container; may contain `/` when percent-encoded. */
-                FileName: components["parameters"]["FileName"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many file entries changed and how many jobs that started. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["FileModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_subject_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_subject_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_subject_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The note. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Note"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_subject_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["NoteInput"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_subject_note: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                NoteId: components["parameters"]["NoteId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_subject_sessions: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of Session items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Session"][] | components["schemas"]["SessionPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_subject_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_subject_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The tag. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Tag"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    rename_subject_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["Tag"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_subject_tag: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                SubjectId: components["parameters"]["SubjectId"];
-                /** @description The tag text (at most 32 characters, no `/`). */
-                TagValue: components["parameters"]["TagValue"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_all_users: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: {
-                /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
-                "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A list of User items (an array, or a page object when pagination is requested). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"][] | components["schemas"]["UserPage"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    add_user: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserInput"];
-            };
-        };
-        responses: {
-            /** @description The id of the new object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreatedId"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_current_user: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The current user. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_current_user_info: {
-        parameters: {
-            query?: {
-                /** @description Comma-separated info keys to return (all when absent). */
-                fields?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The info object. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Info"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_current_user_info: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** @description `{set?, delete?}` or `{replace}`. */
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["InfoUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_current_user_jobs: {
-        parameters: {
-            query?: {
-                /** @description Only jobs of this gear name. */
-                gear?: string;
-                /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
-                filter?: components["parameters"]["Filter"];
-                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
-                sort?: components["parameters"]["Sort"];
-                /** @description Largest number of items to return. */
-                limit?: components["parameters"]["Limit"];
-                /** @description Number of matching items to skip (not with `after_id`). */
-                skip?: components["parameters"]["Skip"];
-                /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
-                page?: components["parameters"]["Page"];
-                /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
-                after_id?: components["parameters"]["AfterId"];
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The caller's jobs. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserJobs"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_user: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The user. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    modify_user: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserUpdate"];
-            };
-        };
-        responses: {
-            /** @description How many documents changed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ModifiedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    delete_user: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description How many documents were removed. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["DeletedResult"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_user_groups: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description User id (usually an e-mail address). */
-                UserId: components["parameters"]["UserId"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The groups. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Group"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_version: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Version information. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Version"];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
-    get_analyses: {
-        parameters: {
-            query?: {
-                /** @description Embed the full job document instead of only its id. */
-                inflate_job?: components["parameters"]["InflateJob"];
-            };
-            header?: never;
-            path: {
-                /** @description Plural kind of the starting container. */
-                ContainerName: "groups" | "projects" | "subjects" | "sessions" | "acquisitions" | "collections";
-                /** @description Id of a container of any kind; the server looks it up in every container collection. */
-                ContainerId: components["parameters"]["ContainerId"];
-                /** @description Plural kind of the descendants whose analyses to list, or `all`. */
-                SubcontainerName: "all" | "projects" | "subjects" | "sessions" | "acquisitions";
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The analyses. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Analysis"][];
-                };
-            };
-            default: components["responses"]["Error"];
-        };
-    };
+  get_all_acquisitions: {
+    parameters: {
+      query?: {
+        /** @description Site admins only - list everything regardless of permissions. */
+        exhaustive?: components['parameters']['Exhaustive'];
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: number;
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Acquisition'][] | components['schemas']['AcquisitionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_acquisition: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AcquisitionInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_acquisition: {
+    parameters: {
+      query?: {
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+      };
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The acquisition. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Acquisition'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_acquisition: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AcquisitionUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_acquisition: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_acquisition_analyses: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Analysis'][] | components['schemas']['AnalysisPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_acquisition_analysis: {
+    parameters: {
+      query?: {
+        /** @description Accept a gear-based body (with `job`). */
+        job?: boolean;
+      };
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_acquisition_analysis: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+      };
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The analysis. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_acquisition_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_acquisition_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_output_to_acquisition_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['AnalysisOutputUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_output_from_acquisition_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_input_from_acquisition_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_acquisition_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_acquisition_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_file_to_acquisition: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['FileUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_file_from_acquisition: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_acquisition_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FileUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_acquisition_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_acquisition_file_classification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ClassificationUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_acquisition_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_acquisition_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_acquisition_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_acquisition_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_acquisition_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The note. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_acquisition_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_acquisition_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_acquisition_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_acquisition_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tag. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tag'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  rename_acquisition_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_acquisition_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AcquisitionId: components['parameters']['AcquisitionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_analysis: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+      };
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The analysis. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_output_to_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['AnalysisOutputUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_output_from_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_analysis_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_input_from_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The note. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_analysis_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_analysis_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tag. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tag'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  rename_analysis_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_analysis_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_auth_status: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Authentication status. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AuthStatus'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_collections: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Collection items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Collection'][] | components['schemas']['CollectionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_collection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CollectionInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_collections_curators: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The curators. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Curator'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection: {
+    parameters: {
+      query?: {
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+      };
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The collection. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Collection'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_collection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CollectionUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_collection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection_acquisitions: {
+    parameters: {
+      query?: {
+        /** @description Only acquisitions of this session. */
+        session?: string;
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Acquisition'][] | components['schemas']['AcquisitionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection_analyses: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Analysis'][] | components['schemas']['AnalysisPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_collection_analysis: {
+    parameters: {
+      query?: {
+        /** @description Accept a gear-based body (with `job`). */
+        job?: boolean;
+      };
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection_analysis: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+      };
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The analysis. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_collection_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_collection_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_output_to_collection_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['AnalysisOutputUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_output_from_collection_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_input_from_collection_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_collection_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_collection_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_file_to_collection: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['FileUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_file_from_collection: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_collection_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FileUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_collection_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_collection_file_classification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ClassificationUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_collection_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_collection_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_collection_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The note. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_collection_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_collection_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_collection_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Permission'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The permission. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Permission'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_collection_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PermissionUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_collection_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection_sessions: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Session items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Session'][] | components['schemas']['SessionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_collection_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_collection_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tag. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tag'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  rename_collection_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_collection_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        CollectionId: components['parameters']['CollectionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_config: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The configuration. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Config'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_container: {
+    parameters: {
+      query?: {
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+      };
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The container. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Container'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_container: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ContainerUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_container: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_container_analyses: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Analysis'][] | components['schemas']['AnalysisPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_container_analysis: {
+    parameters: {
+      query?: {
+        /** @description Accept a gear-based body (with `job`). */
+        job?: boolean;
+      };
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_container_analysis: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+      };
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The analysis. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_container_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_container_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_output_to_container_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['AnalysisOutputUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_output_from_container_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_input_from_container_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_container_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_container_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_file_to_container: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['FileUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_file_from_container: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_container_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FileUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_container_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_container_file_classification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ClassificationUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_container_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_container_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_container_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_container_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_container_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The note. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_container_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_container_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_container_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_container_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tag. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tag'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  rename_container_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_container_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  search: {
+    parameters: {
+      query?: {
+        /** @description Flatten each hit to the fields a client usually needs. */
+        simple?: boolean;
+        /** @description Largest number of hits to return. */
+        size?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SearchQuery'];
+      };
+    };
+    responses: {
+      /** @description The hits. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SearchResult'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_ticket: {
+    parameters: {
+      query: {
+        /** @description Ticket id from create_download_ticket. */
+        ticket: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tar archive. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  create_download_ticket: {
+    parameters: {
+      query?: {
+        /** @description Archive layout. */
+        type?: 'bulk' | 'classic' | 'full';
+        /** @description Name prefix of the tar file. */
+        prefix?: string;
+        /** @description Include the analyses of the selected containers. */
+        analyses?: boolean;
+        /** @description Include container metadata files. */
+        metadata?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DownloadRequest'];
+      };
+    };
+    responses: {
+      /** @description The ticket and what it will download. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DownloadTicketSummary'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_gears: {
+    parameters: {
+      query?: {
+        /** @description Every version instead of only the newest of each gear. */
+        all_versions?: boolean;
+        /** @description Also gears whose manifest no longer validates. */
+        include_invalid?: boolean;
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Gear items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Gear'][] | components['schemas']['GearPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_gear: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Gear id, or (to create or update) the gear name. */
+        GearIdOrName: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The gear. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Gear'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_gear: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Gear id, or (to create or update) the gear name. */
+        GearIdOrName: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GearInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_gear: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Gear id, or (to create or update) the gear name. */
+        GearIdOrName: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_gear_invocation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        GearId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The invocation schema. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GearInvocation'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_groups: {
+    parameters: {
+      query?: {
+        /** @description Site admins only - list everything regardless of permissions. */
+        exhaustive?: components['parameters']['Exhaustive'];
+        /** @description `projects` embeds each group's projects. */
+        join?: string;
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Group items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Group'][] | components['schemas']['GroupPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_group: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GroupInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_group: {
+    parameters: {
+      query?: {
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+      };
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The group. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Group'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_group: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GroupUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_group: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_group_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Permission'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_group_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The permission. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Permission'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_group_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PermissionUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_group_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_group_projects: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Project items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Project'][] | components['schemas']['ProjectPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_group_roles: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The group's roles. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Role'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_role_to_group: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RoleReference'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  remove_role_from_group: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        RoleId: components['parameters']['RoleId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_group_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_group_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tag. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tag'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  rename_group_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_group_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Group id (lowercase, 2 to 32 characters). */
+        GroupId: components['parameters']['GroupId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_jobs: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated job states to keep. */
+        states?: string;
+        /** @description Comma-separated job tags to keep. */
+        tags?: string;
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: number;
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Job items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Job'][] | components['schemas']['JobPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_job: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['JobInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_job: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Job'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_job: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['JobUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_job_config: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job's config.json. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobConfigFile'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_job_detail: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The job detail. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobDetail'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_job_logs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The log. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobLog'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_job_logs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['JobLogEntry'][];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  retry_job: {
+    parameters: {
+      query?: {
+        /** @description Retry even when the job has not failed. */
+        ignoreState?: boolean;
+        /** @description Run the retry on this compute provider. */
+        computeProviderId?: string;
+      };
+      header?: never;
+      path: {
+        JobId: components['parameters']['JobId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The id of the new job. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JobRetryResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  lookup_path: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResolverInput'];
+      };
+    };
+    responses: {
+      /** @description The node at the end of the path. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ResolverNode'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_modalities: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The modalities. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Modality'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_modality: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ModalityInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_modality: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Modality name, e.g. `MR`. */
+        ModalityId: components['parameters']['ModalityId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The modality. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Modality'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  replace_modality: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Modality name, e.g. `MR`. */
+        ModalityId: components['parameters']['ModalityId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ModalityInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_modality: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description Modality name, e.g. `MR`. */
+        ModalityId: components['parameters']['ModalityId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_projects: {
+    parameters: {
+      query?: {
+        /** @description Site admins only - list everything regardless of permissions. */
+        exhaustive?: components['parameters']['Exhaustive'];
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+        /** @description Add child counts such as `session_count`. */
+        counts?: boolean;
+        /** @description Add per-project statistics. */
+        stats?: boolean;
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: number;
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Project items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Project'][] | components['schemas']['ProjectPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_project: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProjectInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project: {
+    parameters: {
+      query?: {
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+      };
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The project. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Project'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_project: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProjectUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_project: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_acquisitions: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Acquisition'][] | components['schemas']['AcquisitionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_analyses: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Analysis'][] | components['schemas']['AnalysisPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_project_analysis: {
+    parameters: {
+      query?: {
+        /** @description Accept a gear-based body (with `job`). */
+        job?: boolean;
+      };
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_analysis: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+      };
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The analysis. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_project_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_project_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_output_to_project_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['AnalysisOutputUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_output_from_project_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_input_from_project_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_project_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_project_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_file_to_project: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['FileUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_file_from_project: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_project_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FileUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_project_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_project_file_classification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ClassificationUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_project_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_project_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_project_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The note. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_project_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_project_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_project_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Permission'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The permission. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Permission'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_project_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PermissionUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_project_user_permission: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_sessions: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Session items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Session'][] | components['schemas']['SessionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_subjects: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Subject items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Subject'][] | components['schemas']['SubjectPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_project_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_project_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tag. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tag'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  rename_project_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_project_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ProjectId: components['parameters']['ProjectId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  resolve_path: {
+    parameters: {
+      query?: {
+        /** @description Site admins only - list everything regardless of permissions. */
+        exhaustive?: components['parameters']['Exhaustive'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ResolverInput'];
+      };
+    };
+    responses: {
+      /** @description The resolved path and the children of its last node. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ResolverOutput'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_roles: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The roles, the three default ones included. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Role'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_role: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RoleInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_role: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        RoleId: components['parameters']['RoleId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The role. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Role'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_role: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        RoleId: components['parameters']['RoleId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RoleUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_role: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        RoleId: components['parameters']['RoleId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_sessions: {
+    parameters: {
+      query?: {
+        /** @description Site admins only - list everything regardless of permissions. */
+        exhaustive?: components['parameters']['Exhaustive'];
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: number;
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Session items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Session'][] | components['schemas']['SessionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_session: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SessionInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_session: {
+    parameters: {
+      query?: {
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+      };
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The session. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Session'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_session: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SessionUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_session: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_session_acquisitions: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Acquisition items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Acquisition'][] | components['schemas']['AcquisitionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_session_analyses: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Analysis'][] | components['schemas']['AnalysisPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_session_analysis: {
+    parameters: {
+      query?: {
+        /** @description Accept a gear-based body (with `job`). */
+        job?: boolean;
+      };
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_session_analysis: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+      };
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The analysis. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_session_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_session_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_output_to_session_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['AnalysisOutputUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_output_from_session_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_input_from_session_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_session_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_session_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_file_to_session: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['FileUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_file_from_session: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_session_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FileUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_session_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_session_file_classification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ClassificationUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_session_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_session_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_session_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_session_jobs: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated job states to keep. */
+        states?: string;
+        /** @description Comma-separated job tags to keep. */
+        tags?: string;
+        /** @description `containers` and/or `gears` add lookup maps. */
+        join?: string;
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The jobs. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionJobs'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_session_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_session_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The note. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_session_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_session_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_session_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_session_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tag. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tag'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  rename_session_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_session_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SessionId: components['parameters']['SessionId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_subjects: {
+    parameters: {
+      query?: {
+        /** @description Site admins only - list everything regardless of permissions. */
+        exhaustive?: components['parameters']['Exhaustive'];
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: number;
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Subject items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Subject'][] | components['schemas']['SubjectPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_subject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SubjectInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_subject: {
+    parameters: {
+      query?: {
+        /** @description Expand references, e.g. `origin` fills in each file's origin document. */
+        join?: components['parameters']['Join'];
+      };
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The subject. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Subject'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_subject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SubjectUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_subject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_subject_analyses: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Analysis items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Analysis'][] | components['schemas']['AnalysisPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_subject_analysis: {
+    parameters: {
+      query?: {
+        /** @description Accept a gear-based body (with `job`). */
+        job?: boolean;
+      };
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_subject_analysis: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+      };
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The analysis. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_subject_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AnalysisUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_subject_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_output_to_subject_analysis: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['AnalysisOutputUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_output_from_subject_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_input_from_subject_analysis: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        /** @description Name of an analysis input or output file. */
+        Filename: components['parameters']['Filename'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_subject_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_subject_analysis_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        AnalysisId: components['parameters']['AnalysisId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  upload_file_to_subject: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['FileUploadForm'];
+      };
+    };
+    responses: {
+      /** @description The stored file entries. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  download_file_from_subject: {
+    parameters: {
+      query?: {
+        /** @description Send it empty to receive a download ticket (JSON) instead of the bytes; send a ticket id to download without credentials. */
+        ticket?: components['parameters']['DownloadTicketQuery'];
+        /** @description Answer the zip listing (FileZipInfo) of the file instead of its bytes. */
+        info?: components['parameters']['ZipInfo'];
+        /** @description Path of one member of a zip file to answer instead of the whole file. */
+        member?: components['parameters']['ZipMember'];
+        /** @description Serve with the file's own content type and honour `Range` requests. */
+        view?: components['parameters']['View'];
+        /** @description Fail with 409 unless the stored file has this hash. */
+        hash?: components['parameters']['Hash'];
+      };
+      header?: {
+        /** @description Byte ranges (RFC 7233); only honoured with `view=true`. */
+        Range?: components['parameters']['RangeHeader'];
+      };
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file bytes (`application/octet-stream`, or the file's own media type with `view=true`, or the member's with `member=`); or, with `ticket=` (empty), a download ticket; or, with `info=true`, the zip listing. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+          'application/json':
+            components['schemas']['DownloadTicket'] | components['schemas']['FileZipInfo'];
+        };
+      };
+      /** @description The requested byte ranges of the file (with `view=true` and a `Range` header). */
+      206: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': Blob;
+          '*/*': Blob;
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_subject_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FileUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_subject_file: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_subject_file_classification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ClassificationUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_subject_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file entry. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileEntry'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_subject_file_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description File name inside the container; may contain `/` when percent-encoded. */
+        FileName: components['parameters']['FileName'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many file entries changed and how many jobs that started. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FileModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_subject_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_subject_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_subject_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The note. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Note'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_subject_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NoteInput'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_subject_note: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        NoteId: components['parameters']['NoteId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_subject_sessions: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of Session items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['Session'][] | components['schemas']['SessionPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_subject_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_subject_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The tag. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Tag'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  rename_subject_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['Tag'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_subject_tag: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        SubjectId: components['parameters']['SubjectId'];
+        /** @description The tag text (at most 32 characters, no `/`). */
+        TagValue: components['parameters']['TagValue'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_all_users: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: {
+        /** @description Space-separated feature switches. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Subject-Container` puts subjects into resolver paths; `Slim-Containers` omits embedded analyses. */
+        'X-Accept-Feature'?: components['parameters']['XAcceptFeature'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A list of User items (an array, or a page object when pagination is requested). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'][] | components['schemas']['UserPage'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  add_user: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UserInput'];
+      };
+    };
+    responses: {
+      /** @description The id of the new object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedId'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_current_user: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The current user. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_current_user_info: {
+    parameters: {
+      query?: {
+        /** @description Comma-separated info keys to return (all when absent). */
+        fields?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The info object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Info'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_current_user_info: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description `{set?, delete?}` or `{replace}`. */
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['InfoUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_current_user_jobs: {
+    parameters: {
+      query?: {
+        /** @description Only jobs of this gear name. */
+        gear?: string;
+        /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
+        filter?: components['parameters']['Filter'];
+        /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+        sort?: components['parameters']['Sort'];
+        /** @description Largest number of items to return. */
+        limit?: components['parameters']['Limit'];
+        /** @description Number of matching items to skip (not with `after_id`). */
+        skip?: components['parameters']['Skip'];
+        /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
+        page?: components['parameters']['Page'];
+        /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
+        after_id?: components['parameters']['AfterId'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The caller's jobs. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserJobs'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_user: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The user. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['User'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  modify_user: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UserUpdate'];
+      };
+    };
+    responses: {
+      /** @description How many documents changed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ModifiedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  delete_user: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description How many documents were removed. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeletedResult'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_user_groups: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description User id (usually an e-mail address). */
+        UserId: components['parameters']['UserId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The groups. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Group'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_version: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Version information. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Version'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  get_analyses: {
+    parameters: {
+      query?: {
+        /** @description Embed the full job document instead of only its id. */
+        inflate_job?: components['parameters']['InflateJob'];
+      };
+      header?: never;
+      path: {
+        /** @description Plural kind of the starting container. */
+        ContainerName:
+          'groups' | 'projects' | 'subjects' | 'sessions' | 'acquisitions' | 'collections';
+        /** @description Id of a container of any kind; the server looks it up in every container collection. */
+        ContainerId: components['parameters']['ContainerId'];
+        /** @description Plural kind of the descendants whose analyses to list, or `all`. */
+        SubcontainerName: 'all' | 'projects' | 'subjects' | 'sessions' | 'acquisitions';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The analyses. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Analysis'][];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
 }
