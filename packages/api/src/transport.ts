@@ -71,14 +71,16 @@ export interface TransportOptions extends RetryOptions {
 }
 
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
-/** Methods retried on a retry status or a connection reset (v21's list minus PATCH, which is not idempotent). */
+/**
+ * Methods retried on a retry status or a connection reset: v21's list without PATCH (not
+ * idempotent) and TRACE (fetch refuses to send it at all).
+ */
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'GET',
   'HEAD',
   'PUT',
   'DELETE',
   'OPTIONS',
-  'TRACE',
 ]);
 /** Redirect statuses the transport follows (Safe-Redirect). */
 export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
@@ -379,7 +381,7 @@ async function followRedirects(
 
 /**
  * Build the fetch function given to openapi-fetch. It retries idempotent requests (GET, HEAD, PUT,
- * DELETE, OPTIONS, TRACE) with a replayable body on 429/502/503/504 and connection resets, and any
+ * DELETE, OPTIONS) with a replayable body on 429/502/503/504 and connection resets, and any
  * request with a replayable body when the connection could not be opened at all, with
  * exponential backoff and full jitter (or the server's `Retry-After`, capped); applies the
  * per-attempt timeout; sends the merged `X-Accept-Feature`; follows redirects itself (see
