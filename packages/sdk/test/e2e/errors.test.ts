@@ -27,9 +27,12 @@ describe('errors', () => {
     expect(caught).toBeInstanceOf(ApiError);
     const e = caught as ApiError;
     expect([400, 404]).toContain(e.status);
-    expect(e.reason).toBe(e.status === 404 ? 'Not Found' : 'Bad Request');
-    expect(typeof e.detail).toBe('string');
-    expect(String(e)).toBe(`(${e.status}) Reason: ${e.reason}\nDetail: ${e.detail}`);
+    // v21: reason is the JSON body's message; the HTTP reason phrase stays in statusText
+    expect(e.reason).toMatch(/NON_EXISTENT_ID/);
+    expect(e.statusText).toBe(e.status === 404 ? 'Not Found' : 'Bad Request');
+    // the local server's 404 body has no `detail`, so the text form has no Detail line
+    expect(e.detail).toBeUndefined();
+    expect(String(e)).toBe(`(${e.status}) Reason: ${e.reason}`);
   });
 
   it('the same classes as @fw/api, from both entries', () => {

@@ -1016,7 +1016,7 @@ describe('getting started, forms not in getting-started.test.ts', () => {
     expect(new TextDecoder().decode(zipData)).toBe('Read me!');
   });
 
-  it('ApiException carries status 404 and reason "Not Found" for an unknown project', async () => {
+  it('ApiException carries status 404 and, as v21 does, the JSON message as reason', async () => {
     let caught: unknown;
     try {
       await fw.getProject('NON_EXISTENT_ID');
@@ -1025,7 +1025,10 @@ describe('getting started, forms not in getting-started.test.ts', () => {
     }
     expect(caught).toBeInstanceOf(ApiException);
     const e = caught as ApiException;
-    expect(`API Error: ${e.status} -- ${e.reason}`).toBe('API Error: 404 -- Not Found');
+    expect(`API Error: ${e.status} -- ${e.reason}`).toBe(
+      'API Error: 404 -- project NON_EXISTENT_ID not found',
+    );
+    expect(e.statusText).toBe('Not Found');
     expect(caught).toBeInstanceOf(NotFoundError);
   });
 });
