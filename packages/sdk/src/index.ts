@@ -12,6 +12,7 @@ export type {
   DownloadTarOptions,
 } from './client/client.js';
 export type { ClientOptions } from './client/core.js';
+export type { AuthStatus } from './client/auth.js';
 export { camelCase, encodePathParam } from './client/core.js';
 export type { DownloadDestination, DownloadOptions, ReadOptions } from './client/platform.js';
 export type {

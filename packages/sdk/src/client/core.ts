@@ -7,6 +7,7 @@
 import {
   ConfigurationError,
   DEFAULT_FEATURES,
+  parseApiKey,
   createApiClient,
   downloadToStream,
   operationTable,
@@ -15,6 +16,7 @@ import {
   type OperationInfo,
 } from '@fw/api';
 import { createFinder, type Finder } from '../finders/finder.js';
+import { AUTH_STATUS_PATH, authCheckError, type AuthStatus } from './auth.js';
 import { readResponseBytes } from '../files/download.js';
 import { toFileSpecs } from '../files/file-spec.js';
 import { buildMultipartBody } from '../files/upload.js';
@@ -41,6 +43,12 @@ export interface ClientOptions {
   features?: readonly string[];
   /** Extra default headers. */
   headers?: Record<string, string>;
+  /**
+   * Skip the key check (`GET /auth/status` before the first request; Python's
+   * `disable_auth_check`). Default `false`. Set it for device (drone) keys, or to save the
+   * request when the key is known to be good; a bad key then fails on the first real call.
+   */
+  disableAuthCheck?: boolean;
   /** @internal runtime hooks (set by the `@fw/sdk/node` entry). */
   platform?: Platform;
 }
@@ -90,6 +98,10 @@ export abstract class ClientCore implements SdkContext {
   declare readonly _platform: Platform;
   /** @internal */
   declare readonly _features: readonly string[];
+  /** @internal Whether the key check is off (`disableAuthCheck`). */
+  declare readonly _authCheckDisabled: boolean;
+  /** @internal The shared key check (holds the key's secrets in its closure, not on the object). */
+  declare readonly _authCheck: () => Promise<AuthStatus>;
 
   constructor(apiKey?: string | null, options: ClientOptions = {}) {
     const platform = options.platform ?? {};
@@ -114,6 +126,55 @@ export abstract class ClientCore implements SdkContext {
       ...(options.headers ? { headers: options.headers } : {}),
     });
     Object.defineProperty(this, 'api', { enumerable: false });
+    Object.defineProperty(this, '_authCheckDisabled', {
+      value: options.disableAuthCheck === true,
+      enumerable: false,
+    });
+    Object.defineProperty(this, '_authCheck', {
+      value: this._makeAuthCheck(key),
+      enumerable: false,
+    });
+  }
+
+  /** @internal One shared `GET /auth/status`: success is kept, a 401/403 is kept, anything else is retried next time. */
+  private _makeAuthCheck(apiKey: string): () => Promise<AuthStatus> {
+    const secrets = [apiKey];
+    try {
+      secrets.push(parseApiKey(apiKey).key);
+    } catch {
+      // createApiClient already accepted the key; nothing more to redact
+    }
+    let pending: Promise<AuthStatus> | undefined;
+    return () => {
+      pending ??= (async () => {
+        const request = (
+          this.api as unknown as {
+            request(m: string, p: string, i: object): Promise<{ data: unknown }>;
+          }
+        ).request;
+        try {
+          const { data } = await request.call(this.api, 'get', AUTH_STATUS_PATH, {});
+          return (data && typeof data === 'object' ? data : {}) as AuthStatus;
+        } catch (err) {
+          const mapped = authCheckError(err, this.api.baseUrl, secrets);
+          // A refused key stays refused; a network error or a 5xx may pass next time.
+          if (mapped === err) pending = undefined;
+          throw mapped;
+        }
+      })();
+      return pending;
+    };
+  }
+
+  /**
+   * Check the API key now with `GET /auth/status` and resolve to the answer (who the key
+   * belongs to, `is_device`, `user_is_admin`, `roles`). The client runs this check by itself
+   * before its first request unless `disableAuthCheck` is set; it happens once per client, and
+   * calls made while it is in flight wait for the same request. A key the site refuses (401 or
+   * 403) rejects with an `AuthenticationError` that names the site and never contains the key.
+   */
+  checkAuth(): Promise<AuthStatus> {
+    return this._authCheck();
   }
 
   /** The API base URL (`https://host:443/api`). */
@@ -236,6 +297,7 @@ export abstract class ClientCore implements SdkContext {
     },
   ): Promise<any> {
     const { query, call } = this._split(info, init.query);
+    if (!this._authCheckDisabled && info.path !== AUTH_STATUS_PATH) await this._authCheck();
     const request = (
       this.api as unknown as {
         request(m: string, p: string, i: object): Promise<{ data: unknown; response: Response }>;

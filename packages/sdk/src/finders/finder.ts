@@ -1,7 +1,10 @@
 /**
  * Finders: the Python SDK's `fw.projects.find(...)` family, as callable objects with
- * Promise and async-iterator methods. Paging follows the server's rules: `after_id` paging
- * (ordered by `_id`) when no sort is asked for, 1-based `page` paging when one is.
+ * Promise and async-iterator methods. Paging follows the v21 rules: `after_id` paging (ordered
+ * by `_id`) when no sort is asked for, 1-based `page` paging when one is; `find()` without
+ * `limit` walks every page, with `limit` it is one request. Answers may be plain arrays or
+ * `{ results, count, total }` pages; both are accepted. The `pagination` feature (for totals)
+ * is requested only by `page()` and by `findOne`'s error path.
  */
 import { InvalidFilterError, joinFilters, validateSort } from './filters.js';
 
@@ -30,13 +33,13 @@ export interface FindOptions {
   filter?: string;
   /** `field[:asc|desc]`, comma-separated: `'created:desc'`. */
   sort?: string;
-  /** find/call/findFirst: the most items to return. iter/iterFind/page: the page size. */
+  /** find/call: one request of at most this many items (without it: every match, paged). iter/iterFind/page: the page size. */
   limit?: number;
   /** Skip this many matches (single request, as in Python). */
   skip?: number;
   /** 1-based page number (needs `limit`; single request). */
   page?: number;
-  /** Start after this id (ascending `_id` order). */
+  /** Start after this id (ascending `_id` order; cannot be combined with `sort`). */
   afterId?: string;
   [param: string]: unknown;
 }
@@ -82,7 +85,7 @@ interface Prepared {
 
 /** A page of SDK objects plus the server's counts; iterate it for its items, or walk pages. */
 export class Page<T> implements AsyncIterable<T> {
-  /** Items of this page. */
+  /** Items of this page (list form of the model: `reload()` one for the full object). */
   readonly results: T[];
   /** Matching items on the server, ignoring paging. */
   readonly total: number;
@@ -134,10 +137,11 @@ export class Page<T> implements AsyncIterable<T> {
   }
 }
 
+/** The cursor an item gives `after_id`: a file's `file_id`, else `_id` (or `id`). */
 function rawId(raw: unknown): string | undefined {
   if (raw && typeof raw === 'object') {
-    const r = raw as { _id?: unknown; id?: unknown };
-    const id = r._id ?? r.id;
+    const r = raw as { file_id?: unknown; _id?: unknown; id?: unknown };
+    const id = typeof r.file_id === 'string' ? r.file_id : (r._id ?? r.id);
     return typeof id === 'string' ? id : undefined;
   }
   return undefined;
@@ -194,37 +198,41 @@ export class FinderImpl<T> {
     }
   }
 
-  /** All raw items matching, paging internally; `limit` caps the count. */
+  /**
+   * Every raw item matching, `pageSize` per request. Without a sort the pages are walked with
+   * `after_id` (the first request has none; each next one starts after the last item's id);
+   * with a sort, with `page=1,2,…` and `limit`, since the server refuses `after_id` with a sort.
+   * The walk ends at the first empty page, so a server that returns fewer items than asked for
+   * per page (a lower cap of its own) still yields everything.
+   */
   async *iterateRaw(p: Prepared, pageSize: number): AsyncGenerator<unknown, void, undefined> {
-    const pageable = this.supports('limit') && this.supports('after_id');
-    // A request for a specific window, or a list that cannot page: one request, as asked.
+    const sorted = p.sort !== undefined;
+    const pageable =
+      this.supports('limit') && (sorted ? this.supports('page') : this.supports('after_id'));
+    // A request for one specific window, or a list that cannot page: one request, as asked.
     if (!pageable || p.page !== undefined || p.skip !== undefined) {
       yield* (await this.run(p, false)).results;
       return;
     }
-    const cap = p.limit;
-    let remaining = cap ?? Infinity;
-    const size = () => Math.max(1, Math.min(pageSize, remaining));
-    if (p.sort !== undefined) {
-      // after_id cannot be combined with sort: walk 1-based pages instead.
-      for (let page = 1; remaining > 0; page++) {
-        const limit = cap === undefined ? pageSize : Math.min(pageSize, cap);
-        const { results } = await this.run({ ...p, limit, page }, false);
-        const take = results.slice(0, remaining);
-        yield* take;
-        remaining -= take.length;
-        if (results.length < limit) return;
+    if (sorted) {
+      for (let page = 1; ; page++) {
+        const { results } = await this.run({ ...p, limit: pageSize, page }, false);
+        if (results.length === 0) return;
+        yield* results;
       }
-      return;
     }
-    let afterId = p.afterId ?? '';
-    while (remaining > 0) {
-      const limit = size();
-      const { results } = await this.run({ ...p, limit, afterId }, false);
-      yield* results;
-      remaining -= results.length;
-      if (results.length < limit) return;
+    let afterId = p.afterId;
+    for (;;) {
+      const request: Prepared = { ...p, limit: pageSize };
+      if (afterId === undefined) delete request.afterId;
+      else request.afterId = afterId;
+      const { results } = await this.run(request, false);
+      if (results.length === 0) return;
       const last = rawId(results[results.length - 1]);
+      // A page ending where the last one did means the server ignored after_id: stop, not loop.
+      if (last !== undefined && last === afterId) return;
+      yield* results;
+      // Without an id to continue from, the walk cannot go on.
       if (last === undefined) return;
       afterId = last;
     }
@@ -234,11 +242,15 @@ export class FinderImpl<T> {
     for await (const raw of this.iterateRaw(p, pageSize)) yield this.source.wrap(raw);
   }
 
+  /** `find` and the call: one request when `limit` is given, else every match, paged. */
   async collect(filters: readonly string[], options: FindOptions): Promise<T[]> {
-    const out: T[] = [];
-    for await (const item of this.iterate(this.prepare(filters, options), DEFAULT_PAGE_SIZE)) {
-      out.push(item);
+    const p = this.prepare(filters, options);
+    if (p.limit !== undefined) {
+      const { results } = await this.run(p, false);
+      return results.map((r) => this.source.wrap(r));
     }
+    const out: T[] = [];
+    for await (const item of this.iterate(p, DEFAULT_PAGE_SIZE)) out.push(item);
     return out;
   }
 
@@ -251,20 +263,16 @@ export class FinderImpl<T> {
 
   async findOne(filters: readonly string[], options: FindOptions): Promise<T> {
     const p = this.prepare(filters, options);
-    let results: unknown[];
-    let total: number;
-    if (this.supports('limit')) {
-      const page = await this.run({ ...p, limit: 2 }, true);
-      results = page.results;
-      total = page.total ?? page.results.length;
-    } else {
-      results = (await this.run(p, false)).results;
-      total = results.length;
+    const limited = this.supports('limit');
+    const { results } = await this.run(limited ? { ...p, limit: 2 } : p, false);
+    if (results.length === 1) return this.source.wrap(results[0]);
+    let count = results.length;
+    if (count > 1 && limited) {
+      // Only to say how many matched: ask for the total (the pagination feature) once.
+      const counted = await this.run({ ...p, limit: 1 }, true).catch(() => undefined);
+      if (counted?.total !== undefined && counted.total > count) count = counted.total;
     }
-    if (total !== 1 || results.length !== 1) {
-      throw new FindOneError(total, this.source.description, p.filter);
-    }
-    return this.source.wrap(results[0]);
+    throw new FindOneError(count, this.source.description, p.filter);
   }
 
   iter(filters: readonly string[], options: FindOptions): AsyncGenerator<T, void, undefined> {
@@ -310,21 +318,59 @@ function annotateListError(err: unknown, description: string, p: Prepared): unkn
 /**
  * A finder: call it (`await fw.projects()`, `await fw.jobs({ sort: 'created:desc', limit: 100 })`)
  * to get every match, or use its methods.
+ *
+ * Every finder reads a list endpoint, so its items are the list form of the model: list reads
+ * leave some fields out (for example `info`, and on some sites file details). Call `reload()`
+ * on an item to get the full object.
  */
 export interface Finder<T> {
-  /** Every match (paging internally); `limit` caps the count, `page`/`skip` ask for one window. */
+  /**
+   * Every match, the same as `find()` with no filters: all pages without `limit`, one request
+   * of at most `limit` items with it; `page`/`skip` ask for one window.
+   *
+   * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
+   */
   (options?: FindOptions): Promise<T[]>;
-  /** Every item matching all the filters (`'label=My Project'`, `'created>2018-10-31'`). */
+  /**
+   * Every item matching all the filters (`'label=My Project'`, `'created>2018-10-31'`).
+   * Without `limit` the finder walks every page (250 items per request; `after_id` paging, or
+   * `page` paging with a `sort`); with `limit` it sends one request and returns that page.
+   *
+   * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
+   */
   find(...args: FindArgs): Promise<T[]>;
-  /** The first match, or `null`. Respects `sort`. */
+  /**
+   * The first match, or `null` (one request with `limit=1`). Respects `sort`.
+   *
+   * The item is the list form of the model (e.g. no `info`); `reload()` it for the full object.
+   */
   findFirst(...args: FindArgs): Promise<T | null>;
-  /** The only match; throws `FindOneError` (with `count`) when there are none or several. */
+  /**
+   * The only match (one request with `limit=2`); throws `FindOneError` (with `count`) when
+   * there are none or several.
+   *
+   * The item is the list form of the model (e.g. no `info`); `reload()` it for the full object.
+   */
   findOne(...args: FindArgs): Promise<T>;
-  /** Lazily iterate every item, `limit` (default 250) per request, `after_id` paging. */
+  /**
+   * Lazily iterate every item, `limit` (default 250) per request: `after_id` paging without a
+   * sort, `page` paging with one. Stops after the first empty page.
+   *
+   * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
+   */
   iter(options?: FindOptions): AsyncGenerator<T, void, undefined>;
-  /** Lazily iterate every item matching the filters. */
+  /**
+   * Lazily iterate every item matching the filters, paged as `iter`.
+   *
+   * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
+   */
   iterFind(...args: FindArgs): AsyncGenerator<T, void, undefined>;
-  /** One page with the server's counts: `page({ limit: 10, page: 2 })` or `page({ limit: 10, afterId: '' })`. */
+  /**
+   * One page with the server's counts (asks for the `pagination` feature, for `total`):
+   * `page({ limit: 10, page: 2 })` or `page({ limit: 10, afterId: '' })`.
+   *
+   * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
+   */
   page(options?: FindOptions & { filters?: string[] }): Promise<Page<T>>;
   /** Where the finder came from, e.g. `project.sessions`. */
   readonly description: string;

@@ -79,8 +79,9 @@ describe('Client construction', () => {
       userAgent: 'sdk-tests/1',
     });
     await fw.getCurrentUser();
-    expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatch(/^GET \/api\/users\/self sdk-tests\/1 @fw\/sdk\//);
+    expect(seen).toHaveLength(2); // the key check, then the call
+    expect(seen[0]).toMatch(/^GET \/api\/auth\/status sdk-tests\/1 @fw\/sdk\//);
+    expect(seen[1]).toMatch(/^GET \/api\/users\/self sdk-tests\/1 @fw\/sdk\//);
   });
 
   it('two clients with different keys do not interfere', async () => {
@@ -234,6 +235,7 @@ describe('Client methods', () => {
     });
     await fw.getAllProjects();
     await fw.getAllProjects({ limit: 5 });
+    urls.splice(0, urls.length, ...urls.filter((u) => new URL(u).pathname === '/api/projects'));
     expect(new URL(urls[0]!).searchParams.get('limit')).toBe('1000');
     expect(new URL(urls[1]!).searchParams.get('limit')).toBe('5');
   });

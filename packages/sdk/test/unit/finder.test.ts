@@ -17,6 +17,8 @@ interface Item {
 function fakeSource(
   count: number,
   params = ['filter', 'sort', 'limit', 'skip', 'page', 'after_id'],
+  /** A server-side cap on the page size (answers hold at most this many items). */
+  maxLimit = Infinity,
 ) {
   const items: Item[] = Array.from({ length: count }, (_, i) => ({
     _id: i.toString(16).padStart(24, '0'),
@@ -43,7 +45,8 @@ function fakeSource(
           throw Object.assign(new Error('422'), { status: 422 });
         rows = rows.filter((r) => r._id > (query['after_id'] as string));
       }
-      const limit = query['limit'] as number | undefined;
+      const asked = query['limit'] as number | undefined;
+      const limit = asked === undefined ? undefined : Math.min(asked, maxLimit);
       const skip =
         (query['skip'] as number | undefined) ??
         (query['page'] ? ((query['page'] as number) - 1) * (limit ?? 0) : 0);
@@ -56,37 +59,109 @@ function fakeSource(
 }
 
 describe('finder', () => {
-  it('is callable and returns every item, paging with after_id', async () => {
+  it('find() without limit: limit=250, no after_id on the first request, then after_id=<last _id>, until an empty page', async () => {
     const { source, calls } = fakeSource(600);
     const all = await createFinder(source)();
     expect(all).toHaveLength(600);
     expect(all.map((x) => x.n)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+    expect('after_id' in calls[0]!).toBe(false);
     expect(calls.map((c) => c['after_id'])).toEqual([
-      '',
+      undefined,
       '0'.repeat(22) + 'f9',
       '0'.repeat(21) + '1f3',
+      '0'.repeat(21) + '257',
     ]);
-    expect(calls.every((c) => c['limit'] === 250)).toBe(true);
+    expect(calls.every((c) => c['limit'] === 250 && !('page' in c) && !('skip' in c))).toBe(true);
+    expect(calls.every((c) => c['withTotal'] === false)).toBe(true);
   });
 
-  it('find joins filters and treats limit as a cap', async () => {
+  it('find() without limit still gets everything when the server caps the page size', async () => {
+    const { source, calls } = fakeSource(60, undefined, 25);
+    expect(await createFinder(source).find()).toHaveLength(60);
+    expect(calls.map((c) => c['after_id'])).toEqual([
+      undefined,
+      '0'.repeat(22) + '18',
+      '0'.repeat(22) + '31',
+      '0'.repeat(22) + '3b',
+    ]);
+  });
+
+  it('find joins filters; find({ limit }) is one request with that limit', async () => {
     const { source, calls } = fakeSource(600);
     const f = createFinder(source);
     const odd = await f.find('label=odd');
     expect(odd).toHaveLength(300);
     expect(calls[0]!['filter']).toBe('label=odd');
+    calls.length = 0;
     const capped = await f.find('label=odd', { limit: 3 });
     expect(capped.map((x) => x.n)).toEqual([1, 3, 5]);
-    expect(calls[calls.length - 1]!['limit']).toBe(3);
+    expect(calls).toEqual([{ filter: 'label=odd', limit: 3, withTotal: false }]);
+    calls.length = 0;
+    expect(await f({ limit: 400 })).toHaveLength(400);
+    expect(calls).toEqual([{ limit: 400, withTotal: false }]);
   });
 
-  it('find with sort walks 1-based pages (after_id cannot be combined with sort)', async () => {
+  it('find with sort walks page=1,2,… with limit and never sends after_id', async () => {
     const { source, calls } = fakeSource(300);
     const sorted = await createFinder(source).find({ sort: 'n:desc' });
     expect(sorted[0]!.n).toBe(299);
     expect(sorted).toHaveLength(300);
-    expect(calls.map((c) => c['page'])).toEqual([1, 2]);
+    expect(calls.map((c) => c['page'])).toEqual([1, 2, 3]);
+    expect(calls.every((c) => c['limit'] === 250 && c['sort'] === 'n:desc')).toBe(true);
     expect(calls.some((c) => 'after_id' in c)).toBe(false);
+  });
+
+  it('iterFind with sort sends page and limit (the page size); without sort after_id and limit', async () => {
+    const { source, calls } = fakeSource(12);
+    const f = createFinder(source);
+    const sorted: number[] = [];
+    for await (const x of f.iterFind('label=even', { sort: 'n:desc', limit: 4 })) sorted.push(x.n);
+    expect(sorted).toEqual([10, 8, 6, 4, 2, 0]);
+    expect(calls).toEqual(
+      [1, 2, 3].map((page) => ({
+        filter: 'label=even',
+        sort: 'n:desc',
+        limit: 4,
+        page,
+        withTotal: false,
+      })),
+    );
+    calls.length = 0;
+    const byId: number[] = [];
+    for await (const x of f.iter({ limit: 5 })) byId.push(x.n);
+    expect(byId).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect(calls).toEqual([
+      { limit: 5, withTotal: false },
+      { limit: 5, after_id: '0'.repeat(23) + '4', withTotal: false },
+      { limit: 5, after_id: '0'.repeat(23) + '9', withTotal: false },
+      { limit: 5, after_id: '0'.repeat(23) + 'b', withTotal: false },
+    ]);
+  });
+
+  it('after_id paging stops when the server ignores after_id instead of looping', async () => {
+    const { source, calls } = fakeSource(5, ['limit', 'after_id']);
+    const stuck: FinderSource<{ id: string; n: number }> = {
+      ...source,
+      list: (query, withTotal) => source.list({ limit: query['limit'] }, withTotal),
+    };
+    const seen: number[] = [];
+    for await (const x of createFinder(stuck).iter({ limit: 5 })) seen.push(x.n);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('only page() and a failing findOne ask for totals (the pagination feature)', async () => {
+    const { source, calls } = fakeSource(10);
+    const f = createFinder(source);
+    await f.find();
+    await f.find({ limit: 3 });
+    await f.findFirst('label=odd');
+    await f.findOne('n=4');
+    for await (const _ of f.iter({ limit: 4 })) void _;
+    expect(calls.every((c) => c['withTotal'] === false)).toBe(true);
+    calls.length = 0;
+    await f.page({ limit: 3 });
+    expect(calls).toEqual([{ limit: 3, page: 1, withTotal: true }]);
   });
 
   it('page or skip ask for exactly one window', async () => {
@@ -108,9 +183,10 @@ describe('finder', () => {
   });
 
   it('findOne returns the only match and says how many otherwise', async () => {
-    const { source } = fakeSource(10);
+    const { source, calls } = fakeSource(10);
     const f = createFinder(source);
     expect((await f.findOne('n=4')).n).toBe(4);
+    expect(calls).toEqual([{ filter: 'n=4', limit: 2, withTotal: false }]);
     await expect(f.findOne('label=odd')).rejects.toThrow(
       'fw.things.findOne("label=odd"): found 5 results instead of 1',
     );
