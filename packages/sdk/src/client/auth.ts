@@ -73,9 +73,11 @@ function redactBody(body: unknown, secrets: readonly string[]): unknown {
 export function authCheckError(err: unknown, baseUrl: string, secrets: readonly string[]): unknown {
   if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 403)) return err;
   const site = siteOf(baseUrl);
+  // v21 puts the server's message in `reason`; a server may echo the key in it or in detail
+  const reason = redact(err.reason, secrets);
   const detail = err.detail ? redact(err.detail, secrets) : undefined;
   const message =
-    `The API key was rejected by ${site} (GET ${AUTH_STATUS_PATH} answered ${err.status} ${err.reason}` +
+    `The API key was rejected by ${site} (GET ${AUTH_STATUS_PATH} answered ${err.status} ${reason}` +
     `${detail ? `: ${detail}` : ''}). ` +
     `Check that the key is complete, not expired or revoked, and issued by this site ` +
     `(copy a fresh one from your profile page on ${site}, or log in again with \`fw login <key>\`). ` +
@@ -83,7 +85,7 @@ export function authCheckError(err: unknown, baseUrl: string, secrets: readonly 
   return new KeyRejectedError(
     {
       status: err.status,
-      reason: err.reason,
+      reason,
       body: redactBody(err.body, secrets),
       ...(err.headers ? { headers: err.headers } : {}),
       method: err.method,

@@ -6,7 +6,6 @@
  */
 import {
   ConfigurationError,
-  DEFAULT_FEATURES,
   parseApiKey,
   createApiClient,
   downloadToStream,
@@ -39,8 +38,16 @@ export interface ClientOptions {
   fetch?: FetchLike;
   /** Product token put in front of the User-Agent (`my-app/1.0`). */
   userAgent?: string;
-  /** `X-Accept-Feature` values. Default `['Subject-Container']`. */
+  /**
+   * Extra `X-Accept-Feature` values, sent after the v21 defaults
+   * (`Safe-Redirect,multipart_signed_url`) on every request.
+   */
   features?: readonly string[];
+  /**
+   * List every container a site admin could see, not only those the user has permissions on
+   * (`exhaustive=true` on the list and resolve operations that take it). Default `false`.
+   */
+  exhaustive?: boolean;
   /** Extra default headers. */
   headers?: Record<string, string>;
   /**
@@ -97,7 +104,6 @@ export abstract class ClientCore implements SdkContext {
   /** @internal */
   declare readonly _platform: Platform;
   /** @internal */
-  declare readonly _features: readonly string[];
   /** @internal Whether the key check is off (`disableAuthCheck`). */
   declare readonly _authCheckDisabled: boolean;
   /** @internal The shared key check (holds the key's secrets in its closure, not on the object). */
@@ -112,12 +118,12 @@ export abstract class ClientCore implements SdkContext {
       if (!platform.readCredentials) throw new ConfigurationError(LOGIN_HELP);
       key = platform.readCredentials();
     }
-    const features = options.features ?? DEFAULT_FEATURES;
-    Object.defineProperty(this, '_features', { value: features, enumerable: false });
+    const features = options.features ?? [];
     const fetchImpl = options.fetch ?? platform.fetch;
     this.api = createApiClient({
       apiKey: key,
       features,
+      ...(options.exhaustive !== undefined ? { exhaustive: options.exhaustive } : {}),
       userAgent: [options.userAgent, `@fw/sdk/${SDK_VERSION}`].filter(Boolean).join(' '),
       ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
@@ -206,17 +212,14 @@ export abstract class ClientCore implements SdkContext {
       typeof info.extensions['x-fw-list'] === 'string'
         ? (info.extensions['x-fw-list'] as string)
         : info.responseSchema?.replace(/\[\]$/, '');
-    const withPagination = [
-      ...this._features.filter((f) => f.toLowerCase() !== 'pagination'),
-      'pagination',
-    ].join(' ');
     return createFinder<T>({
       description,
       params: new Set(info.queryParams.map((q) => q.name)),
       list: async (query, withTotal) => {
         const data = await this._send(info, bound, {
           query,
-          ...(withTotal ? { headers: { 'X-Accept-Feature': withPagination } } : {}),
+          // @fw/api appends per-call features to the client's (Safe-Redirect,multipart_signed_url,…)
+          ...(withTotal ? { headers: { 'X-Accept-Feature': 'pagination' } } : {}),
         });
         if (Array.isArray(data)) return { results: data };
         const page = data as { results?: unknown[]; total?: number } | undefined;

@@ -28,11 +28,9 @@ function node(doc: Doc, type: string): Doc {
 /** Resolve a label path (`group/project/[subject/]session/acquisition`, plus `files`/`analyses`). */
 function walk(c: Context<AppEnv>, user: CurrentUser, segs: string[]): Walk {
   const db = c.get('state').db;
-  const subjects = hasFeature(c, 'subject-container');
+  // v21 resolves the subject level always (2019 needed the Subject-Container feature for it)
   const vis = visibleSql(user, ['true', '1'].includes(c.req.query('exhaustive') ?? ''), 'c');
-  const levels: CType[] = subjects
-    ? ['group', 'project', 'subject', 'session', 'acquisition']
-    : ['group', 'project', 'session', 'acquisition'];
+  const levels: CType[] = ['group', 'project', 'subject', 'session', 'acquisition'];
   const childLevel = (row: ContainerRow | null): CType | null => {
     if (!row) return 'group';
     const i = levels.indexOf(row.type);
