@@ -2,21 +2,29 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startServer } from './app/start.js';
 
-const USAGE = `Usage: fw-server [--port N] [--host ADDR] [--data DIR]
+const USAGE = `Usage: fw-server [--port N] [--host ADDR] [--data DIR] [--signed-urls]
 
   --port N     TCP port (default 8080; 0 picks a free one)
   --host ADDR  interface to bind (default 127.0.0.1)
   --data DIR   data directory: database and file blobs (default ./.fw-server)
+  --signed-urls  offer signed-URL uploads (single-use PUT URLs on this server)
 `;
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; data?: string; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    data?: string;
+    'signed-urls'?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
         data: { type: 'string' },
+        'signed-urls': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -38,6 +46,7 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     dataDir: resolve(values.data ?? '.fw-server'),
     log: (line) => process.stderr.write(line + '\n'),
+    signedUrls: Boolean(values['signed-urls']),
   });
   process.stdout.write(
     `Flywheel-compatible server listening on ${server.url}\nData directory: ${server.dataDir}\nAPI key: ${server.apiKey}\n`,

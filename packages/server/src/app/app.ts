@@ -4,8 +4,9 @@ import { authenticate } from './auth.js';
 import { HttpError, statusOf } from './errors.js';
 import { requestId } from './ids.js';
 import { registerRoutes } from '../routes/index.js';
+import { registerStorageRoutes } from '../routes/storage.js';
 
-/** Build the Hono application: request ids, auth, routes under /api, JSON errors everywhere. */
+/** Build the Hono application: request ids, auth, routes under /api, storage URLs, JSON errors everywhere. */
 export function createApp(
   state: AppState,
   log: (line: string) => void = () => undefined,
@@ -17,6 +18,8 @@ export function createApp(
     c.set('user', null);
     await next();
   });
+  // signed upload URLs: outside /api, authorised by their token instead of an API key
+  registerStorageRoutes(app);
   const api = new Hono<AppEnv>();
   api.use('*', authenticate);
   registerRoutes(api);

@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Db } from '../db/open.js';
 import type { BlobStore } from '../storage/index.js';
+import type { UploadSettings } from './signed-uploads.js';
 
 export interface UserDoc {
   _id: string;
@@ -26,6 +27,8 @@ export interface AppState {
   jsonLimit: number;
   /** Download ticket lifetime in ms. */
   ticketTtlMs: number;
+  /** Signed-URL uploads: on/off, ticket lifetime, multipart part size. */
+  uploads: UploadSettings;
 }
 
 export interface CurrentUser {

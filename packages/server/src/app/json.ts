@@ -66,8 +66,26 @@ export async function readJson(c: Context<AppEnv>): Promise<unknown> {
   const limit = c.get('state').jsonLimit;
   const declared = Number(c.req.header('content-length') ?? 'NaN');
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!c.req.raw.body) throw badRequest('Request body is required');
+  const text = await readBodyText(c);
+  if (text.trim() === '') throw badRequest('Request body is required');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badRequest('Malformed JSON in request body');
+  }
+  checkDepth(value);
+  return value;
+}
+
+/** The request body as text, enforcing the JSON size limit. */
+async function readBodyText(c: Context<AppEnv>): Promise<string> {
+  const limit = c.get('state').jsonLimit;
+  const declared = Number(c.req.header('content-length') ?? 'NaN');
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const body = c.req.raw.body;
-  if (!body) throw badRequest('Request body is required');
+  if (!body) return '';
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
@@ -81,16 +99,7 @@ export async function readJson(c: Context<AppEnv>): Promise<unknown> {
     }
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw badRequest('Request body is required');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw badRequest('Malformed JSON in request body');
-  }
-  checkDepth(value);
-  return value;
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Like readJson but the body must be a JSON object. */
@@ -100,6 +109,25 @@ export async function readObject(c: Context<AppEnv>): Promise<Record<string, unk
     throw badRequest('Request body must be a JSON object');
   }
   return v as Record<string, unknown>;
+}
+
+/** An optional JSON object body: undefined when the request has no body (or only whitespace). */
+export async function readOptionalObject(
+  c: Context<AppEnv>,
+): Promise<Record<string, unknown> | undefined> {
+  if (!c.req.raw.body || c.req.header('content-length') === '0') return undefined;
+  const text = await readBodyText(c);
+  if (text.trim() === '') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badRequest('Malformed JSON in request body');
+  }
+  checkDepth(value);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('Request body must be a JSON object');
+  return value as Record<string, unknown>;
 }
 
 const tooLarge = (limit: number) => new HttpError(413, `Request body exceeds ${limit} bytes`);

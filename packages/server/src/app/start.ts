@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { openDatabase } from '../db/open.js';
 import { addKey, createUserDoc, getUser, newKey, saveUser } from '../db/users.js';
-import { createBlobStore } from '../storage/index.js';
+import { createBlobStore, recoverUploads, sweepUploadTickets } from '../storage/index.js';
 import { createApp } from './app.js';
 import { answerClientErrors } from './client-errors.js';
 import type { AppState } from './context.js';
@@ -22,6 +22,17 @@ export interface StartOptions {
   dataDir?: string;
   /** Receives log lines (errors); default: silent. Never receives API keys. */
   log?: (line: string) => void;
+  /**
+   * Offer signed-URL uploads (`/config` answers `signed_url: true`): `POST …/files?ticket=`
+   * hands out single-use URLs on this server's `/storage/uploads/…`. Default false.
+   */
+  signedUrls?: boolean;
+  /** Lifetime of an upload ticket and its URLs in ms; default 1 hour. */
+  uploadTtlMs?: number;
+  /** Files declared larger than this (bytes) get several part URLs; default 5 GiB. */
+  uploadPartSize?: number;
+  /** How often expired upload tickets are swept, in ms; default min(ttl, 60 s). */
+  uploadSweepMs?: number;
 }
 
 export interface CreateUserOptions {
@@ -64,8 +75,23 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     origin: '',
     jsonLimit: 1024 * 1024,
     ticketTtlMs: 60_000,
+    uploads: {
+      signedUrls: Boolean(options.signedUrls),
+      ttlMs: options.uploadTtlMs ?? 3_600_000,
+      partSize: options.uploadPartSize ?? 5 * 1024 ** 3,
+    },
   };
   seedDefaults(db);
+  await recoverUploads(db, state.blobs);
+  const sweep = setInterval(
+    () => {
+      sweepUploadTickets(db, state.blobs).catch((err: unknown) =>
+        options.log?.(`upload ticket sweep failed: ${String(err)}`),
+      );
+    },
+    options.uploadSweepMs ?? Math.min(state.uploads.ttlMs, 60_000),
+  );
+  sweep.unref();
   const adminKey = ensureAdmin(state);
 
   const app = createApp(state, options.log);
@@ -110,6 +136,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(sweep);
       await new Promise<void>((res) => {
         server.close(() => res());
         server.closeAllConnections?.();

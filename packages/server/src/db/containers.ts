@@ -153,21 +153,34 @@ export function deleteSubtree(db: Db, id: string): string[] {
   return db.transaction(() => {
     const ids = subtreeIds(db, id);
     const blobs: string[] = [];
-    const filesOf = db.prepare('SELECT blob_id FROM files WHERE container_id = ?');
-    const delFiles = db.prepare('DELETE FROM files WHERE container_id = ?');
-    const delRow = db.prepare('DELETE FROM containers WHERE id = ?');
+    // latest versions, superseded versions and unfinished signed uploads of each container
+    const blobQueries = [
+      db.prepare('SELECT blob_id FROM files WHERE container_id = ?'),
+      db.prepare('SELECT blob_id FROM file_versions WHERE container_id = ?'),
+      db.prepare(
+        'SELECT p.blob_id FROM upload_parts p JOIN upload_tickets t ON t.id = p.ticket_id WHERE t.container_id = ?',
+      ),
+    ];
+    const deletes = [
+      db.prepare('DELETE FROM files WHERE container_id = ?'),
+      db.prepare('DELETE FROM file_versions WHERE container_id = ?'),
+      db.prepare('DELETE FROM upload_tickets WHERE container_id = ?'), // parts cascade
+      db.prepare('DELETE FROM containers WHERE id = ?'),
+    ];
     for (const x of ids) {
-      for (const f of filesOf.all(x) as { blob_id: string | null }[])
-        if (f.blob_id) blobs.push(f.blob_id);
-      delFiles.run(x);
-      delRow.run(x);
+      for (const q of blobQueries)
+        for (const f of q.all(x) as { blob_id: string | null }[])
+          if (f.blob_id) blobs.push(f.blob_id);
+      for (const d of deletes) d.run(x);
     }
     return unreferenced(db, blobs);
   })();
 }
 
-/** Of these blob ids, the ones no file entry points at any more. */
+/** Of these blob ids, the ones no file entry (latest or older version) points at any more. */
 export function unreferenced(db: Db, blobIds: string[]): string[] {
-  const stmt = db.prepare('SELECT 1 FROM files WHERE blob_id = ? LIMIT 1');
-  return [...new Set(blobIds)].filter((b) => !stmt.get(b));
+  const stmt = db.prepare(
+    'SELECT 1 FROM files WHERE blob_id = @b UNION ALL SELECT 1 FROM file_versions WHERE blob_id = @b LIMIT 1',
+  );
+  return [...new Set(blobIds)].filter((b) => !stmt.get({ b }));
 }

@@ -110,4 +110,62 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE TABLE site (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  /* 2: file identity and versions; signed-URL upload tickets */ `
+  -- files keeps the latest version of each file (what containers list); file_id is stable across
+  -- versions. Superseded versions move to file_versions with their blob, until the file goes.
+  ALTER TABLE files ADD COLUMN file_id TEXT;
+  ALTER TABLE files ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+  UPDATE files SET file_id = lower(hex(randomblob(12))),
+    version = coalesce(json_extract(doc, '$.version'), 1);
+  UPDATE files SET doc = json_set(doc, '$.file_id', file_id, '$.version', version,
+    '$.parent_ref', json_object('type', container_type, 'id', container_id));
+  CREATE INDEX files_file_id ON files(file_id);
+  CREATE INDEX files_blob ON files(blob_id);
+
+  CREATE TABLE file_versions (
+    id TEXT PRIMARY KEY,
+    file_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    container_id TEXT NOT NULL,
+    container_type TEXT NOT NULL,
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,
+    blob_id TEXT,
+    size INTEGER NOT NULL,
+    hash TEXT,
+    type TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    UNIQUE (file_id, version)
+  );
+  CREATE INDEX file_versions_container ON file_versions(container_id);
+  CREATE INDEX file_versions_blob ON file_versions(blob_id);
+
+  -- signed-URL uploads: a ticket names a container and its files; every file has one or more
+  -- parts, each with its own single-use URL token (only the token's SHA-256 is stored).
+  CREATE TABLE upload_tickets (
+    id TEXT PRIMARY KEY,
+    container_id TEXT NOT NULL,
+    container_type TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    upload_id TEXT NOT NULL,
+    expires INTEGER NOT NULL,
+    closing INTEGER NOT NULL DEFAULT 0,
+    doc TEXT NOT NULL
+  );
+  CREATE INDEX upload_tickets_expires ON upload_tickets(expires);
+  CREATE TABLE upload_parts (
+    token_hash TEXT PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES upload_tickets(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending',
+    blob_id TEXT,
+    size INTEGER,
+    hash TEXT,
+    etag TEXT,
+    UNIQUE (ticket_id, name, part)
+  );
+  `,
 ];

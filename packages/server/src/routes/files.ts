@@ -2,16 +2,30 @@ import type { Context } from 'hono';
 import { Readable } from 'node:stream';
 import type { AppEnv } from '../app/context.js';
 import { parseDoc, type ContainerRow, type Doc } from '../db/containers.js';
-import { getFile, putFile, saveFileDoc, type FileRole, type FileRow } from '../db/files.js';
+import {
+  deleteFileVersions,
+  getFile,
+  putFile,
+  saveFileDoc,
+  type FileRole,
+  type FileRow,
+} from '../db/files.js';
+import { checkFileMetadata, fileDoc, metadataFor } from '../app/file-meta.js';
+import { closeUploadTicket, createUploadTicket } from '../app/signed-uploads.js';
+import type { CurrentUser } from '../app/context.js';
 import { unreferenced } from '../db/containers.js';
 import { requireAccess, requireUser } from '../app/access.js';
 import { badRequest, HttpError, notFound } from '../app/errors.js';
-import { uuid } from '../app/ids.js';
 import { now } from '../app/time.js';
-import { guessFileType } from '../app/filetypes.js';
-import { checkDepth, isObj, sanitizeInfo, type Obj } from '../app/validate.js';
+import { isObj, sanitizeInfo, type Obj } from '../app/validate.js';
 import { applyInfoUpdate } from '../app/subdocs.js';
-import { type FamilyOpSuffix, ok, readObject, replyUntyped } from '../app/json.js';
+import {
+  type FamilyOpSuffix,
+  ok,
+  readObject,
+  readOptionalObject,
+  replyUntyped,
+} from '../app/json.js';
 import { touch } from '../app/containers.js';
 import {
   parseMultipartUpload,
@@ -19,62 +33,8 @@ import {
   openZipMember,
   parseRange,
   byteRangesBody,
-  type UploadedFile,
 } from '../transfer/index.js';
 import { createTicket, useTicket } from './tickets.js';
-
-const METADATA_KEYS = [
-  'name',
-  'type',
-  'mimetype',
-  'modality',
-  'classification',
-  'tags',
-  'info',
-  'zip_member_count',
-];
-
-function checkFileMetadata(meta: Obj, where: string): void {
-  for (const k of Object.keys(meta)) {
-    if (!METADATA_KEYS.includes(k)) throw badRequest(`unexpected property "${k}" in ${where}`);
-  }
-  if (
-    meta.tags !== undefined &&
-    (!Array.isArray(meta.tags) || meta.tags.some((t) => typeof t !== 'string'))
-  ) {
-    throw badRequest(`"tags" in ${where} must be a list of strings`);
-  }
-  if (meta.info !== undefined && !isObj(meta.info))
-    throw badRequest(`"info" in ${where} must be an object`);
-  if (meta.classification !== undefined && !isObj(meta.classification)) {
-    throw badRequest(`"classification" in ${where} must be an object`);
-  }
-  for (const k of ['type', 'mimetype', 'modality'] as const) {
-    if (meta[k] !== undefined && meta[k] !== null && typeof meta[k] !== 'string')
-      throw badRequest(`"${k}" in ${where} must be a string`);
-  }
-}
-
-function fileDoc(f: UploadedFile, meta: Obj, userId: string, version: number): Doc {
-  const t = now();
-  return {
-    _id: uuid(),
-    name: f.name,
-    type: (meta.type as string | undefined) ?? guessFileType(f.name),
-    mimetype: (meta.mimetype as string | undefined) ?? f.contentType,
-    modality: (meta.modality as string | undefined) ?? null,
-    classification: (meta.classification as Obj | undefined) ?? {},
-    tags: (meta.tags as string[] | undefined) ?? [],
-    info: sanitizeInfo(meta.info ?? {}),
-    size: f.size,
-    hash: f.hash,
-    origin: { type: 'user', id: userId },
-    version,
-    created: t,
-    modified: t,
-    ...(meta.zip_member_count !== undefined ? { zip_member_count: meta.zip_member_count } : {}),
-  };
-}
 
 /**
  * `POST …/files`: stream the multipart body into blobs, then record the entries in one
@@ -90,6 +50,8 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
     const doc = parseDoc(row);
     if (doc.job) throw badRequest('outputs of job-based analyses are uploaded by their job');
   }
+  const ticket = c.req.query('ticket');
+  if (ticket !== undefined) return signedUpload(c, row, user, ticket);
   const ctype = c.req.header('content-type') ?? '';
   if (!ctype.toLowerCase().startsWith('multipart/form-data'))
     throw badRequest('expected a multipart/form-data body');
@@ -99,32 +61,9 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
     filenamePath: c.req.query('filename_path') === 'true',
   });
   const written = upload.files.map((f) => f.blobId);
-  let replaced: string[] = [];
   let docs: Doc[];
   try {
-    const meta = upload.metadata;
-    checkDepth(meta, undefined, 'metadata');
-    const metaFor = (name: string): Obj => {
-      if (meta === undefined || meta === null) return {};
-      if (isAnalysis) {
-        const list = Array.isArray(meta)
-          ? meta
-          : isObj(meta) && Array.isArray(meta.files)
-            ? meta.files
-            : null;
-        if (!list) throw badRequest('metadata for analysis outputs must be a list of file objects');
-        const m = list.find((x: unknown) => isObj(x) && x.name === name);
-        if (m !== undefined) checkFileMetadata(m as Obj, 'metadata');
-        const { name: _n, ...rest } = (m ?? {}) as Obj;
-        void _n;
-        return rest;
-      }
-      if (!isObj(meta)) throw badRequest('metadata must be a JSON object');
-      checkFileMetadata(meta, 'metadata');
-      const { name: _n, ...rest } = meta;
-      void _n;
-      return rest;
-    };
+    const metaFor = metadataFor(upload.metadata, isAnalysis);
     const names = new Set<string>();
     for (const f of upload.files) {
       if (names.has(f.name)) throw badRequest(`file "${f.name}" sent twice`);
@@ -134,11 +73,9 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
     docs = db.transaction(() => {
       const out: Doc[] = [];
       for (const { f, meta } of plans) {
-        const old = getFile(db, row.id, 'files', f.name);
-        const version = old ? ((JSON.parse(old.doc) as Doc).version ?? 1) + 1 : 1;
-        const doc = fileDoc(f, meta, user.doc._id, version);
-        const prev = putFile(db, row.id, row.type, 'files', doc, f.blobId);
-        if (prev) replaced.push(prev);
+        // an existing name becomes a new version; the old one is kept (nothing to remove)
+        const doc = fileDoc(f, meta, user.doc._id);
+        putFile(db, row.id, row.type, 'files', doc, f.blobId);
         out.push(doc);
       }
       touch(db, row.id);
@@ -148,10 +85,22 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
     await Promise.all(written.map((b) => blobs.remove(b)));
     throw err;
   }
-  replaced = unreferenced(db, replaced);
-  await Promise.all(replaced.map((b) => blobs.remove(b)));
-  if (isAnalysis) return replyUntyped(c, docs);
   return replyUntyped(c, docs);
+}
+
+/** `?ticket=` (empty: create a signed-URL upload ticket) or `?ticket=<id>` (close it). */
+async function signedUpload(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  user: CurrentUser,
+  ticket: string,
+): Promise<Response> {
+  const state = c.get('state');
+  if (!state.uploads.signedUrls)
+    throw badRequest('signed URL uploads are not enabled on this site');
+  const body = await readOptionalObject(c);
+  if (ticket === '') return replyUntyped(c, createUploadTicket(state, user, row, body));
+  return replyUntyped(c, await closeUploadTicket(state, user, row, ticket, body));
 }
 
 export function findFile(
@@ -269,11 +218,12 @@ export async function fileOp(
   const doc = JSON.parse(file.doc) as Doc;
   if (op === 'get-info') return replyUntyped(c, doc);
   if (op === 'delete') {
-    db.transaction(() => {
-      db.prepare('DELETE FROM files WHERE id = ?').run(file.id);
+    // the file with all its versions
+    const gone = db.transaction(() => {
       touch(db, row.id);
+      return deleteFileVersions(db, file.file_id).blobs;
     })();
-    for (const b of unreferenced(db, file.blob_id ? [file.blob_id] : [])) await blobs.remove(b);
+    for (const b of unreferenced(db, gone)) await blobs.remove(b);
     return replyUntyped(c, { deleted: 1 });
   }
   const body = await readObject(c);

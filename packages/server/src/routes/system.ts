@@ -18,7 +18,7 @@ export function registerSystemRoutes(api: Hono<AppEnv>): void {
   );
   api.get('/config', (c) => {
     requireUser(c.get('user'));
-    const origin = c.get('state').origin;
+    const { origin, uploads } = c.get('state');
     return replyUntyped(c, {
       site: {
         id: 'local',
@@ -30,8 +30,13 @@ export function registerSystemRoutes(api: Hono<AppEnv>): void {
       },
       created: '1970-01-01T00:00:00.000000+00:00',
       modified: '1970-01-01T00:00:00.000000+00:00',
-      signed_url: false,
-      features: { multiproject: true, job_ask: true, job_tickets: false, signed_url: false },
+      signed_url: uploads.signedUrls,
+      features: {
+        multiproject: true,
+        job_ask: true,
+        job_tickets: false,
+        signed_url: uploads.signedUrls,
+      },
       auth: {},
     });
   });

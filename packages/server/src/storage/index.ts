@@ -8,3 +8,17 @@ export {
   type ByteRange,
   type WriteOptions,
 } from './blob-store.js';
+export {
+  UploadError,
+  issueUploadTicket,
+  getUploadTicket,
+  receiveUploadPart,
+  claimUploadTicket,
+  sweepUploadTickets,
+  recoverUploads,
+  type UploadTicketRow,
+  type IssueOptions,
+  type IssuedTicket,
+  type ClaimedFile,
+  type ClaimedUpload,
+} from './upload-tickets.js';

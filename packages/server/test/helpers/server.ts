@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startServer, type RunningServer } from '../../src/index.js';
+import { startServer, type RunningServer, type StartOptions } from '../../src/index.js';
 import { checkResponse } from './spec.js';
 
 export interface Res<T = any> {
@@ -33,10 +33,10 @@ export interface TestServer {
  * Start a fresh server for the file (real socket, port 0) and stop it afterwards. Every
  * response goes through the spec conformance check.
  */
-export function useServer(): TestServer {
+export function useServer(options: Omit<StartOptions, 'port' | 'log'> = {}): TestServer {
   const t = {} as TestServer;
   beforeAll(async () => {
-    const server = await startServer({ port: 0, log: (l) => console.error(l) });
+    const server = await startServer({ ...options, port: 0, log: (l) => console.error(l) });
     t.server = server;
     t.url = server.url;
     t.adminKey = server.apiKey;

@@ -1,0 +1,107 @@
+/**
+ * File metadata shared by the multipart upload and the signed-URL upload: validation of the
+ * `metadata` a client sends with its files and the stored doc of a freshly uploaded version.
+ */
+import type { Doc } from '../db/containers.js';
+import { badRequest } from './errors.js';
+import { guessFileType } from './filetypes.js';
+import { uuid } from './ids.js';
+import { now } from './time.js';
+import { checkDepth, isObj, sanitizeInfo, type Obj } from './validate.js';
+
+const METADATA_KEYS = [
+  'name',
+  'type',
+  'mimetype',
+  'modality',
+  'classification',
+  'tags',
+  'info',
+  'zip_member_count',
+];
+
+export function checkFileMetadata(meta: Obj, where: string, extraKeys: string[] = []): void {
+  for (const k of Object.keys(meta)) {
+    if (!METADATA_KEYS.includes(k) && !extraKeys.includes(k))
+      throw badRequest(`unexpected property "${k}" in ${where}`);
+  }
+  if (
+    meta.tags !== undefined &&
+    (!Array.isArray(meta.tags) || meta.tags.some((t) => typeof t !== 'string'))
+  ) {
+    throw badRequest(`"tags" in ${where} must be a list of strings`);
+  }
+  if (meta.info !== undefined && !isObj(meta.info))
+    throw badRequest(`"info" in ${where} must be an object`);
+  if (meta.classification !== undefined && !isObj(meta.classification)) {
+    throw badRequest(`"classification" in ${where} must be an object`);
+  }
+  for (const k of ['type', 'mimetype', 'modality'] as const) {
+    if (meta[k] !== undefined && meta[k] !== null && typeof meta[k] !== 'string')
+      throw badRequest(`"${k}" in ${where} must be a string`);
+  }
+}
+
+/**
+ * A function giving the metadata for one file name: containers take one object for their file;
+ * analyses a list of file objects (or `{files: [...]}`) matched by `name`. Keys in `ignoreKeys`
+ * are accepted and dropped (the signed-URL flow adds `size`); `name` is always dropped.
+ */
+export function metadataFor(
+  meta: unknown,
+  isAnalysis: boolean,
+  ignoreKeys: string[] = [],
+): (name: string) => Obj {
+  checkDepth(meta, undefined, 'metadata');
+  const strip = (m: Obj): Obj => {
+    const out: Obj = {};
+    for (const [k, v] of Object.entries(m)) if (k !== 'name' && !ignoreKeys.includes(k)) out[k] = v;
+    return out;
+  };
+  return (name) => {
+    if (meta === undefined || meta === null) return {};
+    if (isAnalysis) {
+      const list = Array.isArray(meta)
+        ? meta
+        : isObj(meta) && Array.isArray(meta.files)
+          ? meta.files
+          : null;
+      if (!list) throw badRequest('metadata for analysis outputs must be a list of file objects');
+      const m = list.find((x: unknown) => isObj(x) && x.name === name);
+      if (m !== undefined) checkFileMetadata(m as Obj, 'metadata', ignoreKeys);
+      return strip((m ?? {}) as Obj);
+    }
+    if (!isObj(meta)) throw badRequest('metadata must be a JSON object');
+    checkFileMetadata(meta, 'metadata', ignoreKeys);
+    return strip(meta);
+  };
+}
+
+/** What the doc of a new file version is built from. */
+export interface StoredContent {
+  name: string;
+  size: number;
+  hash: string;
+  contentType: string;
+}
+
+/** The doc of a new upload; `file_id`, `version` and `parent_ref` are set by `putFile`. */
+export function fileDoc(f: StoredContent, meta: Obj, userId: string): Doc {
+  const t = now();
+  return {
+    _id: uuid(),
+    name: f.name,
+    type: (meta.type as string | undefined) ?? guessFileType(f.name),
+    mimetype: (meta.mimetype as string | undefined) ?? f.contentType,
+    modality: (meta.modality as string | undefined) ?? null,
+    classification: (meta.classification as Obj | undefined) ?? {},
+    tags: (meta.tags as string[] | undefined) ?? [],
+    info: sanitizeInfo(meta.info ?? {}),
+    size: f.size,
+    hash: f.hash,
+    origin: { type: 'user', id: userId },
+    created: t,
+    modified: t,
+    ...(meta.zip_member_count !== undefined ? { zip_member_count: meta.zip_member_count } : {}),
+  };
+}
