@@ -1,6 +1,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Db } from '../db/open.js';
 import type { BlobStore } from '../storage/index.js';
+import type { MatchedOperation } from './operations.js';
 
 export interface UserDoc {
   _id: string;
@@ -41,5 +42,7 @@ export type AppEnv = {
     state: AppState;
     user: CurrentUser | null;
     requestId: string;
+    /** The spec operation the request matched (set by the route table). */
+    op: MatchedOperation;
   };
 };
