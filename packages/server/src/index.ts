@@ -1,2 +1,3 @@
 export { startServer } from './app/start.js';
 export type { StartOptions, RunningServer, CreateUserOptions } from './app/start.js';
+export { implementedOperations } from './routes/index.js';

@@ -37,8 +37,10 @@ export function createApp(
   );
   app.onError((err, c) => {
     const status = statusOf(err);
-    const message = status >= 500 ? 'Internal Server Error' : err.message;
-    if (status >= 500)
+    // 501 (a spec operation without a handler) is an answer, not a failure: its message names it
+    const failure = status >= 500 && status !== 501;
+    const message = failure ? 'Internal Server Error' : err.message;
+    if (failure)
       log(`[${c.get('requestId')}] ${c.req.method} ${c.req.path}: ${err.stack ?? String(err)}`);
     const extra = err instanceof HttpError ? err.extra : {};
     return c.json(

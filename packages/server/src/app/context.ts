@@ -2,6 +2,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Db } from '../db/open.js';
 import type { BlobStore } from '../storage/index.js';
 import type { UploadSettings } from './signed-uploads.js';
+import type { MatchedOperation } from './operations.js';
 
 export interface UserDoc {
   _id: string;
@@ -44,5 +45,7 @@ export type AppEnv = {
     state: AppState;
     user: CurrentUser | null;
     requestId: string;
+    /** The spec operation the request matched (set by the route table). */
+    op: MatchedOperation;
   };
 };

@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
+import type { RouteTable } from '../app/operations.js';
 import { getRow, parseDoc, subtreeIds, type ContainerRow, type Doc } from '../db/containers.js';
 import { requireAccess, requireUser } from '../app/access.js';
 import { badRequest, notFound } from '../app/errors.js';
@@ -49,8 +49,8 @@ interface Selected {
 }
 
 /** Bulk download: POST selects files into a ticket, GET streams them as a tar. */
-export function registerDownloadRoutes(api: Hono<AppEnv>): void {
-  api.post('/download', async (c) => {
+export function registerDownloadRoutes(routes: RouteTable): void {
+  routes.on('create_download_ticket', async (c) => {
     const user = requireUser(c.get('user'));
     const state = c.get('state');
     const db = state.db;
@@ -129,7 +129,7 @@ export function registerDownloadRoutes(api: Hono<AppEnv>): void {
     return ok(c, 'create_download_ticket', { ticket, file_cnt: selected.length, size, filename });
   });
 
-  api.get('/download', (c) => {
+  routes.on('download_ticket', (c) => {
     const state = c.get('state');
     const id = c.req.query('ticket');
     if (!id) throw badRequest('"ticket" is required');

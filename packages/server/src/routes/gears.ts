@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
+import type { RouteTable } from '../app/operations.js';
 import { requireUser } from '../app/access.js';
 import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
@@ -12,8 +12,8 @@ import { isObj } from '../app/validate.js';
 const NAME_RE = /^[a-z0-9][a-z0-9.-]*$/;
 
 /** Gear registry: register a manifest, list (finder; latest version per name unless all_versions), get, delete. */
-export function registerGearRoutes(api: Hono<AppEnv>): void {
-  api.get('/gears', (c) => {
+export function registerGearRoutes(routes: RouteTable): void {
+  routes.on('get_all_gears', (c) => {
     requireUser(c.get('user'));
     const all = c.req.query('all_versions') === 'true';
     const where = all
@@ -48,16 +48,16 @@ export function registerGearRoutes(api: Hono<AppEnv>): void {
       ),
     );
   });
-  api.get('/gears/:id', (c) => {
+  routes.on('get_gear', (c, [id = '']) => {
     requireUser(c.get('user'));
-    const gear = getGear(c.get('state').db, c.req.param('id'));
-    if (!gear) throw notFound(`gear ${c.req.param('id')} not found`);
+    const gear = getGear(c.get('state').db, id);
+    if (!gear) throw notFound(`gear ${id} not found`);
     return replyUntyped(c, gear);
   });
-  api.post('/gears/:name', async (c) => {
+  routes.on('add_gear', async (c, [gearName]) => {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can add gears');
-    const name = c.req.param('name');
+    const name = gearName!;
     if (!NAME_RE.test(name))
       throw badRequest('gear names are lowercase letters, digits, "." and "-"');
     const body = await readObject(c);
@@ -93,12 +93,12 @@ export function registerGearRoutes(api: Hono<AppEnv>): void {
     ).run(doc._id, name, manifest.version, t, t, JSON.stringify(doc));
     return ok(c, 'add_gear', { _id: doc._id });
   });
-  api.delete('/gears/:id', (c) => {
+  routes.on('delete_gear', (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can delete gears');
     const db = c.get('state').db;
-    const gear = getGear(db, c.req.param('id'));
-    if (!gear) throw notFound(`gear ${c.req.param('id')} not found`);
+    const gear = getGear(db, id);
+    if (!gear) throw notFound(`gear ${id} not found`);
     db.prepare('DELETE FROM gears WHERE id = ?').run(gear._id);
     return replyUntyped(c, { deleted: 1 });
   });

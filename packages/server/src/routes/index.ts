@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
+import { RouteTable } from '../app/operations.js';
 import { registerSystemRoutes } from './system.js';
 import { registerUserRoutes } from './users.js';
-import { registerContainerRoutes } from './containers.js';
+import { registerContainerRoutes } from './containers/index.js';
 import { registerResolveRoutes } from './resolve.js';
 import { registerModalityRoutes } from './modalities.js';
 import { registerRoleRoutes } from './roles.js';
@@ -11,15 +12,29 @@ import { registerGearRoutes } from './gears.js';
 import { registerDownloadRoutes } from './download.js';
 import { registerSearchRoutes } from './search.js';
 
+/** The route table with every handler registered (no server, no database). */
+export function buildRouteTable(): RouteTable {
+  const routes = new RouteTable();
+  registerSystemRoutes(routes);
+  registerUserRoutes(routes);
+  registerResolveRoutes(routes);
+  registerModalityRoutes(routes);
+  registerRoleRoutes(routes);
+  registerJobRoutes(routes);
+  registerGearRoutes(routes);
+  registerDownloadRoutes(routes);
+  registerSearchRoutes(routes);
+  registerContainerRoutes(routes);
+  return routes;
+}
+
 export function registerRoutes(api: Hono<AppEnv>): void {
-  registerSystemRoutes(api);
-  registerUserRoutes(api);
-  registerResolveRoutes(api);
-  registerModalityRoutes(api);
-  registerRoleRoutes(api);
-  registerJobRoutes(api);
-  registerGearRoutes(api);
-  registerDownloadRoutes(api);
-  registerSearchRoutes(api);
-  registerContainerRoutes(api);
+  buildRouteTable().mount(api);
+}
+
+let implemented: string[] | undefined;
+/** Sorted operationIds of the spec operations the server has a handler for. */
+export function implementedOperations(): string[] {
+  implemented ??= buildRouteTable().implemented();
+  return [...implemented];
 }

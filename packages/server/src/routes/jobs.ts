@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
+import type { RouteTable } from '../app/operations.js';
 import type { ContainerRow, Doc } from '../db/containers.js';
 import { getRow } from '../db/containers.js';
 import { accessTo, requireUser } from '../app/access.js';
@@ -28,8 +29,8 @@ function jobAccess(db: Db, user: CurrentUser, job: Doc, write: boolean): void {
 }
 
 /** Jobs: add, list (finder), get, modify (state), logs. There is no execution engine. */
-export function registerJobRoutes(api: Hono<AppEnv>): void {
-  api.get('/jobs', (c) => {
+export function registerJobRoutes(routes: RouteTable): void {
+  routes.on('get_all_jobs', (c) => {
     const user = requireUser(c.get('user'));
     const where = user.isAdmin
       ? []
@@ -49,42 +50,42 @@ export function registerJobRoutes(api: Hono<AppEnv>): void {
       ),
     );
   });
-  api.post('/jobs/add', async (c) => {
+  routes.on('add_job', async (c) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
     const body = await readObject(c);
     const job = db.transaction(() => createJob(db, user, body))();
     return ok(c, 'add_job', { _id: job._id });
   });
-  api.get('/jobs/:id', (c) => {
+  routes.on('get_job', (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
-    const job = getJob(db, c.req.param('id'));
+    const job = getJob(db, id);
     jobAccess(db, user, job, false);
     return replyUntyped(c, job);
   });
-  api.put('/jobs/:id', async (c) => {
+  routes.on('modify_job', async (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
-    const job = getJob(db, c.req.param('id'));
+    const job = getJob(db, id);
     jobAccess(db, user, job, true);
     modifyJob(db, job, await readObject(c));
     return ok(c, 'modify_job', { modified: 1 });
   });
-  api.get('/jobs/:id/logs', (c) => {
+  routes.on('get_job_logs', (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
-    const job = getJob(db, c.req.param('id'));
+    const job = getJob(db, id);
     jobAccess(db, user, job, false);
     const logs = db
       .prepare('SELECT fd, msg FROM job_logs WHERE job_id = ? ORDER BY seq')
       .all(job._id);
     return replyUntyped(c, { _id: job._id, logs });
   });
-  api.post('/jobs/:id/logs', async (c) => {
+  routes.on('add_job_logs', async (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
-    const job = getJob(db, c.req.param('id'));
+    const job = getJob(db, id);
     jobAccess(db, user, job, true);
     const body = await readJson(c);
     if (

@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
+import type { OpHandler, RouteTable } from '../app/operations.js';
 import { requireUser } from '../app/access.js';
 import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { readObject, replyUntyped } from '../app/json.js';
@@ -16,8 +16,8 @@ function checkClassification(body: Obj): Record<string, string[]> {
 }
 
 /** Modalities and their classification tables (`MR` is seeded). Writes are admin-only. */
-export function registerModalityRoutes(api: Hono<AppEnv>): void {
-  api.get('/modalities', (c) => {
+export function registerModalityRoutes(routes: RouteTable): void {
+  routes.on('get_all_modalities', (c) => {
     requireUser(c.get('user'));
     const rows = c.get('state').db.prepare('SELECT doc FROM modalities ORDER BY id').all() as {
       doc: string;
@@ -27,7 +27,7 @@ export function registerModalityRoutes(api: Hono<AppEnv>): void {
       rows.map((r) => JSON.parse(r.doc)),
     );
   });
-  api.post('/modalities', async (c) => {
+  routes.on('add_modality', async (c) => {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can add modalities');
     const body = await readObject(c);
@@ -42,10 +42,10 @@ export function registerModalityRoutes(api: Hono<AppEnv>): void {
     db.prepare('INSERT INTO modalities (id, doc) VALUES (?, ?)').run(doc._id, JSON.stringify(doc));
     return replyUntyped(c, { _id: doc._id });
   });
-  api.on(['GET', 'PUT', 'DELETE'], '/modalities/:id', async (c) => {
+  const modalityItem: OpHandler = async (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
-    const id = c.req.param('id');
+
     const row = db.prepare('SELECT doc FROM modalities WHERE id = ?').get(id) as
       { doc: string } | undefined;
     if (!row) throw notFound(`modality ${id} not found`);
@@ -63,5 +63,8 @@ export function registerModalityRoutes(api: Hono<AppEnv>): void {
     const doc = { _id: id, classification: checkClassification(body) };
     db.prepare('UPDATE modalities SET doc = ? WHERE id = ?').run(JSON.stringify(doc), id);
     return replyUntyped(c, { modified: 1 });
-  });
+  };
+  routes.on('get_modality', modalityItem);
+  routes.on('replace_modality', modalityItem);
+  routes.on('delete_modality', modalityItem);
 }

@@ -1,3 +1,4 @@
+import type { RouteTable } from '../app/operations.js';
 import type { Context, Hono } from 'hono';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import { type ContainerRow, type CType, type Doc } from '../db/containers.js';
@@ -141,13 +142,13 @@ async function pathOf(c: Context<AppEnv>): Promise<string[]> {
   return segs as string[];
 }
 
-export function registerResolveRoutes(api: Hono<AppEnv>): void {
-  api.post('/resolve', async (c) => {
+export function registerResolveRoutes(routes: RouteTable): void {
+  routes.on('resolve_path', async (c) => {
     const user = requireUser(c.get('user'));
     const w = walk(c, user, await pathOf(c));
     return replyUntyped(c, { path: w.path, children: w.children });
   });
-  api.post('/lookup', async (c) => {
+  routes.on('lookup_path', async (c) => {
     const user = requireUser(c.get('user'));
     const segs = await pathOf(c);
     if (segs.length === 0) throw notFound('empty path');

@@ -1,3 +1,4 @@
+import type { OpHandler, RouteTable } from '../app/operations.js';
 import type { Context, Hono } from 'hono';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import type { ContainerRow, Doc } from '../db/containers.js';
@@ -24,12 +25,12 @@ function allRoles(c: Context<AppEnv>): Doc[] {
 }
 
 /** Site roles: `/roles`, `/roles/{RoleId}`. The three default roles cannot be changed or removed. */
-export function registerRoleRoutes(api: Hono<AppEnv>): void {
-  api.get('/roles', (c) => {
+export function registerRoleRoutes(routes: RouteTable): void {
+  routes.on('get_all_roles', (c) => {
     requireUser(c.get('user'));
     return replyUntyped(c, allRoles(c));
   });
-  api.post('/roles', async (c) => {
+  routes.on('add_role', async (c) => {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can add roles');
     const body = await readObject(c);
@@ -48,15 +49,15 @@ export function registerRoleRoutes(api: Hono<AppEnv>): void {
     );
     return ok(c, 'add_role', { _id: id });
   });
-  api.get('/roles/:id', (c) => {
+  routes.on('get_role', (c, [id = '']) => {
     requireUser(c.get('user'));
-    return replyUntyped(c, getRole(c, c.req.param('id')));
+    return replyUntyped(c, getRole(c, id));
   });
-  api.on(['PUT', 'DELETE'], '/roles/:id', async (c) => {
+  const roleItem: OpHandler = async (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can change roles');
     const db = c.get('state').db;
-    const role = getRole(c, c.req.param('id'));
+    const role = getRole(c, id);
     if (role.default_flywheel_role)
       throw badRequest(`default role ${role.label} cannot be changed`);
     if (c.req.method === 'DELETE') {
@@ -81,7 +82,9 @@ export function registerRoleRoutes(api: Hono<AppEnv>): void {
       role._id,
     );
     return replyUntyped(c, { modified: 1 });
-  });
+  };
+  routes.on('modify_role', roleItem);
+  routes.on('delete_role', roleItem);
 }
 
 /** `/groups/{GroupId}/roles` (GET, POST `{_id}`) and `/groups/{GroupId}/roles/{RoleId}` (DELETE). */

@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
+import type { RouteTable } from '../app/operations.js';
 import { containerColumns, type ContainerRow, type Doc } from '../db/containers.js';
 import { requireUser, visibleSql } from '../app/access.js';
 import { badRequest, forbidden } from '../app/errors.js';
@@ -56,8 +56,8 @@ function node(doc: Doc | null, keys: string[]): Doc | undefined {
  * POST /dataexplorer/search: a FlyQL `structured_query` compiled to SQL over the container
  * tables (joined up the hierarchy from the returned type), limited to what the caller may read.
  */
-export function registerSearchRoutes(api: Hono<AppEnv>): void {
-  api.post('/dataexplorer/search', async (c) => {
+export function registerSearchRoutes(routes: RouteTable): void {
+  routes.on('search', async (c) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
     const sizeParam = c.req.query('size');

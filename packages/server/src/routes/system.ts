@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
+import type { RouteTable } from '../app/operations.js';
 import { requireUser } from '../app/access.js';
 import { ok, replyUntyped } from '../app/json.js';
 import { MIGRATIONS } from '../db/migrations.js';
@@ -7,8 +7,8 @@ import { MIGRATIONS } from '../db/migrations.js';
 export const SERVER_VERSION = '0.1.0';
 
 /** /version (public), /config, /auth/status. */
-export function registerSystemRoutes(api: Hono<AppEnv>): void {
-  api.get('/version', (c) =>
+export function registerSystemRoutes(routes: RouteTable): void {
+  routes.on('get_version', (c) =>
     replyUntyped(c, {
       _id: 'version',
       database: MIGRATIONS.length,
@@ -16,7 +16,7 @@ export function registerSystemRoutes(api: Hono<AppEnv>): void {
       flywheel_release: SERVER_VERSION,
     }),
   );
-  api.get('/config', (c) => {
+  routes.on('get_config', (c) => {
     requireUser(c.get('user'));
     const { origin, uploads } = c.get('state');
     return replyUntyped(c, {
@@ -40,7 +40,7 @@ export function registerSystemRoutes(api: Hono<AppEnv>): void {
       auth: {},
     });
   });
-  api.get('/auth/status', (c) => {
+  routes.on('get_auth_status', (c) => {
     const user = requireUser(c.get('user'));
     return ok(c, 'get_auth_status', {
       origin: { type: 'user', id: user.doc._id },

@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
+import type { OpHandler, RouteTable } from '../app/operations.js';
 import { forbidden, badRequest, conflict, notFound } from '../app/errors.js';
 import { requireUser } from '../app/access.js';
 import { readObject, replyUntyped } from '../app/json.js';
@@ -30,8 +30,8 @@ function checkUserFields(body: Record<string, unknown>): void {
 }
 
 /** Users: self, list, CRUD (admin), and key regeneration. */
-export function registerUserRoutes(api: Hono<AppEnv>): void {
-  api.get('/users/self', (c) => {
+export function registerUserRoutes(routes: RouteTable): void {
+  routes.on('get_current_user', (c) => {
     const user = requireUser(c.get('user'));
     const info = user.key ? keyInfo(c.get('state').db, user.key) : undefined;
     return replyUntyped(c, {
@@ -41,7 +41,8 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
         : null,
     });
   });
-  api.post('/users/self/key', (c) => {
+  // undocumented in the spec, as in the reference
+  routes.extra('POST', '/users/self/key', (c) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
     const key = newKey();
@@ -51,7 +52,7 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     })();
     return replyUntyped(c, { key });
   });
-  api.get('/users', (c) => {
+  routes.on('get_all_users', (c) => {
     requireUser(c.get('user'));
     const rows = c.get('state').db.prepare('SELECT doc FROM users ORDER BY id').all() as {
       doc: string;
@@ -61,7 +62,7 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
       rows.map((r) => JSON.parse(r.doc)),
     );
   });
-  api.post('/users', async (c) => {
+  routes.on('add_user', async (c) => {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can add users');
     const db = c.get('state').db;
@@ -76,10 +77,10 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     saveUser(db, createUserDoc({ ...body, _id: id }));
     return replyUntyped(c, { _id: id });
   });
-  api.on(['GET', 'PUT', 'DELETE'], '/users/:id', async (c) => {
+  const userItem: OpHandler = async (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
-    const id = c.req.param('id');
+
     const doc = getUser(db, id);
     if (!doc) throw notFound(`user ${id} not found`);
     // another user's key is never shown; the spec's User.api_key is an object, so it is omitted
@@ -106,5 +107,8 @@ export function registerUserRoutes(api: Hono<AppEnv>): void {
     if (body.root !== undefined) next.roles = body.root ? ['site_admin', 'user'] : ['user'];
     saveUser(db, next);
     return replyUntyped(c, { modified: 1 });
-  });
+  };
+  routes.on('get_user', userItem);
+  routes.on('modify_user', userItem);
+  routes.on('delete_user', userItem);
 }

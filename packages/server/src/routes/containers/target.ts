@@ -1,0 +1,143 @@
+import type { Context } from 'hono';
+import type { AppEnv, CurrentUser } from '../../app/context.js';
+import { requireUser } from '../../app/access.js';
+import { notFound } from '../../app/errors.js';
+import { loadContainer } from '../../app/containers.js';
+import type { OpHandler, RouteTable } from '../../app/operations.js';
+import { replyUntyped } from '../../app/json.js';
+import { presentRow } from '../../app/present.js';
+import { pageBody, runFinder } from '../../app/finder.js';
+import { now } from '../../app/time.js';
+import {
+  containerColumns,
+  getRow,
+  parseDoc,
+  PLURAL,
+  saveContainer,
+  type ContainerRow,
+  type CType,
+} from '../../db/containers.js';
+
+/** The container word of an operationId: `get_${OpType}_tag`; `container` is `/containers/{id}`. */
+export type OpType = CType | 'container';
+export const OP_TYPES: readonly OpType[] = [
+  'group',
+  'project',
+  'subject',
+  'session',
+  'acquisition',
+  'collection',
+  'analysis',
+  'container',
+];
+/** Types whose operations include the analyses below them (`get_${t}_analysis`, …). */
+export const ANALYSIS_PARENTS: readonly OpType[] = [
+  'project',
+  'subject',
+  'session',
+  'acquisition',
+  'collection',
+  'container',
+];
+export const WITH_PERMISSIONS: readonly CType[] = ['group', 'project', 'collection'];
+
+export const pluralOf = (t: OpType): string => (t === 'container' ? 'containers' : PLURAL[t]);
+export const me = (c: Context<AppEnv>): CurrentUser => requireUser(c.get('user'));
+
+/**
+ * A family handler: the container the path names, then the remaining path parameters in
+ * template order (tag value, note id, file name, …).
+ */
+export type RowHandler = (
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  args: string[],
+) => Response | Promise<Response>;
+
+/** `/{type}s/{id}/…`: load the container (404 if missing), then run `h`. */
+export const direct =
+  (t: OpType, h: RowHandler): OpHandler =>
+  (c, [id = '', ...rest]) =>
+    h(c, loadContainer(c.get('state').db, t, id), rest);
+
+/** `/{type}s/{id}/analyses/{aid}/…`: the analysis, which must sit directly on that container. */
+export const nested =
+  (t: OpType, h: RowHandler): OpHandler =>
+  (c, [id = '', aid = '', ...rest]) =>
+    h(c, loadNested(c, t, id, aid), rest);
+
+export function loadNested(c: Context<AppEnv>, t: OpType, id: string, aid: string): ContainerRow {
+  const db = c.get('state').db;
+  const parent = loadContainer(db, t, id);
+  me(c);
+  const analysis = loadContainer(db, 'analysis', aid);
+  if (analysis.parent_id !== parent.id)
+    throw notFound(`analysis ${aid} not found in ${parent.type} ${parent.id}`);
+  return analysis;
+}
+
+/** Finder list of containers (`filter`, `sort`, pagination) under extra WHERE clauses. */
+export function listRows(
+  c: Context<AppEnv>,
+  where: { sql: string; params: unknown[] }[],
+): Response {
+  const db = c.get('state').db;
+  const { rows, total } = runFinder<ContainerRow>(c, {
+    from: 'containers c',
+    where,
+    target: { docColumn: 'c.doc', columns: containerColumns('c') },
+    select: 'c.*',
+  });
+  const items = rows.map((r) => presentRow(db, r, { list: true }));
+  return replyUntyped(c, pageBody(c, items, total));
+}
+
+/** Load the latest doc, apply `fn`, bump `modified`, save; answer `{[key]: 1}`. */
+export function mutate(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  fn: (doc: Record<string, any>) => void,
+  key: 'modified' | 'deleted' = 'modified',
+): Response {
+  mutateDoc(c, row, fn);
+  return replyUntyped(c, { [key]: 1 });
+}
+
+export function mutateDoc(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  fn: (doc: Record<string, any>) => void,
+): void {
+  const db = c.get('state').db;
+  db.transaction(() => {
+    const fresh = getRow(db, row.id)!;
+    const doc = parseDoc(fresh);
+    fn(doc);
+    doc.modified = now();
+    saveContainer(db, fresh, doc);
+  })();
+}
+
+export function touchRow(c: Context<AppEnv>, id: string): void {
+  const db = c.get('state').db;
+  const r = getRow(db, id);
+  if (!r) return;
+  const d = parseDoc(r);
+  d.modified = now();
+  saveContainer(db, r, d);
+}
+
+/**
+ * Register `h` for spec operation `id`, or, when the spec lacks it, as the undocumented route
+ * `method path` the server has always answered (it becomes the operation once the spec has it).
+ */
+export function onOrExtra(
+  routes: RouteTable,
+  id: string,
+  method: string,
+  path: string,
+  h: OpHandler,
+): void {
+  if (routes.has(id)) routes.on(id, h);
+  else routes.extra(method, path, h);
+}
