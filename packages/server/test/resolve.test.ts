@@ -33,21 +33,20 @@ describe('resolve', () => {
     ]);
   });
 
-  it('includes the subject level only with the Subject-Container feature (case-insensitive)', async () => {
-    const withSub = await t.ok('POST', '/resolve', {
-      body: { path: [h.group, 'My Project'] },
-      headers: { 'X-Accept-Feature': 'pagination subject-container' },
-    });
-    expect(
-      withSub.children
-        .filter((c: any) => c.container_type !== 'file')
-        .map((c: any) => c.container_type),
-    ).toEqual(['subject']);
-    const without = await t.ok('POST', '/resolve', { body: { path: [h.group, 'My Project'] } });
-    expect(without.children.map((c: any) => c.container_type)).toEqual(['session']);
+  it('walks the subject level with or without the (2019) Subject-Container feature, as v21 does', async () => {
+    for (const headers of [{}, { 'X-Accept-Feature': 'pagination subject-container' }]) {
+      const top = await t.ok('POST', '/resolve', {
+        body: { path: [h.group, 'My Project'] },
+        headers,
+      });
+      expect(
+        top.children
+          .filter((c: any) => c.container_type !== 'file')
+          .map((c: any) => c.container_type),
+      ).toEqual(['subject']);
+    }
     const full = await t.ok('POST', '/resolve', {
       body: { path: [h.group, 'My Project', 'sub-01', 'Visit 1', 'T1w'] },
-      headers: SUBJ,
     });
     expect(full.path.map((n: any) => n.container_type)).toEqual([
       'group',
@@ -59,15 +58,11 @@ describe('resolve', () => {
     expect(full.children.map((c: any) => [c.container_type, c.name])).toEqual([
       ['file', 'scan.nii.gz'],
     ]);
-    const noSub = await t.ok('POST', '/resolve', {
+    // a path that skips the subject no longer resolves
+    const noSub = await t.call('POST', '/resolve', {
       body: { path: [h.group, 'My Project', 'Visit 1', 'T1w'] },
     });
-    expect(noSub.path.map((n: any) => n._id)).toEqual([
-      h.group,
-      h.project,
-      h.session,
-      h.acquisition,
-    ]);
+    expect(noSub.status).toBe(404);
   });
 
   it('accepts <id:...> items and the files/analyses segments', async () => {
