@@ -9733,13 +9733,6 @@ export interface components {
             tokens: number;
             files: number;
         };
-        Page: {
-            count?: number;
-            total: number;
-            results: {
-                [key: string]: unknown;
-            }[];
-        };
         PageGenericFileOutput: {
             count?: number;
             total: number;
