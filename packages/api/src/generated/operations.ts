@@ -3726,8 +3726,8 @@ export const operationTable = {
   get_analysis_input_files: {
     id: 'get_analysis_input_files',
     method: 'get',
-    path: '/analyses/{analysis_id}/input_files/{filename}/info',
-    pathParams: ['analysis_id', 'filename'],
+    path: '/analyses/{analysis_id}/input_files/{file_name}/info',
+    pathParams: ['analysis_id', 'file_name'],
     queryParams: [],
     body: null,
     bodyRequired: false,

@@ -570,14 +570,15 @@ export interface paths {
         patch: operations["modify_analysis_info"];
         trace?: never;
     };
-    "/analyses/{analysis_id}/input_files/{filename}/info": {
+    "/analyses/{analysis_id}/input_files/{file_name}/info": {
         parameters: {
             query?: never;
             header?: never;
             path: {
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
-                filename: string;
+                /** @description Name of the file inside its container; percent-encode a `/` in it. */
+                file_name: components["parameters"]["file_name"];
             };
             cookie?: never;
         };
@@ -13109,7 +13110,8 @@ export interface operations {
             path: {
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
-                filename: string;
+                /** @description Name of the file inside its container; percent-encode a `/` in it. */
+                file_name: components["parameters"]["file_name"];
             };
             cookie?: never;
         };

@@ -2024,10 +2024,10 @@ export abstract class GeneratedMethods extends ClientCore {
   }
   /**
    * Get analysis input files.
-   * `GET /analyses/{analysis_id}/input_files/{filename}/info` (`get_analysis_input_files`)
+   * `GET /analyses/{analysis_id}/input_files/{file_name}/info` (`get_analysis_input_files`)
    */
-  getAnalysisInputFiles(analysisId: string, filename: string, options?: OpQuery<'get_analysis_input_files'> & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
-    return this._invoke({ op: 'get_analysis_input_files', path: [analysisId, filename], query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  getAnalysisInputFiles(analysisId: string, fileName: string, options?: OpQuery<'get_analysis_input_files'> & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
+    return this._invoke({ op: 'get_analysis_input_files', path: [analysisId, fileName], query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
   }
   /**
    * Get analysis note.
