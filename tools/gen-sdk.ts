@@ -13,8 +13,10 @@
  * - `x-fw-download: { urlOp, zipInfoOp }` on a download: `<op>(…, dest)` streams to a path or a
  *   WritableStream, `<op>AsData(…)` returns the bytes, `<urlOp>(…)` a ticket URL and
  *   `<zipInfoOp>(…)` the zip listing; any other binary operation gets the stream/AsData pair;
- * - `x-fw-modify-info`: `set…`, `replace…`, `delete…Fields` wrappers of `modify_…_info`;
- * - `x-fw-modify-classification`: `set…`, `replace…`, `delete…Fields` wrappers.
+ * - `x-fw-modify-info`: `set…`, `replace…`, `delete…Fields` wrappers of `modify_…_info`, sending
+ *   `{set}`, `{replace}`, `{delete}` (a wrapper whose name is a real operationId is left out);
+ * - `x-fw-modify-classification`: `set…`, `replace…`, `delete…Fields` wrappers, sending
+ *   `{add}`, `{replace}`, `{delete}`.
  */
 import { doNotEditHeader, type GeneratedFiles } from './lib/generated.ts';
 
@@ -55,7 +57,12 @@ function modelSchema(
   name: string | undefined,
 ): { model: string; schema: string } | undefined {
   if (!name) return undefined;
-  const target = schemas[name];
+  let target = schemas[name];
+  // An alias (`Acquisition = $ref AcquisitionOutput`) answers like the schema it names.
+  for (let i = 0; target && typeof target.$ref === 'string' && i < 5; i++) {
+    name = refName(target.$ref)!;
+    target = schemas[name];
+  }
   if (!target) return undefined;
   if (typeof target['x-fw-model'] === 'string')
     return { model: target['x-fw-model'], schema: name };
@@ -108,12 +115,15 @@ function resultShape(spec: Json, schema: any, opId: string): ResultShape {
   return { type: json };
 }
 
-/** A list operation (`x-fw-list: <model>`): an array of that model. */
-function listShape(spec: Json, model: string): ResultShape {
+/**
+ * A list operation (`x-fw-list: <Schema>`): an array of the SDK model that schema carries in
+ * `x-fw-model`, or of plain typed items when it carries none.
+ */
+function listShape(spec: Json, schemaName: string, opId: string): ResultShape {
   const schemas = spec.components?.schemas ?? {};
-  const schemaName =
-    Object.keys(schemas).find((n) => schemas[n]?.['x-fw-model'] === model) ?? model;
-  return { type: `ModelOf<'${model}', '${schemaName}'>[]`, model };
+  const found = modelSchema(schemas, schemaName);
+  if (!found) return { type: `Extract<OpJson<'${opId}'>, unknown[]>` };
+  return { type: `ModelOf<'${found.model}', '${schemaName}'>[]`, model: found.model };
 }
 
 /** The `x-sdk-positional` property of a JSON request body schema, if any. */
@@ -199,7 +209,7 @@ function collectOps(spec: Json): OpModel[] {
           response !== 'json'
             ? { type: 'void' }
             : typeof op['x-fw-list'] === 'string'
-              ? listShape(spec, op['x-fw-list'])
+              ? listShape(spec, op['x-fw-list'], op.operationId)
               : resultShape(spec, jsonSchema, op.operationId),
         ext: op,
       });
@@ -222,7 +232,7 @@ function doc(lines: string[]): string {
   return `  /**\n${lines.map((l) => `   * ${l}`.trimEnd()).join('\n')}\n   */`;
 }
 
-function emitOp(op: OpModel): string[] {
+function emitOp(op: OpModel, taken: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
   const name = camelCase(op.id);
   const where = `\`${op.method.toUpperCase()} ${op.path}\` (\`${op.id}\`)`;
@@ -313,6 +323,8 @@ function emitOp(op: OpModel): string[] {
     );
   }
   for (const [wname, key, type] of wrappers) {
+    // A real operation of the same name wins (v21 has `replace_file_info`, a PUT of its own).
+    if (taken.has(wname)) continue;
     out.push(
       doc([`Sends \`{ ${key}: body }\` to ${where}.`]),
       `  ${camelCase(wname)}(${[...decl, `body: ${type}`, 'options?: CallOptions'].join(', ')}): Promise<${ret}> {`,
@@ -326,7 +338,8 @@ function emitOp(op: OpModel): string[] {
 /** Render `methods.ts` for a bundled spec. */
 export function renderSdkMethods(spec: Json): string {
   const ops = collectOps(spec);
-  const body = ops.flatMap(emitOp);
+  const taken = new Set(ops.map((o) => o.id));
+  const body = ops.flatMap((o) => emitOp(o, taken));
   return [
     doNotEditHeader('tools/gen-sdk.ts'),
     `import type { BodyOf, CallOptions, Classification, FileZipInfo, ModelOf, OpJson, OpQuery, UploadInput, UploadOptions } from '../client/op-types.js';`,

@@ -147,7 +147,8 @@ export interface FamilyExpansion {
 
 /**
  * Expand one family (`{ appliesTo, paths, components? }`) for each type it applies to.
- * Per-path `x-fw-only: [types]` limits a path item to some of the types.
+ * Per-path `x-fw-only: [types]` limits a path item to some of the types; the same key on an
+ * operation limits that operation.
  */
 export function expandFamily(
   family: unknown,
@@ -173,7 +174,17 @@ export function expandFamily(
       }
       const item = substitute({ [tmplPath]: tmplItem }, row, `${where} (type ${type})`);
       for (const [p, pi] of Object.entries(item)) {
-        if (isObject(pi)) delete pi['x-fw-only'];
+        if (isObject(pi)) {
+          delete pi['x-fw-only'];
+          // An operation may carry its own `x-fw-only` (a subset of the path item's types).
+          for (const m of HTTP_METHODS) {
+            const op = pi[m];
+            if (!isObject(op) || !Array.isArray(op['x-fw-only'])) continue;
+            if (op['x-fw-only'].includes(type as string)) delete op['x-fw-only'];
+            else delete pi[m];
+          }
+          if (!HTTP_METHODS.some((m) => m in pi)) continue;
+        }
         mergePathItem(out.paths, p, pi, `${where} (type ${type})`, new Map());
       }
     }

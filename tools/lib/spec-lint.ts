@@ -1,6 +1,7 @@
 /**
  * Our own rules for the bundled spec (on top of OpenAPI validation by swagger-parser):
- * operationId + summary + tags on every operation, a 2xx response with a schema (binary counts),
+ * operationId + summary + tags on every operation, a 2xx response with a schema (binary counts)
+ * or a 204 without content,
  * the shared default error response, the six pagination parameters on `x-fw-pagination` ops,
  * and well-formed `x-fw-download` extensions.
  */
@@ -55,10 +56,12 @@ export function lintSpec(doc: OpenApiDocument): string[] {
     const ok = Object.entries(responses).some(([code, r]) => {
       if (!/^2\d\d$/.test(code)) return false;
       const resp = deref(doc, r);
+      // 204 is the one success that has no body by definition.
+      if (code === '204') return isObject(resp) && resp.content === undefined;
       if (!isObject(resp) || !isObject(resp.content)) return false;
       return Object.values(resp.content).some((mt) => isObject(mt) && isObject(mt.schema));
     });
-    if (!ok) problems.push(`${where}: no 2xx response with a schema`);
+    if (!ok) problems.push(`${where}: no 2xx response with a schema (or a bare 204)`);
     const def = responses.default;
     if (!isObject(def) || def.$ref !== ERROR_RESPONSE_REF) {
       problems.push(`${where}: default response is not ${ERROR_RESPONSE_REF}`);

@@ -22,59 +22,67 @@ const api = createApiClient({ apiKey: 'example.flywheel.io:KEY' });
 
 export async function projects(): Promise<void> {
   // A path parameter is required and named exactly as in the spec.
-  const { data } = await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId } } });
+  const { data } = await api.GET('/projects/{project_id}', {
+    params: { path: { project_id: ProjectId } },
+  });
   // `data` is the project itself: never undefined (errors throw).
   const id: string = data._id;
   assertType<Equal<typeof data.label, string | undefined>>();
   void id;
 
   // @ts-expect-error wrong path parameter name
-  await api.GET('/projects/{ProjectId}', { params: { path: { projectId: ProjectId } } });
+  await api.GET('/projects/{project_id}', { params: { path: { projectId: ProjectId } } });
   // @ts-expect-error path parameters missing
-  await api.GET('/projects/{ProjectId}');
+  await api.GET('/projects/{project_id}');
   // @ts-expect-error unknown path
-  await api.GET('/projectz/{ProjectId}', { params: { path: { ProjectId } } });
+  await api.GET('/projectz/{project_id}', { params: { path: { project_id: ProjectId } } });
   // @ts-expect-error `label` is a string
   const wrong: number | undefined = data.label;
   void wrong;
 
   // Per-call transport options are typed.
-  await api.GET('/projects/{ProjectId}', {
-    params: { path: { ProjectId } },
+  await api.GET('/projects/{project_id}', {
+    params: { path: { project_id: ProjectId } },
     timeoutMs: 1000,
     maxRetries: 0,
     signal: AbortSignal.timeout(5000),
   });
   // @ts-expect-error timeoutMs is a number
-  await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId } }, timeoutMs: 'soon' });
+  await api.GET('/projects/{project_id}', {
+    params: { path: { project_id: ProjectId } },
+    timeoutMs: 'soon',
+  });
 
   // A JSON body is checked against the schema.
-  await api.PUT('/projects/{ProjectId}', {
-    params: { path: { ProjectId } },
+  await api.PUT('/projects/{project_id}', {
+    params: { path: { project_id: ProjectId } },
     body: { label: 'renamed' },
   });
   // @ts-expect-error label must be a string
-  await api.PUT('/projects/{ProjectId}', { params: { path: { ProjectId } }, body: { label: 42 } });
+  await api.PUT('/projects/{project_id}', {
+    params: { path: { project_id: ProjectId } },
+    body: { label: 42 },
+  });
 }
 
 export async function downloadsAndUploads(): Promise<void> {
-  const { data: stream } = await api.GET('/projects/{ProjectId}/files/{FileName}', {
-    params: { path: { ProjectId, FileName: 'a.txt' } },
+  const { data: stream } = await api.GET('/projects/{project_id}/files/{file_name}', {
+    params: { path: { project_id: ProjectId, file_name: 'a.txt' } },
     parseAs: 'stream',
   });
   assertType<Equal<typeof stream, Response['body']>>();
 
   // The multipart operation's typed shape ({ file: Blob, ... }) and multipartBody() both compile.
-  await api.POST('/projects/{ProjectId}/files', {
-    params: { path: { ProjectId } },
+  await api.POST('/projects/{project_id}/files', {
+    params: { path: { project_id: ProjectId } },
     body: multipartBody({
       file: new Uint8Array([1]),
       filename: 'a.txt',
       metadata: { type: 'text' },
     }),
   });
-  await api.POST('/projects/{ProjectId}/files', {
-    params: { path: { ProjectId } },
+  await api.POST('/projects/{project_id}/files', {
+    params: { path: { project_id: ProjectId } },
     body: { file: new File(['x'], 'a.txt'), metadata: '{}' },
   });
 }
@@ -95,7 +103,7 @@ export function errors(err: unknown): void {
 export function table(): void {
   const op = operationTable.get_project;
   assertType<Equal<typeof op.method, 'get'>>();
-  assertType<Equal<typeof op.path, '/projects/{ProjectId}'>>();
+  assertType<Equal<typeof op.path, '/projects/{project_id}'>>();
   const id: OperationId = 'get_project';
   const info: OperationInfo = operationTable[id];
   void info;

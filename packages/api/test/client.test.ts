@@ -21,8 +21,8 @@ describe('requests', () => {
   it('derives the base URL from the key and sends the default headers', async () => {
     const rec = scriptedFetch(() => json(200, { _id: 'p1', label: 'P' }));
     const { api } = client(rec.fetch);
-    const { data } = await api.GET('/projects/{ProjectId}', {
-      params: { path: { ProjectId: 'p 1/x' } },
+    const { data } = await api.GET('/projects/{project_id}', {
+      params: { path: { project_id: 'p 1/x' } },
     });
     expect(data).toEqual({ _id: 'p1', label: 'P' });
     const req = rec.requests[0]!;
@@ -74,8 +74,8 @@ describe('requests', () => {
   it('Authorization can be removed per call (ticketed downloads)', async () => {
     const rec = scriptedFetch(() => new Response('bytes'));
     const { api } = client(rec.fetch);
-    await api.GET('/projects/{ProjectId}/files/{FileName}', {
-      params: { path: { ProjectId: 'p', FileName: 'f.txt' }, query: { ticket: 't1' } },
+    await api.GET('/projects/{project_id}/files/{file_name}', {
+      params: { path: { project_id: 'p', file_name: 'f.txt' }, query: { ticket: 't1' } },
       headers: { Authorization: null },
       parseAs: 'text',
     });

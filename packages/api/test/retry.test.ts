@@ -66,12 +66,12 @@ describe('retries', () => {
       () => new Response(null, { status: 200 }),
     );
     const { api, clock } = client(rec.fetch);
-    await api.PUT('/projects/{ProjectId}', {
-      params: { path: { ProjectId: 'p' } },
+    await api.PUT('/projects/{project_id}', {
+      params: { path: { project_id: 'p' } },
       body: { label: 'x' },
     });
     expect(rec.requests.map((r) => r.body)).toEqual(['{"label":"x"}', '{"label":"x"}']);
-    await api.DELETE('/projects/{ProjectId}', { params: { path: { ProjectId: 'p' } } });
+    await api.DELETE('/projects/{project_id}', { params: { path: { project_id: 'p' } } });
     expect(rec.requests).toHaveLength(4);
     expect(clock.sleeps).toHaveLength(2);
   });
@@ -121,7 +121,7 @@ describe('retries', () => {
     });
     const body = multipartBody({ file: stream, filename: 's.bin' });
     const err = await api
-      .PUT('/projects/{ProjectId}', { params: { path: { ProjectId: 'p' } }, body: body as never })
+      .PUT('/projects/{project_id}', { params: { path: { project_id: 'p' } }, body: body as never })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InternalServerError);
     expect(rec.requests).toHaveLength(1);
@@ -138,8 +138,8 @@ describe('retries', () => {
     );
     const { api } = client(rec.fetch);
     const body = multipartBody({ file: new Uint8Array([104, 105]), filename: 'hi.txt' });
-    await api.PUT('/projects/{ProjectId}', {
-      params: { path: { ProjectId: 'p' } },
+    await api.PUT('/projects/{project_id}', {
+      params: { path: { project_id: 'p' } },
       body: body as never,
     });
     expect(rec.requests).toHaveLength(2);

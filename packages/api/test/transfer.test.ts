@@ -71,8 +71,8 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 describe('streaming downloads (real HTTP server)', () => {
   it('streams a large body chunk by chunk with parseAs: "stream"', async () => {
     const api = createApiClient({ apiKey: base });
-    const { data } = await api.GET('/projects/{ProjectId}/files/{FileName}', {
-      params: { path: { ProjectId: 'p1', FileName: 'big.bin' } },
+    const { data } = await api.GET('/projects/{project_id}/files/{file_name}', {
+      params: { path: { project_id: 'p1', file_name: 'big.bin' } },
       parseAs: 'stream',
     });
     let total = 0;
@@ -97,8 +97,8 @@ describe('streaming downloads (real HTTP server)', () => {
     const dir = await mkdtemp(join(tmpdir(), 'fw-api-'));
     try {
       const api = createApiClient({ apiKey: base });
-      const result = await api.GET('/projects/{ProjectId}/files/{FileName}', {
-        params: { path: { ProjectId: 'p1', FileName: 'big.bin' } },
+      const result = await api.GET('/projects/{project_id}/files/{file_name}', {
+        params: { path: { project_id: 'p1', file_name: 'big.bin' } },
         parseAs: 'stream',
       });
       const bytes = await downloadToFile(result, join(dir, 'out.bin'));
@@ -114,8 +114,8 @@ describe('streaming downloads (real HTTP server)', () => {
   it('an error status throws before any data is streamed', async () => {
     const api = createApiClient({ apiKey: base });
     const err = await api
-      .GET('/projects/{ProjectId}/files/{FileName}', {
-        params: { path: { ProjectId: 'p1', FileName: 'nope' } },
+      .GET('/projects/{project_id}/files/{file_name}', {
+        params: { path: { project_id: 'p1', file_name: 'nope' } },
         parseAs: 'stream',
       })
       .catch((e: unknown) => e);
@@ -133,8 +133,8 @@ describe('streaming downloads (real HTTP server)', () => {
 describe('multipart uploads (real HTTP server, parsed back)', () => {
   const upload = async (body: unknown) => {
     const api = createApiClient({ apiKey: base });
-    return api.POST('/projects/{ProjectId}/files', {
-      params: { path: { ProjectId: 'p1' } },
+    return api.POST('/projects/{project_id}/files', {
+      params: { path: { project_id: 'p1' } },
       body: body as never,
     });
   };
@@ -206,8 +206,8 @@ describe('multipart uploads (real HTTP server, parsed back)', () => {
     });
     uploads.length = 0;
     await expect(
-      api.POST('/projects/{ProjectId}/files', {
-        params: { path: { ProjectId: 'moved' } },
+      api.POST('/projects/{project_id}/files', {
+        params: { path: { project_id: 'moved' } },
         body: body as never,
       }),
     ).rejects.toBeInstanceOf(ApiConnectionError);
@@ -225,8 +225,8 @@ describe('multipart uploads (real HTTP server, parsed back)', () => {
       },
     });
     const post = (body: unknown) =>
-      api.POST('/projects/{ProjectId}/files', {
-        params: { path: { ProjectId: 'p1' } },
+      api.POST('/projects/{project_id}/files', {
+        params: { path: { project_id: 'p1' } },
         body: body as never,
       });
     await post(

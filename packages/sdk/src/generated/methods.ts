@@ -5,2705 +5,4406 @@ import type { BodyOf, CallOptions, Classification, FileZipInfo, ModelOf, OpJson,
 import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';
 import { ClientCore } from '../client/core.js';
 
-/** One method per API operation (275 operations). `Client` extends this class. */
+/** One method per API operation (506 operations). `Client` extends this class. */
 export abstract class GeneratedMethods extends ClientCore {
   /**
-   * Create an acquisition.
+   * acquisition copy.
+   * `POST /acquisitions/{acquisition_id}/copy` (`acquisition_copy`)
+   */
+  acquisitionCopy(acquisitionId: string, body: BodyOf<'acquisition_copy'>, options?: OpQuery<'acquisition_copy'> & CallOptions): Promise<ModelOf<'Acquisition', 'AcquisitionOutput'>> {
+    return this._invoke({ op: 'acquisition_copy', path: [acquisitionId], body, query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'AcquisitionOutput'>>;
+  }
+  /**
+   * Add acquisition.
    * `POST /acquisitions` (`add_acquisition`)
    */
   addAcquisition(body: BodyOf<'add_acquisition'>, options?: OpQuery<'add_acquisition'> & CallOptions): Promise<NonNullable<OpJson<'add_acquisition'>>['_id']> {
     return this._invoke({ op: 'add_acquisition', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_acquisition'>>['_id']>;
   }
   /**
-   * Create an analysis on an acquisition.
-   * `POST /acquisitions/{AcquisitionId}/analyses` (`add_acquisition_analysis`)
+   * Add acquisition analysis.
+   * `POST /acquisitions/{acquisition_id}/analyses` (`add_acquisition_analysis`)
    */
   addAcquisitionAnalysis(acquisitionId: string, body: BodyOf<'add_acquisition_analysis'>, options?: OpQuery<'add_acquisition_analysis'> & CallOptions): Promise<NonNullable<OpJson<'add_acquisition_analysis'>>['_id']> {
     return this._invoke({ op: 'add_acquisition_analysis', path: [acquisitionId], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_acquisition_analysis'>>['_id']>;
   }
   /**
-   * Add a note to an analysis of an acquisition.
-   * `POST /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/notes` (`add_acquisition_analysis_note`)
+   * Add acquisition analysis note.
+   * `POST /acquisitions/{acquisition_id}/analyses/{analysis_id}/notes` (`add_acquisition_analysis_note`)
    */
   addAcquisitionAnalysisNote(acquisitionId: string, analysisId: string, body: BodyOf<'add_acquisition_analysis_note'> | BodyOf<'add_acquisition_analysis_note'>['text'], options?: OpQuery<'add_acquisition_analysis_note'> & CallOptions): Promise<OpJson<'add_acquisition_analysis_note'>> {
     return this._invoke({ op: 'add_acquisition_analysis_note', path: [acquisitionId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_acquisition_analysis_note'>>;
   }
   /**
-   * Add a note to an acquisition.
-   * `POST /acquisitions/{AcquisitionId}/notes` (`add_acquisition_note`)
+   * Add acquisition note.
+   * `POST /acquisitions/{acquisition_id}/notes` (`add_acquisition_note`)
    */
   addAcquisitionNote(acquisitionId: string, body: BodyOf<'add_acquisition_note'> | BodyOf<'add_acquisition_note'>['text'], options?: OpQuery<'add_acquisition_note'> & CallOptions): Promise<OpJson<'add_acquisition_note'>> {
     return this._invoke({ op: 'add_acquisition_note', path: [acquisitionId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_acquisition_note'>>;
   }
   /**
-   * Add a tag to an acquisition.
-   * `POST /acquisitions/{AcquisitionId}/tags` (`add_acquisition_tag`)
+   * Add acquisition tag.
+   * `POST /acquisitions/{acquisition_id}/tags` (`add_acquisition_tag`)
    */
   addAcquisitionTag(acquisitionId: string, body: BodyOf<'add_acquisition_tag'> | BodyOf<'add_acquisition_tag'>['value'], options?: OpQuery<'add_acquisition_tag'> & CallOptions): Promise<OpJson<'add_acquisition_tag'>> {
     return this._invoke({ op: 'add_acquisition_tag', path: [acquisitionId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_acquisition_tag'>>;
   }
   /**
-   * Add a note to an analysis.
-   * `POST /analyses/{AnalysisId}/notes` (`add_analysis_note`)
+   * Add acquisition tags.
+   * `PATCH /acquisitions/{acquisition_id}/tags` (`add_acquisition_tags`)
+   */
+  addAcquisitionTags(acquisitionId: string, body: BodyOf<'add_acquisition_tags'>, options?: OpQuery<'add_acquisition_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'add_acquisition_tags', path: [acquisitionId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Add analysis note.
+   * `POST /analyses/{analysis_id}/notes` (`add_analysis_note`)
    */
   addAnalysisNote(analysisId: string, body: BodyOf<'add_analysis_note'> | BodyOf<'add_analysis_note'>['text'], options?: OpQuery<'add_analysis_note'> & CallOptions): Promise<OpJson<'add_analysis_note'>> {
     return this._invoke({ op: 'add_analysis_note', path: [analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_analysis_note'>>;
   }
   /**
-   * Add a tag to an analysis.
-   * `POST /analyses/{AnalysisId}/tags` (`add_analysis_tag`)
+   * Add analysis tag.
+   * `POST /analyses/{analysis_id}/tags` (`add_analysis_tag`)
    */
   addAnalysisTag(analysisId: string, body: BodyOf<'add_analysis_tag'> | BodyOf<'add_analysis_tag'>['value'], options?: OpQuery<'add_analysis_tag'> & CallOptions): Promise<OpJson<'add_analysis_tag'>> {
     return this._invoke({ op: 'add_analysis_tag', path: [analysisId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_analysis_tag'>>;
   }
   /**
-   * Create a collection.
+   * Add audit trail report.
+   * `POST /audit-trail/reports` (`add_audit_trail_report`)
+   */
+  addAuditTrailReport(body: BodyOf<'add_audit_trail_report'>, options?: OpQuery<'add_audit_trail_report'> & CallOptions): Promise<OpJson<'add_audit_trail_report'>> {
+    return this._invoke({ op: 'add_audit_trail_report', path: [], body, query: options }) as Promise<OpJson<'add_audit_trail_report'>>;
+  }
+  /**
+   * Add collection.
    * `POST /collections` (`add_collection`)
    */
   addCollection(body: BodyOf<'add_collection'>, options?: OpQuery<'add_collection'> & CallOptions): Promise<NonNullable<OpJson<'add_collection'>>['_id']> {
     return this._invoke({ op: 'add_collection', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_collection'>>['_id']>;
   }
   /**
-   * Create an analysis on a collection.
-   * `POST /collections/{CollectionId}/analyses` (`add_collection_analysis`)
-   */
-  addCollectionAnalysis(collectionId: string, body: BodyOf<'add_collection_analysis'>, options?: OpQuery<'add_collection_analysis'> & CallOptions): Promise<NonNullable<OpJson<'add_collection_analysis'>>['_id']> {
-    return this._invoke({ op: 'add_collection_analysis', path: [collectionId], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_collection_analysis'>>['_id']>;
-  }
-  /**
-   * Add a note to an analysis of a collection.
-   * `POST /collections/{CollectionId}/analyses/{AnalysisId}/notes` (`add_collection_analysis_note`)
-   */
-  addCollectionAnalysisNote(collectionId: string, analysisId: string, body: BodyOf<'add_collection_analysis_note'> | BodyOf<'add_collection_analysis_note'>['text'], options?: OpQuery<'add_collection_analysis_note'> & CallOptions): Promise<OpJson<'add_collection_analysis_note'>> {
-    return this._invoke({ op: 'add_collection_analysis_note', path: [collectionId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_collection_analysis_note'>>;
-  }
-  /**
-   * Add a note to a collection.
-   * `POST /collections/{CollectionId}/notes` (`add_collection_note`)
+   * Add collection note.
+   * `POST /collections/{collection_id}/notes` (`add_collection_note`)
    */
   addCollectionNote(collectionId: string, body: BodyOf<'add_collection_note'> | BodyOf<'add_collection_note'>['text'], options?: OpQuery<'add_collection_note'> & CallOptions): Promise<OpJson<'add_collection_note'>> {
     return this._invoke({ op: 'add_collection_note', path: [collectionId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_collection_note'>>;
   }
   /**
-   * Grant a user access to a collection.
-   * `POST /collections/{CollectionId}/permissions` (`add_collection_permission`)
+   * Add collection permission.
+   * `POST /collections/{collection_id}/permissions` (`add_collection_permission`)
    */
   addCollectionPermission(collectionId: string, body: BodyOf<'add_collection_permission'>, options?: OpQuery<'add_collection_permission'> & CallOptions): Promise<OpJson<'add_collection_permission'>> {
     return this._invoke({ op: 'add_collection_permission', path: [collectionId], body, query: options }) as Promise<OpJson<'add_collection_permission'>>;
   }
   /**
-   * Add a tag to a collection.
-   * `POST /collections/{CollectionId}/tags` (`add_collection_tag`)
+   * Add collection tag.
+   * `POST /collections/{collection_id}/tags` (`add_collection_tag`)
    */
   addCollectionTag(collectionId: string, body: BodyOf<'add_collection_tag'> | BodyOf<'add_collection_tag'>['value'], options?: OpQuery<'add_collection_tag'> & CallOptions): Promise<OpJson<'add_collection_tag'>> {
     return this._invoke({ op: 'add_collection_tag', path: [collectionId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_collection_tag'>>;
   }
   /**
-   * Create an analysis on a container (of any kind).
-   * `POST /containers/{ContainerId}/analyses` (`add_container_analysis`)
+   * Add collection tags.
+   * `PATCH /collections/{collection_id}/tags` (`add_collection_tags`)
+   */
+  addCollectionTags(collectionId: string, body: BodyOf<'add_collection_tags'>, options?: OpQuery<'add_collection_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'add_collection_tags', path: [collectionId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Add container analysis.
+   * `POST /containers/{container_id}/analyses` (`add_container_analysis`)
    */
   addContainerAnalysis(containerId: string, body: BodyOf<'add_container_analysis'>, options?: OpQuery<'add_container_analysis'> & CallOptions): Promise<NonNullable<OpJson<'add_container_analysis'>>['_id']> {
     return this._invoke({ op: 'add_container_analysis', path: [containerId], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_container_analysis'>>['_id']>;
   }
   /**
-   * Add a note to an analysis of a container (of any kind).
-   * `POST /containers/{ContainerId}/analyses/{AnalysisId}/notes` (`add_container_analysis_note`)
+   * Add container analysis note.
+   * `POST /containers/{container_id}/analyses/{analysis_id}/notes` (`add_container_analysis_note`)
    */
   addContainerAnalysisNote(containerId: string, analysisId: string, body: BodyOf<'add_container_analysis_note'> | BodyOf<'add_container_analysis_note'>['text'], options?: OpQuery<'add_container_analysis_note'> & CallOptions): Promise<OpJson<'add_container_analysis_note'>> {
     return this._invoke({ op: 'add_container_analysis_note', path: [containerId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_container_analysis_note'>>;
   }
   /**
-   * Add a note to a container (of any kind).
-   * `POST /containers/{ContainerId}/notes` (`add_container_note`)
+   * Add container note.
+   * `POST /containers/{container_id}/notes` (`add_container_note`)
    */
   addContainerNote(containerId: string, body: BodyOf<'add_container_note'> | BodyOf<'add_container_note'>['text'], options?: OpQuery<'add_container_note'> & CallOptions): Promise<OpJson<'add_container_note'>> {
     return this._invoke({ op: 'add_container_note', path: [containerId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_container_note'>>;
   }
   /**
-   * Add a tag to a container (of any kind).
-   * `POST /containers/{ContainerId}/tags` (`add_container_tag`)
+   * Add container tag.
+   * `POST /containers/{container_id}/tags` (`add_container_tag`)
    */
   addContainerTag(containerId: string, body: BodyOf<'add_container_tag'> | BodyOf<'add_container_tag'>['value'], options?: OpQuery<'add_container_tag'> & CallOptions): Promise<OpJson<'add_container_tag'>> {
     return this._invoke({ op: 'add_container_tag', path: [containerId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_container_tag'>>;
   }
   /**
-   * Install a gear, or a new version of it.
-   * `POST /gears/{GearIdOrName}` (`add_gear`)
+   * Add container tags.
+   * `PATCH /containers/{container_id}/tags` (`add_container_tags`)
    */
-  addGear(gearIdOrName: string, body: BodyOf<'add_gear'>, options?: OpQuery<'add_gear'> & CallOptions): Promise<NonNullable<OpJson<'add_gear'>>['_id']> {
-    return this._invoke({ op: 'add_gear', path: [gearIdOrName], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_gear'>>['_id']>;
+  addContainerTags(containerId: string, body: BodyOf<'add_container_tags'>, options?: OpQuery<'add_container_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'add_container_tags', path: [containerId], body, query: options }) as Promise<void>;
   }
   /**
-   * Create a group.
+   * Add file tags.
+   * `PATCH /files/{file_id}/tags` (`add_file_tags`)
+   */
+  addFileTags(fileId: string, body: BodyOf<'add_file_tags'>, options?: OpQuery<'add_file_tags'> & CallOptions): Promise<OpJson<'add_file_tags'>> {
+    return this._invoke({ op: 'add_file_tags', path: [fileId], body, query: options }) as Promise<OpJson<'add_file_tags'>>;
+  }
+  /**
+   * Add gear.
+   * `POST /gears/{gear_name}` (`add_gear`)
+   */
+  addGear(gearName: string, body: BodyOf<'add_gear'>, options?: OpQuery<'add_gear'> & CallOptions): Promise<OpJson<'add_gear'>> {
+    return this._invoke({ op: 'add_gear', path: [gearName], body, query: options }) as Promise<OpJson<'add_gear'>>;
+  }
+  /**
+   * Add gear permission.
+   * `PUT /gears/{gear_name}/permissions/{permission_type}` (`add_gear_permission`)
+   */
+  addGearPermission(gearName: string, permissionType: string, body: BodyOf<'add_gear_permission'>, options?: OpQuery<'add_gear_permission'> & CallOptions): Promise<OpJson<'add_gear_permission'>> {
+    return this._invoke({ op: 'add_gear_permission', path: [gearName, permissionType], body, query: options }) as Promise<OpJson<'add_gear_permission'>>;
+  }
+  /**
+   * Add group.
    * `POST /groups` (`add_group`)
    */
   addGroup(body: BodyOf<'add_group'>, options?: OpQuery<'add_group'> & CallOptions): Promise<NonNullable<OpJson<'add_group'>>['_id']> {
     return this._invoke({ op: 'add_group', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_group'>>['_id']>;
   }
   /**
-   * Grant a user access to a group.
-   * `POST /groups/{GroupId}/permissions` (`add_group_permission`)
+   * Add group permission.
+   * `POST /groups/{group_id}/permissions` (`add_group_permission`)
    */
   addGroupPermission(groupId: string, body: BodyOf<'add_group_permission'>, options?: OpQuery<'add_group_permission'> & CallOptions): Promise<OpJson<'add_group_permission'>> {
     return this._invoke({ op: 'add_group_permission', path: [groupId], body, query: options }) as Promise<OpJson<'add_group_permission'>>;
   }
   /**
-   * Add a tag to a group.
-   * `POST /groups/{GroupId}/tags` (`add_group_tag`)
+   * Add group permission template.
+   * `POST /groups/{group_id}/permissions/templates` (`add_group_permission_template`)
+   */
+  addGroupPermissionTemplate(groupId: string, body: BodyOf<'add_group_permission_template'>, options?: OpQuery<'add_group_permission_template'> & CallOptions): Promise<OpJson<'add_group_permission_template'>> {
+    return this._invoke({ op: 'add_group_permission_template', path: [groupId], body, query: options }) as Promise<OpJson<'add_group_permission_template'>>;
+  }
+  /**
+   * Add group tag.
+   * `POST /groups/{group_id}/tags` (`add_group_tag`)
    */
   addGroupTag(groupId: string, body: BodyOf<'add_group_tag'> | BodyOf<'add_group_tag'>['value'], options?: OpQuery<'add_group_tag'> & CallOptions): Promise<OpJson<'add_group_tag'>> {
     return this._invoke({ op: 'add_group_tag', path: [groupId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_group_tag'>>;
   }
   /**
-   * Queue a job.
+   * Add group tags.
+   * `PATCH /groups/{group_id}/tags` (`add_group_tags`)
+   */
+  addGroupTags(groupId: string, body: BodyOf<'add_group_tags'>, options?: OpQuery<'add_group_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'add_group_tags', path: [groupId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Add job.
    * `POST /jobs/add` (`add_job`)
    */
   addJob(body: BodyOf<'add_job'>, options?: OpQuery<'add_job'> & CallOptions): Promise<NonNullable<OpJson<'add_job'>>['_id']> {
     return this._invoke({ op: 'add_job', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_job'>>['_id']>;
   }
   /**
-   * Append log output to a job (engines).
-   * `POST /jobs/{JobId}/logs` (`add_job_logs`)
+   * Add job logs.
+   * `POST /jobs/{job_id}/logs` (`add_job_logs`)
    */
-  addJobLogs(jobId: string, body: BodyOf<'add_job_logs'>, options?: OpQuery<'add_job_logs'> & CallOptions): Promise<OpJson<'add_job_logs'>> {
-    return this._invoke({ op: 'add_job_logs', path: [jobId], body, query: options }) as Promise<OpJson<'add_job_logs'>>;
+  addJobLogs(jobId: string, body: BodyOf<'add_job_logs'>, options?: OpQuery<'add_job_logs'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'add_job_logs', path: [jobId], body, query: options }) as Promise<void>;
   }
   /**
-   * Create a modality.
+   * Add modality.
    * `POST /modalities` (`add_modality`)
    */
   addModality(body: BodyOf<'add_modality'>, options?: OpQuery<'add_modality'> & CallOptions): Promise<NonNullable<OpJson<'add_modality'>>['_id']> {
     return this._invoke({ op: 'add_modality', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_modality'>>['_id']>;
   }
   /**
-   * Create a project.
+   * Add project.
    * `POST /projects` (`add_project`)
    */
   addProject(body: BodyOf<'add_project'>, options?: OpQuery<'add_project'> & CallOptions): Promise<NonNullable<OpJson<'add_project'>>['_id']> {
     return this._invoke({ op: 'add_project', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_project'>>['_id']>;
   }
   /**
-   * Create an analysis on a project.
-   * `POST /projects/{ProjectId}/analyses` (`add_project_analysis`)
+   * Add project analysis.
+   * `POST /projects/{project_id}/analyses` (`add_project_analysis`)
    */
   addProjectAnalysis(projectId: string, body: BodyOf<'add_project_analysis'>, options?: OpQuery<'add_project_analysis'> & CallOptions): Promise<NonNullable<OpJson<'add_project_analysis'>>['_id']> {
     return this._invoke({ op: 'add_project_analysis', path: [projectId], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_project_analysis'>>['_id']>;
   }
   /**
-   * Add a note to an analysis of a project.
-   * `POST /projects/{ProjectId}/analyses/{AnalysisId}/notes` (`add_project_analysis_note`)
+   * Add project analysis note.
+   * `POST /projects/{project_id}/analyses/{analysis_id}/notes` (`add_project_analysis_note`)
    */
   addProjectAnalysisNote(projectId: string, analysisId: string, body: BodyOf<'add_project_analysis_note'> | BodyOf<'add_project_analysis_note'>['text'], options?: OpQuery<'add_project_analysis_note'> & CallOptions): Promise<OpJson<'add_project_analysis_note'>> {
     return this._invoke({ op: 'add_project_analysis_note', path: [projectId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_project_analysis_note'>>;
   }
   /**
-   * Add a note to a project.
-   * `POST /projects/{ProjectId}/notes` (`add_project_note`)
+   * Add project note.
+   * `POST /projects/{project_id}/notes` (`add_project_note`)
    */
   addProjectNote(projectId: string, body: BodyOf<'add_project_note'> | BodyOf<'add_project_note'>['text'], options?: OpQuery<'add_project_note'> & CallOptions): Promise<OpJson<'add_project_note'>> {
     return this._invoke({ op: 'add_project_note', path: [projectId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_project_note'>>;
   }
   /**
-   * Grant a user access to a project.
-   * `POST /projects/{ProjectId}/permissions` (`add_project_permission`)
+   * Add project permission.
+   * `POST /projects/{project_id}/permissions` (`add_project_permission`)
    */
   addProjectPermission(projectId: string, body: BodyOf<'add_project_permission'>, options?: OpQuery<'add_project_permission'> & CallOptions): Promise<OpJson<'add_project_permission'>> {
     return this._invoke({ op: 'add_project_permission', path: [projectId], body, query: options }) as Promise<OpJson<'add_project_permission'>>;
   }
   /**
-   * Add a tag to a project.
-   * `POST /projects/{ProjectId}/tags` (`add_project_tag`)
+   * Add project rule.
+   * `POST /projects/{project_id}/rules` (`add_project_rule`)
+   */
+  addProjectRule(projectId: string, body: BodyOf<'add_project_rule'>, options?: OpQuery<'add_project_rule'> & CallOptions): Promise<OpJson<'add_project_rule'>> {
+    return this._invoke({ op: 'add_project_rule', path: [projectId], body, query: options }) as Promise<OpJson<'add_project_rule'>>;
+  }
+  /**
+   * Add project tag.
+   * `POST /projects/{project_id}/tags` (`add_project_tag`)
    */
   addProjectTag(projectId: string, body: BodyOf<'add_project_tag'> | BodyOf<'add_project_tag'>['value'], options?: OpQuery<'add_project_tag'> & CallOptions): Promise<OpJson<'add_project_tag'>> {
     return this._invoke({ op: 'add_project_tag', path: [projectId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_project_tag'>>;
   }
   /**
-   * Create a role.
+   * Add project tags.
+   * `PATCH /projects/{project_id}/tags` (`add_project_tags`)
+   */
+  addProjectTags(projectId: string, body: BodyOf<'add_project_tags'>, options?: OpQuery<'add_project_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'add_project_tags', path: [projectId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Add provider.
+   * `POST /site/providers` (`add_provider`)
+   */
+  addProvider(body: BodyOf<'add_provider'>, options?: OpQuery<'add_provider'> & CallOptions): Promise<OpJson<'add_provider'>> {
+    return this._invoke({ op: 'add_provider', path: [], body, query: options }) as Promise<OpJson<'add_provider'>>;
+  }
+  /**
+   * Add role.
    * `POST /roles` (`add_role`)
    */
-  addRole(body: BodyOf<'add_role'>, options?: OpQuery<'add_role'> & CallOptions): Promise<NonNullable<OpJson<'add_role'>>['_id']> {
-    return this._invoke({ op: 'add_role', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_role'>>['_id']>;
+  addRole(body: BodyOf<'add_role'>, options?: OpQuery<'add_role'> & CallOptions): Promise<ModelOf<'Role', 'RoleOutput'>> {
+    return this._invoke({ op: 'add_role', path: [], body, query: options, model: 'Role' }) as Promise<ModelOf<'Role', 'RoleOutput'>>;
   }
   /**
-   * Assign a role to a group.
-   * `POST /groups/{GroupId}/roles` (`add_role_to_group`)
+   * Add role to group.
+   * `POST /groups/{group_id}/roles` (`add_role_to_group`)
    */
-  addRoleToGroup(groupId: string, body: BodyOf<'add_role_to_group'>, options?: OpQuery<'add_role_to_group'> & CallOptions): Promise<OpJson<'add_role_to_group'>> {
-    return this._invoke({ op: 'add_role_to_group', path: [groupId], body, query: options }) as Promise<OpJson<'add_role_to_group'>>;
+  addRoleToGroup(groupId: string, body: BodyOf<'add_role_to_group'>, options?: OpQuery<'add_role_to_group'> & CallOptions): Promise<ModelOf<'Role', 'RoleOutput'>> {
+    return this._invoke({ op: 'add_role_to_group', path: [groupId], body, query: options, model: 'Role' }) as Promise<ModelOf<'Role', 'RoleOutput'>>;
   }
   /**
-   * Create a session.
+   * Add session.
    * `POST /sessions` (`add_session`)
    */
   addSession(body: BodyOf<'add_session'>, options?: OpQuery<'add_session'> & CallOptions): Promise<NonNullable<OpJson<'add_session'>>['_id']> {
     return this._invoke({ op: 'add_session', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_session'>>['_id']>;
   }
   /**
-   * Create an analysis on a session.
-   * `POST /sessions/{SessionId}/analyses` (`add_session_analysis`)
+   * Add session analysis.
+   * `POST /sessions/{session_id}/analyses` (`add_session_analysis`)
    */
   addSessionAnalysis(sessionId: string, body: BodyOf<'add_session_analysis'>, options?: OpQuery<'add_session_analysis'> & CallOptions): Promise<NonNullable<OpJson<'add_session_analysis'>>['_id']> {
     return this._invoke({ op: 'add_session_analysis', path: [sessionId], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_session_analysis'>>['_id']>;
   }
   /**
-   * Add a note to an analysis of a session.
-   * `POST /sessions/{SessionId}/analyses/{AnalysisId}/notes` (`add_session_analysis_note`)
+   * Add session analysis note.
+   * `POST /sessions/{session_id}/analyses/{analysis_id}/notes` (`add_session_analysis_note`)
    */
   addSessionAnalysisNote(sessionId: string, analysisId: string, body: BodyOf<'add_session_analysis_note'> | BodyOf<'add_session_analysis_note'>['text'], options?: OpQuery<'add_session_analysis_note'> & CallOptions): Promise<OpJson<'add_session_analysis_note'>> {
     return this._invoke({ op: 'add_session_analysis_note', path: [sessionId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_session_analysis_note'>>;
   }
   /**
-   * Add a note to a session.
-   * `POST /sessions/{SessionId}/notes` (`add_session_note`)
+   * Add session note.
+   * `POST /sessions/{session_id}/notes` (`add_session_note`)
    */
   addSessionNote(sessionId: string, body: BodyOf<'add_session_note'> | BodyOf<'add_session_note'>['text'], options?: OpQuery<'add_session_note'> & CallOptions): Promise<OpJson<'add_session_note'>> {
     return this._invoke({ op: 'add_session_note', path: [sessionId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_session_note'>>;
   }
   /**
-   * Add a tag to a session.
-   * `POST /sessions/{SessionId}/tags` (`add_session_tag`)
+   * Add session tag.
+   * `POST /sessions/{session_id}/tags` (`add_session_tag`)
    */
   addSessionTag(sessionId: string, body: BodyOf<'add_session_tag'> | BodyOf<'add_session_tag'>['value'], options?: OpQuery<'add_session_tag'> & CallOptions): Promise<OpJson<'add_session_tag'>> {
     return this._invoke({ op: 'add_session_tag', path: [sessionId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_session_tag'>>;
   }
   /**
-   * Create a subject.
+   * Add session tags.
+   * `PATCH /sessions/{session_id}/tags` (`add_session_tags`)
+   */
+  addSessionTags(sessionId: string, body: BodyOf<'add_session_tags'>, options?: OpQuery<'add_session_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'add_session_tags', path: [sessionId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Add site rule.
+   * `POST /site/rules` (`add_site_rule`)
+   */
+  addSiteRule(body: BodyOf<'add_site_rule'>, options?: OpQuery<'add_site_rule'> & CallOptions): Promise<OpJson<'add_site_rule'>> {
+    return this._invoke({ op: 'add_site_rule', path: [], body, query: options }) as Promise<OpJson<'add_site_rule'>>;
+  }
+  /**
+   * Add subject.
    * `POST /subjects` (`add_subject`)
    */
   addSubject(body: BodyOf<'add_subject'>, options?: OpQuery<'add_subject'> & CallOptions): Promise<NonNullable<OpJson<'add_subject'>>['_id']> {
     return this._invoke({ op: 'add_subject', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_subject'>>['_id']>;
   }
   /**
-   * Create an analysis on a subject.
-   * `POST /subjects/{SubjectId}/analyses` (`add_subject_analysis`)
+   * Add subject analysis.
+   * `POST /subjects/{subject_id}/analyses` (`add_subject_analysis`)
    */
   addSubjectAnalysis(subjectId: string, body: BodyOf<'add_subject_analysis'>, options?: OpQuery<'add_subject_analysis'> & CallOptions): Promise<NonNullable<OpJson<'add_subject_analysis'>>['_id']> {
     return this._invoke({ op: 'add_subject_analysis', path: [subjectId], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_subject_analysis'>>['_id']>;
   }
   /**
-   * Add a note to an analysis of a subject.
-   * `POST /subjects/{SubjectId}/analyses/{AnalysisId}/notes` (`add_subject_analysis_note`)
+   * Add subject analysis note.
+   * `POST /subjects/{subject_id}/analyses/{analysis_id}/notes` (`add_subject_analysis_note`)
    */
   addSubjectAnalysisNote(subjectId: string, analysisId: string, body: BodyOf<'add_subject_analysis_note'> | BodyOf<'add_subject_analysis_note'>['text'], options?: OpQuery<'add_subject_analysis_note'> & CallOptions): Promise<OpJson<'add_subject_analysis_note'>> {
     return this._invoke({ op: 'add_subject_analysis_note', path: [subjectId, analysisId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_subject_analysis_note'>>;
   }
   /**
-   * Add a note to a subject.
-   * `POST /subjects/{SubjectId}/notes` (`add_subject_note`)
+   * Add subject note.
+   * `POST /subjects/{subject_id}/notes` (`add_subject_note`)
    */
   addSubjectNote(subjectId: string, body: BodyOf<'add_subject_note'> | BodyOf<'add_subject_note'>['text'], options?: OpQuery<'add_subject_note'> & CallOptions): Promise<OpJson<'add_subject_note'>> {
     return this._invoke({ op: 'add_subject_note', path: [subjectId], body, query: options, positional: 'text' }) as Promise<OpJson<'add_subject_note'>>;
   }
   /**
-   * Add a tag to a subject.
-   * `POST /subjects/{SubjectId}/tags` (`add_subject_tag`)
+   * Add subject tag.
+   * `POST /subjects/{subject_id}/tags` (`add_subject_tag`)
    */
   addSubjectTag(subjectId: string, body: BodyOf<'add_subject_tag'> | BodyOf<'add_subject_tag'>['value'], options?: OpQuery<'add_subject_tag'> & CallOptions): Promise<OpJson<'add_subject_tag'>> {
     return this._invoke({ op: 'add_subject_tag', path: [subjectId], body, query: options, positional: 'value' }) as Promise<OpJson<'add_subject_tag'>>;
   }
   /**
-   * Create a user (site admins).
-   * `POST /users` (`add_user`)
+   * Add subject tags.
+   * `PATCH /subjects/{subject_id}/tags` (`add_subject_tags`)
    */
-  addUser(body: BodyOf<'add_user'>, options?: OpQuery<'add_user'> & CallOptions): Promise<NonNullable<OpJson<'add_user'>>['_id']> {
-    return this._invoke({ op: 'add_user', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_user'>>['_id']>;
+  addSubjectTags(subjectId: string, body: BodyOf<'add_subject_tags'>, options?: OpQuery<'add_subject_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'add_subject_tags', path: [subjectId], body, query: options }) as Promise<void>;
   }
   /**
-   * Prepare a bulk download and get its ticket.
+   * Add user.
+   * `POST /users` (`add_user`)
+   */
+  addUser(body: BodyOf<'add_user'>, options?: OpQuery<'add_user'> & CallOptions): Promise<OpJson<'add_user'>> {
+    return this._invoke({ op: 'add_user', path: [], body, query: options }) as Promise<OpJson<'add_user'>>;
+  }
+  /**
+   * Add view.
+   * `POST /containers/{container_id}/views` (`add_view`)
+   */
+  addView(containerId: string, body: BodyOf<'add_view'>, options?: OpQuery<'add_view'> & CallOptions): Promise<OpJson<'add_view'>> {
+    return this._invoke({ op: 'add_view', path: [containerId], body, query: options }) as Promise<OpJson<'add_view'>>;
+  }
+  /**
+   * Archive task protocol.
+   * `PUT /protocols/{protocol_id}/archive` (`archive_task_protocol`)
+   */
+  archiveTaskProtocol(protocolId: string, options?: OpQuery<'archive_task_protocol'> & CallOptions): Promise<OpJson<'archive_task_protocol'>> {
+    return this._invoke({ op: 'archive_task_protocol', path: [protocolId], query: options }) as Promise<OpJson<'archive_task_protocol'>>;
+  }
+  /**
+   * Ask jobs.
+   * `POST /jobs/ask` (`ask_jobs`)
+   */
+  askJobs(body: BodyOf<'ask_jobs'>, options?: OpQuery<'ask_jobs'> & CallOptions): Promise<OpJson<'ask_jobs'>> {
+    return this._invoke({ op: 'ask_jobs', path: [], body, query: options }) as Promise<OpJson<'ask_jobs'>>;
+  }
+  /**
+   * Ask jobs state.
+   * `POST /jobs/ask/{job_state}` (`ask_jobs_state`)
+   */
+  askJobsState(jobState: string, body: BodyOf<'ask_jobs_state'>, options?: OpQuery<'ask_jobs_state'> & CallOptions): Promise<OpJson<'ask_jobs_state'>> {
+    return this._invoke({ op: 'ask_jobs_state', path: [jobState], body, query: options }) as Promise<OpJson<'ask_jobs_state'>>;
+  }
+  /**
+   * Assign reader task.
+   * `PUT /tasks/reader/{task_id}/assign` (`assign_reader_task`)
+   */
+  assignReaderTask(taskId: string, body: BodyOf<'assign_reader_task'>, options?: OpQuery<'assign_reader_task'> & CallOptions): Promise<OpJson<'assign_reader_task'>> {
+    return this._invoke({ op: 'assign_reader_task', path: [taskId], body, query: options }) as Promise<OpJson<'assign_reader_task'>>;
+  }
+  /**
+   * Batch create reader task.
+   * `POST /tasks/reader/batch` (`batch_create_reader_task`)
+   */
+  batchCreateReaderTask(body: BodyOf<'batch_create_reader_task'>, options?: OpQuery<'batch_create_reader_task'> & CallOptions): Promise<OpJson<'batch_create_reader_task'>> {
+    return this._invoke({ op: 'batch_create_reader_task', path: [], body, query: options }) as Promise<OpJson<'batch_create_reader_task'>>;
+  }
+  /**
+   * Bulk move sessions.
+   * `POST /bulk/move/sessions` (`bulk_move_sessions`)
+   */
+  bulkMoveSessions(body: BodyOf<'bulk_move_sessions'>, options?: OpQuery<'bulk_move_sessions'> & CallOptions): Promise<OpJson<'bulk_move_sessions'>> {
+    return this._invoke({ op: 'bulk_move_sessions', path: [], body, query: options }) as Promise<OpJson<'bulk_move_sessions'>>;
+  }
+  /**
+   * Cancel batch.
+   * `POST /batch/{batch_id}/cancel` (`cancel_batch`)
+   */
+  cancelBatch(batchId: string, options?: OpQuery<'cancel_batch'> & CallOptions): Promise<OpJson<'cancel_batch'>> {
+    return this._invoke({ op: 'cancel_batch', path: [batchId], query: options }) as Promise<OpJson<'cancel_batch'>>;
+  }
+  /**
+   * Catalog list.
+   * `GET /projects/catalog-list` (`catalog_list`)
+   */
+  catalogList(options?: OpQuery<'catalog_list'> & CallOptions): Promise<Extract<OpJson<'catalog_list'>, unknown[]>> {
+    return this._invoke({ op: 'catalog_list', path: [], query: options }) as Promise<Extract<OpJson<'catalog_list'>, unknown[]>>;
+  }
+  /**
+   * Check uids exist.
+   * `POST /uids` (`check_uids_exist`)
+   */
+  checkUidsExist(body: BodyOf<'check_uids_exist'>, options?: OpQuery<'check_uids_exist'> & CallOptions): Promise<OpJson<'check_uids_exist'>> {
+    return this._invoke({ op: 'check_uids_exist', path: [], body, query: options }) as Promise<OpJson<'check_uids_exist'>>;
+  }
+  /**
+   * Clean packfiles.
+   * `POST /clean-packfiles` (`clean_packfiles`)
+   */
+  cleanPackfiles(options?: OpQuery<'clean_packfiles'> & CallOptions): Promise<OpJson<'clean_packfiles'>> {
+    return this._invoke({ op: 'clean_packfiles', path: [], query: options }) as Promise<OpJson<'clean_packfiles'>>;
+  }
+  /**
+   * Cleanup info.
+   * `PATCH /{container_type}/info/cleanup/{path}` (`cleanup_info`)
+   */
+  cleanupInfo(containerType: string, path: string, options?: OpQuery<'cleanup_info'> & CallOptions): Promise<OpJson<'cleanup_info'>> {
+    return this._invoke({ op: 'cleanup_info', path: [containerType, path], query: options }) as Promise<OpJson<'cleanup_info'>>;
+  }
+  /**
+   * Cleanup signed upload url.
+   * `POST /upload/signed-url/cleanup` (`cleanup_signed_upload_url`)
+   */
+  cleanupSignedUploadUrl(body: BodyOf<'cleanup_signed_upload_url'>, options?: OpQuery<'cleanup_signed_upload_url'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'cleanup_signed_upload_url', path: [], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Collect usage.
+   * `GET /report/usage/collect` (`collect_usage`)
+   */
+  collectUsage(options?: OpQuery<'collect_usage'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'collect_usage', path: [], query: options }) as Promise<void>;
+  }
+  /**
+   * Complete job.
+   * `POST /jobs/{job_id}/complete` (`complete_job`)
+   */
+  completeJob(jobId: string, body: BodyOf<'complete_job'>, options?: OpQuery<'complete_job'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'complete_job', path: [jobId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Complete reader task.
+   * `POST /tasks/reader/{task_id}/complete` (`complete_reader_task`)
+   */
+  completeReaderTask(taskId: string, body?: BodyOf<'complete_reader_task'>, options?: OpQuery<'complete_reader_task'> & CallOptions): Promise<OpJson<'complete_reader_task'>> {
+    return this._invoke({ op: 'complete_reader_task', path: [taskId], body, query: options }) as Promise<OpJson<'complete_reader_task'>>;
+  }
+  /**
+   * Complete s3 multipart upload.
+   * `POST /upload/complete-s3-multipart` (`complete_s3_multipart_upload`)
+   */
+  completeS3MultipartUpload(body: BodyOf<'complete_s3_multipart_upload'>, options?: OpQuery<'complete_s3_multipart_upload'> & CallOptions): Promise<OpJson<'complete_s3_multipart_upload'>> {
+    return this._invoke({ op: 'complete_s3_multipart_upload', path: [], body, query: options }) as Promise<OpJson<'complete_s3_multipart_upload'>>;
+  }
+  /**
+   * Create batch job from jobs.
+   * `POST /batch/jobs` (`create_batch_job_from_jobs`)
+   */
+  createBatchJobFromJobs(body: BodyOf<'create_batch_job_from_jobs'>, options?: OpQuery<'create_batch_job_from_jobs'> & CallOptions): Promise<OpJson<'create_batch_job_from_jobs'>> {
+    return this._invoke({ op: 'create_batch_job_from_jobs', path: [], body, query: options }) as Promise<OpJson<'create_batch_job_from_jobs'>>;
+  }
+  /**
+   * Create custom filter.
+   * `POST /custom_filters` (`create_custom_filter`)
+   */
+  createCustomFilter(body: BodyOf<'create_custom_filter'>, options?: OpQuery<'create_custom_filter'> & CallOptions): Promise<OpJson<'create_custom_filter'>> {
+    return this._invoke({ op: 'create_custom_filter', path: [], body, query: options }) as Promise<OpJson<'create_custom_filter'>>;
+  }
+  /**
+   * Create device.
+   * `POST /devices` (`create_device`)
+   */
+  createDevice(body: BodyOf<'create_device'>, options?: OpQuery<'create_device'> & CallOptions): Promise<OpJson<'create_device'>> {
+    return this._invoke({ op: 'create_device', path: [], body, query: options }) as Promise<OpJson<'create_device'>>;
+  }
+  /**
+   * Create download ticket.
    * `POST /download` (`create_download_ticket`)
    */
   createDownloadTicket(body: BodyOf<'create_download_ticket'>, options?: OpQuery<'create_download_ticket'> & CallOptions): Promise<OpJson<'create_download_ticket'>> {
     return this._invoke({ op: 'create_download_ticket', path: [], body, query: options }) as Promise<OpJson<'create_download_ticket'>>;
   }
   /**
-   * Delete an acquisition.
-   * `DELETE /acquisitions/{AcquisitionId}` (`delete_acquisition`)
+   * Create master subject code.
+   * `POST /subjects/master-code` (`create_master_subject_code`)
+   */
+  createMasterSubjectCode(body: BodyOf<'create_master_subject_code'>, options?: OpQuery<'create_master_subject_code'> & CallOptions): Promise<OpJson<'create_master_subject_code'>> {
+    return this._invoke({ op: 'create_master_subject_code', path: [], body, query: options }) as Promise<OpJson<'create_master_subject_code'>>;
+  }
+  /**
+   * Create or replace task response.
+   * `POST /tasks/{task_id}/responses` (`create_or_replace_task_response`)
+   */
+  createOrReplaceTaskResponse(taskId: string, body: BodyOf<'create_or_replace_task_response'>, options?: OpQuery<'create_or_replace_task_response'> & CallOptions): Promise<OpJson<'create_or_replace_task_response'>> {
+    return this._invoke({ op: 'create_or_replace_task_response', path: [taskId], body, query: options }) as Promise<OpJson<'create_or_replace_task_response'>>;
+  }
+  /**
+   * Create project aet.
+   * `POST /dimse/projects` (`create_project_aet`)
+   */
+  createProjectAet(body: BodyOf<'create_project_aet'>, options?: OpQuery<'create_project_aet'> & CallOptions): Promise<OpJson<'create_project_aet'>> {
+    return this._invoke({ op: 'create_project_aet', path: [], body, query: options }) as Promise<OpJson<'create_project_aet'>>;
+  }
+  /**
+   * Create reader task.
+   * `POST /tasks/reader` (`create_reader_task`)
+   */
+  createReaderTask(body: BodyOf<'create_reader_task'>, options?: OpQuery<'create_reader_task'> & CallOptions): Promise<OpJson<'create_reader_task'>> {
+    return this._invoke({ op: 'create_reader_task', path: [], body, query: options }) as Promise<OpJson<'create_reader_task'>>;
+  }
+  /**
+   * Create service aet.
+   * `POST /dimse/services` (`create_service_aet`)
+   */
+  createServiceAet(body: BodyOf<'create_service_aet'>, options?: OpQuery<'create_service_aet'> & CallOptions): Promise<OpJson<'create_service_aet'>> {
+    return this._invoke({ op: 'create_service_aet', path: [], body, query: options }) as Promise<OpJson<'create_service_aet'>>;
+  }
+  /**
+   * Create signed upload url.
+   * `POST /upload/signed-url` (`create_signed_upload_url`)
+   */
+  createSignedUploadUrl(body: BodyOf<'create_signed_upload_url'>, options?: OpQuery<'create_signed_upload_url'> & CallOptions): Promise<OpJson<'create_signed_upload_url'>> {
+    return this._invoke({ op: 'create_signed_upload_url', path: [], body, query: options }) as Promise<OpJson<'create_signed_upload_url'>>;
+  }
+  /**
+   * Create staffing pool.
+   * `POST /staffing_pools` (`create_staffing_pool`)
+   */
+  createStaffingPool(body: BodyOf<'create_staffing_pool'>, options?: OpQuery<'create_staffing_pool'> & CallOptions): Promise<OpJson<'create_staffing_pool'>> {
+    return this._invoke({ op: 'create_staffing_pool', path: [], body, query: options }) as Promise<OpJson<'create_staffing_pool'>>;
+  }
+  /**
+   * Create task protocol.
+   * `POST /protocols` (`create_task_protocol`)
+   */
+  createTaskProtocol(body: BodyOf<'create_task_protocol'>, options?: OpQuery<'create_task_protocol'> & CallOptions): Promise<OpJson<'create_task_protocol'>> {
+    return this._invoke({ op: 'create_task_protocol', path: [], body, query: options }) as Promise<OpJson<'create_task_protocol'>>;
+  }
+  /**
+   * Data view columns.
+   * `GET /views/columns` (`data_view_columns`)
+   */
+  dataViewColumns(options?: OpQuery<'data_view_columns'> & CallOptions): Promise<OpJson<'data_view_columns'>> {
+    return this._invoke({ op: 'data_view_columns', path: [], query: options }) as Promise<OpJson<'data_view_columns'>>;
+  }
+  /**
+   * Delete acquisition.
+   * `DELETE /acquisitions/{acquisition_id}` (`delete_acquisition`)
    */
   deleteAcquisition(acquisitionId: string, options?: OpQuery<'delete_acquisition'> & CallOptions): Promise<OpJson<'delete_acquisition'>> {
     return this._invoke({ op: 'delete_acquisition', path: [acquisitionId], query: options }) as Promise<OpJson<'delete_acquisition'>>;
   }
   /**
-   * Delete an analysis of an acquisition.
-   * `DELETE /acquisitions/{AcquisitionId}/analyses/{AnalysisId}` (`delete_acquisition_analysis`)
+   * Delete acquisition analysis.
+   * `DELETE /acquisitions/{acquisition_id}/analyses/{analysis_id}` (`delete_acquisition_analysis`)
    */
   deleteAcquisitionAnalysis(acquisitionId: string, analysisId: string, options?: OpQuery<'delete_acquisition_analysis'> & CallOptions): Promise<OpJson<'delete_acquisition_analysis'>> {
     return this._invoke({ op: 'delete_acquisition_analysis', path: [acquisitionId, analysisId], query: options }) as Promise<OpJson<'delete_acquisition_analysis'>>;
   }
   /**
-   * Remove a note from an analysis of an acquisition.
-   * `DELETE /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/notes/{NoteId}` (`delete_acquisition_analysis_note`)
+   * Delete acquisition analysis note.
+   * `DELETE /acquisitions/{acquisition_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_acquisition_analysis_note`)
    */
   deleteAcquisitionAnalysisNote(acquisitionId: string, analysisId: string, noteId: string, options?: OpQuery<'delete_acquisition_analysis_note'> & CallOptions): Promise<OpJson<'delete_acquisition_analysis_note'>> {
     return this._invoke({ op: 'delete_acquisition_analysis_note', path: [acquisitionId, analysisId, noteId], query: options }) as Promise<OpJson<'delete_acquisition_analysis_note'>>;
   }
   /**
-   * Delete a file of an acquisition.
-   * `DELETE /acquisitions/{AcquisitionId}/files/{FileName}` (`delete_acquisition_file`)
+   * Delete acquisition file.
+   * `DELETE /acquisitions/{acquisition_id}/files/{file_name}` (`delete_acquisition_file`)
    */
   deleteAcquisitionFile(acquisitionId: string, fileName: string, options?: OpQuery<'delete_acquisition_file'> & CallOptions): Promise<OpJson<'delete_acquisition_file'>> {
     return this._invoke({ op: 'delete_acquisition_file', path: [acquisitionId, fileName], query: options }) as Promise<OpJson<'delete_acquisition_file'>>;
   }
   /**
-   * Remove a note from an acquisition.
-   * `DELETE /acquisitions/{AcquisitionId}/notes/{NoteId}` (`delete_acquisition_note`)
+   * Delete acquisition note.
+   * `DELETE /acquisitions/{acquisition_id}/notes/{note_id}` (`delete_acquisition_note`)
    */
   deleteAcquisitionNote(acquisitionId: string, noteId: string, options?: OpQuery<'delete_acquisition_note'> & CallOptions): Promise<OpJson<'delete_acquisition_note'>> {
     return this._invoke({ op: 'delete_acquisition_note', path: [acquisitionId, noteId], query: options }) as Promise<OpJson<'delete_acquisition_note'>>;
   }
   /**
-   * Remove a tag from an acquisition.
-   * `DELETE /acquisitions/{AcquisitionId}/tags/{TagValue}` (`delete_acquisition_tag`)
+   * Delete acquisition tag.
+   * `DELETE /acquisitions/{acquisition_id}/tags/{value}` (`delete_acquisition_tag`)
    */
-  deleteAcquisitionTag(acquisitionId: string, tagValue: string, options?: OpQuery<'delete_acquisition_tag'> & CallOptions): Promise<OpJson<'delete_acquisition_tag'>> {
-    return this._invoke({ op: 'delete_acquisition_tag', path: [acquisitionId, tagValue], query: options }) as Promise<OpJson<'delete_acquisition_tag'>>;
+  deleteAcquisitionTag(acquisitionId: string, value: string, options?: OpQuery<'delete_acquisition_tag'> & CallOptions): Promise<OpJson<'delete_acquisition_tag'>> {
+    return this._invoke({ op: 'delete_acquisition_tag', path: [acquisitionId, value], query: options }) as Promise<OpJson<'delete_acquisition_tag'>>;
   }
   /**
-   * Remove a note from an analysis.
-   * `DELETE /analyses/{AnalysisId}/notes/{NoteId}` (`delete_analysis_note`)
+   * Delete acquisition tags.
+   * `DELETE /acquisitions/{acquisition_id}/tags` (`delete_acquisition_tags`)
+   */
+  deleteAcquisitionTags(acquisitionId: string, body: BodyOf<'delete_acquisition_tags'>, options?: OpQuery<'delete_acquisition_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_acquisition_tags', path: [acquisitionId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Delete acquisitions by ids.
+   * `DELETE /acquisitions` (`delete_acquisitions_by_ids`)
+   */
+  deleteAcquisitionsByIds(body: BodyOf<'delete_acquisitions_by_ids'>, options?: OpQuery<'delete_acquisitions_by_ids'> & CallOptions): Promise<OpJson<'delete_acquisitions_by_ids'>> {
+    return this._invoke({ op: 'delete_acquisitions_by_ids', path: [], body, query: options }) as Promise<OpJson<'delete_acquisitions_by_ids'>>;
+  }
+  /**
+   * Delete analyses by ids.
+   * `DELETE /analyses` (`delete_analyses_by_ids`)
+   */
+  deleteAnalysesByIds(body: BodyOf<'delete_analyses_by_ids'>, options?: OpQuery<'delete_analyses_by_ids'> & CallOptions): Promise<OpJson<'delete_analyses_by_ids'>> {
+    return this._invoke({ op: 'delete_analyses_by_ids', path: [], body, query: options }) as Promise<OpJson<'delete_analyses_by_ids'>>;
+  }
+  /**
+   * Delete analysis.
+   * `DELETE /analyses/{analysis_id}` (`delete_analysis`)
+   */
+  deleteAnalysis(analysisId: string, options?: OpQuery<'delete_analysis'> & CallOptions): Promise<OpJson<'delete_analysis'>> {
+    return this._invoke({ op: 'delete_analysis', path: [analysisId], query: options }) as Promise<OpJson<'delete_analysis'>>;
+  }
+  /**
+   * Delete analysis file.
+   * `DELETE /analyses/{analysis_id}/files/{file_name}` (`delete_analysis_file`)
+   */
+  deleteAnalysisFile(analysisId: string, fileName: string, options?: OpQuery<'delete_analysis_file'> & CallOptions): Promise<OpJson<'delete_analysis_file'>> {
+    return this._invoke({ op: 'delete_analysis_file', path: [analysisId, fileName], query: options }) as Promise<OpJson<'delete_analysis_file'>>;
+  }
+  /**
+   * Delete analysis note.
+   * `DELETE /analyses/{analysis_id}/notes/{note_id}` (`delete_analysis_note`)
    */
   deleteAnalysisNote(analysisId: string, noteId: string, options?: OpQuery<'delete_analysis_note'> & CallOptions): Promise<OpJson<'delete_analysis_note'>> {
     return this._invoke({ op: 'delete_analysis_note', path: [analysisId, noteId], query: options }) as Promise<OpJson<'delete_analysis_note'>>;
   }
   /**
-   * Remove a tag from an analysis.
-   * `DELETE /analyses/{AnalysisId}/tags/{TagValue}` (`delete_analysis_tag`)
+   * Delete analysis tag.
+   * `DELETE /analyses/{analysis_id}/tags/{value}` (`delete_analysis_tag`)
    */
-  deleteAnalysisTag(analysisId: string, tagValue: string, options?: OpQuery<'delete_analysis_tag'> & CallOptions): Promise<OpJson<'delete_analysis_tag'>> {
-    return this._invoke({ op: 'delete_analysis_tag', path: [analysisId, tagValue], query: options }) as Promise<OpJson<'delete_analysis_tag'>>;
+  deleteAnalysisTag(analysisId: string, value: string, options?: OpQuery<'delete_analysis_tag'> & CallOptions): Promise<OpJson<'delete_analysis_tag'>> {
+    return this._invoke({ op: 'delete_analysis_tag', path: [analysisId, value], query: options }) as Promise<OpJson<'delete_analysis_tag'>>;
   }
   /**
-   * Delete a collection.
-   * `DELETE /collections/{CollectionId}` (`delete_collection`)
+   * Delete audit trail report.
+   * `DELETE /audit-trail/reports/{report_id}` (`delete_audit_trail_report`)
+   */
+  deleteAuditTrailReport(reportId: string, options?: OpQuery<'delete_audit_trail_report'> & CallOptions): Promise<OpJson<'delete_audit_trail_report'>> {
+    return this._invoke({ op: 'delete_audit_trail_report', path: [reportId], query: options }) as Promise<OpJson<'delete_audit_trail_report'>>;
+  }
+  /**
+   * Delete by search.
+   * `DELETE /dataexplorer/search` (`delete_by_search`)
+   */
+  deleteBySearch(body: BodyOf<'delete_by_search'>, options?: OpQuery<'delete_by_search'> & CallOptions): Promise<OpJson<'delete_by_search'>> {
+    return this._invoke({ op: 'delete_by_search', path: [], body, query: options }) as Promise<OpJson<'delete_by_search'>>;
+  }
+  /**
+   * Delete collection.
+   * `DELETE /collections/{collection_id}` (`delete_collection`)
    */
   deleteCollection(collectionId: string, options?: OpQuery<'delete_collection'> & CallOptions): Promise<OpJson<'delete_collection'>> {
     return this._invoke({ op: 'delete_collection', path: [collectionId], query: options }) as Promise<OpJson<'delete_collection'>>;
   }
   /**
-   * Delete an analysis of a collection.
-   * `DELETE /collections/{CollectionId}/analyses/{AnalysisId}` (`delete_collection_analysis`)
-   */
-  deleteCollectionAnalysis(collectionId: string, analysisId: string, options?: OpQuery<'delete_collection_analysis'> & CallOptions): Promise<OpJson<'delete_collection_analysis'>> {
-    return this._invoke({ op: 'delete_collection_analysis', path: [collectionId, analysisId], query: options }) as Promise<OpJson<'delete_collection_analysis'>>;
-  }
-  /**
-   * Remove a note from an analysis of a collection.
-   * `DELETE /collections/{CollectionId}/analyses/{AnalysisId}/notes/{NoteId}` (`delete_collection_analysis_note`)
-   */
-  deleteCollectionAnalysisNote(collectionId: string, analysisId: string, noteId: string, options?: OpQuery<'delete_collection_analysis_note'> & CallOptions): Promise<OpJson<'delete_collection_analysis_note'>> {
-    return this._invoke({ op: 'delete_collection_analysis_note', path: [collectionId, analysisId, noteId], query: options }) as Promise<OpJson<'delete_collection_analysis_note'>>;
-  }
-  /**
-   * Delete a file of a collection.
-   * `DELETE /collections/{CollectionId}/files/{FileName}` (`delete_collection_file`)
+   * Delete collection file.
+   * `DELETE /collections/{collection_id}/files/{file_name}` (`delete_collection_file`)
    */
   deleteCollectionFile(collectionId: string, fileName: string, options?: OpQuery<'delete_collection_file'> & CallOptions): Promise<OpJson<'delete_collection_file'>> {
     return this._invoke({ op: 'delete_collection_file', path: [collectionId, fileName], query: options }) as Promise<OpJson<'delete_collection_file'>>;
   }
   /**
-   * Remove a note from a collection.
-   * `DELETE /collections/{CollectionId}/notes/{NoteId}` (`delete_collection_note`)
+   * Delete collection note.
+   * `DELETE /collections/{collection_id}/notes/{note_id}` (`delete_collection_note`)
    */
   deleteCollectionNote(collectionId: string, noteId: string, options?: OpQuery<'delete_collection_note'> & CallOptions): Promise<OpJson<'delete_collection_note'>> {
     return this._invoke({ op: 'delete_collection_note', path: [collectionId, noteId], query: options }) as Promise<OpJson<'delete_collection_note'>>;
   }
   /**
-   * Remove a tag from a collection.
-   * `DELETE /collections/{CollectionId}/tags/{TagValue}` (`delete_collection_tag`)
+   * Delete collection tag.
+   * `DELETE /collections/{collection_id}/tags/{value}` (`delete_collection_tag`)
    */
-  deleteCollectionTag(collectionId: string, tagValue: string, options?: OpQuery<'delete_collection_tag'> & CallOptions): Promise<OpJson<'delete_collection_tag'>> {
-    return this._invoke({ op: 'delete_collection_tag', path: [collectionId, tagValue], query: options }) as Promise<OpJson<'delete_collection_tag'>>;
+  deleteCollectionTag(collectionId: string, value: string, options?: OpQuery<'delete_collection_tag'> & CallOptions): Promise<OpJson<'delete_collection_tag'>> {
+    return this._invoke({ op: 'delete_collection_tag', path: [collectionId, value], query: options }) as Promise<OpJson<'delete_collection_tag'>>;
   }
   /**
-   * Revoke a user's access to a collection.
-   * `DELETE /collections/{CollectionId}/permissions/{UserId}` (`delete_collection_user_permission`)
+   * Delete collection tags.
+   * `DELETE /collections/{collection_id}/tags` (`delete_collection_tags`)
+   */
+  deleteCollectionTags(collectionId: string, body: BodyOf<'delete_collection_tags'>, options?: OpQuery<'delete_collection_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_collection_tags', path: [collectionId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Delete collection user permission.
+   * `DELETE /collections/{collection_id}/permissions/{user_id}` (`delete_collection_user_permission`)
    */
   deleteCollectionUserPermission(collectionId: string, userId: string, options?: OpQuery<'delete_collection_user_permission'> & CallOptions): Promise<OpJson<'delete_collection_user_permission'>> {
     return this._invoke({ op: 'delete_collection_user_permission', path: [collectionId, userId], query: options }) as Promise<OpJson<'delete_collection_user_permission'>>;
   }
   /**
-   * Delete a container (of any kind).
-   * `DELETE /containers/{ContainerId}` (`delete_container`)
+   * Delete collections by ids.
+   * `DELETE /collections` (`delete_collections_by_ids`)
+   */
+  deleteCollectionsByIds(body: BodyOf<'delete_collections_by_ids'>, options?: OpQuery<'delete_collections_by_ids'> & CallOptions): Promise<OpJson<'delete_collections_by_ids'>> {
+    return this._invoke({ op: 'delete_collections_by_ids', path: [], body, query: options }) as Promise<OpJson<'delete_collections_by_ids'>>;
+  }
+  /**
+   * Delete container.
+   * `DELETE /containers/{container_id}` (`delete_container`)
    */
   deleteContainer(containerId: string, options?: OpQuery<'delete_container'> & CallOptions): Promise<OpJson<'delete_container'>> {
     return this._invoke({ op: 'delete_container', path: [containerId], query: options }) as Promise<OpJson<'delete_container'>>;
   }
   /**
-   * Delete an analysis of a container (of any kind).
-   * `DELETE /containers/{ContainerId}/analyses/{AnalysisId}` (`delete_container_analysis`)
+   * Delete container analysis.
+   * `DELETE /containers/{container_id}/analyses/{analysis_id}` (`delete_container_analysis`)
    */
   deleteContainerAnalysis(containerId: string, analysisId: string, options?: OpQuery<'delete_container_analysis'> & CallOptions): Promise<OpJson<'delete_container_analysis'>> {
     return this._invoke({ op: 'delete_container_analysis', path: [containerId, analysisId], query: options }) as Promise<OpJson<'delete_container_analysis'>>;
   }
   /**
-   * Remove a note from an analysis of a container (of any kind).
-   * `DELETE /containers/{ContainerId}/analyses/{AnalysisId}/notes/{NoteId}` (`delete_container_analysis_note`)
+   * Delete container analysis note.
+   * `DELETE /containers/{container_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_container_analysis_note`)
    */
   deleteContainerAnalysisNote(containerId: string, analysisId: string, noteId: string, options?: OpQuery<'delete_container_analysis_note'> & CallOptions): Promise<OpJson<'delete_container_analysis_note'>> {
     return this._invoke({ op: 'delete_container_analysis_note', path: [containerId, analysisId, noteId], query: options }) as Promise<OpJson<'delete_container_analysis_note'>>;
   }
   /**
-   * Delete a file of a container (of any kind).
-   * `DELETE /containers/{ContainerId}/files/{FileName}` (`delete_container_file`)
+   * Delete container file.
+   * `DELETE /containers/{container_id}/files/{file_name}` (`delete_container_file`)
    */
   deleteContainerFile(containerId: string, fileName: string, options?: OpQuery<'delete_container_file'> & CallOptions): Promise<OpJson<'delete_container_file'>> {
     return this._invoke({ op: 'delete_container_file', path: [containerId, fileName], query: options }) as Promise<OpJson<'delete_container_file'>>;
   }
   /**
-   * Remove a note from a container (of any kind).
-   * `DELETE /containers/{ContainerId}/notes/{NoteId}` (`delete_container_note`)
+   * Delete container note.
+   * `DELETE /containers/{container_id}/notes/{note_id}` (`delete_container_note`)
    */
   deleteContainerNote(containerId: string, noteId: string, options?: OpQuery<'delete_container_note'> & CallOptions): Promise<OpJson<'delete_container_note'>> {
     return this._invoke({ op: 'delete_container_note', path: [containerId, noteId], query: options }) as Promise<OpJson<'delete_container_note'>>;
   }
   /**
-   * Remove a tag from a container (of any kind).
-   * `DELETE /containers/{ContainerId}/tags/{TagValue}` (`delete_container_tag`)
+   * Delete container tag.
+   * `DELETE /containers/{container_id}/tags/{value}` (`delete_container_tag`)
    */
-  deleteContainerTag(containerId: string, tagValue: string, options?: OpQuery<'delete_container_tag'> & CallOptions): Promise<OpJson<'delete_container_tag'>> {
-    return this._invoke({ op: 'delete_container_tag', path: [containerId, tagValue], query: options }) as Promise<OpJson<'delete_container_tag'>>;
+  deleteContainerTag(containerId: string, value: string, options?: OpQuery<'delete_container_tag'> & CallOptions): Promise<OpJson<'delete_container_tag'>> {
+    return this._invoke({ op: 'delete_container_tag', path: [containerId, value], query: options }) as Promise<OpJson<'delete_container_tag'>>;
   }
   /**
-   * Remove a gear.
-   * `DELETE /gears/{GearIdOrName}` (`delete_gear`)
+   * Delete container tags.
+   * `DELETE /containers/{container_id}/tags` (`delete_container_tags`)
    */
-  deleteGear(gearIdOrName: string, options?: OpQuery<'delete_gear'> & CallOptions): Promise<OpJson<'delete_gear'>> {
-    return this._invoke({ op: 'delete_gear', path: [gearIdOrName], query: options }) as Promise<OpJson<'delete_gear'>>;
+  deleteContainerTags(containerId: string, body: BodyOf<'delete_container_tags'>, options?: OpQuery<'delete_container_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_container_tags', path: [containerId], body, query: options }) as Promise<void>;
   }
   /**
-   * Delete a group.
-   * `DELETE /groups/{GroupId}` (`delete_group`)
+   * Delete custom filter.
+   * `DELETE /custom_filters/{custom_filter_id}` (`delete_custom_filter`)
+   */
+  deleteCustomFilter(customFilterId: string, options?: OpQuery<'delete_custom_filter'> & CallOptions): Promise<OpJson<'delete_custom_filter'>> {
+    return this._invoke({ op: 'delete_custom_filter', path: [customFilterId], query: options }) as Promise<OpJson<'delete_custom_filter'>>;
+  }
+  /**
+   * Delete device.
+   * `DELETE /devices/{device_id}` (`delete_device`)
+   */
+  deleteDevice(deviceId: string, options?: OpQuery<'delete_device'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_device', path: [deviceId], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete device key.
+   * `DELETE /devices/{device_id}/key/{key_id}` (`delete_device_key`)
+   */
+  deleteDeviceKey(deviceId: string, keyId: string, options?: OpQuery<'delete_device_key'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_device_key', path: [deviceId, keyId], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete file.
+   * `DELETE /files/{file_id}` (`delete_file`)
+   */
+  deleteFile(fileId: string, options?: OpQuery<'delete_file'> & CallOptions): Promise<OpJson<'delete_file'>> {
+    return this._invoke({ op: 'delete_file', path: [fileId], query: options }) as Promise<OpJson<'delete_file'>>;
+  }
+  /**
+   * Delete file tags.
+   * `DELETE /files/{file_id}/tags` (`delete_file_tags`)
+   */
+  deleteFileTags(fileId: string, body?: BodyOf<'delete_file_tags'>, options?: OpQuery<'delete_file_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_file_tags', path: [fileId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Delete files by ids.
+   * `DELETE /files` (`delete_files_by_ids`)
+   */
+  deleteFilesByIds(body: BodyOf<'delete_files_by_ids'>, options?: OpQuery<'delete_files_by_ids'> & CallOptions): Promise<OpJson<'delete_files_by_ids'>> {
+    return this._invoke({ op: 'delete_files_by_ids', path: [], body, query: options }) as Promise<OpJson<'delete_files_by_ids'>>;
+  }
+  /**
+   * Delete gear.
+   * `DELETE /gears/{gear_name}` (`delete_gear`)
+   */
+  deleteGear(gearName: string, options?: OpQuery<'delete_gear'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_gear', path: [gearName], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete gear permission.
+   * `DELETE /gears/{gear_name}/permissions/{permission_type}/{permission_id}` (`delete_gear_permission`)
+   */
+  deleteGearPermission(gearName: string, permissionType: string, permissionId: string, options?: OpQuery<'delete_gear_permission'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_gear_permission', path: [gearName, permissionType, permissionId], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete gear permissions.
+   * `DELETE /gears/{gear_name}/permissions` (`delete_gear_permissions`)
+   */
+  deleteGearPermissions(gearName: string, options?: OpQuery<'delete_gear_permissions'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_gear_permissions', path: [gearName], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete group.
+   * `DELETE /groups/{group_id}` (`delete_group`)
    */
   deleteGroup(groupId: string, options?: OpQuery<'delete_group'> & CallOptions): Promise<OpJson<'delete_group'>> {
     return this._invoke({ op: 'delete_group', path: [groupId], query: options }) as Promise<OpJson<'delete_group'>>;
   }
   /**
-   * Remove a tag from a group.
-   * `DELETE /groups/{GroupId}/tags/{TagValue}` (`delete_group_tag`)
+   * Delete group tag.
+   * `DELETE /groups/{group_id}/tags/{value}` (`delete_group_tag`)
    */
-  deleteGroupTag(groupId: string, tagValue: string, options?: OpQuery<'delete_group_tag'> & CallOptions): Promise<OpJson<'delete_group_tag'>> {
-    return this._invoke({ op: 'delete_group_tag', path: [groupId, tagValue], query: options }) as Promise<OpJson<'delete_group_tag'>>;
+  deleteGroupTag(groupId: string, value: string, options?: OpQuery<'delete_group_tag'> & CallOptions): Promise<OpJson<'delete_group_tag'>> {
+    return this._invoke({ op: 'delete_group_tag', path: [groupId, value], query: options }) as Promise<OpJson<'delete_group_tag'>>;
   }
   /**
-   * Revoke a user's access to a group.
-   * `DELETE /groups/{GroupId}/permissions/{UserId}` (`delete_group_user_permission`)
+   * Delete group tags.
+   * `DELETE /groups/{group_id}/tags` (`delete_group_tags`)
+   */
+  deleteGroupTags(groupId: string, body: BodyOf<'delete_group_tags'>, options?: OpQuery<'delete_group_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_group_tags', path: [groupId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Delete group user permission.
+   * `DELETE /groups/{group_id}/permissions/{user_id}` (`delete_group_user_permission`)
    */
   deleteGroupUserPermission(groupId: string, userId: string, options?: OpQuery<'delete_group_user_permission'> & CallOptions): Promise<OpJson<'delete_group_user_permission'>> {
     return this._invoke({ op: 'delete_group_user_permission', path: [groupId, userId], query: options }) as Promise<OpJson<'delete_group_user_permission'>>;
   }
   /**
-   * Delete a modality.
-   * `DELETE /modalities/{ModalityId}` (`delete_modality`)
+   * Delete group user permission template.
+   * `DELETE /groups/{group_id}/permissions/templates/{user_id}` (`delete_group_user_permission_template`)
+   */
+  deleteGroupUserPermissionTemplate(groupId: string, userId: string, options?: OpQuery<'delete_group_user_permission_template'> & CallOptions): Promise<OpJson<'delete_group_user_permission_template'>> {
+    return this._invoke({ op: 'delete_group_user_permission_template', path: [groupId, userId], query: options }) as Promise<OpJson<'delete_group_user_permission_template'>>;
+  }
+  /**
+   * Delete groups by ids.
+   * `DELETE /groups` (`delete_groups_by_ids`)
+   */
+  deleteGroupsByIds(body: BodyOf<'delete_groups_by_ids'>, options?: OpQuery<'delete_groups_by_ids'> & CallOptions): Promise<OpJson<'delete_groups_by_ids'>> {
+    return this._invoke({ op: 'delete_groups_by_ids', path: [], body, query: options }) as Promise<OpJson<'delete_groups_by_ids'>>;
+  }
+  /**
+   * Delete modality.
+   * `DELETE /modalities/{modalityId}` (`delete_modality`)
    */
   deleteModality(modalityId: string, options?: OpQuery<'delete_modality'> & CallOptions): Promise<OpJson<'delete_modality'>> {
     return this._invoke({ op: 'delete_modality', path: [modalityId], query: options }) as Promise<OpJson<'delete_modality'>>;
   }
   /**
-   * Delete a project.
-   * `DELETE /projects/{ProjectId}` (`delete_project`)
+   * Delete project.
+   * `DELETE /projects/{project_id}` (`delete_project`)
    */
   deleteProject(projectId: string, options?: OpQuery<'delete_project'> & CallOptions): Promise<OpJson<'delete_project'>> {
     return this._invoke({ op: 'delete_project', path: [projectId], query: options }) as Promise<OpJson<'delete_project'>>;
   }
   /**
-   * Delete an analysis of a project.
-   * `DELETE /projects/{ProjectId}/analyses/{AnalysisId}` (`delete_project_analysis`)
+   * Delete project aet.
+   * `DELETE /dimse/projects/{project_aet}` (`delete_project_aet`)
+   */
+  deleteProjectAet(projectAet: string, options?: OpQuery<'delete_project_aet'> & CallOptions): Promise<OpJson<'delete_project_aet'>> {
+    return this._invoke({ op: 'delete_project_aet', path: [projectAet], query: options }) as Promise<OpJson<'delete_project_aet'>>;
+  }
+  /**
+   * Delete project analysis.
+   * `DELETE /projects/{project_id}/analyses/{analysis_id}` (`delete_project_analysis`)
    */
   deleteProjectAnalysis(projectId: string, analysisId: string, options?: OpQuery<'delete_project_analysis'> & CallOptions): Promise<OpJson<'delete_project_analysis'>> {
     return this._invoke({ op: 'delete_project_analysis', path: [projectId, analysisId], query: options }) as Promise<OpJson<'delete_project_analysis'>>;
   }
   /**
-   * Remove a note from an analysis of a project.
-   * `DELETE /projects/{ProjectId}/analyses/{AnalysisId}/notes/{NoteId}` (`delete_project_analysis_note`)
+   * Delete project analysis note.
+   * `DELETE /projects/{project_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_project_analysis_note`)
    */
   deleteProjectAnalysisNote(projectId: string, analysisId: string, noteId: string, options?: OpQuery<'delete_project_analysis_note'> & CallOptions): Promise<OpJson<'delete_project_analysis_note'>> {
     return this._invoke({ op: 'delete_project_analysis_note', path: [projectId, analysisId, noteId], query: options }) as Promise<OpJson<'delete_project_analysis_note'>>;
   }
   /**
-   * Delete a file of a project.
-   * `DELETE /projects/{ProjectId}/files/{FileName}` (`delete_project_file`)
+   * Delete project file.
+   * `DELETE /projects/{project_id}/files/{file_name}` (`delete_project_file`)
    */
   deleteProjectFile(projectId: string, fileName: string, options?: OpQuery<'delete_project_file'> & CallOptions): Promise<OpJson<'delete_project_file'>> {
     return this._invoke({ op: 'delete_project_file', path: [projectId, fileName], query: options }) as Promise<OpJson<'delete_project_file'>>;
   }
   /**
-   * Remove a note from a project.
-   * `DELETE /projects/{ProjectId}/notes/{NoteId}` (`delete_project_note`)
+   * Delete project note.
+   * `DELETE /projects/{project_id}/notes/{note_id}` (`delete_project_note`)
    */
   deleteProjectNote(projectId: string, noteId: string, options?: OpQuery<'delete_project_note'> & CallOptions): Promise<OpJson<'delete_project_note'>> {
     return this._invoke({ op: 'delete_project_note', path: [projectId, noteId], query: options }) as Promise<OpJson<'delete_project_note'>>;
   }
   /**
-   * Remove a tag from a project.
-   * `DELETE /projects/{ProjectId}/tags/{TagValue}` (`delete_project_tag`)
+   * Delete project tag.
+   * `DELETE /projects/{project_id}/tags/{value}` (`delete_project_tag`)
    */
-  deleteProjectTag(projectId: string, tagValue: string, options?: OpQuery<'delete_project_tag'> & CallOptions): Promise<OpJson<'delete_project_tag'>> {
-    return this._invoke({ op: 'delete_project_tag', path: [projectId, tagValue], query: options }) as Promise<OpJson<'delete_project_tag'>>;
+  deleteProjectTag(projectId: string, value: string, options?: OpQuery<'delete_project_tag'> & CallOptions): Promise<OpJson<'delete_project_tag'>> {
+    return this._invoke({ op: 'delete_project_tag', path: [projectId, value], query: options }) as Promise<OpJson<'delete_project_tag'>>;
   }
   /**
-   * Revoke a user's access to a project.
-   * `DELETE /projects/{ProjectId}/permissions/{UserId}` (`delete_project_user_permission`)
+   * Delete project tags.
+   * `DELETE /projects/{project_id}/tags` (`delete_project_tags`)
    */
-  deleteProjectUserPermission(projectId: string, userId: string, options?: OpQuery<'delete_project_user_permission'> & CallOptions): Promise<OpJson<'delete_project_user_permission'>> {
-    return this._invoke({ op: 'delete_project_user_permission', path: [projectId, userId], query: options }) as Promise<OpJson<'delete_project_user_permission'>>;
+  deleteProjectTags(projectId: string, body: BodyOf<'delete_project_tags'>, options?: OpQuery<'delete_project_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_project_tags', path: [projectId], body, query: options }) as Promise<void>;
   }
   /**
-   * Delete a role (default roles cannot be deleted).
-   * `DELETE /roles/{RoleId}` (`delete_role`)
+   * Delete project user permission.
+   * `DELETE /projects/{project_id}/permissions/{uid}` (`delete_project_user_permission`)
    */
-  deleteRole(roleId: string, options?: OpQuery<'delete_role'> & CallOptions): Promise<OpJson<'delete_role'>> {
-    return this._invoke({ op: 'delete_role', path: [roleId], query: options }) as Promise<OpJson<'delete_role'>>;
+  deleteProjectUserPermission(projectId: string, uid: string, options?: OpQuery<'delete_project_user_permission'> & CallOptions): Promise<OpJson<'delete_project_user_permission'>> {
+    return this._invoke({ op: 'delete_project_user_permission', path: [projectId, uid], query: options }) as Promise<OpJson<'delete_project_user_permission'>>;
   }
   /**
-   * Delete a session.
-   * `DELETE /sessions/{SessionId}` (`delete_session`)
+   * Delete projects by ids.
+   * `DELETE /projects` (`delete_projects_by_ids`)
+   */
+  deleteProjectsByIds(body: BodyOf<'delete_projects_by_ids'>, options?: OpQuery<'delete_projects_by_ids'> & CallOptions): Promise<OpJson<'delete_projects_by_ids'>> {
+    return this._invoke({ op: 'delete_projects_by_ids', path: [], body, query: options }) as Promise<OpJson<'delete_projects_by_ids'>>;
+  }
+  /**
+   * Delete provider.
+   * `DELETE /site/providers/{provider_id}` (`delete_provider`)
+   */
+  deleteProvider(providerId: string, options?: OpQuery<'delete_provider'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_provider', path: [providerId], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete role.
+   * `DELETE /roles/{role_id}` (`delete_role`)
+   */
+  deleteRole(roleId: string, options?: OpQuery<'delete_role'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_role', path: [roleId], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete save search.
+   * `DELETE /dataexplorer/queries/{search_id}` (`delete_save_search`)
+   */
+  deleteSaveSearch(searchId: string, options?: OpQuery<'delete_save_search'> & CallOptions): Promise<OpJson<'delete_save_search'>> {
+    return this._invoke({ op: 'delete_save_search', path: [searchId], query: options }) as Promise<OpJson<'delete_save_search'>>;
+  }
+  /**
+   * Delete service aet.
+   * `DELETE /dimse/services/{service_aet}` (`delete_service_aet`)
+   */
+  deleteServiceAet(serviceAet: string, options?: OpQuery<'delete_service_aet'> & CallOptions): Promise<OpJson<'delete_service_aet'>> {
+    return this._invoke({ op: 'delete_service_aet', path: [serviceAet], query: options }) as Promise<OpJson<'delete_service_aet'>>;
+  }
+  /**
+   * Delete session.
+   * `DELETE /sessions/{session_id}` (`delete_session`)
    */
   deleteSession(sessionId: string, options?: OpQuery<'delete_session'> & CallOptions): Promise<OpJson<'delete_session'>> {
     return this._invoke({ op: 'delete_session', path: [sessionId], query: options }) as Promise<OpJson<'delete_session'>>;
   }
   /**
-   * Delete an analysis of a session.
-   * `DELETE /sessions/{SessionId}/analyses/{AnalysisId}` (`delete_session_analysis`)
+   * Delete session analysis.
+   * `DELETE /sessions/{session_id}/analyses/{analysis_id}` (`delete_session_analysis`)
    */
   deleteSessionAnalysis(sessionId: string, analysisId: string, options?: OpQuery<'delete_session_analysis'> & CallOptions): Promise<OpJson<'delete_session_analysis'>> {
     return this._invoke({ op: 'delete_session_analysis', path: [sessionId, analysisId], query: options }) as Promise<OpJson<'delete_session_analysis'>>;
   }
   /**
-   * Remove a note from an analysis of a session.
-   * `DELETE /sessions/{SessionId}/analyses/{AnalysisId}/notes/{NoteId}` (`delete_session_analysis_note`)
+   * Delete session analysis note.
+   * `DELETE /sessions/{session_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_session_analysis_note`)
    */
   deleteSessionAnalysisNote(sessionId: string, analysisId: string, noteId: string, options?: OpQuery<'delete_session_analysis_note'> & CallOptions): Promise<OpJson<'delete_session_analysis_note'>> {
     return this._invoke({ op: 'delete_session_analysis_note', path: [sessionId, analysisId, noteId], query: options }) as Promise<OpJson<'delete_session_analysis_note'>>;
   }
   /**
-   * Delete a file of a session.
-   * `DELETE /sessions/{SessionId}/files/{FileName}` (`delete_session_file`)
+   * Delete session file.
+   * `DELETE /sessions/{session_id}/files/{file_name}` (`delete_session_file`)
    */
   deleteSessionFile(sessionId: string, fileName: string, options?: OpQuery<'delete_session_file'> & CallOptions): Promise<OpJson<'delete_session_file'>> {
     return this._invoke({ op: 'delete_session_file', path: [sessionId, fileName], query: options }) as Promise<OpJson<'delete_session_file'>>;
   }
   /**
-   * Remove a note from a session.
-   * `DELETE /sessions/{SessionId}/notes/{NoteId}` (`delete_session_note`)
+   * Delete session note.
+   * `DELETE /sessions/{session_id}/notes/{note_id}` (`delete_session_note`)
    */
   deleteSessionNote(sessionId: string, noteId: string, options?: OpQuery<'delete_session_note'> & CallOptions): Promise<OpJson<'delete_session_note'>> {
     return this._invoke({ op: 'delete_session_note', path: [sessionId, noteId], query: options }) as Promise<OpJson<'delete_session_note'>>;
   }
   /**
-   * Remove a tag from a session.
-   * `DELETE /sessions/{SessionId}/tags/{TagValue}` (`delete_session_tag`)
+   * Delete session tag.
+   * `DELETE /sessions/{session_id}/tags/{value}` (`delete_session_tag`)
    */
-  deleteSessionTag(sessionId: string, tagValue: string, options?: OpQuery<'delete_session_tag'> & CallOptions): Promise<OpJson<'delete_session_tag'>> {
-    return this._invoke({ op: 'delete_session_tag', path: [sessionId, tagValue], query: options }) as Promise<OpJson<'delete_session_tag'>>;
+  deleteSessionTag(sessionId: string, value: string, options?: OpQuery<'delete_session_tag'> & CallOptions): Promise<OpJson<'delete_session_tag'>> {
+    return this._invoke({ op: 'delete_session_tag', path: [sessionId, value], query: options }) as Promise<OpJson<'delete_session_tag'>>;
   }
   /**
-   * Delete a subject.
-   * `DELETE /subjects/{SubjectId}` (`delete_subject`)
+   * Delete session tags.
+   * `DELETE /sessions/{session_id}/tags` (`delete_session_tags`)
+   */
+  deleteSessionTags(sessionId: string, body: BodyOf<'delete_session_tags'>, options?: OpQuery<'delete_session_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_session_tags', path: [sessionId], body, query: options }) as Promise<void>;
+  }
+  /**
+   * Delete sessions by ids.
+   * `DELETE /sessions` (`delete_sessions_by_ids`)
+   */
+  deleteSessionsByIds(body: BodyOf<'delete_sessions_by_ids'>, options?: OpQuery<'delete_sessions_by_ids'> & CallOptions): Promise<OpJson<'delete_sessions_by_ids'>> {
+    return this._invoke({ op: 'delete_sessions_by_ids', path: [], body, query: options }) as Promise<OpJson<'delete_sessions_by_ids'>>;
+  }
+  /**
+   * Delete staffing pool.
+   * `DELETE /staffing_pools/{pool_id}` (`delete_staffing_pool`)
+   */
+  deleteStaffingPool(poolId: string, options?: OpQuery<'delete_staffing_pool'> & CallOptions): Promise<OpJson<'delete_staffing_pool'>> {
+    return this._invoke({ op: 'delete_staffing_pool', path: [poolId], query: options }) as Promise<OpJson<'delete_staffing_pool'>>;
+  }
+  /**
+   * Delete subject.
+   * `DELETE /subjects/{subject_id}` (`delete_subject`)
    */
   deleteSubject(subjectId: string, options?: OpQuery<'delete_subject'> & CallOptions): Promise<OpJson<'delete_subject'>> {
     return this._invoke({ op: 'delete_subject', path: [subjectId], query: options }) as Promise<OpJson<'delete_subject'>>;
   }
   /**
-   * Delete an analysis of a subject.
-   * `DELETE /subjects/{SubjectId}/analyses/{AnalysisId}` (`delete_subject_analysis`)
+   * Delete subject analysis.
+   * `DELETE /subjects/{subject_id}/analyses/{analysis_id}` (`delete_subject_analysis`)
    */
   deleteSubjectAnalysis(subjectId: string, analysisId: string, options?: OpQuery<'delete_subject_analysis'> & CallOptions): Promise<OpJson<'delete_subject_analysis'>> {
     return this._invoke({ op: 'delete_subject_analysis', path: [subjectId, analysisId], query: options }) as Promise<OpJson<'delete_subject_analysis'>>;
   }
   /**
-   * Remove a note from an analysis of a subject.
-   * `DELETE /subjects/{SubjectId}/analyses/{AnalysisId}/notes/{NoteId}` (`delete_subject_analysis_note`)
+   * Delete subject analysis note.
+   * `DELETE /subjects/{subject_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_subject_analysis_note`)
    */
   deleteSubjectAnalysisNote(subjectId: string, analysisId: string, noteId: string, options?: OpQuery<'delete_subject_analysis_note'> & CallOptions): Promise<OpJson<'delete_subject_analysis_note'>> {
     return this._invoke({ op: 'delete_subject_analysis_note', path: [subjectId, analysisId, noteId], query: options }) as Promise<OpJson<'delete_subject_analysis_note'>>;
   }
   /**
-   * Delete a file of a subject.
-   * `DELETE /subjects/{SubjectId}/files/{FileName}` (`delete_subject_file`)
+   * Delete subject file.
+   * `DELETE /subjects/{subject_id}/files/{file_name}` (`delete_subject_file`)
    */
   deleteSubjectFile(subjectId: string, fileName: string, options?: OpQuery<'delete_subject_file'> & CallOptions): Promise<OpJson<'delete_subject_file'>> {
     return this._invoke({ op: 'delete_subject_file', path: [subjectId, fileName], query: options }) as Promise<OpJson<'delete_subject_file'>>;
   }
   /**
-   * Remove a note from a subject.
-   * `DELETE /subjects/{SubjectId}/notes/{NoteId}` (`delete_subject_note`)
+   * Delete subject note.
+   * `DELETE /subjects/{subject_id}/notes/{note_id}` (`delete_subject_note`)
    */
   deleteSubjectNote(subjectId: string, noteId: string, options?: OpQuery<'delete_subject_note'> & CallOptions): Promise<OpJson<'delete_subject_note'>> {
     return this._invoke({ op: 'delete_subject_note', path: [subjectId, noteId], query: options }) as Promise<OpJson<'delete_subject_note'>>;
   }
   /**
-   * Remove a tag from a subject.
-   * `DELETE /subjects/{SubjectId}/tags/{TagValue}` (`delete_subject_tag`)
+   * Delete subject tag.
+   * `DELETE /subjects/{subject_id}/tags/{value}` (`delete_subject_tag`)
    */
-  deleteSubjectTag(subjectId: string, tagValue: string, options?: OpQuery<'delete_subject_tag'> & CallOptions): Promise<OpJson<'delete_subject_tag'>> {
-    return this._invoke({ op: 'delete_subject_tag', path: [subjectId, tagValue], query: options }) as Promise<OpJson<'delete_subject_tag'>>;
+  deleteSubjectTag(subjectId: string, value: string, options?: OpQuery<'delete_subject_tag'> & CallOptions): Promise<OpJson<'delete_subject_tag'>> {
+    return this._invoke({ op: 'delete_subject_tag', path: [subjectId, value], query: options }) as Promise<OpJson<'delete_subject_tag'>>;
   }
   /**
-   * Delete a user.
-   * `DELETE /users/{UserId}` (`delete_user`)
+   * Delete subject tags.
+   * `DELETE /subjects/{subject_id}/tags` (`delete_subject_tags`)
    */
-  deleteUser(userId: string, options?: OpQuery<'delete_user'> & CallOptions): Promise<OpJson<'delete_user'>> {
-    return this._invoke({ op: 'delete_user', path: [userId], query: options }) as Promise<OpJson<'delete_user'>>;
+  deleteSubjectTags(subjectId: string, body: BodyOf<'delete_subject_tags'>, options?: OpQuery<'delete_subject_tags'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_subject_tags', path: [subjectId], body, query: options }) as Promise<void>;
   }
   /**
-   * Download a file of an acquisition: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /acquisitions/{AcquisitionId}/files/{FileName}` (`download_file_from_acquisition`)
+   * Delete subjects by ids.
+   * `DELETE /subjects` (`delete_subjects_by_ids`)
+   */
+  deleteSubjectsByIds(body: BodyOf<'delete_subjects_by_ids'>, options?: OpQuery<'delete_subjects_by_ids'> & CallOptions): Promise<OpJson<'delete_subjects_by_ids'>> {
+    return this._invoke({ op: 'delete_subjects_by_ids', path: [], body, query: options }) as Promise<OpJson<'delete_subjects_by_ids'>>;
+  }
+  /**
+   * Delete task protocol.
+   * `DELETE /protocols/{protocol_id}` (`delete_task_protocol`)
+   */
+  deleteTaskProtocol(protocolId: string, options?: OpQuery<'delete_task_protocol'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_task_protocol', path: [protocolId], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete user.
+   * `DELETE /users/{user_id}` (`delete_user`)
+   */
+  deleteUser(userId: string, options?: OpQuery<'delete_user'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_user', path: [userId], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete user key.
+   * `DELETE /users/self/key/{id_}` (`delete_user_key`)
+   */
+  deleteUserKey(id: string, options?: OpQuery<'delete_user_key'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'delete_user_key', path: [id], query: options }) as Promise<void>;
+  }
+  /**
+   * Delete view.
+   * `DELETE /views/{view_id}` (`delete_view`)
+   */
+  deleteView(viewId: string, options?: OpQuery<'delete_view'> & CallOptions): Promise<OpJson<'delete_view'>> {
+    return this._invoke({ op: 'delete_view', path: [viewId], query: options }) as Promise<OpJson<'delete_view'>>;
+  }
+  /**
+   * Delete view execution.
+   * `POST /data_view_executions/{data_view_execution_id}/delete` (`delete_view_execution`)
+   */
+  deleteViewExecution(dataViewExecutionId: string, options?: OpQuery<'delete_view_execution'> & CallOptions): Promise<OpJson<'delete_view_execution'>> {
+    return this._invoke({ op: 'delete_view_execution', path: [dataViewExecutionId], query: options }) as Promise<OpJson<'delete_view_execution'>>;
+  }
+  /**
+   * Determine provider for job.
+   * `POST /jobs/determine_provider` (`determine_provider_for_job`)
+   */
+  determineProviderForJob(body: BodyOf<'determine_provider_for_job'>, options?: OpQuery<'determine_provider_for_job'> & CallOptions): Promise<OpJson<'determine_provider_for_job'>> {
+    return this._invoke({ op: 'determine_provider_for_job', path: [], body, query: options }) as Promise<OpJson<'determine_provider_for_job'>>;
+  }
+  /**
+   * Download audit trail report: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /audit-trail/reports/{report_id}/csv` (`download_audit_trail_report`)
+   */
+  downloadAuditTrailReport(reportId: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_audit_trail_report'>): Promise<void> {
+    return this._download('download_audit_trail_report', [reportId], dest, options);
+  }
+  /**
+   * Download audit trail report: the bytes, in memory.
+   * `GET /audit-trail/reports/{report_id}/csv` (`download_audit_trail_report`)
+   */
+  downloadAuditTrailReportAsData(reportId: string, options?: ReadOptions & OpQuery<'download_audit_trail_report'>): Promise<Uint8Array> {
+    return this._readBytes('download_audit_trail_report', [reportId], options);
+  }
+  /**
+   * Download file from acquisition: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /acquisitions/{acquisition_id}/files/{file_name}` (`download_file_from_acquisition`)
    */
   downloadFileFromAcquisition(acquisitionId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_file_from_acquisition'>): Promise<void> {
     return this._download('download_file_from_acquisition', [acquisitionId, fileName], dest, options);
   }
   /**
-   * Download a file of an acquisition: the bytes, in memory.
-   * `GET /acquisitions/{AcquisitionId}/files/{FileName}` (`download_file_from_acquisition`)
+   * Download file from acquisition: the bytes, in memory.
+   * `GET /acquisitions/{acquisition_id}/files/{file_name}` (`download_file_from_acquisition`)
    */
   downloadFileFromAcquisitionAsData(acquisitionId: string, fileName: string, options?: ReadOptions & OpQuery<'download_file_from_acquisition'>): Promise<Uint8Array> {
     return this._readBytes('download_file_from_acquisition', [acquisitionId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{AcquisitionId}/files/{FileName}` (`download_file_from_acquisition`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{acquisition_id}/files/{file_name}` (`download_file_from_acquisition`)).
    */
   getAcquisitionDownloadUrl(acquisitionId: string, fileName: string, options?: CallOptions): Promise<string> {
     return this._ticketUrl('download_file_from_acquisition', [acquisitionId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /acquisitions/{AcquisitionId}/files/{FileName}` (`download_file_from_acquisition`)).
+   * The member listing of a zip file (`info=true` on `GET /acquisitions/{acquisition_id}/files/{file_name}` (`download_file_from_acquisition`)).
    */
   getAcquisitionFileZipInfo(acquisitionId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
     return this._invoke({ op: 'download_file_from_acquisition', path: [acquisitionId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download a file of a collection: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /collections/{CollectionId}/files/{FileName}` (`download_file_from_collection`)
+   * Download file from analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /analyses/{analysis_id}/files/{file_name}` (`download_file_from_analysis`)
+   */
+  downloadFileFromAnalysis(analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_file_from_analysis'>): Promise<void> {
+    return this._download('download_file_from_analysis', [analysisId, fileName], dest, options);
+  }
+  /**
+   * Download file from analysis: the bytes, in memory.
+   * `GET /analyses/{analysis_id}/files/{file_name}` (`download_file_from_analysis`)
+   */
+  downloadFileFromAnalysisAsData(analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_file_from_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_file_from_analysis', [analysisId, fileName], options);
+  }
+  /**
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /analyses/{analysis_id}/files/{file_name}` (`download_file_from_analysis`)).
+   */
+  getAnalysisDownloadUrl(analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_file_from_analysis', [analysisId, fileName], options);
+  }
+  /**
+   * The member listing of a zip file (`info=true` on `GET /analyses/{analysis_id}/files/{file_name}` (`download_file_from_analysis`)).
+   */
+  getAnalysisFileZipInfo(analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_file_from_analysis', path: [analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  }
+  /**
+   * Download file from collection: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /collections/{collection_id}/files/{file_name}` (`download_file_from_collection`)
    */
   downloadFileFromCollection(collectionId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_file_from_collection'>): Promise<void> {
     return this._download('download_file_from_collection', [collectionId, fileName], dest, options);
   }
   /**
-   * Download a file of a collection: the bytes, in memory.
-   * `GET /collections/{CollectionId}/files/{FileName}` (`download_file_from_collection`)
+   * Download file from collection: the bytes, in memory.
+   * `GET /collections/{collection_id}/files/{file_name}` (`download_file_from_collection`)
    */
   downloadFileFromCollectionAsData(collectionId: string, fileName: string, options?: ReadOptions & OpQuery<'download_file_from_collection'>): Promise<Uint8Array> {
     return this._readBytes('download_file_from_collection', [collectionId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /collections/{CollectionId}/files/{FileName}` (`download_file_from_collection`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /collections/{collection_id}/files/{file_name}` (`download_file_from_collection`)).
    */
   getCollectionDownloadUrl(collectionId: string, fileName: string, options?: CallOptions): Promise<string> {
     return this._ticketUrl('download_file_from_collection', [collectionId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /collections/{CollectionId}/files/{FileName}` (`download_file_from_collection`)).
+   * The member listing of a zip file (`info=true` on `GET /collections/{collection_id}/files/{file_name}` (`download_file_from_collection`)).
    */
   getCollectionFileZipInfo(collectionId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
     return this._invoke({ op: 'download_file_from_collection', path: [collectionId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download a file of a container (of any kind): stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /containers/{ContainerId}/files/{FileName}` (`download_file_from_container`)
+   * Download file from container: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /containers/{container_id}/files/{file_name}` (`download_file_from_container`)
    */
   downloadFileFromContainer(containerId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_file_from_container'>): Promise<void> {
     return this._download('download_file_from_container', [containerId, fileName], dest, options);
   }
   /**
-   * Download a file of a container (of any kind): the bytes, in memory.
-   * `GET /containers/{ContainerId}/files/{FileName}` (`download_file_from_container`)
+   * Download file from container: the bytes, in memory.
+   * `GET /containers/{container_id}/files/{file_name}` (`download_file_from_container`)
    */
   downloadFileFromContainerAsData(containerId: string, fileName: string, options?: ReadOptions & OpQuery<'download_file_from_container'>): Promise<Uint8Array> {
     return this._readBytes('download_file_from_container', [containerId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{ContainerId}/files/{FileName}` (`download_file_from_container`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{container_id}/files/{file_name}` (`download_file_from_container`)).
    */
   getContainerDownloadUrl(containerId: string, fileName: string, options?: CallOptions): Promise<string> {
     return this._ticketUrl('download_file_from_container', [containerId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /containers/{ContainerId}/files/{FileName}` (`download_file_from_container`)).
+   * The member listing of a zip file (`info=true` on `GET /containers/{container_id}/files/{file_name}` (`download_file_from_container`)).
    */
   getContainerFileZipInfo(containerId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
     return this._invoke({ op: 'download_file_from_container', path: [containerId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download a file of a project: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /projects/{ProjectId}/files/{FileName}` (`download_file_from_project`)
+   * Download file from project: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /projects/{project_id}/files/{file_name}` (`download_file_from_project`)
    */
   downloadFileFromProject(projectId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_file_from_project'>): Promise<void> {
     return this._download('download_file_from_project', [projectId, fileName], dest, options);
   }
   /**
-   * Download a file of a project: the bytes, in memory.
-   * `GET /projects/{ProjectId}/files/{FileName}` (`download_file_from_project`)
+   * Download file from project: the bytes, in memory.
+   * `GET /projects/{project_id}/files/{file_name}` (`download_file_from_project`)
    */
   downloadFileFromProjectAsData(projectId: string, fileName: string, options?: ReadOptions & OpQuery<'download_file_from_project'>): Promise<Uint8Array> {
     return this._readBytes('download_file_from_project', [projectId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{ProjectId}/files/{FileName}` (`download_file_from_project`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{project_id}/files/{file_name}` (`download_file_from_project`)).
    */
   getProjectDownloadUrl(projectId: string, fileName: string, options?: CallOptions): Promise<string> {
     return this._ticketUrl('download_file_from_project', [projectId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /projects/{ProjectId}/files/{FileName}` (`download_file_from_project`)).
+   * The member listing of a zip file (`info=true` on `GET /projects/{project_id}/files/{file_name}` (`download_file_from_project`)).
    */
   getProjectFileZipInfo(projectId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
     return this._invoke({ op: 'download_file_from_project', path: [projectId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download a file of a session: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /sessions/{SessionId}/files/{FileName}` (`download_file_from_session`)
+   * Download file from session: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /sessions/{session_id}/files/{file_name}` (`download_file_from_session`)
    */
   downloadFileFromSession(sessionId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_file_from_session'>): Promise<void> {
     return this._download('download_file_from_session', [sessionId, fileName], dest, options);
   }
   /**
-   * Download a file of a session: the bytes, in memory.
-   * `GET /sessions/{SessionId}/files/{FileName}` (`download_file_from_session`)
+   * Download file from session: the bytes, in memory.
+   * `GET /sessions/{session_id}/files/{file_name}` (`download_file_from_session`)
    */
   downloadFileFromSessionAsData(sessionId: string, fileName: string, options?: ReadOptions & OpQuery<'download_file_from_session'>): Promise<Uint8Array> {
     return this._readBytes('download_file_from_session', [sessionId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{SessionId}/files/{FileName}` (`download_file_from_session`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{session_id}/files/{file_name}` (`download_file_from_session`)).
    */
   getSessionDownloadUrl(sessionId: string, fileName: string, options?: CallOptions): Promise<string> {
     return this._ticketUrl('download_file_from_session', [sessionId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /sessions/{SessionId}/files/{FileName}` (`download_file_from_session`)).
+   * The member listing of a zip file (`info=true` on `GET /sessions/{session_id}/files/{file_name}` (`download_file_from_session`)).
    */
   getSessionFileZipInfo(sessionId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
     return this._invoke({ op: 'download_file_from_session', path: [sessionId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download a file of a subject: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /subjects/{SubjectId}/files/{FileName}` (`download_file_from_subject`)
+   * Download file from subject: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /subjects/{subject_id}/files/{file_name}` (`download_file_from_subject`)
    */
   downloadFileFromSubject(subjectId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_file_from_subject'>): Promise<void> {
     return this._download('download_file_from_subject', [subjectId, fileName], dest, options);
   }
   /**
-   * Download a file of a subject: the bytes, in memory.
-   * `GET /subjects/{SubjectId}/files/{FileName}` (`download_file_from_subject`)
+   * Download file from subject: the bytes, in memory.
+   * `GET /subjects/{subject_id}/files/{file_name}` (`download_file_from_subject`)
    */
   downloadFileFromSubjectAsData(subjectId: string, fileName: string, options?: ReadOptions & OpQuery<'download_file_from_subject'>): Promise<Uint8Array> {
     return this._readBytes('download_file_from_subject', [subjectId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{SubjectId}/files/{FileName}` (`download_file_from_subject`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{subject_id}/files/{file_name}` (`download_file_from_subject`)).
    */
   getSubjectDownloadUrl(subjectId: string, fileName: string, options?: CallOptions): Promise<string> {
     return this._ticketUrl('download_file_from_subject', [subjectId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /subjects/{SubjectId}/files/{FileName}` (`download_file_from_subject`)).
+   * The member listing of a zip file (`info=true` on `GET /subjects/{subject_id}/files/{file_name}` (`download_file_from_subject`)).
    */
   getSubjectFileZipInfo(subjectId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
     return this._invoke({ op: 'download_file_from_subject', path: [subjectId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an input file of an analysis of an acquisition: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_acquisition_analysis`)
+   * Download input from acquisition analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_acquisition_analysis`)
    */
-  downloadInputFromAcquisitionAnalysis(acquisitionId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_acquisition_analysis'>): Promise<void> {
-    return this._download('download_input_from_acquisition_analysis', [acquisitionId, analysisId, filename], dest, options);
+  downloadInputFromAcquisitionAnalysis(acquisitionId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_acquisition_analysis'>): Promise<void> {
+    return this._download('download_input_from_acquisition_analysis', [acquisitionId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an input file of an analysis of an acquisition: the bytes, in memory.
-   * `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_acquisition_analysis`)
+   * Download input from acquisition analysis: the bytes, in memory.
+   * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_acquisition_analysis`)
    */
-  downloadInputFromAcquisitionAnalysisAsData(acquisitionId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_input_from_acquisition_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_input_from_acquisition_analysis', [acquisitionId, analysisId, filename], options);
+  downloadInputFromAcquisitionAnalysisAsData(acquisitionId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_input_from_acquisition_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_input_from_acquisition_analysis', [acquisitionId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_acquisition_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_acquisition_analysis`)).
    */
-  getAcquisitionAnalysisInputDownloadUrl(acquisitionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_input_from_acquisition_analysis', [acquisitionId, analysisId, filename], options);
+  getAcquisitionAnalysisInputDownloadUrl(acquisitionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_input_from_acquisition_analysis', [acquisitionId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_acquisition_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_acquisition_analysis`)).
    */
-  getAcquisitionAnalysisInputZipInfo(acquisitionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_input_from_acquisition_analysis', path: [acquisitionId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getAcquisitionAnalysisInputZipInfo(acquisitionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_input_from_acquisition_analysis', path: [acquisitionId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an input file of an analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_analysis`)
+   * Download input from analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_analysis`)
    */
-  downloadInputFromAnalysis(analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_analysis'>): Promise<void> {
-    return this._download('download_input_from_analysis', [analysisId, filename], dest, options);
+  downloadInputFromAnalysis(analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_analysis'>): Promise<void> {
+    return this._download('download_input_from_analysis', [analysisId, fileName], dest, options);
   }
   /**
-   * Download an input file of an analysis: the bytes, in memory.
-   * `GET /analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_analysis`)
+   * Download input from analysis: the bytes, in memory.
+   * `GET /analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_analysis`)
    */
-  downloadInputFromAnalysisAsData(analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_input_from_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_input_from_analysis', [analysisId, filename], options);
+  downloadInputFromAnalysisAsData(analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_input_from_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_input_from_analysis', [analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_analysis`)).
    */
-  getAnalysisInputDownloadUrl(analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_input_from_analysis', [analysisId, filename], options);
+  getAnalysisInputDownloadUrl(analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_input_from_analysis', [analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_analysis`)).
    */
-  getAnalysisInputZipInfo(analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_input_from_analysis', path: [analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getAnalysisInputZipInfo(analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_input_from_analysis', path: [analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an input file of an analysis of a collection: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /collections/{CollectionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_collection_analysis`)
+   * Download input from container analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /containers/{container_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_container_analysis`)
    */
-  downloadInputFromCollectionAnalysis(collectionId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_collection_analysis'>): Promise<void> {
-    return this._download('download_input_from_collection_analysis', [collectionId, analysisId, filename], dest, options);
+  downloadInputFromContainerAnalysis(containerId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_container_analysis'>): Promise<void> {
+    return this._download('download_input_from_container_analysis', [containerId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an input file of an analysis of a collection: the bytes, in memory.
-   * `GET /collections/{CollectionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_collection_analysis`)
+   * Download input from container analysis: the bytes, in memory.
+   * `GET /containers/{container_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_container_analysis`)
    */
-  downloadInputFromCollectionAnalysisAsData(collectionId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_input_from_collection_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_input_from_collection_analysis', [collectionId, analysisId, filename], options);
+  downloadInputFromContainerAnalysisAsData(containerId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_input_from_container_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_input_from_container_analysis', [containerId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /collections/{CollectionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_collection_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{container_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_container_analysis`)).
    */
-  getCollectionAnalysisInputDownloadUrl(collectionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_input_from_collection_analysis', [collectionId, analysisId, filename], options);
+  getContainerAnalysisInputDownloadUrl(containerId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_input_from_container_analysis', [containerId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /collections/{CollectionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_collection_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /containers/{container_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_container_analysis`)).
    */
-  getCollectionAnalysisInputZipInfo(collectionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_input_from_collection_analysis', path: [collectionId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getContainerAnalysisInputZipInfo(containerId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_input_from_container_analysis', path: [containerId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an input file of an analysis of a container (of any kind): stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /containers/{ContainerId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_container_analysis`)
+   * Download input from project analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /projects/{project_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_project_analysis`)
    */
-  downloadInputFromContainerAnalysis(containerId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_container_analysis'>): Promise<void> {
-    return this._download('download_input_from_container_analysis', [containerId, analysisId, filename], dest, options);
+  downloadInputFromProjectAnalysis(projectId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_project_analysis'>): Promise<void> {
+    return this._download('download_input_from_project_analysis', [projectId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an input file of an analysis of a container (of any kind): the bytes, in memory.
-   * `GET /containers/{ContainerId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_container_analysis`)
+   * Download input from project analysis: the bytes, in memory.
+   * `GET /projects/{project_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_project_analysis`)
    */
-  downloadInputFromContainerAnalysisAsData(containerId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_input_from_container_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_input_from_container_analysis', [containerId, analysisId, filename], options);
+  downloadInputFromProjectAnalysisAsData(projectId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_input_from_project_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_input_from_project_analysis', [projectId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{ContainerId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_container_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{project_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_project_analysis`)).
    */
-  getContainerAnalysisInputDownloadUrl(containerId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_input_from_container_analysis', [containerId, analysisId, filename], options);
+  getProjectAnalysisInputDownloadUrl(projectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_input_from_project_analysis', [projectId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /containers/{ContainerId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_container_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /projects/{project_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_project_analysis`)).
    */
-  getContainerAnalysisInputZipInfo(containerId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_input_from_container_analysis', path: [containerId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getProjectAnalysisInputZipInfo(projectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_input_from_project_analysis', path: [projectId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an input file of an analysis of a project: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /projects/{ProjectId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_project_analysis`)
+   * Download input from session analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /sessions/{session_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_session_analysis`)
    */
-  downloadInputFromProjectAnalysis(projectId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_project_analysis'>): Promise<void> {
-    return this._download('download_input_from_project_analysis', [projectId, analysisId, filename], dest, options);
+  downloadInputFromSessionAnalysis(sessionId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_session_analysis'>): Promise<void> {
+    return this._download('download_input_from_session_analysis', [sessionId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an input file of an analysis of a project: the bytes, in memory.
-   * `GET /projects/{ProjectId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_project_analysis`)
+   * Download input from session analysis: the bytes, in memory.
+   * `GET /sessions/{session_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_session_analysis`)
    */
-  downloadInputFromProjectAnalysisAsData(projectId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_input_from_project_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_input_from_project_analysis', [projectId, analysisId, filename], options);
+  downloadInputFromSessionAnalysisAsData(sessionId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_input_from_session_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_input_from_session_analysis', [sessionId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{ProjectId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_project_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{session_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_session_analysis`)).
    */
-  getProjectAnalysisInputDownloadUrl(projectId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_input_from_project_analysis', [projectId, analysisId, filename], options);
+  getSessionAnalysisInputDownloadUrl(sessionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_input_from_session_analysis', [sessionId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /projects/{ProjectId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_project_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /sessions/{session_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_session_analysis`)).
    */
-  getProjectAnalysisInputZipInfo(projectId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_input_from_project_analysis', path: [projectId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getSessionAnalysisInputZipInfo(sessionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_input_from_session_analysis', path: [sessionId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an input file of an analysis of a session: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /sessions/{SessionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_session_analysis`)
+   * Download input from subject analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /subjects/{subject_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_subject_analysis`)
    */
-  downloadInputFromSessionAnalysis(sessionId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_session_analysis'>): Promise<void> {
-    return this._download('download_input_from_session_analysis', [sessionId, analysisId, filename], dest, options);
+  downloadInputFromSubjectAnalysis(subjectId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_subject_analysis'>): Promise<void> {
+    return this._download('download_input_from_subject_analysis', [subjectId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an input file of an analysis of a session: the bytes, in memory.
-   * `GET /sessions/{SessionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_session_analysis`)
+   * Download input from subject analysis: the bytes, in memory.
+   * `GET /subjects/{subject_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_subject_analysis`)
    */
-  downloadInputFromSessionAnalysisAsData(sessionId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_input_from_session_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_input_from_session_analysis', [sessionId, analysisId, filename], options);
+  downloadInputFromSubjectAnalysisAsData(subjectId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_input_from_subject_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_input_from_subject_analysis', [subjectId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{SessionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_session_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{subject_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_subject_analysis`)).
    */
-  getSessionAnalysisInputDownloadUrl(sessionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_input_from_session_analysis', [sessionId, analysisId, filename], options);
+  getSubjectAnalysisInputDownloadUrl(subjectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_input_from_subject_analysis', [subjectId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /sessions/{SessionId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_session_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /subjects/{subject_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_subject_analysis`)).
    */
-  getSessionAnalysisInputZipInfo(sessionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_input_from_session_analysis', path: [sessionId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getSubjectAnalysisInputZipInfo(subjectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_input_from_subject_analysis', path: [subjectId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an input file of an analysis of a subject: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /subjects/{SubjectId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_subject_analysis`)
+   * Download output from acquisition analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_acquisition_analysis`)
    */
-  downloadInputFromSubjectAnalysis(subjectId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_input_from_subject_analysis'>): Promise<void> {
-    return this._download('download_input_from_subject_analysis', [subjectId, analysisId, filename], dest, options);
+  downloadOutputFromAcquisitionAnalysis(acquisitionId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_acquisition_analysis'>): Promise<void> {
+    return this._download('download_output_from_acquisition_analysis', [acquisitionId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an input file of an analysis of a subject: the bytes, in memory.
-   * `GET /subjects/{SubjectId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_subject_analysis`)
+   * Download output from acquisition analysis: the bytes, in memory.
+   * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_acquisition_analysis`)
    */
-  downloadInputFromSubjectAnalysisAsData(subjectId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_input_from_subject_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_input_from_subject_analysis', [subjectId, analysisId, filename], options);
+  downloadOutputFromAcquisitionAnalysisAsData(acquisitionId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_output_from_acquisition_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_output_from_acquisition_analysis', [acquisitionId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{SubjectId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_subject_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_acquisition_analysis`)).
    */
-  getSubjectAnalysisInputDownloadUrl(subjectId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_input_from_subject_analysis', [subjectId, analysisId, filename], options);
+  getAcquisitionAnalysisOutputDownloadUrl(acquisitionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_output_from_acquisition_analysis', [acquisitionId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /subjects/{SubjectId}/analyses/{AnalysisId}/inputs/{Filename}` (`download_input_from_subject_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_acquisition_analysis`)).
    */
-  getSubjectAnalysisInputZipInfo(subjectId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_input_from_subject_analysis', path: [subjectId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getAcquisitionAnalysisOutputZipInfo(acquisitionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_output_from_acquisition_analysis', path: [acquisitionId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an output file of an analysis of an acquisition: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_acquisition_analysis`)
+   * Download output from container analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /containers/{container_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_container_analysis`)
    */
-  downloadOutputFromAcquisitionAnalysis(acquisitionId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_acquisition_analysis'>): Promise<void> {
-    return this._download('download_output_from_acquisition_analysis', [acquisitionId, analysisId, filename], dest, options);
+  downloadOutputFromContainerAnalysis(containerId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_container_analysis'>): Promise<void> {
+    return this._download('download_output_from_container_analysis', [containerId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an output file of an analysis of an acquisition: the bytes, in memory.
-   * `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_acquisition_analysis`)
+   * Download output from container analysis: the bytes, in memory.
+   * `GET /containers/{container_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_container_analysis`)
    */
-  downloadOutputFromAcquisitionAnalysisAsData(acquisitionId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_output_from_acquisition_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_output_from_acquisition_analysis', [acquisitionId, analysisId, filename], options);
+  downloadOutputFromContainerAnalysisAsData(containerId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_output_from_container_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_output_from_container_analysis', [containerId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_acquisition_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{container_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_container_analysis`)).
    */
-  getAcquisitionAnalysisOutputDownloadUrl(acquisitionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_output_from_acquisition_analysis', [acquisitionId, analysisId, filename], options);
+  getContainerAnalysisOutputDownloadUrl(containerId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_output_from_container_analysis', [containerId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_acquisition_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /containers/{container_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_container_analysis`)).
    */
-  getAcquisitionAnalysisOutputZipInfo(acquisitionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_output_from_acquisition_analysis', path: [acquisitionId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getContainerAnalysisOutputZipInfo(containerId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_output_from_container_analysis', path: [containerId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an output file of an analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /analyses/{AnalysisId}/files/{Filename}` (`download_output_from_analysis`)
+   * Download output from project analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /projects/{project_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_project_analysis`)
    */
-  downloadOutputFromAnalysis(analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_analysis'>): Promise<void> {
-    return this._download('download_output_from_analysis', [analysisId, filename], dest, options);
+  downloadOutputFromProjectAnalysis(projectId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_project_analysis'>): Promise<void> {
+    return this._download('download_output_from_project_analysis', [projectId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an output file of an analysis: the bytes, in memory.
-   * `GET /analyses/{AnalysisId}/files/{Filename}` (`download_output_from_analysis`)
+   * Download output from project analysis: the bytes, in memory.
+   * `GET /projects/{project_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_project_analysis`)
    */
-  downloadOutputFromAnalysisAsData(analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_output_from_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_output_from_analysis', [analysisId, filename], options);
+  downloadOutputFromProjectAnalysisAsData(projectId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_output_from_project_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_output_from_project_analysis', [projectId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /analyses/{AnalysisId}/files/{Filename}` (`download_output_from_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{project_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_project_analysis`)).
    */
-  getAnalysisOutputDownloadUrl(analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_output_from_analysis', [analysisId, filename], options);
+  getProjectAnalysisOutputDownloadUrl(projectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_output_from_project_analysis', [projectId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /analyses/{AnalysisId}/files/{Filename}` (`download_output_from_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /projects/{project_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_project_analysis`)).
    */
-  getAnalysisOutputZipInfo(analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_output_from_analysis', path: [analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getProjectAnalysisOutputZipInfo(projectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_output_from_project_analysis', path: [projectId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an output file of an analysis of a collection: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /collections/{CollectionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_collection_analysis`)
+   * Download output from session analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /sessions/{session_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_session_analysis`)
    */
-  downloadOutputFromCollectionAnalysis(collectionId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_collection_analysis'>): Promise<void> {
-    return this._download('download_output_from_collection_analysis', [collectionId, analysisId, filename], dest, options);
+  downloadOutputFromSessionAnalysis(sessionId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_session_analysis'>): Promise<void> {
+    return this._download('download_output_from_session_analysis', [sessionId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an output file of an analysis of a collection: the bytes, in memory.
-   * `GET /collections/{CollectionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_collection_analysis`)
+   * Download output from session analysis: the bytes, in memory.
+   * `GET /sessions/{session_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_session_analysis`)
    */
-  downloadOutputFromCollectionAnalysisAsData(collectionId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_output_from_collection_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_output_from_collection_analysis', [collectionId, analysisId, filename], options);
+  downloadOutputFromSessionAnalysisAsData(sessionId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_output_from_session_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_output_from_session_analysis', [sessionId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /collections/{CollectionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_collection_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{session_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_session_analysis`)).
    */
-  getCollectionAnalysisOutputDownloadUrl(collectionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_output_from_collection_analysis', [collectionId, analysisId, filename], options);
+  getSessionAnalysisOutputDownloadUrl(sessionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_output_from_session_analysis', [sessionId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /collections/{CollectionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_collection_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /sessions/{session_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_session_analysis`)).
    */
-  getCollectionAnalysisOutputZipInfo(collectionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_output_from_collection_analysis', path: [collectionId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getSessionAnalysisOutputZipInfo(sessionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_output_from_session_analysis', path: [sessionId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an output file of an analysis of a container (of any kind): stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /containers/{ContainerId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_container_analysis`)
+   * Download output from subject analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /subjects/{subject_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_subject_analysis`)
    */
-  downloadOutputFromContainerAnalysis(containerId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_container_analysis'>): Promise<void> {
-    return this._download('download_output_from_container_analysis', [containerId, analysisId, filename], dest, options);
+  downloadOutputFromSubjectAnalysis(subjectId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_subject_analysis'>): Promise<void> {
+    return this._download('download_output_from_subject_analysis', [subjectId, analysisId, fileName], dest, options);
   }
   /**
-   * Download an output file of an analysis of a container (of any kind): the bytes, in memory.
-   * `GET /containers/{ContainerId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_container_analysis`)
+   * Download output from subject analysis: the bytes, in memory.
+   * `GET /subjects/{subject_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_subject_analysis`)
    */
-  downloadOutputFromContainerAnalysisAsData(containerId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_output_from_container_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_output_from_container_analysis', [containerId, analysisId, filename], options);
+  downloadOutputFromSubjectAnalysisAsData(subjectId: string, analysisId: string, fileName: string, options?: ReadOptions & OpQuery<'download_output_from_subject_analysis'>): Promise<Uint8Array> {
+    return this._readBytes('download_output_from_subject_analysis', [subjectId, analysisId, fileName], options);
   }
   /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{ContainerId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_container_analysis`)).
+   * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{subject_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_subject_analysis`)).
    */
-  getContainerAnalysisOutputDownloadUrl(containerId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_output_from_container_analysis', [containerId, analysisId, filename], options);
+  getSubjectAnalysisOutputDownloadUrl(subjectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string> {
+    return this._ticketUrl('download_output_from_subject_analysis', [subjectId, analysisId, fileName], options);
   }
   /**
-   * The member listing of a zip file (`info=true` on `GET /containers/{ContainerId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_container_analysis`)).
+   * The member listing of a zip file (`info=true` on `GET /subjects/{subject_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_subject_analysis`)).
    */
-  getContainerAnalysisOutputZipInfo(containerId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_output_from_container_analysis', path: [containerId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
+  getSubjectAnalysisOutputZipInfo(subjectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo> {
+    return this._invoke({ op: 'download_output_from_subject_analysis', path: [subjectId, analysisId, fileName], query: { ...options, info: true } }) as Promise<FileZipInfo>;
   }
   /**
-   * Download an output file of an analysis of a project: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /projects/{ProjectId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_project_analysis`)
-   */
-  downloadOutputFromProjectAnalysis(projectId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_project_analysis'>): Promise<void> {
-    return this._download('download_output_from_project_analysis', [projectId, analysisId, filename], dest, options);
-  }
-  /**
-   * Download an output file of an analysis of a project: the bytes, in memory.
-   * `GET /projects/{ProjectId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_project_analysis`)
-   */
-  downloadOutputFromProjectAnalysisAsData(projectId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_output_from_project_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_output_from_project_analysis', [projectId, analysisId, filename], options);
-  }
-  /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{ProjectId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_project_analysis`)).
-   */
-  getProjectAnalysisOutputDownloadUrl(projectId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_output_from_project_analysis', [projectId, analysisId, filename], options);
-  }
-  /**
-   * The member listing of a zip file (`info=true` on `GET /projects/{ProjectId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_project_analysis`)).
-   */
-  getProjectAnalysisOutputZipInfo(projectId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_output_from_project_analysis', path: [projectId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
-  }
-  /**
-   * Download an output file of an analysis of a session: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /sessions/{SessionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_session_analysis`)
-   */
-  downloadOutputFromSessionAnalysis(sessionId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_session_analysis'>): Promise<void> {
-    return this._download('download_output_from_session_analysis', [sessionId, analysisId, filename], dest, options);
-  }
-  /**
-   * Download an output file of an analysis of a session: the bytes, in memory.
-   * `GET /sessions/{SessionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_session_analysis`)
-   */
-  downloadOutputFromSessionAnalysisAsData(sessionId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_output_from_session_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_output_from_session_analysis', [sessionId, analysisId, filename], options);
-  }
-  /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{SessionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_session_analysis`)).
-   */
-  getSessionAnalysisOutputDownloadUrl(sessionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_output_from_session_analysis', [sessionId, analysisId, filename], options);
-  }
-  /**
-   * The member listing of a zip file (`info=true` on `GET /sessions/{SessionId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_session_analysis`)).
-   */
-  getSessionAnalysisOutputZipInfo(sessionId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_output_from_session_analysis', path: [sessionId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
-  }
-  /**
-   * Download an output file of an analysis of a subject: stream the bytes to `dest` (a file path on Node, or a WritableStream).
-   * `GET /subjects/{SubjectId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_subject_analysis`)
-   */
-  downloadOutputFromSubjectAnalysis(subjectId: string, analysisId: string, filename: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_output_from_subject_analysis'>): Promise<void> {
-    return this._download('download_output_from_subject_analysis', [subjectId, analysisId, filename], dest, options);
-  }
-  /**
-   * Download an output file of an analysis of a subject: the bytes, in memory.
-   * `GET /subjects/{SubjectId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_subject_analysis`)
-   */
-  downloadOutputFromSubjectAnalysisAsData(subjectId: string, analysisId: string, filename: string, options?: ReadOptions & OpQuery<'download_output_from_subject_analysis'>): Promise<Uint8Array> {
-    return this._readBytes('download_output_from_subject_analysis', [subjectId, analysisId, filename], options);
-  }
-  /**
-   * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{SubjectId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_subject_analysis`)).
-   */
-  getSubjectAnalysisOutputDownloadUrl(subjectId: string, analysisId: string, filename: string, options?: CallOptions): Promise<string> {
-    return this._ticketUrl('download_output_from_subject_analysis', [subjectId, analysisId, filename], options);
-  }
-  /**
-   * The member listing of a zip file (`info=true` on `GET /subjects/{SubjectId}/analyses/{AnalysisId}/files/{Filename}` (`download_output_from_subject_analysis`)).
-   */
-  getSubjectAnalysisOutputZipInfo(subjectId: string, analysisId: string, filename: string, options?: CallOptions): Promise<FileZipInfo> {
-    return this._invoke({ op: 'download_output_from_subject_analysis', path: [subjectId, analysisId, filename], query: { ...options, info: true } }) as Promise<FileZipInfo>;
-  }
-  /**
-   * Stream the tar archive of a bulk download ticket: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * Download ticket: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /download` (`download_ticket`)
    */
   downloadTicket(dest: DownloadDestination, options?: DownloadOptions & OpQuery<'download_ticket'>): Promise<void> {
     return this._download('download_ticket', [], dest, options);
   }
   /**
-   * Stream the tar archive of a bulk download ticket: the bytes, in memory.
+   * Download ticket: the bytes, in memory.
    * `GET /download` (`download_ticket`)
    */
   downloadTicketAsData(options?: ReadOptions & OpQuery<'download_ticket'>): Promise<Uint8Array> {
     return this._readBytes('download_ticket', [], options);
   }
   /**
-   * Get an acquisition by id.
-   * `GET /acquisitions/{AcquisitionId}` (`get_acquisition`)
+   * End project packfile upload: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /projects/{project_id}/packfile-end` (`end_project_packfile_upload`)
    */
-  getAcquisition(acquisitionId: string, options?: OpQuery<'get_acquisition'> & CallOptions): Promise<ModelOf<'Acquisition', 'Acquisition'>> {
-    return this._invoke({ op: 'get_acquisition', path: [acquisitionId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'Acquisition'>>;
+  endProjectPackfileUpload(projectId: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'end_project_packfile_upload'>): Promise<void> {
+    return this._download('end_project_packfile_upload', [projectId], dest, options);
   }
   /**
-   * List the analyses attached to an acquisition.
-   * `GET /acquisitions/{AcquisitionId}/analyses` (`get_acquisition_analyses`)
+   * End project packfile upload: the bytes, in memory.
+   * `GET /projects/{project_id}/packfile-end` (`end_project_packfile_upload`)
    */
-  getAcquisitionAnalyses(acquisitionId: string, options?: OpQuery<'get_acquisition_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>[]> {
-    return this._invoke({ op: 'get_acquisition_analyses', path: [acquisitionId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>[]>;
+  endProjectPackfileUploadAsData(projectId: string, options?: ReadOptions & OpQuery<'end_project_packfile_upload'>): Promise<Uint8Array> {
+    return this._readBytes('end_project_packfile_upload', [projectId], options);
   }
   /**
-   * Get an analysis of an acquisition.
-   * `GET /acquisitions/{AcquisitionId}/analyses/{AnalysisId}` (`get_acquisition_analysis`)
+   * Engine complete job.
+   * `PUT /jobs/{job_id}/complete` (`engine_complete_job`)
    */
-  getAcquisitionAnalysis(acquisitionId: string, analysisId: string, options?: OpQuery<'get_acquisition_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>> {
-    return this._invoke({ op: 'get_acquisition_analysis', path: [acquisitionId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>>;
+  engineCompleteJob(jobId: string, body: BodyOf<'engine_complete_job'>, options?: OpQuery<'engine_complete_job'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'engine_complete_job', path: [jobId], body, query: options }) as Promise<void>;
   }
   /**
-   * Get the entry (metadata) of a file on an acquisition.
-   * `GET /acquisitions/{AcquisitionId}/files/{FileName}/info` (`get_acquisition_file_info`)
+   * Engine prepare complete job.
+   * `PUT /jobs/{job_id}/prepare-complete` (`engine_prepare_complete_job`)
    */
-  getAcquisitionFileInfo(acquisitionId: string, fileName: string, options?: OpQuery<'get_acquisition_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileEntry'>> {
-    return this._invoke({ op: 'get_acquisition_file_info', path: [acquisitionId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileEntry'>>;
+  enginePrepareCompleteJob(jobId: string, options?: OpQuery<'engine_prepare_complete_job'> & CallOptions): Promise<OpJson<'engine_prepare_complete_job'>> {
+    return this._invoke({ op: 'engine_prepare_complete_job', path: [jobId], query: options }) as Promise<OpJson<'engine_prepare_complete_job'>>;
   }
   /**
-   * Get one note of an acquisition.
-   * `GET /acquisitions/{AcquisitionId}/notes/{NoteId}` (`get_acquisition_note`)
+   * Evaluate view: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /views/{view_id}/data` (`evaluate_view`)
+   */
+  evaluateView(viewId: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'evaluate_view'>): Promise<void> {
+    return this._download('evaluate_view', [viewId], dest, options);
+  }
+  /**
+   * Evaluate view: the bytes, in memory.
+   * `GET /views/{view_id}/data` (`evaluate_view`)
+   */
+  evaluateViewAsData(viewId: string, options?: ReadOptions & OpQuery<'evaluate_view'>): Promise<Uint8Array> {
+    return this._readBytes('evaluate_view', [viewId], options);
+  }
+  /**
+   * Evaluate view adhoc: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `POST /views/data` (`evaluate_view_adhoc`)
+   */
+  evaluateViewAdhoc(dest: DownloadDestination, options?: DownloadOptions & OpQuery<'evaluate_view_adhoc'>): Promise<void> {
+    return this._download('evaluate_view_adhoc', [], dest, options);
+  }
+  /**
+   * Evaluate view adhoc: the bytes, in memory.
+   * `POST /views/data` (`evaluate_view_adhoc`)
+   */
+  evaluateViewAdhocAsData(options?: ReadOptions & OpQuery<'evaluate_view_adhoc'>): Promise<Uint8Array> {
+    return this._readBytes('evaluate_view_adhoc', [], options);
+  }
+  /**
+   * Fetch tree.
+   * `POST /tree` (`fetch_tree`)
+   */
+  fetchTree(body: BodyOf<'fetch_tree'>, options?: OpQuery<'fetch_tree'> & CallOptions): Promise<OpJson<'fetch_tree'>> {
+    return this._invoke({ op: 'fetch_tree', path: [], body, query: options }) as Promise<OpJson<'fetch_tree'>>;
+  }
+  /**
+   * Find all api staffing pools get.
+   * `GET /staffing_pools` (`find_all_api_staffing_pools_get`)
+   */
+  findAllApiStaffingPoolsGet(options?: OpQuery<'find_all_api_staffing_pools_get'> & CallOptions): Promise<OpJson<'find_all_api_staffing_pools_get'>> {
+    return this._invoke({ op: 'find_all_api_staffing_pools_get', path: [], query: options }) as Promise<OpJson<'find_all_api_staffing_pools_get'>>;
+  }
+  /**
+   * Find all api tasks reader get.
+   * `GET /tasks/reader` (`find_all_api_tasks_reader_get`)
+   */
+  findAllApiTasksReaderGet(options?: OpQuery<'find_all_api_tasks_reader_get'> & CallOptions): Promise<OpJson<'find_all_api_tasks_reader_get'>> {
+    return this._invoke({ op: 'find_all_api_tasks_reader_get', path: [], query: options }) as Promise<OpJson<'find_all_api_tasks_reader_get'>>;
+  }
+  /**
+   * Find task protocols.
+   * `GET /protocols` (`find_task_protocols`)
+   */
+  findTaskProtocols(options?: OpQuery<'find_task_protocols'> & CallOptions): Promise<OpJson<'find_task_protocols'>> {
+    return this._invoke({ op: 'find_task_protocols', path: [], query: options }) as Promise<OpJson<'find_task_protocols'>>;
+  }
+  /**
+   * Generate key.
+   * `POST /devices/{device_id}/key` (`generate_key`)
+   */
+  generateKey(deviceId: string, body?: BodyOf<'generate_key'>, options?: OpQuery<'generate_key'> & CallOptions): Promise<OpJson<'generate_key'>> {
+    return this._invoke({ op: 'generate_key', path: [deviceId], body, query: options }) as Promise<OpJson<'generate_key'>>;
+  }
+  /**
+   * Generate user key.
+   * `POST /users/self/key` (`generate_user_key`)
+   */
+  generateUserKey(body: BodyOf<'generate_user_key'>, options?: OpQuery<'generate_user_key'> & CallOptions): Promise<OpJson<'generate_user_key'>> {
+    return this._invoke({ op: 'generate_user_key', path: [], body, query: options }) as Promise<OpJson<'generate_user_key'>>;
+  }
+  /**
+   * Get access log report.
+   * `GET /report/accesslog` (`get_access_log_report`)
+   */
+  getAccessLogReport(options?: OpQuery<'get_access_log_report'> & CallOptions): Promise<OpJson<'get_access_log_report'>> {
+    return this._invoke({ op: 'get_access_log_report', path: [], query: options }) as Promise<OpJson<'get_access_log_report'>>;
+  }
+  /**
+   * Get access log types.
+   * `GET /report/accesslog/types` (`get_access_log_types`)
+   */
+  getAccessLogTypes(options?: OpQuery<'get_access_log_types'> & CallOptions): Promise<OpJson<'get_access_log_types'>> {
+    return this._invoke({ op: 'get_access_log_types', path: [], query: options }) as Promise<OpJson<'get_access_log_types'>>;
+  }
+  /**
+   * Get acquisition.
+   * `GET /acquisitions/{acquisition_id}` (`get_acquisition`)
+   */
+  getAcquisition(acquisitionId: string, options?: OpQuery<'get_acquisition'> & CallOptions): Promise<ModelOf<'Acquisition', 'AcquisitionOutput'>> {
+    return this._invoke({ op: 'get_acquisition', path: [acquisitionId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'AcquisitionOutput'>>;
+  }
+  /**
+   * Get acquisition analyses.
+   * `GET /acquisitions/{acquisition_id}/analyses` (`get_acquisition_analyses`)
+   */
+  getAcquisitionAnalyses(acquisitionId: string, options?: OpQuery<'get_acquisition_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]> {
+    return this._invoke({ op: 'get_acquisition_analyses', path: [acquisitionId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]>;
+  }
+  /**
+   * Get acquisition analysis.
+   * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}` (`get_acquisition_analysis`)
+   */
+  getAcquisitionAnalysis(acquisitionId: string, analysisId: string, options?: OpQuery<'get_acquisition_analysis'> & CallOptions): Promise<OpJson<'get_acquisition_analysis'>> {
+    return this._invoke({ op: 'get_acquisition_analysis', path: [acquisitionId, analysisId], query: options }) as Promise<OpJson<'get_acquisition_analysis'>>;
+  }
+  /**
+   * Get acquisition file info.
+   * `GET /acquisitions/{acquisition_id}/files/{file_name}/info` (`get_acquisition_file_info`)
+   */
+  getAcquisitionFileInfo(acquisitionId: string, fileName: string, options?: OpQuery<'get_acquisition_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_acquisition_file_info', path: [acquisitionId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Get acquisition note.
+   * `GET /acquisitions/{acquisition_id}/notes/{note_id}` (`get_acquisition_note`)
    */
   getAcquisitionNote(acquisitionId: string, noteId: string, options?: OpQuery<'get_acquisition_note'> & CallOptions): Promise<OpJson<'get_acquisition_note'>> {
     return this._invoke({ op: 'get_acquisition_note', path: [acquisitionId, noteId], query: options }) as Promise<OpJson<'get_acquisition_note'>>;
   }
   /**
-   * Check that an acquisition has a tag.
-   * `GET /acquisitions/{AcquisitionId}/tags/{TagValue}` (`get_acquisition_tag`)
+   * Get acquisition tag.
+   * `GET /acquisitions/{acquisition_id}/tags/{value}` (`get_acquisition_tag`)
    */
-  getAcquisitionTag(acquisitionId: string, tagValue: string, options?: OpQuery<'get_acquisition_tag'> & CallOptions): Promise<OpJson<'get_acquisition_tag'>> {
-    return this._invoke({ op: 'get_acquisition_tag', path: [acquisitionId, tagValue], query: options }) as Promise<OpJson<'get_acquisition_tag'>>;
+  getAcquisitionTag(acquisitionId: string, value: string, options?: OpQuery<'get_acquisition_tag'> & CallOptions): Promise<OpJson<'get_acquisition_tag'>> {
+    return this._invoke({ op: 'get_acquisition_tag', path: [acquisitionId, value], query: options }) as Promise<OpJson<'get_acquisition_tag'>>;
   }
   /**
-   * List the acquisitions the caller can see.
+   * Get all acquisitions.
    * `GET /acquisitions` (`get_all_acquisitions`)
    */
-  getAllAcquisitions(options?: OpQuery<'get_all_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'Acquisition'>[]> {
-    return this._invoke({ op: 'get_all_acquisitions', path: [], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'Acquisition'>[]>;
+  getAllAcquisitions(options?: OpQuery<'get_all_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'AcquisitionListOutput'>[]> {
+    return this._invoke({ op: 'get_all_acquisitions', path: [], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'AcquisitionListOutput'>[]>;
   }
   /**
-   * List the collections the caller can see.
+   * Get all analyses.
+   * `GET /analyses` (`get_all_analyses`)
+   */
+  getAllAnalyses(options?: OpQuery<'get_all_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]> {
+    return this._invoke({ op: 'get_all_analyses', path: [], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]>;
+  }
+  /**
+   * Get all batches.
+   * `GET /batch` (`get_all_batches`)
+   */
+  getAllBatches(options?: OpQuery<'get_all_batches'> & CallOptions): Promise<OpJson<'get_all_batches'>> {
+    return this._invoke({ op: 'get_all_batches', path: [], query: options }) as Promise<OpJson<'get_all_batches'>>;
+  }
+  /**
+   * Get all collections.
    * `GET /collections` (`get_all_collections`)
    */
-  getAllCollections(options?: OpQuery<'get_all_collections'> & CallOptions): Promise<ModelOf<'Collection', 'Collection'>[]> {
-    return this._invoke({ op: 'get_all_collections', path: [], query: options, model: 'Collection' }) as Promise<ModelOf<'Collection', 'Collection'>[]>;
+  getAllCollections(options?: OpQuery<'get_all_collections'> & CallOptions): Promise<ModelOf<'Collection', 'CollectionListItem'>[]> {
+    return this._invoke({ op: 'get_all_collections', path: [], query: options, model: 'Collection' }) as Promise<ModelOf<'Collection', 'CollectionListItem'>[]>;
   }
   /**
-   * List the users who curate collections.
+   * Get all collections curators.
    * `GET /collections/curators` (`get_all_collections_curators`)
    */
   getAllCollectionsCurators(options?: OpQuery<'get_all_collections_curators'> & CallOptions): Promise<OpJson<'get_all_collections_curators'>> {
     return this._invoke({ op: 'get_all_collections_curators', path: [], query: options }) as Promise<OpJson<'get_all_collections_curators'>>;
   }
   /**
-   * List the installed gears.
+   * Get all custom filters.
+   * `GET /custom_filters` (`get_all_custom_filters`)
+   */
+  getAllCustomFilters(options?: OpQuery<'get_all_custom_filters'> & CallOptions): Promise<OpJson<'get_all_custom_filters'>> {
+    return this._invoke({ op: 'get_all_custom_filters', path: [], query: options }) as Promise<OpJson<'get_all_custom_filters'>>;
+  }
+  /**
+   * Get all data view executions.
+   * `GET /data_view_executions` (`get_all_data_view_executions`)
+   */
+  getAllDataViewExecutions(options?: OpQuery<'get_all_data_view_executions'> & CallOptions): Promise<Extract<OpJson<'get_all_data_view_executions'>, unknown[]>> {
+    return this._invoke({ op: 'get_all_data_view_executions', path: [], query: options }) as Promise<Extract<OpJson<'get_all_data_view_executions'>, unknown[]>>;
+  }
+  /**
+   * Get all devices.
+   * `GET /devices` (`get_all_devices`)
+   */
+  getAllDevices(options?: OpQuery<'get_all_devices'> & CallOptions): Promise<OpJson<'get_all_devices'>> {
+    return this._invoke({ op: 'get_all_devices', path: [], query: options }) as Promise<OpJson<'get_all_devices'>>;
+  }
+  /**
+   * Get all devices status.
+   * `GET /devices/status` (`get_all_devices_status`)
+   */
+  getAllDevicesStatus(options?: OpQuery<'get_all_devices_status'> & CallOptions): Promise<OpJson<'get_all_devices_status'>> {
+    return this._invoke({ op: 'get_all_devices_status', path: [], query: options }) as Promise<OpJson<'get_all_devices_status'>>;
+  }
+  /**
+   * Get all files.
+   * `GET /files` (`get_all_files`)
+   */
+  getAllFiles(options?: OpQuery<'get_all_files'> & CallOptions): Promise<OpJson<'get_all_files'>> {
+    return this._invoke({ op: 'get_all_files', path: [], query: options }) as Promise<OpJson<'get_all_files'>>;
+  }
+  /**
+   * Get all gears.
    * `GET /gears` (`get_all_gears`)
    */
-  getAllGears(options?: OpQuery<'get_all_gears'> & CallOptions): Promise<ModelOf<'Gear', 'Gear'>[]> {
-    return this._invoke({ op: 'get_all_gears', path: [], query: options, model: 'Gear' }) as Promise<ModelOf<'Gear', 'Gear'>[]>;
+  getAllGears(options?: OpQuery<'get_all_gears'> & CallOptions): Promise<ModelOf<'Gear', 'GearDocument'>[]> {
+    return this._invoke({ op: 'get_all_gears', path: [], query: options, model: 'Gear' }) as Promise<ModelOf<'Gear', 'GearDocument'>[]>;
   }
   /**
-   * List the groups the caller can see.
+   * Get all group roles.
+   * `GET /groups/{group_id}/roles` (`get_all_group_roles`)
+   */
+  getAllGroupRoles(groupId: string, options?: OpQuery<'get_all_group_roles'> & CallOptions): Promise<(ModelOf<'Role', 'RoleOutput'>)[]> {
+    return this._invoke({ op: 'get_all_group_roles', path: [groupId], query: options, model: 'Role' }) as Promise<(ModelOf<'Role', 'RoleOutput'>)[]>;
+  }
+  /**
+   * Get all groups.
    * `GET /groups` (`get_all_groups`)
    */
-  getAllGroups(options?: OpQuery<'get_all_groups'> & CallOptions): Promise<ModelOf<'Group', 'Group'>[]> {
-    return this._invoke({ op: 'get_all_groups', path: [], query: options, model: 'Group' }) as Promise<ModelOf<'Group', 'Group'>[]>;
+  getAllGroups(options?: OpQuery<'get_all_groups'> & CallOptions): Promise<ModelOf<'Group', 'GroupOutput'>[]> {
+    return this._invoke({ op: 'get_all_groups', path: [], query: options, model: 'Group' }) as Promise<ModelOf<'Group', 'GroupOutput'>[]>;
   }
   /**
-   * List jobs (site admins).
+   * Get all jobs.
    * `GET /jobs` (`get_all_jobs`)
    */
-  getAllJobs(options?: OpQuery<'get_all_jobs'> & CallOptions): Promise<ModelOf<'Job', 'Job'>[]> {
-    return this._invoke({ op: 'get_all_jobs', path: [], query: options, model: 'Job' }) as Promise<ModelOf<'Job', 'Job'>[]>;
+  getAllJobs(options?: OpQuery<'get_all_jobs'> & CallOptions): Promise<ModelOf<'Job', 'JobListOutput'>[]> {
+    return this._invoke({ op: 'get_all_jobs', path: [], query: options, model: 'Job' }) as Promise<ModelOf<'Job', 'JobListOutput'>[]>;
   }
   /**
-   * List the modalities.
+   * Get all modalities.
    * `GET /modalities` (`get_all_modalities`)
    */
-  getAllModalities(options?: OpQuery<'get_all_modalities'> & CallOptions): Promise<OpJson<'get_all_modalities'>> {
-    return this._invoke({ op: 'get_all_modalities', path: [], query: options }) as Promise<OpJson<'get_all_modalities'>>;
+  getAllModalities(options?: OpQuery<'get_all_modalities'> & CallOptions): Promise<Extract<OpJson<'get_all_modalities'>, unknown[]>> {
+    return this._invoke({ op: 'get_all_modalities', path: [], query: options }) as Promise<Extract<OpJson<'get_all_modalities'>, unknown[]>>;
   }
   /**
-   * List the projects the caller can see.
+   * Get all project aets.
+   * `GET /dimse/projects` (`get_all_project_aets`)
+   */
+  getAllProjectAets(options?: OpQuery<'get_all_project_aets'> & CallOptions): Promise<OpJson<'get_all_project_aets'>> {
+    return this._invoke({ op: 'get_all_project_aets', path: [], query: options }) as Promise<OpJson<'get_all_project_aets'>>;
+  }
+  /**
+   * Get all projects.
    * `GET /projects` (`get_all_projects`)
    */
-  getAllProjects(options?: OpQuery<'get_all_projects'> & CallOptions): Promise<ModelOf<'Project', 'Project'>[]> {
-    return this._invoke({ op: 'get_all_projects', path: [], query: options, model: 'Project' }) as Promise<ModelOf<'Project', 'Project'>[]>;
+  getAllProjects(options?: OpQuery<'get_all_projects'> & CallOptions): Promise<ModelOf<'Project', 'ProjectListOutput'>[]> {
+    return this._invoke({ op: 'get_all_projects', path: [], query: options, model: 'Project' }) as Promise<ModelOf<'Project', 'ProjectListOutput'>[]>;
   }
   /**
-   * List the roles.
+   * Get all projects groups.
+   * `GET /projects/groups` (`get_all_projects_groups`)
+   */
+  getAllProjectsGroups(options?: OpQuery<'get_all_projects_groups'> & CallOptions): Promise<(ModelOf<'Group', 'GroupOutput'>)[]> {
+    return this._invoke({ op: 'get_all_projects_groups', path: [], query: options, model: 'Group' }) as Promise<(ModelOf<'Group', 'GroupOutput'>)[]>;
+  }
+  /**
+   * Get all roles.
    * `GET /roles` (`get_all_roles`)
    */
-  getAllRoles(options?: OpQuery<'get_all_roles'> & CallOptions): Promise<(ModelOf<'Role', 'Role'>)[]> {
-    return this._invoke({ op: 'get_all_roles', path: [], query: options, model: 'Role' }) as Promise<(ModelOf<'Role', 'Role'>)[]>;
+  getAllRoles(options?: OpQuery<'get_all_roles'> & CallOptions): Promise<ModelOf<'Role', 'RoleOutput'>[]> {
+    return this._invoke({ op: 'get_all_roles', path: [], query: options, model: 'Role' }) as Promise<ModelOf<'Role', 'RoleOutput'>[]>;
   }
   /**
-   * List the sessions the caller can see.
+   * Get all saved searches.
+   * `GET /dataexplorer/queries` (`get_all_saved_searches`)
+   */
+  getAllSavedSearches(options?: OpQuery<'get_all_saved_searches'> & CallOptions): Promise<OpJson<'get_all_saved_searches'>> {
+    return this._invoke({ op: 'get_all_saved_searches', path: [], query: options }) as Promise<OpJson<'get_all_saved_searches'>>;
+  }
+  /**
+   * Get all service aets.
+   * `GET /dimse/services` (`get_all_service_aets`)
+   */
+  getAllServiceAets(options?: OpQuery<'get_all_service_aets'> & CallOptions): Promise<OpJson<'get_all_service_aets'>> {
+    return this._invoke({ op: 'get_all_service_aets', path: [], query: options }) as Promise<OpJson<'get_all_service_aets'>>;
+  }
+  /**
+   * Get all sessions.
    * `GET /sessions` (`get_all_sessions`)
    */
-  getAllSessions(options?: OpQuery<'get_all_sessions'> & CallOptions): Promise<ModelOf<'Session', 'Session'>[]> {
-    return this._invoke({ op: 'get_all_sessions', path: [], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'Session'>[]>;
+  getAllSessions(options?: OpQuery<'get_all_sessions'> & CallOptions): Promise<ModelOf<'Session', 'SessionListOutput'>[]> {
+    return this._invoke({ op: 'get_all_sessions', path: [], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'SessionListOutput'>[]>;
   }
   /**
-   * List the subjects the caller can see.
+   * Get all subjects.
    * `GET /subjects` (`get_all_subjects`)
    */
-  getAllSubjects(options?: OpQuery<'get_all_subjects'> & CallOptions): Promise<ModelOf<'Subject', 'Subject'>[]> {
-    return this._invoke({ op: 'get_all_subjects', path: [], query: options, model: 'Subject' }) as Promise<ModelOf<'Subject', 'Subject'>[]>;
+  getAllSubjects(options?: OpQuery<'get_all_subjects'> & CallOptions): Promise<ModelOf<'Subject', 'SubjectOutputForList'>[]> {
+    return this._invoke({ op: 'get_all_subjects', path: [], query: options, model: 'Subject' }) as Promise<ModelOf<'Subject', 'SubjectOutputForList'>[]>;
   }
   /**
-   * List the site's users.
+   * Get all users.
    * `GET /users` (`get_all_users`)
    */
-  getAllUsers(options?: OpQuery<'get_all_users'> & CallOptions): Promise<ModelOf<'User', 'User'>[]> {
-    return this._invoke({ op: 'get_all_users', path: [], query: options, model: 'User' }) as Promise<ModelOf<'User', 'User'>[]>;
+  getAllUsers(options?: OpQuery<'get_all_users'> & CallOptions): Promise<OpJson<'get_all_users'>> {
+    return this._invoke({ op: 'get_all_users', path: [], query: options }) as Promise<OpJson<'get_all_users'>>;
   }
   /**
-   * List the analyses of a container's descendants.
-   * `GET /{ContainerName}/{ContainerId}/{SubcontainerName}/analyses` (`get_analyses`)
+   * Get analyses.
+   * `GET /{container_name}/{container_id}/{subcontainer_name}/analyses` (`get_analyses`)
    */
-  getAnalyses(containerName: string, containerId: string, subcontainerName: string, options?: OpQuery<'get_analyses'> & CallOptions): Promise<(ModelOf<'Analysis', 'Analysis'>)[]> {
-    return this._invoke({ op: 'get_analyses', path: [containerName, containerId, subcontainerName], query: options, model: 'Analysis' }) as Promise<(ModelOf<'Analysis', 'Analysis'>)[]>;
+  getAnalyses(containerName: string, containerId: string, subcontainerName: string, options?: OpQuery<'get_analyses'> & CallOptions): Promise<(ModelOf<'Analysis', 'AnalysisListOutput'>)[]> {
+    return this._invoke({ op: 'get_analyses', path: [containerName, containerId, subcontainerName], query: options, model: 'Analysis' }) as Promise<(ModelOf<'Analysis', 'AnalysisListOutput'>)[]>;
   }
   /**
-   * Get an analysis by id.
-   * `GET /analyses/{AnalysisId}` (`get_analysis`)
+   * Get analysis.
+   * `GET /analyses/{analysis_id}` (`get_analysis`)
    */
-  getAnalysis(analysisId: string, options?: OpQuery<'get_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>> {
-    return this._invoke({ op: 'get_analysis', path: [analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>>;
+  getAnalysis(analysisId: string, options?: OpQuery<'get_analysis'> & CallOptions): Promise<OpJson<'get_analysis'>> {
+    return this._invoke({ op: 'get_analysis', path: [analysisId], query: options }) as Promise<OpJson<'get_analysis'>>;
   }
   /**
-   * Get one note of an analysis.
-   * `GET /analyses/{AnalysisId}/notes/{NoteId}` (`get_analysis_note`)
+   * Get analysis file info.
+   * `GET /analyses/{analysis_id}/inputs/{file_name}/info` (`get_analysis_file_info`)
+   */
+  getAnalysisFileInfo(analysisId: string, fileName: string, options?: OpQuery<'get_analysis_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_analysis_file_info', path: [analysisId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Get analysis input files.
+   * `GET /analyses/{analysis_id}/input_files/{file_name}/info` (`get_analysis_input_files`)
+   */
+  getAnalysisInputFiles(analysisId: string, fileName: string, options?: OpQuery<'get_analysis_input_files'> & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
+    return this._invoke({ op: 'get_analysis_input_files', path: [analysisId, fileName], query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  }
+  /**
+   * Get analysis note.
+   * `GET /analyses/{analysis_id}/notes/{note_id}` (`get_analysis_note`)
    */
   getAnalysisNote(analysisId: string, noteId: string, options?: OpQuery<'get_analysis_note'> & CallOptions): Promise<OpJson<'get_analysis_note'>> {
     return this._invoke({ op: 'get_analysis_note', path: [analysisId, noteId], query: options }) as Promise<OpJson<'get_analysis_note'>>;
   }
   /**
-   * Check that an analysis has a tag.
-   * `GET /analyses/{AnalysisId}/tags/{TagValue}` (`get_analysis_tag`)
+   * Get analysis output file.
+   * `GET /analyses/{analysis_id}/files/{file_name}/info` (`get_analysis_output_file`)
    */
-  getAnalysisTag(analysisId: string, tagValue: string, options?: OpQuery<'get_analysis_tag'> & CallOptions): Promise<OpJson<'get_analysis_tag'>> {
-    return this._invoke({ op: 'get_analysis_tag', path: [analysisId, tagValue], query: options }) as Promise<OpJson<'get_analysis_tag'>>;
+  getAnalysisOutputFile(analysisId: string, fileName: string, options?: OpQuery<'get_analysis_output_file'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_analysis_output_file', path: [analysisId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
   }
   /**
-   * Tell how the request was authenticated.
+   * Get analysis tag.
+   * `GET /analyses/{analysis_id}/tags/{value}` (`get_analysis_tag`)
+   */
+  getAnalysisTag(analysisId: string, value: string, options?: OpQuery<'get_analysis_tag'> & CallOptions): Promise<OpJson<'get_analysis_tag'>> {
+    return this._invoke({ op: 'get_analysis_tag', path: [analysisId, value], query: options }) as Promise<OpJson<'get_analysis_tag'>>;
+  }
+  /**
+   * Get auth status.
    * `GET /auth/status` (`get_auth_status`)
    */
   getAuthStatus(options?: OpQuery<'get_auth_status'> & CallOptions): Promise<OpJson<'get_auth_status'>> {
     return this._invoke({ op: 'get_auth_status', path: [], query: options }) as Promise<OpJson<'get_auth_status'>>;
   }
   /**
-   * Get a collection by id.
-   * `GET /collections/{CollectionId}` (`get_collection`)
+   * Get batch.
+   * `GET /batch/{batch_id}` (`get_batch`)
    */
-  getCollection(collectionId: string, options?: OpQuery<'get_collection'> & CallOptions): Promise<ModelOf<'Collection', 'Collection'>> {
-    return this._invoke({ op: 'get_collection', path: [collectionId], query: options, model: 'Collection' }) as Promise<ModelOf<'Collection', 'Collection'>>;
+  getBatch(batchId: string, options?: OpQuery<'get_batch'> & CallOptions): Promise<OpJson<'get_batch'>> {
+    return this._invoke({ op: 'get_batch', path: [batchId], query: options }) as Promise<OpJson<'get_batch'>>;
   }
   /**
-   * List the acquisitions in a collection.
-   * `GET /collections/{CollectionId}/acquisitions` (`get_collection_acquisitions`)
+   * Get bookmark list.
+   * `GET /site/bookmark-list` (`get_bookmark_list`)
    */
-  getCollectionAcquisitions(collectionId: string, options?: OpQuery<'get_collection_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'Acquisition'>[]> {
-    return this._invoke({ op: 'get_collection_acquisitions', path: [collectionId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'Acquisition'>[]>;
+  getBookmarkList(options?: OpQuery<'get_bookmark_list'> & CallOptions): Promise<OpJson<'get_bookmark_list'>> {
+    return this._invoke({ op: 'get_bookmark_list', path: [], query: options }) as Promise<OpJson<'get_bookmark_list'>>;
   }
   /**
-   * List the analyses attached to a collection.
-   * `GET /collections/{CollectionId}/analyses` (`get_collection_analyses`)
+   * Get catalog list filter options.
+   * `GET /projects/catalog-list-filter-options` (`get_catalog_list_filter_options`)
    */
-  getCollectionAnalyses(collectionId: string, options?: OpQuery<'get_collection_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>[]> {
-    return this._invoke({ op: 'get_collection_analyses', path: [collectionId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>[]>;
+  getCatalogListFilterOptions(options?: OpQuery<'get_catalog_list_filter_options'> & CallOptions): Promise<OpJson<'get_catalog_list_filter_options'>> {
+    return this._invoke({ op: 'get_catalog_list_filter_options', path: [], query: options }) as Promise<OpJson<'get_catalog_list_filter_options'>>;
   }
   /**
-   * Get an analysis of a collection.
-   * `GET /collections/{CollectionId}/analyses/{AnalysisId}` (`get_collection_analysis`)
+   * Get change log.
+   * `GET /changes/{container_type}/{container_id}` (`get_change_log`)
    */
-  getCollectionAnalysis(collectionId: string, analysisId: string, options?: OpQuery<'get_collection_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>> {
-    return this._invoke({ op: 'get_collection_analysis', path: [collectionId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>>;
+  getChangeLog(containerType: string, containerId: string, options?: OpQuery<'get_change_log'> & CallOptions): Promise<OpJson<'get_change_log'>> {
+    return this._invoke({ op: 'get_change_log', path: [containerType, containerId], query: options }) as Promise<OpJson<'get_change_log'>>;
   }
   /**
-   * Get the entry (metadata) of a file on a collection.
-   * `GET /collections/{CollectionId}/files/{FileName}/info` (`get_collection_file_info`)
+   * Get collection.
+   * `GET /collections/{collection_id}` (`get_collection`)
    */
-  getCollectionFileInfo(collectionId: string, fileName: string, options?: OpQuery<'get_collection_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileEntry'>> {
-    return this._invoke({ op: 'get_collection_file_info', path: [collectionId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileEntry'>>;
+  getCollection(collectionId: string, options?: OpQuery<'get_collection'> & CallOptions): Promise<ModelOf<'Collection', 'CollectionOutput'>> {
+    return this._invoke({ op: 'get_collection', path: [collectionId], query: options, model: 'Collection' }) as Promise<ModelOf<'Collection', 'CollectionOutput'>>;
   }
   /**
-   * Get one note of a collection.
-   * `GET /collections/{CollectionId}/notes/{NoteId}` (`get_collection_note`)
+   * Get collection acquisitions.
+   * `GET /collections/{collection_id}/acquisitions` (`get_collection_acquisitions`)
+   */
+  getCollectionAcquisitions(collectionId: string, options?: OpQuery<'get_collection_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'AcquisitionListOutput'>[]> {
+    return this._invoke({ op: 'get_collection_acquisitions', path: [collectionId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'AcquisitionListOutput'>[]>;
+  }
+  /**
+   * Get collection file info.
+   * `GET /collections/{collection_id}/files/{file_name}/info` (`get_collection_file_info`)
+   */
+  getCollectionFileInfo(collectionId: string, fileName: string, options?: OpQuery<'get_collection_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_collection_file_info', path: [collectionId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Get collection note.
+   * `GET /collections/{collection_id}/notes/{note_id}` (`get_collection_note`)
    */
   getCollectionNote(collectionId: string, noteId: string, options?: OpQuery<'get_collection_note'> & CallOptions): Promise<OpJson<'get_collection_note'>> {
     return this._invoke({ op: 'get_collection_note', path: [collectionId, noteId], query: options }) as Promise<OpJson<'get_collection_note'>>;
   }
   /**
-   * List the sessions in a collection.
-   * `GET /collections/{CollectionId}/sessions` (`get_collection_sessions`)
+   * Get collection sessions.
+   * `GET /collections/{collection_id}/sessions` (`get_collection_sessions`)
    */
-  getCollectionSessions(collectionId: string, options?: OpQuery<'get_collection_sessions'> & CallOptions): Promise<ModelOf<'Session', 'Session'>[]> {
-    return this._invoke({ op: 'get_collection_sessions', path: [collectionId], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'Session'>[]>;
+  getCollectionSessions(collectionId: string, options?: OpQuery<'get_collection_sessions'> & CallOptions): Promise<ModelOf<'Session', 'SessionListOutput'>[]> {
+    return this._invoke({ op: 'get_collection_sessions', path: [collectionId], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'SessionListOutput'>[]>;
   }
   /**
-   * Check that a collection has a tag.
-   * `GET /collections/{CollectionId}/tags/{TagValue}` (`get_collection_tag`)
+   * Get collection tag.
+   * `GET /collections/{collection_id}/tags/{value}` (`get_collection_tag`)
    */
-  getCollectionTag(collectionId: string, tagValue: string, options?: OpQuery<'get_collection_tag'> & CallOptions): Promise<OpJson<'get_collection_tag'>> {
-    return this._invoke({ op: 'get_collection_tag', path: [collectionId, tagValue], query: options }) as Promise<OpJson<'get_collection_tag'>>;
+  getCollectionTag(collectionId: string, value: string, options?: OpQuery<'get_collection_tag'> & CallOptions): Promise<OpJson<'get_collection_tag'>> {
+    return this._invoke({ op: 'get_collection_tag', path: [collectionId, value], query: options }) as Promise<OpJson<'get_collection_tag'>>;
   }
   /**
-   * Get a user's access level on a collection.
-   * `GET /collections/{CollectionId}/permissions/{UserId}` (`get_collection_user_permission`)
+   * Get collection user permission.
+   * `GET /collections/{collection_id}/permissions/{user_id}` (`get_collection_user_permission`)
    */
   getCollectionUserPermission(collectionId: string, userId: string, options?: OpQuery<'get_collection_user_permission'> & CallOptions): Promise<OpJson<'get_collection_user_permission'>> {
     return this._invoke({ op: 'get_collection_user_permission', path: [collectionId, userId], query: options }) as Promise<OpJson<'get_collection_user_permission'>>;
   }
   /**
-   * Get the public site configuration.
+   * Get config.
    * `GET /config` (`get_config`)
    */
   getConfig(options?: OpQuery<'get_config'> & CallOptions): Promise<OpJson<'get_config'>> {
     return this._invoke({ op: 'get_config', path: [], query: options }) as Promise<OpJson<'get_config'>>;
   }
   /**
-   * Get a container (of any kind) by id.
-   * `GET /containers/{ContainerId}` (`get_container`)
+   * Get config js.
+   * `GET /config.js` (`get_config_js`)
    */
-  getContainer(containerId: string, options?: OpQuery<'get_container'> & CallOptions): Promise<ModelOf<'Group', 'Group'> | ModelOf<'Project', 'Project'> | ModelOf<'Subject', 'Subject'> | ModelOf<'Session', 'Session'> | ModelOf<'Acquisition', 'Acquisition'> | ModelOf<'Analysis', 'Analysis'> | ModelOf<'Collection', 'Collection'>> {
-    return this._invoke({ op: 'get_container', path: [containerId], query: options, model: '*' }) as Promise<ModelOf<'Group', 'Group'> | ModelOf<'Project', 'Project'> | ModelOf<'Subject', 'Subject'> | ModelOf<'Session', 'Session'> | ModelOf<'Acquisition', 'Acquisition'> | ModelOf<'Analysis', 'Analysis'> | ModelOf<'Collection', 'Collection'>>;
+  getConfigJs(options?: OpQuery<'get_config_js'> & CallOptions): Promise<OpJson<'get_config_js'>> {
+    return this._invoke({ op: 'get_config_js', path: [], query: options }) as Promise<OpJson<'get_config_js'>>;
   }
   /**
-   * List the analyses attached to a container (of any kind).
-   * `GET /containers/{ContainerId}/analyses` (`get_container_analyses`)
+   * Get container.
+   * `GET /containers/{container_id}` (`get_container`)
    */
-  getContainerAnalyses(containerId: string, options?: OpQuery<'get_container_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>[]> {
-    return this._invoke({ op: 'get_container_analyses', path: [containerId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>[]>;
+  getContainer(containerId: string, options?: OpQuery<'get_container'> & CallOptions): Promise<OpJson<'get_container'>> {
+    return this._invoke({ op: 'get_container', path: [containerId], query: options }) as Promise<OpJson<'get_container'>>;
   }
   /**
-   * Get an analysis of a container (of any kind).
-   * `GET /containers/{ContainerId}/analyses/{AnalysisId}` (`get_container_analysis`)
+   * Get container analyses.
+   * `GET /containers/{container_id}/analyses` (`get_container_analyses`)
    */
-  getContainerAnalysis(containerId: string, analysisId: string, options?: OpQuery<'get_container_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>> {
-    return this._invoke({ op: 'get_container_analysis', path: [containerId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>>;
+  getContainerAnalyses(containerId: string, options?: OpQuery<'get_container_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]> {
+    return this._invoke({ op: 'get_container_analyses', path: [containerId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]>;
   }
   /**
-   * Get the entry (metadata) of a file on a container (of any kind).
-   * `GET /containers/{ContainerId}/files/{FileName}/info` (`get_container_file_info`)
+   * Get container analysis.
+   * `GET /containers/{container_id}/analyses/{analysis_id}` (`get_container_analysis`)
    */
-  getContainerFileInfo(containerId: string, fileName: string, options?: OpQuery<'get_container_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileEntry'>> {
-    return this._invoke({ op: 'get_container_file_info', path: [containerId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileEntry'>>;
+  getContainerAnalysis(containerId: string, analysisId: string, options?: OpQuery<'get_container_analysis'> & CallOptions): Promise<OpJson<'get_container_analysis'>> {
+    return this._invoke({ op: 'get_container_analysis', path: [containerId, analysisId], query: options }) as Promise<OpJson<'get_container_analysis'>>;
   }
   /**
-   * Get one note of a container (of any kind).
-   * `GET /containers/{ContainerId}/notes/{NoteId}` (`get_container_note`)
+   * Get container file info.
+   * `GET /containers/{container_id}/files/{file_name}/info` (`get_container_file_info`)
+   */
+  getContainerFileInfo(containerId: string, fileName: string, options?: OpQuery<'get_container_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_container_file_info', path: [containerId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Get container note.
+   * `GET /containers/{container_id}/notes/{note_id}` (`get_container_note`)
    */
   getContainerNote(containerId: string, noteId: string, options?: OpQuery<'get_container_note'> & CallOptions): Promise<OpJson<'get_container_note'>> {
     return this._invoke({ op: 'get_container_note', path: [containerId, noteId], query: options }) as Promise<OpJson<'get_container_note'>>;
   }
   /**
-   * Check that a container (of any kind) has a tag.
-   * `GET /containers/{ContainerId}/tags/{TagValue}` (`get_container_tag`)
+   * Get container tag.
+   * `GET /containers/{container_id}/tags/{value}` (`get_container_tag`)
    */
-  getContainerTag(containerId: string, tagValue: string, options?: OpQuery<'get_container_tag'> & CallOptions): Promise<OpJson<'get_container_tag'>> {
-    return this._invoke({ op: 'get_container_tag', path: [containerId, tagValue], query: options }) as Promise<OpJson<'get_container_tag'>>;
+  getContainerTag(containerId: string, value: string, options?: OpQuery<'get_container_tag'> & CallOptions): Promise<OpJson<'get_container_tag'>> {
+    return this._invoke({ op: 'get_container_tag', path: [containerId, value], query: options }) as Promise<OpJson<'get_container_tag'>>;
   }
   /**
-   * Get the caller's own user record.
+   * Get current device.
+   * `GET /devices/self` (`get_current_device`)
+   */
+  getCurrentDevice(options?: OpQuery<'get_current_device'> & CallOptions): Promise<OpJson<'get_current_device'>> {
+    return this._invoke({ op: 'get_current_device', path: [], query: options }) as Promise<OpJson<'get_current_device'>>;
+  }
+  /**
+   * Get current user.
    * `GET /users/self` (`get_current_user`)
    */
-  getCurrentUser(options?: OpQuery<'get_current_user'> & CallOptions): Promise<ModelOf<'User', 'User'>> {
-    return this._invoke({ op: 'get_current_user', path: [], query: options, model: 'User' }) as Promise<ModelOf<'User', 'User'>>;
+  getCurrentUser(options?: OpQuery<'get_current_user'> & CallOptions): Promise<ModelOf<'User', 'CurrentUserOutput'>> {
+    return this._invoke({ op: 'get_current_user', path: [], query: options, model: 'User' }) as Promise<ModelOf<'User', 'CurrentUserOutput'>>;
   }
   /**
-   * Get the caller's own info object.
+   * Get current user avatar: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /users/self/avatar` (`get_current_user_avatar`)
+   */
+  getCurrentUserAvatar(dest: DownloadDestination, options?: DownloadOptions & OpQuery<'get_current_user_avatar'>): Promise<void> {
+    return this._download('get_current_user_avatar', [], dest, options);
+  }
+  /**
+   * Get current user avatar: the bytes, in memory.
+   * `GET /users/self/avatar` (`get_current_user_avatar`)
+   */
+  getCurrentUserAvatarAsData(options?: ReadOptions & OpQuery<'get_current_user_avatar'>): Promise<Uint8Array> {
+    return this._readBytes('get_current_user_avatar', [], options);
+  }
+  /**
+   * Get current user info.
    * `GET /users/self/info` (`get_current_user_info`)
    */
   getCurrentUserInfo(options?: OpQuery<'get_current_user_info'> & CallOptions): Promise<OpJson<'get_current_user_info'>> {
     return this._invoke({ op: 'get_current_user_info', path: [], query: options }) as Promise<OpJson<'get_current_user_info'>>;
   }
   /**
-   * List the jobs the caller started.
+   * Get current user jobs.
    * `GET /users/self/jobs` (`get_current_user_jobs`)
    */
   getCurrentUserJobs(options?: OpQuery<'get_current_user_jobs'> & CallOptions): Promise<OpJson<'get_current_user_jobs'>> {
     return this._invoke({ op: 'get_current_user_jobs', path: [], query: options }) as Promise<OpJson<'get_current_user_jobs'>>;
   }
   /**
-   * Get a gear by id.
-   * `GET /gears/{GearIdOrName}` (`get_gear`)
+   * Get daily usage range report.
+   * `GET /report/daily-usage-range` (`get_daily_usage_range_report`)
    */
-  getGear(gearIdOrName: string, options?: OpQuery<'get_gear'> & CallOptions): Promise<ModelOf<'Gear', 'Gear'>> {
-    return this._invoke({ op: 'get_gear', path: [gearIdOrName], query: options, model: 'Gear' }) as Promise<ModelOf<'Gear', 'Gear'>>;
+  getDailyUsageRangeReport(options?: OpQuery<'get_daily_usage_range_report'> & CallOptions): Promise<OpJson<'get_daily_usage_range_report'>> {
+    return this._invoke({ op: 'get_daily_usage_range_report', path: [], query: options }) as Promise<OpJson<'get_daily_usage_range_report'>>;
   }
   /**
-   * Get the JSON schema of a valid job request for a gear.
-   * `GET /gears/{GearId}/invocation` (`get_gear_invocation`)
+   * Get daily usage report.
+   * `GET /report/daily-usage` (`get_daily_usage_report`)
+   */
+  getDailyUsageReport(options?: OpQuery<'get_daily_usage_report'> & CallOptions): Promise<OpJson<'get_daily_usage_report'>> {
+    return this._invoke({ op: 'get_daily_usage_report', path: [], query: options }) as Promise<OpJson<'get_daily_usage_report'>>;
+  }
+  /**
+   * Get data view execution.
+   * `GET /data_view_executions/{data_view_execution_id}` (`get_data_view_execution`)
+   */
+  getDataViewExecution(dataViewExecutionId: string, options?: OpQuery<'get_data_view_execution'> & CallOptions): Promise<OpJson<'get_data_view_execution'>> {
+    return this._invoke({ op: 'get_data_view_execution', path: [dataViewExecutionId], query: options }) as Promise<OpJson<'get_data_view_execution'>>;
+  }
+  /**
+   * Get data view execution data: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /data_view_executions/{data_view_execution_id}/data` (`get_data_view_execution_data`)
+   */
+  getDataViewExecutionData(dataViewExecutionId: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'get_data_view_execution_data'>): Promise<void> {
+    return this._download('get_data_view_execution_data', [dataViewExecutionId], dest, options);
+  }
+  /**
+   * Get data view execution data: the bytes, in memory.
+   * `GET /data_view_executions/{data_view_execution_id}/data` (`get_data_view_execution_data`)
+   */
+  getDataViewExecutionDataAsData(dataViewExecutionId: string, options?: ReadOptions & OpQuery<'get_data_view_execution_data'>): Promise<Uint8Array> {
+    return this._readBytes('get_data_view_execution_data', [dataViewExecutionId], options);
+  }
+  /**
+   * Get device.
+   * `GET /devices/{device_id}` (`get_device`)
+   */
+  getDevice(deviceId: string, options?: OpQuery<'get_device'> & CallOptions): Promise<OpJson<'get_device'>> {
+    return this._invoke({ op: 'get_device', path: [deviceId], query: options }) as Promise<OpJson<'get_device'>>;
+  }
+  /**
+   * Get facets api tasks reader facets facet field get.
+   * `GET /tasks/reader/facets/{facet_field}` (`get_facets_api_tasks_reader_facets_facet_field_get`)
+   */
+  getFacetsApiTasksReaderFacetsFacetFieldGet(facetField: string, options?: OpQuery<'get_facets_api_tasks_reader_facets_facet_field_get'> & CallOptions): Promise<OpJson<'get_facets_api_tasks_reader_facets_facet_field_get'>> {
+    return this._invoke({ op: 'get_facets_api_tasks_reader_facets_facet_field_get', path: [facetField], query: options }) as Promise<OpJson<'get_facets_api_tasks_reader_facets_facet_field_get'>>;
+  }
+  /**
+   * Get field change log.
+   * `GET /changes/{container_type}/{container_id}/fields/{field}` (`get_field_change_log`)
+   */
+  getFieldChangeLog(containerType: string, containerId: string, field: string, options?: OpQuery<'get_field_change_log'> & CallOptions): Promise<OpJson<'get_field_change_log'>> {
+    return this._invoke({ op: 'get_field_change_log', path: [containerType, containerId, field], query: options }) as Promise<OpJson<'get_field_change_log'>>;
+  }
+  /**
+   * Get file.
+   * `GET /files/{file_id}` (`get_file`)
+   */
+  getFile(fileId: string, options?: OpQuery<'get_file'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_file', path: [fileId], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Get file info.
+   * `GET /files/{file_id}/info` (`get_file_info`)
+   */
+  getFileInfo(fileId: string, options?: OpQuery<'get_file_info'> & CallOptions): Promise<OpJson<'get_file_info'>> {
+    return this._invoke({ op: 'get_file_info', path: [fileId], query: options }) as Promise<OpJson<'get_file_info'>>;
+  }
+  /**
+   * Get file tags.
+   * `GET /files/{file_id}/tags` (`get_file_tags`)
+   */
+  getFileTags(fileId: string, options?: OpQuery<'get_file_tags'> & CallOptions): Promise<OpJson<'get_file_tags'>> {
+    return this._invoke({ op: 'get_file_tags', path: [fileId], query: options }) as Promise<OpJson<'get_file_tags'>>;
+  }
+  /**
+   * Get file versions.
+   * `GET /files/{file_id}/versions` (`get_file_versions`)
+   */
+  getFileVersions(fileId: string, options?: OpQuery<'get_file_versions'> & CallOptions): Promise<OpJson<'get_file_versions'>> {
+    return this._invoke({ op: 'get_file_versions', path: [fileId], query: options }) as Promise<OpJson<'get_file_versions'>>;
+  }
+  /**
+   * Get file zip info.
+   * `GET /files/{file_id}/zip_info` (`get_file_zip_info`)
+   */
+  getFileZipInfo(fileId: string, options?: OpQuery<'get_file_zip_info'> & CallOptions): Promise<OpJson<'get_file_zip_info'>> {
+    return this._invoke({ op: 'get_file_zip_info', path: [fileId], query: options }) as Promise<OpJson<'get_file_zip_info'>>;
+  }
+  /**
+   * Get gear.
+   * `GET /gears/{gear_name}` (`get_gear`)
+   */
+  getGear(gearName: string, options?: OpQuery<'get_gear'> & CallOptions): Promise<ModelOf<'Gear', 'GearDocument'>> {
+    return this._invoke({ op: 'get_gear', path: [gearName], query: options, model: 'Gear' }) as Promise<ModelOf<'Gear', 'GearDocument'>>;
+  }
+  /**
+   * Get gear context.
+   * `GET /gears/{gear_id}/context/{container_name}/{container_id}` (`get_gear_context`)
+   */
+  getGearContext(gearId: string, containerName: string, containerId: string, options?: OpQuery<'get_gear_context'> & CallOptions): Promise<OpJson<'get_gear_context'>> {
+    return this._invoke({ op: 'get_gear_context', path: [gearId, containerName, containerId], query: options }) as Promise<OpJson<'get_gear_context'>>;
+  }
+  /**
+   * Get gear invocation.
+   * `GET /gears/{gear_id}/invocation` (`get_gear_invocation`)
    */
   getGearInvocation(gearId: string, options?: OpQuery<'get_gear_invocation'> & CallOptions): Promise<OpJson<'get_gear_invocation'>> {
     return this._invoke({ op: 'get_gear_invocation', path: [gearId], query: options }) as Promise<OpJson<'get_gear_invocation'>>;
   }
   /**
-   * Get a group by id.
-   * `GET /groups/{GroupId}` (`get_group`)
+   * Get gear series.
+   * `GET /gears/{gear_name}/series` (`get_gear_series`)
    */
-  getGroup(groupId: string, options?: OpQuery<'get_group'> & CallOptions): Promise<ModelOf<'Group', 'Group'>> {
-    return this._invoke({ op: 'get_group', path: [groupId], query: options, model: 'Group' }) as Promise<ModelOf<'Group', 'Group'>>;
+  getGearSeries(gearName: string, options?: OpQuery<'get_gear_series'> & CallOptions): Promise<OpJson<'get_gear_series'>> {
+    return this._invoke({ op: 'get_gear_series', path: [gearName], query: options }) as Promise<OpJson<'get_gear_series'>>;
   }
   /**
-   * List the projects of a group.
-   * `GET /groups/{GroupId}/projects` (`get_group_projects`)
+   * Get gear suggest.
+   * `GET /gears/{gear_id}/suggest/{container_name}/{container_id}` (`get_gear_suggest`)
    */
-  getGroupProjects(groupId: string, options?: OpQuery<'get_group_projects'> & CallOptions): Promise<ModelOf<'Project', 'Project'>[]> {
-    return this._invoke({ op: 'get_group_projects', path: [groupId], query: options, model: 'Project' }) as Promise<ModelOf<'Project', 'Project'>[]>;
+  getGearSuggest(gearId: string, containerName: string, containerId: string, options?: OpQuery<'get_gear_suggest'> & CallOptions): Promise<OpJson<'get_gear_suggest'>> {
+    return this._invoke({ op: 'get_gear_suggest', path: [gearId, containerName, containerId], query: options }) as Promise<OpJson<'get_gear_suggest'>>;
   }
   /**
-   * List the roles assigned to a group.
-   * `GET /groups/{GroupId}/roles` (`get_group_roles`)
+   * Get gear ticket.
+   * `GET /gears/ticket/{ticket_id}` (`get_gear_ticket`)
    */
-  getGroupRoles(groupId: string, options?: OpQuery<'get_group_roles'> & CallOptions): Promise<(ModelOf<'Role', 'Role'>)[]> {
-    return this._invoke({ op: 'get_group_roles', path: [groupId], query: options, model: 'Role' }) as Promise<(ModelOf<'Role', 'Role'>)[]>;
+  getGearTicket(ticketId: string, options?: OpQuery<'get_gear_ticket'> & CallOptions): Promise<OpJson<'get_gear_ticket'>> {
+    return this._invoke({ op: 'get_gear_ticket', path: [ticketId], query: options }) as Promise<OpJson<'get_gear_ticket'>>;
   }
   /**
-   * Check that a group has a tag.
-   * `GET /groups/{GroupId}/tags/{TagValue}` (`get_group_tag`)
+   * Get group.
+   * `GET /groups/{group_id}` (`get_group`)
    */
-  getGroupTag(groupId: string, tagValue: string, options?: OpQuery<'get_group_tag'> & CallOptions): Promise<OpJson<'get_group_tag'>> {
-    return this._invoke({ op: 'get_group_tag', path: [groupId, tagValue], query: options }) as Promise<OpJson<'get_group_tag'>>;
+  getGroup(groupId: string, options?: OpQuery<'get_group'> & CallOptions): Promise<ModelOf<'Group', 'GroupOutput'>> {
+    return this._invoke({ op: 'get_group', path: [groupId], query: options, model: 'Group' }) as Promise<ModelOf<'Group', 'GroupOutput'>>;
   }
   /**
-   * Get a user's access level on a group.
-   * `GET /groups/{GroupId}/permissions/{UserId}` (`get_group_user_permission`)
+   * Get group projects.
+   * `GET /groups/{group_id}/projects` (`get_group_projects`)
+   */
+  getGroupProjects(groupId: string, options?: OpQuery<'get_group_projects'> & CallOptions): Promise<ModelOf<'Project', 'ProjectListOutput'>[]> {
+    return this._invoke({ op: 'get_group_projects', path: [groupId], query: options, model: 'Project' }) as Promise<ModelOf<'Project', 'ProjectListOutput'>[]>;
+  }
+  /**
+   * Get group role.
+   * `GET /groups/{group_id}/roles/{role_id}` (`get_group_role`)
+   */
+  getGroupRole(groupId: string, roleId: string, options?: OpQuery<'get_group_role'> & CallOptions): Promise<ModelOf<'Role', 'RoleOutput'>> {
+    return this._invoke({ op: 'get_group_role', path: [groupId, roleId], query: options, model: 'Role' }) as Promise<ModelOf<'Role', 'RoleOutput'>>;
+  }
+  /**
+   * Get group tag.
+   * `GET /groups/{group_id}/tags/{value}` (`get_group_tag`)
+   */
+  getGroupTag(groupId: string, value: string, options?: OpQuery<'get_group_tag'> & CallOptions): Promise<OpJson<'get_group_tag'>> {
+    return this._invoke({ op: 'get_group_tag', path: [groupId, value], query: options }) as Promise<OpJson<'get_group_tag'>>;
+  }
+  /**
+   * Get group user permission.
+   * `GET /groups/{group_id}/permissions/{user_id}` (`get_group_user_permission`)
    */
   getGroupUserPermission(groupId: string, userId: string, options?: OpQuery<'get_group_user_permission'> & CallOptions): Promise<OpJson<'get_group_user_permission'>> {
     return this._invoke({ op: 'get_group_user_permission', path: [groupId, userId], query: options }) as Promise<OpJson<'get_group_user_permission'>>;
   }
   /**
-   * Get a job by id.
-   * `GET /jobs/{JobId}` (`get_job`)
+   * Get group user permission template.
+   * `GET /groups/{group_id}/permissions/templates/{user_id}` (`get_group_user_permission_template`)
    */
-  getJob(jobId: string, options?: OpQuery<'get_job'> & CallOptions): Promise<ModelOf<'Job', 'Job'>> {
-    return this._invoke({ op: 'get_job', path: [jobId], query: options, model: 'Job' }) as Promise<ModelOf<'Job', 'Job'>>;
+  getGroupUserPermissionTemplate(groupId: string, userId: string, options?: OpQuery<'get_group_user_permission_template'> & CallOptions): Promise<OpJson<'get_group_user_permission_template'>> {
+    return this._invoke({ op: 'get_group_user_permission_template', path: [groupId, userId], query: options }) as Promise<OpJson<'get_group_user_permission_template'>>;
   }
   /**
-   * Get the configuration file the gear receives.
-   * `GET /jobs/{JobId}/config.json` (`get_job_config`)
+   * Get job.
+   * `GET /jobs/{job_id}` (`get_job`)
+   */
+  getJob(jobId: string, options?: OpQuery<'get_job'> & CallOptions): Promise<ModelOf<'Job', 'JobOutput'>> {
+    return this._invoke({ op: 'get_job', path: [jobId], query: options, model: 'Job' }) as Promise<ModelOf<'Job', 'JobOutput'>>;
+  }
+  /**
+   * Get job config.
+   * `GET /jobs/{job_id}/config.json` (`get_job_config`)
    */
   getJobConfig(jobId: string, options?: OpQuery<'get_job_config'> & CallOptions): Promise<OpJson<'get_job_config'>> {
     return this._invoke({ op: 'get_job_config', path: [jobId], query: options }) as Promise<OpJson<'get_job_config'>>;
   }
   /**
-   * Get a job with its files and surrounding containers.
-   * `GET /jobs/{JobId}/detail` (`get_job_detail`)
+   * Get job detail.
+   * `GET /jobs/{job_id}/detail` (`get_job_detail`)
    */
   getJobDetail(jobId: string, options?: OpQuery<'get_job_detail'> & CallOptions): Promise<OpJson<'get_job_detail'>> {
     return this._invoke({ op: 'get_job_detail', path: [jobId], query: options }) as Promise<OpJson<'get_job_detail'>>;
   }
   /**
-   * Get the log output of a job.
-   * `GET /jobs/{JobId}/logs` (`get_job_logs`)
+   * Get job logs.
+   * `GET /jobs/{job_id}/logs` (`get_job_logs`)
    */
   getJobLogs(jobId: string, options?: OpQuery<'get_job_logs'> & CallOptions): Promise<OpJson<'get_job_logs'>> {
     return this._invoke({ op: 'get_job_logs', path: [jobId], query: options }) as Promise<OpJson<'get_job_logs'>>;
   }
   /**
-   * Get a modality by name.
-   * `GET /modalities/{ModalityId}` (`get_modality`)
+   * Get jobs stats.
+   * `GET /jobs/stats` (`get_jobs_stats`)
+   */
+  getJobsStats(options?: OpQuery<'get_jobs_stats'> & CallOptions): Promise<OpJson<'get_jobs_stats'>> {
+    return this._invoke({ op: 'get_jobs_stats', path: [], query: options }) as Promise<OpJson<'get_jobs_stats'>>;
+  }
+  /**
+   * Get jupyterlab server.
+   * `GET /jupyterlab_servers/{jupyterlab_server_id}` (`get_jupyterlab_server`)
+   */
+  getJupyterlabServer(jupyterlabServerId: string, options?: OpQuery<'get_jupyterlab_server'> & CallOptions): Promise<OpJson<'get_jupyterlab_server'>> {
+    return this._invoke({ op: 'get_jupyterlab_server', path: [jupyterlabServerId], query: options }) as Promise<OpJson<'get_jupyterlab_server'>>;
+  }
+  /**
+   * Get legacy usage report.
+   * `GET /report/legacy-usage` (`get_legacy_usage_report`)
+   */
+  getLegacyUsageReport(options: OpQuery<'get_legacy_usage_report'> & CallOptions): Promise<OpJson<'get_legacy_usage_report'>> {
+    return this._invoke({ op: 'get_legacy_usage_report', path: [], query: options }) as Promise<OpJson<'get_legacy_usage_report'>>;
+  }
+  /**
+   * Get mapped fields.
+   * `GET /dataexplorer/mapped_fields` (`get_mapped_fields`)
+   */
+  getMappedFields(options?: OpQuery<'get_mapped_fields'> & CallOptions): Promise<OpJson<'get_mapped_fields'>> {
+    return this._invoke({ op: 'get_mapped_fields', path: [], query: options }) as Promise<OpJson<'get_mapped_fields'>>;
+  }
+  /**
+   * Get modality.
+   * `GET /modalities/{modalityId}` (`get_modality`)
    */
   getModality(modalityId: string, options?: OpQuery<'get_modality'> & CallOptions): Promise<OpJson<'get_modality'>> {
     return this._invoke({ op: 'get_modality', path: [modalityId], query: options }) as Promise<OpJson<'get_modality'>>;
   }
   /**
-   * Get a project by id.
-   * `GET /projects/{ProjectId}` (`get_project`)
+   * Get my gear tickets.
+   * `GET /gears/my-tickets` (`get_my_gear_tickets`)
    */
-  getProject(projectId: string, options?: OpQuery<'get_project'> & CallOptions): Promise<ModelOf<'Project', 'Project'>> {
-    return this._invoke({ op: 'get_project', path: [projectId], query: options, model: 'Project' }) as Promise<ModelOf<'Project', 'Project'>>;
+  getMyGearTickets(options?: OpQuery<'get_my_gear_tickets'> & CallOptions): Promise<OpJson<'get_my_gear_tickets'>> {
+    return this._invoke({ op: 'get_my_gear_tickets', path: [], query: options }) as Promise<OpJson<'get_my_gear_tickets'>>;
   }
   /**
-   * List the acquisitions of a project.
-   * `GET /projects/{ProjectId}/acquisitions` (`get_project_acquisitions`)
+   * Get next job.
+   * `GET /jobs/next` (`get_next_job`)
    */
-  getProjectAcquisitions(projectId: string, options?: OpQuery<'get_project_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'Acquisition'>[]> {
-    return this._invoke({ op: 'get_project_acquisitions', path: [projectId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'Acquisition'>[]>;
+  getNextJob(options?: OpQuery<'get_next_job'> & CallOptions): Promise<OpJson<'get_next_job'>> {
+    return this._invoke({ op: 'get_next_job', path: [], query: options }) as Promise<OpJson<'get_next_job'>>;
   }
   /**
-   * List the analyses attached to a project.
-   * `GET /projects/{ProjectId}/analyses` (`get_project_analyses`)
+   * Get project.
+   * `GET /projects/{project_id}` (`get_project`)
    */
-  getProjectAnalyses(projectId: string, options?: OpQuery<'get_project_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>[]> {
-    return this._invoke({ op: 'get_project_analyses', path: [projectId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>[]>;
+  getProject(projectId: string, options?: OpQuery<'get_project'> & CallOptions): Promise<ModelOf<'Project', 'ProjectOutput'>> {
+    return this._invoke({ op: 'get_project', path: [projectId], query: options, model: 'Project' }) as Promise<ModelOf<'Project', 'ProjectOutput'>>;
   }
   /**
-   * Get an analysis of a project.
-   * `GET /projects/{ProjectId}/analyses/{AnalysisId}` (`get_project_analysis`)
+   * Get project acquisitions.
+   * `GET /projects/{project_id}/acquisitions` (`get_project_acquisitions`)
    */
-  getProjectAnalysis(projectId: string, analysisId: string, options?: OpQuery<'get_project_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>> {
-    return this._invoke({ op: 'get_project_analysis', path: [projectId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>>;
+  getProjectAcquisitions(projectId: string, options?: OpQuery<'get_project_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'AcquisitionListOutput'>[]> {
+    return this._invoke({ op: 'get_project_acquisitions', path: [projectId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'AcquisitionListOutput'>[]>;
   }
   /**
-   * Get the entry (metadata) of a file on a project.
-   * `GET /projects/{ProjectId}/files/{FileName}/info` (`get_project_file_info`)
+   * Get project aet.
+   * `GET /dimse/projects/{project_aet}` (`get_project_aet`)
    */
-  getProjectFileInfo(projectId: string, fileName: string, options?: OpQuery<'get_project_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileEntry'>> {
-    return this._invoke({ op: 'get_project_file_info', path: [projectId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileEntry'>>;
+  getProjectAet(projectAet: string, options?: OpQuery<'get_project_aet'> & CallOptions): Promise<OpJson<'get_project_aet'>> {
+    return this._invoke({ op: 'get_project_aet', path: [projectAet], query: options }) as Promise<OpJson<'get_project_aet'>>;
   }
   /**
-   * Get one note of a project.
-   * `GET /projects/{ProjectId}/notes/{NoteId}` (`get_project_note`)
+   * Get project analyses.
+   * `GET /projects/{project_id}/analyses` (`get_project_analyses`)
+   */
+  getProjectAnalyses(projectId: string, options?: OpQuery<'get_project_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]> {
+    return this._invoke({ op: 'get_project_analyses', path: [projectId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]>;
+  }
+  /**
+   * Get project analysis.
+   * `GET /projects/{project_id}/analyses/{analysis_id}` (`get_project_analysis`)
+   */
+  getProjectAnalysis(projectId: string, analysisId: string, options?: OpQuery<'get_project_analysis'> & CallOptions): Promise<OpJson<'get_project_analysis'>> {
+    return this._invoke({ op: 'get_project_analysis', path: [projectId, analysisId], query: options }) as Promise<OpJson<'get_project_analysis'>>;
+  }
+  /**
+   * Get project delete status.
+   * `GET /projects/{project_id}/delete-status` (`get_project_delete_status`)
+   */
+  getProjectDeleteStatus(projectId: string, options?: OpQuery<'get_project_delete_status'> & CallOptions): Promise<OpJson<'get_project_delete_status'>> {
+    return this._invoke({ op: 'get_project_delete_status', path: [projectId], query: options }) as Promise<OpJson<'get_project_delete_status'>>;
+  }
+  /**
+   * Get project file info.
+   * `GET /projects/{project_id}/files/{file_name}/info` (`get_project_file_info`)
+   */
+  getProjectFileInfo(projectId: string, fileName: string, options?: OpQuery<'get_project_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_project_file_info', path: [projectId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Get project note.
+   * `GET /projects/{project_id}/notes/{note_id}` (`get_project_note`)
    */
   getProjectNote(projectId: string, noteId: string, options?: OpQuery<'get_project_note'> & CallOptions): Promise<OpJson<'get_project_note'>> {
     return this._invoke({ op: 'get_project_note', path: [projectId, noteId], query: options }) as Promise<OpJson<'get_project_note'>>;
   }
   /**
-   * List the sessions of a project.
-   * `GET /projects/{ProjectId}/sessions` (`get_project_sessions`)
+   * Get project report.
+   * `GET /report/project` (`get_project_report`)
    */
-  getProjectSessions(projectId: string, options?: OpQuery<'get_project_sessions'> & CallOptions): Promise<ModelOf<'Session', 'Session'>[]> {
-    return this._invoke({ op: 'get_project_sessions', path: [projectId], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'Session'>[]>;
+  getProjectReport(options?: OpQuery<'get_project_report'> & CallOptions): Promise<OpJson<'get_project_report'>> {
+    return this._invoke({ op: 'get_project_report', path: [], query: options }) as Promise<OpJson<'get_project_report'>>;
   }
   /**
-   * List the subjects of a project.
-   * `GET /projects/{ProjectId}/subjects` (`get_project_subjects`)
+   * Get project rule.
+   * `GET /projects/{project_id}/rules/{rule_id}` (`get_project_rule`)
    */
-  getProjectSubjects(projectId: string, options?: OpQuery<'get_project_subjects'> & CallOptions): Promise<ModelOf<'Subject', 'Subject'>[]> {
-    return this._invoke({ op: 'get_project_subjects', path: [projectId], query: options, model: 'Subject' }) as Promise<ModelOf<'Subject', 'Subject'>[]>;
+  getProjectRule(projectId: string, ruleId: string, options?: OpQuery<'get_project_rule'> & CallOptions): Promise<OpJson<'get_project_rule'>> {
+    return this._invoke({ op: 'get_project_rule', path: [projectId, ruleId], query: options }) as Promise<OpJson<'get_project_rule'>>;
   }
   /**
-   * Check that a project has a tag.
-   * `GET /projects/{ProjectId}/tags/{TagValue}` (`get_project_tag`)
+   * Get project rules.
+   * `GET /projects/{project_id}/rules` (`get_project_rules`)
    */
-  getProjectTag(projectId: string, tagValue: string, options?: OpQuery<'get_project_tag'> & CallOptions): Promise<OpJson<'get_project_tag'>> {
-    return this._invoke({ op: 'get_project_tag', path: [projectId, tagValue], query: options }) as Promise<OpJson<'get_project_tag'>>;
+  getProjectRules(projectId: string, options?: OpQuery<'get_project_rules'> & CallOptions): Promise<OpJson<'get_project_rules'>> {
+    return this._invoke({ op: 'get_project_rules', path: [projectId], query: options }) as Promise<OpJson<'get_project_rules'>>;
   }
   /**
-   * Get a user's access level on a project.
-   * `GET /projects/{ProjectId}/permissions/{UserId}` (`get_project_user_permission`)
+   * Get project sessions.
+   * `GET /projects/{project_id}/sessions` (`get_project_sessions`)
    */
-  getProjectUserPermission(projectId: string, userId: string, options?: OpQuery<'get_project_user_permission'> & CallOptions): Promise<OpJson<'get_project_user_permission'>> {
-    return this._invoke({ op: 'get_project_user_permission', path: [projectId, userId], query: options }) as Promise<OpJson<'get_project_user_permission'>>;
+  getProjectSessions(projectId: string, options?: OpQuery<'get_project_sessions'> & CallOptions): Promise<ModelOf<'Session', 'SessionListOutput'>[]> {
+    return this._invoke({ op: 'get_project_sessions', path: [projectId], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'SessionListOutput'>[]>;
   }
   /**
-   * Get a role by id.
-   * `GET /roles/{RoleId}` (`get_role`)
+   * Get project settings.
+   * `GET /projects/{project_id}/settings` (`get_project_settings`)
    */
-  getRole(roleId: string, options?: OpQuery<'get_role'> & CallOptions): Promise<ModelOf<'Role', 'Role'>> {
-    return this._invoke({ op: 'get_role', path: [roleId], query: options, model: 'Role' }) as Promise<ModelOf<'Role', 'Role'>>;
+  getProjectSettings(projectId: string, options?: OpQuery<'get_project_settings'> & CallOptions): Promise<OpJson<'get_project_settings'>> {
+    return this._invoke({ op: 'get_project_settings', path: [projectId], query: options }) as Promise<OpJson<'get_project_settings'>>;
   }
   /**
-   * Get a session by id.
-   * `GET /sessions/{SessionId}` (`get_session`)
+   * Get project subjects.
+   * `GET /projects/{project_id}/subjects` (`get_project_subjects`)
    */
-  getSession(sessionId: string, options?: OpQuery<'get_session'> & CallOptions): Promise<ModelOf<'Session', 'Session'>> {
-    return this._invoke({ op: 'get_session', path: [sessionId], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'Session'>>;
+  getProjectSubjects(projectId: string, options?: OpQuery<'get_project_subjects'> & CallOptions): Promise<ModelOf<'Subject', 'SubjectOutputForList'>[]> {
+    return this._invoke({ op: 'get_project_subjects', path: [projectId], query: options, model: 'Subject' }) as Promise<ModelOf<'Subject', 'SubjectOutputForList'>[]>;
   }
   /**
-   * List the acquisitions of a session.
-   * `GET /sessions/{SessionId}/acquisitions` (`get_session_acquisitions`)
+   * Get project tag.
+   * `GET /projects/{project_id}/tags/{value}` (`get_project_tag`)
    */
-  getSessionAcquisitions(sessionId: string, options?: OpQuery<'get_session_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'Acquisition'>[]> {
-    return this._invoke({ op: 'get_session_acquisitions', path: [sessionId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'Acquisition'>[]>;
+  getProjectTag(projectId: string, value: string, options?: OpQuery<'get_project_tag'> & CallOptions): Promise<OpJson<'get_project_tag'>> {
+    return this._invoke({ op: 'get_project_tag', path: [projectId, value], query: options }) as Promise<OpJson<'get_project_tag'>>;
   }
   /**
-   * List the analyses attached to a session.
-   * `GET /sessions/{SessionId}/analyses` (`get_session_analyses`)
+   * Get project user permission.
+   * `GET /projects/{project_id}/permissions/{uid}` (`get_project_user_permission`)
    */
-  getSessionAnalyses(sessionId: string, options?: OpQuery<'get_session_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>[]> {
-    return this._invoke({ op: 'get_session_analyses', path: [sessionId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>[]>;
+  getProjectUserPermission(projectId: string, uid: string, options?: OpQuery<'get_project_user_permission'> & CallOptions): Promise<OpJson<'get_project_user_permission'>> {
+    return this._invoke({ op: 'get_project_user_permission', path: [projectId, uid], query: options }) as Promise<OpJson<'get_project_user_permission'>>;
   }
   /**
-   * Get an analysis of a session.
-   * `GET /sessions/{SessionId}/analyses/{AnalysisId}` (`get_session_analysis`)
+   * Get provider.
+   * `GET /site/providers/{provider_id}` (`get_provider`)
    */
-  getSessionAnalysis(sessionId: string, analysisId: string, options?: OpQuery<'get_session_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>> {
-    return this._invoke({ op: 'get_session_analysis', path: [sessionId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>>;
+  getProvider(providerId: string, options?: OpQuery<'get_provider'> & CallOptions): Promise<OpJson<'get_provider'>> {
+    return this._invoke({ op: 'get_provider', path: [providerId], query: options }) as Promise<OpJson<'get_provider'>>;
   }
   /**
-   * Get the entry (metadata) of a file on a session.
-   * `GET /sessions/{SessionId}/files/{FileName}/info` (`get_session_file_info`)
+   * Get provider config.
+   * `GET /site/providers/{provider_id}/config` (`get_provider_config`)
    */
-  getSessionFileInfo(sessionId: string, fileName: string, options?: OpQuery<'get_session_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileEntry'>> {
-    return this._invoke({ op: 'get_session_file_info', path: [sessionId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileEntry'>>;
+  getProviderConfig(providerId: string, options?: OpQuery<'get_provider_config'> & CallOptions): Promise<OpJson<'get_provider_config'>> {
+    return this._invoke({ op: 'get_provider_config', path: [providerId], query: options }) as Promise<OpJson<'get_provider_config'>>;
   }
   /**
-   * List the jobs that involve a session.
-   * `GET /sessions/{SessionId}/jobs` (`get_session_jobs`)
+   * Get providers.
+   * `GET /site/providers` (`get_providers`)
+   */
+  getProviders(options?: OpQuery<'get_providers'> & CallOptions): Promise<OpJson<'get_providers'>> {
+    return this._invoke({ op: 'get_providers', path: [], query: options }) as Promise<OpJson<'get_providers'>>;
+  }
+  /**
+   * Get reader task.
+   * `GET /tasks/reader/{task_id}` (`get_reader_task`)
+   */
+  getReaderTask(taskId: string, options?: OpQuery<'get_reader_task'> & CallOptions): Promise<OpJson<'get_reader_task'>> {
+    return this._invoke({ op: 'get_reader_task', path: [taskId], query: options }) as Promise<OpJson<'get_reader_task'>>;
+  }
+  /**
+   * Get response.
+   * `GET /responses/{response_id}` (`get_response`)
+   */
+  getResponse(responseId: string, options?: OpQuery<'get_response'> & CallOptions): Promise<OpJson<'get_response'>> {
+    return this._invoke({ op: 'get_response', path: [responseId], query: options }) as Promise<OpJson<'get_response'>>;
+  }
+  /**
+   * Get role.
+   * `GET /roles/{role_id}` (`get_role`)
+   */
+  getRole(roleId: string, options?: OpQuery<'get_role'> & CallOptions): Promise<ModelOf<'Role', 'RoleOutput'>> {
+    return this._invoke({ op: 'get_role', path: [roleId], query: options, model: 'Role' }) as Promise<ModelOf<'Role', 'RoleOutput'>>;
+  }
+  /**
+   * Get saved search.
+   * `GET /dataexplorer/queries/{search_id}` (`get_saved_search`)
+   */
+  getSavedSearch(searchId: string, options?: OpQuery<'get_saved_search'> & CallOptions): Promise<OpJson<'get_saved_search'>> {
+    return this._invoke({ op: 'get_saved_search', path: [searchId], query: options }) as Promise<OpJson<'get_saved_search'>>;
+  }
+  /**
+   * Get search query suggestions.
+   * `POST /dataexplorer/search/suggest` (`get_search_query_suggestions`)
+   */
+  getSearchQuerySuggestions(body: BodyOf<'get_search_query_suggestions'>, options?: OpQuery<'get_search_query_suggestions'> & CallOptions): Promise<OpJson<'get_search_query_suggestions'>> {
+    return this._invoke({ op: 'get_search_query_suggestions', path: [], body, query: options }) as Promise<OpJson<'get_search_query_suggestions'>>;
+  }
+  /**
+   * Get search status.
+   * `GET /dataexplorer/search/status` (`get_search_status`)
+   */
+  getSearchStatus(options?: OpQuery<'get_search_status'> & CallOptions): Promise<OpJson<'get_search_status'>> {
+    return this._invoke({ op: 'get_search_status', path: [], query: options }) as Promise<OpJson<'get_search_status'>>;
+  }
+  /**
+   * Get service aet.
+   * `GET /dimse/services/{service_aet}` (`get_service_aet`)
+   */
+  getServiceAet(serviceAet: string, options?: OpQuery<'get_service_aet'> & CallOptions): Promise<OpJson<'get_service_aet'>> {
+    return this._invoke({ op: 'get_service_aet', path: [serviceAet], query: options }) as Promise<OpJson<'get_service_aet'>>;
+  }
+  /**
+   * Get session.
+   * `GET /sessions/{session_id}` (`get_session`)
+   */
+  getSession(sessionId: string, options?: OpQuery<'get_session'> & CallOptions): Promise<ModelOf<'Session', 'SessionOutput'>> {
+    return this._invoke({ op: 'get_session', path: [sessionId], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'SessionOutput'>>;
+  }
+  /**
+   * Get session acquisitions.
+   * `GET /sessions/{session_id}/acquisitions` (`get_session_acquisitions`)
+   */
+  getSessionAcquisitions(sessionId: string, options?: OpQuery<'get_session_acquisitions'> & CallOptions): Promise<ModelOf<'Acquisition', 'AcquisitionListOutput'>[]> {
+    return this._invoke({ op: 'get_session_acquisitions', path: [sessionId], query: options, model: 'Acquisition' }) as Promise<ModelOf<'Acquisition', 'AcquisitionListOutput'>[]>;
+  }
+  /**
+   * Get session analyses.
+   * `GET /sessions/{session_id}/analyses` (`get_session_analyses`)
+   */
+  getSessionAnalyses(sessionId: string, options?: OpQuery<'get_session_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]> {
+    return this._invoke({ op: 'get_session_analyses', path: [sessionId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]>;
+  }
+  /**
+   * Get session analysis.
+   * `GET /sessions/{session_id}/analyses/{analysis_id}` (`get_session_analysis`)
+   */
+  getSessionAnalysis(sessionId: string, analysisId: string, options?: OpQuery<'get_session_analysis'> & CallOptions): Promise<OpJson<'get_session_analysis'>> {
+    return this._invoke({ op: 'get_session_analysis', path: [sessionId, analysisId], query: options }) as Promise<OpJson<'get_session_analysis'>>;
+  }
+  /**
+   * Get session file info.
+   * `GET /sessions/{session_id}/files/{file_name}/info` (`get_session_file_info`)
+   */
+  getSessionFileInfo(sessionId: string, fileName: string, options?: OpQuery<'get_session_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_session_file_info', path: [sessionId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Get session jobs.
+   * `GET /sessions/{session_id}/jobs` (`get_session_jobs`)
    */
   getSessionJobs(sessionId: string, options?: OpQuery<'get_session_jobs'> & CallOptions): Promise<OpJson<'get_session_jobs'>> {
     return this._invoke({ op: 'get_session_jobs', path: [sessionId], query: options }) as Promise<OpJson<'get_session_jobs'>>;
   }
   /**
-   * Get one note of a session.
-   * `GET /sessions/{SessionId}/notes/{NoteId}` (`get_session_note`)
+   * Get session note.
+   * `GET /sessions/{session_id}/notes/{note_id}` (`get_session_note`)
    */
   getSessionNote(sessionId: string, noteId: string, options?: OpQuery<'get_session_note'> & CallOptions): Promise<OpJson<'get_session_note'>> {
     return this._invoke({ op: 'get_session_note', path: [sessionId, noteId], query: options }) as Promise<OpJson<'get_session_note'>>;
   }
   /**
-   * Check that a session has a tag.
-   * `GET /sessions/{SessionId}/tags/{TagValue}` (`get_session_tag`)
+   * Get session tag.
+   * `GET /sessions/{session_id}/tags/{value}` (`get_session_tag`)
    */
-  getSessionTag(sessionId: string, tagValue: string, options?: OpQuery<'get_session_tag'> & CallOptions): Promise<OpJson<'get_session_tag'>> {
-    return this._invoke({ op: 'get_session_tag', path: [sessionId, tagValue], query: options }) as Promise<OpJson<'get_session_tag'>>;
+  getSessionTag(sessionId: string, value: string, options?: OpQuery<'get_session_tag'> & CallOptions): Promise<OpJson<'get_session_tag'>> {
+    return this._invoke({ op: 'get_session_tag', path: [sessionId, value], query: options }) as Promise<OpJson<'get_session_tag'>>;
   }
   /**
-   * Get a subject by id.
-   * `GET /subjects/{SubjectId}` (`get_subject`)
+   * Get site report.
+   * `GET /report/site` (`get_site_report`)
    */
-  getSubject(subjectId: string, options?: OpQuery<'get_subject'> & CallOptions): Promise<ModelOf<'Subject', 'Subject'>> {
-    return this._invoke({ op: 'get_subject', path: [subjectId], query: options, model: 'Subject' }) as Promise<ModelOf<'Subject', 'Subject'>>;
+  getSiteReport(options?: OpQuery<'get_site_report'> & CallOptions): Promise<OpJson<'get_site_report'>> {
+    return this._invoke({ op: 'get_site_report', path: [], query: options }) as Promise<OpJson<'get_site_report'>>;
   }
   /**
-   * List the analyses attached to a subject.
-   * `GET /subjects/{SubjectId}/analyses` (`get_subject_analyses`)
+   * Get site rule.
+   * `GET /site/rules/{rule_id}` (`get_site_rule`)
    */
-  getSubjectAnalyses(subjectId: string, options?: OpQuery<'get_subject_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>[]> {
-    return this._invoke({ op: 'get_subject_analyses', path: [subjectId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>[]>;
+  getSiteRule(ruleId: string, options?: OpQuery<'get_site_rule'> & CallOptions): Promise<OpJson<'get_site_rule'>> {
+    return this._invoke({ op: 'get_site_rule', path: [ruleId], query: options }) as Promise<OpJson<'get_site_rule'>>;
   }
   /**
-   * Get an analysis of a subject.
-   * `GET /subjects/{SubjectId}/analyses/{AnalysisId}` (`get_subject_analysis`)
+   * Get site rules.
+   * `GET /site/rules` (`get_site_rules`)
    */
-  getSubjectAnalysis(subjectId: string, analysisId: string, options?: OpQuery<'get_subject_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'Analysis'>> {
-    return this._invoke({ op: 'get_subject_analysis', path: [subjectId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'Analysis'>>;
+  getSiteRules(options?: OpQuery<'get_site_rules'> & CallOptions): Promise<OpJson<'get_site_rules'>> {
+    return this._invoke({ op: 'get_site_rules', path: [], query: options }) as Promise<OpJson<'get_site_rules'>>;
   }
   /**
-   * Get the entry (metadata) of a file on a subject.
-   * `GET /subjects/{SubjectId}/files/{FileName}/info` (`get_subject_file_info`)
+   * Get site settings.
+   * `GET /site/settings` (`get_site_settings`)
    */
-  getSubjectFileInfo(subjectId: string, fileName: string, options?: OpQuery<'get_subject_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileEntry'>> {
-    return this._invoke({ op: 'get_subject_file_info', path: [subjectId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileEntry'>>;
+  getSiteSettings(options?: OpQuery<'get_site_settings'> & CallOptions): Promise<OpJson<'get_site_settings'>> {
+    return this._invoke({ op: 'get_site_settings', path: [], query: options }) as Promise<OpJson<'get_site_settings'>>;
   }
   /**
-   * Get one note of a subject.
-   * `GET /subjects/{SubjectId}/notes/{NoteId}` (`get_subject_note`)
+   * Get staffing pool.
+   * `GET /staffing_pools/{pool_id}` (`get_staffing_pool`)
+   */
+  getStaffingPool(poolId: string, options?: OpQuery<'get_staffing_pool'> & CallOptions): Promise<OpJson<'get_staffing_pool'>> {
+    return this._invoke({ op: 'get_staffing_pool', path: [poolId], query: options }) as Promise<OpJson<'get_staffing_pool'>>;
+  }
+  /**
+   * Get subject.
+   * `GET /subjects/{subject_id}` (`get_subject`)
+   */
+  getSubject(subjectId: string, options?: OpQuery<'get_subject'> & CallOptions): Promise<ModelOf<'Subject', 'SubjectOutput'>> {
+    return this._invoke({ op: 'get_subject', path: [subjectId], query: options, model: 'Subject' }) as Promise<ModelOf<'Subject', 'SubjectOutput'>>;
+  }
+  /**
+   * Get subject analyses.
+   * `GET /subjects/{subject_id}/analyses` (`get_subject_analyses`)
+   */
+  getSubjectAnalyses(subjectId: string, options?: OpQuery<'get_subject_analyses'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]> {
+    return this._invoke({ op: 'get_subject_analyses', path: [subjectId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisListOutputListItem'>[]>;
+  }
+  /**
+   * Get subject analysis.
+   * `GET /subjects/{subject_id}/analyses/{analysis_id}` (`get_subject_analysis`)
+   */
+  getSubjectAnalysis(subjectId: string, analysisId: string, options?: OpQuery<'get_subject_analysis'> & CallOptions): Promise<OpJson<'get_subject_analysis'>> {
+    return this._invoke({ op: 'get_subject_analysis', path: [subjectId, analysisId], query: options }) as Promise<OpJson<'get_subject_analysis'>>;
+  }
+  /**
+   * Get subject file info.
+   * `GET /subjects/{subject_id}/files/{file_name}/info` (`get_subject_file_info`)
+   */
+  getSubjectFileInfo(subjectId: string, fileName: string, options?: OpQuery<'get_subject_file_info'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'get_subject_file_info', path: [subjectId, fileName], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Get subject note.
+   * `GET /subjects/{subject_id}/notes/{note_id}` (`get_subject_note`)
    */
   getSubjectNote(subjectId: string, noteId: string, options?: OpQuery<'get_subject_note'> & CallOptions): Promise<OpJson<'get_subject_note'>> {
     return this._invoke({ op: 'get_subject_note', path: [subjectId, noteId], query: options }) as Promise<OpJson<'get_subject_note'>>;
   }
   /**
-   * List the sessions of a subject.
-   * `GET /subjects/{SubjectId}/sessions` (`get_subject_sessions`)
+   * Get subject sessions.
+   * `GET /subjects/{subject_id}/sessions` (`get_subject_sessions`)
    */
-  getSubjectSessions(subjectId: string, options?: OpQuery<'get_subject_sessions'> & CallOptions): Promise<ModelOf<'Session', 'Session'>[]> {
-    return this._invoke({ op: 'get_subject_sessions', path: [subjectId], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'Session'>[]>;
+  getSubjectSessions(subjectId: string, options?: OpQuery<'get_subject_sessions'> & CallOptions): Promise<ModelOf<'Session', 'SessionListOutput'>[]> {
+    return this._invoke({ op: 'get_subject_sessions', path: [subjectId], query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'SessionListOutput'>[]>;
   }
   /**
-   * Check that a subject has a tag.
-   * `GET /subjects/{SubjectId}/tags/{TagValue}` (`get_subject_tag`)
+   * Get subject tag.
+   * `GET /subjects/{subject_id}/tags/{value}` (`get_subject_tag`)
    */
-  getSubjectTag(subjectId: string, tagValue: string, options?: OpQuery<'get_subject_tag'> & CallOptions): Promise<OpJson<'get_subject_tag'>> {
-    return this._invoke({ op: 'get_subject_tag', path: [subjectId, tagValue], query: options }) as Promise<OpJson<'get_subject_tag'>>;
+  getSubjectTag(subjectId: string, value: string, options?: OpQuery<'get_subject_tag'> & CallOptions): Promise<OpJson<'get_subject_tag'>> {
+    return this._invoke({ op: 'get_subject_tag', path: [subjectId, value], query: options }) as Promise<OpJson<'get_subject_tag'>>;
   }
   /**
-   * Get a user by id.
-   * `GET /users/{UserId}` (`get_user`)
+   * Get task parent container ids.
+   * `GET /tasks/{container_type}s/ids` (`get_task_parent_container_ids`)
    */
-  getUser(userId: string, options?: OpQuery<'get_user'> & CallOptions): Promise<ModelOf<'User', 'User'>> {
-    return this._invoke({ op: 'get_user', path: [userId], query: options, model: 'User' }) as Promise<ModelOf<'User', 'User'>>;
+  getTaskParentContainerIds(containerType: string, options: OpQuery<'get_task_parent_container_ids'> & CallOptions): Promise<OpJson<'get_task_parent_container_ids'>> {
+    return this._invoke({ op: 'get_task_parent_container_ids', path: [containerType], query: options }) as Promise<OpJson<'get_task_parent_container_ids'>>;
   }
   /**
-   * List the groups a user has access to.
-   * `GET /users/{UserId}/groups` (`get_user_groups`)
+   * Get task protocol.
+   * `GET /protocols/{protocol_id}` (`get_task_protocol`)
    */
-  getUserGroups(userId: string, options?: OpQuery<'get_user_groups'> & CallOptions): Promise<(ModelOf<'Group', 'Group'>)[]> {
-    return this._invoke({ op: 'get_user_groups', path: [userId], query: options, model: 'Group' }) as Promise<(ModelOf<'Group', 'Group'>)[]>;
+  getTaskProtocol(protocolId: string, options?: OpQuery<'get_task_protocol'> & CallOptions): Promise<OpJson<'get_task_protocol'>> {
+    return this._invoke({ op: 'get_task_protocol', path: [protocolId], query: options }) as Promise<OpJson<'get_task_protocol'>>;
   }
   /**
-   * Get the server and database versions.
+   * Get tree graph.
+   * `GET /tree/graph` (`get_tree_graph`)
+   */
+  getTreeGraph(options?: OpQuery<'get_tree_graph'> & CallOptions): Promise<OpJson<'get_tree_graph'>> {
+    return this._invoke({ op: 'get_tree_graph', path: [], query: options }) as Promise<OpJson<'get_tree_graph'>>;
+  }
+  /**
+   * Get usage availability.
+   * `GET /report/usage/availability` (`get_usage_availability`)
+   */
+  getUsageAvailability(options?: OpQuery<'get_usage_availability'> & CallOptions): Promise<OpJson<'get_usage_availability'>> {
+    return this._invoke({ op: 'get_usage_availability', path: [], query: options }) as Promise<OpJson<'get_usage_availability'>>;
+  }
+  /**
+   * Get usage report.
+   * `GET /report/usage` (`get_usage_report`)
+   */
+  getUsageReport(options?: OpQuery<'get_usage_report'> & CallOptions): Promise<OpJson<'get_usage_report'>> {
+    return this._invoke({ op: 'get_usage_report', path: [], query: options }) as Promise<OpJson<'get_usage_report'>>;
+  }
+  /**
+   * Get user.
+   * `GET /users/{user_id}` (`get_user`)
+   */
+  getUser(userId: string, options?: OpQuery<'get_user'> & CallOptions): Promise<OpJson<'get_user'>> {
+    return this._invoke({ op: 'get_user', path: [userId], query: options }) as Promise<OpJson<'get_user'>>;
+  }
+  /**
+   * Get user acquisitions.
+   * `GET /users/{uid}/acquisitions` (`get_user_acquisitions`)
+   */
+  getUserAcquisitions(uid: string, options?: OpQuery<'get_user_acquisitions'> & CallOptions): Promise<(ModelOf<'Acquisition', 'AcquisitionListOutput'>)[]> {
+    return this._invoke({ op: 'get_user_acquisitions', path: [uid], query: options, model: 'Acquisition' }) as Promise<(ModelOf<'Acquisition', 'AcquisitionListOutput'>)[]>;
+  }
+  /**
+   * Get user avatar: stream the bytes to `dest` (a file path on Node, or a WritableStream).
+   * `GET /users/{user_id}/avatar` (`get_user_avatar`)
+   */
+  getUserAvatar(userId: string, dest: DownloadDestination, options?: DownloadOptions & OpQuery<'get_user_avatar'>): Promise<void> {
+    return this._download('get_user_avatar', [userId], dest, options);
+  }
+  /**
+   * Get user avatar: the bytes, in memory.
+   * `GET /users/{user_id}/avatar` (`get_user_avatar`)
+   */
+  getUserAvatarAsData(userId: string, options?: ReadOptions & OpQuery<'get_user_avatar'>): Promise<Uint8Array> {
+    return this._readBytes('get_user_avatar', [userId], options);
+  }
+  /**
+   * Get user collections.
+   * `GET /users/{user_id}/collections` (`get_user_collections`)
+   */
+  getUserCollections(userId: string, options?: OpQuery<'get_user_collections'> & CallOptions): Promise<ModelOf<'Collection', 'CollectionListItem'>[]> {
+    return this._invoke({ op: 'get_user_collections', path: [userId], query: options, model: 'Collection' }) as Promise<ModelOf<'Collection', 'CollectionListItem'>[]>;
+  }
+  /**
+   * Get user groups.
+   * `GET /users/{uid}/groups` (`get_user_groups`)
+   */
+  getUserGroups(uid: string, options?: OpQuery<'get_user_groups'> & CallOptions): Promise<(ModelOf<'Group', 'GroupOutput'>)[]> {
+    return this._invoke({ op: 'get_user_groups', path: [uid], query: options, model: 'Group' }) as Promise<(ModelOf<'Group', 'GroupOutput'>)[]>;
+  }
+  /**
+   * Get user projects.
+   * `GET /users/{uid}/projects` (`get_user_projects`)
+   */
+  getUserProjects(uid: string, options?: OpQuery<'get_user_projects'> & CallOptions): Promise<(ModelOf<'Project', 'ProjectListOutput'>)[]> {
+    return this._invoke({ op: 'get_user_projects', path: [uid], query: options, model: 'Project' }) as Promise<(ModelOf<'Project', 'ProjectListOutput'>)[]>;
+  }
+  /**
+   * Get user sessions.
+   * `GET /users/{uid}/sessions` (`get_user_sessions`)
+   */
+  getUserSessions(uid: string, options?: OpQuery<'get_user_sessions'> & CallOptions): Promise<(ModelOf<'Session', 'SessionListOutput'>)[]> {
+    return this._invoke({ op: 'get_user_sessions', path: [uid], query: options, model: 'Session' }) as Promise<(ModelOf<'Session', 'SessionListOutput'>)[]>;
+  }
+  /**
+   * Get version.
    * `GET /version` (`get_version`)
    */
   getVersion(options?: OpQuery<'get_version'> & CallOptions): Promise<OpJson<'get_version'>> {
     return this._invoke({ op: 'get_version', path: [], query: options }) as Promise<OpJson<'get_version'>>;
   }
   /**
-   * Find the single container or file a path of labels points at.
-   * `POST /lookup` (`lookup_path`)
+   * Get view.
+   * `GET /views/{view_id}` (`get_view`)
    */
-  lookupPath(body: BodyOf<'lookup_path'>, options?: OpQuery<'lookup_path'> & CallOptions): Promise<ModelOf<'Group', 'Group'> | ModelOf<'Project', 'Project'> | ModelOf<'Subject', 'Subject'> | ModelOf<'Session', 'Session'> | ModelOf<'Acquisition', 'Acquisition'> | ModelOf<'Analysis', 'Analysis'> | ModelOf<'Collection', 'Collection'> | ModelOf<'FileEntry', 'FileEntry'> | ModelOf<'Gear', 'Gear'>> {
-    return this._invoke({ op: 'lookup_path', path: [], body, query: options, model: '*' }) as Promise<ModelOf<'Group', 'Group'> | ModelOf<'Project', 'Project'> | ModelOf<'Subject', 'Subject'> | ModelOf<'Session', 'Session'> | ModelOf<'Acquisition', 'Acquisition'> | ModelOf<'Analysis', 'Analysis'> | ModelOf<'Collection', 'Collection'> | ModelOf<'FileEntry', 'FileEntry'> | ModelOf<'Gear', 'Gear'>>;
+  getView(viewId: string, options?: OpQuery<'get_view'> & CallOptions): Promise<OpJson<'get_view'>> {
+    return this._invoke({ op: 'get_view', path: [viewId], query: options }) as Promise<OpJson<'get_view'>>;
   }
   /**
-   * Change fields of an acquisition.
-   * `PUT /acquisitions/{AcquisitionId}` (`modify_acquisition`)
+   * Get views.
+   * `GET /containers/{container_id}/views` (`get_views`)
+   */
+  getViews(containerId: string, options?: OpQuery<'get_views'> & CallOptions): Promise<Extract<OpJson<'get_views'>, unknown[]>> {
+    return this._invoke({ op: 'get_views', path: [containerId], query: options }) as Promise<Extract<OpJson<'get_views'>, unknown[]>>;
+  }
+  /**
+   * Heartbeat job.
+   * `PUT /jobs/{job_id}/heartbeat` (`heartbeat_job`)
+   */
+  heartbeatJob(jobId: string, options?: OpQuery<'heartbeat_job'> & CallOptions): Promise<OpJson<'heartbeat_job'>> {
+    return this._invoke({ op: 'heartbeat_job', path: [jobId], query: options }) as Promise<OpJson<'heartbeat_job'>>;
+  }
+  /**
+   * List audit trail reports.
+   * `GET /audit-trail/reports` (`list_audit_trail_reports`)
+   */
+  listAuditTrailReports(options?: OpQuery<'list_audit_trail_reports'> & CallOptions): Promise<Extract<OpJson<'list_audit_trail_reports'>, unknown[]>> {
+    return this._invoke({ op: 'list_audit_trail_reports', path: [], query: options }) as Promise<Extract<OpJson<'list_audit_trail_reports'>, unknown[]>>;
+  }
+  /**
+   * List task responses.
+   * `GET /tasks/{task_id}/responses` (`list_task_responses`)
+   */
+  listTaskResponses(taskId: string, options?: OpQuery<'list_task_responses'> & CallOptions): Promise<OpJson<'list_task_responses'>> {
+    return this._invoke({ op: 'list_task_responses', path: [taskId], query: options }) as Promise<OpJson<'list_task_responses'>>;
+  }
+  /**
+   * Lookup path.
+   * `POST /lookup` (`lookup_path`)
+   */
+  lookupPath(body: BodyOf<'lookup_path'>, options?: OpQuery<'lookup_path'> & CallOptions): Promise<OpJson<'lookup_path'>> {
+    return this._invoke({ op: 'lookup_path', path: [], body, query: options }) as Promise<OpJson<'lookup_path'>>;
+  }
+  /**
+   * Modify acquisition.
+   * `PUT /acquisitions/{acquisition_id}` (`modify_acquisition`)
    */
   modifyAcquisition(acquisitionId: string, body: BodyOf<'modify_acquisition'>, options?: OpQuery<'modify_acquisition'> & CallOptions): Promise<OpJson<'modify_acquisition'>> {
     return this._invoke({ op: 'modify_acquisition', path: [acquisitionId], body, query: options }) as Promise<OpJson<'modify_acquisition'>>;
   }
   /**
-   * Change fields of an analysis of an acquisition.
-   * `PUT /acquisitions/{AcquisitionId}/analyses/{AnalysisId}` (`modify_acquisition_analysis`)
+   * Modify acquisition analysis.
+   * `PUT /acquisitions/{acquisition_id}/analyses/{analysis_id}` (`modify_acquisition_analysis`)
    */
   modifyAcquisitionAnalysis(acquisitionId: string, analysisId: string, body: BodyOf<'modify_acquisition_analysis'>, options?: OpQuery<'modify_acquisition_analysis'> & CallOptions): Promise<OpJson<'modify_acquisition_analysis'>> {
     return this._invoke({ op: 'modify_acquisition_analysis', path: [acquisitionId, analysisId], body, query: options }) as Promise<OpJson<'modify_acquisition_analysis'>>;
   }
   /**
-   * Change fields of a file on an acquisition.
-   * `PUT /acquisitions/{AcquisitionId}/files/{FileName}` (`modify_acquisition_file`)
+   * Modify acquisition file.
+   * `PUT /acquisitions/{acquisition_id}/files/{file_name}` (`modify_acquisition_file`)
    */
   modifyAcquisitionFile(acquisitionId: string, fileName: string, body: BodyOf<'modify_acquisition_file'>, options?: OpQuery<'modify_acquisition_file'> & CallOptions): Promise<OpJson<'modify_acquisition_file'>> {
     return this._invoke({ op: 'modify_acquisition_file', path: [acquisitionId, fileName], body, query: options }) as Promise<OpJson<'modify_acquisition_file'>>;
   }
   /**
-   * Add, delete or replace classification values of a file on an acquisition.
-   * `POST /acquisitions/{AcquisitionId}/files/{FileName}/classification` (`modify_acquisition_file_classification`)
+   * Modify acquisition file classification.
+   * `PATCH /acquisitions/{acquisition_id}/files/{file_name}/classification` (`modify_acquisition_file_classification`)
    */
   modifyAcquisitionFileClassification(acquisitionId: string, fileName: string, body: BodyOf<'modify_acquisition_file_classification'>, options?: OpQuery<'modify_acquisition_file_classification'> & CallOptions): Promise<OpJson<'modify_acquisition_file_classification'>> {
     return this._invoke({ op: 'modify_acquisition_file_classification', path: [acquisitionId, fileName], body, query: options }) as Promise<OpJson<'modify_acquisition_file_classification'>>;
   }
   /**
-   * Sends `{ add: body }` to `POST /acquisitions/{AcquisitionId}/files/{FileName}/classification` (`modify_acquisition_file_classification`).
+   * Sends `{ add: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/classification` (`modify_acquisition_file_classification`).
    */
   setAcquisitionFileClassification(acquisitionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_acquisition_file_classification'>> {
     return this._invoke({ op: 'modify_acquisition_file_classification', path: [acquisitionId, fileName], body: { add: body }, query: options }) as Promise<OpJson<'modify_acquisition_file_classification'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /acquisitions/{AcquisitionId}/files/{FileName}/classification` (`modify_acquisition_file_classification`).
+   * Sends `{ replace: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/classification` (`modify_acquisition_file_classification`).
    */
   replaceAcquisitionFileClassification(acquisitionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_acquisition_file_classification'>> {
     return this._invoke({ op: 'modify_acquisition_file_classification', path: [acquisitionId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_acquisition_file_classification'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /acquisitions/{AcquisitionId}/files/{FileName}/classification` (`modify_acquisition_file_classification`).
+   * Sends `{ delete: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/classification` (`modify_acquisition_file_classification`).
    */
   deleteAcquisitionFileClassificationFields(acquisitionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_acquisition_file_classification'>> {
     return this._invoke({ op: 'modify_acquisition_file_classification', path: [acquisitionId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_acquisition_file_classification'>>;
   }
   /**
-   * Set, delete or replace info keys of a file on an acquisition.
-   * `POST /acquisitions/{AcquisitionId}/files/{FileName}/info` (`modify_acquisition_file_info`)
+   * Modify acquisition file info.
+   * `PATCH /acquisitions/{acquisition_id}/files/{file_name}/info` (`modify_acquisition_file_info`)
    */
   modifyAcquisitionFileInfo(acquisitionId: string, fileName: string, body: BodyOf<'modify_acquisition_file_info'>, options?: OpQuery<'modify_acquisition_file_info'> & CallOptions): Promise<OpJson<'modify_acquisition_file_info'>> {
     return this._invoke({ op: 'modify_acquisition_file_info', path: [acquisitionId, fileName], body, query: options }) as Promise<OpJson<'modify_acquisition_file_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /acquisitions/{AcquisitionId}/files/{FileName}/info` (`modify_acquisition_file_info`).
+   * Sends `{ set: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/info` (`modify_acquisition_file_info`).
    */
   setAcquisitionFileInfo(acquisitionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_acquisition_file_info'>> {
     return this._invoke({ op: 'modify_acquisition_file_info', path: [acquisitionId, fileName], body: { set: body }, query: options }) as Promise<OpJson<'modify_acquisition_file_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /acquisitions/{AcquisitionId}/files/{FileName}/info` (`modify_acquisition_file_info`).
+   * Sends `{ replace: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/info` (`modify_acquisition_file_info`).
    */
   replaceAcquisitionFileInfo(acquisitionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_acquisition_file_info'>> {
     return this._invoke({ op: 'modify_acquisition_file_info', path: [acquisitionId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_acquisition_file_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /acquisitions/{AcquisitionId}/files/{FileName}/info` (`modify_acquisition_file_info`).
+   * Sends `{ delete: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/info` (`modify_acquisition_file_info`).
    */
   deleteAcquisitionFileInfoFields(acquisitionId: string, fileName: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_acquisition_file_info'>> {
     return this._invoke({ op: 'modify_acquisition_file_info', path: [acquisitionId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_acquisition_file_info'>>;
   }
   /**
-   * Set, delete or replace info keys of an acquisition.
-   * `POST /acquisitions/{AcquisitionId}/info` (`modify_acquisition_info`)
+   * Modify acquisition info.
+   * `PATCH /acquisitions/{acquisition_id}/info` (`modify_acquisition_info`)
    */
   modifyAcquisitionInfo(acquisitionId: string, body: BodyOf<'modify_acquisition_info'>, options?: OpQuery<'modify_acquisition_info'> & CallOptions): Promise<OpJson<'modify_acquisition_info'>> {
     return this._invoke({ op: 'modify_acquisition_info', path: [acquisitionId], body, query: options }) as Promise<OpJson<'modify_acquisition_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /acquisitions/{AcquisitionId}/info` (`modify_acquisition_info`).
+   * Sends `{ set: body }` to `PATCH /acquisitions/{acquisition_id}/info` (`modify_acquisition_info`).
    */
   setAcquisitionInfo(acquisitionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_acquisition_info'>> {
     return this._invoke({ op: 'modify_acquisition_info', path: [acquisitionId], body: { set: body }, query: options }) as Promise<OpJson<'modify_acquisition_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /acquisitions/{AcquisitionId}/info` (`modify_acquisition_info`).
+   * Sends `{ replace: body }` to `PATCH /acquisitions/{acquisition_id}/info` (`modify_acquisition_info`).
    */
   replaceAcquisitionInfo(acquisitionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_acquisition_info'>> {
     return this._invoke({ op: 'modify_acquisition_info', path: [acquisitionId], body: { replace: body }, query: options }) as Promise<OpJson<'modify_acquisition_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /acquisitions/{AcquisitionId}/info` (`modify_acquisition_info`).
+   * Sends `{ delete: body }` to `PATCH /acquisitions/{acquisition_id}/info` (`modify_acquisition_info`).
    */
   deleteAcquisitionInfoFields(acquisitionId: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_acquisition_info'>> {
     return this._invoke({ op: 'modify_acquisition_info', path: [acquisitionId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_acquisition_info'>>;
   }
   /**
-   * Change the text of a note on an acquisition.
-   * `PUT /acquisitions/{AcquisitionId}/notes/{NoteId}` (`modify_acquisition_note`)
+   * Modify acquisition note.
+   * `PUT /acquisitions/{acquisition_id}/notes/{note_id}` (`modify_acquisition_note`)
    */
   modifyAcquisitionNote(acquisitionId: string, noteId: string, body: BodyOf<'modify_acquisition_note'> | BodyOf<'modify_acquisition_note'>['text'], options?: OpQuery<'modify_acquisition_note'> & CallOptions): Promise<OpJson<'modify_acquisition_note'>> {
     return this._invoke({ op: 'modify_acquisition_note', path: [acquisitionId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_acquisition_note'>>;
   }
   /**
-   * Change fields of an analysis.
-   * `PUT /analyses/{AnalysisId}` (`modify_analysis`)
+   * Modify analysis.
+   * `PUT /analyses/{analysis_id}` (`modify_analysis`)
    */
   modifyAnalysis(analysisId: string, body: BodyOf<'modify_analysis'>, options?: OpQuery<'modify_analysis'> & CallOptions): Promise<OpJson<'modify_analysis'>> {
     return this._invoke({ op: 'modify_analysis', path: [analysisId], body, query: options }) as Promise<OpJson<'modify_analysis'>>;
   }
   /**
-   * Set, delete or replace info keys of an analysis.
-   * `POST /analyses/{AnalysisId}/info` (`modify_analysis_info`)
+   * Modify analysis file.
+   * `PUT /analyses/{analysis_id}/files/{file_name}` (`modify_analysis_file`)
+   */
+  modifyAnalysisFile(analysisId: string, fileName: string, body: BodyOf<'modify_analysis_file'>, options?: OpQuery<'modify_analysis_file'> & CallOptions): Promise<OpJson<'modify_analysis_file'>> {
+    return this._invoke({ op: 'modify_analysis_file', path: [analysisId, fileName], body, query: options }) as Promise<OpJson<'modify_analysis_file'>>;
+  }
+  /**
+   * Modify analysis file classification.
+   * `PATCH /analyses/{analysis_id}/files/{file_name}/classification` (`modify_analysis_file_classification`)
+   */
+  modifyAnalysisFileClassification(analysisId: string, fileName: string, body: BodyOf<'modify_analysis_file_classification'>, options?: OpQuery<'modify_analysis_file_classification'> & CallOptions): Promise<OpJson<'modify_analysis_file_classification'>> {
+    return this._invoke({ op: 'modify_analysis_file_classification', path: [analysisId, fileName], body, query: options }) as Promise<OpJson<'modify_analysis_file_classification'>>;
+  }
+  /**
+   * Sends `{ add: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/classification` (`modify_analysis_file_classification`).
+   */
+  setAnalysisFileClassification(analysisId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_analysis_file_classification'>> {
+    return this._invoke({ op: 'modify_analysis_file_classification', path: [analysisId, fileName], body: { add: body }, query: options }) as Promise<OpJson<'modify_analysis_file_classification'>>;
+  }
+  /**
+   * Sends `{ replace: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/classification` (`modify_analysis_file_classification`).
+   */
+  replaceAnalysisFileClassification(analysisId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_analysis_file_classification'>> {
+    return this._invoke({ op: 'modify_analysis_file_classification', path: [analysisId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_analysis_file_classification'>>;
+  }
+  /**
+   * Sends `{ delete: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/classification` (`modify_analysis_file_classification`).
+   */
+  deleteAnalysisFileClassificationFields(analysisId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_analysis_file_classification'>> {
+    return this._invoke({ op: 'modify_analysis_file_classification', path: [analysisId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_analysis_file_classification'>>;
+  }
+  /**
+   * Modify analysis file info.
+   * `PATCH /analyses/{analysis_id}/files/{file_name}/info` (`modify_analysis_file_info`)
+   */
+  modifyAnalysisFileInfo(analysisId: string, fileName: string, body: BodyOf<'modify_analysis_file_info'>, options?: OpQuery<'modify_analysis_file_info'> & CallOptions): Promise<OpJson<'modify_analysis_file_info'>> {
+    return this._invoke({ op: 'modify_analysis_file_info', path: [analysisId, fileName], body, query: options }) as Promise<OpJson<'modify_analysis_file_info'>>;
+  }
+  /**
+   * Sends `{ set: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/info` (`modify_analysis_file_info`).
+   */
+  setAnalysisFileInfo(analysisId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_analysis_file_info'>> {
+    return this._invoke({ op: 'modify_analysis_file_info', path: [analysisId, fileName], body: { set: body }, query: options }) as Promise<OpJson<'modify_analysis_file_info'>>;
+  }
+  /**
+   * Sends `{ replace: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/info` (`modify_analysis_file_info`).
+   */
+  replaceAnalysisFileInfo(analysisId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_analysis_file_info'>> {
+    return this._invoke({ op: 'modify_analysis_file_info', path: [analysisId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_analysis_file_info'>>;
+  }
+  /**
+   * Sends `{ delete: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/info` (`modify_analysis_file_info`).
+   */
+  deleteAnalysisFileInfoFields(analysisId: string, fileName: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_analysis_file_info'>> {
+    return this._invoke({ op: 'modify_analysis_file_info', path: [analysisId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_analysis_file_info'>>;
+  }
+  /**
+   * Modify analysis info.
+   * `PATCH /analyses/{analysis_id}/info` (`modify_analysis_info`)
    */
   modifyAnalysisInfo(analysisId: string, body: BodyOf<'modify_analysis_info'>, options?: OpQuery<'modify_analysis_info'> & CallOptions): Promise<OpJson<'modify_analysis_info'>> {
     return this._invoke({ op: 'modify_analysis_info', path: [analysisId], body, query: options }) as Promise<OpJson<'modify_analysis_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /analyses/{AnalysisId}/info` (`modify_analysis_info`).
+   * Sends `{ set: body }` to `PATCH /analyses/{analysis_id}/info` (`modify_analysis_info`).
    */
   setAnalysisInfo(analysisId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_analysis_info'>> {
     return this._invoke({ op: 'modify_analysis_info', path: [analysisId], body: { set: body }, query: options }) as Promise<OpJson<'modify_analysis_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /analyses/{AnalysisId}/info` (`modify_analysis_info`).
+   * Sends `{ replace: body }` to `PATCH /analyses/{analysis_id}/info` (`modify_analysis_info`).
    */
   replaceAnalysisInfo(analysisId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_analysis_info'>> {
     return this._invoke({ op: 'modify_analysis_info', path: [analysisId], body: { replace: body }, query: options }) as Promise<OpJson<'modify_analysis_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /analyses/{AnalysisId}/info` (`modify_analysis_info`).
+   * Sends `{ delete: body }` to `PATCH /analyses/{analysis_id}/info` (`modify_analysis_info`).
    */
   deleteAnalysisInfoFields(analysisId: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_analysis_info'>> {
     return this._invoke({ op: 'modify_analysis_info', path: [analysisId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_analysis_info'>>;
   }
   /**
-   * Change the text of a note on an analysis.
-   * `PUT /analyses/{AnalysisId}/notes/{NoteId}` (`modify_analysis_note`)
+   * Modify analysis note.
+   * `PUT /analyses/{analysis_id}/notes/{note_id}` (`modify_analysis_note`)
    */
   modifyAnalysisNote(analysisId: string, noteId: string, body: BodyOf<'modify_analysis_note'> | BodyOf<'modify_analysis_note'>['text'], options?: OpQuery<'modify_analysis_note'> & CallOptions): Promise<OpJson<'modify_analysis_note'>> {
     return this._invoke({ op: 'modify_analysis_note', path: [analysisId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_analysis_note'>>;
   }
   /**
-   * Change fields of a collection.
-   * `PUT /collections/{CollectionId}` (`modify_collection`)
+   * Modify audit trail report.
+   * `PATCH /audit-trail/reports/{report_id}` (`modify_audit_trail_report`)
+   */
+  modifyAuditTrailReport(reportId: string, body: BodyOf<'modify_audit_trail_report'>, options?: OpQuery<'modify_audit_trail_report'> & CallOptions): Promise<OpJson<'modify_audit_trail_report'>> {
+    return this._invoke({ op: 'modify_audit_trail_report', path: [reportId], body, query: options }) as Promise<OpJson<'modify_audit_trail_report'>>;
+  }
+  /**
+   * Modify bookmark list.
+   * `PUT /site/bookmark-list` (`modify_bookmark_list`)
+   */
+  modifyBookmarkList(body: BodyOf<'modify_bookmark_list'>, options?: OpQuery<'modify_bookmark_list'> & CallOptions): Promise<OpJson<'modify_bookmark_list'>> {
+    return this._invoke({ op: 'modify_bookmark_list', path: [], body, query: options }) as Promise<OpJson<'modify_bookmark_list'>>;
+  }
+  /**
+   * Modify collection.
+   * `PUT /collections/{collection_id}` (`modify_collection`)
    */
   modifyCollection(collectionId: string, body: BodyOf<'modify_collection'>, options?: OpQuery<'modify_collection'> & CallOptions): Promise<OpJson<'modify_collection'>> {
     return this._invoke({ op: 'modify_collection', path: [collectionId], body, query: options }) as Promise<OpJson<'modify_collection'>>;
   }
   /**
-   * Change fields of an analysis of a collection.
-   * `PUT /collections/{CollectionId}/analyses/{AnalysisId}` (`modify_collection_analysis`)
-   */
-  modifyCollectionAnalysis(collectionId: string, analysisId: string, body: BodyOf<'modify_collection_analysis'>, options?: OpQuery<'modify_collection_analysis'> & CallOptions): Promise<OpJson<'modify_collection_analysis'>> {
-    return this._invoke({ op: 'modify_collection_analysis', path: [collectionId, analysisId], body, query: options }) as Promise<OpJson<'modify_collection_analysis'>>;
-  }
-  /**
-   * Change fields of a file on a collection.
-   * `PUT /collections/{CollectionId}/files/{FileName}` (`modify_collection_file`)
+   * Modify collection file.
+   * `PUT /collections/{collection_id}/files/{file_name}` (`modify_collection_file`)
    */
   modifyCollectionFile(collectionId: string, fileName: string, body: BodyOf<'modify_collection_file'>, options?: OpQuery<'modify_collection_file'> & CallOptions): Promise<OpJson<'modify_collection_file'>> {
     return this._invoke({ op: 'modify_collection_file', path: [collectionId, fileName], body, query: options }) as Promise<OpJson<'modify_collection_file'>>;
   }
   /**
-   * Add, delete or replace classification values of a file on a collection.
-   * `POST /collections/{CollectionId}/files/{FileName}/classification` (`modify_collection_file_classification`)
+   * Modify collection file classification.
+   * `PATCH /collections/{collection_id}/files/{file_name}/classification` (`modify_collection_file_classification`)
    */
   modifyCollectionFileClassification(collectionId: string, fileName: string, body: BodyOf<'modify_collection_file_classification'>, options?: OpQuery<'modify_collection_file_classification'> & CallOptions): Promise<OpJson<'modify_collection_file_classification'>> {
     return this._invoke({ op: 'modify_collection_file_classification', path: [collectionId, fileName], body, query: options }) as Promise<OpJson<'modify_collection_file_classification'>>;
   }
   /**
-   * Sends `{ add: body }` to `POST /collections/{CollectionId}/files/{FileName}/classification` (`modify_collection_file_classification`).
+   * Sends `{ add: body }` to `PATCH /collections/{collection_id}/files/{file_name}/classification` (`modify_collection_file_classification`).
    */
   setCollectionFileClassification(collectionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_collection_file_classification'>> {
     return this._invoke({ op: 'modify_collection_file_classification', path: [collectionId, fileName], body: { add: body }, query: options }) as Promise<OpJson<'modify_collection_file_classification'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /collections/{CollectionId}/files/{FileName}/classification` (`modify_collection_file_classification`).
+   * Sends `{ replace: body }` to `PATCH /collections/{collection_id}/files/{file_name}/classification` (`modify_collection_file_classification`).
    */
   replaceCollectionFileClassification(collectionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_collection_file_classification'>> {
     return this._invoke({ op: 'modify_collection_file_classification', path: [collectionId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_collection_file_classification'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /collections/{CollectionId}/files/{FileName}/classification` (`modify_collection_file_classification`).
+   * Sends `{ delete: body }` to `PATCH /collections/{collection_id}/files/{file_name}/classification` (`modify_collection_file_classification`).
    */
   deleteCollectionFileClassificationFields(collectionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_collection_file_classification'>> {
     return this._invoke({ op: 'modify_collection_file_classification', path: [collectionId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_collection_file_classification'>>;
   }
   /**
-   * Set, delete or replace info keys of a file on a collection.
-   * `POST /collections/{CollectionId}/files/{FileName}/info` (`modify_collection_file_info`)
+   * Modify collection file info.
+   * `PATCH /collections/{collection_id}/files/{file_name}/info` (`modify_collection_file_info`)
    */
   modifyCollectionFileInfo(collectionId: string, fileName: string, body: BodyOf<'modify_collection_file_info'>, options?: OpQuery<'modify_collection_file_info'> & CallOptions): Promise<OpJson<'modify_collection_file_info'>> {
     return this._invoke({ op: 'modify_collection_file_info', path: [collectionId, fileName], body, query: options }) as Promise<OpJson<'modify_collection_file_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /collections/{CollectionId}/files/{FileName}/info` (`modify_collection_file_info`).
+   * Sends `{ set: body }` to `PATCH /collections/{collection_id}/files/{file_name}/info` (`modify_collection_file_info`).
    */
   setCollectionFileInfo(collectionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_collection_file_info'>> {
     return this._invoke({ op: 'modify_collection_file_info', path: [collectionId, fileName], body: { set: body }, query: options }) as Promise<OpJson<'modify_collection_file_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /collections/{CollectionId}/files/{FileName}/info` (`modify_collection_file_info`).
+   * Sends `{ replace: body }` to `PATCH /collections/{collection_id}/files/{file_name}/info` (`modify_collection_file_info`).
    */
   replaceCollectionFileInfo(collectionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_collection_file_info'>> {
     return this._invoke({ op: 'modify_collection_file_info', path: [collectionId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_collection_file_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /collections/{CollectionId}/files/{FileName}/info` (`modify_collection_file_info`).
+   * Sends `{ delete: body }` to `PATCH /collections/{collection_id}/files/{file_name}/info` (`modify_collection_file_info`).
    */
   deleteCollectionFileInfoFields(collectionId: string, fileName: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_collection_file_info'>> {
     return this._invoke({ op: 'modify_collection_file_info', path: [collectionId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_collection_file_info'>>;
   }
   /**
-   * Set, delete or replace info keys of a collection.
-   * `POST /collections/{CollectionId}/info` (`modify_collection_info`)
+   * Modify collection info.
+   * `PATCH /collections/{collection_id}/info` (`modify_collection_info`)
    */
   modifyCollectionInfo(collectionId: string, body: BodyOf<'modify_collection_info'>, options?: OpQuery<'modify_collection_info'> & CallOptions): Promise<OpJson<'modify_collection_info'>> {
     return this._invoke({ op: 'modify_collection_info', path: [collectionId], body, query: options }) as Promise<OpJson<'modify_collection_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /collections/{CollectionId}/info` (`modify_collection_info`).
+   * Sends `{ set: body }` to `PATCH /collections/{collection_id}/info` (`modify_collection_info`).
    */
   setCollectionInfo(collectionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_collection_info'>> {
     return this._invoke({ op: 'modify_collection_info', path: [collectionId], body: { set: body }, query: options }) as Promise<OpJson<'modify_collection_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /collections/{CollectionId}/info` (`modify_collection_info`).
+   * Sends `{ replace: body }` to `PATCH /collections/{collection_id}/info` (`modify_collection_info`).
    */
   replaceCollectionInfo(collectionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_collection_info'>> {
     return this._invoke({ op: 'modify_collection_info', path: [collectionId], body: { replace: body }, query: options }) as Promise<OpJson<'modify_collection_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /collections/{CollectionId}/info` (`modify_collection_info`).
+   * Sends `{ delete: body }` to `PATCH /collections/{collection_id}/info` (`modify_collection_info`).
    */
   deleteCollectionInfoFields(collectionId: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_collection_info'>> {
     return this._invoke({ op: 'modify_collection_info', path: [collectionId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_collection_info'>>;
   }
   /**
-   * Change the text of a note on a collection.
-   * `PUT /collections/{CollectionId}/notes/{NoteId}` (`modify_collection_note`)
+   * Modify collection note.
+   * `PUT /collections/{collection_id}/notes/{note_id}` (`modify_collection_note`)
    */
   modifyCollectionNote(collectionId: string, noteId: string, body: BodyOf<'modify_collection_note'> | BodyOf<'modify_collection_note'>['text'], options?: OpQuery<'modify_collection_note'> & CallOptions): Promise<OpJson<'modify_collection_note'>> {
     return this._invoke({ op: 'modify_collection_note', path: [collectionId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_collection_note'>>;
   }
   /**
-   * Change a user's access level on a collection.
-   * `PUT /collections/{CollectionId}/permissions/{UserId}` (`modify_collection_user_permission`)
+   * Modify collection user permission.
+   * `PUT /collections/{collection_id}/permissions/{user_id}` (`modify_collection_user_permission`)
    */
   modifyCollectionUserPermission(collectionId: string, userId: string, body: BodyOf<'modify_collection_user_permission'>, options?: OpQuery<'modify_collection_user_permission'> & CallOptions): Promise<OpJson<'modify_collection_user_permission'>> {
     return this._invoke({ op: 'modify_collection_user_permission', path: [collectionId, userId], body, query: options }) as Promise<OpJson<'modify_collection_user_permission'>>;
   }
   /**
-   * Change fields of a container (of any kind).
-   * `PUT /containers/{ContainerId}` (`modify_container`)
+   * Modify container.
+   * `PUT /containers/{container_id}` (`modify_container`)
    */
   modifyContainer(containerId: string, body: BodyOf<'modify_container'>, options?: OpQuery<'modify_container'> & CallOptions): Promise<OpJson<'modify_container'>> {
     return this._invoke({ op: 'modify_container', path: [containerId], body, query: options }) as Promise<OpJson<'modify_container'>>;
   }
   /**
-   * Change fields of an analysis of a container (of any kind).
-   * `PUT /containers/{ContainerId}/analyses/{AnalysisId}` (`modify_container_analysis`)
+   * Modify container analysis.
+   * `PUT /containers/{container_id}/analyses/{analysis_id}` (`modify_container_analysis`)
    */
   modifyContainerAnalysis(containerId: string, analysisId: string, body: BodyOf<'modify_container_analysis'>, options?: OpQuery<'modify_container_analysis'> & CallOptions): Promise<OpJson<'modify_container_analysis'>> {
     return this._invoke({ op: 'modify_container_analysis', path: [containerId, analysisId], body, query: options }) as Promise<OpJson<'modify_container_analysis'>>;
   }
   /**
-   * Change fields of a file on a container (of any kind).
-   * `PUT /containers/{ContainerId}/files/{FileName}` (`modify_container_file`)
+   * Modify container file.
+   * `PUT /containers/{container_id}/files/{file_name}` (`modify_container_file`)
    */
   modifyContainerFile(containerId: string, fileName: string, body: BodyOf<'modify_container_file'>, options?: OpQuery<'modify_container_file'> & CallOptions): Promise<OpJson<'modify_container_file'>> {
     return this._invoke({ op: 'modify_container_file', path: [containerId, fileName], body, query: options }) as Promise<OpJson<'modify_container_file'>>;
   }
   /**
-   * Add, delete or replace classification values of a file on a container (of any kind).
-   * `POST /containers/{ContainerId}/files/{FileName}/classification` (`modify_container_file_classification`)
+   * Modify container file classification.
+   * `PATCH /containers/{container_id}/files/{file_name}/classification` (`modify_container_file_classification`)
    */
   modifyContainerFileClassification(containerId: string, fileName: string, body: BodyOf<'modify_container_file_classification'>, options?: OpQuery<'modify_container_file_classification'> & CallOptions): Promise<OpJson<'modify_container_file_classification'>> {
     return this._invoke({ op: 'modify_container_file_classification', path: [containerId, fileName], body, query: options }) as Promise<OpJson<'modify_container_file_classification'>>;
   }
   /**
-   * Sends `{ add: body }` to `POST /containers/{ContainerId}/files/{FileName}/classification` (`modify_container_file_classification`).
+   * Sends `{ add: body }` to `PATCH /containers/{container_id}/files/{file_name}/classification` (`modify_container_file_classification`).
    */
   setContainerFileClassification(containerId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_container_file_classification'>> {
     return this._invoke({ op: 'modify_container_file_classification', path: [containerId, fileName], body: { add: body }, query: options }) as Promise<OpJson<'modify_container_file_classification'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /containers/{ContainerId}/files/{FileName}/classification` (`modify_container_file_classification`).
+   * Sends `{ replace: body }` to `PATCH /containers/{container_id}/files/{file_name}/classification` (`modify_container_file_classification`).
    */
   replaceContainerFileClassification(containerId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_container_file_classification'>> {
     return this._invoke({ op: 'modify_container_file_classification', path: [containerId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_container_file_classification'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /containers/{ContainerId}/files/{FileName}/classification` (`modify_container_file_classification`).
+   * Sends `{ delete: body }` to `PATCH /containers/{container_id}/files/{file_name}/classification` (`modify_container_file_classification`).
    */
   deleteContainerFileClassificationFields(containerId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_container_file_classification'>> {
     return this._invoke({ op: 'modify_container_file_classification', path: [containerId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_container_file_classification'>>;
   }
   /**
-   * Set, delete or replace info keys of a file on a container (of any kind).
-   * `POST /containers/{ContainerId}/files/{FileName}/info` (`modify_container_file_info`)
+   * Modify container file info.
+   * `PATCH /containers/{container_id}/files/{file_name}/info` (`modify_container_file_info`)
    */
   modifyContainerFileInfo(containerId: string, fileName: string, body: BodyOf<'modify_container_file_info'>, options?: OpQuery<'modify_container_file_info'> & CallOptions): Promise<OpJson<'modify_container_file_info'>> {
     return this._invoke({ op: 'modify_container_file_info', path: [containerId, fileName], body, query: options }) as Promise<OpJson<'modify_container_file_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /containers/{ContainerId}/files/{FileName}/info` (`modify_container_file_info`).
+   * Sends `{ set: body }` to `PATCH /containers/{container_id}/files/{file_name}/info` (`modify_container_file_info`).
    */
   setContainerFileInfo(containerId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_container_file_info'>> {
     return this._invoke({ op: 'modify_container_file_info', path: [containerId, fileName], body: { set: body }, query: options }) as Promise<OpJson<'modify_container_file_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /containers/{ContainerId}/files/{FileName}/info` (`modify_container_file_info`).
+   * Sends `{ replace: body }` to `PATCH /containers/{container_id}/files/{file_name}/info` (`modify_container_file_info`).
    */
   replaceContainerFileInfo(containerId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_container_file_info'>> {
     return this._invoke({ op: 'modify_container_file_info', path: [containerId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_container_file_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /containers/{ContainerId}/files/{FileName}/info` (`modify_container_file_info`).
+   * Sends `{ delete: body }` to `PATCH /containers/{container_id}/files/{file_name}/info` (`modify_container_file_info`).
    */
   deleteContainerFileInfoFields(containerId: string, fileName: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_container_file_info'>> {
     return this._invoke({ op: 'modify_container_file_info', path: [containerId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_container_file_info'>>;
   }
   /**
-   * Set, delete or replace info keys of a container (of any kind).
-   * `POST /containers/{ContainerId}/info` (`modify_container_info`)
+   * Modify container info.
+   * `PATCH /containers/{container_id}/info` (`modify_container_info`)
    */
   modifyContainerInfo(containerId: string, body: BodyOf<'modify_container_info'>, options?: OpQuery<'modify_container_info'> & CallOptions): Promise<OpJson<'modify_container_info'>> {
     return this._invoke({ op: 'modify_container_info', path: [containerId], body, query: options }) as Promise<OpJson<'modify_container_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /containers/{ContainerId}/info` (`modify_container_info`).
+   * Sends `{ set: body }` to `PATCH /containers/{container_id}/info` (`modify_container_info`).
    */
   setContainerInfo(containerId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_container_info'>> {
     return this._invoke({ op: 'modify_container_info', path: [containerId], body: { set: body }, query: options }) as Promise<OpJson<'modify_container_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /containers/{ContainerId}/info` (`modify_container_info`).
+   * Sends `{ replace: body }` to `PATCH /containers/{container_id}/info` (`modify_container_info`).
    */
   replaceContainerInfo(containerId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_container_info'>> {
     return this._invoke({ op: 'modify_container_info', path: [containerId], body: { replace: body }, query: options }) as Promise<OpJson<'modify_container_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /containers/{ContainerId}/info` (`modify_container_info`).
+   * Sends `{ delete: body }` to `PATCH /containers/{container_id}/info` (`modify_container_info`).
    */
   deleteContainerInfoFields(containerId: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_container_info'>> {
     return this._invoke({ op: 'modify_container_info', path: [containerId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_container_info'>>;
   }
   /**
-   * Change the text of a note on a container (of any kind).
-   * `PUT /containers/{ContainerId}/notes/{NoteId}` (`modify_container_note`)
+   * Modify container note.
+   * `PUT /containers/{container_id}/notes/{note_id}` (`modify_container_note`)
    */
   modifyContainerNote(containerId: string, noteId: string, body: BodyOf<'modify_container_note'> | BodyOf<'modify_container_note'>['text'], options?: OpQuery<'modify_container_note'> & CallOptions): Promise<OpJson<'modify_container_note'>> {
     return this._invoke({ op: 'modify_container_note', path: [containerId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_container_note'>>;
   }
   /**
-   * Set, delete or replace keys of the caller's info object.
-   * `POST /users/self/info` (`modify_current_user_info`)
+   * Modify current user info.
+   * `PATCH /users/self/info` (`modify_current_user_info`)
    */
-  modifyCurrentUserInfo(body: BodyOf<'modify_current_user_info'>, options?: OpQuery<'modify_current_user_info'> & CallOptions): Promise<OpJson<'modify_current_user_info'>> {
-    return this._invoke({ op: 'modify_current_user_info', path: [], body, query: options }) as Promise<OpJson<'modify_current_user_info'>>;
+  modifyCurrentUserInfo(body: BodyOf<'modify_current_user_info'>, options?: OpQuery<'modify_current_user_info'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'modify_current_user_info', path: [], body, query: options }) as Promise<void>;
   }
   /**
-   * Sends `{ set: body }` to `POST /users/self/info` (`modify_current_user_info`).
+   * Sends `{ set: body }` to `PATCH /users/self/info` (`modify_current_user_info`).
    */
-  setCurrentUserInfo(body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_current_user_info'>> {
-    return this._invoke({ op: 'modify_current_user_info', path: [], body: { set: body }, query: options }) as Promise<OpJson<'modify_current_user_info'>>;
+  setCurrentUserInfo(body: Record<string, unknown>, options?: CallOptions): Promise<void> {
+    return this._invoke({ op: 'modify_current_user_info', path: [], body: { set: body }, query: options }) as Promise<void>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /users/self/info` (`modify_current_user_info`).
+   * Sends `{ replace: body }` to `PATCH /users/self/info` (`modify_current_user_info`).
    */
-  replaceCurrentUserInfo(body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_current_user_info'>> {
-    return this._invoke({ op: 'modify_current_user_info', path: [], body: { replace: body }, query: options }) as Promise<OpJson<'modify_current_user_info'>>;
+  replaceCurrentUserInfo(body: Record<string, unknown>, options?: CallOptions): Promise<void> {
+    return this._invoke({ op: 'modify_current_user_info', path: [], body: { replace: body }, query: options }) as Promise<void>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /users/self/info` (`modify_current_user_info`).
+   * Sends `{ delete: body }` to `PATCH /users/self/info` (`modify_current_user_info`).
    */
-  deleteCurrentUserInfoFields(body: string[], options?: CallOptions): Promise<OpJson<'modify_current_user_info'>> {
-    return this._invoke({ op: 'modify_current_user_info', path: [], body: { delete: body }, query: options }) as Promise<OpJson<'modify_current_user_info'>>;
+  deleteCurrentUserInfoFields(body: string[], options?: CallOptions): Promise<void> {
+    return this._invoke({ op: 'modify_current_user_info', path: [], body: { delete: body }, query: options }) as Promise<void>;
   }
   /**
-   * Change fields of a group.
-   * `PUT /groups/{GroupId}` (`modify_group`)
+   * Modify device.
+   * `PUT /devices/{device_id}` (`modify_device`)
+   */
+  modifyDevice(deviceId: string, body: BodyOf<'modify_device'>, options?: OpQuery<'modify_device'> & CallOptions): Promise<OpJson<'modify_device'>> {
+    return this._invoke({ op: 'modify_device', path: [deviceId], body, query: options }) as Promise<OpJson<'modify_device'>>;
+  }
+  /**
+   * Modify file classification.
+   * `PUT /files/{file_id}/classification` (`modify_file_classification`)
+   */
+  modifyFileClassification(fileId: string, body: BodyOf<'modify_file_classification'>, options?: OpQuery<'modify_file_classification'> & CallOptions): Promise<OpJson<'modify_file_classification'>> {
+    return this._invoke({ op: 'modify_file_classification', path: [fileId], body, query: options }) as Promise<OpJson<'modify_file_classification'>>;
+  }
+  /**
+   * Sends `{ add: body }` to `PUT /files/{file_id}/classification` (`modify_file_classification`).
+   */
+  setFileClassification(fileId: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_file_classification'>> {
+    return this._invoke({ op: 'modify_file_classification', path: [fileId], body: { add: body }, query: options }) as Promise<OpJson<'modify_file_classification'>>;
+  }
+  /**
+   * Sends `{ replace: body }` to `PUT /files/{file_id}/classification` (`modify_file_classification`).
+   */
+  replaceFileClassification(fileId: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_file_classification'>> {
+    return this._invoke({ op: 'modify_file_classification', path: [fileId], body: { replace: body }, query: options }) as Promise<OpJson<'modify_file_classification'>>;
+  }
+  /**
+   * Sends `{ delete: body }` to `PUT /files/{file_id}/classification` (`modify_file_classification`).
+   */
+  deleteFileClassificationFields(fileId: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_file_classification'>> {
+    return this._invoke({ op: 'modify_file_classification', path: [fileId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_file_classification'>>;
+  }
+  /**
+   * Modify file info.
+   * `PATCH /files/{file_id}/info` (`modify_file_info`)
+   */
+  modifyFileInfo(fileId: string, body: BodyOf<'modify_file_info'>, options?: OpQuery<'modify_file_info'> & CallOptions): Promise<OpJson<'modify_file_info'>> {
+    return this._invoke({ op: 'modify_file_info', path: [fileId], body, query: options }) as Promise<OpJson<'modify_file_info'>>;
+  }
+  /**
+   * Sends `{ set: body }` to `PATCH /files/{file_id}/info` (`modify_file_info`).
+   */
+  setFileInfo(fileId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_file_info'>> {
+    return this._invoke({ op: 'modify_file_info', path: [fileId], body: { set: body }, query: options }) as Promise<OpJson<'modify_file_info'>>;
+  }
+  /**
+   * Sends `{ delete: body }` to `PATCH /files/{file_id}/info` (`modify_file_info`).
+   */
+  deleteFileInfoFields(fileId: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_file_info'>> {
+    return this._invoke({ op: 'modify_file_info', path: [fileId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_file_info'>>;
+  }
+  /**
+   * Modify gear series.
+   * `PUT /gears/{gear_name}/series` (`modify_gear_series`)
+   */
+  modifyGearSeries(gearName: string, body: BodyOf<'modify_gear_series'>, options?: OpQuery<'modify_gear_series'> & CallOptions): Promise<OpJson<'modify_gear_series'>> {
+    return this._invoke({ op: 'modify_gear_series', path: [gearName], body, query: options }) as Promise<OpJson<'modify_gear_series'>>;
+  }
+  /**
+   * Modify group.
+   * `PUT /groups/{group_id}` (`modify_group`)
    */
   modifyGroup(groupId: string, body: BodyOf<'modify_group'>, options?: OpQuery<'modify_group'> & CallOptions): Promise<OpJson<'modify_group'>> {
     return this._invoke({ op: 'modify_group', path: [groupId], body, query: options }) as Promise<OpJson<'modify_group'>>;
   }
   /**
-   * Change a user's access level on a group.
-   * `PUT /groups/{GroupId}/permissions/{UserId}` (`modify_group_user_permission`)
+   * Modify group user permission.
+   * `PUT /groups/{group_id}/permissions/{user_id}` (`modify_group_user_permission`)
    */
   modifyGroupUserPermission(groupId: string, userId: string, body: BodyOf<'modify_group_user_permission'>, options?: OpQuery<'modify_group_user_permission'> & CallOptions): Promise<OpJson<'modify_group_user_permission'>> {
     return this._invoke({ op: 'modify_group_user_permission', path: [groupId, userId], body, query: options }) as Promise<OpJson<'modify_group_user_permission'>>;
   }
   /**
-   * Change a job (e.g. cancel it).
-   * `PUT /jobs/{JobId}` (`modify_job`)
+   * Modify group user permission template.
+   * `PUT /groups/{group_id}/permissions/templates/{user_id}` (`modify_group_user_permission_template`)
+   */
+  modifyGroupUserPermissionTemplate(groupId: string, userId: string, body: BodyOf<'modify_group_user_permission_template'>, options?: OpQuery<'modify_group_user_permission_template'> & CallOptions): Promise<OpJson<'modify_group_user_permission_template'>> {
+    return this._invoke({ op: 'modify_group_user_permission_template', path: [groupId, userId], body, query: options }) as Promise<OpJson<'modify_group_user_permission_template'>>;
+  }
+  /**
+   * Modify job.
+   * `PUT /jobs/{job_id}` (`modify_job`)
    */
   modifyJob(jobId: string, body: BodyOf<'modify_job'>, options?: OpQuery<'modify_job'> & CallOptions): Promise<OpJson<'modify_job'>> {
     return this._invoke({ op: 'modify_job', path: [jobId], body, query: options }) as Promise<OpJson<'modify_job'>>;
   }
   /**
-   * Change fields of a project.
-   * `PUT /projects/{ProjectId}` (`modify_project`)
+   * Modify jupyterlab server.
+   * `PUT /jupyterlab_servers/{jupyterlab_server_id}` (`modify_jupyterlab_server`)
+   */
+  modifyJupyterlabServer(jupyterlabServerId: string, body: BodyOf<'modify_jupyterlab_server'>, options?: OpQuery<'modify_jupyterlab_server'> & CallOptions): Promise<OpJson<'modify_jupyterlab_server'>> {
+    return this._invoke({ op: 'modify_jupyterlab_server', path: [jupyterlabServerId], body, query: options }) as Promise<OpJson<'modify_jupyterlab_server'>>;
+  }
+  /**
+   * Modify project.
+   * `PUT /projects/{project_id}` (`modify_project`)
    */
   modifyProject(projectId: string, body: BodyOf<'modify_project'>, options?: OpQuery<'modify_project'> & CallOptions): Promise<OpJson<'modify_project'>> {
     return this._invoke({ op: 'modify_project', path: [projectId], body, query: options }) as Promise<OpJson<'modify_project'>>;
   }
   /**
-   * Change fields of an analysis of a project.
-   * `PUT /projects/{ProjectId}/analyses/{AnalysisId}` (`modify_project_analysis`)
+   * Modify project analysis.
+   * `PUT /projects/{project_id}/analyses/{analysis_id}` (`modify_project_analysis`)
    */
   modifyProjectAnalysis(projectId: string, analysisId: string, body: BodyOf<'modify_project_analysis'>, options?: OpQuery<'modify_project_analysis'> & CallOptions): Promise<OpJson<'modify_project_analysis'>> {
     return this._invoke({ op: 'modify_project_analysis', path: [projectId, analysisId], body, query: options }) as Promise<OpJson<'modify_project_analysis'>>;
   }
   /**
-   * Change fields of a file on a project.
-   * `PUT /projects/{ProjectId}/files/{FileName}` (`modify_project_file`)
+   * Modify project file.
+   * `PUT /projects/{project_id}/files/{file_name}` (`modify_project_file`)
    */
   modifyProjectFile(projectId: string, fileName: string, body: BodyOf<'modify_project_file'>, options?: OpQuery<'modify_project_file'> & CallOptions): Promise<OpJson<'modify_project_file'>> {
     return this._invoke({ op: 'modify_project_file', path: [projectId, fileName], body, query: options }) as Promise<OpJson<'modify_project_file'>>;
   }
   /**
-   * Add, delete or replace classification values of a file on a project.
-   * `POST /projects/{ProjectId}/files/{FileName}/classification` (`modify_project_file_classification`)
+   * Modify project file classification.
+   * `PATCH /projects/{project_id}/files/{file_name}/classification` (`modify_project_file_classification`)
    */
   modifyProjectFileClassification(projectId: string, fileName: string, body: BodyOf<'modify_project_file_classification'>, options?: OpQuery<'modify_project_file_classification'> & CallOptions): Promise<OpJson<'modify_project_file_classification'>> {
     return this._invoke({ op: 'modify_project_file_classification', path: [projectId, fileName], body, query: options }) as Promise<OpJson<'modify_project_file_classification'>>;
   }
   /**
-   * Sends `{ add: body }` to `POST /projects/{ProjectId}/files/{FileName}/classification` (`modify_project_file_classification`).
+   * Sends `{ add: body }` to `PATCH /projects/{project_id}/files/{file_name}/classification` (`modify_project_file_classification`).
    */
   setProjectFileClassification(projectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_project_file_classification'>> {
     return this._invoke({ op: 'modify_project_file_classification', path: [projectId, fileName], body: { add: body }, query: options }) as Promise<OpJson<'modify_project_file_classification'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /projects/{ProjectId}/files/{FileName}/classification` (`modify_project_file_classification`).
+   * Sends `{ replace: body }` to `PATCH /projects/{project_id}/files/{file_name}/classification` (`modify_project_file_classification`).
    */
   replaceProjectFileClassification(projectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_project_file_classification'>> {
     return this._invoke({ op: 'modify_project_file_classification', path: [projectId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_project_file_classification'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /projects/{ProjectId}/files/{FileName}/classification` (`modify_project_file_classification`).
+   * Sends `{ delete: body }` to `PATCH /projects/{project_id}/files/{file_name}/classification` (`modify_project_file_classification`).
    */
   deleteProjectFileClassificationFields(projectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_project_file_classification'>> {
     return this._invoke({ op: 'modify_project_file_classification', path: [projectId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_project_file_classification'>>;
   }
   /**
-   * Set, delete or replace info keys of a file on a project.
-   * `POST /projects/{ProjectId}/files/{FileName}/info` (`modify_project_file_info`)
+   * Modify project file info.
+   * `PATCH /projects/{project_id}/files/{file_name}/info` (`modify_project_file_info`)
    */
   modifyProjectFileInfo(projectId: string, fileName: string, body: BodyOf<'modify_project_file_info'>, options?: OpQuery<'modify_project_file_info'> & CallOptions): Promise<OpJson<'modify_project_file_info'>> {
     return this._invoke({ op: 'modify_project_file_info', path: [projectId, fileName], body, query: options }) as Promise<OpJson<'modify_project_file_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /projects/{ProjectId}/files/{FileName}/info` (`modify_project_file_info`).
+   * Sends `{ set: body }` to `PATCH /projects/{project_id}/files/{file_name}/info` (`modify_project_file_info`).
    */
   setProjectFileInfo(projectId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_project_file_info'>> {
     return this._invoke({ op: 'modify_project_file_info', path: [projectId, fileName], body: { set: body }, query: options }) as Promise<OpJson<'modify_project_file_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /projects/{ProjectId}/files/{FileName}/info` (`modify_project_file_info`).
+   * Sends `{ replace: body }` to `PATCH /projects/{project_id}/files/{file_name}/info` (`modify_project_file_info`).
    */
   replaceProjectFileInfo(projectId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_project_file_info'>> {
     return this._invoke({ op: 'modify_project_file_info', path: [projectId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_project_file_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /projects/{ProjectId}/files/{FileName}/info` (`modify_project_file_info`).
+   * Sends `{ delete: body }` to `PATCH /projects/{project_id}/files/{file_name}/info` (`modify_project_file_info`).
    */
   deleteProjectFileInfoFields(projectId: string, fileName: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_project_file_info'>> {
     return this._invoke({ op: 'modify_project_file_info', path: [projectId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_project_file_info'>>;
   }
   /**
-   * Set, delete or replace info keys of a project.
-   * `POST /projects/{ProjectId}/info` (`modify_project_info`)
+   * Modify project info.
+   * `PATCH /projects/{project_id}/info` (`modify_project_info`)
    */
   modifyProjectInfo(projectId: string, body: BodyOf<'modify_project_info'>, options?: OpQuery<'modify_project_info'> & CallOptions): Promise<OpJson<'modify_project_info'>> {
     return this._invoke({ op: 'modify_project_info', path: [projectId], body, query: options }) as Promise<OpJson<'modify_project_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /projects/{ProjectId}/info` (`modify_project_info`).
+   * Sends `{ set: body }` to `PATCH /projects/{project_id}/info` (`modify_project_info`).
    */
   setProjectInfo(projectId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_project_info'>> {
     return this._invoke({ op: 'modify_project_info', path: [projectId], body: { set: body }, query: options }) as Promise<OpJson<'modify_project_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /projects/{ProjectId}/info` (`modify_project_info`).
+   * Sends `{ replace: body }` to `PATCH /projects/{project_id}/info` (`modify_project_info`).
    */
   replaceProjectInfo(projectId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_project_info'>> {
     return this._invoke({ op: 'modify_project_info', path: [projectId], body: { replace: body }, query: options }) as Promise<OpJson<'modify_project_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /projects/{ProjectId}/info` (`modify_project_info`).
+   * Sends `{ delete: body }` to `PATCH /projects/{project_id}/info` (`modify_project_info`).
    */
   deleteProjectInfoFields(projectId: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_project_info'>> {
     return this._invoke({ op: 'modify_project_info', path: [projectId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_project_info'>>;
   }
   /**
-   * Change the text of a note on a project.
-   * `PUT /projects/{ProjectId}/notes/{NoteId}` (`modify_project_note`)
+   * Modify project note.
+   * `PUT /projects/{project_id}/notes/{note_id}` (`modify_project_note`)
    */
   modifyProjectNote(projectId: string, noteId: string, body: BodyOf<'modify_project_note'> | BodyOf<'modify_project_note'>['text'], options?: OpQuery<'modify_project_note'> & CallOptions): Promise<OpJson<'modify_project_note'>> {
     return this._invoke({ op: 'modify_project_note', path: [projectId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_project_note'>>;
   }
   /**
-   * Change a user's access level on a project.
-   * `PUT /projects/{ProjectId}/permissions/{UserId}` (`modify_project_user_permission`)
+   * Modify project rule.
+   * `PUT /projects/{project_id}/rules/{rule_id}` (`modify_project_rule`)
    */
-  modifyProjectUserPermission(projectId: string, userId: string, body: BodyOf<'modify_project_user_permission'>, options?: OpQuery<'modify_project_user_permission'> & CallOptions): Promise<OpJson<'modify_project_user_permission'>> {
-    return this._invoke({ op: 'modify_project_user_permission', path: [projectId, userId], body, query: options }) as Promise<OpJson<'modify_project_user_permission'>>;
+  modifyProjectRule(projectId: string, ruleId: string, body: BodyOf<'modify_project_rule'>, options?: OpQuery<'modify_project_rule'> & CallOptions): Promise<OpJson<'modify_project_rule'>> {
+    return this._invoke({ op: 'modify_project_rule', path: [projectId, ruleId], body, query: options }) as Promise<OpJson<'modify_project_rule'>>;
   }
   /**
-   * Change the label or actions of a role.
-   * `PUT /roles/{RoleId}` (`modify_role`)
+   * Modify project settings.
+   * `PUT /projects/{project_id}/settings` (`modify_project_settings`)
    */
-  modifyRole(roleId: string, body: BodyOf<'modify_role'>, options?: OpQuery<'modify_role'> & CallOptions): Promise<OpJson<'modify_role'>> {
-    return this._invoke({ op: 'modify_role', path: [roleId], body, query: options }) as Promise<OpJson<'modify_role'>>;
+  modifyProjectSettings(projectId: string, body: BodyOf<'modify_project_settings'>, options?: OpQuery<'modify_project_settings'> & CallOptions): Promise<OpJson<'modify_project_settings'>> {
+    return this._invoke({ op: 'modify_project_settings', path: [projectId], body, query: options }) as Promise<OpJson<'modify_project_settings'>>;
   }
   /**
-   * Change fields of a session.
-   * `PUT /sessions/{SessionId}` (`modify_session`)
+   * Modify project user permission.
+   * `PUT /projects/{project_id}/permissions/{uid}` (`modify_project_user_permission`)
+   */
+  modifyProjectUserPermission(projectId: string, uid: string, body: BodyOf<'modify_project_user_permission'>, options?: OpQuery<'modify_project_user_permission'> & CallOptions): Promise<OpJson<'modify_project_user_permission'>> {
+    return this._invoke({ op: 'modify_project_user_permission', path: [projectId, uid], body, query: options }) as Promise<OpJson<'modify_project_user_permission'>>;
+  }
+  /**
+   * Modify provider.
+   * `PUT /site/providers/{provider_id}` (`modify_provider`)
+   */
+  modifyProvider(providerId: string, body: BodyOf<'modify_provider'>, options?: OpQuery<'modify_provider'> & CallOptions): Promise<OpJson<'modify_provider'>> {
+    return this._invoke({ op: 'modify_provider', path: [providerId], body, query: options }) as Promise<OpJson<'modify_provider'>>;
+  }
+  /**
+   * Modify reader task.
+   * `PUT /tasks/reader/{task_id}` (`modify_reader_task`)
+   */
+  modifyReaderTask(taskId: string, body: BodyOf<'modify_reader_task'>, options?: OpQuery<'modify_reader_task'> & CallOptions): Promise<OpJson<'modify_reader_task'>> {
+    return this._invoke({ op: 'modify_reader_task', path: [taskId], body, query: options }) as Promise<OpJson<'modify_reader_task'>>;
+  }
+  /**
+   * Modify role.
+   * `PUT /roles/{role_id}` (`modify_role`)
+   */
+  modifyRole(roleId: string, body: BodyOf<'modify_role'>, options?: OpQuery<'modify_role'> & CallOptions): Promise<ModelOf<'Role', 'RoleOutput'>> {
+    return this._invoke({ op: 'modify_role', path: [roleId], body, query: options, model: 'Role' }) as Promise<ModelOf<'Role', 'RoleOutput'>>;
+  }
+  /**
+   * Modify session.
+   * `PUT /sessions/{session_id}` (`modify_session`)
    */
   modifySession(sessionId: string, body: BodyOf<'modify_session'>, options?: OpQuery<'modify_session'> & CallOptions): Promise<OpJson<'modify_session'>> {
     return this._invoke({ op: 'modify_session', path: [sessionId], body, query: options }) as Promise<OpJson<'modify_session'>>;
   }
   /**
-   * Change fields of an analysis of a session.
-   * `PUT /sessions/{SessionId}/analyses/{AnalysisId}` (`modify_session_analysis`)
+   * Modify session analysis.
+   * `PUT /sessions/{session_id}/analyses/{analysis_id}` (`modify_session_analysis`)
    */
   modifySessionAnalysis(sessionId: string, analysisId: string, body: BodyOf<'modify_session_analysis'>, options?: OpQuery<'modify_session_analysis'> & CallOptions): Promise<OpJson<'modify_session_analysis'>> {
     return this._invoke({ op: 'modify_session_analysis', path: [sessionId, analysisId], body, query: options }) as Promise<OpJson<'modify_session_analysis'>>;
   }
   /**
-   * Change fields of a file on a session.
-   * `PUT /sessions/{SessionId}/files/{FileName}` (`modify_session_file`)
+   * Modify session file.
+   * `PUT /sessions/{session_id}/files/{file_name}` (`modify_session_file`)
    */
   modifySessionFile(sessionId: string, fileName: string, body: BodyOf<'modify_session_file'>, options?: OpQuery<'modify_session_file'> & CallOptions): Promise<OpJson<'modify_session_file'>> {
     return this._invoke({ op: 'modify_session_file', path: [sessionId, fileName], body, query: options }) as Promise<OpJson<'modify_session_file'>>;
   }
   /**
-   * Add, delete or replace classification values of a file on a session.
-   * `POST /sessions/{SessionId}/files/{FileName}/classification` (`modify_session_file_classification`)
+   * Modify session file classification.
+   * `PATCH /sessions/{session_id}/files/{file_name}/classification` (`modify_session_file_classification`)
    */
   modifySessionFileClassification(sessionId: string, fileName: string, body: BodyOf<'modify_session_file_classification'>, options?: OpQuery<'modify_session_file_classification'> & CallOptions): Promise<OpJson<'modify_session_file_classification'>> {
     return this._invoke({ op: 'modify_session_file_classification', path: [sessionId, fileName], body, query: options }) as Promise<OpJson<'modify_session_file_classification'>>;
   }
   /**
-   * Sends `{ add: body }` to `POST /sessions/{SessionId}/files/{FileName}/classification` (`modify_session_file_classification`).
+   * Sends `{ add: body }` to `PATCH /sessions/{session_id}/files/{file_name}/classification` (`modify_session_file_classification`).
    */
   setSessionFileClassification(sessionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_session_file_classification'>> {
     return this._invoke({ op: 'modify_session_file_classification', path: [sessionId, fileName], body: { add: body }, query: options }) as Promise<OpJson<'modify_session_file_classification'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /sessions/{SessionId}/files/{FileName}/classification` (`modify_session_file_classification`).
+   * Sends `{ replace: body }` to `PATCH /sessions/{session_id}/files/{file_name}/classification` (`modify_session_file_classification`).
    */
   replaceSessionFileClassification(sessionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_session_file_classification'>> {
     return this._invoke({ op: 'modify_session_file_classification', path: [sessionId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_session_file_classification'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /sessions/{SessionId}/files/{FileName}/classification` (`modify_session_file_classification`).
+   * Sends `{ delete: body }` to `PATCH /sessions/{session_id}/files/{file_name}/classification` (`modify_session_file_classification`).
    */
   deleteSessionFileClassificationFields(sessionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_session_file_classification'>> {
     return this._invoke({ op: 'modify_session_file_classification', path: [sessionId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_session_file_classification'>>;
   }
   /**
-   * Set, delete or replace info keys of a file on a session.
-   * `POST /sessions/{SessionId}/files/{FileName}/info` (`modify_session_file_info`)
+   * Modify session file info.
+   * `PATCH /sessions/{session_id}/files/{file_name}/info` (`modify_session_file_info`)
    */
   modifySessionFileInfo(sessionId: string, fileName: string, body: BodyOf<'modify_session_file_info'>, options?: OpQuery<'modify_session_file_info'> & CallOptions): Promise<OpJson<'modify_session_file_info'>> {
     return this._invoke({ op: 'modify_session_file_info', path: [sessionId, fileName], body, query: options }) as Promise<OpJson<'modify_session_file_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /sessions/{SessionId}/files/{FileName}/info` (`modify_session_file_info`).
+   * Sends `{ set: body }` to `PATCH /sessions/{session_id}/files/{file_name}/info` (`modify_session_file_info`).
    */
   setSessionFileInfo(sessionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_session_file_info'>> {
     return this._invoke({ op: 'modify_session_file_info', path: [sessionId, fileName], body: { set: body }, query: options }) as Promise<OpJson<'modify_session_file_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /sessions/{SessionId}/files/{FileName}/info` (`modify_session_file_info`).
+   * Sends `{ replace: body }` to `PATCH /sessions/{session_id}/files/{file_name}/info` (`modify_session_file_info`).
    */
   replaceSessionFileInfo(sessionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_session_file_info'>> {
     return this._invoke({ op: 'modify_session_file_info', path: [sessionId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_session_file_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /sessions/{SessionId}/files/{FileName}/info` (`modify_session_file_info`).
+   * Sends `{ delete: body }` to `PATCH /sessions/{session_id}/files/{file_name}/info` (`modify_session_file_info`).
    */
   deleteSessionFileInfoFields(sessionId: string, fileName: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_session_file_info'>> {
     return this._invoke({ op: 'modify_session_file_info', path: [sessionId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_session_file_info'>>;
   }
   /**
-   * Set, delete or replace info keys of a session.
-   * `POST /sessions/{SessionId}/info` (`modify_session_info`)
+   * Modify session info.
+   * `PATCH /sessions/{session_id}/info` (`modify_session_info`)
    */
   modifySessionInfo(sessionId: string, body: BodyOf<'modify_session_info'>, options?: OpQuery<'modify_session_info'> & CallOptions): Promise<OpJson<'modify_session_info'>> {
     return this._invoke({ op: 'modify_session_info', path: [sessionId], body, query: options }) as Promise<OpJson<'modify_session_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /sessions/{SessionId}/info` (`modify_session_info`).
+   * Sends `{ set: body }` to `PATCH /sessions/{session_id}/info` (`modify_session_info`).
    */
   setSessionInfo(sessionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_session_info'>> {
     return this._invoke({ op: 'modify_session_info', path: [sessionId], body: { set: body }, query: options }) as Promise<OpJson<'modify_session_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /sessions/{SessionId}/info` (`modify_session_info`).
+   * Sends `{ replace: body }` to `PATCH /sessions/{session_id}/info` (`modify_session_info`).
    */
   replaceSessionInfo(sessionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_session_info'>> {
     return this._invoke({ op: 'modify_session_info', path: [sessionId], body: { replace: body }, query: options }) as Promise<OpJson<'modify_session_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /sessions/{SessionId}/info` (`modify_session_info`).
+   * Sends `{ delete: body }` to `PATCH /sessions/{session_id}/info` (`modify_session_info`).
    */
   deleteSessionInfoFields(sessionId: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_session_info'>> {
     return this._invoke({ op: 'modify_session_info', path: [sessionId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_session_info'>>;
   }
   /**
-   * Change the text of a note on a session.
-   * `PUT /sessions/{SessionId}/notes/{NoteId}` (`modify_session_note`)
+   * Modify session note.
+   * `PUT /sessions/{session_id}/notes/{note_id}` (`modify_session_note`)
    */
   modifySessionNote(sessionId: string, noteId: string, body: BodyOf<'modify_session_note'> | BodyOf<'modify_session_note'>['text'], options?: OpQuery<'modify_session_note'> & CallOptions): Promise<OpJson<'modify_session_note'>> {
     return this._invoke({ op: 'modify_session_note', path: [sessionId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_session_note'>>;
   }
   /**
-   * Change fields of a subject.
-   * `PUT /subjects/{SubjectId}` (`modify_subject`)
+   * Modify site rule.
+   * `PUT /site/rules/{rule_id}` (`modify_site_rule`)
+   */
+  modifySiteRule(ruleId: string, body: BodyOf<'modify_site_rule'>, options?: OpQuery<'modify_site_rule'> & CallOptions): Promise<OpJson<'modify_site_rule'>> {
+    return this._invoke({ op: 'modify_site_rule', path: [ruleId], body, query: options }) as Promise<OpJson<'modify_site_rule'>>;
+  }
+  /**
+   * Modify site settings.
+   * `PUT /site/settings` (`modify_site_settings`)
+   */
+  modifySiteSettings(body: BodyOf<'modify_site_settings'>, options?: OpQuery<'modify_site_settings'> & CallOptions): Promise<OpJson<'modify_site_settings'>> {
+    return this._invoke({ op: 'modify_site_settings', path: [], body, query: options }) as Promise<OpJson<'modify_site_settings'>>;
+  }
+  /**
+   * Modify staffing pool.
+   * `PUT /staffing_pools/{pool_id}` (`modify_staffing_pool`)
+   */
+  modifyStaffingPool(poolId: string, body: BodyOf<'modify_staffing_pool'>, options?: OpQuery<'modify_staffing_pool'> & CallOptions): Promise<OpJson<'modify_staffing_pool'>> {
+    return this._invoke({ op: 'modify_staffing_pool', path: [poolId], body, query: options }) as Promise<OpJson<'modify_staffing_pool'>>;
+  }
+  /**
+   * Modify subject.
+   * `PUT /subjects/{subject_id}` (`modify_subject`)
    */
   modifySubject(subjectId: string, body: BodyOf<'modify_subject'>, options?: OpQuery<'modify_subject'> & CallOptions): Promise<OpJson<'modify_subject'>> {
     return this._invoke({ op: 'modify_subject', path: [subjectId], body, query: options }) as Promise<OpJson<'modify_subject'>>;
   }
   /**
-   * Change fields of an analysis of a subject.
-   * `PUT /subjects/{SubjectId}/analyses/{AnalysisId}` (`modify_subject_analysis`)
+   * Modify subject analysis.
+   * `PUT /subjects/{subject_id}/analyses/{analysis_id}` (`modify_subject_analysis`)
    */
   modifySubjectAnalysis(subjectId: string, analysisId: string, body: BodyOf<'modify_subject_analysis'>, options?: OpQuery<'modify_subject_analysis'> & CallOptions): Promise<OpJson<'modify_subject_analysis'>> {
     return this._invoke({ op: 'modify_subject_analysis', path: [subjectId, analysisId], body, query: options }) as Promise<OpJson<'modify_subject_analysis'>>;
   }
   /**
-   * Change fields of a file on a subject.
-   * `PUT /subjects/{SubjectId}/files/{FileName}` (`modify_subject_file`)
+   * Modify subject file.
+   * `PUT /subjects/{subject_id}/files/{file_name}` (`modify_subject_file`)
    */
   modifySubjectFile(subjectId: string, fileName: string, body: BodyOf<'modify_subject_file'>, options?: OpQuery<'modify_subject_file'> & CallOptions): Promise<OpJson<'modify_subject_file'>> {
     return this._invoke({ op: 'modify_subject_file', path: [subjectId, fileName], body, query: options }) as Promise<OpJson<'modify_subject_file'>>;
   }
   /**
-   * Add, delete or replace classification values of a file on a subject.
-   * `POST /subjects/{SubjectId}/files/{FileName}/classification` (`modify_subject_file_classification`)
+   * Modify subject file classification.
+   * `PATCH /subjects/{subject_id}/files/{file_name}/classification` (`modify_subject_file_classification`)
    */
   modifySubjectFileClassification(subjectId: string, fileName: string, body: BodyOf<'modify_subject_file_classification'>, options?: OpQuery<'modify_subject_file_classification'> & CallOptions): Promise<OpJson<'modify_subject_file_classification'>> {
     return this._invoke({ op: 'modify_subject_file_classification', path: [subjectId, fileName], body, query: options }) as Promise<OpJson<'modify_subject_file_classification'>>;
   }
   /**
-   * Sends `{ add: body }` to `POST /subjects/{SubjectId}/files/{FileName}/classification` (`modify_subject_file_classification`).
+   * Sends `{ add: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/classification` (`modify_subject_file_classification`).
    */
   setSubjectFileClassification(subjectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_subject_file_classification'>> {
     return this._invoke({ op: 'modify_subject_file_classification', path: [subjectId, fileName], body: { add: body }, query: options }) as Promise<OpJson<'modify_subject_file_classification'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /subjects/{SubjectId}/files/{FileName}/classification` (`modify_subject_file_classification`).
+   * Sends `{ replace: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/classification` (`modify_subject_file_classification`).
    */
   replaceSubjectFileClassification(subjectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_subject_file_classification'>> {
     return this._invoke({ op: 'modify_subject_file_classification', path: [subjectId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_subject_file_classification'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /subjects/{SubjectId}/files/{FileName}/classification` (`modify_subject_file_classification`).
+   * Sends `{ delete: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/classification` (`modify_subject_file_classification`).
    */
   deleteSubjectFileClassificationFields(subjectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<OpJson<'modify_subject_file_classification'>> {
     return this._invoke({ op: 'modify_subject_file_classification', path: [subjectId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_subject_file_classification'>>;
   }
   /**
-   * Set, delete or replace info keys of a file on a subject.
-   * `POST /subjects/{SubjectId}/files/{FileName}/info` (`modify_subject_file_info`)
+   * Modify subject file info.
+   * `PATCH /subjects/{subject_id}/files/{file_name}/info` (`modify_subject_file_info`)
    */
   modifySubjectFileInfo(subjectId: string, fileName: string, body: BodyOf<'modify_subject_file_info'>, options?: OpQuery<'modify_subject_file_info'> & CallOptions): Promise<OpJson<'modify_subject_file_info'>> {
     return this._invoke({ op: 'modify_subject_file_info', path: [subjectId, fileName], body, query: options }) as Promise<OpJson<'modify_subject_file_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /subjects/{SubjectId}/files/{FileName}/info` (`modify_subject_file_info`).
+   * Sends `{ set: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/info` (`modify_subject_file_info`).
    */
   setSubjectFileInfo(subjectId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_subject_file_info'>> {
     return this._invoke({ op: 'modify_subject_file_info', path: [subjectId, fileName], body: { set: body }, query: options }) as Promise<OpJson<'modify_subject_file_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /subjects/{SubjectId}/files/{FileName}/info` (`modify_subject_file_info`).
+   * Sends `{ replace: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/info` (`modify_subject_file_info`).
    */
   replaceSubjectFileInfo(subjectId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_subject_file_info'>> {
     return this._invoke({ op: 'modify_subject_file_info', path: [subjectId, fileName], body: { replace: body }, query: options }) as Promise<OpJson<'modify_subject_file_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /subjects/{SubjectId}/files/{FileName}/info` (`modify_subject_file_info`).
+   * Sends `{ delete: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/info` (`modify_subject_file_info`).
    */
   deleteSubjectFileInfoFields(subjectId: string, fileName: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_subject_file_info'>> {
     return this._invoke({ op: 'modify_subject_file_info', path: [subjectId, fileName], body: { delete: body }, query: options }) as Promise<OpJson<'modify_subject_file_info'>>;
   }
   /**
-   * Set, delete or replace info keys of a subject.
-   * `POST /subjects/{SubjectId}/info` (`modify_subject_info`)
+   * Modify subject info.
+   * `PATCH /subjects/{subject_id}/info` (`modify_subject_info`)
    */
   modifySubjectInfo(subjectId: string, body: BodyOf<'modify_subject_info'>, options?: OpQuery<'modify_subject_info'> & CallOptions): Promise<OpJson<'modify_subject_info'>> {
     return this._invoke({ op: 'modify_subject_info', path: [subjectId], body, query: options }) as Promise<OpJson<'modify_subject_info'>>;
   }
   /**
-   * Sends `{ set: body }` to `POST /subjects/{SubjectId}/info` (`modify_subject_info`).
+   * Sends `{ set: body }` to `PATCH /subjects/{subject_id}/info` (`modify_subject_info`).
    */
   setSubjectInfo(subjectId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_subject_info'>> {
     return this._invoke({ op: 'modify_subject_info', path: [subjectId], body: { set: body }, query: options }) as Promise<OpJson<'modify_subject_info'>>;
   }
   /**
-   * Sends `{ replace: body }` to `POST /subjects/{SubjectId}/info` (`modify_subject_info`).
+   * Sends `{ replace: body }` to `PATCH /subjects/{subject_id}/info` (`modify_subject_info`).
    */
   replaceSubjectInfo(subjectId: string, body: Record<string, unknown>, options?: CallOptions): Promise<OpJson<'modify_subject_info'>> {
     return this._invoke({ op: 'modify_subject_info', path: [subjectId], body: { replace: body }, query: options }) as Promise<OpJson<'modify_subject_info'>>;
   }
   /**
-   * Sends `{ delete: body }` to `POST /subjects/{SubjectId}/info` (`modify_subject_info`).
+   * Sends `{ delete: body }` to `PATCH /subjects/{subject_id}/info` (`modify_subject_info`).
    */
   deleteSubjectInfoFields(subjectId: string, body: string[], options?: CallOptions): Promise<OpJson<'modify_subject_info'>> {
     return this._invoke({ op: 'modify_subject_info', path: [subjectId], body: { delete: body }, query: options }) as Promise<OpJson<'modify_subject_info'>>;
   }
   /**
-   * Change the text of a note on a subject.
-   * `PUT /subjects/{SubjectId}/notes/{NoteId}` (`modify_subject_note`)
+   * Modify subject note.
+   * `PUT /subjects/{subject_id}/notes/{note_id}` (`modify_subject_note`)
    */
   modifySubjectNote(subjectId: string, noteId: string, body: BodyOf<'modify_subject_note'> | BodyOf<'modify_subject_note'>['text'], options?: OpQuery<'modify_subject_note'> & CallOptions): Promise<OpJson<'modify_subject_note'>> {
     return this._invoke({ op: 'modify_subject_note', path: [subjectId, noteId], body, query: options, positional: 'text' }) as Promise<OpJson<'modify_subject_note'>>;
   }
   /**
-   * Change fields of a user.
-   * `PUT /users/{UserId}` (`modify_user`)
+   * Modify task protocol.
+   * `PUT /protocols/{protocol_id}` (`modify_task_protocol`)
+   */
+  modifyTaskProtocol(protocolId: string, body: BodyOf<'modify_task_protocol'>, options?: OpQuery<'modify_task_protocol'> & CallOptions): Promise<OpJson<'modify_task_protocol'>> {
+    return this._invoke({ op: 'modify_task_protocol', path: [protocolId], body, query: options }) as Promise<OpJson<'modify_task_protocol'>>;
+  }
+  /**
+   * Modify user.
+   * `PUT /users/{user_id}` (`modify_user`)
    */
   modifyUser(userId: string, body: BodyOf<'modify_user'>, options?: OpQuery<'modify_user'> & CallOptions): Promise<OpJson<'modify_user'>> {
     return this._invoke({ op: 'modify_user', path: [userId], body, query: options }) as Promise<OpJson<'modify_user'>>;
   }
   /**
-   * Unassign a role from a group.
-   * `DELETE /groups/{GroupId}/roles/{RoleId}` (`remove_role_from_group`)
+   * Modify view.
+   * `PUT /views/{view_id}` (`modify_view`)
    */
-  removeRoleFromGroup(groupId: string, roleId: string, options?: OpQuery<'remove_role_from_group'> & CallOptions): Promise<OpJson<'remove_role_from_group'>> {
-    return this._invoke({ op: 'remove_role_from_group', path: [groupId, roleId], query: options }) as Promise<OpJson<'remove_role_from_group'>>;
+  modifyView(viewId: string, body: BodyOf<'modify_view'>, options?: OpQuery<'modify_view'> & CallOptions): Promise<OpJson<'modify_view'>> {
+    return this._invoke({ op: 'modify_view', path: [viewId], body, query: options }) as Promise<OpJson<'modify_view'>>;
   }
   /**
-   * Rename a tag of an acquisition.
-   * `PUT /acquisitions/{AcquisitionId}/tags/{TagValue}` (`rename_acquisition_tag`)
+   * Move file.
+   * `POST /files/{file_id}/move` (`move_file`)
    */
-  renameAcquisitionTag(acquisitionId: string, tagValue: string, body: BodyOf<'rename_acquisition_tag'> | BodyOf<'rename_acquisition_tag'>['value'], options?: OpQuery<'rename_acquisition_tag'> & CallOptions): Promise<OpJson<'rename_acquisition_tag'>> {
-    return this._invoke({ op: 'rename_acquisition_tag', path: [acquisitionId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_acquisition_tag'>>;
+  moveFile(fileId: string, body: BodyOf<'move_file'>, options?: OpQuery<'move_file'> & CallOptions): Promise<OpJson<'move_file'>> {
+    return this._invoke({ op: 'move_file', path: [fileId], body, query: options }) as Promise<OpJson<'move_file'>>;
   }
   /**
-   * Rename a tag of an analysis.
-   * `PUT /analyses/{AnalysisId}/tags/{TagValue}` (`rename_analysis_tag`)
+   * Parse search query.
+   * `POST /dataexplorer/search/parse` (`parse_search_query`)
    */
-  renameAnalysisTag(analysisId: string, tagValue: string, body: BodyOf<'rename_analysis_tag'> | BodyOf<'rename_analysis_tag'>['value'], options?: OpQuery<'rename_analysis_tag'> & CallOptions): Promise<OpJson<'rename_analysis_tag'>> {
-    return this._invoke({ op: 'rename_analysis_tag', path: [analysisId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_analysis_tag'>>;
+  parseSearchQuery(body: BodyOf<'parse_search_query'>, options?: OpQuery<'parse_search_query'> & CallOptions): Promise<OpJson<'parse_search_query'>> {
+    return this._invoke({ op: 'parse_search_query', path: [], body, query: options }) as Promise<OpJson<'parse_search_query'>>;
   }
   /**
-   * Rename a tag of a collection.
-   * `PUT /collections/{CollectionId}/tags/{TagValue}` (`rename_collection_tag`)
+   * Prepare add gear.
+   * `POST /gears/prepare-add` (`prepare_add_gear`)
    */
-  renameCollectionTag(collectionId: string, tagValue: string, body: BodyOf<'rename_collection_tag'> | BodyOf<'rename_collection_tag'>['value'], options?: OpQuery<'rename_collection_tag'> & CallOptions): Promise<OpJson<'rename_collection_tag'>> {
-    return this._invoke({ op: 'rename_collection_tag', path: [collectionId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_collection_tag'>>;
+  prepareAddGear(body: BodyOf<'prepare_add_gear'>, options?: OpQuery<'prepare_add_gear'> & CallOptions): Promise<OpJson<'prepare_add_gear'>> {
+    return this._invoke({ op: 'prepare_add_gear', path: [], body, query: options }) as Promise<OpJson<'prepare_add_gear'>>;
   }
   /**
-   * Rename a tag of a container (of any kind).
-   * `PUT /containers/{ContainerId}/tags/{TagValue}` (`rename_container_tag`)
+   * Prepare complete job.
+   * `POST /jobs/{job_id}/prepare-complete` (`prepare_complete_job`)
    */
-  renameContainerTag(containerId: string, tagValue: string, body: BodyOf<'rename_container_tag'> | BodyOf<'rename_container_tag'>['value'], options?: OpQuery<'rename_container_tag'> & CallOptions): Promise<OpJson<'rename_container_tag'>> {
-    return this._invoke({ op: 'rename_container_tag', path: [containerId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_container_tag'>>;
+  prepareCompleteJob(jobId: string, options?: OpQuery<'prepare_complete_job'> & CallOptions): Promise<OpJson<'prepare_complete_job'>> {
+    return this._invoke({ op: 'prepare_complete_job', path: [jobId], query: options }) as Promise<OpJson<'prepare_complete_job'>>;
   }
   /**
-   * Rename a tag of a group.
-   * `PUT /groups/{GroupId}/tags/{TagValue}` (`rename_group_tag`)
+   * Project copy.
+   * `POST /projects/{project_id}/copy` (`project_copy`)
    */
-  renameGroupTag(groupId: string, tagValue: string, body: BodyOf<'rename_group_tag'> | BodyOf<'rename_group_tag'>['value'], options?: OpQuery<'rename_group_tag'> & CallOptions): Promise<OpJson<'rename_group_tag'>> {
-    return this._invoke({ op: 'rename_group_tag', path: [groupId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_group_tag'>>;
+  projectCopy(projectId: string, body: BodyOf<'project_copy'>, options?: OpQuery<'project_copy'> & CallOptions): Promise<OpJson<'project_copy'>> {
+    return this._invoke({ op: 'project_copy', path: [projectId], body, query: options }) as Promise<OpJson<'project_copy'>>;
   }
   /**
-   * Rename a tag of a project.
-   * `PUT /projects/{ProjectId}/tags/{TagValue}` (`rename_project_tag`)
+   * Project packfile upload. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /projects/{project_id}/packfile` (`project_packfile_upload`)
    */
-  renameProjectTag(projectId: string, tagValue: string, body: BodyOf<'rename_project_tag'> | BodyOf<'rename_project_tag'>['value'], options?: OpQuery<'rename_project_tag'> & CallOptions): Promise<OpJson<'rename_project_tag'>> {
-    return this._invoke({ op: 'rename_project_tag', path: [projectId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_project_tag'>>;
+  projectPackfileUpload(projectId: string, file: UploadInput | UploadInput[], options: OpQuery<'project_packfile_upload'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
+    return this._upload({ op: 'project_packfile_upload', path: [projectId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
   }
   /**
-   * Rename a tag of a session.
-   * `PUT /sessions/{SessionId}/tags/{TagValue}` (`rename_session_tag`)
+   * Propose batch.
+   * `POST /batch` (`propose_batch`)
    */
-  renameSessionTag(sessionId: string, tagValue: string, body: BodyOf<'rename_session_tag'> | BodyOf<'rename_session_tag'>['value'], options?: OpQuery<'rename_session_tag'> & CallOptions): Promise<OpJson<'rename_session_tag'>> {
-    return this._invoke({ op: 'rename_session_tag', path: [sessionId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_session_tag'>>;
+  proposeBatch(body: BodyOf<'propose_batch'>, options?: OpQuery<'propose_batch'> & CallOptions): Promise<OpJson<'propose_batch'>> {
+    return this._invoke({ op: 'propose_batch', path: [], body, query: options }) as Promise<OpJson<'propose_batch'>>;
   }
   /**
-   * Rename a tag of a subject.
-   * `PUT /subjects/{SubjectId}/tags/{TagValue}` (`rename_subject_tag`)
+   * Publish task protocol.
+   * `PUT /protocols/{protocol_id}/publish` (`publish_task_protocol`)
    */
-  renameSubjectTag(subjectId: string, tagValue: string, body: BodyOf<'rename_subject_tag'> | BodyOf<'rename_subject_tag'>['value'], options?: OpQuery<'rename_subject_tag'> & CallOptions): Promise<OpJson<'rename_subject_tag'>> {
-    return this._invoke({ op: 'rename_subject_tag', path: [subjectId, tagValue], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_subject_tag'>>;
+  publishTaskProtocol(protocolId: string, options?: OpQuery<'publish_task_protocol'> & CallOptions): Promise<OpJson<'publish_task_protocol'>> {
+    return this._invoke({ op: 'publish_task_protocol', path: [protocolId], query: options }) as Promise<OpJson<'publish_task_protocol'>>;
   }
   /**
-   * Replace the classification table of a modality.
-   * `PUT /modalities/{ModalityId}` (`replace_modality`)
+   * Put task response.
+   * `PUT /tasks/{task_id}/responses/{response_id}` (`put_task_response`)
+   */
+  putTaskResponse(taskId: string, responseId: string, body: BodyOf<'put_task_response'>, options?: OpQuery<'put_task_response'> & CallOptions): Promise<OpJson<'put_task_response'>> {
+    return this._invoke({ op: 'put_task_response', path: [taskId, responseId], body, query: options }) as Promise<OpJson<'put_task_response'>>;
+  }
+  /**
+   * Queue adhoc.
+   * `POST /views/queue` (`queue_adhoc`)
+   */
+  queueAdhoc(body: BodyOf<'queue_adhoc'>, options: OpQuery<'queue_adhoc'> & CallOptions): Promise<OpJson<'queue_adhoc'>> {
+    return this._invoke({ op: 'queue_adhoc', path: [], body, query: options }) as Promise<OpJson<'queue_adhoc'>>;
+  }
+  /**
+   * Queue saved.
+   * `POST /views/{view_id}/queue` (`queue_saved`)
+   */
+  queueSaved(viewId: string, options: OpQuery<'queue_saved'> & CallOptions): Promise<OpJson<'queue_saved'>> {
+    return this._invoke({ op: 'queue_saved', path: [viewId], query: options }) as Promise<OpJson<'queue_saved'>>;
+  }
+  /**
+   * Reap jobs.
+   * `POST /jobs/reap` (`reap_jobs`)
+   */
+  reapJobs(options?: OpQuery<'reap_jobs'> & CallOptions): Promise<OpJson<'reap_jobs'>> {
+    return this._invoke({ op: 'reap_jobs', path: [], query: options }) as Promise<OpJson<'reap_jobs'>>;
+  }
+  /**
+   * Recalc all projects.
+   * `POST /projects/recalc` (`recalc_all_projects`)
+   */
+  recalcAllProjects(options?: OpQuery<'recalc_all_projects'> & CallOptions): Promise<OpJson<'recalc_all_projects'>> {
+    return this._invoke({ op: 'recalc_all_projects', path: [], query: options }) as Promise<OpJson<'recalc_all_projects'>>;
+  }
+  /**
+   * Recalc project.
+   * `POST /projects/{project_id}/recalc` (`recalc_project`)
+   */
+  recalcProject(projectId: string, options?: OpQuery<'recalc_project'> & CallOptions): Promise<OpJson<'recalc_project'>> {
+    return this._invoke({ op: 'recalc_project', path: [projectId], query: options }) as Promise<OpJson<'recalc_project'>>;
+  }
+  /**
+   * Remove project rule.
+   * `DELETE /projects/{project_id}/rules/{rule_id}` (`remove_project_rule`)
+   */
+  removeProjectRule(projectId: string, ruleId: string, options?: OpQuery<'remove_project_rule'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'remove_project_rule', path: [projectId, ruleId], query: options }) as Promise<void>;
+  }
+  /**
+   * Remove project template.
+   * `DELETE /projects/{project_id}/template` (`remove_project_template`)
+   */
+  removeProjectTemplate(projectId: string, options?: OpQuery<'remove_project_template'> & CallOptions): Promise<OpJson<'remove_project_template'>> {
+    return this._invoke({ op: 'remove_project_template', path: [projectId], query: options }) as Promise<OpJson<'remove_project_template'>>;
+  }
+  /**
+   * Remove role from group.
+   * `DELETE /groups/{group_id}/roles/{role_id}` (`remove_role_from_group`)
+   */
+  removeRoleFromGroup(groupId: string, roleId: string, options?: OpQuery<'remove_role_from_group'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'remove_role_from_group', path: [groupId, roleId], query: options }) as Promise<void>;
+  }
+  /**
+   * Remove site rule.
+   * `DELETE /site/rules/{rule_id}` (`remove_site_rule`)
+   */
+  removeSiteRule(ruleId: string, options?: OpQuery<'remove_site_rule'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'remove_site_rule', path: [ruleId], query: options }) as Promise<void>;
+  }
+  /**
+   * Rename acquisition tag.
+   * `PUT /acquisitions/{acquisition_id}/tags/{value}` (`rename_acquisition_tag`)
+   */
+  renameAcquisitionTag(acquisitionId: string, value: string, body: BodyOf<'rename_acquisition_tag'> | BodyOf<'rename_acquisition_tag'>['value'], options?: OpQuery<'rename_acquisition_tag'> & CallOptions): Promise<OpJson<'rename_acquisition_tag'>> {
+    return this._invoke({ op: 'rename_acquisition_tag', path: [acquisitionId, value], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_acquisition_tag'>>;
+  }
+  /**
+   * Rename analysis tag.
+   * `PUT /analyses/{analysis_id}/tags/{value}` (`rename_analysis_tag`)
+   */
+  renameAnalysisTag(analysisId: string, value: string, body: BodyOf<'rename_analysis_tag'> | BodyOf<'rename_analysis_tag'>['value'], options?: OpQuery<'rename_analysis_tag'> & CallOptions): Promise<OpJson<'rename_analysis_tag'>> {
+    return this._invoke({ op: 'rename_analysis_tag', path: [analysisId, value], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_analysis_tag'>>;
+  }
+  /**
+   * Rename collection tag.
+   * `PUT /collections/{collection_id}/tags/{value}` (`rename_collection_tag`)
+   */
+  renameCollectionTag(collectionId: string, value: string, body: BodyOf<'rename_collection_tag'> | BodyOf<'rename_collection_tag'>['value'], options?: OpQuery<'rename_collection_tag'> & CallOptions): Promise<OpJson<'rename_collection_tag'>> {
+    return this._invoke({ op: 'rename_collection_tag', path: [collectionId, value], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_collection_tag'>>;
+  }
+  /**
+   * Rename container tag.
+   * `PUT /containers/{container_id}/tags/{value}` (`rename_container_tag`)
+   */
+  renameContainerTag(containerId: string, value: string, body: BodyOf<'rename_container_tag'> | BodyOf<'rename_container_tag'>['value'], options?: OpQuery<'rename_container_tag'> & CallOptions): Promise<OpJson<'rename_container_tag'>> {
+    return this._invoke({ op: 'rename_container_tag', path: [containerId, value], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_container_tag'>>;
+  }
+  /**
+   * Rename group tag.
+   * `PUT /groups/{group_id}/tags/{value}` (`rename_group_tag`)
+   */
+  renameGroupTag(groupId: string, value: string, body: BodyOf<'rename_group_tag'> | BodyOf<'rename_group_tag'>['value'], options?: OpQuery<'rename_group_tag'> & CallOptions): Promise<OpJson<'rename_group_tag'>> {
+    return this._invoke({ op: 'rename_group_tag', path: [groupId, value], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_group_tag'>>;
+  }
+  /**
+   * Rename project tag.
+   * `PUT /projects/{project_id}/tags/{value}` (`rename_project_tag`)
+   */
+  renameProjectTag(projectId: string, value: string, body: BodyOf<'rename_project_tag'> | BodyOf<'rename_project_tag'>['value'], options?: OpQuery<'rename_project_tag'> & CallOptions): Promise<OpJson<'rename_project_tag'>> {
+    return this._invoke({ op: 'rename_project_tag', path: [projectId, value], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_project_tag'>>;
+  }
+  /**
+   * Rename session tag.
+   * `PUT /sessions/{session_id}/tags/{value}` (`rename_session_tag`)
+   */
+  renameSessionTag(sessionId: string, value: string, body: BodyOf<'rename_session_tag'> | BodyOf<'rename_session_tag'>['value'], options?: OpQuery<'rename_session_tag'> & CallOptions): Promise<OpJson<'rename_session_tag'>> {
+    return this._invoke({ op: 'rename_session_tag', path: [sessionId, value], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_session_tag'>>;
+  }
+  /**
+   * Rename subject tag.
+   * `PUT /subjects/{subject_id}/tags/{value}` (`rename_subject_tag`)
+   */
+  renameSubjectTag(subjectId: string, value: string, body: BodyOf<'rename_subject_tag'> | BodyOf<'rename_subject_tag'>['value'], options?: OpQuery<'rename_subject_tag'> & CallOptions): Promise<OpJson<'rename_subject_tag'>> {
+    return this._invoke({ op: 'rename_subject_tag', path: [subjectId, value], body, query: options, positional: 'value' }) as Promise<OpJson<'rename_subject_tag'>>;
+  }
+  /**
+   * Replace file info.
+   * `PUT /files/{file_id}/info` (`replace_file_info`)
+   */
+  replaceFileInfo(fileId: string, body?: BodyOf<'replace_file_info'>, options?: OpQuery<'replace_file_info'> & CallOptions): Promise<OpJson<'replace_file_info'>> {
+    return this._invoke({ op: 'replace_file_info', path: [fileId], body, query: options }) as Promise<OpJson<'replace_file_info'>>;
+  }
+  /**
+   * Replace gear permissions.
+   * `PUT /gears/{gear_name}/permissions` (`replace_gear_permissions`)
+   */
+  replaceGearPermissions(gearName: string, body: BodyOf<'replace_gear_permissions'>, options?: OpQuery<'replace_gear_permissions'> & CallOptions): Promise<OpJson<'replace_gear_permissions'>> {
+    return this._invoke({ op: 'replace_gear_permissions', path: [gearName], body, query: options }) as Promise<OpJson<'replace_gear_permissions'>>;
+  }
+  /**
+   * Replace modality.
+   * `PUT /modalities/{modalityId}` (`replace_modality`)
    */
   replaceModality(modalityId: string, body: BodyOf<'replace_modality'>, options?: OpQuery<'replace_modality'> & CallOptions): Promise<OpJson<'replace_modality'>> {
     return this._invoke({ op: 'replace_modality', path: [modalityId], body, query: options }) as Promise<OpJson<'replace_modality'>>;
   }
   /**
-   * Resolve a path of labels to containers, and list the children of the last one.
+   * Replace search.
+   * `PUT /dataexplorer/queries/{search_id}` (`replace_search`)
+   */
+  replaceSearch(searchId: string, body: BodyOf<'replace_search'>, options?: OpQuery<'replace_search'> & CallOptions): Promise<OpJson<'replace_search'>> {
+    return this._invoke({ op: 'replace_search', path: [searchId], body, query: options }) as Promise<OpJson<'replace_search'>>;
+  }
+  /**
+   * Resolve path.
    * `POST /resolve` (`resolve_path`)
    */
   resolvePath(body: BodyOf<'resolve_path'>, options?: OpQuery<'resolve_path'> & CallOptions): Promise<OpJson<'resolve_path'>> {
     return this._invoke({ op: 'resolve_path', path: [], body, query: options }) as Promise<OpJson<'resolve_path'>>;
   }
   /**
-   * Queue a new attempt of a failed job.
-   * `POST /jobs/{JobId}/retry` (`retry_job`)
+   * Restore file.
+   * `POST /files/{file_id}/restore` (`restore_file`)
+   */
+  restoreFile(fileId: string, options: OpQuery<'restore_file'> & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>> {
+    return this._invoke({ op: 'restore_file', path: [fileId], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>>;
+  }
+  /**
+   * Retry job.
+   * `POST /jobs/{job_id}/retry` (`retry_job`)
    */
   retryJob(jobId: string, options?: OpQuery<'retry_job'> & CallOptions): Promise<NonNullable<OpJson<'retry_job'>>['_id']> {
     return this._invoke({ op: 'retry_job', path: [jobId], query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'retry_job'>>['_id']>;
   }
   /**
-   * Search for files, acquisitions, sessions, analyses or collections.
+   * Save data view execution.
+   * `POST /data_view_executions/{data_view_execution_id}/save` (`save_data_view_execution`)
+   */
+  saveDataViewExecution(dataViewExecutionId: string, options?: OpQuery<'save_data_view_execution'> & CallOptions): Promise<ModelOf<'FileEntry', 'File'>> {
+    return this._invoke({ op: 'save_data_view_execution', path: [dataViewExecutionId], query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'File'>>;
+  }
+  /**
+   * Save gear.
+   * `POST /gears/save` (`save_gear`)
+   */
+  saveGear(body: BodyOf<'save_gear'>, options?: OpQuery<'save_gear'> & CallOptions): Promise<ModelOf<'Gear', 'GearDocument'>> {
+    return this._invoke({ op: 'save_gear', path: [], body, query: options, model: 'Gear' }) as Promise<ModelOf<'Gear', 'GearDocument'>>;
+  }
+  /**
+   * Save search.
+   * `POST /dataexplorer/queries` (`save_search`)
+   */
+  saveSearch(body: BodyOf<'save_search'>, options?: OpQuery<'save_search'> & CallOptions): Promise<NonNullable<OpJson<'save_search'>>['_id']> {
+    return this._invoke({ op: 'save_search', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'save_search'>>['_id']>;
+  }
+  /**
+   * Save view data to container.
+   * `POST /views/save` (`save_view_data_to_container`)
+   */
+  saveViewDataToContainer(body: BodyOf<'save_view_data_to_container'>, options: OpQuery<'save_view_data_to_container'> & CallOptions): Promise<ModelOf<'FileEntry', 'File'>> {
+    return this._invoke({ op: 'save_view_data_to_container', path: [], body, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'File'>>;
+  }
+  /**
+   * Search.
    * `POST /dataexplorer/search` (`search`)
    */
   search(body: BodyOf<'search'>, options?: OpQuery<'search'> & CallOptions): Promise<OpJson<'search'>> {
     return this._invoke({ op: 'search', path: [], body, query: options }) as Promise<OpJson<'search'>>;
   }
   /**
-   * Upload one file to an acquisition. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /acquisitions/{AcquisitionId}/files` (`upload_file_to_acquisition`)
+   * session copy.
+   * `POST /sessions/{session_id}/copy` (`session_copy`)
    */
-  uploadFileToAcquisition(acquisitionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_acquisition'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_file_to_acquisition', path: [acquisitionId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  sessionCopy(sessionId: string, body: BodyOf<'session_copy'>, options?: OpQuery<'session_copy'> & CallOptions): Promise<ModelOf<'Session', 'SessionOutput'>> {
+    return this._invoke({ op: 'session_copy', path: [sessionId], body, query: options, model: 'Session' }) as Promise<ModelOf<'Session', 'SessionOutput'>>;
   }
   /**
-   * Upload one file to a collection. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /collections/{CollectionId}/files` (`upload_file_to_collection`)
+   * Set file tags.
+   * `PUT /files/{file_id}/tags` (`set_file_tags`)
    */
-  uploadFileToCollection(collectionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_collection'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_file_to_collection', path: [collectionId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  setFileTags(fileId: string, body: BodyOf<'set_file_tags'>, options?: OpQuery<'set_file_tags'> & CallOptions): Promise<OpJson<'set_file_tags'>> {
+    return this._invoke({ op: 'set_file_tags', path: [fileId], body, query: options }) as Promise<OpJson<'set_file_tags'>>;
   }
   /**
-   * Upload one file to a container (of any kind). `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /containers/{ContainerId}/files` (`upload_file_to_container`)
+   * Set project template.
+   * `POST /projects/{project_id}/template` (`set_project_template`)
    */
-  uploadFileToContainer(containerId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_container'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_file_to_container', path: [containerId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  setProjectTemplate(projectId: string, body: BodyOf<'set_project_template'>, options?: OpQuery<'set_project_template'> & CallOptions): Promise<OpJson<'set_project_template'>> {
+    return this._invoke({ op: 'set_project_template', path: [projectId], body, query: options }) as Promise<OpJson<'set_project_template'>>;
   }
   /**
-   * Upload one file to a project. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /projects/{ProjectId}/files` (`upload_file_to_project`)
+   * Set user staffing pools.
+   * `PUT /staffing_pools/users/{user_id}/staffing_pools` (`set_user_staffing_pools`)
    */
-  uploadFileToProject(projectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_project'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_file_to_project', path: [projectId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  setUserStaffingPools(userId: string, body: BodyOf<'set_user_staffing_pools'>, options?: OpQuery<'set_user_staffing_pools'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'set_user_staffing_pools', path: [userId], body, query: options }) as Promise<void>;
   }
   /**
-   * Upload one file to a session. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /sessions/{SessionId}/files` (`upload_file_to_session`)
+   * Start batch.
+   * `POST /batch/{batch_id}/run` (`start_batch`)
    */
-  uploadFileToSession(sessionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_session'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_file_to_session', path: [sessionId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  startBatch(batchId: string, options?: OpQuery<'start_batch'> & CallOptions): Promise<(ModelOf<'Job', 'JobOutput'>)[]> {
+    return this._invoke({ op: 'start_batch', path: [batchId], query: options, model: 'Job' }) as Promise<(ModelOf<'Job', 'JobOutput'>)[]>;
   }
   /**
-   * Upload one file to a subject. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /subjects/{SubjectId}/files` (`upload_file_to_subject`)
+   * Start project packfile upload.
+   * `POST /projects/{project_id}/packfile-start` (`start_project_packfile_upload`)
    */
-  uploadFileToSubject(subjectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_subject'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_file_to_subject', path: [subjectId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  startProjectPackfileUpload(projectId: string, options?: OpQuery<'start_project_packfile_upload'> & CallOptions): Promise<OpJson<'start_project_packfile_upload'>> {
+    return this._invoke({ op: 'start_project_packfile_upload', path: [projectId], query: options }) as Promise<OpJson<'start_project_packfile_upload'>>;
   }
   /**
-   * Upload the output files of an ad-hoc analysis of an acquisition. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /acquisitions/{AcquisitionId}/analyses/{AnalysisId}/files` (`upload_output_to_acquisition_analysis`)
+   * subject copy.
+   * `POST /subjects/{subject_id}/copy` (`subject_copy`)
    */
-  uploadOutputToAcquisitionAnalysis(acquisitionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_acquisition_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_output_to_acquisition_analysis', path: [acquisitionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  subjectCopy(subjectId: string, body: BodyOf<'subject_copy'>, options?: OpQuery<'subject_copy'> & CallOptions): Promise<ModelOf<'Subject', 'SubjectOutput'>> {
+    return this._invoke({ op: 'subject_copy', path: [subjectId], body, query: options, model: 'Subject' }) as Promise<ModelOf<'Subject', 'SubjectOutput'>>;
   }
   /**
-   * Upload the output files of an ad-hoc analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /analyses/{AnalysisId}/files` (`upload_output_to_analysis`)
+   * Submit response.
+   * `POST /responses/{response_id}/submit` (`submit_response`)
    */
-  uploadOutputToAnalysis(analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_output_to_analysis', path: [analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  submitResponse(responseId: string, options?: OpQuery<'submit_response'> & CallOptions): Promise<OpJson<'submit_response'>> {
+    return this._invoke({ op: 'submit_response', path: [responseId], query: options }) as Promise<OpJson<'submit_response'>>;
   }
   /**
-   * Upload the output files of an ad-hoc analysis of a collection. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /collections/{CollectionId}/analyses/{AnalysisId}/files` (`upload_output_to_collection_analysis`)
+   * Sync user.
+   * `PUT /users/sync/{cid}` (`sync_user`)
    */
-  uploadOutputToCollectionAnalysis(collectionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_collection_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_output_to_collection_analysis', path: [collectionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  syncUser(cid: string, body: BodyOf<'sync_user'>, options?: OpQuery<'sync_user'> & CallOptions): Promise<void> {
+    return this._invoke({ op: 'sync_user', path: [cid], body, query: options }) as Promise<void>;
   }
   /**
-   * Upload the output files of an ad-hoc analysis of a container (of any kind). `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /containers/{ContainerId}/analyses/{AnalysisId}/files` (`upload_output_to_container_analysis`)
+   * Update custom filter.
+   * `PUT /custom_filters/{custom_filter_id}` (`update_custom_filter`)
    */
-  uploadOutputToContainerAnalysis(containerId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_container_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_output_to_container_analysis', path: [containerId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  updateCustomFilter(customFilterId: string, body: BodyOf<'update_custom_filter'>, options?: OpQuery<'update_custom_filter'> & CallOptions): Promise<OpJson<'update_custom_filter'>> {
+    return this._invoke({ op: 'update_custom_filter', path: [customFilterId], body, query: options }) as Promise<OpJson<'update_custom_filter'>>;
   }
   /**
-   * Upload the output files of an ad-hoc analysis of a project. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /projects/{ProjectId}/analyses/{AnalysisId}/files` (`upload_output_to_project_analysis`)
+   * Update device.
+   * `PUT /devices/self` (`update_device`)
    */
-  uploadOutputToProjectAnalysis(projectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_project_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_output_to_project_analysis', path: [projectId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  updateDevice(body: BodyOf<'update_device'>, options?: OpQuery<'update_device'> & CallOptions): Promise<OpJson<'update_device'>> {
+    return this._invoke({ op: 'update_device', path: [], body, query: options }) as Promise<OpJson<'update_device'>>;
   }
   /**
-   * Upload the output files of an ad-hoc analysis of a session. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /sessions/{SessionId}/analyses/{AnalysisId}/files` (`upload_output_to_session_analysis`)
+   * Update job profile.
+   * `PUT /jobs/{job_id}/profile` (`update_job_profile`)
    */
-  uploadOutputToSessionAnalysis(sessionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_session_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_output_to_session_analysis', path: [sessionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  updateJobProfile(jobId: string, body: BodyOf<'update_job_profile'>, options?: OpQuery<'update_job_profile'> & CallOptions): Promise<OpJson<'update_job_profile'>> {
+    return this._invoke({ op: 'update_job_profile', path: [jobId], body, query: options }) as Promise<OpJson<'update_job_profile'>>;
   }
   /**
-   * Upload the output files of an ad-hoc analysis of a subject. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
-   * `POST /subjects/{SubjectId}/analyses/{AnalysisId}/files` (`upload_output_to_subject_analysis`)
+   * Update jobs priority.
+   * `PUT /jobs/priority` (`update_jobs_priority`)
    */
-  uploadOutputToSubjectAnalysis(subjectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_subject_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]> {
-    return this._upload({ op: 'upload_output_to_subject_analysis', path: [subjectId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileEntry'>)[]>;
+  updateJobsPriority(body: BodyOf<'update_jobs_priority'>, options?: OpQuery<'update_jobs_priority'> & CallOptions): Promise<OpJson<'update_jobs_priority'>> {
+    return this._invoke({ op: 'update_jobs_priority', path: [], body, query: options }) as Promise<OpJson<'update_jobs_priority'>>;
+  }
+  /**
+   * Update response.
+   * `PATCH /responses/{response_id}` (`update_response`)
+   */
+  updateResponse(responseId: string, body: BodyOf<'update_response'>, options?: OpQuery<'update_response'> & CallOptions): Promise<OpJson<'update_response'>> {
+    return this._invoke({ op: 'update_response', path: [responseId], body, query: options }) as Promise<OpJson<'update_response'>>;
+  }
+  /**
+   * Upload by label. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /upload/label` (`upload_by_label`)
+   */
+  uploadByLabel(file: UploadInput | UploadInput[], options?: OpQuery<'upload_by_label'> & UploadOptions & CallOptions): Promise<OpJson<'upload_by_label'>> {
+    return this._upload({ op: 'upload_by_label', path: [], file, query: options }) as Promise<OpJson<'upload_by_label'>>;
+  }
+  /**
+   * Upload by reaper. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /upload/reaper` (`upload_by_reaper`)
+   */
+  uploadByReaper(file: UploadInput | UploadInput[], options?: OpQuery<'upload_by_reaper'> & UploadOptions & CallOptions): Promise<OpJson<'upload_by_reaper'>> {
+    return this._upload({ op: 'upload_by_reaper', path: [], file, query: options }) as Promise<OpJson<'upload_by_reaper'>>;
+  }
+  /**
+   * Upload by uid. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /upload/uid` (`upload_by_uid`)
+   */
+  uploadByUid(file: UploadInput | UploadInput[], options?: OpQuery<'upload_by_uid'> & UploadOptions & CallOptions): Promise<OpJson<'upload_by_uid'>> {
+    return this._upload({ op: 'upload_by_uid', path: [], file, query: options }) as Promise<OpJson<'upload_by_uid'>>;
+  }
+  /**
+   * Upload file to acquisition. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /acquisitions/{acquisition_id}/files` (`upload_file_to_acquisition`)
+   */
+  uploadFileToAcquisition(acquisitionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_acquisition'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_acquisition'>> {
+    return this._upload({ op: 'upload_file_to_acquisition', path: [acquisitionId], file, query: options }) as Promise<OpJson<'upload_file_to_acquisition'>>;
+  }
+  /**
+   * Upload file to collection. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /collections/{collection_id}/files` (`upload_file_to_collection`)
+   */
+  uploadFileToCollection(collectionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_collection'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_collection'>> {
+    return this._upload({ op: 'upload_file_to_collection', path: [collectionId], file, query: options }) as Promise<OpJson<'upload_file_to_collection'>>;
+  }
+  /**
+   * Upload file to container. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /containers/{container_id}/files` (`upload_file_to_container`)
+   */
+  uploadFileToContainer(containerId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_container'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_container'>> {
+    return this._upload({ op: 'upload_file_to_container', path: [containerId], file, query: options }) as Promise<OpJson<'upload_file_to_container'>>;
+  }
+  /**
+   * Upload file to project. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /projects/{project_id}/files` (`upload_file_to_project`)
+   */
+  uploadFileToProject(projectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_project'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_project'>> {
+    return this._upload({ op: 'upload_file_to_project', path: [projectId], file, query: options }) as Promise<OpJson<'upload_file_to_project'>>;
+  }
+  /**
+   * Upload file to session. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /sessions/{session_id}/files` (`upload_file_to_session`)
+   */
+  uploadFileToSession(sessionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_session'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_session'>> {
+    return this._upload({ op: 'upload_file_to_session', path: [sessionId], file, query: options }) as Promise<OpJson<'upload_file_to_session'>>;
+  }
+  /**
+   * Upload file to subject. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /subjects/{subject_id}/files` (`upload_file_to_subject`)
+   */
+  uploadFileToSubject(subjectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_subject'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_subject'>> {
+    return this._upload({ op: 'upload_file_to_subject', path: [subjectId], file, query: options }) as Promise<OpJson<'upload_file_to_subject'>>;
+  }
+  /**
+   * Upload output to acquisition analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /acquisitions/{acquisition_id}/analyses/{analysis_id}/files` (`upload_output_to_acquisition_analysis`)
+   */
+  uploadOutputToAcquisitionAnalysis(acquisitionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_acquisition_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
+    return this._upload({ op: 'upload_output_to_acquisition_analysis', path: [acquisitionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  }
+  /**
+   * Upload output to analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /analyses/{analysis_id}/files` (`upload_output_to_analysis`)
+   */
+  uploadOutputToAnalysis(analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_analysis'> & UploadOptions & CallOptions): Promise<OpJson<'upload_output_to_analysis'>> {
+    return this._upload({ op: 'upload_output_to_analysis', path: [analysisId], file, query: options }) as Promise<OpJson<'upload_output_to_analysis'>>;
+  }
+  /**
+   * Upload output to container analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /containers/{container_id}/analyses/{analysis_id}/files` (`upload_output_to_container_analysis`)
+   */
+  uploadOutputToContainerAnalysis(containerId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_container_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
+    return this._upload({ op: 'upload_output_to_container_analysis', path: [containerId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  }
+  /**
+   * Upload output to project analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /projects/{project_id}/analyses/{analysis_id}/files` (`upload_output_to_project_analysis`)
+   */
+  uploadOutputToProjectAnalysis(projectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_project_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
+    return this._upload({ op: 'upload_output_to_project_analysis', path: [projectId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  }
+  /**
+   * Upload output to session analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /sessions/{session_id}/analyses/{analysis_id}/files` (`upload_output_to_session_analysis`)
+   */
+  uploadOutputToSessionAnalysis(sessionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_session_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
+    return this._upload({ op: 'upload_output_to_session_analysis', path: [sessionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  }
+  /**
+   * Upload output to subject analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
+   * `POST /subjects/{subject_id}/analyses/{analysis_id}/files` (`upload_output_to_subject_analysis`)
+   */
+  uploadOutputToSubjectAnalysis(subjectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_subject_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
+    return this._upload({ op: 'upload_output_to_subject_analysis', path: [subjectId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  }
+  /**
+   * Upload signed fs file.
+   * `PUT /upload/fs-file` (`upload_signed_fs_file`)
+   */
+  uploadSignedFsFile(body: BodyOf<'upload_signed_fs_file'>, options: OpQuery<'upload_signed_fs_file'> & CallOptions): Promise<OpJson<'upload_signed_fs_file'>> {
+    return this._invoke({ op: 'upload_signed_fs_file', path: [], body, query: options }) as Promise<OpJson<'upload_signed_fs_file'>>;
+  }
+  /**
+   * Upsert file.
+   * `POST /files` (`upsert_file`)
+   */
+  upsertFile(body: BodyOf<'upsert_file'>, options?: OpQuery<'upsert_file'> & CallOptions): Promise<OpJson<'upsert_file'>> {
+    return this._invoke({ op: 'upsert_file', path: [], body, query: options }) as Promise<OpJson<'upsert_file'>>;
+  }
+  /**
+   * Upsert project hierarchy.
+   * `POST /projects/{project_id}/upsert-hierarchy` (`upsert_project_hierarchy`)
+   */
+  upsertProjectHierarchy(projectId: string, body: BodyOf<'upsert_project_hierarchy'>, options?: OpQuery<'upsert_project_hierarchy'> & CallOptions): Promise<OpJson<'upsert_project_hierarchy'>> {
+    return this._invoke({ op: 'upsert_project_hierarchy', path: [projectId], body, query: options }) as Promise<OpJson<'upsert_project_hierarchy'>>;
+  }
+  /**
+   * Verify master subject code.
+   * `GET /subjects/master-code/{code}` (`verify_master_subject_code`)
+   */
+  verifyMasterSubjectCode(code: string, options?: OpQuery<'verify_master_subject_code'> & CallOptions): Promise<OpJson<'verify_master_subject_code'>> {
+    return this._invoke({ op: 'verify_master_subject_code', path: [code], query: options }) as Promise<OpJson<'verify_master_subject_code'>>;
   }
 }
 
 /** operationIds with a generated method. */
 export const GENERATED_OPERATIONS = [
+  'acquisition_copy',
   'add_acquisition',
   'add_acquisition_analysis',
   'add_acquisition_analysis_note',
   'add_acquisition_note',
   'add_acquisition_tag',
+  'add_acquisition_tags',
   'add_analysis_note',
   'add_analysis_tag',
+  'add_audit_trail_report',
   'add_collection',
-  'add_collection_analysis',
-  'add_collection_analysis_note',
   'add_collection_note',
   'add_collection_permission',
   'add_collection_tag',
+  'add_collection_tags',
   'add_container_analysis',
   'add_container_analysis_note',
   'add_container_note',
   'add_container_tag',
+  'add_container_tags',
+  'add_file_tags',
   'add_gear',
+  'add_gear_permission',
   'add_group',
   'add_group_permission',
+  'add_group_permission_template',
   'add_group_tag',
+  'add_group_tags',
   'add_job',
   'add_job_logs',
   'add_modality',
@@ -2712,7 +4413,10 @@ export const GENERATED_OPERATIONS = [
   'add_project_analysis_note',
   'add_project_note',
   'add_project_permission',
+  'add_project_rule',
   'add_project_tag',
+  'add_project_tags',
+  'add_provider',
   'add_role',
   'add_role_to_group',
   'add_session',
@@ -2720,61 +4424,130 @@ export const GENERATED_OPERATIONS = [
   'add_session_analysis_note',
   'add_session_note',
   'add_session_tag',
+  'add_session_tags',
+  'add_site_rule',
   'add_subject',
   'add_subject_analysis',
   'add_subject_analysis_note',
   'add_subject_note',
   'add_subject_tag',
+  'add_subject_tags',
   'add_user',
+  'add_view',
+  'archive_task_protocol',
+  'ask_jobs',
+  'ask_jobs_state',
+  'assign_reader_task',
+  'batch_create_reader_task',
+  'bulk_move_sessions',
+  'cancel_batch',
+  'catalog_list',
+  'check_uids_exist',
+  'clean_packfiles',
+  'cleanup_info',
+  'cleanup_signed_upload_url',
+  'collect_usage',
+  'complete_job',
+  'complete_reader_task',
+  'complete_s3_multipart_upload',
+  'create_batch_job_from_jobs',
+  'create_custom_filter',
+  'create_device',
   'create_download_ticket',
+  'create_master_subject_code',
+  'create_or_replace_task_response',
+  'create_project_aet',
+  'create_reader_task',
+  'create_service_aet',
+  'create_signed_upload_url',
+  'create_staffing_pool',
+  'create_task_protocol',
+  'data_view_columns',
   'delete_acquisition',
   'delete_acquisition_analysis',
   'delete_acquisition_analysis_note',
   'delete_acquisition_file',
   'delete_acquisition_note',
   'delete_acquisition_tag',
+  'delete_acquisition_tags',
+  'delete_acquisitions_by_ids',
+  'delete_analyses_by_ids',
+  'delete_analysis',
+  'delete_analysis_file',
   'delete_analysis_note',
   'delete_analysis_tag',
+  'delete_audit_trail_report',
+  'delete_by_search',
   'delete_collection',
-  'delete_collection_analysis',
-  'delete_collection_analysis_note',
   'delete_collection_file',
   'delete_collection_note',
   'delete_collection_tag',
+  'delete_collection_tags',
   'delete_collection_user_permission',
+  'delete_collections_by_ids',
   'delete_container',
   'delete_container_analysis',
   'delete_container_analysis_note',
   'delete_container_file',
   'delete_container_note',
   'delete_container_tag',
+  'delete_container_tags',
+  'delete_custom_filter',
+  'delete_device',
+  'delete_device_key',
+  'delete_file',
+  'delete_file_tags',
+  'delete_files_by_ids',
   'delete_gear',
+  'delete_gear_permission',
+  'delete_gear_permissions',
   'delete_group',
   'delete_group_tag',
+  'delete_group_tags',
   'delete_group_user_permission',
+  'delete_group_user_permission_template',
+  'delete_groups_by_ids',
   'delete_modality',
   'delete_project',
+  'delete_project_aet',
   'delete_project_analysis',
   'delete_project_analysis_note',
   'delete_project_file',
   'delete_project_note',
   'delete_project_tag',
+  'delete_project_tags',
   'delete_project_user_permission',
+  'delete_projects_by_ids',
+  'delete_provider',
   'delete_role',
+  'delete_save_search',
+  'delete_service_aet',
   'delete_session',
   'delete_session_analysis',
   'delete_session_analysis_note',
   'delete_session_file',
   'delete_session_note',
   'delete_session_tag',
+  'delete_session_tags',
+  'delete_sessions_by_ids',
+  'delete_staffing_pool',
   'delete_subject',
   'delete_subject_analysis',
   'delete_subject_analysis_note',
   'delete_subject_file',
   'delete_subject_note',
   'delete_subject_tag',
+  'delete_subject_tags',
+  'delete_subjects_by_ids',
+  'delete_task_protocol',
   'delete_user',
+  'delete_user_key',
+  'delete_view',
+  'delete_view_execution',
+  'determine_provider_for_job',
+  'download_audit_trail_report',
   'download_file_from_acquisition',
+  'download_file_from_analysis',
   'download_file_from_collection',
   'download_file_from_container',
   'download_file_from_project',
@@ -2782,19 +4555,29 @@ export const GENERATED_OPERATIONS = [
   'download_file_from_subject',
   'download_input_from_acquisition_analysis',
   'download_input_from_analysis',
-  'download_input_from_collection_analysis',
   'download_input_from_container_analysis',
   'download_input_from_project_analysis',
   'download_input_from_session_analysis',
   'download_input_from_subject_analysis',
   'download_output_from_acquisition_analysis',
-  'download_output_from_analysis',
-  'download_output_from_collection_analysis',
   'download_output_from_container_analysis',
   'download_output_from_project_analysis',
   'download_output_from_session_analysis',
   'download_output_from_subject_analysis',
   'download_ticket',
+  'end_project_packfile_upload',
+  'engine_complete_job',
+  'engine_prepare_complete_job',
+  'evaluate_view',
+  'evaluate_view_adhoc',
+  'fetch_tree',
+  'find_all_api_staffing_pools_get',
+  'find_all_api_tasks_reader_get',
+  'find_task_protocols',
+  'generate_key',
+  'generate_user_key',
+  'get_access_log_report',
+  'get_access_log_types',
   'get_acquisition',
   'get_acquisition_analyses',
   'get_acquisition_analysis',
@@ -2802,64 +4585,122 @@ export const GENERATED_OPERATIONS = [
   'get_acquisition_note',
   'get_acquisition_tag',
   'get_all_acquisitions',
+  'get_all_analyses',
+  'get_all_batches',
   'get_all_collections',
   'get_all_collections_curators',
+  'get_all_custom_filters',
+  'get_all_data_view_executions',
+  'get_all_devices',
+  'get_all_devices_status',
+  'get_all_files',
   'get_all_gears',
+  'get_all_group_roles',
   'get_all_groups',
   'get_all_jobs',
   'get_all_modalities',
+  'get_all_project_aets',
   'get_all_projects',
+  'get_all_projects_groups',
   'get_all_roles',
+  'get_all_saved_searches',
+  'get_all_service_aets',
   'get_all_sessions',
   'get_all_subjects',
   'get_all_users',
   'get_analyses',
   'get_analysis',
+  'get_analysis_file_info',
+  'get_analysis_input_files',
   'get_analysis_note',
+  'get_analysis_output_file',
   'get_analysis_tag',
   'get_auth_status',
+  'get_batch',
+  'get_bookmark_list',
+  'get_catalog_list_filter_options',
+  'get_change_log',
   'get_collection',
   'get_collection_acquisitions',
-  'get_collection_analyses',
-  'get_collection_analysis',
   'get_collection_file_info',
   'get_collection_note',
   'get_collection_sessions',
   'get_collection_tag',
   'get_collection_user_permission',
   'get_config',
+  'get_config_js',
   'get_container',
   'get_container_analyses',
   'get_container_analysis',
   'get_container_file_info',
   'get_container_note',
   'get_container_tag',
+  'get_current_device',
   'get_current_user',
+  'get_current_user_avatar',
   'get_current_user_info',
   'get_current_user_jobs',
+  'get_daily_usage_range_report',
+  'get_daily_usage_report',
+  'get_data_view_execution',
+  'get_data_view_execution_data',
+  'get_device',
+  'get_facets_api_tasks_reader_facets_facet_field_get',
+  'get_field_change_log',
+  'get_file',
+  'get_file_info',
+  'get_file_tags',
+  'get_file_versions',
+  'get_file_zip_info',
   'get_gear',
+  'get_gear_context',
   'get_gear_invocation',
+  'get_gear_series',
+  'get_gear_suggest',
+  'get_gear_ticket',
   'get_group',
   'get_group_projects',
-  'get_group_roles',
+  'get_group_role',
   'get_group_tag',
   'get_group_user_permission',
+  'get_group_user_permission_template',
   'get_job',
   'get_job_config',
   'get_job_detail',
   'get_job_logs',
+  'get_jobs_stats',
+  'get_jupyterlab_server',
+  'get_legacy_usage_report',
+  'get_mapped_fields',
   'get_modality',
+  'get_my_gear_tickets',
+  'get_next_job',
   'get_project',
   'get_project_acquisitions',
+  'get_project_aet',
   'get_project_analyses',
   'get_project_analysis',
+  'get_project_delete_status',
   'get_project_file_info',
   'get_project_note',
+  'get_project_report',
+  'get_project_rule',
+  'get_project_rules',
   'get_project_sessions',
+  'get_project_settings',
   'get_project_subjects',
   'get_project_tag',
   'get_project_user_permission',
+  'get_provider',
+  'get_provider_config',
+  'get_providers',
+  'get_reader_task',
+  'get_response',
   'get_role',
+  'get_saved_search',
+  'get_search_query_suggestions',
+  'get_search_status',
+  'get_service_aet',
   'get_session',
   'get_session_acquisitions',
   'get_session_analyses',
@@ -2868,6 +4709,11 @@ export const GENERATED_OPERATIONS = [
   'get_session_jobs',
   'get_session_note',
   'get_session_tag',
+  'get_site_report',
+  'get_site_rule',
+  'get_site_rules',
+  'get_site_settings',
+  'get_staffing_pool',
   'get_subject',
   'get_subject_analyses',
   'get_subject_analysis',
@@ -2875,9 +4721,24 @@ export const GENERATED_OPERATIONS = [
   'get_subject_note',
   'get_subject_sessions',
   'get_subject_tag',
+  'get_task_parent_container_ids',
+  'get_task_protocol',
+  'get_tree_graph',
+  'get_usage_availability',
+  'get_usage_report',
   'get_user',
+  'get_user_acquisitions',
+  'get_user_avatar',
+  'get_user_collections',
   'get_user_groups',
+  'get_user_projects',
+  'get_user_sessions',
   'get_version',
+  'get_view',
+  'get_views',
+  'heartbeat_job',
+  'list_audit_trail_reports',
+  'list_task_responses',
   'lookup_path',
   'modify_acquisition',
   'modify_acquisition_analysis',
@@ -2887,10 +4748,14 @@ export const GENERATED_OPERATIONS = [
   'modify_acquisition_info',
   'modify_acquisition_note',
   'modify_analysis',
+  'modify_analysis_file',
+  'modify_analysis_file_classification',
+  'modify_analysis_file_info',
   'modify_analysis_info',
   'modify_analysis_note',
+  'modify_audit_trail_report',
+  'modify_bookmark_list',
   'modify_collection',
-  'modify_collection_analysis',
   'modify_collection_file',
   'modify_collection_file_classification',
   'modify_collection_file_info',
@@ -2905,9 +4770,15 @@ export const GENERATED_OPERATIONS = [
   'modify_container_info',
   'modify_container_note',
   'modify_current_user_info',
+  'modify_device',
+  'modify_file_classification',
+  'modify_file_info',
+  'modify_gear_series',
   'modify_group',
   'modify_group_user_permission',
+  'modify_group_user_permission_template',
   'modify_job',
+  'modify_jupyterlab_server',
   'modify_project',
   'modify_project_analysis',
   'modify_project_file',
@@ -2915,7 +4786,11 @@ export const GENERATED_OPERATIONS = [
   'modify_project_file_info',
   'modify_project_info',
   'modify_project_note',
+  'modify_project_rule',
+  'modify_project_settings',
   'modify_project_user_permission',
+  'modify_provider',
+  'modify_reader_task',
   'modify_role',
   'modify_session',
   'modify_session_analysis',
@@ -2924,6 +4799,9 @@ export const GENERATED_OPERATIONS = [
   'modify_session_file_info',
   'modify_session_info',
   'modify_session_note',
+  'modify_site_rule',
+  'modify_site_settings',
+  'modify_staffing_pool',
   'modify_subject',
   'modify_subject_analysis',
   'modify_subject_file',
@@ -2931,8 +4809,27 @@ export const GENERATED_OPERATIONS = [
   'modify_subject_file_info',
   'modify_subject_info',
   'modify_subject_note',
+  'modify_task_protocol',
   'modify_user',
+  'modify_view',
+  'move_file',
+  'parse_search_query',
+  'prepare_add_gear',
+  'prepare_complete_job',
+  'project_copy',
+  'project_packfile_upload',
+  'propose_batch',
+  'publish_task_protocol',
+  'put_task_response',
+  'queue_adhoc',
+  'queue_saved',
+  'reap_jobs',
+  'recalc_all_projects',
+  'recalc_project',
+  'remove_project_rule',
+  'remove_project_template',
   'remove_role_from_group',
+  'remove_site_rule',
   'rename_acquisition_tag',
   'rename_analysis_tag',
   'rename_collection_tag',
@@ -2941,10 +4838,35 @@ export const GENERATED_OPERATIONS = [
   'rename_project_tag',
   'rename_session_tag',
   'rename_subject_tag',
+  'replace_file_info',
+  'replace_gear_permissions',
   'replace_modality',
+  'replace_search',
   'resolve_path',
+  'restore_file',
   'retry_job',
+  'save_data_view_execution',
+  'save_gear',
+  'save_search',
+  'save_view_data_to_container',
   'search',
+  'session_copy',
+  'set_file_tags',
+  'set_project_template',
+  'set_user_staffing_pools',
+  'start_batch',
+  'start_project_packfile_upload',
+  'subject_copy',
+  'submit_response',
+  'sync_user',
+  'update_custom_filter',
+  'update_device',
+  'update_job_profile',
+  'update_jobs_priority',
+  'update_response',
+  'upload_by_label',
+  'upload_by_reaper',
+  'upload_by_uid',
   'upload_file_to_acquisition',
   'upload_file_to_collection',
   'upload_file_to_container',
@@ -2953,9 +4875,12 @@ export const GENERATED_OPERATIONS = [
   'upload_file_to_subject',
   'upload_output_to_acquisition_analysis',
   'upload_output_to_analysis',
-  'upload_output_to_collection_analysis',
   'upload_output_to_container_analysis',
   'upload_output_to_project_analysis',
   'upload_output_to_session_analysis',
   'upload_output_to_subject_analysis',
+  'upload_signed_fs_file',
+  'upsert_file',
+  'upsert_project_hierarchy',
+  'verify_master_subject_code',
 ] as const;
