@@ -76,7 +76,7 @@ describe('v21 X-Accept-Feature (§2.4)', () => {
     const { api } = client(rec.fetch);
     await api.GET('/projects');
     await api.POST('/projects', { body: { label: 'L', group: 'g' } as never });
-    await api.DELETE('/projects/{ProjectId}', { params: { path: { ProjectId: 'p' } } });
+    await api.DELETE('/projects/{project_id}', { params: { path: { project_id: 'p' } } });
     expect(rec.requests.map((r) => r.headers.get('x-accept-feature'))).toEqual([
       'Safe-Redirect,multipart_signed_url',
       'Safe-Redirect,multipart_signed_url',
@@ -162,7 +162,7 @@ describe('v21 exhaustive (§2.2)', () => {
   it('exhaustive=true is not added where the operation has no such parameter, nor twice', async () => {
     const rec = scriptedFetch(() => json(200, {}));
     const { api } = client(rec.fetch, { exhaustive: true });
-    await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: 'p' } } });
+    await api.GET('/projects/{project_id}', { params: { path: { project_id: 'p' } } });
     await api.GET('/projects', { params: { query: { exhaustive: false } } });
     await api.GET('/projects', { params: { query: { exhaustive: true } } });
     expect(rec.requests.map((r) => new URL(r.url).searchParams.getAll('exhaustive'))).toEqual([
@@ -302,8 +302,8 @@ describe('v21 Safe-Redirect: redirects (§2.4, §3.4), injected fetch', () => {
       () => new Response('bytes'),
     );
     const { api } = client(rec.fetch);
-    const { data } = await api.GET('/projects/{ProjectId}/files/{FileName}', {
-      params: { path: { ProjectId: 'p', FileName: 'f' } },
+    const { data } = await api.GET('/projects/{project_id}/files/{file_name}', {
+      params: { path: { project_id: 'p', file_name: 'f' } },
       parseAs: 'text',
     });
     expect(data).toBe('bytes');
@@ -322,7 +322,7 @@ describe('v21 Safe-Redirect: redirects (§2.4, §3.4), injected fetch', () => {
       () => json(200, {}),
     );
     const { api } = client(rec.fetch);
-    await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: 'p' } } });
+    await api.GET('/projects/{project_id}', { params: { path: { project_id: 'p' } } });
     expect(rec.requests.map((r) => [r.url, r.headers.has('authorization')])).toEqual([
       ['https://flywheel.example.org/api/projects/p', true],
       ['https://flywheel.example.org/api/projects/q', true],
@@ -430,8 +430,8 @@ describe('v21 Safe-Redirect over real HTTP (Node fetch)', () => {
   it('a download answered by 302 to another origin is fetched there without Authorization', async () => {
     seen.length = 0;
     const api = createApiClient({ apiKey: `127.0.0.1:${port}:__force_insecure:${KEY57}` });
-    const { data } = await api.GET('/projects/{ProjectId}/files/{FileName}', {
-      params: { path: { ProjectId: 'p1', FileName: 'scan.nii' } },
+    const { data } = await api.GET('/projects/{project_id}/files/{file_name}', {
+      params: { path: { project_id: 'p1', file_name: 'scan.nii' } },
       parseAs: 'text',
     });
     expect(data).toBe('NIFTI');

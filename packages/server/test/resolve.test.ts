@@ -34,7 +34,11 @@ describe('resolve', () => {
   });
 
   it('walks the subject level with or without the (2019) Subject-Container feature, as v21 does', async () => {
-    for (const headers of [{}, { 'X-Accept-Feature': 'pagination subject-container' }]) {
+    const variants: Record<string, string>[] = [
+      {},
+      { 'X-Accept-Feature': 'pagination subject-container' },
+    ];
+    for (const headers of variants) {
       const top = await t.ok('POST', '/resolve', {
         body: { path: [h.group, 'My Project'] },
         headers,

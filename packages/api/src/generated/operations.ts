@@ -338,7 +338,7 @@ export const operationTable = {
     responseSchema: 'GearIdOutput',
     paginated: false,
     tags: ['gears'],
-    extensions: {},
+    extensions: { 'x-fw-return': '_id' },
   },
   add_gear_permission: {
     id: 'add_gear_permission',
@@ -587,7 +587,7 @@ export const operationTable = {
     responseSchema: 'EgressProviderId',
     paginated: false,
     tags: ['site'],
-    extensions: {},
+    extensions: { 'x-fw-return': '_id' },
   },
   add_role: {
     id: 'add_role',
@@ -809,7 +809,7 @@ export const operationTable = {
     responseSchema: 'UserOutputId',
     paginated: false,
     tags: ['users'],
-    extensions: {},
+    extensions: { 'x-fw-return': '_id' },
   },
   add_view: {
     id: 'add_view',
@@ -823,7 +823,7 @@ export const operationTable = {
     responseSchema: 'ViewIdOutput',
     paginated: false,
     tags: ['containers'],
-    extensions: {},
+    extensions: { 'x-fw-return': '_id' },
   },
   archive_task_protocol: {
     id: 'archive_task_protocol',

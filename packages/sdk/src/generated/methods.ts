@@ -158,8 +158,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add gear.
    * `POST /gears/{gear_name}` (`add_gear`)
    */
-  addGear(gearName: string, body: BodyOf<'add_gear'>, options?: OpQuery<'add_gear'> & CallOptions): Promise<OpJson<'add_gear'>> {
-    return this._invoke({ op: 'add_gear', path: [gearName], body, query: options }) as Promise<OpJson<'add_gear'>>;
+  addGear(gearName: string, body: BodyOf<'add_gear'>, options?: OpQuery<'add_gear'> & CallOptions): Promise<NonNullable<OpJson<'add_gear'>>['_id']> {
+    return this._invoke({ op: 'add_gear', path: [gearName], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_gear'>>['_id']>;
   }
   /**
    * Add gear permission.
@@ -284,8 +284,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add provider.
    * `POST /site/providers` (`add_provider`)
    */
-  addProvider(body: BodyOf<'add_provider'>, options?: OpQuery<'add_provider'> & CallOptions): Promise<OpJson<'add_provider'>> {
-    return this._invoke({ op: 'add_provider', path: [], body, query: options }) as Promise<OpJson<'add_provider'>>;
+  addProvider(body: BodyOf<'add_provider'>, options?: OpQuery<'add_provider'> & CallOptions): Promise<NonNullable<OpJson<'add_provider'>>['_id']> {
+    return this._invoke({ op: 'add_provider', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_provider'>>['_id']>;
   }
   /**
    * Add role.
@@ -396,15 +396,15 @@ export abstract class GeneratedMethods extends ClientCore {
    * Add user.
    * `POST /users` (`add_user`)
    */
-  addUser(body: BodyOf<'add_user'>, options?: OpQuery<'add_user'> & CallOptions): Promise<OpJson<'add_user'>> {
-    return this._invoke({ op: 'add_user', path: [], body, query: options }) as Promise<OpJson<'add_user'>>;
+  addUser(body: BodyOf<'add_user'>, options?: OpQuery<'add_user'> & CallOptions): Promise<NonNullable<OpJson<'add_user'>>['_id']> {
+    return this._invoke({ op: 'add_user', path: [], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_user'>>['_id']>;
   }
   /**
    * Add view.
    * `POST /containers/{container_id}/views` (`add_view`)
    */
-  addView(containerId: string, body: BodyOf<'add_view'>, options?: OpQuery<'add_view'> & CallOptions): Promise<OpJson<'add_view'>> {
-    return this._invoke({ op: 'add_view', path: [containerId], body, query: options }) as Promise<OpJson<'add_view'>>;
+  addView(containerId: string, body: BodyOf<'add_view'>, options?: OpQuery<'add_view'> & CallOptions): Promise<NonNullable<OpJson<'add_view'>>['_id']> {
+    return this._invoke({ op: 'add_view', path: [containerId], body, query: options, unwrap: '_id' }) as Promise<NonNullable<OpJson<'add_view'>>['_id']>;
   }
   /**
    * Archive task protocol.

@@ -68,7 +68,7 @@ describe('permissions and roles', () => {
     await ctx.fw.addRoleToGroup(myGroup.id, { _id: adminId });
     await ctx.fw.addRoleToGroup(myGroup.id, { _id: rwId });
     await ctx.fw.addRoleToGroup(myGroup.id, { _id: roId });
-    const assigned = (await ctx.fw.getGroupRoles(myGroup.id)) as { _id: string }[];
+    const assigned = (await ctx.fw.getAllGroupRoles(myGroup.id)) as { _id: string }[];
     expect(assigned.map((r) => r._id)).toEqual(expect.arrayContaining([adminId, rwId, roId]));
     expect((await ctx.fw.getRole(rwId)).label).toBeTruthy();
   });

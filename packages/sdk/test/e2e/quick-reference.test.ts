@@ -799,7 +799,7 @@ describe('quick reference, snippet by snippet', () => {
       await fw.addRoleToGroup(myGroup.id, { _id: adminId });
       await fw.addRoleToGroup(myGroup.id, { _id: rwId });
       await fw.addRoleToGroup(myGroup.id, { _id: roId });
-      const assigned = (await fw.getGroupRoles(myGroup.id)) as { _id: string }[];
+      const assigned = (await fw.getAllGroupRoles(myGroup.id)) as { _id: string }[];
       expect(assigned.map((r) => r._id).sort()).toEqual([adminId, rwId, roId].sort());
     });
   });
