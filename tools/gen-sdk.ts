@@ -108,6 +108,20 @@ function resultShape(spec: Json, schema: any, opId: string): ResultShape {
     }
     return { type: json };
   }
+  // An inline union of models (`get_container`: anyOf the `<Type>ContainerOutput` aliases).
+  const inline = (schema.oneOf ?? schema.anyOf) as any[] | undefined;
+  if (Array.isArray(inline) && inline.length > 0 && inline.every((v) => refName(v.$ref))) {
+    const found = inline.map((v) => modelSchema(schemas, refName(v.$ref)));
+    if (found.every((f) => f !== undefined)) {
+      const names = new Set(found.map((f) => f!.model));
+      return {
+        type: found.map((f) => `ModelOf<'${f!.model}', '${f!.schema}'>`).join(' | '),
+        // one model (`get_analysis`: AnalysisOutput | AnalysisOutputInflatedJob) wraps as it;
+        // several are told apart by `container_type`
+        model: names.size === 1 ? [...names][0]! : '*',
+      };
+    }
+  }
   if (schema.type === 'array' && schema.items) {
     const inner = resultShape(spec, schema.items, opId);
     if (inner.model) return { type: `(${inner.type})[]`, model: inner.model };

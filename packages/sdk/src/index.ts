@@ -59,26 +59,58 @@ export {
 } from './models/containers.js';
 export type {
   Container,
+  ContainerListItem,
   ContainerData,
   CapabilityMethods,
   DateInputs,
   NewContainerFields,
+  ProjectListOutput,
+  SubjectOutputForList,
+  SessionListOutput,
+  AcquisitionListOutput,
+  AnalysisListOutput,
+  CollectionListItem,
+  GroupMethods,
+  ProjectMethods,
+  SubjectMethods,
+  SessionMethods,
+  AcquisitionMethods,
+  AnalysisObjectMethods,
+  CollectionMethods,
 } from './models/containers.js';
 export { FileEntry } from './models/file-entry.js';
 export { Job, Gear, User, Role } from './models/others.js';
-export type { GearRunOptions, RefLike } from './models/others.js';
+export type {
+  GearRunOptions,
+  RefLike,
+  JobListOutput,
+  JobMethods,
+  JobLog,
+  JobPriority,
+} from './models/others.js';
 export { CAPABILITIES, CONTAINER_TYPES, FILE_OPS, fileOp } from './models/capabilities.js';
 export type { ContainerType, Capability } from './models/capabilities.js';
 export type {
   ContainerRef,
   FileRef,
   Permission,
+  AccessPermission,
+  AccessPermissionUpdate,
+  AccessPermissionOutput,
+  RolePermission,
+  RolePermissionUpdate,
+  RolePermissionOutput,
+  AccessPermissionMethods,
+  RolePermissionMethods,
+  TemplateOptions,
+  ModifiedResult,
+  Note,
   AnalysisFields,
   UploadFileOptions,
 } from './models/mixins.js';
 export { parseDates, DATE_FIELDS } from './models/dates.js';
 export type { WithDates } from './models/dates.js';
-export type { Models } from './models/types.js';
+export type { Models, ListModels } from './models/types.js';
 
 // files and time (runtime neutral)
 export { FileSpec, FileSpecError, toFileSpecs, guessContentType } from './files/file-spec.js';

@@ -4,6 +4,8 @@
  */
 import {
   Acquisition,
+  type AcquisitionListOutput,
+  type AnalysisListOutput,
   ApiError,
   ApiException,
   Client as NeutralClient,
@@ -12,9 +14,16 @@ import {
   Finder,
   Group,
   Project,
+  type ProjectListOutput,
   Session,
+  type SessionListOutput,
   Subject,
+  type SubjectOutputForList,
   type Container,
+  type Job,
+  type JobListOutput,
+  type RolePermissionOutput,
+  type AccessPermissionOutput,
 } from '../src/index.js';
 import { Client } from '../src/node.js';
 
@@ -77,32 +86,53 @@ async function usage(): Promise<void> {
   // children
   const subject: Subject = await project.addSubject({ label: 'Subject 01' });
   const session: Session = await subject.addSession({ label: 'Session 01' });
+  // v21: a session created through its project names its subject
+  await project.addSession({ label: 'Session 02', subject: { code: 'Subject 02' } });
   const acquisition: Acquisition = await session.addAcquisition({ label: 'Localizer' });
   await acquisition.update({ timestamp: new Date() });
 
-  // finders
-  const projects: Project[] = await fw.projects();
-  const one: Project = await fw.projects.findOne('label=My Project');
-  const maybe: Project | null = await fw.projects.findFirst('label=My Project');
-  const sessions: Session[] = await project.sessions.find('created>2018-10-31');
+  // finders: items are the list models, reload() gives the full model
+  const projects: ProjectListOutput[] = await fw.projects();
+  const one: ProjectListOutput = await fw.projects.findOne('label=My Project');
+  const maybe: ProjectListOutput | null = await fw.projects.findFirst('label=My Project');
+  const sessions: SessionListOutput[] = await project.sessions.find('created>2018-10-31');
+  const fullSession: Session = await sessions[0]!.reload();
+  assertType<Equal<Awaited<ReturnType<SessionListOutput['reload']>>, Session>>();
+  assertType<Equal<Awaited<ReturnType<Session['reload']>>, Session>>();
+  // @ts-expect-error a list item is not the full model
+  const notFull: Session = sessions[0]!;
+  await sessions[0]!.addTag('x');
+  await sessions[0]!.addAcquisition({ label: 'from a list item' });
   for await (const s of project.sessions.iter()) {
     const sl: string | undefined = s.label;
   }
   for await (const j of fw.jobs.iterFind('state=failed')) {
     const state = j.state;
+    const jl: JobListOutput = j;
+    const full: Job = await j.reload();
+    await j.updatePriority('high');
+    const logs = await j.getLogs();
+    void [state, jl, full, logs];
   }
   const page = await fw.projects.page({ limit: 10, page: 2 });
   const total: number = page.total;
   const jobs = await fw.jobs({ limit: 100, sort: 'created:desc' });
-  const finder: Finder<Subject> = project.subjects;
-  const acqs: Acquisition[] = await session.acquisitions();
-  const analyses = await session.analysesFinder.find('label=qa');
+  const finder: Finder<SubjectOutputForList> = project.subjects;
+  const acqs: AcquisitionListOutput[] = await session.acquisitions();
+  const analyses: AnalysisListOutput[] = await session.analysesFinder.find('label=qa');
+  const allAnalyses: AnalysisListOutput[] = await fw.analyses.find('label=qa');
+  const collectionSessions: SessionListOutput[] = await (
+    await fw.getCollection('c')
+  ).sessions.find();
   // @ts-expect-error filters are strings
   await fw.projects.find(42);
   // @ts-expect-error acquisitions have no child finder
   acquisition.sessions;
   // @ts-expect-error groups do not have subject finders
   (await fw.getGroup('g')).subjects;
+  // @ts-expect-error v21 has no collection analyses
+  (await fw.getCollection('c')).analysesFinder;
+  void [fullSession, notFull, allAnalyses, collectionSessions];
 
   // tags, notes, info, permissions
   await session.addTag('Analysis Required');
@@ -119,6 +149,31 @@ async function usage(): Promise<void> {
   await group.addPermission({ access: 'rw', _id: 'user@example.com' });
   // @ts-expect-error access levels are ro, rw, admin
   await group.addPermission({ access: 'write', _id: 'user@example.com' });
+  const groupPerm: AccessPermissionOutput = await group.updatePermission('user@example.com', {
+    access: 'ro',
+  });
+  await group.getPermission('user@example.com');
+  await group.addPermissionTemplate({ _id: 'user@example.com', role_ids: ['r1'] });
+  await group.updatePermissionTemplate('user@example.com', { role_ids: ['r2'] });
+  await group.getPermissionTemplate('user@example.com');
+  await group.deletePermissionTemplate('user@example.com');
+  // projects are role based (v21)
+  const adminIds = (await fw.getAllRoles())
+    .filter((role) => role.default_flywheel_role === 'admin')
+    .map((role) => role.id);
+  const perm: RolePermissionOutput = await project.addPermission({
+    _id: 'user@example.com',
+    role_ids: adminIds,
+  });
+  await project.updatePermission('user@example.com', { role_ids: [] });
+  const got: RolePermissionOutput = await project.getPermission('user@example.com');
+  await project.deletePermission('user@example.com');
+  // @ts-expect-error project permissions take role_ids, not access
+  await project.addPermission({ _id: 'user@example.com', access: 'rw' });
+  // @ts-expect-error projects have no permission templates
+  await project.addPermissionTemplate({ _id: 'u', role_ids: [] });
+  await fw.addRoleToGroup('g', { _id: adminIds[0]! });
+  void [groupPerm, perm, got];
   // @ts-expect-error groups have no notes
   await group.addNote('x');
   // @ts-expect-error subjects have no permissions
@@ -184,8 +239,8 @@ async function usage(): Promise<void> {
   }
 
   // raw calls
-  const { data: raw } = await fw.api.GET('/projects/{ProjectId}', {
-    params: { path: { ProjectId: 'x' } },
+  const { data: raw } = await fw.api.GET('/projects/{project_id}', {
+    params: { path: { project_id: 'x' } },
   });
   const rawLabel: string | undefined = raw.label;
   // @ts-expect-error raw client paths are typed

@@ -9,31 +9,36 @@ import { wrapModel } from '../models/base.js';
 import { FileEntry } from '../models/file-entry.js';
 import { cached } from '../models/mixins.js';
 import type {
-  Acquisition,
-  Collection,
+  AcquisitionListOutput,
+  AnalysisListOutput,
+  CollectionListItem,
   Container,
   Group,
-  Project,
-  Session,
-  Subject,
+  ProjectListOutput,
+  SessionListOutput,
+  SubjectOutputForList,
 } from '../models/containers.js';
-import type { Gear, Job, User } from '../models/others.js';
+import type { Gear, JobListOutput, User } from '../models/others.js';
 import { GeneratedMethods } from '../generated/methods.js';
 import type { BodyOf, OpJson } from './op-types.js';
 import type { DownloadDestination, DownloadOptions } from './platform.js';
 
-/** Client-level finders and the list operations behind them. */
-const TOP_FINDERS = {
-  groups: 'get_all_groups',
-  projects: 'get_all_projects',
-  subjects: 'get_all_subjects',
-  sessions: 'get_all_sessions',
-  acquisitions: 'get_all_acquisitions',
-  collections: 'get_all_collections',
-  jobs: 'get_all_jobs',
-  gears: 'get_all_gears',
-  users: 'get_all_users',
-} as const;
+/**
+ * Client-level finders and the v21 list operations behind them (with the model to wrap items
+ * in where the operation's answer names none: `get_all_users` answers `UserOutput[]` or a page).
+ */
+const TOP_FINDERS: Record<string, readonly [op: string, model?: string]> = {
+  groups: ['get_all_groups'],
+  projects: ['get_all_projects'],
+  subjects: ['get_all_subjects'],
+  sessions: ['get_all_sessions'],
+  acquisitions: ['get_all_acquisitions'],
+  analyses: ['get_all_analyses'],
+  collections: ['get_all_collections'],
+  jobs: ['get_all_jobs'],
+  gears: ['get_all_gears'],
+  users: ['get_all_users', 'User'],
+};
 
 /** A resolver node: a container, a file or a gear. */
 export type ResolvedNode = Container | FileEntry | Gear;
@@ -60,17 +65,33 @@ function splitPath(path: string | readonly string[]): string[] {
 }
 
 export class Client extends GeneratedMethods {
-  // ---- finders ---------------------------------------------------------------------------------
-  /** All groups you can see. */
+  // ---- finders ----------------------------------------------------------------------------------
+  // Finder items are the list models (`ProjectListOutput`, …): list reads leave fields out (for
+  // one, `info` may come back empty); `reload()` an item for the full object (`Project`, …).
+
+  /** All groups you can see (`GET /groups`; items are `GroupOutput`, as by-id reads). */
   declare readonly groups: Finder<Group>;
-  /** All projects you can see (`fw.projects.find('label=My Project')`). */
-  declare readonly projects: Finder<Project>;
-  declare readonly subjects: Finder<Subject>;
-  declare readonly sessions: Finder<Session>;
-  declare readonly acquisitions: Finder<Acquisition>;
-  declare readonly collections: Finder<Collection>;
-  declare readonly jobs: Finder<Job>;
+  /**
+   * All projects you can see (`GET /projects`): `fw.projects.find('label=My Project')`. Items are
+   * the list form `ProjectListOutput` (fields such as `info` may be left out); `reload()` one for
+   * the full `Project`.
+   */
+  declare readonly projects: Finder<ProjectListOutput>;
+  /** All subjects (`GET /subjects`). Items are `SubjectOutputForList` (`info` may be left out); `reload()` for the full `Subject`. */
+  declare readonly subjects: Finder<SubjectOutputForList>;
+  /** All sessions (`GET /sessions`). Items are `SessionListOutput` (`info` may be left out); `reload()` for the full `Session`. */
+  declare readonly sessions: Finder<SessionListOutput>;
+  /** All acquisitions (`GET /acquisitions`). Items are `AcquisitionListOutput` (`info` may be left out); `reload()` for the full `Acquisition`. */
+  declare readonly acquisitions: Finder<AcquisitionListOutput>;
+  /** All analyses (`GET /analyses`, Python's `get_all_analyses`). Items are `AnalysisListOutput` (`info` may be left out); `reload()` for the full `Analysis`. */
+  declare readonly analyses: Finder<AnalysisListOutput>;
+  /** All collections (`GET /collections`). Items are `CollectionListItem`; `reload()` for the full `Collection`. */
+  declare readonly collections: Finder<CollectionListItem>;
+  /** All jobs (`GET /jobs`). Items are `JobListOutput` (`_id`, no `id` field; the `id` getter works); `reload()` for the full `Job`. */
+  declare readonly jobs: Finder<JobListOutput>;
+  /** All installed gears (`GET /gears`; items are `GearDocument`, as by-id reads). */
   declare readonly gears: Finder<Gear>;
+  /** All users (`GET /users`; items are `UserOutput`, as by-id reads). */
   declare readonly users: Finder<User>;
 
   // ---- hand-written helpers ------------------------------------------------------------------
@@ -81,7 +102,7 @@ export class Client extends GeneratedMethods {
    */
   async get<T extends Container = Container>(id: string): Promise<T> {
     try {
-      return (await this.getContainer(id)) as T;
+      return (await this.getContainer(id)) as unknown as T;
     } catch (err) {
       if (err instanceof NotFoundError && this.hasOp('get_group')) {
         try {
@@ -209,17 +230,17 @@ export class Client extends GeneratedMethods {
     return this.addNodesToCollection(collectionId, 'acquisition', acquisitionIds);
   }
 
-  /** Move a job to another state. */
+  /** Move a job to another state (`PUT /jobs/{job_id}` with `{ state }`). */
   async changeJobState(jobId: string, state: string): Promise<void> {
     await this.modifyJob(jobId, { state } as BodyOf<'modify_job'>);
   }
 }
 
-for (const [name, op] of Object.entries(TOP_FINDERS)) {
+for (const [name, [op, model]] of Object.entries(TOP_FINDERS)) {
   Object.defineProperty(Client.prototype, name, {
     configurable: true,
     get(this: Client) {
-      return cached(this, name, () => this.listFinder(op, [], `fw.${name}`));
+      return cached(this, name, () => this.listFinder(op, [], `fw.${name}`, model));
     },
   });
 }

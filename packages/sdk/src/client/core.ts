@@ -99,7 +99,7 @@ export const LOGIN_HELP =
   '(~/.config/flywheel/user.json, created by `fw login <key>`).';
 
 export abstract class ClientCore implements SdkContext {
-  /** The typed `@fw/api` client, for raw calls: `await fw.api.GET('/projects/{ProjectId}', { params: { path: { ProjectId } } })`. */
+  /** The typed `@fw/api` client, for raw calls: `await fw.api.GET('/projects/{project_id}', { params: { path: { project_id } } })`. */
   readonly api: ApiClient;
   /** @internal */
   declare readonly _platform: Platform;
@@ -206,12 +206,18 @@ export abstract class ClientCore implements SdkContext {
     return (fn as (...a: unknown[]) => Promise<unknown>).apply(this, args);
   }
 
-  listFinder<T>(operationId: string, bound: readonly string[], description: string): Finder<T> {
+  listFinder<T>(
+    operationId: string,
+    bound: readonly string[],
+    description: string,
+    modelName?: string,
+  ): Finder<T> {
     const info = this._info(operationId);
     const model =
-      typeof info.extensions['x-fw-list'] === 'string'
+      modelName ??
+      (typeof info.extensions['x-fw-list'] === 'string'
         ? (info.extensions['x-fw-list'] as string)
-        : info.responseSchema?.replace(/\[\]$/, '');
+        : info.responseSchema?.replace(/\[\]$/, ''));
     return createFinder<T>({
       description,
       params: new Set(info.queryParams.map((q) => q.name)),

@@ -39,7 +39,7 @@ export type UpdateFields<T extends string> = OpBody<`modify_${T}`>;
 /** Body of the create operation for a container type. */
 export type CreateFields<T extends string> = OpBody<`add_${T}`>;
 
-import type { DateInputs, Models } from '../models/types.js';
+import type { DateInputs, ListModels, Models } from '../models/types.js';
 import type { WithDates } from '../models/dates.js';
 import type { FileSpec } from '../files/file-spec.js';
 import type { ProgressCallback } from '../files/upload.js';
@@ -49,14 +49,17 @@ export type { CallOptions } from '@fw/api';
 export type BodyOf<K> = DateInputs<OpBody<K>>;
 
 /**
- * The SDK object type for an `x-fw-model` name; falls back to the schema's data type (dates
- * parsed) when the SDK has no class for it.
+ * The SDK object type for an `x-fw-model` name and response schema: the list form for a list
+ * model (`SessionListOutput`), else the class (`Session`); falls back to the schema's data type
+ * (dates parsed) when the SDK has no class for it.
  */
-export type ModelOf<M extends string, S extends string = M> = M extends keyof Models
-  ? Models[M]
-  : S extends SchemaName
-    ? WithDates<Schemas[S]>
-    : unknown;
+export type ModelOf<M extends string, S extends string = M> = S extends keyof ListModels
+  ? ListModels[S]
+  : M extends keyof Models
+    ? Models[M]
+    : S extends SchemaName
+      ? WithDates<Schemas[S]>
+      : unknown;
 
 /** File classification: aspect → values (`{ Intent: ['Structural'], Custom: ['x'] }`). */
 export type Classification = Record<string, string[]>;

@@ -1809,8 +1809,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get acquisition analysis.
    * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}` (`get_acquisition_analysis`)
    */
-  getAcquisitionAnalysis(acquisitionId: string, analysisId: string, options?: OpQuery<'get_acquisition_analysis'> & CallOptions): Promise<OpJson<'get_acquisition_analysis'>> {
-    return this._invoke({ op: 'get_acquisition_analysis', path: [acquisitionId, analysisId], query: options }) as Promise<OpJson<'get_acquisition_analysis'>>;
+  getAcquisitionAnalysis(acquisitionId: string, analysisId: string, options?: OpQuery<'get_acquisition_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>> {
+    return this._invoke({ op: 'get_acquisition_analysis', path: [acquisitionId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>>;
   }
   /**
    * Get acquisition file info.
@@ -2012,8 +2012,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get analysis.
    * `GET /analyses/{analysis_id}` (`get_analysis`)
    */
-  getAnalysis(analysisId: string, options?: OpQuery<'get_analysis'> & CallOptions): Promise<OpJson<'get_analysis'>> {
-    return this._invoke({ op: 'get_analysis', path: [analysisId], query: options }) as Promise<OpJson<'get_analysis'>>;
+  getAnalysis(analysisId: string, options?: OpQuery<'get_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisOutput'> | ModelOf<'Analysis', 'AnalysisOutputInflatedJob'>> {
+    return this._invoke({ op: 'get_analysis', path: [analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisOutput'> | ModelOf<'Analysis', 'AnalysisOutputInflatedJob'>>;
   }
   /**
    * Get analysis file info.
@@ -2152,8 +2152,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get container.
    * `GET /containers/{container_id}` (`get_container`)
    */
-  getContainer(containerId: string, options?: OpQuery<'get_container'> & CallOptions): Promise<OpJson<'get_container'>> {
-    return this._invoke({ op: 'get_container', path: [containerId], query: options }) as Promise<OpJson<'get_container'>>;
+  getContainer(containerId: string, options?: OpQuery<'get_container'> & CallOptions): Promise<ModelOf<'Group', 'GroupOutput'> | ModelOf<'Project', 'ProjectOutput'> | ModelOf<'Subject', 'SubjectOutput'> | ModelOf<'Session', 'SessionOutput'> | ModelOf<'Acquisition', 'AcquisitionOutput'> | ModelOf<'Analysis', 'AnalysisOutput'> | ModelOf<'Collection', 'CollectionOutput'>> {
+    return this._invoke({ op: 'get_container', path: [containerId], query: options, model: '*' }) as Promise<ModelOf<'Group', 'GroupOutput'> | ModelOf<'Project', 'ProjectOutput'> | ModelOf<'Subject', 'SubjectOutput'> | ModelOf<'Session', 'SessionOutput'> | ModelOf<'Acquisition', 'AcquisitionOutput'> | ModelOf<'Analysis', 'AnalysisOutput'> | ModelOf<'Collection', 'CollectionOutput'>>;
   }
   /**
    * Get container analyses.
@@ -2166,8 +2166,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get container analysis.
    * `GET /containers/{container_id}/analyses/{analysis_id}` (`get_container_analysis`)
    */
-  getContainerAnalysis(containerId: string, analysisId: string, options?: OpQuery<'get_container_analysis'> & CallOptions): Promise<OpJson<'get_container_analysis'>> {
-    return this._invoke({ op: 'get_container_analysis', path: [containerId, analysisId], query: options }) as Promise<OpJson<'get_container_analysis'>>;
+  getContainerAnalysis(containerId: string, analysisId: string, options?: OpQuery<'get_container_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>> {
+    return this._invoke({ op: 'get_container_analysis', path: [containerId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>>;
   }
   /**
    * Get container file info.
@@ -2516,8 +2516,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get project analysis.
    * `GET /projects/{project_id}/analyses/{analysis_id}` (`get_project_analysis`)
    */
-  getProjectAnalysis(projectId: string, analysisId: string, options?: OpQuery<'get_project_analysis'> & CallOptions): Promise<OpJson<'get_project_analysis'>> {
-    return this._invoke({ op: 'get_project_analysis', path: [projectId, analysisId], query: options }) as Promise<OpJson<'get_project_analysis'>>;
+  getProjectAnalysis(projectId: string, analysisId: string, options?: OpQuery<'get_project_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>> {
+    return this._invoke({ op: 'get_project_analysis', path: [projectId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>>;
   }
   /**
    * Get project delete status.
@@ -2691,8 +2691,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get session analysis.
    * `GET /sessions/{session_id}/analyses/{analysis_id}` (`get_session_analysis`)
    */
-  getSessionAnalysis(sessionId: string, analysisId: string, options?: OpQuery<'get_session_analysis'> & CallOptions): Promise<OpJson<'get_session_analysis'>> {
-    return this._invoke({ op: 'get_session_analysis', path: [sessionId, analysisId], query: options }) as Promise<OpJson<'get_session_analysis'>>;
+  getSessionAnalysis(sessionId: string, analysisId: string, options?: OpQuery<'get_session_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>> {
+    return this._invoke({ op: 'get_session_analysis', path: [sessionId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>>;
   }
   /**
    * Get session file info.
@@ -2775,8 +2775,8 @@ export abstract class GeneratedMethods extends ClientCore {
    * Get subject analysis.
    * `GET /subjects/{subject_id}/analyses/{analysis_id}` (`get_subject_analysis`)
    */
-  getSubjectAnalysis(subjectId: string, analysisId: string, options?: OpQuery<'get_subject_analysis'> & CallOptions): Promise<OpJson<'get_subject_analysis'>> {
-    return this._invoke({ op: 'get_subject_analysis', path: [subjectId, analysisId], query: options }) as Promise<OpJson<'get_subject_analysis'>>;
+  getSubjectAnalysis(subjectId: string, analysisId: string, options?: OpQuery<'get_subject_analysis'> & CallOptions): Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>> {
+    return this._invoke({ op: 'get_subject_analysis', path: [subjectId, analysisId], query: options, model: 'Analysis' }) as Promise<ModelOf<'Analysis', 'AnalysisOutputInflatedJob'> | ModelOf<'Analysis', 'AnalysisOutput'>>;
   }
   /**
    * Get subject file info.

@@ -116,13 +116,21 @@ export abstract class ResourceModel extends Model {
     });
   }
 
-  /** A fresh copy from the server; this object is left as it is. */
-  reload(): Promise<this> {
-    return this._client.callOp(`get_${this.container_type}`, this.id);
-  }
-
   /** `{ type, id }`, e.g. for gear inputs, job destinations and `downloadTar`. */
   ref(): { type: string; id: string } {
     return { type: this.container_type, id: this.id };
   }
 }
+
+/**
+ * `reload()`: a fresh copy from the server (`GET /{types}/{id}`, the full model); the object is
+ * left as it is. Installed here and typed per class (`Session.reload(): Promise<Session>`, also on
+ * the list forms), so a list item's `reload()` is typed as the full model.
+ */
+Object.defineProperty(ResourceModel.prototype, 'reload', {
+  configurable: true,
+  writable: true,
+  value(this: ResourceModel) {
+    return this._client.callOp(`get_${this.container_type}`, this.id);
+  },
+});

@@ -1,6 +1,8 @@
 /**
- * The capability table: which behaviour each container type has, and which list operations
- * back its child finders. Every container method is written once (see `mixins.ts`) and
+ * The capability table (the v21 Python SDK's matrix): which behaviour each container type has,
+ * and which list operations back its child finders. `permissions` says which permission model
+ * the type's operations take: `'access'` (`AccessPermission`, `{ _id, access }`: groups,
+ * collections) or `'role'` (`RolePermission`, `{ _id, role_ids }`: projects). Every container method is written once (see `mixins.ts`) and
  * installed on the classes according to this table; the operation names it calls are derived
  * from the type (`add_{type}_tag`), as in the Python SDK.
  */
@@ -12,7 +14,8 @@ export const CAPABILITIES = {
     notes: false,
     info: false,
     files: false,
-    permissions: true,
+    permissions: 'access',
+    templates: true,
     analyses: false,
     tar: false,
     finders: { projects: 'get_group_projects' },
@@ -23,7 +26,8 @@ export const CAPABILITIES = {
     notes: true,
     info: true,
     files: true,
-    permissions: true,
+    permissions: 'role',
+    templates: false,
     analyses: true,
     tar: true,
     finders: {
@@ -39,6 +43,7 @@ export const CAPABILITIES = {
     info: true,
     files: true,
     permissions: false,
+    templates: false,
     analyses: true,
     tar: true,
     finders: { sessions: 'get_subject_sessions' },
@@ -50,6 +55,7 @@ export const CAPABILITIES = {
     info: true,
     files: true,
     permissions: false,
+    templates: false,
     analyses: true,
     tar: true,
     finders: { acquisitions: 'get_session_acquisitions' },
@@ -61,6 +67,7 @@ export const CAPABILITIES = {
     info: true,
     files: true,
     permissions: false,
+    templates: false,
     analyses: true,
     tar: true,
     finders: {},
@@ -72,6 +79,7 @@ export const CAPABILITIES = {
     info: true,
     files: true,
     permissions: false,
+    templates: false,
     analyses: false,
     tar: true,
     finders: {},
@@ -82,8 +90,11 @@ export const CAPABILITIES = {
     notes: true,
     info: true,
     files: true,
-    permissions: true,
-    analyses: true,
+    // v21 keeps access-based permission operations on collections (the Python mixin has none).
+    permissions: 'access',
+    templates: false,
+    // v21 has no collection analyses.
+    analyses: false,
     tar: false,
     finders: {
       sessions: 'get_collection_sessions',
@@ -93,13 +104,14 @@ export const CAPABILITIES = {
 } as const;
 
 export type ContainerType = keyof typeof CAPABILITIES;
-export type Capability = 'tags' | 'notes' | 'info' | 'files' | 'permissions' | 'analyses' | 'tar';
+export type Capability =
+  'tags' | 'notes' | 'info' | 'files' | 'permissions' | 'templates' | 'analyses' | 'tar';
 
 export const CONTAINER_TYPES = Object.keys(CAPABILITIES) as ContainerType[];
 
 /** Whether a type has a capability. */
 export function has<T extends ContainerType>(type: T, cap: Capability): boolean {
-  return CAPABILITIES[type][cap];
+  return CAPABILITIES[type][cap] !== false;
 }
 
 /**

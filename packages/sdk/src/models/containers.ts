@@ -16,11 +16,14 @@ import {
   InfoMethods,
   NoteMethods,
   PermissionMethods,
+  PermissionTemplateMethods,
   TagMethods,
   TarMethods,
   UpdateMethods,
   applyMixins,
   installFinders,
+  type AccessPermissionMethods,
+  type RolePermissionMethods,
 } from './mixins.js';
 
 /** Wire fields with one key removed; keeps known keys even when the type has an index signature. */
@@ -102,13 +105,19 @@ export class AgeMethods {
 
 type Caps = typeof CAPABILITIES;
 type If<C, M> = C extends true ? M : unknown;
+type PermissionsOf<P> = P extends 'access'
+  ? AccessPermissionMethods
+  : P extends 'role'
+    ? RolePermissionMethods
+    : unknown;
 
 /** The methods a container type gets from the capability table. */
 export type CapabilityMethods<T extends ContainerType> = If<Caps[T]['tags'], TagMethods> &
   If<Caps[T]['notes'], NoteMethods> &
   If<Caps[T]['info'], InfoMethods> &
   If<Caps[T]['files'], FileMethods> &
-  If<Caps[T]['permissions'], PermissionMethods> &
+  PermissionsOf<Caps[T]['permissions']> &
+  If<Caps[T]['templates'], PermissionTemplateMethods> &
   If<Caps[T]['analyses'], AnalysisMethods> &
   If<Caps[T]['tar'], TarMethods> & {
     update(fields: DateInputs<UpdateFields<T>>): Promise<void>;
@@ -118,13 +127,13 @@ export type CapabilityMethods<T extends ContainerType> = If<Caps[T]['tags'], Tag
 
 type FinderItem<Op> = Op extends `get_${string}_${infer Child}`
   ? Child extends 'projects'
-    ? Project
+    ? ProjectListOutput
     : Child extends 'subjects'
-      ? Subject
+      ? SubjectOutputForList
       : Child extends 'sessions'
-        ? Session
+        ? SessionListOutput
         : Child extends 'acquisitions'
-          ? Acquisition
+          ? AcquisitionListOutput
           : never
   : never;
 
@@ -147,33 +156,65 @@ export type NewContainerFields<T extends keyof ParentKey> = DateInputs<
 
 // ---- the container classes -------------------------------------------------------------
 
+/** Group methods (full and list form). */
+export interface GroupMethods extends CapabilityMethods<'group'> {
+  /** The full Group from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
+  reload(): Promise<Group>;
+  /** Create a project in this group (`POST /projects`), then fetch it. */
+  addProject(fields: NewContainerFields<'project'>): Promise<Project>;
+}
+/** A group (`GroupOutput`; list reads answer the same model). */
 export class Group extends ContainerModel {
   static readonly containerType = 'group';
-  /** Create a project in this group (`POST /projects`), then fetch it. */
-  declare addProject: (fields: NewContainerFields<'project'>) => Promise<Project>;
 }
-export interface Group extends ContainerData<'Group'>, CapabilityMethods<'group'> {}
+export interface Group extends ContainerData<'GroupOutput'>, GroupMethods {}
 
+/** Project methods (full and list form). */
+export interface ProjectMethods extends CapabilityMethods<'project'> {
+  /** The full Project from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
+  reload(): Promise<Project>;
+  /** Create a subject in this project (`POST /subjects`), then fetch it. */
+  addSubject(fields: NewContainerFields<'subject'>): Promise<Subject>;
+  /** Create a session in this project (`POST /sessions`; v21 needs its `subject`), then fetch it. */
+  addSession(fields: NewContainerFields<'session'>): Promise<Session>;
+}
+/** A project as a by-id read answers it (`ProjectOutput`). */
 export class Project extends ContainerModel {
   static readonly containerType = 'project';
-  /** Create a subject in this project, then fetch it. */
-  declare addSubject: (fields: NewContainerFields<'subject'>) => Promise<Subject>;
-  /** Create a session in this project, then fetch it. */
-  declare addSession: (fields: NewContainerFields<'session'>) => Promise<Session>;
 }
-export interface Project extends ContainerData<'Project'>, CapabilityMethods<'project'> {}
+export interface Project extends ContainerData<'ProjectOutput'>, ProjectMethods {}
+/** A project as list reads answer it (`ProjectListOutput`); `reload()` for the full `Project`. */
+export interface ProjectListOutput
+  extends ContainerModel, ContainerData<'ProjectListOutput'>, ProjectMethods {}
 
+/** Subject methods (full and list form). */
+export interface SubjectMethods extends CapabilityMethods<'subject'> {
+  /** The full Subject from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
+  reload(): Promise<Subject>;
+  /** Create a session for this subject (`POST /sessions`), then fetch it. */
+  addSession(fields: Omit<NewContainerFields<'session'>, 'subject'>): Promise<Session>;
+}
+/** A subject as a by-id read answers it (`SubjectOutput`). */
 export class Subject extends ContainerModel {
   static readonly containerType = 'subject';
-  /** Create a session for this subject, then fetch it. */
-  declare addSession: (fields: NewContainerFields<'session'>) => Promise<Session>;
 }
-export interface Subject extends ContainerData<'Subject'>, CapabilityMethods<'subject'> {}
+export interface Subject extends ContainerData<'SubjectOutput'>, SubjectMethods {}
+/** A subject as list reads answer it (`SubjectOutputForList`); `reload()` for the full `Subject`. */
+export interface SubjectOutputForList
+  extends ContainerModel, ContainerData<'SubjectOutputForList'>, SubjectMethods {}
 
+/** Session methods (full and list form). */
+export interface SessionMethods extends CapabilityMethods<'session'>, TimestampMethods, AgeMethods {
+  /** The full Session from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
+  reload(): Promise<Session>;
+  /** Create an acquisition in this session (`POST /acquisitions`), then fetch it. */
+  addAcquisition(fields: NewContainerFields<'acquisition'>): Promise<Acquisition>;
+  /** The session's subject (embedded). */
+  subject?: Subject;
+}
+/** A session as a by-id read answers it (`SessionOutput`). */
 export class Session extends ContainerModel {
   static readonly containerType = 'session';
-  /** Create an acquisition in this session, then fetch it. */
-  declare addAcquisition: (fields: NewContainerFields<'acquisition'>) => Promise<Acquisition>;
   protected override init(): void {
     super.init();
     const self = this as unknown as { subject?: unknown };
@@ -182,18 +223,37 @@ export class Session extends ContainerModel {
     }
   }
 }
-export interface Session
-  extends ContainerData<'Session'>, CapabilityMethods<'session'>, TimestampMethods, AgeMethods {
-  /** The session's subject (embedded). */
-  subject?: Subject;
-}
+export interface Session extends ContainerData<'SessionOutput'>, SessionMethods {}
+/** A session as list reads answer it (`SessionListOutput`); `reload()` for the full `Session`. */
+export interface SessionListOutput
+  extends ContainerModel, ContainerData<'SessionListOutput'>, SessionMethods {}
 
+/** Acquisition methods (full and list form). */
+export interface AcquisitionMethods extends CapabilityMethods<'acquisition'>, TimestampMethods {
+  /** The full Acquisition from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
+  reload(): Promise<Acquisition>;
+}
+/** An acquisition as a by-id read answers it (`AcquisitionOutput`). */
 export class Acquisition extends ContainerModel {
   static readonly containerType = 'acquisition';
 }
-export interface Acquisition
-  extends ContainerData<'Acquisition'>, CapabilityMethods<'acquisition'>, TimestampMethods {}
+export interface Acquisition extends ContainerData<'AcquisitionOutput'>, AcquisitionMethods {}
+/** An acquisition as list reads answer it (`AcquisitionListOutput`); `reload()` for the full `Acquisition`. */
+export interface AcquisitionListOutput
+  extends ContainerModel, ContainerData<'AcquisitionListOutput'>, AcquisitionMethods {}
 
+/** Analysis methods (full and list form). */
+export interface AnalysisObjectMethods extends CapabilityMethods<'analysis'> {
+  /** The full Analysis from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
+  reload(): Promise<Analysis>;
+  /** Input files (no parent: they belong to other containers). */
+  inputs?: FileEntry[];
+  /** Upload output files (several at once) to this (ad hoc) analysis (`POST /analyses/{analysis_id}/files`). */
+  uploadOutput(
+    files: import('./mixins.js').UploadInput | import('./mixins.js').UploadInput[],
+  ): Promise<void>;
+}
+/** An analysis as a by-id read answers it (`AnalysisOutput`, with its job inflated). */
 export class Analysis extends ContainerModel {
   static readonly containerType = 'analysis';
   protected override init(): void {
@@ -203,31 +263,56 @@ export class Analysis extends ContainerModel {
       self.inputs = self.inputs.map((f) => new FileEntry(this._client, f as object));
     }
   }
-  /** Upload output files (several at once) to this (ad hoc) analysis. */
-  async uploadOutput(
-    files: import('./mixins.js').UploadInput | import('./mixins.js').UploadInput[],
-  ): Promise<void> {
+}
+Object.defineProperty(Analysis.prototype, 'uploadOutput', {
+  configurable: true,
+  writable: true,
+  async value(this: Analysis, files: unknown) {
     await this._client.callOp('upload_output_to_analysis', this.id, files);
-  }
-}
+  },
+});
 export interface Analysis
-  extends Without<ContainerData<'Analysis'>, 'inputs'>, CapabilityMethods<'analysis'> {
-  /** Input files (no parent: they belong to other containers). */
-  inputs?: FileEntry[];
-}
+  extends Without<ContainerData<'AnalysisOutput'>, 'inputs'>, AnalysisObjectMethods {}
+/** An analysis as list reads answer it (`AnalysisListOutput`); `reload()` for the full `Analysis`. */
+export interface AnalysisListOutput
+  extends
+    ContainerModel,
+    Without<ContainerData<'AnalysisListOutput'>, 'inputs'>,
+    AnalysisObjectMethods {}
 
+/** Collection methods (full and list form). */
+export interface CollectionMethods extends CapabilityMethods<'collection'> {
+  /** The full Collection from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
+  reload(): Promise<Collection>;
+  /** Add sessions (ids or objects) to this collection (`PUT /collections/{collection_id}` with `contents`). */
+  addSessions(...sessions: (string | { id: string })[]): Promise<void>;
+  /** Add acquisitions (ids or objects) to this collection. */
+  addAcquisitions(...acquisitions: (string | { id: string })[]): Promise<void>;
+}
+/** A collection as a by-id read answers it (`CollectionOutput`). */
 export class Collection extends ContainerModel {
   static readonly containerType = 'collection';
-  /** Add sessions (ids or objects) to this collection. */
-  async addSessions(...sessions: (string | { id: string })[]): Promise<void> {
-    await addToCollection(this, 'session', sessions);
-  }
-  /** Add acquisitions (ids or objects) to this collection. */
-  async addAcquisitions(...acquisitions: (string | { id: string })[]): Promise<void> {
-    await addToCollection(this, 'acquisition', acquisitions);
-  }
 }
-export interface Collection extends ContainerData<'Collection'>, CapabilityMethods<'collection'> {}
+Object.defineProperties(Collection.prototype, {
+  addSessions: {
+    configurable: true,
+    writable: true,
+    async value(this: Collection, ...sessions: (string | { id: string })[]) {
+      await addToCollection(this, 'session', sessions);
+    },
+  },
+  addAcquisitions: {
+    configurable: true,
+    writable: true,
+    async value(this: Collection, ...acquisitions: (string | { id: string })[]) {
+      await addToCollection(this, 'acquisition', acquisitions);
+    },
+  },
+});
+export interface Collection extends ContainerData<'CollectionOutput'>, CollectionMethods {}
+/** A collection as list reads answer it (`CollectionWithStats` or `CollectionOutput`); `reload()` for the full `Collection`. */
+export interface CollectionListItem
+  extends ContainerModel, ContainerData<'CollectionWithStats'>, CollectionMethods {}
 
 type CreateBody<T extends string> = import('../client/op-types.js').OpBody<`add_${T}`>;
 
@@ -291,6 +376,24 @@ function classFor(type: ContainerType): { prototype: object } {
   }[type];
 }
 
+/** Response schemas (full and list models) whose items are objects of each container class. */
+const SCHEMA_NAMES: Record<ContainerType, readonly string[]> = {
+  group: ['GroupOutput'],
+  project: ['ProjectOutput', 'ProjectListOutput'],
+  subject: ['SubjectOutput', 'SubjectOutputForList'],
+  session: ['SessionOutput', 'SessionListOutput'],
+  acquisition: ['AcquisitionOutput', 'AcquisitionListOutput'],
+  analysis: [
+    'AnalysisOutput',
+    'AnalysisOutputInflatedJob',
+    'AnalysisListOutput',
+    'AnalysisListOutputInflatedJob',
+    'AnalysisListOutputListItem',
+    'AnalysisListItem',
+  ],
+  collection: ['CollectionOutput', 'CollectionWithStats', 'CollectionListItem'],
+};
+
 const MIXINS = [
   ['tags', UpdateMethods],
   ['tags', TagMethods],
@@ -298,6 +401,7 @@ const MIXINS = [
   ['info', InfoMethods],
   ['files', FileMethods],
   ['permissions', PermissionMethods],
+  ['templates', PermissionTemplateMethods],
   ['analyses', AnalysisMethods],
   ['tar', TarMethods],
 ] as const;
@@ -306,16 +410,26 @@ for (const type of CONTAINER_TYPES) {
   const cls = classFor(type);
   applyMixins(
     cls,
-    MIXINS.filter(([cap]) => CAPABILITIES[type][cap]).map(([, m]) => m),
+    MIXINS.filter(([cap]) => CAPABILITIES[type][cap] !== false).map(([, m]) => m),
   );
   installFinders(cls, type);
-  registerModel(cls as never, [type[0]!.toUpperCase() + type.slice(1)], type);
+  const model = type[0]!.toUpperCase() + type.slice(1);
+  registerModel(cls as never, [model, ...SCHEMA_NAMES[type]], type);
 }
 applyMixins(Session, [TimestampMethods, AgeMethods]);
 applyMixins(Acquisition, [TimestampMethods]);
 
-/** Any container object. */
+/** Any container object (full reads). */
 export type Container = Group | Project | Subject | Session | Acquisition | Analysis | Collection;
+/** Any container object in its list form (finder items). */
+export type ContainerListItem =
+  | Group
+  | ProjectListOutput
+  | SubjectOutputForList
+  | SessionListOutput
+  | AcquisitionListOutput
+  | AnalysisListOutput
+  | CollectionListItem;
 
 export { hide };
 export type { OpJson };

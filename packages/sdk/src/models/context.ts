@@ -14,7 +14,13 @@ export interface SdkContext {
   /** Whether `callOp(name)` would find a method. */
   hasOp(name: string): boolean;
   /** A finder over a list operation, with its leading path parameters bound. */
-  listFinder<T>(operationId: string, bound: readonly string[], description: string): Finder<T>;
+  listFinder<T>(
+    operationId: string,
+    bound: readonly string[],
+    description: string,
+    /** Model to wrap the items in, when the operation's answer names none. */
+    model?: string,
+  ): Finder<T>;
 }
 
 /** Python's `params_to_dict`: accept one plain object of fields. */

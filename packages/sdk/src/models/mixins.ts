@@ -5,14 +5,15 @@
  */
 import type { FileSpec } from '../files/file-spec.js';
 import type { Finder } from '../finders/finder.js';
-import type { FileZipInfo, OpBody, OpJson, OpQuery } from '../client/op-types.js';
+import type { FileZipInfo, OpBody, OpJson, OpQuery, Schemas } from '../client/op-types.js';
 import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';
 import { CAPABILITIES, fileOp, type ContainerType, type FileOpKind } from './capabilities.js';
 import { fieldsOf } from './context.js';
+import type { WithDates } from './dates.js';
 import type { ResourceModel } from './base.js';
 import type { ContainerModel } from './containers.js';
 import type { FileEntry } from './file-entry.js';
-import type { Analysis } from './containers.js';
+import type { Analysis, AnalysisListOutput } from './containers.js';
 
 /** A container reference (`{ type, id }`), as used for job inputs and destinations. */
 export interface ContainerRef {
@@ -36,69 +37,184 @@ export class TagMethods {
   async addTag(this: ContainerModel, tag: string): Promise<void> {
     await this._client.callOp(`add_${this.container_type}_tag`, this.id, { value: tag });
   }
-  /** Rename a tag. */
+  /** Rename a tag (`PUT /{types}/{id}/tags/{value}` with `{ value: newTag }`). */
   async renameTag(this: ContainerModel, tag: string, newTag: string): Promise<void> {
     await this._client.callOp(`rename_${this.container_type}_tag`, this.id, tag, { value: newTag });
   }
-  /** Remove a tag. */
+  /** Remove a tag (`DELETE /{types}/{id}/tags/{value}`). */
   async deleteTag(this: ContainerModel, tag: string): Promise<void> {
     await this._client.callOp(`delete_${this.container_type}_tag`, this.id, tag);
   }
 }
 
+/** A note as the server stores it (`_id`, `text`, `user`, `created`, `modified`). */
+export type Note = WithDates<Schemas['Note']>;
+
 /** Note methods. */
 export class NoteMethods {
-  /** Add a note (`POST /{types}/{id}/notes`). */
-  async addNote(this: ContainerModel, text: string): Promise<void> {
-    await this._client.callOp(`add_${this.container_type}_note`, this.id, { text });
+  /** Add a note (`POST /{types}/{id}/notes` with `{ text }`); resolves to the stored note. */
+  addNote(this: ContainerModel, text: string): Promise<Note> {
+    return this._client.callOp(`add_${this.container_type}_note`, this.id, { text });
   }
-  /** Delete a note by its id. */
+  /** Delete a note by its id (`DELETE /{types}/{id}/notes/{note_id}`). */
   async deleteNote(this: ContainerModel, noteId: string): Promise<void> {
     await this._client.callOp(`delete_${this.container_type}_note`, this.id, noteId);
   }
 }
 
-/** A permission entry: user id (email) and access level. */
-export type Permission = OpBody<'add_project_permission'>;
+/** An access-based permission (groups, collections): `{ _id: 'user@example.com', access: 'rw' }`. */
+export type AccessPermission = Schemas['AccessPermission'];
+/** A change of an access-based permission (`{ access }`). */
+export type AccessPermissionUpdate = Schemas['AccessPermissionUpdate'];
+/** An access-based permission as the server answers it. */
+export type AccessPermissionOutput = Schemas['AccessPermissionOutput'];
+/** A role-based permission (projects, group templates): `{ _id: 'user@example.com', role_ids: [roleId] }`. */
+export type RolePermission = Schemas['RolePermission'];
+/** A change of a role-based permission (`{ role_ids }`). */
+export type RolePermissionUpdate = Schemas['RolePermissionUpdate'];
+/** A role-based permission as the server answers it. */
+export type RolePermissionOutput = Schemas['RolePermissionOutput'];
+/** Any permission entry (access based or role based). */
+export type Permission = AccessPermission | RolePermission;
 
-/** Permission methods (groups, projects, collections). */
+/** Answer of the permission and template deletions. */
+export type ModifiedResult = Schemas['ModifiedResult'];
+
+/** Permission methods, written once: the permission shapes differ per type (see the two interfaces below). */
 export class PermissionMethods {
-  /** Grant a user access: `addPermission({ _id: 'user@example.com', access: 'rw' })`. */
-  async addPermission(this: ContainerModel, permission: Permission): Promise<void> {
-    await this._client.callOp(`add_${this.container_type}_permission`, this.id, permission);
+  /** Grant a user access (`POST /{types}/{id}/permissions`); resolves to the stored permission. */
+  addPermission(this: ContainerModel, permission: object): Promise<unknown> {
+    return this._client.callOp(
+      `add_${this.container_type}_permission`,
+      this.id,
+      fieldsOf(permission, 'addPermission'),
+    );
   }
-  /** Change a user's access. */
-  async updatePermission(
-    this: ContainerModel,
-    userId: string,
-    permission: Partial<Permission>,
-  ): Promise<void> {
-    await this._client.callOp(
+  /** A user's permission (`GET /{types}/{id}/permissions/{user_id}`). */
+  getPermission(this: ContainerModel, userId: string): Promise<unknown> {
+    return this._client.callOp(`get_${this.container_type}_user_permission`, this.id, userId);
+  }
+  /** Change a user's permission (`PUT /{types}/{id}/permissions/{user_id}`); resolves to the stored permission. */
+  updatePermission(this: ContainerModel, userId: string, permission: object): Promise<unknown> {
+    return this._client.callOp(
       `modify_${this.container_type}_user_permission`,
       this.id,
       userId,
-      permission,
+      fieldsOf(permission, 'updatePermission'),
     );
   }
-  /** Remove a user's access. */
+  /** Remove a user's permission (`DELETE /{types}/{id}/permissions/{user_id}`). */
   async deletePermission(this: ContainerModel, userId: string): Promise<void> {
     await this._client.callOp(`delete_${this.container_type}_user_permission`, this.id, userId);
   }
 }
 
+/** Permissions of groups and collections: access based (`ro`, `rw`, `admin`). */
+export interface AccessPermissionMethods {
+  /** Grant a user access: `addPermission({ _id: 'user@example.com', access: 'rw' })` (`POST /{types}/{id}/permissions`). */
+  addPermission(permission: AccessPermission): Promise<AccessPermissionOutput>;
+  /** A user's permission (`GET /{types}/{id}/permissions/{user_id}`). */
+  getPermission(userId: string): Promise<AccessPermissionOutput>;
+  /** Change a user's access: `updatePermission(userId, { access: 'ro' })` (`PUT /{types}/{id}/permissions/{user_id}`). */
+  updatePermission(
+    userId: string,
+    permission: AccessPermissionUpdate,
+  ): Promise<AccessPermissionOutput>;
+  /** Remove a user's access (`DELETE /{types}/{id}/permissions/{user_id}`). */
+  deletePermission(userId: string): Promise<void>;
+}
+
+/** Permissions of projects: role based (`role_ids`, see `fw.getAllRoles()`). */
+export interface RolePermissionMethods {
+  /** Grant a user roles: `addPermission({ _id: 'user@example.com', role_ids: [roleId] })` (`POST /projects/{project_id}/permissions`). */
+  addPermission(permission: RolePermission): Promise<RolePermissionOutput>;
+  /** A user's roles on this project (`GET /projects/{project_id}/permissions/{uid}`). */
+  getPermission(userId: string): Promise<RolePermissionOutput>;
+  /** Change a user's roles: `updatePermission(userId, { role_ids })` (`PUT /projects/{project_id}/permissions/{uid}`). */
+  updatePermission(userId: string, permission: RolePermissionUpdate): Promise<RolePermissionOutput>;
+  /** Remove a user from this project (`DELETE /projects/{project_id}/permissions/{uid}`). */
+  deletePermission(userId: string): Promise<void>;
+}
+
+/** Options of the permission-template changes (`propagate` the change to the group's projects). */
+export interface TemplateOptions {
+  propagate?: boolean;
+}
+
+/**
+ * Group permission templates: the role-based permissions a group hands to its new projects
+ * (`/groups/{group_id}/permissions/templates`).
+ */
+export class PermissionTemplateMethods {
+  /** Add a template entry `{ _id, role_ids }` (`POST /groups/{group_id}/permissions/templates`). */
+  addPermissionTemplate(
+    this: ContainerModel,
+    permission: RolePermission,
+    options: TemplateOptions = {},
+  ): Promise<RolePermissionOutput> {
+    return this._client.callOp(
+      `add_${this.container_type}_permission_template`,
+      this.id,
+      fieldsOf(permission, 'addPermissionTemplate'),
+      options,
+    );
+  }
+  /** A user's template entry (`GET /groups/{group_id}/permissions/templates/{user_id}`). */
+  getPermissionTemplate(this: ContainerModel, userId: string): Promise<RolePermissionOutput> {
+    return this._client.callOp(
+      `get_${this.container_type}_user_permission_template`,
+      this.id,
+      userId,
+    );
+  }
+  /** Change a user's template roles (`PUT /groups/{group_id}/permissions/templates/{user_id}`). */
+  updatePermissionTemplate(
+    this: ContainerModel,
+    userId: string,
+    permission: RolePermissionUpdate,
+    options: TemplateOptions = {},
+  ): Promise<RolePermissionOutput> {
+    return this._client.callOp(
+      `modify_${this.container_type}_user_permission_template`,
+      this.id,
+      userId,
+      fieldsOf(permission, 'updatePermissionTemplate'),
+      options,
+    );
+  }
+  /** Remove a user's template entry (`DELETE /groups/{group_id}/permissions/templates/{user_id}`). */
+  async deletePermissionTemplate(
+    this: ContainerModel,
+    userId: string,
+    options: TemplateOptions = {},
+  ): Promise<void> {
+    await this._client.callOp(
+      `delete_${this.container_type}_user_permission_template`,
+      this.id,
+      userId,
+      options,
+    );
+  }
+}
+
 /** Free-form `info` methods. */
 export class InfoMethods {
-  /** Replace the whole `info` object. */
+  /** Replace the whole `info` object (`PATCH /{types}/{id}/info` with `{ replace: info }`). */
   async replaceInfo(this: ContainerModel, info: Record<string, unknown>): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_info`, this.id, { replace: info });
+    await this._client.callOp(`modify_${this.container_type}_info`, this.id, {
+      replace: fieldsOf(info, 'replaceInfo'),
+    });
   }
-  /** Merge keys into `info` (others untouched). */
+  /** Merge keys into `info`, others untouched (`PATCH /{types}/{id}/info` with `{ set: info }`). */
   async updateInfo(this: ContainerModel, info: Record<string, unknown>): Promise<void> {
     await this._client.callOp(`modify_${this.container_type}_info`, this.id, {
       set: fieldsOf(info, 'updateInfo'),
     });
   }
-  /** Remove keys from `info`: `deleteInfo('a', 'b')` or `deleteInfo(['a', 'b'])`. */
+  /**
+   * Remove keys from `info`: `deleteInfo('a', 'b')` or `deleteInfo(['a', 'b'])`
+   * (`PATCH /{types}/{id}/info` with `{ delete: keys }`).
+   */
   async deleteInfo(this: ContainerModel, ...keys: (string | string[])[]): Promise<void> {
     await this._client.callOp(`modify_${this.container_type}_info`, this.id, {
       delete: keys.flat(),
@@ -239,7 +355,11 @@ export class FileMethods {
     const own = (this as { files?: FileEntry[] }).files;
     const files = Array.isArray(own)
       ? own
-      : (((await this.reload()) as { files?: FileEntry[] }).files ?? []);
+      : ((
+          (await this._client.callOp(`get_${this.container_type}`, this.id)) as {
+            files?: FileEntry[];
+          }
+        ).files ?? []);
     for (const f of files) f.parent = this;
     return files;
   }
@@ -279,8 +399,8 @@ export class TarMethods {
   }
 }
 
-/** Body of an analysis creation. */
-export type AnalysisFields = OpBody<'add_project_analysis'>;
+/** Body of an analysis creation: an ad hoc analysis (`AdhocAnalysisInput`) or one with a job (`JobAnalysisInput`). */
+export type AnalysisFields = Schemas['AdhocAnalysisInput'] | Schemas['JobAnalysisInput'];
 
 /** Analyses under a container. */
 export class AnalysisMethods {
@@ -296,8 +416,12 @@ export class AnalysisMethods {
     )) as string;
     return this._client.callOp('get_analysis', id);
   }
-  /** Finder over this container's analyses (named so because `analyses` is a data field). */
-  get analysesFinder(): Finder<Analysis> {
+  /**
+   * Finder over this container's analyses (`GET /{types}/{id}/analyses`; named so because
+   * `analyses` is a data field). Items are the list form (`AnalysisListOutput`): `reload()` one
+   * for the full `Analysis`.
+   */
+  get analysesFinder(): Finder<AnalysisListOutput> {
     const self = this as unknown as ContainerModel;
     return cachedFinder(self, 'analysesFinder', `get_${self.container_type}_analyses`);
   }

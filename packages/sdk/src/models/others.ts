@@ -9,22 +9,57 @@ type Data<N extends string> = N extends keyof Schemas
   ? WithDates<Schemas[N]>
   : Record<string, unknown>;
 
-/** A gear job. */
+/** One job log entry (`{ fd, msg }`). */
+export type JobLog = Schemas['JobLog'];
+/** A job priority (`low`, `medium`, `high`, …). */
+export type JobPriority = Schemas['JobPriority'];
+
+/** Job methods (full and list form). */
+export interface JobMethods {
+  /** Change fields on the server (`PUT /jobs/{job_id}`); the local object is not changed. */
+  update(fields: BodyOf<'modify_job'>): Promise<void>;
+  /** Move the job to another state (`PUT /jobs/{job_id}` with `{ state }`). */
+  changeState(state: NonNullable<BodyOf<'modify_job'>['state']>): Promise<void>;
+  /** The job's log entries (`GET /jobs/{job_id}/logs`, its `logs`). */
+  getLogs(): Promise<JobLog[]>;
+  /** Change the job's priority (`PUT /jobs/priority` with `{ job_ids: [id], priority }`). */
+  updatePriority(priority: JobPriority): Promise<void>;
+  /** The full job (`GET /jobs/{job_id}`); this object is left as it is. */
+  reload(): Promise<Job>;
+}
+
+/** A gear job as a by-id read answers it (`JobOutput`). */
 export class Job extends ResourceModel {
   static readonly containerType = 'job';
-  /** Move the job to another state (`PUT /jobs/{id}` with `{ state }`). */
-  async changeState(state: string): Promise<void> {
-    await this._client.callOp('modify_job', this.id, { state });
-  }
-  /** The job's log entries (`[{ fd, msg }]`). */
-  async getLogs(): Promise<NonNullable<NonNullable<OpJson<'get_job_logs'>>['logs']>> {
-    const log = await this._client.callOp('get_job_logs', this.id);
-    return (log as { logs?: [] })?.logs ?? [];
-  }
 }
-export interface Job extends Omit<Data<'Job'>, 'id'> {
-  update(fields: BodyOf<'modify_job'>): Promise<void>;
-}
+Object.defineProperties(Job.prototype, {
+  changeState: {
+    configurable: true,
+    writable: true,
+    async value(this: Job, state: string) {
+      await this._client.callOp('modify_job', this.id, { state });
+    },
+  },
+  getLogs: {
+    configurable: true,
+    writable: true,
+    async value(this: Job) {
+      const log = await this._client.callOp('get_job_logs', this.id);
+      return (log as { logs?: [] })?.logs ?? [];
+    },
+  },
+  updatePriority: {
+    configurable: true,
+    writable: true,
+    async value(this: Job, priority: string) {
+      await this._client.callOp('update_jobs_priority', { job_ids: [this.id], priority });
+    },
+  },
+});
+export interface Job extends Omit<Data<'JobOutput'>, 'id'>, JobMethods {}
+/** A job as list reads answer it (`JobListOutput`, `_id` instead of `id`); `reload()` for the full `Job`. */
+export interface JobListOutput
+  extends ResourceModel, Omit<Data<'JobListOutput'>, 'id'>, JobMethods {}
 
 /** A file or container reference, or any object with `ref()`. */
 export type RefLike =
@@ -42,6 +77,8 @@ export interface GearRunOptions {
   /** Analysis label (analysis gears; default `<gear name> <local date time>`). */
   analysisLabel?: string;
   tags?: string[];
+  /** Job priority (default `medium`, as the Python SDK's gear invocation). */
+  priority?: JobPriority;
 }
 
 function refOf(value: RefLike): { type: string; id: string; name?: string } {
@@ -63,13 +100,15 @@ export class Gear extends Model {
     const self = this as unknown as { category?: string; gear?: { category?: string } };
     return (self.category ?? self.gear?.category) === 'analysis';
   }
-  /** `{ option: default }` over the manifest's config (null where no default). */
+  /** `{ option: default }` over the manifest's config; options without a default are left out (v21). */
   getDefaultConfig(): Record<string, unknown> {
     const config =
       (this as unknown as { gear?: { config?: Record<string, { default?: unknown }> } }).gear
         ?.config ?? {};
     return Object.fromEntries(
-      Object.entries(config).map(([k, spec]) => [k, spec?.default ?? null]),
+      Object.entries(config)
+        .filter(([, spec]) => spec?.default !== undefined && spec?.default !== null)
+        .map(([k, spec]) => [k, spec.default]),
     );
   }
   /** A fresh copy from the server. */
@@ -86,8 +125,9 @@ export class Gear extends Model {
       Object.entries(options.inputs ?? {}).map(([k, v]) => [k, refOf(v)]),
     );
     const tags = options.tags ?? [];
+    const priority = options.priority ?? 'medium';
     if (!this.isAnalysisGear()) {
-      const body: Record<string, unknown> = { gear_id: this.id, inputs, config, tags };
+      const body: Record<string, unknown> = { gear_id: this.id, inputs, config, tags, priority };
       if (options.destination) {
         const { type, id } = refOf(options.destination);
         body['destination'] = { type, id };
@@ -96,7 +136,7 @@ export class Gear extends Model {
     }
     if (!options.destination) {
       throw new TypeError(
-        `Gear "${(this as unknown as Data<'Gear'>).gear?.name}" is an analysis gear: run() needs a destination`,
+        `Gear "${(this as unknown as Data<'GearDocument'>).gear?.name}" is an analysis gear: run() needs a destination`,
       );
     }
     const dest = refOf(options.destination);
@@ -105,31 +145,34 @@ export class Gear extends Model {
       `${(this as unknown as { gear: { name: string } }).gear.name} ${localStamp(new Date())}`;
     return this._client.callOp(`add_${dest.type}_analysis`, dest.id, {
       label,
-      job: { gear_id: this.id, inputs, config, tags },
+      job: { gear_id: this.id, inputs, config, tags, priority },
     });
   }
 }
-export interface Gear extends Data<'Gear'> {}
+/** An installed gear (`GearDocument`: `gear` is the manifest, `category`, `exchange`). */
+export interface Gear extends Data<'GearDocument'> {}
 
-/** A site user. */
+/** A site user (`UserOutput`). */
 export class User extends ResourceModel {
   static readonly containerType = 'user';
 }
-export interface User extends Data<'User'> {
+export interface User extends Data<'UserOutput'> {
   update(fields: BodyOf<'modify_user'>): Promise<void>;
+  /** A fresh copy (`GET /users/{user_id}`). */
+  reload(): Promise<User>;
 }
 
 /** A role (named set of actions; `default_flywheel_role` is `admin`, `rw` or `ro` for the defaults). */
 export class Role extends Model {
   static readonly containerType = 'role';
 }
-export interface Role extends Data<'Role'> {}
+export interface Role extends Data<'RoleOutput'> {}
 
 applyMixins(Job, [UpdateMethods]);
 applyMixins(User, [UpdateMethods]);
-registerModel(Job as never, ['Job'], 'job');
-registerModel(Gear as never, ['Gear'], 'gear');
-registerModel(User as never, ['User'], 'user');
-registerModel(Role as never, ['Role'], 'role');
+registerModel(Job as never, ['Job', 'JobOutput', 'JobListOutput'], 'job');
+registerModel(Gear as never, ['Gear', 'GearDocument'], 'gear');
+registerModel(User as never, ['User', 'UserOutput'], 'user');
+registerModel(Role as never, ['Role', 'RoleOutput'], 'role');
 
 export type { Finder };
