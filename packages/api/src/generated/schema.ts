@@ -6398,9 +6398,7 @@ export interface components {
             };
             info_exists?: boolean;
             metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             uid?: string;
             /** Format: date-time */
@@ -6434,9 +6432,7 @@ export interface components {
             label?: string;
             session?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             uid?: string;
             /** Format: date-time */
@@ -6460,14 +6456,10 @@ export interface components {
             session: string;
             info_exists: boolean;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             uid?: string;
             /** Format: date-time */
@@ -6748,9 +6740,7 @@ export interface components {
             audience: string[];
             claim_namespace: string;
             jwks: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             options: components["schemas"]["Auth0OptionsOut"];
             cookie_domain?: string;
@@ -6767,29 +6757,19 @@ export interface components {
         AuthOut: {
             auth0?: components["schemas"]["Auth0AuthOut"];
             basic?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             cas?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             ldap?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             mail?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             wechat?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         AuthSessionOutput: {
@@ -6839,9 +6819,7 @@ export interface components {
             zone: string;
             region: string;
             tags?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             config_type: string;
             config_class?: string;
@@ -7655,9 +7633,7 @@ export interface components {
             interval?: number;
             errors?: string[];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @deprecated */
@@ -7744,9 +7720,7 @@ export interface components {
             version?: string;
             errors?: string[];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             interval?: number;
             /** Format: date-time */
@@ -8237,9 +8211,7 @@ export interface components {
                 [key: string]: string[];
             };
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             zip_member_count?: number;
             tags?: string[];
@@ -8376,9 +8348,7 @@ export interface components {
             task_id?: string;
             protocol_id?: string;
             data?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             submitted?: boolean;
             /** Format: date-time */
@@ -8564,9 +8534,7 @@ export interface components {
             source?: string;
             version: string;
             flywheel?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             output_configuration?: components["schemas"]["GearOutputConfiguration"];
         };
@@ -8607,9 +8575,7 @@ export interface components {
             role_id?: string;
             name: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             fixed_inputs?: components["schemas"]["FixedFileVersionInput"][];
             priority?: components["schemas"]["JobPriority"];
@@ -8643,9 +8609,7 @@ export interface components {
             role_id?: string;
             name: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             fixed_inputs?: (components["schemas"]["FixedInput"] | components["schemas"]["FixedFileVersionInput"])[];
             priority?: components["schemas"]["JobPriority"];
@@ -8663,9 +8627,7 @@ export interface components {
             role_id?: string;
             name?: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             fixed_inputs?: (components["schemas"]["FixedInput"] | components["schemas"]["FixedFileVersionInput"])[];
             priority?: components["schemas"]["JobPriority"];
@@ -8685,9 +8647,7 @@ export interface components {
             role_id?: string;
             name: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             fixed_inputs?: components["schemas"]["FixedInput"][];
             priority?: components["schemas"]["JobPriority"];
@@ -8813,9 +8773,7 @@ export interface components {
         GroupSettingsOutput: {
             viewer_apps?: components["schemas"]["ViewerApp"][];
             deid_profile?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             forms?: {
                 [key: string]: components["schemas"]["FormDefinition"][];
@@ -8843,15 +8801,11 @@ export interface components {
         };
         Info: {
             set?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             delete?: string[];
             replace?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @deprecated */
@@ -8893,14 +8847,10 @@ export interface components {
         IngressUpdateProvider: {
             label?: string;
             creds?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         InlineResponse200: {
@@ -8938,9 +8888,7 @@ export interface components {
             previous_job_id?: string;
             tags?: string[];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         InputJobProfile: {
@@ -9015,9 +8963,7 @@ export interface components {
             modified?: string;
             parents: components["schemas"]["JobParents"];
             produced_metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             related_container_ids: string[];
             request?: components["schemas"]["JobRequest"];
@@ -9043,9 +8989,7 @@ export interface components {
             created?: string;
             id: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             origin: components["schemas"]["Origin"];
             batch?: string;
@@ -9105,15 +9049,11 @@ export interface components {
             request?: components["schemas"]["JobRequest"];
             _id?: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             origin: components["schemas"]["Origin"];
             produced_metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             batch?: string;
             failed_output_accepted?: boolean;
@@ -9265,9 +9205,7 @@ export interface components {
                 [key: string]: components["schemas"]["JobFileInputListOutput"] | components["schemas"]["ContextInput"] | components["schemas"]["CoreModelsJobsApiKeyInput"];
             };
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @description One page of JobListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -9324,9 +9262,7 @@ export interface components {
             outputs: components["schemas"]["FileOutput"][];
             deleted_outputs: components["schemas"]["DeletedFile"][];
             produced_metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             batch?: string;
             failed_output_accepted?: boolean;
@@ -9345,14 +9281,10 @@ export interface components {
                 [key: string]: components["schemas"]["JobFileInput"] | components["schemas"]["ContextInput"] | components["schemas"]["CoreModelsJobsApiKeyInput"];
             };
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             job?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         JobParents: {
@@ -9591,9 +9523,7 @@ export interface components {
             parents: components["schemas"]["AcquisitionParents"];
             label?: string;
             metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             /** Format: date-time */
             timestamp?: string;
@@ -9951,9 +9881,7 @@ export interface components {
             providers?: components["schemas"]["Providers"];
             ldap_sync?: components["schemas"]["LdapSyncStatus"];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             copyable?: boolean;
             copy_status?: components["schemas"]["CopyStatus"];
@@ -10050,9 +9978,7 @@ export interface components {
         ProjectSettingsOutput: {
             viewer_apps?: components["schemas"]["ViewerApp"][];
             deid_profile?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             forms?: {
                 [key: string]: components["schemas"]["FormDefinition"][];
@@ -10808,9 +10734,7 @@ export interface components {
             timezone?: string;
             label?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             tags?: string[];
             permissions?: components["schemas"]["RolePermission"][];
@@ -10836,9 +10760,7 @@ export interface components {
             parents: components["schemas"]["SessionParents"];
             label?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             uid?: string;
             /** Format: date-time */
@@ -10971,9 +10893,7 @@ export interface components {
             ldap_sync?: components["schemas"]["LdapSyncStatus"];
             viewer_apps?: components["schemas"]["ViewerApp"][];
             deid_profile?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             mfa?: components["schemas"]["MFASettings"];
         };
@@ -11012,9 +10932,7 @@ export interface components {
             config_type?: string;
             config_class?: string;
             tags?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         StatusTransitions: {
@@ -11075,9 +10993,7 @@ export interface components {
             master_code?: string;
             tags?: string[];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             state?: components["schemas"]["SubjectState"];
             project: string;
@@ -11100,9 +11016,7 @@ export interface components {
             master_code?: string;
             tags?: string[];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             state?: components["schemas"]["SubjectState"];
             project?: string;
@@ -11486,19 +11400,13 @@ export interface components {
             url: string;
             origin?: components["schemas"]["Origin"];
             options?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             files?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             containers?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         ViewerAppInput: {
@@ -11509,19 +11417,13 @@ export interface components {
             url: string;
             origin?: components["schemas"]["Origin"];
             options?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             files?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             containers?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @enum {string} */
