@@ -6830,9 +6830,7 @@ export interface components {
             state: components["schemas"]["JobState"];
             origin: components["schemas"]["Origin"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             jobs?: string[];
             /** Format: date-time */
@@ -6853,9 +6851,7 @@ export interface components {
             description?: string;
             compute_provider_id?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @deprecated */
@@ -6976,9 +6972,7 @@ export interface components {
             state: components["schemas"]["JobState"];
             origin: components["schemas"]["Origin"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             jobs?: string[];
             /** Format: date-time */
@@ -6992,9 +6986,7 @@ export interface components {
             state: components["schemas"]["JobState"];
             origin: components["schemas"]["Origin"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             tags?: string[];
             jobs?: components["schemas"]["Job"][];
@@ -7009,9 +7001,7 @@ export interface components {
             target_context?: components["schemas"]["ContainerReference"];
             priority?: components["schemas"]["JobPriority"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             tags?: string[];
             analysis?: components["schemas"]["BatchJobAnalysisInput"];
@@ -7024,9 +7014,7 @@ export interface components {
             state?: components["schemas"]["JobState"];
             origin?: components["schemas"]["Origin"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             /** Format: date-time */
             created?: string;
@@ -7059,9 +7047,7 @@ export interface components {
             contents?: components["schemas"]["CollectionOperation"];
             label?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             description?: string;
         };
@@ -7419,9 +7405,7 @@ export interface components {
             /** Format: date-time */
             modified: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             firstlogin?: string;
             lastlogin?: string;
@@ -10709,12 +10693,8 @@ export interface components {
             project_has_template?: boolean;
             "join-origin"?: components["schemas"]["JoinOrigins"];
             analyses?: (components["schemas"]["AnalysisListOutput"] | components["schemas"]["AnalysisListOutputInflatedJob"])[];
-            copy_of: {
-                [key: string]: unknown;
-            };
-            original_copy_of: {
-                [key: string]: unknown;
-            };
+            copy_of: string;
+            original_copy_of: string;
             copy_status?: components["schemas"]["CopyStatus"];
         };
         /** @description One page of SessionListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
