@@ -225,7 +225,7 @@ describe('Client methods', () => {
     expect(typeof version).toBe('object');
   });
 
-  it('x-sdk-default values are sent when omitted (get_all_projects limit=1000)', async () => {
+  it('x-sdk-default values are sent when omitted (search simple=true)', async () => {
     const urls: string[] = [];
     const fw = new Client(ctx.server.apiKey, {
       fetch: (req) => {
@@ -233,11 +233,18 @@ describe('Client methods', () => {
         return fetch(req);
       },
     });
+    // v21 declares one such default on search (simple=true); get_all_projects has none.
     await fw.getAllProjects();
-    await fw.getAllProjects({ limit: 5 });
-    urls.splice(0, urls.length, ...urls.filter((u) => new URL(u).pathname === '/api/projects'));
-    expect(new URL(urls[0]!).searchParams.get('limit')).toBe('1000');
-    expect(new URL(urls[1]!).searchParams.get('limit')).toBe('5');
+    await fw.search({ structured_query: 'project.label = x', return_type: 'project' });
+    await fw.search(
+      { structured_query: 'project.label = x', return_type: 'project' },
+      { simple: false },
+    );
+    const projects = urls.filter((u) => new URL(u).pathname === '/api/projects');
+    expect(new URL(projects[0]!).searchParams.has('limit')).toBe(false);
+    const searches = urls.filter((u) => new URL(u).pathname === '/api/dataexplorer/search');
+    expect(new URL(searches[0]!).searchParams.get('simple')).toBe('true');
+    expect(new URL(searches[1]!).searchParams.get('simple')).toBe('false');
   });
 
   it('unknown options are refused before any request', async () => {
@@ -248,8 +255,8 @@ describe('Client methods', () => {
 
   it('client.api is the typed @fw/api client for raw calls', async () => {
     const t = await tree();
-    const { data } = await ctx.fw.api.GET('/projects/{ProjectId}', {
-      params: { path: { ProjectId: t.project.id } },
+    const { data } = await ctx.fw.api.GET('/projects/{project_id}', {
+      params: { path: { project_id: t.project.id } },
     });
     expect(data.label).toBe('Anxiety Study');
   });
@@ -272,7 +279,21 @@ describe('Client methods', () => {
     const name = uniq('gear').toLowerCase();
     await ctx.fw.addGear(name, {
       category: 'utility',
-      gear: { name, version: '1.0.0', label: 'G', config: {}, inputs: {} },
+      exchange: {
+        'git-commit': 'local',
+        'rootfs-hash': 'sha384:0',
+        'rootfs-url': 'docker://local',
+      },
+      gear: {
+        name,
+        version: '1.0.0',
+        label: 'G',
+        author: 'Flywheel',
+        description: 'A test gear',
+        license: 'MIT',
+        config: {},
+        inputs: {},
+      },
     });
     const gear = await ctx.fw.lookup(`gears/${name}`);
     expect(gear).toBeInstanceOf(Gear);

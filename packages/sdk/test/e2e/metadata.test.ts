@@ -74,7 +74,8 @@ describe('tags, notes, info', () => {
   it('generated tag and note methods', async () => {
     const fw = ctx.fw;
     await fw.addProjectTag(project.id, { value: 'via-generated' });
-    expect((await fw.getProjectTag(project.id, 'via-generated')).value).toBe('via-generated');
+    // v21: get_project_tag answers the tag itself (a string).
+    expect(await fw.getProjectTag(project.id, 'via-generated')).toBe('via-generated');
     await fw.addProjectNote(project.id, { text: 'generated note' });
     expect((await fw.getProject(project.id)).notes!.map((n) => n.text)).toContain('generated note');
     // x-sdk-positional: a bare value is wrapped, as in Python's add_project_tag(id, 'x')

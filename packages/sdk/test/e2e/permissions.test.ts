@@ -34,9 +34,11 @@ describe('permissions and roles', () => {
     const project = await myGroup.addProject({ label: 'Shared' });
     const other = new Client(user.apiKey);
     await expect(other.getProject(project.id)).rejects.toBeInstanceOf(PermissionDeniedError);
-    await project.addPermission({ _id: user.id, access: 'ro' });
+    // v21: project permissions carry role ids (here the site's default read-only role).
+    const ro = (await ctx.fw.getAllRoles()).find((r) => r.default_flywheel_role === 'ro')!.id;
+    await project.addPermission({ _id: user.id, role_ids: [ro] });
     expect((await other.getProject(project.id)).label).toBe('Shared');
-    expect((await ctx.fw.getProjectUserPermission(project.id, user.id)).access).toBe('ro');
+    expect((await ctx.fw.getProjectUserPermission(project.id, user.id)).role_ids).toEqual([ro]);
     await project.deletePermission(user.id);
     await expect(other.getProject(project.id)).rejects.toMatchObject({ status: 403 });
   });
@@ -44,12 +46,13 @@ describe('permissions and roles', () => {
   it('set permissions for a list of users across every project of a group', async () => {
     await myGroup.addProject({ label: 'p-a' });
     const users = [user.id, (await ctx.server.createUser({ id: `${uniq('u2')}@user.com` })).id];
+    const rw = (await ctx.fw.getAllRoles()).find((r) => r.default_flywheel_role === 'rw')!.id;
     for (const project of await myGroup.projects()) {
-      for (const id of users) await project.addPermission({ _id: id, access: 'rw' });
+      for (const id of users) await project.addPermission({ _id: id, role_ids: [rw] });
     }
     for (const project of await myGroup.projects()) {
       const perms = (await project.reload()).permissions!;
-      for (const id of users) expect(perms).toContainEqual({ _id: id, access: 'rw' });
+      for (const id of users) expect(perms).toContainEqual({ _id: id, role_ids: [rw] });
     }
   });
 

@@ -3,6 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Client, Group } from '../../src/node.js';
 import { groupId, useServer } from '../helpers/server.js';
 
+/** v21 types the search answer as the hits or a free-form object (csv/facets); these are hits. */
+function hits<T>(answer: T[] | Record<string, unknown>): T[] {
+  if (!Array.isArray(answer)) throw new Error('search answered an object, not a list of hits');
+  return answer;
+}
+
 describe('search', () => {
   const ctx = useServer();
   let urls: URL[];
@@ -26,23 +32,27 @@ describe('search', () => {
     }
   });
 
-  it('sends simple=true and size=100 by default and returns hits of the requested type', async () => {
-    const results = await fw.search({
-      structured_query: 'project.label = "Test Project"',
-      return_type: 'session',
-    });
+  it('sends simple=true by default (v21: no size default) and returns hits of the requested type', async () => {
+    const results = hits(
+      await fw.search({
+        structured_query: 'project.label = "Test Project"',
+        return_type: 'session',
+      }),
+    );
     const req = urls.find((u) => u.pathname.endsWith('/dataexplorer/search'))!;
     expect(req.searchParams.get('simple')).toBe('true');
-    expect(req.searchParams.get('size')).toBe('100');
+    expect(req.searchParams.has('size')).toBe(false);
     expect(results).toHaveLength(3);
     expect(results.every((r) => r.return_type === 'session')).toBe(true);
   });
 
   it('size is passed through; hits carry their parents (acquisitions labelled multi_echo)', async () => {
     urls.length = 0;
-    const results = await fw.search(
-      { structured_query: 'acquisition.label = multi_echo', return_type: 'acquisition' },
-      { size: 10000 },
+    const results = hits(
+      await fw.search(
+        { structured_query: 'acquisition.label = multi_echo', return_type: 'acquisition' },
+        { size: 10000 },
+      ),
     );
     expect(urls[0]!.searchParams.get('size')).toBe('10000');
     expect(results).toHaveLength(1);
@@ -54,9 +64,8 @@ describe('search', () => {
   it('combined conditions with AND', async () => {
     const age = 64;
     const query = `session.age >= 0 AND session.age <= ${age * 31557600} AND project.label = "Test Project"`;
-    const results = await fw.search(
-      { structured_query: query, return_type: 'session' },
-      { size: 10 },
+    const results = hits(
+      await fw.search({ structured_query: query, return_type: 'session' }, { size: 10 }),
     );
     expect(results.map((r) => r.session?.label).sort()).toEqual(['ses0', 'ses1']);
   });
