@@ -3,9 +3,11 @@ import { run } from '../topics/classification.ts';
 import { exampleContext, firstBaselinePlan } from './helpers.ts';
 
 /** Aspects with values: removing an aspect's last value may leave an empty list behind. */
-const nonEmpty = (classification: Record<string, string[]> | undefined) =>
+const nonEmpty = (classification: Record<string, unknown> | undefined) =>
   Object.fromEntries(
-    Object.entries(classification ?? {}).filter(([, values]) => values.length > 0),
+    Object.entries(classification ?? {}).filter(
+      ([, values]) => Array.isArray(values) && values.length > 0,
+    ),
   );
 
 test('file classification and info change and are restored', async () => {

@@ -6,6 +6,6 @@ test('the default roles exist and a granted permission is changed and removed', 
   const { client, report } = exampleContext();
   const result = await run(client, report);
   expect(result.defaultRoles.sort()).toEqual(['admin', 'ro', 'rw']);
-  expect(result.granted).toContainEqual({ _id: 'ada@example.org', access: 'rw' });
+  expect(result.granted).toContainEqual({ _id: 'ada@example.org', roles: ['read-write'] });
   expect(result.remaining).not.toContain('ada@example.org');
 });

@@ -8,8 +8,13 @@ import { DEMO } from '../src/site/demo-paths.ts';
 import { lookupDemoAcquisition } from '../src/site/lookup.ts';
 import { isMain, runStandalone } from '../src/site/standalone.ts';
 
-const describe = (classification: Record<string, string[]> | undefined) =>
-  Object.entries(classification ?? {})
+/** v21 types a file's classification as free-form (aspect → values); values are string lists. */
+const aspectValues = (classification: Record<string, unknown> | undefined) =>
+  Object.entries(classification ?? {}).map(
+    ([aspect, values]) => [aspect, Array.isArray(values) ? values.map(String) : []] as const,
+  );
+const describe = (classification: Record<string, unknown> | undefined) =>
+  aspectValues(classification)
     .filter(([, values]) => values.length > 0)
     .map(([aspect, values]) => `${aspect}: ${values.join(', ')}`)
     .join('; ');

@@ -2,7 +2,7 @@
  * Gears and jobs: the registered gears, and the jobs that ran them. `iterFind('state=failed')`
  * walks every failed job page by page; a job's logs say why it failed.
  */
-import type { Client, Job } from '@fw/sdk/node';
+import type { Client, JobListOutput } from '@fw/sdk/node';
 import type { Report } from '../src/format/report.ts';
 import { isMain, runStandalone } from '../src/site/standalone.ts';
 
@@ -22,7 +22,8 @@ export async function run(fw: Client, report: Report) {
   );
 
   report.call(`for await (const job of fw.jobs.iterFind('state=failed')) …`);
-  const failed: Job[] = [];
+  // Finder items are the list form of a job (v21 JobListOutput).
+  const failed: JobListOutput[] = [];
   for await (const job of fw.jobs.iterFind('state=failed')) failed.push(job);
   // Jobs name their destination by id; fetch the labels for a readable table.
   const destinationLabels = new Map<string, string>();

@@ -1,6 +1,7 @@
 /**
- * Who may do what: the site's roles, and per-user access levels (`ro`, `rw`, `admin`) on a
- * project. The example adds a user, grants and changes their access, then removes it again.
+ * Who may do what: the site's roles, and per-user project permissions, which (v21) are role
+ * based: `{ _id, role_ids }`. The example adds a user, grants the default read-only role, switches
+ * it to the default read-write role, then removes the permission again.
  */
 import { ConflictError, type Client } from '@fw/sdk/node';
 import type { Report } from '../src/format/report.ts';
@@ -37,18 +38,33 @@ export async function run(fw: Client, report: Report) {
     if (!(err instanceof ConflictError)) throw err; // already there from an earlier run
   }
 
+  // The site's default roles carry default_flywheel_role 'ro', 'rw' or 'admin'.
+  const roleOf = (access: string) => {
+    const role = roles.find((r) => r.default_flywheel_role === access);
+    if (!role) throw new Error(`the site has no default '${access}' role`);
+    return role;
+  };
+  const readOnly = roleOf('ro');
+  const readWrite = roleOf('rw');
+  const labels = new Map(roles.map((r) => [r.id, r.label]));
+
   const project = await lookupDemoProject(fw);
   if ((project.permissions ?? []).some((p) => p._id === COLLABORATOR._id))
     await project.deletePermission(COLLABORATOR._id);
-  report.call(`await project.addPermission({ _id: '${COLLABORATOR._id}', access: 'ro' })`);
-  await project.addPermission({ _id: COLLABORATOR._id, access: 'ro' });
-  report.call(`await project.updatePermission('${COLLABORATOR._id}', { access: 'rw' })`);
-  await project.updatePermission(COLLABORATOR._id, { access: 'rw' });
+  report.call(
+    `await project.addPermission({ _id: '${COLLABORATOR._id}', role_ids: [readOnly.id] })`,
+  );
+  await project.addPermission({ _id: COLLABORATOR._id, role_ids: [readOnly.id] });
+  report.call(
+    `await project.updatePermission('${COLLABORATOR._id}', { role_ids: [readWrite.id] })`,
+  );
+  await project.updatePermission(COLLABORATOR._id, { role_ids: [readWrite.id] });
   const granted = (await project.reload()).permissions ?? [];
+  const roleNames = (ids: readonly string[]) => ids.map((id) => labels.get(id) ?? id);
   report.table(
     [
       { header: 'user', value: (p) => p._id },
-      { header: 'access', value: (p) => p.access },
+      { header: 'roles', value: (p) => roleNames(p.role_ids).join(', ') },
     ],
     granted,
   );
@@ -61,7 +77,7 @@ export async function run(fw: Client, report: Report) {
   return {
     roleLabels: roles.map((r) => r.label),
     defaultRoles: roles.map((r) => r.default_flywheel_role).filter(Boolean),
-    granted: granted.map((p) => ({ _id: p._id, access: p.access })),
+    granted: granted.map((p) => ({ _id: p._id, roles: roleNames(p.role_ids) })),
     remaining: after.map((p) => p._id),
   };
 }

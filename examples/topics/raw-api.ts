@@ -1,6 +1,6 @@
 /**
  * The same site through `@fw/api`, the low-level client: one typed call per endpoint
- * (`api.GET('/projects/{ProjectId}', …)`), plain JSON back, errors thrown as `ApiError`.
+ * (`api.GET('/projects/{project_id}', …)`), plain JSON back, errors thrown as `ApiError`.
  * Use it for endpoints or options the SDK does not wrap, or for the smallest dependency.
  */
 import { ApiError, createApiClient } from '@fw/api';
@@ -43,12 +43,12 @@ export async function runRaw(connection: { apiKey: string }, report: Report) {
   const first = projects[0];
   if (!first) throw new Error(`no projects in group ${DEMO.group}`);
   report.call(
-    `await api.GET('/projects/{ProjectId}/subjects', { params: { path: { ProjectId } } })`,
+    `await api.GET('/projects/{project_id}/subjects', { params: { path: { project_id } } })`,
   );
   const subjects = rows(
     (
-      await api.GET('/projects/{ProjectId}/subjects', {
-        params: { path: { ProjectId: first._id } },
+      await api.GET('/projects/{project_id}/subjects', {
+        params: { path: { project_id: first._id } },
       })
     ).data,
   );
@@ -64,12 +64,12 @@ export async function runRaw(connection: { apiKey: string }, report: Report) {
   ]);
 
   report.call(
-    `await api.GET('/projects/{ProjectId}', { params: { path: { ProjectId: '000000000000000000000000' } } })`,
+    `await api.GET('/projects/{project_id}', { params: { path: { project_id: '000000000000000000000000' } } })`,
   );
   let status: number | undefined;
   try {
-    await api.GET('/projects/{ProjectId}', {
-      params: { path: { ProjectId: '000000000000000000000000' } },
+    await api.GET('/projects/{project_id}', {
+      params: { path: { project_id: '000000000000000000000000' } },
     });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;

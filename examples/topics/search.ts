@@ -4,12 +4,23 @@
  * containers above it. A container matches when the criteria hold for it together with something
  * beneath it: acquisitions holding a T1 file, subjects with a resting-state acquisition.
  */
-import { yearsToSeconds, type Client } from '@fw/sdk/node';
+import { yearsToSeconds, type Client, type Schemas } from '@fw/sdk/node';
 import type { Report } from '../src/format/report.ts';
 import { DEMO } from '../src/site/demo-paths.ts';
 import { isMain, runStandalone } from '../src/site/standalone.ts';
 
 const MAX_AGE_YEARS = 30;
+
+type Hit = Schemas['SearchResponse'];
+
+/**
+ * v21 types the search answer as the list of hits or, for `csv`/`facets` searches, a free-form
+ * object. These searches ask for neither, so the answer is the list.
+ */
+function hitsOf(answer: Hit[] | Record<string, unknown>): Hit[] {
+  if (!Array.isArray(answer)) throw new Error('the search answered an object, not a list of hits');
+  return answer;
+}
 
 /** Search hits name subjects by `code` (their label on the demo site). */
 const subjectOf = (hit: { subject?: { code?: unknown; label?: unknown } }) =>
@@ -27,9 +38,8 @@ export async function run(fw: Client, report: Report) {
   report.line(
     report.style.dim(`  query: ${query}   (age in seconds: under ${MAX_AGE_YEARS} years)`),
   );
-  const hits = await fw.search(
-    { structured_query: query, return_type: 'acquisition' },
-    { size: 10000 },
+  const hits = hitsOf(
+    await fw.search({ structured_query: query, return_type: 'acquisition' }, { size: 10000 }),
   );
   const young = hits.sort((a, b) =>
     `${subjectOf(a)} ${a.session?.label}`.localeCompare(`${subjectOf(b)} ${b.session?.label}`),
@@ -45,7 +55,9 @@ export async function run(fw: Client, report: Report) {
 
   const restingQuery = `subject.cohort = Control AND file.info.PatientIdentityRemoved = YES`;
   report.call(`await fw.search({ structured_query: '${restingQuery}', return_type: 'file' })`);
-  const controlResting = await fw.search({ structured_query: restingQuery, return_type: 'file' });
+  const controlResting = hitsOf(
+    await fw.search({ structured_query: restingQuery, return_type: 'file' }),
+  );
   report.line(
     `  ${controlResting.length} de-identified DICOM series from control subjects: ${controlResting.map(subjectOf).join(', ')}`,
   );
@@ -54,9 +66,11 @@ export async function run(fw: Client, report: Report) {
   report.call(
     `await fw.search({ structured_query: '${withRestingQuery}', return_type: 'subject' }, { size: 10000 })`,
   );
-  const withResting = await fw.search(
-    { structured_query: withRestingQuery, return_type: 'subject' },
-    { size: 10000 },
+  const withResting = hitsOf(
+    await fw.search(
+      { structured_query: withRestingQuery, return_type: 'subject' },
+      { size: 10000 },
+    ),
   );
   report.line(`  ${withResting.length} subjects have a resting-state acquisition`);
 

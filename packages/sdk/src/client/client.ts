@@ -40,8 +40,11 @@ const TOP_FINDERS: Record<string, readonly [op: string, model?: string]> = {
   users: ['get_all_users', 'User'],
 };
 
-/** A resolver node: a container, a file or a gear. */
-export type ResolvedNode = Container | FileEntry | Gear;
+/**
+ * A resolver node: a container, a file or a gear. Every node carries `container_type`; a gear
+ * node (v21 `GearNode`) says `'gear'`.
+ */
+export type ResolvedNode = Container | FileEntry | (Gear & { readonly container_type: 'gear' });
 
 /** `resolve()` result: the objects along the path, and the children of the last one. */
 export interface ResolveResult {
