@@ -1,0 +1,88 @@
+/**
+ * Type-level pins of the README's "Python → TypeScript" table: every TypeScript name the table
+ * lists must exist with the shape it shows. Compiled by `pnpm typecheck`, never run.
+ */
+import {
+  type Acquisition,
+  ApiError,
+  ApiException,
+  type Container,
+  FindOneError,
+  type Group,
+  type Job,
+  type Project,
+  type ResolveResult,
+  type ResolvedNode,
+  type RolePermissionOutput,
+  type Role,
+  type Schemas,
+  type Session,
+} from '../src/index.js';
+import { Client } from '../src/node.js';
+
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function assertType<T extends true>(): void {}
+
+async function names(project: Project, group: Group, acq: Acquisition, session: Session, job: Job) {
+  // flywheel.Client(key) / Client()
+  const fw = new Client('host:443:key', { timeoutMs: 1000 });
+  new Client();
+  // fw.get_project(id)
+  const p: Project = await fw.getProject('pid');
+  // fw.get(id), fw.resolve(path), fw.lookup(path)
+  const c: Container = await fw.get('id');
+  const r: ResolveResult = await fw.resolve('group/project');
+  const n: ResolvedNode = await fw.lookup('group/project');
+  const nodeType: string = n.container_type;
+  // fw.add_group(flywheel.Group('id', 'Label')) → 'id'
+  const gid: string = await fw.addGroup({ _id: 'id', label: 'Label' });
+  // fw.projects.find_first('label=x') → object or null
+  const maybe = await fw.projects.findFirst('label=x');
+  assertType<Equal<Extract<typeof maybe, null>, null>>();
+  // fw.projects.find_one(...) throws FindOneError with count
+  try {
+    await fw.projects.findOne('label=x');
+  } catch (e) {
+    if (e instanceof FindOneError) {
+      const count: number | undefined = e.count;
+      void count;
+    }
+  }
+  // for s in project.sessions.iter_find('a=b')
+  for await (const s of project.sessions.iterFind('a=b')) void s;
+  // fw.jobs(limit=100, sort='created:desc')
+  await fw.jobs({ limit: 100, sort: 'created:desc' });
+  // project.update(label='x'), project.add_subject(label='s')
+  await project.update({ label: 'x' });
+  await project.addSubject({ label: 's' });
+  // acq.replace_file_classification(n, c, modality=m)
+  await acq.replaceFileClassification('n', { Intent: ['Structural'] }, { modality: 'MR' });
+  // acq.delete_info('a', 'b')
+  await acq.deleteInfo('a', 'b');
+  // project.add_permission({'_id': u, 'role_ids': r}); project.get_permission(u)
+  await project.addPermission({ _id: 'u', role_ids: ['r'] });
+  const perm: RolePermissionOutput = await project.getPermission('u');
+  // group.add_permission_template(p)
+  await group.addPermissionTemplate({ _id: 'u', role_ids: ['r'] });
+  // fw.get_all_roles(), fw.add_role_to_group(g, r)
+  const roles: Role[] = await fw.getAllRoles();
+  await fw.addRoleToGroup('g', { _id: 'r' });
+  // fw.analyses.find('label=x')
+  await fw.analyses.find('label=x');
+  // job.update_priority('high')
+  await job.updatePriority('high');
+  // fw.download_file_from_project_as_data(id, name)
+  const bytes: Uint8Array = await fw.downloadFileFromProjectAsData('pid', 'name');
+  // fw.search(query, size=10000): the hits, or an object for csv/facets answers
+  const hits = await fw.search({ structured_query: 'x', return_type: 'session' }, { size: 10000 });
+  const list: Schemas['SearchResponse'][] | Record<string, unknown> = hits;
+  // session.age_years, acq.local_timestamp
+  const years: number | null | undefined = session.ageYears;
+  const stamp: string | undefined = acq.localTimestamp?.toString(); // a Temporal ZonedDateTime
+  // flywheel.ApiException
+  assertType<Equal<ApiException, ApiError>>();
+
+  void [fw, p, c, r, nodeType, gid, perm, roles, bytes, list, years, stamp];
+}
+void names;
