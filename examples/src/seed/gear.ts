@@ -4,6 +4,12 @@
  */
 export const DEMO_GEAR = {
   category: 'converter',
+  // v21 gear documents carry the exchange record (where the image came from).
+  exchange: {
+    'git-commit': '0000000000000000000000000000000000000000',
+    'rootfs-hash': 'sha384:0000',
+    'rootfs-url': 'docker://flywheel/dcm2niix:1.4.2',
+  },
   gear: {
     name: 'dcm2niix',
     label: 'DICOM to NIfTI converter',

@@ -86,7 +86,7 @@ async function seedGearAndJobs(
   client: Client,
   dicomAcquisitions: Acquisition[],
 ): Promise<Pick<SeedSummary, 'gearId' | 'jobs'>> {
-  const gearId = (await client.addGear(DEMO_GEAR.gear.name, structuredClone(DEMO_GEAR) as never))!;
+  const gearId = (await client.addGear(DEMO_GEAR.gear.name, structuredClone(DEMO_GEAR)))!;
   const gear = await client.getGear(gearId);
   const [failing, succeeding] = dicomAcquisitions;
   if (!failing || !succeeding)
