@@ -71,7 +71,9 @@ describe('permissions and roles', () => {
     await ctx.fw.addRoleToGroup(myGroup.id, { _id: adminId });
     await ctx.fw.addRoleToGroup(myGroup.id, { _id: rwId });
     await ctx.fw.addRoleToGroup(myGroup.id, { _id: roId });
-    const assigned = (await ctx.fw.getAllGroupRoles(myGroup.id)) as { _id: string }[];
+    // v21: a group's roles are RoleOutput documents (Role objects).
+    const assigned = await ctx.fw.getAllGroupRoles(myGroup.id);
+    expect(assigned.every((r) => r instanceof Role)).toBe(true);
     expect(assigned.map((r) => r._id)).toEqual(expect.arrayContaining([adminId, rwId, roId]));
     expect((await ctx.fw.getRole(rwId)).label).toBeTruthy();
   });

@@ -808,7 +808,9 @@ describe('quick reference, snippet by snippet', () => {
       await fw.addRoleToGroup(myGroup.id, { _id: adminId });
       await fw.addRoleToGroup(myGroup.id, { _id: rwId });
       await fw.addRoleToGroup(myGroup.id, { _id: roId });
-      const assigned = (await fw.getAllGroupRoles(myGroup.id)) as { _id: string }[];
+      // v21: a group's roles are RoleOutput documents (Role objects).
+      const assigned = await fw.getAllGroupRoles(myGroup.id);
+      expect(assigned.every((r) => r instanceof Role)).toBe(true);
       expect(assigned.map((r) => r._id).sort()).toEqual([adminId, rwId, roId].sort());
     });
   });
