@@ -47,9 +47,9 @@ export async function projects(): Promise<void> {
     maxRetries: 0,
     signal: AbortSignal.timeout(5000),
   });
-  // @ts-expect-error timeoutMs is a number
   await api.GET('/projects/{project_id}', {
     params: { path: { project_id: ProjectId } },
+    // @ts-expect-error timeoutMs is a number
     timeoutMs: 'soon',
   });
 
@@ -58,9 +58,9 @@ export async function projects(): Promise<void> {
     params: { path: { project_id: ProjectId } },
     body: { label: 'renamed' },
   });
-  // @ts-expect-error label must be a string
   await api.PUT('/projects/{project_id}', {
     params: { path: { project_id: ProjectId } },
+    // @ts-expect-error label must be a string
     body: { label: 42 },
   });
 }
