@@ -11,6 +11,7 @@ import { registerJobRoutes } from './jobs.js';
 import { registerGearRoutes } from './gears.js';
 import { registerDownloadRoutes } from './download.js';
 import { registerSearchRoutes } from './search.js';
+import { registerFileByIdRoutes } from './files-by-id.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -25,6 +26,7 @@ export function buildRouteTable(): RouteTable {
   registerDownloadRoutes(routes);
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);
+  registerFileByIdRoutes(routes);
   return routes;
 }
 
