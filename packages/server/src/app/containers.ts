@@ -190,7 +190,12 @@ function createProject(db: Db, user: CurrentUser, body: Obj): string {
   return doc._id;
 }
 
-function subjectCodeTaken(db: Db, projectId: string, code: string, except?: string): boolean {
+export function subjectCodeTaken(
+  db: Db,
+  projectId: string,
+  code: string,
+  except?: string,
+): boolean {
   return Boolean(
     db
       .prepare(
