@@ -24,7 +24,9 @@ export async function run(fw: Client, report: Report) {
     [
       { header: 'role', value: (r) => r.label },
       { header: 'default', value: (r) => r.default_flywheel_role ?? '' },
-      { header: 'actions', value: (r) => r.actions.join(', ') },
+      // v21 roles list dozens of actions: show how many, and one to recognise each by.
+      { header: 'actions', value: (r) => String(r.actions.length) },
+      { header: 'e.g.', value: (r) => r.actions[r.actions.length - 1] ?? '' },
     ],
     roles,
   );
