@@ -68,7 +68,8 @@ describe.skipIf(!present)('spec against the v21 tables', () => {
           const target = schemas()[name];
           if (typeof target?.['x-fw-page-of'] === 'string')
             walk({ $ref: `#/components/schemas/${target['x-fw-page-of']}` });
-          else if (/ListItem$/.test(name) && Array.isArray(target?.oneOf)) walk(target.oneOf);
+          else if (/ListItem$/.test(name) && Array.isArray(target?.oneOf ?? target?.anyOf))
+            walk(target.oneOf ?? target.anyOf);
           else if (target?.properties?.['x-fw-page-of'] === undefined) out.add(name);
           return;
         }
