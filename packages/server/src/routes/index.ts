@@ -14,6 +14,8 @@ import { registerSearchRoutes } from './search.js';
 import { registerFileByIdRoutes } from './files-by-id.js';
 import { registerJobExtraRoutes } from './jobs-extra.js';
 import { registerGearSeriesRoutes } from './gear-series.js';
+import { registerViewRoutes } from './views.js';
+import { registerBatchRoutes } from './batch.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -28,6 +30,8 @@ export function buildRouteTable(): RouteTable {
   registerJobExtraRoutes(routes);
   registerGearRoutes(routes);
   registerGearSeriesRoutes(routes);
+  registerViewRoutes(routes);
+  registerBatchRoutes(routes);
   registerDownloadRoutes(routes);
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);
