@@ -15,16 +15,16 @@ describe('operation route table', () => {
     expect(ids).toContain('get_project_tag');
   });
 
-  it('answers 501 naming a spec operation without a handler', async () => {
-    const id = 'get_all_collections_curators';
+  it('PUT /users/sync/{cid} answers 501 naming the spec operation without a handler', async () => {
+    const id = 'sync_user';
     expect(id in operationTable).toBe(true);
     expect(implementedOperations()).not.toContain(id);
-    const r = await t.call('GET', '/collections/curators');
+    const r = await t.call('PUT', '/users/sync/abc', { body: { x: 1 } });
     expect(r.status).toBe(501);
     expect(r.body.status_code).toBe(501);
     expect(typeof r.body.request_id).toBe('string');
     expect(r.body.message).toBe(
-      `Operation ${id} (GET /collections/curators) is not implemented by the local Flywheel server`,
+      `Operation ${id} (PUT /users/sync/{cid}) is not implemented by the local Flywheel server`,
     );
   });
 

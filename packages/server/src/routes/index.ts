@@ -13,6 +13,9 @@ import { registerDownloadRoutes } from './download.js';
 import { registerSearchRoutes } from './search.js';
 import { registerFileByIdRoutes } from './files-by-id.js';
 import { registerJobExtraRoutes } from './jobs-extra.js';
+import { registerGearSeriesRoutes } from './gear-series.js';
+import { registerViewRoutes } from './views.js';
+import { registerBatchRoutes } from './batch.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -26,6 +29,9 @@ export function buildRouteTable(): RouteTable {
   registerJobRoutes(routes);
   registerJobExtraRoutes(routes);
   registerGearRoutes(routes);
+  registerGearSeriesRoutes(routes);
+  registerViewRoutes(routes);
+  registerBatchRoutes(routes);
   registerDownloadRoutes(routes);
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);

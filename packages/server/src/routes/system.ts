@@ -1,6 +1,6 @@
 import type { components } from '@fw/api';
 import type { AppEnv } from '../app/context.js';
-import type { RouteTable } from '../app/operations.js';
+import type { OpHandler, RouteTable } from '../app/operations.js';
 import { requireUser } from '../app/access.js';
 import { ok, replyUntyped } from '../app/json.js';
 import { MIGRATIONS } from '../db/migrations.js';
@@ -20,7 +20,7 @@ export function registerSystemRoutes(routes: RouteTable): void {
       flywheel_release: SERVER_VERSION,
     }),
   );
-  routes.on('get_config', (c) => {
+  const config = (c: Parameters<OpHandler>[0]) => {
     requireUser(c.get('user'));
     const { origin, uploads } = c.get('state');
     return replyUntyped(c, {
@@ -47,7 +47,10 @@ export function registerSystemRoutes(routes: RouteTable): void {
       },
       auth: {},
     });
-  });
+  };
+  routes.on('get_config', config);
+  // the web client's config.js: the same site configuration
+  routes.on('get_config_js', config);
   routes.on('get_auth_status', (c) => {
     const user = requireUser(c.get('user'));
     // v21 AuthSessionOutput: the session's origin, user and site roles (RoleType)

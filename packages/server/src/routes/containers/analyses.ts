@@ -1,3 +1,7 @@
+import { getFile } from '../../db/files.js';
+import { presentFile } from '../../app/present.js';
+import { visibleSql } from '../../app/access.js';
+import { notFound } from '../../app/errors.js';
 import type { operations } from '@fw/api';
 import type { RouteTable } from '../../app/operations.js';
 import { routeNotFound } from '../../app/operations.js';
@@ -63,6 +67,26 @@ export function registerAnalysisRoutes(routes: RouteTable): void {
     routes.on(`add_${t}_analysis`, direct(t, onParent(add)));
     routes.on(`get_${t}_analyses`, direct(t, onParent(list)));
   }
+  routes.on('get_all_analyses', (c) =>
+    listRows(c, [
+      { sql: `c.type = 'analysis'`, params: [] },
+      visibleSql(me(c), c.req.query('exhaustive') === 'true', 'c'),
+    ]),
+  );
+  const inputInfo = (c: Parameters<RowHandler>[0], row: ContainerRow, name: string) => {
+    requireAccess(c.get('state').db, me(c), row, 'ro');
+    const f = getFile(c.get('state').db, row.id, 'inputs', name);
+    if (!f) throw notFound(`analysis ${row.id} has no input ${name}`);
+    return presentFile(JSON.parse(f.doc), 'inputs');
+  };
+  routes.on(
+    'get_analysis_file_info',
+    direct('analysis', (c, row, [name = '']) => replyUntyped(c, inputInfo(c, row, name))),
+  );
+  routes.on(
+    'get_analysis_input_files',
+    direct('analysis', (c, row, [name = '']) => replyUntyped(c, [inputInfo(c, row, name)])),
+  );
   routes.on('get_analyses', (c, [kind = '', id = '', subkind = '']) => {
     if (!CONTAINER_WORDS.has(kind)) throw routeNotFound(c);
     const type = kind === 'containers' ? 'container' : SINGULAR[kind]!;

@@ -8,6 +8,7 @@ import { registerPermissionRoutes } from './permissions.js';
 import { registerAnalysisRoutes } from './analyses.js';
 import { registerChildRoutes } from './children.js';
 import { registerBulkRoutes } from './bulk.js';
+import { registerContainerExtraRoutes } from './extras.js';
 
 /** Every container family, written once and registered for each container type. */
 export function registerContainerRoutes(routes: RouteTable): void {
@@ -20,4 +21,5 @@ export function registerContainerRoutes(routes: RouteTable): void {
   registerAnalysisRoutes(routes);
   registerChildRoutes(routes);
   registerBulkRoutes(routes);
+  registerContainerExtraRoutes(routes);
 }
