@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Acquisition,
+  Analysis,
   Client,
   Collection,
   FindOneError,
@@ -206,6 +207,19 @@ describe('finders', () => {
     expect(found.map((a) => a.label)).toEqual(['qa']);
     const reloaded = await session.reload();
     expect(reloaded.analyses!.map((a) => a.label).sort()).toEqual(['qa', 'stats']);
+  });
+
+  it('fw.analyses: the v21 site-wide analysis finder (get_all_analyses, GET /analyses)', async () => {
+    const session = (await project.sessions())[1]!;
+    const made = await session.addAnalysis({ label: 'site-wide-qa' });
+    requests.length = 0;
+    const found = await fw.analyses.find('label=site-wide-qa');
+    expect(requests.some((u) => u.pathname === '/api/analyses')).toBe(true);
+    expect(found.map((a) => a.id)).toEqual([made.id]);
+    const full = await found[0]!.reload();
+    expect(full).toBeInstanceOf(Analysis);
+    expect(full.label).toBe('site-wide-qa');
+    expect(await fw.analyses.findFirst('label=no-such-analysis')).toBeNull();
   });
 
   it('a finder with a bad parent id propagates the 404', async () => {
