@@ -84,6 +84,21 @@ describe('gears and jobs', () => {
     expect((await ctx.fw.jobs({ limit: 100, sort: 'created:desc' }))[0]!.id).toBe(jobId);
   });
 
+  it('job.updatePriority sends PUT /jobs/priority and the job reads back the new priority', async () => {
+    const jobId = await utility.run({
+      inputs: { 'any-file': acquisition.files![0]! },
+      destination: acquisition,
+    });
+    const job = await ctx.fw.getJob(jobId);
+    // gear.run sends priority 'medium' (unit-tested on the wire); @fw/server's POST /jobs/add
+    // does not store it yet, so the created job's priority is not asserted here.
+    await job.updatePriority('high');
+    expect((await job.reload()).priority).toBe('high');
+    const listed = (await ctx.fw.jobs.find(`gear_id=${utility.id}`)).find((j) => j.id === jobId)!;
+    await listed.updatePriority('low');
+    expect((await ctx.fw.getJob(jobId)).priority).toBe('low');
+  });
+
   it('job state changes and logs', async () => {
     const jobId = await utility.run({
       inputs: { 'any-file': acquisition.files![0]! },

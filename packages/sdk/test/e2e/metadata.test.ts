@@ -87,6 +87,18 @@ describe('tags, notes, info', () => {
     expect(fresh.notes!.map((n) => n.text)).toContain('bare note');
   });
 
+  it('bulk tags (v21): PATCH and DELETE /projects/{id}/tags with a list', async () => {
+    const fw = ctx.fw;
+    await fw.addProjectTags(project.id, ['bulk-a', 'bulk-b']);
+    expect((await fw.getProject(project.id)).tags).toEqual(
+      expect.arrayContaining(['bulk-a', 'bulk-b']),
+    );
+    await fw.deleteProjectTags(project.id, ['bulk-a']);
+    const tags = (await fw.getProject(project.id)).tags ?? [];
+    expect(tags).toContain('bulk-b');
+    expect(tags).not.toContain('bulk-a');
+  });
+
   it('unicode labels and tags round-trip unchanged', async () => {
     const label = 'Ünïcødé 测试 🧠 проект';
     const p = await group.addProject({ label });

@@ -56,6 +56,28 @@ describe('permissions and roles', () => {
     }
   });
 
+  it('group permission templates (v21): add, get, update, delete; role based', async () => {
+    const roles = await ctx.fw.getAllRoles();
+    const ro = roles.find((r) => r.default_flywheel_role === 'ro')!.id;
+    const rw = roles.find((r) => r.default_flywheel_role === 'rw')!.id;
+    const templated = await ctx.server.createUser({ id: `${uniq('tpl')}@user.com` });
+    const added = await myGroup.addPermissionTemplate({ _id: templated.id, role_ids: [ro] });
+    expect(added).toMatchObject({ _id: templated.id, role_ids: [ro] });
+    expect(await myGroup.getPermissionTemplate(templated.id)).toMatchObject({ role_ids: [ro] });
+    expect((await myGroup.reload()).permissions_template).toContainEqual({
+      _id: templated.id,
+      role_ids: [ro],
+    });
+    await myGroup.updatePermissionTemplate(templated.id, { role_ids: [rw] });
+    expect((await myGroup.getPermissionTemplate(templated.id)).role_ids).toEqual([rw]);
+    await myGroup.deletePermissionTemplate(templated.id);
+    const left = (await myGroup.reload()).permissions_template ?? [];
+    expect(left.some((p) => p._id === templated.id)).toBe(false);
+    await expect(myGroup.getPermissionTemplate(templated.id)).rejects.toMatchObject({
+      status: 404,
+    });
+  });
+
   it('roles: getAllRoles gives Role objects with the three defaults; addRoleToGroup assigns them', async () => {
     const roles = await ctx.fw.getAllRoles();
     expect(roles.every((r) => r instanceof Role)).toBe(true);
