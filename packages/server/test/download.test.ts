@@ -2,6 +2,29 @@ import { describe, expect, it } from 'vitest';
 import tar from 'tar-stream';
 import { Readable } from 'node:stream';
 import { form, hierarchy, useServer } from './helpers/server.js';
+import yauzl from 'yauzl';
+
+function unzip(buf: Buffer): Promise<Map<string, string>> {
+  return new Promise((res, rej) => {
+    const out = new Map<string, string>();
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return rej(err);
+      zip.on('entry', (e: yauzl.Entry) =>
+        zip.openReadStream(e, (e2, s) => {
+          if (e2 || !s) return rej(e2);
+          const chunks: Buffer[] = [];
+          s.on('data', (c: Buffer) => chunks.push(c));
+          s.on('end', () => {
+            out.set(e.fileName, Buffer.concat(chunks).toString());
+            zip.readEntry();
+          });
+        }),
+      );
+      zip.on('end', () => res(out));
+      zip.readEntry();
+    });
+  });
+}
 
 const t = useServer();
 
@@ -26,6 +49,26 @@ async function untar(buf: Buffer): Promise<Map<string, string>> {
 }
 
 describe('bulk download', () => {
+  it('GET /download?ticket=…&format=zip streams the same files as a zip', async () => {
+    const h = await hierarchy(t, { project: 'ZipProj', session: 'ses Z', acquisition: 'T2' });
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 'a.txt', data: 'AAA' }]),
+    });
+    const summary = await t.ok('POST', '/download', {
+      body: { nodes: [{ level: 'session', _id: h.session }], optional: true },
+    });
+    const r = await t.call('GET', `/download?ticket=${summary.ticket}&format=zip`, { key: null });
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toMatch(/\.zip"/);
+    const files = await unzip(r.bytes);
+    expect([...files.values()]).toEqual(['AAA']);
+    expect([...files.keys()][0]).toMatch(/^flywheel\/.*\/a\.txt$/);
+    const bad = await t.ok('POST', '/download', {
+      body: { nodes: [{ level: 'session', _id: h.session }] },
+    });
+    expect((await t.call('GET', `/download?ticket=${bad.ticket}&format=rar`)).status).toBe(400);
+  });
+
   it('creates a ticket for a session and streams a tar laid out by labels', async () => {
     const h = await hierarchy(t, {
       project: 'Proj',

@@ -105,3 +105,26 @@ export function fileDoc(f: StoredContent, meta: Obj, userId: string): Doc {
     ...(meta.zip_member_count !== undefined ? { zip_member_count: meta.zip_member_count } : {}),
   };
 }
+
+/** Metadata a re-upload keeps from the version it replaces under `preserve_metadata=true`. */
+const PRESERVED = ['info', 'tags', 'classification', 'modality', 'type'];
+
+/**
+ * `preserve_metadata=true`: the previous version's info, tags, classification, modality and
+ * type carry over to the new version, except where the upload's own metadata sets them.
+ */
+export function withPreservedMetadata(previous: Doc | undefined, meta: Obj): Obj {
+  if (!previous) return meta;
+  const out: Obj = { ...meta };
+  for (const k of PRESERVED)
+    if (out[k] === undefined && previous[k] !== undefined && previous[k] !== null)
+      out[k] = previous[k];
+  return out;
+}
+
+/** The `preserve_metadata` query flag (400 unless true/false). */
+export function preserveFlag(v: string | undefined): boolean {
+  if (v === undefined || v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  throw badRequest('"preserve_metadata" must be true or false');
+}

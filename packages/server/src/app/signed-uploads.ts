@@ -7,7 +7,7 @@
 import mime from 'mime';
 import { parseDoc, type ContainerRow, type Doc } from '../db/containers.js';
 import type { Db } from '../db/open.js';
-import { putFile } from '../db/files.js';
+import { getFile, putFile } from '../db/files.js';
 import {
   claimUploadTicket,
   getUploadTicket,
@@ -19,7 +19,7 @@ import { requireAccess } from './access.js';
 import { touch } from './containers.js';
 import type { CurrentUser } from './context.js';
 import { badRequest, notFound } from './errors.js';
-import { fileDoc, metadataFor } from './file-meta.js';
+import { fileDoc, metadataFor, withPreservedMetadata } from './file-meta.js';
 import { isObj, type Obj } from './validate.js';
 
 /** Where signed upload URLs point, relative to the server's origin (outside `/api`). */
@@ -86,7 +86,7 @@ export function createUploadTicket(
   user: CurrentUser,
   row: ContainerRow,
   body: Obj | undefined,
-  o: { filenamePath?: boolean } = {},
+  o: { filenamePath?: boolean; preserve?: boolean } = {},
 ): UploadTicketAnswer {
   requireAccess(state.db, user, row, 'rw');
   const isAnalysis = checkTarget(row);
@@ -122,7 +122,7 @@ export function createUploadTicket(
     containerType: row.type,
     userId: user.doc._id,
     files,
-    doc: { metadata: metadata ?? null },
+    doc: { metadata: metadata ?? null, preserve_metadata: o.preserve === true },
     ttlMs: state.uploads.ttlMs,
   });
   const base = `${state.origin}${STORAGE_UPLOAD_PATH}`;
@@ -151,6 +151,7 @@ export async function closeUploadTicket(
   row: ContainerRow,
   ticketId: string,
   body: Obj | undefined,
+  o: { preserve?: boolean } = {},
 ): Promise<Doc[]> {
   const { db, blobs } = state;
   requireAccess(db, user, row, 'rw');
@@ -166,9 +167,12 @@ export async function closeUploadTicket(
   let docs: Doc[];
   try {
     const metaFor = metadataFor(claimed.doc.metadata, isAnalysis, SIGNED_META_KEYS);
+    // preserve_metadata on the create or on the close request
+    const preserve = o.preserve === true || claimed.doc.preserve_metadata === true;
     docs = db.transaction(() => {
       claimed.commit(db);
       const out = claimed.files.map((f) => {
+        const previous = preserve ? getFile(db, row.id, 'files', f.name) : undefined;
         const doc = fileDoc(
           {
             name: f.name,
@@ -176,7 +180,10 @@ export async function closeUploadTicket(
             hash: f.hash,
             contentType: mime.getType(f.name) ?? 'application/octet-stream',
           },
-          metaFor(f.name),
+          withPreservedMetadata(
+            previous && (JSON.parse(previous.doc) as Doc),
+            metaFor(f.name) as Obj,
+          ),
           ticket.user_id,
         );
         putFile(db, row.id, row.type, 'files', doc, f.blobId);

@@ -11,7 +11,13 @@ import {
   type FileRole,
   type FileRow,
 } from '../db/files.js';
-import { checkFileMetadata, fileDoc, metadataFor } from '../app/file-meta.js';
+import {
+  checkFileMetadata,
+  fileDoc,
+  metadataFor,
+  preserveFlag,
+  withPreservedMetadata,
+} from '../app/file-meta.js';
 import { closeUploadTicket, createUploadTicket } from '../app/signed-uploads.js';
 import type { CurrentUser } from '../app/context.js';
 import { unreferenced } from '../db/containers.js';
@@ -53,8 +59,9 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
     const doc = parseDoc(row);
     if (doc.job) throw badRequest('outputs of job-based analyses are uploaded by their job');
   }
+  const preserve = preserveFlag(c.req.query('preserve_metadata'));
   const ticket = c.req.query('ticket');
-  if (ticket !== undefined) return signedUpload(c, row, user, ticket);
+  if (ticket !== undefined) return signedUpload(c, row, user, ticket, preserve);
   const ctype = c.req.header('content-type') ?? '';
   if (!ctype.toLowerCase().startsWith('multipart/form-data'))
     throw badRequest('expected a multipart/form-data body');
@@ -77,7 +84,9 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
       const out: Doc[] = [];
       for (const { f, meta } of plans) {
         // an existing name becomes a new version; the old one is kept (nothing to remove)
-        const doc = fileDoc(f, meta, user.doc._id);
+        const previous = preserve ? getFile(db, row.id, 'files', f.name) : undefined;
+        const kept = withPreservedMetadata(previous && (JSON.parse(previous.doc) as Doc), meta);
+        const doc = fileDoc(f, kept, user.doc._id);
         putFile(db, row.id, row.type, 'files', doc, f.blobId);
         out.push(doc);
       }
@@ -100,13 +109,15 @@ async function signedUpload(
   row: ContainerRow,
   user: CurrentUser,
   ticket: string,
+  preserve: boolean,
 ): Promise<Response> {
   const state = c.get('state');
   if (!state.uploads.signedUrls)
     throw badRequest('signed URL uploads are not enabled on this site');
   const body = await readOptionalObject(c);
-  if (ticket === '') return replyUntyped(c, createUploadTicket(state, user, row, body));
-  const saved = await closeUploadTicket(state, user, row, ticket, body);
+  if (ticket === '')
+    return replyUntyped(c, createUploadTicket(state, user, row, body, { preserve }));
+  const saved = await closeUploadTicket(state, user, row, ticket, body, { preserve });
   return replyUntyped(
     c,
     saved.map((d) => presentFile(d)),

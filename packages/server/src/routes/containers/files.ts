@@ -1,6 +1,6 @@
 import type { OpHandler, RouteTable } from '../../app/operations.js';
 import { routeNotFound } from '../../app/operations.js';
-import { notFound } from '../../app/errors.js';
+import { badRequest, notFound } from '../../app/errors.js';
 import { downloadFile, fileOp, uploadFiles } from '../files.js';
 import {
   ANALYSIS_PARENTS,
@@ -23,6 +23,18 @@ const noGroups =
   };
 
 const upload: RowHandler = noGroups((c, row) => uploadFiles(c, row));
+/**
+ * `upload_output_to_<type>_analysis` answers `FileOutput[]` only (reference and spec): a
+ * signed-URL ticket is created through `/analyses/{id}/files` (as the SDK does), and may be
+ * closed here or there.
+ */
+const nestedUpload: RowHandler = (c, row, args) => {
+  if (c.req.query('ticket') === '')
+    throw badRequest(
+      `signed-URL tickets for analysis outputs are created with POST /analyses/${row.id}/files?ticket=`,
+    );
+  return upload(c, row, args);
+};
 /** Downloads may be redeemed by ticket without credentials: no `me(c)` here. */
 const download: RowHandler = (c, row, [name = '']) => downloadFile(c, row, 'files', name);
 const downloadInput: RowHandler = (c, row, [name = '']) => {
@@ -64,7 +76,7 @@ export function registerFileRoutes(routes: RouteTable): void {
     routes.on(`modify_${t}_file_classification`, direct(t, classify));
   }
   for (const t of ANALYSIS_PARENTS) {
-    routes.on(`upload_output_to_${t}_analysis`, nested(t, upload));
+    routes.on(`upload_output_to_${t}_analysis`, nested(t, nestedUpload));
     routes.on(`download_output_from_${t}_analysis`, nested(t, download));
     routes.on(`download_input_from_${t}_analysis`, nested(t, downloadInput));
     analysisFileExtras(routes, `/${pluralOf(t)}/{Id}/analyses/{AnalysisId}`, (h) => nested(t, h));
