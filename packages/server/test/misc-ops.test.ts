@@ -114,3 +114,52 @@ describe('containers', () => {
     expect(r).toEqual({ sessions: ['1.2.3'], acquisitions: ['1.2.3.4'] });
   });
 });
+
+describe('session templates', () => {
+  it('POST /projects/{id}/template, POST /projects/{id}/recalc, DELETE /projects/{id}/template, POST /projects/recalc', async () => {
+    const p = await hierarchy(t, { acquisition: 'T1w' });
+    const templates = [{ acquisitions: [{ label: '^T1', minimum: 1, files: [{ minimum: 1 }] }] }];
+    expect(await t.ok('POST', `/projects/${p.project}/template`, { body: { templates } })).toEqual({
+      modified: 1,
+    });
+    // no file yet: the acquisition does not count
+    expect((await t.ok('GET', `/sessions/${p.session}`)).satisfies_template).toBe(false);
+    await t.ok('POST', `/acquisitions/${p.acquisition}/files`, {
+      raw: form([{ name: 't1.nii', data: 'x' }]),
+    });
+    expect(await t.ok('POST', `/projects/${p.project}/recalc`)).toEqual({
+      sessions_changed: [p.session],
+    });
+    const s = await t.ok('GET', `/sessions/${p.session}`);
+    expect(s).toMatchObject({ satisfies_template: true, project_has_template: true });
+    expect((await t.ok('POST', '/projects/recalc')).sessions_changed).toEqual([]);
+    expect(await t.ok('DELETE', `/projects/${p.project}/template`)).toEqual({ deleted: 1 });
+    expect((await t.ok('GET', `/sessions/${p.session}`)).satisfies_template).toBeUndefined();
+    expect(
+      (
+        await t.call('POST', `/projects/${p.project}/template`, {
+          body: { templates: [{ session: { label: '(' } }] },
+        })
+      ).status,
+    ).toBe(400);
+  });
+});
+
+describe('gear suggest', () => {
+  it('GET /gears/{gear_id}/suggest/{container_name}/{container_id}', async () => {
+    await t.ok('POST', `/acquisitions/${h.acquisition}/files`, {
+      raw: form([{ name: 's.txt', data: 'x' }]),
+    });
+    const s = await t.ok('GET', `/gears/series-gear/suggest/acquisitions/${h.acquisition}`);
+    expect(s).toMatchObject({ _id: h.acquisition, cont_type: 'acquisition' });
+    expect(s.parents.map((p: any) => p.cont_type)).toEqual([
+      'group',
+      'project',
+      'subject',
+      'session',
+    ]);
+    expect(s.files.find((f: any) => f.name === 's.txt').suggested).toEqual({ file: true });
+    const ses = await t.ok('GET', `/gears/series-gear/suggest/sessions/${h.session}`);
+    expect(ses.children.acquisitions.map((a: any) => a._id)).toContain(h.acquisition);
+  });
+});

@@ -5,14 +5,21 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
-import { requireUser } from '../app/access.js';
+import { accessTo, requireAccess, requireUser } from '../app/access.js';
 import { badRequest, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
 import { getGear } from '../app/jobs.js';
 import { createHash } from 'node:crypto';
 import { now } from '../app/time.js';
 import { isObj } from '../app/validate.js';
-import type { Doc } from '../db/containers.js';
+import {
+  getRow,
+  parseDoc,
+  PLURAL,
+  SINGULAR,
+  type ContainerRow,
+  type Doc,
+} from '../db/containers.js';
 import type { Db } from '../db/open.js';
 
 const KINDS = ['users', 'projects'] as const;
@@ -170,4 +177,84 @@ export function registerGearSeriesRoutes(routes: RouteTable): void {
     saveSeries(db, s);
     return c.body(null, 204);
   });
+}
+
+const CHILD: Record<string, string[]> = {
+  group: ['project'],
+  project: ['subject'],
+  subject: ['session'],
+  session: ['acquisition'],
+  acquisition: [],
+  collection: ['session', 'acquisition'],
+  analysis: [],
+};
+
+/**
+ * `GET /gears/{gear_id}/suggest/{container_name}/{container_id}`: the container with its parents
+ * and children (for browsing) and its files, each marked per file input of the gear as
+ * suggested when its type fits the input (`type.enum`; no constraint fits any file).
+ */
+function suggest(c: Context<AppEnv>, gearId: string, kind: string, id: string): Response {
+  const user = requireUser(c.get('user'));
+  const db = c.get('state').db;
+  const gear = getGear(db, gearId);
+  if (!gear) throw notFound(`gear ${gearId} not found`);
+  const type = SINGULAR[kind] ?? kind;
+  const row = getRow(db, id);
+  if (!row || row.type !== type) throw notFound(`${type} ${id} not found`);
+  requireAccess(db, user, row, 'ro');
+  const label = (r: ContainerRow) => (parseDoc(r).label ?? r.label ?? r.id) as string;
+  const parents = Object.entries((parseDoc(row).parents ?? {}) as Record<string, string>)
+    .map(([, pid]) => getRow(db, pid))
+    .filter((p): p is ContainerRow => !!p)
+    .map((p) => ({ _id: p.id, cont_type: p.type, label: label(p) }));
+  const children: Record<string, Doc[]> = {};
+  for (const ct of CHILD[row.type] ?? []) {
+    const rows = (
+      row.type === 'collection'
+        ? []
+        : (db
+            .prepare(`SELECT * FROM containers WHERE type = ? AND parent_id = ? ORDER BY id`)
+            .all(ct, row.id) as ContainerRow[])
+    ).filter((r) => accessTo(db, user, r));
+    children[PLURAL[ct as keyof typeof PLURAL]] = rows.map((r) => ({
+      _id: r.id,
+      cont_type: r.type,
+      label: label(r),
+    }));
+  }
+  children.analyses = (
+    db
+      .prepare(`SELECT * FROM containers WHERE type = 'analysis' AND parent_id = ? ORDER BY id`)
+      .all(row.id) as ContainerRow[]
+  ).map((r) => ({ _id: r.id, cont_type: 'analysis', label: label(r) }));
+  const inputs = Object.entries(((gear.gear ?? {}) as Doc).inputs ?? {}).filter(
+    ([, v]) => isObj(v) && (v.base ?? 'file') === 'file',
+  ) as [string, Doc][];
+  const files = (
+    db
+      .prepare(`SELECT doc FROM files WHERE container_id = ? AND role = 'files' ORDER BY name`)
+      .all(row.id) as { doc: string }[]
+  ).map((f) => {
+    const d = JSON.parse(f.doc) as Doc;
+    const suggested: Record<string, boolean> = {};
+    for (const [name, input] of inputs) {
+      const allowed =
+        isObj(input.type) && Array.isArray(input.type.enum) ? (input.type.enum as unknown[]) : null;
+      suggested[name] = !allowed || allowed.includes(d.type);
+    }
+    return { name: d.name, file_id: d.file_id, version: d.version ?? 1, suggested };
+  });
+  return replyUntyped(c, {
+    _id: row.id,
+    cont_type: row.type,
+    label: label(row),
+    parents,
+    children,
+    files,
+  });
+}
+
+export function registerGearSuggestRoutes(routes: RouteTable): void {
+  routes.on('get_gear_suggest', (c, [gear = '', kind = '', id = '']) => suggest(c, gear, kind, id));
 }

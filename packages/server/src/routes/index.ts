@@ -13,7 +13,7 @@ import { registerDownloadRoutes } from './download.js';
 import { registerSearchRoutes } from './search.js';
 import { registerFileByIdRoutes } from './files-by-id.js';
 import { registerJobExtraRoutes } from './jobs-extra.js';
-import { registerGearSeriesRoutes } from './gear-series.js';
+import { registerGearSeriesRoutes, registerGearSuggestRoutes } from './gear-series.js';
 import { registerViewRoutes } from './views.js';
 import { registerBatchRoutes } from './batch.js';
 
@@ -30,6 +30,7 @@ export function buildRouteTable(): RouteTable {
   registerJobExtraRoutes(routes);
   registerGearRoutes(routes);
   registerGearSeriesRoutes(routes);
+  registerGearSuggestRoutes(routes);
   registerViewRoutes(routes);
   registerBatchRoutes(routes);
   registerDownloadRoutes(routes);

@@ -21,6 +21,39 @@ import type { Db } from '../db/open.js';
 import { createTicket, useTicket } from './tickets.js';
 
 const PRIORITIES = ['low', 'medium', 'high', 'critical'];
+const EXECUTOR: Record<string, 'string' | 'integer' | 'boolean'> = {
+  name: 'string',
+  host: 'string',
+  instance_type: 'string',
+  cpu_cores: 'integer',
+  gpu: 'boolean',
+  memory_bytes: 'integer',
+  disk_bytes: 'integer',
+  swap_bytes: 'integer',
+};
+
+/** `InputJobProfile` (also the `profile` of a job completion): 400 on a wrong type. */
+function checkProfile(body: Doc): void {
+  for (const [k, v] of Object.entries(body)) {
+    if (['elapsed_time_ms', 'preparation_time_ms', 'upload_time_ms'].includes(k)) {
+      if (!Number.isSafeInteger(v)) throw badRequest(`"${k}" must be an integer`);
+    } else if (k === 'executor') {
+      if (!isObj(v)) throw badRequest('"executor" must be an object');
+      for (const [ek, ev] of Object.entries(v)) {
+        const want = EXECUTOR[ek];
+        if (!want) throw badRequest(`unexpected property "executor.${ek}"`);
+        const fits = want === 'integer' ? Number.isSafeInteger(ev) : typeof ev === want;
+        if (!fits)
+          throw badRequest(
+            `"executor.${ek}" must be ${want === 'integer' ? 'an integer' : `a ${want}`}`,
+          );
+      }
+    } else if (k === 'versions') {
+      if (!isObj(v) || Object.values(v).some((x) => typeof x !== 'string'))
+        throw badRequest('"versions" must be an object of strings');
+    } else throw badRequest(`unexpected property "${k}" in job profile`);
+  }
+}
 
 function access(db: Db, user: CurrentUser, job: Doc, write: boolean): void {
   if (user.isAdmin || job.origin?.id === user.doc._id) return;
@@ -159,13 +192,7 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
   routes.on('update_job_profile', async (c, [id = '']) => {
     const job = load(c, id, true);
     const body = await readObject(c);
-    for (const [k, v] of Object.entries(body)) {
-      if (['elapsed_time_ms', 'preparation_time_ms', 'upload_time_ms'].includes(k)) {
-        if (!Number.isSafeInteger(v)) throw badRequest(`"${k}" must be an integer`);
-      } else if (k === 'executor' || k === 'versions') {
-        if (!isObj(v)) throw badRequest(`"${k}" must be an object`);
-      } else throw badRequest(`unexpected property "${k}" in job profile`);
-    }
+    checkProfile(body);
     saveJob(c.get('state').db, {
       ...job,
       profile: { ...((job.profile ?? {}) as Doc), ...body },
@@ -216,8 +243,10 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
     if (typeof body.success !== 'boolean') throw badRequest('"success" must be a boolean');
     if (body.failure_reason !== undefined && typeof body.failure_reason !== 'string')
       throw badRequest('"failure_reason" must be a string');
-    if (body.profile !== undefined && !isObj(body.profile))
-      throw badRequest('"profile" must be an object');
+    if (body.profile !== undefined) {
+      if (!isObj(body.profile)) throw badRequest('"profile" must be an object');
+      checkProfile(body.profile);
+    }
     if (job.state !== 'running') throw badRequest(`job ${id} is not running`);
     const t = now();
     const state = body.success ? 'complete' : 'failed';

@@ -9,6 +9,7 @@ import { registerAnalysisRoutes } from './analyses.js';
 import { registerChildRoutes } from './children.js';
 import { registerBulkRoutes } from './bulk.js';
 import { registerContainerExtraRoutes } from './extras.js';
+import { registerTemplateRoutes } from './templates.js';
 
 /** Every container family, written once and registered for each container type. */
 export function registerContainerRoutes(routes: RouteTable): void {
@@ -22,4 +23,5 @@ export function registerContainerRoutes(routes: RouteTable): void {
   registerChildRoutes(routes);
   registerBulkRoutes(routes);
   registerContainerExtraRoutes(routes);
+  registerTemplateRoutes(routes);
 }
