@@ -203,11 +203,18 @@ export class Analysis extends ContainerModel {
       self.inputs = self.inputs.map((f) => new FileEntry(this._client, f as object));
     }
   }
-  /** Upload output files (several at once) to this (ad hoc) analysis. */
+  /**
+   * Upload output files (one or several) to this (ad hoc) analysis; resolves to the saved
+   * `FileEntry` objects, as `uploadFile` does (signed-URL or multipart flow, see `files/upload-flow.ts`).
+   */
   async uploadOutput(
     files: import('./mixins.js').UploadInput | import('./mixins.js').UploadInput[],
-  ): Promise<void> {
-    await this._client.callOp('upload_output_to_analysis', this.id, files);
+    options: import('./mixins.js').UploadFileOptions = {},
+  ): Promise<FileEntry[]> {
+    const result = await this._client.callOp('upload_output_to_analysis', this.id, files, options);
+    const entries = (Array.isArray(result) ? result : []) as FileEntry[];
+    for (const e of entries) e.parent = this;
+    return entries;
   }
 }
 export interface Analysis
