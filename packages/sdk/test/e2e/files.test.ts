@@ -36,16 +36,16 @@ describe('files', () => {
 
   it('uploads from memory (FileSpec) and from a path; downloads to a path, reads bytes', async () => {
     // getting started: FileSpec('hello.txt', 'Hello World!\n', 'text/plain')
-    const entry = await project.uploadFile(
-      new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'),
-    );
+    const entry = (
+      await project.uploadFile(new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'))
+    )[0]!;
     expect(entry).toBeInstanceOf(FileEntry);
     expect(entry.name).toBe('hello.txt');
     expect(entry.size).toBe(13);
     expect(entry.parent).toBe(project);
     const local = join(dir, 'hello1.txt');
     writeFileSync(local, 'from disk');
-    const fromPath = await project.uploadFile(local);
+    const fromPath = (await project.uploadFile(local))[0]!;
     expect(fromPath.name).toBe('hello1.txt');
 
     mkdirSync(join(dir, 'out'));
@@ -175,7 +175,66 @@ describe('files', () => {
     expect(f.classification).toEqual({ Custom: ['measurement1', 'HelloWorld'] });
     expect(f).toBeInstanceOf(FileEntry);
     expect(f.parent).toBeUndefined();
-    expect(() => f.ref()).toThrow(/no parent container/);
+    // v21 files name their container: ref() and the lazy parent come from parent_ref
+    expect(f.ref()).toEqual({ type: 'acquisition', id: acquisition.id, name: 'cls.txt' });
+  });
+
+  it('FileEntry tags go through /files/{file_id}/tags: addTags PATCH, setTags PUT, deleteTag DELETE (body list), renameTag PATCH+DELETE', async () => {
+    const [f] = await acquisition.uploadFile(new FileSpec('tagged.txt', 't'));
+    expect(await f!.addTags(['a', 'b'])).toEqual(expect.arrayContaining(['a', 'b']));
+    await f!.addTag('c');
+    await f!.deleteTag('a');
+    await f!.renameTag('b', 'B');
+    expect((await f!.reload()).tags).toEqual(expect.arrayContaining(['B', 'c']));
+    expect((await f!.reload()).tags).toHaveLength(2);
+    await f!.setTags(['only']);
+    expect((await f!.reload()).tags).toEqual(['only']);
+  });
+
+  it('FileEntry info and classification go through /files/{file_id}/info (PATCH/PUT) and /files/{file_id}/classification (PUT)', async () => {
+    const [f] = await acquisition.uploadFile(new FileSpec('byid.txt', 'x'));
+    await f!.replaceInfo({ a: 1, x: 1 });
+    await f!.updateInfo({ b: 2 });
+    await f!.deleteInfo('x');
+    expect(await f!.getInfo()).toEqual({ a: 1, b: 2 });
+    await f!.replaceClassification({ Intent: ['Structural'] }, { modality: 'MR' });
+    await f!.updateClassification({ Custom: ['c1', 'c2'] });
+    await f!.deleteClassification({ Custom: ['c1'] });
+    const fresh = await f!.reload();
+    expect(fresh.info).toEqual({ a: 1, b: 2 });
+    expect(fresh.classification).toEqual({ Intent: ['Structural'], Custom: ['c2'] });
+    expect(fresh.modality).toBe('MR');
+  });
+
+  it('fw.files is a finder over GET /files that pages on file_id', async () => {
+    const all = await ctx.fw.files.find('name=byid.txt');
+    expect(all.length).toBeGreaterThanOrEqual(1);
+    expect(all[0]).toBeInstanceOf(FileEntry);
+    expect(all[0]!.file_id).toBeTypeOf('string');
+    const paged: string[] = [];
+    for await (const f of ctx.fw.files.iter({ limit: 2 })) paged.push(f.file_id);
+    expect(new Set(paged).size).toBe(paged.length);
+    expect(paged.length).toBe((await ctx.fw.files()).length);
+  });
+
+  it('downloadZip (POST /download, GET /download?ticket=…&format=zip) writes a zip atomically; downloadTar sends format=tar', async () => {
+    const out = join(dir, 'zipdir');
+    mkdirSync(out);
+    const summary = await ctx.fw.downloadZip(acquisition, join(out, 'acq.zip'));
+    expect(summary.ticket).toBeTypeOf('string');
+    const zip = readFileSync(join(out, 'acq.zip'));
+    expect(zip.subarray(0, 2).toString()).toBe('PK');
+    await acquisition.downloadTar(join(out, 'acq.tar'));
+    expect(readFileSync(join(out, 'acq.tar')).length).toBeGreaterThan(512);
+    expect(readdirSync(out).sort()).toEqual(['acq.tar', 'acq.zip']);
+    // a failing download leaves nothing behind
+    await expect(
+      ctx.fw.downloadZip(
+        { type: 'acquisition', id: '000000000000000000000000' },
+        join(out, 'x.zip'),
+      ),
+    ).rejects.toThrow();
+    expect(readdirSync(out).sort()).toEqual(['acq.tar', 'acq.zip']);
   });
 
   it('FileEntry methods delegate to the parent container', async () => {
@@ -218,7 +277,9 @@ describe('files', () => {
     const p2 = join(dir, 'hello2.txt');
     writeFileSync(p1, 'one');
     writeFileSync(p2, 'two');
-    await analysis.uploadOutput([p1, p2]);
+    const saved = await analysis.uploadOutput([p1, p2]);
+    expect(saved.map((f) => f.name)).toEqual(['hello1.txt', 'hello2.txt']);
+    expect(saved.every((f) => f instanceof FileEntry && f.parent === analysis)).toBe(true);
     const fresh = await analysis.reload();
     expect(fresh.files!.map((f) => f.name).sort()).toEqual(['hello1.txt', 'hello2.txt']);
     expect(text(await fresh.readFile('hello2.txt'))).toBe('two');
