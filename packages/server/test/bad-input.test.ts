@@ -48,7 +48,7 @@ describe('bad input never yields a 500', () => {
       ['POST', '/sessions', { project: h.project, label: 'x', subject: 'nope' }],
       ['POST', `/projects/${h.project}/notes`, { text: { a: 1 } }],
       ['POST', `/projects/${h.project}/tags`, {}],
-      ['POST', `/projects/${h.project}/info`, { delete: 'a' }],
+      ['PATCH', `/projects/${h.project}/info`, { delete: 'a' }],
       ['POST', '/resolve', { path: 'x', extra: 1 }],
       ['POST', '/jobs/add', { gear_id: 1 }],
     ];

@@ -71,7 +71,7 @@ describe('containers', () => {
 
   it('modify merges info into the stored info (nested objects too); other fields are set', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/subjects/${h.subject}/info`, {
+    await t.ok('PATCH', `/subjects/${h.subject}/info`, {
       body: { replace: { keep: 1, nested: { a: 1, b: 2 }, gone: { x: 1 } } },
     });
     await t.ok('PUT', `/subjects/${h.subject}`, {
@@ -159,7 +159,7 @@ describe('containers', () => {
 
   it('list items are slimmer: info emptied with info_exists', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/projects/${h.project}/info`, { body: { set: { a: 1 } } });
+    await t.ok('PATCH', `/projects/${h.project}/info`, { body: { set: { a: 1 } } });
     const [item] = await t.ok('GET', `/groups/${h.group}/projects`);
     expect(item.info).toEqual({});
     expect(item.info_exists).toBe(true);

@@ -115,7 +115,9 @@ describe('finders', () => {
       for (const s of page) seen.push(s._id);
       after = page[page.length - 1]._id;
       if (added < 3) {
-        await t.ok('POST', '/sessions', { body: { project, label: `late-${added}` } });
+        await t.ok('POST', '/sessions', {
+          body: { project, label: `late-${added}`, subject: { code: `late-${added}` } },
+        });
         added++;
       }
     }

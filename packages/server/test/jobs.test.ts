@@ -71,8 +71,12 @@ describe('jobs', () => {
       attempt: 1,
       gear_id: gearId,
       destination: { type: 'acquisition', id: h.acquisition },
-      config: { speed: 2 },
+      // v21 JobOutput: config is {destination, inputs, config}; id and parents are sent
+      config: { config: { speed: 2 }, destination: { type: 'acquisition', id: h.acquisition } },
+      id: _id,
+      parents: { acquisition: h.acquisition },
     });
+    expect(job.related_container_ids).toContain(h.acquisition);
     expect(job.tags).toContain('mine');
     expect((await t.ok('GET', `/jobs?filter=state=pending`)).map((j: any) => j._id)).toContain(_id);
     expect((await t.ok('GET', '/jobs?limit=100&sort=created:desc'))[0]._id).toBe(_id);
@@ -174,7 +178,7 @@ describe('analyses', () => {
     await t.ok('PUT', `/projects/${h.project}/analyses/${_id}`, { body: { description: 'desc' } });
     await t.ok('POST', `/analyses/${_id}/tags`, { body: { value: 'tagged' } });
     await t.ok('POST', `/analyses/${_id}/notes`, { body: { text: 'hi' } });
-    await t.ok('POST', `/analyses/${_id}/info`, { body: { set: { k: 1 } } });
+    await t.ok('PATCH', `/analyses/${_id}/info`, { body: { set: { k: 1 } } });
     const a = await t.ok('GET', `/analyses/${_id}`);
     expect(a).toMatchObject({
       label: 'changed',

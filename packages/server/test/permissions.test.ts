@@ -9,6 +9,13 @@ beforeAll(async () => {
   other = await t.createUser(OTHER_ID);
 });
 
+/** Ids of the default roles, by `default_flywheel_role`. */
+async function roleIds(): Promise<Record<'admin' | 'rw' | 'ro', string>> {
+  const roles = await t.ok('GET', '/roles');
+  const id = (k: string) => roles.find((r: any) => r.default_flywheel_role === k)._id as string;
+  return { admin: id('admin'), rw: id('rw'), ro: id('ro') };
+}
+
 describe('permissions', () => {
   it('a user without access can neither see nor change containers', async () => {
     const h = await hierarchy(t);
@@ -66,11 +73,14 @@ describe('permissions', () => {
     ).toBe(404);
   });
 
-  it('ro on the project grants reading the subtree but not writing; rw allows writing', async () => {
+  it('POST /projects/{project_id}/permissions {_id, role_ids}: ro role reads the subtree, rw role writes', async () => {
     const h = await hierarchy(t);
-    await t.ok('POST', `/projects/${h.project}/permissions`, {
-      body: { _id: OTHER_ID, access: 'ro' },
-    });
+    const roles = await roleIds();
+    expect(
+      await t.ok('POST', `/projects/${h.project}/permissions`, {
+        body: { _id: OTHER_ID, role_ids: [roles.ro] },
+      }),
+    ).toEqual({ _id: OTHER_ID, role_ids: [roles.ro] });
     expect((await t.ok('GET', `/acquisitions/${h.acquisition}`, { key: other }))._id).toBe(
       h.acquisition,
     );
@@ -83,9 +93,18 @@ describe('permissions', () => {
     ).toBe(403);
     expect(await t.ok('GET', `/projects/${h.project}/permissions/${OTHER_ID}`)).toEqual({
       _id: OTHER_ID,
-      access: 'ro',
+      role_ids: [roles.ro],
     });
-    await t.ok('PUT', `/projects/${h.project}/permissions/${OTHER_ID}`, { body: { access: 'rw' } });
+    expect(
+      (await t.ok('GET', `/acquisitions/${h.acquisition}`)).permissions.find(
+        (p: any) => p._id === OTHER_ID,
+      ),
+    ).toEqual({ _id: OTHER_ID, role_ids: [roles.ro] });
+    expect(
+      await t.ok('PUT', `/projects/${h.project}/permissions/${OTHER_ID}`, {
+        body: { role_ids: [roles.rw] },
+      }),
+    ).toEqual({ _id: OTHER_ID, role_ids: [roles.rw] });
     await t.ok('PUT', `/sessions/${h.session}`, { key: other, body: { label: 'yes' } });
     expect((await t.ok('GET', `/sessions/${h.session}`)).label).toBe('yes');
     // rw cannot manage permissions or delete the project
@@ -93,7 +112,7 @@ describe('permissions', () => {
       (
         await t.call('POST', `/projects/${h.project}/permissions`, {
           key: other,
-          body: { _id: 'admin@local.flywheel', access: 'ro' },
+          body: { _id: 'admin@local.flywheel', role_ids: [roles.ro] },
         })
       ).status,
     ).toBe(403);
@@ -104,30 +123,58 @@ describe('permissions', () => {
 
   it('validates permission bodies', async () => {
     const h = await hierarchy(t);
-    expect(
-      (
-        await t.call('POST', `/projects/${h.project}/permissions`, {
-          body: { _id: OTHER_ID, access: 'owner' },
-        })
-      ).status,
-    ).toBe(400);
-    expect(
-      (
-        await t.call('POST', `/projects/${h.project}/permissions`, {
-          body: { _id: 'ghost@example.org', access: 'ro' },
-        })
-      ).status,
-    ).toBe(400);
+    const roles = await roleIds();
+    const post = (body: unknown) =>
+      t.call('POST', `/projects/${h.project}/permissions`, { body }).then((r) => r.status);
+    expect(await post({ _id: OTHER_ID, access: 'ro' })).toBe(400); // projects take role_ids
+    expect(await post({ _id: OTHER_ID, role_ids: ['000000000000000000000000'] })).toBe(400);
+    expect(await post({ _id: 'ghost@example.org', role_ids: [roles.ro] })).toBe(400);
     await t.ok('POST', `/projects/${h.project}/permissions`, {
-      body: { _id: OTHER_ID, access: 'ro' },
+      body: { _id: OTHER_ID, role_ids: [roles.ro] },
+    });
+    expect(await post({ _id: OTHER_ID, role_ids: [roles.ro] })).toBe(409);
+    // groups stay access based
+    const g = (body: unknown) =>
+      t.call('POST', `/groups/${h.group}/permissions`, { body }).then((r) => r.status);
+    expect(await g({ _id: OTHER_ID, access: 'owner' })).toBe(400);
+  });
+
+  it('POST /groups/{group_id}/permissions answers the AccessPermissionOutput; templates apply to new projects', async () => {
+    const h = await hierarchy(t);
+    const roles = await roleIds();
+    expect(
+      await t.ok('POST', `/groups/${h.group}/permissions`, {
+        body: { _id: OTHER_ID, access: 'ro' },
+      }),
+    ).toEqual({ _id: OTHER_ID, access: 'ro' });
+    expect(
+      await t.ok('PUT', `/groups/${h.group}/permissions/${OTHER_ID}`, { body: { access: 'rw' } }),
+    ).toEqual({ _id: OTHER_ID, access: 'rw' });
+    expect((await t.ok('DELETE', `/groups/${h.group}/permissions/${OTHER_ID}`)).modified).toBe(1);
+    const tpl = await t.ok('POST', `/groups/${h.group}/permissions/templates`, {
+      body: { _id: OTHER_ID, role_ids: [roles.rw] },
+    });
+    expect(tpl).toEqual({ _id: OTHER_ID, role_ids: [roles.rw] });
+    expect(await t.ok('GET', `/groups/${h.group}/permissions/templates/${OTHER_ID}`)).toEqual(tpl);
+    expect((await t.ok('GET', `/groups/${h.group}`)).permissions_template).toEqual([tpl]);
+    const { _id: p2 } = await t.ok('POST', '/projects', { body: { group: h.group, label: 'P2' } });
+    expect(
+      (await t.ok('GET', `/projects/${p2}`)).permissions.find((p: any) => p._id === OTHER_ID),
+    ).toEqual({ _id: OTHER_ID, role_ids: [roles.rw] });
+    await t.ok('PUT', `/projects/${p2}`, { key: other, body: { label: 'P2 by other' } });
+    // propagate=true pushes a template change to the group's projects
+    await t.ok('PUT', `/groups/${h.group}/permissions/templates/${OTHER_ID}?propagate=true`, {
+      body: { role_ids: [roles.ro] },
     });
     expect(
-      (
-        await t.call('POST', `/projects/${h.project}/permissions`, {
-          body: { _id: OTHER_ID, access: 'ro' },
-        })
-      ).status,
-    ).toBe(409);
+      (await t.ok('GET', `/projects/${h.project}`)).permissions.find(
+        (p: any) => p._id === OTHER_ID,
+      ),
+    ).toEqual({ _id: OTHER_ID, role_ids: [roles.ro] });
+    await t.ok('DELETE', `/groups/${h.group}/permissions/templates/${OTHER_ID}`);
+    expect(
+      (await t.call('GET', `/groups/${h.group}/permissions/templates/${OTHER_ID}`)).status,
+    ).toBe(404);
   });
 
   it('exhaustive=true widens lists for site admins only', async () => {

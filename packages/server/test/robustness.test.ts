@@ -57,6 +57,7 @@ interface Seed {
   gear: string;
   job: string;
   role: string;
+  fileId: string;
 }
 let seed: Seed;
 
@@ -147,49 +148,53 @@ function kindOf(template: string): Kind {
   return (KINDS as readonly string[]).includes(first) ? (first as Kind) : 'projects';
 }
 
+/** A valid value for each v21 path parameter name; other parameters get a plausible id. */
 function validParam(name: string, template: string): string {
   const kind = kindOf(template);
   switch (name) {
-    case 'GroupId':
+    case 'group_id':
       return seed.ids.group;
-    case 'ProjectId':
-    case 'ContainerId':
+    case 'project_id':
+    case 'container_id':
       return seed.ids.projects;
-    case 'SubjectId':
+    case 'subject_id':
       return seed.ids.subjects;
-    case 'SessionId':
+    case 'session_id':
       return seed.ids.sessions;
-    case 'AcquisitionId':
+    case 'acquisition_id':
       return seed.ids.acquisitions;
-    case 'CollectionId':
+    case 'collection_id':
       return seed.ids.collections;
-    case 'AnalysisId':
+    case 'analysis_id':
       return seed.analyses[kind];
-    case 'NoteId':
+    case 'note_id':
       if (template.startsWith('/analyses/')) return seed.notes.analysis;
-      return template.includes('{AnalysisId}/notes') ? seed.analysisNotes[kind] : seed.notes[kind];
-    case 'FileName':
-    case 'Filename':
+      return template.includes('{analysis_id}/notes') ? seed.analysisNotes[kind] : seed.notes[kind];
+    case 'file_name':
       return 'data.zip';
-    case 'TagValue':
+    case 'value':
       return 'seedtag';
-    case 'UserId':
+    case 'user_id':
+    case 'uid':
       return OTHER_USER;
-    case 'GearIdOrName':
-    case 'GearId':
+    case 'gear_name':
+    case 'gear_id':
       return seed.gear;
-    case 'JobId':
+    case 'job_id':
       return seed.job;
-    case 'RoleId':
+    case 'role_id':
       return seed.role;
-    case 'ModalityId':
+    case 'modalityId':
       return 'MR';
-    case 'ContainerName':
+    case 'container_name':
       return 'projects';
-    case 'SubcontainerName':
+    case 'subcontainer_name':
       return 'all';
+    case 'file_id':
+      return seed.fileId;
     default:
-      throw new Error(`no valid value for path parameter ${name}`);
+      // operations the server does not implement (501) or ids it will not find (404)
+      return '5f0000000000000000000001';
   }
 }
 
@@ -526,16 +531,25 @@ beforeAll(async () => {
     await t.ok('POST', `/${k}/${ids[k === 'groups' ? 'group' : (k as Kind)]}/tags`, {
       body: { value: 'seedtag' },
     });
+  const roRole = (
+    (await t.ok('GET', '/roles')) as { _id: string; default_flywheel_role?: string }[]
+  ).find((r) => r.default_flywheel_role === 'ro')!._id;
   for (const k of ['groups', 'projects', 'collections'])
     await t.ok('POST', `/${k}/${ids[k === 'groups' ? 'group' : (k as Kind)]}/permissions`, {
-      body: { _id: OTHER_USER, access: 'ro' },
+      // v21: project permissions are role based, group and collection ones access based
+      body:
+        k === 'projects'
+          ? { _id: OTHER_USER, role_ids: [roRole] }
+          : { _id: OTHER_USER, access: 'ro' },
     });
   const analyses = {} as Seed['analyses'];
   const notes = {} as Seed['notes'];
   const analysisNotes = {} as Seed['analysisNotes'];
   for (const k of KINDS) {
+    // v21 has no collection analyses: the collection's seed analysis hangs off the project
+    const on = k === 'collections' ? `/projects/${ids.projects}` : `/${k}/${ids[k]}`;
     const a = (
-      await t.ok('POST', `/${k}/${ids[k]}/analyses`, {
+      await t.ok('POST', `${on}/analyses`, {
         body: {
           label: `adhoc ${k}`,
           inputs: [{ type: 'acquisition', id: h.acquisition, name: 'data.zip' }],
@@ -574,7 +588,10 @@ beforeAll(async () => {
   const role = (await t.ok('POST', '/roles', { body: { label: 'robust-role', actions: [] } }))
     ._id as string;
   await t.call('POST', `/groups/${h.group}/roles`, { body: { _id: role } });
-  seed = { ids, analyses, notes, analysisNotes, gear, job, role };
+  const fileId = (
+    (await t.ok('GET', `/projects/${ids.projects}`)).files as { name: string; file_id: string }[]
+  ).find((f) => f.name === 'data.zip')!.file_id;
+  seed = { ids, analyses, notes, analysisNotes, gear, job, role, fileId };
 });
 
 describe('robustness sweep over every operation', () => {

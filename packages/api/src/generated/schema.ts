@@ -6398,9 +6398,7 @@ export interface components {
             };
             info_exists?: boolean;
             metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             uid?: string;
             /** Format: date-time */
@@ -6434,9 +6432,7 @@ export interface components {
             label?: string;
             session?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             uid?: string;
             /** Format: date-time */
@@ -6460,14 +6456,10 @@ export interface components {
             session: string;
             info_exists: boolean;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             uid?: string;
             /** Format: date-time */
@@ -6852,9 +6844,7 @@ export interface components {
             state: components["schemas"]["JobState"];
             origin: components["schemas"]["Origin"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             jobs?: string[];
             /** Format: date-time */
@@ -6875,9 +6865,7 @@ export interface components {
             description?: string;
             compute_provider_id?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @deprecated */
@@ -6998,9 +6986,7 @@ export interface components {
             state: components["schemas"]["JobState"];
             origin: components["schemas"]["Origin"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             jobs?: string[];
             /** Format: date-time */
@@ -7014,9 +7000,7 @@ export interface components {
             state: components["schemas"]["JobState"];
             origin: components["schemas"]["Origin"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             tags?: string[];
             jobs?: components["schemas"]["Job"][];
@@ -7031,9 +7015,7 @@ export interface components {
             target_context?: components["schemas"]["ContainerReference"];
             priority?: components["schemas"]["JobPriority"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             tags?: string[];
             analysis?: components["schemas"]["BatchJobAnalysisInput"];
@@ -7046,9 +7028,7 @@ export interface components {
             state?: components["schemas"]["JobState"];
             origin?: components["schemas"]["Origin"];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             /** Format: date-time */
             created?: string;
@@ -7081,9 +7061,7 @@ export interface components {
             contents?: components["schemas"]["CollectionOperation"];
             label?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             description?: string;
         };
@@ -7441,9 +7419,7 @@ export interface components {
             /** Format: date-time */
             modified: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             firstlogin?: string;
             lastlogin?: string;
@@ -7655,9 +7631,7 @@ export interface components {
             interval?: number;
             errors?: string[];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @deprecated */
@@ -7744,9 +7718,7 @@ export interface components {
             version?: string;
             errors?: string[];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             interval?: number;
             /** Format: date-time */
@@ -8237,9 +8209,7 @@ export interface components {
                 [key: string]: string[];
             };
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             zip_member_count?: number;
             tags?: string[];
@@ -8607,9 +8577,7 @@ export interface components {
             role_id?: string;
             name: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             fixed_inputs?: components["schemas"]["FixedFileVersionInput"][];
             priority?: components["schemas"]["JobPriority"];
@@ -8643,9 +8611,7 @@ export interface components {
             role_id?: string;
             name: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             fixed_inputs?: (components["schemas"]["FixedInput"] | components["schemas"]["FixedFileVersionInput"])[];
             priority?: components["schemas"]["JobPriority"];
@@ -8663,9 +8629,7 @@ export interface components {
             role_id?: string;
             name?: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             fixed_inputs?: (components["schemas"]["FixedInput"] | components["schemas"]["FixedFileVersionInput"])[];
             priority?: components["schemas"]["JobPriority"];
@@ -8685,9 +8649,7 @@ export interface components {
             role_id?: string;
             name: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             fixed_inputs?: components["schemas"]["FixedInput"][];
             priority?: components["schemas"]["JobPriority"];
@@ -8938,9 +8900,7 @@ export interface components {
             previous_job_id?: string;
             tags?: string[];
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         InputJobProfile: {
@@ -9043,9 +9003,7 @@ export interface components {
             created?: string;
             id: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             origin: components["schemas"]["Origin"];
             batch?: string;
@@ -9105,9 +9063,7 @@ export interface components {
             request?: components["schemas"]["JobRequest"];
             _id?: string;
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             origin: components["schemas"]["Origin"];
             produced_metadata?: {
@@ -9265,9 +9221,7 @@ export interface components {
                 [key: string]: components["schemas"]["JobFileInputListOutput"] | components["schemas"]["ContextInput"] | components["schemas"]["CoreModelsJobsApiKeyInput"];
             };
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
         };
         /** @description One page of JobListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -9345,9 +9299,7 @@ export interface components {
                 [key: string]: components["schemas"]["JobFileInput"] | components["schemas"]["ContextInput"] | components["schemas"]["CoreModelsJobsApiKeyInput"];
             };
             config?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             job?: {
                 [key: string]: {
@@ -9591,9 +9543,7 @@ export interface components {
             parents: components["schemas"]["AcquisitionParents"];
             label?: string;
             metadata?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             /** Format: date-time */
             timestamp?: string;
@@ -9951,9 +9901,7 @@ export interface components {
             providers?: components["schemas"]["Providers"];
             ldap_sync?: components["schemas"]["LdapSyncStatus"];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             copyable?: boolean;
             copy_status?: components["schemas"]["CopyStatus"];
@@ -10783,12 +10731,8 @@ export interface components {
             project_has_template?: boolean;
             "join-origin"?: components["schemas"]["JoinOrigins"];
             analyses?: (components["schemas"]["AnalysisListOutput"] | components["schemas"]["AnalysisListOutputInflatedJob"])[];
-            copy_of: {
-                [key: string]: unknown;
-            };
-            original_copy_of: {
-                [key: string]: unknown;
-            };
+            copy_of: string;
+            original_copy_of: string;
             copy_status?: components["schemas"]["CopyStatus"];
         };
         /** @description One page of SessionListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -10808,9 +10752,7 @@ export interface components {
             timezone?: string;
             label?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             tags?: string[];
             permissions?: components["schemas"]["RolePermission"][];
@@ -10836,9 +10778,7 @@ export interface components {
             parents: components["schemas"]["SessionParents"];
             label?: string;
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             uid?: string;
             /** Format: date-time */
@@ -11075,9 +11015,7 @@ export interface components {
             master_code?: string;
             tags?: string[];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             state?: components["schemas"]["SubjectState"];
             project: string;
@@ -11100,9 +11038,7 @@ export interface components {
             master_code?: string;
             tags?: string[];
             info?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             state?: components["schemas"]["SubjectState"];
             project?: string;

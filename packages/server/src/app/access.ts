@@ -11,6 +11,40 @@ export interface Permission {
   _id: string;
   access: Access;
 }
+/** A v21 project permission: the user's roles. */
+export interface RolePermission {
+  _id: string;
+  role_ids: string[];
+}
+
+/**
+ * The access level a set of roles grants, from their actions: managing project permissions is
+ * `admin`, modifying metadata `rw`, viewing metadata `ro`; roles granting none of these: none.
+ */
+export function accessOfRoles(db: Db, roleIds: readonly string[]): Access | null {
+  let best: Access | null = null;
+  for (const id of roleIds) {
+    const r = db.prepare('SELECT doc FROM roles WHERE id = ?').get(id) as
+      { doc: string } | undefined;
+    if (!r) continue;
+    const actions = new Set((JSON.parse(r.doc) as { actions?: string[] }).actions ?? []);
+    const level: Access | null = actions.has('project_permissions_manage')
+      ? 'admin'
+      : actions.has('containers_modify_metadata')
+        ? 'rw'
+        : actions.has('containers_view_metadata')
+          ? 'ro'
+          : null;
+    if (level && (!best || RANK[level] > RANK[best])) best = level;
+  }
+  return best;
+}
+
+/** Access of one stored permission entry (access based, or role based on projects). */
+export function permissionAccess(db: Db, p: Partial<Permission & RolePermission>): Access | null {
+  if (Array.isArray(p.role_ids)) return accessOfRoles(db, p.role_ids);
+  return p.access ?? null;
+}
 
 export function requireUser(user: CurrentUser | null): CurrentUser {
   if (!user) throw new HttpError(401, 'Authentication required');
@@ -24,7 +58,8 @@ export function accessTo(db: Db, user: CurrentUser, row: ContainerRow): Access |
     row.perm_id === row.id ? row : row.perm_id ? getRow(db, row.perm_id) : undefined;
   if (!governing) return null;
   const perms = (parseDoc(governing).permissions ?? []) as Permission[];
-  const own = perms.find((p) => p._id === user.doc._id)?.access ?? null;
+  const entry = perms.find((p) => p._id === user.doc._id);
+  const own = entry ? permissionAccess(db, entry) : null;
   if (own) return own;
   if (row.type === 'group') {
     // a user with access to any project of the group may see the group itself

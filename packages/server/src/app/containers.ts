@@ -10,7 +10,8 @@ import {
   type Doc,
 } from '../db/containers.js';
 import type { CurrentUser } from './context.js';
-import { requireAccess, type Permission } from './access.js';
+import { requireAccess, type Permission, type RolePermission } from './access.js';
+import { defaultRoleId } from './present.js';
 import { badRequest, conflict, HttpError, notFound } from './errors.js';
 import { GROUP_ID_RE, isObjectId, objectId } from './ids.js';
 import { now } from './time.js';
@@ -39,6 +40,27 @@ const PROTECTED = [
   'container_type',
   'parent',
   'inputs',
+  // v21 output fields the server maintains
+  'revision',
+  'editions',
+  'providers',
+  'templates',
+  'permissions_template',
+  'copy_of',
+  'original_copy_of',
+  'info_exists',
+  'ldap_sync',
+  'locked',
+  'stats',
+  'copyable',
+  'copy_status',
+  'copy_failure_reason',
+  'delete_status',
+  'delete_failure_reason',
+  'join-origin',
+  'group_info',
+  'satisfies_template',
+  'project_has_template',
 ];
 /** Subject fields copied into the session's embedded `subject`. */
 const SUBJECT_EMBED = [
@@ -144,9 +166,23 @@ function createProject(db: Db, user: CurrentUser, body: Obj): string {
   doc.label = reqString(body, 'label');
   doc.group = group.id;
   doc.parents = { group: group.id };
-  const perms = [...((parseDoc(group).permissions ?? []) as Permission[])];
-  if (!perms.some((p) => p._id === user.doc._id))
-    perms.push({ _id: user.doc._id, access: 'admin' });
+  // v21: project permissions are roles. The group's permission templates apply first, then
+  // the group's members keep their access (as the default role of that level), then the creator
+  // is an admin.
+  const gdoc = parseDoc(group);
+  const perms: RolePermission[] = [];
+  const add = (uid: string, roleIds: string[]) => {
+    if (!perms.some((p) => p._id === uid) && roleIds.length)
+      perms.push({ _id: uid, role_ids: roleIds });
+  };
+  for (const t of (gdoc.permissions_template ?? []) as RolePermission[])
+    add(t._id, [...t.role_ids]);
+  for (const p of (gdoc.permissions ?? []) as Permission[]) {
+    const rid = defaultRoleId(db, p.access);
+    if (rid) add(p._id, [rid]);
+  }
+  const adminRole = defaultRoleId(db, 'admin');
+  if (adminRole) add(user.doc._id, [adminRole]);
   doc.permissions = perms;
   insertContainer(db, 'project', doc, doc._id);
   return doc._id;
@@ -215,7 +251,10 @@ function createSession(db: Db, user: CurrentUser, body: Obj): string {
   doc.project = project.id;
   doc.group = project.group_id;
   doc.parents = { group: project.group_id, project: project.id };
-  if (subjectSpec !== undefined && subjectSpec !== null) {
+  // v21: every session belongs to a subject (`SessionInput.subject` is required)
+  if (subjectSpec === undefined || subjectSpec === null)
+    throw badRequest('"subject" is required: {code} or {_id} of the subject');
+  {
     if (!isObj(subjectSpec)) throw badRequest('"subject" must be an object');
     const subject = subjectForSession(db, user, project, subjectSpec);
     doc.subject = embedSubject(parseDoc(subject));

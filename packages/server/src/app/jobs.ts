@@ -170,3 +170,66 @@ export function modifyJob(db: Db, job: Doc, body: Obj): void {
   job.modified = now();
   saveJob(db, job);
 }
+
+/** Parents of a job: its destination's ancestry (and the destination itself). */
+function jobParents(db: Db, dest: { type?: string; id?: string } | undefined): Doc {
+  const row = dest?.id && isObjectId(dest.id) ? getRow(db, dest.id) : undefined;
+  if (!row) return { group: '', project: '' };
+  const parents = { ...((JSON.parse(row.doc) as Doc).parents ?? {}) } as Doc;
+  parents[row.type] = row.id;
+  if (row.type === 'group') parents.group = row.id;
+  parents.group ??= row.group_id ?? '';
+  parents.project ??= row.project_id ?? '';
+  return parents;
+}
+
+/**
+ * The v21 wire form of a job (`JobOutput`, or `JobListOutput` for lists, whose `inputs` is a
+ * list): `id`, `parents`, `related_container_ids`, `outputs`, and `config` as
+ * `{destination, inputs, config}` as the reference sends it.
+ */
+export function presentJob(db: Db, job: Doc, list = false): Doc {
+  const parents = jobParents(db, job.destination as Doc | undefined);
+  const inputs = (job.inputs ?? {}) as Record<string, Doc>;
+  const related = new Set<string>(
+    Object.values(parents).filter((v): v is string => typeof v === 'string' && v !== ''),
+  );
+  for (const ref of Object.values(inputs)) if (typeof ref.id === 'string') related.add(ref.id);
+  const out: Doc = {
+    ...job,
+    id: job._id,
+    parents,
+    related_container_ids: [...related],
+    outputs: job.outputs ?? [],
+    deleted_outputs: job.deleted_outputs ?? [],
+    config: { destination: job.destination, inputs, config: job.config ?? {} },
+  };
+  if (list)
+    out.inputs = Object.entries(inputs).map(([input, ref]) => ({
+      ...ref,
+      input,
+    }));
+  return out;
+}
+
+/** The v21 wire form of a gear (`GearDocument`): manifest and exchange fields filled in. */
+export function presentGear(gear: Doc): Doc {
+  const manifest = (gear.gear ?? {}) as Doc;
+  return {
+    ...gear,
+    gear: {
+      author: '',
+      description: '',
+      license: 'Other',
+      inputs: {},
+      config: {},
+      ...manifest,
+    },
+    exchange: {
+      'git-commit': 'local',
+      'rootfs-hash': '',
+      'rootfs-url': '',
+      ...((gear.exchange ?? {}) as Doc),
+    },
+  };
+}

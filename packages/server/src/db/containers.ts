@@ -120,6 +120,7 @@ export function insertContainer(db: Db, type: CType, doc: Doc, permId: string | 
 
 /** Rewrite a container's document (and its index columns). */
 export function saveContainer(db: Db, row: ContainerRow, doc: Doc): void {
+  doc.revision = (typeof doc.revision === 'number' ? doc.revision : 1) + 1;
   const c = columnsOf(row.type, doc, row.perm_id);
   db.prepare(
     `UPDATE containers SET label=@label, code=@code, parent_type=@parent_type, parent_id=@parent_id,

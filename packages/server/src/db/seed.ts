@@ -45,15 +45,59 @@ export const MR_CLASSIFICATION = {
   ],
 };
 
-/** The three roles every site has; they cannot be deleted. */
+const RO_ACTIONS = [
+  'containers_view_metadata',
+  'analyses_view_metadata',
+  'files_view_metadata',
+  'files_view_contents',
+  'files_download',
+  'tags_view',
+  'notes_view',
+  'project_permissions_view',
+  'gear_rules_view',
+  'data_views_view',
+  'session_templates_view',
+  'jobs_view',
+  'settings_view',
+] as const;
+const RW_ACTIONS = [
+  ...RO_ACTIONS,
+  'containers_create_hierarchy',
+  'containers_modify_metadata',
+  'containers_delete_hierarchy',
+  'analyses_create_sdk',
+  'analyses_create_job',
+  'analyses_modify_metadata',
+  'analyses_delete',
+  'files_create_upload',
+  'files_modify_metadata',
+  'files_delete_non_device_data',
+  'tags_manage',
+  'notes_manage',
+  'jobs_manage',
+] as const;
+const ADMIN_ACTIONS = [
+  ...RW_ACTIONS,
+  'containers_delete_project',
+  'files_move',
+  'files_delete_device_data',
+  'project_permissions_manage',
+  'project_sharing_manage',
+  'gear_rules_manage',
+  'data_views_manage',
+  'session_templates_manage',
+  'jobs_manage_others',
+  'settings_modify',
+] as const;
+
+/**
+ * The three roles every site has (`default_flywheel_role` admin, rw, ro); they cannot be changed
+ * or deleted. A project permission's access level follows its roles' actions (see `app/access.ts`).
+ */
 export const DEFAULT_ROLES = [
-  { label: 'admin', default_flywheel_role: 'admin', actions: ['*'] },
-  {
-    label: 'read-write',
-    default_flywheel_role: 'rw',
-    actions: ['containers_view', 'containers_modify', 'files_view', 'files_modify'],
-  },
-  { label: 'read-only', default_flywheel_role: 'ro', actions: ['containers_view', 'files_view'] },
+  { label: 'admin', default_flywheel_role: 'admin', actions: ADMIN_ACTIONS },
+  { label: 'read-write', default_flywheel_role: 'rw', actions: RW_ACTIONS },
+  { label: 'read-only', default_flywheel_role: 'ro', actions: RO_ACTIONS },
 ] as const;
 
 /** Idempotent first-start data: the MR modality and the default roles. */
@@ -67,7 +111,12 @@ export function seedDefaults(db: Db): void {
       const exists = db
         .prepare(`SELECT 1 FROM roles WHERE json_extract(doc, '$.default_flywheel_role') = ?`)
         .get(r.default_flywheel_role);
-      if (!exists) {
+      if (exists) {
+        // keep the default roles' actions current (older data directories had other names)
+        db.prepare(
+          `UPDATE roles SET doc = json_set(doc, '$.actions', json(?)) WHERE json_extract(doc, '$.default_flywheel_role') = ?`,
+        ).run(JSON.stringify(r.actions), r.default_flywheel_role);
+      } else {
         const id = objectId();
         db.prepare('INSERT INTO roles (id, label, doc) VALUES (?, ?, ?)').run(
           id,

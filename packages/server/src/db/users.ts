@@ -86,3 +86,19 @@ export function keyInfo(
     .prepare('SELECT created, last_used FROM api_keys WHERE key_hash = ?')
     .get(hashKey(key)) as { created: string; last_used: string | null } | undefined;
 }
+
+/** A key that never expires (`ApiKeyOutput.expires_at` is required). */
+export const NEVER = '9999-12-31T23:59:59.000000+00:00';
+
+/** The user's API keys as `ApiKeyOutput` (no secrets). */
+export function userKeys(db: Db, userId: string): Record<string, unknown>[] {
+  const rows = db
+    .prepare('SELECT created, last_used FROM api_keys WHERE user_id = ? ORDER BY created')
+    .all(userId) as { created: string; last_used: string | null }[];
+  return rows.map((r) => ({
+    label: 'api key',
+    created: r.created,
+    ...(r.last_used ? { last_used: r.last_used } : {}),
+    expires_at: NEVER,
+  }));
+}

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { Readable } from 'node:stream';
 import type { AppEnv } from '../app/context.js';
 import { parseDoc, type ContainerRow, type Doc } from '../db/containers.js';
+import { presentFile } from '../app/present.js';
 import {
   deleteFileVersions,
   getFile,
@@ -85,7 +86,10 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
     await Promise.all(written.map((b) => blobs.remove(b)));
     throw err;
   }
-  return replyUntyped(c, docs);
+  return replyUntyped(
+    c,
+    docs.map((d) => presentFile(d)),
+  );
 }
 
 /** `?ticket=` (empty: create a signed-URL upload ticket) or `?ticket=<id>` (close it). */
@@ -100,7 +104,11 @@ async function signedUpload(
     throw badRequest('signed URL uploads are not enabled on this site');
   const body = await readOptionalObject(c);
   if (ticket === '') return replyUntyped(c, createUploadTicket(state, user, row, body));
-  return replyUntyped(c, await closeUploadTicket(state, user, row, ticket, body));
+  const saved = await closeUploadTicket(state, user, row, ticket, body);
+  return replyUntyped(
+    c,
+    saved.map((d) => presentFile(d)),
+  );
 }
 
 export function findFile(
@@ -132,9 +140,13 @@ export async function downloadFile(
   const file = findFile(c, row, role, name);
   if (ticketParam === '') {
     const ticket = createTicket(state, 'file', { container_id: row.id, role, name });
-    if (row.type === 'analysis')
-      return replyUntyped(c, { ticket, size: file.size, file_cnt: 1, filename: name });
-    return replyUntyped(c, { ticket });
+    // v21 DownloadTicketStub
+    return replyUntyped(c, {
+      ticket,
+      size: file.size,
+      file_cnt: 1,
+      filename: name.split('/').pop() ?? name,
+    });
   }
   const hash = c.req.query('hash');
   if (hash !== undefined && hash !== file.hash)
@@ -216,7 +228,7 @@ export async function fileOp(
   requireAccess(db, user, row, op === 'get-info' ? 'ro' : 'rw');
   const file = findFile(c, row, 'files', name);
   const doc = JSON.parse(file.doc) as Doc;
-  if (op === 'get-info') return replyUntyped(c, doc);
+  if (op === 'get-info') return replyUntyped(c, presentFile(doc, file.role as FileRole));
   if (op === 'delete') {
     // the file with all its versions
     const gone = db.transaction(() => {
@@ -244,6 +256,7 @@ export async function fileOp(
     applyClassification(c, doc, body);
   }
   doc.modified = now();
+  doc.revision = (typeof doc.revision === 'number' ? doc.revision : 1) + 1;
   db.transaction(() => {
     saveFileDoc(db, file, doc);
     touch(db, row.id);

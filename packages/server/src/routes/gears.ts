@@ -4,7 +4,7 @@ import { requireUser } from '../app/access.js';
 import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
 import { pageBody, runFinder } from '../app/finder.js';
-import { getGear } from '../app/jobs.js';
+import { getGear, presentGear } from '../app/jobs.js';
 import { objectId } from '../app/ids.js';
 import { now } from '../app/time.js';
 import { isObj } from '../app/validate.js';
@@ -43,7 +43,7 @@ export function registerGearRoutes(routes: RouteTable): void {
       c,
       pageBody(
         c,
-        rows.map((r) => JSON.parse(r.doc)),
+        rows.map((r) => presentGear(JSON.parse(r.doc))),
         total,
       ),
     );
@@ -52,7 +52,7 @@ export function registerGearRoutes(routes: RouteTable): void {
     requireUser(c.get('user'));
     const gear = getGear(c.get('state').db, id);
     if (!gear) throw notFound(`gear ${id} not found`);
-    return replyUntyped(c, gear);
+    return replyUntyped(c, presentGear(gear));
   });
   routes.on('add_gear', async (c, [gearName]) => {
     const user = requireUser(c.get('user'));
@@ -100,6 +100,6 @@ export function registerGearRoutes(routes: RouteTable): void {
     const gear = getGear(db, id);
     if (!gear) throw notFound(`gear ${id} not found`);
     db.prepare('DELETE FROM gears WHERE id = ?').run(gear._id);
-    return replyUntyped(c, { deleted: 1 });
+    return c.body(null, 204);
   });
 }

@@ -7,7 +7,7 @@ import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, forbidden } from '../app/errors.js';
 import { ok, readJson, readObject, replyUntyped } from '../app/json.js';
 import { pageBody, runFinder } from '../app/finder.js';
-import { createJob, getJob, modifyJob } from '../app/jobs.js';
+import { createJob, getJob, modifyJob, presentJob } from '../app/jobs.js';
 import { isObj } from '../app/validate.js';
 import type { CurrentUser } from '../app/context.js';
 import type { Db } from '../db/open.js';
@@ -45,7 +45,7 @@ export function registerJobRoutes(routes: RouteTable): void {
       c,
       pageBody(
         c,
-        rows.map((r) => JSON.parse(r.doc)),
+        rows.map((r) => presentJob(c.get('state').db, JSON.parse(r.doc), true)),
         total,
       ),
     );
@@ -62,7 +62,7 @@ export function registerJobRoutes(routes: RouteTable): void {
     const db = c.get('state').db;
     const job = getJob(db, id);
     jobAccess(db, user, job, false);
-    return replyUntyped(c, job);
+    return replyUntyped(c, presentJob(db, job));
   });
   routes.on('modify_job', async (c, [id = '']) => {
     const user = requireUser(c.get('user'));
@@ -105,7 +105,7 @@ export function registerJobRoutes(routes: RouteTable): void {
         ins.run(job._id, max + i + 1, l.fd, l.msg),
       );
     })();
-    return replyUntyped(c, { modified: 1 });
+    return c.body(null, 204);
   });
 }
 
@@ -124,7 +124,7 @@ export function listJobsFor(c: Context<AppEnv>, row: ContainerRow): Response {
     target: { docColumn: 'j.doc', columns: JOB_COLUMNS },
     select: 'j.doc',
   });
-  const jobs = rows.map((r) => JSON.parse(r.doc));
+  const jobs = rows.map((r) => presentJob(c.get('state').db, JSON.parse(r.doc), true));
   if (row.type === 'session') return replyUntyped(c, { jobs });
   return replyUntyped(c, pageBody(c, jobs, total));
 }

@@ -1,8 +1,12 @@
+import type { components } from '@fw/api';
 import type { AppEnv } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
 import { requireUser } from '../app/access.js';
 import { ok, replyUntyped } from '../app/json.js';
 import { MIGRATIONS } from '../db/migrations.js';
+
+type RoleType = components['schemas']['RoleType'];
+const ROLE_TYPES: readonly RoleType[] = ['public', 'user', 'developer', 'site_admin', 'drone'];
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -26,15 +30,19 @@ export function registerSystemRoutes(routes: RouteTable): void {
         central_url: 'https://sdm.flywheel.io/api',
         api_url: `${origin}/api`,
         registered: false,
-        inactivity_timeout: null,
+        pagination_limit: 10000,
       },
       created: '1970-01-01T00:00:00.000000+00:00',
       modified: '1970-01-01T00:00:00.000000+00:00',
+      last_updated: '1970-01-01T00:00:00.000000+00:00',
+      central: { enabled: false },
       signed_url: uploads.signedUrls,
       features: {
-        multiproject: true,
         job_ask: true,
         job_tickets: false,
+        collections: true,
+        multiproject: true,
+        multipart_signed_url: uploads.signedUrls,
         signed_url: uploads.signedUrls,
       },
       auth: {},
@@ -42,11 +50,18 @@ export function registerSystemRoutes(routes: RouteTable): void {
   });
   routes.on('get_auth_status', (c) => {
     const user = requireUser(c.get('user'));
+    // v21 AuthSessionOutput: the session's origin, user and site roles (RoleType)
+    const roles: RoleType[] = ['user'];
+    if (user.isAdmin) roles.push('site_admin');
+    for (const r of (user.doc.roles ?? []) as string[])
+      if ((ROLE_TYPES as readonly string[]).includes(r) && !roles.includes(r as RoleType))
+        roles.push(r as RoleType);
     return ok(c, 'get_auth_status', {
       origin: { type: 'user', id: user.doc._id },
+      user_id: user.doc._id,
       user_is_admin: user.isAdmin,
       is_device: false,
-      roles: user.doc.roles ?? [],
+      roles,
     });
   });
 }

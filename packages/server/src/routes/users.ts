@@ -3,7 +3,16 @@ import type { OpHandler, RouteTable } from '../app/operations.js';
 import { forbidden, badRequest, conflict, notFound } from '../app/errors.js';
 import { requireUser } from '../app/access.js';
 import { readObject, replyUntyped } from '../app/json.js';
-import { addKey, createUserDoc, getUser, keyInfo, newKey, saveUser } from '../db/users.js';
+import {
+  addKey,
+  createUserDoc,
+  getUser,
+  keyInfo,
+  newKey,
+  saveUser,
+  userKeys,
+  NEVER,
+} from '../db/users.js';
 import { now } from '../app/time.js';
 import { optBool, optObject, optString, optStringArray } from '../app/validate.js';
 
@@ -39,18 +48,20 @@ export function registerUserRoutes(routes: RouteTable): void {
       api_key: user.key
         ? { key: user.key, created: info?.created ?? null, last_used: info?.last_used ?? null }
         : null,
+      // v21: the user's keys (this server's keys never expire)
+      api_keys: userKeys(c.get('state').db, user.doc._id),
     });
   });
-  // undocumented in the spec, as in the reference
-  routes.extra('POST', '/users/self/key', (c) => {
+  // v21 generate_user_key: a new key is added (users may hold several); answers ApiKeyOutput
+  routes.on('generate_user_key', async (c) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
+    const body = c.req.raw.body ? await readObject(c) : {};
+    const label = typeof body.label === 'string' ? body.label : 'api key';
     const key = newKey();
-    db.transaction(() => {
-      db.prepare('DELETE FROM api_keys WHERE user_id = ?').run(user.doc._id);
-      addKey(db, user.doc._id, key);
-    })();
-    return replyUntyped(c, { key });
+    addKey(db, user.doc._id, key);
+    const info = keyInfo(db, key);
+    return replyUntyped(c, { label, key, created: info?.created ?? now(), expires_at: NEVER });
   });
   routes.on('get_all_users', (c) => {
     requireUser(c.get('user'));

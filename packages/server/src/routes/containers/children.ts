@@ -90,7 +90,7 @@ export function registerChildRoutes(routes: RouteTable): void {
     (c, row, args) =>
       groupRoles(c, me(c), row, rest(args));
   routes.on(
-    'get_group_roles',
+    'get_all_group_roles',
     direct(
       'group',
       group(() => []),
@@ -101,6 +101,13 @@ export function registerChildRoutes(routes: RouteTable): void {
     direct(
       'group',
       group(() => []),
+    ),
+  );
+  routes.on(
+    'get_group_role',
+    direct(
+      'group',
+      group(([rid = '']) => [rid]),
     ),
   );
   routes.on(

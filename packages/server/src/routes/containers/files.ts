@@ -4,6 +4,7 @@ import { notFound } from '../../app/errors.js';
 import { downloadFile, fileOp, uploadFiles } from '../files.js';
 import {
   ANALYSIS_PARENTS,
+  FILE_PARENTS,
   direct,
   me,
   nested,
@@ -47,13 +48,13 @@ function analysisFileExtras(
   routes.extra('PUT', file, wrap(modify));
   routes.extra('DELETE', file, wrap(remove));
   routes.extra('GET', `${file}/info`, wrap(getInfo));
-  routes.extra('POST', `${file}/info`, wrap(modifyInfo));
-  routes.extra('POST', `${file}/classification`, wrap(classify));
+  routes.extra('PATCH', `${file}/info`, wrap(modifyInfo));
+  routes.extra('PATCH', `${file}/classification`, wrap(classify));
 }
 
 /** Container files, analysis outputs and inputs, directly and through an analysis' parent. */
 export function registerFileRoutes(routes: RouteTable): void {
-  for (const t of ANALYSIS_PARENTS) {
+  for (const t of FILE_PARENTS) {
     routes.on(`upload_file_to_${t}`, direct(t, upload));
     routes.on(`download_file_from_${t}`, direct(t, download));
     routes.on(`modify_${t}_file`, direct(t, modify));
@@ -61,7 +62,8 @@ export function registerFileRoutes(routes: RouteTable): void {
     routes.on(`get_${t}_file_info`, direct(t, getInfo));
     routes.on(`modify_${t}_file_info`, direct(t, modifyInfo));
     routes.on(`modify_${t}_file_classification`, direct(t, classify));
-
+  }
+  for (const t of ANALYSIS_PARENTS) {
     routes.on(`upload_output_to_${t}_analysis`, nested(t, upload));
     routes.on(`download_output_from_${t}_analysis`, nested(t, download));
     routes.on(`download_input_from_${t}_analysis`, nested(t, downloadInput));
@@ -69,7 +71,7 @@ export function registerFileRoutes(routes: RouteTable): void {
   }
   const a: OpType = 'analysis';
   routes.on('upload_output_to_analysis', direct(a, upload));
-  routes.on('download_output_from_analysis', direct(a, download));
+  routes.on('download_file_from_analysis', direct(a, download));
   routes.on('download_input_from_analysis', direct(a, downloadInput));
   analysisFileExtras(routes, '/analyses/{Id}', (h) => direct(a, h));
   routes.extra('GET', '/containers/{Id}/inputs/{FileName}', direct('container', downloadInput));

@@ -1,14 +1,14 @@
 import type { RouteTable } from '../../app/operations.js';
 import { routeNotFound } from '../../app/operations.js';
 import { requireAccess } from '../../app/access.js';
-import { ADD_NOTE, DELETE_NOTE, ok, readObject, replyUntyped } from '../../app/json.js';
+import { DELETE_NOTE, ok, readObject, replyUntyped } from '../../app/json.js';
 import { addNote, deleteNote, findNote, modifyNote } from '../../app/subdocs.js';
 import { parseDoc } from '../../db/containers.js';
 import {
   ANALYSIS_PARENTS,
   direct,
   me,
-  mutate,
+  mutateDoc,
   nested,
   OP_TYPES,
   pluralOf,
@@ -27,8 +27,11 @@ const add: RowHandler = async (c, row) => {
   const user = me(c);
   requireAccess(c.get('state').db, user, row, 'rw');
   const body = await readObject(c);
-  mutate(c, row, (doc) => void addNote(doc, body.text, user.doc._id));
-  return ok(c, ADD_NOTE, { modified: 1 });
+  let note: Record<string, unknown> = {};
+  mutateDoc(c, row, (doc) => {
+    note = addNote(doc, body.text, user.doc._id);
+  });
+  return replyUntyped(c, { ...note, firstname: user.doc.firstname, lastname: user.doc.lastname });
 };
 
 const get: RowHandler = (c, row, [nid = '']) => {
@@ -39,12 +42,13 @@ const get: RowHandler = (c, row, [nid = '']) => {
 const modify: RowHandler = async (c, row, [nid = '']) => {
   requireAccess(c.get('state').db, me(c), row, 'rw');
   const body = await readObject(c);
-  return mutate(c, row, (doc) => modifyNote(doc, nid, body.text));
+  mutateDoc(c, row, (doc) => modifyNote(doc, nid, body.text));
+  return replyUntyped(c, 1);
 };
 
 const remove: RowHandler = (c, row, [nid = '']) => {
   requireAccess(c.get('state').db, me(c), row, 'rw');
-  mutate(c, row, (doc) => deleteNote(doc, nid));
+  mutateDoc(c, row, (doc) => deleteNote(doc, nid));
   return ok(c, DELETE_NOTE, { deleted: 1 });
 };
 

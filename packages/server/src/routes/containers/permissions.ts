@@ -2,15 +2,39 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app/context.js';
 import type { RouteTable } from '../../app/operations.js';
 import { routeNotFound } from '../../app/operations.js';
-import { accessTo, checkAccessValue, requireAccess, type Permission } from '../../app/access.js';
+import {
+  accessTo,
+  checkAccessValue,
+  requireAccess,
+  type Permission,
+  type RolePermission,
+} from '../../app/access.js';
 import { badRequest, conflict, notFound } from '../../app/errors.js';
 import { readObject, replyUntyped } from '../../app/json.js';
+import { rolePermissions } from '../../app/present.js';
 import { getUser } from '../../db/users.js';
-import { getRow, parseDoc, type ContainerRow } from '../../db/containers.js';
-import { direct, me, mutate, WITH_PERMISSIONS, type OpType, type RowHandler } from './target.js';
+import {
+  getRow,
+  parseDoc,
+  saveContainer,
+  type ContainerRow,
+  type Doc,
+} from '../../db/containers.js';
+import { now } from '../../app/time.js';
+import { direct, me, mutateDoc, WITH_PERMISSIONS, type OpType, type RowHandler } from './target.js';
 
-const perms = (c: Context<AppEnv>, row: ContainerRow): Permission[] =>
-  (parseDoc(getRow(c.get('state').db, row.id)!).permissions ?? []) as Permission[];
+type Entry = Permission | RolePermission;
+/** Which list of the doc: `permissions`, or a group's `permissions_template`. */
+type ListKey = 'permissions' | 'permissions_template';
+
+const entries = (c: Context<AppEnv>, row: ContainerRow, key: ListKey): Entry[] => {
+  const list = (parseDoc(getRow(c.get('state').db, row.id)!)[key] ?? []) as Doc[];
+  return (
+    row.type === 'project' || key === 'permissions_template'
+      ? rolePermissions(c.get('state').db, list)
+      : list
+  ) as Entry[];
+};
 
 /** Only groups, projects and collections carry permissions (also through `/containers/{id}`). */
 const own =
@@ -20,70 +44,162 @@ const own =
     return h(c, row, args);
   };
 
-const add: RowHandler = async (c, row) => {
-  const db = c.get('state').db;
-  requireAccess(db, me(c), row, 'admin');
-  const body = await readObject(c);
-  if (typeof body._id !== 'string' || !getUser(db, body._id))
-    throw badRequest(`user ${String(body._id)} does not exist`);
-  const access = checkAccessValue(body.access);
-  if (perms(c, row).some((p) => p._id === body._id))
-    throw conflict(`user ${body._id} already has a permission`);
-  return mutate(c, row, (doc) => {
-    (doc.permissions ??= []).push({ _id: body._id, access });
-  });
-};
+/** Role-based entries (projects, group templates) or access-based ones (groups, collections). */
+const roleBased = (row: ContainerRow, key: ListKey) =>
+  row.type === 'project' || key === 'permissions_template';
 
-const get: RowHandler = (c, row, [uid = '']) => {
+/** `role_ids`: a non-empty list of existing role ids. */
+function checkRoleIds(c: Context<AppEnv>, v: unknown): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string'))
+    throw badRequest('"role_ids" must be a non-empty list of role ids');
   const db = c.get('state').db;
-  const user = me(c);
-  if (!accessTo(db, user, row)) requireAccess(db, user, row, 'ro');
-  const p = perms(c, row).find((x) => x._id === uid);
-  if (!p) throw notFound(`permission for ${uid} not found`);
-  return replyUntyped(c, p);
-};
-
-/** Admin access, and the user must already have a permission here. */
-function requireExisting(c: Context<AppEnv>, row: ContainerRow, uid: string): void {
-  requireAccess(c.get('state').db, me(c), row, 'admin');
-  if (!perms(c, row).some((x) => x._id === uid)) throw notFound(`permission for ${uid} not found`);
+  for (const id of v as string[])
+    if (!db.prepare('SELECT 1 FROM roles WHERE id = ?').get(id))
+      throw badRequest(`role ${id} does not exist`);
+  return [...new Set(v as string[])];
 }
 
-const modify: RowHandler = async (c, row, [uid = '']) => {
-  requireExisting(c, row, uid);
-  const body = await readObject(c);
-  const access = checkAccessValue(body.access);
-  return mutate(c, row, (doc) => {
-    doc.permissions = (doc.permissions as Permission[]).map((p) =>
-      p._id === uid ? { ...p, access } : p,
-    );
+function entryFromBody(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  key: ListKey,
+  body: Doc,
+  uid: string,
+): Entry {
+  return roleBased(row, key)
+    ? { _id: uid, role_ids: checkRoleIds(c, body.role_ids) }
+    : { _id: uid, access: checkAccessValue(body.access) };
+}
+
+/** Save `list` as the doc's `key` list (project permissions are stored role based). */
+function save(c: Context<AppEnv>, row: ContainerRow, key: ListKey, list: Entry[]): void {
+  mutateDoc(c, row, (doc) => {
+    doc[key] = list;
   });
-};
+}
 
-const remove: RowHandler = (c, row, [uid = '']) => {
-  requireExisting(c, row, uid);
-  return mutate(
-    c,
-    row,
-    (doc) => {
-      doc.permissions = (doc.permissions as Permission[]).filter((p) => p._id !== uid);
-    },
-    'deleted',
-  );
-};
+/**
+ * `?propagate=true` on a group template edit: the group's projects get the same change
+ * (the user's roles set, or removed).
+ */
+function propagate(
+  c: Context<AppEnv>,
+  group: ContainerRow,
+  uid: string,
+  entry: RolePermission | null,
+): void {
+  if (!['true', '1'].includes(c.req.query('propagate') ?? '')) return;
+  const db = c.get('state').db;
+  const projects = db
+    .prepare(`SELECT * FROM containers WHERE type = 'project' AND group_id = ?`)
+    .all(group.id) as ContainerRow[];
+  db.transaction(() => {
+    for (const p of projects) {
+      const doc = parseDoc(p);
+      const perms = rolePermissions(db, (doc.permissions ?? []) as Doc[]).filter(
+        (x) => x._id !== uid,
+      );
+      if (entry) perms.push({ ...entry });
+      doc.permissions = perms;
+      doc.modified = now();
+      saveContainer(db, p, doc);
+    }
+  })();
+}
 
-/** Permissions of groups, projects and collections; undocumented through `/containers/{id}`. */
+const add =
+  (key: ListKey): RowHandler =>
+  async (c, row) => {
+    const db = c.get('state').db;
+    requireAccess(db, me(c), row, 'admin');
+    const body = await readObject(c);
+    if (typeof body._id !== 'string' || !getUser(db, body._id))
+      throw badRequest(`user ${String(body._id)} does not exist`);
+    const entry = entryFromBody(c, row, key, body, body._id);
+    const list = entries(c, row, key);
+    if (list.some((p) => p._id === body._id))
+      throw conflict(`user ${body._id} already has a permission`);
+    save(c, row, key, [...list, entry]);
+    if (key === 'permissions_template') propagate(c, row, body._id, entry as RolePermission);
+    return replyUntyped(c, entry);
+  };
+
+const get =
+  (key: ListKey): RowHandler =>
+  (c, row, [uid = '']) => {
+    const db = c.get('state').db;
+    const user = me(c);
+    if (!accessTo(db, user, row)) requireAccess(db, user, row, 'ro');
+    const p = entries(c, row, key).find((x) => x._id === uid);
+    if (!p) throw notFound(`permission for ${uid} not found`);
+    return replyUntyped(c, p);
+  };
+
+/** Admin access, and the user must already have an entry here. */
+function requireExisting(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  key: ListKey,
+  uid: string,
+): Entry[] {
+  requireAccess(c.get('state').db, me(c), row, 'admin');
+  const list = entries(c, row, key);
+  if (!list.some((x) => x._id === uid)) throw notFound(`permission for ${uid} not found`);
+  return list;
+}
+
+const modify =
+  (key: ListKey): RowHandler =>
+  async (c, row, [uid = '']) => {
+    const list = requireExisting(c, row, key, uid);
+    const body = await readObject(c);
+    const entry = entryFromBody(c, row, key, body, uid);
+    save(
+      c,
+      row,
+      key,
+      list.map((p) => (p._id === uid ? entry : p)),
+    );
+    if (key === 'permissions_template') propagate(c, row, uid, entry as RolePermission);
+    return replyUntyped(c, entry);
+  };
+
+const remove =
+  (key: ListKey): RowHandler =>
+  (c, row, [uid = '']) => {
+    const list = requireExisting(c, row, key, uid);
+    save(
+      c,
+      row,
+      key,
+      list.filter((p) => p._id !== uid),
+    );
+    if (key === 'permissions_template') propagate(c, row, uid, null);
+    return replyUntyped(c, { modified: 1 });
+  };
+
+/**
+ * Permissions: access based (`{_id, access}`) on groups and collections, role based
+ * (`{_id, role_ids}`) on projects; group permission templates (role based, applied to new
+ * projects, `propagate=true` to existing ones). Undocumented through `/containers/{id}`.
+ */
 export function registerPermissionRoutes(routes: RouteTable): void {
+  const k: ListKey = 'permissions';
   for (const t of WITH_PERMISSIONS) {
-    routes.on(`add_${t}_permission`, direct(t, add));
-    routes.on(`get_${t}_user_permission`, direct(t, get));
-    routes.on(`modify_${t}_user_permission`, direct(t, modify));
-    routes.on(`delete_${t}_user_permission`, direct(t, remove));
+    routes.on(`add_${t}_permission`, direct(t, add(k)));
+    routes.on(`get_${t}_user_permission`, direct(t, get(k)));
+    routes.on(`modify_${t}_user_permission`, direct(t, modify(k)));
+    routes.on(`delete_${t}_user_permission`, direct(t, remove(k)));
   }
+  const tk: ListKey = 'permissions_template';
+  routes.on('add_group_permission_template', direct('group', add(tk)));
+  routes.on('get_group_user_permission_template', direct('group', get(tk)));
+  routes.on('modify_group_user_permission_template', direct('group', modify(tk)));
+  routes.on('delete_group_user_permission_template', direct('group', remove(tk)));
   const t: OpType = 'container';
-  routes.extra('POST', '/containers/{Id}/permissions', direct(t, own(add)));
+  routes.extra('POST', '/containers/{Id}/permissions', direct(t, own(add(k))));
   const one = '/containers/{Id}/permissions/{UserId}';
-  routes.extra('GET', one, direct(t, own(get)));
-  routes.extra('PUT', one, direct(t, own(modify)));
-  routes.extra('DELETE', one, direct(t, own(remove)));
+  routes.extra('GET', one, direct(t, own(get(k))));
+  routes.extra('PUT', one, direct(t, own(modify(k))));
+  routes.extra('DELETE', one, direct(t, own(remove(k))));
 }

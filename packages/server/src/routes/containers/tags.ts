@@ -1,41 +1,79 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../../app/context.js';
 import type { RouteTable } from '../../app/operations.js';
 import { requireAccess } from '../../app/access.js';
-import { ADD_TAG, DELETE_TAG, ok, readObject, replyUntyped } from '../../app/json.js';
+import { badRequest } from '../../app/errors.js';
+import { ADD_TAG, DELETE_TAG, ok, readJson, readObject, replyUntyped } from '../../app/json.js';
 import { addTag, deleteTag, renameTag, requireTag } from '../../app/subdocs.js';
+import { checkTag } from '../../app/validate.js';
 import { parseDoc } from '../../db/containers.js';
-import { direct, me, mutate, OP_TYPES, type RowHandler } from './target.js';
+import { direct, me, mutateDoc, OP_TYPES, type RowHandler } from './target.js';
 
+/** `POST /{types}/{id}/tags` `{value}` → `ModifiedResult`; an existing tag is a 409. */
 const add: RowHandler = async (c, row) => {
   requireAccess(c.get('state').db, me(c), row, 'rw');
   const body = await readObject(c);
-  mutate(c, row, (doc) => addTag(doc, body.value));
+  mutateDoc(c, row, (doc) => addTag(doc, body.value));
   return ok(c, ADD_TAG, { modified: 1 });
 };
 
+/** `GET /{types}/{id}/tags/{value}` → the tag (a JSON string). */
 const get: RowHandler = (c, row, [tag = '']) => {
   requireAccess(c.get('state').db, me(c), row, 'ro');
   requireTag(parseDoc(row), tag);
-  return replyUntyped(c, { value: tag });
+  return replyUntyped(c, tag);
 };
 
+/** `PUT /{types}/{id}/tags/{value}` `{value}` → the new tag (a JSON string). */
 const rename: RowHandler = async (c, row, [tag = '']) => {
   requireAccess(c.get('state').db, me(c), row, 'rw');
   const body = await readObject(c);
-  return mutate(c, row, (doc) => renameTag(doc, tag, body.value));
+  mutateDoc(c, row, (doc) => renameTag(doc, tag, body.value));
+  return replyUntyped(c, body.value);
 };
 
 const remove: RowHandler = (c, row, [tag = '']) => {
   requireAccess(c.get('state').db, me(c), row, 'rw');
-  mutate(c, row, (doc) => deleteTag(doc, tag));
+  mutateDoc(c, row, (doc) => deleteTag(doc, tag));
   return ok(c, DELETE_TAG, { deleted: 1 });
 };
 
-/** Tags on every container type: add, get, rename, delete. */
+/** The list body of the bulk tag calls: tag strings, each valid. */
+async function tagList(c: Context<AppEnv>): Promise<string[]> {
+  const body = await readJson(c);
+  if (!Array.isArray(body)) throw badRequest('the body must be a list of tags');
+  return body.map((t) => checkTag(t));
+}
+
+/** `PATCH /{types}/{id}/tags` `[tags]`: adds those not there yet (204). */
+const addMany: RowHandler = async (c, row) => {
+  requireAccess(c.get('state').db, me(c), row, 'rw');
+  const tags = await tagList(c);
+  mutateDoc(c, row, (doc) => {
+    const have: string[] = (doc.tags ??= []);
+    for (const t of tags) if (!have.includes(t)) have.push(t);
+  });
+  return c.body(null, 204);
+};
+
+/** `DELETE /{types}/{id}/tags` `[tags]`: removes those present (204). */
+const removeMany: RowHandler = async (c, row) => {
+  requireAccess(c.get('state').db, me(c), row, 'rw');
+  const tags = new Set(await tagList(c));
+  mutateDoc(c, row, (doc) => {
+    doc.tags = ((doc.tags ?? []) as string[]).filter((t) => !tags.has(t));
+  });
+  return c.body(null, 204);
+};
+
+/** Tags on every container type (and files by id): add, get, rename, delete, bulk add/delete. */
 export function registerTagRoutes(routes: RouteTable): void {
   for (const t of OP_TYPES) {
     routes.on(`add_${t}_tag`, direct(t, add));
     routes.on(`get_${t}_tag`, direct(t, get));
     routes.on(`rename_${t}_tag`, direct(t, rename));
     routes.on(`delete_${t}_tag`, direct(t, remove));
+    if (routes.has(`add_${t}_tags`)) routes.on(`add_${t}_tags`, direct(t, addMany));
+    if (routes.has(`delete_${t}_tags`)) routes.on(`delete_${t}_tags`, direct(t, removeMany));
   }
 }

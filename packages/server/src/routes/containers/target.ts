@@ -36,9 +36,10 @@ export const ANALYSIS_PARENTS: readonly OpType[] = [
   'subject',
   'session',
   'acquisition',
-  'collection',
   'container',
 ];
+/** Types holding files of their own (`upload_file_to_${t}`, …). */
+export const FILE_PARENTS: readonly OpType[] = [...ANALYSIS_PARENTS, 'collection'];
 export const WITH_PERMISSIONS: readonly CType[] = ['group', 'project', 'collection'];
 
 export const pluralOf = (t: OpType): string => (t === 'container' ? 'containers' : PLURAL[t]);
