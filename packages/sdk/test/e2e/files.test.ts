@@ -29,7 +29,7 @@ describe('files', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fw-sdk-files-'));
     const gid = await ctx.fw.addGroup({ _id: groupId('files'), label: 'Files' });
-    project = await ((await ctx.fw.get(gid)) as Group).addProject({ label: 'Files project' });
+    project = await (await ctx.fw.getGroup(gid)).addProject({ label: 'Files project' });
     session = await project.addSession({ label: 'ses', subject: { code: 'f1' } });
     acquisition = await session.addAcquisition({ label: 'acq' });
   });
