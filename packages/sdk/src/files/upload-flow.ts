@@ -202,27 +202,32 @@ async function signedUpload(
       body: { metadata: isAnalysisUpload(info.id) ? [own] : own, filenames: [filename] },
       headers: { Accept: 'application/json' },
     })) as Ticket | undefined;
-    if (!ticket || typeof ticket.ticket !== 'string' || !ticket.urls?.[filename]) {
-      throw new Error(`${info.id}: the server answered the ticket request without a ticket or URL`);
+    if (!ticket || typeof ticket.ticket !== 'string') {
+      throw new Error(`${info.id}: the server answered the ticket request without a ticket`);
     }
-    const close = (body?: unknown) =>
-      host._send(info, path, {
-        query: { ...rest, ticket: ticket.ticket },
+    const close = (body?: unknown, withSignal = true) => {
+      const { signal: _signal, ...noSignal } = rest;
+      return host._send(info, path, {
+        query: { ...(withSignal ? rest : noSignal), ticket: ticket.ticket },
         ...(body !== undefined ? { body } : {}),
         headers: { Accept: 'application/json' },
       });
+    };
     let multipart: { e_tags: string[]; upload_id?: string } | undefined;
     try {
-      multipart = await putToStorage(fetchImpl, ticket.urls[filename]!, ticket.headers ?? {}, {
+      const urls = ticket.urls?.[filename];
+      if (!urls) throw new Error(`${info.id}: the upload ticket has no URL for "${filename}"`);
+      multipart = await putToStorage(fetchImpl, urls, ticket.headers ?? {}, {
         fileSpec,
         size: sizes[i],
         ...(progress ? { onProgress: progress } : {}),
         ...(signal ? { signal } : {}),
       });
     } catch (err) {
-      // Close without the parts: the server refuses to save a file whose bytes it lacks, and the
-      // ticket is gone afterwards. Its answer (an error) is not the caller's concern.
-      await close().catch(() => undefined);
+      // Close without the parts (and without the caller's signal, which may be what aborted):
+      // the server refuses to save a file whose bytes it lacks. Its answer (an error) is not
+      // the caller's concern; the original error is.
+      await close(undefined, false).catch(() => undefined);
       throw err;
     }
     const result = await close(multipart ? { multipart } : undefined);

@@ -48,6 +48,8 @@ function site(options: { signed: boolean; urlCount?: number; failPut?: number })
     fetch: async (req) => {
       const url = new URL(req.url);
       const body = req.body ? await req.text() : '';
+      // like a real fetch: an aborted request fails (after the body was read here)
+      if (req.signal?.aborted) throw req.signal.reason ?? new Error('aborted');
       sent.push({
         method: req.method,
         url,
@@ -229,6 +231,24 @@ describe('upload flow (injected fetch)', () => {
       { metadata: { tags: ['both'], name: 'two.txt', size: 2 }, filenames: ['two.txt'] },
     ]);
     expect(files.map((f) => f.name)).toEqual(['one.txt', 'two.txt']);
+  });
+
+  it('an aborted signed upload still sends the close POST …/files?ticket=T (without the aborted signal)', async () => {
+    const { fw, sent, tickets } = site({ signed: true });
+    const controller = new AbortController();
+    async function* slow() {
+      yield 'a';
+      controller.abort(new Error('stop'));
+      await new Promise((r) => setTimeout(r, 20));
+      yield 'b';
+    }
+    await expect(
+      fw.uploadFileToAcquisition('a1', new FileSpec('ab.txt', slow()), {
+        signal: controller.signal,
+      }),
+    ).rejects.toThrow();
+    expect(lines(sent).at(-1)).toBe('POST /api/acquisitions/a1/files?ticket=T1');
+    expect(tickets.size).toBe(0);
   });
 
   it('reports progress over the signed PUTs', async () => {
