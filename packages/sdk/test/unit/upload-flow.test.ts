@@ -260,3 +260,44 @@ describe('upload flow (injected fetch)', () => {
     expect(seen[seen.length - 1]).toEqual({ loaded: 10, total: 10 });
   });
 });
+
+describe('signed PUT memory (injected fetch)', () => {
+  it('the PUT body is pulled from the source as it is sent: never more than a chunk or two ahead', async () => {
+    const CHUNK = 64 * 1024;
+    const COUNT = 64; // 4 MiB
+    let produced = 0;
+    let maxAhead = 0;
+    async function* source() {
+      for (let i = 0; i < COUNT; i++) {
+        produced += 1;
+        yield new Uint8Array(CHUNK);
+      }
+    }
+    let consumed = 0;
+    const fw = new Client(KEY, {
+      maxRetries: 0,
+      disableAuthCheck: true,
+      fetch: async (req) => {
+        const url = new URL(req.url);
+        if (url.pathname === '/api/config') return json({ signed_url: true });
+        if (req.method === 'PUT') {
+          const reader = req.body!.getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) break;
+            consumed += value.byteLength;
+            maxAhead = Math.max(maxAhead, produced * CHUNK - consumed);
+            await new Promise((r) => setTimeout(r, 0));
+          }
+          return new Response(null, { status: 200 });
+        }
+        if (url.searchParams.get('ticket') === '')
+          return json({ ticket: 'T', urls: { 'big.bin': `${STORAGE}/T` }, headers: {} });
+        return json([saved('big.bin', CHUNK * COUNT)]);
+      },
+    });
+    await fw.uploadFileToAcquisition('a1', new FileSpec('big.bin', source()));
+    expect(consumed).toBe(CHUNK * COUNT);
+    expect(maxAhead).toBeLessThanOrEqual(2 * CHUNK);
+  });
+});
