@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Acquisition, Client, FileEntry, FileSpec } from '../../src/node.js';
+import { Acquisition, Analysis, Client, FileEntry, FileSpec } from '../../src/node.js';
 import { groupId, useServer } from '../helpers/server.js';
 
 interface WireLine {
@@ -167,6 +167,35 @@ describe('signed-URL uploads and file versions (server with signedUrls: true)', 
     expect(big).toMatchObject({ name: 'big.bin', size: 2500 });
     expect(progress[progress.length - 1]).toBe(2500);
     expect(Buffer.from(await big!.read()).equals(data)).toBe(true);
+  });
+
+  it('analysis.uploadOutput runs the signed flow too (metadata as a one-element list) and returns FileEntry[]', async () => {
+    const { fw, wire } = recordingClient(ctx.server.apiKey);
+    const id = (await fw.addSessionAnalysis(acquisition.parents.session!, {
+      label: 'outputs',
+      inputs: [],
+    } as never)) as unknown as string;
+    // the Analysis object built here: wrapping get_analysis answers is the other layer's
+    const raw = await fw.getAnalysis(typeof id === 'string' ? id : (id as { _id: string })._id);
+    const analysis = raw instanceof Analysis ? raw : new Analysis(fw, raw as object);
+    const saved = await analysis.uploadOutput(
+      [new FileSpec('out.csv', 'a,b\n1,2\n'), new FileSpec('log.txt', 'ok')],
+      { metadata: [{ tags: ['result'] }, { tags: ['log'] }] },
+    );
+    expect(saved.map((f) => [f.name, f.tags])).toEqual([
+      ['out.csv', ['result']],
+      ['log.txt', ['log']],
+    ]);
+    expect(saved.every((f) => f instanceof FileEntry && f.parent === analysis)).toBe(true);
+    expect(storageLines(wire).map((l) => [l.method, l.auth])).toEqual([
+      ['PUT', null],
+      ['PUT', null],
+    ]);
+    const creates = wire.filter((l) => l.url.search === '?ticket=');
+    expect(creates.map((c) => JSON.parse(c.body!).metadata)).toEqual([
+      [{ tags: ['result'], name: 'out.csv', size: 8 }],
+      [{ tags: ['log'], name: 'log.txt', size: 2 }],
+    ]);
   });
 
   /** Close a ticket again, as its creator, to see whether the server still holds it. */
