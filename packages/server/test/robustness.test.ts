@@ -448,7 +448,11 @@ async function send(r: Req): Promise<Failure | null> {
     });
     text = Buffer.from(await res.arrayBuffer()).toString('utf8');
   } catch (err) {
-    return { what: r.what, problem: `request failed: ${(err as Error).message}` };
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return {
+      what: r.what,
+      problem: `request failed: ${(err as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`,
+    };
   }
   // 501 is the documented answer of a spec operation the local server does not implement
   if (res.status >= 500 && res.status !== 501)

@@ -5,6 +5,7 @@ import { HttpError, statusOf } from './errors.js';
 import { requestId } from './ids.js';
 import { registerRoutes } from '../routes/index.js';
 import { registerStorageRoutes } from '../routes/storage.js';
+import { settleRequestBody } from './request-body.js';
 
 /** Build the Hono application: request ids, auth, routes under /api, storage URLs, JSON errors everywhere. */
 export function createApp(
@@ -12,6 +13,7 @@ export function createApp(
   log: (line: string) => void = () => undefined,
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use('*', settleRequestBody);
   app.use('*', async (c, next) => {
     c.set('state', state);
     c.set('requestId', requestId());

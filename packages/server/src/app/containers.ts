@@ -100,6 +100,8 @@ function commonFields(body: Obj, out: Doc, kind: CType): void {
   if (body.label !== undefined) optString(body, 'label');
   if (body.description !== undefined) optString(body, 'description', 65536);
   if (body.timestamp !== undefined) out.timestamp = optDateTime(body, 'timestamp');
+  if (kind === 'subject' && body.date_of_birth != null)
+    out.date_of_birth = optDateTime(body, 'date_of_birth');
   if (body.info !== undefined) out.info = sanitizeInfo(optObject(body, 'info') ?? {});
   if (body.tags !== undefined) out.tags = optStringArray(body, 'tags') ?? [];
 }
@@ -188,7 +190,12 @@ function createProject(db: Db, user: CurrentUser, body: Obj): string {
   return doc._id;
 }
 
-function subjectCodeTaken(db: Db, projectId: string, code: string, except?: string): boolean {
+export function subjectCodeTaken(
+  db: Db,
+  projectId: string,
+  code: string,
+  except?: string,
+): boolean {
   return Boolean(
     db
       .prepare(

@@ -46,7 +46,12 @@ const FIELDS: Record<string, Check> = {
 };
 /** Fields typed only on some container kinds (`type` means something else elsewhere). */
 const KIND_FIELDS: Partial<Record<CType, Record<string, Check>>> = {
-  subject: { type: ['human', 'animal', 'phantom'] },
+  subject: {
+    type: ['human', 'animal', 'phantom'],
+    master_code: 'string',
+    mlset: ['Training', 'Testing', 'Validation'],
+    state: ['In utero', 'Alive', 'Dead'],
+  },
 };
 
 function fits(v: unknown, check: Check): boolean {

@@ -128,23 +128,8 @@ export class RouteTable {
   }
 }
 
-/** Read and discard a request body (bounded), so a keep-alive connection stays usable. */
-async function drain(c: Context<AppEnv>, limit = 16 * 1024 * 1024): Promise<void> {
-  const body = c.req.raw.body;
-  if (!body) return;
-  let seen = 0;
-  try {
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-      seen += chunk.byteLength;
-      if (seen > limit) break;
-    }
-  } catch {
-    // a client that went away: nothing to keep alive
-  }
-}
-
-async function notImplemented(c: Context<AppEnv>, op: MatchedOperation): Promise<never> {
-  await drain(c);
+function notImplemented(op: MatchedOperation): never {
+  // the unread body is read before the answer goes out (request-body.ts), as for any answer
   throw new HttpError(
     501,
     `Operation ${op.id} (${op.method} ${op.path}) is not implemented by the local Flywheel server`,
@@ -153,7 +138,7 @@ async function notImplemented(c: Context<AppEnv>, op: MatchedOperation): Promise
 
 function run(c: Context<AppEnv>, t: PathTemplate, r: Route): Response | Promise<Response> {
   c.set('op', r.op);
-  if (!r.handler) return notImplemented(c, r.op);
+  if (!r.handler) return notImplemented(r.op);
   const path = new URL(c.req.url).pathname.replace(/^\/api(?=\/)/, '');
   return r.handler(c, pathArgs(t, path));
 }

@@ -93,10 +93,12 @@ export const NEVER = '9999-12-31T23:59:59.000000+00:00';
 /** The user's API keys as `ApiKeyOutput` (no secrets). */
 export function userKeys(db: Db, userId: string): Record<string, unknown>[] {
   const rows = db
-    .prepare('SELECT created, last_used FROM api_keys WHERE user_id = ? ORDER BY created')
-    .all(userId) as { created: string; last_used: string | null }[];
+    .prepare('SELECT key_hash, created, last_used FROM api_keys WHERE user_id = ? ORDER BY created')
+    .all(userId) as { key_hash: string; created: string; last_used: string | null }[];
   return rows.map((r) => ({
     label: 'api key',
+    // the key's id (for DELETE /users/self/key/{id_}), not its secret
+    key: r.key_hash.slice(0, 24),
     created: r.created,
     ...(r.last_used ? { last_used: r.last_used } : {}),
     expires_at: NEVER,

@@ -36,6 +36,8 @@ import {
   byteRangesBody,
 } from '../transfer/index.js';
 import { createTicket, useTicket } from './tickets.js';
+import { parseVersion } from '../app/file-versions.js';
+import { getFileById } from '../db/files.js';
 
 /**
  * `POST …/files`: stream the multipart body into blobs, then record the entries in one
@@ -137,7 +139,13 @@ export async function downloadFile(
     const user = requireUser(c.get('user'));
     requireAccess(state.db, user, row, 'ro');
   }
-  const file = findFile(c, row, role, name);
+  let file = findFile(c, row, role, name);
+  const version = parseVersion(c.req.query('version'));
+  if (version !== undefined && version !== file.version) {
+    const old = getFileById(state.db, file.file_id, version);
+    if (!old) throw notFound(`version ${version} of file ${name} not found`);
+    file = old;
+  }
   if (ticketParam === '') {
     const ticket = createTicket(state, 'file', { container_id: row.id, role, name });
     // v21 DownloadTicketStub
@@ -255,16 +263,26 @@ export async function fileOp(
   } else {
     applyClassification(c, doc, body);
   }
-  doc.modified = now();
-  doc.revision = (typeof doc.revision === 'number' ? doc.revision : 1) + 1;
-  db.transaction(() => {
-    saveFileDoc(db, file, doc);
-    touch(db, row.id);
-  })();
+  saveFileEdit(db, row, file, doc);
   return ok(c, 'modify_project_file_info' as FamilyOpSuffix<'modify', 'file_info'>, {
     modified: 1,
     jobs_spawned: 0,
   });
+}
+
+/** Save an edited file doc (latest version): bump `modified`/`revision`, touch the container. */
+export function saveFileEdit(
+  db: Parameters<typeof saveFileDoc>[0],
+  container: ContainerRow,
+  file: FileRow,
+  doc: Doc,
+): void {
+  doc.modified = now();
+  doc.revision = (typeof doc.revision === 'number' ? doc.revision : 1) + 1;
+  db.transaction(() => {
+    saveFileDoc(db, file, doc);
+    touch(db, container.id);
+  })();
 }
 
 function modalityClassification(c: Context<AppEnv>, modality: string): Record<string, string[]> {
@@ -275,7 +293,7 @@ function modalityClassification(c: Context<AppEnv>, modality: string): Record<st
 }
 
 /** `{modality?, add?, delete?}` or `{modality?, replace}`, values checked against the modality. */
-function applyClassification(c: Context<AppEnv>, doc: Doc, body: Obj): void {
+export function applyClassification(c: Context<AppEnv>, doc: Doc, body: Obj): void {
   for (const k of Object.keys(body)) {
     if (!['modality', 'add', 'delete', 'replace'].includes(k))
       throw badRequest(`unexpected property "${k}" in classification update`);

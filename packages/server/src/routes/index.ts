@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../app/context.js';
 import { RouteTable } from '../app/operations.js';
 import { registerSystemRoutes } from './system.js';
-import { registerUserRoutes } from './users.js';
+import { registerUserExtraRoutes, registerUserRoutes } from './users.js';
 import { registerContainerRoutes } from './containers/index.js';
 import { registerResolveRoutes } from './resolve.js';
 import { registerModalityRoutes } from './modalities.js';
@@ -11,20 +11,25 @@ import { registerJobRoutes } from './jobs.js';
 import { registerGearRoutes } from './gears.js';
 import { registerDownloadRoutes } from './download.js';
 import { registerSearchRoutes } from './search.js';
+import { registerFileByIdRoutes } from './files-by-id.js';
+import { registerJobExtraRoutes } from './jobs-extra.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
   const routes = new RouteTable();
   registerSystemRoutes(routes);
   registerUserRoutes(routes);
+  registerUserExtraRoutes(routes);
   registerResolveRoutes(routes);
   registerModalityRoutes(routes);
   registerRoleRoutes(routes);
   registerJobRoutes(routes);
+  registerJobExtraRoutes(routes);
   registerGearRoutes(routes);
   registerDownloadRoutes(routes);
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);
+  registerFileByIdRoutes(routes);
   return routes;
 }
 

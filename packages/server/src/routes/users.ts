@@ -15,6 +15,13 @@ import {
 } from '../db/users.js';
 import { now } from '../app/time.js';
 import { optBool, optObject, optString, optStringArray } from '../app/validate.js';
+import { visibleSql } from '../app/access.js';
+import type { CurrentUser } from '../app/context.js';
+import { applyInfoUpdate } from '../app/subdocs.js';
+import { runFinder } from '../app/finder.js';
+import { JOB_STATES, presentJob } from '../app/jobs.js';
+import { listRows } from './containers/target.js';
+import { hashKey } from '../db/users.js';
 
 const EDITABLE = [
   'firstname',
@@ -122,4 +129,106 @@ export function registerUserRoutes(routes: RouteTable): void {
   routes.on('get_user', userItem);
   routes.on('modify_user', userItem);
   routes.on('delete_user', userItem);
+}
+
+/** The id of an API key as listed and deleted (`/users/self/key/{id_}`); never the secret. */
+export const keyId = (keyHash: string): string => keyHash.slice(0, 24);
+
+/** The v21 `/users/self/…` and `/users/{uid}/…` family. */
+export function registerUserExtraRoutes(routes: RouteTable): void {
+  const self = (c: Parameters<OpHandler>[0]) => requireUser(c.get('user'));
+  routes.on('get_current_user_info', (c) => {
+    const info = (self(c).doc.info ?? {}) as Record<string, unknown>;
+    const fields = c.req.query('fields');
+    if (!fields) return replyUntyped(c, info);
+    const keys = fields
+      .split(',')
+      .map((f) => f.trim())
+      .filter(Boolean);
+    return replyUntyped(
+      c,
+      Object.fromEntries(keys.filter((k) => k in info).map((k) => [k, info[k]])),
+    );
+  });
+  routes.on('modify_current_user_info', async (c) => {
+    const user = self(c);
+    const db = c.get('state').db;
+    const body = await readObject(c);
+    const doc = { ...getUser(db, user.doc._id)! } as Record<string, unknown>;
+    applyInfoUpdate(doc, body);
+    doc.modified = now();
+    saveUser(db, doc as never);
+    return c.body(null, 204);
+  });
+  routes.on('delete_user_key', (c, [id = '']) => {
+    const user = self(c);
+    const db = c.get('state').db;
+    // by its listed id, or by the key itself
+    const r = db
+      .prepare(
+        'DELETE FROM api_keys WHERE user_id = ? AND (substr(key_hash, 1, 24) = ? OR key_hash = ?)',
+      )
+      .run(user.doc._id, id, hashKey(id));
+    if (r.changes === 0) throw notFound(`api key ${id} not found`);
+    return c.body(null, 204);
+  });
+  routes.on('get_current_user_jobs', (c) => {
+    const user = self(c);
+    const db = c.get('state').db;
+    const where = [
+      { sql: `json_extract(j.doc, '$.origin.id') = ?`, params: [user.doc._id] as unknown[] },
+    ];
+    const gear = c.req.query('gear');
+    if (gear) where.push({ sql: `json_extract(j.doc, '$.gear_info.name') = ?`, params: [gear] });
+    const { rows, total } = runFinder<{ doc: string }>(c, {
+      from: 'jobs j',
+      where,
+      target: {
+        docColumn: 'j.doc',
+        columns: { _id: 'j.id', state: 'j.state', created: 'j.created' },
+      },
+      select: 'j.doc',
+    });
+    const counts = db
+      .prepare(
+        `SELECT state, count(*) AS n FROM jobs WHERE json_extract(doc, '$.origin.id') = ? GROUP BY state`,
+      )
+      .all(user.doc._id) as { state: string; n: number }[];
+    const stats: Record<string, number> = Object.fromEntries(JOB_STATES.map((s) => [s, 0]));
+    for (const r of counts) stats[r.state] = r.n;
+    return replyUntyped(c, {
+      total,
+      jobs: rows.map((r) => presentJob(db, JSON.parse(r.doc))),
+      stats,
+    });
+  });
+  // avatars are URLs on a user (no images are stored): redirect to it, or to `default`
+  const avatar = (c: Parameters<OpHandler>[0], id: string) => {
+    requireUser(c.get('user'));
+    const doc = getUser(c.get('state').db, id);
+    if (!doc) throw notFound(`user ${id} not found`);
+    const url = (typeof doc.avatar === 'string' && doc.avatar) || c.req.query('default');
+    if (!url) throw notFound(`user ${id} has no avatar`);
+    if (!/^https?:\/\//.test(url)) throw badRequest('avatar is not an http(s) URL');
+    return c.redirect(url, 307);
+  };
+  routes.on('get_current_user_avatar', (c) => avatar(c, self(c).doc._id));
+  routes.on('get_user_avatar', (c, [id = '']) => avatar(c, id));
+  // containers a user has access to (admins, or the user themself)
+  const ofUser =
+    (type: string): OpHandler =>
+    (c, [uid = '']) => {
+      const user = self(c);
+      if (!user.isAdmin && uid !== user.doc._id)
+        throw forbidden('only site admins can list the containers of other users');
+      const target = getUser(c.get('state').db, uid);
+      if (!target) throw notFound(`user ${uid} not found`);
+      const as = { doc: target, isAdmin: false, key: null } as unknown as CurrentUser;
+      return listRows(c, [{ sql: 'c.type = ?', params: [type] }, visibleSql(as, false, 'c')]);
+    };
+  routes.on('get_user_groups', ofUser('group'));
+  routes.on('get_user_projects', ofUser('project'));
+  routes.on('get_user_sessions', ofUser('session'));
+  routes.on('get_user_acquisitions', ofUser('acquisition'));
+  routes.on('get_user_collections', ofUser('collection'));
 }

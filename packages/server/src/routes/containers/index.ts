@@ -7,6 +7,7 @@ import { registerFileRoutes } from './files.js';
 import { registerPermissionRoutes } from './permissions.js';
 import { registerAnalysisRoutes } from './analyses.js';
 import { registerChildRoutes } from './children.js';
+import { registerBulkRoutes } from './bulk.js';
 
 /** Every container family, written once and registered for each container type. */
 export function registerContainerRoutes(routes: RouteTable): void {
@@ -18,4 +19,5 @@ export function registerContainerRoutes(routes: RouteTable): void {
   registerPermissionRoutes(routes);
   registerAnalysisRoutes(routes);
   registerChildRoutes(routes);
+  registerBulkRoutes(routes);
 }

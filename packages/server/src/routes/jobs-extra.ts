@@ -1,0 +1,254 @@
+/**
+ * Job operations beyond CRUD: detail, config.json, retry, stats, priority, heartbeat, profile,
+ * the engine's next/complete/prepare-complete, reap. There is no execution engine: a client
+ * (or a test) plays the engine through these calls, as a real engine would.
+ */
+import type { Context } from 'hono';
+import type { AppEnv, CurrentUser } from '../app/context.js';
+import type { RouteTable } from '../app/operations.js';
+import { accessTo, requireUser } from '../app/access.js';
+import { badRequest, forbidden, notFound } from '../app/errors.js';
+import { ok, readObject, readOptionalObject, replyUntyped } from '../app/json.js';
+import { getJob, JOB_STATES, presentJob, saveJob } from '../app/jobs.js';
+import { objectId } from '../app/ids.js';
+import { now } from '../app/time.js';
+import { toStoredTimestamp } from '../query/index.js';
+import { isObj } from '../app/validate.js';
+import { getRow, parseDoc, type Doc } from '../db/containers.js';
+import { getFile } from '../db/files.js';
+import { presentFile } from '../app/present.js';
+import type { Db } from '../db/open.js';
+import { createTicket, useTicket } from './tickets.js';
+
+const PRIORITIES = ['low', 'medium', 'high', 'critical'];
+
+function access(db: Db, user: CurrentUser, job: Doc, write: boolean): void {
+  if (user.isAdmin || job.origin?.id === user.doc._id) return;
+  const dest = job.destination?.id ? getRow(db, job.destination.id) : undefined;
+  const a = dest ? accessTo(db, user, dest) : null;
+  if (!a || (write && a === 'ro')) throw forbidden(`no access to job ${job._id}`);
+}
+
+function load(c: Context<AppEnv>, id: string, write: boolean): Doc {
+  const db = c.get('state').db;
+  const job = getJob(db, id);
+  access(db, requireUser(c.get('user')), job, write);
+  return job;
+}
+
+const requireAdmin = (c: Context<AppEnv>): CurrentUser => {
+  const user = requireUser(c.get('user'));
+  if (!user.isAdmin) throw forbidden('only site admins (engines) may do this');
+  return user;
+};
+
+/** `JobDetail`: the job with the labels of its ancestry and its input/output file entries. */
+function detail(db: Db, job: Doc): Doc {
+  const base = presentJob(db, job);
+  const parentInfo: Doc = {};
+  for (const [lvl, id] of Object.entries((base.parents ?? {}) as Record<string, string>)) {
+    if (!id) continue;
+    const row = getRow(db, id);
+    if (row) parentInfo[lvl] = { _id: id, label: parseDoc(row).label ?? row.label ?? id };
+  }
+  const inputs: Doc = {};
+  for (const [k, ref] of Object.entries((job.inputs ?? {}) as Record<string, Doc>)) {
+    const f = typeof ref.id === 'string' ? getFile(db, ref.id, 'files', ref.name) : undefined;
+    inputs[k] = { ref, ...(f ? { object: presentFile(JSON.parse(f.doc) as Doc) } : {}) };
+  }
+  const outputs = ((job.saved_files ?? []) as string[]).flatMap((name) => {
+    const dest = job.destination as Doc;
+    const f = getFile(db, dest.id, 'files', name);
+    return f
+      ? [{ ref: { type: dest.type, id: dest.id, name }, object: presentFile(JSON.parse(f.doc)) }]
+      : [];
+  });
+  const { config: _c, ...rest } = base;
+  void _c;
+  return { ...rest, config: job.config ?? {}, parent_info: parentInfo, inputs, outputs };
+}
+
+export function registerJobExtraRoutes(routes: RouteTable): void {
+  routes.on('get_job_detail', (c, [id = '']) =>
+    replyUntyped(c, detail(c.get('state').db, load(c, id, false))),
+  );
+  routes.on('get_job_config', (c, [id = '']) => {
+    const job = load(c, id, false);
+    return replyUntyped(c, {
+      destination: job.destination,
+      inputs: job.inputs ?? {},
+      config: job.config ?? {},
+    });
+  });
+  routes.on('retry_job', (c, [id = '']) => {
+    const db = c.get('state').db;
+    const user = requireUser(c.get('user'));
+    const job = load(c, id, true);
+    const ignoreState = c.req.query('ignoreState') === 'true';
+    if (job.state !== 'failed' && !(ignoreState && user.isAdmin))
+      throw badRequest(`only failed jobs can be retried (job ${id} is ${job.state})`);
+    if (job.retried) throw badRequest(`job ${id} was already retried`);
+    const t = now();
+    const next: Doc = {
+      ...job,
+      _id: objectId(),
+      state: 'pending',
+      attempt: (job.attempt ?? 1) + 1,
+      previous_job_id: job._id,
+      created: t,
+      modified: t,
+      saved_files: [],
+      produced_metadata: {},
+    };
+    delete next.retried;
+    delete next.failure_reason;
+    const provider = c.req.query('computeProviderId');
+    if (provider) next.compute_provider_id = provider;
+    db.transaction(() => {
+      saveJob(db, { ...job, retried: t, modified: t });
+      saveJob(db, next);
+    })();
+    return ok(c, 'retry_job', { _id: next._id });
+  });
+  routes.on('get_jobs_stats', (c) => {
+    requireAdmin(c);
+    const db = c.get('state').db;
+    const rows = db.prepare('SELECT state, count(*) AS n FROM jobs GROUP BY state').all() as {
+      state: string;
+      n: number;
+    }[];
+    const states: Record<string, number> = Object.fromEntries(JOB_STATES.map((s) => [s, 0]));
+    for (const r of rows) states[r.state] = r.n;
+    const gears = db
+      .prepare(
+        `SELECT json_extract(doc, '$.gear_info.name') AS g, count(*) AS n FROM jobs GROUP BY g`,
+      )
+      .all() as { g: string | null; n: number }[];
+    return replyUntyped(c, {
+      states,
+      gears: Object.fromEntries(gears.map((g) => [g.g ?? '', g.n])),
+      total: rows.reduce((a, r) => a + r.n, 0),
+    });
+  });
+  routes.on('update_jobs_priority', async (c) => {
+    const db = c.get('state').db;
+    const user = requireUser(c.get('user'));
+    const body = await readObject(c);
+    if (!Array.isArray(body.job_ids) || body.job_ids.some((x) => typeof x !== 'string'))
+      throw badRequest('"job_ids" must be a list of job ids');
+    if (typeof body.priority !== 'string' || !PRIORITIES.includes(body.priority))
+      throw badRequest(`"priority" must be one of ${PRIORITIES.join(', ')}`);
+    const jobs = (body.job_ids as string[]).map((id) => getJob(db, id));
+    for (const j of jobs) access(db, user, j, true);
+    let modified = 0;
+    db.transaction(() => {
+      for (const j of jobs) {
+        if (j.state !== 'pending') continue; // only queued jobs change priority
+        saveJob(db, { ...j, priority: body.priority, modified: now() });
+        modified++;
+      }
+    })();
+    return ok(c, 'update_jobs_priority', { modified });
+  });
+  routes.on('heartbeat_job', (c, [id = '']) => {
+    const job = load(c, id, true);
+    if (job.state !== 'running') throw badRequest(`job ${id} is not running`);
+    saveJob(c.get('state').db, { ...job, modified: now() });
+    return ok(c, 'heartbeat_job', { modified: 1 });
+  });
+  routes.on('update_job_profile', async (c, [id = '']) => {
+    const job = load(c, id, true);
+    const body = await readObject(c);
+    for (const [k, v] of Object.entries(body)) {
+      if (['elapsed_time_ms', 'preparation_time_ms', 'upload_time_ms'].includes(k)) {
+        if (!Number.isSafeInteger(v)) throw badRequest(`"${k}" must be an integer`);
+      } else if (k === 'executor' || k === 'versions') {
+        if (!isObj(v)) throw badRequest(`"${k}" must be an object`);
+      } else throw badRequest(`unexpected property "${k}" in job profile`);
+    }
+    saveJob(c.get('state').db, {
+      ...job,
+      profile: { ...((job.profile ?? {}) as Doc), ...body },
+      modified: now(),
+    });
+    return ok(c, 'update_job_profile', { modified: 1 });
+  });
+  // the engine side: take the next pending job, prepare and complete it
+  routes.on('get_next_job', (c) => {
+    requireAdmin(c);
+    const db = c.get('state').db;
+    const tags = c.req.queries('tags') ?? [];
+    const rows = db
+      .prepare(`SELECT doc FROM jobs WHERE state = 'pending' ORDER BY created, id`)
+      .all() as { doc: string }[];
+    const rank = (j: Doc) => PRIORITIES.indexOf((j.priority as string) ?? 'medium');
+    const pending = rows
+      .map((r) => JSON.parse(r.doc) as Doc)
+      .filter((j) => tags.every((t) => ((j.tags ?? []) as string[]).includes(t)))
+      .sort((a, b) => rank(b) - rank(a));
+    const job = pending[0];
+    if (!job) throw notFound('no pending jobs');
+    const t = now();
+    const running = {
+      ...job,
+      state: 'running',
+      modified: t,
+      transitions: { ...((job.transitions ?? {}) as Doc), running: t },
+    };
+    saveJob(db, running);
+    return replyUntyped(c, presentJob(db, running));
+  });
+  const prepare = (c: Context<AppEnv>, id: string) => {
+    requireAdmin(c);
+    const job = load(c, id, true);
+    if (job.state !== 'running') throw badRequest(`job ${id} is not running`);
+    return replyUntyped(c, { ticket: createTicket(c.get('state'), 'job-complete', { job: id }) });
+  };
+  routes.on('prepare_complete_job', (c, [id = '']) => prepare(c, id));
+  routes.on('engine_prepare_complete_job', (c, [id = '']) => prepare(c, id));
+  const complete = async (c: Context<AppEnv>, id: string) => {
+    requireAdmin(c);
+    const db = c.get('state').db;
+    const job = load(c, id, true);
+    const ticket = c.req.query('job_ticket_id');
+    if (ticket) useTicket(db, ticket, { kind: 'job-complete', job: id });
+    const body = (await readOptionalObject(c)) ?? {};
+    if (typeof body.success !== 'boolean') throw badRequest('"success" must be a boolean');
+    if (body.failure_reason !== undefined && typeof body.failure_reason !== 'string')
+      throw badRequest('"failure_reason" must be a string');
+    if (body.profile !== undefined && !isObj(body.profile))
+      throw badRequest('"profile" must be an object');
+    if (job.state !== 'running') throw badRequest(`job ${id} is not running`);
+    const t = now();
+    const state = body.success ? 'complete' : 'failed';
+    saveJob(db, {
+      ...job,
+      state,
+      modified: t,
+      transitions: { ...((job.transitions ?? {}) as Doc), [state]: t },
+      ...(body.failure_reason ? { failure_reason: body.failure_reason } : {}),
+      ...(body.profile ? { profile: { ...((job.profile ?? {}) as Doc), ...body.profile } } : {}),
+    });
+    return c.body(null, 204);
+  };
+  routes.on('complete_job', (c, [id = '']) => complete(c, id));
+  routes.on('engine_complete_job', (c, [id = '']) => complete(c, id));
+  routes.on('reap_jobs', (c) => {
+    requireAdmin(c);
+    const db = c.get('state').db;
+    // running jobs without a heartbeat for 10 minutes are orphaned: they fail
+    const cutoff = toStoredTimestamp(Date.now() - 10 * 60_000);
+    const rows = db.prepare(`SELECT doc FROM jobs WHERE state = 'running'`).all() as {
+      doc: string;
+    }[];
+    let orphaned = 0;
+    for (const r of rows) {
+      const j = JSON.parse(r.doc) as Doc;
+      if (String(j.modified) < cutoff) {
+        saveJob(db, { ...j, state: 'failed', failure_reason: 'orphaned', modified: now() });
+        orphaned++;
+      }
+    }
+    return ok(c, 'reap_jobs', { orphaned });
+  });
+}
