@@ -295,13 +295,19 @@ function emitOp(op: OpModel, taken: ReadonlySet<string> = new Set()): string[] {
   const extra = extras.length ? `, ${extras.join(', ')}` : '';
 
   if (op.body === 'multipart') {
+    // Container file and analysis output uploads answer the saved files whichever flow ran
+    // (signed-URL tickets are closed by the SDK itself): FileEntry objects.
+    const savesFiles =
+      /^upload_file_to_[a-z]+$/.test(op.id) || /^upload_output_to_([a-z]+_)?analysis$/.test(op.id);
+    const uploadRet = savesFiles ? `ModelOf<'FileEntry', 'FileOutput'>[]` : ret;
+    const uploadExtra = savesFiles ? `, model: 'FileEntry'` : extra;
     out.push(
       doc([
         `${op.summary}. \`file\`: a FileSpec or a local path (Node), or several where the API accepts them.`,
         where,
       ]),
-      `  ${name}(${[...decl, 'file: UploadInput | UploadInput[]', optionsDecl(op, ' & UploadOptions')].join(', ')}): Promise<${ret}> {`,
-      `    return this._upload({ op: '${op.id}', path: ${args}, file, query: options${extra} }) as Promise<${ret}>;`,
+      `  ${name}(${[...decl, 'file: UploadInput | UploadInput[]', optionsDecl(op, ' & UploadOptions')].join(', ')}): Promise<${uploadRet}> {`,
+      `    return this._upload({ op: '${op.id}', path: ${args}, file, query: options${uploadExtra} }) as Promise<${uploadRet}>;`,
       `  }`,
     );
     return out;

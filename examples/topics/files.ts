@@ -22,13 +22,14 @@ export async function run(fw: Client, report: Report) {
     const project = await lookupDemoProject(fw);
 
     report.call(`await project.uploadFile(new FileSpec('protocol.txt', text, 'text/plain'))`);
-    const fromMemory = await project.uploadFile(
-      new FileSpec('protocol.txt', PROTOCOL, 'text/plain'),
-    );
+    // uploadFile resolves to the saved files (one per file uploaded)
+    const fromMemory = (
+      await project.uploadFile(new FileSpec('protocol.txt', PROTOCOL, 'text/plain'))
+    )[0]!;
     const localPath = join(dir, 'participants.tsv');
     await writeFile(localPath, PARTICIPANTS);
     report.call(`await project.uploadFile('${localPath}')  // a local path`);
-    const fromDisk = await project.uploadFile(localPath);
+    const fromDisk = (await project.uploadFile(localPath))[0]!;
     report.table(
       [
         { header: 'uploaded', value: (f) => f.name },

@@ -181,9 +181,18 @@ async function usage(): Promise<void> {
 
   // files
   await acquisition.uploadFile('/tmp/hello.txt');
-  const entry: FileEntry = await acquisition.uploadFile(
+  const entries: FileEntry[] = await acquisition.uploadFile(
     new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'),
   );
+  const entry: FileEntry = entries[0]!;
+  const fileId: string = entry.file_id;
+  const version: number = entry.version;
+  const versions: FileEntry[] = await entry.getVersions();
+  const restored: FileEntry = await entry.restore(1);
+  const byId: FileEntry = await fw.getFile(fileId, { version });
+  const listed: FileEntry[] = await fw.files.find('name=hello.txt');
+  const saved: FileEntry[] = await fw.uploadFileToAcquisition('aid', '/tmp/a.txt');
+  await fw.downloadZip([acquisition], '/tmp/acquisition.zip');
   await acquisition.downloadFile('file.txt', '/path/to/file.txt');
   const bytes: Uint8Array = await acquisition.readFile('hello.txt');
   const url: string = await acquisition.getFileDownloadUrl('hello.txt');

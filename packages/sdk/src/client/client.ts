@@ -20,8 +20,13 @@ import type {
 } from '../models/containers.js';
 import type { Gear, JobListOutput, User } from '../models/others.js';
 import { GeneratedMethods } from '../generated/methods.js';
-import type { BodyOf, OpJson } from './op-types.js';
-import type { DownloadDestination, DownloadOptions } from './platform.js';
+import type { BodyOf } from './op-types.js';
+import {
+  installClientFileMethods,
+  type ArchiveTarget,
+  type ClientFileMethods,
+  type DownloadArchiveOptions,
+} from './file-methods.js';
 
 /**
  * Client-level finders and the v21 list operations behind them (with the model to wrap items
@@ -52,16 +57,11 @@ export interface ResolveResult {
   children: ResolvedNode[];
 }
 
-/** Something `downloadTar` can archive: a container object or a `{ type, id }` reference. */
-export type TarTarget = { container_type: string; id: string } | { type: string; id: string };
+/** Something `downloadTar` / `downloadZip` can archive: a container object or a `{ type, id }` reference. */
+export type TarTarget = ArchiveTarget;
 
-/** Options of `downloadTar`. */
-export interface DownloadTarOptions extends DownloadOptions {
-  /** Only files of these types. */
-  includeTypes?: string[];
-  /** Skip files of these types. */
-  excludeTypes?: string[];
-}
+/** Options of `downloadTar` / `downloadZip`. */
+export type DownloadTarOptions = DownloadArchiveOptions;
 
 function splitPath(path: string | readonly string[]): string[] {
   return typeof path === 'string' ? path.split('/').filter((p) => p !== '') : [...path];
@@ -172,47 +172,6 @@ export class Client extends GeneratedMethods {
     return file.url();
   }
 
-  /**
-   * Download containers' files as one tar archive: `POST /download` for a ticket, then stream
-   * `GET /download?ticket=` to `dest` (a path on Node, or a WritableStream). Resolves to the
-   * ticket summary (`file_cnt`, `size`).
-   */
-  async downloadTar(
-    containers: TarTarget | readonly TarTarget[],
-    dest: DownloadDestination,
-    options: DownloadTarOptions = {},
-  ): Promise<OpJson<'create_download_ticket'>> {
-    const list = Array.isArray(containers) ? containers : [containers as TarTarget];
-    const nodes = list.map((c) => {
-      const level = 'container_type' in c ? c.container_type : (c as { type?: string }).type;
-      if (!level || !c.id)
-        throw new TypeError(
-          'downloadTar: unknown container specified (needs container_type/type and id)',
-        );
-      return { level, _id: c.id };
-    });
-    const { includeTypes, excludeTypes, ...downloadOptions } = options;
-    const body: Record<string, unknown> = { nodes, optional: true };
-    if (includeTypes || excludeTypes) {
-      body['filters'] = [
-        {
-          types: {
-            ...(includeTypes ? { plus: includeTypes } : {}),
-            ...(excludeTypes ? { minus: excludeTypes } : {}),
-          },
-        },
-      ];
-    }
-    const summary = await this.createDownloadTicket(body as BodyOf<'create_download_ticket'>);
-    const ticket = (summary as { ticket?: string }).ticket;
-    if (!ticket) throw new Error('downloadTar: the server returned no ticket');
-    await this._download('download_ticket', [], dest, {
-      ...downloadOptions,
-      ticket,
-    } as DownloadOptions);
-    return summary;
-  }
-
   /** Add sessions or acquisitions (by id) to a collection. */
   async addNodesToCollection(
     collectionId: string,
@@ -238,6 +197,10 @@ export class Client extends GeneratedMethods {
     await this.modifyJob(jobId, { state } as BodyOf<'modify_job'>);
   }
 }
+
+// files: fw.files, downloadTar, downloadZip (client/file-methods.ts)
+export interface Client extends ClientFileMethods {}
+installClientFileMethods(Client);
 
 for (const [name, [op, model]] of Object.entries(TOP_FINDERS)) {
   Object.defineProperty(Client.prototype, name, {

@@ -17,8 +17,7 @@ import {
 import { createFinder, type Finder } from '../finders/finder.js';
 import { AUTH_STATUS_PATH, authCheckError, type AuthStatus } from './auth.js';
 import { readResponseBytes } from '../files/download.js';
-import { toFileSpecs } from '../files/file-spec.js';
-import { buildMultipartBody } from '../files/upload.js';
+import { isSignedCapable, runUpload } from '../files/upload-flow.js';
 import { wrapModel } from '../models/base.js';
 import type { SdkContext } from '../models/context.js';
 import { serializeDates } from '../models/dates.js';
@@ -104,6 +103,8 @@ export abstract class ClientCore implements SdkContext {
   /** @internal */
   declare readonly _platform: Platform;
   /** @internal */
+  /** @internal The fetch the API client was given (undefined: the runtime's). */
+  declare readonly _rawFetch: FetchLike | undefined;
   /** @internal Whether the key check is off (`disableAuthCheck`). */
   declare readonly _authCheckDisabled: boolean;
   /** @internal The shared key check (holds the key's secrets in its closure, not on the object). */
@@ -120,6 +121,8 @@ export abstract class ClientCore implements SdkContext {
     }
     const features = options.features ?? [];
     const fetchImpl = options.fetch ?? platform.fetch;
+    // storage PUTs of signed-URL uploads go through the same fetch, without the API's headers
+    Object.defineProperty(this, '_rawFetch', { value: fetchImpl, enumerable: false });
     this.api = createApiClient({
       apiKey: key,
       features,
@@ -344,7 +347,7 @@ export abstract class ClientCore implements SdkContext {
     return data;
   }
 
-  /** @internal Multipart uploads. */
+  /** @internal Uploads: the signed-URL or the multipart flow (`files/upload-flow.ts`). */
   async _upload(spec: {
     op: string;
     path: readonly string[];
@@ -352,21 +355,11 @@ export abstract class ClientCore implements SdkContext {
     query?: (UploadOptions & object) | undefined;
     model?: string;
   }): Promise<unknown> {
-    const info = this._info(spec.op);
-    const specs = toFileSpecs(spec.file);
-    if (specs.length === 0) throw new TypeError(`${camelCase(spec.op)}: no file given`);
-    const { metadata, onProgress } = spec.query ?? {};
-    const mp = await buildMultipartBody(specs, {
-      ...(metadata !== undefined ? { metadata } : {}),
-      ...(onProgress ? { onProgress } : {}),
-    });
-    let data = await this._send(info, spec.path, {
-      query: spec.query,
-      body: mp.body,
-      extra: mp.retryable ? {} : { maxRetries: 0 },
-    });
-    if (spec.model && data !== undefined && data !== null)
-      data = wrapModel(this, spec.model === '*' ? undefined : spec.model, data);
+    let data = await runUpload(this, spec as Parameters<typeof runUpload>[1]);
+    // file uploads answer the saved files: FileEntry objects
+    const model = spec.model ?? (isSignedCapable(spec.op) ? 'FileEntry' : undefined);
+    if (model && data !== undefined && data !== null)
+      data = wrapModel(this, model === '*' ? undefined : model, data);
     return data;
   }
 

@@ -4265,85 +4265,85 @@ export abstract class GeneratedMethods extends ClientCore {
    * Upload file to acquisition. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /acquisitions/{acquisition_id}/files` (`upload_file_to_acquisition`)
    */
-  uploadFileToAcquisition(acquisitionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_acquisition'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_acquisition'>> {
-    return this._upload({ op: 'upload_file_to_acquisition', path: [acquisitionId], file, query: options }) as Promise<OpJson<'upload_file_to_acquisition'>>;
+  uploadFileToAcquisition(acquisitionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_acquisition'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_file_to_acquisition', path: [acquisitionId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload file to collection. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /collections/{collection_id}/files` (`upload_file_to_collection`)
    */
-  uploadFileToCollection(collectionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_collection'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_collection'>> {
-    return this._upload({ op: 'upload_file_to_collection', path: [collectionId], file, query: options }) as Promise<OpJson<'upload_file_to_collection'>>;
+  uploadFileToCollection(collectionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_collection'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_file_to_collection', path: [collectionId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload file to container. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /containers/{container_id}/files` (`upload_file_to_container`)
    */
-  uploadFileToContainer(containerId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_container'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_container'>> {
-    return this._upload({ op: 'upload_file_to_container', path: [containerId], file, query: options }) as Promise<OpJson<'upload_file_to_container'>>;
+  uploadFileToContainer(containerId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_container'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_file_to_container', path: [containerId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload file to project. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /projects/{project_id}/files` (`upload_file_to_project`)
    */
-  uploadFileToProject(projectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_project'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_project'>> {
-    return this._upload({ op: 'upload_file_to_project', path: [projectId], file, query: options }) as Promise<OpJson<'upload_file_to_project'>>;
+  uploadFileToProject(projectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_project'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_file_to_project', path: [projectId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload file to session. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /sessions/{session_id}/files` (`upload_file_to_session`)
    */
-  uploadFileToSession(sessionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_session'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_session'>> {
-    return this._upload({ op: 'upload_file_to_session', path: [sessionId], file, query: options }) as Promise<OpJson<'upload_file_to_session'>>;
+  uploadFileToSession(sessionId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_session'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_file_to_session', path: [sessionId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload file to subject. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /subjects/{subject_id}/files` (`upload_file_to_subject`)
    */
-  uploadFileToSubject(subjectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_subject'> & UploadOptions & CallOptions): Promise<OpJson<'upload_file_to_subject'>> {
-    return this._upload({ op: 'upload_file_to_subject', path: [subjectId], file, query: options }) as Promise<OpJson<'upload_file_to_subject'>>;
+  uploadFileToSubject(subjectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_subject'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_file_to_subject', path: [subjectId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload output to acquisition analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /acquisitions/{acquisition_id}/analyses/{analysis_id}/files` (`upload_output_to_acquisition_analysis`)
    */
-  uploadOutputToAcquisitionAnalysis(acquisitionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_acquisition_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
-    return this._upload({ op: 'upload_output_to_acquisition_analysis', path: [acquisitionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  uploadOutputToAcquisitionAnalysis(acquisitionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_acquisition_analysis'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_output_to_acquisition_analysis', path: [acquisitionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload output to analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /analyses/{analysis_id}/files` (`upload_output_to_analysis`)
    */
-  uploadOutputToAnalysis(analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_analysis'> & UploadOptions & CallOptions): Promise<OpJson<'upload_output_to_analysis'>> {
-    return this._upload({ op: 'upload_output_to_analysis', path: [analysisId], file, query: options }) as Promise<OpJson<'upload_output_to_analysis'>>;
+  uploadOutputToAnalysis(analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_analysis'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_output_to_analysis', path: [analysisId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload output to container analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /containers/{container_id}/analyses/{analysis_id}/files` (`upload_output_to_container_analysis`)
    */
-  uploadOutputToContainerAnalysis(containerId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_container_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
-    return this._upload({ op: 'upload_output_to_container_analysis', path: [containerId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  uploadOutputToContainerAnalysis(containerId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_container_analysis'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_output_to_container_analysis', path: [containerId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload output to project analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /projects/{project_id}/analyses/{analysis_id}/files` (`upload_output_to_project_analysis`)
    */
-  uploadOutputToProjectAnalysis(projectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_project_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
-    return this._upload({ op: 'upload_output_to_project_analysis', path: [projectId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  uploadOutputToProjectAnalysis(projectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_project_analysis'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_output_to_project_analysis', path: [projectId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload output to session analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /sessions/{session_id}/analyses/{analysis_id}/files` (`upload_output_to_session_analysis`)
    */
-  uploadOutputToSessionAnalysis(sessionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_session_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
-    return this._upload({ op: 'upload_output_to_session_analysis', path: [sessionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  uploadOutputToSessionAnalysis(sessionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_session_analysis'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_output_to_session_analysis', path: [sessionId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload output to subject analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /subjects/{subject_id}/analyses/{analysis_id}/files` (`upload_output_to_subject_analysis`)
    */
-  uploadOutputToSubjectAnalysis(subjectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_subject_analysis'> & UploadOptions & CallOptions): Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]> {
-    return this._upload({ op: 'upload_output_to_subject_analysis', path: [subjectId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<(ModelOf<'FileEntry', 'FileOutput'>)[]>;
+  uploadOutputToSubjectAnalysis(subjectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_output_to_subject_analysis'> & UploadOptions & CallOptions): Promise<ModelOf<'FileEntry', 'FileOutput'>[]> {
+    return this._upload({ op: 'upload_output_to_subject_analysis', path: [subjectId, analysisId], file, query: options, model: 'FileEntry' }) as Promise<ModelOf<'FileEntry', 'FileOutput'>[]>;
   }
   /**
    * Upload signed fs file.

@@ -116,9 +116,7 @@ export function has<T extends ContainerType>(type: T, cap: Capability): boolean 
 
 /**
  * The file operations a container's file methods call, by kind. `{t}` is the container type.
- * Analyses keep their files in the *output* group, so their names differ (Python derives them
- * by replacing `file` with `output`; here they are spelled out, including the download URL one
- * that Python's substitution misses).
+ * Analyses keep their files in the *output* group; in v21 only their upload has its own name.
  */
 export const FILE_OPS = {
   upload: 'upload_file_to_{t}',
@@ -138,11 +136,10 @@ export const FILE_OPS = {
 export type FileOpKind = keyof typeof FILE_OPS;
 
 const ANALYSIS_FILE_OPS: Partial<Record<FileOpKind, string>> = {
+  // v21: an analysis's own files (its outputs) are read through the plain file operations
+  // (`download_file_from_analysis`, `get_analysis_download_url`, `get_analysis_file_zip_info`);
+  // only the upload has its own name.
   upload: 'upload_output_to_analysis',
-  download: 'download_output_from_analysis',
-  read: 'download_output_from_analysis_as_data',
-  url: 'get_analysis_output_download_url',
-  zipInfo: 'get_analysis_output_zip_info',
 };
 
 /** The operation name for a file method on a container type. */

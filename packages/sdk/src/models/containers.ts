@@ -248,10 +248,14 @@ export interface AnalysisObjectMethods extends CapabilityMethods<'analysis'> {
   reload(): Promise<Analysis>;
   /** Input files (no parent: they belong to other containers). */
   inputs?: FileEntry[];
-  /** Upload output files (several at once) to this (ad hoc) analysis (`POST /analyses/{analysis_id}/files`). */
+  /**
+   * Upload output files (one or several) to this (ad hoc) analysis (`POST /analyses/{analysis_id}/files`,
+   * or the signed-URL flow, see `files/upload-flow.ts`); resolves to the saved `FileEntry` objects.
+   */
   uploadOutput(
     files: import('./mixins.js').UploadInput | import('./mixins.js').UploadInput[],
-  ): Promise<void>;
+    options?: import('./mixins.js').UploadFileOptions,
+  ): Promise<FileEntry[]>;
 }
 /** An analysis as a by-id read answers it (`AnalysisOutput`, with its job inflated). */
 export class Analysis extends ContainerModel {
@@ -267,8 +271,15 @@ export class Analysis extends ContainerModel {
 Object.defineProperty(Analysis.prototype, 'uploadOutput', {
   configurable: true,
   writable: true,
-  async value(this: Analysis, files: unknown) {
-    await this._client.callOp('upload_output_to_analysis', this.id, files);
+  async value(
+    this: Analysis,
+    files: import('./mixins.js').UploadInput | import('./mixins.js').UploadInput[],
+    options: import('./mixins.js').UploadFileOptions = {},
+  ) {
+    const result = await this._client.callOp('upload_output_to_analysis', this.id, files, options);
+    const entries = (Array.isArray(result) ? result : []) as FileEntry[];
+    for (const e of entries) e.parent = this;
+    return entries;
   },
 });
 export interface Analysis

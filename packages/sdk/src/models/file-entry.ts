@@ -1,35 +1,49 @@
 /**
- * FileEntry: a file stored on a container. Its methods delegate to the parent container's
- * file methods with the file's name (one table, no per-method code).
+ * FileEntry: one version of a file stored on a container (v21 `FileOutput`, `FileListOutput`,
+ * `FileNode`). Its identity is `file_id` (shared by all versions) plus `version`; `parent_ref`
+ * (`{ type, id }`) names the container.
+ *
+ * - Operations on the file itself go through `/files/{file_id}…`: `reload()`
+ *   (`GET /files/{file_id}?version=N`), tags (`PATCH|PUT|DELETE /files/{file_id}/tags`), info
+ *   (`PATCH|PUT /files/{file_id}/info`), classification (`PUT /files/{file_id}/classification`),
+ *   zip info (`GET /files/{file_id}/zip_info?version=N`), versions and restore.
+ * - Downloads, reads, URLs, `update` and `delete` go through the parent container's file methods
+ *   by name (the v21 API has no by-id download); downloads ask for this object's `version`.
+ *   The parent is the container the file came from, else fetched once from `parent_ref`.
  */
 import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';
 import type { OpBody, OpJson, Schemas } from '../client/op-types.js';
+import { mapConcurrent } from '../files/concurrency.js';
 import * as time from '../time/index.js';
 import { Model, hide, registerModel } from './base.js';
 import type { WithDates } from './dates.js';
 import type { ContainerModel } from './containers.js';
 import type { FileRef, FileZipInfo } from './mixins.js';
 
-/** FileEntry method → the parent container's file method it calls with `this.name` first. */
-const DELEGATES = {
-  download: 'downloadFile',
-  read: 'readFile',
-  url: 'getFileDownloadUrl',
-  update: 'updateFile',
-  delete: 'deleteFile',
-  replaceInfo: 'replaceFileInfo',
-  updateInfo: 'updateFileInfo',
-  deleteInfo: 'deleteFileInfo',
-  replaceClassification: 'replaceFileClassification',
-  updateClassification: 'updateFileClassification',
-  deleteClassification: 'deleteFileClassification',
-  getZipInfo: 'getFileZipInfo',
-  downloadZipMember: 'downloadFileZipMember',
-  readZipMember: 'readFileZipMember',
-} as const;
+type Classification = Record<string, string[]>;
+
+/** `{ type, id }` of the container a file belongs to. */
+export interface ParentRef {
+  type: string;
+  id: string;
+}
+
+/** One entry of `GET /files/{file_id}/versions` (`FileVersionOutput`). */
+export type FileVersionInfo = WithDates<Schemas['FileVersionOutput']>;
+
+/** Options of `FileEntry.restore`. */
+export interface RestoreOptions {
+  /** Let gear rules run on the restored version (`evaluate_gear_rules`). Default `false`. */
+  evaluateGearRules?: boolean;
+}
+
+type ParentMethods = Record<string, (...a: unknown[]) => Promise<unknown>>;
 
 export class FileEntry extends Model {
-  /** The container this file belongs to (hidden from JSON). Undefined for analysis inputs and bare file lookups. */
+  /**
+   * The container this file belongs to (hidden from JSON): set when the file came from a
+   * container, else fetched from `parent_ref` by the first method that needs it.
+   */
   declare parent: ContainerModel | undefined;
 
   protected override init(): void {
@@ -44,7 +58,10 @@ export class FileEntry extends Model {
 
   /** `{ type, id, name }` of the parent container plus this file's name. */
   ref(): FileRef {
-    return { ...this.requireParent('ref').ref(), name: this.name };
+    if (this.parent) return { ...this.parent.ref(), name: this.name };
+    const p = this.parent_ref;
+    if (p?.type && p.id) return { type: p.type, id: p.id, name: this.name };
+    throw this.noParent('ref');
   }
 
   /** `replaced` in the system time zone. */
@@ -58,63 +75,233 @@ export class FileEntry extends Model {
     return time.localModified(this as time.HasCreatedModified);
   }
 
-  /** @internal */
-  requireParent(method: string): ContainerModel {
-    if (!this.parent) {
-      throw new Error(
-        `FileEntry "${this.name}" has no parent container, so ${method}() cannot address it; get the file from its container (container.files / getFile(name)).`,
-      );
-    }
+  /** The parent container: the one this file came from, else `GET /{type}s/{id}` from `parent_ref` (once). */
+  async getParent(): Promise<ContainerModel> {
+    if (this.parent) return this.parent;
+    const p = this.parent_ref;
+    if (!p?.type || !p.id) throw this.noParent('getParent');
+    this.parent = (await this._client.callOp(`get_${p.type}`, p.id)) as ContainerModel;
     return this.parent;
   }
-}
 
-for (const [method, target] of Object.entries(DELEGATES)) {
-  Object.defineProperty(FileEntry.prototype, method, {
-    configurable: true,
-    writable: true,
-    value(this: FileEntry, ...args: unknown[]) {
-      const parent = this.requireParent(method) as unknown as Record<
-        string,
-        (...a: unknown[]) => unknown
-      >;
-      if (typeof parent[target] !== 'function') {
-        throw new Error(
-          `${String(parent['container_type'])} objects have no ${target}(), so FileEntry.${method}() is unavailable`,
-        );
-      }
-      return parent[target]!(this.name, ...args);
-    },
-  });
-}
+  /** @internal */
+  requireFileId(method: string): string {
+    if (typeof this.file_id !== 'string' || this.file_id === '') {
+      throw new Error(
+        `FileEntry "${this.name}" has no file_id, so ${method}() cannot address it; reload it from its container`,
+      );
+    }
+    return this.file_id;
+  }
 
-type Classification = Record<string, string[]>;
+  private noParent(method: string): Error {
+    return new Error(
+      `FileEntry "${this.name}" has no parent container or parent_ref, so ${method}() cannot address it; get the file from its container (container.files / getFile(name)) or with fw.getFile(fileId).`,
+    );
+  }
+
+  private async viaParent(method: string, target: string, ...args: unknown[]): Promise<unknown> {
+    const parent = (await this.getParent()) as unknown as ParentMethods;
+    if (typeof parent[target] !== 'function') {
+      throw new Error(
+        `${String((parent as { container_type?: unknown })['container_type'])} objects have no ${target}(), so FileEntry.${method}() is unavailable`,
+      );
+    }
+    return parent[target]!(this.name, ...args);
+  }
+
+  private versionQuery(): { version?: number } {
+    return typeof this.version === 'number' ? { version: this.version } : {};
+  }
+
+  private wrapSibling(raw: unknown): FileEntry {
+    const f = raw as FileEntry;
+    if (f instanceof FileEntry && this.parent) f.parent = this.parent;
+    return f;
+  }
+
+  // ---- by file_id -----------------------------------------------------------------------------
+
+  /** This version fetched again (`GET /files/{file_id}?version=N`), as a new object. */
+  async reload(): Promise<FileEntry> {
+    const raw = await this._client.callOp(
+      'get_file',
+      this.requireFileId('reload'),
+      this.versionQuery(),
+    );
+    return this.wrapSibling(raw);
+  }
+
+  /**
+   * Every version of this file, oldest first, as file objects: `GET /files/{file_id}/versions`,
+   * then `GET /files/{file_id}?version=N` for each (four at a time).
+   */
+  async getVersions(): Promise<FileEntry[]> {
+    const fileId = this.requireFileId('getVersions');
+    const list = (await this._client.callOp('get_file_versions', fileId)) as FileVersionInfo[];
+    const versions = [...(list ?? [])].sort((a, b) => a.version - b.version);
+    return mapConcurrent(versions, 4, async (v) =>
+      this.wrapSibling(await this._client.callOp('get_file', fileId, { version: v.version })),
+    );
+  }
+
+  /** The version list as the server gives it (`FileVersionOutput`: version, created, origin, restored_from). */
+  async getVersionInfo(): Promise<FileVersionInfo[]> {
+    return (await this._client.callOp(
+      'get_file_versions',
+      this.requireFileId('getVersionInfo'),
+    )) as FileVersionInfo[];
+  }
+
+  /**
+   * Make `version` the newest again (`POST /files/{file_id}/restore?version=N`): the server saves
+   * a new version with that version's content; resolves to it.
+   */
+  async restore(version: number, options: RestoreOptions = {}): Promise<FileEntry> {
+    const raw = await this._client.callOp('restore_file', this.requireFileId('restore'), {
+      version,
+      evaluate_gear_rules: options.evaluateGearRules ?? false,
+    });
+    return this.wrapSibling(raw);
+  }
+
+  /** Add tags (`PATCH /files/{file_id}/tags`); resolves to the file's tags afterwards. */
+  async addTags(tags: readonly string[]): Promise<string[]> {
+    return (await this._client.callOp('add_file_tags', this.requireFileId('addTags'), [
+      ...tags,
+    ])) as string[];
+  }
+  /** Add one tag (`PATCH /files/{file_id}/tags`). */
+  async addTag(tag: string): Promise<string[]> {
+    return this.addTags([tag]);
+  }
+  /** Replace all tags (`PUT /files/{file_id}/tags`). */
+  async setTags(tags: readonly string[]): Promise<void> {
+    await this._client.callOp('set_file_tags', this.requireFileId('setTags'), [...tags]);
+  }
+  /** Remove tags (`DELETE /files/{file_id}/tags` with the list: no read-modify-write). */
+  async deleteTags(tags: readonly string[]): Promise<void> {
+    await this._client.callOp('delete_file_tags', this.requireFileId('deleteTags'), [...tags]);
+  }
+  /** Remove one tag (`DELETE /files/{file_id}/tags`). */
+  async deleteTag(tag: string): Promise<void> {
+    await this.deleteTags([tag]);
+  }
+  /** Rename a tag: add the new one (`PATCH`), then remove the old one (`DELETE`); other tags are never rewritten. */
+  async renameTag(tag: string, newTag: string): Promise<void> {
+    if (tag === newTag) return;
+    await this.addTags([newTag]);
+    await this.deleteTags([tag]);
+  }
+
+  /** The file's `info` as stored now (`GET /files/{file_id}/info`). */
+  async getInfo(): Promise<Record<string, unknown>> {
+    return (await this._client.callOp('get_file_info', this.requireFileId('getInfo'))) as Record<
+      string,
+      unknown
+    >;
+  }
+  /** Replace the whole `info` (`PUT /files/{file_id}/info`). */
+  async replaceInfo(info: Record<string, unknown>): Promise<void> {
+    await this._client.callOp('replace_file_info', this.requireFileId('replaceInfo'), info);
+  }
+  /** Merge keys into `info` (`PATCH /files/{file_id}/info` `{ set }`). */
+  async updateInfo(info: Record<string, unknown>): Promise<void> {
+    await this._client.callOp('modify_file_info', this.requireFileId('updateInfo'), {
+      set: info,
+    });
+  }
+  /** Remove keys from `info` (`PATCH /files/{file_id}/info` `{ delete }`). */
+  async deleteInfo(...keys: (string | string[])[]): Promise<void> {
+    await this._client.callOp('modify_file_info', this.requireFileId('deleteInfo'), {
+      delete: keys.flat(),
+    });
+  }
+
+  /** Replace the classification, optionally with the modality (`PUT /files/{file_id}/classification` `{ replace, modality }`). */
+  async replaceClassification(
+    classification: Classification,
+    options: { modality?: string } = {},
+  ): Promise<void> {
+    await this._client.callOp(
+      'modify_file_classification',
+      this.requireFileId('replaceClassification'),
+      {
+        replace: classification,
+        ...(options.modality !== undefined ? { modality: options.modality } : {}),
+      },
+    );
+  }
+  /** Add classification values (`PUT /files/{file_id}/classification` `{ add }`). */
+  async updateClassification(classification: Classification): Promise<void> {
+    await this._client.callOp(
+      'modify_file_classification',
+      this.requireFileId('updateClassification'),
+      { add: classification },
+    );
+  }
+  /** Remove classification values (`PUT /files/{file_id}/classification` `{ delete }`). */
+  async deleteClassification(classification: Classification): Promise<void> {
+    await this._client.callOp(
+      'modify_file_classification',
+      this.requireFileId('deleteClassification'),
+      { delete: classification },
+    );
+  }
+
+  /** The member listing of this version, when it is a zip (`GET /files/{file_id}/zip_info?version=N`). */
+  async getZipInfo(): Promise<FileZipInfo> {
+    return (await this._client.callOp(
+      'get_file_zip_info',
+      this.requireFileId('getZipInfo'),
+      this.versionQuery(),
+    )) as FileZipInfo;
+  }
+
+  // ---- through the parent container, by name -----------------------------------------------------
+
+  /** Stream this version to `dest` (a path on Node, or a WritableStream). */
+  async download(dest: DownloadDestination, options: DownloadOptions = {}): Promise<void> {
+    await this.viaParent('download', 'downloadFile', dest, { ...this.versionQuery(), ...options });
+  }
+  /** This version's bytes. */
+  async read(options: ReadOptions = {}): Promise<Uint8Array> {
+    return (await this.viaParent('read', 'readFile', {
+      ...this.versionQuery(),
+      ...options,
+    })) as Uint8Array;
+  }
+  /** A one-time download URL usable without an API key. */
+  async url(): Promise<string> {
+    return (await this.viaParent('url', 'getFileDownloadUrl')) as string;
+  }
+  /** Change file attributes (`type`, `modality`…). The local object is unchanged. */
+  async update(fields: OpBody<'modify_project_file'>): Promise<OpJson<'modify_project_file'>> {
+    return (await this.viaParent('update', 'updateFile', fields)) as OpJson<'modify_project_file'>;
+  }
+  /** Delete the file (every version) from its container. */
+  async delete(): Promise<void> {
+    await this.viaParent('delete', 'deleteFile');
+  }
+  /** Stream one zip member to `dest`. */
+  async downloadZipMember(memberPath: string, dest: DownloadDestination): Promise<void> {
+    await this.viaParent('downloadZipMember', 'downloadFileZipMember', memberPath, dest);
+  }
+  /** One zip member's bytes. */
+  async readZipMember(memberPath: string): Promise<Uint8Array> {
+    return (await this.viaParent('readZipMember', 'readFileZipMember', memberPath)) as Uint8Array;
+  }
+}
 
 export interface FileEntry extends WithDates<Schemas['FileEntry']> {
   readonly container_type: 'file';
   name: string;
-  /** Stream the file to `dest` (a path on Node, or a WritableStream). */
-  download(dest: DownloadDestination, options?: DownloadOptions): Promise<void>;
-  /** The file's bytes. */
-  read(options?: ReadOptions): Promise<Uint8Array>;
-  /** A one-time download URL usable without an API key. */
-  url(): Promise<string>;
-  /** Change file attributes (`type`, `modality`…). The local object is unchanged. */
-  update(fields: OpBody<'modify_project_file'>): Promise<OpJson<'modify_project_file'>>;
-  /** Delete the file from its container. */
-  delete(): Promise<void>;
-  replaceInfo(info: Record<string, unknown>): Promise<void>;
-  updateInfo(info: Record<string, unknown>): Promise<void>;
-  deleteInfo(...keys: (string | string[])[]): Promise<void>;
-  replaceClassification(
-    classification: Classification,
-    options?: { modality?: string },
-  ): Promise<void>;
-  updateClassification(classification: Classification): Promise<void>;
-  deleteClassification(classification: Classification): Promise<void>;
-  getZipInfo(): Promise<FileZipInfo>;
-  downloadZipMember(memberPath: string, dest: DownloadDestination): Promise<void>;
-  readZipMember(memberPath: string): Promise<Uint8Array>;
+  /** The file's id, shared by all its versions (`/files/{file_id}`). */
+  file_id: string;
+  /** This object's version (1 for the first upload of a name; each re-upload adds one). */
+  version: number;
+  /** The container the file belongs to. */
+  parent_ref?: ParentRef;
 }
 
 registerModel(FileEntry as never, ['FileEntry'], 'file');

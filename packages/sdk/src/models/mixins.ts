@@ -228,24 +228,32 @@ function callFileOp(self: ContainerModel, kind: FileOpKind, ...args: unknown[]):
 
 /** Options of `uploadFile`. */
 export interface UploadFileOptions {
-  /** File metadata merged into the stored entry (`type`, `modality`, `classification`, `info`, `tags`). */
-  metadata?: Record<string, unknown> | string;
-  /** Upload progress. */
+  /**
+   * File metadata (`type`, `modality`, `classification`, `info`, `tags`): one object for every
+   * file (each file gets its own copy), an array with one object per file, or JSON text.
+   */
+  metadata?: Record<string, unknown> | Record<string, unknown>[] | string;
+  /** Upload progress over all files. */
   onProgress?: (progress: { loaded: number; total?: number }) => void;
+  signal?: AbortSignal;
 }
 
 /** File methods, addressed by file name on the container. */
 export class FileMethods {
-  /** Upload one file (a FileSpec, or a local path on Node); resolves to the stored entry. */
+  /**
+   * Upload one or several files (FileSpecs, or local paths on Node); resolves to the saved
+   * `FileEntry` objects (one per file, with this container as `parent`). Runs the signed-URL flow
+   * when the site offers it, else one multipart POST (see `files/upload-flow.ts`).
+   */
   async uploadFile(
     this: ContainerModel,
-    file: UploadInput,
+    file: UploadInput | UploadInput[],
     options: UploadFileOptions = {},
-  ): Promise<FileEntry> {
+  ): Promise<FileEntry[]> {
     const result = await callFileOp(this, 'upload', file, options);
     const entries = (Array.isArray(result) ? result : []) as FileEntry[];
     for (const e of entries) e.parent = this;
-    return entries[0] as FileEntry;
+    return entries;
   }
   /** Stream a file to `dest` (a path on Node, or a WritableStream). */
   async downloadFile(
@@ -396,6 +404,18 @@ export class TarMethods {
         downloadTar(c: unknown[], d: unknown, o: unknown): Promise<unknown>;
       }
     ).downloadTar([this], dest, options);
+  }
+  /** Download this container as a zip archive to `dest` (see `Client.downloadZip`). */
+  downloadZip(
+    this: ContainerModel,
+    dest: DownloadDestination,
+    options: DownloadTarOptions = {},
+  ): Promise<unknown> {
+    return (
+      this._client as unknown as {
+        downloadZip(c: unknown[], d: unknown, o: unknown): Promise<unknown>;
+      }
+    ).downloadZip([this], dest, options);
   }
 }
 

@@ -128,7 +128,7 @@ describe('container objects', () => {
     const project = await group.addProject({ label: 'Refs' });
     expect(project.ref()).toEqual({ type: 'project', id: project.id });
     expect(group.ref()).toEqual({ type: 'group', id: group.id });
-    const file = await project.uploadFile(new FileSpec('a.txt', 'A'));
+    const file = (await project.uploadFile(new FileSpec('a.txt', 'A')))[0]!;
     expect(file.ref()).toEqual({ type: 'project', id: project.id, name: 'a.txt' });
     expect(project.fileRef('a.txt')).toEqual(file.ref());
   });

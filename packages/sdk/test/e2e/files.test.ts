@@ -29,23 +29,23 @@ describe('files', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fw-sdk-files-'));
     const gid = await ctx.fw.addGroup({ _id: groupId('files'), label: 'Files' });
-    project = await ((await ctx.fw.get(gid)) as Group).addProject({ label: 'Files project' });
+    project = await (await ctx.fw.getGroup(gid)).addProject({ label: 'Files project' });
     session = await project.addSession({ label: 'ses', subject: { code: 'f1' } });
     acquisition = await session.addAcquisition({ label: 'acq' });
   });
 
   it('uploads from memory (FileSpec) and from a path; downloads to a path, reads bytes', async () => {
     // getting started: FileSpec('hello.txt', 'Hello World!\n', 'text/plain')
-    const entry = await project.uploadFile(
-      new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'),
-    );
+    const entry = (
+      await project.uploadFile(new FileSpec('hello.txt', 'Hello World!\n', 'text/plain'))
+    )[0]!;
     expect(entry).toBeInstanceOf(FileEntry);
     expect(entry.name).toBe('hello.txt');
     expect(entry.size).toBe(13);
     expect(entry.parent).toBe(project);
     const local = join(dir, 'hello1.txt');
     writeFileSync(local, 'from disk');
-    const fromPath = await project.uploadFile(local);
+    const fromPath = (await project.uploadFile(local))[0]!;
     expect(fromPath.name).toBe('hello1.txt');
 
     mkdirSync(join(dir, 'out'));
@@ -175,7 +175,72 @@ describe('files', () => {
     expect(f.classification).toEqual({ Custom: ['measurement1', 'HelloWorld'] });
     expect(f).toBeInstanceOf(FileEntry);
     expect(f.parent).toBeUndefined();
-    expect(() => f.ref()).toThrow(/no parent container/);
+    // v21 files name their container: ref() and the lazy parent come from parent_ref
+    expect(f.ref()).toEqual({ type: 'acquisition', id: acquisition.id, name: 'cls.txt' });
+  });
+
+  it('FileEntry tags go through /files/{file_id}/tags: addTags PATCH, setTags PUT, deleteTag DELETE (body list), renameTag PATCH+DELETE', async () => {
+    const [f] = await acquisition.uploadFile(new FileSpec('tagged.txt', 't'));
+    expect(await f!.addTags(['a', 'b'])).toEqual(expect.arrayContaining(['a', 'b']));
+    await f!.addTag('c');
+    await f!.deleteTag('a');
+    await f!.renameTag('b', 'B');
+    expect((await f!.reload()).tags).toEqual(expect.arrayContaining(['B', 'c']));
+    expect((await f!.reload()).tags).toHaveLength(2);
+    await f!.setTags(['only']);
+    expect((await f!.reload()).tags).toEqual(['only']);
+  });
+
+  it('FileEntry info and classification go through /files/{file_id}/info (PATCH/PUT) and /files/{file_id}/classification (PUT)', async () => {
+    const [f] = await acquisition.uploadFile(new FileSpec('byid.txt', 'x'));
+    await f!.replaceInfo({ a: 1, x: 1 });
+    await f!.updateInfo({ b: 2 });
+    await f!.deleteInfo('x');
+    expect(await f!.getInfo()).toEqual({ a: 1, b: 2 });
+    await f!.replaceClassification({ Intent: ['Structural'] }, { modality: 'MR' });
+    await f!.updateClassification({ Custom: ['c1', 'c2'] });
+    await f!.deleteClassification({ Custom: ['c1'] });
+    const fresh = await f!.reload();
+    expect(fresh.info).toEqual({ a: 1, b: 2 });
+    expect(fresh.classification).toEqual({ Intent: ['Structural'], Custom: ['c2'] });
+    expect(fresh.modality).toBe('MR');
+  });
+
+  it('fw.files is a finder over GET /files that pages on file_id', async () => {
+    const all = await ctx.fw.files.find('name=byid.txt');
+    expect(all.length).toBeGreaterThanOrEqual(1);
+    expect(all[0]).toBeInstanceOf(FileEntry);
+    expect(all[0]!.file_id).toBeTypeOf('string');
+    const paged: string[] = [];
+    for await (const f of ctx.fw.files.iter({ limit: 2 })) paged.push(f.file_id);
+    expect(new Set(paged).size).toBe(paged.length);
+    expect(paged.length).toBe((await ctx.fw.files()).length);
+  });
+
+  it('downloadZip (POST /download, GET /download?ticket=…&format=zip) and downloadTar (format=tar) write atomically; a failure leaves no file', async () => {
+    const out = join(dir, 'zipdir');
+    mkdirSync(out);
+    const summary = await ctx.fw.downloadZip(acquisition, join(out, 'acq.zip'));
+    expect(summary.ticket).toBeTypeOf('string');
+    expect(readFileSync(join(out, 'acq.zip')).length).toBeGreaterThan(0);
+    await acquisition.downloadTar(join(out, 'acq.tar'));
+    expect(readFileSync(join(out, 'acq.tar')).length).toBeGreaterThan(512);
+    expect(readdirSync(out).sort()).toEqual(['acq.tar', 'acq.zip']); // no temp files
+    await expect(
+      ctx.fw.downloadZip(
+        { type: 'acquisition', id: '000000000000000000000000' },
+        join(out, 'x.zip'),
+      ),
+    ).rejects.toThrow();
+    expect(readdirSync(out).sort()).toEqual(['acq.tar', 'acq.zip']);
+  });
+
+  // @fw/server answers GET /download?ticket=…&format=zip with a tar: it ignores `format`.
+  // This pins the wanted answer and passes once the server writes zips.
+  it.fails('GET /download?ticket=…&format=zip answers a zip archive (PK header)', async () => {
+    const path = join(dir, 'check.zip');
+    await ctx.fw.downloadZip(acquisition, path);
+    expect(readFileSync(path).subarray(0, 2).toString()).toBe('PK');
   });
 
   it('FileEntry methods delegate to the parent container', async () => {
@@ -212,14 +277,22 @@ describe('files', () => {
   });
 
   it('analysis outputs: uploadOutput with several files, read them back', async () => {
-    const analysis = await session.addAnalysis({ label: 'outputs' });
-    expect(analysis).toBeInstanceOf(Analysis);
+    // built from the generated calls: addAnalysis itself is tested in containers.test.ts
+    const id = (await ctx.fw.addSessionAnalysis(session.id, {
+      label: 'outputs',
+      inputs: [],
+    } as never)) as unknown as string;
+    const raw = await ctx.fw.getAnalysis(id);
+    const analysis = raw instanceof Analysis ? raw : new Analysis(ctx.fw, raw as object);
     const p1 = join(dir, 'hello1.txt');
     const p2 = join(dir, 'hello2.txt');
     writeFileSync(p1, 'one');
     writeFileSync(p2, 'two');
-    await analysis.uploadOutput([p1, p2]);
-    const fresh = await analysis.reload();
+    const saved = await analysis.uploadOutput([p1, p2]);
+    expect(saved.map((f) => f.name)).toEqual(['hello1.txt', 'hello2.txt']);
+    expect(saved.every((f) => f instanceof FileEntry && f.parent === analysis)).toBe(true);
+    const again = await ctx.fw.getAnalysis(id);
+    const fresh = again instanceof Analysis ? again : new Analysis(ctx.fw, again as object);
     expect(fresh.files!.map((f) => f.name).sort()).toEqual(['hello1.txt', 'hello2.txt']);
     expect(text(await fresh.readFile('hello2.txt'))).toBe('two');
     expect(text(await fresh.files!.find((f) => f.name === 'hello1.txt')!.read())).toBe('one');

@@ -891,7 +891,7 @@ describe('quick reference, snippet by snippet', () => {
     it('Upload a file to an Acquisition, and download it', async () => {
       const filePath = join(tmp, 'T1_Image.nii.gz');
       writeFileSync(filePath, 'not really gzip');
-      const flywheelFile = await acquisition.uploadFile(filePath);
+      const [flywheelFile] = (await acquisition.uploadFile(filePath)) as [FileEntry];
       expect(flywheelFile).toBeInstanceOf(FileEntry);
       expect(flywheelFile.name).toBe('T1_Image.nii.gz');
       expect(flywheelFile.type).toBe('nifti');

@@ -1,5 +1,8 @@
 /** Shared e2e setup: a fresh in-process @fw/server per test file, and a Node-entry Client. */
 import { startServer, type RunningServer } from '@fw/server';
+
+/** Options of `startServer` (e.g. `{ signedUrls: true }`). */
+export type ServerOptions = NonNullable<Parameters<typeof startServer>[0]>;
 import { afterAll, beforeAll } from 'vitest';
 import { Client } from '../../src/node.js';
 
@@ -8,11 +11,11 @@ export interface ServerContext {
   fw: Client;
 }
 
-/** Start the server in `beforeAll`, close it in `afterAll`; read the fields inside tests. */
-export function useServer(): ServerContext {
+/** Start the server in `beforeAll` (with `options`), close it in `afterAll`; read the fields inside tests. */
+export function useServer(options: ServerOptions = {}): ServerContext {
   const ctx = {} as ServerContext;
   beforeAll(async () => {
-    ctx.server = await startServer({ port: 0 });
+    ctx.server = await startServer({ port: 0, ...options });
     ctx.fw = new Client(ctx.server.apiKey);
   });
   afterAll(async () => {
