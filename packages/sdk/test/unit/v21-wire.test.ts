@@ -253,7 +253,7 @@ describe('client helpers', () => {
     ]);
   });
 
-  it('downloadTar → POST /download {nodes, optional} then GET /download?ticket=', async () => {
+  it('downloadTar → POST /download {nodes, optional} then GET /download?ticket=…&format=tar', async () => {
     const { fw, sent } = fake({
       'POST /download': () => ({ ticket: 't1', file_cnt: 1, size: 3 }),
       'GET /download': () => new Response(new Uint8Array([1, 2, 3])),
@@ -264,7 +264,7 @@ describe('client helpers', () => {
     expect(summary.ticket).toBe('t1');
     expect(sent.map((s) => [s.method, s.path, s.body])).toEqual([
       ['POST', '/download', { nodes: [{ level: 'session', _id: 's1' }], optional: true }],
-      ['GET', '/download?ticket=t1', undefined],
+      ['GET', '/download?ticket=t1&format=tar', undefined],
     ]);
   });
 
