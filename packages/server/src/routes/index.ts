@@ -16,6 +16,7 @@ import { registerJobExtraRoutes } from './jobs-extra.js';
 import { registerGearSeriesRoutes, registerGearSuggestRoutes } from './gear-series.js';
 import { registerViewRoutes } from './views.js';
 import { registerBatchRoutes } from './batch.js';
+import { registerUploadHierarchyRoutes } from './upload-hierarchy.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -33,6 +34,7 @@ export function buildRouteTable(): RouteTable {
   registerGearSuggestRoutes(routes);
   registerViewRoutes(routes);
   registerBatchRoutes(routes);
+  registerUploadHierarchyRoutes(routes);
   registerDownloadRoutes(routes);
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);
