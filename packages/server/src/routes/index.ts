@@ -17,6 +17,7 @@ import { registerGearSeriesRoutes, registerGearSuggestRoutes } from './gear-seri
 import { registerViewRoutes } from './views.js';
 import { registerBatchRoutes } from './batch.js';
 import { registerUploadHierarchyRoutes } from './upload-hierarchy.js';
+import { registerUpsertRoutes } from './upsert.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -35,6 +36,7 @@ export function buildRouteTable(): RouteTable {
   registerViewRoutes(routes);
   registerBatchRoutes(routes);
   registerUploadHierarchyRoutes(routes);
+  registerUpsertRoutes(routes);
   registerDownloadRoutes(routes);
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);
