@@ -7,6 +7,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
@@ -449,6 +450,8 @@ async function send(r: Req): Promise<Failure | null> {
     text = Buffer.from(await res.arrayBuffer()).toString('utf8');
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (process.env.ROBUST_DEBUG)
+      console.log('FAILDEBUG', r.method, r.path, inspect(err, { depth: 4 }));
     return {
       what: r.what,
       problem: `request failed: ${(err as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`,

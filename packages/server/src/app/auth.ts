@@ -35,7 +35,9 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!c.get('user')) {
     const ticket = c.req.query('ticket');
     const ticketDownload = c.req.method === 'GET' && ticket !== undefined && ticket !== '';
-    if (!PUBLIC.has(path) && !ticketDownload) {
+    // storage-level signed upload URLs: the token in the URL is the credential
+    const signedPut = c.req.method === 'PUT' && path === '/upload/fs-file';
+    if (!PUBLIC.has(path) && !ticketDownload && !signedPut) {
       throw new HttpError(401, key ? 'Invalid API key' : 'Authentication required');
     }
   }

@@ -38,6 +38,7 @@ import { applyClassification, saveFileEdit } from './files.js';
 import { useTicket } from './tickets.js';
 import { me } from './containers/target.js';
 import { checkFileMetadata } from '../app/file-meta.js';
+import { takeFsUpload } from './upsert.js';
 
 const stateOf = (c: Context<AppEnv>) => c.get('state');
 const versionOf = (c: Context<AppEnv>) => parseVersion(c.req.query('version'));
@@ -251,7 +252,12 @@ function upsertFile(c: Context<AppEnv>, body: Record<string, unknown>): Response
   if (!container || container.type !== ref.type || container.type === 'group')
     throw notFound(`${ref.type} ${ref.id} not found`);
   requireAccess(state.db, user, container, 'rw');
-  return replyUntyped(c, upsertRecord(c, container, name, body, meta));
+  // bytes sent through POST /upload/signed-url → PUT /upload/fs-file are named by `uuid`
+  if (body.uuid !== undefined && typeof body.uuid !== 'string')
+    throw badRequest('"uuid" must be a string');
+  const content =
+    typeof body.uuid === 'string' ? takeFsUpload(state.db, user, body.uuid) : undefined;
+  return replyUntyped(c, upsertRecord(c, container, name, body, meta, content));
 }
 
 function upsertRecord(
@@ -260,12 +266,13 @@ function upsertRecord(
   name: string,
   body: Record<string, unknown>,
   meta: Record<string, unknown>,
+  content?: { blobId: string; size: number; hash: string },
 ): Doc {
   const db = stateOf(c).db;
   const force = c.req.query('force_update') === 'true';
   const existing = getFile(db, container.id, 'files', name);
-  const hash = typeof body.client_hash === 'string' ? body.client_hash : null;
-  if (existing && !force && existing.size === body.size && existing.hash === hash) {
+  const hash = content?.hash ?? (typeof body.client_hash === 'string' ? body.client_hash : null);
+  if (!content && existing && !force && existing.size === body.size && existing.hash === hash) {
     return { ...presentFile(JSON.parse(existing.doc) as Doc), upsert_result: 'ignored' };
   }
   const t = now();
@@ -273,7 +280,7 @@ function upsertRecord(
     _id: objectId(),
     name,
     mimetype: typeof body.mimetype === 'string' ? body.mimetype : 'application/octet-stream',
-    size: body.size,
+    size: content?.size ?? body.size,
     hash,
     provider_id: body.provider_id,
     origin: body.origin,
@@ -288,7 +295,7 @@ function upsertRecord(
   };
   if (typeof body.path === 'string') doc.path = body.path;
   db.transaction(() => {
-    putFile(db, container.id, container.type, 'files', doc, null);
+    putFile(db, container.id, container.type, 'files', doc, content?.blobId ?? null);
     touch(db, container.id);
   })();
   const saved = getFile(db, container.id, 'files', name)!;

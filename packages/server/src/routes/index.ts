@@ -12,10 +12,13 @@ import { registerGearRoutes } from './gears.js';
 import { registerDownloadRoutes } from './download.js';
 import { registerSearchRoutes } from './search.js';
 import { registerFileByIdRoutes } from './files-by-id.js';
-import { registerJobExtraRoutes } from './jobs-extra.js';
+import { registerJobAskRoutes, registerJobExtraRoutes } from './jobs-extra.js';
 import { registerGearSeriesRoutes, registerGearSuggestRoutes } from './gear-series.js';
 import { registerViewRoutes } from './views.js';
 import { registerBatchRoutes } from './batch.js';
+import { registerUploadHierarchyRoutes } from './upload-hierarchy.js';
+import { registerUpsertRoutes } from './upsert.js';
+import { registerTreeRoutes } from './tree.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -28,11 +31,15 @@ export function buildRouteTable(): RouteTable {
   registerRoleRoutes(routes);
   registerJobRoutes(routes);
   registerJobExtraRoutes(routes);
+  registerJobAskRoutes(routes);
   registerGearRoutes(routes);
   registerGearSeriesRoutes(routes);
   registerGearSuggestRoutes(routes);
   registerViewRoutes(routes);
   registerBatchRoutes(routes);
+  registerUploadHierarchyRoutes(routes);
+  registerUpsertRoutes(routes);
+  registerTreeRoutes(routes);
   registerDownloadRoutes(routes);
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);

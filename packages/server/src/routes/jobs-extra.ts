@@ -281,3 +281,81 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
     return ok(c, 'reap_jobs', { orphaned });
   });
 }
+
+/** `JobConfigInput` white/black lists: does the job match every given criterion (any value)? */
+function matchesAsk(db: Db, job: Doc, crit: unknown): boolean {
+  if (!isObj(crit) || Object.keys(crit).length === 0) return true;
+  const groupOf = () =>
+    job.destination?.id ? getRow(db, job.destination.id)?.group_id : undefined;
+  const checks: Record<string, (vals: string[]) => boolean> = {
+    group: (v) => v.includes(groupOf() ?? ''),
+    'gear-name': (v) => v.includes(job.gear_info?.name),
+    tag: (v) => ((job.tags ?? []) as string[]).some((t) => v.includes(t)),
+    'compute-provider': (v) => v.includes(job.compute_provider_id ?? ''),
+    'created-by': (v) => v.includes(job.origin?.id ?? ''),
+  };
+  return Object.entries(crit).every(([k, v]) => {
+    const check = checks[k];
+    if (!check) throw badRequest(`unknown job criterion "${k}"`);
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      throw badRequest(`"${k}" must be a list of strings`);
+    return v.length === 0 || check(v as string[]);
+  });
+}
+
+function askedJobs(db: Db, body: Doc, states: string[]): Doc[] {
+  for (const k of ['whitelist', 'blacklist'])
+    if (body[k] !== undefined && !isObj(body[k])) throw badRequest(`"${k}" must be an object`);
+  if (body.capabilities !== undefined && !Array.isArray(body.capabilities))
+    throw badRequest('"capabilities" must be a list');
+  const rows = db
+    .prepare(
+      `SELECT doc FROM jobs WHERE state IN (${states.map(() => '?').join(',')}) ORDER BY created, id`,
+    )
+    .all(...states) as { doc: string }[];
+  const hasBlack = isObj(body.blacklist) && Object.keys(body.blacklist).length > 0;
+  return rows
+    .map((r) => JSON.parse(r.doc) as Doc)
+    .filter(
+      (j) => matchesAsk(db, j, body.whitelist) && !(hasBlack && matchesAsk(db, j, body.blacklist)),
+    );
+}
+
+export function registerJobAskRoutes(routes: RouteTable): void {
+  // engines ask for work: `return.jobs` pending jobs are started (unless `peek`)
+  routes.on('ask_jobs', async (c) => {
+    requireAdmin(c);
+    const db = c.get('state').db;
+    const body = await readObject(c);
+    const ret = (isObj(body.return) ? body.return : {}) as Doc;
+    const want = ret.jobs ?? 0;
+    if (!Number.isSafeInteger(want) || want < 0) throw badRequest('"return.jobs" must be >= 0');
+    const pending = askedJobs(db, body, ['pending']).slice(0, want);
+    const t = now();
+    const jobs = pending.map((j) => {
+      if (ret.peek === true) return j;
+      const running = {
+        ...j,
+        state: 'running',
+        modified: t,
+        transitions: { ...((j.transitions ?? {}) as Doc), running: t },
+      };
+      saveJob(db, running);
+      return running;
+    });
+    const out: Doc = { jobs: jobs.map((j) => presentJob(db, j)) };
+    if (ret.states === true) {
+      const states: Record<string, number> = Object.fromEntries(JOB_STATES.map((s) => [s, 0]));
+      for (const j of askedJobs(db, body, [...JOB_STATES])) states[j.state as string]! += 1;
+      out.states = states;
+    }
+    return replyUntyped(c, out);
+  });
+  routes.on('ask_jobs_state', async (c, [state = '']) => {
+    requireAdmin(c);
+    if (!(JOB_STATES as readonly string[]).includes(state))
+      throw badRequest(`job state must be one of ${JOB_STATES.join(', ')}`);
+    const body = await readObject(c);
+    return ok(c, 'ask_jobs_state', { count: askedJobs(c.get('state').db, body, [state]).length });
+  });
+}
