@@ -8598,9 +8598,8 @@ export interface components {
         };
         GearRuleCondition: {
             type: components["schemas"]["GearRuleConditionType"];
-            value: {
-                [key: string]: unknown;
-            };
+            /** @description The value to match (reference `object`, any JSON value, usually a string such as `dicom`). */
+            value: unknown;
             regex?: boolean;
         };
         /** @enum {string} */
@@ -8775,9 +8774,7 @@ export interface components {
         GroupSettingsOutput: {
             viewer_apps?: components["schemas"]["ViewerApp"][];
             deid_profile?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             forms?: {
                 [key: string]: components["schemas"]["FormDefinition"][];
@@ -9998,9 +9995,7 @@ export interface components {
         ProjectSettingsOutput: {
             viewer_apps?: components["schemas"]["ViewerApp"][];
             deid_profile?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             forms?: {
                 [key: string]: components["schemas"]["FormDefinition"][];
@@ -10911,9 +10906,7 @@ export interface components {
             ldap_sync?: components["schemas"]["LdapSyncStatus"];
             viewer_apps?: components["schemas"]["ViewerApp"][];
             deid_profile?: {
-                [key: string]: {
-                    [key: string]: unknown;
-                };
+                [key: string]: unknown;
             };
             mfa?: components["schemas"]["MFASettings"];
         };

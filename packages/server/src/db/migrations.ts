@@ -168,4 +168,20 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (ticket_id, name, part)
   );
   `,
+  /* 3: stored documents of the site, project, saved-search, filter, device, … APIs */ `
+  -- one row per stored document; kind names the API (site_settings, gear_rule, provider, …),
+  -- parent the owning container/site ('site' or a project id), owner the user it belongs to.
+  CREATE TABLE documents (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    parent TEXT,
+    owner TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE INDEX documents_parent ON documents(kind, parent, created);
+  CREATE INDEX documents_owner ON documents(kind, owner, created);
+  `,
 ];

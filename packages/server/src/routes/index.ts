@@ -11,6 +11,9 @@ import { registerJobRoutes } from './jobs.js';
 import { registerGearRoutes } from './gears.js';
 import { registerDownloadRoutes } from './download.js';
 import { registerSearchRoutes } from './search.js';
+import { registerSiteRoutes } from './site.js';
+import { registerRuleRoutes } from './rules.js';
+import { registerProjectSettingsRoutes } from './project-settings.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -25,6 +28,9 @@ export function buildRouteTable(): RouteTable {
   registerDownloadRoutes(routes);
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);
+  registerSiteRoutes(routes);
+  registerRuleRoutes(routes);
+  registerProjectSettingsRoutes(routes);
   return routes;
 }
 
