@@ -20,6 +20,7 @@ import type { Db } from '../db/open.js';
 import { isObj, type Obj } from '../app/validate.js';
 import { VIEWER_APP_IN } from './site.js';
 import { objectId } from '../app/ids.js';
+import { BODY_REGIONS, ORGAN_SYSTEMS, THERAPEUTIC_AREAS } from '../app/sharing-enums.js';
 
 /* ------------------------------------------------------------------ settings */
 
@@ -39,9 +40,9 @@ const SETTINGS_IN: Shape = {
         project_institutions: { array: INSTITUTION },
         project_contacts: { array: CONTACT },
         summary: 'string',
-        therapeutic_areas: { array: 'string' },
-        body_regions: { array: 'string' },
-        organ_systems: { array: 'string' },
+        therapeutic_areas: { array: { enum: THERAPEUTIC_AREAS } },
+        body_regions: { array: { enum: BODY_REGIONS } },
+        organ_systems: { array: { enum: ORGAN_SYSTEMS } },
       },
     },
     workspaces: {
