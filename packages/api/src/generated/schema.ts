@@ -7854,9 +7854,8 @@ export interface components {
         };
         FieldChange: {
             method: components["schemas"]["ChangeMethod"];
-            value: {
-                [key: string]: unknown;
-            };
+            /** @description The field value after the change (reference `object`, any JSON value). */
+            value: unknown;
             /** Format: date-time */
             created: string;
             revision: number;

@@ -14,6 +14,13 @@ import { registerSearchRoutes } from './search.js';
 import { registerSiteRoutes } from './site.js';
 import { registerRuleRoutes } from './rules.js';
 import { registerProjectSettingsRoutes } from './project-settings.js';
+import { registerDataExplorerRoutes } from './dataexplorer.js';
+import { registerCustomFilterRoutes } from './misc/custom-filters.js';
+import { registerUidRoutes } from './misc/uids.js';
+import { registerTreeRoutes } from './misc/tree.js';
+import { registerChangeLogRoutes } from './misc/change-log.js';
+import { registerBulkRoutes } from './misc/bulk.js';
+import { registerContainerTypeRoutes } from './misc/container-type.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -31,6 +38,13 @@ export function buildRouteTable(): RouteTable {
   registerSiteRoutes(routes);
   registerRuleRoutes(routes);
   registerProjectSettingsRoutes(routes);
+  registerDataExplorerRoutes(routes);
+  registerCustomFilterRoutes(routes);
+  registerUidRoutes(routes);
+  registerTreeRoutes(routes);
+  registerChangeLogRoutes(routes);
+  registerBulkRoutes(routes);
+  registerContainerTypeRoutes(routes);
   return routes;
 }
 
