@@ -21,6 +21,7 @@ import { registerTreeRoutes } from './misc/tree.js';
 import { registerChangeLogRoutes } from './misc/change-log.js';
 import { registerBulkRoutes } from './misc/bulk.js';
 import { registerContainerTypeRoutes } from './misc/container-type.js';
+import { registerWorkflowRoutes } from './workflows.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -45,6 +46,7 @@ export function buildRouteTable(): RouteTable {
   registerChangeLogRoutes(routes);
   registerBulkRoutes(routes);
   registerContainerTypeRoutes(routes);
+  registerWorkflowRoutes(routes);
   return routes;
 }
 
