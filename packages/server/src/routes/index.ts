@@ -22,6 +22,7 @@ import { registerChangeLogRoutes } from './misc/change-log.js';
 import { registerBulkRoutes } from './misc/bulk.js';
 import { registerContainerTypeRoutes } from './misc/container-type.js';
 import { registerWorkflowRoutes } from './workflows.js';
+import { registerUploadRoutes } from './upload.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -47,6 +48,7 @@ export function buildRouteTable(): RouteTable {
   registerBulkRoutes(routes);
   registerContainerTypeRoutes(routes);
   registerWorkflowRoutes(routes);
+  registerUploadRoutes(routes);
   return routes;
 }
 
