@@ -23,6 +23,9 @@ import { registerBulkRoutes } from './misc/bulk.js';
 import { registerContainerTypeRoutes } from './misc/container-type.js';
 import { registerWorkflowRoutes } from './workflows.js';
 import { registerUploadRoutes } from './upload.js';
+import { registerDeviceRoutes } from './misc/devices.js';
+import { registerMasterCodeRoutes } from './misc/master-code.js';
+import { registerAuditTrailRoutes } from './misc/audit-trail.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -49,6 +52,9 @@ export function buildRouteTable(): RouteTable {
   registerContainerTypeRoutes(routes);
   registerWorkflowRoutes(routes);
   registerUploadRoutes(routes);
+  registerDeviceRoutes(routes);
+  registerMasterCodeRoutes(routes);
+  registerAuditTrailRoutes(routes);
   return routes;
 }
 
