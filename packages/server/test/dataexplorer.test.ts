@@ -98,3 +98,37 @@ describe('search helpers', () => {
     expect(await t.ok('GET', '/dataexplorer/search/status')).toEqual({ status: 'up-to-date' });
   });
 });
+
+describe('search fields', () => {
+  it('GET /dataexplorer/mapped_fields maps the fields of visible documents per level', async () => {
+    await t.ok('PATCH', `/sessions/${h.session}/info`, {
+      body: { set: { scanner: { field: 3 } } },
+    });
+    const m = await t.ok('GET', '/dataexplorer/mapped_fields');
+    expect(m.session.properties.label).toEqual({ type: 'keyword' });
+    expect(m.session.properties.info.properties.scanner.properties.field).toEqual({ type: 'long' });
+    const sub = await t.ok('GET', '/dataexplorer/mapped_fields?path=session.info');
+    expect(Object.keys(sub)).toEqual(['session.info']);
+    expect((await t.call('GET', '/dataexplorer/mapped_fields?path=session.nope')).status).toBe(404);
+    const other = await t.ok('GET', '/dataexplorer/mapped_fields', { key: userKey });
+    expect(other.session.properties.label).toBeUndefined();
+  });
+
+  it('POST /dataexplorer/search/suggest suggests field names, then stored values', async () => {
+    const f = await t.ok('POST', '/dataexplorer/search/suggest', {
+      body: { structured_query: 'session.la' },
+    });
+    expect(f.from).toBe(0);
+    expect(f.suggestions.map((s: any) => s.value)).toContain('session.label');
+    const v = await t.ok('POST', '/dataexplorer/search/suggest', {
+      body: { structured_query: 'session.label = ses' },
+    });
+    expect(v.from).toBe('session.label = '.length);
+    expect(v.suggestions.map((s: any) => s.display)).toEqual(['ses-01']);
+    const none = await t.ok('POST', '/dataexplorer/search/suggest', {
+      body: { structured_query: 'session.label = ses' },
+      key: userKey,
+    });
+    expect(none.suggestions).toEqual([]);
+  });
+});

@@ -107,3 +107,34 @@ describe('audit trail reports', () => {
     expect((await t.call('GET', `/audit-trail/reports/${r._id}/csv`)).status).toBe(404);
   });
 });
+
+describe('reports', () => {
+  it('GET /report/site counts projects and sessions per group (site admins only)', async () => {
+    const r = await t.ok('GET', '/report/site');
+    expect(r.group_count).toBeGreaterThanOrEqual(1);
+    const g = r.groups.find((x: any) => x.label === `Group ${h.group}`);
+    expect(g).toEqual({ label: `Group ${h.group}`, project_count: 1, session_count: 1 });
+    expect((await t.call('GET', '/report/site', { key: userKey })).status).toBe(403);
+  });
+
+  it('GET /report/project counts sessions, subjects and demographics of the projects', async () => {
+    await t.ok('PUT', `/subjects/${h.subject}`, { body: { sex: 'female' } });
+    const r = await t.ok('GET', `/report/project?projects=${h.project}`);
+    expect(r.projects).toHaveLength(1);
+    expect(r.projects[0]).toMatchObject({
+      name: 'Project',
+      session_count: 1,
+      subjects_count: 1,
+      female_count: 1,
+      male_count: 0,
+    });
+    expect(r.projects[0].admins.map((a: any) => a._id)).toContain('admin@local.flywheel');
+    expect(
+      (await t.ok('GET', `/report/project?projects=${h.project}&start_date=2999-01-01T00:00:00Z`))
+        .projects[0].session_count,
+    ).toBe(0);
+    expect(
+      (await t.call('GET', `/report/project?projects=${h.project}`, { key: userKey })).status,
+    ).toBe(403);
+  });
+});

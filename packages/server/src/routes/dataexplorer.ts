@@ -17,7 +17,8 @@ import { pageBody, queryParams } from '../app/finder.js';
 import { readJson, replyUntyped } from '../app/json.js';
 import { getRow } from '../db/containers.js';
 import type { Db } from '../db/open.js';
-import { validateStructuredQuery } from '../search/index.js';
+import { SEARCH_LEVELS, validateStructuredQuery } from '../search/index.js';
+import { visibleSql } from '../app/access.js';
 
 /** Saved searches of the data explorer, owned by their creator and attached to a parent. */
 const KIND = 'saved_search';
@@ -170,4 +171,146 @@ export function registerDataExplorerRoutes(routes: RouteTable): void {
     requireUser(c.get('user'));
     return replyUntyped(c, { status: 'up-to-date' });
   });
+
+  routes.on('get_mapped_fields', (c) => {
+    const user = requireUser(c.get('user'));
+    const path = c.req.query('path');
+    const db = c.get('state').db;
+    const all = mappedFields(db, user);
+    if (path === undefined || path === '') return replyUntyped(c, all);
+    let node: StoredDoc | undefined = { properties: all };
+    for (const k of path.split('.'))
+      node = (node?.properties as StoredDoc | undefined)?.[k] as StoredDoc | undefined;
+    if (!node) throw notFound(`no mapped field ${path}`);
+    return replyUntyped(c, { [path]: node });
+  });
+  routes.on('get_search_query_suggestions', async (c) => {
+    const user = requireUser(c.get('user'));
+    const body = shaped(await readJson(c), {
+      fields: { structured_query: 'string' },
+      required: ['structured_query'],
+    });
+    const q = body.structured_query as string;
+    const db = c.get('state').db;
+    const value =
+      /([A-Za-z_][\w.-]*)\s*(?:=~|!=|<=|>=|=|<|>|\bCONTAINS\b|\bLIKE\b|\bIN\b)\s*("?)([^"\s]*)$/i.exec(
+        q,
+      );
+    if (value) {
+      const field = value[1]!;
+      const prefix = value[3] ?? '';
+      const from = q.length - prefix.length;
+      const suggestions = fieldValues(db, user, field, prefix).map((v) => ({
+        display: v,
+        value: value[2] || /[\s"]/.test(v) ? `"${v.replace(/"/g, '\\"')}"` : v,
+        type: 'value',
+        facet: false,
+      }));
+      return replyUntyped(c, { from, suggestions });
+    }
+    const token = /([A-Za-z_][\w.-]*)$/.exec(q)?.[1] ?? '';
+    const from = q.length - token.length;
+    const fields = flatten(mappedFields(db, user))
+      .filter((f) => f.path.startsWith(token) && f.path !== token)
+      .slice(0, 50);
+    return replyUntyped(c, {
+      from,
+      suggestions: fields.map((f) => ({
+        display: f.path,
+        value: f.path,
+        type: f.type,
+        facet: false,
+      })),
+    });
+  });
+}
+
+/* ------------------------------------------------------------------ field mapping */
+
+type Mapping = Record<string, StoredDoc>;
+const typeOf = (v: unknown): string =>
+  typeof v === 'boolean'
+    ? 'boolean'
+    : typeof v === 'number'
+      ? Number.isInteger(v)
+        ? 'long'
+        : 'double'
+      : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)
+        ? 'date'
+        : 'keyword';
+
+function addFields(m: Mapping, doc: Record<string, unknown>, depth = 0): void {
+  for (const [k, v] of Object.entries(doc)) {
+    if (v === null || v === undefined || k === 'permissions' || k === 'notes' || k === 'parents')
+      continue;
+    const item = Array.isArray(v) ? v.find((x) => x !== null && x !== undefined) : v;
+    if (item === undefined) continue;
+    if (typeof item === 'object' && !Array.isArray(item)) {
+      if (depth >= 6) continue;
+      const node = (m[k] ??= { properties: {} });
+      node.properties ??= {};
+      addFields(node.properties as Mapping, item as Record<string, unknown>, depth + 1);
+    } else if (!m[k]) m[k] = { type: typeOf(item) };
+  }
+}
+
+/** The searchable fields per level, from the documents the user can see (a dynamic mapping). */
+function mappedFields(db: Db, user: CurrentUser): Mapping {
+  const v = visibleSql(user, true, 'c');
+  const out: Mapping = {};
+  for (const level of SEARCH_LEVELS) {
+    const m: Mapping = { _id: { type: 'keyword' } };
+    const rows =
+      level === 'file'
+        ? (db
+            .prepare(
+              `SELECT f.doc FROM files f JOIN containers c ON c.id = f.container_id WHERE f.role = 'files' AND ${v.sql} ORDER BY f.modified DESC LIMIT 500`,
+            )
+            .all(...v.params) as { doc: string }[])
+        : (db
+            .prepare(
+              `SELECT c.doc FROM containers c WHERE c.type = ? AND ${v.sql} ORDER BY c.modified DESC LIMIT 500`,
+            )
+            .all(level, ...v.params) as { doc: string }[]);
+    for (const r of rows) addFields(m, JSON.parse(r.doc) as Record<string, unknown>);
+    out[level] = { properties: m };
+  }
+  return out;
+}
+
+function flatten(m: Mapping, prefix = ''): { path: string; type: string }[] {
+  return Object.entries(m).flatMap(([k, node]) => {
+    const path = prefix ? `${prefix}.${k}` : k;
+    return node.properties
+      ? [{ path, type: 'object' }, ...flatten(node.properties as Mapping, path)]
+      : [{ path, type: String(node.type) }];
+  });
+}
+
+/** Distinct scalar values of `level.field…` among visible documents, starting with `prefix`. */
+function fieldValues(db: Db, user: CurrentUser, field: string, prefix: string): string[] {
+  const [level = '', ...rest] = field.split('.');
+  if (!(SEARCH_LEVELS as readonly string[]).includes(level) || rest.length === 0) return [];
+  if (rest.some((k) => !/^[\w-]+$/.test(k))) return [];
+  const jsonPath = `$.${rest.map((k) => `"${k}"`).join('.')}`;
+  const v = visibleSql(user, true, 'c');
+  const src =
+    level === 'file'
+      ? {
+          from: 'files f JOIN containers c ON c.id = f.container_id',
+          doc: 'f.doc',
+          where: "f.role = 'files'",
+          params: [] as unknown[],
+        }
+      : { from: 'containers c', doc: 'c.doc', where: 'c.type = ?', params: [level] as unknown[] };
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT CAST(json_extract(${src.doc}, ?) AS TEXT) AS v FROM ${src.from}
+       WHERE ${src.where} AND ${v.sql} AND json_type(${src.doc}, ?) IN ('text', 'integer', 'real')
+       AND substr(CAST(json_extract(${src.doc}, ?) AS TEXT), 1, ?) = ? ORDER BY v LIMIT 20`,
+    )
+    .all(jsonPath, ...src.params, ...v.params, jsonPath, jsonPath, prefix.length, prefix) as {
+    v: string;
+  }[];
+  return rows.map((r) => r.v);
 }

@@ -26,6 +26,7 @@ import { registerUploadRoutes } from './upload.js';
 import { registerDeviceRoutes } from './misc/devices.js';
 import { registerMasterCodeRoutes } from './misc/master-code.js';
 import { registerAuditTrailRoutes } from './misc/audit-trail.js';
+import { registerReportRoutes } from './misc/reports.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -55,6 +56,7 @@ export function buildRouteTable(): RouteTable {
   registerDeviceRoutes(routes);
   registerMasterCodeRoutes(routes);
   registerAuditTrailRoutes(routes);
+  registerReportRoutes(routes);
   return routes;
 }
 
