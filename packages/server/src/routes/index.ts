@@ -27,6 +27,7 @@ import { registerDeviceRoutes } from './misc/devices.js';
 import { registerMasterCodeRoutes } from './misc/master-code.js';
 import { registerAuditTrailRoutes } from './misc/audit-trail.js';
 import { registerReportRoutes } from './misc/reports.js';
+import { registerPackfileRoutes } from './packfile.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -57,6 +58,7 @@ export function buildRouteTable(): RouteTable {
   registerMasterCodeRoutes(routes);
   registerAuditTrailRoutes(routes);
   registerReportRoutes(routes);
+  registerPackfileRoutes(routes);
   return routes;
 }
 
