@@ -98,6 +98,27 @@ describe('tree', () => {
     ).toBe(400);
   });
 
+  it('POST /tree nests analyses below the deepest level and pages the top level', async () => {
+    const an = await t.ok('POST', `/sessions/${h.session}/analyses`, {
+      body: { label: 'qa', inputs: [] },
+    });
+    const tree = await t.ok('POST', '/tree', {
+      body: {
+        sessions: { fields: ['label'], filter: `_id=${h.session}` },
+        analyses: { fields: ['label'] },
+      },
+    });
+    expect(tree).toEqual([
+      { _id: h.session, label: 'ses-01', analyses: [{ _id: an._id, label: 'qa' }] },
+    ]);
+    const page = await t.ok('POST', '/tree?limit=1', {
+      body: { groups: { fields: ['label'] } },
+      headers: { 'x-accept-feature': 'pagination' },
+    });
+    expect(page.count).toBe(1);
+    expect(page.total).toBeGreaterThanOrEqual(1);
+  });
+
   it('GET /tree/graph describes the connections between levels', async () => {
     const g = await t.ok('GET', '/tree/graph');
     expect(g.projects.connections.sessions.foreign).toBe('parents.project');
@@ -117,6 +138,11 @@ describe('change log', () => {
     expect(field.changes.map((x: any) => x.value)).toEqual(['female', 'male']);
     expect((await t.call('GET', `/changes/subject/${sub}`, { key: userKey })).status).toBe(403);
     expect((await t.call('GET', `/changes/subject/${'0'.repeat(24)}`)).status).toBe(404);
+    // a deleted container keeps its log (site admins)
+    await t.ok('DELETE', `/subjects/${sub}`);
+    const after = await t.ok('GET', `/changes/subject/${sub}`);
+    expect(after.changes.at(-1).method).toBe('DELETE');
+    expect((await t.call('GET', `/changes/bogus/${sub}`)).status).toBe(400);
   });
 });
 
