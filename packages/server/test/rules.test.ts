@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { hierarchy, useServer } from './helpers/server.js';
+import { form, hierarchy, useServer } from './helpers/server.js';
 
 const t = useServer();
 let h: Awaited<ReturnType<typeof hierarchy>>;
@@ -88,5 +88,69 @@ describe('project gear rules', () => {
       (await t.call('POST', `/projects/${h.project}/rules`, { body: rule(), key: userKey })).status,
     ).toBe(403);
     expect((await t.call('GET', `/projects/${'0'.repeat(24)}/rules`)).status).toBe(404);
+  });
+});
+
+describe('gear rules fire on new files', () => {
+  it('POST /upload/label queues a job for a matching project rule, none for a disabled or unmatched one', async () => {
+    const convGear = (
+      await t.ok('POST', '/gears/conv-gear', {
+        body: {
+          category: 'converter',
+          gear: {
+            name: 'conv-gear',
+            label: 'C',
+            version: '1.0.0',
+            inputs: { dicom: { base: 'file' } },
+            config: { depth: { type: 'integer', default: 1 } },
+          },
+        },
+      })
+    )._id;
+    const p = await hierarchy(t);
+    await t.ok('POST', `/projects/${p.project}/rules`, {
+      body: {
+        gear_id: convGear,
+        name: 'dicoms',
+        all: [{ type: 'file.name', value: '*.dcm' }],
+        config: { depth: 3 },
+        tags: ['auto'],
+      },
+    });
+    await t.ok('POST', `/projects/${p.project}/rules`, {
+      body: {
+        gear_id: convGear,
+        name: 'off',
+        all: [{ type: 'file.name', value: '*' }],
+        disabled: true,
+      },
+    });
+    const meta = (name: string) => ({
+      group: { _id: p.group },
+      project: { label: 'Project' },
+      session: { label: 'ses-01', subject: { code: 'sub-01' } },
+      acquisition: { label: 'acq-01', files: [{ name }] },
+    });
+    await t.ok('POST', '/upload/label', {
+      raw: form([{ name: 'scan.dcm', data: 'x' }], meta('scan.dcm')),
+    });
+    await t.ok('POST', '/upload/label', {
+      raw: form([{ name: 'notes.txt', data: 'x' }], meta('notes.txt')),
+    });
+    const jobs = (await t.ok('GET', '/jobs?limit=1000')).filter(
+      (j: any) => j.destination?.id === p.acquisition,
+    );
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({
+      gear_id: convGear,
+      state: 'pending',
+      config: { config: { depth: 3 } },
+    });
+    expect(jobs[0].config.inputs.dicom).toMatchObject({
+      type: 'acquisition',
+      id: p.acquisition,
+      name: 'scan.dcm',
+    });
+    expect(jobs[0].tags).toContain('auto');
   });
 });

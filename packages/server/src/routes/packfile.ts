@@ -24,6 +24,7 @@ import { now } from '../app/time.js';
 import { zipStream } from '../app/zip-writer.js';
 import { getRow, type ContainerRow } from '../db/containers.js';
 import { putFile } from '../db/files.js';
+import { runGearRules } from '../app/gear-rules.js';
 import type { Db } from '../db/open.js';
 import { parseMultipartUpload } from '../transfer/index.js';
 
@@ -244,6 +245,7 @@ export function registerPackfileRoutes(routes: RouteTable): void {
         doc.zip_member_count = staged.length;
         putFile(db, acq.id, 'acquisition', 'files', doc, info.id);
         touch(db, acq.id);
+        runGearRules(db, user, acq.id, [doc]);
         deleteDoc(db, KIND, token._id as string);
         return acq;
       })();

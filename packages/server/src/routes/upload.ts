@@ -10,6 +10,7 @@ import { presentFile } from '../app/present.js';
 import { checkDepth, isObj, type Obj } from '../app/validate.js';
 import { getRow, type ContainerRow, type Doc } from '../db/containers.js';
 import { putFile } from '../db/files.js';
+import { runGearRules } from '../app/gear-rules.js';
 import type { Db } from '../db/open.js';
 import { parseMultipartUpload } from '../transfer/index.js';
 
@@ -268,7 +269,15 @@ function uploader(mode: Mode) {
           touched.add(row.id);
           out.push(doc);
         }
-        for (const id of touched) touch(db, id);
+        for (const id of touched) {
+          touch(db, id);
+          runGearRules(
+            db,
+            user,
+            id,
+            out.filter((d) => d.parent_ref?.id === id),
+          );
+        }
         return out;
       })();
       return replyUntyped(c, docs.map(asFile));
