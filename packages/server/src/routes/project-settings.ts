@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { onUnlessServed } from '../app/register.js';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
 import { requireAccess, requireUser, visibleSql } from '../app/access.js';
@@ -378,7 +379,7 @@ export function registerProjectSettingsRoutes(routes: RouteTable): void {
     return replyUntyped(c, settings);
   });
 
-  routes.on('set_project_template', async (c, [id = '']) => {
+  onUnlessServed(routes, 'set_project_template', async (c, [id = '']) => {
     const row = loadProject(c, id, 'admin');
     const body = shaped(await readJson(c), {
       fields: { templates: { array: TEMPLATE_IN } },
@@ -395,7 +396,7 @@ export function registerProjectSettingsRoutes(routes: RouteTable): void {
     })();
     return replyUntyped(c, { modified: 1 });
   });
-  routes.on('remove_project_template', (c, [id = '']) => {
+  onUnlessServed(routes, 'remove_project_template', (c, [id = '']) => {
     const row = loadProject(c, id, 'admin');
     const db = c.get('state').db;
     const doc = parseDoc(row);
@@ -407,12 +408,12 @@ export function registerProjectSettingsRoutes(routes: RouteTable): void {
     })();
     return replyUntyped(c, { deleted: had ? 1 : 0 });
   });
-  routes.on('recalc_project', (c, [id = '']) => {
+  onUnlessServed(routes, 'recalc_project', (c, [id = '']) => {
     const row = loadProject(c, id, 'rw');
     const db = c.get('state').db;
     return replyUntyped(c, { sessions_changed: db.transaction(() => recalcProject(db, row))() });
   });
-  routes.on('recalc_all_projects', (c) => {
+  onUnlessServed(routes, 'recalc_all_projects', (c) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
     const v = visibleSql(user, true, 'c');
@@ -438,7 +439,7 @@ export function registerProjectSettingsRoutes(routes: RouteTable): void {
     return replyUntyped(c, { sessions_changed: changed });
   });
 
-  routes.on('get_all_projects_groups', (c) => {
+  onUnlessServed(routes, 'get_all_projects_groups', (c) => {
     const user = requireUser(c.get('user'));
     const q = queryParams(c);
     // exhaustive lists everything for site admins and is ignored for other users
@@ -464,7 +465,7 @@ export function registerProjectSettingsRoutes(routes: RouteTable): void {
     );
   });
 
-  routes.on('get_project_delete_status', (c, [id = '']) => {
+  onUnlessServed(routes, 'get_project_delete_status', (c, [id = '']) => {
     const doc = parseDoc(loadProject(c, id, 'ro'));
     const out: Doc = {
       delete_status: typeof doc.delete_status === 'string' ? doc.delete_status : 'static',

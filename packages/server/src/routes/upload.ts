@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { onUnlessServed } from '../app/register.js';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
 import { requireAccess, requireUser } from '../app/access.js';
@@ -289,7 +290,7 @@ function uploader(mode: Mode) {
 }
 
 export function registerUploadRoutes(routes: RouteTable): void {
-  routes.on('upload_by_label', uploader('label'));
-  routes.on('upload_by_uid', uploader('uid'));
-  routes.on('upload_by_reaper', uploader('uid'));
+  onUnlessServed(routes, 'upload_by_label', uploader('label'));
+  onUnlessServed(routes, 'upload_by_uid', uploader('uid'));
+  onUnlessServed(routes, 'upload_by_reaper', uploader('uid'));
 }

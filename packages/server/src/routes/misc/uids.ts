@@ -1,4 +1,5 @@
 import type { RouteTable } from '../../app/operations.js';
+import { onUnlessServed } from '../../app/register.js';
 import { requireUser, visibleSql } from '../../app/access.js';
 import { shaped } from '../../app/documents.js';
 import { badRequest } from '../../app/errors.js';
@@ -6,7 +7,7 @@ import { readJson, replyUntyped } from '../../app/json.js';
 
 /** `POST /uids`: which of the given session/acquisition UIDs exist (among visible containers). */
 export function registerUidRoutes(routes: RouteTable): void {
-  routes.on('check_uids_exist', async (c) => {
+  onUnlessServed(routes, 'check_uids_exist', async (c) => {
     const user = requireUser(c.get('user'));
     const body = shaped(await readJson(c), {
       fields: {
