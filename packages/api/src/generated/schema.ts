@@ -7840,9 +7840,8 @@ export interface components {
         };
         FieldChange: {
             method: components["schemas"]["ChangeMethod"];
-            value: {
-                [key: string]: unknown;
-            };
+            /** @description The field value after the change (reference `object`, any JSON value). */
+            value: unknown;
             /** Format: date-time */
             created: string;
             revision: number;
@@ -8580,9 +8579,8 @@ export interface components {
         };
         GearRuleCondition: {
             type: components["schemas"]["GearRuleConditionType"];
-            value: {
-                [key: string]: unknown;
-            };
+            /** @description The value to match (reference `object`, any JSON value, usually a string such as `dicom`). */
+            value: unknown;
             regex?: boolean;
         };
         /** @enum {string} */

@@ -168,4 +168,47 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (ticket_id, name, part)
   );
   `,
+  /* 3: stored documents of the site, project, saved-search, filter, device, … APIs */ `
+  -- one row per stored document; kind names the API (site_settings, gear_rule, provider, …),
+  -- parent the owning container/site ('site' or a project id), owner the user it belongs to.
+  CREATE TABLE documents (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    parent TEXT,
+    owner TEXT,
+    created TEXT NOT NULL,
+    modified TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE INDEX documents_parent ON documents(kind, parent, created);
+  CREATE INDEX documents_owner ON documents(kind, owner, created);
+  `,
+  /* 4: container change log, recorded by triggers from now on */ `
+  -- every insert, update and delete of a container appends its document as it is afterwards;
+  -- the change-log API diffs consecutive entries into patches.
+  CREATE TABLE change_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    container_id TEXT NOT NULL,
+    container_type TEXT NOT NULL,
+    method TEXT NOT NULL,
+    created TEXT NOT NULL,
+    revision INTEGER,
+    doc TEXT
+  );
+  CREATE INDEX change_log_container ON change_log(container_id, seq);
+  CREATE TRIGGER change_log_insert AFTER INSERT ON containers BEGIN
+    INSERT INTO change_log (container_id, container_type, method, created, revision, doc)
+    VALUES (new.id, new.type, 'CREATE', new.modified, coalesce(json_extract(new.doc, '$.revision'), 1), new.doc);
+  END;
+  CREATE TRIGGER change_log_update AFTER UPDATE OF doc ON containers WHEN old.doc IS NOT new.doc BEGIN
+    INSERT INTO change_log (container_id, container_type, method, created, revision, doc)
+    VALUES (new.id, new.type, 'UPDATE', new.modified, coalesce(json_extract(new.doc, '$.revision'), 1), new.doc);
+  END;
+  CREATE TRIGGER change_log_delete AFTER DELETE ON containers BEGIN
+    INSERT INTO change_log (container_id, container_type, method, created, revision, doc)
+    VALUES (old.id, old.type, 'DELETE', strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'),
+      coalesce(json_extract(old.doc, '$.revision'), 1), NULL);
+  END;
+  `,
 ];

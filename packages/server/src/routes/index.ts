@@ -19,6 +19,23 @@ import { registerBatchRoutes } from './batch.js';
 import { registerUploadHierarchyRoutes } from './upload-hierarchy.js';
 import { registerUpsertRoutes } from './upsert.js';
 import { registerTreeRoutes } from './tree.js';
+import { registerSiteRoutes } from './site.js';
+import { registerRuleRoutes } from './rules.js';
+import { registerProjectSettingsRoutes } from './project-settings.js';
+import { registerDataExplorerRoutes } from './dataexplorer.js';
+import { registerCustomFilterRoutes } from './misc/custom-filters.js';
+import { registerUidRoutes } from './misc/uids.js';
+import { registerTreeRoutes as registerTreeGraphRoutes } from './misc/tree.js';
+import { registerChangeLogRoutes } from './misc/change-log.js';
+import { registerBulkRoutes } from './misc/bulk.js';
+import { registerContainerTypeRoutes } from './misc/container-type.js';
+import { registerWorkflowRoutes } from './workflows.js';
+import { registerUploadRoutes } from './upload.js';
+import { registerDeviceRoutes } from './misc/devices.js';
+import { registerMasterCodeRoutes } from './misc/master-code.js';
+import { registerAuditTrailRoutes } from './misc/audit-trail.js';
+import { registerReportRoutes } from './misc/reports.js';
+import { registerPackfileRoutes } from './packfile.js';
 
 /** The route table with every handler registered (no server, no database). */
 export function buildRouteTable(): RouteTable {
@@ -44,6 +61,23 @@ export function buildRouteTable(): RouteTable {
   registerSearchRoutes(routes);
   registerContainerRoutes(routes);
   registerFileByIdRoutes(routes);
+  registerSiteRoutes(routes);
+  registerRuleRoutes(routes);
+  registerProjectSettingsRoutes(routes);
+  registerDataExplorerRoutes(routes);
+  registerCustomFilterRoutes(routes);
+  registerUidRoutes(routes);
+  registerTreeGraphRoutes(routes);
+  registerChangeLogRoutes(routes);
+  registerBulkRoutes(routes);
+  registerContainerTypeRoutes(routes);
+  registerWorkflowRoutes(routes);
+  registerUploadRoutes(routes);
+  registerDeviceRoutes(routes);
+  registerMasterCodeRoutes(routes);
+  registerAuditTrailRoutes(routes);
+  registerReportRoutes(routes);
+  registerPackfileRoutes(routes);
   return routes;
 }
 
