@@ -8,6 +8,7 @@ import {
   ApiException,
   type Container,
   FindOneError,
+  type FileEntry,
   type Group,
   type Job,
   type Project,
@@ -82,6 +83,19 @@ async function names(project: Project, group: Group, acq: Acquisition, session: 
   const stamp: string | undefined = acq.localTimestamp?.toString(); // a Temporal ZonedDateTime
   // flywheel.ApiException
   assertType<Equal<ApiException, ApiError>>();
+  // Client(key, disable_auth_check=True, exhaustive=True); fw.enable_feature('beta')
+  const quiet = new Client('host:443:key', { disableAuthCheck: true, exhaustive: true });
+  quiet.api.enableFeature('beta');
+  // fw.get_file(file_id, version=2); its versions, restore, tags
+  const file: FileEntry = await fw.getFile('fid', { version: 2 });
+  const versions: FileEntry[] = await file.getVersions();
+  const restored: FileEntry = await file.restore(1);
+  const tags: string[] = await file.addTags(['a']);
+  await file.setTags(['b']);
+  // fw.download_zip(containers, dest); fw.files
+  await fw.downloadZip(project, '/tmp/x.zip');
+  await fw.files.find('name=x');
+  void [versions, restored, tags];
 
   void [fw, p, c, r, nodeType, gid, perm, roles, bytes, list, years, stamp];
 }
