@@ -99,6 +99,21 @@ describe('jobs', () => {
     expect((await t.call('PUT', `/jobs/${_id}`, { body: { state: 'exploded' } })).status).toBe(400);
   });
 
+  it('stores the priority of POST /jobs/add and answers it in GET /jobs/{id} (medium by default)', async () => {
+    const input = { 'any-file': { type: 'acquisition', id: h.acquisition, name: 'in.nii.gz' } };
+    const high = await t.ok('POST', '/jobs/add', {
+      body: { gear_id: gearId, inputs: input, priority: 'high' },
+    });
+    expect(await t.ok('GET', `/jobs/${high._id}`)).toMatchObject({ priority: 'high' });
+    const plain = await t.ok('POST', '/jobs/add', { body: { gear_id: gearId, inputs: input } });
+    expect(await t.ok('GET', `/jobs/${plain._id}`)).toMatchObject({ priority: 'medium' });
+    for (const priority of ['urgent', 3])
+      expect(
+        (await t.call('POST', '/jobs/add', { body: { gear_id: gearId, inputs: input, priority } }))
+          .status,
+      ).toBe(400);
+  });
+
   it('rejects unknown gears and inputs', async () => {
     expect(
       (await t.call('POST', '/jobs/add', { body: { gear_id: '0123456789abcdef01234567' } })).status,

@@ -94,14 +94,15 @@ describe('containers', () => {
 
   it('POST /subjects/master-code and GET /subjects/master-code/{code}', async () => {
     const a = await t.ok('POST', '/subjects/master-code', { body: { patient_id: 'P-1' } });
-    expect(a.code).toMatch(/^FW\d{6}$/);
+    // random, unguessable codes (not a counter)
+    expect(a.code).toMatch(/^FW[A-Z2-9]{8}$/);
     expect(await t.ok('POST', '/subjects/master-code', { body: { patient_id: 'P-1' } })).toEqual(a);
     const b = await t.ok('POST', '/subjects/master-code', {
       body: { first_name: 'A', last_name: 'B', date_of_birth: '2000-01-01' },
     });
     expect(b.code).not.toBe(a.code);
     expect(await t.ok('GET', `/subjects/master-code/${a.code}`)).toEqual(a);
-    expect((await t.call('GET', '/subjects/master-code/FW999999')).status).toBe(404);
+    expect((await t.call('GET', '/subjects/master-code/FW00000000')).status).toBe(404);
     expect((await t.call('POST', '/subjects/master-code', { body: {} })).status).toBe(400);
   });
 

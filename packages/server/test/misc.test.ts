@@ -58,12 +58,12 @@ describe('uids', () => {
     expect(r).toEqual({ sessions: ['1.2.840.1'], acquisitions: ['1.2.840.2'] });
     expect(
       await t.ok('POST', '/uids', { body: { sessions: ['1.2.840.1'] }, key: userKey }),
-    ).toEqual({ sessions: [] });
+    ).toEqual({ sessions: [], acquisitions: [] });
     expect(
       await t.ok('POST', '/uids', {
         body: { sessions: ['1.2.840.1'], project_id: '0'.repeat(24) },
       }),
-    ).toEqual({ sessions: [] });
+    ).toEqual({ sessions: [], acquisitions: [] });
     expect((await t.call('POST', '/uids', { body: { sessions: 'x' } })).status).toBe(400);
   });
 });

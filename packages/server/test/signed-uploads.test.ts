@@ -154,6 +154,41 @@ describe('signed-URL uploads', () => {
     expect(blobCount(t)).toBe(before);
   });
 
+  it('a refused close (a part missing) drops the ticket and the parts that arrived', async () => {
+    const h = await hierarchy(t);
+    const before = blobCount(t);
+    const { body } = await api(t, 'POST', `/acquisitions/${h.acquisition}/files?ticket=`, {
+      metadata: { size: 2500 },
+      filenames: ['half.bin'],
+    });
+    const urls = body.urls['half.bin'] as string[];
+    expect((await put(urls[0]!, body.headers, Buffer.alloc(1000, 1))).status).toBe(200);
+    expect(blobCount(t)).toBe(before + 1);
+    const path = `/acquisitions/${h.acquisition}/files?ticket=${body.ticket}`;
+    const closed = await api(t, 'POST', path);
+    expect(closed.status).toBe(400);
+    expect(closed.body.message).toMatch(/part 2 of file "half\.bin" was not uploaded/);
+    expect(blobCount(t)).toBe(before);
+    expect((await api(t, 'POST', path)).status).toBe(404);
+    expect((await put(urls[1]!, body.headers, Buffer.alloc(1000, 2))).status).toBe(404);
+    expect(blobCount(t)).toBe(before);
+    expect((await t.ok('GET', `/acquisitions/${h.acquisition}`)).files).toEqual([]);
+  });
+
+  it('a close the client can fix (unexpected property, wrong container) keeps the ticket', async () => {
+    const h = await hierarchy(t);
+    const { body } = await api(t, 'POST', `/sessions/${h.session}/files?ticket=`, {
+      filenames: ['fix.txt'],
+    });
+    const path = `/sessions/${h.session}/files?ticket=${body.ticket}`;
+    expect((await api(t, 'POST', path, { oops: 1 })).status).toBe(400);
+    expect(
+      (await api(t, 'POST', `/subjects/${h.subject}/files?ticket=${body.ticket}`)).status,
+    ).toBe(400);
+    expect((await put(body.urls['fix.txt'], body.headers, 'fixed')).status).toBe(200);
+    expect((await api(t, 'POST', path)).status).toBe(200);
+  });
+
   it('an expired URL answers 403 and its ticket cannot be closed', async () => {
     const h = await hierarchy(unswept);
     const a = await api(unswept, 'POST', `/projects/${h.project}/files?ticket=`, {

@@ -249,15 +249,10 @@ describe('signed-URL uploads and file versions (server with signedUrls: true)', 
     expect(existsSync(local)).toBe(true);
   });
 
-  // @fw/server keeps a ticket whose close failed until it expires (closeUploadTicket: "the ticket
-  // stays until it expires"), with the blobs of the parts that did arrive; it offers no way to
-  // cancel a ticket. These pin the wanted behaviour and pass once the server drops the ticket.
-  it.fails(
-    'after the failed closes no ticket is open (a second close answers 404) and no part blob is left',
-    async () => {
-      expect((await closeAgain(failed.stream!)).status).toBe(404);
-      expect((await closeAgain(failed.parts!)).status).toBe(404);
-      expect(blobCount()).toBe(failed.blobsBefore);
-    },
-  );
+  // A close refused for a missing file or part drops the ticket with the blobs that did arrive.
+  it('after the failed closes no ticket is open (a second close answers 404) and no part blob is left', async () => {
+    expect((await closeAgain(failed.stream!)).status).toBe(404);
+    expect((await closeAgain(failed.parts!)).status).toBe(404);
+    expect(blobCount()).toBe(failed.blobsBefore);
+  });
 });

@@ -9,6 +9,8 @@ import { now } from './time.js';
 import { isObj, optObject, optStringArray, type Obj } from './validate.js';
 
 export const JOB_STATES = ['pending', 'running', 'failed', 'complete', 'cancelled'] as const;
+/** `JobPriority`, lowest first; a job created without one is `medium`. */
+export const JOB_PRIORITIES = ['low', 'medium', 'high', 'critical'];
 /** Allowed state transitions (no execution engine: clients drive them). */
 const TRANSITIONS: Record<string, string[]> = {
   pending: ['running', 'cancelled', 'failed'],
@@ -122,6 +124,11 @@ export function createJob(
   ) {
     throw badRequest('"tags" must be a list of strings');
   }
+  if (
+    body.priority !== undefined &&
+    (typeof body.priority !== 'string' || !JOB_PRIORITIES.includes(body.priority))
+  )
+    throw badRequest(`"priority" must be one of ${JOB_PRIORITIES.join(', ')}`);
   const manifest = (gear.gear ?? {}) as Doc;
   const defaults: Doc = {};
   for (const [k, v] of Object.entries((manifest.config ?? {}) as Doc))
@@ -139,6 +146,7 @@ export function createJob(
     tags: [...((body.tags as string[] | undefined) ?? []), manifest.name].filter(
       (x, i, a) => x && a.indexOf(x) === i,
     ),
+    priority: (body.priority as string | undefined) ?? 'medium',
     origin: { type: 'user', id: user.doc._id },
     saved_files: [],
     produced_metadata: {},

@@ -142,8 +142,11 @@ export function createUploadTicket(
 
 /**
  * Close a ticket: save every uploaded file (new file, or new version of a same-named one) with
- * the ticket's metadata and answer their docs. A file not (fully) uploaded → 400, nothing saved
- * (the ticket stays until it expires). Only the ticket's creator (or a site admin) may close it.
+ * the ticket's metadata and answer their docs. A file not (fully) uploaded → 400, nothing saved,
+ * and the ticket is dropped with the blobs of the parts that did arrive (a second close is 404).
+ * Refusals the client can fix with the same ticket keep it: an unexpected body property, a
+ * malformed or mismatching `multipart`, the wrong container, a concurrent close (409). Only the
+ * ticket's creator (or a site admin) may close it.
  */
 export async function closeUploadTicket(
   state: SignedUploadState,

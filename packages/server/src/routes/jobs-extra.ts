@@ -9,7 +9,7 @@ import type { RouteTable } from '../app/operations.js';
 import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, readOptionalObject, replyUntyped } from '../app/json.js';
-import { getJob, JOB_STATES, presentJob, saveJob } from '../app/jobs.js';
+import { getJob, JOB_PRIORITIES, JOB_STATES, presentJob, saveJob } from '../app/jobs.js';
 import { objectId } from '../app/ids.js';
 import { now } from '../app/time.js';
 import { toStoredTimestamp } from '../query/index.js';
@@ -20,7 +20,7 @@ import { presentFile } from '../app/present.js';
 import type { Db } from '../db/open.js';
 import { createTicket, useTicket } from './tickets.js';
 
-const PRIORITIES = ['low', 'medium', 'high', 'critical'];
+const PRIORITIES = JOB_PRIORITIES;
 const EXECUTOR: Record<string, 'string' | 'integer' | 'boolean'> = {
   name: 'string',
   host: 'string',

@@ -1,16 +1,20 @@
 import type { Context } from 'hono';
-import { onUnlessServed } from '../app/register.js';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
 import { requireAccess, requireUser } from '../app/access.js';
 import { createContainer, touch } from '../app/containers.js';
 import { badRequest, notFound } from '../app/errors.js';
-import { checkFileMetadata, fileDoc } from '../app/file-meta.js';
+import {
+  checkFileMetadata,
+  fileDoc,
+  preserveFlag,
+  withPreservedMetadata,
+} from '../app/file-meta.js';
 import { replyUntyped } from '../app/json.js';
 import { presentFile } from '../app/present.js';
 import { checkDepth, isObj, type Obj } from '../app/validate.js';
 import { getRow, type ContainerRow, type Doc } from '../db/containers.js';
-import { putFile } from '../db/files.js';
+import { getFile, putFile } from '../db/files.js';
 import { runGearRules } from '../app/gear-rules.js';
 import type { Db } from '../db/open.js';
 import { parseMultipartUpload } from '../transfer/index.js';
@@ -233,6 +237,7 @@ function uploader(mode: Mode) {
       throw badRequest(
         'signed-URL tickets are not supported for placement uploads; send the files',
       );
+    const preserve = preserveFlag(c.req.query('preserve_metadata'));
     const ctype = c.req.header('content-type') ?? '';
     if (!ctype.toLowerCase().startsWith('multipart/form-data'))
       throw badRequest('expected a multipart/form-data body');
@@ -265,7 +270,9 @@ function uploader(mode: Mode) {
             }
           }
           const row = rows[level]!;
-          const doc = fileDoc(f, meta, user.doc._id);
+          const previous = preserve ? getFile(db, row.id, 'files', f.name) : undefined;
+          const kept = withPreservedMetadata(previous && (JSON.parse(previous.doc) as Doc), meta);
+          const doc = fileDoc(f, kept, user.doc._id);
           putFile(db, row.id, row.type, 'files', doc, f.blobId);
           touched.add(row.id);
           out.push(doc);
@@ -290,7 +297,7 @@ function uploader(mode: Mode) {
 }
 
 export function registerUploadRoutes(routes: RouteTable): void {
-  onUnlessServed(routes, 'upload_by_label', uploader('label'));
-  onUnlessServed(routes, 'upload_by_uid', uploader('uid'));
-  onUnlessServed(routes, 'upload_by_reaper', uploader('uid'));
+  routes.on('upload_by_label', uploader('label'));
+  routes.on('upload_by_uid', uploader('uid'));
+  routes.on('upload_by_reaper', uploader('uid'));
 }

@@ -1,7 +1,6 @@
 /**
- * Upserts and clean-ups: `POST /projects/{id}/upsert-hierarchy` (subject → session →
- * acquisition by `_id`, `uid` or label; created, updated or left), `PATCH
- * /{container_type}/info/cleanup/{path}` (remove one custom info field everywhere), and the
+ * Upserts: `POST /projects/{id}/upsert-hierarchy` (subject → session →
+ * acquisition by `_id`, `uid` or label; created, updated or left) and the
  * storage-level signed upload (`POST /upload/signed-url` → PUT bytes to `/upload/fs-file?token=`
  * → `POST /files` with the `uuid` → a file; `POST /upload/signed-url/cleanup` drops an unused one).
  */
@@ -17,13 +16,7 @@ import { createContainer, modifyContainer } from '../app/containers.js';
 import { LOCAL_PROVIDER_ID } from '../app/present.js';
 import { uuid } from '../app/ids.js';
 import { isObj, type Obj } from '../app/validate.js';
-import {
-  getRow,
-  parseDoc,
-  saveContainer,
-  type ContainerRow,
-  type CType,
-} from '../db/containers.js';
+import { getRow, parseDoc, type ContainerRow } from '../db/containers.js';
 import type { Db } from '../db/open.js';
 import { direct, me } from './containers/target.js';
 
@@ -200,63 +193,6 @@ export function registerUpsertRoutes(routes: RouteTable): void {
       return replyUntyped(c, out);
     }),
   );
-
-  routes.on('cleanup_info', (c, [kind = '', path = '']) => {
-    const user = requireUser(c.get('user'));
-    if (!user.isAdmin) throw forbidden('only site admins can remove a custom field everywhere');
-    const db = c.get('state').db;
-    const types: Record<string, CType[] | 'files'> = {
-      projects: ['project'],
-      subjects: ['subject'],
-      sessions: ['session'],
-      acquisitions: ['acquisition'],
-      analyses: ['analysis'],
-      collections: ['collection'],
-      containers: ['project', 'subject', 'session', 'acquisition', 'analysis', 'collection'],
-      files: 'files',
-    };
-    const t = types[kind];
-    if (!t) throw badRequest(`"${kind}" is not a container type with info`);
-    const keys = path.split('.');
-    if (keys.some((k) => k === '' || k === '__proto__'))
-      throw badRequest(`invalid info path "${path}"`);
-    const strip = (info: Obj): boolean => {
-      let cur: unknown = info;
-      for (const k of keys.slice(0, -1)) {
-        if (!isObj(cur)) return false;
-        cur = cur[k];
-      }
-      if (!isObj(cur) || !(keys.at(-1)! in cur)) return false;
-      delete cur[keys.at(-1)!];
-      return true;
-    };
-    let modified = 0;
-    db.transaction(() => {
-      if (t === 'files') {
-        for (const f of db.prepare(`SELECT id, doc FROM files`).all() as {
-          id: string;
-          doc: string;
-        }[]) {
-          const d = JSON.parse(f.doc);
-          if (isObj(d.info) && strip(d.info)) {
-            db.prepare('UPDATE files SET doc = ? WHERE id = ?').run(JSON.stringify(d), f.id);
-            modified++;
-          }
-        }
-        return;
-      }
-      for (const r of db
-        .prepare(`SELECT * FROM containers WHERE type IN (${t.map(() => '?').join(',')})`)
-        .all(...t) as ContainerRow[]) {
-        const d = parseDoc(r);
-        if (isObj(d.info) && strip(d.info)) {
-          saveContainer(db, r, d);
-          modified++;
-        }
-      }
-    })();
-    return ok(c, 'cleanup_info', { modified });
-  });
 
   routes.on('create_signed_upload_url', async (c) => {
     const user = requireUser(c.get('user'));

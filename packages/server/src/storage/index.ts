@@ -14,6 +14,7 @@ export {
   getUploadTicket,
   receiveUploadPart,
   claimUploadTicket,
+  dropUploadTicket,
   sweepUploadTickets,
   recoverUploads,
   type UploadTicketRow,

@@ -180,7 +180,10 @@ export interface ClaimedUpload {
 }
 
 /**
- * Start closing a ticket: every part must have arrived (else 400, nothing changes). With
+ * Start closing a ticket: every part must have arrived, else 400 and the ticket is dropped with
+ * the blobs that did arrive (`dropUploadTicket`). Refusals the client can still fix with the
+ * same ticket leave it as it was: a malformed or mismatching `multipart`, or a close while
+ * another is running (409). With
  * `multipart` (`{e_tags, upload_id}`, S3 style) the upload id and the ETags, in part order, must
  * match. Multi-part files are joined into one blob here (streamed).
  */
@@ -199,15 +202,21 @@ export async function claimUploadTicket(
   const byName = new Map<string, PartRow[]>(names.map((n) => [n, []]));
   for (const p of parts) byName.get(p.name)?.push(p);
   for (const [name, list] of byName) {
-    for (const p of list) {
-      if (p.state !== 'done')
-        throw new UploadError(
-          list.length === 1
-            ? `file "${name}" was not uploaded`
-            : `part ${p.part} of file "${name}" was not uploaded`,
-          400,
-        );
-    }
+    const missing = list.find((p) => p.state !== 'done');
+    if (!missing) continue;
+    // A close is the client's last word on the ticket: with a file or part missing nothing can
+    // be saved, so the ticket goes, with the blobs of the parts that did arrive (a PUT still in
+    // flight notices the ticket is gone and removes its own blob). Not while another close runs.
+    if (!(await dropUploadTicket(db, blobs, ticket.id, { onlyIfIdle: true })))
+      throw new UploadError('upload ticket is already being closed', 409);
+    throw new UploadError(
+      `${
+        list.length === 1
+          ? `file "${name}" was not uploaded`
+          : `part ${missing.part} of file "${name}" was not uploaded`
+      }; the upload ticket is closed, nothing was saved`,
+      400,
+    );
   }
   if (o.multipart !== undefined) checkMultipart(o.multipart, ticket, names, byName);
   const claim = db
@@ -279,6 +288,34 @@ async function* concat(blobs: BlobStore, ids: string[]): AsyncIterable<Uint8Arra
     const s = await blobs.open(id);
     for await (const chunk of s) yield chunk as Uint8Array;
   }
+}
+
+/**
+ * Delete one ticket with its parts and the blobs of the parts that arrived. With `onlyIfIdle`,
+ * a ticket being closed is left alone. Answers whether the ticket was deleted.
+ */
+export async function dropUploadTicket(
+  db: Db,
+  blobs: BlobStore,
+  id: string,
+  o: { onlyIfIdle?: boolean } = {},
+): Promise<boolean> {
+  const gone = db.transaction(() => {
+    const ids = (
+      db
+        .prepare('SELECT blob_id FROM upload_parts WHERE ticket_id = ? AND blob_id IS NOT NULL')
+        .all(id) as { blob_id: string }[]
+    ).map((r) => r.blob_id);
+    const r = db
+      .prepare(`DELETE FROM upload_tickets WHERE id = ?${o.onlyIfIdle ? ' AND closing = 0' : ''}`)
+      .run(id);
+    if (r.changes !== 1) return undefined;
+    db.prepare('DELETE FROM upload_parts WHERE ticket_id = ?').run(id);
+    return ids;
+  })();
+  if (!gone) return false;
+  await Promise.all(gone.map((b) => blobs.remove(b)));
+  return true;
 }
 
 /** Delete expired tickets that are not being closed, with their blobs. Returns how many. */

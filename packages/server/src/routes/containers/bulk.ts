@@ -14,9 +14,6 @@ import { copyStrings, copySubtree, parseCopyFilter } from '../../app/copy.js';
 import { objectId } from '../../app/ids.js';
 import {
   deleteSubtree,
-  insertContainer,
-  saveContainer,
-  subtreeIds,
   getRow,
   getRowOfType,
   parseDoc,
@@ -25,8 +22,6 @@ import {
 } from '../../db/containers.js';
 import { direct, me, touchRow, WITH_PERMISSIONS, type RowHandler } from './target.js';
 import type { Doc } from '../../db/containers.js';
-import type { Db } from '../../db/open.js';
-import { now } from '../../app/time.js';
 
 const BULK: readonly CType[] = [
   'group',
@@ -228,108 +223,4 @@ export function registerBulkRoutes(routes: RouteTable): void {
   routes.on('subject_copy', direct('subject', copySubject));
   routes.on('session_copy', direct('session', copySession));
   routes.on('acquisition_copy', direct('acquisition', copyAcquisition));
-  registerBulkMoveRoutes(routes);
-}
-
-/** Move session `s` (and everything below it) under subject `subject`, in any project. */
-function moveSession(db: Db, s: ContainerRow, subject: ContainerRow): void {
-  const sub = parseDoc(subject);
-  const parents = { group: subject.group_id!, project: subject.project_id!, subject: subject.id };
-  for (const id of subtreeIds(db, s.id)) {
-    const row = getRow(db, id)!;
-    const doc = parseDoc(row);
-    doc.parents = { ...doc.parents, ...parents };
-    if (typeof doc.project === 'string') doc.project = parents.project;
-    if (typeof doc.group === 'string') doc.group = parents.group;
-    if (row.id === s.id) doc.subject = embedSubject(sub);
-    doc.modified = now();
-    saveContainer(db, { ...row, perm_id: subject.project_id }, doc);
-  }
-}
-
-/** `POST /bulk/move/sessions` (`BulkMoveInput`): answers the conflicts (`MoveConflict[]`). */
-async function bulkMoveSessions(c: Context<AppEnv>): Promise<Response> {
-  const db = c.get('state').db;
-  const user = me(c);
-  const body = await readObject(c);
-  const destType = body.destination_container_type;
-  if (destType !== 'subjects' && destType !== 'projects')
-    throw badRequest('"destination_container_type" must be subjects or projects');
-  const mode = body.conflict_mode;
-  if (mode !== 'skip' && mode !== 'move' && mode !== 'dry')
-    throw badRequest('"conflict_mode" must be skip, move or dry');
-  for (const k of ['sources', 'destinations'])
-    if (!Array.isArray(body[k]) || (body[k] as unknown[]).some((x) => typeof x !== 'string'))
-      throw badRequest(`"${k}" must be a list of ids`);
-  const dests = body.destinations as string[];
-  if (dests.length !== 1) throw badRequest('"destinations" must name exactly one container');
-  const dest = loadParent(
-    db,
-    destType === 'subjects' ? 'subject' : 'project',
-    dests[0],
-    'destinations',
-  );
-  requireCanCreateIn(c, user, dest);
-  const sources = (body.sources as string[]).map((id) => {
-    const s = loadParent(db, 'session', id, 'sources');
-    requireAccess(db, user, s, 'rw');
-    return s;
-  });
-  const conflicts: Doc[] = [];
-  const plans: { s: ContainerRow; subject: ContainerRow | null; code: string }[] = [];
-  for (const s of sources) {
-    const doc = parseDoc(s);
-    const code = (getRow(db, s.subject_id!)?.code ?? doc.subject?.code ?? '') as string;
-    let subject: ContainerRow | null = dest.type === 'subject' ? dest : null;
-    if (!subject) {
-      subject =
-        (db
-          .prepare(`SELECT * FROM containers WHERE type='subject' AND project_id=? AND code=?`)
-          .get(dest.id, code) as ContainerRow | undefined) ?? null;
-    }
-    const clash = subject
-      ? (db
-          .prepare(
-            `SELECT id FROM containers WHERE type='session' AND subject_id=? AND label=? AND id != ?`,
-          )
-          .get(subject.id, doc.label ?? null, s.id) as { id: string } | undefined)
-      : undefined;
-    if (clash)
-      conflicts.push({
-        move_type: ['session'],
-        id: s.id,
-        conflict_with: { type: 'session', id: clash.id },
-        conflict_label: doc.label ?? '',
-        label: doc.label ?? '',
-        subject_code: code,
-      });
-    if (!clash || mode === 'move') plans.push({ s, subject, code });
-  }
-  if (mode !== 'dry')
-    db.transaction(() => {
-      for (const p of plans) {
-        let subject = p.subject;
-        if (!subject) {
-          // a subject with the session's code is created in the destination project
-          const src = parseDoc(getRow(db, p.s.subject_id!)!);
-          const doc: Doc = {
-            ...src,
-            _id: objectId(),
-            project: dest.id,
-            parents: { group: dest.group_id, project: dest.id },
-            created: now(),
-            modified: now(),
-            revision: 1,
-          };
-          insertContainer(db, 'subject', doc, dest.id);
-          subject = getRow(db, doc._id as string)!;
-        }
-        moveSession(db, p.s, subject);
-      }
-    })();
-  return replyUntyped(c, conflicts);
-}
-
-export function registerBulkMoveRoutes(routes: RouteTable): void {
-  routes.on('bulk_move_sessions', bulkMoveSessions);
 }

@@ -1,13 +1,12 @@
 /**
  * Smaller container operations: collection curators, groups of visible projects, project delete
- * status, master subject codes, and the uid existence check.
+ * status and the uid existence check.
  */
-import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app/context.js';
 import type { RouteTable } from '../../app/operations.js';
 import { requireAccess, visibleSql } from '../../app/access.js';
-import { badRequest, notFound } from '../../app/errors.js';
+import { badRequest } from '../../app/errors.js';
 import { ok, readObject, replyUntyped } from '../../app/json.js';
 import { getUser } from '../../db/users.js';
 import { parseDoc } from '../../db/containers.js';
@@ -62,55 +61,6 @@ export function registerContainerExtraRoutes(routes: RouteTable): void {
       });
     }),
   );
-
-  // master subject codes: one stable code per patient id (or name + date of birth)
-  routes.on('create_master_subject_code', async (c) => {
-    me(c);
-    const db = c.get('state').db;
-    const body = await readObject(c);
-    for (const k of ['patient_id', 'first_name', 'last_name', 'date_of_birth'])
-      if (body[k] !== undefined && typeof body[k] !== 'string')
-        throw badRequest(`"${k}" must be a string`);
-    if (body.use_patient_id !== undefined && typeof body.use_patient_id !== 'boolean')
-      throw badRequest('"use_patient_id" must be a boolean');
-    const byPatient = typeof body.patient_id === 'string' && body.patient_id !== '';
-    const byName = ['first_name', 'last_name', 'date_of_birth'].every(
-      (k) => typeof body[k] === 'string' && body[k] !== '',
-    );
-    if (!byPatient && !byName)
-      throw badRequest('needs "patient_id" or "first_name", "last_name" and "date_of_birth"');
-    const identity = byPatient
-      ? `patient:${body.patient_id as string}`
-      : `person:${String(body.first_name).toLowerCase()}|${String(body.last_name).toLowerCase()}|${String(body.date_of_birth)}`;
-    const key = `master_code_identity:${createHash('sha256').update(identity).digest('hex')}`;
-    const found = db.prepare('SELECT value FROM site WHERE key = ?').get(key) as
-      { value: string } | undefined;
-    if (found) return ok(c, 'create_master_subject_code', { code: found.value });
-    let code = byPatient && body.use_patient_id === true ? (body.patient_id as string) : '';
-    if (!code) {
-      const n = (
-        db.prepare(`SELECT count(*) AS n FROM site WHERE key LIKE 'master_code:%'`).get() as {
-          n: number;
-        }
-      ).n;
-      code = `FW${String(n + 1).padStart(6, '0')}`;
-    }
-    db.transaction(() => {
-      db.prepare('INSERT INTO site (key, value) VALUES (?, ?)').run(key, code);
-      db.prepare('INSERT OR REPLACE INTO site (key, value) VALUES (?, ?)').run(
-        `master_code:${code}`,
-        identity.startsWith('patient:') ? 'patient' : 'person',
-      );
-    })();
-    return ok(c, 'create_master_subject_code', { code });
-  });
-  routes.on('verify_master_subject_code', (c, [code = '']) => {
-    me(c);
-    const db = c.get('state').db;
-    const found = db.prepare('SELECT 1 FROM site WHERE key = ?').get(`master_code:${code}`);
-    if (!found) throw notFound(`master subject code ${code} not found`);
-    return ok(c, 'verify_master_subject_code', { code });
-  });
 
   // which of these session/acquisition uids exist (in the given projects, among visible ones)
   routes.on('check_uids_exist', async (c) => {

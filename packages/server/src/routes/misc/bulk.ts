@@ -1,5 +1,4 @@
 import type { RouteTable } from '../../app/operations.js';
-import { onUnlessServed } from '../../app/register.js';
 import type { CurrentUser } from '../../app/context.js';
 import { requireAccess, requireUser } from '../../app/access.js';
 import { createContainer, embedSubject, loadContainer } from '../../app/containers.js';
@@ -85,7 +84,7 @@ function subjectIn(
 }
 
 export function registerBulkRoutes(routes: RouteTable): void {
-  onUnlessServed(routes, 'bulk_move_sessions', async (c) => {
+  routes.on('bulk_move_sessions', async (c) => {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
     const body = shaped(await readJson(c), {

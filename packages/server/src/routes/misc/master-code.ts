@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { onUnlessServed } from '../../app/register.js';
 import type { RouteTable } from '../../app/operations.js';
 import { requireUser } from '../../app/access.js';
 import { getDoc, insertDoc, shaped } from '../../app/documents.js';
@@ -22,7 +21,7 @@ function newCode(): string {
 }
 
 export function registerMasterCodeRoutes(routes: RouteTable): void {
-  onUnlessServed(routes, 'create_master_subject_code', async (c) => {
+  routes.on('create_master_subject_code', async (c) => {
     requireUser(c.get('user'));
     const body = shaped(await readJson(c), {
       fields: {
@@ -64,7 +63,7 @@ export function registerMasterCodeRoutes(routes: RouteTable): void {
     insertDoc(db, KIND, { identity: hash }, { id: code });
     return replyUntyped(c, { code });
   });
-  onUnlessServed(routes, 'verify_master_subject_code', (c, [code = '']) => {
+  routes.on('verify_master_subject_code', (c, [code = '']) => {
     requireUser(c.get('user'));
     if (!getDoc(c.get('state').db, KIND, code))
       throw notFound(`master subject code ${code} not found`);
