@@ -54,14 +54,14 @@ async function main(): Promise<void> {
     const acquisition = await session.addAcquisition({ label: 'acq-1' });
 
     // warm-up: connection, code paths; also the file readFile reads below
-    const smallEntry = await acquisition.uploadFile(smallPath);
-    check(smallEntry.size === SMALL_BYTES, 'small upload size');
+    const [smallEntry] = await acquisition.uploadFile(smallPath);
+    check(smallEntry?.size === SMALL_BYTES, 'small upload size');
 
     const rows: Row[] = [];
 
     process.stdout.write('uploading…\n');
     let t = performance.now();
-    const up = await measureMemory(() => acquisition.uploadFile(bigPath));
+    const up = await measureMemory(async () => (await acquisition.uploadFile(bigPath))[0]!);
     rows.push({ op: 'uploadFile(path)', bytes: source.size, ms: performance.now() - t, ...up });
     check(up.result.name === 'big.bin', `uploaded entry name ${up.result.name}`);
     check(up.result.size === source.size, `server size ${up.result.size} ≠ ${source.size}`);
