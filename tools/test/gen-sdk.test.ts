@@ -221,6 +221,6 @@ describe('gen-sdk', () => {
     expect(method('uploadFileToProject').params).toBe(
       "projectId: string, file: UploadInput | UploadInput[], options?: OpQuery<'upload_file_to_project'> & UploadOptions & CallOptions",
     );
-    expect(method('uploadFileToProject').returns).toBe("(ModelOf<'FileEntry', 'FileEntry'>)[]");
+    expect(method('uploadFileToProject').returns).toBe("ModelOf<'FileEntry', 'FileOutput'>[]");
   });
 });
