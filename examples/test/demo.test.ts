@@ -45,5 +45,6 @@ test('a topic file runs standalone, starting its own embedded server', async () 
     },
   );
   expect(stdout).toContain('embedded server at http://127.0.0.1:');
-  expect(stdout).toContain('err.status     404');
+  expect(stdout).toMatch(/err\.status +404/);
+  expect(stdout).toMatch(/err\.reason +project 0+ not found/);
 }, 60_000);

@@ -30,8 +30,8 @@ export async function run(fw: Client, report: Report) {
   if (!(notFound instanceof ApiError)) throw notFound;
   report.fields([
     ['err.status', notFound.status],
-    ['err.reason', notFound.reason],
-    ['err.detail', notFound.detail],
+    ['err.reason', notFound.reason], // v21: the JSON body's message
+    ['err.statusText', notFound.statusText],
     ['NotFoundError', notFound instanceof NotFoundError ? 'yes (a subclass of ApiError)' : 'no'],
   ]);
 
@@ -40,7 +40,7 @@ export async function run(fw: Client, report: Report) {
   if (!(badPath instanceof ApiError)) throw badPath;
   report.fields([
     ['err.status', badPath.status],
-    ['err.detail', badPath.detail],
+    ['err.reason', badPath.reason],
   ]);
 
   report.call(`await fw.projects.findOne('label=~Study|Cohort')  // two matches`);
