@@ -44,6 +44,12 @@ export function parseApiKey(apiKey: string): ParsedApiKey {
       'Invalid API key: expected a non-empty string of the form "host[:port]:key"',
     );
   }
+  const bad = badCharacter(apiKey.trim());
+  if (bad !== undefined) {
+    throw new ApiKeyError(
+      `Invalid API key: it contains ${bad}, which an HTTP header cannot carry; copy the key again from your Flywheel profile page (no spaces or line breaks)`,
+    );
+  }
   const parts = apiKey.trim().split(':');
   if (parts.length < 2) {
     throw new ApiKeyError(
@@ -68,8 +74,20 @@ export function parseApiKey(apiKey: string): ParsedApiKey {
     port = Number(portText);
   }
   const hostPart = host.includes(':') ? `[${host}]` : host;
+  const baseUrl = `${secure ? 'https' : 'http'}://${hostPart}:${port}/api`;
+  let parsedUrl: URL | undefined;
+  try {
+    parsedUrl = new URL(baseUrl);
+  } catch {
+    parsedUrl = undefined;
+  }
+  if (!parsedUrl || parsedUrl.pathname !== '/api') {
+    throw new ApiKeyError(
+      'Invalid API key: the host part is not a valid host name; expected e.g. "flywheel.example.org:KEY"',
+    );
+  }
   const result = {
-    baseUrl: `${secure ? 'https' : 'http'}://${hostPart}:${port}/api`,
+    baseUrl,
     host,
     port,
     secure,
@@ -82,4 +100,21 @@ export function parseApiKey(apiKey: string): ParsedApiKey {
     configurable: false,
   });
   return result as ParsedApiKey;
+}
+
+const NAMED: Record<number, string> = { 0: 'NUL', 9: 'a tab', 10: 'LF', 13: 'CR', 32: 'a space' };
+
+/**
+ * The first character a key cannot hold, described without quoting the key (`CR at position
+ * 12`), or undefined. Keys are printable ASCII: header values cannot carry control characters,
+ * and a space or non-ASCII character is never part of a Flywheel key.
+ */
+function badCharacter(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x21 && code <= 0x7e) continue;
+    const what = NAMED[code] ?? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return `${what} at position ${i + 1}`;
+  }
+  return undefined;
 }

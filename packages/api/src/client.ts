@@ -7,6 +7,7 @@ import createClient, {
 } from 'openapi-fetch';
 import { authorizationHeader, parseApiKey } from './apiKey.js';
 import { ConfigurationError } from './errors.js';
+import { resolveLogger, type Logger } from './log.js';
 import { operationTable } from './generated/operations.js';
 import type { paths } from './generated/schema.js';
 import type { MultipartBody } from './multipart.js';
@@ -38,8 +39,18 @@ export interface ApiClientOptions {
   fetch?: FetchLike;
   /** Per-attempt time limit in ms, until response headers arrive. Default: none. */
   timeoutMs?: number;
-  /** Retries of idempotent requests on 429/502/503/504 and connection resets. Default 2. */
+  /**
+   * Longest wait in ms between two chunks of a response body (JSON or streamed download).
+   * Default 60000; 0 turns it off.
+   */
+  idleTimeoutMs?: number;
+  /** Retries of idempotent requests on 429/502/503/504, resets and timeouts. Default 2. */
   maxRetries?: number;
+  /**
+   * Log each attempt (method, URL, status, time; never headers or the key). Default: none, or
+   * `console.debug` when the environment has `FW_LOG=debug`.
+   */
+  logger?: Logger;
   /** Backoff tuning. */
   retry?: RetryOptions;
   /** Product token put before the default User-Agent, e.g. `@fw/sdk/1.0.0`. */
@@ -162,11 +173,14 @@ function operationsWithExhaustive(): ReadonlySet<string> {
  */
 function exhaustiveDefaults(clientDefault: boolean) {
   return (method: string, path: string, init: unknown): unknown => {
-    if (typeof init !== 'object' || init === null) {
-      if (!clientDefault) return init;
-      init = {};
-    }
-    const { exhaustive, ...rest } = init as { exhaustive?: boolean; params?: { query?: object } };
+    if (typeof init !== 'object' || init === null) init = {};
+    const { exhaustive, ...rest } = init as {
+      exhaustive?: boolean;
+      params?: { query?: object };
+      parseAs?: string;
+    };
+    // the transport reads JSON bodies inside the retried attempt, and hands streams out guarded
+    (rest as { fwBodyMode?: string }).fwBodyMode = rest.parseAs === 'stream' ? 'stream' : 'buffer';
     const wanted = exhaustive ?? clientDefault;
     if (!wanted || !operationsWithExhaustive().has(`${method.toLowerCase()} ${path}`)) return rest;
     const query = (rest.params?.query ?? {}) as Record<string, unknown>;
@@ -216,6 +230,18 @@ export function createApiClient<Paths extends {} = paths>(
   if (options.timeoutMs !== undefined && !(options.timeoutMs >= 0)) {
     throw new ConfigurationError('createApiClient: timeoutMs must be a non-negative number');
   }
+  if (options.idleTimeoutMs !== undefined && !(options.idleTimeoutMs >= 0)) {
+    throw new ConfigurationError('createApiClient: idleTimeoutMs must be a non-negative number');
+  }
+  if (options.baseUrl !== undefined) {
+    try {
+      new URL(options.baseUrl);
+    } catch {
+      throw new ConfigurationError(
+        'createApiClient: baseUrl is not a valid URL; expected e.g. "https://flywheel.example.org:443/api"',
+      );
+    }
+  }
   if (
     options.maxRetries !== undefined &&
     !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)
@@ -243,6 +269,8 @@ export function createApiClient<Paths extends {} = paths>(
   const transport = createFlywheelFetch({
     fetch: fetchImpl,
     timeoutMs: options.timeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs,
+    logger: resolveLogger(options.logger),
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     ...options.retry,
     now: options.now,

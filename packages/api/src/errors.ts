@@ -8,6 +8,11 @@
 /** Base class of every error thrown by `@fw/api`. */
 export class FlywheelError extends Error {
   override name = 'FlywheelError';
+  /**
+   * Stable, machine-readable kind of error (`FW_NOT_FOUND`, `FW_TIMEOUT`, …); for
+   * `ApiConnectionError` the low-level code (`ECONNRESET`) when one is known.
+   */
+  readonly code: string = 'FW_ERROR';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -16,11 +21,13 @@ export class FlywheelError extends Error {
 /** Invalid client configuration (thrown synchronously by `createApiClient`, before any request). */
 export class ConfigurationError extends FlywheelError {
   override name = 'ConfigurationError';
+  override readonly code: string = 'FW_CONFIGURATION';
 }
 
 /** The API key string is malformed. The message never contains the key. */
 export class ApiKeyError extends ConfigurationError {
   override name = 'ApiKeyError';
+  override readonly code: string = 'FW_API_KEY';
 }
 
 const REASONS: Record<number, string> = {
@@ -82,6 +89,7 @@ function detailText(value: unknown): string | undefined {
  */
 export class ApiError extends FlywheelError {
   override name = 'ApiError';
+  override readonly code: string = 'FW_API_ERROR';
   /** HTTP status code. */
   readonly status: number;
   /**
@@ -136,13 +144,15 @@ export class ApiError extends FlywheelError {
     });
   }
 
+  /** `(404) Reason: …`, `Detail: …` when there is one, then the request (`GET https://…`). */
   override toString(): string {
-    return formatApiError(this.status, this.reason, this.detail);
+    return `${formatApiError(this.status, this.reason, this.detail)}\nRequest: ${this.method} ${this.url}`;
   }
 
   toJSON(): Record<string, unknown> {
     return {
       name: this.name,
+      code: this.code,
       status: this.status,
       reason: this.reason,
       statusText: this.statusText,
@@ -162,34 +172,42 @@ function formatApiError(status: number, reason: string, detail: string | undefin
 /** 400 */
 export class BadRequestError extends ApiError {
   override name = 'BadRequestError';
+  override readonly code: string = 'FW_BAD_REQUEST';
 }
 /** 401 */
 export class AuthenticationError extends ApiError {
   override name = 'AuthenticationError';
+  override readonly code: string = 'FW_AUTHENTICATION';
 }
 /** 403 */
 export class PermissionDeniedError extends ApiError {
   override name = 'PermissionDeniedError';
+  override readonly code: string = 'FW_PERMISSION_DENIED';
 }
 /** 404 */
 export class NotFoundError extends ApiError {
   override name = 'NotFoundError';
+  override readonly code: string = 'FW_NOT_FOUND';
 }
 /** 409 */
 export class ConflictError extends ApiError {
   override name = 'ConflictError';
+  override readonly code: string = 'FW_CONFLICT';
 }
 /** 422 */
 export class UnprocessableEntityError extends ApiError {
   override name = 'UnprocessableEntityError';
+  override readonly code: string = 'FW_UNPROCESSABLE';
 }
 /** 429 */
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError';
+  override readonly code: string = 'FW_RATE_LIMIT';
 }
 /** Any 5xx */
 export class InternalServerError extends ApiError {
   override name = 'InternalServerError';
+  override readonly code: string = 'FW_SERVER_ERROR';
 }
 
 /** Python SDK name for `ApiError`. */
@@ -225,8 +243,8 @@ export class ApiConnectionError extends FlywheelError {
   override name = 'ApiConnectionError';
   readonly method: string;
   readonly url: string;
-  /** Low-level error code when known (`ECONNRESET`, `UND_ERR_SOCKET`, …). */
-  readonly code: string | undefined;
+  /** Low-level error code when known (`ECONNRESET`, `UND_ERR_SOCKET`, …), else `FW_CONNECTION`. */
+  override readonly code: string;
   constructor(
     message: string,
     init: { method: string; url: string; code?: string | undefined; cause?: unknown },
@@ -234,23 +252,42 @@ export class ApiConnectionError extends FlywheelError {
     super(message, { cause: init.cause });
     this.method = init.method;
     this.url = init.url;
-    this.code = init.code;
+    this.code = init.code ?? 'FW_CONNECTION';
   }
 }
 
-/** No response within `timeoutMs`. */
+/**
+ * A time limit elapsed: no response headers within `timeoutMs` (`phase: 'headers'`), or no body
+ * bytes for `idleTimeoutMs` (`phase: 'body'`).
+ */
 export class ApiTimeoutError extends ApiConnectionError {
   override name = 'ApiTimeoutError';
+  override readonly code: string = 'FW_TIMEOUT';
   readonly timeoutMs: number;
-  constructor(init: { method: string; url: string; timeoutMs: number }) {
-    super(`${init.method} ${init.url} timed out after ${init.timeoutMs} ms`, init);
+  /** Which limit elapsed: waiting for the headers, or idle between body chunks. */
+  readonly phase: 'headers' | 'body';
+  constructor(init: {
+    method: string;
+    url: string;
+    timeoutMs: number;
+    phase?: 'headers' | 'body';
+  }) {
+    const phase = init.phase ?? 'headers';
+    super(
+      phase === 'body'
+        ? `${init.method} ${init.url} timed out: no body data for ${init.timeoutMs} ms (idleTimeoutMs)`
+        : `${init.method} ${init.url} timed out after ${init.timeoutMs} ms`,
+      init,
+    );
     this.timeoutMs = init.timeoutMs;
+    this.phase = phase;
   }
 }
 
 /** The caller aborted the request through its `AbortSignal`. `cause` is the signal's reason. */
 export class ApiAbortError extends FlywheelError {
   override name = 'ApiAbortError';
+  override readonly code: string = 'FW_ABORTED';
   readonly method: string;
   readonly url: string;
   constructor(init: { method: string; url: string; cause?: unknown }) {

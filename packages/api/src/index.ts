@@ -44,12 +44,16 @@ export {
   mergeFeatures,
   parseRetryAfter,
   FEATURE_HEADER,
+  DEFAULT_IDLE_TIMEOUT_MS,
   IDEMPOTENT_METHODS,
   MAX_REDIRECTS,
   REDIRECT_STATUSES,
   RETRY_STATUSES,
 } from './transport.js';
 export type { CallOptions, FetchLike, RetryOptions, TransportOptions } from './transport.js';
+export { redactText, scrubError, REDACTED } from './redact.js';
+export { resolveLogger } from './log.js';
+export type { Logger, RequestLogFields } from './log.js';
 export { multipartBody, streamingMultipart, StreamingMultipartBody } from './multipart.js';
 export type {
   FileSource,

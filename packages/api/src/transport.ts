@@ -11,6 +11,9 @@ import {
   createApiError,
   FlywheelError,
 } from './errors.js';
+import { BodyIdleTimeout, guardBody, readBodyBytes } from './body.js';
+import { logRequest, type Logger } from './log.js';
+import { redactText, scrubError } from './redact.js';
 import {
   hasFileValue,
   isReadableStream,
@@ -27,6 +30,11 @@ export interface CallOptions {
   signal?: AbortSignal | null;
   /** Time limit for each attempt, until response headers arrive (0 = none). Overrides the client's. */
   timeoutMs?: number;
+  /**
+   * Longest wait between two chunks of the response body, JSON or streamed (0 = none). Overrides
+   * the client's (default 60000).
+   */
+  idleTimeoutMs?: number;
   /** Retries for this call (idempotent methods with a replayable body only). Overrides the client's. */
   maxRetries?: number;
   /**
@@ -53,6 +61,10 @@ export interface RetryOptions {
 export interface TransportOptions extends RetryOptions {
   fetch: FetchLike;
   timeoutMs?: number;
+  /** Idle-body limit (ms) between chunks of a response body; default `DEFAULT_IDLE_TIMEOUT_MS`. */
+  idleTimeoutMs?: number;
+  /** Where each attempt is logged (method, URL, status, time); see `log.ts`. */
+  logger?: Logger | undefined;
   maxRetries: number;
   /** Clock (ms since epoch), for HTTP-date `Retry-After`. Default `Date.now`. */
   now?: () => number;
@@ -69,6 +81,9 @@ export interface TransportOptions extends RetryOptions {
    */
   features?: () => readonly string[];
 }
+
+/** Default idle-body timeout: a body that sends nothing for a minute is taken as stalled. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
 export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
 /**
@@ -118,8 +133,15 @@ interface RequestMeta {
   replayable: boolean;
   signal: AbortSignal | undefined;
   timeoutMs: number | undefined;
+  idleTimeoutMs: number | undefined;
   maxRetries: number | undefined;
   features: readonly string[] | undefined;
+  /**
+   * `buffer`: the body is read (under the idle timeout) inside the retried attempt, so a reset
+   * mid-body is retried; `stream`: the body is handed out as a stream guarded by the idle
+   * timeout. Set by the client from openapi-fetch's `parseAs`.
+   */
+  bodyMode: 'buffer' | 'stream';
 }
 
 const requestMeta = new WeakMap<Request, RequestMeta>();
@@ -165,9 +187,11 @@ export function flywheelBodySerializer(
 type FlywheelRequestInit = RequestInit & {
   body?: BodyInit | StreamingMultipartBody | null;
   timeoutMs?: number;
+  idleTimeoutMs?: number;
   maxRetries?: number;
   features?: readonly string[];
   exhaustive?: boolean;
+  fwBodyMode?: 'buffer' | 'stream';
   duplex?: 'half';
 };
 
@@ -181,7 +205,15 @@ export function flywheelRequestClass(): typeof Request {
   if (RequestClass) return RequestClass;
   RequestClass = class FlywheelRequest extends Request {
     constructor(input: RequestInfo | URL, init?: FlywheelRequestInit) {
-      const { timeoutMs, maxRetries, features, exhaustive: _exhaustive, ...rest } = init ?? {};
+      const {
+        timeoutMs,
+        idleTimeoutMs,
+        maxRetries,
+        features,
+        exhaustive: _exhaustive,
+        fwBodyMode,
+        ...rest
+      } = init ?? {};
       let body = rest.body ?? null;
       const headers = new Headers(rest.headers);
       const jsonDefault = headers.get('content-type') === 'application/json';
@@ -205,8 +237,10 @@ export function flywheelRequestClass(): typeof Request {
         replayable: !streaming && !isStreamSource(body),
         signal: rest.signal ?? undefined,
         timeoutMs,
+        idleTimeoutMs,
         maxRetries,
         features,
+        bodyMode: fwBodyMode ?? 'buffer',
       });
     }
   };
@@ -280,12 +314,6 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
-  return out;
-}
-
 /** URL for error messages, without userinfo. */
 function displayUrl(url: string): string {
   try {
@@ -298,10 +326,10 @@ function displayUrl(url: string): string {
   }
 }
 
-async function readErrorBody(response: Response): Promise<unknown> {
+async function readErrorBody(response: Response, idleMs: number): Promise<unknown> {
   let text: string;
   try {
-    text = await response.text();
+    text = new TextDecoder().decode(await readBodyBytes(response.body, idleMs));
   } catch {
     return undefined;
   }
@@ -397,18 +425,21 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
   const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
   const secrets = (options.secrets ?? []).filter((s) => s.length > 0);
   const clientFeatures = options.features;
+  const logger = options.logger;
 
   const backoff = (attempt: number): number =>
     Math.floor(random() * Math.min(maxDelay, baseDelay * 2 ** attempt));
 
-  return async function flywheelFetch(request: Request): Promise<Response> {
+  async function flywheelFetch(request: Request): Promise<Response> {
     const meta: RequestMeta = requestMeta.get(request) ?? {
       body: request.body,
       replayable: request.body === null,
       signal: undefined,
       timeoutMs: undefined,
+      idleTimeoutMs: undefined,
       maxRetries: undefined,
       features: undefined,
+      bodyMode: 'buffer',
     };
     const method = request.method.toUpperCase();
     const url = displayUrl(request.url);
@@ -432,19 +463,36 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
       );
     }
 
+    const idleMs = meta.idleTimeoutMs ?? options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const abortError = (): ApiAbortError =>
       new ApiAbortError({ method, url, cause: userSignal.reason });
     const redirectFailure = (message: string): never => {
       throw new ApiConnectionError(`${method} ${url} failed: ${message}`, { method, url });
     };
+    const connectionError = (err: unknown, what = 'failed'): ApiConnectionError =>
+      new ApiConnectionError(
+        redactText(
+          `${method} ${url} ${what}: ${errorMessages(err) || 'connection error'}`,
+          secrets,
+        ),
+        { method, url, code: errorCode(err), cause: err },
+      );
+    const pause = (ms: number): Promise<void> =>
+      sleep(ms, userSignal).catch(() => {
+        throw abortError();
+      });
 
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < maxRetries && meta.replayable;
       if (userSignal.aborted) throw abortError();
+      const started = now();
+      const log = (status: number | string): void =>
+        logRequest(logger, { method, url, status, ms: now() - started, attempt });
 
       const controller = new AbortController();
       const onUserAbort = (): void => controller.abort(userSignal.reason);
       userSignal.addEventListener('abort', onUserAbort, { once: true });
+      const release = (): void => userSignal.removeEventListener('abort', onUserAbort);
       let timedOut = false;
       const timer =
         timeoutMs > 0
@@ -497,43 +545,86 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
           }
         }
       } catch (err) {
-        userSignal.removeEventListener('abort', onUserAbort);
-        if (timedOut) throw new ApiTimeoutError({ method, url, timeoutMs });
+        release();
         if (userSignal.aborted) throw abortError();
-        if (err instanceof FlywheelError) throw err;
-        if (canRetry && ((retryable && isConnectionReset(err)) || isConnectFailure(err))) {
-          await sleep(backoff(attempt), userSignal).catch(() => {
-            throw abortError();
-          });
+        const failure = timedOut
+          ? new ApiTimeoutError({ method, url, timeoutMs })
+          : err instanceof FlywheelError
+            ? err
+            : connectionError(err);
+        log(failure.name);
+        // A timeout of an idempotent request is retried like a reset: nothing is known to have
+        // been applied twice, and the next attempt may find a healthy connection.
+        const transient =
+          (retryable && (timedOut || isConnectionReset(err))) ||
+          (!timedOut && isConnectFailure(err));
+        if (canRetry && transient) {
+          await pause(backoff(attempt));
           continue;
         }
-        throw new ApiConnectionError(
-          redact(`${method} ${url} failed: ${errorMessages(err) || 'connection error'}`, secrets),
-          {
-            method,
-            url,
-            code: errorCode(err),
-            cause: err,
-          },
-        );
+        throw failure;
       } finally {
         if (timer !== undefined) clearTimeout(timer);
       }
 
-      if (response.ok) return response;
+      if (response.ok) {
+        if (meta.bodyMode === 'stream' && response.body) {
+          log(response.status);
+          // Handed out as a stream: the idle timeout still bounds every chunk, and a failure
+          // mid-body reaches the reader as a typed error.
+          const guarded = guardBody(
+            response.body,
+            idleMs,
+            (err) =>
+              scrubError(
+                userSignal.aborted
+                  ? abortError()
+                  : err instanceof BodyIdleTimeout
+                    ? new ApiTimeoutError({ method, url, timeoutMs: idleMs, phase: 'body' })
+                    : connectionError(err, 'body failed'),
+                secrets,
+              ),
+            release,
+          );
+          return rebuild(response, guarded);
+        }
+        // JSON (and text) answers are read here, inside the retried attempt, so a body that
+        // breaks or stalls after the headers is retried like a reset before the headers.
+        let bytes: Uint8Array;
+        try {
+          bytes = await readBodyBytes(response.body, idleMs);
+          assertCompleteJson(response, bytes);
+        } catch (err) {
+          controller.abort();
+          release();
+          if (userSignal.aborted) throw abortError();
+          const failure =
+            err instanceof BodyIdleTimeout
+              ? new ApiTimeoutError({ method, url, timeoutMs: idleMs, phase: 'body' })
+              : connectionError(err, 'body failed');
+          log(`${response.status} ${failure.name}`);
+          if (canRetry && retryable) {
+            await pause(backoff(attempt));
+            continue;
+          }
+          throw failure;
+        }
+        release();
+        log(response.status);
+        return rebuild(response, bytes.byteLength > 0 ? (bytes as Uint8Array<ArrayBuffer>) : null);
+      }
 
-      userSignal.removeEventListener('abort', onUserAbort);
+      release();
+      log(response.status);
       if (RETRY_STATUSES.has(response.status) && retryable && canRetry) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'), now());
         const delay =
           retryAfter !== undefined ? Math.min(retryAfter, maxRetryAfter) : backoff(attempt);
         await response.body?.cancel().catch(() => undefined);
-        await sleep(delay, userSignal).catch(() => {
-          throw abortError();
-        });
+        await pause(delay);
         continue;
       }
-      const errorBody = await readErrorBody(response);
+      const errorBody = await readErrorBody(response, idleMs);
       throw createApiError({
         status: response.status,
         reason: response.statusText,
@@ -543,5 +634,47 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
         url,
       });
     }
+  }
+
+  // Every error leaves the transport scrubbed of the key, whatever produced it.
+  return async function scrubbedFetch(request: Request): Promise<Response> {
+    try {
+      return await flywheelFetch(request);
+    } catch (err) {
+      throw scrubError(err, secrets);
+    }
   };
+}
+
+/** A response with the same status and headers around an already read or guarded body. */
+function rebuild(response: Response, body: BodyInit | null): Response {
+  const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+  return new Response(nullBody ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
+ * A JSON answer cut short by a closed connection (no Content-Length, close-delimited) reads
+ * without an error but does not parse: count it as a broken body, not as a success.
+ */
+function assertCompleteJson(response: Response, bytes: Uint8Array): void {
+  const declared = response.headers.get('content-length');
+  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  if (
+    declared !== null &&
+    !encoded &&
+    /^\d+$/.test(declared) &&
+    Number(declared) !== bytes.byteLength
+  )
+    throw new Error(`body ended after ${bytes.byteLength} of ${declared} bytes`);
+  const type = response.headers.get('content-type') ?? '';
+  if (bytes.byteLength === 0 || !/json/i.test(type)) return;
+  try {
+    JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new Error('body ended before the JSON was complete');
+  }
 }

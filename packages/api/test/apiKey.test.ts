@@ -82,3 +82,50 @@ describe('parseApiKey', () => {
     expect(calls).toBe(0);
   });
 });
+
+describe('keys a header cannot carry (issue 13 §3)', () => {
+  const secret = 'sEcReT0123456789abcdef';
+  const cases: [string, string, RegExp][] = [
+    ['CR', `fw.example.org:${secret}\rX`, /CR at position/],
+    ['LF', `fw.example.org:sEc\nReT`, /LF at position/],
+    ['CRLF header injection', `fw.example.org:${secret}\r\nX-Evil: 1`, /CR at position/],
+    ['NUL', `fw.example.org:${secret}\u0000`, /NUL at position/],
+    ['inner space', `fw.example.org:${secret} x`, /a space at position/],
+    ['non-ASCII', `fw.example.org:${secret}é`, /U\+00E9 at position/],
+    ['emoji', `fw.example.org:${secret}\u{1F600}`, /U\+D83D at position/],
+  ];
+  for (const [label, key, message] of cases) {
+    it(`${label}: ApiKeyError naming the character, never the key`, () => {
+      let err: unknown;
+      try {
+        parseApiKey(key);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ApiKeyError);
+      const e = err as ApiKeyError;
+      expect(e.message).toMatch(message);
+      expect(e.code).toBe('FW_API_KEY');
+      for (const text of [e.message, String(e), e.stack ?? '', JSON.stringify(e)])
+        expect(text).not.toContain(secret.slice(0, 8));
+    });
+  }
+
+  it('an unparseable host is a ConfigurationError (ApiKeyError), not a raw TypeError', () => {
+    for (const key of [
+      'exa^mple.org:KEY1234',
+      'a[b:KEY1234',
+      'host/path:KEY1234',
+      'a%zz:KEY1234',
+    ]) {
+      expect(() => parseApiKey(key), key).toThrow(ConfigurationError);
+      expect(() => parseApiKey(key), key).toThrow(/host part is not a valid host name/);
+    }
+  });
+
+  it('createApiClient: a bad baseUrl is a ConfigurationError', () => {
+    expect(() =>
+      createApiClient({ apiKey: 'fw.example.org:KEY1234', baseUrl: 'not a url' }),
+    ).toThrow(ConfigurationError);
+  });
+});

@@ -133,7 +133,10 @@ describe('errors', () => {
       status_code: status,
       request_id: 'abcd1234-1563812345',
     });
-    expect(String(e)).toBe(`(${status}) Reason: boom ${status}\nDetail: more ${status}`);
+    expect(String(e)).toBe(
+      `(${status}) Reason: boom ${status}\nDetail: more ${status}\nRequest: GET https://flywheel.example.org/api/projects`,
+    );
+    expect(e.message).toBe(`(${status}) Reason: boom ${status}\nDetail: more ${status}`);
   });
 
   it('uses the response reason phrase, X-Request-Id, and text bodies', async () => {
@@ -152,7 +155,9 @@ describe('errors', () => {
     expect(e.detail).toBeUndefined();
     expect(e.body).toBe('plain failure');
     expect(e.requestId).toBe('rid-9');
-    expect(e.toString()).toBe('(404) Reason: Nope');
+    expect(e.toString()).toMatch(
+      /^\(404\) Reason: Nope\nRequest: GET https:\/\/flywheel\.example\.org\/api\//,
+    );
   });
 
   it('never leaks the API key: HTTP errors', async () => {

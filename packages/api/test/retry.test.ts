@@ -163,13 +163,24 @@ describe('timeouts and aborts', () => {
       req.signal.addEventListener('abort', () => reject(req.signal.reason)),
     );
 
-  it('a per-call timeout throws ApiTimeoutError (not retried)', async () => {
+  it('a per-call timeout of a GET is retried within maxRetries, then throws ApiTimeoutError', async () => {
     const rec = scriptedFetch(hang);
     const { api } = client(rec.fetch);
     const err = await api.GET('/projects', { timeoutMs: 5 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiTimeoutError);
     expect(err).toBeInstanceOf(ApiConnectionError);
     expect((err as ApiTimeoutError).timeoutMs).toBe(5);
+    expect((err as ApiTimeoutError).phase).toBe('headers');
+    expect(rec.requests).toHaveLength(3);
+  });
+
+  it('a timeout of a POST is not retried', async () => {
+    const rec = scriptedFetch(hang);
+    const { api } = client(rec.fetch);
+    const err = await api
+      .POST('/projects', { body: {} as never, timeoutMs: 5 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiTimeoutError);
     expect(rec.requests).toHaveLength(1);
   });
 

@@ -184,7 +184,7 @@ describe('v21 exhaustive (§2.2)', () => {
 });
 
 describe('v21 error fields (§3.4)', () => {
-  it('reason is the JSON message, detail the JSON detail; String(err) is "(404) Reason: <message>\\nDetail: <detail>"', async () => {
+  it('reason is the JSON message, detail the JSON detail; String(err) is "(404) Reason: <message>\\nDetail: <detail>\\nRequest: <method> <url>"', async () => {
     const rec = scriptedFetch(() =>
       json(404, { message: 'Project p not found', detail: 'checked 3 groups' }),
     );
@@ -194,7 +194,9 @@ describe('v21 error fields (§3.4)', () => {
     expect(e.reason).toBe('Project p not found');
     expect(e.detail).toBe('checked 3 groups');
     expect(e.statusText).toBe('Not Found');
-    expect(String(e)).toBe('(404) Reason: Project p not found\nDetail: checked 3 groups');
+    expect(String(e)).toMatch(
+      /^\(404\) Reason: Project p not found\nDetail: checked 3 groups\nRequest: GET https?:\/\/\S+$/,
+    );
   });
 
   it('a JSON body with only message has no detail line', async () => {
@@ -204,7 +206,7 @@ describe('v21 error fields (§3.4)', () => {
       .catch((x: unknown) => x)) as ApiError;
     expect(e).toBeInstanceOf(BadRequestError);
     expect(e.detail).toBeUndefined();
-    expect(String(e)).toBe('(400) Reason: bad filter');
+    expect(String(e)).toMatch(/^\(400\) Reason: bad filter\nRequest: GET \S+$/);
   });
 
   it('a structured detail (FastAPI 422 list) is kept raw in body and as JSON text in detail', async () => {
