@@ -5,18 +5,28 @@
  * wrap SDK objects, stream or buffer downloads, build ticket URLs).
  */
 import {
+  ApiConnectionError,
   ConfigurationError,
   parseApiKey,
   createApiClient,
-  downloadToStream,
   operationTable,
+  scrubError,
   type ApiClient,
   type FetchLike,
+  type Logger,
   type OperationInfo,
+  type RetryOptions,
 } from '@fw/api';
+import { DownloadError, iterateResponseBody } from '../files/download.js';
 import { createFinder, type Finder } from '../finders/finder.js';
 import { AUTH_STATUS_PATH, authCheckError, type AuthStatus } from './auth.js';
 import { readResponseBytes } from '../files/download.js';
+import {
+  responseInfo,
+  withResponseOf,
+  type OnResponse,
+  type ResponseInfo,
+} from './raw-response.js';
 import { isSignedCapable, runUpload } from '../files/upload-flow.js';
 import { wrapModel } from '../models/base.js';
 import type { SdkContext } from '../models/context.js';
@@ -31,8 +41,23 @@ export interface ClientOptions {
   baseUrl?: string;
   /** Per-request time limit in milliseconds (until response headers arrive). Default: none. */
   timeoutMs?: number;
-  /** Retries of idempotent requests on 429/502/503/504 and connection resets. Default 2. */
+  /**
+   * Longest wait in ms between two chunks of a response body (JSON or download). Default 60000;
+   * 0 turns it off.
+   */
+  idleTimeoutMs?: number;
+  /**
+   * Retries of idempotent requests on 429/502/503/504, resets and timeouts (also of downloads
+   * that break mid-body). Default 2.
+   */
   maxRetries?: number;
+  /** Backoff tuning (`baseDelayMs`, `maxDelayMs`, `maxRetryAfterMs`). */
+  retry?: RetryOptions;
+  /**
+   * Log each request (method, URL, status, time; never the key). Default none, or
+   * `console.debug` when `FW_LOG=debug` is set.
+   */
+  logger?: Logger;
   /** fetch implementation (receives a `Request`). Default: the runtime's `fetch`. */
   fetch?: FetchLike;
   /** Product token put in front of the User-Agent (`my-app/1.0`). */
@@ -75,7 +100,7 @@ export interface InvokeSpec {
   positional?: string;
 }
 
-const CALL_OPTION_KEYS = new Set(['signal', 'timeoutMs', 'maxRetries']);
+const CALL_OPTION_KEYS = new Set(['signal', 'timeoutMs', 'idleTimeoutMs', 'maxRetries']);
 const SDK_OPTION_KEYS = new Set(['onProgress', 'metadata']);
 
 /** Percent-encode a path parameter like Python's `quote(v, safe='')`. */
@@ -105,6 +130,10 @@ export abstract class ClientCore implements SdkContext {
   /** @internal */
   /** @internal The fetch the API client was given (undefined: the runtime's). */
   declare readonly _rawFetch: FetchLike | undefined;
+  /** @internal Retries of the client (downloads that break mid-body are sent again). */
+  declare readonly _maxRetries: number;
+  /** @internal Remove the key from an error (message, stack, fields, causes). */
+  declare readonly _scrub: <T>(err: T) => T;
   /** @internal Whether the key check is off (`disableAuthCheck`). */
   declare readonly _authCheckDisabled: boolean;
   /** @internal The shared key check (holds the key's secrets in its closure, not on the object). */
@@ -132,9 +161,23 @@ export abstract class ClientCore implements SdkContext {
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
       ...(options.headers ? { headers: options.headers } : {}),
     });
     Object.defineProperty(this, 'api', { enumerable: false });
+    Object.defineProperty(this, '_maxRetries', { value: options.maxRetries ?? 2 });
+    const secrets = [key];
+    try {
+      secrets.push(parseApiKey(key).key);
+    } catch {
+      // createApiClient accepted the key already
+    }
+    Object.defineProperty(this, '_scrub', {
+      value: <T>(err: T): T => scrubError(err, secrets),
+      enumerable: false,
+    });
     Object.defineProperty(this, '_authCheckDisabled', {
       value: options.disableAuthCheck === true,
       enumerable: false,
@@ -184,6 +227,17 @@ export abstract class ClientCore implements SdkContext {
    */
   checkAuth(): Promise<AuthStatus> {
     return this._authCheck();
+  }
+
+  /**
+   * The data of an SDK call together with its raw HTTP response and request id:
+   * `const { data, response, requestId } = await fw.withResponse((o) => fw.getProject(id, o))`.
+   * `call` gets the options to pass to any SDK method (their `onResponse` records the response).
+   */
+  withResponse<T>(
+    call: (options: { onResponse: OnResponse }) => Promise<T>,
+  ): Promise<{ data: T } & ResponseInfo> {
+    return withResponseOf(call);
   }
 
   /** The API base URL (`https://host:443/api`). */
@@ -308,7 +362,23 @@ export abstract class ClientCore implements SdkContext {
       extra?: Record<string, unknown>;
     },
   ): Promise<any> {
-    const { query, call } = this._split(info, init.query);
+    try {
+      return await this._sendOnce(info, path, init);
+    } catch (err) {
+      throw this._scrub(err);
+    }
+  }
+
+  /** @internal */
+  private async _sendOnce(
+    info: OperationInfo,
+    path: readonly string[],
+    init: Parameters<ClientCore['_send']>[2],
+  ): Promise<any> {
+    const { onResponse, ...options } = (init.query ?? {}) as { onResponse?: unknown };
+    if (onResponse !== undefined && typeof onResponse !== 'function')
+      throw new TypeError(`${camelCase(info.id)}: onResponse must be a function`);
+    const { query, call } = this._split(info, options);
     if (!this._authCheckDisabled && info.path !== AUTH_STATUS_PATH) await this._authCheck();
     const request = (
       this.api as unknown as {
@@ -323,6 +393,7 @@ export abstract class ClientCore implements SdkContext {
       ...call,
       ...init.extra,
     });
+    if (typeof onResponse === 'function') onResponse(responseInfo(result.response));
     return init.raw ? result : result.data;
   }
 
@@ -363,7 +434,12 @@ export abstract class ClientCore implements SdkContext {
     return data;
   }
 
-  /** @internal Stream a binary response to a path (Node entry) or a WritableStream. */
+  /**
+   * @internal Stream a binary response to a path (Node entry) or a WritableStream. Asks for
+   * `identity` encoding (so Content-Length can be checked) unless `acceptEncoding` is given; a
+   * download to a path that breaks mid-body is sent again, up to `maxRetries` times (the temp file
+   * of the failed attempt is removed; nothing partial is ever renamed into place).
+   */
   async _download(
     op: string,
     path: readonly string[],
@@ -371,7 +447,9 @@ export abstract class ClientCore implements SdkContext {
     options: DownloadOptions & object = {},
   ): Promise<void> {
     const info = this._info(op);
-    const { onProgress, signal, ...query } = options;
+    const { onProgress, signal, acceptEncoding, ...query } = options as DownloadOptions & {
+      acceptEncoding?: string;
+    };
     let target = dest;
     if (typeof dest === 'string') {
       const { prepareDestination, writeToPath } = this._platform;
@@ -383,31 +461,32 @@ export abstract class ClientCore implements SdkContext {
       // Fail on a bad local path before any request is made.
       if (prepareDestination) target = await prepareDestination(dest);
     }
-    const result = (await this._send(info, path, {
-      query: { ...query, ...(signal ? { signal } : {}) },
-      parseAs: 'stream',
-      raw: true,
-    })) as {
-      data: ReadableStream<Uint8Array>;
-      response: Response;
+    const send = async (): Promise<Response> => {
+      const result = (await this._send(info, path, {
+        query: { ...query, ...(signal ? { signal } : {}) },
+        headers: { 'Accept-Encoding': acceptEncoding ?? 'identity' },
+        parseAs: 'stream',
+        raw: true,
+      })) as { response: Response };
+      return result.response;
     };
-    if (typeof target === 'string') {
-      await this._platform.writeToPath!(result.response, target, {
-        ...(onProgress ? { onProgress } : {}),
-        ...(signal ? { signal } : {}),
-      });
+    const progress = onProgress ? { onProgress } : {};
+    if (typeof target !== 'string') {
+      await pipeChecked(await send(), target, { ...progress, ...(signal ? { signal } : {}) });
       return;
     }
-    const total = Number(result.response.headers.get('content-length') ?? NaN);
-    await downloadToStream(result, target, {
-      ...(signal ? { signal } : {}),
-      ...(onProgress
-        ? {
-            onProgress: (loaded: number) =>
-              onProgress({ loaded, ...(Number.isFinite(total) ? { total } : {}) }),
-          }
-        : {}),
-    });
+    const maxRetries = (query as { maxRetries?: number }).maxRetries ?? this._maxRetries;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this._platform.writeToPath!(await send(), target, {
+          ...progress,
+          ...(signal ? { signal } : {}),
+        });
+        return;
+      } catch (err) {
+        if (attempt >= maxRetries || signal?.aborted || !brokenMidBody(err)) throw this._scrub(err);
+      }
+    }
   }
 
   /** @internal A binary response, buffered. */
@@ -442,5 +521,33 @@ export abstract class ClientCore implements SdkContext {
       encodePathParam(params[name]!),
     );
     return `${this.api.baseUrl}${resolved}?ticket=${encodeURIComponent(data.ticket)}`;
+  }
+}
+
+/** A download that failed in its body (reset, stall, short): worth sending again. */
+function brokenMidBody(err: unknown): boolean {
+  if (!(err instanceof DownloadError) || err.status !== undefined) return false;
+  const cause = (err as { cause?: unknown }).cause;
+  return cause instanceof ApiConnectionError || /incomplete|interrupted/i.test(err.message);
+}
+
+/**
+ * Write a response into a WritableStream with the same checks as a download to a path (HTTP
+ * status, Content-Length, idle body): a short body aborts the stream and throws DownloadError.
+ */
+async function pipeChecked(
+  response: Response,
+  destination: WritableStream<Uint8Array>,
+  options: { onProgress?: DownloadOptions['onProgress']; signal?: AbortSignal },
+): Promise<void> {
+  const writer = destination.getWriter();
+  try {
+    for await (const chunk of iterateResponseBody(response, options)) await writer.write(chunk);
+    await writer.close();
+  } catch (err) {
+    await writer.abort(err).catch(() => undefined);
+    throw err;
+  } finally {
+    writer.releaseLock();
   }
 }

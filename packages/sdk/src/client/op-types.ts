@@ -43,7 +43,17 @@ import type { DateInputs, ListModels, Models } from '../models/types.js';
 import type { WithDates } from '../models/dates.js';
 import type { FileSpec } from '../files/file-spec.js';
 import type { ProgressCallback } from '../files/upload.js';
-export type { CallOptions } from '@fw/api';
+import type { CallOptions as ApiCallOptions } from '@fw/api';
+import type { OnResponse } from './raw-response.js';
+
+/** Options every SDK call takes: `signal`, `timeoutMs`, `idleTimeoutMs`, `maxRetries`, `onResponse`. */
+export interface CallOptions extends Pick<
+  ApiCallOptions,
+  'signal' | 'timeoutMs' | 'idleTimeoutMs' | 'maxRetries'
+> {
+  /** Called with the raw HTTP response and its request id (see `Client.withResponse`). */
+  onResponse?: OnResponse;
+}
 
 /** JSON body of an operation as the SDK accepts it (date fields may be `Date`s). */
 export type BodyOf<K> = DateInputs<OpBody<K>>;

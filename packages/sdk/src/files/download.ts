@@ -2,9 +2,11 @@
  * Runtime-neutral download helpers: read a fetch Response body with progress and length checks.
  * The fs side (streaming to a file atomically) is in `node/download.ts`.
  */
+import { FlywheelError } from '@fw/api';
 import type { ProgressCallback } from './upload.js';
 
-export class DownloadError extends Error {
+export class DownloadError extends FlywheelError {
+  override readonly code: string = 'FW_DOWNLOAD';
   /** HTTP status, when the failure was an HTTP error response. */
   readonly status: number | undefined;
   /** Destination path, for file downloads. */

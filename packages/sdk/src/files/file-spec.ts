@@ -4,6 +4,7 @@
  * This module is runtime neutral: it never imports `node:*`. Local paths are resolved through a
  * pluggable {@link LocalFileSource} that the Node entry registers (see `node/file-source.ts`).
  */
+import { FlywheelError } from '@fw/api';
 import mime from 'mime';
 
 /** Anything that yields byte chunks, e.g. a Node `Readable`. */
@@ -36,7 +37,8 @@ export type OpenedFile =
   | { kind: 'blob'; blob: Blob; size: number }
   | { kind: 'stream'; stream: ReadableStream<Uint8Array>; size: number | undefined };
 
-export class FileSpecError extends Error {
+export class FileSpecError extends FlywheelError {
+  override readonly code: string = 'FW_FILE_SPEC';
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'FileSpecError';

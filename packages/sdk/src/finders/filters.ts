@@ -6,9 +6,11 @@
  * comma-separated `field[:asc|desc|1|-1]`. The checks are cheap and only reject strings the
  * server would refuse anyway, so the error can name the offending term before any request.
  */
+import { FlywheelError } from '@fw/api';
 
 /** Thrown (before any request) for a filter or sort string the server could not parse. */
-export class InvalidFilterError extends Error {
+export class InvalidFilterError extends FlywheelError {
+  override readonly code: string = 'FW_INVALID_FILTER';
   override name = 'InvalidFilterError';
   constructor(
     message: string,

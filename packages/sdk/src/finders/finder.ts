@@ -6,6 +6,7 @@
  * `{ results, count, total }` pages; both are accepted. The `pagination` feature (for totals)
  * is requested only by `page()` and by `findOne`'s error path.
  */
+import { FlywheelError } from '@fw/api';
 import { InvalidFilterError, joinFilters, validateSort } from './filters.js';
 
 /** One page of raw list results as the API returned it. */
@@ -51,7 +52,8 @@ export type FindArgs = [...filters: string[]] | [...filters: string[], options: 
 export const DEFAULT_PAGE_SIZE = 250;
 
 /** Thrown by `findOne` when the number of matches is not exactly one. */
-export class FindOneError extends Error {
+export class FindOneError extends FlywheelError {
+  override readonly code: string = 'FW_FIND_ONE';
   override name = 'FindOneError';
   constructor(
     /** How many items matched (0, or 2 and more). */

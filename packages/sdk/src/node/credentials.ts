@@ -1,9 +1,11 @@
 /** Flywheel CLI credentials (`~/.config/flywheel/user.json`). */
+import { FlywheelError } from '@fw/api';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export class CredentialsError extends Error {
+export class CredentialsError extends FlywheelError {
+  override readonly code: string = 'FW_CREDENTIALS';
   readonly path: string;
   constructor(message: string, path: string, options?: { cause?: unknown }) {
     super(message, options);
