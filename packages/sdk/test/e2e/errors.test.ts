@@ -32,7 +32,8 @@ describe('errors', () => {
     expect(e.statusText).toBe(e.status === 404 ? 'Not Found' : 'Bad Request');
     // the local server's 404 body has no `detail`, so the text form has no Detail line
     expect(e.detail).toBeUndefined();
-    expect(String(e)).toBe(`(${e.status}) Reason: ${e.reason}`);
+    expect(e.message).toBe(`(${e.status}) Reason: ${e.reason}`);
+    expect(String(e)).toBe(`(${e.status}) Reason: ${e.reason}\nRequest: GET ${e.url}`);
   });
 
   it('the same classes as @fw/api, from both entries', () => {

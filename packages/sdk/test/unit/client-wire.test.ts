@@ -65,7 +65,7 @@ describe('auth check (injected fetch)', () => {
     expect((err as AuthenticationError).status).toBe(403);
     const e = err as AuthenticationError;
     expect(e.message).toContain('rejected by https://flywheel.example.org');
-    expect(e.message).toContain('key <api key> is disabled');
+    expect(e.message).toContain('key *** is disabled');
     for (const text of [e.message, String(e), e.stack ?? '', JSON.stringify(e)])
       expect(text).not.toContain(SECRET);
   });
