@@ -33,6 +33,11 @@ export interface StartOptions {
   uploadPartSize?: number;
   /** How often expired upload tickets are swept, in ms; default min(ttl, 60 s). */
   uploadSweepMs?: number;
+  /**
+   * Extra users to seed, each answered with a fresh API key in `RunningServer.users` (a user
+   * that already exists in a kept data dir gets a new key added).
+   */
+  users?: CreateUserOptions[];
 }
 
 export interface CreateUserOptions {
@@ -52,6 +57,8 @@ export interface RunningServer {
   apiKey: string;
   port: number;
   dataDir: string;
+  /** The users seeded by `options.users`, by id, with their keys in SDK format. */
+  users: Record<string, { id: string; apiKey: string }>;
   /** Create a user with a fresh API key (returned in SDK format). */
   createUser(o: CreateUserOptions): Promise<{ id: string; apiKey: string }>;
   /** Stop listening, close the database; removes the data dir if it was a temp one. */
@@ -107,18 +114,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   state.origin = `http://${urlHost}:${port}`;
   const sdkKey = (key: string) => `${host}:${port}:__force_insecure:${key}`;
 
-  let closed = false;
-  return {
-    url: `${state.origin}/api`,
-    apiKey: sdkKey(adminKey),
-    port,
-    dataDir,
-    async createUser(o) {
-      if (typeof o.id !== 'string' || o.id.length === 0)
-        throw new TypeError('createUser: id is required');
-      if (getUser(db, o.id)) throw new Error(`user ${o.id} already exists`);
-      const key = newKey();
-      db.transaction(() => {
+  const seedUser = (o: CreateUserOptions, allowExisting: boolean) => {
+    if (!o || typeof o.id !== 'string' || o.id.length === 0)
+      throw new TypeError('createUser: id is required');
+    const exists = Boolean(getUser(db, o.id));
+    if (exists && !allowExisting) throw new Error(`user ${o.id} already exists`);
+    const key = newKey();
+    db.transaction(() => {
+      if (!exists)
         saveUser(
           db,
           createUserDoc({
@@ -129,9 +132,29 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
             root: Boolean(o.root),
           }),
         );
-        addKey(db, o.id, key);
-      })();
-      return { id: o.id, apiKey: sdkKey(key) };
+      addKey(db, o.id, key);
+    })();
+    return { id: o.id, apiKey: sdkKey(key) };
+  };
+  const users: Record<string, { id: string; apiKey: string }> = {};
+  try {
+    for (const o of options.users ?? []) users[o.id] = seedUser(o, true);
+  } catch (err) {
+    await new Promise<void>((res) => server.close(() => res()));
+    db.close();
+    if (temp) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  let closed = false;
+  return {
+    url: `${state.origin}/api`,
+    apiKey: sdkKey(adminKey),
+    port,
+    dataDir,
+    users,
+    async createUser(o) {
+      return seedUser(o, false);
     },
     async close() {
       if (closed) return;
