@@ -38,6 +38,15 @@ export interface StartOptions {
    * that already exists in a kept data dir gets a new key added).
    */
   users?: CreateUserOptions[];
+  /** Most time to receive a request's headers, in ms; default 20 s (slowloris bound). */
+  headersTimeoutMs?: number;
+  /** Most time to receive a whole request (headers and body), in ms; default 1 hour. */
+  requestTimeoutMs?: number;
+  /**
+   * Most time a connection may sit with nothing received or sent, in ms (an idle body, an idle
+   * keep-alive socket); default 30 s. The socket is closed.
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface CreateUserOptions {
@@ -102,8 +111,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const adminKey = ensureAdmin(state);
 
   const app = createApp(state, options.log);
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
-  server.requestTimeout = 0;
+  const headersTimeout = options.headersTimeoutMs ?? 20_000;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    hostname: host,
+    serverOptions: {
+      headersTimeout,
+      requestTimeout: options.requestTimeoutMs ?? 3_600_000,
+      // how often Node checks the two bounds above (its default is 30 s)
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout >> 2)),
+    },
+  }) as Server;
+  // idle-body bound: a connection silent this long (mid-body or between requests) is closed
+  server.timeout = options.idleTimeoutMs ?? 30_000;
+  server.on('timeout', (socket: import('node:net').Socket) => socket.destroy());
   answerClientErrors(server);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
