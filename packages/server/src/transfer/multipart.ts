@@ -144,8 +144,16 @@ export async function parseMultipartUpload(
   // answer has to go out on (the client saw ECONNRESET instead of its 400). The request is
   // unpiped instead, and the rest of its body read and dropped (bounded) before answering.
   const onInputError = (err: Error) => parser.destroy(err);
+  // a client that goes away without an error event (premature close) must not leave us waiting
+  const onInputClose = () => {
+    if (!input.readableEnded) parser.destroy(new Error('request body cut short'));
+  };
   input.once('error', onInputError);
-  input.pipe(parser);
+  input.once('close', onInputClose);
+  if (input.readableEnded)
+    parser.end(); // nothing left to read: pipe() would never end it
+  else if (input.destroyed) parser.destroy(new Error('request body cut short'));
+  else input.pipe(parser);
   try {
     await finished(parser);
   } catch (err) {
@@ -156,6 +164,7 @@ export async function parseMultipartUpload(
   } finally {
     input.unpipe(parser);
     input.off('error', onInputError);
+    input.off('close', onInputClose);
   }
   if (failure) await drainRest(input, options.maxUnreadBody ?? MAX_DRAIN);
   const settled = await Promise.allSettled(writes);
