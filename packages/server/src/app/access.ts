@@ -66,7 +66,8 @@ export function accessTo(db: Db, user: CurrentUser, row: ContainerRow): Access |
     const p = db
       .prepare(
         `SELECT 1 FROM containers c, json_each(c.doc, '$.permissions') pe
-         WHERE c.type = 'project' AND c.group_id = ? AND json_extract(pe.value, '$._id') = ? LIMIT 1`,
+         WHERE c.type = 'project' AND c.group_id = ? AND json_extract(pe.value, '$._id') = ?
+           AND ${grantsRead('pe')} LIMIT 1`,
       )
       .get(row.id, user.doc._id);
     if (p) return 'ro';
@@ -83,8 +84,19 @@ export function requireAccess(db: Db, user: CurrentUser, row: ContainerRow, leve
 }
 
 /**
- * SQL condition (on containers alias `a`) that keeps only rows the user may read. Site admins
- * are restricted too unless `exhaustive` is set, like the reference.
+ * SQL condition on a permissions entry (`json_each` value `pe`) that grants read access: an
+ * access level, or roles one of which views metadata (the same rule as `accessOfRoles`).
+ */
+const grantsRead = (pe: string) => `(json_extract(${pe}.value, '$.access') IN ('ro','rw','admin')
+  OR EXISTS (SELECT 1 FROM json_each(${pe}.value, '$.role_ids') ri
+    JOIN roles rr ON rr.id = ri.value, json_each(rr.doc, '$.actions') ra
+    WHERE ra.value IN ('containers_view_metadata','containers_modify_metadata','project_permissions_manage')))`;
+
+/**
+ * SQL condition (on containers alias `a`) that keeps only rows the user may read: the row-level
+ * visibility every list applies (top-level lists, child lists, collection contents, analyses
+ * below a container, search), the same rule as `accessTo` for direct reads. Site admins are
+ * restricted too unless `exhaustive` is set, like the reference.
  */
 export function visibleSql(
   user: CurrentUser,
@@ -94,11 +106,12 @@ export function visibleSql(
   if (user.isAdmin && exhaustive) return { sql: '1', params: [] };
   const uid = user.doc._id;
   const granted = `SELECT g.id FROM containers g, json_each(g.doc, '$.permissions') pe
-     WHERE g.type IN ('group','project','collection') AND json_extract(pe.value, '$._id') = ?`;
+     WHERE g.type IN ('group','project','collection') AND json_extract(pe.value, '$._id') = ?
+       AND ${grantsRead('pe')}`;
   return {
     sql: `(${a}.perm_id IN (${granted}) OR (${a}.type = 'group' AND ${a}.id IN (
        SELECT p.group_id FROM containers p, json_each(p.doc, '$.permissions') pe2
-       WHERE p.type = 'project' AND json_extract(pe2.value, '$._id') = ?)))`,
+       WHERE p.type = 'project' AND json_extract(pe2.value, '$._id') = ? AND ${grantsRead('pe2')})))`,
     params: [uid, uid],
   };
 }

@@ -306,7 +306,11 @@ const PARENT_FIELDS: Partial<Record<CType, string[]>> = {
 };
 
 /** Apply a PUT body to a container. */
-export function modifyContainer(db: Db, row: ContainerRow, body: Obj): void {
+/**
+ * Apply a container PUT. `user` is the caller (omitted for internal edits): nodes added to a
+ * collection need the caller's read access, checked on every node before anything is saved.
+ */
+export function modifyContainer(db: Db, row: ContainerRow, body: Obj, user?: CurrentUser): void {
   db.transaction(() => {
     const doc = parseDoc(getRow(db, row.id)!);
     if (body._id !== undefined && body._id !== row.id) throw badRequest('"_id" cannot be changed');
@@ -339,7 +343,7 @@ export function modifyContainer(db: Db, row: ContainerRow, body: Obj): void {
       applySessionSubject(db, row, doc, subjectPatch);
     }
     if (row.type === 'collection' && contents !== undefined)
-      applyCollectionContents(db, row.id, contents);
+      applyCollectionContents(db, row.id, contents, user);
     else if (contents !== undefined) throw badRequest('"contents" is only valid for collections');
     doc.modified = now();
     saveContainer(db, row, doc);
@@ -427,7 +431,12 @@ export function syncSubject(db: Db, subjectId: string): void {
 }
 
 /** `contents: {operation: add|remove, nodes: [{level, _id}]}` on a collection. */
-function applyCollectionContents(db: Db, collectionId: string, contents: unknown): void {
+function applyCollectionContents(
+  db: Db,
+  collectionId: string,
+  contents: unknown,
+  user: CurrentUser | undefined,
+): void {
   if (
     !isObj(contents) ||
     !['add', 'remove'].includes(contents.operation as string) ||
@@ -444,6 +453,9 @@ function applyCollectionContents(db: Db, collectionId: string, contents: unknown
     }
     const target = getRowOfType(db, level as CType, n._id);
     if (!target) throw notFound(`${level} ${n._id} not found`);
+    // adding needs read access to the node (the whole change is refused otherwise);
+    // removing from a collection the caller may modify is always allowed
+    if (user && contents.operation === 'add') requireAccess(db, user, target, 'ro');
     // the reference expands a node into its acquisitions; membership lives on acquisitions and sessions
     const acqs =
       level === 'acquisition'

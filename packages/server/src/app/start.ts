@@ -33,6 +33,20 @@ export interface StartOptions {
   uploadPartSize?: number;
   /** How often expired upload tickets are swept, in ms; default min(ttl, 60 s). */
   uploadSweepMs?: number;
+  /**
+   * Extra users to seed, each answered with a fresh API key in `RunningServer.users` (a user
+   * that already exists in a kept data dir gets a new key added).
+   */
+  users?: CreateUserOptions[];
+  /** Most time to receive a request's headers, in ms; default 20 s (slowloris bound). */
+  headersTimeoutMs?: number;
+  /** Most time to receive a whole request (headers and body), in ms; default 1 hour. */
+  requestTimeoutMs?: number;
+  /**
+   * Most time a connection may sit with nothing received or sent, in ms (an idle body, an idle
+   * keep-alive socket); default 30 s. The socket is closed.
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface CreateUserOptions {
@@ -52,6 +66,8 @@ export interface RunningServer {
   apiKey: string;
   port: number;
   dataDir: string;
+  /** The users seeded by `options.users`, by id, with their keys in SDK format. */
+  users: Record<string, { id: string; apiKey: string }>;
   /** Create a user with a fresh API key (returned in SDK format). */
   createUser(o: CreateUserOptions): Promise<{ id: string; apiKey: string }>;
   /** Stop listening, close the database; removes the data dir if it was a temp one. */
@@ -95,8 +111,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const adminKey = ensureAdmin(state);
 
   const app = createApp(state, options.log);
-  const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
-  server.requestTimeout = 0;
+  const headersTimeout = options.headersTimeoutMs ?? 20_000;
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    hostname: host,
+    serverOptions: {
+      headersTimeout,
+      requestTimeout: options.requestTimeoutMs ?? 3_600_000,
+      // how often Node checks the two bounds above (its default is 30 s)
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout >> 2)),
+    },
+  }) as Server;
+  // idle-body bound: a connection silent this long (mid-body or between requests) is closed
+  server.timeout = options.idleTimeoutMs ?? 30_000;
+  server.on('timeout', (socket: import('node:net').Socket) => socket.destroy());
   answerClientErrors(server);
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
@@ -107,18 +135,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   state.origin = `http://${urlHost}:${port}`;
   const sdkKey = (key: string) => `${host}:${port}:__force_insecure:${key}`;
 
-  let closed = false;
-  return {
-    url: `${state.origin}/api`,
-    apiKey: sdkKey(adminKey),
-    port,
-    dataDir,
-    async createUser(o) {
-      if (typeof o.id !== 'string' || o.id.length === 0)
-        throw new TypeError('createUser: id is required');
-      if (getUser(db, o.id)) throw new Error(`user ${o.id} already exists`);
-      const key = newKey();
-      db.transaction(() => {
+  const seedUser = (o: CreateUserOptions, allowExisting: boolean) => {
+    if (!o || typeof o.id !== 'string' || o.id.length === 0)
+      throw new TypeError('createUser: id is required');
+    const exists = Boolean(getUser(db, o.id));
+    if (exists && !allowExisting) throw new Error(`user ${o.id} already exists`);
+    const key = newKey();
+    db.transaction(() => {
+      if (!exists)
         saveUser(
           db,
           createUserDoc({
@@ -129,9 +153,29 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
             root: Boolean(o.root),
           }),
         );
-        addKey(db, o.id, key);
-      })();
-      return { id: o.id, apiKey: sdkKey(key) };
+      addKey(db, o.id, key);
+    })();
+    return { id: o.id, apiKey: sdkKey(key) };
+  };
+  const users: Record<string, { id: string; apiKey: string }> = {};
+  try {
+    for (const o of options.users ?? []) users[o.id] = seedUser(o, true);
+  } catch (err) {
+    await new Promise<void>((res) => server.close(() => res()));
+    db.close();
+    if (temp) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  let closed = false;
+  return {
+    url: `${state.origin}/api`,
+    apiKey: sdkKey(adminKey),
+    port,
+    dataDir,
+    users,
+    async createUser(o) {
+      return seedUser(o, false);
     },
     async close() {
       if (closed) return;

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import type { AppEnv } from '../app/context.js';
 import type { OpHandler, RouteTable } from '../app/operations.js';
 import { forbidden, badRequest, conflict, notFound } from '../app/errors.js';
@@ -45,6 +46,19 @@ function checkUserFields(body: Record<string, unknown>): void {
   optObject(body, 'info');
 }
 
+/**
+ * Whose keys a key operation acts on: the caller, or with `?user_id=` (site admins only) that
+ * user, so that admins can issue and revoke keys for other users over the API.
+ */
+function keyOwner(c: Context<AppEnv>): string {
+  const user = requireUser(c.get('user'));
+  const uid = c.req.query('user_id');
+  if (uid === undefined || uid === user.doc._id) return user.doc._id;
+  if (!user.isAdmin) throw forbidden('only site admins can manage the API keys of other users');
+  if (!getUser(c.get('state').db, uid)) throw notFound(`user ${uid} not found`);
+  return uid;
+}
+
 /** Users: self, list, CRUD (admin), and key regeneration. */
 export function registerUserRoutes(routes: RouteTable): void {
   routes.on('get_current_user', (c) => {
@@ -60,13 +74,16 @@ export function registerUserRoutes(routes: RouteTable): void {
     });
   });
   // v21 generate_user_key: a new key is added (users may hold several); answers ApiKeyOutput
+  // `?user_id=` (site admins only): the key is issued for that user instead of the caller
   routes.on('generate_user_key', async (c) => {
-    const user = requireUser(c.get('user'));
+    const owner = keyOwner(c);
     const db = c.get('state').db;
     const body = c.req.raw.body ? await readObject(c) : {};
+    if (body.label !== undefined && typeof body.label !== 'string')
+      throw badRequest('"label" must be a string');
     const label = typeof body.label === 'string' ? body.label : 'api key';
     const key = newKey();
-    addKey(db, user.doc._id, key);
+    addKey(db, owner, key);
     const info = keyInfo(db, key);
     return replyUntyped(c, { label, key, created: info?.created ?? now(), expires_at: NEVER });
   });
@@ -161,14 +178,14 @@ export function registerUserExtraRoutes(routes: RouteTable): void {
     return c.body(null, 204);
   });
   routes.on('delete_user_key', (c, [id = '']) => {
-    const user = self(c);
+    const owner = keyOwner(c);
     const db = c.get('state').db;
     // by its listed id, or by the key itself
     const r = db
       .prepare(
         'DELETE FROM api_keys WHERE user_id = ? AND (substr(key_hash, 1, 24) = ? OR key_hash = ?)',
       )
-      .run(user.doc._id, id, hashKey(id));
+      .run(owner, id, hashKey(id));
     if (r.changes === 0) throw notFound(`api key ${id} not found`);
     return c.body(null, 204);
   });
@@ -224,7 +241,7 @@ export function registerUserExtraRoutes(routes: RouteTable): void {
       const target = getUser(c.get('state').db, uid);
       if (!target) throw notFound(`user ${uid} not found`);
       const as = { doc: target, isAdmin: false, key: null } as unknown as CurrentUser;
-      return listRows(c, [{ sql: 'c.type = ?', params: [type] }, visibleSql(as, false, 'c')]);
+      return listRows(c, [{ sql: 'c.type = ?', params: [type] }], { as });
     };
   routes.on('get_user_groups', ofUser('group'));
   routes.on('get_user_projects', ofUser('project'));

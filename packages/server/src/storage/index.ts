@@ -16,6 +16,7 @@ export {
   claimUploadTicket,
   dropUploadTicket,
   sweepUploadTickets,
+  sweepOrphanBlobs,
   recoverUploads,
   type UploadTicketRow,
   type IssueOptions,

@@ -356,4 +356,48 @@ export async function recoverUploads(db: Db, blobs: BlobStore): Promise<void> {
     if (f.startsWith('.tmp-')) await rm(join(blobs.dir, f), { force: true });
   }
   await sweepUploadTickets(db, blobs);
+  await sweepOrphanBlobs(db, blobs);
+}
+
+const BLOB_NAME_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID_IN_TEXT_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/**
+ * Start-up only (no request in flight): remove blobs no record points at, e.g. a blob a crash
+ * left between its rename and the transaction that records it. References are every
+ * `blob_id` column and any blob id inside a stored `doc` (staged packfile files and the like).
+ * Answers the number removed.
+ */
+export async function sweepOrphanBlobs(db: Db, blobs: BlobStore): Promise<number> {
+  const onDisk = (await readdir(blobs.dir)).filter((f) => BLOB_NAME_RE.test(f));
+  if (onDisk.length === 0) return 0;
+  const used = new Set<string>();
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+    .all() as { name: string }[];
+  for (const { name } of tables) {
+    const cols = (db.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map(
+      (c) => c.name,
+    );
+    for (const col of cols.filter((c) => c === 'blob_id' || c.endsWith('_blob_id'))) {
+      for (const r of db
+        .prepare(`SELECT "${col}" AS b FROM "${name}" WHERE "${col}" IS NOT NULL`)
+        .iterate() as Iterable<{ b: string }>)
+        used.add(r.b);
+    }
+    if (cols.includes('doc')) {
+      for (const r of db.prepare(`SELECT doc FROM "${name}"`).iterate() as Iterable<{
+        doc: string | null;
+      }>) {
+        for (const m of String(r.doc ?? '').matchAll(UUID_IN_TEXT_RE)) used.add(m[0]);
+      }
+    }
+  }
+  let removed = 0;
+  for (const f of onDisk) {
+    if (used.has(f)) continue;
+    await blobs.remove(f);
+    removed++;
+  }
+  return removed;
 }

@@ -8,7 +8,7 @@
 import busboy from 'busboy';
 import mime from 'mime';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { BlobStore } from '../storage/index.js';
 import { TransferError } from './errors.js';
@@ -43,6 +43,8 @@ export interface UploadOptions {
   maxFileSize?: number;
   /** Per-field byte limit for `metadata` and other fields (default 16 MiB). */
   maxFieldSize?: number;
+  /** Most bytes of a rejected body read and dropped before answering; default 8 MiB. */
+  maxUnreadBody?: number;
 }
 
 type HeadersLike = Headers | Record<string, string | string[] | undefined>;
@@ -138,14 +140,33 @@ export async function parseMultipartUpload(
     }
   });
 
+  // Not `pipeline`: on a rejection it would destroy the request, and with it the socket the
+  // answer has to go out on (the client saw ECONNRESET instead of its 400). The request is
+  // unpiped instead, and the rest of its body read and dropped (bounded) before answering.
+  const onInputError = (err: Error) => parser.destroy(err);
+  // a client that goes away without an error event (premature close) must not leave us waiting
+  const onInputClose = () => {
+    if (!input.readableEnded) parser.destroy(new Error('request body cut short'));
+  };
+  input.once('error', onInputError);
+  input.once('close', onInputClose);
+  if (input.readableEnded)
+    parser.end(); // nothing left to read: pipe() would never end it
+  else if (input.destroyed) parser.destroy(new Error('request body cut short'));
+  else input.pipe(parser);
   try {
-    await pipeline(input, parser);
+    await finished(parser);
   } catch (err) {
     // Our own failure wins; otherwise the body was cut short or malformed.
     failure ??= (err as { status?: number }).status
       ? err
       : new TransferError(`malformed multipart body: ${(err as Error).message}`, 400);
+  } finally {
+    input.unpipe(parser);
+    input.off('error', onInputError);
+    input.off('close', onInputClose);
   }
+  if (failure) await drainRest(input, options.maxUnreadBody ?? MAX_DRAIN);
   const settled = await Promise.allSettled(writes);
   if (!failure && fileCount < minFiles)
     failure = new TransferError(fileCountMessage(minFiles, maxFiles), 400);
@@ -155,4 +176,39 @@ export async function parseMultipartUpload(
     throw failure;
   }
   return { files, metadata, fields };
+}
+
+/** The most of a rejected upload's remaining body that is read and dropped before answering. */
+const MAX_DRAIN = 8 * 1024 * 1024;
+
+/**
+ * Read and drop what is left of a rejected request body, so that its answer reaches the client
+ * and the connection stays usable. Past `limit` bytes it stops reading and the caller's answer
+ * closes the connection (`Connection: close`); a client that stalls is cut by the server's
+ * idle timeout.
+ */
+async function drainRest(input: Readable, limit: number): Promise<void> {
+  if (input.readableEnded || input.destroyed) return;
+  await new Promise<void>((resolve) => {
+    let seen = 0;
+    const done = () => {
+      input.off('data', onData);
+      input.off('end', done);
+      input.off('error', done);
+      input.off('close', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) {
+        input.pause();
+        done();
+      }
+    };
+    input.on('data', onData);
+    input.once('end', done);
+    input.once('error', done);
+    input.once('close', done);
+    input.resume();
+  });
 }

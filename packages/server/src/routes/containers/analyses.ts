@@ -1,6 +1,5 @@
 import { getFile } from '../../db/files.js';
 import { presentFile } from '../../app/present.js';
-import { visibleSql } from '../../app/access.js';
 import { notFound } from '../../app/errors.js';
 import type { operations } from '@fw/api';
 import type { RouteTable } from '../../app/operations.js';
@@ -12,7 +11,14 @@ import { presentRow } from '../../app/present.js';
 import { createAnalysis } from '../../app/analyses.js';
 import { loadContainer } from '../../app/containers.js';
 import { SINGULAR, type ContainerRow, type CType } from '../../db/containers.js';
-import { ANALYSIS_PARENTS, direct, listRows, me, type RowHandler } from './target.js';
+import {
+  ANALYSIS_PARENTS,
+  direct,
+  listRows,
+  listVisibility,
+  me,
+  type RowHandler,
+} from './target.js';
 
 /** Analyses hang off projects, subjects, sessions, acquisitions and collections. */
 const onParent =
@@ -50,11 +56,12 @@ const below: RowHandler = (c, row, [subkind = '']) => {
   const parentFilter = sub
     ? `c.parent_type = '${sub}' AND (c.parent_id = @id OR EXISTS (SELECT 1 FROM containers p WHERE p.id = c.parent_id AND p.${col} = @id))`
     : `(c.parent_id = @id OR c.${col} = @id)`;
+  const vis = listVisibility(c, 'children', 'c');
   const rows = db
     .prepare(
-      `SELECT c.* FROM containers c WHERE c.type = 'analysis' AND ${parentFilter} ORDER BY c.id`,
+      `SELECT c.* FROM containers c WHERE c.type = 'analysis' AND ${parentFilter} AND ${vis.sql} ORDER BY c.id`,
     )
-    .all({ id: row.id }) as ContainerRow[];
+    .all({ id: row.id }, ...vis.params) as ContainerRow[];
   return replyUntyped(
     c,
     rows.map((r) => presentRow(db, r, { list: true })),
@@ -68,10 +75,7 @@ export function registerAnalysisRoutes(routes: RouteTable): void {
     routes.on(`get_${t}_analyses`, direct(t, onParent(list)));
   }
   routes.on('get_all_analyses', (c) =>
-    listRows(c, [
-      { sql: `c.type = 'analysis'`, params: [] },
-      visibleSql(me(c), c.req.query('exhaustive') === 'true', 'c'),
-    ]),
+    listRows(c, [{ sql: `c.type = 'analysis'`, params: [] }], 'top'),
   );
   const inputInfo = (c: Parameters<RowHandler>[0], row: ContainerRow, name: string) => {
     requireAccess(c.get('state').db, me(c), row, 'ro');

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app/context.js';
 import type { RouteTable } from '../../app/operations.js';
-import { requireAccess, visibleSql } from '../../app/access.js';
+import { requireAccess } from '../../app/access.js';
 import { ADD, DELETE, MODIFY, ok, readObject, replyUntyped } from '../../app/json.js';
 import { presentRow } from '../../app/present.js';
 import { createContainer, modifyContainer } from '../../app/containers.js';
@@ -20,9 +20,6 @@ import {
   WITH_PERMISSIONS,
   type RowHandler,
 } from './target.js';
-
-const exhaustive = (c: Context<AppEnv>) =>
-  ['true', '1'].includes(c.req.query('exhaustive') ?? c.req.query('root') ?? '');
 
 /** GET one container; `withType` adds `container_type` (the generic `/containers/{id}`). */
 const getOne =
@@ -43,7 +40,7 @@ const getOne =
 const modifyOne: RowHandler = async (c, row) => {
   const db = c.get('state').db;
   requireAccess(db, me(c), row, 'rw');
-  modifyContainer(db, row, await readObject(c));
+  modifyContainer(db, row, await readObject(c), me(c));
   return ok(c, MODIFY, { modified: 1 });
 };
 
@@ -67,7 +64,7 @@ export function registerCrudRoutes(routes: RouteTable): void {
       return ok(c, ADD, { _id: id });
     });
     routes.on(`get_all_${pluralOf(t)}`, (c) =>
-      listRows(c, [{ sql: 'c.type = ?', params: [type] }, visibleSql(me(c), exhaustive(c), 'c')]),
+      listRows(c, [{ sql: 'c.type = ?', params: [type] }], 'top'),
     );
   }
   for (const t of OP_TYPES) {

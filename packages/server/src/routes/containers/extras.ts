@@ -43,12 +43,16 @@ export function registerContainerExtraRoutes(routes: RouteTable): void {
   // groups holding at least one project the caller can see
   routes.on('get_all_projects_groups', (c) => {
     const vis = visibleSql(me(c), exhaustive(c), 'p');
-    return listRows(c, [
-      {
-        sql: `c.type = 'group' AND c.id IN (SELECT p.group_id FROM containers p WHERE p.type = 'project' AND ${vis.sql})`,
-        params: vis.params,
-      },
-    ]);
+    return listRows(
+      c,
+      [
+        {
+          sql: `c.type = 'group' AND c.id IN (SELECT p.group_id FROM containers p WHERE p.type = 'project' AND ${vis.sql})`,
+          params: vis.params,
+        },
+      ],
+      'top',
+    );
   });
   routes.on(
     'get_project_delete_status',

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv, CurrentUser } from '../../app/context.js';
-import { requireUser } from '../../app/access.js';
+import { requireUser, visibleSql } from '../../app/access.js';
 import { notFound } from '../../app/errors.js';
 import { loadContainer } from '../../app/containers.js';
 import type { OpHandler, RouteTable } from '../../app/operations.js';
@@ -77,15 +77,41 @@ export function loadNested(c: Context<AppEnv>, t: OpType, id: string, aid: strin
   return analysis;
 }
 
-/** Finder list of containers (`filter`, `sort`, pagination) under extra WHERE clauses. */
+/**
+ * How a list is scoped to the caller: `top` (a top-level list: site admins see only what they
+ * have permissions on unless `exhaustive=true`/`root=true`), `children` (a list below a container
+ * the caller has read: site admins see every child), or `as` another user (their view).
+ */
+export type ListScope = 'top' | 'children' | { as: CurrentUser };
+
+export const exhaustiveQuery = (c: Context<AppEnv>): boolean =>
+  ['true', '1'].includes(c.req.query('exhaustive') ?? c.req.query('root') ?? '');
+
+/** The row-level visibility condition for `scope` on containers alias `a`. */
+export function listVisibility(
+  c: Context<AppEnv>,
+  scope: ListScope,
+  a = 'c',
+): { sql: string; params: string[] } {
+  if (typeof scope === 'object') return visibleSql(scope.as, false, a);
+  const user = me(c);
+  return visibleSql(user, scope === 'children' ? user.isAdmin : exhaustiveQuery(c), a);
+}
+
+/**
+ * Finder list of containers (`filter`, `sort`, pagination) under extra WHERE clauses. Every
+ * container list goes through here, and here the row-level visibility is always applied: a
+ * list never shows a row the caller could not read directly.
+ */
 export function listRows(
   c: Context<AppEnv>,
   where: { sql: string; params: unknown[] }[],
+  scope: ListScope = 'children',
 ): Response {
   const db = c.get('state').db;
   const { rows, total } = runFinder<ContainerRow>(c, {
     from: 'containers c',
-    where,
+    where: [...where, listVisibility(c, scope, 'c')],
     target: { docColumn: 'c.doc', columns: containerColumns('c') },
     select: 'c.*',
   });
