@@ -13,6 +13,7 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smokeSource, type Style } from '../src/smoke.ts';
+import { smokeSource, type Style } from '../src/smoke.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -200,6 +201,61 @@ describe('tarballs', () => {
   it.each(PACKAGES)('@fw/%s passes attw (node10, node16 CJS and ESM, bundler)', async (p) => {
     const { stdout } = await run(bin('attw'), [tarballs[p], '--format', 'table-flipped']);
     expect(stdout).toContain('No problems found');
+  });
+});
+
+describe('release dry run', () => {
+  it('changeset version then pack yields tarballs with the bumped versions and no workspace: ranges', async () => {
+    // a copy of the workspace's manifests and changesets, so the real tree is left untouched
+    const copy = join(work, 'release');
+    cpSync(join(root, '.changeset'), join(copy, '.changeset'), { recursive: true });
+    for (const file of ['package.json', 'pnpm-workspace.yaml'])
+      cpSync(join(root, file), join(copy, file));
+    for (const dir of [
+      'packages/api',
+      'packages/sdk',
+      'packages/server',
+      'tools',
+      'examples',
+      'bench',
+      'tests/consumers',
+    ]) {
+      if (!existsSync(join(root, dir, 'package.json'))) continue;
+      mkdirSync(join(copy, dir), { recursive: true });
+      cpSync(join(root, dir, 'package.json'), join(copy, dir, 'package.json'));
+    }
+    await run(join(root, 'node_modules/.bin/changeset'), ['version'], { cwd: copy });
+    const bumped = (p: string) =>
+      (
+        JSON.parse(readFileSync(join(copy, 'packages', p, 'package.json'), 'utf8')) as {
+          version: string;
+        }
+      ).version;
+    expect(bumped('api')).not.toBe(version('api'));
+    // pnpm pack resolves workspace: ranges through the linked packages, as an install would link them
+    for (const p of ['sdk', 'server']) {
+      mkdirSync(join(copy, 'packages', p, 'node_modules/@fw'), { recursive: true });
+      for (const dep of ['api', 'server']) {
+        if (dep !== p)
+          symlinkSync(
+            join(copy, 'packages', dep),
+            join(copy, 'packages', p, 'node_modules/@fw', dep),
+          );
+      }
+    }
+    const out = join(copy, 'packs');
+    for (const p of PACKAGES) {
+      const [cmd, args] = pnpm(['pack', '--pack-destination', out]);
+      await run(cmd, args, { cwd: join(copy, 'packages', p) });
+      const { stdout } = await run('tar', [
+        '-xOf',
+        join(out, `fw-${p}-${bumped(p)}.tgz`),
+        'package/package.json',
+      ]);
+      expect(stdout).not.toContain('workspace:');
+      const manifest = JSON.parse(stdout) as { dependencies?: Record<string, string> };
+      if (p !== 'api') expect(manifest.dependencies?.['@fw/api']).toBe(bumped('api'));
+    }
   });
 });
 
