@@ -76,8 +76,8 @@ function target(command: Command): { script: string; dirs: string[] } | null {
   const own = dirname(command.file);
   if (args[0] === '--filter' || args[0] === '-F') {
     const name = args[1]!;
-    args.splice(0, 2);
-    if (args[0] === 'run') args.shift();
+    const rest = args.slice(2);
+    if (rest[0] === 'run') rest.shift();
     const dir = ['packages', 'tests']
       .flatMap((g) => readdirSync(join(root, g)).map((n) => join(root, g, n)))
       .concat(['tools', 'examples', 'bench'].map((n) => join(root, n)))
@@ -87,7 +87,7 @@ function target(command: Command): { script: string; dirs: string[] } | null {
           JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name === name,
       );
     expect(dir, `${command.text}: no workspace package ${name}`).toBeDefined();
-    return { script: args[0]!, dirs: [dir!] };
+    return { script: rest[0]!, dirs: [dir!] };
   }
   if (args[0] === 'run') return { script: args[1]!, dirs: [root, own] };
   if (BUILTINS.has(args[0]!)) return null; // install, or a mention of a built-in such as `pnpm server`
