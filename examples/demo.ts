@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     report.line();
     report.ok(style.bold(`Demo finished in ${seconds} s.`));
-    const serverCommand = `npx -y pnpm@10.34.9 run server${options.dataDir ? ` --data ${options.dataDir}` : ''}`;
+    const serverCommand = `npx -y pnpm@10.34.9 serve${options.dataDir ? ` --data ${options.dataDir}` : ''}`;
     report.line(
       `  Next: read examples/topics/*.ts, or keep a server running with ${style.yellow(serverCommand)}`,
     );

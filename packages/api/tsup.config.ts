@@ -17,5 +17,9 @@ export default defineConfig({
   splitting: false,
   // The version is inlined at build time (User-Agent); src/version.ts falls back when unbundled.
   define: { __FW_API_VERSION__: JSON.stringify(pkg.version) },
-  external: ['openapi-fetch', /^node:/],
+  // openapi-fetch's runtime is bundled: its CommonJS build exports `default` while its types say
+  // `export =`, so a CJS bundle importing it gets `(0, import_openapi_fetch.default) is not a
+  // function`. Its types stay a dependency (the declarations refer to them).
+  noExternal: ['openapi-fetch'],
+  external: [/^node:/],
 });

@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 
-export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+// `Request | string | URL`, not the DOM-only `RequestInfo`, so Node projects without `lib: dom` typecheck.
+export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
 
 /** A constructor compatible with undici's `Agent`. */
 export type AgentConstructor = new (options: { connect: { ca: string } }) => object;
