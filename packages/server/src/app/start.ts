@@ -8,6 +8,7 @@ import { openDatabase } from '../db/open.js';
 import { addKey, createUserDoc, getUser, newKey, saveUser } from '../db/users.js';
 import { createBlobStore, recoverUploads, sweepUploadTickets } from '../storage/index.js';
 import { createApp } from './app.js';
+import type { CorsOrigin } from './cors.js';
 import { answerClientErrors } from './client-errors.js';
 import type { AppState } from './context.js';
 import { seedDefaults } from '../db/seed.js';
@@ -33,6 +34,11 @@ export interface StartOptions {
   uploadPartSize?: number;
   /** How often expired upload tickets are swept, in ms; default min(ttl, 60 s). */
   uploadSweepMs?: number;
+  /**
+   * Page origins allowed to call the server from a browser (CORS): an origin, a list, `'*'`, or
+   * a predicate. Default: `http(s)://localhost`, `127.0.0.1` and `[::1]` on any port.
+   */
+  corsOrigin?: CorsOrigin;
 }
 
 export interface CreateUserOptions {
@@ -94,7 +100,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   sweep.unref();
   const adminKey = ensureAdmin(state);
 
-  const app = createApp(state, options.log);
+  const app = createApp(state, options.log, { corsOrigin: options.corsOrigin });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
   server.requestTimeout = 0;
   answerClientErrors(server);
