@@ -118,6 +118,7 @@ export type { FileContents, FileSpecInput } from './files/file-spec.js';
 export { DownloadError } from './files/download.js';
 export { mapConcurrent, forEachConcurrent } from './files/concurrency.js';
 export type { ProgressCallback, TransferProgress } from './files/upload.js';
+export { requestStreamsSupported } from './files/upload.js';
 export * from './time/index.js';
 
 // errors (from @fw/api): ApiError has status, reason, detail; ApiException is the Python name.

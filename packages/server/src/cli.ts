@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startServer } from './app/start.js';
 
-const USAGE = `Usage: fw-server [--port N] [--host ADDR] [--data DIR] [--signed-urls]
+const USAGE = `Usage: fw-server [--port N] [--host ADDR] [--data DIR] [--signed-urls] [--cors-origin ORIGIN]...
 
   --port N     TCP port (default 8080; 0 picks a free one)
   --host ADDR  interface to bind (default 127.0.0.1)
   --data DIR   data directory: database and file blobs (default ./.fw-server)
   --signed-urls  offer signed-URL uploads (single-use PUT URLs on this server)
+  --cors-origin ORIGIN  page origin allowed to call the server from a browser (repeatable;
+               '*' for any; default: localhost, 127.0.0.1 and [::1] on any port)
 `;
 
 async function main(): Promise<void> {
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
     host?: string;
     data?: string;
     'signed-urls'?: boolean;
+    'cors-origin'?: string[];
     help?: boolean;
   };
   try {
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         data: { type: 'string' },
         'signed-urls': { type: 'boolean' },
+        'cors-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -47,6 +51,9 @@ async function main(): Promise<void> {
     dataDir: resolve(values.data ?? '.fw-server'),
     log: (line) => process.stderr.write(line + '\n'),
     signedUrls: Boolean(values['signed-urls']),
+    ...(values['cors-origin']?.length
+      ? { corsOrigin: values['cors-origin'].includes('*') ? '*' : values['cors-origin'] }
+      : {}),
   });
   process.stdout.write(
     `Flywheel-compatible server listening on ${server.url}\nData directory: ${server.dataDir}\nAPI key: ${server.apiKey}\n`,

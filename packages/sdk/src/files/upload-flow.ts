@@ -16,7 +16,12 @@
  */
 import { createApiError, type FetchLike, type OperationInfo } from '@fw/api';
 import { FileSpec, toFileSpecs, type FileSpecInput, type OpenedFile } from './file-spec.js';
-import { buildMultipartBody, type ProgressCallback } from './upload.js';
+import {
+  buildMultipartBody,
+  requestStreamsSupported,
+  wholeBlob,
+  type ProgressCallback,
+} from './upload.js';
 
 /** What the upload flows need from the client (implemented by `ClientCore`). */
 export interface UploadHost {
@@ -157,11 +162,14 @@ async function multipartUpload(
     ...(metadata !== undefined && metadata !== null ? { metadata } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
-  return host._send(info, path, {
+  if (mp.whole && onProgress) onProgress({ loaded: 0, total: mp.whole.total });
+  const answer = await host._send(info, path, {
     query,
     body: mp.body,
     extra: mp.retryable ? {} : { maxRetries: 0 },
   });
+  if (mp.whole && onProgress) onProgress({ loaded: mp.whole.total, total: mp.whole.total });
+  return answer;
 }
 
 /** An upload ticket (`UploadTicketOutput`). */
@@ -270,6 +278,8 @@ export async function putToStorage(
     size: number | undefined;
     onProgress?: (bytes: number) => void;
     signal?: AbortSignal;
+    /** Whether part bodies may be streamed; default {@link requestStreamsSupported}. */
+    stream?: boolean;
   },
 ): Promise<{ e_tags: string[]; upload_id?: string } | undefined> {
   const urls = Array.isArray(urlOrUrls) ? urlOrUrls : [urlOrUrls];
@@ -282,19 +292,24 @@ export async function putToStorage(
       'upload: the server asked for a multipart upload but the size of this stream is unknown; pass a file path, a Blob or bytes',
     );
   }
-  const opened = await options.fileSpec.open();
+  const streaming = options.stream ?? requestStreamsSupported();
+  let opened = await options.fileSpec.open();
+  // Where request bodies cannot be streamed (browsers), each part goes whole (a Blob slice) and
+  // its bytes count as sent when the storage has answered.
+  if (!streaming && opened.kind === 'stream') opened = await wholeBlob(opened.stream);
   const sizes = size === undefined ? [undefined] : partSizes(size, urls.length);
-  const parts = partSource(opened);
+  const parts = partSource(opened, streaming);
+  if (!streaming) options.onProgress?.(0);
   const eTags: string[] = [];
   try {
     for (const [i, url] of urls.entries()) {
       const len = sizes[i];
-      const body = parts.next(len, options.onProgress);
-      const init: RequestInit & { duplex: 'half' } = {
+      const body = parts.next(len, streaming ? options.onProgress : undefined);
+      const init: RequestInit & { duplex?: 'half' } = {
         method: 'PUT',
         headers: { ...headers, ...(len !== undefined ? { 'Content-Length': String(len) } : {}) },
         body,
-        duplex: 'half',
+        ...(streaming ? { duplex: 'half' as const } : {}),
         redirect: 'error',
         ...(options.signal ? { signal: options.signal } : {}),
       };
@@ -310,6 +325,7 @@ export async function putToStorage(
         throw storageError(response, url, parsed);
       }
       await response.body?.cancel().catch(() => undefined);
+      if (!streaming && body instanceof Blob) options.onProgress?.(body.size);
       const etag = response.headers.get('etag');
       if (isMultipart) {
         if (!etag) throw new Error(`upload: the storage answered part ${i + 1} without an ETag`);
@@ -324,7 +340,10 @@ export async function putToStorage(
 }
 
 /** Cut an opened file into consecutive part bodies without reading more than one chunk ahead. */
-function partSource(opened: OpenedFile): {
+function partSource(
+  opened: OpenedFile,
+  streaming = true,
+): {
   next(len: number | undefined, onProgress?: (n: number) => void): BodyInit;
   close(): Promise<void>;
 } {
@@ -335,7 +354,7 @@ function partSource(opened: OpenedFile): {
         const end = len === undefined ? opened.blob.size : offset + len;
         const slice = opened.blob.slice(offset, end);
         offset = end;
-        return onProgress ? counted(slice.stream(), onProgress) : slice;
+        return onProgress && streaming ? counted(slice.stream(), onProgress) : slice;
       },
       close: async () => undefined,
     };

@@ -10,6 +10,10 @@
  *   demand, one-shot): the transport sends it with `duplex: 'half'` and never retries it.
  * - With `onProgress`, the body is always streamed (so bytes can be counted as the transport reads
  *   them) and therefore not retryable; `total` is known when every part's size is.
+ * - Where the runtime cannot stream a request body ({@link requestStreamsSupported} is false:
+ *   browsers, whose fetch streams request bodies only over HTTP/2), the body is sent whole: a
+ *   `FormData` of Blobs (a stream spec is read into a Blob first), and `whole` is set so that the
+ *   caller reports progress at the start (0) and when the server has answered (the total).
  */
 import {
   multipartBody,
@@ -32,6 +36,25 @@ export interface UploadBodyOptions {
   metadata?: string | object | null | undefined;
   /** Called with the running count of body bytes read by the transport. */
   onProgress?: ProgressCallback | undefined;
+  /**
+   * Whether the body may be streamed (`duplex: 'half'`); default {@link requestStreamsSupported}.
+   * False sends it whole (see {@link UploadBody.whole}).
+   */
+  stream?: boolean | undefined;
+}
+
+/**
+ * Whether this runtime's `fetch` can send a streamed request body over plain HTTP/1.1: Node, Deno
+ * and Bun can; browsers cannot (Chromium streams request bodies only over HTTP/2 and fails the
+ * request otherwise; Firefox and Safari not at all), so there the SDK sends bodies whole.
+ */
+export function requestStreamsSupported(): boolean {
+  const g = globalThis as {
+    Deno?: unknown;
+    Bun?: unknown;
+    process?: { versions?: { node?: string } };
+  };
+  return Boolean(g.Deno || g.Bun || g.process?.versions?.node);
 }
 
 export interface UploadBody {
@@ -44,6 +67,12 @@ export interface UploadBody {
   retryable: boolean;
   /** Total body bytes, when computed (streamed bodies whose part sizes are all known). */
   total: number | undefined;
+  /**
+   * Set when the body is sent whole (runtimes without streamed request bodies) and `onProgress`
+   * was given: the transport cannot report bytes as they go, so the sender reports
+   * `{ loaded: 0, total }` before the request and `{ loaded: total, total }` once it is answered.
+   */
+  whole?: { total: number } | undefined;
 }
 
 function randomBoundary(): string {
@@ -76,12 +105,14 @@ export async function buildMultipartBody(
 ): Promise<UploadBody> {
   const specs = Array.isArray(files) ? (files as readonly FileSpec[]) : [files as FileSpec];
   if (specs.length === 0) throw new TypeError('buildMultipartBody: no files to upload');
+  const streaming = options.stream ?? requestStreamsSupported();
   const opened: OpenedFile[] = [];
   for (const spec of specs) {
     if (!(spec instanceof FileSpec)) {
       throw new TypeError('buildMultipartBody expects FileSpec objects (see toFileSpecs)');
     }
-    opened.push(await spec.open());
+    const file = await spec.open();
+    opened.push(streaming || file.kind === 'blob' ? file : await wholeBlob(file.stream));
   }
   const metadata =
     options.metadata === null || options.metadata === undefined
@@ -90,7 +121,7 @@ export async function buildMultipartBody(
         ? options.metadata
         : JSON.stringify(options.metadata);
 
-  if (!options.onProgress) {
+  if (!options.onProgress || !streaming) {
     const body = multipartBody({
       files: specs.map((spec, i) => ({
         file: source(opened[i]!),
@@ -99,7 +130,12 @@ export async function buildMultipartBody(
       })),
       metadata,
     });
-    return { body, retryable: !(body instanceof StreamingMultipartBody), total: undefined };
+    if (!options.onProgress) {
+      return { body, retryable: !(body instanceof StreamingMultipartBody), total: undefined };
+    }
+    // sent whole: the progress total is the files' bytes (the framing is not known before encoding)
+    const total = opened.reduce((n, o) => n + (o.size ?? 0), 0);
+    return { body, retryable: true, total: undefined, whole: { total } };
   }
 
   const boundary = randomBoundary();
@@ -137,6 +173,14 @@ export async function buildMultipartBody(
     }),
   );
   return { body: new StreamingMultipartBody(boundary, counted), retryable: false, total };
+}
+
+/** Read a stream into a Blob (only where request bodies cannot be streamed). */
+export async function wholeBlob(
+  stream: ReadableStream<Uint8Array>,
+): Promise<{ kind: 'blob'; blob: Blob; size: number }> {
+  const blob = await new Response(stream).blob();
+  return { kind: 'blob', blob, size: blob.size };
 }
 
 /** `fetch` init fields (body, content-type header, duplex) for sending an UploadBody directly. */

@@ -200,3 +200,45 @@ describe('buildMultipartBody with empty chunks and empty files', () => {
     expect(await Promise.all(files.map((f) => f.text()))).toEqual(['ab', 'cd', '']);
   });
 });
+
+describe('buildMultipartBody where request bodies cannot be streamed (stream: false)', () => {
+  it('Node can stream request bodies', async () => {
+    const { requestStreamsSupported } = await import('../../src/files/upload.js');
+    expect(requestStreamsSupported()).toBe(true);
+  });
+
+  it('sends a FormData (replayable) with onProgress, a stream spec read whole, and marks it whole', async () => {
+    const bytes = patternBytes(70_000);
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes.subarray(0, 30_000));
+        c.enqueue(bytes.subarray(30_000));
+        c.close();
+      },
+    });
+    const seen: TransferProgress[] = [];
+    const upload = await buildMultipartBody(
+      [new FileSpec('a.txt', 'hello'), new FileSpec('b.bin', stream)],
+      { metadata: { x: 1 }, onProgress: (p) => seen.push(p), stream: false },
+    );
+    expect(upload.body).toBeInstanceOf(FormData);
+    expect(upload.retryable).toBe(true);
+    expect(upload.whole).toEqual({ total: 5 + 70_000 });
+    expect(upload.total).toBeUndefined(); // body bytes: unknown before the runtime encodes the FormData
+    expect(seen).toEqual([]); // the sender reports; building the body sends nothing
+    const form = await send(upload);
+    const files = form.getAll('file') as File[];
+    expect(files.map((f) => f.name)).toEqual(['a.txt', 'b.bin']);
+    expect(sameBytes(new Uint8Array(await files[1]!.arrayBuffer()), bytes)).toBe(true);
+    expect(form.get('metadata')).toBe('{"x":1}');
+  });
+
+  it('without onProgress a stream spec still goes whole (no duplex body)', async () => {
+    const upload = await buildMultipartBody(new FileSpec('s.txt', new Blob(['abc']).stream()), {
+      stream: false,
+    });
+    expect(upload.body).toBeInstanceOf(FormData);
+    expect(upload.whole).toBeUndefined();
+    expect(toFetchInit(upload).duplex).toBeUndefined();
+  });
+});

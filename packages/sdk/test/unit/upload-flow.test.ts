@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Client, FileEntry, FileSpec } from '../../src/index.js';
-import { metadataFor, partSizes } from '../../src/files/upload-flow.js';
+import { metadataFor, partSizes, putToStorage } from '../../src/files/upload-flow.js';
 
 const KEY = 'flywheel.example.org:abcdefghijklmnop0123';
 const STORAGE = 'https://storage.example.org/bucket';
@@ -299,5 +299,34 @@ describe('signed PUT memory (injected fetch)', () => {
     await fw.uploadFileToAcquisition('a1', new FileSpec('big.bin', source()));
     expect(consumed).toBe(CHUNK * COUNT);
     expect(maxAhead).toBeLessThanOrEqual(2 * CHUNK);
+  });
+});
+
+describe('signed PUTs where request bodies cannot be streamed (stream: false)', () => {
+  it('each part goes as a Blob slice, without duplex; progress counts a part once it is answered', async () => {
+    const bytes = new Uint8Array(10).map((_, i) => i);
+    const events: string[] = [];
+    const bodies: Blob[] = [];
+    const fetchImpl = async (req: Request) => {
+      events.push(`PUT ${new URL(req.url).pathname}`);
+      bodies.push(await req.blob());
+      return new Response(null, { status: 200, headers: { ETag: `"e${bodies.length}"` } });
+    };
+    const stream = new Blob([bytes]).stream();
+    const result = await putToStorage(
+      fetchImpl,
+      [`${STORAGE}/p1`, `${STORAGE}/p2`],
+      {},
+      {
+        fileSpec: new FileSpec('x.bin', stream),
+        size: 10,
+        stream: false,
+        onProgress: (n) => events.push(`+${n}`),
+      },
+    );
+    expect(events).toEqual(['+0', 'PUT /bucket/p1', '+5', 'PUT /bucket/p2', '+5']);
+    expect(bodies.map((b) => b.size)).toEqual([5, 5]);
+    expect([...new Uint8Array(await bodies[1]!.arrayBuffer())]).toEqual([5, 6, 7, 8, 9]);
+    expect(result).toEqual({ e_tags: ['e1', 'e2'] });
   });
 });

@@ -6,13 +6,17 @@ import { requestId } from './ids.js';
 import { registerRoutes } from '../routes/index.js';
 import { registerStorageRoutes } from '../routes/storage.js';
 import { settleRequestBody } from './request-body.js';
+import { corsMiddleware, type CorsOrigin } from './cors.js';
 
-/** Build the Hono application: request ids, auth, routes under /api, storage URLs, JSON errors everywhere. */
+/** Build the Hono application: CORS, request ids, auth, routes under /api, storage URLs, JSON errors everywhere. */
 export function createApp(
   state: AppState,
   log: (line: string) => void = () => undefined,
+  options: { corsOrigin?: CorsOrigin | undefined } = {},
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // first, so that preflights are answered without auth and every answer (errors too) carries CORS
+  app.use('*', corsMiddleware(options.corsOrigin));
   app.use('*', settleRequestBody);
   app.use('*', async (c, next) => {
     c.set('state', state);

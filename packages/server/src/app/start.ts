@@ -8,6 +8,7 @@ import { openDatabase } from '../db/open.js';
 import { addKey, createUserDoc, getUser, newKey, saveUser } from '../db/users.js';
 import { createBlobStore, recoverUploads, sweepUploadTickets } from '../storage/index.js';
 import { createApp } from './app.js';
+import type { CorsOrigin } from './cors.js';
 import { answerClientErrors } from './client-errors.js';
 import type { AppState } from './context.js';
 import { seedDefaults } from '../db/seed.js';
@@ -47,6 +48,11 @@ export interface StartOptions {
    * keep-alive socket); default 30 s. The socket is closed.
    */
   idleTimeoutMs?: number;
+  /**
+   * Page origins allowed to call the server from a browser (CORS): an origin, a list, `'*'`, or
+   * a predicate. Default: `http(s)://localhost`, `127.0.0.1` and `[::1]` on any port.
+   */
+  corsOrigin?: CorsOrigin;
 }
 
 export interface CreateUserOptions {
@@ -110,7 +116,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   sweep.unref();
   const adminKey = ensureAdmin(state);
 
-  const app = createApp(state, options.log);
+  const app = createApp(state, options.log, { corsOrigin: options.corsOrigin });
   const headersTimeout = options.headersTimeoutMs ?? 20_000;
   const server = createAdaptorServer({
     fetch: app.fetch,
