@@ -33,7 +33,12 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries of idempotent requests on 429/502/503/504 and connection resets. Default 2. */
   maxRetries?: number;
-  /** fetch implementation (receives a `Request`). Default: the runtime's `fetch`. */
+  /**
+   * fetch implementation (receives a `Request`). Default: the runtime's `fetch`. On the Node
+   * entry with `FW_SSL_CERT_FILE` set, it is called as `fetch(request, { dispatcher })`: pass
+   * the second argument on to Node's `fetch` (`(req, init) => fetch(req, init)`) and the CA
+   * bundle keeps being trusted.
+   */
   fetch?: FetchLike;
   /** Product token put in front of the User-Agent (`my-app/1.0`). */
   userAgent?: string;
@@ -120,7 +125,9 @@ export abstract class ClientCore implements SdkContext {
       key = platform.readCredentials();
     }
     const features = options.features ?? [];
-    const fetchImpl = options.fetch ?? platform.fetch;
+    const fetchImpl = options.fetch
+      ? (platform.wrapFetch?.(options.fetch) ?? options.fetch)
+      : platform.fetch;
     // storage PUTs of signed-URL uploads go through the same fetch, without the API's headers
     Object.defineProperty(this, '_rawFetch', { value: fetchImpl, enumerable: false });
     this.api = createApiClient({

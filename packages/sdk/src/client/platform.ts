@@ -29,6 +29,13 @@ export interface Platform {
   writeToPath?: (response: Response, path: string, options: DownloadOptions) => Promise<unknown>;
   /** fetch to use when the caller gives none (e.g. one trusting `FW_SSL_CERT_FILE`). */
   fetch?: (input: Request) => Promise<Response>;
+  /**
+   * Adapt a caller's own `fetch` (e.g. so that it still trusts `FW_SSL_CERT_FILE`: the Node
+   * entry calls it with a second argument `{ dispatcher }` to pass on to Node's fetch).
+   */
+  wrapFetch?: (
+    fetch: (input: Request) => Promise<Response>,
+  ) => (input: Request) => Promise<Response>;
   /** Called once per client (e.g. to install the local file source for path uploads). */
   setup?: () => void;
 }
