@@ -42,8 +42,10 @@ export type CreateFields<T extends string> = OpBody<`add_${T}`>;
 import type { DateInputs, ListModels, Models } from '../models/types.js';
 import type { WithDates } from '../models/dates.js';
 import type { FileSpec } from '../files/file-spec.js';
+import type { MethodOptions } from '../models/context.js';
 import type { ProgressCallback } from '../files/upload.js';
-export type { CallOptions } from '@fw/api';
+import type { CallOptions } from '@fw/api';
+export type { CallOptions };
 
 /** JSON body of an operation as the SDK accepts it (date fields may be `Date`s). */
 export type BodyOf<K> = DateInputs<OpBody<K>>;
@@ -71,7 +73,7 @@ export type FileZipInfo = WithDates<Schemas['FileZipInfo']>;
 export type UploadInput = FileSpec | string;
 
 /** Options of upload operations. */
-export interface UploadOptions {
+export interface UploadOptions extends MethodOptions {
   /** `metadata` form part: an object (JSON-encoded) or JSON text. */
   metadata?: string | object;
   /** Upload progress. */

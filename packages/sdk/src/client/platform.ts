@@ -4,19 +4,21 @@
  * downloads to paths, local-path uploads, a CA bundle).
  */
 import type { ProgressCallback } from '../files/upload.js';
+import type { MethodOptions } from '../models/context.js';
 
 /** Where a download goes: a file path (Node entry) or a WritableStream (any runtime). */
 export type DownloadDestination = string | WritableStream<Uint8Array>;
 
-export interface DownloadOptions {
+/** Options of downloads to a path or stream: progress, and the call options. */
+export interface DownloadOptions extends MethodOptions {
   /** Progress as bytes arrive. */
   onProgress?: ProgressCallback;
-  signal?: AbortSignal;
 }
 
-export interface ReadOptions {
+/** Options of reads into memory: progress, and the call options. */
+export interface ReadOptions extends MethodOptions {
+  /** Progress as bytes arrive. */
   onProgress?: ProgressCallback;
-  signal?: AbortSignal;
 }
 
 /** Node-only capabilities, supplied by `@fw/sdk/node`. */
