@@ -34,7 +34,16 @@ export { SDK_VERSION } from './client/version.js';
 
 // finders
 export { createFinder, FindOneError, Page, DEFAULT_PAGE_SIZE } from './finders/finder.js';
-export type { Finder, FinderSource, FindOptions, FindArgs, RawPage } from './finders/finder.js';
+export type {
+  BaseFindOptions,
+  CamelCase,
+  Finder,
+  FinderParams,
+  FinderSource,
+  FindOptions,
+  FindArgs,
+  RawPage,
+} from './finders/finder.js';
 export {
   InvalidFilterError,
   parseFilter,

@@ -2,8 +2,8 @@
  * Container classes. Each is a few lines: its wire type, its capability-derived method
  * interfaces, and a registration; the behaviour lives once in `mixins.ts`.
  */
-import type { Finder } from '../finders/finder.js';
-import type { OpJson, Schemas, UpdateFields } from '../client/op-types.js';
+import type { Finder, FinderParams } from '../finders/finder.js';
+import type { OpJson, OpQuery, Schemas, UpdateFields } from '../client/op-types.js';
 import * as time from '../time/index.js';
 import { ResourceModel, hide, registerModel, wrapModel } from './base.js';
 import { CAPABILITIES, CONTAINER_TYPES, type ContainerType } from './capabilities.js';
@@ -122,7 +122,10 @@ export type CapabilityMethods<T extends ContainerType> = If<Caps[T]['tags'], Tag
   If<Caps[T]['tar'], TarMethods> & {
     update(fields: DateInputs<UpdateFields<T>>, options?: MethodOptions): Promise<void>;
   } & {
-    readonly [F in keyof Caps[T]['finders']]: Finder<FinderItem<Caps[T]['finders'][F]>>;
+    readonly [F in keyof Caps[T]['finders']]: Finder<
+      FinderItem<Caps[T]['finders'][F]>,
+      FinderParams<OpQuery<Caps[T]['finders'][F]>>
+    >;
   };
 
 type FinderItem<Op> = Op extends `get_${string}_${infer Child}`

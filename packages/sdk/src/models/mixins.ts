@@ -4,7 +4,7 @@
  * capability (see `CAPABILITIES`); the operations they call are derived from `container_type`.
  */
 import type { FileSpec } from '../files/file-spec.js';
-import type { Finder } from '../finders/finder.js';
+import type { Finder, FinderParams } from '../finders/finder.js';
 import type { FileZipInfo, OpBody, OpJson, OpQuery, Schemas } from '../client/op-types.js';
 import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';
 import { CAPABILITIES, fileOp, type ContainerType, type FileOpKind } from './capabilities.js';
@@ -586,7 +586,7 @@ export class AnalysisMethods {
    * `analyses` is a data field). Items are the list form (`AnalysisListOutput`): `reload()` one
    * for the full `Analysis`.
    */
-  get analysesFinder(): Finder<AnalysisListOutput> {
+  get analysesFinder(): Finder<AnalysisListOutput, FinderParams<OpQuery<'get_project_analyses'>>> {
     const self = this as unknown as ContainerModel;
     return cachedFinder(self, 'analysesFinder', `get_${self.container_type}_analyses`);
   }
