@@ -1,6 +1,8 @@
 /**
  * Node-only helpers (`@fw/api/node`): file-system sources and sinks for uploads and downloads.
  * The main entry never imports `node:` modules.
+ *
+ * @module @fw/api/node
  */
 import { createWriteStream, openAsBlob } from 'node:fs';
 import { basename } from 'node:path';

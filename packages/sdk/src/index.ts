@@ -34,7 +34,16 @@ export { SDK_VERSION } from './client/version.js';
 
 // finders
 export { createFinder, FindOneError, Page, DEFAULT_PAGE_SIZE } from './finders/finder.js';
-export type { Finder, FinderSource, FindOptions, FindArgs, RawPage } from './finders/finder.js';
+export type {
+  BaseFindOptions,
+  CamelCase,
+  Finder,
+  FinderParams,
+  FinderSource,
+  FindOptions,
+  FindArgs,
+  RawPage,
+} from './finders/finder.js';
 export {
   InvalidFilterError,
   parseFilter,
@@ -120,6 +129,7 @@ export { mapConcurrent, forEachConcurrent } from './files/concurrency.js';
 export type { ProgressCallback, TransferProgress } from './files/upload.js';
 export { requestStreamsSupported } from './files/upload.js';
 export * from './time/index.js';
+export type { MethodOptions } from './models/context.js';
 
 // errors (from @fw/api): ApiError has status, reason, detail; ApiException is the Python name.
 export {

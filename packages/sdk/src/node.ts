@@ -17,6 +17,16 @@ export * from './index.js';
 export * from './node/index.js';
 
 let caFetch: ((input: Request) => Promise<Response>) | null | undefined;
+let caDispatcher: object | null | undefined;
+
+function envDispatcher(): object | null {
+  if (caDispatcher === undefined) {
+    const bundle = caBundleFromEnv();
+    caDispatcher = bundle?.dispatcher ?? null;
+    caFetch = bundle ? (req: Request) => bundle.fetch(req) : null;
+  }
+  return caDispatcher;
+}
 
 /** The Node runtime hooks used by this entry's `Client`. */
 export const nodePlatform: Platform = {
@@ -25,11 +35,15 @@ export const nodePlatform: Platform = {
   prepareDestination,
   writeToPath: (response, path, options) => downloadToFile(response, path, options),
   get fetch() {
-    if (caFetch === undefined) {
-      const bundle = caBundleFromEnv();
-      caFetch = bundle ? (req: Request) => bundle.fetch(req) : null;
-    }
+    envDispatcher();
     return caFetch ?? undefined;
+  },
+  // A caller's own fetch gets the FW_SSL_CERT_FILE dispatcher as `init.dispatcher`.
+  wrapFetch: (userFetch) => {
+    const dispatcher = envDispatcher();
+    if (!dispatcher) return userFetch;
+    const withInit = userFetch as (input: Request, init?: RequestInit) => Promise<Response>;
+    return (req) => withInit(req, { dispatcher } as RequestInit);
   },
 };
 

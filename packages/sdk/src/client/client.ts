@@ -4,7 +4,7 @@
  * top-level finders.
  */
 import { NotFoundError } from '@fw/api';
-import type { Finder } from '../finders/finder.js';
+import type { Finder, FinderParams } from '../finders/finder.js';
 import { wrapModel } from '../models/base.js';
 import { FileEntry } from '../models/file-entry.js';
 import { cached } from '../models/mixins.js';
@@ -20,7 +20,7 @@ import type {
 } from '../models/containers.js';
 import type { Gear, JobListOutput, User } from '../models/others.js';
 import { GeneratedMethods } from '../generated/methods.js';
-import type { BodyOf } from './op-types.js';
+import type { BodyOf, OpQuery } from './op-types.js';
 import {
   installClientFileMethods,
   type ArchiveTarget,
@@ -73,29 +73,38 @@ export class Client extends GeneratedMethods {
   // one, `info` may come back empty); `reload()` an item for the full object (`Project`, …).
 
   /** All groups you can see (`GET /groups`; items are `GroupOutput`, as by-id reads). */
-  declare readonly groups: Finder<Group>;
+  declare readonly groups: Finder<Group, FinderParams<OpQuery<'get_all_groups'>>>;
   /**
    * All projects you can see (`GET /projects`): `fw.projects.find('label=My Project')`. Items are
    * the list form `ProjectListOutput` (fields such as `info` may be left out); `reload()` one for
    * the full `Project`.
    */
-  declare readonly projects: Finder<ProjectListOutput>;
+  declare readonly projects: Finder<ProjectListOutput, FinderParams<OpQuery<'get_all_projects'>>>;
   /** All subjects (`GET /subjects`). Items are `SubjectOutputForList` (`info` may be left out); `reload()` for the full `Subject`. */
-  declare readonly subjects: Finder<SubjectOutputForList>;
+  declare readonly subjects: Finder<
+    SubjectOutputForList,
+    FinderParams<OpQuery<'get_all_subjects'>>
+  >;
   /** All sessions (`GET /sessions`). Items are `SessionListOutput` (`info` may be left out); `reload()` for the full `Session`. */
-  declare readonly sessions: Finder<SessionListOutput>;
+  declare readonly sessions: Finder<SessionListOutput, FinderParams<OpQuery<'get_all_sessions'>>>;
   /** All acquisitions (`GET /acquisitions`). Items are `AcquisitionListOutput` (`info` may be left out); `reload()` for the full `Acquisition`. */
-  declare readonly acquisitions: Finder<AcquisitionListOutput>;
+  declare readonly acquisitions: Finder<
+    AcquisitionListOutput,
+    FinderParams<OpQuery<'get_all_acquisitions'>>
+  >;
   /** All analyses (`GET /analyses`, Python's `get_all_analyses`). Items are `AnalysisListOutput` (`info` may be left out); `reload()` for the full `Analysis`. */
-  declare readonly analyses: Finder<AnalysisListOutput>;
+  declare readonly analyses: Finder<AnalysisListOutput, FinderParams<OpQuery<'get_all_analyses'>>>;
   /** All collections (`GET /collections`). Items are `CollectionListItem`; `reload()` for the full `Collection`. */
-  declare readonly collections: Finder<CollectionListItem>;
+  declare readonly collections: Finder<
+    CollectionListItem,
+    FinderParams<OpQuery<'get_all_collections'>>
+  >;
   /** All jobs (`GET /jobs`). Items are `JobListOutput` (`_id`, no `id` field; the `id` getter works); `reload()` for the full `Job`. */
-  declare readonly jobs: Finder<JobListOutput>;
+  declare readonly jobs: Finder<JobListOutput, FinderParams<OpQuery<'get_all_jobs'>>>;
   /** All installed gears (`GET /gears`; items are `GearDocument`, as by-id reads). */
-  declare readonly gears: Finder<Gear>;
+  declare readonly gears: Finder<Gear, FinderParams<OpQuery<'get_all_gears'>>>;
   /** All users (`GET /users`; items are `UserOutput`, as by-id reads). */
-  declare readonly users: Finder<User>;
+  declare readonly users: Finder<User, FinderParams<OpQuery<'get_all_users'>>>;
 
   // ---- hand-written helpers ------------------------------------------------------------------
 

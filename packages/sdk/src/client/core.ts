@@ -58,7 +58,12 @@ export interface ClientOptions {
    * `console.debug` when `FW_LOG=debug` is set.
    */
   logger?: Logger;
-  /** fetch implementation (receives a `Request`). Default: the runtime's `fetch`. */
+  /**
+   * fetch implementation (receives a `Request`). Default: the runtime's `fetch`. On the Node
+   * entry with `FW_SSL_CERT_FILE` set, it is called as `fetch(request, { dispatcher })`: pass
+   * the second argument on to Node's `fetch` (`(req, init) => fetch(req, init)`) and the CA
+   * bundle keeps being trusted.
+   */
   fetch?: FetchLike;
   /** Product token put in front of the User-Agent (`my-app/1.0`). */
   userAgent?: string;
@@ -149,7 +154,9 @@ export abstract class ClientCore implements SdkContext {
       key = platform.readCredentials();
     }
     const features = options.features ?? [];
-    const fetchImpl = options.fetch ?? platform.fetch;
+    const fetchImpl = options.fetch
+      ? (platform.wrapFetch?.(options.fetch) ?? options.fetch)
+      : platform.fetch;
     // storage PUTs of signed-URL uploads go through the same fetch, without the API's headers
     Object.defineProperty(this, '_rawFetch', { value: fetchImpl, enumerable: false });
     this.api = createApiClient({

@@ -4,12 +4,12 @@
  * archive of containers' files). `fw.getFile(fileId, { version })` is the generated
  * `GET /files/{file_id}` and already answers a `FileEntry`.
  */
-import { createFinder, type Finder } from '../finders/finder.js';
+import { createFinder, type Finder, type FinderParams } from '../finders/finder.js';
 import { wrapModel } from '../models/base.js';
 import type { FileEntry } from '../models/file-entry.js';
 import { cached } from '../models/mixins.js';
 import type { ClientCore } from './core.js';
-import type { BodyOf, OpJson } from './op-types.js';
+import type { BodyOf, OpJson, OpQuery } from './op-types.js';
 import type { DownloadDestination, DownloadOptions } from './platform.js';
 
 /** Something an archive download takes: a container object or a `{ type, id }` reference. */
@@ -86,7 +86,7 @@ export class ClientFileMethods {
    * Every file you can see (`GET /files`, a page answer), as `FileEntry` objects (latest
    * versions; `parent` is fetched from `parent_ref` on first use). Pages walk on `file_id`.
    */
-  declare readonly files: Finder<FileEntry>;
+  declare readonly files: Finder<FileEntry, FinderParams<OpQuery<'get_all_files'>>>;
 
   /** Download containers' files as one tar archive (`POST /download`, then `GET /download?ticket=…&format=tar`). */
   downloadTar(

@@ -42,6 +42,7 @@ export type CreateFields<T extends string> = OpBody<`add_${T}`>;
 import type { DateInputs, ListModels, Models } from '../models/types.js';
 import type { WithDates } from '../models/dates.js';
 import type { FileSpec } from '../files/file-spec.js';
+import type { MethodOptions } from '../models/context.js';
 import type { ProgressCallback } from '../files/upload.js';
 import type { CallOptions as ApiCallOptions } from '@fw/api';
 import type { OnResponse } from './raw-response.js';
@@ -81,7 +82,7 @@ export type FileZipInfo = WithDates<Schemas['FileZipInfo']>;
 export type UploadInput = FileSpec | string;
 
 /** Options of upload operations. */
-export interface UploadOptions {
+export interface UploadOptions extends MethodOptions {
   /** `metadata` form part: an object (JSON-encoded) or JSON text. */
   metadata?: string | object;
   /** Upload progress. */

@@ -4,19 +4,21 @@
  * downloads to paths, local-path uploads, a CA bundle).
  */
 import type { ProgressCallback } from '../files/upload.js';
+import type { MethodOptions } from '../models/context.js';
 
 /** Where a download goes: a file path (Node entry) or a WritableStream (any runtime). */
 export type DownloadDestination = string | WritableStream<Uint8Array>;
 
-export interface DownloadOptions {
+/** Options of downloads to a path or stream: progress, and the call options. */
+export interface DownloadOptions extends MethodOptions {
   /** Progress as bytes arrive. */
   onProgress?: ProgressCallback;
-  signal?: AbortSignal;
 }
 
-export interface ReadOptions {
+/** Options of reads into memory: progress, and the call options. */
+export interface ReadOptions extends MethodOptions {
+  /** Progress as bytes arrive. */
   onProgress?: ProgressCallback;
-  signal?: AbortSignal;
 }
 
 /** Node-only capabilities, supplied by `@fw/sdk/node`. */
@@ -29,6 +31,13 @@ export interface Platform {
   writeToPath?: (response: Response, path: string, options: DownloadOptions) => Promise<unknown>;
   /** fetch to use when the caller gives none (e.g. one trusting `FW_SSL_CERT_FILE`). */
   fetch?: (input: Request) => Promise<Response>;
+  /**
+   * Adapt a caller's own `fetch` (e.g. so that it still trusts `FW_SSL_CERT_FILE`: the Node
+   * entry calls it with a second argument `{ dispatcher }` to pass on to Node's fetch).
+   */
+  wrapFetch?: (
+    fetch: (input: Request) => Promise<Response>,
+  ) => (input: Request) => Promise<Response>;
   /** Called once per client (e.g. to install the local file source for path uploads). */
   setup?: () => void;
 }

@@ -8,6 +8,23 @@
  */
 import { FlywheelError } from '@fw/api';
 import { InvalidFilterError, joinFilters, validateSort } from './filters.js';
+import type { MethodOptions } from '../models/context.js';
+
+/** `all_versions` → `allVersions` (type level). */
+export type CamelCase<S extends string> = S extends `${infer A}_${infer B}`
+  ? `${A}${Capitalize<CamelCase<B>>}`
+  : S;
+
+/** Query parameters every finder manages itself (through `filter`, `sort`, `limit`…). */
+type ManagedParam = 'filter' | 'sort' | 'limit' | 'skip' | 'page' | 'after_id';
+
+/**
+ * The list operation's other query parameters (`exhaustive`, `states`, `all_versions` …) as
+ * camelCase finder options (`allVersions`), typed from the spec.
+ */
+export type FinderParams<Q> = {
+  [K in keyof Q as K extends ManagedParam ? never : K extends string ? CamelCase<K> : never]?: Q[K];
+};
 
 /** One page of raw list results as the API returned it. */
 export interface RawPage {
@@ -28,8 +45,8 @@ export interface FinderSource<T> {
   wrap(raw: unknown): T;
 }
 
-/** Options every finder method accepts. Other keys are passed to the list operation as query parameters (e.g. `exhaustive`, `states`, `all_versions`). */
-export interface FindOptions {
+/** Options every finder method accepts, plus the call options (`signal`, `timeoutMs`, `maxRetries`). */
+export interface BaseFindOptions extends MethodOptions {
   /** Extra filter string, joined with the positional filters. */
   filter?: string;
   /** `field[:asc|desc]`, comma-separated: `'created:desc'`. */
@@ -42,11 +59,27 @@ export interface FindOptions {
   page?: number;
   /** Start after this id (ascending `_id` order; cannot be combined with `sort`). */
   afterId?: string;
-  [param: string]: unknown;
 }
 
+/**
+ * Options of a finder: the common ones (`filter`, `sort`, `limit`, `skip`, `page`, `afterId`,
+ * call options) and the list operation's own query parameters in camelCase (`P`, e.g.
+ * `{ exhaustive?: boolean }` for `fw.projects`, `{ allVersions?: boolean }` for `fw.files`). A
+ * misspelt option does not compile; untyped callers get a `TypeError` naming the finder method
+ * and the option.
+ */
+export type FindOptions<P = {}> = BaseFindOptions & P;
+
 /** Arguments of `find`-style methods: filter strings, optionally followed by an options object. */
-export type FindArgs = [...filters: string[]] | [...filters: string[], options: FindOptions];
+export type FindArgs<P = {}> =
+  [...filters: string[]] | [...filters: string[], options: FindOptions<P>];
+
+const BASE_OPTIONS = ['filter', 'sort', 'limit', 'skip', 'page', 'afterId'];
+const CALL_OPTIONS = ['signal', 'timeoutMs', 'maxRetries'];
+
+function camel(name: string): string {
+  return name.replace(/_+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+}
 
 /** Default page size for iteration (as in Python's `iter(limit=250)`). */
 export const DEFAULT_PAGE_SIZE = 250;
@@ -157,8 +190,42 @@ export class FinderImpl<T> {
     return this.source.params.has(param);
   }
 
-  private prepare(filters: readonly string[], options: FindOptions): Prepared {
-    const { filter, sort, limit, skip, page, afterId, after_id, ...rest } = options;
+  /** Map camelCase options to wire query parameters; unknown ones throw, naming the method. */
+  private params(method: string, rest: Record<string, unknown>): Record<string, unknown> {
+    const byName = new Map<string, string>();
+    for (const p of this.source.params) {
+      if (['filter', 'sort', 'limit', 'skip', 'page', 'after_id'].includes(p)) continue;
+      byName.set(camel(p), p);
+      byName.set(p, p);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(rest)) {
+      if (CALL_OPTIONS.includes(k)) {
+        if (v !== undefined) out[k] = v;
+        continue;
+      }
+      const wire = byName.get(k);
+      if (wire === undefined) {
+        const known = [
+          ...BASE_OPTIONS,
+          ...[...byName.keys()].filter((n) => !n.includes('_')),
+          ...CALL_OPTIONS,
+        ];
+        throw new TypeError(
+          `${method === '(call)' ? `${this.source.description}()` : `${this.source.description}.${method}`}: unknown option "${k}". Options: ${known.join(', ')}.`,
+        );
+      }
+      if (v !== undefined) out[wire] = v;
+    }
+    return out;
+  }
+
+  private prepare(method: string, filters: readonly string[], options: FindOptions): Prepared {
+    const { filter, sort, limit, skip, page, afterId, after_id, ...given } =
+      options as FindOptions & {
+        after_id?: unknown;
+      };
+    const rest = this.params(method, given);
     const all = [...filters];
     if (typeof filter === 'string') all.push(filter);
     const joined = joinFilters(all);
@@ -245,8 +312,8 @@ export class FinderImpl<T> {
   }
 
   /** `find` and the call: one request when `limit` is given, else every match, paged. */
-  async collect(filters: readonly string[], options: FindOptions): Promise<T[]> {
-    const p = this.prepare(filters, options);
+  async collect(filters: readonly string[], options: FindOptions, method = 'find'): Promise<T[]> {
+    const p = this.prepare(method, filters, options);
     if (p.limit !== undefined) {
       const { results } = await this.run(p, false);
       return results.map((r) => this.source.wrap(r));
@@ -257,14 +324,14 @@ export class FinderImpl<T> {
   }
 
   async findFirst(filters: readonly string[], options: FindOptions): Promise<T | null> {
-    const p = this.prepare(filters, options);
+    const p = this.prepare('findFirst', filters, options);
     const q = this.supports('limit') ? { ...p, limit: 1 } : p;
     const { results } = await this.run(q, false);
     return results.length > 0 ? this.source.wrap(results[0]) : null;
   }
 
   async findOne(filters: readonly string[], options: FindOptions): Promise<T> {
-    const p = this.prepare(filters, options);
+    const p = this.prepare('findOne', filters, options);
     const limited = this.supports('limit');
     const { results } = await this.run(limited ? { ...p, limit: 2 } : p, false);
     if (results.length === 1) return this.source.wrap(results[0]);
@@ -277,8 +344,12 @@ export class FinderImpl<T> {
     throw new FindOneError(count, this.source.description, p.filter);
   }
 
-  iter(filters: readonly string[], options: FindOptions): AsyncGenerator<T, void, undefined> {
-    const p = this.prepare(filters, options);
+  iter(
+    filters: readonly string[],
+    options: FindOptions,
+    method = 'iterFind',
+  ): AsyncGenerator<T, void, undefined> {
+    const p = this.prepare(method, filters, options);
     const pageSize = p.limit ?? DEFAULT_PAGE_SIZE;
     delete p.limit; // for iteration, `limit` is the page size, not a cap
     return this.iterate(p, pageSize);
@@ -297,7 +368,7 @@ export class FinderImpl<T> {
 
   page(options: FindOptions & { filters?: string[] }): Promise<Page<T>> {
     const { filters = [], ...rest } = options;
-    const p = this.prepare(filters, rest);
+    const p = this.prepare('page', filters, rest);
     const limit = p.limit ?? DEFAULT_PAGE_SIZE;
     if (p.afterId === undefined && p.page === undefined && p.skip === undefined) p.page = 1;
     return this.fetchPage({ ...p, limit });
@@ -325,14 +396,14 @@ function annotateListError(err: unknown, description: string, p: Prepared): unkn
  * leave some fields out (for example `info`, and on some sites file details). Call `reload()`
  * on an item to get the full object.
  */
-export interface Finder<T> {
+export interface Finder<T, P = {}> {
   /**
    * Every match, the same as `find()` with no filters: all pages without `limit`, one request
    * of at most `limit` items with it; `page`/`skip` ask for one window.
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  (options?: FindOptions): Promise<T[]>;
+  (options?: FindOptions<P>): Promise<T[]>;
   /**
    * Every item matching all the filters (`'label=My Project'`, `'created>2018-10-31'`).
    * Without `limit` the finder walks every page (250 items per request; `after_id` paging, or
@@ -340,40 +411,40 @@ export interface Finder<T> {
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  find(...args: FindArgs): Promise<T[]>;
+  find(...args: FindArgs<P>): Promise<T[]>;
   /**
    * The first match, or `null` (one request with `limit=1`). Respects `sort`.
    *
    * The item is the list form of the model (e.g. no `info`); `reload()` it for the full object.
    */
-  findFirst(...args: FindArgs): Promise<T | null>;
+  findFirst(...args: FindArgs<P>): Promise<T | null>;
   /**
    * The only match (one request with `limit=2`); throws `FindOneError` (with `count`) when
    * there are none or several.
    *
    * The item is the list form of the model (e.g. no `info`); `reload()` it for the full object.
    */
-  findOne(...args: FindArgs): Promise<T>;
+  findOne(...args: FindArgs<P>): Promise<T>;
   /**
    * Lazily iterate every item, `limit` (default 250) per request: `after_id` paging without a
    * sort, `page` paging with one. Stops after the first empty page.
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  iter(options?: FindOptions): AsyncGenerator<T, void, undefined>;
+  iter(options?: FindOptions<P>): AsyncGenerator<T, void, undefined>;
   /**
    * Lazily iterate every item matching the filters, paged as `iter`.
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  iterFind(...args: FindArgs): AsyncGenerator<T, void, undefined>;
+  iterFind(...args: FindArgs<P>): AsyncGenerator<T, void, undefined>;
   /**
    * One page with the server's counts (asks for the `pagination` feature, for `total`):
    * `page({ limit: 10, page: 2 })` or `page({ limit: 10, afterId: '' })`.
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  page(options?: FindOptions & { filters?: string[] }): Promise<Page<T>>;
+  page(options?: FindOptions<P> & { filters?: string[] }): Promise<Page<T>>;
   /** Where the finder came from, e.g. `project.sessions`. */
   readonly description: string;
 }
@@ -381,7 +452,7 @@ export interface Finder<T> {
 /** Build the callable finder object for a source. */
 export function createFinder<T>(source: FinderSource<T>): Finder<T> {
   const impl = new FinderImpl(source);
-  const call = (options: FindOptions = {}) => impl.collect([], options);
+  const call = (options: FindOptions = {}) => impl.collect([], options, '(call)');
   return Object.assign(call, {
     find: (...args: FindArgs) => {
       const { filters, options } = splitArgs(args);
@@ -395,7 +466,7 @@ export function createFinder<T>(source: FinderSource<T>): Finder<T> {
       const { filters, options } = splitArgs(args);
       return impl.findOne(filters, options);
     },
-    iter: (options: FindOptions = {}) => impl.iter([], options),
+    iter: (options: FindOptions = {}) => impl.iter([], options, 'iter'),
     iterFind: (...args: FindArgs) => {
       const { filters, options } = splitArgs(args);
       return impl.iter(filters, options);

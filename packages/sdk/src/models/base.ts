@@ -4,7 +4,7 @@
  * to wrap API responses by schema name or by `container_type`.
  */
 import { parseDates, serializeDates } from './dates.js';
-import type { SdkContext } from './context.js';
+import { callOptions, type SdkContext } from './context.js';
 
 export type ModelClass<T extends Model = Model> = new (client: SdkContext, data: object) => T;
 
@@ -130,7 +130,7 @@ export abstract class ResourceModel extends Model {
 Object.defineProperty(ResourceModel.prototype, 'reload', {
   configurable: true,
   writable: true,
-  value(this: ResourceModel) {
-    return this._client.callOp(`get_${this.container_type}`, this.id);
+  value(this: ResourceModel, options?: object) {
+    return this._client.callOp(`get_${this.container_type}`, this.id, callOptions(options));
   },
 });

@@ -2,12 +2,12 @@
  * Container classes. Each is a few lines: its wire type, its capability-derived method
  * interfaces, and a registration; the behaviour lives once in `mixins.ts`.
  */
-import type { Finder } from '../finders/finder.js';
-import type { OpJson, Schemas, UpdateFields } from '../client/op-types.js';
+import type { Finder, FinderParams } from '../finders/finder.js';
+import type { OpJson, OpQuery, Schemas, UpdateFields } from '../client/op-types.js';
 import * as time from '../time/index.js';
 import { ResourceModel, hide, registerModel, wrapModel } from './base.js';
 import { CAPABILITIES, CONTAINER_TYPES, type ContainerType } from './capabilities.js';
-import { fieldsOf } from './context.js';
+import { callOptions, fieldsOf, type MethodOptions } from './context.js';
 import type { DateField, WithDates } from './dates.js';
 import { FileEntry } from './file-entry.js';
 import {
@@ -120,9 +120,12 @@ export type CapabilityMethods<T extends ContainerType> = If<Caps[T]['tags'], Tag
   If<Caps[T]['templates'], PermissionTemplateMethods> &
   If<Caps[T]['analyses'], AnalysisMethods> &
   If<Caps[T]['tar'], TarMethods> & {
-    update(fields: DateInputs<UpdateFields<T>>): Promise<void>;
+    update(fields: DateInputs<UpdateFields<T>>, options?: MethodOptions): Promise<void>;
   } & {
-    readonly [F in keyof Caps[T]['finders']]: Finder<FinderItem<Caps[T]['finders'][F]>>;
+    readonly [F in keyof Caps[T]['finders']]: Finder<
+      FinderItem<Caps[T]['finders'][F]>,
+      FinderParams<OpQuery<Caps[T]['finders'][F]>>
+    >;
   };
 
 type FinderItem<Op> = Op extends `get_${string}_${infer Child}`
@@ -159,9 +162,9 @@ export type NewContainerFields<T extends keyof ParentKey> = DateInputs<
 /** Group methods (full and list form). */
 export interface GroupMethods extends CapabilityMethods<'group'> {
   /** The full Group from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
-  reload(): Promise<Group>;
+  reload(options?: MethodOptions): Promise<Group>;
   /** Create a project in this group (`POST /projects`), then fetch it. */
-  addProject(fields: NewContainerFields<'project'>): Promise<Project>;
+  addProject(fields: NewContainerFields<'project'>, options?: MethodOptions): Promise<Project>;
 }
 /** A group (`GroupOutput`; list reads answer the same model). */
 export class Group extends ContainerModel {
@@ -172,11 +175,11 @@ export interface Group extends ContainerData<'GroupOutput'>, GroupMethods {}
 /** Project methods (full and list form). */
 export interface ProjectMethods extends CapabilityMethods<'project'> {
   /** The full Project from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
-  reload(): Promise<Project>;
+  reload(options?: MethodOptions): Promise<Project>;
   /** Create a subject in this project (`POST /subjects`), then fetch it. */
-  addSubject(fields: NewContainerFields<'subject'>): Promise<Subject>;
+  addSubject(fields: NewContainerFields<'subject'>, options?: MethodOptions): Promise<Subject>;
   /** Create a session in this project (`POST /sessions`; v21 needs its `subject`), then fetch it. */
-  addSession(fields: NewContainerFields<'session'>): Promise<Session>;
+  addSession(fields: NewContainerFields<'session'>, options?: MethodOptions): Promise<Session>;
 }
 /** A project as a by-id read answers it (`ProjectOutput`). */
 export class Project extends ContainerModel {
@@ -190,9 +193,12 @@ export interface ProjectListOutput
 /** Subject methods (full and list form). */
 export interface SubjectMethods extends CapabilityMethods<'subject'> {
   /** The full Subject from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
-  reload(): Promise<Subject>;
+  reload(options?: MethodOptions): Promise<Subject>;
   /** Create a session for this subject (`POST /sessions`), then fetch it. */
-  addSession(fields: Omit<NewContainerFields<'session'>, 'subject'>): Promise<Session>;
+  addSession(
+    fields: Omit<NewContainerFields<'session'>, 'subject'>,
+    options?: MethodOptions,
+  ): Promise<Session>;
 }
 /** A subject as a by-id read answers it (`SubjectOutput`). */
 export class Subject extends ContainerModel {
@@ -206,9 +212,12 @@ export interface SubjectOutputForList
 /** Session methods (full and list form). */
 export interface SessionMethods extends CapabilityMethods<'session'>, TimestampMethods, AgeMethods {
   /** The full Session from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
-  reload(): Promise<Session>;
+  reload(options?: MethodOptions): Promise<Session>;
   /** Create an acquisition in this session (`POST /acquisitions`), then fetch it. */
-  addAcquisition(fields: NewContainerFields<'acquisition'>): Promise<Acquisition>;
+  addAcquisition(
+    fields: NewContainerFields<'acquisition'>,
+    options?: MethodOptions,
+  ): Promise<Acquisition>;
   /** The session's subject (embedded). */
   subject?: Subject;
 }
@@ -231,7 +240,7 @@ export interface SessionListOutput
 /** Acquisition methods (full and list form). */
 export interface AcquisitionMethods extends CapabilityMethods<'acquisition'>, TimestampMethods {
   /** The full Acquisition from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
-  reload(): Promise<Acquisition>;
+  reload(options?: MethodOptions): Promise<Acquisition>;
 }
 /** An acquisition as a by-id read answers it (`AcquisitionOutput`). */
 export class Acquisition extends ContainerModel {
@@ -245,7 +254,7 @@ export interface AcquisitionListOutput
 /** Analysis methods (full and list form). */
 export interface AnalysisObjectMethods extends CapabilityMethods<'analysis'> {
   /** The full Analysis from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
-  reload(): Promise<Analysis>;
+  reload(options?: MethodOptions): Promise<Analysis>;
   /** Input files (no parent: they belong to other containers). */
   inputs?: FileEntry[];
   /**
@@ -294,11 +303,18 @@ export interface AnalysisListOutput
 /** Collection methods (full and list form). */
 export interface CollectionMethods extends CapabilityMethods<'collection'> {
   /** The full Collection from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
-  reload(): Promise<Collection>;
+  reload(options?: MethodOptions): Promise<Collection>;
   /** Add sessions (ids or objects) to this collection (`PUT /collections/{collection_id}` with `contents`). */
   addSessions(...sessions: (string | { id: string })[]): Promise<void>;
+  /** Add sessions, with call options: `addSessions([s1, s2], { signal })`. */
+  addSessions(sessions: (string | { id: string })[], options?: MethodOptions): Promise<void>;
   /** Add acquisitions (ids or objects) to this collection. */
   addAcquisitions(...acquisitions: (string | { id: string })[]): Promise<void>;
+  /** Add acquisitions, with call options: `addAcquisitions([a1], { signal })`. */
+  addAcquisitions(
+    acquisitions: (string | { id: string })[],
+    options?: MethodOptions,
+  ): Promise<void>;
 }
 /** A collection as a by-id read answers it (`CollectionOutput`). */
 export class Collection extends ContainerModel {
@@ -308,14 +324,14 @@ Object.defineProperties(Collection.prototype, {
   addSessions: {
     configurable: true,
     writable: true,
-    async value(this: Collection, ...sessions: (string | { id: string })[]) {
+    async value(this: Collection, ...sessions: unknown[]) {
       await addToCollection(this, 'session', sessions);
     },
   },
   addAcquisitions: {
     configurable: true,
     writable: true,
-    async value(this: Collection, ...acquisitions: (string | { id: string })[]) {
+    async value(this: Collection, ...acquisitions: unknown[]) {
       await addToCollection(this, 'acquisition', acquisitions);
     },
   },
@@ -327,13 +343,24 @@ export interface CollectionListItem
 
 type CreateBody<T extends string> = import('../client/op-types.js').OpBody<`add_${T}`>;
 
-async function addToCollection(
-  c: Collection,
-  level: string,
-  items: (string | { id: string })[],
-): Promise<void> {
+async function addToCollection(c: Collection, level: string, args: unknown[]): Promise<void> {
+  // A trailing object without an `id` is the call options; an array holds the items.
+  const last = args[args.length - 1];
+  const hasOptions =
+    args.length > 0 &&
+    last !== null &&
+    typeof last === 'object' &&
+    !Array.isArray(last) &&
+    !('id' in last);
+  const options = hasOptions ? callOptions(last) : {};
+  const items = (hasOptions ? args.slice(0, -1) : args).flat() as (string | { id: string })[];
   const nodes = items.map((i) => ({ _id: typeof i === 'string' ? i : i.id, level }));
-  await c._client.callOp('modify_collection', c.id, { contents: { operation: 'add', nodes } });
+  await c._client.callOp(
+    'modify_collection',
+    c.id,
+    { contents: { operation: 'add', nodes } },
+    options,
+  );
 }
 
 // ---- children: POST the child with its parent link, then GET it ----------------------------
@@ -364,11 +391,12 @@ for (const [link, fn] of Object.entries(CHILD_LINKS)) {
   Object.defineProperty(cls.prototype, ADDERS[childType]!, {
     configurable: true,
     writable: true,
-    async value(this: ContainerModel, fields: object) {
+    async value(this: ContainerModel, fields: object, options?: MethodOptions) {
       const body = fieldsOf(fields, ADDERS[childType]!);
       fn(this, body);
-      const id = (await this._client.callOp(`add_${childType}`, body)) as string;
-      return this._client.callOp(`get_${childType}`, id);
+      const call = callOptions(options);
+      const id = (await this._client.callOp(`add_${childType}`, body, call)) as string;
+      return this._client.callOp(`get_${childType}`, id, call);
     },
   });
 }

@@ -1,4 +1,45 @@
+import type { CallOptions } from '@fw/api';
 import type { Finder } from '../finders/finder.js';
+
+/**
+ * Per-call options every SDK object method takes as its last argument, the same as the
+ * generated client methods: `signal` (abort), `timeoutMs` (per attempt), `maxRetries`.
+ */
+export interface MethodOptions {
+  /** Abort the call (rejects with `ApiAbortError`). */
+  signal?: AbortSignal | undefined;
+  /** Time limit for each attempt in ms, until response headers arrive (0 = none). Overrides the client's. */
+  timeoutMs?: CallOptions['timeoutMs'];
+  /** Retries for this call (idempotent requests only). Overrides the client's. */
+  maxRetries?: CallOptions['maxRetries'];
+}
+
+/** The call options of an options object (`signal`, `timeoutMs`, `maxRetries`), others dropped. */
+export function callOptions(options: object | undefined): MethodOptions {
+  const out: Record<string, unknown> = {};
+  if (options) {
+    for (const k of ['signal', 'timeoutMs', 'maxRetries'] as const) {
+      const v = (options as Record<string, unknown>)[k];
+      if (v !== undefined && v !== null) out[k] = v;
+    }
+  }
+  return out as MethodOptions;
+}
+
+/** Split `(...keys, options?)`: a trailing plain object is the call options. */
+export function keysAndOptions(args: readonly unknown[]): {
+  keys: string[];
+  options: MethodOptions;
+} {
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === 'object' && !Array.isArray(last)) {
+    return {
+      keys: (args.slice(0, -1) as (string | string[])[]).flat(),
+      options: callOptions(last),
+    };
+  }
+  return { keys: (args as (string | string[])[]).flat(), options: {} };
+}
 
 /**
  * What SDK objects need from the client that created them. `Client` implements it; objects

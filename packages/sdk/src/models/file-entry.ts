@@ -16,6 +16,7 @@ import type { OpBody, OpJson, Schemas } from '../client/op-types.js';
 import { mapConcurrent } from '../files/concurrency.js';
 import * as time from '../time/index.js';
 import { Model, hide, registerModel } from './base.js';
+import { callOptions, keysAndOptions, type MethodOptions } from './context.js';
 import type { WithDates } from './dates.js';
 import type { ContainerModel } from './containers.js';
 import type { FileRef, FileZipInfo } from './mixins.js';
@@ -32,7 +33,7 @@ export interface ParentRef {
 export type FileVersionInfo = WithDates<Schemas['FileVersionOutput']>;
 
 /** Options of `FileEntry.restore`. */
-export interface RestoreOptions {
+export interface RestoreOptions extends MethodOptions {
   /** Let gear rules run on the restored version (`evaluate_gear_rules`). Default `false`. */
   evaluateGearRules?: boolean;
 }
@@ -123,12 +124,11 @@ export class FileEntry extends Model {
   // ---- by file_id -----------------------------------------------------------------------------
 
   /** This version fetched again (`GET /files/{file_id}?version=N`), as a new object. */
-  async reload(): Promise<FileEntry> {
-    const raw = await this._client.callOp(
-      'get_file',
-      this.requireFileId('reload'),
-      this.versionQuery(),
-    );
+  async reload(options?: MethodOptions): Promise<FileEntry> {
+    const raw = await this._client.callOp('get_file', this.requireFileId('reload'), {
+      ...this.versionQuery(),
+      ...callOptions(options),
+    });
     return this.wrapSibling(raw);
   }
 
@@ -136,20 +136,28 @@ export class FileEntry extends Model {
    * Every version of this file, oldest first, as file objects: `GET /files/{file_id}/versions`,
    * then `GET /files/{file_id}?version=N` for each (four at a time).
    */
-  async getVersions(): Promise<FileEntry[]> {
+  async getVersions(options?: MethodOptions): Promise<FileEntry[]> {
     const fileId = this.requireFileId('getVersions');
-    const list = (await this._client.callOp('get_file_versions', fileId)) as FileVersionInfo[];
+    const call = callOptions(options);
+    const list = (await this._client.callOp(
+      'get_file_versions',
+      fileId,
+      call,
+    )) as FileVersionInfo[];
     const versions = [...(list ?? [])].sort((a, b) => a.version - b.version);
     return mapConcurrent(versions, 4, async (v) =>
-      this.wrapSibling(await this._client.callOp('get_file', fileId, { version: v.version })),
+      this.wrapSibling(
+        await this._client.callOp('get_file', fileId, { version: v.version, ...call }),
+      ),
     );
   }
 
   /** The version list as the server gives it (`FileVersionOutput`: version, created, origin, restored_from). */
-  async getVersionInfo(): Promise<FileVersionInfo[]> {
+  async getVersionInfo(options?: MethodOptions): Promise<FileVersionInfo[]> {
     return (await this._client.callOp(
       'get_file_versions',
       this.requireFileId('getVersionInfo'),
+      callOptions(options),
     )) as FileVersionInfo[];
   }
 
@@ -161,67 +169,96 @@ export class FileEntry extends Model {
     const raw = await this._client.callOp('restore_file', this.requireFileId('restore'), {
       version,
       evaluate_gear_rules: options.evaluateGearRules ?? false,
+      ...callOptions(options),
     });
     return this.wrapSibling(raw);
   }
 
   /** Add tags (`PATCH /files/{file_id}/tags`); resolves to the file's tags afterwards. */
-  async addTags(tags: readonly string[]): Promise<string[]> {
-    return (await this._client.callOp('add_file_tags', this.requireFileId('addTags'), [
-      ...tags,
-    ])) as string[];
+  async addTags(tags: readonly string[], options?: MethodOptions): Promise<string[]> {
+    return (await this._client.callOp(
+      'add_file_tags',
+      this.requireFileId('addTags'),
+      [...tags],
+      callOptions(options),
+    )) as string[];
   }
   /** Add one tag (`PATCH /files/{file_id}/tags`). */
-  async addTag(tag: string): Promise<string[]> {
-    return this.addTags([tag]);
+  async addTag(tag: string, options?: MethodOptions): Promise<string[]> {
+    return this.addTags([tag], options);
   }
   /** Replace all tags (`PUT /files/{file_id}/tags`). */
-  async setTags(tags: readonly string[]): Promise<void> {
-    await this._client.callOp('set_file_tags', this.requireFileId('setTags'), [...tags]);
+  async setTags(tags: readonly string[], options?: MethodOptions): Promise<void> {
+    await this._client.callOp(
+      'set_file_tags',
+      this.requireFileId('setTags'),
+      [...tags],
+      callOptions(options),
+    );
   }
   /** Remove tags (`DELETE /files/{file_id}/tags` with the list: no read-modify-write). */
-  async deleteTags(tags: readonly string[]): Promise<void> {
-    await this._client.callOp('delete_file_tags', this.requireFileId('deleteTags'), [...tags]);
+  async deleteTags(tags: readonly string[], options?: MethodOptions): Promise<void> {
+    await this._client.callOp(
+      'delete_file_tags',
+      this.requireFileId('deleteTags'),
+      [...tags],
+      callOptions(options),
+    );
   }
   /** Remove one tag (`DELETE /files/{file_id}/tags`). */
-  async deleteTag(tag: string): Promise<void> {
-    await this.deleteTags([tag]);
+  async deleteTag(tag: string, options?: MethodOptions): Promise<void> {
+    await this.deleteTags([tag], options);
   }
   /** Rename a tag: add the new one (`PATCH`), then remove the old one (`DELETE`); other tags are never rewritten. */
-  async renameTag(tag: string, newTag: string): Promise<void> {
+  async renameTag(tag: string, newTag: string, options?: MethodOptions): Promise<void> {
     if (tag === newTag) return;
-    await this.addTags([newTag]);
-    await this.deleteTags([tag]);
+    await this.addTags([newTag], options);
+    await this.deleteTags([tag], options);
   }
 
   /** The file's `info` as stored now (`GET /files/{file_id}/info`). */
-  async getInfo(): Promise<Record<string, unknown>> {
-    return (await this._client.callOp('get_file_info', this.requireFileId('getInfo'))) as Record<
-      string,
-      unknown
-    >;
+  async getInfo(options?: MethodOptions): Promise<Record<string, unknown>> {
+    return (await this._client.callOp(
+      'get_file_info',
+      this.requireFileId('getInfo'),
+      callOptions(options),
+    )) as Record<string, unknown>;
   }
   /** Replace the whole `info` (`PUT /files/{file_id}/info`). */
-  async replaceInfo(info: Record<string, unknown>): Promise<void> {
-    await this._client.callOp('replace_file_info', this.requireFileId('replaceInfo'), info);
+  async replaceInfo(info: Record<string, unknown>, options?: MethodOptions): Promise<void> {
+    await this._client.callOp(
+      'replace_file_info',
+      this.requireFileId('replaceInfo'),
+      info,
+      callOptions(options),
+    );
   }
   /** Merge keys into `info` (`PATCH /files/{file_id}/info` `{ set }`). */
-  async updateInfo(info: Record<string, unknown>): Promise<void> {
-    await this._client.callOp('modify_file_info', this.requireFileId('updateInfo'), {
-      set: info,
-    });
+  async updateInfo(info: Record<string, unknown>, options?: MethodOptions): Promise<void> {
+    await this._client.callOp(
+      'modify_file_info',
+      this.requireFileId('updateInfo'),
+      { set: info },
+      callOptions(options),
+    );
   }
-  /** Remove keys from `info` (`PATCH /files/{file_id}/info` `{ delete }`). */
-  async deleteInfo(...keys: (string | string[])[]): Promise<void> {
-    await this._client.callOp('modify_file_info', this.requireFileId('deleteInfo'), {
-      delete: keys.flat(),
-    });
+  /** Remove keys from `info` (`PATCH /files/{file_id}/info` `{ delete }`); call options after an array: `deleteInfo(['a'], { signal })`. */
+  deleteInfo(...keys: (string | string[])[]): Promise<void>;
+  deleteInfo(keys: string[], options?: MethodOptions): Promise<void>;
+  async deleteInfo(...args: unknown[]): Promise<void> {
+    const { keys, options } = keysAndOptions(args);
+    await this._client.callOp(
+      'modify_file_info',
+      this.requireFileId('deleteInfo'),
+      { delete: keys },
+      options,
+    );
   }
 
   /** Replace the classification, optionally with the modality (`PUT /files/{file_id}/classification` `{ replace, modality }`). */
   async replaceClassification(
     classification: Classification,
-    options: { modality?: string } = {},
+    options: { modality?: string } & MethodOptions = {},
   ): Promise<void> {
     await this._client.callOp(
       'modify_file_classification',
@@ -230,32 +267,40 @@ export class FileEntry extends Model {
         replace: classification,
         ...(options.modality !== undefined ? { modality: options.modality } : {}),
       },
+      callOptions(options),
     );
   }
   /** Add classification values (`PUT /files/{file_id}/classification` `{ add }`). */
-  async updateClassification(classification: Classification): Promise<void> {
+  async updateClassification(
+    classification: Classification,
+    options?: MethodOptions,
+  ): Promise<void> {
     await this._client.callOp(
       'modify_file_classification',
       this.requireFileId('updateClassification'),
       { add: classification },
+      callOptions(options),
     );
   }
   /** Remove classification values (`PUT /files/{file_id}/classification` `{ delete }`). */
-  async deleteClassification(classification: Classification): Promise<void> {
+  async deleteClassification(
+    classification: Classification,
+    options?: MethodOptions,
+  ): Promise<void> {
     await this._client.callOp(
       'modify_file_classification',
       this.requireFileId('deleteClassification'),
       { delete: classification },
+      callOptions(options),
     );
   }
 
   /** The member listing of this version, when it is a zip (`GET /files/{file_id}/zip_info?version=N`). */
-  async getZipInfo(): Promise<FileZipInfo> {
-    return (await this._client.callOp(
-      'get_file_zip_info',
-      this.requireFileId('getZipInfo'),
-      this.versionQuery(),
-    )) as FileZipInfo;
+  async getZipInfo(options?: MethodOptions): Promise<FileZipInfo> {
+    return (await this._client.callOp('get_file_zip_info', this.requireFileId('getZipInfo'), {
+      ...this.versionQuery(),
+      ...callOptions(options),
+    })) as FileZipInfo;
   }
 
   // ---- through the parent container, by name -----------------------------------------------------
@@ -272,24 +317,41 @@ export class FileEntry extends Model {
     })) as Uint8Array;
   }
   /** A one-time download URL usable without an API key. */
-  async url(): Promise<string> {
-    return (await this.viaParent('url', 'getFileDownloadUrl')) as string;
+  async url(options?: MethodOptions): Promise<string> {
+    return (await this.viaParent('url', 'getFileDownloadUrl', options)) as string;
   }
   /** Change file attributes (`type`, `modality`…). The local object is unchanged. */
-  async update(fields: OpBody<'modify_project_file'>): Promise<OpJson<'modify_project_file'>> {
-    return (await this.viaParent('update', 'updateFile', fields)) as OpJson<'modify_project_file'>;
+  async update(
+    fields: OpBody<'modify_project_file'>,
+    options?: MethodOptions,
+  ): Promise<OpJson<'modify_project_file'>> {
+    return (await this.viaParent(
+      'update',
+      'updateFile',
+      fields,
+      options,
+    )) as OpJson<'modify_project_file'>;
   }
   /** Delete the file (every version) from its container. */
-  async delete(): Promise<void> {
-    await this.viaParent('delete', 'deleteFile');
+  async delete(options?: MethodOptions): Promise<void> {
+    await this.viaParent('delete', 'deleteFile', options);
   }
   /** Stream one zip member to `dest`. */
-  async downloadZipMember(memberPath: string, dest: DownloadDestination): Promise<void> {
-    await this.viaParent('downloadZipMember', 'downloadFileZipMember', memberPath, dest);
+  async downloadZipMember(
+    memberPath: string,
+    dest: DownloadDestination,
+    options: DownloadOptions = {},
+  ): Promise<void> {
+    await this.viaParent('downloadZipMember', 'downloadFileZipMember', memberPath, dest, options);
   }
   /** One zip member's bytes. */
-  async readZipMember(memberPath: string): Promise<Uint8Array> {
-    return (await this.viaParent('readZipMember', 'readFileZipMember', memberPath)) as Uint8Array;
+  async readZipMember(memberPath: string, options: ReadOptions = {}): Promise<Uint8Array> {
+    return (await this.viaParent(
+      'readZipMember',
+      'readFileZipMember',
+      memberPath,
+      options,
+    )) as Uint8Array;
   }
 }
 

@@ -4,11 +4,11 @@
  * capability (see `CAPABILITIES`); the operations they call are derived from `container_type`.
  */
 import type { FileSpec } from '../files/file-spec.js';
-import type { Finder } from '../finders/finder.js';
+import type { Finder, FinderParams } from '../finders/finder.js';
 import type { FileZipInfo, OpBody, OpJson, OpQuery, Schemas } from '../client/op-types.js';
 import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';
 import { CAPABILITIES, fileOp, type ContainerType, type FileOpKind } from './capabilities.js';
-import { fieldsOf } from './context.js';
+import { callOptions, fieldsOf, keysAndOptions, type MethodOptions } from './context.js';
 import type { WithDates } from './dates.js';
 import type { ResourceModel } from './base.js';
 import type { ContainerModel } from './containers.js';
@@ -34,16 +34,37 @@ export type { FileZipInfo };
 /** Tag methods (every container type). */
 export class TagMethods {
   /** Add a tag (`POST /{types}/{id}/tags`). */
-  async addTag(this: ContainerModel, tag: string): Promise<void> {
-    await this._client.callOp(`add_${this.container_type}_tag`, this.id, { value: tag });
+  async addTag(this: ContainerModel, tag: string, options?: MethodOptions): Promise<void> {
+    await this._client.callOp(
+      `add_${this.container_type}_tag`,
+      this.id,
+      { value: tag },
+      callOptions(options),
+    );
   }
   /** Rename a tag (`PUT /{types}/{id}/tags/{value}` with `{ value: newTag }`). */
-  async renameTag(this: ContainerModel, tag: string, newTag: string): Promise<void> {
-    await this._client.callOp(`rename_${this.container_type}_tag`, this.id, tag, { value: newTag });
+  async renameTag(
+    this: ContainerModel,
+    tag: string,
+    newTag: string,
+    options?: MethodOptions,
+  ): Promise<void> {
+    await this._client.callOp(
+      `rename_${this.container_type}_tag`,
+      this.id,
+      tag,
+      { value: newTag },
+      callOptions(options),
+    );
   }
   /** Remove a tag (`DELETE /{types}/{id}/tags/{value}`). */
-  async deleteTag(this: ContainerModel, tag: string): Promise<void> {
-    await this._client.callOp(`delete_${this.container_type}_tag`, this.id, tag);
+  async deleteTag(this: ContainerModel, tag: string, options?: MethodOptions): Promise<void> {
+    await this._client.callOp(
+      `delete_${this.container_type}_tag`,
+      this.id,
+      tag,
+      callOptions(options),
+    );
   }
 }
 
@@ -53,12 +74,22 @@ export type Note = WithDates<Schemas['Note']>;
 /** Note methods. */
 export class NoteMethods {
   /** Add a note (`POST /{types}/{id}/notes` with `{ text }`); resolves to the stored note. */
-  addNote(this: ContainerModel, text: string): Promise<Note> {
-    return this._client.callOp(`add_${this.container_type}_note`, this.id, { text });
+  addNote(this: ContainerModel, text: string, options?: MethodOptions): Promise<Note> {
+    return this._client.callOp(
+      `add_${this.container_type}_note`,
+      this.id,
+      { text },
+      callOptions(options),
+    );
   }
   /** Delete a note by its id (`DELETE /{types}/{id}/notes/{note_id}`). */
-  async deleteNote(this: ContainerModel, noteId: string): Promise<void> {
-    await this._client.callOp(`delete_${this.container_type}_note`, this.id, noteId);
+  async deleteNote(this: ContainerModel, noteId: string, options?: MethodOptions): Promise<void> {
+    await this._client.callOp(
+      `delete_${this.container_type}_note`,
+      this.id,
+      noteId,
+      callOptions(options),
+    );
   }
 }
 
@@ -83,61 +114,94 @@ export type ModifiedResult = Schemas['ModifiedResult'];
 /** Permission methods, written once: the permission shapes differ per type (see the two interfaces below). */
 export class PermissionMethods {
   /** Grant a user access (`POST /{types}/{id}/permissions`); resolves to the stored permission. */
-  addPermission(this: ContainerModel, permission: object): Promise<unknown> {
+  addPermission(
+    this: ContainerModel,
+    permission: object,
+    options?: MethodOptions,
+  ): Promise<unknown> {
     return this._client.callOp(
       `add_${this.container_type}_permission`,
       this.id,
       fieldsOf(permission, 'addPermission'),
+      callOptions(options),
     );
   }
   /** A user's permission (`GET /{types}/{id}/permissions/{user_id}`). */
-  getPermission(this: ContainerModel, userId: string): Promise<unknown> {
-    return this._client.callOp(`get_${this.container_type}_user_permission`, this.id, userId);
+  getPermission(this: ContainerModel, userId: string, options?: MethodOptions): Promise<unknown> {
+    return this._client.callOp(
+      `get_${this.container_type}_user_permission`,
+      this.id,
+      userId,
+      callOptions(options),
+    );
   }
   /** Change a user's permission (`PUT /{types}/{id}/permissions/{user_id}`); resolves to the stored permission. */
-  updatePermission(this: ContainerModel, userId: string, permission: object): Promise<unknown> {
+  updatePermission(
+    this: ContainerModel,
+    userId: string,
+    permission: object,
+    options?: MethodOptions,
+  ): Promise<unknown> {
     return this._client.callOp(
       `modify_${this.container_type}_user_permission`,
       this.id,
       userId,
       fieldsOf(permission, 'updatePermission'),
+      callOptions(options),
     );
   }
   /** Remove a user's permission (`DELETE /{types}/{id}/permissions/{user_id}`). */
-  async deletePermission(this: ContainerModel, userId: string): Promise<void> {
-    await this._client.callOp(`delete_${this.container_type}_user_permission`, this.id, userId);
+  async deletePermission(
+    this: ContainerModel,
+    userId: string,
+    options?: MethodOptions,
+  ): Promise<void> {
+    await this._client.callOp(
+      `delete_${this.container_type}_user_permission`,
+      this.id,
+      userId,
+      callOptions(options),
+    );
   }
 }
 
 /** Permissions of groups and collections: access based (`ro`, `rw`, `admin`). */
 export interface AccessPermissionMethods {
   /** Grant a user access: `addPermission({ _id: 'user@example.com', access: 'rw' })` (`POST /{types}/{id}/permissions`). */
-  addPermission(permission: AccessPermission): Promise<AccessPermissionOutput>;
+  addPermission(
+    permission: AccessPermission,
+    options?: MethodOptions,
+  ): Promise<AccessPermissionOutput>;
   /** A user's permission (`GET /{types}/{id}/permissions/{user_id}`). */
-  getPermission(userId: string): Promise<AccessPermissionOutput>;
+  getPermission(userId: string, options?: MethodOptions): Promise<AccessPermissionOutput>;
   /** Change a user's access: `updatePermission(userId, { access: 'ro' })` (`PUT /{types}/{id}/permissions/{user_id}`). */
   updatePermission(
     userId: string,
     permission: AccessPermissionUpdate,
+    options?: MethodOptions,
   ): Promise<AccessPermissionOutput>;
   /** Remove a user's access (`DELETE /{types}/{id}/permissions/{user_id}`). */
-  deletePermission(userId: string): Promise<void>;
+  deletePermission(userId: string, options?: MethodOptions): Promise<void>;
 }
 
 /** Permissions of projects: role based (`role_ids`, see `fw.getAllRoles()`). */
 export interface RolePermissionMethods {
   /** Grant a user roles: `addPermission({ _id: 'user@example.com', role_ids: [roleId] })` (`POST /projects/{project_id}/permissions`). */
-  addPermission(permission: RolePermission): Promise<RolePermissionOutput>;
+  addPermission(permission: RolePermission, options?: MethodOptions): Promise<RolePermissionOutput>;
   /** A user's roles on this project (`GET /projects/{project_id}/permissions/{uid}`). */
-  getPermission(userId: string): Promise<RolePermissionOutput>;
+  getPermission(userId: string, options?: MethodOptions): Promise<RolePermissionOutput>;
   /** Change a user's roles: `updatePermission(userId, { role_ids })` (`PUT /projects/{project_id}/permissions/{uid}`). */
-  updatePermission(userId: string, permission: RolePermissionUpdate): Promise<RolePermissionOutput>;
+  updatePermission(
+    userId: string,
+    permission: RolePermissionUpdate,
+    options?: MethodOptions,
+  ): Promise<RolePermissionOutput>;
   /** Remove a user from this project (`DELETE /projects/{project_id}/permissions/{uid}`). */
-  deletePermission(userId: string): Promise<void>;
+  deletePermission(userId: string, options?: MethodOptions): Promise<void>;
 }
 
 /** Options of the permission-template changes (`propagate` the change to the group's projects). */
-export interface TemplateOptions {
+export interface TemplateOptions extends MethodOptions {
   propagate?: boolean;
 }
 
@@ -160,11 +224,16 @@ export class PermissionTemplateMethods {
     );
   }
   /** A user's template entry (`GET /groups/{group_id}/permissions/templates/{user_id}`). */
-  getPermissionTemplate(this: ContainerModel, userId: string): Promise<RolePermissionOutput> {
+  getPermissionTemplate(
+    this: ContainerModel,
+    userId: string,
+    options?: MethodOptions,
+  ): Promise<RolePermissionOutput> {
     return this._client.callOp(
       `get_${this.container_type}_user_permission_template`,
       this.id,
       userId,
+      callOptions(options),
     );
   }
   /** Change a user's template roles (`PUT /groups/{group_id}/permissions/templates/{user_id}`). */
@@ -200,25 +269,46 @@ export class PermissionTemplateMethods {
 /** Free-form `info` methods. */
 export class InfoMethods {
   /** Replace the whole `info` object (`PATCH /{types}/{id}/info` with `{ replace: info }`). */
-  async replaceInfo(this: ContainerModel, info: Record<string, unknown>): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_info`, this.id, {
-      replace: fieldsOf(info, 'replaceInfo'),
-    });
+  async replaceInfo(
+    this: ContainerModel,
+    info: Record<string, unknown>,
+    options?: MethodOptions,
+  ): Promise<void> {
+    await this._client.callOp(
+      `modify_${this.container_type}_info`,
+      this.id,
+      { replace: fieldsOf(info, 'replaceInfo') },
+      callOptions(options),
+    );
   }
   /** Merge keys into `info`, others untouched (`PATCH /{types}/{id}/info` with `{ set: info }`). */
-  async updateInfo(this: ContainerModel, info: Record<string, unknown>): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_info`, this.id, {
-      set: fieldsOf(info, 'updateInfo'),
-    });
+  async updateInfo(
+    this: ContainerModel,
+    info: Record<string, unknown>,
+    options?: MethodOptions,
+  ): Promise<void> {
+    await this._client.callOp(
+      `modify_${this.container_type}_info`,
+      this.id,
+      { set: fieldsOf(info, 'updateInfo') },
+      callOptions(options),
+    );
   }
   /**
    * Remove keys from `info`: `deleteInfo('a', 'b')` or `deleteInfo(['a', 'b'])`
-   * (`PATCH /{types}/{id}/info` with `{ delete: keys }`).
+   * (`PATCH /{types}/{id}/info` with `{ delete: keys }`). Call options go after an array:
+   * `deleteInfo(['a'], { signal })`.
    */
-  async deleteInfo(this: ContainerModel, ...keys: (string | string[])[]): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_info`, this.id, {
-      delete: keys.flat(),
-    });
+  deleteInfo(this: ContainerModel, ...keys: (string | string[])[]): Promise<void>;
+  deleteInfo(this: ContainerModel, keys: string[], options?: MethodOptions): Promise<void>;
+  async deleteInfo(this: ContainerModel, ...args: unknown[]): Promise<void> {
+    const { keys, options } = keysAndOptions(args);
+    await this._client.callOp(
+      `modify_${this.container_type}_info`,
+      this.id,
+      { delete: keys },
+      options,
+    );
   }
 }
 
@@ -227,7 +317,7 @@ function callFileOp(self: ContainerModel, kind: FileOpKind, ...args: unknown[]):
 }
 
 /** Options of `uploadFile`. */
-export interface UploadFileOptions {
+export interface UploadFileOptions extends MethodOptions {
   /**
    * File metadata (`type`, `modality`, `classification`, `info`, `tags`): one object for every
    * file (each file gets its own copy), an array with one object per file, or JSON text.
@@ -235,7 +325,6 @@ export interface UploadFileOptions {
   metadata?: Record<string, unknown> | Record<string, unknown>[] | string;
   /** Upload progress over all files. */
   onProgress?: (progress: { loaded: number; total?: number }) => void;
-  signal?: AbortSignal;
 }
 
 /** File methods, addressed by file name on the container. */
@@ -269,12 +358,16 @@ export class FileMethods {
     return callFileOp(this, 'read', name, options);
   }
   /** A one-time URL that downloads the file without an API key. */
-  getFileDownloadUrl(this: ContainerModel, name: string): Promise<string> {
-    return callFileOp(this, 'url', name);
+  getFileDownloadUrl(this: ContainerModel, name: string, options?: MethodOptions): Promise<string> {
+    return callFileOp(this, 'url', name, callOptions(options));
   }
   /** The member listing of a zip file. */
-  getFileZipInfo(this: ContainerModel, name: string): Promise<FileZipInfo> {
-    return callFileOp(this, 'zipInfo', name);
+  getFileZipInfo(
+    this: ContainerModel,
+    name: string,
+    options?: MethodOptions,
+  ): Promise<FileZipInfo> {
+    return callFileOp(this, 'zipInfo', name, callOptions(options));
   }
   /** Stream one zip member to `dest`. */
   async downloadFileZipMember(
@@ -282,89 +375,132 @@ export class FileMethods {
     name: string,
     memberPath: string,
     dest: DownloadDestination,
+    options: DownloadOptions = {},
   ): Promise<void> {
-    await callFileOp(this, 'download', name, dest, { member: memberPath });
+    await callFileOp(this, 'download', name, dest, { ...options, member: memberPath });
   }
   /** One zip member's bytes. */
-  readFileZipMember(this: ContainerModel, name: string, memberPath: string): Promise<Uint8Array> {
-    return callFileOp(this, 'read', name, { member: memberPath });
+  readFileZipMember(
+    this: ContainerModel,
+    name: string,
+    memberPath: string,
+    options: ReadOptions = {},
+  ): Promise<Uint8Array> {
+    return callFileOp(this, 'read', name, { ...options, member: memberPath });
   }
   /** Change file attributes (`type`, `modality`, …). */
   updateFile(
     this: ContainerModel,
     name: string,
     fields: OpBody<'modify_project_file'>,
+    options?: MethodOptions,
   ): Promise<OpJson<'modify_project_file'>> {
-    return callFileOp(this, 'modify', name, fieldsOf(fields, 'updateFile'));
+    return callFileOp(this, 'modify', name, fieldsOf(fields, 'updateFile'), callOptions(options));
   }
   /** Delete a file. */
-  async deleteFile(this: ContainerModel, name: string): Promise<void> {
-    await callFileOp(this, 'delete', name);
+  async deleteFile(this: ContainerModel, name: string, options?: MethodOptions): Promise<void> {
+    await callFileOp(this, 'delete', name, callOptions(options));
   }
   /** Replace a file's whole `info`. */
   async replaceFileInfo(
     this: ContainerModel,
     name: string,
     info: Record<string, unknown>,
+    options?: MethodOptions,
   ): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, {
-      replace: info,
-    });
+    await this._client.callOp(
+      `modify_${this.container_type}_file_info`,
+      this.id,
+      name,
+      { replace: info },
+      callOptions(options),
+    );
   }
   /** Merge keys into a file's `info`. */
   async updateFileInfo(
     this: ContainerModel,
     name: string,
     info: Record<string, unknown>,
+    options?: MethodOptions,
   ): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, {
-      set: fieldsOf(info, 'updateFileInfo'),
-    });
+    await this._client.callOp(
+      `modify_${this.container_type}_file_info`,
+      this.id,
+      name,
+      { set: fieldsOf(info, 'updateFileInfo') },
+      callOptions(options),
+    );
   }
-  /** Remove keys from a file's `info`. */
-  async deleteFileInfo(
+  /** Remove keys from a file's `info` (call options after an array: `deleteFileInfo(n, ['a'], { signal })`). */
+  deleteFileInfo(this: ContainerModel, name: string, ...keys: (string | string[])[]): Promise<void>;
+  deleteFileInfo(
     this: ContainerModel,
     name: string,
-    ...keys: (string | string[])[]
-  ): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}_file_info`, this.id, name, {
-      delete: keys.flat(),
-    });
+    keys: string[],
+    options?: MethodOptions,
+  ): Promise<void>;
+  async deleteFileInfo(this: ContainerModel, name: string, ...args: unknown[]): Promise<void> {
+    const { keys, options } = keysAndOptions(args);
+    await this._client.callOp(
+      `modify_${this.container_type}_file_info`,
+      this.id,
+      name,
+      { delete: keys },
+      options,
+    );
   }
   /** Replace a file's classification, optionally setting its modality in the same call. */
   async replaceFileClassification(
     this: ContainerModel,
     name: string,
     classification: Record<string, string[]>,
-    options: { modality?: string } = {},
+    options: { modality?: string } & MethodOptions = {},
   ): Promise<void> {
     const body: Record<string, unknown> = { replace: classification };
     if (options.modality !== undefined) body['modality'] = options.modality;
-    await callFileOp(this, 'modifyClassification', name, body);
+    await callFileOp(this, 'modifyClassification', name, body, callOptions(options));
   }
   /** Add values to a file's classification (existing values and modality kept). */
   async updateFileClassification(
     this: ContainerModel,
     name: string,
     classification: Record<string, string[]>,
+    options?: MethodOptions,
   ): Promise<void> {
-    await callFileOp(this, 'modifyClassification', name, { add: classification });
+    await callFileOp(
+      this,
+      'modifyClassification',
+      name,
+      { add: classification },
+      callOptions(options),
+    );
   }
   /** Remove values from a file's classification. */
   async deleteFileClassification(
     this: ContainerModel,
     name: string,
     classification: Record<string, string[]>,
+    options?: MethodOptions,
   ): Promise<void> {
-    await callFileOp(this, 'modifyClassification', name, { delete: classification });
+    await callFileOp(
+      this,
+      'modifyClassification',
+      name,
+      { delete: classification },
+      callOptions(options),
+    );
   }
   /** The container's files (fetched when this copy has none), each with this object as `parent`. */
-  async getFiles(this: ContainerModel): Promise<FileEntry[]> {
+  async getFiles(this: ContainerModel, options?: MethodOptions): Promise<FileEntry[]> {
     const own = (this as { files?: FileEntry[] }).files;
     const files = Array.isArray(own)
       ? own
       : ((
-          (await this._client.callOp(`get_${this.container_type}`, this.id)) as {
+          (await this._client.callOp(
+            `get_${this.container_type}`,
+            this.id,
+            callOptions(options),
+          )) as {
             files?: FileEntry[];
           }
         ).files ?? []);
@@ -372,8 +508,12 @@ export class FileMethods {
     return files;
   }
   /** The file with this name, or `null`. */
-  async getFile(this: ContainerModel, name: string): Promise<FileEntry | null> {
-    const files = await (this as unknown as FileMethods).getFiles.call(this);
+  async getFile(
+    this: ContainerModel,
+    name: string,
+    options?: MethodOptions,
+  ): Promise<FileEntry | null> {
+    const files = await (this as unknown as FileMethods).getFiles.call(this, options);
     return files.find((f) => f.name === name) ?? null;
   }
   /** `{ type, id, name }` reference to one of this container's files. */
@@ -383,7 +523,7 @@ export class FileMethods {
 }
 
 /** Options of `downloadTar`. */
-export interface DownloadTarOptions {
+export interface DownloadTarOptions extends MethodOptions {
   /** Only files of these types (`dicom`, `nifti`…). */
   includeTypes?: string[];
   /** Skip files of these types. */
@@ -428,20 +568,25 @@ export class AnalysisMethods {
    * Create an analysis here (`POST /{types}/{id}/analyses?job=true`), then fetch it. The
    * `analyses` field is the embedded list; `analysesFinder` pages the list endpoint.
    */
-  async addAnalysis(this: ContainerModel, fields: AnalysisFields): Promise<Analysis> {
+  async addAnalysis(
+    this: ContainerModel,
+    fields: AnalysisFields,
+    options?: MethodOptions,
+  ): Promise<Analysis> {
     const id = (await this._client.callOp(
       `add_${this.container_type}_analysis`,
       this.id,
       fieldsOf(fields, 'addAnalysis'),
+      callOptions(options),
     )) as string;
-    return this._client.callOp('get_analysis', id);
+    return this._client.callOp('get_analysis', id, callOptions(options));
   }
   /**
    * Finder over this container's analyses (`GET /{types}/{id}/analyses`; named so because
    * `analyses` is a data field). Items are the list form (`AnalysisListOutput`): `reload()` one
    * for the full `Analysis`.
    */
-  get analysesFinder(): Finder<AnalysisListOutput> {
+  get analysesFinder(): Finder<AnalysisListOutput, FinderParams<OpQuery<'get_project_analyses'>>> {
     const self = this as unknown as ContainerModel;
     return cachedFinder(self, 'analysesFinder', `get_${self.container_type}_analyses`);
   }
@@ -484,8 +629,13 @@ export class UpdateMethods {
    * Change fields on the server (`PUT /{types}/{id}`). The local object is NOT changed:
    * call `reload()` for a fresh copy.
    */
-  async update(this: ResourceModel, fields: object): Promise<void> {
-    await this._client.callOp(`modify_${this.container_type}`, this.id, fieldsOf(fields, 'update'));
+  async update(this: ResourceModel, fields: object, options?: MethodOptions): Promise<void> {
+    await this._client.callOp(
+      `modify_${this.container_type}`,
+      this.id,
+      fieldsOf(fields, 'update'),
+      callOptions(options),
+    );
   }
 }
 

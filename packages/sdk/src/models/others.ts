@@ -3,6 +3,7 @@ import type { Finder } from '../finders/finder.js';
 import type { BodyOf, OpJson, Schemas } from '../client/op-types.js';
 import { Model, ResourceModel, registerModel } from './base.js';
 import { UpdateMethods, applyMixins } from './mixins.js';
+import { callOptions, type MethodOptions } from './context.js';
 import type { WithDates } from './dates.js';
 
 type Data<N extends string> = N extends keyof Schemas
@@ -17,15 +18,18 @@ export type JobPriority = Schemas['JobPriority'];
 /** Job methods (full and list form). */
 export interface JobMethods {
   /** Change fields on the server (`PUT /jobs/{job_id}`); the local object is not changed. */
-  update(fields: BodyOf<'modify_job'>): Promise<void>;
+  update(fields: BodyOf<'modify_job'>, options?: MethodOptions): Promise<void>;
   /** Move the job to another state (`PUT /jobs/{job_id}` with `{ state }`). */
-  changeState(state: NonNullable<BodyOf<'modify_job'>['state']>): Promise<void>;
+  changeState(
+    state: NonNullable<BodyOf<'modify_job'>['state']>,
+    options?: MethodOptions,
+  ): Promise<void>;
   /** The job's log entries (`GET /jobs/{job_id}/logs`, its `logs`). */
-  getLogs(): Promise<JobLog[]>;
+  getLogs(options?: MethodOptions): Promise<JobLog[]>;
   /** Change the job's priority (`PUT /jobs/priority` with `{ job_ids: [id], priority }`). */
-  updatePriority(priority: JobPriority): Promise<void>;
+  updatePriority(priority: JobPriority, options?: MethodOptions): Promise<void>;
   /** The full job (`GET /jobs/{job_id}`); this object is left as it is. */
-  reload(): Promise<Job>;
+  reload(options?: MethodOptions): Promise<Job>;
 }
 
 /** A gear job as a by-id read answers it (`JobOutput`). */
@@ -36,23 +40,27 @@ Object.defineProperties(Job.prototype, {
   changeState: {
     configurable: true,
     writable: true,
-    async value(this: Job, state: string) {
-      await this._client.callOp('modify_job', this.id, { state });
+    async value(this: Job, state: string, options?: MethodOptions) {
+      await this._client.callOp('modify_job', this.id, { state }, callOptions(options));
     },
   },
   getLogs: {
     configurable: true,
     writable: true,
-    async value(this: Job) {
-      const log = await this._client.callOp('get_job_logs', this.id);
+    async value(this: Job, options?: MethodOptions) {
+      const log = await this._client.callOp('get_job_logs', this.id, callOptions(options));
       return (log as { logs?: [] })?.logs ?? [];
     },
   },
   updatePriority: {
     configurable: true,
     writable: true,
-    async value(this: Job, priority: string) {
-      await this._client.callOp('update_jobs_priority', { job_ids: [this.id], priority });
+    async value(this: Job, priority: string, options?: MethodOptions) {
+      await this._client.callOp(
+        'update_jobs_priority',
+        { job_ids: [this.id], priority },
+        callOptions(options),
+      );
     },
   },
 });
@@ -112,8 +120,8 @@ export class Gear extends Model {
     );
   }
   /** A fresh copy from the server. */
-  reload(): Promise<this> {
-    return this._client.callOp('get_gear', this.id);
+  reload(options?: MethodOptions): Promise<this> {
+    return this._client.callOp('get_gear', this.id, callOptions(options));
   }
   /**
    * Run the gear. Utility gears queue a job (`POST /jobs/add`) and resolve to the job id;
@@ -157,9 +165,9 @@ export class User extends ResourceModel {
   static readonly containerType = 'user';
 }
 export interface User extends Data<'UserOutput'> {
-  update(fields: BodyOf<'modify_user'>): Promise<void>;
+  update(fields: BodyOf<'modify_user'>, options?: MethodOptions): Promise<void>;
   /** A fresh copy (`GET /users/{user_id}`). */
-  reload(): Promise<User>;
+  reload(options?: MethodOptions): Promise<User>;
 }
 
 /** A role (named set of actions; `default_flywheel_role` is `admin`, `rw` or `ro` for the defaults). */

@@ -233,3 +233,35 @@ describe('finders', () => {
     expect(err instanceof UnprocessableEntityError || (err as ApiError).status === 400).toBe(true);
   });
 });
+
+describe('finder options', () => {
+  const ctx = useServer();
+
+  it('an unknown option names the finder method and the camelCase options, before any request', async () => {
+    const fw = ctx.fw as unknown as {
+      projects: { find(o: object): Promise<unknown>; (o: object): Promise<unknown> };
+    };
+    await expect(fw.projects.find({ sortt: 'label' })).rejects.toThrow(
+      /^fw\.projects\.find: unknown option "sortt"\. Options: filter, sort, limit, skip, page, afterId, .*exhaustive.*signal, timeoutMs, maxRetries\.$/,
+    );
+    await expect(fw.projects({ nope: 1 })).rejects.toThrow(
+      /^fw\.projects\(\): unknown option "nope"/,
+    );
+  });
+
+  it('camelCase options reach the wire as the query parameters', async () => {
+    const seen: URL[] = [];
+    const fw = new Client(ctx.server.apiKey, {
+      fetch: (req) => {
+        seen.push(new URL(req.url));
+        return fetch(req);
+      },
+    });
+    const gid = await fw.addGroup({ _id: groupId('opt'), label: 'Opt' });
+    const project = await ((await fw.get(gid)) as Group).addProject({ label: 'opt' });
+    await project.analysesFinder.find({ inflateJob: true, limit: 5 });
+    const list = seen.find((u) => u.pathname.endsWith(`/projects/${project.id}/analyses`));
+    expect(list?.searchParams.get('inflate_job')).toBe('true');
+    expect(list?.searchParams.get('limit')).toBe('5');
+  });
+});
