@@ -161,11 +161,12 @@ function* containersAt(
   level: ViewLevel,
   stats: EvalStats,
 ): Generator<ContainerRow> {
-  if (depth(root.type) > depth(level) || depth(root.type) < 0)
+  if (depth(root.type) < 0)
     throw badRequest(
-      `a view over a ${root.type} cannot have ${level} rows: run it on a ${level} or a container above it`,
+      `a view cannot run on a ${root.type}: run it on a project, subject, session or acquisition`,
     );
-  if (root.type === level) {
+  // a container at or below the row level gives one row (its ancestors fill the columns)
+  if (depth(root.type) >= depth(level)) {
     stats.containersRead++;
     yield root;
     return;
@@ -305,8 +306,13 @@ function plan(view: Doc, extraFilter: string | undefined): Plan {
 /** The rows of a view over `container`, in order; see the module comment. */
 export async function* evaluateView(input: EvalInput): AsyncGenerator<Row> {
   const stats = input.stats ?? { containersRead: 0, fileBytesRead: 0, rows: 0 };
-  const p = plan(input.view, input.filter);
   const groupBy = (input.view.groupBy as Doc | undefined)?.columns as ViewColumn[] | undefined;
+  const cols = (Array.isArray(input.view.columns) ? input.view.columns : []) as ViewColumn[];
+  // group-by keys are columns too (a key missing from `columns` is added)
+  const keys = (groupBy ?? []).filter(
+    (g) => !cols.some((c) => (c.dst ?? c.src) === (g.dst ?? g.src)),
+  );
+  const p = plan({ ...input.view, columns: [...cols, ...keys] }, input.filter);
   const base = baseRows(input, p, stats);
   const source = groupBy?.length ? grouped(base, groupBy, p.columns) : base;
   let skip = input.skip ?? 0;
@@ -342,8 +348,8 @@ async function* baseRows(input: EvalInput, p: Plan, stats: EvalStats): AsyncGene
     const docs: Partial<Record<ViewLevel, Doc | null>> = {};
     for (const l of VIEW_LEVELS)
       docs[l] =
-        l === p.level ? parseDoc(row) : anc.get(row[`${l}_id` as keyof ContainerRow] as string);
-    if (p.level === 'group') docs.group = parseDoc(row);
+        l === row.type ? parseDoc(row) : anc.get(row[`${l}_id` as keyof ContainerRow] as string);
+    if (row.type === 'group') docs.group = parseDoc(row);
     const out: Row = {};
     for (const l of levelsUsed) {
       if (p.includeIds) out[`${l}.id`] = docs[l]?._id ?? null;
