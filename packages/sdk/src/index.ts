@@ -119,6 +119,7 @@ export { DownloadError } from './files/download.js';
 export { mapConcurrent, forEachConcurrent } from './files/concurrency.js';
 export type { ProgressCallback, TransferProgress } from './files/upload.js';
 export * from './time/index.js';
+export * from './views/index.js';
 
 // errors (from @fw/api): ApiError has status, reason, detail; ApiException is the Python name.
 export {
