@@ -157,12 +157,12 @@ describe('running views', () => {
 
   it('saved views: addView, getViews, modifyView, run by id, deleteView; getViewColumns', async () => {
     const { fw } = ctx;
-    const id = await fw.addView(
+    const id = (await fw.addView(
       project,
       fw
         .View({ label: 'sex', columns: ['subject.sex'], includeIds: false, includeLabels: false })
         .build() as never,
-    );
+    )) as string;
     expect((await fw.getViews(project)).map((v) => v._id)).toContain(id);
     await fw.modifyView(id, { label: 'sex2' } as never);
     const rows = [];
