@@ -20,9 +20,9 @@ test('data views read the demo site as rows, a CSV on every session, groups and 
   expect(result.csvLines).toContain(`${first.label},${first.sessions[0]!.label},${hr},`);
 
   const bySex = new Map<string, number[]>();
+  // the view's deepest level is subject: one row per subject, grouped by sex
   for (const s of anxietyPlan.subjects)
-    for (const _ of s.sessions)
-      bySex.set(s.sex, [...(bySex.get(s.sex) ?? []), s.info.gad7 as number]);
+    bySex.set(s.sex, [...(bySex.get(s.sex) ?? []), s.info.gad7 as number]);
   for (const g of result.groups) {
     const xs = bySex.get(g['subject.sex'] as string)!;
     expect(g.mean_gad7).toBeCloseTo(xs.reduce((a, b) => a + b, 0) / xs.length, 6);
