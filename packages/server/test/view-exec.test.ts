@@ -5,6 +5,7 @@ import { getRow } from '../src/db/containers.js';
 import { openDatabase } from '../src/db/open.js';
 import { createBlobStore } from '../src/storage/index.js';
 import { join } from 'node:path';
+import yazl from 'yazl';
 
 const t = useServer();
 let h: Awaited<ReturnType<typeof hierarchy>>;
@@ -189,6 +190,36 @@ describe('view executions', () => {
     expect(sync.bytes.toString()).toBe('sex,error\nfemale,\n');
     const cols = await t.ok('GET', '/views/columns');
     expect(cols.map((c: any) => c.name)).toContain('session.age_years');
+  });
+
+  it('processFiles reads zip members that match zipMember', async () => {
+    const zip = new yazl.ZipFile();
+    zip.addBuffer(Buffer.from('k\tv\nx\t1\ny\t2\n'), 'inner/table.tsv');
+    zip.addBuffer(Buffer.from('not a table'), 'inner/readme.txt');
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const b of zip.outputStream) chunks.push(b as Buffer);
+    const acq = (
+      await t.ok('POST', '/acquisitions', { body: { session: session2, label: 'zipped' } })
+    )._id;
+    await t.ok('POST', `/acquisitions/${acq}/files`, {
+      raw: form([{ name: 'tables.zip', data: Buffer.concat(chunks) }]),
+    });
+    const view = {
+      fileSpec: {
+        container: 'acquisition',
+        filter: { value: '*.zip' },
+        zipMember: { value: '*.tsv' },
+        processFiles: true,
+      },
+      includeIds: false,
+      includeLabels: false,
+    };
+    const { res } = await run(t, view, acq);
+    expect(JSON.parse(res.bytes.toString())).toEqual([
+      { k: 'x', v: 1, error: null },
+      { k: 'y', v: 2, error: null },
+    ]);
   });
 
   it('a 10,000-row file view streams: rows come out before the file is read through', async () => {
