@@ -10,6 +10,7 @@ import { consoleReport } from './src/format/report.ts';
 import { startDemoServer, type DemoServer } from './src/site/demo-server.ts';
 import { reportFailure } from './src/site/standalone.ts';
 import { run as runQuickstart } from './quickstart.ts';
+import { run as runViews } from './topics/views.ts';
 
 const USAGE = `Usage: pnpm demo [--data DIR]
 
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
     ]);
 
     await runQuickstart(server.client, report);
+    // beyond the quick reference: data views over the demo site (examples/topics/views.ts)
+    await runViews(server.client, report);
 
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     report.line();

@@ -36,6 +36,13 @@ export interface SeedOptions {
   onSubject?: (done: number, total: number) => void;
 }
 
+/** Deterministic vitals for a session (from its label), as CSV. */
+export function vitalsCsv(label: string): string {
+  let h = 0;
+  for (const ch of label) h = (h * 31 + ch.charCodeAt(0)) % 1000;
+  return `measure,value\nheart_rate,${60 + (h % 30)}\nsystolic,${110 + (h % 25)}\n`;
+}
+
 async function seedSubject(project: Project, plan: SubjectPlan): Promise<Acquisition[]> {
   const { sessions, ...fields } = plan;
   const subject = await project.addSubject(fields);
@@ -43,6 +50,14 @@ async function seedSubject(project: Project, plan: SubjectPlan): Promise<Acquisi
   for (const sessionPlan of sessions) {
     const { acquisitions: acquisitionPlans, ...sessionFields } = sessionPlan;
     const session = await subject.addSession(sessionFields);
+    // every session carries a small CSV of vitals, for file-processing data views
+    await session.uploadFile(
+      new FileSpec(
+        'vitals.csv',
+        vitalsCsv(`${String(fields.label ?? '')}/${String(sessionFields.label ?? '')}`),
+        'text/csv',
+      ),
+    );
     for (const acquisitionPlan of acquisitionPlans) {
       const { files, ...acquisitionFields } = acquisitionPlan;
       const acquisition = await session.addAcquisition(acquisitionFields);

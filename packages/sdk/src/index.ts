@@ -130,6 +130,7 @@ export type { ProgressCallback, TransferProgress } from './files/upload.js';
 export { requestStreamsSupported } from './files/upload.js';
 export * from './time/index.js';
 export type { MethodOptions } from './models/context.js';
+export * from './views/index.js';
 
 // errors (from @fw/api): ApiError has status, reason, detail; ApiException is the Python name.
 export {

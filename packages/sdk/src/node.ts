@@ -12,6 +12,12 @@ import { caBundleFromEnv } from './node/ca.js';
 import { readCliCredentials } from './node/credentials.js';
 import { downloadToFile, prepareDestination } from './node/download.js';
 import { installNodeFileSource } from './node/file-source.js';
+import {
+  checkViewFormat,
+  runView,
+  type ReadViewDataOptions,
+  type ViewSource,
+} from './views/exec.js';
 
 export * from './index.js';
 export * from './node/index.js';
@@ -54,5 +60,24 @@ export const nodePlatform: Platform = {
 export class Client extends BaseClient {
   constructor(apiKey?: string | null, options: ClientOptions = {}) {
     super(apiKey, { ...options, platform: options.platform ?? nodePlatform });
+  }
+
+  /**
+   * Run a view and write its data to `dest` (temp file + rename: no partial file on failure).
+   * `format` as in `readViewData` (default `json`).
+   */
+  async saveViewData(
+    view: ViewSource,
+    containerId: string,
+    dest: string,
+    options: ReadViewDataOptions = {},
+  ): Promise<void> {
+    const format = checkViewFormat(options.format);
+    await prepareDestination(dest);
+    const id = await runView(this, view, containerId, options);
+    await this._download('get_data_view_execution_data', [id], dest, {
+      file_format: format,
+      ...(options.signal ? { signal: options.signal } : {}),
+    } as never);
   }
 }

@@ -20,6 +20,13 @@ import type {
 } from '../models/containers.js';
 import type { Gear, JobListOutput, User } from '../models/others.js';
 import { GeneratedMethods } from '../generated/methods.js';
+import {
+  viewMethods,
+  type ReadViewDataOptions,
+  type ViewRunOptions,
+  type ViewSource,
+} from '../views/exec.js';
+import type { ViewBuilder, ViewOptions } from '../views/builder.js';
 import type { BodyOf, OpQuery } from './op-types.js';
 import {
   installClientFileMethods,
@@ -199,6 +206,33 @@ export class Client extends GeneratedMethods {
     acquisitionIds: readonly string[],
   ): Promise<void> {
     return this.addNodesToCollection(collectionId, 'acquisition', acquisitionIds);
+  }
+
+  // ---- data views (packages/sdk/src/views) --------------------------------------------------------
+
+  /** A data view builder, as Python's `fw.View(...)`: chain its methods, pass it to `readViewData`. */
+  View(options: ViewOptions = {}): ViewBuilder {
+    return viewMethods.View(options);
+  }
+  /** Run a view (builder, JSON or saved view id) on a container; its data as a byte stream. */
+  readViewData(
+    view: ViewSource,
+    containerId: string,
+    options: ReadViewDataOptions = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    return viewMethods.readViewData.call(this, view, containerId, options);
+  }
+  /** Run a view and yield one object per row, without holding the table. */
+  iterViewRows<T extends Record<string, unknown> = Record<string, unknown>>(
+    view: ViewSource,
+    containerId: string,
+    options: ViewRunOptions = {},
+  ): AsyncGenerator<T> {
+    return viewMethods.iterViewRows.call(this, view, containerId, options) as AsyncGenerator<T>;
+  }
+  /** The columns data views can use (Python's `print_view_columns`, as data). */
+  getViewColumns(filter?: string): ReturnType<typeof viewMethods.getViewColumns> {
+    return viewMethods.getViewColumns.call(this, filter);
   }
 
   /** Move a job to another state (`PUT /jobs/{job_id}` with `{ state }`). */

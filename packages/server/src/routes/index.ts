@@ -15,6 +15,7 @@ import { registerFileByIdRoutes } from './files-by-id.js';
 import { registerJobAskRoutes, registerJobExtraRoutes } from './jobs-extra.js';
 import { registerGearSeriesRoutes, registerGearSuggestRoutes } from './gear-series.js';
 import { registerViewRoutes } from './views.js';
+import { registerViewExecRoutes } from './view-exec.js';
 import { registerBatchRoutes } from './batch.js';
 import { registerUpsertRoutes } from './upsert.js';
 import { registerSiteRoutes } from './site.js';
@@ -50,6 +51,7 @@ export function buildRouteTable(): RouteTable {
   registerGearSeriesRoutes(routes);
   registerGearSuggestRoutes(routes);
   registerViewRoutes(routes);
+  registerViewExecRoutes(routes);
   registerBatchRoutes(routes);
   registerUpsertRoutes(routes);
   registerDownloadRoutes(routes);

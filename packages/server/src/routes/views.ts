@@ -1,7 +1,7 @@
 /**
  * Data views: saved column specifications attached to a container, the site, or a user
  * (`parent`). Stored in the `site` key/value table under `view:<id>`. Evaluating a view
- * (`/views/{id}/data`, `/views/data`) is not implemented (501).
+ * and executions are in `view-exec.ts`.
  */
 import type { Context } from 'hono';
 import type { AppEnv, CurrentUser } from '../app/context.js';
@@ -30,7 +30,7 @@ const FIELDS: Record<string, 'string' | 'boolean' | 'object' | 'columns'> = {
 const ACCUMULATORS = ['count', 'sum', 'mean', 'standard_deviation', 'minimum', 'maximum'];
 const STRATEGIES = ['none', 'drop-row'];
 
-function checkView(body: Doc, creating: boolean): Doc {
+export function checkView(body: Doc, creating: boolean): Doc {
   const out: Doc = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === 'parent' || k === '_id' || k === 'origin') continue;
@@ -60,7 +60,7 @@ function checkView(body: Doc, creating: boolean): Doc {
   return out;
 }
 
-const load = (db: Db, id: string): Doc => {
+export const load = (db: Db, id: string): Doc => {
   const row = db.prepare('SELECT value FROM site WHERE key = ?').get(`view:${id}`) as
     { value: string } | undefined;
   if (!row) throw notFound(`view ${id} not found`);
