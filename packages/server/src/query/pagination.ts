@@ -77,9 +77,8 @@ export function parseListQuery(input: ListQueryInput, target: DocTarget): ListPl
   if (afterId) conditions.push({ sql: `${idExpr(target)} > ?`, params: [afterId] });
   const where = conditions.length === 1 ? conditions[0]! : andSql(conditions);
 
-  const orderBy = compileSort(
-    afterId !== null ? [] : asParam('sort', () => parseSort(p.sort ?? '')),
-    target,
+  const orderBy = asParam('sort', () =>
+    compileSort(afterId !== null ? [] : parseSort(p.sort ?? ''), target),
   );
   const offset = page !== null ? (page - 1) * limit! : (skip ?? 0);
   const limitClause: SqlFragment =
@@ -94,7 +93,8 @@ function asParam<T>(name: 'filter' | 'sort', parse: () => T): T {
   try {
     return parse();
   } catch (err) {
-    if (!(err instanceof QueryError)) throw err;
-    throw new QueryError(`parameter "${name}" is malformed: ${err.message}`, 422, err.token);
+    if ((err as { status?: unknown } | null)?.status !== 400) throw err;
+    const e = err as Error & { token?: string };
+    throw new QueryError(`parameter "${name}" is malformed: ${e.message}`, 422, e.token);
   }
 }
