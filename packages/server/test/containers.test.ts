@@ -133,7 +133,9 @@ describe('containers', () => {
     ).toBe(404);
     expect((await t.call('POST', '/projects', { body: { group: h.group } })).status).toBe(400);
     expect((await t.call('POST', '/groups', { body: { _id: 'Bad Id!' } })).status).toBe(400);
-    expect((await t.call('POST', '/groups', { body: { _id: h.group } })).status).toBe(409);
+    expect(
+      (await t.call('POST', '/groups', { body: { _id: h.group, label: 'again' } })).status,
+    ).toBe(409);
   });
 
   it('lists children and the generic /containers view', async () => {

@@ -89,19 +89,23 @@ describe('finders', () => {
   });
 
   it('rejects bad finder parameters with 4xx', async () => {
-    for (const q of [
-      'limit=abc',
-      'page=2',
-      'after_id=&sort=label',
-      'after_id=&skip=1',
-      'limit=1&limit=2',
-      'filter=nooperator',
-      'sort=label:sideways',
-      'page=1&skip=1&limit=1',
+    for (const [q, name] of [
+      ['limit=abc', 'limit'],
+      ['skip=1.5', 'skip'],
+      ['page=x&limit=2', 'page'],
+      ['page=2', 'page'],
+      ['after_id=&sort=label', 'after_id'],
+      ['after_id=&skip=1', 'after_id'],
+      ['after_id=a&after_id=b', 'after_id'],
+      ['limit=1&limit=2', 'limit'],
+      ['filter=nooperator', 'filter'],
+      ['sort=label:sideways', 'sort'],
+      ['page=1&skip=1&limit=1', 'page'],
     ]) {
       const r = await t.call('GET', `/projects/${project}/sessions?${q}`);
-      expect([400, 422], q).toContain(r.status);
-      expect(r.body.status_code).toBe(r.status);
+      expect(r.status, q).toBe(422);
+      expect(r.body.status_code).toBe(422);
+      expect(r.body.message, q).toContain(`"${name}"`);
     }
   });
 

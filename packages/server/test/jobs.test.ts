@@ -123,7 +123,7 @@ describe('jobs', () => {
         await t.call('POST', '/jobs/add', {
           body: {
             gear_id: gearId,
-            inputs: { f: { type: 'acquisition', id: h.acquisition, name: 'missing' } },
+            inputs: { 'any-file': { type: 'acquisition', id: h.acquisition, name: 'missing' } },
           },
         })
       ).status,

@@ -107,7 +107,10 @@ describe('containers', () => {
   });
 
   it('POST /uids answers the session and acquisition uids that exist', async () => {
-    await t.ok('PUT', `/sessions/${h.session}`, { body: { uid: '1.2.3' } });
+    // v21's SessionModify has no uid: the session gets it when created
+    await t.ok('POST', '/sessions', {
+      body: { project: h.project, label: 'uid session', uid: '1.2.3', subject: { code: 'uid-1' } },
+    });
     await t.ok('PUT', `/acquisitions/${h.acquisition}`, { body: { uid: '1.2.3.4' } });
     const r = await t.ok('POST', '/uids', {
       body: { sessions: ['1.2.3', '9.9'], acquisitions: ['1.2.3.4'], project_id: h.project },

@@ -50,7 +50,11 @@ describe('custom filters', () => {
 
 describe('uids', () => {
   it('POST /uids answers which session and acquisition uids exist', async () => {
-    await t.ok('PUT', `/sessions/${h.session}`, { body: { uid: '1.2.840.1' } });
+    // v21's SessionModify has no uid: a session's uid is given when it is created
+    const p = await t.ok('POST', '/projects', { body: { group: h.group, label: 'uids' } });
+    await t.ok('POST', '/sessions', {
+      body: { project: p._id, label: 'with uid', uid: '1.2.840.1', subject: { code: 'uid-s' } },
+    });
     await t.ok('PUT', `/acquisitions/${h.acquisition}`, { body: { uid: '1.2.840.2' } });
     const r = await t.ok('POST', '/uids', {
       body: { sessions: ['1.2.840.1', 'nope'], acquisitions: ['1.2.840.2', '1.2.840.1'] },

@@ -139,11 +139,16 @@ export function createContainer(db: Db, user: CurrentUser, type: CType, body: Ob
   })();
 }
 
+/** Group ids a site keeps for itself (unsorted uploads land in `unknown`). */
+const RESERVED_GROUP_IDS = ['unknown', 'site'];
+
 function createGroup(db: Db, user: CurrentUser, body: Obj): string {
   const id = reqString(body, '_id', 32);
   if (!GROUP_ID_RE.test(id)) {
     throw badRequest('group _id must be 2-32 characters of a-z, 0-9, ".", "@", "_", "-"');
   }
+  if (RESERVED_GROUP_IDS.includes(id))
+    throw badRequest(`group _id "${id}" is reserved by the site: choose another id`);
   if (getRow(db, id)) throw conflict(`group ${id} already exists`);
   const { _id, ...rest } = body;
   void _id;

@@ -10,6 +10,28 @@ export interface ListSource {
   target: DocTarget;
   /** Column list to select. */
   select?: string;
+  /**
+   * Special filter words the list accepts besides `field<op>value` terms (as a site does, e.g.
+   * `filter=single_input` on gears): each word present becomes its SQL condition.
+   */
+  words?: Record<string, { sql: string; params: unknown[] }>;
+}
+
+/** The query with the list's special filter words taken out of `filter`, and their conditions. */
+function takeWords(
+  q: URLSearchParams,
+  words: ListSource['words'],
+): { q: URLSearchParams; where: { sql: string; params: unknown[] }[] } {
+  const filters = q.getAll('filter');
+  if (!words || filters.length !== 1) return { q, where: [] };
+  const terms = filters[0]!.split(',');
+  const special = terms.filter((t) => Object.hasOwn(words, t.trim()));
+  if (special.length === 0) return { q, where: [] };
+  const out = new URLSearchParams(q);
+  const rest = terms.filter((t) => !special.includes(t));
+  if (rest.length > 0) out.set('filter', rest.join(','));
+  else out.delete('filter');
+  return { q: out, where: special.map((t) => words[t.trim()]!) };
 }
 
 export function wantsPagination(c: Context<AppEnv>): boolean {
@@ -31,9 +53,11 @@ export function queryParams(c: Context<AppEnv>): URLSearchParams {
  */
 export function runFinder<R>(c: Context<AppEnv>, src: ListSource): { rows: R[]; total: number } {
   const db = c.get('state').db;
-  const plan = parseListQuery(queryParams(c), src.target);
-  const conds = [...src.where.map((w) => w.sql), plan.where.sql].join(' AND ') || '1';
-  const baseParams = [...src.where.flatMap((w) => w.params), ...plan.where.params];
+  const { q, where } = takeWords(queryParams(c), src.words);
+  const plan = parseListQuery(q, src.target);
+  const extra = [...src.where, ...where];
+  const conds = [...extra.map((w) => w.sql), plan.where.sql].join(' AND ') || '1';
+  const baseParams = [...extra.flatMap((w) => w.params), ...plan.where.params];
   const rows = db
     .prepare(
       `SELECT ${src.select ?? '*'} FROM ${src.from} WHERE ${conds} ORDER BY ${plan.orderBy.sql} ${plan.limitClause.sql}`,

@@ -3,7 +3,7 @@ import { getRow, type Doc } from '../db/containers.js';
 import { getFile } from '../db/files.js';
 import type { CurrentUser } from './context.js';
 import { requireAccess } from './access.js';
-import { badRequest, notFound } from './errors.js';
+import { badRequest, HttpError, notFound } from './errors.js';
 import { isObjectId, objectId } from './ids.js';
 import { now } from './time.js';
 import { isObj, optObject, optStringArray, type Obj } from './validate.js';
@@ -81,6 +81,30 @@ export function resolveFileRef(
   };
 }
 
+const CONFIG_TYPES: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  integer: (v) => Number.isSafeInteger(v),
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  boolean: (v) => typeof v === 'boolean',
+  array: (v) => Array.isArray(v),
+  object: (v) => isObj(v),
+};
+
+/** 422 when a config value does not have the type the gear manifest declares for it. */
+function checkJobConfig(manifest: Doc, config: Obj): void {
+  const declared = isObj(manifest.config) ? manifest.config : {};
+  for (const [k, v] of Object.entries(config)) {
+    const spec = declared[k];
+    const type = isObj(spec) && typeof spec.type === 'string' ? spec.type : undefined;
+    const fits = type === undefined ? undefined : CONFIG_TYPES[type];
+    if (fits && !fits(v))
+      throw new HttpError(
+        422,
+        `config value "${k}" must be of type ${type} (gear ${String(manifest.name)}), got ${JSON.stringify(v)}`,
+      );
+  }
+}
+
 /** Create a pending job for a gear. `destination` defaults to the container of the first input. */
 export function createJob(
   db: Db,
@@ -93,8 +117,15 @@ export function createJob(
   const gear = getGear(db, gearId);
   if (!gear) throw notFound(`gear ${gearId} not found`);
   const inputs: Doc = {};
+  const manifest = (gear.gear ?? {}) as Doc;
   if (body.inputs !== undefined) {
     if (!isObj(body.inputs)) throw badRequest('"inputs" must be an object of file references');
+    const declared = isObj(manifest.inputs) ? manifest.inputs : {};
+    for (const k of Object.keys(body.inputs))
+      if (!Object.hasOwn(declared, k))
+        throw badRequest(
+          `input "${k}" is not declared by gear ${String(manifest.name)}: use one of ${Object.keys(declared).join(', ') || '(none)'}`,
+        );
     for (const [k, v] of Object.entries(body.inputs))
       inputs[k] = resolveFileRef(db, user, v, `input "${k}"`).ref;
   }
@@ -118,6 +149,9 @@ export function createJob(
   }
   if (body.config !== undefined && !isObj(body.config))
     throw badRequest('"config" must be an object');
+  checkJobConfig(manifest, (body.config as Obj | undefined) ?? {});
+  if (body.label !== undefined && typeof body.label !== 'string')
+    throw badRequest('"label" must be a string');
   if (
     body.tags !== undefined &&
     (!Array.isArray(body.tags) || body.tags.some((t) => typeof t !== 'string'))
@@ -129,7 +163,6 @@ export function createJob(
     (typeof body.priority !== 'string' || !JOB_PRIORITIES.includes(body.priority))
   )
     throw badRequest(`"priority" must be one of ${JOB_PRIORITIES.join(', ')}`);
-  const manifest = (gear.gear ?? {}) as Doc;
   const defaults: Doc = {};
   for (const [k, v] of Object.entries((manifest.config ?? {}) as Doc))
     if (isObj(v) && 'default' in v) defaults[k] = v.default;
@@ -147,6 +180,7 @@ export function createJob(
       (x, i, a) => x && a.indexOf(x) === i,
     ),
     priority: (body.priority as string | undefined) ?? 'medium',
+    label: (body.label as string | undefined) ?? '',
     origin: { type: 'user', id: user.doc._id },
     saved_files: [],
     produced_metadata: {},

@@ -3,6 +3,7 @@ import type { operations } from '@fw/api';
 import { badRequest, HttpError } from './errors.js';
 import type { AppEnv } from './context.js';
 import { checkDepth } from './validate.js';
+import { checkBody } from './body-schema.js';
 
 type JsonContent<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 type Responses<Op extends keyof operations> = operations[Op] extends { responses: infer R }
@@ -76,8 +77,17 @@ export async function readJson(c: Context<AppEnv>): Promise<unknown> {
     throw badRequest('Malformed JSON in request body');
   }
   checkDepth(value);
+  checkAgainstSpec(c, value);
   return value;
 }
+
+/** 400 when the body does not fit the request body schema the spec gives the matched operation. */
+function checkAgainstSpec(c: Context<AppEnv>, value: unknown): void {
+  const op = c.get('op') as { id: string; documented: boolean } | undefined;
+  if (op?.documented) checkBody(op.id, value);
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The request body as text, enforcing the JSON size limit. */
 async function readBodyText(c: Context<AppEnv>): Promise<string> {
@@ -99,7 +109,13 @@ async function readBodyText(c: Context<AppEnv>): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw badRequest(
+      'Request body is not valid UTF-8: send JSON encoded as UTF-8 (no stray bytes or cut characters)',
+    );
+  }
 }
 
 /** Like readJson but the body must be a JSON object. */
@@ -127,6 +143,7 @@ export async function readOptionalObject(
   checkDepth(value);
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw badRequest('Request body must be a JSON object');
+  checkAgainstSpec(c, value);
   return value as Record<string, unknown>;
 }
 

