@@ -633,7 +633,7 @@ describe('robustness sweep over every operation', () => {
     await t.ok('GET', `/jobs/${seed.job}`);
     await t.ok('GET', `/gears/${seed.gear}`);
     for (const k of KINDS) await t.ok('GET', `/${k}?limit=100`);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe('process-level guards', () => {
