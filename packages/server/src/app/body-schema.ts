@@ -110,6 +110,16 @@ function describe(errors: AjvError[]): string {
   }
 }
 
+/**
+ * Fields the local server accepts beyond the v21 input models. A subject's `age` (seconds): v21
+ * answers one on `SubjectOutput` but its inputs have none, and the quick reference's subject
+ * filters (`age<30`) need subjects that carry one. Documented in the README.
+ */
+const LOCAL_EXTRAS: Record<string, readonly string[]> = {
+  add_subject: ['age'],
+  modify_subject: ['age'],
+};
+
 /** 400 naming the problem when `body` does not fit operation `op`'s request body schema. */
 export function checkBody(op: string, body: unknown): void {
   const v = VALIDATORS.get(op);
@@ -117,7 +127,11 @@ export function checkBody(op: string, body: unknown): void {
   // `null` clears a field (the site's models are all optional): check the fields that are set
   const set =
     body !== null && typeof body === 'object' && !Array.isArray(body)
-      ? Object.fromEntries(Object.entries(body).filter(([, x]) => x !== null))
+      ? Object.fromEntries(
+          Object.entries(body).filter(
+            ([k, x]) => x !== null && !(LOCAL_EXTRAS[op]?.includes(k) && typeof x === 'number'),
+          ),
+        )
       : body;
   if (v(set)) return;
   const onlyNulls =
