@@ -12,9 +12,13 @@ test('the session tar holds every seeded file of the session at its hierarchy pa
   const { client, report, text } = exampleContext();
   const result = await run(client, report);
   const base = `flywheel/${plan.group._id}/${anxietyPlan.label}/${firstSubjectPlan.code}/${firstBaselinePlan.label}`;
-  const expected = firstBaselinePlan.acquisitions.flatMap((a) =>
-    a.files.map((f) => `${base}/${a.label}/${f.name}`),
-  );
+  const expected = [
+    // the seed attaches vitals.csv to every session (for file-processing data views)
+    `${base}/vitals.csv`,
+    ...firstBaselinePlan.acquisitions.flatMap((a) =>
+      a.files.map((f) => `${base}/${a.label}/${f.name}`),
+    ),
+  ];
   expect(result.entries.map((e) => e.path).sort()).toEqual(expected.sort());
   expect(result.fileCount).toBe(expected.length);
   expect(text()).toContain('100%');
