@@ -9,7 +9,15 @@ import type { RouteTable } from '../app/operations.js';
 import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, readOptionalObject, replyUntyped } from '../app/json.js';
-import { getJob, JOB_PRIORITIES, JOB_STATES, presentJob, saveJob } from '../app/jobs.js';
+import {
+  getJob,
+  JOB_PRIORITIES,
+  JOB_STATES,
+  presentJob,
+  saveJob,
+  selectNextJob,
+  withState,
+} from '../app/jobs.js';
 import { objectId } from '../app/ids.js';
 import { now } from '../app/time.js';
 import { toStoredTimestamp } from '../query/index.js';
@@ -204,24 +212,9 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
   routes.on('get_next_job', (c) => {
     requireAdmin(c);
     const db = c.get('state').db;
-    const tags = c.req.queries('tags') ?? [];
-    const rows = db
-      .prepare(`SELECT doc FROM jobs WHERE state = 'pending' ORDER BY created, id`)
-      .all() as { doc: string }[];
-    const rank = (j: Doc) => PRIORITIES.indexOf((j.priority as string) ?? 'medium');
-    const pending = rows
-      .map((r) => JSON.parse(r.doc) as Doc)
-      .filter((j) => tags.every((t) => ((j.tags ?? []) as string[]).includes(t)))
-      .sort((a, b) => rank(b) - rank(a));
-    const job = pending[0];
+    const job = selectNextJob(db, { tags: c.req.queries('tags') ?? [] });
     if (!job) throw notFound('no pending jobs');
-    const t = now();
-    const running = {
-      ...job,
-      state: 'running',
-      modified: t,
-      transitions: { ...((job.transitions ?? {}) as Doc), running: t },
-    };
+    const running = withState(job, 'running');
     saveJob(db, running);
     return replyUntyped(c, presentJob(db, running));
   });
