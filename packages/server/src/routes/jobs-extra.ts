@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
 import { accessTo, requireUser } from '../app/access.js';
-import { badRequest, forbidden, notFound } from '../app/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, readOptionalObject, replyUntyped } from '../app/json.js';
 import {
   getJob,
@@ -27,6 +27,7 @@ import { getFile } from '../db/files.js';
 import { presentFile } from '../app/present.js';
 import type { Db } from '../db/open.js';
 import { createTicket, useTicket } from './tickets.js';
+import { registerEngineUploadRoute } from './jobs-engine.js';
 
 const PRIORITIES = JOB_PRIORITIES;
 const EXECUTOR: Record<string, 'string' | 'integer' | 'boolean'> = {
@@ -110,6 +111,7 @@ function detail(db: Db, job: Doc): Doc {
 }
 
 export function registerJobExtraRoutes(routes: RouteTable): void {
+  registerEngineUploadRoute(routes);
   routes.on('get_job_detail', (c, [id = '']) =>
     replyUntyped(c, detail(c.get('state').db, load(c, id, false))),
   );
@@ -240,14 +242,11 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
       if (!isObj(body.profile)) throw badRequest('"profile" must be an object');
       checkProfile(body.profile);
     }
-    if (job.state !== 'running') throw badRequest(`job ${id} is not running`);
-    const t = now();
+    if (job.state !== 'running')
+      throw conflict(`job ${id} is ${String(job.state)}: only a running job can be completed`);
     const state = body.success ? 'complete' : 'failed';
     saveJob(db, {
-      ...job,
-      state,
-      modified: t,
-      transitions: { ...((job.transitions ?? {}) as Doc), [state]: t },
+      ...withState(job, state),
       ...(body.failure_reason ? { failure_reason: body.failure_reason } : {}),
       ...(body.profile ? { profile: { ...((job.profile ?? {}) as Doc), ...body.profile } } : {}),
     });
