@@ -177,6 +177,26 @@ describe('manifest and job validation', () => {
   });
 });
 
+describe('batches of an analysis gear', () => {
+  it('runs each proposed job in a new analysis of its target, and cancels them', async () => {
+    const p = await t.ok('POST', '/batch', {
+      body: {
+        gear_id: 'ana-gear',
+        targets: [{ type: 'acquisition', id: h.acquisition }],
+        analysis: { label: 'batch run' },
+      },
+    });
+    expect(p.matched).toEqual([{ type: 'acquisition', id: h.acquisition }]);
+    const jobs = await t.ok('POST', `/batch/${p._id}/run`);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].destination.type).toBe('analysis');
+    const analysis = await t.ok('GET', `/analyses/${jobs[0].destination.id}`);
+    expect(analysis).toMatchObject({ label: 'batch run', parent: { id: h.acquisition } });
+    expect(await t.ok('POST', `/batch/${p._id}/cancel`)).toEqual({ number_cancelled: 1 });
+    expect((await t.ok('GET', `/jobs/${jobs[0].id}`)).state).toBe('cancelled');
+  });
+});
+
 describe('engine-side upload: POST /engine', () => {
   it('stores a running job outputs on its destination with .metadata.json applied', async () => {
     // clear the queue so /jobs/next hands out the job made here
