@@ -54,12 +54,9 @@ export function registerGearTicketRoutes(routes: RouteTable): void {
     const t = getDoc(c.get('state').db, KIND, id);
     if (!t || (!user.isAdmin && t.origin?.id !== user.doc._id))
       throw notFound(`gear ticket ${id} not found`);
-    return replyUntyped(c, {
-      _id: t._id,
-      origin: t.origin,
-      geardoc: t.geardoc,
-      timestamp: t.timestamp,
-    });
+    // the manifest with the fields GearManifest requires filled in, as gears are answered
+    const geardoc = { ...t.geardoc, gear: presentGear({ gear: t.geardoc.gear }).gear };
+    return replyUntyped(c, { _id: t._id, origin: t.origin, geardoc, timestamp: t.timestamp });
   });
   routes.on('get_my_gear_tickets', (c) => {
     const user = requireUser(c.get('user'));
