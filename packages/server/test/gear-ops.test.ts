@@ -95,7 +95,7 @@ describe('gear context values', () => {
 });
 
 describe('compute provider of a job', () => {
-  it('answers the job's own provider, else the site one, never with credentials', async () => {
+  it('answers the job own provider, else the site one, never with credentials', async () => {
     const gearId = (
       await t.ok('POST', '/gears/prov-gear', { body: { gear: manifest('prov-gear') } })
     )._id;
