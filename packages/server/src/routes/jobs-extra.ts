@@ -298,7 +298,7 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
     for (const r of rows) {
       const j = JSON.parse(r.doc) as Doc;
       if (String(j.modified) < cutoff) {
-        saveJob(db, { ...j, state: 'failed', failure_reason: 'orphaned', modified: now() });
+        saveJob(db, withState(j, 'failed', { failure_reason: 'orphaned' }));
         orphaned++;
       }
     }
