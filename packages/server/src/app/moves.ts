@@ -94,7 +94,11 @@ export function planMove(
 }
 
 /** The subject a session moving to `project` lands on (same code, else a copy). */
-export function subjectInProject(db: Db, project: ContainerRow, current: Doc | undefined): ContainerRow {
+export function subjectInProject(
+  db: Db,
+  project: ContainerRow,
+  current: Doc | undefined,
+): ContainerRow {
   const code = current?.code ?? current?.label;
   if (typeof code === 'string') {
     const found = db

@@ -117,6 +117,13 @@ function walk(c: Context<AppEnv>, user: CurrentUser, segs: string[]): Walk {
     out.children.push(
       ...childrenOf(current, level).map((r) => node(presentRow(db, r, { list: true }), level)),
     );
+  // a project's analyses are among its children (a site lists them after the subjects)
+  if (current?.type === 'project')
+    out.children.push(
+      ...childrenOf(current, 'analysis').map((r) =>
+        node(presentRow(db, r, { list: true }), 'analysis'),
+      ),
+    );
   if (current && current.type !== 'group')
     out.children.push(...filesOf(db, current.id, 'files').map((f) => node(f, 'file')));
   return out;

@@ -8,6 +8,7 @@ import { replyUntyped } from '../../app/json.js';
 import { presentRow } from '../../app/present.js';
 import { pageBody, runFinder } from '../../app/finder.js';
 import { now } from '../../app/time.js';
+import { applyJoins } from './joins.js';
 import {
   containerColumns,
   getRow,
@@ -116,6 +117,7 @@ export function listRows(
     select: 'c.*',
   });
   const items = rows.map((r) => presentRow(db, r, { list: true }));
+  applyJoins(c, rows, items);
   return replyUntyped(c, pageBody(c, items, total));
 }
 
