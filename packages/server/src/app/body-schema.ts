@@ -111,13 +111,17 @@ function describe(errors: AjvError[]): string {
 }
 
 /**
- * Fields the local server accepts beyond the v21 input models. A subject's `age` (seconds): v21
+ * Fields (and their JSON type) the local server accepts beyond the v21 input models. A subject's `age` (seconds): v21
  * answers one on `SubjectOutput` but its inputs have none, and the quick reference's subject
  * filters (`age<30`) need subjects that carry one. Documented in the README.
  */
-const LOCAL_EXTRAS: Record<string, readonly string[]> = {
-  add_subject: ['age'],
-  modify_subject: ['age'],
+const LOCAL_EXTRAS: Record<string, Record<string, string>> = {
+  add_subject: { age: 'number' },
+  modify_subject: { age: 'number' },
+  // a project's `public` flag (v21's models dropped it, a site still honours it): public
+  // projects and their contents are readable without a key
+  add_project: { public: 'boolean' },
+  modify_project: { public: 'boolean' },
 };
 
 /** 400 naming the problem when `body` does not fit operation `op`'s request body schema. */
@@ -129,7 +133,7 @@ export function checkBody(op: string, body: unknown): void {
     body !== null && typeof body === 'object' && !Array.isArray(body)
       ? Object.fromEntries(
           Object.entries(body).filter(
-            ([k, x]) => x !== null && !(LOCAL_EXTRAS[op]?.includes(k) && typeof x === 'number'),
+            ([k, x]) => x !== null && !(LOCAL_EXTRAS[op]?.[k] && typeof x === LOCAL_EXTRAS[op][k]),
           ),
         )
       : body;

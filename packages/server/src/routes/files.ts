@@ -23,7 +23,7 @@ import {
 import { closeUploadTicket, createUploadTicket } from '../app/signed-uploads.js';
 import type { CurrentUser } from '../app/context.js';
 import { unreferenced } from '../db/containers.js';
-import { requireAccess, requireUser } from '../app/access.js';
+import { anonymousReader, requireAccess, requireUser } from '../app/access.js';
 import { badRequest, HttpError, notFound } from '../app/errors.js';
 import { now } from '../app/time.js';
 import { isObj, sanitizeInfo, type Obj } from '../app/validate.js';
@@ -155,8 +155,8 @@ export async function downloadFile(
   if (ticketParam !== undefined && ticketParam !== '') {
     useTicket(state.db, ticketParam, { kind: 'file', container_id: row.id, role, name });
   } else {
-    const user = requireUser(c.get('user'));
-    requireAccess(state.db, user, row, 'ro');
+    // without credentials: the anonymous reader, who may download from public projects
+    requireAccess(state.db, c.get('user') ?? anonymousReader(), row, 'ro');
   }
   let file = findFile(c, row, role, name);
   const version = parseVersion(c.req.query('version'));
