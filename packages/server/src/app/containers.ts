@@ -63,6 +63,37 @@ const PROTECTED = [
   'satisfies_template',
   'project_has_template',
 ];
+/**
+ * The fields a client sets on each level of the hierarchy, beside the common ones: the one
+ * table the placement uploads (`routes/upload.ts`) and the hierarchy upsert
+ * (`routes/upsert.ts`) accept in their per-level metadata.
+ */
+export const LEVEL_FIELDS = {
+  project: ['label', 'description', 'info', 'tags'],
+  subject: [
+    'code',
+    'label',
+    'firstname',
+    'lastname',
+    'sex',
+    'type',
+    'race',
+    'ethnicity',
+    'species',
+    'strain',
+    'info',
+    'tags',
+    'age',
+    'date_of_birth',
+    'cohort',
+    'mlset',
+    'state',
+    'master_code',
+  ],
+  session: ['uid', 'label', 'timestamp', 'timezone', 'age', 'weight', 'operator', 'info', 'tags'],
+  acquisition: ['uid', 'label', 'timestamp', 'timezone', 'info', 'tags'],
+} as const satisfies Record<'project' | 'subject' | 'session' | 'acquisition', readonly string[]>;
+
 /** Subject fields copied into the session's embedded `subject`. */
 const SUBJECT_EMBED = [
   '_id',
