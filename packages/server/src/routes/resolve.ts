@@ -141,6 +141,10 @@ function parseDoc(r: ContainerRow): Doc {
 
 async function pathOf(c: Context<AppEnv>): Promise<string[]> {
   const body = await readObject(c);
+  // ResolveInput is closed; a "group/project" string path is accepted too (a local leniency)
+  for (const k of Object.keys(body))
+    if (k !== 'path')
+      throw badRequest(`unexpected field "${k}" in request body: the resolver takes only "path"`);
   const p = body.path;
   const segs = typeof p === 'string' ? p.split('/').filter((s) => s !== '') : p;
   if (!Array.isArray(segs) || segs.some((s) => typeof s !== 'string' || s === '')) {
