@@ -214,6 +214,13 @@ describe('sessions with an embedded subject', () => {
     );
     // the old subject is untouched
     expect((await t.ok('GET', `/subjects/${h.subject}`)).code).toBe('sub-01');
+    // with its _id, the fields edit the session's subject instead
+    await t.ok('PUT', `/sessions/${h.session}`, {
+      body: { subject: { _id: s.subject._id, code: 'sub-02b' } },
+    });
+    const again = await t.ok('GET', `/sessions/${h.session}`);
+    expect(again.subject._id).toBe(s.subject._id);
+    expect(again.subject.code).toBe('sub-02b');
   });
 
   it('GET /sessions/{id}/subject answers the subject', async () => {

@@ -434,8 +434,7 @@ function mergeInfo(into: Obj, patch: Obj): Obj {
  * Answers whether the session changed subject.
  */
 function applySessionSubject(db: Db, row: ContainerRow, doc: Doc, patch: Obj, body: Obj): boolean {
-  const { _id: _s, age, ...fields } = patch;
-  void _s;
+  const { _id: named, age, ...fields } = patch;
   if (age !== undefined && body.age === undefined) {
     if (age !== null && typeof age !== 'number') throw badRequest('"subject.age" must be a number');
     if (age === null) delete doc.age;
@@ -444,7 +443,8 @@ function applySessionSubject(db: Db, row: ContainerRow, doc: Doc, patch: Obj, bo
   const current = doc.subject?._id ? getRow(db, doc.subject._id) : undefined;
   let subjectRow = current;
   const code = optString(fields, 'code') ?? optString(fields, 'label');
-  if (code !== undefined && code !== current?.code) {
+  // `{_id, code}` names the subject: its fields (code included) edit it rather than move
+  if (code !== undefined && code !== current?.code && named === undefined) {
     subjectRow = subjectForSessionRow(db, row, fields);
     const { code: _c, label: _l, ...others } = fields;
     void _c;
