@@ -41,8 +41,11 @@ describe('without a key', () => {
       ['subjects', pub.subject],
       ['sessions', pub.session],
       ['acquisitions', pub.acquisition],
-    ])
-      expect((await t.ok('GET', `/${kind}/${id}`, { key: null }))._id).toBe(id);
+    ]) {
+      const doc = await t.ok('GET', `/${kind}/${id}`, { key: null });
+      expect(doc._id).toBe(id);
+      expect(doc.permissions, `${kind}: who has access is not public`).toEqual([]);
+    }
     const sessions = (await t.ok('GET', `/projects/${pub.project}/sessions`, { key: null })).map(
       (s: any) => s._id,
     );

@@ -11,6 +11,7 @@ import { getUser } from '../../db/users.js';
  * - `join=origin`: `join-origin` maps the origins of the container's files to the user, job
  *   or device behind them (`{user: {id: {firstname, lastname}}, job: {…}, device: {…}}`).
  * Collections always carry `session_count` (sessions holding one of its acquisitions).
+ * Reads without credentials (public data) carry no permission entries.
  */
 export function applyJoins(c: Context<AppEnv>, rows: ContainerRow[], docs: Doc[]): void {
   const db = c.get('state').db;
@@ -21,8 +22,11 @@ export function applyJoins(c: Context<AppEnv>, rows: ContainerRow[], docs: Doc[]
     if (!users.has(id)) users.set(id, (getUser(db, id) as Doc | undefined) ?? null);
     return users.get(id)!;
   };
+  // who has access is not public data: anonymous readers see no permission entries
+  const anonymous = !c.get('user');
   docs.forEach((doc, i) => {
     const row = rows[i]!;
+    if (anonymous && Array.isArray(doc.permissions)) doc.permissions = [];
     if (avatars) joinAvatars(doc, user);
     if (joins.includes('origin')) doc['join-origin'] = joinOrigin(db, doc, user);
     if (row.type === 'collection') doc.session_count = sessionCount(db, row.id);
