@@ -51,16 +51,36 @@ export function requireUser(user: CurrentUser | null): CurrentUser {
   return user;
 }
 
+/**
+ * The reader of a request without credentials (only reads of container paths get one, see
+ * `auth.ts`): it may read public projects (`public: true`) and everything governed by them.
+ */
+export const anonymousReader = (): CurrentUser => ({
+  doc: { _id: '(anonymous)', anonymous: true },
+  isAdmin: false,
+  key: null,
+});
+export const isAnonymous = (u: CurrentUser): boolean => u.doc.anonymous === true;
+
+/** SQL: the ids of public projects. */
+const PUBLIC_PROJECTS = `SELECT pp.id FROM containers pp WHERE pp.type = 'project' AND json_extract(pp.doc, '$.public') = 1`;
+
 /** The caller's access to a container: its own (group/project/collection) or inherited. */
 export function accessTo(db: Db, user: CurrentUser, row: ContainerRow): Access | null {
   if (user.isAdmin) return 'admin';
   const governing =
     row.perm_id === row.id ? row : row.perm_id ? getRow(db, row.perm_id) : undefined;
   if (!governing) return null;
-  const perms = (parseDoc(governing).permissions ?? []) as Permission[];
+  // public projects (and their subjects, sessions, acquisitions, analyses) are readable by all
+  if (governing.type === 'project' && parseDoc(governing).public === true) {
+    if (isAnonymous(user)) return 'ro';
+  } else if (isAnonymous(user)) return null;
+  const gdoc = parseDoc(governing);
+  const perms = (gdoc.permissions ?? []) as Permission[];
   const entry = perms.find((p) => p._id === user.doc._id);
   const own = entry ? permissionAccess(db, entry) : null;
   if (own) return own;
+  if (governing.type === 'project' && gdoc.public === true) return 'ro';
   if (row.type === 'group') {
     // a user with access to any project of the group may see the group itself
     const p = db
@@ -78,6 +98,8 @@ export function accessTo(db: Db, user: CurrentUser, row: ContainerRow): Access |
 /** Throw 403 unless the caller has at least `level` on the container. */
 export function requireAccess(db: Db, user: CurrentUser, row: ContainerRow, level: Access): void {
   const have = accessTo(db, user, row);
+  if (!have && isAnonymous(user))
+    throw new HttpError(401, `Authentication required: ${row.type} ${row.id} is not public`);
   if (!have || RANK[have] < RANK[level]) {
     throw forbidden(`user ${user.doc._id} does not have ${level} access to ${row.type} ${row.id}`);
   }
@@ -104,12 +126,13 @@ export function visibleSql(
   a = 'c',
 ): { sql: string; params: string[] } {
   if (user.isAdmin && exhaustive) return { sql: '1', params: [] };
+  if (isAnonymous(user)) return { sql: `${a}.perm_id IN (${PUBLIC_PROJECTS})`, params: [] };
   const uid = user.doc._id;
   const granted = `SELECT g.id FROM containers g, json_each(g.doc, '$.permissions') pe
      WHERE g.type IN ('group','project','collection') AND json_extract(pe.value, '$._id') = ?
        AND ${grantsRead('pe')}`;
   return {
-    sql: `(${a}.perm_id IN (${granted}) OR (${a}.type = 'group' AND ${a}.id IN (
+    sql: `(${a}.perm_id IN (${granted}) OR ${a}.perm_id IN (${PUBLIC_PROJECTS}) OR (${a}.type = 'group' AND ${a}.id IN (
        SELECT p.group_id FROM containers p, json_each(p.doc, '$.permissions') pe2
        WHERE p.type = 'project' AND json_extract(pe2.value, '$._id') = ? AND ${grantsRead('pe2')})))`,
     params: [uid, uid],
@@ -121,4 +144,15 @@ export function checkAccessValue(v: unknown): Access {
     throw new HttpError(400, 'access must be one of ro, rw, admin');
   }
   return v as Access;
+}
+
+/**
+ * Adding a gear: site admins and users with the `developer` site role (as a site lets gear
+ * developers upload gears). 403 naming the role otherwise.
+ */
+export function requireGearAdmin(user: CurrentUser): void {
+  if (user.isAdmin || (user.doc.roles ?? []).includes('developer')) return;
+  throw forbidden(
+    `user ${user.doc._id} may not add gears: that needs the site_admin or developer site role`,
+  );
 }

@@ -9,6 +9,7 @@ import { now } from './time.js';
 import { isObj, optString, reqString, sanitizeInfo, type Obj } from './validate.js';
 import { createJob, resolveFileRef } from './jobs.js';
 import { touch } from './containers.js';
+import { checkFileMetadata, fileDoc, type StoredContent } from './file-meta.js';
 
 /**
  * Create an analysis under `parent`: ad hoc (`inputs`: file references, copied as the analysis'
@@ -62,6 +63,53 @@ export function createAnalysis(db: Db, user: CurrentUser, parent: ContainerRow, 
     for (const r of refs)
       putFile(db, id, 'analysis', 'inputs', { ...r.file, _id: uuid() }, r.blobId);
     touch(db, parent.id);
+    return id;
+  })();
+}
+
+/** A file that arrived with a multipart analysis create (already in the blob store). */
+export interface UploadedPart extends StoredContent {
+  blobId: string;
+}
+
+/**
+ * The multipart form of `POST /{containers}/{id}/analyses` (the 2019 API, still what scripts
+ * send): `metadata` is the analysis (`label`, `description`, `info`, `tags`) with optional
+ * `inputs`/`outputs` lists of file metadata matched by `name`. A file named in `outputs` is an
+ * output; every other file is an input. Ad hoc only: the files are the analysis' own.
+ */
+export function createAnalysisWithFiles(
+  db: Db,
+  user: CurrentUser,
+  parent: ContainerRow,
+  metadata: unknown,
+  files: UploadedPart[],
+): string {
+  if (!isObj(metadata))
+    throw badRequest(
+      'a multipart analysis needs a "metadata" field: the analysis as JSON {label, …}',
+    );
+  const { inputs, outputs, ...analysis } = metadata;
+  if (analysis.job !== undefined)
+    throw badRequest('job-based analyses are created with a JSON body, not multipart');
+  const listOf = (v: unknown, k: string): Obj[] => {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v) || v.some((x) => !isObj(x) || typeof x.name !== 'string'))
+      throw badRequest(`"metadata.${k}" must be a list of file objects with a "name"`);
+    for (const x of v) checkFileMetadata(x as Obj, `metadata.${k}`);
+    return v as Obj[];
+  };
+  const ins = listOf(inputs, 'inputs');
+  const outs = listOf(outputs, 'outputs');
+  return db.transaction(() => {
+    const id = createAnalysis(db, user, parent, analysis);
+    for (const f of files) {
+      const out = outs.find((m) => m.name === f.name);
+      const { name: _n, ...meta } = out ?? ins.find((m) => m.name === f.name) ?? {};
+      void _n;
+      const doc = fileDoc(f, meta, user.doc._id);
+      putFile(db, id, 'analysis', out ? 'files' : 'inputs', doc, f.blobId);
+    }
     return id;
   })();
 }

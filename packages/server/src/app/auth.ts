@@ -2,6 +2,13 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context.js';
 import { HttpError } from './errors.js';
 import { userByKey, touchKey } from '../db/users.js';
+import { deviceByKey, deviceUser, droneLogin } from './device-keys.js';
+
+/**
+ * Reads a request without credentials may make (public projects and what is in them; the
+ * handlers answer only public data to them, 401 for the rest).
+ */
+const ANONYMOUS_READS = /^\/(projects|subjects|sessions|acquisitions|analyses|containers)(\/|$)/;
 
 /** Paths (relative to /api) that need no credentials. */
 const PUBLIC = new Set(['/version']);
@@ -25,14 +32,28 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const path = c.req.path.replace(/^\/api/, '') || '/';
   const key = keyFromHeader(c.req.header('authorization'));
   c.set('user', null);
+  const drone = c.req.header('x-scitran-auth');
   if (key) {
     const found = userByKey(state.db, key);
     if (found && !found.user.disabled) {
       touchKey(state.db, key);
       c.set('user', { doc: found.user, isAdmin: Boolean(found.user.root), key });
+    } else {
+      const device = deviceByKey(state.db, key);
+      if (device) c.set('user', deviceUser(device, key));
     }
+  } else if (drone !== undefined) {
+    const device = droneLogin(
+      state.db,
+      drone,
+      c.req.header('x-scitran-method') ?? '',
+      c.req.header('x-scitran-name') ?? '',
+    );
+    c.set('user', deviceUser(device, null));
   }
-  if (!c.get('user')) {
+  const anonymousRead =
+    !key && (c.req.method === 'GET' || c.req.method === 'HEAD') && ANONYMOUS_READS.test(path);
+  if (!c.get('user') && !anonymousRead) {
     const ticket = c.req.query('ticket');
     const ticketDownload = c.req.method === 'GET' && ticket !== undefined && ticket !== '';
     // storage-level signed upload URLs: the token in the URL is the credential

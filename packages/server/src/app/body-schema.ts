@@ -62,13 +62,44 @@ function compileAll(): Map<string, Validate> {
 }
 
 /**
- * The operations whose request schemas have been checked against the reference (the container
- * family's create, update and info bodies). Other operations' bodies are still checked by their
- * handlers until their schemas are reviewed: several are stricter than what a site accepts
- * (e.g. a gear document's required `exchange`).
+ * The operations whose request bodies are validated against the spec: those whose schemas
+ * were reviewed against the reference and the server's tests. The rest (gears, jobs, views,
+ * batches, workflows, engine calls, hierarchy upserts) are still checked by their handlers:
+ * several of those schemas are stricter than what a site accepts (e.g. a gear document's
+ * required `exchange`).
  */
-const CHECKED =
-  /^(add|modify)_(group|project|subject|session|acquisition|collection)$|^modify_(group|project|subject|session|acquisition|collection|analysis)(_file)?_info$|^modify_(project|subject|session|acquisition|collection|container)_analysis$|^modify_analysis$/;
+const K = '(group|project|subject|session|acquisition|collection|analysis|container)';
+const F = '(project|subject|session|acquisition|collection|analysis|container)';
+const CHECKED_PATTERNS = [
+  // containers: create, update, info
+  `(add|modify)_(group|project|subject|session|acquisition|collection)`,
+  `modify_${K}(_file)?_info`,
+  `(add|modify)_${F}_analysis`,
+  'modify_analysis',
+  // tags, notes, permissions
+  `(add|rename)_${K}_tag`,
+  `(add|delete)_${K}_tags`,
+  '(add|delete|set)_file_tags',
+  `(add|modify)_${K}(_analysis)?_note`,
+  '(add_(group|project|collection)_permission|modify_(group|project|collection)_user_permission)',
+  '(add_group_permission_template|modify_group_user_permission_template)',
+  // files
+  `modify_${F}_file(_classification)?`,
+  '(modify_file_info|modify_file_classification|replace_file_info|move_file)',
+  // copies, bulk, resolver, downloads
+  '(project|subject|session|acquisition)_copy',
+  `delete_(groups|projects|subjects|sessions|acquisitions|collections|analyses|files)_by_ids`,
+  // (the resolver also takes a "group/project" string path, so its handler checks its body)
+  '(create_download_ticket|bulk_move_sessions|check_uids_exist)',
+  // users, devices, roles, modalities, site, rules, settings
+  '(add_user|modify_user|generate_user_key|modify_current_user_info)',
+  '(create_device|modify_device|update_device|generate_key)',
+  '(add_role|modify_role|add_role_to_group|add_modality|replace_modality)',
+  '(modify_site_settings|add_provider|modify_provider|modify_bookmark_list)',
+  '(add|modify)_(site|project)_rule',
+  '(modify_project_settings|set_project_template|create_custom_filter|update_custom_filter)',
+];
+const CHECKED = new RegExp(`^(${CHECKED_PATTERNS.join('|')})$`);
 
 const VALIDATORS = new Map([...compileAll()].filter(([op]) => CHECKED.test(op)));
 
@@ -111,13 +142,17 @@ function describe(errors: AjvError[]): string {
 }
 
 /**
- * Fields the local server accepts beyond the v21 input models. A subject's `age` (seconds): v21
+ * Fields (and their JSON type) the local server accepts beyond the v21 input models. A subject's `age` (seconds): v21
  * answers one on `SubjectOutput` but its inputs have none, and the quick reference's subject
  * filters (`age<30`) need subjects that carry one. Documented in the README.
  */
-const LOCAL_EXTRAS: Record<string, readonly string[]> = {
-  add_subject: ['age'],
-  modify_subject: ['age'],
+const LOCAL_EXTRAS: Record<string, Record<string, string>> = {
+  add_subject: { age: 'number' },
+  modify_subject: { age: 'number' },
+  // a project's `public` flag (v21's models dropped it, a site still honours it): public
+  // projects and their contents are readable without a key
+  add_project: { public: 'boolean' },
+  modify_project: { public: 'boolean' },
 };
 
 /** 400 naming the problem when `body` does not fit operation `op`'s request body schema. */
@@ -129,7 +164,7 @@ export function checkBody(op: string, body: unknown): void {
     body !== null && typeof body === 'object' && !Array.isArray(body)
       ? Object.fromEntries(
           Object.entries(body).filter(
-            ([k, x]) => x !== null && !(LOCAL_EXTRAS[op]?.includes(k) && typeof x === 'number'),
+            ([k, x]) => x !== null && !(LOCAL_EXTRAS[op]?.[k] && typeof x === LOCAL_EXTRAS[op][k]),
           ),
         )
       : body;

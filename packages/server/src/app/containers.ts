@@ -16,6 +16,7 @@ import { badRequest, conflict, HttpError, notFound } from './errors.js';
 import { GROUP_ID_RE, isObjectId, objectId } from './ids.js';
 import { now } from './time.js';
 import { checkContainerFields } from './fields.js';
+import { moveDescendants, planMove, subjectInProject, type Move } from './moves.js';
 import {
   isObj,
   optDateTime,
@@ -62,6 +63,37 @@ const PROTECTED = [
   'satisfies_template',
   'project_has_template',
 ];
+/**
+ * The fields a client sets on each level of the hierarchy, beside the common ones: the one
+ * table the placement uploads (`routes/upload.ts`) and the hierarchy upsert
+ * (`routes/upsert.ts`) accept in their per-level metadata.
+ */
+export const LEVEL_FIELDS = {
+  project: ['label', 'description', 'info', 'tags'],
+  subject: [
+    'code',
+    'label',
+    'firstname',
+    'lastname',
+    'sex',
+    'type',
+    'race',
+    'ethnicity',
+    'species',
+    'strain',
+    'info',
+    'tags',
+    'age',
+    'date_of_birth',
+    'cohort',
+    'mlset',
+    'state',
+    'master_code',
+  ],
+  session: ['uid', 'label', 'timestamp', 'timezone', 'age', 'weight', 'operator', 'info', 'tags'],
+  acquisition: ['uid', 'label', 'timestamp', 'timezone', 'info', 'tags'],
+} as const satisfies Record<'project' | 'subject' | 'session' | 'acquisition', readonly string[]>;
+
 /** Subject fields copied into the session's embedded `subject`. */
 const SUBJECT_EMBED = [
   '_id',
@@ -266,12 +298,14 @@ function createSession(db: Db, user: CurrentUser, body: Obj): string {
   // v21: every session belongs to a subject (`SessionInput.subject` is required)
   if (subjectSpec === undefined || subjectSpec === null)
     throw badRequest('"subject" is required: {code} or {_id} of the subject');
-  {
-    if (!isObj(subjectSpec)) throw badRequest('"subject" must be an object');
-    const subject = subjectForSession(db, user, project, subjectSpec);
-    doc.subject = embedSubject(parseDoc(subject));
-    doc.parents.subject = subject.id;
-  }
+  const spec: Obj = typeof subjectSpec === 'string' ? { _id: subjectSpec } : (subjectSpec as Obj);
+  if (!isObj(spec)) throw badRequest('"subject" must be a subject id or an object');
+  // the age given with the subject is the session's age (a site keeps age per session)
+  const { age, ...subjectFields } = spec;
+  if (age != null && doc.age === undefined) doc.age = age;
+  const subject = subjectForSession(db, user, project, subjectFields);
+  doc.subject = embedSubject(parseDoc(subject));
+  doc.parents.subject = subject.id;
   insertContainer(db, 'session', doc, project.id);
   return doc._id;
 }
@@ -302,18 +336,18 @@ function createCollection(db: Db, user: CurrentUser, body: Obj): string {
   return doc._id;
 }
 
-/** Fields whose change would move a container; not supported here. */
-const PARENT_FIELDS: Partial<Record<CType, string[]>> = {
-  project: ['group'],
-  subject: ['project'],
-  session: ['project', 'group'],
-  acquisition: ['session'],
+/** Fields whose change moves a container (`src/app/moves.ts`), with the parent type they name. */
+const PARENT_FIELDS: Partial<Record<CType, [string, CType][]>> = {
+  project: [['group', 'group']],
+  subject: [['project', 'project']],
+  session: [['project', 'project']],
+  acquisition: [['session', 'session']],
 };
 
-/** Apply a PUT body to a container. */
 /**
  * Apply a container PUT. `user` is the caller (omitted for internal edits): nodes added to a
- * collection need the caller's read access, checked on every node before anything is saved.
+ * collection need the caller's read access, checked on every node before anything is saved;
+ * a move needs write access on both ends.
  */
 export function modifyContainer(db: Db, row: ContainerRow, body: Obj, user?: CurrentUser): void {
   db.transaction(() => {
@@ -321,10 +355,30 @@ export function modifyContainer(db: Db, row: ContainerRow, body: Obj, user?: Cur
     if (body._id !== undefined && body._id !== row.id) throw badRequest('"_id" cannot be changed');
     const { _id: _i, subject: subjectPatch, contents, ...rest } = body;
     void _i;
-    for (const f of PARENT_FIELDS[row.type] ?? []) {
-      if (rest[f] !== undefined && rest[f] !== doc[f]) {
-        throw badRequest(`moving a ${row.type} by changing "${f}" is not supported`);
+    let move: Move | undefined;
+    for (const [f, ptype] of PARENT_FIELDS[row.type] ?? []) {
+      const current = row.type === 'session' ? row.project_id : doc[f];
+      if (rest[f] === undefined || rest[f] === null || rest[f] === current) {
+        delete rest[f];
+        continue;
       }
+      const target = loadParent(db, ptype, rest[f], f);
+      delete rest[f];
+      move = planMove(db, user, row, target, (p) => subjectInProject(db, p, doc.subject));
+    }
+    if (row.type === 'session' && subjectPatch !== undefined && subjectPatch !== null) {
+      const sid = typeof subjectPatch === 'string' ? subjectPatch : (subjectPatch as Obj)._id;
+      if (sid !== undefined && sid !== doc.subject?._id) {
+        const target = loadParent(db, 'subject', sid, 'subject._id');
+        if (move && move.permId !== target.project_id)
+          throw badRequest('"project" and "subject" name different projects: give one of them');
+        move = planMove(db, user, row, target);
+      }
+    }
+    if (move) {
+      doc.parents = { ...move.parents };
+      Object.assign(doc, move.fields);
+      if (move.subject) doc.subject = embedSubject(parseDoc(move.subject));
     }
     const oldInfo = doc.info;
     commonFields(rest, doc, row.type);
@@ -343,15 +397,19 @@ export function modifyContainer(db: Db, row: ContainerRow, body: Obj, user?: Cur
         doc.label = label ?? code;
       }
     }
-    if (row.type === 'session' && subjectPatch !== undefined) {
-      if (!isObj(subjectPatch)) throw badRequest('"subject" must be an object');
-      applySessionSubject(db, row, doc, subjectPatch);
-    }
+    if (row.type === 'session' && isObj(subjectPatch)) {
+      const at = { ...row, project_id: doc.parents.project as string };
+      if (applySessionSubject(db, at, doc, subjectPatch, body))
+        move ??= { parents: doc.parents, fields: {}, permId: at.project_id };
+    } else if (row.type === 'session' && subjectPatch != null && typeof subjectPatch !== 'string')
+      throw badRequest('"subject" must be a subject id or an object');
     if (row.type === 'collection' && contents !== undefined)
       applyCollectionContents(db, row.id, contents, user);
     else if (contents !== undefined) throw badRequest('"contents" is only valid for collections');
     doc.modified = now();
-    saveContainer(db, row, doc);
+    const saved = move ? { ...row, perm_id: move.permId } : row;
+    saveContainer(db, saved, doc);
+    if (move) moveDescendants(db, saved, move);
     if (row.type === 'subject') syncSubject(db, row.id);
   })();
 }
@@ -369,37 +427,38 @@ function mergeInfo(into: Obj, patch: Obj): Obj {
   return out;
 }
 
-/** Session PUT with `subject`: `_id` moves the session, other fields edit its subject. */
-function applySessionSubject(db: Db, row: ContainerRow, doc: Doc, patch: Obj): void {
-  const { _id, ...fields } = patch;
-  let subjectRow: ContainerRow | undefined;
-  if (_id !== undefined && _id !== doc.subject?._id) {
-    subjectRow = loadParent(db, 'subject', _id, 'subject._id');
-    if (subjectRow.project_id !== row.project_id)
-      throw badRequest('subject belongs to another project');
-    doc.parents = { ...doc.parents, subject: subjectRow.id };
-    // acquisitions and analyses below follow the session
-    const below = db
-      .prepare(`SELECT * FROM containers WHERE session_id = ?`)
-      .all(row.id) as ContainerRow[];
-    for (const b of below) {
-      const bd = parseDoc(b);
-      bd.parents = { ...bd.parents, subject: subjectRow.id };
-      saveContainer(db, b, bd);
-    }
-  } else if (doc.subject?._id) {
-    subjectRow = getRow(db, doc.subject._id);
+/**
+ * Session PUT with `subject` fields (a move by `_id` is already done). A code or label other
+ * than the current subject's moves the session to the project's subject of that code (created
+ * when there is none); the other fields edit that subject; `age` is the session's age.
+ * Answers whether the session changed subject.
+ */
+function applySessionSubject(db: Db, row: ContainerRow, doc: Doc, patch: Obj, body: Obj): boolean {
+  const { _id: named, age, ...fields } = patch;
+  if (age !== undefined && body.age === undefined) {
+    if (age !== null && typeof age !== 'number') throw badRequest('"subject.age" must be a number');
+    if (age === null) delete doc.age;
+    else doc.age = age;
   }
-  if (Object.keys(fields).length > 0) {
-    if (!subjectRow) {
-      subjectRow = subjectForSessionRow(db, row, fields);
-      doc.parents = { ...doc.parents, subject: subjectRow.id };
-    } else {
-      modifyContainer(db, subjectRow, fields);
-      subjectRow = getRow(db, subjectRow.id)!;
-    }
+  const current = doc.subject?._id ? getRow(db, doc.subject._id) : undefined;
+  let subjectRow = current;
+  const code = optString(fields, 'code') ?? optString(fields, 'label');
+  // `{_id, code}` names the subject: its fields (code included) edit it rather than move
+  if (code !== undefined && code !== current?.code && named === undefined) {
+    subjectRow = subjectForSessionRow(db, row, fields);
+    const { code: _c, label: _l, ...others } = fields;
+    void _c;
+    void _l;
+    if (Object.keys(others).length > 0) modifyContainer(db, subjectRow, others);
+  } else if (Object.keys(fields).length > 0) {
+    if (!subjectRow) subjectRow = subjectForSessionRow(db, row, fields);
+    else modifyContainer(db, subjectRow, fields);
   }
-  if (subjectRow) doc.subject = embedSubject(parseDoc(subjectRow));
+  if (!subjectRow) return false;
+  subjectRow = getRow(db, subjectRow.id)!;
+  doc.subject = embedSubject(parseDoc(subjectRow));
+  doc.parents = { ...doc.parents, subject: subjectRow.id };
+  return subjectRow.id !== current?.id;
 }
 
 function subjectForSessionRow(db: Db, session: ContainerRow, fields: Obj): ContainerRow {

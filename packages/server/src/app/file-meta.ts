@@ -2,6 +2,7 @@
  * File metadata shared by the multipart upload and the signed-URL upload: validation of the
  * `metadata` a client sends with its files and the stored doc of a freshly uploaded version.
  */
+import mime from 'mime';
 import type { Doc } from '../db/containers.js';
 import { badRequest } from './errors.js';
 import { guessFileType } from './filetypes.js';
@@ -77,6 +78,35 @@ export function metadataFor(
   };
 }
 
+/**
+ * The mimetype of an uploaded part. A part without a Content-Type header reaches us as
+ * `text/plain` (the multipart default the parser applies), so that, like octet-stream, is
+ * taken from the name's extension when the extension says something else (`mime`, as the
+ * rest of the server).
+ */
+export function partMimetype(declared: string, name: string): string {
+  if (declared !== 'text/plain' && declared !== 'application/octet-stream') return declared;
+  return mime.getType(name) ?? declared;
+}
+
+/** `filename_path=true` in any case (a site reads the flag case-insensitively). */
+export const filenamePathFlag = (v: string | undefined): boolean => v?.toLowerCase() === 'true';
+
+/**
+ * The stored name of a container upload: the metadata's `name` when given (a site names the
+ * file after it), else the part's file name. Reduced like part names: no directories or `..`.
+ */
+export function storedName(meta: unknown, partName: string, withPath: boolean): string {
+  const n = isObj(meta) ? meta.name : undefined;
+  if (n === undefined || n === null) return partName;
+  if (typeof n !== 'string' || n === '')
+    throw badRequest('"name" in metadata must be a non-empty string');
+  const parts = n.split('/');
+  if (parts.some((p) => p === '..' || p === '.' || p === '') || n.includes('\0'))
+    throw badRequest(`"name" in metadata is not a valid file name: ${JSON.stringify(n)}`);
+  return withPath ? n : parts[parts.length - 1]!;
+}
+
 /** What the doc of a new file version is built from. */
 export interface StoredContent {
   name: string;
@@ -92,7 +122,7 @@ export function fileDoc(f: StoredContent, meta: Obj, userId: string): Doc {
     _id: uuid(),
     name: f.name,
     type: (meta.type as string | undefined) ?? guessFileType(f.name),
-    mimetype: (meta.mimetype as string | undefined) ?? f.contentType,
+    mimetype: (meta.mimetype as string | undefined) ?? partMimetype(f.contentType, f.name),
     modality: (meta.modality as string | undefined) ?? null,
     classification: (meta.classification as Obj | undefined) ?? {},
     tags: (meta.tags as string[] | undefined) ?? [],

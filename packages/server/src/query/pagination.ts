@@ -1,7 +1,7 @@
 /**
  * Validate the finder list parameters (`filter`, `sort`, `limit`, `skip`, `page`, `after_id`)
  * into one typed plan. Rules from api-surface §5.3: each parameter at most once; `limit`,
- * `skip`, `page` positive integers; `page` is 1-based, needs `limit`, excludes `skip`;
+ * `page` positive integers, `skip` non-negative; `page` is 1-based, needs `limit`, excludes `skip`;
  * `after_id` excludes `sort`/`skip`/`page`, forces `_id` ascending, empty = from the start.
  * Those violations answer 422, and so does a malformed filter or sort (as v21 answers: the
  * message names the parameter and quotes the bad token).
@@ -42,11 +42,11 @@ function readParams(input: ListQueryInput): Partial<Record<Param, string>> {
   return out;
 }
 
-function positiveInt(name: Param, value: string | undefined): number | null {
+function positiveInt(name: Param, value: string | undefined, min = 1): number | null {
   if (value === undefined) return null;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value)))
+  if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value)))
     throw new QueryError(
-      `parameter "${name}" must be a positive integer, got "${value}"`,
+      `parameter "${name}" must be ${min === 0 ? 'a non-negative' : 'a positive'} integer, got "${value}"`,
       422,
       value,
     );
@@ -56,7 +56,7 @@ function positiveInt(name: Param, value: string | undefined): number | null {
 export function parseListQuery(input: ListQueryInput, target: DocTarget): ListPlan {
   const p = readParams(input);
   const limit = positiveInt('limit', p.limit);
-  const skip = positiveInt('skip', p.skip);
+  const skip = positiveInt('skip', p.skip, 0); // skip=0 is the first page, as a site takes it
   const page = positiveInt('page', p.page);
   const afterId = p.after_id ?? null;
 
@@ -68,12 +68,7 @@ export function parseListQuery(input: ListQueryInput, target: DocTarget): ListPl
     if (clash) throw new QueryError(`"after_id" cannot be combined with "${clash}"`, 422, clash);
   }
 
-  const conditions = [
-    compileFilter(
-      asParam('filter', () => parseFilter(p.filter ?? '')),
-      target,
-    ),
-  ];
+  const conditions = [asParam('filter', () => compileFilter(parseFilter(p.filter ?? ''), target))];
   if (afterId) conditions.push({ sql: `${idExpr(target)} > ?`, params: [afterId] });
   const where = conditions.length === 1 ? conditions[0]! : andSql(conditions);
 

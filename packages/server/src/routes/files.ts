@@ -14,14 +14,16 @@ import {
 import {
   checkFileMetadata,
   fileDoc,
+  filenamePathFlag,
   metadataFor,
+  storedName,
   preserveFlag,
   withPreservedMetadata,
 } from '../app/file-meta.js';
 import { closeUploadTicket, createUploadTicket } from '../app/signed-uploads.js';
 import type { CurrentUser } from '../app/context.js';
 import { unreferenced } from '../db/containers.js';
-import { requireAccess, requireUser } from '../app/access.js';
+import { anonymousReader, requireAccess, requireUser } from '../app/access.js';
 import { badRequest, HttpError, notFound } from '../app/errors.js';
 import { now } from '../app/time.js';
 import { isObj, sanitizeInfo, type Obj } from '../app/validate.js';
@@ -68,9 +70,15 @@ export async function uploadFiles(c: Context<AppEnv>, row: ContainerRow): Promis
   const upload = await parseMultipartUpload(c.env.incoming, c.req.raw.headers, blobs, {
     minFiles: 1,
     maxFiles: isAnalysis ? Infinity : 1,
-    filenamePath: c.req.query('filename_path') === 'true',
+    filenamePath: filenamePathFlag(c.req.query('filename_path')),
   });
   const written = upload.files.map((f) => f.blobId);
+  if (!isAnalysis && upload.files[0])
+    upload.files[0].name = storedName(
+      upload.metadata,
+      upload.files[0].name,
+      filenamePathFlag(c.req.query('filename_path')),
+    );
   let docs: Doc[];
   try {
     const metaFor = metadataFor(upload.metadata, isAnalysis);
@@ -147,8 +155,8 @@ export async function downloadFile(
   if (ticketParam !== undefined && ticketParam !== '') {
     useTicket(state.db, ticketParam, { kind: 'file', container_id: row.id, role, name });
   } else {
-    const user = requireUser(c.get('user'));
-    requireAccess(state.db, user, row, 'ro');
+    // without credentials: the anonymous reader, who may download from public projects
+    requireAccess(state.db, c.get('user') ?? anonymousReader(), row, 'ro');
   }
   let file = findFile(c, row, role, name);
   const version = parseVersion(c.req.query('version'));
@@ -264,9 +272,9 @@ export async function fileOp(
       if (!allowed.includes(k)) throw badRequest(`unexpected property "${k}" in file update`);
     if (body.name !== undefined && body.name !== doc.name)
       throw badRequest('renaming files is not supported');
+    // a site lets an update name a modality it has no table for (its classification is then
+    // limited to the Custom aspect), so the modality is not looked up here
     checkFileMetadata(body, 'file update');
-    if (body.modality !== undefined && body.modality !== null)
-      modalityClassification(c, body.modality as string);
     Object.assign(doc, body);
     if (body.info !== undefined) doc.info = sanitizeInfo(body.info);
   } else if (op === 'info') {
@@ -296,10 +304,11 @@ export function saveFileEdit(
   })();
 }
 
+/** The classification table of a modality; an unknown modality has none (only Custom fits). */
 function modalityClassification(c: Context<AppEnv>, modality: string): Record<string, string[]> {
   const row = c.get('state').db.prepare('SELECT doc FROM modalities WHERE id = ?').get(modality) as
     { doc: string } | undefined;
-  if (!row) throw notFound(`modality ${modality} not found`);
+  if (!row) return {};
   return ((JSON.parse(row.doc) as Doc).classification ?? {}) as Record<string, string[]>;
 }
 
@@ -333,7 +342,8 @@ export function applyClassification(c: Context<AppEnv>, doc: Doc, body: Obj): vo
     for (const [k, vals] of Object.entries(v)) {
       if (!Array.isArray(vals) || vals.some((x) => typeof x !== 'string'))
         throw badRequest(`"${what}.${k}" must be a list of strings`);
-      if (k === 'Custom') continue;
+      // the free-form aspect, whatever its case (`Custom`, `custom`), fits every file
+      if (k.toLowerCase() === 'custom') continue;
       const allowed = table[k];
       if (!allowed)
         throw badRequest(

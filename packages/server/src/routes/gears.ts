@@ -1,6 +1,6 @@
 import type { AppEnv } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
-import { requireUser } from '../app/access.js';
+import { requireGearAdmin, requireUser } from '../app/access.js';
 import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
 import { pageBody, runFinder } from '../app/finder.js';
@@ -106,7 +106,7 @@ export function registerGearRoutes(routes: RouteTable): void {
   });
   routes.on('add_gear', async (c, [gearName]) => {
     const user = requireUser(c.get('user'));
-    if (!user.isAdmin) throw forbidden('only site admins can add gears');
+    requireGearAdmin(user);
     const doc = saveGearDoc(c.get('state').db, gearName!, await readObject(c));
     return ok(c, 'add_gear', { _id: doc._id });
   });

@@ -117,6 +117,13 @@ function walk(c: Context<AppEnv>, user: CurrentUser, segs: string[]): Walk {
     out.children.push(
       ...childrenOf(current, level).map((r) => node(presentRow(db, r, { list: true }), level)),
     );
+  // a project's analyses are among its children (a site lists them after the subjects)
+  if (current?.type === 'project')
+    out.children.push(
+      ...childrenOf(current, 'analysis').map((r) =>
+        node(presentRow(db, r, { list: true }), 'analysis'),
+      ),
+    );
   if (current && current.type !== 'group')
     out.children.push(...filesOf(db, current.id, 'files').map((f) => node(f, 'file')));
   return out;
@@ -134,6 +141,10 @@ function parseDoc(r: ContainerRow): Doc {
 
 async function pathOf(c: Context<AppEnv>): Promise<string[]> {
   const body = await readObject(c);
+  // ResolveInput is closed; a "group/project" string path is accepted too (a local leniency)
+  for (const k of Object.keys(body))
+    if (k !== 'path')
+      throw badRequest(`unexpected field "${k}" in request body: the resolver takes only "path"`);
   const p = body.path;
   const segs = typeof p === 'string' ? p.split('/').filter((s) => s !== '') : p;
   if (!Array.isArray(segs) || segs.some((s) => typeof s !== 'string' || s === '')) {

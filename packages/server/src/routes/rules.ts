@@ -15,6 +15,7 @@ import {
   type StoredDoc,
 } from '../app/documents.js';
 import { badRequest, forbidden, notFound } from '../app/errors.js';
+import { CONTAINER_TYPES } from '../db/containers.js';
 import { getGear } from '../app/jobs.js';
 import { readJson, replyUntyped } from '../app/json.js';
 import { queryParams } from '../app/finder.js';
@@ -47,16 +48,7 @@ const CONDITION: Shape = {
 const FIXED_INPUT: Shape = {
   fields: {
     type: {
-      enum: [
-        'group',
-        'project',
-        'subject',
-        'session',
-        'acquisition',
-        'analysis',
-        'collection',
-        'file',
-      ],
+      enum: [...CONTAINER_TYPES, 'file'],
     },
     id: 'string',
     name: 'string',

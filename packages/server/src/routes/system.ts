@@ -1,4 +1,5 @@
 import type { components } from '@fw/api';
+import { isDevice } from '../app/device-keys.js';
 import type { AppEnv } from '../app/context.js';
 import type { OpHandler, RouteTable } from '../app/operations.js';
 import { requireUser } from '../app/access.js';
@@ -59,6 +60,14 @@ export function registerSystemRoutes(routes: RouteTable): void {
     for (const r of (user.doc.roles ?? []) as string[])
       if ((ROLE_TYPES as readonly string[]).includes(r) && !roles.includes(r as RoleType))
         roles.push(r as RoleType);
+    // a device key or drone login (app/device-keys.ts): the device is the origin
+    if (isDevice(user))
+      return ok(c, 'get_auth_status', {
+        origin: { type: 'device', id: user.doc._id },
+        user_is_admin: false,
+        is_device: true,
+        roles: [],
+      });
     return ok(c, 'get_auth_status', {
       origin: { type: 'user', id: user.doc._id },
       user_id: user.doc._id,

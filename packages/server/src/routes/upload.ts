@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
 import { requireAccess, requireUser } from '../app/access.js';
-import { createContainer, touch } from '../app/containers.js';
+import { createContainer, LEVEL_FIELDS, touch } from '../app/containers.js';
 import { badRequest, notFound } from '../app/errors.js';
 import {
   checkFileMetadata,
@@ -29,39 +29,12 @@ import { parseMultipartUpload } from '../transfer/index.js';
 type Mode = 'label' | 'uid';
 const LEVELS = ['project', 'subject', 'session', 'acquisition'] as const;
 type Level = (typeof LEVELS)[number];
-const CONTAINER_KEYS: Record<Level, string[]> = {
-  project: ['label', 'description', 'info', 'tags', 'files'],
-  subject: [
-    'code',
-    'label',
-    'firstname',
-    'lastname',
-    'sex',
-    'type',
-    'race',
-    'ethnicity',
-    'species',
-    'strain',
-    'info',
-    'tags',
-    'files',
-    'age',
-    'date_of_birth',
-  ],
-  session: [
-    'label',
-    'uid',
-    'timestamp',
-    'timezone',
-    'age',
-    'weight',
-    'operator',
-    'info',
-    'tags',
-    'files',
-    'subject',
-  ],
-  acquisition: ['label', 'uid', 'timestamp', 'timezone', 'info', 'tags', 'files'],
+/** Per-level metadata keys: the level's fields, its `files`, and a session's `subject`. */
+const CONTAINER_KEYS: Record<Level, readonly string[]> = {
+  project: [...LEVEL_FIELDS.project, 'files'],
+  subject: [...LEVEL_FIELDS.subject, 'files'],
+  session: [...LEVEL_FIELDS.session, 'files', 'subject'],
+  acquisition: [...LEVEL_FIELDS.acquisition, 'files'],
 };
 
 interface Plan {

@@ -12,7 +12,7 @@ import type { RouteTable } from '../app/operations.js';
 import { requireAccess, requireUser } from '../app/access.js';
 import { badRequest, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
-import { createContainer, modifyContainer } from '../app/containers.js';
+import { createContainer, LEVEL_FIELDS, modifyContainer } from '../app/containers.js';
 import { LOCAL_PROVIDER_ID } from '../app/present.js';
 import { uuid } from '../app/ids.js';
 import { isObj, type Obj } from '../app/validate.js';
@@ -20,28 +20,7 @@ import { getRow, parseDoc, type ContainerRow } from '../db/containers.js';
 import type { Db } from '../db/open.js';
 import { direct, me } from './containers/target.js';
 
-const UPSERT_FIELDS: Record<string, string[]> = {
-  subject: [
-    'label',
-    'firstname',
-    'lastname',
-    'sex',
-    'type',
-    'race',
-    'ethnicity',
-    'species',
-    'strain',
-    'info',
-    'tags',
-    'date_of_birth',
-    'cohort',
-    'mlset',
-    'state',
-    'master_code',
-  ],
-  session: ['uid', 'label', 'timestamp', 'timezone', 'age', 'weight', 'operator', 'info', 'tags'],
-  acquisition: ['uid', 'label', 'timestamp', 'timezone', 'info', 'tags'],
-};
+const UPSERT_FIELDS: Record<string, readonly string[]> = LEVEL_FIELDS;
 
 function upsertLevel(
   db: Db,

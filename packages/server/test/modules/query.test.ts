@@ -145,10 +145,15 @@ describe('filter parsing', () => {
   });
 });
 
-it('rejects an empty path segment (info..x=1) with 400 naming the token (not yet 422)', () => {
+it('rejects an empty path segment (info..x=1) with 422 naming the parameter and the field', () => {
   const e = queryError(() => parseListQuery({ filter: 'info..x=1' }, target));
-  expect(e.status).toBe(400);
+  expect(e.status).toBe(422);
+  expect(e.message).toContain('"filter"');
   expect(e.message).toContain('"info..x=1"');
+});
+
+it('takes skip=0 as the first page', () => {
+  expect(parseListQuery({ skip: '0' }, target).offset).toBe(0);
 });
 
 describe('filter → SQL on real rows', () => {
@@ -257,7 +262,7 @@ describe('pagination plan', () => {
     [{ after_id: 'a1', page: '1', limit: '1' }, 'page'],
     [{ page: '1' }, 'limit'],
     [{ page: '1', limit: '1', skip: '1' }, 'skip'],
-    [{ skip: '0' }, 'skip'],
+    [{ skip: '-1' }, 'skip'],
     [{ limit: '-1' }, 'limit'],
     [{ limit: 'ten' }, 'limit'],
     [new URLSearchParams('limit=1&limit=2'), 'limit'],

@@ -8,7 +8,9 @@ import { requireAccess } from '../../app/access.js';
 import { badRequest } from '../../app/errors.js';
 import { ok, readObject, replyUntyped } from '../../app/json.js';
 import { presentRow } from '../../app/present.js';
-import { createAnalysis } from '../../app/analyses.js';
+import { createAnalysis, createAnalysisWithFiles } from '../../app/analyses.js';
+import { filenamePathFlag } from '../../app/file-meta.js';
+import { parseMultipartUpload } from '../../transfer/index.js';
 import { loadContainer } from '../../app/containers.js';
 import { SINGULAR, type ContainerRow, type CType } from '../../db/containers.js';
 import {
@@ -30,10 +32,33 @@ const onParent =
 
 const add: RowHandler = async (c, row) => {
   const user = me(c);
+  const op = 'add_session_analysis' as Extract<`add_${CType}_analysis`, keyof operations>;
+  const ctype = c.req.header('content-type') ?? '';
+  if (ctype.toLowerCase().startsWith('multipart/form-data')) {
+    // check access before streaming anything into the blob store
+    const { db, blobs } = c.get('state');
+    requireAccess(db, user, row, 'rw');
+    const upload = await parseMultipartUpload(c.env.incoming, c.req.raw.headers, blobs, {
+      minFiles: 0,
+      maxFiles: Infinity,
+      filenamePath: filenamePathFlag(c.req.query('filename_path')),
+    });
+    try {
+      const names = new Set<string>();
+      for (const f of upload.files) {
+        if (names.has(f.name)) throw badRequest(`file "${f.name}" sent twice`);
+        names.add(f.name);
+      }
+      return ok(c, op, {
+        _id: createAnalysisWithFiles(db, user, row, upload.metadata, upload.files),
+      });
+    } catch (err) {
+      await Promise.all(upload.files.map((f) => blobs.remove(f.blobId)));
+      throw err;
+    }
+  }
   const body = await readObject(c);
-  return ok(c, 'add_session_analysis' as Extract<`add_${CType}_analysis`, keyof operations>, {
-    _id: createAnalysis(c.get('state').db, user, row, body),
-  });
+  return ok(c, op, { _id: createAnalysis(c.get('state').db, user, row, body) });
 };
 
 const list: RowHandler = (c, row) => {

@@ -17,30 +17,15 @@ import {
   getRow,
   getRowOfType,
   parseDoc,
+  CONTAINER_TYPES,
+  PLURAL,
   type ContainerRow,
   type CType,
 } from '../../db/containers.js';
 import { direct, me, touchRow, WITH_PERMISSIONS, type RowHandler } from './target.js';
 import type { Doc } from '../../db/containers.js';
 
-const BULK: readonly CType[] = [
-  'group',
-  'project',
-  'subject',
-  'session',
-  'acquisition',
-  'analysis',
-  'collection',
-];
-const PLURALS: Record<string, string> = {
-  group: 'groups',
-  project: 'projects',
-  subject: 'subjects',
-  session: 'sessions',
-  acquisition: 'acquisitions',
-  analysis: 'analyses',
-  collection: 'collections',
-};
+const BULK: readonly CType[] = CONTAINER_TYPES;
 
 /** Delete each listed container (with its subtree); all-or-nothing on permissions. */
 function deleteByIds(type: CType) {
@@ -218,7 +203,7 @@ const copyAcquisition: RowHandler = async (c, src) => {
 };
 
 export function registerBulkRoutes(routes: RouteTable): void {
-  for (const t of BULK) routes.on(`delete_${PLURALS[t]}_by_ids`, deleteByIds(t));
+  for (const t of BULK) routes.on(`delete_${PLURAL[t]}_by_ids`, deleteByIds(t));
   routes.on('project_copy', direct('project', copyProject));
   routes.on('subject_copy', direct('subject', copySubject));
   routes.on('session_copy', direct('session', copySession));

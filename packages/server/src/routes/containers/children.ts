@@ -4,7 +4,9 @@ import type { RouteTable } from '../../app/operations.js';
 import { routeNotFound } from '../../app/operations.js';
 import { requireAccess } from '../../app/access.js';
 import { replyUntyped } from '../../app/json.js';
-import { parseDoc, PLURAL, SINGULAR, type ContainerRow } from '../../db/containers.js';
+import { getRow, PLURAL, SINGULAR, type ContainerRow } from '../../db/containers.js';
+import { notFound } from '../../app/errors.js';
+import { presentRow } from '../../app/present.js';
 import { groupRoles } from '../roles.js';
 import { listJobsFor } from '../jobs.js';
 import { direct, listRows, me, type OpType, type RowHandler } from './target.js';
@@ -47,7 +49,9 @@ function childList(
   }
   if (row.type === 'session' && what === 'subject') {
     requireAccess(db, user, row, 'ro');
-    return replyUntyped(c, parseDoc(row).subject ?? null);
+    const subject = row.subject_id ? getRow(db, row.subject_id) : undefined;
+    if (!subject) throw notFound(`session ${row.id} has no subject`);
+    return replyUntyped(c, presentRow(db, subject));
   }
   if ((row.type === 'session' || row.type === 'project') && what === 'jobs') {
     requireAccess(db, user, row, 'ro');

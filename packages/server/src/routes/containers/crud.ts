@@ -6,7 +6,16 @@ import { ADD, DELETE, MODIFY, ok, readObject, replyUntyped } from '../../app/jso
 import { presentRow } from '../../app/present.js';
 import { createContainer, modifyContainer } from '../../app/containers.js';
 import { hasFeature } from '../../app/finder.js';
-import { deleteSubtree, type CType } from '../../db/containers.js';
+import {
+  deleteSubtree,
+  getRow,
+  parseDoc,
+  type ContainerRow,
+  type CType,
+  type Doc,
+} from '../../db/containers.js';
+import type { Db } from '../../db/open.js';
+import { applyJoins } from './joins.js';
 import {
   ANALYSIS_PARENTS,
   direct,
@@ -21,20 +30,30 @@ import {
   type RowHandler,
 } from './target.js';
 
+/**
+ * Subjects, sessions and acquisitions are governed by their project: a full read carries its
+ * permissions as their effective `permissions`, as a site answers them.
+ */
+function withEffectivePermissions(db: Db, row: ContainerRow, doc: Doc): void {
+  if (!['subject', 'session', 'acquisition'].includes(row.type) || !row.perm_id) return;
+  const project = getRow(db, row.perm_id);
+  if (project) doc.permissions = parseDoc(project).permissions ?? [];
+}
+
 /** GET one container; `withType` adds `container_type` (the generic `/containers/{id}`). */
 const getOne =
   (withType: boolean): RowHandler =>
   (c, row) => {
     const db = c.get('state').db;
     requireAccess(db, me(c), row, 'ro');
-    return replyUntyped(
-      c,
-      presentRow(db, row, {
-        withType,
-        slim: hasFeature(c, 'slim-containers'),
-        inflateJob: c.req.query('inflate_job') === 'true',
-      }),
-    );
+    const doc = presentRow(db, row, {
+      withType,
+      slim: hasFeature(c, 'slim-containers'),
+      inflateJob: c.req.query('inflate_job') === 'true',
+    });
+    withEffectivePermissions(db, row, doc);
+    applyJoins(c, [row], [doc]);
+    return replyUntyped(c, doc);
   };
 
 const modifyOne: RowHandler = async (c, row) => {

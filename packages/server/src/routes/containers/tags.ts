@@ -6,7 +6,8 @@ import { badRequest } from '../../app/errors.js';
 import { ADD_TAG, DELETE_TAG, ok, readJson, readObject, replyUntyped } from '../../app/json.js';
 import { addTag, deleteTag, renameTag, requireTag } from '../../app/subdocs.js';
 import { checkTag } from '../../app/validate.js';
-import { parseDoc } from '../../db/containers.js';
+import { parseDoc, saveContainer, type ContainerRow } from '../../db/containers.js';
+import { now } from '../../app/time.js';
 import { direct, me, mutateDoc, OP_TYPES, type RowHandler } from './target.js';
 
 /** `POST /{types}/{id}/tags` `{value}` → `ModifiedResult`; an existing tag is a 409. */
@@ -29,12 +30,48 @@ const rename: RowHandler = async (c, row, [tag = '']) => {
   requireAccess(c.get('state').db, me(c), row, 'rw');
   const body = await readObject(c);
   mutateDoc(c, row, (doc) => renameTag(doc, tag, body.value));
+  groupProjects(c, row, (doc) => {
+    const tags = (doc.tags ?? []) as string[];
+    if (!tags.includes(tag)) return false;
+    doc.tags = [...new Set(tags.map((x) => (x === tag ? (body.value as string) : x)))];
+    return true;
+  });
   return replyUntyped(c, body.value);
 };
+
+/**
+ * A group's tag renamed or deleted reaches the group's projects that carry it, as a site
+ * propagates group tag changes; `fn` answers whether it changed the project.
+ */
+function groupProjects(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  fn: (doc: Record<string, any>) => boolean,
+): void {
+  if (row.type !== 'group') return;
+  const db = c.get('state').db;
+  const projects = db
+    .prepare(`SELECT * FROM containers WHERE type = 'project' AND group_id = ?`)
+    .all(row.id) as ContainerRow[];
+  db.transaction(() => {
+    for (const p of projects) {
+      const doc = parseDoc(p);
+      if (!fn(doc)) continue;
+      doc.modified = now();
+      saveContainer(db, p, doc);
+    }
+  })();
+}
 
 const remove: RowHandler = (c, row, [tag = '']) => {
   requireAccess(c.get('state').db, me(c), row, 'rw');
   mutateDoc(c, row, (doc) => deleteTag(doc, tag));
+  groupProjects(c, row, (doc) => {
+    const tags = (doc.tags ?? []) as string[];
+    if (!tags.includes(tag)) return false;
+    doc.tags = tags.filter((x) => x !== tag);
+    return true;
+  });
   return ok(c, DELETE_TAG, { deleted: 1 });
 };
 

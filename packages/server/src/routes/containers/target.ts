@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv, CurrentUser } from '../../app/context.js';
-import { requireUser, visibleSql } from '../../app/access.js';
+import { anonymousReader, requireUser, visibleSql } from '../../app/access.js';
 import { notFound } from '../../app/errors.js';
 import { loadContainer } from '../../app/containers.js';
 import type { OpHandler, RouteTable } from '../../app/operations.js';
@@ -8,6 +8,7 @@ import { replyUntyped } from '../../app/json.js';
 import { presentRow } from '../../app/present.js';
 import { pageBody, runFinder } from '../../app/finder.js';
 import { now } from '../../app/time.js';
+import { applyJoins } from './joins.js';
 import {
   containerColumns,
   getRow,
@@ -43,7 +44,13 @@ export const FILE_PARENTS: readonly OpType[] = [...ANALYSIS_PARENTS, 'collection
 export const WITH_PERMISSIONS: readonly CType[] = ['group', 'project', 'collection'];
 
 export const pluralOf = (t: OpType): string => (t === 'container' ? 'containers' : PLURAL[t]);
-export const me = (c: Context<AppEnv>): CurrentUser => requireUser(c.get('user'));
+/**
+ * The caller; a request without credentials that got past authentication is a read of a
+ * container path, made by the anonymous reader (public data only).
+ */
+export const me = (c: Context<AppEnv>): CurrentUser =>
+  c.get('user') ??
+  (c.req.method === 'GET' || c.req.method === 'HEAD' ? anonymousReader() : requireUser(null));
 
 /**
  * A family handler: the container the path names, then the remaining path parameters in
@@ -116,6 +123,7 @@ export function listRows(
     select: 'c.*',
   });
   const items = rows.map((r) => presentRow(db, r, { list: true }));
+  applyJoins(c, rows, items);
   return replyUntyped(c, pageBody(c, items, total));
 }
 

@@ -16,8 +16,17 @@ import {
 } from '../../app/documents.js';
 import { badRequest, forbidden } from '../../app/errors.js';
 import { pageBody, queryParams } from '../../app/finder.js';
-import { readJson, replyUntyped } from '../../app/json.js';
+import { readJson, readOptionalObject, replyUntyped } from '../../app/json.js';
 import type { Db } from '../../db/open.js';
+import {
+  deleteDeviceKey,
+  generateDeviceKey,
+  isDevice,
+  presentKey,
+  type DeviceKey,
+} from '../../app/device-keys.js';
+import { now } from '../../app/time.js';
+import { toStoredTimestamp } from '../../query/index.js';
 
 /**
  * Devices (readers, uploaders, engines registered by a site admin). Devices report in through
@@ -32,6 +41,7 @@ const CREATE: Shape = {
   fields: { label: 'string', type: 'string', storage_config: STORAGE },
   required: ['label', 'type'],
 };
+const KEY_INPUT: Shape = { fields: { label: 'string', expires_at: 'string' } };
 const ADMIN_UPDATE: Shape = {
   fields: {
     disabled: 'bool',
@@ -74,9 +84,33 @@ export function deviceStatus(d: StoredDoc, nowMs = Date.now()): StoredDoc {
   return out;
 }
 
-const present = (d: StoredDoc, keys: boolean): StoredDoc => {
-  const { api_keys, ...rest } = d;
-  return keys ? { ...rest, api_keys: api_keys ?? [] } : rest;
+/**
+ * A device as answered: its keys only with `join_keys` (ids, never secrets); the drone `key`
+ * only to the device itself (the second step of a drone login).
+ */
+const present = (d: StoredDoc, keys: boolean, self = false): StoredDoc => {
+  const { api_keys, key, ...rest } = d;
+  const out: StoredDoc = keys
+    ? { ...rest, api_keys: ((api_keys ?? []) as DeviceKey[]).map(presentKey) }
+    : rest;
+  if (self && typeof key === 'string') out.key = key;
+  return out;
+};
+
+/** The calling device (`/devices/self`): 403 for a user key. */
+const callingDevice = (c: Context<AppEnv>): StoredDoc => {
+  const user = requireUser(c.get('user'));
+  if (!isDevice(user)) throw forbidden('only a device may read or update /devices/self');
+  return mustDoc(c.get('state').db, KIND, user.doc._id, 'device');
+};
+const SELF_UPDATE: Shape = {
+  fields: {
+    type: 'string',
+    version: 'string',
+    interval: 'int',
+    errors: { array: 'string' },
+    info: 'object',
+  },
 };
 
 export function registerDeviceRoutes(routes: RouteTable): void {
@@ -117,8 +151,36 @@ export function registerDeviceRoutes(routes: RouteTable): void {
     return replyUntyped(c, out);
   });
   routes.on('get_device', (c, [id = '']) => {
-    requireUser(c.get('user'));
-    return replyUntyped(c, present(mustDoc(c.get('state').db, KIND, id, 'device'), false));
+    const user = requireUser(c.get('user'));
+    const self = isDevice(user) && user.doc._id === id;
+    return replyUntyped(c, present(mustDoc(c.get('state').db, KIND, id, 'device'), false, self));
+  });
+  routes.on('get_current_device', (c) => replyUntyped(c, present(callingDevice(c), false, true)));
+  routes.on('update_device', async (c) => {
+    const d = callingDevice(c);
+    const body = shaped(await readJson(c), SELF_UPDATE, 'device');
+    for (const k of ['type', 'version', 'interval', 'errors', 'info'])
+      if (body[k] !== undefined) d[k] = body[k];
+    d.last_seen = now();
+    return replyUntyped(c, present(saveDoc(c.get('state').db, KIND, d), false, true));
+  });
+  routes.on('generate_key', async (c, [id = '']) => {
+    admin(c);
+    const body = shaped((await readOptionalObject(c)) ?? {}, KEY_INPUT, 'key');
+    const expires = body.expires_at as string | undefined;
+    if (expires !== undefined && Number.isNaN(Date.parse(expires)))
+      throw badRequest('"expires_at" must be a date-time');
+    const { entry, key } = generateDeviceKey(c.get('state').db, id, {
+      label: body.label as string | undefined,
+      expires_at: expires && toStoredTimestamp(expires),
+    });
+    // the secret is answered this once (ApiKeyOutput.unencrypted_secret)
+    return replyUntyped(c, { ...presentKey(entry), unencrypted_secret: key });
+  });
+  routes.on('delete_device_key', (c, [id = '', keyId = '']) => {
+    admin(c);
+    deleteDeviceKey(c.get('state').db, id, keyId);
+    return c.body(null, 204);
   });
   routes.on('modify_device', async (c, [id = '']) => {
     admin(c);
