@@ -21,6 +21,7 @@ import { DownloadError, iterateResponseBody } from '../files/download.js';
 import { createFinder, type Finder } from '../finders/finder.js';
 import { AUTH_STATUS_PATH, authCheckError, type AuthStatus } from './auth.js';
 import { readResponseBytes } from '../files/download.js';
+import { EXPECTED_CONTENT, type ExpectedContent } from '../files/verify.js';
 import {
   responseInfo,
   withResponseOf,
@@ -454,8 +455,15 @@ export abstract class ClientCore implements SdkContext {
     options: DownloadOptions & object = {},
   ): Promise<void> {
     const info = this._info(op);
-    const { onProgress, signal, acceptEncoding, ...query } = options as DownloadOptions & {
+    const {
+      onProgress,
+      signal,
+      acceptEncoding,
+      [EXPECTED_CONTENT]: expect,
+      ...query
+    } = options as DownloadOptions & {
       acceptEncoding?: string;
+      [EXPECTED_CONTENT]?: ExpectedContent;
     };
     let target = dest;
     if (typeof dest === 'string') {
@@ -477,7 +485,8 @@ export abstract class ClientCore implements SdkContext {
       })) as { response: Response };
       return result.response;
     };
-    const progress = onProgress ? { onProgress } : {};
+    // a known file's size and hash ride along with the progress callback (files/verify.ts)
+    const progress = { ...(onProgress ? { onProgress } : {}), ...(expect ? { expect } : {}) };
     if (typeof target !== 'string') {
       await pipeChecked(await send(), target, { ...progress, ...(signal ? { signal } : {}) });
       return;
@@ -503,7 +512,14 @@ export abstract class ClientCore implements SdkContext {
     options: ReadOptions & object = {},
   ): Promise<Uint8Array> {
     const info = this._info(op);
-    const { onProgress, signal, ...query } = options;
+    const {
+      onProgress,
+      signal,
+      [EXPECTED_CONTENT]: expect,
+      ...query
+    } = options as ReadOptions & {
+      [EXPECTED_CONTENT]?: ExpectedContent;
+    };
     const result = (await this._send(info, path, {
       query: { ...query, ...(signal ? { signal } : {}) },
       parseAs: 'stream',
@@ -513,6 +529,7 @@ export abstract class ClientCore implements SdkContext {
     };
     return readResponseBytes(result.response, {
       ...(onProgress ? { onProgress } : {}),
+      ...(expect ? { expect } : {}),
       ...(signal ? { signal } : {}),
     });
   }
@@ -545,7 +562,11 @@ function brokenMidBody(err: unknown): boolean {
 async function pipeChecked(
   response: Response,
   destination: WritableStream<Uint8Array>,
-  options: { onProgress?: DownloadOptions['onProgress']; signal?: AbortSignal },
+  options: {
+    onProgress?: DownloadOptions['onProgress'];
+    signal?: AbortSignal;
+    expect?: ExpectedContent;
+  },
 ): Promise<void> {
   const writer = destination.getWriter();
   try {

@@ -13,6 +13,7 @@ import type { WithDates } from './dates.js';
 import type { ResourceModel } from './base.js';
 import type { ContainerModel } from './containers.js';
 import type { FileEntry } from './file-entry.js';
+import { withKnownContent } from '../files/verify.js';
 import type { Analysis, AnalysisListOutput } from './containers.js';
 
 /** A container reference (`{ type, id }`), as used for job inputs and destinations. */
@@ -312,6 +313,9 @@ export class InfoMethods {
   }
 }
 
+/** The container's loaded file entries, if any (not every container type declares `files`). */
+const filesOf = (self: ContainerModel) => (self as { files?: FileEntry[] }).files;
+
 function callFileOp(self: ContainerModel, kind: FileOpKind, ...args: unknown[]): Promise<any> {
   return self._client.callOp(fileOp(self.container_type, kind), self.id, ...args);
 }
@@ -344,18 +348,21 @@ export class FileMethods {
     for (const e of entries) e.parent = this;
     return entries;
   }
-  /** Stream a file to `dest` (a path on Node, or a WritableStream). */
+  /**
+   * Stream a file to `dest` (a path on Node, or a WritableStream). With a `version` this
+   * container's loaded `files` list has, the bytes must match its `size` and `hash`.
+   */
   async downloadFile(
     this: ContainerModel,
     name: string,
     dest: DownloadDestination,
     options: DownloadOptions = {},
   ): Promise<void> {
-    await callFileOp(this, 'download', name, dest, options);
+    await callFileOp(this, 'download', name, dest, withKnownContent(filesOf(this), name, options));
   }
-  /** A file's bytes, in memory. */
+  /** A file's bytes, in memory (checked like `downloadFile`). */
   readFile(this: ContainerModel, name: string, options: ReadOptions = {}): Promise<Uint8Array> {
-    return callFileOp(this, 'read', name, options);
+    return callFileOp(this, 'read', name, withKnownContent(filesOf(this), name, options));
   }
   /** A one-time URL that downloads the file without an API key. */
   getFileDownloadUrl(this: ContainerModel, name: string, options?: MethodOptions): Promise<string> {

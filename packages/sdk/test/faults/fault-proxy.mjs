@@ -1,11 +1,16 @@
 // A flaky-network proxy for the fault tests, run as its own process on 127.0.0.1. Per request,
 // from a seeded random source: drop the connection before answering (dropBefore), drop it
 // mid-body (dropMid), answer 503 + Retry-After: 1 (busy), stall the body (stall), else forward.
-// Usage: node fault-proxy.mjs <targetPort> <seed>; prints its port on stdout; exits on SIGTERM,
-// on stdin closing, or after 120 s at most.
+// Usage: node fault-proxy.mjs <targetPort> <seed> [mode]; prints its port on stdout; exits on
+// SIGTERM, on stdin closing, or after 120 s at most. Mode `truncate` or `alter` instead forwards
+// everything but serves each file download (GET …/files/NAME) one byte short, or with one byte
+// changed, under a Content-Length that matches what is sent: only the file's size or hash can
+// tell.
 import http from 'node:http';
 
 const targetPort = Number(process.argv[2]);
+const mode = process.argv[4] ?? 'random';
+const isFileDownload = (req) => req.method === 'GET' && /\/files\/[^/?]+(\?|$)/.test(req.url);
 let seed = Number(process.argv[3] ?? 1) >>> 0;
 const random = () => {
   // mulberry32
@@ -31,7 +36,7 @@ const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
-    const fault = pick();
+    const fault = mode === 'random' ? pick() : 'forward';
     counts[fault]++;
     if (fault === 'dropBefore') return req.socket.destroy();
     if (fault === 'busy') {
@@ -50,7 +55,18 @@ const server = http.createServer((req, res) => {
         const body = [];
         up.on('data', (c) => body.push(c));
         up.on('end', () => {
-          const all = Buffer.concat(body);
+          let all = Buffer.concat(body);
+          if (
+            mode !== 'random' &&
+            isFileDownload(req) &&
+            up.statusCode === 200 &&
+            all.length > 1 &&
+            !String(up.headers['content-type']).includes('json')
+          ) {
+            counts[mode] = (counts[mode] ?? 0) + 1;
+            all = mode === 'truncate' ? all.subarray(0, all.length - 1) : Buffer.from(all);
+            if (mode === 'alter') all[all.length >> 1] ^= 0xff;
+          }
           const headers = { ...up.headers };
           delete headers['transfer-encoding'];
           headers['content-length'] = String(all.length);
