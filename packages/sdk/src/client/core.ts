@@ -515,13 +515,17 @@ export abstract class ClientCore implements SdkContext {
     const {
       onProgress,
       signal,
+      acceptEncoding,
       [EXPECTED_CONTENT]: expect,
       ...query
     } = options as ReadOptions & {
+      acceptEncoding?: string;
       [EXPECTED_CONTENT]?: ExpectedContent;
     };
     const result = (await this._send(info, path, {
       query: { ...query, ...(signal ? { signal } : {}) },
+      // identity, as for downloads: an encoded body's length cannot be checked
+      headers: { 'Accept-Encoding': acceptEncoding ?? 'identity' },
       parseAs: 'stream',
       raw: true,
     })) as {

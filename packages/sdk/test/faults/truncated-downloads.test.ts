@@ -1,10 +1,13 @@
 /**
- * Issue 13, defect 5 for known files: a proxy process on 127.0.0.1 (`fault-proxy.mjs` in
- * `truncate` / `alter` mode) serves every file download one byte short or with one byte changed,
- * under a Content-Length that matches what it sends, so only the file entry's `size` / `hash`
- * can tell. FileEntry.download/read and downloadFile/readFile with a pinned version must raise
- * DownloadError, leave no file at a path (and a file already there untouched), and abort a
- * WritableStream.
+ * Issue 13, defect 5: a truncated download is never saved as complete. A proxy process on
+ * 127.0.0.1 (`fault-proxy.mjs`, one mode per block) breaks every file download the same way:
+ * - `truncate` / `alter`: one byte short or changed under a consistent Content-Length, so only
+ *   the file entry's `size` / `hash` can tell: FileEntry.download/read and downloadFile/readFile
+ *   with a loaded version raise DownloadError, leave no file at a path (a file already there
+ *   untouched) and abort a WritableStream;
+ * - `gzip-cut`: gzip cut short when the client accepts gzip: downloads ask for identity;
+ * - `close-cut`: half the body, close-delimited: a known file's size catches it;
+ * - `drop-mid`: reset mid-body: DownloadError for paths, WritableStreams and reads alike.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +25,7 @@ const bytes = new Uint8Array(100_000).map((_, i) => (i * 7 + 3) & 0xff);
 let project: Project;
 
 /** A client whose requests pass a proxy process in `mode`. */
-async function clientThrough(mode: 'truncate' | 'alter'): Promise<Client> {
+async function clientThrough(mode: string): Promise<Client> {
   const proxy = spawn(
     process.execPath,
     [
@@ -123,6 +126,68 @@ describe.each([
     const got = await remote.readFile('scan.bin');
     expect(got.byteLength).toBe(mode === 'truncate' ? bytes.length - 1 : bytes.length);
     expect(Buffer.from(got).equals(Buffer.from(bytes))).toBe(false);
+  }, 60_000);
+});
+
+/** The project and its entry as seen through a proxy in `mode`. */
+function through(mode: string) {
+  const seen = {} as { remote: Project; entry: FileEntry };
+  beforeAll(async () => {
+    seen.remote = await (await clientThrough(mode)).getProject(project.id);
+    seen.entry = seen.remote.files!.find((f) => f.name === 'scan.bin')!;
+  }, 60_000);
+  return seen;
+}
+const same = (got: Uint8Array) => Buffer.from(got).equals(Buffer.from(bytes));
+
+describe('through a proxy that gzips and cuts bodies when the client accepts gzip', () => {
+  const seen = through('gzip-cut');
+  it('downloads by name (no entry to check against) ask for identity and arrive whole', async () => {
+    const dest = join(dir, 'gzip-by-name.bin');
+    await seen.remote.downloadFile('scan.bin', dest);
+    expect(same(readFileSync(dest))).toBe(true);
+    expect(same(await seen.remote.readFile('scan.bin'))).toBe(true);
+    const chunks: Uint8Array[] = [];
+    await seen.remote.downloadFile(
+      'scan.bin',
+      new WritableStream({ write: (c) => void chunks.push(c) }),
+    );
+    expect(same(Buffer.concat(chunks))).toBe(true);
+  }, 60_000);
+});
+
+describe('through a proxy that sends half of each body, close-delimited', () => {
+  const seen = through('close-cut');
+  it('FileEntry.download to a path: DownloadError naming the size, no file', async () => {
+    const dest = join(dir, 'close-cut.bin');
+    await expect(seen.entry.download(dest)).rejects.toThrow(
+      /Download incomplete: the file is 100000 bytes, the body had 50000/,
+    );
+    expect(existsSync(dest)).toBe(false);
+  }, 60_000);
+  it('FileEntry.download to a WritableStream and FileEntry.read: DownloadError', async () => {
+    const { state, stream } = sink();
+    await expect(seen.entry.download(stream)).rejects.toBeInstanceOf(DownloadError);
+    expect(state).toMatchObject({ aborted: true, closed: false });
+    await expect(seen.entry.read()).rejects.toBeInstanceOf(DownloadError);
+  }, 60_000);
+});
+
+describe('through a proxy that resets each download mid-body', () => {
+  const seen = through('drop-mid');
+  it('by name to a WritableStream: DownloadError (not a raw TypeError), the stream aborted', async () => {
+    const { state, stream } = sink();
+    const err = await seen.remote.downloadFile('scan.bin', stream).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect((err as Error).message).toMatch(/Download interrupted after \d+ bytes of 100000/);
+    expect(state).toMatchObject({ aborted: true, closed: false });
+  }, 60_000);
+  it('by name to a path and into memory: DownloadError, no file', async () => {
+    const dest = join(dir, 'drop-mid.bin');
+    await expect(seen.remote.downloadFile('scan.bin', dest)).rejects.toBeInstanceOf(DownloadError);
+    expect(existsSync(dest)).toBe(false);
+    await expect(seen.remote.readFile('scan.bin')).rejects.toBeInstanceOf(DownloadError);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.fwdownload'))).toEqual([]);
   }, 60_000);
 });
 
