@@ -114,11 +114,11 @@ describe.each([
 
   it('downloadFile / readFile with the loaded version: DownloadError', async () => {
     const dest = join(dir, `${mode}-by-name.bin`);
-    await expect(remote.downloadFile('scan.bin', dest, { version: entry.version })).rejects.toThrow(
-      message,
-    );
+    // `version` is a query parameter of the download operations, passed through untyped here
+    const pinned = { version: entry.version } as object;
+    await expect(remote.downloadFile('scan.bin', dest, pinned)).rejects.toThrow(message);
     expect(existsSync(dest)).toBe(false);
-    await expect(remote.readFile('scan.bin', { version: entry.version })).rejects.toThrow(message);
+    await expect(remote.readFile('scan.bin', pinned)).rejects.toThrow(message);
   }, 60_000);
 
   it('without the entry nothing can tell: the altered body arrives (what the checks catch)', async () => {
