@@ -3,46 +3,16 @@
  * --request-timeout` reach the server's time bounds, and a bad value is refused naming the flag.
  * Runs the real CLI (`src/cli.ts`) as a child process; every wait is bounded.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listening, spawnCli } from './helpers/cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fw-cli-'));
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function cli(args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    cwd: join(import.meta.dirname, '..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return child;
-}
-
-/** Resolves with the server's URL once it prints it. */
-function listening(child: ChildProcess): Promise<URL> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      if (url) {
-        clearTimeout(timer);
-        resolve(new URL(url));
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += String(d)));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
-}
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** Resolves with the exit code and stderr of a CLI run expected to stop by itself. */
 function exited(child: ChildProcess): Promise<{ code: number | null; stderr: string }> {
@@ -59,18 +29,8 @@ function exited(child: ChildProcess): Promise<{ code: number | null; stderr: str
 
 describe('fw-server time-bound flags', () => {
   it('--idle-timeout 300 closes a connection that sends half its headers and then nothing', async () => {
-    const url = await listening(
-      cli([
-        '--port',
-        '0',
-        '--data',
-        dataDir,
-        '--idle-timeout',
-        '300',
-        '--headers-timeout',
-        '60000',
-      ]),
-    );
+    const args = ['--port', '0', '--data', dataDir, '--idle-timeout', '300'];
+    const url = new URL((await listening(spawnCli([...args, '--headers-timeout', '60000']))).url);
     const socket = connect(Number(url.port), url.hostname);
     await new Promise<void>((r, j) => socket.once('connect', r).once('error', j));
     // half the headers, then silence: nothing is answered, so only a time bound can end this
@@ -99,7 +59,7 @@ describe('fw-server time-bound flags', () => {
   ])(
     'refuses %j naming the flag',
     async (args, message) => {
-      const { code, stderr } = await exited(cli(['--port', '0', '--data', dataDir, ...args]));
+      const { code, stderr } = await exited(spawnCli(['--port', '0', '--data', dataDir, ...args]));
       expect(code).toBe(2);
       expect(stderr).toMatch(message);
       expect(stderr).toContain('Usage: fw-server');
@@ -108,7 +68,7 @@ describe('fw-server time-bound flags', () => {
   );
 
   it('--help lists the three flags', async () => {
-    const child = cli(['--help']);
+    const child = spawnCli(['--help']);
     let out = '';
     child.stdout!.on('data', (d: Buffer) => (out += String(d)));
     const { code } = await exited(child);
