@@ -4,9 +4,9 @@
  * catch a proxy or server that sends a short or altered body with a consistent length.
  *
  * Flywheel hashes look like `v0-sha384-<hex>`. The hash is computed with Node's crypto, found at
- * run time (`process.getBuiltinModule`, also in Bun and Deno) so that this module stays runtime
- * neutral; where there is none (browsers), and for hash formats we do not know, only the size is
- * checked.
+ * run time (`process.getBuiltinModule`, Node ≥ 20.16) so that this module imports nothing from
+ * `node:*`; where there is none (browsers), and for hash formats we do not know, only the size
+ * is checked.
  */
 import { DownloadError } from './download.js';
 
