@@ -21,7 +21,7 @@ import { DownloadError, iterateResponseBody } from '../files/download.js';
 import { createFinder, type Finder } from '../finders/finder.js';
 import { AUTH_STATUS_PATH, authCheckError, type AuthStatus } from './auth.js';
 import { readResponseBytes } from '../files/download.js';
-import { EXPECTED_CONTENT, type ExpectedContent } from '../files/verify.js';
+import { expectedContentIn, type ExpectedContent } from '../files/verify.js';
 import {
   responseInfo,
   withResponseOf,
@@ -455,16 +455,10 @@ export abstract class ClientCore implements SdkContext {
     options: DownloadOptions & object = {},
   ): Promise<void> {
     const info = this._info(op);
-    const {
-      onProgress,
-      signal,
-      acceptEncoding,
-      [EXPECTED_CONTENT]: expect,
-      ...query
-    } = options as DownloadOptions & {
+    const { onProgress, signal, acceptEncoding, ...query } = options as DownloadOptions & {
       acceptEncoding?: string;
-      [EXPECTED_CONTENT]?: ExpectedContent;
     };
+    const expect = expectedContentIn(options);
     let target = dest;
     if (typeof dest === 'string') {
       const { prepareDestination, writeToPath } = this._platform;
@@ -512,16 +506,10 @@ export abstract class ClientCore implements SdkContext {
     options: ReadOptions & object = {},
   ): Promise<Uint8Array> {
     const info = this._info(op);
-    const {
-      onProgress,
-      signal,
-      acceptEncoding,
-      [EXPECTED_CONTENT]: expect,
-      ...query
-    } = options as ReadOptions & {
+    const { onProgress, signal, acceptEncoding, ...query } = options as ReadOptions & {
       acceptEncoding?: string;
-      [EXPECTED_CONTENT]?: ExpectedContent;
     };
+    const expect = expectedContentIn(options);
     const result = (await this._send(info, path, {
       query: { ...query, ...(signal ? { signal } : {}) },
       // identity, as for downloads: an encoded body's length cannot be checked

@@ -24,6 +24,11 @@ export interface ExpectedContent {
  */
 export const EXPECTED_CONTENT: unique symbol = Symbol('fw.expectedContent');
 
+/** The expectations riding along `options` under `EXPECTED_CONTENT`, if any. */
+export function expectedContentIn(options: object): ExpectedContent | undefined {
+  return (options as { [EXPECTED_CONTENT]?: ExpectedContent })[EXPECTED_CONTENT];
+}
+
 interface Hasher {
   update(data: Uint8Array): unknown;
   digest(encoding: 'hex'): string;
