@@ -14,7 +14,39 @@ const USAGE = `Usage: fw-server [--port N] [--host ADDR] [--data DIR] [--signed-
   --engine     run a local engine: pending jobs of gears whose manifest has a "command"
                are run on this machine
   --engine-time-limit SECONDS  most time a gear may run (default 600)
+  --headers-timeout MS  most time to receive a request's headers (default 20000)
+  --request-timeout MS  most time to receive a whole request (default 3600000)
+  --idle-timeout MS     close a connection silent this long, mid-body or idle (default 30000)
 `;
+
+/** The time-bound flags: flag name → `startServer` option. */
+const TIME_FLAGS = {
+  'headers-timeout': 'headersTimeoutMs',
+  'request-timeout': 'requestTimeoutMs',
+  'idle-timeout': 'idleTimeoutMs',
+} as const;
+type TimeFlag = keyof typeof TIME_FLAGS;
+
+/** Parse the given time-bound flags as positive integer milliseconds; throw naming the flag. */
+function timeBounds(values: Partial<Record<TimeFlag, string>>) {
+  const out: Partial<Record<(typeof TIME_FLAGS)[TimeFlag], number>> = {};
+  for (const [flag, option] of Object.entries(TIME_FLAGS) as [TimeFlag, string][]) {
+    const raw = values[flag];
+    if (raw === undefined) continue;
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw)))
+      throw new Error(
+        `invalid --${flag} ${JSON.stringify(raw)}: expected milliseconds, a whole number ≥ 1`,
+      );
+    out[option as (typeof TIME_FLAGS)[TimeFlag]] = Number(raw);
+  }
+  // Node refuses a headers bound longer than the whole-request bound
+  const headers = out.headersTimeoutMs ?? 20_000;
+  if (out.requestTimeoutMs !== undefined && headers > out.requestTimeoutMs)
+    throw new Error(
+      `--request-timeout ${out.requestTimeoutMs} is shorter than the headers bound (${headers} ms): raise it or lower --headers-timeout`,
+    );
+  return out;
+}
 
 async function main(): Promise<void> {
   let values: {
@@ -26,7 +58,7 @@ async function main(): Promise<void> {
     engine?: boolean;
     'engine-time-limit'?: string;
     help?: boolean;
-  };
+  } & Partial<Record<TimeFlag, string>>;
   try {
     ({ values } = parseArgs({
       options: {
@@ -38,6 +70,9 @@ async function main(): Promise<void> {
         engine: { type: 'boolean' },
         'engine-time-limit': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        'headers-timeout': { type: 'string' },
+        'request-timeout': { type: 'string' },
+        'idle-timeout': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -65,7 +100,15 @@ async function main(): Promise<void> {
     process.stderr.write(`--engine-time-limit needs --engine\n${USAGE}`);
     process.exit(2);
   }
+  let bounds: ReturnType<typeof timeBounds>;
+  try {
+    bounds = timeBounds(values);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
   const server = await startServer({
+    ...bounds,
     port,
     host: values.host ?? '127.0.0.1',
     dataDir: resolve(values.data ?? '.fw-server'),

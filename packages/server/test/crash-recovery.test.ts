@@ -4,43 +4,23 @@
  * no file record without its blob, no blob without its record, no temp files, and
  * `PRAGMA integrity_check` is ok. Loopback only; bounded in count and time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listening, spawnCli } from './helpers/cli.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fw-crash-'));
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Start `src/cli.ts` in a child process; resolves once it prints its URL and key. */
-function startChild(): Promise<{ child: ChildProcess; url: string; key: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data', dataDir],
-    { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += String(d);
-      const url = /listening on (\S+)/.exec(out)?.[1];
-      const key = /API key: (\S+)/.exec(out)?.[1];
-      if (url && key) {
-        clearTimeout(timer);
-        resolve({ child, url, key: key.split(':').pop()! });
-      }
-    });
-    child.stderr!.on('data', (d: Buffer) => (out += String(d)));
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${out}`)));
-  });
+/** Start the CLI on the data directory; resolves once it prints its URL and key. */
+async function startChild(): Promise<{ child: ChildProcess; url: string; key: string }> {
+  const child = spawnCli(['--port', '0', '--data', dataDir]);
+  return { child, ...(await listening(child)) };
 }
 
 const MiB = 1024 * 1024;

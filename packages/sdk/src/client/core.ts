@@ -21,6 +21,7 @@ import { DownloadError, iterateResponseBody } from '../files/download.js';
 import { createFinder, type Finder } from '../finders/finder.js';
 import { AUTH_STATUS_PATH, authCheckError, type AuthStatus } from './auth.js';
 import { readResponseBytes } from '../files/download.js';
+import { expectedContentIn, type ExpectedContent } from '../files/verify.js';
 import {
   responseInfo,
   withResponseOf,
@@ -457,6 +458,7 @@ export abstract class ClientCore implements SdkContext {
     const { onProgress, signal, acceptEncoding, ...query } = options as DownloadOptions & {
       acceptEncoding?: string;
     };
+    const expect = expectedContentIn(options);
     let target = dest;
     if (typeof dest === 'string') {
       const { prepareDestination, writeToPath } = this._platform;
@@ -477,7 +479,8 @@ export abstract class ClientCore implements SdkContext {
       })) as { response: Response };
       return result.response;
     };
-    const progress = onProgress ? { onProgress } : {};
+    // a known file's size and hash ride along with the progress callback (files/verify.ts)
+    const progress = { ...(onProgress ? { onProgress } : {}), ...(expect ? { expect } : {}) };
     if (typeof target !== 'string') {
       await pipeChecked(await send(), target, { ...progress, ...(signal ? { signal } : {}) });
       return;
@@ -503,9 +506,14 @@ export abstract class ClientCore implements SdkContext {
     options: ReadOptions & object = {},
   ): Promise<Uint8Array> {
     const info = this._info(op);
-    const { onProgress, signal, ...query } = options;
+    const { onProgress, signal, acceptEncoding, ...query } = options as ReadOptions & {
+      acceptEncoding?: string;
+    };
+    const expect = expectedContentIn(options);
     const result = (await this._send(info, path, {
       query: { ...query, ...(signal ? { signal } : {}) },
+      // identity, as for downloads: an encoded body's length cannot be checked
+      headers: { 'Accept-Encoding': acceptEncoding ?? 'identity' },
       parseAs: 'stream',
       raw: true,
     })) as {
@@ -513,6 +521,7 @@ export abstract class ClientCore implements SdkContext {
     };
     return readResponseBytes(result.response, {
       ...(onProgress ? { onProgress } : {}),
+      ...(expect ? { expect } : {}),
       ...(signal ? { signal } : {}),
     });
   }
@@ -545,7 +554,11 @@ function brokenMidBody(err: unknown): boolean {
 async function pipeChecked(
   response: Response,
   destination: WritableStream<Uint8Array>,
-  options: { onProgress?: DownloadOptions['onProgress']; signal?: AbortSignal },
+  options: {
+    onProgress?: DownloadOptions['onProgress'];
+    signal?: AbortSignal;
+    expect?: ExpectedContent;
+  },
 ): Promise<void> {
   const writer = destination.getWriter();
   try {

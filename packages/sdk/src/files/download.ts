@@ -4,6 +4,7 @@
  */
 import { FlywheelError } from '@fw/api';
 import type { ProgressCallback } from './upload.js';
+import { contentCheck, type ExpectedContent } from './verify.js';
 
 export class DownloadError extends FlywheelError {
   override readonly code: string = 'FW_DOWNLOAD';
@@ -25,6 +26,8 @@ export class DownloadError extends FlywheelError {
 export interface ReadOptions {
   onProgress?: ProgressCallback | undefined;
   signal?: AbortSignal | undefined;
+  /** A known file's size and hash, checked once the body has ended (see `verify.ts`). */
+  expect?: ExpectedContent | undefined;
 }
 
 /**
@@ -61,11 +64,13 @@ export async function* iterateResponseBody(
   const total = expectedLength(response);
   const { onProgress, signal, path } = options;
   signal?.throwIfAborted();
+  const check = options.expect ? contentCheck(options.expect, path) : undefined;
   let loaded = 0;
   if (!response.body) {
     if (total !== undefined && total !== 0) {
       throw new DownloadError(`Download incomplete: expected ${total} bytes, got 0`, { path });
     }
+    check?.finish(0);
     onProgress?.({ loaded: 0, total });
     return 0;
   }
@@ -94,6 +99,7 @@ export async function* iterateResponseBody(
       if (total !== undefined && loaded > total) {
         throw new DownloadError(`Download too long: expected ${total} bytes, got more`, { path });
       }
+      check?.update(result.value);
       yield result.value;
       onProgress?.({ loaded, total });
     }
@@ -109,6 +115,7 @@ export async function* iterateResponseBody(
       path,
     });
   }
+  check?.finish(loaded);
   return loaded;
 }
 

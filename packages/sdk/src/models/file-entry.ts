@@ -14,6 +14,7 @@
 import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';
 import type { OpBody, OpJson, Schemas } from '../client/op-types.js';
 import { mapConcurrent } from '../files/concurrency.js';
+import { EXPECTED_CONTENT, expectedContentOf } from '../files/verify.js';
 import * as time from '../time/index.js';
 import { Model, hide, registerModel } from './base.js';
 import { callOptions, keysAndOptions, type MethodOptions } from './context.js';
@@ -305,16 +306,25 @@ export class FileEntry extends Model {
 
   // ---- through the parent container, by name -----------------------------------------------------
 
-  /** Stream this version to `dest` (a path on Node, or a WritableStream). */
+  /**
+   * Stream this version to `dest` (a path on Node, or a WritableStream). The bytes must match this
+   * entry's `size` and `hash`, else `DownloadError` (and no file at a path).
+   */
   async download(dest: DownloadDestination, options: DownloadOptions = {}): Promise<void> {
-    await this.viaParent('download', 'downloadFile', dest, { ...this.versionQuery(), ...options });
+    await this.viaParent('download', 'downloadFile', dest, this.pinned(options));
   }
-  /** This version's bytes. */
+  /** This version's bytes, checked against this entry's `size` and `hash` like `download`. */
   async read(options: ReadOptions = {}): Promise<Uint8Array> {
-    return (await this.viaParent('read', 'readFile', {
-      ...this.versionQuery(),
-      ...options,
-    })) as Uint8Array;
+    return (await this.viaParent('read', 'readFile', this.pinned(options))) as Uint8Array;
+  }
+
+  /** Options asking for this version, carrying its size and hash when the version is pinned. */
+  private pinned<T extends object>(options: T): T {
+    const out = { ...this.versionQuery(), ...options };
+    // a caller's other version (or a version-less entry) gets what the server sends, unchecked
+    const same = typeof this.version === 'number' && out.version === this.version;
+    const expected = same ? expectedContentOf(this) : undefined;
+    return (expected ? { ...out, [EXPECTED_CONTENT]: expected } : out) as T;
   }
   /** A one-time download URL usable without an API key. */
   async url(options?: MethodOptions): Promise<string> {

@@ -13,6 +13,7 @@ import type { WithDates } from './dates.js';
 import type { ResourceModel } from './base.js';
 import type { ContainerModel } from './containers.js';
 import type { FileEntry } from './file-entry.js';
+import { withKnownContent } from '../files/verify.js';
 import type { Analysis, AnalysisListOutput } from './containers.js';
 
 /** A container reference (`{ type, id }`), as used for job inputs and destinations. */
@@ -111,59 +112,60 @@ export type Permission = AccessPermission | RolePermission;
 /** Answer of the permission and template deletions. */
 export type ModifiedResult = Schemas['ModifiedResult'];
 
-/** Permission methods, written once: the permission shapes differ per type (see the two interfaces below). */
-export class PermissionMethods {
-  /** Grant a user access (`POST /{types}/{id}/permissions`); resolves to the stored permission. */
-  addPermission(
-    this: ContainerModel,
-    permission: object,
-    options?: MethodOptions,
-  ): Promise<unknown> {
-    return this._client.callOp(
-      `add_${this.container_type}_permission`,
-      this.id,
-      fieldsOf(permission, 'addPermission'),
-      callOptions(options),
-    );
-  }
-  /** A user's permission (`GET /{types}/{id}/permissions/{user_id}`). */
-  getPermission(this: ContainerModel, userId: string, options?: MethodOptions): Promise<unknown> {
-    return this._client.callOp(
-      `get_${this.container_type}_user_permission`,
-      this.id,
-      userId,
-      callOptions(options),
-    );
-  }
-  /** Change a user's permission (`PUT /{types}/{id}/permissions/{user_id}`); resolves to the stored permission. */
-  updatePermission(
-    this: ContainerModel,
-    userId: string,
-    permission: object,
-    options?: MethodOptions,
-  ): Promise<unknown> {
-    return this._client.callOp(
-      `modify_${this.container_type}_user_permission`,
-      this.id,
-      userId,
-      fieldsOf(permission, 'updatePermission'),
-      callOptions(options),
-    );
-  }
-  /** Remove a user's permission (`DELETE /{types}/{id}/permissions/{user_id}`). */
-  async deletePermission(
-    this: ContainerModel,
-    userId: string,
-    options?: MethodOptions,
-  ): Promise<void> {
-    await this._client.callOp(
-      `delete_${this.container_type}_user_permission`,
-      this.id,
-      userId,
-      callOptions(options),
-    );
+/**
+ * One permission method, installed by `installPermissionOps`: its name, its operation (`{type}`
+ * stands for the container type) and whether its options also carry query parameters
+ * (`propagate`) rather than call options only. The operation's verb gives the arguments: `add`
+ * takes a body, `get` and `delete` a user id, `modify` a user id and a body; `delete` resolves
+ * to nothing.
+ */
+interface PermissionOp {
+  name: string;
+  op: string;
+  query?: boolean;
+}
+
+/** Define each op of the table on `cls.prototype` (one pattern instead of one method per op). */
+function installPermissionOps(cls: { prototype: object }, ops: readonly PermissionOp[]): void {
+  for (const { name, op, query } of ops) {
+    const verb = op.slice(0, op.indexOf('_'));
+    const call = (self: ContainerModel, args: unknown[]): Promise<unknown> => {
+      const user = verb === 'add' ? [] : [args.shift()];
+      const body = verb === 'add' || verb === 'modify' ? [fieldsOf(args.shift(), name)] : [];
+      const options = args.shift() as MethodOptions | undefined;
+      return self._client.callOp(
+        op.replace('{type}', self.container_type),
+        self.id,
+        ...user,
+        ...body,
+        query ? (options ?? {}) : callOptions(options),
+      );
+    };
+    // as the hand-written methods were: delete is async (resolves to nothing), the others
+    // answer the call's promise
+    const value =
+      verb === 'delete'
+        ? async function (this: ContainerModel, ...args: unknown[]): Promise<void> {
+            await call(this, args);
+          }
+        : function (this: ContainerModel, ...args: unknown[]): Promise<unknown> {
+            return call(this, args);
+          };
+    Object.defineProperty(cls.prototype, name, { configurable: true, writable: true, value });
   }
 }
+
+/**
+ * Permission methods, installed from a table: the permission shapes differ per type, so their
+ * types are the two interfaces below (`AccessPermissionMethods`, `RolePermissionMethods`).
+ */
+export class PermissionMethods {}
+installPermissionOps(PermissionMethods, [
+  { name: 'addPermission', op: 'add_{type}_permission' },
+  { name: 'getPermission', op: 'get_{type}_user_permission' },
+  { name: 'updatePermission', op: 'modify_{type}_user_permission' },
+  { name: 'deletePermission', op: 'delete_{type}_user_permission' },
+]);
 
 /** Permissions of groups and collections: access based (`ro`, `rw`, `admin`). */
 export interface AccessPermissionMethods {
@@ -209,61 +211,47 @@ export interface TemplateOptions extends MethodOptions {
  * Group permission templates: the role-based permissions a group hands to its new projects
  * (`/groups/{group_id}/permissions/templates`).
  */
-export class PermissionTemplateMethods {
+export class PermissionTemplateMethods {}
+installPermissionOps(PermissionTemplateMethods, [
+  { name: 'addPermissionTemplate', op: 'add_{type}_permission_template', query: true },
+  { name: 'getPermissionTemplate', op: 'get_{type}_user_permission_template' },
+  {
+    name: 'updatePermissionTemplate',
+    op: 'modify_{type}_user_permission_template',
+    query: true,
+  },
+  {
+    name: 'deletePermissionTemplate',
+    op: 'delete_{type}_user_permission_template',
+    query: true,
+  },
+]);
+export interface PermissionTemplateMethods {
   /** Add a template entry `{ _id, role_ids }` (`POST /groups/{group_id}/permissions/templates`). */
   addPermissionTemplate(
     this: ContainerModel,
     permission: RolePermission,
-    options: TemplateOptions = {},
-  ): Promise<RolePermissionOutput> {
-    return this._client.callOp(
-      `add_${this.container_type}_permission_template`,
-      this.id,
-      fieldsOf(permission, 'addPermissionTemplate'),
-      options,
-    );
-  }
+    options?: TemplateOptions,
+  ): Promise<RolePermissionOutput>;
   /** A user's template entry (`GET /groups/{group_id}/permissions/templates/{user_id}`). */
   getPermissionTemplate(
     this: ContainerModel,
     userId: string,
     options?: MethodOptions,
-  ): Promise<RolePermissionOutput> {
-    return this._client.callOp(
-      `get_${this.container_type}_user_permission_template`,
-      this.id,
-      userId,
-      callOptions(options),
-    );
-  }
+  ): Promise<RolePermissionOutput>;
   /** Change a user's template roles (`PUT /groups/{group_id}/permissions/templates/{user_id}`). */
   updatePermissionTemplate(
     this: ContainerModel,
     userId: string,
     permission: RolePermissionUpdate,
-    options: TemplateOptions = {},
-  ): Promise<RolePermissionOutput> {
-    return this._client.callOp(
-      `modify_${this.container_type}_user_permission_template`,
-      this.id,
-      userId,
-      fieldsOf(permission, 'updatePermissionTemplate'),
-      options,
-    );
-  }
+    options?: TemplateOptions,
+  ): Promise<RolePermissionOutput>;
   /** Remove a user's template entry (`DELETE /groups/{group_id}/permissions/templates/{user_id}`). */
-  async deletePermissionTemplate(
+  deletePermissionTemplate(
     this: ContainerModel,
     userId: string,
-    options: TemplateOptions = {},
-  ): Promise<void> {
-    await this._client.callOp(
-      `delete_${this.container_type}_user_permission_template`,
-      this.id,
-      userId,
-      options,
-    );
-  }
+    options?: TemplateOptions,
+  ): Promise<void>;
 }
 
 /** Free-form `info` methods. */
@@ -312,6 +300,9 @@ export class InfoMethods {
   }
 }
 
+/** The container's loaded file entries, if any (not every container type declares `files`). */
+const filesOf = (self: ContainerModel) => (self as { files?: FileEntry[] }).files;
+
 function callFileOp(self: ContainerModel, kind: FileOpKind, ...args: unknown[]): Promise<any> {
   return self._client.callOp(fileOp(self.container_type, kind), self.id, ...args);
 }
@@ -344,18 +335,21 @@ export class FileMethods {
     for (const e of entries) e.parent = this;
     return entries;
   }
-  /** Stream a file to `dest` (a path on Node, or a WritableStream). */
+  /**
+   * Stream a file to `dest` (a path on Node, or a WritableStream). With a `version` this
+   * container's loaded `files` list has, the bytes must match its `size` and `hash`.
+   */
   async downloadFile(
     this: ContainerModel,
     name: string,
     dest: DownloadDestination,
     options: DownloadOptions = {},
   ): Promise<void> {
-    await callFileOp(this, 'download', name, dest, options);
+    await callFileOp(this, 'download', name, dest, withKnownContent(filesOf(this), name, options));
   }
-  /** A file's bytes, in memory. */
+  /** A file's bytes, in memory (checked like `downloadFile`). */
   readFile(this: ContainerModel, name: string, options: ReadOptions = {}): Promise<Uint8Array> {
-    return callFileOp(this, 'read', name, options);
+    return callFileOp(this, 'read', name, withKnownContent(filesOf(this), name, options));
   }
   /** A one-time URL that downloads the file without an API key. */
   getFileDownloadUrl(this: ContainerModel, name: string, options?: MethodOptions): Promise<string> {

@@ -1,36 +1,21 @@
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinAgentClass, caBundleFromEnv, caBundleFromFile } from '../../src/node/ca.js';
+import { certPath, startSelfSignedServer, type SelfSignedServer } from '../helpers/https.js';
 
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const certPath = join(fixtures, 'test-only-server.crt');
-let server: Server;
+let server: SelfSignedServer;
 let url: string;
 let dir: string;
 
 beforeAll(async () => {
-  server = createServer(
-    {
-      key: await readFile(join(fixtures, 'test-only-server.key')),
-      cert: await readFile(certPath),
-    },
-    (_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end('{"ok":true}');
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/version`;
+  server = await startSelfSignedServer('{"ok":true}');
+  url = `${server.origin}/api/version`;
   dir = await mkdtemp(join(tmpdir(), 'fw-ca-'));
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
   await rm(dir, { recursive: true, force: true });
 });
 

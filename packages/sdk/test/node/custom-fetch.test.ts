@@ -3,40 +3,23 @@
  * as `fetch(request, { dispatcher })`, and a fetch that passes `init` on reaches a server whose
  * certificate only the bundle trusts.
  */
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Client } from '../../src/node.js';
+import { certPath, startSelfSignedServer, type SelfSignedServer } from '../helpers/https.js';
 
-const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const certPath = join(fixtures, 'test-only-server.crt');
-let server: Server;
+let server: SelfSignedServer;
 let baseUrl: string;
 const saved = process.env.FW_SSL_CERT_FILE;
 
 beforeAll(async () => {
-  server = createServer(
-    {
-      key: await readFile(join(fixtures, 'test-only-server.key')),
-      cert: await readFile(certPath),
-    },
-    (_req, res) => {
-      res.setHeader('content-type', 'application/json');
-      res.end('{"flywheel_release":"21.0.0"}');
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
+  server = await startSelfSignedServer('{"flywheel_release":"21.0.0"}');
+  baseUrl = `${server.origin}/api`;
   process.env.FW_SSL_CERT_FILE = certPath;
 });
 afterAll(async () => {
   if (saved === undefined) delete process.env.FW_SSL_CERT_FILE;
   else process.env.FW_SSL_CERT_FILE = saved;
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
 });
 
 it('a custom fetch that passes init on trusts FW_SSL_CERT_FILE', async () => {
