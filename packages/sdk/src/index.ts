@@ -53,7 +53,7 @@ export {
   FILTER_OPERATORS,
 } from './finders/filters.js';
 export type { FilterTerm, FilterOperator } from './finders/filters.js';
-export type { AnyWhere, WhereOption } from './finders/finder.js';
+export type { AnyWhere, ItemWhere, WhereOption } from './finders/finder.js';
 export type {
   Comparison,
   Condition,
