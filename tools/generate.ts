@@ -6,6 +6,7 @@
 import { bundleSpec } from './bundle-spec.ts';
 import { generateApi } from './gen-api.ts';
 import { generateSdk } from './gen-sdk.ts';
+import { generateFields } from './gen-fields.ts';
 import { staleGenerated, writeGenerated, type GeneratedFiles } from './lib/generated.ts';
 
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     ...specFiles,
     ...(await generateApi(spec)),
     ...(await generateSdk(spec)),
+    ...generateFields(spec),
   };
   if (check) {
     const stale = await staleGenerated(files);

@@ -53,6 +53,17 @@ export {
   FILTER_OPERATORS,
 } from './finders/filters.js';
 export type { FilterTerm, FilterOperator } from './finders/filters.js';
+export type { AnyWhere, ItemWhere, WhereOption } from './finders/finder.js';
+export type {
+  Comparison,
+  Condition,
+  Instant,
+  ObjectCondition,
+  Scalar,
+  StringComparison,
+  Where,
+  WhereOf,
+} from './finders/where.js';
 
 // objects
 export { Model, ResourceModel, wrapModel } from './models/base.js';

@@ -6378,46 +6378,83 @@ export interface components {
             filter: components["schemas"]["CopyFilter"];
         };
         AcquisitionInput: {
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description Id of the session this acquisition belongs to. */
             session: string;
+            /** @description DICOM Series Instance UID of the acquisition. */
             uid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC); see `timezone` for the local time.
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site (e.g. `America/Chicago`). */
             timezone?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
         };
         AcquisitionListOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["AcquisitionParents"];
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Id of the session this acquisition belongs to. */
             session: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Extra acquisition metadata. */
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description DICOM Series Instance UID of the acquisition. */
             uid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC); see `timezone` for the local time.
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site (e.g. `America/Chicago`). */
             timezone?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision?: number;
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions: components["schemas"]["RolePermission"][];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes?: components["schemas"]["Note"][];
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisListOutput"] | components["schemas"]["AnalysisListOutputInflatedJob"])[];
+            /** @description Ids of the collections this acquisition is in. */
             collections?: string[];
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Files attached to this container (the latest version of each name). */
             files?: components["schemas"]["FileListOutput"][];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of?: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of?: string;
+            /** @description Progress of a copy operation that created this object. */
             copy_status?: components["schemas"]["CopyStatus"];
         };
         /** @description One page of AcquisitionListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -6429,14 +6466,22 @@ export interface components {
             count: number;
         };
         AcquisitionModifyInput: {
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Id of the session this acquisition belongs to. */
             session?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description DICOM Series Instance UID of the acquisition. */
             uid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC); see `timezone` for the local time.
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site (e.g. `America/Chicago`). */
             timezone?: string;
         };
         AcquisitionNode: components["schemas"]["AcquisitionOutput"] & {
@@ -6450,35 +6495,64 @@ export interface components {
             container_type: "acquisition";
         };
         AcquisitionOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["AcquisitionParents"];
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Id of the session this acquisition belongs to. */
             session: string;
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists: boolean;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Extra acquisition metadata. */
             metadata?: {
                 [key: string]: unknown;
             };
+            /** @description DICOM Series Instance UID of the acquisition. */
             uid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC); see `timezone` for the local time.
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site (e.g. `America/Chicago`). */
             timezone?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision?: number;
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions: components["schemas"]["RolePermission"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes: components["schemas"]["Note"][];
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisOutput"] | components["schemas"]["AnalysisOutputInflatedJob"])[];
+            /** @description Ids of the collections this acquisition is in. */
             collections?: string[];
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Files attached to this container (the latest version of each name). */
             files?: components["schemas"]["FileOutput"][];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of?: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of?: string;
+            /** @description Progress of a copy operation that created this object. */
             copy_status?: components["schemas"]["CopyStatus"];
         };
         AcquisitionParents: {
@@ -6533,62 +6607,117 @@ export interface components {
             size: number;
         };
         AnalysisInput: {
+            /** @description Input files of the analysis (references to files in other containers). */
             inputs?: components["schemas"]["FileReference"][];
+            /** @description Free-text description. */
             description?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: components["schemas"]["CommonInfo"];
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description A job to run for this analysis: the gear, its config and inputs. */
             job?: components["schemas"]["Job"];
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
         };
         AnalysisInputLegacy: components["schemas"]["AnalysisInput"];
         AnalysisListOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description The container this analysis is attached to (`type` and `id`). */
             parent: components["schemas"]["ContainerReference"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["AnalysisParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Input files of the analysis (references to files in other containers). */
             inputs: components["schemas"]["FileListOutput"][];
+            /** @description Free-text description. */
             description: string;
+            /** @description Output files of the analysis. */
             files: components["schemas"]["FileListOutput"][];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes?: components["schemas"]["Note"][];
+            /** @description The job that runs this analysis (its id, or the job itself when inflated). */
             job?: string;
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the analysis ran (UTC).
+             */
             timestamp?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
         };
         AnalysisListOutputInflatedJob: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description The container this analysis is attached to (`type` and `id`). */
             parent: components["schemas"]["ContainerReference"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["AnalysisParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Input files of the analysis (references to files in other containers). */
             inputs: components["schemas"]["FileListOutput"][];
+            /** @description Free-text description. */
             description: string;
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Output files of the analysis. */
             files: components["schemas"]["FileListOutput"][];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes: components["schemas"]["Note"][];
+            /** @description Id of the job that runs this analysis. */
             job_id?: string;
+            /** @description The job that runs this analysis (its id, or the job itself when inflated). */
             job?: components["schemas"]["JobListOutput"];
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of: string;
         };
         /** @description One item of the list (the variants differ by options). */
@@ -6602,7 +6731,9 @@ export interface components {
             count: number;
         };
         AnalysisModifyInput: {
+            /** @description Free-text description. */
             description?: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
         };
         AnalysisNode: components["schemas"]["AnalysisOutput"] & {
@@ -6616,56 +6747,106 @@ export interface components {
             container_type: "analysis";
         };
         AnalysisOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description The container this analysis is attached to (`type` and `id`). */
             parent: components["schemas"]["ContainerReference"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["AnalysisParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the analysis ran (UTC).
+             */
             timestamp?: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Input files of the analysis (references to files in other containers). */
             inputs: components["schemas"]["FileOutput"][];
+            /** @description Free-text description. */
             description: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Output files of the analysis. */
             files: components["schemas"]["FileOutput"][];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes: components["schemas"]["Note"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description The job that runs this analysis (its id, or the job itself when inflated). */
             job?: components["schemas"]["JobOutput"] | string;
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of?: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of?: string;
         };
         AnalysisOutputInflatedJob: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description The container this analysis is attached to (`type` and `id`). */
             parent: components["schemas"]["ContainerReference"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["AnalysisParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Input files of the analysis (references to files in other containers). */
             inputs: components["schemas"]["FileOutput"][];
+            /** @description Free-text description. */
             description: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Output files of the analysis. */
             files: components["schemas"]["FileOutput"][];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes: components["schemas"]["Note"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Id of the job that runs this analysis. */
             job_id?: string;
+            /** @description The job that runs this analysis (its id, or the job itself when inflated). */
             job?: components["schemas"]["JobOutput"];
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of?: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of?: string;
         };
         AnalysisParents: {
@@ -7037,18 +7218,25 @@ export interface components {
         Collection: components["schemas"]["CollectionOutput"];
         CollectionContainerOutput: components["schemas"]["CollectionOutput"];
         CollectionInput: {
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Free-text description. */
             description?: string;
         };
         CollectionInputWithContents: {
+            /** @description Containers to add to or remove from the collection. */
             contents?: components["schemas"]["CollectionOperation"];
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Free-text description. */
             description?: string;
         };
         /** @description One item of the list (the variants differ by options). */
@@ -7074,51 +7262,95 @@ export interface components {
         /** @enum {string} */
         CollectionOperationType: "add" | "remove";
         CollectionOutput: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Free-text description. */
             description?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id?: string;
+            /** @description Id of the user who curates this collection. */
             curator?: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision?: number;
+            /** @description Notes (free text with author and time) attached to this object. */
             notes?: components["schemas"]["Note"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Analyses attached to this container. */
             analyses?: components["schemas"]["Analysis"][];
+            /** @description Users with access to the collection and their access level. */
             permissions?: components["schemas"]["AccessPermission"][];
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Files attached to this container (the latest version of each name). */
             files: components["schemas"]["FileOutput"][];
+            /** @description Number of files attached to the collection. */
             attachment_count?: number;
+            /** @description Number of sessions in the collection. */
             session_count?: number;
+            /** @description Number of sessions that do not meet their project template. */
             noncompliant_session_count?: number;
+            /** @description Number of subjects in the collection. */
             subject_count?: number;
         };
         CollectionWithStats: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Free-text description. */
             description?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Id of the user who curates this collection. */
             curator?: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision?: number;
+            /** @description Notes (free text with author and time) attached to this object. */
             notes?: components["schemas"]["Note"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisListOutput"] | components["schemas"]["AnalysisListOutputInflatedJob"])[];
+            /** @description Users with access to the collection and their access level. */
             permissions?: components["schemas"]["AccessPermission"][];
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Files attached to this container (the latest version of each name). */
             files: components["schemas"]["FileListOutput"][];
+            /** @description Number of files attached to the collection. */
             attachment_count?: number;
+            /** @description Number of sessions in the collection. */
             session_count?: number;
+            /** @description Number of sessions that do not meet their project template. */
             noncompliant_session_count?: number;
+            /** @description Number of subjects in the collection. */
             subject_count?: number;
         };
         Column: {
@@ -7917,29 +8149,56 @@ export interface components {
         /** @enum {string} */
         FileContainerType: "acquisitions" | "analyses" | "containers" | "collections" | "projects" | "sessions" | "subjects";
         FileEntry: {
+            /** @description Id of this file version (each upload of the same name gets a new one). */
             _id?: string;
+            /** @description Id shared by all versions of this file. */
             file_id?: string;
+            /** @description Version number of this file (1 for the first upload of a name). */
             version?: number;
+            /** @description File name, unique within its container. */
             name?: string;
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description MIME type of the content. */
             mimetype?: string;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Id of the de-identification log of this file, if one was applied. */
             deid_log_id?: string;
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: components["schemas"]["CommonClassification"];
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Free-form metadata of the file (any JSON object), e.g. DICOM header fields. */
             info?: components["schemas"]["CommonInfo"];
+            /** @description Who or what created this (user, device or job). */
             origin?: components["schemas"]["FileOrigin"];
+            /** @description Content hash computed by the server. */
             hash?: string;
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents?: components["schemas"]["ContainerParents"];
+            /** @description The container holding this file (`type` and `id`). */
             parent_ref?: components["schemas"]["ContainerReference"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was replaced by a newer upload of the same name (UTC).
+             */
             replaced?: string;
+            /** @description Size in bytes. */
             size?: number;
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
         };
         FileExportTemplates: {
@@ -7959,53 +8218,99 @@ export interface components {
         /** @enum {string} */
         FileGroup: "inputs" | "files";
         FileListOutput: {
+            /** @description Id of this file version (each upload of the same name gets a new one). */
             _id: string;
+            /** @description File name, unique within its container. */
             name: string;
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description MIME type of the content. */
             mimetype: string;
+            /** @description Id shared by all versions of this file. */
             file_id: string;
+            /** @description Version number of this file (1 for the first upload of a name). */
             version: number;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Id of the de-identification log of this file, if one was applied. */
             deid_log_id?: string;
+            /** @description Why no de-identification log was recorded. */
             deid_log_skip_reason?: components["schemas"]["DeidLogSkipReason"];
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Storage provider holding the content. */
             provider_id: string;
+            /** @description Storage path of the content (on the storage provider). */
             path?: string;
+            /** @description Whether the file points to content stored outside Flywheel. */
             reference?: boolean;
+            /** @description Version this one was restored from. */
             restored_from?: number;
+            /** @description Who restored this version. */
             restored_by?: components["schemas"]["Origin"];
+            /** @description The container holding this file (`type` and `id`). */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents?: components["schemas"]["FileParents"];
+            /** @description Who or what created this (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description State of the virus scan of the content. */
             virus_scan?: components["schemas"]["VirusScan"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was replaced by a newer upload of the same name (UTC).
+             */
             replaced?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was deleted (UTC), for files in the trash.
+             */
             deleted?: string;
+            /** @description Size in bytes. */
             size: number;
+            /** @description Content hash computed by the server. */
             hash?: string;
+            /** @description Free-form metadata of the file (any JSON object), e.g. DICOM header fields. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Annotation (CVAT) task state of this file. */
             cvat?: components["schemas"]["CVATInfo"];
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
+            /** @description Gear that produced this file, if a job did. */
             gear_info?: components["schemas"]["FileGearInfo"];
+            /** @description The file version this was copied from, if it is a copy. */
             copy_of?: components["schemas"]["FileVersionCopyOf"];
+            /** @description The first file version in a chain of copies. */
             original_copy_of?: components["schemas"]["FileVersion"];
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Group of related files this one belongs to. */
             file_group: components["schemas"]["FileGroup"];
+            /** @description Content hash sent by the uploading client, if any. */
             client_hash?: string;
         };
         FileModifyInput: {
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
         };
         FileMoveInput: {
@@ -8083,49 +8388,93 @@ export interface components {
             via?: components["schemas"]["FileVia"];
         };
         FileOutput: {
+            /** @description Id of this file version (each upload of the same name gets a new one). */
             _id: string;
+            /** @description File name, unique within its container. */
             name: string;
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description Id shared by all versions of this file. */
             file_id: string;
+            /** @description Version number of this file (1 for the first upload of a name). */
             version: number;
+            /** @description MIME type of the content. */
             mimetype: string;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Id of the de-identification log of this file, if one was applied. */
             deid_log_id?: string;
+            /** @description Why no de-identification log was recorded. */
             deid_log_skip_reason?: components["schemas"]["DeidLogSkipReason"];
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Storage provider holding the content. */
             provider_id: string;
+            /** @description The container holding this file (`type` and `id`). */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents?: components["schemas"]["FileParents"];
+            /** @description Version this one was restored from. */
             restored_from?: number;
+            /** @description Who restored this version. */
             restored_by?: components["schemas"]["Origin"];
+            /** @description Storage path of the content (on the storage provider). */
             path?: string;
+            /** @description Whether the file points to content stored outside Flywheel. */
             reference?: boolean;
+            /** @description Who or what created this (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description State of the virus scan of the content. */
             virus_scan?: components["schemas"]["VirusScan"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was replaced by a newer upload of the same name (UTC).
+             */
             replaced?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was deleted (UTC), for files in the trash.
+             */
             deleted?: string;
+            /** @description Size in bytes. */
             size: number;
+            /** @description Content hash computed by the server. */
             hash?: string;
+            /** @description Content hash sent by the uploading client, if any. */
             client_hash?: string;
+            /** @description Free-form metadata of the file (any JSON object), e.g. DICOM header fields. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Annotation (CVAT) task state of this file. */
             cvat?: components["schemas"]["CVATInfo"];
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
+            /** @description Gear that produced this file, if a job did. */
             gear_info?: components["schemas"]["FileGearInfo"];
+            /** @description The file version this was copied from, if it is a copy. */
             copy_of?: components["schemas"]["FileVersionCopyOf"];
+            /** @description The first file version in a chain of copies. */
             original_copy_of?: components["schemas"]["FileVersion"];
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Group of related files this one belongs to. */
             file_group: components["schemas"]["FileGroup"];
         };
         FileParents: {
@@ -8366,24 +8715,41 @@ export interface components {
             config_class?: string;
         };
         Gear: {
+            /** @description Author of the gear. */
             author: string;
+            /** @description Runtime capabilities the gear needs (e.g. `networking`). */
             capabilities?: string[];
+            /** @description Maintainer of the gear. */
             maintainer?: string;
+            /** @description How to cite the work the gear implements. */
             cite?: string;
+            /** @description Configuration options the gear declares, with types and defaults. */
             config: components["schemas"]["GearConfig"];
+            /** @description Free-form manifest extras (e.g. `gear-builder`, `flywheel` hints). */
             custom?: components["schemas"]["GearCustom"];
+            /** @description What the gear does, as its manifest says. */
             description: string;
+            /** @description Environment variables set when the gear runs. */
             environment?: components["schemas"]["GearEnvironment"];
+            /** @description Platform-specific manifest options. */
             flywheel?: {
                 [key: string]: unknown;
             };
+            /** @description Command line run inside the gear container. */
             command?: string;
+            /** @description Inputs the gear declares (files, contexts, API key). */
             inputs: components["schemas"]["GearInputs"];
+            /** @description Display name of the gear. */
             label: string;
+            /** @description License of the gear (SPDX name, or `Other`). */
             license: string;
+            /** @description Gear name: lowercase letters, digits and `-`; with `version` it identifies a gear. */
             name: string;
+            /** @description URL of the source code of the gear. */
             source: string;
+            /** @description URL of the gear documentation or project page. */
             url: string;
+            /** @description Gear version. */
             version: string;
         };
         /** @enum {string} */
@@ -8417,26 +8783,51 @@ export interface components {
         };
         GearDoc: components["schemas"]["GearDocument"];
         GearDocument: {
+            /** @description Kind of gear (`analysis`, `converter`, `utility`, `classifier` or `qa`). */
             category?: components["schemas"]["GearCategory"];
+            /** @description The gear manifest (name, version, inputs, config …). */
             gear: components["schemas"]["GearManifest"];
+            /** @description Where the gear image comes from (registry and version). */
             exchange: components["schemas"]["GearExchange"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the gear was disabled (UTC); unset for enabled gears.
+             */
             disabled?: string;
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
         };
         GearDocumentInput: {
+            /** @description Kind of gear (`analysis`, `converter`, `utility`, `classifier` or `qa`). */
             category?: components["schemas"]["GearCategory"];
+            /** @description The gear manifest (name, version, inputs, config …). */
             gear: components["schemas"]["GearManifest"];
+            /** @description Where the gear image comes from (registry and version). */
             exchange?: components["schemas"]["GearExchange"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the gear was disabled (UTC); unset for enabled gears.
+             */
             disabled?: string;
         };
         GearDocumentLegacyInput: {
@@ -8703,9 +9094,13 @@ export interface components {
         GroupByColumn: components["schemas"]["DataViewGroupByColumn"];
         GroupContainerOutput: components["schemas"]["GroupOutput"];
         GroupInput: {
+            /** @description Group id, chosen at creation: lowercase letters, digits, `-` and `_`. */
             _id: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description Compute and storage providers this uses. */
             providers?: components["schemas"]["Providers"];
+            /** @description Product editions enabled (e.g. `lab`). */
             editions?: components["schemas"]["Edition"];
         };
         /** @deprecated */
@@ -8721,19 +9116,35 @@ export interface components {
             container_type: "group";
         };
         GroupOutput: {
+            /** @description Group id, chosen at creation: lowercase letters, digits, `-` and `_`. */
             _id: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Users with access to the group and their access level. */
             permissions: components["schemas"]["AccessPermission"][];
+            /** @description Permissions new projects of this group start with. */
             permissions_template: components["schemas"]["RolePermission"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the group was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision?: number;
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Compute and storage providers this uses. */
             providers?: components["schemas"]["Providers"];
+            /** @description Roles usable in the projects of this group. */
             roles?: string[];
+            /** @description Product editions enabled (e.g. `lab`). */
             editions?: components["schemas"]["Edition"];
+            /** @description Settings of this container (for a project, e.g. its data-entry defaults). */
             settings?: components["schemas"]["GroupSettingsOutput"];
         };
         /** @description One page of GroupOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -8763,10 +9174,16 @@ export interface components {
             external_routing_id?: string;
         };
         GroupUpdate: {
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Compute and storage providers this uses. */
             providers?: components["schemas"]["Providers"];
+            /** @description Product editions enabled (e.g. `lab`). */
             editions?: components["schemas"]["Edition"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the group was last changed (UTC).
+             */
             modified?: string;
         };
         HTTPValidationError: {
@@ -8886,33 +9303,64 @@ export interface components {
             _id: string;
         };
         Job: {
+            /** @description Job id. */
             id?: string;
+            /** @description Who or what started the job (user, rule or another job). */
             origin?: components["schemas"]["JobOrigin"];
+            /** @description Id of the gear the job runs. */
             gear_id?: string;
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Id of the job this one retries. */
             previous_job_id?: string;
+            /** @description Input files by gear input name. */
             inputs?: components["schemas"]["JobInputsObject"];
+            /** @description Container the job writes its outputs to (`type` and `id`). */
             destination?: components["schemas"]["JobDestination"];
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Id of the group of the job destination. */
             group?: string;
+            /** @description Id of the project of the job destination. */
             project?: string;
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Queue priority (`low`, `medium`, `high`, `critical`). */
             priority?: string;
+            /** @description Run state (`pending`, `running`, `failed`, `complete`, `cancelled`). */
             state?: string;
+            /** @description Why the job failed, if it did. */
             failure_reason?: string;
+            /** @description Attempt number: 1, and one more for each retry. */
             attempt?: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job was retried (UTC).
+             */
             retried?: string;
+            /** @description Configuration values the job runs with (gear config, inputs, destination). */
             config?: components["schemas"]["JobConfig"];
+            /** @description When the job entered each state (UTC). */
             transitions?: components["schemas"]["JobTransitionTimes"];
+            /** @description What the engine was asked to run (target, inputs, outputs). */
             request?: components["schemas"]["JobRequest"];
+            /** @description Names of the output files the job saved. */
             saved_files?: string[];
+            /** @description Resource use of the run (times, sizes, executor). */
             profile?: components["schemas"]["JobProfile"];
+            /** @description Ids of containers the job reads or writes. */
             related_container_ids?: string[];
+            /** @description Optional name of the job. */
             label?: string;
         };
         JobAnalysisInput: {
@@ -9146,39 +9594,76 @@ export interface components {
         };
         JobListEntry: components["schemas"]["JobListOutput"];
         JobListOutput: {
+            /** @description Id of the gear the job runs. */
             gear_id: string;
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Id of the gear rule that started this job, if one did. */
             rule_id?: string;
+            /** @description Role the job acts with. */
             role_id?: string;
+            /** @description Input files by gear input name. */
             inputs: components["schemas"]["LegacyInput"][];
+            /** @description Container the job writes its outputs to (`type` and `id`). */
             destination: components["schemas"]["ContainerReference"];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Queue priority (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Attempt number: 1, and one more for each retry. */
             attempt: number;
+            /** @description Id of the job this one retries. */
             previous_job_id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job was retried (UTC).
+             */
             retried?: string;
+            /** @description Run state (`pending`, `running`, `failed`, `complete`, `cancelled`). */
             state: components["schemas"]["JobState"];
+            /** @description What the engine was asked to run (target, inputs, outputs). */
             request?: components["schemas"]["JobRequest"];
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id?: string;
+            /** @description Configuration values the job runs with (gear config, inputs, destination). */
             config: components["schemas"]["JobListOutputConfig"];
+            /** @description Who or what started the job (user, rule or another job). */
             origin: components["schemas"]["Origin"];
+            /** @description Names of the output files the job saved. */
             saved_files?: string[];
+            /** @description Output files the job produced. */
             outputs: components["schemas"]["FileListOutput"][];
+            /** @description Outputs removed after the job ended. */
             deleted_outputs: components["schemas"]["DeletedFile"][];
+            /** @description Id of the batch this job was started in. */
             batch?: string;
+            /** @description Whether the outputs of a failed job were kept anyway. */
             failed_output_accepted?: boolean;
+            /** @description Resource use of the run (times, sizes, executor). */
             profile?: components["schemas"]["JobProfile"];
+            /** @description Why the job failed, if it did. */
             failure_reason?: string;
+            /** @description Ids of containers the job reads or writes. */
             related_container_ids: string[];
+            /** @description Optional name of the job. */
             label?: string;
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Ids of the containers above the job destination. */
             parents: components["schemas"]["JobParents"];
+            /** @description Labels of the containers above the destination. */
             parent_info?: components["schemas"]["JobDetailParentInfo"];
+            /** @description When the job entered each state (UTC). */
             transitions?: components["schemas"]["Transitions"];
         };
         JobListOutputConfig: {
@@ -9209,7 +9694,9 @@ export interface components {
             logs: components["schemas"]["JobLog"][];
         };
         JobModify: {
+            /** @description Run state (`pending`, `running`, `failed`, `complete`, `cancelled`). */
             state: components["schemas"]["JobState"];
+            /** @description Why the job failed, if it did. */
             failure_reason?: string;
         };
         JobOrigin: {
@@ -9217,44 +9704,82 @@ export interface components {
             id?: string;
         };
         JobOutput: {
+            /** @description Id of the gear the job runs. */
             gear_id: string;
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Id of the gear rule that started this job, if one did. */
             rule_id?: string;
+            /** @description Role the job acts with. */
             role_id?: string;
+            /** @description Input files by gear input name. */
             inputs: {
                 [key: string]: components["schemas"]["FileReference"];
             };
+            /** @description Container the job writes its outputs to (`type` and `id`). */
             destination: components["schemas"]["ContainerReference"];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Queue priority (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Attempt number: 1, and one more for each retry. */
             attempt: number;
+            /** @description Id of the job this one retries. */
             previous_job_id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job was retried (UTC).
+             */
             retried?: string;
+            /** @description Run state (`pending`, `running`, `failed`, `complete`, `cancelled`). */
             state: components["schemas"]["JobState"];
+            /** @description What the engine was asked to run (target, inputs, outputs). */
             request?: components["schemas"]["JobRequest"];
+            /** @description Job id. */
             id: string;
+            /** @description Configuration values the job runs with (gear config, inputs, destination). */
             config: components["schemas"]["JobOutputConfig"];
+            /** @description Who or what started the job (user, rule or another job). */
             origin: components["schemas"]["Origin"];
+            /** @description Names of the output files the job saved. */
             saved_files?: string[];
+            /** @description Output files the job produced. */
             outputs: components["schemas"]["FileOutput"][];
+            /** @description Outputs removed after the job ended. */
             deleted_outputs: components["schemas"]["DeletedFile"][];
+            /** @description Metadata the job wrote to containers and files. */
             produced_metadata?: {
                 [key: string]: unknown;
             };
+            /** @description Id of the batch this job was started in. */
             batch?: string;
+            /** @description Whether the outputs of a failed job were kept anyway. */
             failed_output_accepted?: boolean;
+            /** @description Resource use of the run (times, sizes, executor). */
             profile?: components["schemas"]["JobProfile"];
+            /** @description Why the job failed, if it did. */
             failure_reason?: string;
+            /** @description Ids of containers the job reads or writes. */
             related_container_ids: string[];
+            /** @description Optional name of the job. */
             label?: string;
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Ids of the containers above the job destination. */
             parents: components["schemas"]["JobParents"];
+            /** @description When the job entered each state (UTC). */
             transitions?: components["schemas"]["Transitions"];
+            /** @description Labels of the containers above the destination. */
             parent_info?: components["schemas"]["JobDetailParentInfo"];
         };
         JobOutputConfig: {
@@ -9792,14 +10317,23 @@ export interface components {
         ProjectHierarchyUpsertInput: components["schemas"]["ProjectHierarchyInput"];
         ProjectHierarchyUpsertOutput: components["schemas"]["ProjectHierarchyOutput"];
         ProjectInput: {
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description Free-text description. */
             description?: string;
+            /** @description Id of the group this belongs to. */
             group: string;
+            /** @description Product editions enabled (e.g. `lab`). */
             editions?: components["schemas"]["Edition"];
+            /** @description Compute and storage providers this uses. */
             providers?: components["schemas"]["Providers"];
+            /** @description LDAP group synchronisation of the project permissions. */
             ldap_sync?: components["schemas"]["LdapSyncConfig"];
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions?: components["schemas"]["RolePermission"][];
+            /** @description Whether this project may be copied. */
             copyable?: boolean;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
@@ -9809,40 +10343,75 @@ export interface components {
             url: string;
         };
         ProjectListOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Free-text description. */
             description: string;
+            /** @description Id of the group this belongs to. */
             group: string;
+            /** @description Id and label of the group of this project. */
             group_info?: components["schemas"]["ProjectGroupInfo"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["ProjectParents"];
+            /** @description Product editions enabled (e.g. `lab`). */
             editions: components["schemas"]["Edition"];
+            /** @description Compute and storage providers this uses. */
             providers: components["schemas"]["Providers"];
+            /** @description LDAP group synchronisation of the project permissions. */
             ldap_sync?: components["schemas"]["LdapSyncStatus"];
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions: components["schemas"]["RolePermission"][];
+            /** @description Files attached to this container (the latest version of each name). */
             files: components["schemas"]["FileListOutput"][];
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Notes (free text with author and time) attached to this object. */
             notes?: components["schemas"]["Note"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Session templates sessions in this project are checked against. */
             templates: components["schemas"]["ProjectTemplate"][];
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisListOutput"] | components["schemas"]["AnalysisListOutputInflatedJob"])[];
+            /** @description Lock state: a locked project refuses changes. */
             locked?: components["schemas"]["Locked"];
+            /** @description Whether this project may be copied. */
             copyable?: boolean;
+            /** @description Progress of a copy operation that created this object. */
             copy_status?: string;
+            /** @description Why copying this project failed, if it did. */
             copy_failure_reason?: string;
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of: string;
+            /** @description Progress of a pending delete of this project. */
             delete_status?: string;
+            /** @description Why deleting this project failed, if it did. */
             delete_failure_reason?: string;
+            /** @description Counts of the project contents, when requested with `stats=true`. */
             stats?: components["schemas"]["ProjectStats"];
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
+            /** @description Settings of this container (for a project, e.g. its data-entry defaults). */
             settings?: components["schemas"]["ProjectSettingsOutput"];
         };
         /** @description One page of ProjectListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -9856,19 +10425,31 @@ export interface components {
         /** @enum {string} */
         ProjectLockingReason: "data_review" | "regulatory_audit" | "research_suspended" | "study_closed" | "other";
         ProjectModify: {
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Id of the group this belongs to. */
             group?: string;
+            /** @description Free-text description. */
             description?: string;
+            /** @description Product editions enabled (e.g. `lab`). */
             editions?: components["schemas"]["Edition"];
+            /** @description Compute and storage providers this uses. */
             providers?: components["schemas"]["Providers"];
+            /** @description LDAP group synchronisation of the project permissions. */
             ldap_sync?: components["schemas"]["LdapSyncStatus"];
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Whether this project may be copied. */
             copyable?: boolean;
+            /** @description Progress of a copy operation that created this object. */
             copy_status?: components["schemas"]["CopyStatus"];
+            /** @description Why copying this project failed, if it did. */
             copy_failure_reason?: string;
+            /** @description Progress of a pending delete of this project. */
             delete_status?: components["schemas"]["DeleteStatus"];
+            /** @description Why deleting this project failed, if it did. */
             delete_failure_reason?: string;
         };
         ProjectNode: components["schemas"]["ProjectOutput"] & {
@@ -9882,40 +10463,75 @@ export interface components {
             container_type: "project";
         };
         ProjectOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Free-text description. */
             description: string;
+            /** @description Id of the group this belongs to. */
             group: string;
+            /** @description Id and label of the group of this project. */
             group_info?: components["schemas"]["ProjectGroupInfo"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["ProjectParents"];
+            /** @description Product editions enabled (e.g. `lab`). */
             editions: components["schemas"]["Edition"];
+            /** @description Compute and storage providers this uses. */
             providers: components["schemas"]["Providers"];
+            /** @description LDAP group synchronisation of the project permissions. */
             ldap_sync?: components["schemas"]["LdapSyncStatus"];
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions: components["schemas"]["RolePermission"][];
+            /** @description Files attached to this container (the latest version of each name). */
             files: components["schemas"]["FileOutput"][];
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Notes (free text with author and time) attached to this object. */
             notes: components["schemas"]["Note"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Session templates sessions in this project are checked against. */
             templates: components["schemas"]["ProjectTemplate"][];
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisOutput"] | components["schemas"]["AnalysisOutputInflatedJob"])[];
+            /** @description Settings of this container (for a project, e.g. its data-entry defaults). */
             settings?: components["schemas"]["ProjectSettingsOutput"];
+            /** @description Lock state: a locked project refuses changes. */
             locked?: components["schemas"]["Locked"];
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
+            /** @description Whether this project may be copied. */
             copyable?: boolean;
+            /** @description Progress of a copy operation that created this object. */
             copy_status?: components["schemas"]["CopyStatus"];
+            /** @description Why copying this project failed, if it did. */
             copy_failure_reason?: string;
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of: string;
+            /** @description Progress of a pending delete of this project. */
             delete_status?: components["schemas"]["DeleteStatus"];
+            /** @description Why deleting this project failed, if it did. */
             delete_failure_reason?: string;
+            /** @description Counts of the project contents, when requested with `stats=true`. */
             stats?: components["schemas"]["ProjectStats"];
         };
         ProjectParents: {
@@ -10645,54 +11261,101 @@ export interface components {
             age?: number;
         };
         SessionInput: {
+            /** @description Id of the project this belongs to. */
             project: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description DICOM Study Instance UID of the session. */
             uid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC); see `timezone` for the local time.
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site (e.g. `America/Chicago`). */
             timezone?: string;
+            /** @description The subject of this session (embedded; in inputs, an id or the fields of a new subject). */
             subject: components["schemas"]["SessionEmbeddedSubject"] | string;
+            /** @description Age of the subject at the time of the session, in seconds. */
             age?: number;
+            /** @description Weight of the subject at the session, in kilograms. */
             weight?: number;
+            /** @description Person who operated the scanner. */
             operator?: string;
+            /** @description Whether the project of this session has a session template. */
             project_has_template?: boolean;
         };
         SessionListOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id?: string;
+            /** @description Id of the group this belongs to. */
             group: string;
+            /** @description Id of the project this belongs to. */
             project: string;
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["SessionParents"];
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description DICOM Study Instance UID of the session. */
             uid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC); see `timezone` for the local time.
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site (e.g. `America/Chicago`). */
             timezone?: string;
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions: components["schemas"]["RolePermission"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes?: components["schemas"]["Note"][];
+            /** @description The subject of this session (embedded; in inputs, an id or the fields of a new subject). */
             subject: components["schemas"]["SubjectOutputForList"];
+            /** @description Age of the subject at the time of the session, in seconds. */
             age?: number;
+            /** @description Weight of the subject at the session, in kilograms. */
             weight?: number;
+            /** @description Person who operated the scanner. */
             operator?: string;
+            /** @description Files attached to this container (the latest version of each name). */
             files: components["schemas"]["FileListOutput"][];
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Whether this session meets its project session template. */
             satisfies_template?: boolean;
+            /** @description Whether the project of this session has a session template. */
             project_has_template?: boolean;
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisListOutput"] | components["schemas"]["AnalysisListOutputInflatedJob"])[];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of: string;
+            /** @description Progress of a copy operation that created this object. */
             copy_status?: components["schemas"]["CopyStatus"];
         };
         /** @description One page of SessionListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -10705,20 +11368,34 @@ export interface components {
         };
         SessionMetadataInput: components["schemas"]["SessionInput"];
         SessionModify: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC); see `timezone` for the local time.
+             */
             timestamp?: string;
+            /** @description Id of the project this belongs to. */
             project?: string;
+            /** @description The subject of this session (embedded; in inputs, an id or the fields of a new subject). */
             subject?: string | components["schemas"]["SessionEmbeddedSubject"];
+            /** @description IANA time zone of the acquisition site (e.g. `America/Chicago`). */
             timezone?: string;
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions?: components["schemas"]["RolePermission"][];
+            /** @description Age of the subject at the time of the session, in seconds. */
             age?: number;
+            /** @description Weight of the subject at the session, in kilograms. */
             weight?: number;
+            /** @description Person who operated the scanner. */
             operator?: string;
+            /** @description Whether the project of this session has a session template. */
             project_has_template?: boolean;
         };
         SessionNode: components["schemas"]["SessionOutput"] & {
@@ -10732,38 +11409,72 @@ export interface components {
             container_type: "session";
         };
         SessionOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id?: string;
+            /** @description Id of the group this belongs to. */
             group: string;
+            /** @description Id of the project this belongs to. */
             project: string;
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["SessionParents"];
+            /** @description Human-readable name, shown in the web UI and matched by `label=` filters. */
             label?: string;
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description DICOM Study Instance UID of the session. */
             uid?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC); see `timezone` for the local time.
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site (e.g. `America/Chicago`). */
             timezone?: string;
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes: components["schemas"]["Note"][];
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions: components["schemas"]["RolePermission"][];
+            /** @description The subject of this session (embedded; in inputs, an id or the fields of a new subject). */
             subject: components["schemas"]["SubjectOutput"];
+            /** @description Age of the subject at the time of the session, in seconds. */
             age?: number;
+            /** @description Weight of the subject at the session, in kilograms. */
             weight?: number;
+            /** @description Person who operated the scanner. */
             operator?: string;
+            /** @description Files attached to this container (the latest version of each name). */
             files: components["schemas"]["FileOutput"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Whether this session meets its project session template. */
             satisfies_template?: boolean;
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisOutput"] | components["schemas"]["AnalysisOutputInflatedJob"])[];
+            /** @description Whether the project of this session has a session template. */
             project_has_template?: boolean;
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of: string;
+            /** @description Progress of a copy operation that created this object. */
             copy_status?: components["schemas"]["CopyStatus"];
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
         };
         SessionParents: {
@@ -10954,51 +11665,93 @@ export interface components {
             filter: components["schemas"]["CopyFilter"];
         };
         SubjectInput: {
+            /** @description First name (personal data: leave out for de-identified data). */
             firstname?: string;
+            /** @description Last name (personal data: leave out for de-identified data). */
             lastname?: string;
+            /** @description Sex of the subject (e.g. `male`, `female`). */
             sex?: string;
+            /** @description Study arm (`Control` or `Study`). */
             cohort?: components["schemas"]["Cohort"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Date of birth (personal data).
+             */
             date_of_birth?: string;
+            /** @description Machine-learning split this subject belongs to (`Training`, `Testing` or `Validation`). */
             mlset?: components["schemas"]["MLType"];
+            /** @description What the subject is (e.g. `human`, `animal`, `phantom`). */
             type?: string;
+            /** @description Race of the subject (US NIH categories). */
             race?: string;
+            /** @description Ethnicity of the subject (US NIH categories). */
             ethnicity?: string;
+            /** @description Species of the subject. */
             species?: string;
+            /** @description Strain of the subject (animals). */
             strain?: string;
+            /** @description Subject name in its project (the same as `code` unless set separately). */
             label?: string;
+            /** @description Subject code: unique within the project; finders and uploads refer to subjects by it. */
             code?: string;
+            /** @description Code linking records of the same person across projects. */
             master_code?: string;
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Life state of the subject (`In utero`, `Alive`, `Dead`). */
             state?: components["schemas"]["SubjectState"];
+            /** @description Id of the project this belongs to. */
             project: string;
         };
         SubjectModify: {
+            /** @description First name (personal data: leave out for de-identified data). */
             firstname?: string;
+            /** @description Last name (personal data: leave out for de-identified data). */
             lastname?: string;
+            /** @description Sex of the subject (e.g. `male`, `female`). */
             sex?: string;
+            /** @description Study arm (`Control` or `Study`). */
             cohort?: components["schemas"]["Cohort"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Date of birth (personal data).
+             */
             date_of_birth?: string;
+            /** @description Machine-learning split this subject belongs to (`Training`, `Testing` or `Validation`). */
             mlset?: components["schemas"]["MLType"];
+            /** @description What the subject is (e.g. `human`, `animal`, `phantom`). */
             type?: string;
+            /** @description Race of the subject (US NIH categories). */
             race?: string;
+            /** @description Ethnicity of the subject (US NIH categories). */
             ethnicity?: string;
+            /** @description Species of the subject. */
             species?: string;
+            /** @description Strain of the subject (animals). */
             strain?: string;
+            /** @description Subject name in its project (the same as `code` unless set separately). */
             label?: string;
+            /** @description Subject code: unique within the project; finders and uploads refer to subjects by it. */
             code?: string;
+            /** @description Code linking records of the same person across projects. */
             master_code?: string;
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Life state of the subject (`In utero`, `Alive`, `Dead`). */
             state?: components["schemas"]["SubjectState"];
+            /** @description Id of the project this belongs to. */
             project?: string;
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions?: components["schemas"]["RolePermission"][];
+            /** @description Notes (free text with author and time) attached to this object. */
             notes?: components["schemas"]["Note"][];
         };
         SubjectNode: components["schemas"]["SubjectOutput"] & {
@@ -11012,81 +11765,157 @@ export interface components {
             container_type: "subject";
         };
         SubjectOutput: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id?: string;
+            /** @description Id of the project this belongs to. */
             project: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Date of birth (personal data).
+             */
             date_of_birth?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["SubjectParents"];
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions: components["schemas"]["SubjectRolePermission"][];
+            /** @description First name (personal data: leave out for de-identified data). */
             firstname?: string;
+            /** @description Last name (personal data: leave out for de-identified data). */
             lastname?: string;
+            /** @description Sex of the subject (e.g. `male`, `female`). */
             sex?: string;
+            /** @description Age of the subject, in seconds. */
             age?: number;
+            /** @description Study arm (`Control` or `Study`). */
             cohort?: components["schemas"]["Cohort"];
+            /** @description Machine-learning split this subject belongs to (`Training`, `Testing` or `Validation`). */
             mlset?: components["schemas"]["MLType"];
+            /** @description What the subject is (e.g. `human`, `animal`, `phantom`). */
             type?: string;
+            /** @description Race of the subject (US NIH categories). */
             race?: string;
+            /** @description Ethnicity of the subject (US NIH categories). */
             ethnicity?: string;
+            /** @description Species of the subject. */
             species?: string;
+            /** @description Strain of the subject (animals). */
             strain?: string;
+            /** @description Subject name in its project (the same as `code` unless set separately). */
             label?: string;
+            /** @description Subject code: unique within the project; finders and uploads refer to subjects by it. */
             code?: string;
+            /** @description Code linking records of the same person across projects. */
             master_code?: string;
+            /** @description Notes (free text with author and time) attached to this object. */
             notes: components["schemas"]["Note"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists: boolean;
+            /** @description Life state of the subject (`In utero`, `Alive`, `Dead`). */
             state?: components["schemas"]["SubjectState"];
+            /** @description Files attached to this container (the latest version of each name). */
             files: components["schemas"]["FileOutput"][];
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisOutput"] | components["schemas"]["AnalysisOutputInflatedJob"])[];
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of?: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of?: string;
         };
         SubjectOutputForList: {
+            /** @description Unique id of this object (24 hex characters for containers). */
             _id?: string;
+            /** @description Id of the project this belongs to. */
             project: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Date of birth (personal data).
+             */
             date_of_birth?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents: components["schemas"]["SubjectParents"];
+            /** @description Who can access this and with which role (`id` of a user, `role_id`). */
             permissions: components["schemas"]["RolePermission"][];
+            /** @description Study arm (`Control` or `Study`). */
             cohort?: components["schemas"]["Cohort"];
+            /** @description Machine-learning split this subject belongs to (`Training`, `Testing` or `Validation`). */
             mlset?: components["schemas"]["MLType"];
+            /** @description What the subject is (e.g. `human`, `animal`, `phantom`). */
             type?: string;
+            /** @description Species of the subject. */
             species?: string;
+            /** @description Strain of the subject (animals). */
             strain?: string;
+            /** @description Subject name in its project (the same as `code` unless set separately). */
             label?: string;
+            /** @description Subject code: unique within the project; finders and uploads refer to subjects by it. */
             code?: string;
+            /** @description Code linking records of the same person across projects. */
             master_code?: string;
+            /** @description Notes (free text with author and time) attached to this object. */
             notes?: components["schemas"]["Note"][];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Free-form metadata (any JSON object); list reads may leave it out. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists: boolean;
+            /** @description Life state of the subject (`In utero`, `Alive`, `Dead`). */
             state?: components["schemas"]["SubjectState"];
+            /** @description Files attached to this container (the latest version of each name). */
             files: components["schemas"]["FileListOutput"][];
+            /** @description Analyses attached to this container. */
             analyses?: (components["schemas"]["AnalysisListOutput"] | components["schemas"]["AnalysisListOutputInflatedJob"])[];
+            /** @description Users, devices and jobs named by `origin` fields, when the list was asked to join them (`join=origin`). */
             "join-origin"?: components["schemas"]["JoinOrigins"];
+            /** @description Id of the object this was copied from, if it is a copy. */
             copy_of: string;
+            /** @description Id of the first object in a chain of copies. */
             original_copy_of: string;
+            /** @description First name (personal data: leave out for de-identified data). */
             firstname?: string;
+            /** @description Last name (personal data: leave out for de-identified data). */
             lastname?: string;
+            /** @description Sex of the subject (e.g. `male`, `female`). */
             sex?: string;
+            /** @description Age of the subject, in seconds. */
             age?: number;
+            /** @description Race of the subject (US NIH categories). */
             race?: string;
+            /** @description Ethnicity of the subject (US NIH categories). */
             ethnicity?: string;
         };
         /** @description One page of SubjectOutputForList items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */

@@ -286,6 +286,7 @@ export abstract class ClientCore implements SdkContext {
     return createFinder<T>({
       description,
       params: new Set(info.queryParams.map((q) => q.name)),
+      operation: operationId,
       list: async (query, withTotal) => {
         const data = await this._send(info, bound, {
           query,

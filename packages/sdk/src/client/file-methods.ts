@@ -114,6 +114,7 @@ function filesFinder(client: ClientCore): Finder<FileEntry> {
   return createFinder<FileEntry>({
     description: 'fw.files',
     params: new Set(info.queryParams.map((q) => q.name)),
+    operation: 'get_all_files',
     list: async (query, withTotal) => {
       const data = await client._send(info, [], {
         query,

@@ -18,9 +18,21 @@ export class InvalidFilterError extends FlywheelError {
     readonly filter: string,
     /** The comma-separated term that is malformed. */
     readonly term: string,
+    details: {
+      /** The field a `where` filter named that the container type does not have. */
+      field?: string;
+      /** The container type whose fields were checked (`session`). */
+      containerType?: string;
+    } = {},
   ) {
     super(message);
+    if (details.field !== undefined) this.field = details.field;
+    if (details.containerType !== undefined) this.containerType = details.containerType;
   }
+  /** The offending field of a `where` filter, when one is to blame. */
+  readonly field?: string;
+  /** The container type whose fields the `where` filter was checked against. */
+  readonly containerType?: string;
 }
 
 export const FILTER_OPERATORS = ['<=', '>=', '!=', '=~', '<', '>', '='] as const;

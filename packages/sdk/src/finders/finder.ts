@@ -8,6 +8,8 @@
  */
 import { FlywheelError } from '@fw/api';
 import { InvalidFilterError, joinFilters, validateSort } from './filters.js';
+import { renderWhere, type Condition, type Scalar, type Where } from './where.js';
+import { FINDER_OPERATION_TYPES } from '../generated/fields.js';
 import type { MethodOptions } from '../models/context.js';
 
 /** `all_versions` → `allVersions` (type level). */
@@ -39,6 +41,11 @@ export interface FinderSource<T> {
   readonly description: string;
   /** Query parameters the list operation accepts (wire names). */
   readonly params: ReadonlySet<string>;
+  /**
+   * The list operation's id (`get_project_sessions`): picks the field table `where` filters are
+   * checked against. Without it `where` field names are not checked.
+   */
+  readonly operation?: string;
   /** Run the list operation once. `withTotal` asks the server for `{results,total,count}`. */
   list(query: Record<string, unknown>, withTotal: boolean): Promise<RawPage>;
   /** Turn one raw item into the SDK object. */
@@ -68,13 +75,37 @@ export interface BaseFindOptions extends MethodOptions {
  * misspelt option does not compile; untyped callers get a `TypeError` naming the finder method
  * and the option.
  */
-export type FindOptions<P = {}> = BaseFindOptions & P;
+export type FindOptions<
+  P = {},
+  W extends WhereOption<unknown> = WhereOption<AnyWhere>,
+> = BaseFindOptions & W & P;
+
+/** `where` filters of a finder whose item type is not known: any field, any condition. */
+export type AnyWhere = Record<string, Condition<Scalar>>;
+
+/** The typed filter form, beside the filter strings. */
+export interface WhereOption<W> {
+  /**
+   * Typed filters, AND-ed with the filter strings: `{ label: 'x', created: { gt: date },
+   * 'info.site': 'A', tags: { in: ['a', 'b'] } }`. Field names are the item model's (a misspelt
+   * one does not compile, and throws `InvalidFilterError` for untyped callers); operators `eq`
+   * (or the plain value), `ne`, `gt`, `gte`, `lt`, `lte`, `in`, `nin`, `regex`, `exists`.
+   */
+  where?: W;
+}
+
+/**
+ * The `where` option of a finder yielding `T`, typed from `T`. An interface (invariant in `T`)
+ * rather than `WhereOption<Where<T>>`: relating two finders then compares the item types only,
+ * not the large mapped `Where` types (which overflowed the checker's depth limit).
+ */
+export interface ItemWhere<in out T> extends WhereOption<Where<T>> {}
 
 /** Arguments of `find`-style methods: filter strings, optionally followed by an options object. */
-export type FindArgs<P = {}> =
-  [...filters: string[]] | [...filters: string[], options: FindOptions<P>];
+export type FindArgs<P = {}, W extends WhereOption<unknown> = WhereOption<AnyWhere>> =
+  [...filters: string[]] | [...filters: string[], options: FindOptions<P, W>];
 
-const BASE_OPTIONS = ['filter', 'sort', 'limit', 'skip', 'page', 'afterId'];
+const BASE_OPTIONS = ['filter', 'where', 'sort', 'limit', 'skip', 'page', 'afterId'];
 const CALL_OPTIONS = ['signal', 'timeoutMs', 'maxRetries'];
 
 function camel(name: string): string {
@@ -221,13 +252,22 @@ export class FinderImpl<T> {
   }
 
   private prepare(method: string, filters: readonly string[], options: FindOptions): Prepared {
-    const { filter, sort, limit, skip, page, afterId, after_id, ...given } =
+    const { filter, where, sort, limit, skip, page, afterId, after_id, ...given } =
       options as FindOptions & {
         after_id?: unknown;
       };
     const rest = this.params(method, given);
     const all = [...filters];
     if (typeof filter === 'string') all.push(filter);
+    const op = this.source.operation;
+    const terms = renderWhere(where, {
+      description:
+        method === '(call)'
+          ? `${this.source.description}()`
+          : `${this.source.description}.${method}`,
+      containerType: op !== undefined ? FINDER_OPERATION_TYPES[op] : undefined,
+    });
+    if (terms.length > 0) all.push(terms.join(','));
     const joined = joinFilters(all);
     if (joined !== undefined && !this.supports('filter')) {
       throw new InvalidFilterError(
@@ -396,14 +436,14 @@ function annotateListError(err: unknown, description: string, p: Prepared): unkn
  * leave some fields out (for example `info`, and on some sites file details). Call `reload()`
  * on an item to get the full object.
  */
-export interface Finder<T, P = {}> {
+export interface Finder<T, P = {}, W extends WhereOption<unknown> = ItemWhere<T>> {
   /**
    * Every match, the same as `find()` with no filters: all pages without `limit`, one request
    * of at most `limit` items with it; `page`/`skip` ask for one window.
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  (options?: FindOptions<P>): Promise<T[]>;
+  (options?: FindOptions<P, W>): Promise<T[]>;
   /**
    * Every item matching all the filters (`'label=My Project'`, `'created>2018-10-31'`).
    * Without `limit` the finder walks every page (250 items per request; `after_id` paging, or
@@ -411,40 +451,40 @@ export interface Finder<T, P = {}> {
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  find(...args: FindArgs<P>): Promise<T[]>;
+  find(...args: FindArgs<P, W>): Promise<T[]>;
   /**
    * The first match, or `null` (one request with `limit=1`). Respects `sort`.
    *
    * The item is the list form of the model (e.g. no `info`); `reload()` it for the full object.
    */
-  findFirst(...args: FindArgs<P>): Promise<T | null>;
+  findFirst(...args: FindArgs<P, W>): Promise<T | null>;
   /**
    * The only match (one request with `limit=2`); throws `FindOneError` (with `count`) when
    * there are none or several.
    *
    * The item is the list form of the model (e.g. no `info`); `reload()` it for the full object.
    */
-  findOne(...args: FindArgs<P>): Promise<T>;
+  findOne(...args: FindArgs<P, W>): Promise<T>;
   /**
    * Lazily iterate every item, `limit` (default 250) per request: `after_id` paging without a
    * sort, `page` paging with one. Stops after the first empty page.
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  iter(options?: FindOptions<P>): AsyncGenerator<T, void, undefined>;
+  iter(options?: FindOptions<P, W>): AsyncGenerator<T, void, undefined>;
   /**
    * Lazily iterate every item matching the filters, paged as `iter`.
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  iterFind(...args: FindArgs<P>): AsyncGenerator<T, void, undefined>;
+  iterFind(...args: FindArgs<P, W>): AsyncGenerator<T, void, undefined>;
   /**
    * One page with the server's counts (asks for the `pagination` feature, for `total`):
    * `page({ limit: 10, page: 2 })` or `page({ limit: 10, afterId: '' })`.
    *
    * Items are the list form of the model (e.g. no `info`); `reload()` one for the full object.
    */
-  page(options?: FindOptions<P> & { filters?: string[] }): Promise<Page<T>>;
+  page(options?: FindOptions<P, W> & { filters?: string[] }): Promise<Page<T>>;
   /** Where the finder came from, e.g. `project.sessions`. */
   readonly description: string;
 }

@@ -89,15 +89,19 @@ export class TimestampMethods {
 
 /** Subject age at the session (`age` is in seconds). */
 export class AgeMethods {
+  /** `age` in whole years (`null`/`undefined` when the session has no age). */
   get ageYears(): number | null | undefined {
     return time.ageYears(this as time.HasAge);
   }
+  /** `age` in whole months. */
   get ageMonths(): number | null | undefined {
     return time.ageMonths(this as time.HasAge);
   }
+  /** `age` in whole weeks. */
   get ageWeeks(): number | null | undefined {
     return time.ageWeeks(this as time.HasAge);
   }
+  /** `age` in whole days. */
   get ageDays(): number | null | undefined {
     return time.ageDays(this as time.HasAge);
   }
@@ -120,6 +124,10 @@ export type CapabilityMethods<T extends ContainerType> = If<Caps[T]['tags'], Tag
   If<Caps[T]['templates'], PermissionTemplateMethods> &
   If<Caps[T]['analyses'], AnalysisMethods> &
   If<Caps[T]['tar'], TarMethods> & {
+    /**
+     * Change fields of this container on the server (`PUT /{types}/{id}`); dates may be `Date`s
+     * or Temporal values. This object is left as it is: `reload()` for the new state.
+     */
     update(fields: DateInputs<UpdateFields<T>>, options?: MethodOptions): Promise<void>;
   } & {
     readonly [F in keyof Caps[T]['finders']]: Finder<
@@ -166,7 +174,11 @@ export interface GroupMethods extends CapabilityMethods<'group'> {
   /** Create a project in this group (`POST /projects`), then fetch it. */
   addProject(fields: NewContainerFields<'project'>, options?: MethodOptions): Promise<Project>;
 }
-/** A group (`GroupOutput`; list reads answer the same model). */
+/**
+ * A group: the top of the hierarchy (group → project → subject → session → acquisition). It
+ * owns projects, grants users access to them and holds the permission template new projects
+ * start with. Its id is chosen at creation. Wire model `GroupOutput` (list reads answer the same).
+ */
 export class Group extends ContainerModel {
   static readonly containerType = 'group';
 }
@@ -181,7 +193,11 @@ export interface ProjectMethods extends CapabilityMethods<'project'> {
   /** Create a session in this project (`POST /sessions`; v21 needs its `subject`), then fetch it. */
   addSession(fields: NewContainerFields<'session'>, options?: MethodOptions): Promise<Session>;
 }
-/** A project as a by-id read answers it (`ProjectOutput`). */
+/**
+ * A project: a study in a group, holding subjects (and through them sessions and acquisitions),
+ * files, analyses, notes and role-based permissions. Wire model `ProjectOutput` (by-id reads);
+ * finders yield the list form, `ProjectListOutput`.
+ */
 export class Project extends ContainerModel {
   static readonly containerType = 'project';
 }
@@ -200,7 +216,11 @@ export interface SubjectMethods extends CapabilityMethods<'subject'> {
     options?: MethodOptions,
   ): Promise<Session>;
 }
-/** A subject as a by-id read answers it (`SubjectOutput`). */
+/**
+ * A subject: one participant (or animal, or phantom) of a project, identified in it by `code`,
+ * with demographic fields and its sessions. Wire model `SubjectOutput` (by-id reads); finders
+ * yield the list form, `SubjectOutputForList`.
+ */
 export class Subject extends ContainerModel {
   static readonly containerType = 'subject';
 }
@@ -221,7 +241,11 @@ export interface SessionMethods extends CapabilityMethods<'session'>, TimestampM
   /** The session's subject (embedded). */
   subject?: Subject;
 }
-/** A session as a by-id read answers it (`SessionOutput`). */
+/**
+ * A session: one visit of a subject (a scanning session, a DICOM study), with its acquisitions,
+ * files, the subject's age and weight at the time, and its timestamp. Wire model `SessionOutput`
+ * (by-id reads); finders yield the list form, `SessionListOutput`.
+ */
 export class Session extends ContainerModel {
   static readonly containerType = 'session';
   protected override init(): void {
@@ -242,7 +266,11 @@ export interface AcquisitionMethods extends CapabilityMethods<'acquisition'>, Ti
   /** The full Acquisition from the server (`GET /{types}/{id}`); this object is left as it is. List reads leave fields out (e.g. `info`): reload an item for every field. */
   reload(options?: MethodOptions): Promise<Acquisition>;
 }
-/** An acquisition as a by-id read answers it (`AcquisitionOutput`). */
+/**
+ * An acquisition: one series recorded in a session (a DICOM series), holding the files of that
+ * series. Wire model `AcquisitionOutput` (by-id reads); finders yield the list form,
+ * `AcquisitionListOutput`.
+ */
 export class Acquisition extends ContainerModel {
   static readonly containerType = 'acquisition';
 }
@@ -266,7 +294,11 @@ export interface AnalysisObjectMethods extends CapabilityMethods<'analysis'> {
     options?: import('./mixins.js').UploadFileOptions,
   ): Promise<FileEntry[]>;
 }
-/** An analysis as a by-id read answers it (`AnalysisOutput`, with its job inflated). */
+/**
+ * An analysis: results attached to a container, either produced by a gear job (`job`) or ad hoc
+ * (uploaded with `uploadOutput`), with its input file references and output files. Wire model
+ * `AnalysisOutput` (by-id reads, job inflated); finders yield `AnalysisListOutput`.
+ */
 export class Analysis extends ContainerModel {
   static readonly containerType = 'analysis';
   protected override init(): void {
@@ -316,7 +348,11 @@ export interface CollectionMethods extends CapabilityMethods<'collection'> {
     options?: MethodOptions,
   ): Promise<void>;
 }
-/** A collection as a by-id read answers it (`CollectionOutput`). */
+/**
+ * A collection: a named set of sessions and acquisitions gathered across projects (for example
+ * for one analysis or data release), with its own files, notes and access-based permissions.
+ * Wire model `CollectionOutput` (by-id reads); finders yield `CollectionListItem`.
+ */
 export class Collection extends ContainerModel {
   static readonly containerType = 'collection';
 }

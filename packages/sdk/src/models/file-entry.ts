@@ -41,6 +41,12 @@ export interface RestoreOptions extends MethodOptions {
 
 type ParentMethods = Record<string, (...a: unknown[]) => Promise<unknown>>;
 
+/**
+ * A file: one version of a named file attached to a container (project, subject, session,
+ * acquisition, analysis or collection), with its type, modality, classification, `info` and
+ * tags; download, read, update it or restore an earlier version from here. Wire model `FileEntry` (in containers)
+ * or `FileOutput` (from `fw.files`).
+ */
 export class FileEntry extends Model {
   /**
    * The container this file belongs to (hidden from JSON): set when the file came from a
@@ -70,9 +76,11 @@ export class FileEntry extends Model {
   get localReplaced(): time.ZonedDateTime | null {
     return time.localReplaced(this as time.HasReplaced);
   }
+  /** `created` in the system time zone. */
   get localCreated(): time.ZonedDateTime | null {
     return time.localCreated(this as time.HasCreatedModified);
   }
+  /** `modified` in the system time zone. */
   get localModified(): time.ZonedDateTime | null {
     return time.localModified(this as time.HasCreatedModified);
   }

@@ -32,7 +32,11 @@ export interface JobMethods {
   reload(options?: MethodOptions): Promise<Job>;
 }
 
-/** A gear job as a by-id read answers it (`JobOutput`). */
+/**
+ * A job: one run of a gear on inputs from containers, writing outputs to a destination
+ * container, with its state (`pending` … `complete`), config and logs. Wire model `JobOutput`
+ * (by-id reads); finders yield `JobListOutput`.
+ */
 export class Job extends ResourceModel {
   static readonly containerType = 'job';
 }
@@ -100,7 +104,10 @@ function localStamp(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-/** An installed gear. */
+/**
+ * A gear: an installed, versioned processing container (converter, analysis, QA …) that jobs
+ * run; `gear` holds its manifest (name, version, inputs, config). Wire model `GearDocument`.
+ */
 export class Gear extends Model {
   static readonly containerType = 'gear';
   /** Whether running it creates an analysis (`category === 'analysis'`). */
@@ -165,6 +172,7 @@ export class User extends ResourceModel {
   static readonly containerType = 'user';
 }
 export interface User extends Data<'UserOutput'> {
+  /** Change fields of this user (`PUT /users/{user_id}`); this object is left as it is. */
   update(fields: BodyOf<'modify_user'>, options?: MethodOptions): Promise<void>;
   /** A fresh copy (`GET /users/{user_id}`). */
   reload(options?: MethodOptions): Promise<User>;

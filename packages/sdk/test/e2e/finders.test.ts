@@ -242,7 +242,7 @@ describe('finder options', () => {
       projects: { find(o: object): Promise<unknown>; (o: object): Promise<unknown> };
     };
     await expect(fw.projects.find({ sortt: 'label' })).rejects.toThrow(
-      /^fw\.projects\.find: unknown option "sortt"\. Options: filter, sort, limit, skip, page, afterId, .*exhaustive.*signal, timeoutMs, maxRetries\.$/,
+      /^fw\.projects\.find: unknown option "sortt"\. Options: filter, where, sort, limit, skip, page, afterId, .*exhaustive.*signal, timeoutMs, maxRetries\.$/,
     );
     await expect(fw.projects({ nope: 1 })).rejects.toThrow(
       /^fw\.projects\(\): unknown option "nope"/,
