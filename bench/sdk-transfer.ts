@@ -2,7 +2,8 @@
  * Transfer benchmark (not a test): the server runs in a child process; this process is the
  * client. In each run, the same file goes up and comes down three ways against the same server,
  * side by side: `curl` (`-F` multipart upload, `-o` download), `@fw/api` (the README's
- * `multipartBody({ file: await fileFromPath(path) })` and `downloadToFile`), and `@fw/sdk`
+ * `multipartBody({ ...(await fileStreamFromPath(path)) })`, also with `fileFromPath(path)`, and
+ * `downloadToFile`), and `@fw/sdk`
  * (`acquisition.uploadFile(path)`, `downloadFile(name, dest)`); downloads also as a raw `fetch`
  * piped into a file, the floor of any fetch-based Node client. The order of the three rotates
  * from run to run so none always goes first. Reports MiB/s, the ratio to curl in the same run,
@@ -21,7 +22,7 @@ import { open, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiClient, multipartBody } from '@fw/api';
-import { downloadToFile, fileFromPath } from '@fw/api/node';
+import { downloadToFile, fileFromPath, fileStreamFromPath } from '@fw/api/node';
 import { Client } from '@fw/sdk/node';
 import { hashFile, writeRandomFile, type Digests } from './lib/files.ts';
 import { measureMemory, type MemoryReport } from './lib/memory.ts';
@@ -38,10 +39,11 @@ function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`verification failed: ${what}`);
 }
 
-type Tool = 'curl' | '@fw/api' | '@fw/sdk' | 'raw fetch';
-const TOOLS: Tool[] = ['curl', '@fw/api', '@fw/sdk'];
+type Tool = 'curl' | '@fw/api' | '@fw/sdk' | 'raw fetch' | '@fw/api fileFromPath';
+/** Uploads: `@fw/api` as the README shows it (`fileStreamFromPath`), and with `fileFromPath`. */
+const TOOLS: Tool[] = ['curl', '@fw/api', '@fw/sdk', '@fw/api fileFromPath'];
 /** Downloads also run as raw `fetch` piped to a file (no temp file, no fsync): Node's own floor. */
-const DOWNLOAD_TOOLS: Tool[] = [...TOOLS, 'raw fetch'];
+const DOWNLOAD_TOOLS: Tool[] = ['curl', '@fw/api', '@fw/sdk', 'raw fetch'];
 
 interface Sample {
   tool: Tool;
@@ -122,10 +124,12 @@ async function main(): Promise<void> {
           '/dev/null',
           filesUrl,
         ]);
-      } else if (tool === '@fw/api') {
+      } else if (tool === '@fw/api' || tool === '@fw/api fileFromPath') {
+        const part =
+          tool === '@fw/api' ? await fileStreamFromPath(path) : { file: await fileFromPath(path) };
         await api.POST('/acquisitions/{acquisition_id}/files', {
           params: { path: { acquisition_id: acquisition.id } },
-          body: multipartBody({ file: await fileFromPath(path) }) as never,
+          body: multipartBody(part) as never,
         });
       } else {
         await acquisition.uploadFile(path);
