@@ -167,6 +167,8 @@ async function main(): Promise<void> {
             '× sequential (range)',
             'client CPU',
             'server CPU',
+            'CPU ms/file',
+            'bound on 2 free cores',
           ],
           rows,
         ) +
