@@ -1,24 +1,37 @@
 /**
- * SDK transfer benchmark (not a test): the server runs in a child process; this process is the
- * client. Uploads a large file from disk with `acquisition.uploadFile(path)`, downloads it with
- * `acquisition.downloadFile(name, dest)`, reads a small file with `readFile`, and reports
- * throughput plus this (client) process's peak RSS growth during each. Every transfer is checked:
- * sizes, sha256 of the downloaded file, the server's stored hash, the bytes read.
+ * Transfer benchmark (not a test): the server runs in a child process; this process is the
+ * client. In each run, the same file goes up and comes down three ways against the same server,
+ * side by side: `curl` (`-F` multipart upload, `-o` download), `@fw/api` (the README's
+ * `multipartBody({ ...(await fileStreamFromPath(path)) })`, also with `fileFromPath(path)`, and
+ * `downloadToFile`), and `@fw/sdk`
+ * (`acquisition.uploadFile(path)`, `downloadFile(name, dest)`); downloads also as a raw `fetch`
+ * piped into a file, the floor of any fetch-based Node client. The order of the three rotates
+ * from run to run so none always goes first. Reports MiB/s, the ratio to curl in the same run,
+ * and this (client) process's peak RSS growth; then the fsync cost of a file of the same size
+ * and `--reads` small `readFile` calls. Every transfer is checked: server size and hash, download
+ * size and sha256.
  *
- *   npx tsx bench/sdk-transfer.ts [--mb 256] [--reads 50]
+ *   npx tsx bench/sdk-transfer.ts [--mb 256] [--runs 3] [--reads 50]    # --mb 1024 for 1 GiB
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { open, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createApiClient, multipartBody } from '@fw/api';
+import { downloadToFile, fileFromPath, fileStreamFromPath } from '@fw/api/node';
 import { Client } from '@fw/sdk/node';
-import { hashFile, writeRandomFile } from './lib/files.ts';
+import { hashFile, writeRandomFile, type Digests } from './lib/files.ts';
 import { measureMemory, type MemoryReport } from './lib/memory.ts';
 import { fmt, machine, numberArg, table } from './lib/report.ts';
 import { startServerProcess, type ServerProcess } from './lib/server.ts';
 
 const MiB = 1024 * 1024;
 const BIG_MIB = numberArg('mb', 256);
+const RUNS = numberArg('runs', 3);
 const SMALL_BYTES = 64 * 1024;
 const READS = numberArg('reads', 50);
 
@@ -26,12 +39,42 @@ function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`verification failed: ${what}`);
 }
 
-interface Row {
-  op: string;
-  bytes: number;
+type Tool = 'curl' | '@fw/api' | '@fw/sdk' | 'raw fetch' | '@fw/api fileFromPath';
+/** Uploads: `@fw/api` as the README shows it (`fileStreamFromPath`), and with `fileFromPath`. */
+const TOOLS: Tool[] = ['curl', '@fw/api', '@fw/sdk', '@fw/api fileFromPath'];
+/** Downloads also run as raw `fetch` piped to a file (no temp file, no fsync): Node's own floor. */
+const DOWNLOAD_TOOLS: Tool[] = ['curl', '@fw/api', '@fw/sdk', 'raw fetch'];
+
+interface Sample {
+  tool: Tool;
+  dir: 'upload' | 'download';
+  run: number;
   ms: number;
-  memory: MemoryReport;
+  /** Client RSS growth; undefined for curl (its own process). */
+  memory?: MemoryReport;
 }
+
+/** Run curl, resolving when it exits 0 (its stderr is kept for the error). */
+function curl(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('curl', ['-sS', '--fail', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`curl exited ${code}: ${err.trim()}`)),
+    );
+  });
+}
+
+const stats = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const median =
+    s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return { median, min: s[0]!, max: s[s.length - 1]! };
+};
 
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'fw-sdk-bench-'));
@@ -40,84 +83,196 @@ async function main(): Promise<void> {
     process.stdout.write(`machine: ${machine()}\n`);
     process.stdout.write(`writing a ${BIG_MIB} MiB test file…\n`);
     const bigPath = join(work, 'big.bin');
-    const source = await writeRandomFile(bigPath, BIG_MIB);
+    const source: Digests = await writeRandomFile(bigPath, BIG_MIB);
     const smallPath = join(work, 'small.bin');
     const small = randomBytes(SMALL_BYTES);
     writeFileSync(smallPath, small);
 
     server = await startServerProcess();
     const fw = new Client(server.apiKey);
+    const api = createApiClient({ apiKey: server.apiKey });
+    const auth = `scitran-user ${server.apiKey.slice(server.apiKey.lastIndexOf(':') + 1)}`;
     await fw.addGroup({ _id: 'bench', label: 'Bench' });
     const group = await fw.getGroup('bench');
     const project = await group.addProject({ label: 'Transfer' });
     const session = await project.addSession({ label: 'ses-1', subject: { code: 'sub-1' } });
     const acquisition = await session.addAcquisition({ label: 'acq-1' });
+    const filesUrl = `${server.url}/acquisitions/${acquisition.id}/files`;
 
-    // warm-up: connection, code paths; also the file readFile reads below
-    const [smallEntry] = await acquisition.uploadFile(smallPath);
-    check(smallEntry?.size === SMALL_BYTES, 'small upload size');
+    // warm-up: connections and code paths; also the file every download reads and readFile's file
+    await curl([
+      '-H',
+      `Authorization: ${auth}`,
+      '-F',
+      `file=@${smallPath}`,
+      '-o',
+      '/dev/null',
+      filesUrl,
+    ]);
+    const [bigEntry] = await acquisition.uploadFile(bigPath);
+    check(bigEntry?.hash === source.flywheelHash, 'warm-up upload hash');
+    await acquisition.uploadFile(smallPath);
 
-    const rows: Row[] = [];
+    const uploadAs = async (tool: Tool, path: string): Promise<void> => {
+      if (tool === 'curl') {
+        await curl([
+          '-H',
+          `Authorization: ${auth}`,
+          '-F',
+          `file=@${path}`,
+          '-o',
+          '/dev/null',
+          filesUrl,
+        ]);
+      } else if (tool === '@fw/api' || tool === '@fw/api fileFromPath') {
+        const part =
+          tool === '@fw/api' ? await fileStreamFromPath(path) : { file: await fileFromPath(path) };
+        await api.POST('/acquisitions/{acquisition_id}/files', {
+          params: { path: { acquisition_id: acquisition.id } },
+          body: multipartBody(part) as never,
+        });
+      } else {
+        await acquisition.uploadFile(path);
+      }
+    };
+    const downloadAs = async (tool: Tool, dest: string): Promise<void> => {
+      if (tool === 'curl') {
+        await curl(['-H', `Authorization: ${auth}`, '-o', dest, `${filesUrl}/big.bin`]);
+      } else if (tool === 'raw fetch') {
+        const r = await fetch(`${filesUrl}/big.bin`, { headers: { Authorization: auth } });
+        check(r.ok, `raw fetch status ${r.status}`);
+        await pipeline(Readable.fromWeb(r.body as never), createWriteStream(dest));
+      } else if (tool === '@fw/api') {
+        const result = await api.GET('/acquisitions/{acquisition_id}/files/{file_name}', {
+          params: { path: { acquisition_id: acquisition.id, file_name: 'big.bin' } },
+          parseAs: 'stream',
+        });
+        await downloadToFile(result, dest);
+      } else {
+        await acquisition.downloadFile('big.bin', dest);
+      }
+    };
 
-    process.stdout.write('uploading…\n');
-    let t = performance.now();
-    const up = await measureMemory(async () => (await acquisition.uploadFile(bigPath))[0]!);
-    rows.push({ op: 'uploadFile(path)', bytes: source.size, ms: performance.now() - t, ...up });
-    check(up.result.name === 'big.bin', `uploaded entry name ${up.result.name}`);
-    check(up.result.size === source.size, `server size ${up.result.size} ≠ ${source.size}`);
-    check(up.result.hash === source.flywheelHash, 'server hash ≠ source hash');
+    const samples: Sample[] = [];
+    for (let run = 1; run <= RUNS; run++) {
+      const order = TOOLS.map((_, i) => TOOLS[(i + run - 1) % TOOLS.length]!);
+      process.stdout.write(`run ${run}/${RUNS}: ${order.join(', ')}\n`);
+      for (const tool of order) {
+        // a hard link under a fresh name: same bytes, a new file on the server each time
+        const name = `up-${tool.replace(/\W/g, '')}-${run}.bin`;
+        const path = join(work, name);
+        linkSync(bigPath, path);
+        const t = performance.now();
+        const up = await measureMemory(() => uploadAs(tool, path));
+        const ms = performance.now() - t;
+        samples.push({
+          tool,
+          dir: 'upload',
+          run,
+          ms,
+          ...(tool === 'curl' ? {} : { memory: up.memory }),
+        });
+        const stored = await (await fw.getAcquisition(acquisition.id)).getFile(name);
+        check(stored?.size === source.size, `${tool} upload: server size ${stored?.size}`);
+        check(stored?.hash === source.flywheelHash, `${tool} upload: server hash`);
+        rmSync(path);
+      }
+      const downOrder = DOWNLOAD_TOOLS.map(
+        (_, i) => DOWNLOAD_TOOLS[(i + run - 1) % DOWNLOAD_TOOLS.length]!,
+      );
+      for (const tool of downOrder) {
+        const dest = join(work, `down-${tool.replace(/\W/g, '')}.bin`);
+        const t = performance.now();
+        const down = await measureMemory(() => downloadAs(tool, dest));
+        const ms = performance.now() - t;
+        samples.push({
+          tool,
+          dir: 'download',
+          run,
+          ms,
+          ...(tool === 'curl' ? {} : { memory: down.memory }),
+        });
+        const got = await hashFile(dest);
+        check(got.size === source.size, `${tool} download: size ${got.size}`);
+        check(got.sha256 === source.sha256, `${tool} download: sha256`);
+        rmSync(dest);
+      }
+    }
 
-    process.stdout.write('downloading…\n');
-    const dest = join(work, 'downloaded.bin');
-    t = performance.now();
-    const down = await measureMemory(() => acquisition.downloadFile('big.bin', dest));
-    rows.push({
-      op: 'downloadFile(name, path)',
-      bytes: source.size,
-      ms: performance.now() - t,
-      ...down,
-    });
-    const got = await hashFile(dest);
-    check(got.size === source.size, `downloaded size ${got.size} ≠ ${source.size}`);
-    check(got.sha256 === source.sha256, 'downloaded sha256 ≠ source sha256');
+    // What an fsync of a freshly written file of this size costs here (the SDK's download does
+    // one per file, @fw/api's downloadToFile too): write through the page cache, then time sync().
+    const fsyncMs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const p = join(work, `fsync-${i}.bin`);
+      await writeRandomFile(p, BIG_MIB);
+      const h = await open(p, 'r+');
+      const t = performance.now();
+      await h.sync();
+      fsyncMs.push(performance.now() - t);
+      await h.close();
+      await unlink(p);
+    }
 
-    process.stdout.write(`reading the ${SMALL_BYTES / 1024} KiB file ${READS} times…\n`);
-    t = performance.now();
-    const reads = await measureMemory(async () => {
+    const readMem = await measureMemory(async () => {
+      const t = performance.now();
       for (let i = 0; i < READS; i++) {
         const bytes = await acquisition.readFile('small.bin');
         check(Buffer.from(bytes).equals(small), `readFile bytes (read ${i + 1})`);
       }
-    });
-    rows.push({
-      op: `readFile(name) ×${READS}`,
-      bytes: SMALL_BYTES * READS,
-      ms: performance.now() - t,
-      ...reads,
+      return performance.now() - t;
     });
 
     process.stdout.write(
-      `\nverified: server size and hash, downloaded size and sha256 ${source.sha256.slice(0, 16)}…, ${READS} reads byte-equal\n\n`,
+      `\nverified: every upload's server size and hash, every download's size and sha256 ${source.sha256.slice(0, 16)}…, ${READS} reads byte-equal\n\n`,
+    );
+    const rows: string[][] = [];
+    for (const dir of ['upload', 'download'] as const) {
+      const curlMs = new Map(
+        samples.filter((s) => s.dir === dir && s.tool === 'curl').map((s) => [s.run, s.ms]),
+      );
+      for (const tool of dir === 'upload' ? TOOLS : DOWNLOAD_TOOLS) {
+        const mine = samples.filter((s) => s.dir === dir && s.tool === tool);
+        const mibs = stats(mine.map((s) => BIG_MIB / (s.ms / 1000)));
+        const ratio = stats(mine.map((s) => curlMs.get(s.run)! / s.ms)); // throughput ratio
+        const rss = mine.every((s) => s.memory)
+          ? `${fmt(stats(mine.map((s) => s.memory!.rssGrowthMiB)).max)} MiB`
+          : '(own process)';
+        rows.push([
+          dir,
+          tool,
+          String(mine.length),
+          fmt(mibs.median),
+          `${fmt(mibs.min)}–${fmt(mibs.max)}`,
+          tool === 'curl' ? '1.00' : fmt(ratio.median, 2),
+          tool === 'curl' ? '' : `${fmt(ratio.min, 2)}–${fmt(ratio.max, 2)}`,
+          rss,
+        ]);
+      }
+    }
+    process.stdout.write(
+      `${BIG_MIB} MiB, ${RUNS} runs; ratio = curl's time / this tool's time in the same run (throughput ratio)\n\n`,
     );
     process.stdout.write(
       table(
-        ['operation', 'MiB', 'seconds', 'MiB/s', 'RSS before', 'peak RSS +', 'peak heap +'],
-        rows.map((r) => [
-          r.op,
-          fmt(r.bytes / MiB, r.bytes < MiB * 10 ? 2 : 0),
-          fmt(r.ms / 1000, 2),
-          fmt(r.bytes / MiB / (r.ms / 1000)),
-          `${fmt(r.memory.rssBefore / MiB)} MiB`,
-          `${fmt(r.memory.rssGrowthMiB)} MiB`,
-          `${fmt(r.memory.heapGrowthMiB)} MiB`,
-        ]),
+        [
+          'direction',
+          'tool',
+          'runs',
+          'MiB/s median',
+          'MiB/s range',
+          '× curl',
+          '× curl range',
+          'peak RSS + (max)',
+        ],
+        rows,
       ),
     );
-    const readRow = rows[2]!;
+    const f = stats(fsyncMs);
     process.stdout.write(
-      `readFile: ${fmt(readRow.ms / READS, 2)} ms per ${SMALL_BYTES / 1024} KiB read\n` +
+      `\nfsync of a just-written ${BIG_MIB} MiB file: median ${fmt(f.median)} ms (${fmt(f.min)}–${fmt(f.max)}, ${RUNS} runs)\n` +
+        `readFile: ${fmt(readMem.result / READS, 2)} ms per ${SMALL_BYTES / 1024} KiB read, peak RSS + ${fmt(readMem.memory.rssGrowthMiB)} MiB\n` +
         `client process only (server in child pid ${server.pid}); peak RSS = ${
-          rows.every((r) => r.memory.exactPeak)
+          samples.every((s) => !s.memory || s.memory.exactPeak)
             ? 'kernel VmHWM, reset before each operation'
             : 'sampled every 10 ms'
         }\n`,

@@ -1,10 +1,12 @@
 /**
- * Stream a fetch Response to a file atomically: write a temp file in the destination directory,
- * verify the byte count, fsync, then rename over the destination. On any failure the temp file is
+ * Stream a fetch Response to a file atomically: write a temp file in the destination directory
+ * (through `@fw/api/node`'s `writeFileAtomic`: bounded write-ahead, background flushes), verify
+ * the byte count, fsync, then rename over the destination. On any failure the temp file is
  * removed and the destination (including a pre-existing file) is left untouched.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink, access, constants } from 'node:fs/promises';
+import { stat, access, constants } from 'node:fs/promises';
+import { writeFileAtomic } from '@fw/api/node';
 import { basename, dirname, join, resolve } from 'node:path';
 import {
   assertOkResponse,
@@ -82,35 +84,27 @@ export async function downloadToFile(
   const response = typeof source === 'function' ? await source() : source;
   await assertOkResponse(response, abs);
 
-  const tmp = tempPathFor(abs);
-  let handle;
   try {
-    handle = await open(tmp, 'wx', 0o666);
-  } catch (err) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new DownloadError(`Cannot create temporary file ${tmp}: ${(err as Error).message}`, {
-      path: abs,
-      cause: err,
-    });
-  }
-  let bytes = 0;
-  try {
-    for await (const chunk of iterateResponseBody(response, { ...options, path: abs })) {
-      let offset = 0;
-      while (offset < chunk.byteLength) {
-        const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
-        offset += bytesWritten;
-      }
-      bytes += chunk.byteLength;
-    }
-    await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await rename(tmp, abs);
+    // One writer for @fw/api and the SDK: chunks go to the disk through a WriteStream with a
+    // bounded buffer (the next chunk is read while the last is being written, never more than
+    // ~1 MiB ahead), flushed in the background every 64 MiB and fsynced before the rename.
+    const bytes = await writeFileAtomic(
+      abs,
+      iterateResponseBody(response, { ...options, path: abs }),
+      {
+        tempPath: tempPathFor(abs),
+        signal: options.signal,
+      },
+    );
     return { path: abs, bytes };
   } catch (err) {
-    await handle?.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    await response.body?.cancel().catch(() => undefined);
+    if ((err as NodeJS.ErrnoException)?.syscall === 'open' && (err as NodeJS.ErrnoException).path) {
+      throw new DownloadError(
+        `Cannot create temporary file ${(err as NodeJS.ErrnoException).path}: ${(err as Error).message}`,
+        { path: abs, cause: err },
+      );
+    }
     if (err instanceof DownloadError || (err as Error)?.name === 'AbortError') throw err;
     if (options.signal?.aborted && err === options.signal.reason) throw err;
     throw new DownloadError(`Download to ${abs} failed: ${(err as Error)?.message ?? err}`, {
