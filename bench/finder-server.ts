@@ -83,7 +83,7 @@ async function main(): Promise<void> {
 
     const fw = new Client(db.server!.apiKey);
     const runs: Record<string, number[]> = {};
-    const heap: number[] = [];
+    const heap: Record<number, number[]> = {};
     const add = (k: string, ms: number) => (runs[k] ??= []).push(ms);
     for (let r = 0; r < ITER_ROUNDS; r++) {
       for (const p of [small, big]) {
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
         t = performance.now();
         const { result: iterCount, memory } = await measureMemory(() => sdkIter(fw, p));
         add(`iter ${p.n}`, performance.now() - t);
-        if (p === big) heap.push(memory.heapGrowthMiB);
+        (heap[p.n] ??= []).push(memory.heapGrowthMiB);
         if (rawCount !== want || iterCount !== want)
           throw new Error(
             `verification failed: ${p.n}-session project: raw loop saw ${rawCount}, iter() ${iterCount}, want ${want}`,
@@ -123,7 +123,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\niter() / raw loop: ${fmt(m(`iter ${SMALL}`) / m(`raw ${SMALL}`), 3)} at ${SMALL}, ` +
         `${fmt(m(`iter ${N}`) / m(`raw ${N}`), 3)} at ${N}\n` +
-        `client peak heap + during iter() over ${N}: ${heap.map((h) => fmt(h)).join(', ')} MiB\n`,
+        `client peak heap + during iter() (MiB, each run): ` +
+        [SMALL, N].map((n) => `${heap[n]!.map((h) => fmt(h)).join(', ')} at ${n}`).join('; ') +
+        '\n',
     );
   } finally {
     await db.close();
