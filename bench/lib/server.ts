@@ -10,8 +10,12 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(): Promise<ServerProcess> {
-  const child = fork(fileURLToPath(new URL('./server-child.ts', import.meta.url)), [], {
+/** `dataDir`: keep the server's data there (the caller removes it) instead of a temp dir. */
+export async function startServerProcess(
+  options: { dataDir?: string } = {},
+): Promise<ServerProcess> {
+  const args = options.dataDir ? [options.dataDir] : [];
+  const child = fork(fileURLToPath(new URL('./server-child.ts', import.meta.url)), args, {
     execArgv: ['--import', import.meta.resolve('tsx')], // the child runs TypeScript too
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

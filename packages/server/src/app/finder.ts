@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { parseListQuery, type DocTarget } from '../query/index.js';
 import type { AppEnv } from './context.js';
+import { keepStatisticsCurrent } from '../db/open.js';
 
 export interface ListSource {
   /** `FROM …` clause including the alias used in `target`. */
@@ -15,6 +16,11 @@ export interface ListSource {
    * `filter=single_input` on gears): each word present becomes its SQL condition.
    */
   words?: Record<string, { sql: string; params: unknown[] }>;
+  /**
+   * When the caller uses the total: `always` (the default: it answers it in every body) or
+   * `paged` (only inside a `pagination` page, see `pageBody`), so other requests skip the count.
+   */
+  total?: 'always' | 'paged';
 }
 
 /** The query with the list's special filter words taken out of `filter`, and their conditions. */
@@ -49,10 +55,14 @@ export function queryParams(c: Context<AppEnv>): URLSearchParams {
 
 /**
  * Run a finder query (filter/sort/limit/skip/page/after_id) and return the rows plus the total
- * matching count ignoring paging.
+ * matching count ignoring paging. The count is a second query over every match (with `after_id`,
+ * over every match still ahead), so it runs only when the caller uses it and the page does not
+ * already tell it: a page shorter than its limit ends the matches, so the total is known.
+ * Without a count, `total` is the number of rows.
  */
 export function runFinder<R>(c: Context<AppEnv>, src: ListSource): { rows: R[]; total: number } {
   const db = c.get('state').db;
+  keepStatisticsCurrent(db);
   const { q, where } = takeWords(queryParams(c), src.words);
   const plan = parseListQuery(q, src.target);
   const extra = [...src.where, ...where];
@@ -63,16 +73,19 @@ export function runFinder<R>(c: Context<AppEnv>, src: ListSource): { rows: R[]; 
       `SELECT ${src.select ?? '*'} FROM ${src.from} WHERE ${conds} ORDER BY ${plan.orderBy.sql} ${plan.limitClause.sql}`,
     )
     .all(...baseParams, ...plan.orderBy.params, ...plan.limitClause.params) as R[];
-  let total = rows.length;
-  if (plan.limit !== null || plan.offset > 0 || wantsPagination(c)) {
-    const row = db
-      .prepare(`SELECT count(*) AS n FROM ${src.from} WHERE ${conds}`)
-      .get(...baseParams) as {
-      n: number;
-    };
-    total = row.n;
-  }
-  return { rows, total };
+  const paged = plan.limit !== null || plan.offset > 0;
+  const wanted = src.total === 'paged' ? wantsPagination(c) : paged || wantsPagination(c);
+  if (!wanted) return { rows, total: rows.length };
+  // the rows reach the end of the matches: nothing ahead to count
+  const atEnd =
+    (plan.limit === null || rows.length < plan.limit) && (rows.length > 0 || plan.offset === 0);
+  if (atEnd) return { rows, total: plan.offset + rows.length };
+  const row = db
+    .prepare(`SELECT count(*) AS n FROM ${src.from} WHERE ${conds}`)
+    .get(...baseParams) as {
+    n: number;
+  };
+  return { rows, total: row.n };
 }
 
 /** A bare array, or `{results, total, count}` when the client asked for `pagination`. */

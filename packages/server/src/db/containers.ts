@@ -56,6 +56,8 @@ export function containerColumns(alias = ''): Record<string, string> {
     label: `${a}label`,
     created: `${a}created`,
     modified: `${a}modified`,
+    // the expression of the containers_timestamp index, spelled the same so the planner uses it
+    timestamp: `json_extract(${a}doc, '$.timestamp')`,
     'parents.group': `${a}group_id`,
     'parents.project': `${a}project_id`,
     'parents.subject': `${a}subject_id`,

@@ -211,4 +211,26 @@ export const MIGRATIONS: readonly string[] = [
       coalesce(json_extract(old.doc, '$.revision'), 1), NULL);
   END;
   `,
+  /* 5: finder indexes that answer a filter, its sort and the _id tiebreak together */ `
+  -- Every finder orders by its sort keys and then _id, so each index ends with id: a filter on
+  -- label or created (or a parent) with that order and a LIMIT reads only the rows it returns,
+  -- and after_id paging of a parent's children walks one index range.
+  DROP INDEX containers_label;
+  CREATE INDEX containers_label ON containers(type, label, id);
+  DROP INDEX containers_created;
+  CREATE INDEX containers_created ON containers(type, created, id);
+  DROP INDEX containers_modified;
+  CREATE INDEX containers_modified ON containers(type, modified, id);
+  DROP INDEX containers_project;
+  CREATE INDEX containers_project ON containers(project_id, type, id);
+  DROP INDEX containers_subject;
+  CREATE INDEX containers_subject ON containers(subject_id, type, id);
+  DROP INDEX containers_session;
+  CREATE INDEX containers_session ON containers(session_id, type, id);
+  CREATE INDEX containers_group ON containers(group_id, type, id);
+  CREATE INDEX containers_acquisition ON containers(acquisition_id, type, id);
+  -- timestamp lives only in the document: an index on the same expression the finders use
+  -- (containerColumns maps the field to it)
+  CREATE INDEX containers_timestamp ON containers(type, json_extract(doc, '$.timestamp'), id);
+  `,
 ];

@@ -121,6 +121,7 @@ export function listRows(
     where: [...where, listVisibility(c, scope, 'c')],
     target: { docColumn: 'c.doc', columns: containerColumns('c') },
     select: 'c.*',
+    total: 'paged', // only pageBody answers it
   });
   const items = rows.map((r) => presentRow(db, r, { list: true }));
   applyJoins(c, rows, items);
