@@ -377,6 +377,8 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** URL for error messages, without userinfo. */
 function displayUrl(url: string): string {
+  // A Request's URL is already normalised; only one with userinfo needs rewriting.
+  if (!url.includes('@')) return url;
   try {
     const u = new URL(url);
     u.username = '';
@@ -777,44 +779,72 @@ function readComplete(response: Response, bytes: Uint8Array): ReadBody {
   return read;
 }
 
+/** What was read of each answered response (see `answered`). */
+const readBodies = new WeakMap<Response, ReadBody & { used?: boolean }>();
+
+function take<T>(response: Response, value: (read: ReadBody) => T): Promise<T> {
+  const read = readBodies.get(response)!;
+  if (read.used)
+    return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+  read.used = true;
+  try {
+    return Promise.resolve(value(read));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+const textOf = (read: ReadBody): string => read.text ?? decoder.decode(read.bytes);
+
+let AnsweredResponse: typeof Response | undefined;
+
 /**
- * The answer handed back once its body is read: the same Response (status, headers, type, url),
- * with its body methods answering from what was read. Cheaper than a new Response around the
- * bytes (a stream and a body per call), and `json()` does not parse a second time. Each
- * method can be called once, like a real body.
+ * A Response whose body was read by the transport: its body methods answer from what was read.
+ * Made on first use (a `Response` subclass needs the runtime's `Response`).
+ */
+function answeredClass(): typeof Response {
+  AnsweredResponse ??= class extends Response {
+    override json(): Promise<any> {
+      return take(this, (read) => ('json' in read ? read.json : JSON.parse(textOf(read))));
+    }
+    override text(): Promise<string> {
+      return take(this, textOf);
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return take(this, (read) => read.bytes.slice().buffer);
+    }
+    override blob(): Promise<Blob> {
+      return take(
+        this,
+        (read) => new Blob([read.bytes], { type: this.headers.get('content-type') ?? '' }),
+      );
+    }
+    override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+      return take(this, (read) => read.bytes.slice());
+    }
+    override formData(): Promise<FormData> {
+      return take(this, (read) => this.rebuilt(read)).then((r) => r.formData());
+    }
+    override clone(): Response {
+      return this.rebuilt(readBodies.get(this)!);
+    }
+    private rebuilt(read: ReadBody): Response {
+      return rebuild(this, read.bytes.byteLength > 0 ? read.bytes.slice() : null);
+    }
+  };
+  return AnsweredResponse;
+}
+
+/**
+ * The answer handed back once its body is read: the same Response object (status, headers, type,
+ * url), moved onto a subclass whose body methods answer from what was read. Cheaper than a new
+ * Response around the bytes (a stream and a body per call), and `json()` does not parse a second
+ * time. Each body method can be called once, as on a real body.
  */
 function answered(response: Response, read: ReadBody): Response {
   const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
   if (nullBody) return rebuild(response, null);
-  let used = false;
-  const take = <T>(value: () => T): Promise<T> => {
-    if (used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
-    used = true;
-    try {
-      return Promise.resolve(value());
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  };
-  const text = (): string => read.text ?? decoder.decode(read.bytes);
-  const body: Record<string, () => Promise<unknown>> = {
-    json: () => take(() => ('json' in read ? read.json : JSON.parse(text()))),
-    text: () => take(text),
-    arrayBuffer: () => take(() => read.bytes.slice().buffer),
-    bytes: () => take(() => read.bytes.slice()),
-    blob: () =>
-      take(() => new Blob([read.bytes], { type: response.headers.get('content-type') ?? '' })),
-    formData: () =>
-      take(() => rebuild(response, read.bytes.byteLength > 0 ? read.bytes : null)).then((r) =>
-        r.formData(),
-      ),
-  };
-  for (const [name, fn] of Object.entries(body))
-    Object.defineProperty(response, name, { value: fn, configurable: true, writable: true });
-  Object.defineProperty(response, 'clone', {
-    value: () => rebuild(response, read.bytes.byteLength > 0 ? read.bytes.slice() : null),
-    configurable: true,
-    writable: true,
-  });
+  readBodies.set(response, read);
+  Object.setPrototypeOf(response, answeredClass().prototype);
   return response;
 }
