@@ -796,14 +796,21 @@ function take<T>(response: Response, value: (read: ReadBody) => T): Promise<T> {
 
 const textOf = (read: ReadBody): string => read.text ?? decoder.decode(read.bytes);
 
-let AnsweredResponse: typeof Response | undefined;
+/** The answered subclass of each Response class seen (by prototype). */
+const answeredPrototypes = new WeakMap<object, object>();
 
 /**
- * A Response whose body was read by the transport: its body methods answer from what was read.
- * Made on first use (a `Response` subclass needs the runtime's `Response`).
+ * The prototype of a Response whose body was read by the transport: its body methods answer from
+ * what was read. It extends the class the response itself has, which is not always the global
+ * `Response` (@hono/node-server, for one, replaces the global with its own class, while `fetch`
+ * still answers undici's), so the inherited getters (`status`, `headers`) keep working.
  */
-function answeredClass(): typeof Response {
-  AnsweredResponse ??= class extends Response {
+function answeredPrototype(proto: object): object | undefined {
+  const known = answeredPrototypes.get(proto);
+  if (known) return known;
+  const Base = (proto as { constructor?: unknown }).constructor;
+  if (typeof Base !== 'function' || !(Base.prototype === proto)) return undefined;
+  const Answered = class extends (Base as typeof Response) {
     override json(): Promise<any> {
       return take(this, (read) => ('json' in read ? read.json : JSON.parse(textOf(read))));
     }
@@ -832,7 +839,8 @@ function answeredClass(): typeof Response {
       return rebuild(this, read.bytes.byteLength > 0 ? read.bytes.slice() : null);
     }
   };
-  return AnsweredResponse;
+  answeredPrototypes.set(proto, Answered.prototype);
+  return Answered.prototype;
 }
 
 /**
@@ -844,7 +852,9 @@ function answeredClass(): typeof Response {
 function answered(response: Response, read: ReadBody): Response {
   const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
   if (nullBody) return rebuild(response, null);
+  const proto = answeredPrototype(Object.getPrototypeOf(response) as object);
+  if (!proto) return rebuild(response, read.bytes.byteLength > 0 ? read.bytes : null);
   readBodies.set(response, read);
-  Object.setPrototypeOf(response, answeredClass().prototype);
+  Object.setPrototypeOf(response, proto);
   return response;
 }

@@ -119,4 +119,48 @@ describe('the answer', () => {
     });
     await expect(get(api)).rejects.toThrow(/body ended before the JSON was complete/);
   });
+
+  it('keeps working when the fetch answers another Response class than the global one', async () => {
+    // @hono/node-server swaps the global Response for its own class while fetch still answers
+    // undici's: the answer must keep the getters of the class it was made by.
+    class ForeignResponse {
+      readonly #inner: Response;
+      constructor(body: string, init: ResponseInit) {
+        this.#inner = new Response(body, init);
+      }
+      get status() {
+        return this.#inner.status;
+      }
+      get ok() {
+        return this.#inner.ok;
+      }
+      get statusText() {
+        return this.#inner.statusText;
+      }
+      get headers() {
+        return this.#inner.headers;
+      }
+      get body() {
+        return this.#inner.body;
+      }
+      get type() {
+        return this.#inner.type;
+      }
+    }
+    const api = createApiClient({
+      apiKey: API_KEY,
+      fetch: async () =>
+        new ForeignResponse('{"_id":"p1"}', {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }) as unknown as Response,
+    });
+    const { data, response } = await get(api);
+    expect(data).toEqual({ _id: 'p1' });
+    expect([response.status, response.headers.get('content-type')]).toEqual([
+      200,
+      'application/json',
+    ]);
+    expect(response).toBeInstanceOf(ForeignResponse);
+  });
 });
