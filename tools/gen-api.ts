@@ -5,7 +5,11 @@
  *   (openapi-typescript 7, Node API);
  * - `packages/api/src/generated/operations.ts`: `operationTable`, one entry per operationId, the
  *   metadata the SDK generator and runtime need (method, path, parameters, body and response
- *   kinds, vendor extensions).
+ *   kinds, vendor extensions), stored as compact JSON and unpacked on load (a few kB in a
+ *   bundle instead of 150 kB of object literals);
+ * - `packages/api/src/generated/operation-types.ts`: the same table as a literal, for its type
+ *   only (`OperationTable`, `OperationId`): it is only ever imported with `import type`, so it
+ *   costs no bytes at run time.
  *
  * Output is deterministic: operations are sorted by operationId, and everything else follows the
  * order of the (deterministically bundled) spec.
@@ -22,6 +26,7 @@ import { doNotEditHeader, type GeneratedFiles } from './lib/generated.ts';
 const GENERATOR = 'tools/gen-api.ts';
 export const SCHEMA_PATH = 'packages/api/src/generated/schema.ts';
 export const OPERATIONS_PATH = 'packages/api/src/generated/operations.ts';
+export const OPERATION_TYPES_PATH = 'packages/api/src/generated/operation-types.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 type Method = (typeof METHODS)[number];
@@ -240,31 +245,7 @@ function renderValue(value: unknown, indent: string): string {
   return `${open.trim()}\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}${close.trim()}`;
 }
 
-function renderOperations(ops: OperationInfo[]): string {
-  const entries = ops.map((op) => {
-    // Fixed key order, so the output never depends on how the object was built.
-    const ordered: Json = {
-      id: op.id,
-      method: op.method,
-      path: op.path,
-      pathParams: op.pathParams,
-      queryParams: op.queryParams.map((q) =>
-        'default' in q
-          ? { name: q.name, required: q.required, default: q.default }
-          : { name: q.name, required: q.required },
-      ),
-      body: op.body,
-      bodyRequired: op.bodyRequired,
-      response: op.response,
-      ...(op.responseSchema !== undefined ? { responseSchema: op.responseSchema } : {}),
-      paginated: op.paginated,
-      tags: op.tags,
-      extensions: op.extensions,
-    };
-    return `  ${renderKey(op.id)}: ${renderValue(ordered, '  ')},`;
-  });
-  return `${doNotEditHeader(GENERATOR)}
-/** HTTP method of an operation (lower case, as in the OpenAPI document and \`paths\`). */
+const INFO_TYPES = `/** HTTP method of an operation (lower case, as in the OpenAPI document and \`paths\`). */
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'options' | 'head' | 'patch' | 'trace';
 
 /** A query parameter; \`default\` is its \`x-sdk-default\` (sent when the caller omits it). */
@@ -297,13 +278,156 @@ export interface OperationInfo {
   /** Operation-level \`x-fw-*\`/\`x-sdk-*\` extensions, plus \`x-fw-return\` from the response schema. */
   readonly extensions: Readonly<Record<string, unknown>>;
 }
+`;
 
-export const operationTable = {
+/** One operation in a fixed key order, so the output never depends on how it was built. */
+function ordered(op: OperationInfo): Json {
+  return {
+    id: op.id,
+    method: op.method,
+    path: op.path,
+    pathParams: op.pathParams,
+    queryParams: op.queryParams.map((q) =>
+      'default' in q
+        ? { name: q.name, required: q.required, default: q.default }
+        : { name: q.name, required: q.required },
+    ),
+    body: op.body,
+    bodyRequired: op.bodyRequired,
+    response: op.response,
+    ...(op.responseSchema !== undefined ? { responseSchema: op.responseSchema } : {}),
+    paginated: op.paginated,
+    tags: op.tags,
+    extensions: op.extensions,
+  };
+}
+
+/** \`operation-types.ts\`: the whole table as a literal, read for its type only. */
+function renderOperationTypes(ops: OperationInfo[]): string {
+  const entries = ops.map((op) => `  ${renderKey(op.id)}: ${renderValue(ordered(op), '  ')},`);
+  return `${doNotEditHeader(GENERATOR)}
+// Imported with \`import type\` only: this literal gives \`OperationTable\` its exact types, and
+// is never part of a bundle. The run-time table is the compact one in operations.ts.
+${INFO_TYPES}
+const table = {
 ${entries.join('\n')}
 } as const satisfies Record<string, OperationInfo>;
 
+/** The type of \`operationTable\`: every operation's entry, with literal types. */
+export type OperationTable = typeof table;
+
 /** Every operationId in the spec. */
-export type OperationId = keyof typeof operationTable;
+export type OperationId = keyof OperationTable;
+`;
+}
+
+const METHOD_CODES: Record<Method, number> = {
+  get: 0,
+  put: 1,
+  post: 2,
+  delete: 3,
+  options: 4,
+  head: 5,
+  patch: 6,
+  trace: 7,
+};
+
+/**
+ * One operation as a compact JSON row, unpacked by \`unpack\` in operations.ts:
+ * \`[id, method code, path, query, flags, responseSchema, tags, extensions]\`. Path parameters
+ * come back from the path; a query parameter is its name, or \`[name, required, default?]\`;
+ * flags hold body (json 1, multipart 2), bodyRequired (4), response (binary 8, empty 16) and
+ * paginated (32). Trailing empty fields are left out.
+ */
+function compactRow(op: OperationInfo): unknown[] {
+  const fromPath = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  if (JSON.stringify(fromPath) !== JSON.stringify(op.pathParams))
+    throw new Error(`gen-api: ${op.id}: path parameters differ from the path template`);
+  const query = op.queryParams.map((q) =>
+    'default' in q ? [q.name, q.required ? 1 : 0, q.default] : q.required ? [q.name, 1] : q.name,
+  );
+  const flags =
+    (op.body === 'json' ? 1 : op.body === 'multipart' ? 2 : 0) |
+    (op.bodyRequired ? 4 : 0) |
+    (op.response === 'binary' ? 8 : op.response === 'empty' ? 16 : 0) |
+    (op.paginated ? 32 : 0);
+  const row: unknown[] = [
+    op.id,
+    METHOD_CODES[op.method],
+    op.path,
+    query,
+    flags,
+    op.responseSchema ?? 0,
+    op.tags.length === 1 ? op.tags[0] : op.tags,
+    op.extensions,
+  ];
+  const empty = (v: unknown): boolean =>
+    v === 0 || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+  while (row.length > 3 && empty(row[row.length - 1])) row.pop();
+  return row;
+}
+
+function renderOperations(ops: OperationInfo[]): string {
+  const rows = ops.map((op) => JSON.stringify(compactRow(op)));
+  // The operations that declare an \`exhaustive\` query parameter, as \`get /path\` keys: all the
+  // client needs at run time, so a bundle of \`createApiClient\` leaves the table out.
+  const exhaustive = ops
+    .filter((op) => op.queryParams.some((q) => q.name === 'exhaustive'))
+    .map((op) => `${op.method} ${op.path}`);
+  return `${doNotEditHeader(GENERATOR)}
+import type { HttpMethod, OperationInfo, OperationTable } from './operation-types.js';
+
+export type {
+  HttpMethod,
+  OperationId,
+  OperationInfo,
+  OperationTable,
+  QueryParamInfo,
+} from './operation-types.js';
+
+/** \`get /path\` keys of the operations that declare an \`exhaustive\` query parameter. */
+export const EXHAUSTIVE_OPERATIONS: readonly string[] = ${JSON.stringify(exhaustive)};
+
+const METHODS: readonly HttpMethod[] = ${JSON.stringify(Object.keys(METHOD_CODES))};
+const RESPONSES = ['json', 'binary', 'empty'] as const;
+
+type Row = [string, number, string, (string | [string, number, unknown?])[]?, number?, (string | 0)?, (string | string[])?, Record<string, unknown>?];
+
+/** One compact row (see tools/gen-api.ts \`compactRow\`) back into an \`OperationInfo\`. */
+function unpack([id, method, path, query = [], flags = 0, schema = 0, tags = [], extensions = {}]: Row): OperationInfo {
+  const info: { -readonly [K in keyof OperationInfo]: OperationInfo[K] } = {
+    id,
+    method: METHODS[method]!,
+    path,
+    pathParams: Array.from(path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
+    queryParams: query.map((q) =>
+      typeof q === 'string'
+        ? { name: q, required: false }
+        : q.length > 2
+          ? { name: q[0], required: q[1] === 1, default: q[2] }
+          : { name: q[0], required: q[1] === 1 },
+    ),
+    body: flags & 1 ? 'json' : flags & 2 ? 'multipart' : null,
+    bodyRequired: (flags & 4) !== 0,
+    response: RESPONSES[flags & 8 ? 1 : flags & 16 ? 2 : 0],
+    paginated: (flags & 32) !== 0,
+    tags: typeof tags === 'string' ? [tags] : tags,
+    extensions,
+  };
+  if (schema !== 0) info.responseSchema = schema;
+  return info;
+}
+
+function build(json: string): OperationTable {
+  const table: Record<string, OperationInfo> = {};
+  for (const row of JSON.parse(json) as Row[]) table[row[0]] = unpack(row);
+  return table as unknown as OperationTable;
+}
+
+/** Every operation of the spec by operationId: method, path, parameters, body and response kinds. */
+export const operationTable: OperationTable = /* @__PURE__ */ build(
+  ${renderString('[' + rows.join(',') + ']')},
+);
 `;
 }
 
@@ -328,6 +452,10 @@ export async function generateApi(spec: object): Promise<GeneratedFiles> {
   const copy = JSON.parse(JSON.stringify(spec)) as OpenAPI3;
   const ast = await openapiTS(copy, { emptyObjectsUnknown: true, transform, silent: true });
   const schema = `${doNotEditHeader(GENERATOR)}\n${astToString(ast)}`;
-  const operations = renderOperations(buildOperationTable(spec));
-  return { [SCHEMA_PATH]: schema, [OPERATIONS_PATH]: operations };
+  const table = buildOperationTable(spec);
+  return {
+    [SCHEMA_PATH]: schema,
+    [OPERATIONS_PATH]: renderOperations(table),
+    [OPERATION_TYPES_PATH]: renderOperationTypes(table),
+  };
 }

@@ -18,7 +18,9 @@
  * - `x-fw-modify-classification`: `set…`, `replace…`, `delete…Fields` wrappers, sending
  *   `{add}`, `{replace}`, `{delete}`.
  */
-import { doNotEditHeader, type GeneratedFiles } from './lib/generated.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { doNotEditHeader, repoRoot, type GeneratedFiles } from './lib/generated.ts';
 
 export const SDK_METHODS_PATH = 'packages/sdk/src/generated/methods.ts';
 
@@ -167,6 +169,9 @@ interface OpModel {
   positional?: string;
   response: 'json' | 'binary' | 'empty';
   result: ResultShape;
+  /** The JSON schema of the first 2xx answer, and how many 2xx codes answer JSON. */
+  jsonSchema: any;
+  jsonCodes: number;
   ext: Json;
 }
 
@@ -225,6 +230,11 @@ function collectOps(spec: Json): OpModel[] {
             : typeof op['x-fw-list'] === 'string'
               ? listShape(spec, op['x-fw-list'], op.operationId)
               : resultShape(spec, jsonSchema, op.operationId),
+        jsonSchema,
+        jsonCodes: codes.filter((c) => {
+          const r = resolve(spec, op.responses[c]);
+          return r?.content?.['application/json'] !== undefined;
+        }).length,
         ext: op,
       });
     }
@@ -232,98 +242,232 @@ function collectOps(spec: Json): OpModel[] {
   return ops.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-function paramDecl(names: string[]): { decl: string[]; args: string } {
-  const ids = names.map((n) => camelCase(n));
-  return { decl: ids.map((i) => `${i}: string`), args: `[${ids.join(', ')}]` };
+function paramDecl(names: string[]): { decl: string[] } {
+  return { decl: names.map((n) => `${camelCase(n)}: string`) };
 }
 
-function optionsDecl(op: OpModel, extra = ''): string {
-  const q = `OpQuery<'${op.id}'>${extra}`;
-  return op.queryRequired ? `options: ${q} & CallOptions` : `options?: ${q} & CallOptions`;
+/** `get_project` → `GetProject` (for the names of the generated type aliases). */
+function pascal(name: string): string {
+  const c = camelCase(name);
+  return c.charAt(0).toUpperCase() + c.slice(1);
+}
+
+/** The runtime's `camelCase` (`client/core.ts`), to tell when a table row must spell the name. */
+function runtimeCamel(name: string): string {
+  const camel = name.replace(/[_-]+([a-zA-Z0-9])/g, (_, c: string) => c.toUpperCase());
+  return camel.charAt(0).toLowerCase() + camel.slice(1);
+}
+
+/**
+ * The SDK's classes, read from `packages/sdk/src/models/types.ts` (`Models` by `x-fw-model`
+ * name, `ListModels` by response schema), so that a generated signature names the class
+ * (`Promise<Session>`) instead of the `ModelOf<…>` that computes it.
+ */
+export interface ModelNames {
+  models: ReadonlyMap<string, string>;
+  listModels: ReadonlyMap<string, string>;
+}
+
+export function parseModelNames(typesSource: string): ModelNames {
+  const block = (name: string): Map<string, string> => {
+    const m = new RegExp(`export interface ${name} \\{([^}]*)\\}`).exec(typesSource);
+    if (!m) throw new Error(`gen-sdk: models/types.ts has no interface ${name}`);
+    return new Map([...m[1]!.matchAll(/^\s*(\w+): (\w+);/gm)].map((e) => [e[1]!, e[2]!]));
+  };
+  return { models: block('Models'), listModels: block('ListModels') };
+}
+
+/**
+ * Named types for the signatures: what each `ModelOf<…>`/`OpJson<…>` in a result, and each
+ * operation's options and body, is called in `generated/types.ts`. Hovers then read
+ * `Promise<Session>`, `Promise<Note>`, `options?: GetSessionOptions`.
+ */
+class TypeNames {
+  /** alias name → its definition (emitted to types.ts). */
+  readonly aliases = new Map<string, string>();
+  /** class names the signatures use (imported from the models). */
+  readonly classes = new Set<string>();
+  constructor(
+    private readonly spec: Json,
+    private readonly names: ModelNames,
+  ) {}
+
+  private alias(name: string, definition: string): string {
+    const had = this.aliases.get(name);
+    if (had !== undefined && had !== definition) {
+      throw new Error(`gen-sdk: two types want the name ${name}: ${had} and ${definition}`);
+    }
+    this.aliases.set(name, definition);
+    return name;
+  }
+
+  /** `ModelOf<'M', 'S'>` by its name: the list class, the class, or an alias of the data type. */
+  model(model: string, schema: string): string {
+    const listed = this.names.listModels.get(schema);
+    const cls = listed ?? this.names.models.get(model);
+    if (cls) {
+      this.classes.add(cls);
+      return cls;
+    }
+    return this.alias(schema, `WithDates<Schemas['${schema}']>`);
+  }
+
+  /** The JSON answer of `op` (`OpJson<'op'>`), by the schema's name when it is a plain reference. */
+  json(op: OpModel): string {
+    const schema = op.jsonSchema;
+    const named = refName(schema?.$ref);
+    const codes = op.jsonCodes;
+    if (named && codes === 1 && !this.names.models.has(named) && !this.names.listModels.has(named))
+      return this.alias(named, `Schemas['${named}']`);
+    const items = schema?.type === 'array' ? refName(schema.items?.$ref) : undefined;
+    if (items && codes === 1 && !this.names.models.has(items) && !this.names.listModels.has(items))
+      return `${this.alias(items, `Schemas['${items}']`)}[]`;
+    return this.alias(`${pascal(op.id)}Result`, `OpJson<'${op.id}'>`);
+  }
+
+  /** The unwrapped `x-fw-return` property of the answer. */
+  unwrapped(op: OpModel, prop: string): string {
+    const target = resolve(this.spec, op.jsonSchema);
+    const type = resolve(this.spec, target?.properties?.[prop])?.type;
+    if (type === 'string' || type === 'number' || type === 'integer' || type === 'boolean')
+      return type === 'integer' ? 'number' : type;
+    return this.alias(`${pascal(op.id)}Result`, `NonNullable<OpJson<'${op.id}'>>['${prop}']`);
+  }
+
+  /** Options of an operation: its query parameters and the call options. */
+  options(op: OpModel, extra = ''): string {
+    const suffix = extra ? 'UploadOptions' : 'Options';
+    return this.alias(`${pascal(op.id)}${suffix}`, `OpQuery<'${op.id}'>${extra} & CallOptions`);
+  }
+
+  /** The body parameter; with \`x-sdk-positional\` the bare value is part of the same name. */
+  body(op: OpModel): string {
+    const body = `BodyOf<'${op.id}'>`;
+    const type = op.positional ? `${body} | ${body}['${op.positional}']` : body;
+    return this.alias(`${pascal(op.id)}Body`, type);
+  }
+
+  query(op: OpModel): string {
+    return this.alias(`${pascal(op.id)}Query`, `OpQuery<'${op.id}'>`);
+  }
+
+  /** The type text of a result shape (its `ModelOf`/`OpJson` parts by name). */
+  result(op: OpModel): string {
+    const r = op.result;
+    if (r.type === 'void') return 'void';
+    if (r.unwrap) return this.unwrapped(op, r.unwrap);
+    if (r.type.includes('ModelOf<')) {
+      return r.type.replace(/ModelOf<'([^']+)', '([^']+)'>/g, (_, m: string, sc: string) =>
+        this.model(m, sc),
+      );
+    }
+    if (r.type.startsWith('Extract<')) return this.alias(`${pascal(op.id)}Result`, r.type);
+    return this.json(op);
+  }
+}
+
+function optionsDecl(op: OpModel, type: string): string {
+  return op.queryRequired ? `options: ${type}` : `options?: ${type}`;
 }
 
 function doc(lines: string[]): string {
   return `  /**\n${lines.map((l) => `   * ${l}`.trimEnd()).join('\n')}\n   */`;
 }
 
-function emitOp(op: OpModel, taken: ReadonlySet<string> = new Set()): string[] {
+/**
+ * One method: its typed signature (for the `GeneratedMethods` interface, type-only) and its row
+ * in the run-time table (see `client/install.ts`): `kind,op,pathCount[,fields]`.
+ */
+interface Emitted {
+  signatures: string[];
+  rows: string[];
+}
+
+/** A table row; trailing empty fields are dropped. The method name is left out when it is the operationId's camelCase. */
+function row(kind: string, name: string, op: OpModel, fields: (string | undefined)[]): string {
+  const cells = [
+    kind,
+    op.id,
+    String(op.pathParams.length),
+    name === runtimeCamel(op.id) ? '' : name,
+    ...fields.map((f) => f ?? ''),
+  ];
+  for (const c of cells)
+    if (/[,;]/.test(c)) throw new Error(`gen-sdk: "${c}" cannot go in the method table`);
+  while (cells.length > 3 && cells[cells.length - 1] === '') cells.pop();
+  return cells.join(',');
+}
+
+function emitOp(op: OpModel, types: TypeNames, taken: ReadonlySet<string> = new Set()): Emitted {
   const out: string[] = [];
+  const rows: string[] = [];
   const name = camelCase(op.id);
   const where = `\`${op.method.toUpperCase()} ${op.path}\` (\`${op.id}\`)`;
-  const { decl, args } = paramDecl(op.pathParams);
+  const { decl } = paramDecl(op.pathParams);
 
   if (op.response === 'binary') {
     const dl = op.ext['x-fw-download'] as Json | undefined;
+    const query = types.query(op);
     out.push(
       doc([
         `${op.summary}: stream the bytes to \`dest\` (a file path on Node, or a WritableStream).`,
         where,
       ]),
-      `  ${name}(${[...decl, 'dest: DownloadDestination', `options?: DownloadOptions & OpQuery<'${op.id}'>`].join(', ')}): Promise<void> {`,
-      `    return this._download('${op.id}', ${args}, dest, options);`,
-      `  }`,
+      `  ${name}(${[...decl, 'dest: DownloadDestination', `options?: DownloadOptions & ${query}`].join(', ')}): Promise<void>;`,
       doc([`${op.summary}: the bytes, in memory.`, where]),
-      `  ${name}AsData(${[...decl, `options?: ReadOptions & OpQuery<'${op.id}'>`].join(', ')}): Promise<Uint8Array> {`,
-      `    return this._readBytes('${op.id}', ${args}, options);`,
-      `  }`,
+      `  ${name}AsData(${[...decl, `options?: ReadOptions & ${query}`].join(', ')}): Promise<Uint8Array>;`,
     );
+    rows.push(row('d', name, op, []));
     if (dl && typeof dl['urlOp'] === 'string') {
+      const urlName = camelCase(dl['urlOp']);
       out.push(
         doc([
           `A one-time URL that downloads this file without an API key (ticket flow of ${where}).`,
         ]),
-        `  ${camelCase(dl['urlOp'])}(${[...decl, 'options?: CallOptions'].join(', ')}): Promise<string> {`,
-        `    return this._ticketUrl('${op.id}', ${args}, options);`,
-        `  }`,
+        `  ${urlName}(${[...decl, 'options?: CallOptions'].join(', ')}): Promise<string>;`,
       );
+      rows.push(row('t', urlName, op, []));
     }
     if (dl && typeof dl['zipInfoOp'] === 'string') {
+      const zipName = camelCase(dl['zipInfoOp']);
       out.push(
         doc([`The member listing of a zip file (\`info=true\` on ${where}).`]),
-        `  ${camelCase(dl['zipInfoOp'])}(${[...decl, 'options?: CallOptions'].join(', ')}): Promise<FileZipInfo> {`,
-        `    return this._invoke({ op: '${op.id}', path: ${args}, query: { ...options, info: true } }) as Promise<FileZipInfo>;`,
-        `  }`,
+        `  ${zipName}(${[...decl, 'options?: CallOptions'].join(', ')}): Promise<FileZipInfo>;`,
       );
+      rows.push(row('z', zipName, op, []));
     }
-    return out;
+    return { signatures: out, rows };
   }
 
-  const ret = op.response === 'empty' ? 'void' : op.result.type;
-  const extras: string[] = [];
-  if (op.result.model) extras.push(`model: '${op.result.model}'`);
-  if (op.result.unwrap) extras.push(`unwrap: '${op.result.unwrap}'`);
-  const extra = extras.length ? `, ${extras.join(', ')}` : '';
+  const ret = op.response === 'empty' ? 'void' : types.result(op);
 
   if (op.body === 'multipart') {
     // Container file and analysis output uploads answer the saved files whichever flow ran
     // (signed-URL tickets are closed by the SDK itself): FileEntry objects.
     const savesFiles =
       /^upload_file_to_[a-z]+$/.test(op.id) || /^upload_output_to_([a-z]+_)?analysis$/.test(op.id);
-    const uploadRet = savesFiles ? `ModelOf<'FileEntry', 'FileOutput'>[]` : ret;
-    const uploadExtra = savesFiles ? `, model: 'FileEntry'` : extra;
+    const uploadRet = savesFiles ? `${types.model('FileEntry', 'FileOutput')}[]` : ret;
+    const model = savesFiles ? 'FileEntry' : op.result.model;
     out.push(
       doc([
         `${op.summary}. \`file\`: a FileSpec or a local path (Node), or several where the API accepts them.`,
         where,
       ]),
-      `  ${name}(${[...decl, 'file: UploadInput | UploadInput[]', optionsDecl(op, ' & UploadOptions')].join(', ')}): Promise<${uploadRet}> {`,
-      `    return this._upload({ op: '${op.id}', path: ${args}, file, query: options${uploadExtra} }) as Promise<${uploadRet}>;`,
-      `  }`,
+      `  ${name}(${[...decl, 'file: UploadInput | UploadInput[]', optionsDecl(op, types.options(op, ' & UploadOptions'))].join(', ')}): Promise<${uploadRet}>;`,
     );
-    return out;
+    rows.push(row('u', name, op, [model]));
+    return { signatures: out, rows };
   }
 
-  const bodyType = op.positional
-    ? `BodyOf<'${op.id}'> | BodyOf<'${op.id}'>['${op.positional}']`
-    : `BodyOf<'${op.id}'>`;
-  const bodyDecl = op.body === 'json' ? [`body${op.bodyRequired ? '' : '?'}: ${bodyType}`] : [];
-  const positional = op.positional ? `, positional: '${op.positional}'` : '';
+  const body = op.body === 'json' ? types.body(op) : undefined;
+  const bodyDecl = body ? [`body${op.bodyRequired ? '' : '?'}: ${body}`] : [];
   out.push(
     doc([`${op.summary}.`, where]),
-    `  ${name}(${[...decl, ...bodyDecl, optionsDecl(op)].join(', ')}): Promise<${ret}> {`,
-    `    return this._invoke({ op: '${op.id}', path: ${args}${op.body === 'json' ? ', body' : ''}, query: options${extra}${positional} }) as Promise<${ret}>;`,
-    `  }`,
+    `  ${name}(${[...decl, ...bodyDecl, optionsDecl(op, types.options(op))].join(
+      ', ',
+    )}): Promise<${ret}>;`,
   );
+  rows.push(row(body ? 'b' : 'j', name, op, [op.result.model, op.result.unwrap, op.positional]));
 
   const wrappers: [string, string, string][] = [];
   if (op.ext['x-fw-modify-info'] && op.id.startsWith('modify_')) {
@@ -347,38 +491,80 @@ function emitOp(op: OpModel, taken: ReadonlySet<string> = new Set()): string[] {
     if (taken.has(wname)) continue;
     out.push(
       doc([`Sends \`{ ${key}: body }\` to ${where}.`]),
-      `  ${camelCase(wname)}(${[...decl, `body: ${type}`, 'options?: CallOptions'].join(', ')}): Promise<${ret}> {`,
-      `    return this._invoke({ op: '${op.id}', path: ${args}, body: { ${key}: body }, query: options${extra} }) as Promise<${ret}>;`,
-      `  }`,
+      `  ${camelCase(wname)}(${[...decl, `body: ${type}`, 'options?: CallOptions'].join(', ')}): Promise<${ret}>;`,
     );
+    rows.push(row('w', camelCase(wname), op, [op.result.model, op.result.unwrap, key]));
   }
-  return out;
+  return { signatures: out, rows };
 }
 
-/** Render `methods.ts` for a bundled spec. */
-export function renderSdkMethods(spec: Json): string {
+export const SDK_TYPES_PATH = 'packages/sdk/src/generated/types.ts';
+
+/** Render `methods.ts` and `types.ts` for a bundled spec. */
+export function renderSdk(spec: Json, names: ModelNames): { methods: string; types: string } {
   const ops = collectOps(spec);
   const taken = new Set(ops.map((o) => o.id));
-  const body = ops.flatMap((o) => emitOp(o, taken));
-  return [
+  const types = new TypeNames(spec, names);
+  const emitted = ops.map((o) => emitOp(o, types, taken));
+  const signatures = emitted.flatMap((e) => e.signatures);
+  const rows = emitted.flatMap((e) => e.rows);
+  const aliasNames = [...types.aliases.keys()].sort();
+  const classes = [...types.classes].sort();
+  const methods = [
     doNotEditHeader('tools/gen-sdk.ts'),
-    `import type { BodyOf, CallOptions, Classification, FileZipInfo, ModelOf, OpJson, OpQuery, UploadInput, UploadOptions } from '../client/op-types.js';`,
+    `import type { Classification, FileZipInfo, UploadInput } from '../client/op-types.js';`,
     `import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';`,
+    `import type { CallOptions } from '../client/op-types.js';`,
+    `import type { ${classes.join(', ')} } from '../index.js';`,
+    `import type {`,
+    ...aliasNames.map((n) => `  ${n},`),
+    `} from './types.js';`,
     `import { ClientCore } from '../client/core.js';`,
+    `import { installMethods } from '../client/install.js';`,
     ``,
-    `/** One method per API operation (${ops.length} operations). \`Client\` extends this class. */`,
-    `export abstract class GeneratedMethods extends ClientCore {`,
-    ...body,
+    `/**`,
+    ` * One method per API operation (${ops.length} operations). \`Client\` extends this class. The`,
+    ` * signatures below are types only; the methods themselves are made from the table at the end`,
+    ` * (\`client/install.ts\`), a few kB instead of a function body per method.`,
+    ` */`,
+    `export interface GeneratedMethods {`,
+    ...signatures,
     `}`,
     ``,
+    `// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging`,
+    `export abstract class GeneratedMethods extends ClientCore {}`,
+    ``,
+    `installMethods(`,
+    `  GeneratedMethods.prototype,`,
+    `  '${rows.join(';')}',`,
+    `);`,
+    ``,
     `/** operationIds with a generated method. */`,
-    `export const GENERATED_OPERATIONS = [`,
-    ...ops.map((o) => `  '${o.id}',`),
-    `] as const;`,
+    `export const GENERATED_OPERATIONS: readonly string[] = ${JSON.stringify(ops.map((o) => o.id))};`,
     ``,
   ].join('\n');
+  const typesFile = [
+    doNotEditHeader('tools/gen-sdk.ts'),
+    `// Named types of the generated methods' results, bodies and options: types only, no code.`,
+    `import type { BodyOf, CallOptions, OpJson, OpQuery, Schemas, UploadOptions } from '../client/op-types.js';`,
+    `import type { WithDates } from '../models/dates.js';`,
+    ``,
+    ...aliasNames.map((n) => `export type ${n} = ${types.aliases.get(n)};`),
+    ``,
+  ].join('\n');
+  return { methods, types: typesFile };
+}
+
+/** Render `methods.ts` for a bundled spec (the class names read from the SDK's models). */
+export function renderSdkMethods(spec: Json, names: ModelNames = readModelNames()): string {
+  return renderSdk(spec, names).methods;
+}
+
+export function readModelNames(): ModelNames {
+  return parseModelNames(readFileSync(join(repoRoot, 'packages/sdk/src/models/types.ts'), 'utf8'));
 }
 
 export async function generateSdk(spec: object): Promise<GeneratedFiles> {
-  return { [SDK_METHODS_PATH]: renderSdkMethods(spec as Json) };
+  const { methods, types } = renderSdk(spec as Json, readModelNames());
+  return { [SDK_METHODS_PATH]: methods, [SDK_TYPES_PATH]: types };
 }

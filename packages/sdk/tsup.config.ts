@@ -10,7 +10,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const bundled = ['temporal-polyfill', 'temporal-spec', 'temporal-utils'];
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts' },
+  entry: { index: 'src/index.ts', node: 'src/node.ts', temporal: 'src/temporal.ts' },
   format: ['esm', 'cjs'],
   dts: { resolve: bundled },
   sourcemap: true,
@@ -21,7 +21,7 @@ export default defineConfig({
   splitting: true,
   treeshake: true,
   noExternal: bundled,
-  external: ['@fw/api', '@fw/api/node', 'mime', /^node:/],
+  external: ['@fw/api', '@fw/api/node', /^node:/],
   // The version is inlined at build time (User-Agent); src/client/version.ts falls back when unbundled.
   define: { __FW_SDK_VERSION__: JSON.stringify(pkg.version) },
 });

@@ -8,7 +8,7 @@ import createClient, {
 import { authorizationHeader, parseApiKey } from './apiKey.js';
 import { ConfigurationError } from './errors.js';
 import { resolveLogger, type Logger } from './log.js';
-import { operationTable } from './generated/operations.js';
+import { EXHAUSTIVE_OPERATIONS } from './generated/operations.js';
 import type { paths } from './generated/schema.js';
 import type { MultipartBody } from './multipart.js';
 import {
@@ -153,16 +153,7 @@ let exhaustiveOps: ReadonlySet<string> | undefined;
 
 /** `get /projects`-style keys of the operations that declare an `exhaustive` query parameter. */
 function operationsWithExhaustive(): ReadonlySet<string> {
-  exhaustiveOps ??= new Set(
-    Object.values(
-      operationTable as Record<
-        string,
-        { method: string; path: string; queryParams: readonly { name: string }[] }
-      >,
-    )
-      .filter((op) => op.queryParams.some((q) => q.name === 'exhaustive'))
-      .map((op) => `${op.method.toLowerCase()} ${op.path}`),
-  );
+  exhaustiveOps ??= new Set(EXHAUSTIVE_OPERATIONS);
   return exhaustiveOps;
 }
 
@@ -280,14 +271,24 @@ export function createApiClient<Paths extends {} = paths>(
     features: () => features,
   });
 
+  // Requests built ready to send (one Request per call); while middleware is registered, plain
+  // ones, since a middleware may swap the request for a copy the transport must finish itself.
+  const preparedRequest = flywheelRequestClass({ features: () => features });
+  const plainRequest = flywheelRequestClass();
+  let middlewareCount = 0;
   const client = createClient<Paths>({
     baseUrl,
     fetch: transport,
-    Request: flywheelRequestClass(),
+    Request: preparedRequest,
     headers,
     bodySerializer: flywheelBodySerializer,
   });
-  const withDefaults = exhaustiveDefaults(exhaustive);
+  const addDefaults = exhaustiveDefaults(exhaustive);
+  const withDefaults = (method: string, path: string, init: unknown): unknown => {
+    const out = addDefaults(method, path, init);
+    if (middlewareCount > 0) (out as { Request?: unknown }).Request ??= plainRequest;
+    return out;
+  };
   const methods = client as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const verb of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
     const call = methods[verb]!;
@@ -297,6 +298,16 @@ export function createApiClient<Paths extends {} = paths>(
   const request = methods.request!;
   methods.request = (method: unknown, url: unknown, init?: unknown) =>
     request(method, url, withDefaults(String(method), url as string, init));
+  const use = methods.use!;
+  const eject = methods.eject!;
+  methods.use = (...middleware: unknown[]) => {
+    middlewareCount += middleware.length;
+    return use(...middleware);
+  };
+  methods.eject = (...middleware: unknown[]) => {
+    middlewareCount = Math.max(0, middlewareCount - middleware.length);
+    return eject(...middleware);
+  };
   Object.defineProperty(client, 'baseUrl', { value: baseUrl, enumerable: true });
   Object.defineProperty(client, 'raw', { value: client, enumerable: false });
   Object.defineProperty(client, 'exhaustive', { value: exhaustive, enumerable: true });

@@ -66,9 +66,11 @@ export type { DownloadOptions, DownloadSource } from './streaming.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 export type { paths, components, operations } from './generated/schema.js';
 export { operationTable } from './generated/operations.js';
+export { EXHAUSTIVE_OPERATIONS } from './generated/operations.js';
 export type {
   OperationId,
   OperationInfo,
+  OperationTable,
   QueryParamInfo,
   HttpMethod,
 } from './generated/operations.js';

@@ -142,6 +142,14 @@ interface RequestMeta {
    * timeout. Set by the client from openapi-fetch's `parseAs`.
    */
   bodyMode: 'buffer' | 'stream';
+  /**
+   * Set by a client's own Request class (`flywheelRequestClass({ features })`): the request
+   * already carries the merged `X-Accept-Feature`, the body's Content-Type and the redirect mode
+   * the transport sends with, so the first attempt can send it as it is instead of copying it.
+   */
+  prepared: boolean;
+  /** The redirect mode the caller asked for (a prepared request is built with `manual`). */
+  redirect: RequestRedirect | undefined;
 }
 
 const requestMeta = new WeakMap<Request, RequestMeta>();
@@ -197,13 +205,27 @@ type FlywheelRequestInit = RequestInit & {
 
 let RequestClass: typeof Request | undefined;
 
+/** What a client's Request class needs to build requests the transport can send unchanged. */
+export interface RequestClassOptions {
+  /** The client's `X-Accept-Feature` values, read for every request (see `TransportOptions`). */
+  features: () => readonly string[];
+}
+
 /**
  * A `Request` subclass (openapi-fetch's `Request` option) that remembers the original body and
- * per-call options, and fixes up streaming/binary bodies (duplex, Content-Type).
+ * per-call options, and fixes up streaming/binary bodies (duplex, Content-Type). Without
+ * options it is one shared class and the transport finishes each request (features, redirect
+ * mode) on a copy. With the client's `features`, the class does that work itself, on the fresh
+ * `Headers` openapi-fetch builds for each call: one Request per call instead of two (a third of
+ * the client's CPU per call went into the copies; `bench/per-call.ts`).
  */
-export function flywheelRequestClass(): typeof Request {
-  if (RequestClass) return RequestClass;
-  RequestClass = class FlywheelRequest extends Request {
+export function flywheelRequestClass(options?: RequestClassOptions): typeof Request {
+  if (!options && RequestClass) return RequestClass;
+  const clientFeatures = options?.features;
+  // The joined header value, kept while the client's feature list is the same array.
+  let joinedFor: readonly string[] | undefined;
+  let joined = '';
+  const cls = class FlywheelRequest extends Request {
     constructor(input: RequestInfo | URL, init?: FlywheelRequestInit) {
       const {
         timeoutMs,
@@ -215,8 +237,12 @@ export function flywheelRequestClass(): typeof Request {
         ...rest
       } = init ?? {};
       let body = rest.body ?? null;
-      const headers = new Headers(rest.headers);
-      const jsonDefault = headers.get('content-type') === 'application/json';
+      // openapi-fetch hands each call a Headers of its own: a prepared request edits it in place.
+      const headers =
+        clientFeatures && rest.headers instanceof Headers
+          ? rest.headers
+          : new Headers(rest.headers);
+      const jsonDefault = body !== null && headers.get('content-type') === 'application/json';
       if (body instanceof StreamingMultipartBody) {
         headers.set('content-type', body.contentType);
         body = body.stream;
@@ -231,6 +257,25 @@ export function flywheelRequestClass(): typeof Request {
       const streaming = isReadableStream(body);
       const finalInit: FlywheelRequestInit = { ...rest, body, headers };
       if (streaming) finalInit.duplex = 'half';
+      const redirect = rest.redirect;
+      if (clientFeatures) {
+        if (typeof FormData !== 'undefined' && body instanceof FormData)
+          headers.delete('content-type');
+        const own = headers.get(FEATURE_HEADER);
+        const base = clientFeatures();
+        if (own === null && !features?.length) {
+          if (joinedFor !== base) {
+            joinedFor = base;
+            joined = mergeFeatures(base).join(',');
+          }
+          if (joined !== '') headers.set(FEATURE_HEADER, joined);
+        } else {
+          const merged = mergeFeatures(base, own, features);
+          if (merged.length > 0) headers.set(FEATURE_HEADER, merged.join(','));
+          else headers.delete(FEATURE_HEADER);
+        }
+        finalInit.redirect = sendRedirectMode(redirect ?? 'follow', body);
+      }
       super(input, finalInit as RequestInit);
       requestMeta.set(this, {
         body: body as BodyInit | null,
@@ -241,10 +286,26 @@ export function flywheelRequestClass(): typeof Request {
         maxRetries,
         features,
         bodyMode: fwBodyMode ?? 'buffer',
+        prepared: clientFeatures !== undefined,
+        redirect: clientFeatures ? (redirect ?? 'follow') : redirect,
       });
     }
   };
-  return RequestClass;
+  if (!options) RequestClass = cls;
+  return cls;
+}
+
+/**
+ * The redirect mode an attempt is sent with. Redirects of ordinary requests are followed by the
+ * transport (see followRedirects), not by fetch, so the rules hold whatever fetch is injected. A
+ * streamed body can't be sent to a redirect target anyway, and undici's fetch keeps every chunk
+ * it sent while a redirect could still be followed or handed back ('follow' and 'manual'
+ * alike): a 256 MiB upload held 256 MiB until the answer came (bench/sdk-transfer.ts). With
+ * 'error' it keeps none.
+ */
+function sendRedirectMode(asked: RequestRedirect, body: unknown): RequestRedirect {
+  if (isReadableStream(body)) return 'error';
+  return asked === 'follow' ? 'manual' : asked;
 }
 
 /** Retry-After (delta-seconds or HTTP date) in ms, or undefined when absent/invalid. */
@@ -316,6 +377,8 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** URL for error messages, without userinfo. */
 function displayUrl(url: string): string {
+  // A Request's URL is already normalised; only one with userinfo needs rewriting.
+  if (!url.includes('@')) return url;
   try {
     const u = new URL(url);
     u.username = '';
@@ -440,32 +503,50 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
       maxRetries: undefined,
       features: undefined,
       bodyMode: 'buffer',
+      prepared: false,
+      redirect: undefined,
     };
     const method = request.method.toUpperCase();
     const url = displayUrl(request.url);
-    const userSignal = meta.signal ?? request.signal;
+    // A prepared request carries the caller's signal itself; any other Request always has one.
+    const userSignal: AbortSignal | undefined =
+      meta.signal ?? (meta.prepared ? undefined : request.signal);
     const timeoutMs = meta.timeoutMs ?? options.timeoutMs ?? 0;
     const maxRetries = Math.max(0, meta.maxRetries ?? options.maxRetries);
     const retryable = IDEMPOTENT_METHODS.has(method) && meta.replayable;
-    // FormData bodies carry their own boundary: drop the first encoding's Content-Type so each
-    // attempt gets a header matching its own encoding.
-    const headers = new Headers(request.headers);
-    if (typeof FormData !== 'undefined' && meta.body instanceof FormData)
-      headers.delete('content-type');
-    if (clientFeatures) {
-      const features = mergeFeatures(clientFeatures(), headers.get(FEATURE_HEADER), meta.features);
-      if (features.length > 0) headers.set(FEATURE_HEADER, features.join(','));
-      else headers.delete(FEATURE_HEADER);
-    } else if (meta.features?.length) {
-      headers.set(
-        FEATURE_HEADER,
-        mergeFeatures(headers.get(FEATURE_HEADER), meta.features).join(','),
-      );
-    }
+    const askedRedirect = meta.redirect ?? request.redirect;
+    // The headers of attempts that are built afresh (retries, timeouts, plain Requests), made
+    // once on first use. FormData bodies carry their own boundary: drop the first encoding's
+    // Content-Type so each attempt gets a header matching its own encoding.
+    let copied: Headers | undefined;
+    const attemptHeaders = (): Headers => {
+      if (copied) return copied;
+      const headers = new Headers(request.headers);
+      if (typeof FormData !== 'undefined' && meta.body instanceof FormData)
+        headers.delete('content-type');
+      if (meta.prepared) {
+        // features were merged when the request was built
+      } else if (clientFeatures) {
+        const features = mergeFeatures(
+          clientFeatures(),
+          headers.get(FEATURE_HEADER),
+          meta.features,
+        );
+        if (features.length > 0) headers.set(FEATURE_HEADER, features.join(','));
+        else headers.delete(FEATURE_HEADER);
+      } else if (meta.features?.length) {
+        headers.set(
+          FEATURE_HEADER,
+          mergeFeatures(headers.get(FEATURE_HEADER), meta.features).join(','),
+        );
+      }
+      return (copied = headers);
+    };
 
     const idleMs = meta.idleTimeoutMs ?? options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const aborted = (): boolean => userSignal?.aborted === true;
     const abortError = (): ApiAbortError =>
-      new ApiAbortError({ method, url, cause: userSignal.reason });
+      new ApiAbortError({ method, url, cause: userSignal?.reason });
     const redirectFailure = (message: string): never => {
       throw new ApiConnectionError(`${method} ${url} failed: ${message}`, { method, url });
     };
@@ -484,69 +565,75 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
 
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < maxRetries && meta.replayable;
-      if (userSignal.aborted) throw abortError();
+      if (aborted()) throw abortError();
       const started = now();
       const log = (status: number | string): void =>
         logRequest(logger, { method, url, status, ms: now() - started, attempt });
 
-      const controller = new AbortController();
-      const onUserAbort = (): void => controller.abort(userSignal.reason);
-      userSignal.addEventListener('abort', onUserAbort, { once: true });
-      const release = (): void => userSignal.removeEventListener('abort', onUserAbort);
+      // The first attempt of a prepared request with no time limit goes out as it was built: no
+      // copy, no AbortController (the caller's signal is already on it).
+      const asBuilt = attempt === 0 && meta.prepared && timeoutMs === 0;
+      let controller: AbortController | undefined;
+      let release = (): void => undefined;
       let timedOut = false;
-      const timer =
-        timeoutMs > 0
-          ? setTimeout(() => {
-              timedOut = true;
-              controller.abort(new ApiTimeoutError({ method, url, timeoutMs }));
-            }, timeoutMs)
-          : undefined;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      if (!asBuilt) {
+        const own = new AbortController();
+        controller = own;
+        if (userSignal) {
+          const onUserAbort = (): void => own.abort(userSignal.reason);
+          userSignal.addEventListener('abort', onUserAbort, { once: true });
+          release = () => userSignal.removeEventListener('abort', onUserAbort);
+        }
+        if (timeoutMs > 0)
+          timer = setTimeout(() => {
+            timedOut = true;
+            own.abort(new ApiTimeoutError({ method, url, timeoutMs }));
+          }, timeoutMs);
+      }
 
       const body = meta.replayable ? meta.body : request.body;
-      const init: AttemptInit = {
-        method: request.method,
-        headers,
-        body: method === 'GET' || method === 'HEAD' ? null : body,
-        signal: controller.signal,
-        redirect: request.redirect,
-        credentials: request.credentials,
-        cache: request.cache,
-        keepalive: request.keepalive,
+      const followHere = askedRedirect === 'follow';
+      let init: AttemptInit | undefined;
+      const attemptInit = (): AttemptInit => {
+        if (init) return init;
+        init = {
+          method: request.method,
+          headers: asBuilt ? request.headers : attemptHeaders(),
+          body: method === 'GET' || method === 'HEAD' ? null : body,
+          signal: controller?.signal ?? userSignal ?? null,
+          redirect: sendRedirectMode(askedRedirect, body),
+          credentials: request.credentials,
+          cache: request.cache,
+          keepalive: request.keepalive,
+        };
+        if (isReadableStream(body)) init.duplex = 'half';
+        return init;
       };
-      // Redirects of ordinary requests are followed here (see followRedirects), not by fetch, so
-      // the rules hold whatever fetch implementation is injected.
-      const followHere = request.redirect === 'follow';
-      if (followHere) init.redirect = 'manual';
-      if (isReadableStream(body)) {
-        init.duplex = 'half';
-        // A streamed body can't be sent to a redirect target anyway, and undici's fetch keeps
-        // every chunk it sent while a redirect could still be followed or handed back ('follow'
-        // and 'manual' alike): a 256 MiB upload held 256 MiB until the answer came
-        // (bench/sdk-transfer.ts). With 'error' it keeps none.
-        init.redirect = 'error';
-      }
 
       let response: Response;
       try {
-        response = await baseFetch(new Request(request.url, init));
-        if (followHere && init.redirect === 'manual') {
+        response = await baseFetch(asBuilt ? request : new Request(request.url, attemptInit()));
+        if (followHere && sendRedirectMode(askedRedirect, body) === 'manual') {
           if (response.type === 'opaqueredirect') {
             // Browsers hide the target of a manual redirect: let the browser follow it (its fetch
             // drops Authorization on a cross-origin hop, as the fetch standard requires).
-            response = await baseFetch(new Request(request.url, { ...init, redirect: 'follow' }));
-          } else {
+            response = await baseFetch(
+              new Request(request.url, { ...attemptInit(), redirect: 'follow' }),
+            );
+          } else if (REDIRECT_STATUSES.has(response.status)) {
             response = await followRedirects(
               baseFetch,
               response,
               request.url,
-              init,
+              attemptInit(),
               redirectFailure,
             );
           }
         }
       } catch (err) {
         release();
-        if (userSignal.aborted) throw abortError();
+        if (aborted()) throw abortError();
         const failure = timedOut
           ? new ApiTimeoutError({ method, url, timeoutMs })
           : err instanceof FlywheelError
@@ -577,7 +664,7 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
             idleMs,
             (err) =>
               scrubError(
-                userSignal.aborted
+                aborted()
                   ? abortError()
                   : err instanceof BodyIdleTimeout
                     ? new ApiTimeoutError({ method, url, timeoutMs: idleMs, phase: 'body' })
@@ -590,14 +677,13 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
         }
         // JSON (and text) answers are read here, inside the retried attempt, so a body that
         // breaks or stalls after the headers is retried like a reset before the headers.
-        let bytes: Uint8Array;
+        let read: ReadBody;
         try {
-          bytes = await readBodyBytes(response.body, idleMs);
-          assertCompleteJson(response, bytes);
+          read = readComplete(response, await readBodyBytes(response.body, idleMs));
         } catch (err) {
-          controller.abort();
+          controller?.abort();
           release();
-          if (userSignal.aborted) throw abortError();
+          if (aborted()) throw abortError();
           const failure =
             err instanceof BodyIdleTimeout
               ? new ApiTimeoutError({ method, url, timeoutMs: idleMs, phase: 'body' })
@@ -611,7 +697,7 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
         }
         release();
         log(response.status);
-        return rebuild(response, bytes.byteLength > 0 ? (bytes as Uint8Array<ArrayBuffer>) : null);
+        return answered(response, read);
       }
 
       release();
@@ -656,13 +742,24 @@ function rebuild(response: Response, body: BodyInit | null): Response {
   });
 }
 
+/** A body read in full: its bytes and, for JSON, the text and the value it parsed to. */
+interface ReadBody {
+  bytes: Uint8Array<ArrayBuffer>;
+  text?: string;
+  json?: unknown;
+}
+
+const decoder = new TextDecoder();
+
 /**
  * A JSON answer cut short by a closed connection (no Content-Length, close-delimited) reads
- * without an error but does not parse: count it as a broken body, not as a success.
+ * without an error but does not parse: count it as a broken body, not as a success. The JSON is
+ * parsed here once, and the caller's `json()` gets that value (see `answered`).
  */
-function assertCompleteJson(response: Response, bytes: Uint8Array): void {
+function readComplete(response: Response, bytes: Uint8Array): ReadBody {
   const declared = response.headers.get('content-length');
-  const encoded = (response.headers.get('content-encoding') ?? 'identity') !== 'identity';
+  const encoding = response.headers.get('content-encoding');
+  const encoded = encoding !== null && encoding !== 'identity';
   if (
     declared !== null &&
     !encoded &&
@@ -670,11 +767,94 @@ function assertCompleteJson(response: Response, bytes: Uint8Array): void {
     Number(declared) !== bytes.byteLength
   )
     throw new Error(`body ended after ${bytes.byteLength} of ${declared} bytes`);
+  const read: ReadBody = { bytes: bytes as Uint8Array<ArrayBuffer> };
   const type = response.headers.get('content-type') ?? '';
-  if (bytes.byteLength === 0 || !/json/i.test(type)) return;
+  if (bytes.byteLength === 0 || !/json/i.test(type)) return read;
+  read.text = decoder.decode(bytes);
   try {
-    JSON.parse(new TextDecoder().decode(bytes));
+    read.json = JSON.parse(read.text) as unknown;
   } catch {
     throw new Error('body ended before the JSON was complete');
   }
+  return read;
+}
+
+/** What was read of each answered response (see `answered`). */
+const readBodies = new WeakMap<Response, ReadBody & { used?: boolean }>();
+
+function take<T>(response: Response, value: (read: ReadBody) => T): Promise<T> {
+  const read = readBodies.get(response)!;
+  if (read.used)
+    return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+  read.used = true;
+  try {
+    return Promise.resolve(value(read));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+const textOf = (read: ReadBody): string => read.text ?? decoder.decode(read.bytes);
+
+/** The answered subclass of each Response class seen (by prototype). */
+const answeredPrototypes = new WeakMap<object, object>();
+
+/**
+ * The prototype of a Response whose body was read by the transport: its body methods answer from
+ * what was read. It extends the class the response itself has, which is not always the global
+ * `Response` (@hono/node-server, for one, replaces the global with its own class, while `fetch`
+ * still answers undici's), so the inherited getters (`status`, `headers`) keep working.
+ */
+function answeredPrototype(proto: object): object | undefined {
+  const known = answeredPrototypes.get(proto);
+  if (known) return known;
+  const Base = (proto as { constructor?: unknown }).constructor;
+  if (typeof Base !== 'function' || !(Base.prototype === proto)) return undefined;
+  const Answered = class extends (Base as typeof Response) {
+    override json(): Promise<any> {
+      return take(this, (read) => ('json' in read ? read.json : JSON.parse(textOf(read))));
+    }
+    override text(): Promise<string> {
+      return take(this, textOf);
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return take(this, (read) => read.bytes.slice().buffer);
+    }
+    override blob(): Promise<Blob> {
+      return take(
+        this,
+        (read) => new Blob([read.bytes], { type: this.headers.get('content-type') ?? '' }),
+      );
+    }
+    override bytes(): Promise<Uint8Array<ArrayBuffer>> {
+      return take(this, (read) => read.bytes.slice());
+    }
+    override formData(): Promise<FormData> {
+      return take(this, (read) => this.rebuilt(read)).then((r) => r.formData());
+    }
+    override clone(): Response {
+      return this.rebuilt(readBodies.get(this)!);
+    }
+    private rebuilt(read: ReadBody): Response {
+      return rebuild(this, read.bytes.byteLength > 0 ? read.bytes.slice() : null);
+    }
+  };
+  answeredPrototypes.set(proto, Answered.prototype);
+  return Answered.prototype;
+}
+
+/**
+ * The answer handed back once its body is read: the same Response object (status, headers, type,
+ * url), moved onto a subclass whose body methods answer from what was read. Cheaper than a new
+ * Response around the bytes (a stream and a body per call), and `json()` does not parse a second
+ * time. Each body method can be called once, as on a real body.
+ */
+function answered(response: Response, read: ReadBody): Response {
+  const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+  if (nullBody) return rebuild(response, null);
+  const proto = answeredPrototype(Object.getPrototypeOf(response) as object);
+  if (!proto) return rebuild(response, read.bytes.byteLength > 0 ? read.bytes : null);
+  readBodies.set(response, read);
+  Object.setPrototypeOf(response, proto);
+  return response;
 }

@@ -5,9 +5,11 @@
  *
  * @module @fw/sdk/node
  */
+import { Temporal as TemporalPolyfill } from 'temporal-polyfill';
 import { Client as BaseClient } from './client/client.js';
 import type { ClientOptions } from './client/core.js';
 import type { Platform } from './client/platform.js';
+import { installTemporal, type TemporalApi } from './time/temporal.js';
 import { caBundleFromEnv } from './node/ca.js';
 import { readCliCredentials } from './node/credentials.js';
 import { downloadToFile, prepareDestination } from './node/download.js';
@@ -21,6 +23,12 @@ import {
 
 export * from './index.js';
 export * from './node/index.js';
+
+/**
+ * The native `Temporal` when the runtime has one, else temporal-polyfill's: on Node the time-zone
+ * helpers always work (the neutral entry leaves the polyfill out; see `@fw/sdk/temporal`).
+ */
+export const Temporal: TemporalApi = installTemporal(TemporalPolyfill);
 
 let caFetch: ((input: Request) => Promise<Response>) | null | undefined;
 let caDispatcher: object | null | undefined;

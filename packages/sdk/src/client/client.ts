@@ -67,6 +67,27 @@ export interface ResolveResult {
 /** Something `downloadTar` / `downloadZip` can archive: a container object or a `{ type, id }` reference. */
 export type TarTarget = ArchiveTarget;
 
+/** Options of `fw.acquisitions.find(…)` and the other finder methods (`get_all_acquisitions`'s query parameters). */
+export interface AcquisitionsFinderParams extends FinderParams<OpQuery<'get_all_acquisitions'>> {}
+/** Options of `fw.analyses.find(…)` and the other finder methods (`get_all_analyses`'s query parameters). */
+export interface AnalysesFinderParams extends FinderParams<OpQuery<'get_all_analyses'>> {}
+/** Options of `fw.collections.find(…)` and the other finder methods (`get_all_collections`'s query parameters). */
+export interface CollectionsFinderParams extends FinderParams<OpQuery<'get_all_collections'>> {}
+/** Options of `fw.gears.find(…)` and the other finder methods (`get_all_gears`'s query parameters). */
+export interface GearsFinderParams extends FinderParams<OpQuery<'get_all_gears'>> {}
+/** Options of `fw.groups.find(…)` and the other finder methods (`get_all_groups`'s query parameters). */
+export interface GroupsFinderParams extends FinderParams<OpQuery<'get_all_groups'>> {}
+/** Options of `fw.jobs.find(…)` and the other finder methods (`get_all_jobs`'s query parameters). */
+export interface JobsFinderParams extends FinderParams<OpQuery<'get_all_jobs'>> {}
+/** Options of `fw.projects.find(…)` and the other finder methods (`get_all_projects`'s query parameters). */
+export interface ProjectsFinderParams extends FinderParams<OpQuery<'get_all_projects'>> {}
+/** Options of `fw.sessions.find(…)` and the other finder methods (`get_all_sessions`'s query parameters). */
+export interface SessionsFinderParams extends FinderParams<OpQuery<'get_all_sessions'>> {}
+/** Options of `fw.subjects.find(…)` and the other finder methods (`get_all_subjects`'s query parameters). */
+export interface SubjectsFinderParams extends FinderParams<OpQuery<'get_all_subjects'>> {}
+/** Options of `fw.users.find(…)` and the other finder methods (`get_all_users`'s query parameters). */
+export interface UsersFinderParams extends FinderParams<OpQuery<'get_all_users'>> {}
+
 /** Options of `downloadTar` / `downloadZip`. */
 export type DownloadTarOptions = DownloadArchiveOptions;
 
@@ -80,38 +101,29 @@ export class Client extends GeneratedMethods {
   // one, `info` may come back empty); `reload()` an item for the full object (`Project`, …).
 
   /** All groups you can see (`GET /groups`; items are `GroupOutput`, as by-id reads). */
-  declare readonly groups: Finder<Group, FinderParams<OpQuery<'get_all_groups'>>>;
+  declare readonly groups: Finder<Group, GroupsFinderParams>;
   /**
    * All projects you can see (`GET /projects`): `fw.projects.find('label=My Project')`. Items are
    * the list form `ProjectListOutput` (fields such as `info` may be left out); `reload()` one for
    * the full `Project`.
    */
-  declare readonly projects: Finder<ProjectListOutput, FinderParams<OpQuery<'get_all_projects'>>>;
+  declare readonly projects: Finder<ProjectListOutput, ProjectsFinderParams>;
   /** All subjects (`GET /subjects`). Items are `SubjectOutputForList` (`info` may be left out); `reload()` for the full `Subject`. */
-  declare readonly subjects: Finder<
-    SubjectOutputForList,
-    FinderParams<OpQuery<'get_all_subjects'>>
-  >;
+  declare readonly subjects: Finder<SubjectOutputForList, SubjectsFinderParams>;
   /** All sessions (`GET /sessions`). Items are `SessionListOutput` (`info` may be left out); `reload()` for the full `Session`. */
-  declare readonly sessions: Finder<SessionListOutput, FinderParams<OpQuery<'get_all_sessions'>>>;
+  declare readonly sessions: Finder<SessionListOutput, SessionsFinderParams>;
   /** All acquisitions (`GET /acquisitions`). Items are `AcquisitionListOutput` (`info` may be left out); `reload()` for the full `Acquisition`. */
-  declare readonly acquisitions: Finder<
-    AcquisitionListOutput,
-    FinderParams<OpQuery<'get_all_acquisitions'>>
-  >;
+  declare readonly acquisitions: Finder<AcquisitionListOutput, AcquisitionsFinderParams>;
   /** All analyses (`GET /analyses`, Python's `get_all_analyses`). Items are `AnalysisListOutput` (`info` may be left out); `reload()` for the full `Analysis`. */
-  declare readonly analyses: Finder<AnalysisListOutput, FinderParams<OpQuery<'get_all_analyses'>>>;
+  declare readonly analyses: Finder<AnalysisListOutput, AnalysesFinderParams>;
   /** All collections (`GET /collections`). Items are `CollectionListItem`; `reload()` for the full `Collection`. */
-  declare readonly collections: Finder<
-    CollectionListItem,
-    FinderParams<OpQuery<'get_all_collections'>>
-  >;
+  declare readonly collections: Finder<CollectionListItem, CollectionsFinderParams>;
   /** All jobs (`GET /jobs`). Items are `JobListOutput` (`_id`, no `id` field; the `id` getter works); `reload()` for the full `Job`. */
-  declare readonly jobs: Finder<JobListOutput, FinderParams<OpQuery<'get_all_jobs'>>>;
+  declare readonly jobs: Finder<JobListOutput, JobsFinderParams>;
   /** All installed gears (`GET /gears`; items are `GearDocument`, as by-id reads). */
-  declare readonly gears: Finder<Gear, FinderParams<OpQuery<'get_all_gears'>>>;
+  declare readonly gears: Finder<Gear, GearsFinderParams>;
   /** All users (`GET /users`; items are `UserOutput`, as by-id reads). */
-  declare readonly users: Finder<User, FinderParams<OpQuery<'get_all_users'>>>;
+  declare readonly users: Finder<User, UsersFinderParams>;
 
   // ---- hand-written helpers ------------------------------------------------------------------
 

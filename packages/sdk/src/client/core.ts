@@ -109,6 +109,14 @@ export interface InvokeSpec {
 const CALL_OPTION_KEYS = new Set(['signal', 'timeoutMs', 'idleTimeoutMs', 'maxRetries']);
 const SDK_OPTION_KEYS = new Set(['onProgress', 'metadata']);
 
+const declaredSets = new WeakMap<OperationInfo, ReadonlySet<string>>();
+/** The query parameter names of an operation, as a set made once per operation. */
+function declaredQuery(info: OperationInfo): ReadonlySet<string> {
+  let set = declaredSets.get(info);
+  if (!set) declaredSets.set(info, (set = new Set(info.queryParams.map((q) => q.name))));
+  return set;
+}
+
 /** Percent-encode a path parameter like Python's `quote(v, safe='')`. */
 export function encodePathParam(value: string): string {
   return encodeURIComponent(value).replace(
@@ -320,8 +328,9 @@ export abstract class ClientCore implements SdkContext {
   ): { query: Record<string, unknown>; call: Record<string, unknown> } {
     const query: Record<string, unknown> = {};
     const call: Record<string, unknown> = {};
-    const declared = new Set(info.queryParams.map((q) => q.name));
-    for (const [k, v] of Object.entries(options ?? {})) {
+    const declared = declaredQuery(info);
+    for (const k of Object.keys(options ?? {})) {
+      const v = (options as Record<string, unknown>)[k];
       if (v === undefined) continue;
       if (CALL_OPTION_KEYS.has(k)) call[k] = v;
       else if (SDK_OPTION_KEYS.has(k)) continue;

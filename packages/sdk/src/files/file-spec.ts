@@ -5,7 +5,7 @@
  * pluggable {@link LocalFileSource} that the Node entry registers (see `node/file-source.ts`).
  */
 import { FlywheelError } from '@fw/api';
-import mime from 'mime';
+import { contentTypeFor } from './mime-types.js';
 
 /** Anything that yields byte chunks, e.g. a Node `Readable`. */
 export type ByteAsyncIterable = AsyncIterable<Uint8Array | string>;
@@ -61,7 +61,7 @@ const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
 /** Guess a content type from a file name; `application/octet-stream` when unknown. */
 export function guessContentType(name: string): string {
-  return mime.getType(name) ?? DEFAULT_CONTENT_TYPE;
+  return contentTypeFor(name) ?? DEFAULT_CONTENT_TYPE;
 }
 
 function portableBasename(path: string): string {

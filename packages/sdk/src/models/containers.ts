@@ -32,7 +32,7 @@ type Without<T, K extends PropertyKey> = { [P in keyof T as P extends K ? never 
 /** Input fields: date fields accept a `Date` or a Temporal `Instant`/`ZonedDateTime` as well as ISO strings. */
 export type DateInputs<T> = {
   [K in keyof T]: K extends DateField
-    ? T[K] | Date | InstanceType<typeof time.Temporal.Instant> | time.ZonedDateTime
+    ? T[K] | Date | time.TemporalTypes.Instant | time.ZonedDateTime
     : T[K];
 };
 

@@ -2,13 +2,17 @@
  * Timestamp and age helpers for container data objects. Plain functions taking the data object;
  * sdk-core exposes them as getters (`session.localTimestamp`, `session.ageYears`, …).
  */
-import { Temporal, type ZonedDateTime } from './temporal.js';
+import { temporalApi, type TemporalTypes, type ZonedDateTime } from './temporal.js';
 
-export { Temporal, type ZonedDateTime } from './temporal.js';
+export {
+  installTemporal,
+  type TemporalApi,
+  type TemporalTypes,
+  type ZonedDateTime,
+} from './temporal.js';
 
 /** A timestamp as found on data objects: a Date, an ISO-8601 string, epoch ms, or a Temporal value. */
-export type TimestampValue =
-  Date | string | number | InstanceType<typeof Temporal.Instant> | ZonedDateTime;
+export type TimestampValue = Date | string | number | TemporalTypes.Instant | ZonedDateTime;
 
 export interface HasCreatedModified {
   created?: TimestampValue | null | undefined;
@@ -32,10 +36,11 @@ export interface ZoneOptions {
 
 /** The system (local) IANA time zone. */
 export function systemTimeZone(): string {
-  return Temporal.Now.timeZoneId();
+  return temporalApi().Now.timeZoneId();
 }
 
-function toInstant(value: TimestampValue, field: string): InstanceType<typeof Temporal.Instant> {
+function toInstant(value: TimestampValue, field: string): TemporalTypes.Instant {
+  const Temporal = temporalApi();
   if (value instanceof Temporal.Instant) return value;
   if (value instanceof Temporal.ZonedDateTime) return value.toInstant();
   if (value instanceof Date) {

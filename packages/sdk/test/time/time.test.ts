@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Temporal as Polyfill } from 'temporal-polyfill';
+import { Temporal } from '../../src/temporal.js';
 import {
-  Temporal,
   ageDays,
   ageMonths,
   ageWeeks,

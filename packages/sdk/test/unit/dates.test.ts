@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Temporal as Polyfill } from 'temporal-polyfill';
 import { serializeDates } from '../../src/models/dates.js';
-import { Temporal } from '../../src/time/index.js';
+import { Temporal } from '../../src/temporal.js';
 
 describe('serializeDates (request bodies)', () => {
   it('writes a Date as its ISO instant', () => {

@@ -1,0 +1,166 @@
+/**
+ * The thin per-call path (`bench/per-call.ts` measures its cost): the Request openapi-fetch
+ * builds is the one the fetch receives (no copy), already carrying the merged features and the
+ * transport's redirect mode; the answer is the fetch's own Response with its body read once.
+ * These check that the shortcuts keep what the copies used to guarantee.
+ */
+import { describe, expect, it } from 'vitest';
+import { createApiClient, type ApiClient } from '../src/index.js';
+import { API_KEY, json } from './helpers.js';
+
+const get = (api: ApiClient) =>
+  api.GET('/projects/{project_id}', { params: { path: { project_id: 'p1' } } });
+
+describe('one Request per call', () => {
+  it('hands the fetch the request as built, with the merged features and manual redirects', async () => {
+    const seen: Request[] = [];
+    const api = createApiClient({
+      apiKey: API_KEY,
+      features: ['extra'],
+      fetch: async (req) => {
+        seen.push(req);
+        return json(200, { _id: 'p1' });
+      },
+    });
+    await get(api);
+    await api.GET('/projects/{project_id}', {
+      params: { path: { project_id: 'p1' } },
+      features: ['pagination'],
+    });
+    api.enableFeature('later');
+    await get(api);
+    expect(seen).toHaveLength(3);
+    expect(seen.map((r) => r.headers.get('x-accept-feature'))).toEqual([
+      'Safe-Redirect,multipart_signed_url,extra',
+      'Safe-Redirect,multipart_signed_url,extra,pagination',
+      'Safe-Redirect,multipart_signed_url,extra,later',
+    ]);
+    // the transport follows redirects itself (Safe-Redirect rules), so fetch must not
+    expect(seen.map((r) => r.redirect)).toEqual(['manual', 'manual', 'manual']);
+    expect(seen[0]!.headers.get('authorization')).toMatch(/sEcReTkEy/);
+  });
+
+  it('still follows a redirect when a middleware swaps the request for a copy', async () => {
+    const urls: string[] = [];
+    const api = createApiClient({
+      apiKey: API_KEY,
+      fetch: async (req) => {
+        urls.push(`${req.redirect} ${req.url} ${req.headers.get('x-mw')}`);
+        return req.url.endsWith('/p1')
+          ? new Response(null, { status: 302, headers: { location: '/api/projects/p2' } })
+          : json(200, { _id: 'p2' });
+      },
+    });
+    // openapi-fetch only takes a request of the client's own Request class back
+    api.use({
+      onRequest: ({ request }) => {
+        const Same = request.constructor as typeof Request;
+        return new Same(request.url, {
+          headers: { ...Object.fromEntries(request.headers), 'x-mw': '1' },
+        });
+      },
+    });
+    const { data } = await get(api);
+    expect(data).toEqual({ _id: 'p2' });
+    expect(urls).toEqual([
+      'manual https://flywheel.example.org/api/projects/p1 1',
+      'manual https://flywheel.example.org/api/projects/p2 1',
+    ]);
+  });
+});
+
+describe('the answer', () => {
+  it('is the fetch’s Response, its body read once and parsed once', async () => {
+    const original = json(200, { _id: 'p1', label: 'L' }, { 'x-request-id': 'r1' });
+    const api = createApiClient({ apiKey: API_KEY, fetch: async () => original });
+    const { data, response } = await get(api);
+    expect(data).toEqual({ _id: 'p1', label: 'L' });
+    expect(response).toBe(original);
+    expect(response).toBeInstanceOf(Response);
+    expect([response.status, response.headers.get('x-request-id')]).toEqual([200, 'r1']);
+    // openapi-fetch read the body; a second read fails as on any Response
+    await expect(response.text()).rejects.toThrow(/already been read/);
+    // a clone still has the bytes
+    expect(await response.clone().json()).toEqual({ _id: 'p1', label: 'L' });
+  });
+
+  it('serves text and binary reads from the bytes it read', async () => {
+    const api = createApiClient({
+      apiKey: API_KEY,
+      fetch: async () =>
+        new Response('plain words', { status: 200, headers: { 'content-type': 'text/plain' } }),
+    });
+    const text = await api.GET('/projects/{project_id}', {
+      params: { path: { project_id: 'p1' } },
+      parseAs: 'text',
+    });
+    expect(text.data).toBe('plain words');
+    const blob = await api.GET('/projects/{project_id}', {
+      params: { path: { project_id: 'p1' } },
+      parseAs: 'blob',
+    });
+    expect(await (blob.data as unknown as Blob).text()).toBe('plain words');
+    const buffer = await api.GET('/projects/{project_id}', {
+      params: { path: { project_id: 'p1' } },
+      parseAs: 'arrayBuffer',
+    });
+    expect(new TextDecoder().decode(buffer.data as unknown as ArrayBuffer)).toBe('plain words');
+  });
+
+  it('a JSON body cut short still fails (parsed once, inside the attempt)', async () => {
+    const api = createApiClient({
+      apiKey: API_KEY,
+      maxRetries: 0,
+      fetch: async () =>
+        new Response('{"_id": "p', {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }),
+    });
+    await expect(get(api)).rejects.toThrow(/body ended before the JSON was complete/);
+  });
+
+  it('keeps working when the fetch answers another Response class than the global one', async () => {
+    // @hono/node-server swaps the global Response for its own class while fetch still answers
+    // undici's: the answer must keep the getters of the class it was made by.
+    class ForeignResponse {
+      readonly #inner: Response;
+      constructor(body: string, init: ResponseInit) {
+        this.#inner = new Response(body, init);
+      }
+      get status() {
+        return this.#inner.status;
+      }
+      get ok() {
+        return this.#inner.ok;
+      }
+      get statusText() {
+        return this.#inner.statusText;
+      }
+      get headers() {
+        return this.#inner.headers;
+      }
+      get body() {
+        return this.#inner.body;
+      }
+      get type() {
+        return this.#inner.type;
+      }
+    }
+    const api = createApiClient({
+      apiKey: API_KEY,
+      fetch: async () =>
+        new ForeignResponse('{"_id":"p1"}', {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        }) as unknown as Response,
+    });
+    const { data, response } = await get(api);
+    expect(data).toEqual({ _id: 'p1' });
+    expect([response.status, response.headers.get('content-type')]).toEqual([
+      200,
+      'application/json',
+    ]);
+    expect(response).toBeInstanceOf(ForeignResponse);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Makes the generated client methods from the compact table in `generated/methods.ts`: one row
+ * per method instead of a function body each (the table is a few kB of a bundle; 550 bodies were
+ * 65 kB). The typed signatures are in the generated `GeneratedMethods` interface.
+ *
+ * A row is `kind,operationId,pathCount[,name[,a[,b[,c]]]]`; `name` defaults to the operationId
+ * in camelCase. Kinds: `j` JSON call without a body and `b` with one (`a` model, `b` returned
+ * property, `c` positional body property); `w` a wrapper sending `{ [c]: body }`; `d` a download
+ * (`name(…, dest, options)`) with its `nameAsData(…, options)` twin; `t` the ticket URL; `z` the
+ * zip listing; `u` an upload (`a` model).
+ */
+import { camelCase, type ClientCore } from './core.js';
+
+type Core = ClientCore & Record<string, any>;
+type Method = (this: Core, ...args: any[]) => Promise<unknown>;
+
+function make(kind: string, op: string, n: number, a: string, b: string, c: string): Method {
+  const spec = (path: string[], extra: object) => ({
+    op,
+    path,
+    ...(a ? { model: a } : {}),
+    ...(b ? { unwrap: b } : {}),
+    ...extra,
+  });
+  switch (kind) {
+    case 'j':
+      return function (...args) {
+        return this._invoke(spec(args.slice(0, n), { query: args[n] }));
+      };
+    case 'b':
+      return function (...args) {
+        return this._invoke(
+          spec(args.slice(0, n), {
+            body: args[n],
+            query: args[n + 1],
+            ...(c ? { positional: c } : {}),
+          }),
+        );
+      };
+    case 'w':
+      return function (...args) {
+        return this._invoke(spec(args.slice(0, n), { body: { [c]: args[n] }, query: args[n + 1] }));
+      };
+    case 'd':
+      return function (...args) {
+        return this._download(op, args.slice(0, n), args[n], args[n + 1]);
+      };
+    case 't':
+      return function (...args) {
+        return this._ticketUrl(op, args.slice(0, n), args[n]);
+      };
+    case 'z':
+      return function (...args) {
+        return this._invoke({ op, path: args.slice(0, n), query: { ...args[n], info: true } });
+      };
+    case 'u':
+      return function (...args) {
+        return this._upload({
+          op,
+          path: args.slice(0, n),
+          file: args[n],
+          query: args[n + 1],
+          ...(a ? { model: a } : {}),
+        });
+      };
+  }
+  throw new Error(`generated method table: unknown kind "${kind}" (${op})`);
+}
+
+function define(target: object, name: string, fn: Method): void {
+  Object.defineProperty(fn, 'name', { value: name });
+  // like class methods: not enumerable
+  Object.defineProperty(target, name, { value: fn, writable: true, configurable: true });
+}
+
+/** Put every method of `table` on `target` (the generated class's prototype). */
+export function installMethods(target: object, table: string): void {
+  for (const row of table.split(';')) {
+    const [kind = '', op = '', count = '0', given = '', a = '', b = '', c = ''] = row.split(',');
+    const n = Number(count);
+    const name = given || camelCase(op);
+    define(target, name, make(kind, op, n, a, b, c));
+    if (kind === 'd') {
+      define(target, `${name}AsData`, function (this: Core, ...args: any[]) {
+        return this._readBytes(op, args.slice(0, n), args[n]);
+      });
+    }
+  }
+}
