@@ -34,8 +34,13 @@ export interface GearManifestLike {
 }
 
 type Widen<E> = E extends string ? E : E extends number ? number : E extends boolean ? boolean : E;
+type WidenAll<E> = E extends string ? string : Widen<E>;
 
-/** The TypeScript type of one config option's value. */
+/**
+ * The TypeScript type of one config option's value: from `enum` (a literal union for strings),
+ * else from `type`; a manifest imported from JSON (types widened to `string`) falls back to the
+ * type of its `default`.
+ */
 export type ConfigValue<S> = S extends { enum: readonly (infer E)[] }
   ? S extends { type: 'string' }
     ? E
@@ -50,7 +55,9 @@ export type ConfigValue<S> = S extends { enum: readonly (infer E)[] }
           ? unknown[]
           : S extends { type: 'object' }
             ? Record<string, unknown>
-            : unknown;
+            : S extends { default: infer D }
+              ? WidenAll<D>
+              : unknown;
 
 type OptionalKeys<C> = {
   [K in keyof C]: C[K] extends { optional: true }
@@ -64,22 +71,37 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /**
  * The `config` object of a gear's `config.json`: defaults merged with the job's values. Options
- * marked `optional` without a default may be absent.
+ * marked `optional` without a default may be absent. An untyped manifest gives `Record<string, unknown>`.
  */
 export type GearConfig<M> = M extends { config: infer C }
-  ? Simplify<
-      { -readonly [K in Exclude<keyof C, OptionalKeys<C>> & string]: ConfigValue<C[K]> } & {
-        -readonly [K in OptionalKeys<C> & string]?: ConfigValue<C[K]>;
-      }
-    >
+  ? string extends keyof C
+    ? Record<string, unknown>
+    : Simplify<
+        { -readonly [K in Exclude<keyof C, OptionalKeys<C>> & string]: ConfigValue<C[K]> } & {
+          -readonly [K in OptionalKeys<C> & string]?: ConfigValue<C[K]>;
+        }
+      >
   : Record<string, unknown>;
 
 /** The declared input names (any string for an untyped manifest). */
 export type InputName<M> = M extends { inputs: infer I } ? keyof I & string : string;
 
-/** The declared input names whose `base` is `B`. */
+/** Whether an input spec may have base `B` (`file` when absent; any when widened to `string`). */
+type HasBase<S, B extends string> = S extends { base: infer X }
+  ? string extends X
+    ? true
+    : X extends B
+      ? true
+      : false
+  : B extends 'file'
+    ? true
+    : false;
+
+/** The declared input names whose `base` is `B` (any string for an untyped manifest). */
 export type InputNameOf<M, B extends string> = M extends { inputs: infer I }
-  ? { [K in keyof I]: I[K] extends { base: B } ? K : never }[keyof I] & string
+  ? string extends keyof I
+    ? string
+    : { [K in keyof I]: HasBase<I[K], B> extends true ? K : never }[keyof I] & string
   : string;
 
 /** Whether a gear document or manifest says it is an analysis gear. */
