@@ -6,6 +6,9 @@ import { startServer } from '@fw/server';
 import { Client } from '@fw/sdk/node';
 import { ensureDemoSite, type SeedOptions, type SeedSummary } from '../seed/seed-site.ts';
 
+/** The server's `engine` option: `true`, or the engine's own options. */
+export type EngineSetting = true | Record<string, unknown>;
+
 export interface DemoServer {
   url: string;
   apiKey: string;
@@ -18,10 +21,15 @@ export interface DemoServer {
 
 /** Start `@fw/server` in-process on a free port and seed the demo site. */
 export async function startDemoServer(
-  options: { dataDir?: string } & SeedOptions = {},
+  options: { dataDir?: string; engine?: EngineSetting } & SeedOptions = {},
 ): Promise<DemoServer> {
-  const { dataDir, ...seedOptions } = options;
-  const server = await startServer({ port: 0, ...(dataDir ? { dataDir } : {}) });
+  const { dataDir, engine, ...seedOptions } = options;
+  const server = await startServer({
+    port: 0,
+    ...(dataDir ? { dataDir } : {}),
+    // `engine` runs queued jobs of local gears (the gears example needs it).
+    ...(engine ? { engine } : {}),
+  });
   try {
     const client = new Client(server.apiKey);
     const seeded = await ensureDemoSite(client, seedOptions);
