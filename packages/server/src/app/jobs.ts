@@ -1,24 +1,100 @@
 import type { Db } from '../db/open.js';
 import { getRow, type Doc } from '../db/containers.js';
 import { getFile } from '../db/files.js';
+import { presentFile } from './present.js';
 import type { CurrentUser } from './context.js';
 import { requireAccess } from './access.js';
-import { badRequest, HttpError, notFound } from './errors.js';
+import { badRequest, notFound } from './errors.js';
 import { isObjectId, objectId } from './ids.js';
 import { now } from './time.js';
 import { isObj, optObject, optStringArray, type Obj } from './validate.js';
+import { checkJobConfig, checkJobInputs, configDefaults } from './gear-manifest.js';
 
 export const JOB_STATES = ['pending', 'running', 'failed', 'complete', 'cancelled'] as const;
 /** `JobPriority`, lowest first; a job created without one is `medium`. */
 export const JOB_PRIORITIES = ['low', 'medium', 'high', 'critical'];
-/** Allowed state transitions (no execution engine: clients drive them). */
-const TRANSITIONS: Record<string, string[]> = {
-  pending: ['running', 'cancelled', 'failed'],
+/**
+ * v21 state transitions: a pending job starts or is cancelled; a running one ends complete,
+ * failed or cancelled; the three end states are final (a failed job is retried as a new job).
+ */
+export const JOB_TRANSITIONS: Record<string, readonly string[]> = {
+  pending: ['running', 'cancelled'],
   running: ['complete', 'failed', 'cancelled'],
   failed: [],
   complete: [],
   cancelled: [],
 };
+
+/** 400 unless `to` is a legal next state of the job (naming both states and what is allowed). */
+export function checkTransition(job: Doc, to: string): void {
+  const from = String(job.state);
+  if (!(JOB_STATES as readonly string[]).includes(to))
+    throw badRequest(`"state" must be one of ${JOB_STATES.join(', ')} (got "${to}")`);
+  if (from === to) return;
+  const allowed = JOB_TRANSITIONS[from] ?? [];
+  if (!allowed.includes(to))
+    throw badRequest(
+      `cannot change job ${String(job._id)} from "${from}" to "${to}": ` +
+        (allowed.length
+          ? `a ${from} job can only become ${allowed.join(' or ')}`
+          : `"${from}" is a final state (retry a failed job with POST /jobs/{id}/retry)`),
+    );
+}
+
+/** The job with a new state and that state's transition time recorded. */
+export function withState(job: Doc, state: string, extra: Doc = {}): Doc {
+  const t = now();
+  return {
+    ...job,
+    ...extra,
+    state,
+    modified: t,
+    transitions: { ...((job.transitions ?? {}) as Doc), [state]: t },
+  };
+}
+
+/** Gear category: the manifest's `custom["gear-builder"].category`, else the registered one. */
+export function gearCategory(gear: Doc): string {
+  const custom = (gear.gear as Doc | undefined)?.custom as Doc | undefined;
+  const gb = isObj(custom) ? (custom['gear-builder'] as Doc | undefined) : undefined;
+  if (isObj(gb) && typeof gb.category === 'string') return gb.category;
+  return typeof gear.category === 'string' ? gear.category : 'utility';
+}
+
+/**
+ * The pending job to start next, as `GET /jobs/next` picks it: highest priority first, then
+ * oldest; all `tags` must be on the job, and `accept` (the local engine: gears with a
+ * `command`) may skip jobs.
+ */
+export function selectNextJob(
+  db: Db,
+  o: { tags?: string[]; accept?: (job: Doc) => boolean } = {},
+): Doc | undefined {
+  const rows = db
+    .prepare(`SELECT doc FROM jobs WHERE state = 'pending' ORDER BY created, id`)
+    .all() as { doc: string }[];
+  const rank = (j: Doc) => JOB_PRIORITIES.indexOf((j.priority as string) ?? 'medium');
+  const tags = o.tags ?? [];
+  return rows
+    .map((r) => JSON.parse(r.doc) as Doc)
+    .filter((j) => tags.every((t) => ((j.tags ?? []) as string[]).includes(t)))
+    .filter((j) => !o.accept || o.accept(j))
+    .sort((a, b) => rank(b) - rank(a))[0];
+}
+
+/** Append `{fd, msg}` entries to a job's log (one transaction; order kept). */
+export function appendJobLogs(db: Db, jobId: string, lines: { fd: number; msg: string }[]): void {
+  if (lines.length === 0) return;
+  db.transaction(() => {
+    const max = (
+      db.prepare('SELECT coalesce(max(seq), 0) AS m FROM job_logs WHERE job_id = ?').get(jobId) as {
+        m: number;
+      }
+    ).m;
+    const ins = db.prepare('INSERT INTO job_logs (job_id, seq, fd, msg) VALUES (?, ?, ?, ?)');
+    lines.forEach((l, i) => ins.run(jobId, max + i + 1, l.fd, l.msg));
+  })();
+}
 
 export function getGear(db: Db, idOrName: string): Doc | undefined {
   const row = (
@@ -81,30 +157,6 @@ export function resolveFileRef(
   };
 }
 
-const CONFIG_TYPES: Record<string, (v: unknown) => boolean> = {
-  string: (v) => typeof v === 'string',
-  integer: (v) => Number.isSafeInteger(v),
-  number: (v) => typeof v === 'number' && Number.isFinite(v),
-  boolean: (v) => typeof v === 'boolean',
-  array: (v) => Array.isArray(v),
-  object: (v) => isObj(v),
-};
-
-/** 422 when a config value does not have the type the gear manifest declares for it. */
-function checkJobConfig(manifest: Doc, config: Obj): void {
-  const declared = isObj(manifest.config) ? manifest.config : {};
-  for (const [k, v] of Object.entries(config)) {
-    const spec = declared[k];
-    const type = isObj(spec) && typeof spec.type === 'string' ? spec.type : undefined;
-    const fits = type === undefined ? undefined : CONFIG_TYPES[type];
-    if (fits && !fits(v))
-      throw new HttpError(
-        422,
-        `config value "${k}" must be of type ${type} (gear ${String(manifest.name)}), got ${JSON.stringify(v)}`,
-      );
-  }
-}
-
 /** Create a pending job for a gear. `destination` defaults to the container of the first input. */
 export function createJob(
   db: Db,
@@ -117,6 +169,7 @@ export function createJob(
   const gear = getGear(db, gearId);
   if (!gear) throw notFound(`gear ${gearId} not found`);
   const inputs: Doc = {};
+  const files: Record<string, Doc> = {};
   const manifest = (gear.gear ?? {}) as Doc;
   if (body.inputs !== undefined) {
     if (!isObj(body.inputs)) throw badRequest('"inputs" must be an object of file references');
@@ -126,9 +179,13 @@ export function createJob(
         throw badRequest(
           `input "${k}" is not declared by gear ${String(manifest.name)}: use one of ${Object.keys(declared).join(', ') || '(none)'}`,
         );
-    for (const [k, v] of Object.entries(body.inputs))
-      inputs[k] = resolveFileRef(db, user, v, `input "${k}"`).ref;
+    for (const [k, v] of Object.entries(body.inputs)) {
+      const r = resolveFileRef(db, user, v, `input "${k}"`);
+      inputs[k] = r.ref;
+      files[k] = r.file;
+    }
   }
+  checkJobInputs(manifest, files);
   let dest = destination;
   if (!dest) {
     if (
@@ -149,7 +206,9 @@ export function createJob(
   }
   if (body.config !== undefined && !isObj(body.config))
     throw badRequest('"config" must be an object');
-  checkJobConfig(manifest, (body.config as Obj | undefined) ?? {});
+  const defaults = configDefaults(manifest);
+  const config = { ...defaults, ...((body.config as Obj | undefined) ?? {}) };
+  checkJobConfig(manifest, config);
   if (body.label !== undefined && typeof body.label !== 'string')
     throw badRequest('"label" must be a string');
   if (
@@ -163,19 +222,16 @@ export function createJob(
     (typeof body.priority !== 'string' || !JOB_PRIORITIES.includes(body.priority))
   )
     throw badRequest(`"priority" must be one of ${JOB_PRIORITIES.join(', ')}`);
-  const defaults: Doc = {};
-  for (const [k, v] of Object.entries((manifest.config ?? {}) as Doc))
-    if (isObj(v) && 'default' in v) defaults[k] = v.default;
   const t = now();
   const job: Doc = {
     _id: objectId(),
     gear_id: gear._id,
-    gear_info: { name: manifest.name, version: manifest.version, category: gear.category ?? null },
+    gear_info: { name: manifest.name, version: manifest.version, category: gearCategory(gear) },
     state: 'pending',
     attempt: 1,
     inputs,
     destination: dest,
-    config: { ...defaults, ...((body.config as Obj | undefined) ?? {}) },
+    config,
     tags: [...((body.tags as string[] | undefined) ?? []), manifest.name].filter(
       (x, i, a) => x && a.indexOf(x) === i,
     ),
@@ -199,18 +255,28 @@ export function modifyJob(db: Db, job: Doc, body: Obj): void {
     }
   }
   if (body.state !== undefined) {
-    if (typeof body.state !== 'string' || !(JOB_STATES as readonly string[]).includes(body.state)) {
+    if (typeof body.state !== 'string')
       throw badRequest(`"state" must be one of ${JOB_STATES.join(', ')}`);
-    }
-    if (body.state !== job.state && !TRANSITIONS[job.state as string]!.includes(body.state)) {
-      throw badRequest(`cannot change job state from ${job.state} to ${body.state}`);
-    }
+    checkTransition(job, body.state);
   }
   optStringArray(body, 'tags');
   for (const k of ['config', 'produced_metadata', 'profile']) optObject(body, k);
+  const changed = body.state !== undefined && body.state !== job.state;
   Object.assign(job, body);
   job.modified = now();
+  if (changed)
+    job.transitions = { ...((job.transitions ?? {}) as Doc), [String(body.state)]: job.modified };
   saveJob(db, job);
+}
+
+/** `outputs`: the entries of the files the job saved on its destination (latest versions). */
+function outputFiles(db: Db, job: Doc): Doc[] {
+  const dest = job.destination as Doc | undefined;
+  if (!dest?.id) return [];
+  return ((job.saved_files ?? []) as string[]).flatMap((name) => {
+    const f = getFile(db, String(dest.id), 'files', name);
+    return f ? [presentFile(JSON.parse(f.doc) as Doc)] : [];
+  });
 }
 
 /** Parents of a job: its destination's ancestry (and the destination itself). */
@@ -242,7 +308,7 @@ export function presentJob(db: Db, job: Doc, list = false): Doc {
     id: job._id,
     parents,
     related_container_ids: [...related],
-    outputs: job.outputs ?? [],
+    outputs: outputFiles(db, job),
     deleted_outputs: job.deleted_outputs ?? [],
     config: { destination: job.destination, inputs, config: job.config ?? {} },
   };

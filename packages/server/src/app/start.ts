@@ -13,6 +13,7 @@ import { answerClientErrors } from './client-errors.js';
 import type { AppState } from './context.js';
 import { seedDefaults } from '../db/seed.js';
 import { GROUP_ID_RE } from './ids.js';
+import { startEngine, type EngineOptions } from '../engine/index.js';
 
 export interface StartOptions {
   /** TCP port; 0 (default) picks a free one. */
@@ -53,6 +54,11 @@ export interface StartOptions {
    * a predicate. Default: `http(s)://localhost`, `127.0.0.1` and `[::1]` on any port.
    */
   corsOrigin?: CorsOrigin;
+  /**
+   * Run a local engine in the server: pending jobs of gears whose manifest has a `command` are
+   * run on this machine (see the README's engine section). `true` takes the defaults.
+   */
+  engine?: boolean | EngineOptions;
 }
 
 export interface CreateUserOptions {
@@ -76,7 +82,12 @@ export interface RunningServer {
   users: Record<string, { id: string; apiKey: string }>;
   /** Create a user with a fresh API key (returned in SDK format). */
   createUser(o: CreateUserOptions): Promise<{ id: string; apiKey: string }>;
-  /** Stop listening, close the database; removes the data dir if it was a temp one. */
+  /** The local engine, when started with `engine`. */
+  engine?: { idle(): Promise<void> };
+  /**
+   * Stop the engine (a running gear is killed, its job failed), stop listening, close the
+   * database; removes the data dir if it was a temp one.
+   */
   close(): Promise<void>;
 }
 
@@ -173,6 +184,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw err;
   }
 
+  const engine = options.engine
+    ? startEngine(
+        { state, adminId: ADMIN_ID, sdkKey, log: options.log },
+        options.engine === true ? {} : options.engine,
+      )
+    : undefined;
+
   let closed = false;
   return {
     url: `${state.origin}/api`,
@@ -180,12 +198,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     port,
     dataDir,
     users,
+    ...(engine ? { engine: { idle: () => engine.idle() } } : {}),
     async createUser(o) {
       return seedUser(o, false);
     },
     async close() {
       if (closed) return;
       closed = true;
+      await engine?.stop();
       clearInterval(sweep);
       await new Promise<void>((res) => {
         server.close(() => res());

@@ -9,7 +9,8 @@ import type { RouteTable } from '../app/operations.js';
 import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
-import { createJob, getGear, getJob, presentJob, saveJob } from '../app/jobs.js';
+import { createJob, gearCategory, getGear, getJob, presentJob, saveJob } from '../app/jobs.js';
+import { createAnalysis } from '../app/analyses.js';
 import { objectId } from '../app/ids.js';
 import { now } from '../app/time.js';
 import { isObj } from '../app/validate.js';
@@ -128,6 +129,10 @@ async function propose(c: Context<AppEnv>): Promise<Response> {
     tags: body.tags ?? [],
     priority: body.priority,
     optional_input_policy: policy,
+    // analysis gears: each job runs in a new analysis of its target, with this label
+    ...(isObj(body.analysis) && typeof body.analysis.label === 'string'
+      ? { analysis: { label: body.analysis.label } }
+      : {}),
     proposal: matched,
     jobs: [],
     created: t,
@@ -227,15 +232,18 @@ export function registerBatchRoutes(routes: RouteTable): void {
       const made: Doc[] =
         b.kind === 'premade'
           ? (b.proposal as Doc[]).map((j) => createJob(db, user, { ...j, batch: undefined }))
-          : (b.proposal as Doc[]).map((m) =>
-              createJob(db, user, {
-                gear_id: b.gear_id,
-                inputs: m.inputs,
-                destination: { type: m.type, id: m.id },
-                config: b.config,
-                tags: b.tags,
-              }),
-            );
+          : (b.proposal as Doc[]).map((m) => {
+              const job = { gear_id: b.gear_id, inputs: m.inputs, config: b.config, tags: b.tags };
+              const gear = getGear(db, String(b.gear_id));
+              if (!gear || gearCategory(gear) !== 'analysis')
+                return createJob(db, user, { ...job, destination: { type: m.type, id: m.id } });
+              const name = String((gear.gear as Doc | undefined)?.name ?? 'gear');
+              const label =
+                (b.analysis as Doc | undefined)?.label ??
+                `${name} ${now().slice(0, 19).replace('T', ' ')}`;
+              const analysisId = createAnalysis(db, user, getRow(db, m.id)!, { label, job });
+              return getJob(db, String(JSON.parse(getRow(db, analysisId)!.doc).job));
+            });
       for (const j of made) {
         j.batch = b._id;
         if (b.priority) j.priority = b.priority;

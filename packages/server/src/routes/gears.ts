@@ -4,7 +4,8 @@ import { requireUser } from '../app/access.js';
 import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
 import { pageBody, runFinder } from '../app/finder.js';
-import { getGear, presentGear } from '../app/jobs.js';
+import { gearCategory, getGear, presentGear } from '../app/jobs.js';
+import { validateManifest } from '../app/gear-manifest.js';
 import { objectId } from '../app/ids.js';
 import { now } from '../app/time.js';
 import { isObj } from '../app/validate.js';
@@ -73,10 +74,7 @@ export function registerGearRoutes(routes: RouteTable): void {
     if (manifest.name !== name) throw badRequest('the manifest name must match the URL');
     if (typeof manifest.version !== 'string' || manifest.version === '')
       throw badRequest('the manifest needs a "version"');
-    if (manifest.inputs !== undefined && !isObj(manifest.inputs))
-      throw badRequest('manifest "inputs" must be an object');
-    if (manifest.config !== undefined && !isObj(manifest.config))
-      throw badRequest('manifest "config" must be an object');
+    validateManifest(manifest);
     for (const k of Object.keys(body))
       if (!['gear', 'category', 'exchange'].includes(k))
         throw badRequest(`unexpected property "${k}"`);
@@ -89,7 +87,10 @@ export function registerGearRoutes(routes: RouteTable): void {
     const t = now();
     const doc = {
       _id: objectId(),
-      category: typeof body.category === 'string' ? body.category : 'converter',
+      category:
+        typeof body.category === 'string'
+          ? body.category
+          : gearCategory({ gear: manifest, category: 'converter' }),
       gear: { inputs: {}, config: {}, ...manifest },
       exchange: isObj(body.exchange) ? body.exchange : {},
       created: t,

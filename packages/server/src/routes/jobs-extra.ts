@@ -7,9 +7,17 @@ import type { Context } from 'hono';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
 import { accessTo, requireUser } from '../app/access.js';
-import { badRequest, forbidden, notFound } from '../app/errors.js';
+import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, readOptionalObject, replyUntyped } from '../app/json.js';
-import { getJob, JOB_PRIORITIES, JOB_STATES, presentJob, saveJob } from '../app/jobs.js';
+import {
+  getJob,
+  JOB_PRIORITIES,
+  JOB_STATES,
+  presentJob,
+  saveJob,
+  selectNextJob,
+  withState,
+} from '../app/jobs.js';
 import { objectId } from '../app/ids.js';
 import { now } from '../app/time.js';
 import { toStoredTimestamp } from '../query/index.js';
@@ -19,6 +27,7 @@ import { getFile } from '../db/files.js';
 import { presentFile } from '../app/present.js';
 import type { Db } from '../db/open.js';
 import { createTicket, useTicket } from './tickets.js';
+import { registerEngineUploadRoute } from './jobs-engine.js';
 
 const PRIORITIES = JOB_PRIORITIES;
 const EXECUTOR: Record<string, 'string' | 'integer' | 'boolean'> = {
@@ -102,6 +111,7 @@ function detail(db: Db, job: Doc): Doc {
 }
 
 export function registerJobExtraRoutes(routes: RouteTable): void {
+  registerEngineUploadRoute(routes);
   routes.on('get_job_detail', (c, [id = '']) =>
     replyUntyped(c, detail(c.get('state').db, load(c, id, false))),
   );
@@ -204,24 +214,9 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
   routes.on('get_next_job', (c) => {
     requireAdmin(c);
     const db = c.get('state').db;
-    const tags = c.req.queries('tags') ?? [];
-    const rows = db
-      .prepare(`SELECT doc FROM jobs WHERE state = 'pending' ORDER BY created, id`)
-      .all() as { doc: string }[];
-    const rank = (j: Doc) => PRIORITIES.indexOf((j.priority as string) ?? 'medium');
-    const pending = rows
-      .map((r) => JSON.parse(r.doc) as Doc)
-      .filter((j) => tags.every((t) => ((j.tags ?? []) as string[]).includes(t)))
-      .sort((a, b) => rank(b) - rank(a));
-    const job = pending[0];
+    const job = selectNextJob(db, { tags: c.req.queries('tags') ?? [] });
     if (!job) throw notFound('no pending jobs');
-    const t = now();
-    const running = {
-      ...job,
-      state: 'running',
-      modified: t,
-      transitions: { ...((job.transitions ?? {}) as Doc), running: t },
-    };
+    const running = withState(job, 'running');
     saveJob(db, running);
     return replyUntyped(c, presentJob(db, running));
   });
@@ -247,14 +242,11 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
       if (!isObj(body.profile)) throw badRequest('"profile" must be an object');
       checkProfile(body.profile);
     }
-    if (job.state !== 'running') throw badRequest(`job ${id} is not running`);
-    const t = now();
+    if (job.state !== 'running')
+      throw conflict(`job ${id} is ${String(job.state)}: only a running job can be completed`);
     const state = body.success ? 'complete' : 'failed';
     saveJob(db, {
-      ...job,
-      state,
-      modified: t,
-      transitions: { ...((job.transitions ?? {}) as Doc), [state]: t },
+      ...withState(job, state),
       ...(body.failure_reason ? { failure_reason: body.failure_reason } : {}),
       ...(body.profile ? { profile: { ...((job.profile ?? {}) as Doc), ...body.profile } } : {}),
     });

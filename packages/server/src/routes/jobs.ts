@@ -7,7 +7,19 @@ import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, forbidden } from '../app/errors.js';
 import { ok, readJson, readObject, replyUntyped } from '../app/json.js';
 import { pageBody, runFinder } from '../app/finder.js';
-import { createJob, getJob, modifyJob, presentJob } from '../app/jobs.js';
+import {
+  appendJobLogs,
+  createJob,
+  gearCategory,
+  getGear,
+  getJob,
+  modifyJob,
+  presentJob,
+} from '../app/jobs.js';
+import { createAnalysis } from '../app/analyses.js';
+import { loadContainer } from '../app/containers.js';
+import { now } from '../app/time.js';
+import type { CType } from '../db/containers.js';
 import { isObj } from '../app/validate.js';
 import type { CurrentUser } from '../app/context.js';
 import type { Db } from '../db/open.js';
@@ -54,8 +66,29 @@ export function registerJobRoutes(routes: RouteTable): void {
     const user = requireUser(c.get('user'));
     const db = c.get('state').db;
     const body = await readObject(c);
-    const job = db.transaction(() => createJob(db, user, body))();
-    return ok(c, 'add_job', { _id: job._id });
+    const id = db.transaction(() => {
+      const gear = typeof body.gear_id === 'string' ? getGear(db, body.gear_id) : undefined;
+      const dest = body.destination;
+      // an analysis gear's job runs in an analysis: one is made under the given destination
+      if (gear && gearCategory(gear) === 'analysis' && isObj(dest) && dest.type !== 'analysis') {
+        if (typeof dest.type !== 'string' || typeof dest.id !== 'string')
+          throw badRequest('"destination" must be {type, id}');
+        const parent = loadContainer(db, dest.type as CType, dest.id);
+        const { destination: _d, label, ...job } = body;
+        void _d;
+        const name = String((gear.gear as Doc | undefined)?.name ?? 'gear');
+        const analysisId = createAnalysis(db, user, parent, {
+          label:
+            typeof label === 'string' && label
+              ? label
+              : `${name} ${now().slice(0, 19).replace('T', ' ')}`,
+          job: typeof label === 'string' ? { ...job, label } : job,
+        });
+        return String(JSON.parse(getRow(db, analysisId)!.doc).job);
+      }
+      return String(createJob(db, user, body)._id);
+    })();
+    return ok(c, 'add_job', { _id: id });
   });
   routes.on('get_job', (c, [id = '']) => {
     const user = requireUser(c.get('user'));
@@ -94,17 +127,7 @@ export function registerJobRoutes(routes: RouteTable): void {
     ) {
       throw badRequest('logs must be a list of {fd, msg}');
     }
-    db.transaction(() => {
-      const max = (
-        db
-          .prepare('SELECT coalesce(max(seq), 0) AS m FROM job_logs WHERE job_id = ?')
-          .get(job._id) as { m: number }
-      ).m;
-      const ins = db.prepare('INSERT INTO job_logs (job_id, seq, fd, msg) VALUES (?, ?, ?, ?)');
-      body.forEach((l: { fd: number; msg: string }, i: number) =>
-        ins.run(job._id, max + i + 1, l.fd, l.msg),
-      );
-    })();
+    appendJobLogs(db, job._id, body as { fd: number; msg: string }[]);
     return c.body(null, 204);
   });
 }
