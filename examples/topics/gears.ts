@@ -88,7 +88,7 @@ export async function run(fw: Client, report: Report) {
   const summary = new TextDecoder().decode(await analysis.readFile('summary.csv'));
 
   report.call(
-    `fw.View({ columns: ['acquisition.label'], container: 'acquisition', filename: 'summary.csv', analysisLabel, processFiles: true })`,
+    `fw.View({ columns: ['acquisition.label'], container: 'acquisition', filename: 'summary.csv', analysisLabel, processFiles: true, missingDataStrategy: 'drop-row' })`,
   );
   const view = fw.View({
     columns: ['acquisition.label'],
@@ -96,6 +96,8 @@ export async function run(fw: Client, report: Report) {
     filename: 'summary.csv',
     analysisLabel: label,
     processFiles: true,
+    // acquisitions without this analysis give no row
+    missingDataStrategy: 'drop-row',
     includeIds: false,
     includeLabels: false,
   });
@@ -114,6 +116,7 @@ export async function run(fw: Client, report: Report) {
   report.line(`  acquisition tags: ${tags.join(', ')}`);
   return {
     gearId: gear.id,
+    acquisitionId: acq.id,
     analysisId: analysis.id,
     analysisLabel: analysis.label,
     jobState: job.state,

@@ -55,7 +55,8 @@ export async function main(ctx: Ctx): Promise<void> {
   const destination = await client.get(ctx.destination.id);
   const parent = (destination as { parent?: { id: string } }).parent;
   const target = parent ? await client.get(parent.id) : destination;
-  await target.addTag(ctx.config.tag);
+  // Adding a tag a container has is a 409: a second run on the same data must not fail.
+  if (!(target.tags ?? []).includes(ctx.config.tag)) await target.addTag(ctx.config.tag);
   ctx.log.info(`tagged ${target.container_type} ${target.id} "${ctx.config.tag}"`);
 }
 

@@ -2,12 +2,12 @@
  * The embedded server plus the seeded demo site: what the demo, the standalone examples and the
  * tests all run against when no real Flywheel site is given.
  */
-import { startServer } from '@fw/server';
+import { startServer, type EngineOptions } from '@fw/server';
 import { Client } from '@fw/sdk/node';
 import { ensureDemoSite, type SeedOptions, type SeedSummary } from '../seed/seed-site.ts';
 
 /** The server's `engine` option: `true`, or the engine's own options. */
-export type EngineSetting = true | Record<string, unknown>;
+export type EngineSetting = true | EngineOptions;
 
 export interface DemoServer {
   url: string;
