@@ -275,6 +275,15 @@ describe('gear runs', () => {
     expect(await batch.cancel()).toBe(0);
   });
 
+  it('an analysis gear batch sends the analysis label: each job runs in a new analysis', async () => {
+    const proposal = await analysis.proposeBatch([acquisition], { analysisLabel: 'Batch run' });
+    const [job] = await proposal.run();
+    expect(job!.destination?.type).toBe('analysis');
+    const made = (await fw.getAnalysis(job!.destination!.id)) as Analysis;
+    expect(made.label).toBe('Batch run');
+    expect(made.parent).toMatchObject({ type: 'acquisition', id: acquisition.id });
+  });
+
   it('job.wait() resolves to the finished job and gives up after waitMs', async () => {
     const job = (await utility.run({ inputs: { image }, destination: acquisition })) as Job;
     const timeout = await job.wait({ waitMs: 150, pollMs: 20 }).catch((e: unknown) => e);
