@@ -4,6 +4,35 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { form, hierarchy, useServer, type TestServer } from './helpers/server.js';
+import { startServer, type RunningServer } from '../src/index.js';
+
+/** A bare client for a server this file starts itself (spec checks are done by useServer's). */
+function plainClient(server: RunningServer): TestServer {
+  const t = { server, url: server.url, adminKey: server.apiKey } as TestServer;
+  t.call = async (method, path, o = {}) => {
+    const headers: Record<string, string> = { Authorization: `scitran-user ${server.apiKey}` };
+    let body: BodyInit | undefined = o.raw;
+    if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['Content-Type'] = 'application/json';
+    }
+    const r = await fetch(server.url + path, { method, headers, body });
+    const bytes = Buffer.from(await r.arrayBuffer());
+    const json = r.headers.get('content-type')?.includes('json');
+    return {
+      status: r.status,
+      headers: r.headers,
+      bytes,
+      body: json ? JSON.parse(bytes.toString()) : undefined,
+    };
+  };
+  t.ok = async (method, path, o) => {
+    const r = await t.call(method, path, o);
+    if (r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${r.bytes.toString()}`);
+    return r.body;
+  };
+  return t;
+}
 
 // the local engine end to end: a gear whose `command` is a small node script
 const script = fileURLToPath(new URL('./fixtures/local-gear.mjs', import.meta.url));
@@ -189,6 +218,22 @@ describe('local engine', () => {
     expect(await fileNames(t, h2.acquisition)).toEqual(['in.txt']);
   });
 
+  it('kills a running gear whose job is cancelled; no outputs', async () => {
+    const h2 = await setup(t);
+    const jobId = await runJob(t, utilityGear, h2.acquisition, 'sleep');
+    for (let i = 0; i < 500; i++) {
+      const logs = await logsOf(t, jobId);
+      if (logs.length > 0) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await t.ok('PUT', `/jobs/${jobId}`, { body: { state: 'cancelled' } });
+    await t.server.engine!.idle();
+    expect((await t.ok('GET', `/jobs/${jobId}`)).state).toBe('cancelled');
+    const last = (await logsOf(t, jobId)).at(-1)!;
+    expect(last).toEqual({ fd: 2, msg: 'the job was cancelled while running\n' });
+    expect(await fileNames(t, h2.acquisition)).toEqual(['in.txt']);
+  });
+
   it('leaves jobs of gears without a command pending', async () => {
     const { command: _c, ...noCommand } = manifest('remote-gear');
     void _c;
@@ -200,8 +245,38 @@ describe('local engine', () => {
   });
 });
 
+describe('closing the server', () => {
+  it('stops the engine first: the running gear is killed and its job failed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fw-engine-close-'));
+    try {
+      const server = await startServer({ dataDir, engine: { pollMs: 20, workRoot } });
+      const t2 = plainClient(server);
+      const h = await setup(t2);
+      const gearId = await addGear(t2, 'local-closer');
+      const jobId = await runJob(t2, gearId, h.acquisition, 'sleep');
+      for (let i = 0; i < 500; i++) {
+        if ((await t2.ok('GET', `/jobs/${jobId}/logs`)).logs.length > 0) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await server.close();
+      const again = await startServer({ dataDir });
+      try {
+        const t3 = plainClient(again);
+        const job = await t3.ok('GET', `/jobs/${jobId}`);
+        expect(job.state).toBe('failed');
+        expect(job.failure_reason).toBe('the local engine was stopped while the gear ran');
+        expect(await fileNames(t3, h.acquisition)).toEqual(['in.txt']);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('local engine time limit', () => {
-  const t = useServer({ engine: { pollMs: 20, timeLimitMs: 300, workRoot, keepWorkDirs: true } });
+  const t = useServer({ engine: { pollMs: 20, timeLimitMs: 3000, workRoot, keepWorkDirs: true } });
 
   it('kills a gear that runs too long (its whole process group) and fails the job', async () => {
     const h = await setup(t);
@@ -214,7 +289,7 @@ describe('local engine time limit', () => {
     expect(logs[0]).toEqual({ fd: 1, msg: 'gear says hello (mode sleep, engine 1)\n' });
     expect(logs.at(-1)).toEqual({
       fd: 2,
-      msg: 'gear ran longer than its time limit of 0.3 s and was killed\n',
+      msg: 'gear ran longer than its time limit of 3 s and was killed\n',
     });
     expect(await fileNames(t, h.acquisition)).toEqual(['in.txt']);
     const dir = readdirSync(workRoot).find((d) => d.startsWith(`fw-job-${jobId}-`))!;

@@ -3,7 +3,7 @@
  * validated against it), and the checks a job's inputs and config pass against its manifest.
  * The rules are the manifest schema's: inputs have a `base` of file, api-key or context; file
  * inputs may restrict `type.enum` to file types; config entries have a JSON type and an
- * optional `default` of that type; an input or config entry is required unless `optional`.
+ * optional `default` of that type; a file input is required unless `optional`.
  */
 import type { Doc } from '../db/containers.js';
 import { badRequest, HttpError } from './errors.js';
@@ -36,8 +36,12 @@ export function validateManifest(manifest: Obj): void {
       throw badRequest(`${where}: "optional" must be true or false`);
     if (v.type !== undefined) {
       if (v.base !== 'file') throw badRequest(`${where}: only file inputs take a "type"`);
-      const en = isObj(v.type) ? v.type.enum : undefined;
-      if (!Array.isArray(en) || en.some((x) => typeof x !== 'string'))
+      // only `enum` constrains a job; other keys are kept as given
+      const en = isObj(v.type) ? v.type.enum : null;
+      if (
+        !isObj(v.type) ||
+        (en !== undefined && (!Array.isArray(en) || en.some((x) => typeof x !== 'string')))
+      )
         throw badRequest(`${where}: "type" must be {"enum": [file types]}`);
     }
   }
@@ -68,7 +72,7 @@ export function configDefaults(manifest: Doc): Doc {
 
 /**
  * 422 when a job's merged config breaks the manifest: a value of the wrong type or outside its
- * enum, or a required entry (no default, not optional) missing.
+ * enum. An entry without a default may be left out (gears read it as absent).
  */
 export function checkJobConfig(manifest: Doc, config: Obj): void {
   const declared = isObj(manifest.config) ? manifest.config : {};
@@ -88,12 +92,6 @@ export function checkJobConfig(manifest: Doc, config: Obj): void {
         `config value "${k}" must be one of ${spec.enum.map((x) => JSON.stringify(x)).join(', ')} (gear ${gear})`,
       );
   }
-  for (const [k, spec] of Object.entries(declared))
-    if (isObj(spec) && spec.optional !== true && config[k] === undefined)
-      throw new HttpError(
-        422,
-        `config value "${k}" is required by gear ${gear} (it has no default)`,
-      );
 }
 
 /**

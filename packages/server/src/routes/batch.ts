@@ -9,7 +9,15 @@ import type { RouteTable } from '../app/operations.js';
 import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
-import { createJob, gearCategory, getGear, getJob, presentJob, saveJob } from '../app/jobs.js';
+import {
+  createJob,
+  gearCategory,
+  getGear,
+  getJob,
+  presentJob,
+  saveJob,
+  withState,
+} from '../app/jobs.js';
 import { createAnalysis } from '../app/analyses.js';
 import { objectId } from '../app/ids.js';
 import { now } from '../app/time.js';
@@ -267,7 +275,7 @@ export function registerBatchRoutes(routes: RouteTable): void {
       for (const jid of b.jobs as string[]) {
         const j = getJob(db, jid);
         if (j.state !== 'pending') continue;
-        saveJob(db, { ...j, state: 'cancelled', modified: now() });
+        saveJob(db, withState(j, 'cancelled'));
         n++;
       }
       save(db, { ...b, state: 'cancelled', modified: now() });

@@ -8,9 +8,51 @@ import { gearCategory, getGear, presentGear } from '../app/jobs.js';
 import { validateManifest } from '../app/gear-manifest.js';
 import { objectId } from '../app/ids.js';
 import { now } from '../app/time.js';
-import { isObj } from '../app/validate.js';
+import { isObj, type Obj } from '../app/validate.js';
+import type { Doc } from '../db/containers.js';
+import type { Db } from '../db/open.js';
+import { registerGearTicketRoutes } from './gear-tickets.js';
 
 const NAME_RE = /^[a-z0-9][a-z0-9.-]*$/;
+
+/**
+ * Check a `GearDocumentInput` (`{gear: manifest, category?, exchange?}`) for gear `name` and
+ * store it as a new gear version; 400 on a bad manifest, 409 if the version exists.
+ */
+export function saveGearDoc(db: Db, name: string, body: Obj, exchange: Obj = {}): Doc {
+  if (!NAME_RE.test(name))
+    throw badRequest('gear names are lowercase letters, digits, "." and "-"');
+  const manifest = body.gear;
+  if (!isObj(manifest)) throw badRequest('"gear" (the gear manifest) is required');
+  if (manifest.name !== name)
+    throw badRequest(
+      `the manifest name "${String(manifest.name)}" must match the gear name "${name}"`,
+    );
+  if (typeof manifest.version !== 'string' || manifest.version === '')
+    throw badRequest('the manifest needs a "version"');
+  validateManifest(manifest);
+  for (const k of Object.keys(body))
+    if (!['gear', 'category', 'exchange'].includes(k))
+      throw badRequest(`unexpected property "${k}"`);
+  if (db.prepare('SELECT 1 FROM gears WHERE name = ? AND version = ?').get(name, manifest.version))
+    throw conflict(`gear ${name} ${String(manifest.version)} already exists`);
+  const t = now();
+  const doc = {
+    _id: objectId(),
+    category:
+      typeof body.category === 'string'
+        ? body.category
+        : gearCategory({ gear: manifest, category: 'converter' }),
+    gear: { inputs: {}, config: {}, ...manifest },
+    exchange: { ...(isObj(body.exchange) ? body.exchange : {}), ...exchange },
+    created: t,
+    modified: t,
+  };
+  db.prepare(
+    'INSERT INTO gears (id, name, version, created, modified, doc) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(doc._id, name, manifest.version, t, t, JSON.stringify(doc));
+  return doc;
+}
 
 /** Gear registry: register a manifest, list (finder; latest version per name unless all_versions), get, delete. */
 export function registerGearRoutes(routes: RouteTable): void {
@@ -65,42 +107,10 @@ export function registerGearRoutes(routes: RouteTable): void {
   routes.on('add_gear', async (c, [gearName]) => {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can add gears');
-    const name = gearName!;
-    if (!NAME_RE.test(name))
-      throw badRequest('gear names are lowercase letters, digits, "." and "-"');
-    const body = await readObject(c);
-    const manifest = body.gear;
-    if (!isObj(manifest)) throw badRequest('"gear" (the gear manifest) is required');
-    if (manifest.name !== name) throw badRequest('the manifest name must match the URL');
-    if (typeof manifest.version !== 'string' || manifest.version === '')
-      throw badRequest('the manifest needs a "version"');
-    validateManifest(manifest);
-    for (const k of Object.keys(body))
-      if (!['gear', 'category', 'exchange'].includes(k))
-        throw badRequest(`unexpected property "${k}"`);
-    const db = c.get('state').db;
-    if (
-      db.prepare('SELECT 1 FROM gears WHERE name = ? AND version = ?').get(name, manifest.version)
-    ) {
-      throw conflict(`gear ${name} ${String(manifest.version)} already exists`);
-    }
-    const t = now();
-    const doc = {
-      _id: objectId(),
-      category:
-        typeof body.category === 'string'
-          ? body.category
-          : gearCategory({ gear: manifest, category: 'converter' }),
-      gear: { inputs: {}, config: {}, ...manifest },
-      exchange: isObj(body.exchange) ? body.exchange : {},
-      created: t,
-      modified: t,
-    };
-    db.prepare(
-      'INSERT INTO gears (id, name, version, created, modified, doc) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(doc._id, name, manifest.version, t, t, JSON.stringify(doc));
+    const doc = saveGearDoc(c.get('state').db, gearName!, await readObject(c));
     return ok(c, 'add_gear', { _id: doc._id });
   });
+  registerGearTicketRoutes(routes);
   routes.on('delete_gear', (c, [id = '']) => {
     const user = requireUser(c.get('user'));
     if (!user.isAdmin) throw forbidden('only site admins can delete gears');

@@ -10,6 +10,7 @@ import { accessTo, requireUser } from '../app/access.js';
 import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, readOptionalObject, replyUntyped } from '../app/json.js';
 import {
+  getGear,
   getJob,
   JOB_PRIORITIES,
   JOB_STATES,
@@ -23,6 +24,8 @@ import { now } from '../app/time.js';
 import { toStoredTimestamp } from '../query/index.js';
 import { isObj } from '../app/validate.js';
 import { getRow, parseDoc, type Doc } from '../db/containers.js';
+import { getDoc } from '../app/documents.js';
+import { siteSettings } from './site.js';
 import { getFile } from '../db/files.js';
 import { presentFile } from '../app/present.js';
 import type { Db } from '../db/open.js';
@@ -254,6 +257,35 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
   };
   routes.on('complete_job', (c, [id = '']) => complete(c, id));
   routes.on('engine_complete_job', (c, [id = '']) => complete(c, id));
+  // the compute provider a job would run on: its own, else its project's, else the site's
+  routes.on('determine_provider_for_job', async (c) => {
+    const user = requireUser(c.get('user'));
+    const db = c.get('state').db;
+    const body = await readObject(c);
+    if (typeof body.gear_id !== 'string') throw badRequest('"gear_id" is required');
+    if (!getGear(db, body.gear_id)) throw notFound(`gear ${body.gear_id} not found`);
+    let id = typeof body.compute_provider_id === 'string' ? body.compute_provider_id : undefined;
+    if (!id && isObj(body.destination) && typeof body.destination.id === 'string') {
+      const dest = getRow(db, body.destination.id);
+      if (!dest) throw notFound(`destination ${String(body.destination.id)} not found`);
+      if (accessTo(db, user, dest) === null)
+        throw forbidden(`no access to ${dest.type} ${dest.id}`);
+      const project =
+        dest.type === 'project' ? dest : dest.project_id ? getRow(db, dest.project_id) : undefined;
+      const p = project ? (parseDoc(project).providers as Doc | undefined) : undefined;
+      if (typeof p?.compute === 'string') id = p.compute;
+    }
+    id ??= String((siteSettings(db).providers as Doc | undefined)?.compute ?? '');
+    const provider = getDoc(db, 'provider', id);
+    if (!provider || provider.provider_class !== 'compute')
+      throw notFound(`compute provider ${id} not found`);
+    // the answer never carries credentials
+    return replyUntyped(c, {
+      ...provider,
+      creds: {},
+      origin: provider.origin ?? { type: 'system', id: 'system' },
+    });
+  });
   routes.on('reap_jobs', (c) => {
     requireAdmin(c);
     const db = c.get('state').db;
@@ -266,7 +298,7 @@ export function registerJobExtraRoutes(routes: RouteTable): void {
     for (const r of rows) {
       const j = JSON.parse(r.doc) as Doc;
       if (String(j.modified) < cutoff) {
-        saveJob(db, { ...j, state: 'failed', failure_reason: 'orphaned', modified: now() });
+        saveJob(db, withState(j, 'failed', { failure_reason: 'orphaned' }));
         orphaned++;
       }
     }

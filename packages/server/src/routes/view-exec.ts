@@ -20,12 +20,14 @@ import { now } from '../app/time.js';
 import { getRow, type ContainerRow, type Doc } from '../db/containers.js';
 import { evaluateView, VIEW_COLUMNS, type EvalInput } from '../app/views/evaluate.js';
 import { checkFormat, formatRows, readNdjson } from '../app/views/format.js';
+import { parseRowSort } from '../app/views/sort.js';
 import { streamResponse } from './files.js';
 import { checkView, load as loadView } from './views.js';
+import { registerViewSaveRoutes } from './view-save.js';
 
 const KEY = (id: string) => `dve:${id}`;
 
-function loadExec(state: AppState, id: string): Doc {
+export function loadExec(state: AppState, id: string): Doc {
   const row = state.db.prepare('SELECT value FROM site WHERE key = ?').get(KEY(id)) as
     { value: string } | undefined;
   if (!row) throw notFound(`data view execution ${id} not found`);
@@ -37,7 +39,8 @@ const saveExec = (state: AppState, e: Doc) =>
       'INSERT INTO site (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
     )
     .run(KEY(e._id as string), JSON.stringify(e));
-const outPath = (state: AppState, id: string) => join(state.dataDir, 'views', `${id}.ndjson`);
+export const outPath = (state: AppState, id: string) =>
+  join(state.dataDir, 'views', `${id}.ndjson`);
 
 /** Evaluate into an ndjson file, row by row (with backpressure); the columns in first-seen order. */
 export async function evaluateToFile(input: EvalInput, path: string): Promise<string[]> {
@@ -56,7 +59,7 @@ export async function evaluateToFile(input: EvalInput, path: string): Promise<st
   return [...columns.keys()];
 }
 
-function target(c: Context<AppEnv>, user: CurrentUser): ContainerRow {
+export function target(c: Context<AppEnv>, user: CurrentUser): ContainerRow {
   const cid = c.req.query('containerId');
   if (!cid) throw badRequest('containerId is required: the container whose data the view reads');
   const row = getRow(c.get('state').db, cid);
@@ -64,11 +67,18 @@ function target(c: Context<AppEnv>, user: CurrentUser): ContainerRow {
   requireAccess(c.get('state').db, user, row, 'ro');
   return row;
 }
-const intQuery = (c: Context<AppEnv>, name: string): number | undefined => {
+export const intQuery = (c: Context<AppEnv>, name: string): number | undefined => {
   const v = c.req.query(name);
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw badRequest(`${name} must be a non-negative integer, not "${v}"`);
   return Number(v);
+};
+
+/** `?sort=col:asc,…`, checked before anything runs. */
+export const sortQuery = (c: Context<AppEnv>): string | undefined => {
+  const v = c.req.query('sort');
+  parseRowSort(v);
+  return v;
 };
 
 function savedView(c: Context<AppEnv>, id: string): Doc {
@@ -87,6 +97,7 @@ function queue(c: Context<AppEnv>, user: CurrentUser, view: Doc, viewId: string 
     filter: c.req.query('filter'),
     skip: intQuery(c, 'skip'),
     limit: intQuery(c, 'limit'),
+    sort: sortQuery(c),
   };
   const ts = now();
   const exec: Doc = {
@@ -158,6 +169,7 @@ async function evaluateNow(c: Context<AppEnv>, user: CurrentUser, view: Doc): Pr
       filter: c.req.query('filter'),
       skip: intQuery(c, 'skip'),
       limit: intQuery(c, 'limit'),
+      sort: sortQuery(c),
     },
     path,
   );
@@ -172,6 +184,7 @@ async function evaluateNow(c: Context<AppEnv>, user: CurrentUser, view: Doc): Pr
 }
 
 export function registerViewExecRoutes(routes: RouteTable): void {
+  registerViewSaveRoutes(routes);
   const me = (c: Context<AppEnv>) => requireUser(c.get('user'));
   routes.on('queue_adhoc', async (c) => {
     const user = me(c);

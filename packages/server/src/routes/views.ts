@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import type { AppEnv, CurrentUser } from '../app/context.js';
 import type { RouteTable } from '../app/operations.js';
 import { requireAccess, requireUser } from '../app/access.js';
+import { compileExpr } from '../app/views/expr.js';
 import { badRequest, forbidden, notFound } from '../app/errors.js';
 import { ok, readObject, replyUntyped } from '../app/json.js';
 import { objectId } from '../app/ids.js';
@@ -30,6 +31,27 @@ const FIELDS: Record<string, 'string' | 'boolean' | 'object' | 'columns'> = {
 const ACCUMULATORS = ['count', 'sum', 'mean', 'standard_deviation', 'minimum', 'maximum'];
 const STRATEGIES = ['none', 'drop-row'];
 
+const NAME_FILTER_KEYS = ['label', 'gear.name', 'gear.version'];
+
+/** `fileSpec` parts the evaluator relies on: file-column exprs and the analysis filter. */
+function checkFileSpec(spec: Doc): void {
+  if (Array.isArray(spec.columns))
+    for (const col of spec.columns)
+      if (isObj(col) && typeof col.expr === 'string' && col.expr.trim() !== '')
+        compileExpr(col.expr, String(col.dst ?? col.src));
+  const af = spec.analysisFilter;
+  if (af === undefined || af === null) return;
+  if (!isObj(af)) throw badRequest('"fileSpec.analysisFilter" must be an object');
+  for (const [k, v] of Object.entries(af)) {
+    if (!NAME_FILTER_KEYS.includes(k))
+      throw badRequest(
+        `unexpected "fileSpec.analysisFilter.${k}": use ${NAME_FILTER_KEYS.join(', ')}`,
+      );
+    if (v !== null && (!isObj(v) || typeof v.value !== 'string'))
+      throw badRequest(`"fileSpec.analysisFilter.${k}" must be {value, regex?}`);
+  }
+}
+
 export function checkView(body: Doc, creating: boolean): Doc {
   const out: Doc = {};
   for (const [k, v] of Object.entries(body)) {
@@ -47,9 +69,13 @@ export function checkView(body: Doc, creating: boolean): Doc {
             throw badRequest(`column "${f}" must be a string`);
         if (col.accumulator !== undefined && !ACCUMULATORS.includes(col.accumulator as string))
           throw badRequest(`column "accumulator" must be one of ${ACCUMULATORS.join(', ')}`);
+        // a bad expression is a 400 now rather than a failed execution later
+        if (typeof col.expr === 'string' && col.expr.trim() !== '')
+          compileExpr(col.expr, String(col.dst ?? col.src));
       }
     } else if (kind === 'object') {
       if (!isObj(v)) throw badRequest(`"${k}" must be an object`);
+      if (k === 'fileSpec') checkFileSpec(v);
     } else if (typeof v !== kind) throw badRequest(`"${k}" must be a ${kind}`);
     if (k === 'missingDataStrategy' && !STRATEGIES.includes(v as string))
       throw badRequest(`"missingDataStrategy" must be one of ${STRATEGIES.join(', ')}`);

@@ -11,6 +11,8 @@ import { parseDoc, type ContainerRow, type Doc } from '../../db/containers.js';
 import type { BlobStore } from '../../storage/index.js';
 import { badRequest } from '../errors.js';
 import { openZipMember, zipInfo } from '../../transfer/index.js';
+import { compileExpr, type ColumnExpr } from './expr.js';
+import { parseRowSort, sortRows } from './sort.js';
 
 export const VIEW_LEVELS = ['group', 'project', 'subject', 'session', 'acquisition'] as const;
 type ViewLevel = (typeof VIEW_LEVELS)[number];
@@ -42,6 +44,8 @@ export interface EvalInput {
   filter?: string | undefined;
   skip?: number | undefined;
   limit?: number | undefined;
+  /** `?sort=` over output columns (`col:asc,col2:desc`); holds the rows to order them. */
+  sort?: string | undefined;
   stats?: EvalStats;
 }
 
@@ -73,6 +77,19 @@ function containerValue(doc: Doc, rest: string[]): unknown {
     return Math.round((doc.age / SECONDS[age[1]!]!) * 100) / 100;
   }
   return pick(doc, rest);
+}
+
+/** A column's value: converted to its `type`, then through its `expr` when it has one. */
+function columnValue(
+  p: { exprs: Map<ViewColumn, ColumnExpr> },
+  c: ViewColumn,
+  raw: unknown,
+): unknown {
+  const v = convert(raw, c.type);
+  const expr = p.exprs.get(c);
+  if (!expr || v === undefined || v === null) return v;
+  const r = expr(v);
+  return r !== null && c.type === 'int' ? Math.trunc(r) : r;
 }
 
 function convert(v: unknown, type: string | undefined): unknown {
@@ -160,6 +177,7 @@ function* containersAt(
   root: ContainerRow,
   level: ViewLevel,
   stats: EvalStats,
+  sorted = false,
 ): Generator<ContainerRow> {
   if (depth(root.type) < 0)
     throw badRequest(
@@ -172,6 +190,10 @@ function* containersAt(
     return;
   }
   const col = `${root.type}_id`;
+  if (sorted) {
+    yield* sortedContainersAt(db, root, level, stats);
+    return;
+  }
   let after = '';
   for (;;) {
     const page = db
@@ -185,6 +207,37 @@ function* containersAt(
     }
     if (page.length < PAGE) return;
     after = page[page.length - 1]!.id;
+  }
+}
+
+/**
+ * The same containers ordered by the labels of the hierarchy between `root` and them (subject,
+ * then session, then acquisition label; the id breaks ties): the view's default `sort`. Still
+ * read a page at a time, so sorted views stream too.
+ */
+function* sortedContainersAt(
+  db: Db,
+  root: ContainerRow,
+  level: ViewLevel,
+  stats: EvalStats,
+): Generator<ContainerRow> {
+  const between = VIEW_LEVELS.slice(depth(root.type) + 1, depth(level));
+  const joins = between
+    .map((l) => `LEFT JOIN containers a_${l} ON a_${l}.id = c.${l}_id`)
+    .join(' ');
+  const label = (a: string) => `coalesce(${a}.label, ${a}.code, '') COLLATE NOCASE`;
+  const order = [...between.map((l) => label(`a_${l}`)), label('c'), 'c.id'].join(', ');
+  for (let offset = 0; ; offset += PAGE) {
+    const page = db
+      .prepare(
+        `SELECT c.* FROM containers c ${joins} WHERE c.type = ? AND c.${root.type}_id = ? ORDER BY ${order} LIMIT ${PAGE} OFFSET ${offset}`,
+      )
+      .all(level, root.id) as ContainerRow[];
+    for (const r of page) {
+      stats.containersRead++;
+      yield r;
+    }
+    if (page.length < PAGE) return;
   }
 }
 
@@ -217,6 +270,47 @@ const nameFilter = (f: Doc | undefined): RegExp | null => {
   if (!f || typeof f.value !== 'string') return null;
   return f.regex ? new RegExp(f.value) : globToRegExp(f.value);
 };
+
+interface FileCandidate {
+  name: string;
+  blob_id: string | null;
+  doc: string;
+  size: number;
+  created: string;
+  modified: string;
+  analysis?: Doc;
+}
+
+function filesOf(db: Db, containerId: string): FileCandidate[] {
+  return db
+    .prepare(`SELECT * FROM files WHERE container_id = ? AND role = 'files' ORDER BY created, name`)
+    .all(containerId) as FileCandidate[];
+}
+
+/**
+ * Analyses attached to a container that pass a `DataViewAnalysisFilterSpec`: each of
+ * `label`, `gear.name`, `gear.version` given is a name filter (glob, or regex when `regex`).
+ */
+function analysesOf(db: Db, containerId: string, filter: Doc): Doc[] {
+  const tests: [string[], RegExp][] = [];
+  for (const [key, path] of [
+    ['label', ['label']],
+    ['gear.name', ['gear_info', 'name']],
+    ['gear.version', ['gear_info', 'version']],
+  ] as const) {
+    const re = nameFilter(filter[key] as Doc | undefined);
+    if (re) tests.push([[...path], re]);
+  }
+  return (
+    db
+      .prepare(
+        `SELECT doc FROM containers WHERE type = 'analysis' AND parent_id = ? ORDER BY created, id`,
+      )
+      .all(containerId) as { doc: string }[]
+  )
+    .map((r) => parseDoc(r))
+    .filter((a) => tests.every(([path, re]) => re.test(String(pick(a, path) ?? ''))));
+}
 
 // ---- file contents -------------------------------------------------------------------------------
 
@@ -264,6 +358,10 @@ interface Plan {
   includeLabels: boolean;
   errorColumn: boolean;
   dropRows: boolean;
+  /** The view's `sort` (default true): rows in hierarchy label order. */
+  sorted: boolean;
+  /** Compiled `expr` per column spec. */
+  exprs: Map<ViewColumn, ColumnExpr>;
 }
 
 function plan(view: Doc, extraFilter: string | undefined): Plan {
@@ -300,6 +398,12 @@ function plan(view: Doc, extraFilter: string | undefined): Plan {
     includeLabels: view.includeLabels !== false,
     errorColumn: view.errorColumn ?? strategy !== 'drop-row',
     dropRows: strategy === 'drop-row',
+    sorted: view.sort !== false,
+    exprs: new Map(
+      [...columns, ...((fileSpec?.columns as ViewColumn[] | undefined) ?? [])]
+        .filter((c) => typeof c.expr === 'string' && c.expr.trim() !== '')
+        .map((c) => [c, compileExpr(c.expr!, c.dst ?? c.src)]),
+    ),
   };
 }
 
@@ -313,12 +417,16 @@ export async function* evaluateView(input: EvalInput): AsyncGenerator<Row> {
     (g) => !cols.some((c) => (c.dst ?? c.src) === (g.dst ?? g.src)),
   );
   const p = plan({ ...input.view, columns: [...cols, ...keys] }, input.filter);
+  const sortKeys = parseRowSort(input.sort);
   const base = baseRows(input, p, stats);
   const source = groupBy?.length ? grouped(base, groupBy, p.columns) : base;
+  async function* kept() {
+    for await (const row of source) if (matches(row, p.conds)) yield row;
+  }
+  const ordered = sortKeys.length ? sortRows(kept(), sortKeys) : kept();
   let skip = input.skip ?? 0;
   let left = input.limit ?? Infinity;
-  for await (const row of source) {
-    if (!matches(row, p.conds)) continue;
+  for await (const row of ordered) {
     if (skip > 0) {
       skip--;
       continue;
@@ -344,7 +452,7 @@ async function* baseRows(input: EvalInput, p: Plan, stats: EvalStats): AsyncGene
     (c) => !c.src.startsWith('file.'),
   );
 
-  for (const row of containersAt(db, input.container, p.level, stats)) {
+  for (const row of containersAt(db, input.container, p.level, stats, p.sorted)) {
     const docs: Partial<Record<ViewLevel, Doc | null>> = {};
     for (const l of VIEW_LEVELS)
       docs[l] =
@@ -358,7 +466,7 @@ async function* baseRows(input: EvalInput, p: Plan, stats: EvalStats): AsyncGene
     let missing = false;
     for (const c of containerCols) {
       const [head, ...rest] = c.src.split('.');
-      const v = convert(containerValue(docs[head as ViewLevel] ?? {}, rest), c.type);
+      const v = columnValue(p, c, containerValue(docs[head as ViewLevel] ?? {}, rest));
       if (v === undefined || v === null) missing = true;
       out[c.dst ?? c.src] = v ?? null;
     }
@@ -372,19 +480,13 @@ async function* baseRows(input: EvalInput, p: Plan, stats: EvalStats): AsyncGene
 
     // file rows: one per matched file (or per record of its contents)
     const re = nameFilter(p.fileSpec.filter as Doc | undefined) ?? /.*/;
+    const analysisFilter = p.fileSpec.analysisFilter as Doc | undefined;
+    // analysisFilter: the files are the outputs of the matching analyses on this container
+    const analyses = analysisFilter ? analysesOf(db, row.id, analysisFilter) : null;
     let files = (
-      db
-        .prepare(
-          `SELECT * FROM files WHERE container_id = ? AND role = 'files' ORDER BY created, name`,
-        )
-        .all(row.id) as {
-        name: string;
-        blob_id: string | null;
-        doc: string;
-        size: number;
-        created: string;
-        modified: string;
-      }[]
+      analyses
+        ? analyses.flatMap((a) => filesOf(db, a._id as string).map((f) => ({ ...f, analysis: a })))
+        : filesOf(db, row.id)
     ).filter((f) => re.test(f.name));
     const match = String(p.fileSpec.match ?? 'first');
     if (match === 'first') files = files.slice(0, 1);
@@ -402,12 +504,17 @@ async function* baseRows(input: EvalInput, p: Plan, stats: EvalStats): AsyncGene
     for (const f of files) {
       const fdoc = JSON.parse(f.doc) as Doc;
       const fout: Row = { ...out };
+      if (f.analysis) {
+        if (p.includeIds) fout['analysis.id'] = f.analysis._id;
+        if (p.includeLabels) fout['analysis.label'] = f.analysis.label ?? null;
+      }
       let fmissing = missing;
       for (const c of fileCols) {
         const rest = c.src.split('.').slice(1);
-        const v = convert(
+        const v = columnValue(
+          p,
+          c,
           rest.length === 1 && rest[0] === 'id' ? (fdoc.file_id ?? fdoc._id) : pick(fdoc, rest),
-          c.type,
         );
         if (v === undefined || v === null) fmissing = true;
         fout[c.dst ?? c.src] = v ?? null;
@@ -448,7 +555,7 @@ async function* baseRows(input: EvalInput, p: Plan, stats: EvalStats): AsyncGene
             let rmissing = fmissing;
             if (recordCols.length) {
               for (const c of recordCols) {
-                const v = convert(pick(rec, c.src.split('.')), c.type);
+                const v = columnValue(p, c, pick(rec, c.src.split('.')));
                 if (v === undefined || v === null || v === '') rmissing = true;
                 r[c.dst ?? c.src] = v ?? null;
               }
