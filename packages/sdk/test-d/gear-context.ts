@@ -29,10 +29,10 @@ const manifest = {
 
 async function typed(ctx: GearContext<typeof manifest>) {
   assertType<Equal<typeof ctx.config.threshold, number>>();
-  assertType<Equal<typeof ctx.config.iterations, number>>();
+  assertType<Equal<typeof ctx.config.iterations, number | undefined>>(); // no default: may be absent
   assertType<Equal<typeof ctx.config.verbose, boolean>>();
   assertType<Equal<typeof ctx.config.mode, 'fast' | 'slow'>>();
-  assertType<Equal<typeof ctx.config.title, string>>();
+  assertType<Equal<typeof ctx.config.title, string | undefined>>();
   assertType<Equal<typeof ctx.config.note, string | undefined>>();
   assertType<Equal<typeof ctx.config.list, unknown[]>>();
   // @ts-expect-error not a config option of this manifest

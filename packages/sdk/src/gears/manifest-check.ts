@@ -1,6 +1,7 @@
 /**
  * Checks a gear run against the gear's manifest before anything is sent: config values (known
- * keys, declared type, `enum`, `minimum`/`maximum`, required options) and inputs (known names,
+ * keys, declared type, `enum`, `minimum`/`maximum`; an option without a default may be left
+ * out, as `@fw/server` and the gears read it as absent) and inputs (known names,
  * only file inputs set by the caller, required ones present, the file type when the manifest
  * restricts it). A mistake throws a `GearConfigError` / `GearInputError` naming the fix.
  */
@@ -81,12 +82,6 @@ export function mergeConfig(
     }
     checkValue(gear, key, spec, value);
   }
-  for (const [key, spec] of Object.entries(declared))
-    if (!(key in merged) && spec.optional !== true)
-      throw new GearConfigError(
-        `gear ${gear}: config "${key}" is required (it has no default): pass config: { ${key}: … }`,
-        key,
-      );
   return merged;
 }
 

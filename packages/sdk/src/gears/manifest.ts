@@ -59,19 +59,16 @@ export type ConfigValue<S> = S extends { enum: readonly (infer E)[] }
               ? WidenAll<D>
               : unknown;
 
+/** Options without a default: absent from config.json unless the job set them. */
 type OptionalKeys<C> = {
-  [K in keyof C]: C[K] extends { optional: true }
-    ? C[K] extends { default: unknown }
-      ? never
-      : K
-    : never;
+  [K in keyof C]: C[K] extends { default: unknown } ? never : K;
 }[keyof C];
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /**
  * The `config` object of a gear's `config.json`: defaults merged with the job's values. Options
- * marked `optional` without a default may be absent. An untyped manifest gives `Record<string, unknown>`.
+ * without a default may be absent. An untyped manifest gives `Record<string, unknown>`.
  */
 export type GearConfig<M> = M extends { config: infer C }
   ? string extends keyof C

@@ -47,6 +47,8 @@ function manifest(name: string) {
       mode: { type: 'string', enum: ['fast', 'slow'], default: 'fast' },
       verbose: { type: 'boolean', default: false },
       note: { type: 'string', optional: true },
+      // no default, not marked optional: may still be left out (as @fw/server allows)
+      label: { type: 'string' },
     },
   };
 }
@@ -116,6 +118,7 @@ describe('gear runs', () => {
       /one of "fast", "slow", got "medium"/,
     ],
     [{ config: { verbose: 'yes' } }, GearConfigError, 'verbose', /must be a boolean/],
+    [{ config: { label: 3 } }, GearConfigError, 'label', /"label" must be a string, got 3/],
     [
       { config: { thresold: 1 } },
       GearConfigError,
