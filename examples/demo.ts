@@ -11,6 +11,7 @@ import { startDemoServer, type DemoServer } from './src/site/demo-server.ts';
 import { reportFailure } from './src/site/standalone.ts';
 import { run as runQuickstart } from './quickstart.ts';
 import { run as runViews } from './topics/views.ts';
+import { run as runGears } from './topics/gears.ts';
 
 const USAGE = `Usage: pnpm demo [--data DIR]
 
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
     let seeded = false;
     server = await startDemoServer({
       ...options,
+      // the local engine runs the gears section's TypeScript gear
+      engine: true,
       onSubject: (done, total) => {
         seeded = true;
         seeding.update({ loaded: done, total });
@@ -79,6 +82,8 @@ async function main(): Promise<void> {
     await runQuickstart(server.client, report);
     // beyond the quick reference: data views over the demo site (examples/topics/views.ts)
     await runViews(server.client, report);
+    // gears: a TypeScript gear run by the local engine (examples/topics/gears.ts)
+    await runGears(server.client, report);
 
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     report.line();

@@ -21,6 +21,8 @@ test('the demo seeds its own server, runs the quickstart and exits 0 with plain 
   expect(stdout).toContain('20 subjects');
   expect(stdout).toContain('13. Error handling with ApiError');
   expect(stdout).toMatch(/Data views[\s\S]*heart_rate/);
+  expect(stdout).toMatch(/Gears: a TypeScript gear on the local engine[\s\S]*job \w+: complete/);
+  expect(stdout).toMatch(/summary\.csv +tabular data +nifti-summary/);
   expect(stdout).toMatch(/Demo finished in [\d.]+ s\./);
   expect(stdout).not.toMatch(/\u001b\[/);
 }, 60_000);

@@ -20,7 +20,7 @@ export const DEMO_GEAR = {
     source: 'https://github.com/rordenlab/dcm2niix',
     url: 'https://github.com/rordenlab/dcm2niix',
     inputs: {
-      dicom: { base: 'file', description: 'Zipped DICOM series', type: { enumerate: ['dicom'] } },
+      dicom: { base: 'file', description: 'Zipped DICOM series', type: { enum: ['dicom'] } },
     },
     config: {
       compress: { type: 'boolean', default: true, description: 'Write .nii.gz' },

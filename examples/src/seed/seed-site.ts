@@ -114,7 +114,11 @@ async function seedGearAndJobs(
     // The object from addAcquisition predates the upload: reload to see the file.
     const dicom = (await (await acquisition.reload()).getFiles()).find((f) => f.type === 'dicom');
     if (!dicom) throw new Error(`no DICOM file on acquisition ${acquisition.id}`);
-    const jobId = await gear.run({ inputs: { dicom }, destination: acquisition, tags: ['demo'] });
+    const { id: jobId } = await gear.run({
+      inputs: { dicom },
+      destination: acquisition,
+      tags: ['demo'],
+    });
     // No execution engine: play the job's life cycle the way an engine would report it.
     await client.changeJobState(jobId, 'running');
     await client.addJobLogs(jobId, log);

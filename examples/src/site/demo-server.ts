@@ -2,9 +2,12 @@
  * The embedded server plus the seeded demo site: what the demo, the standalone examples and the
  * tests all run against when no real Flywheel site is given.
  */
-import { startServer } from '@fw/server';
+import { startServer, type EngineOptions } from '@fw/server';
 import { Client } from '@fw/sdk/node';
 import { ensureDemoSite, type SeedOptions, type SeedSummary } from '../seed/seed-site.ts';
+
+/** The server's `engine` option: `true`, or the engine's own options. */
+export type EngineSetting = true | EngineOptions;
 
 export interface DemoServer {
   url: string;
@@ -18,10 +21,15 @@ export interface DemoServer {
 
 /** Start `@fw/server` in-process on a free port and seed the demo site. */
 export async function startDemoServer(
-  options: { dataDir?: string } & SeedOptions = {},
+  options: { dataDir?: string; engine?: EngineSetting } & SeedOptions = {},
 ): Promise<DemoServer> {
-  const { dataDir, ...seedOptions } = options;
-  const server = await startServer({ port: 0, ...(dataDir ? { dataDir } : {}) });
+  const { dataDir, engine, ...seedOptions } = options;
+  const server = await startServer({
+    port: 0,
+    ...(dataDir ? { dataDir } : {}),
+    // `engine` runs queued jobs of local gears (the gears example needs it).
+    ...(engine ? { engine } : {}),
+  });
   try {
     const client = new Client(server.apiKey);
     const seeded = await ensureDemoSite(client, seedOptions);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@fw/sdk/node';
 import { consoleReport, type Report } from '../format/report.ts';
 import { ensureDemoSite } from '../seed/seed-site.ts';
-import { startDemoServer } from './demo-server.ts';
+import { startDemoServer, type EngineSetting } from './demo-server.ts';
 
 /** Every example has this shape; what it returns is what the tests check. */
 export type Example<Result> = (
@@ -40,7 +40,11 @@ export function reportFailure(report: Report, err: unknown): void {
   process.exitCode = 1;
 }
 
-export async function runStandalone<Result>(example: Example<Result>): Promise<void> {
+export async function runStandalone<Result>(
+  example: Example<Result>,
+  /** Options of the embedded server (e.g. `{ engine: true }` for examples that run gears). */
+  serverOptions: { engine?: EngineSetting } = {},
+): Promise<void> {
   const report = consoleReport();
   const apiKey = process.env['FW_API_KEY'];
   try {
@@ -50,7 +54,7 @@ export async function runStandalone<Result>(example: Example<Result>): Promise<v
       await example(client, report, { apiKey });
       return;
     }
-    const server = await startDemoServer();
+    const server = await startDemoServer(serverOptions);
     try {
       report.line(
         report.style.dim(`(embedded server at ${server.url}; set FW_API_KEY to use another site)`),

@@ -102,6 +102,7 @@ export { FileEntry } from './models/file-entry.js';
 export { Job, Gear, User, Role } from './models/others.js';
 export type {
   GearRunOptions,
+  GearBatchOptions,
   RefLike,
   JobListOutput,
   JobMethods,
@@ -164,3 +165,6 @@ export {
   parseApiKey,
 } from '@fw/api';
 export type { ApiClient, ParsedApiKey } from '@fw/api';
+
+// gear runs and batches
+export * from './gears/index.js';

@@ -89,3 +89,6 @@ export class Client extends BaseClient {
     } as never);
   }
 }
+
+// Writing gears in TypeScript: GearContext (reads the gear folder; its client is this Client).
+export * from './node/gear/index.js';

@@ -19,7 +19,18 @@ import {
   type Schemas,
   type Session,
 } from '../src/index.js';
-import { Client } from '../src/node.js';
+import {
+  type Analysis,
+  type Batch,
+  type BatchProposal,
+  Client,
+  GearConfigError,
+  GearContext,
+  GearInputError,
+  type Gear,
+  type GearInvocation,
+  JobWaitTimeoutError,
+} from '../src/node.js';
 
 type Equal<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -100,3 +111,60 @@ async function names(project: Project, group: Group, acq: Acquisition, session: 
   void [fw, p, c, r, nodeType, gid, perm, roles, bytes, list, years, stamp];
 }
 void names;
+
+/** The gear rows: invocations, runs, batches, job waits, GearContext. */
+async function gearNames(gear: Gear, acq: Acquisition, job: Job) {
+  // gear.create_invocation(), then set_input, update_config, set_destination, add_tag, set_priority, run()
+  const inv: GearInvocation = gear
+    .createInvocation()
+    .setInput('t1', acq.files![0]!)
+    .updateConfig({ a: 1 })
+    .setDestination(acq)
+    .addTag('x')
+    .setPriority('high');
+  const ran: Job | Analysis = await inv.run();
+  // gear.run(...) → a Job or an Analysis; the check errors carry a code
+  const made: Job | Analysis = await gear.run({
+    config: {},
+    inputs: {},
+    destination: acq,
+    tags: [],
+    analysisLabel: 'x',
+    priority: 'low',
+  });
+  const codes: string[] = [new GearInputError('m', 'i').code, new GearConfigError('m', 'o').code];
+  // gear.propose_batch(containers), proposal.run(), batch.cancel()
+  const proposal: BatchProposal = await gear.proposeBatch([acq], {
+    optionalInputPolicy: 'flexible',
+  });
+  const jobs: Job[] = await proposal.run();
+  const batch: Batch = await proposal.getBatch();
+  const cancelled: number = await batch.cancel();
+  // job.update_priority, a polling loop → job.wait; analysis.get_job
+  await job.updatePriority('high');
+  const done: Job = await job.wait({ waitMs: 1000 });
+  assertType<Equal<JobWaitTimeoutError['jobId'], string>>();
+  // analysis.get_job (an analysis gear's run)
+  const analysisJob: Job = await (made as Analysis).getJob();
+  // GearContext() → await GearContext.fromDir(); its properties and metadata methods
+  const ctx = await GearContext.fromDir('/flywheel/v0');
+  const values: Record<string, unknown> = ctx.config;
+  const dest: { type: string; id: string } = ctx.destination;
+  ctx.getInput('t1');
+  const path: string = ctx.getInputPath('t1');
+  ctx.openInput('t1');
+  ctx.getContextValue('c');
+  const dirs: string[] = [ctx.outputDir, ctx.workDir];
+  ctx.openOutput('x.csv');
+  await ctx.writeOutput('y.csv', 'a,b\n');
+  const client: Client = ctx.client;
+  ctx.log.info('i');
+  ctx.log.warn('w');
+  ctx.log.error('e');
+  ctx.updateContainerMetadata('session', { tags: ['a'] });
+  ctx.updateDestinationMetadata({ info: {} });
+  ctx.updateFileMetadata('x.csv', { type: 'tabular data' });
+  const wrote: boolean = await ctx.writeMetadata();
+  void [ran, analysisJob, codes, jobs, cancelled, done, values, dest, path, dirs, client, wrote];
+}
+void gearNames;

@@ -5,6 +5,7 @@
 import {
   Acquisition,
   type AcquisitionListOutput,
+  type Analysis,
   type AnalysisListOutput,
   ApiError,
   ApiException,
@@ -231,8 +232,11 @@ async function usage(): Promise<void> {
   // gears and jobs
   const gear = await fw.getGear('gear-id');
   const isAnalysis: boolean = gear.isAnalysisGear();
-  const jobId: string = await gear.run({ inputs: { 'any-file': entry }, destination: acquisition });
-  const job = await fw.getJob(jobId);
+  const run: Job | Analysis = await gear.run({
+    inputs: { 'any-file': entry },
+    destination: acquisition,
+  });
+  const job = await fw.getJob(run.id);
   await job.changeState('cancelled');
 
   // errors

@@ -293,6 +293,8 @@ export interface AnalysisObjectMethods extends CapabilityMethods<'analysis'> {
     files: import('./mixins.js').UploadInput | import('./mixins.js').UploadInput[],
     options?: import('./mixins.js').UploadFileOptions,
   ): Promise<FileEntry[]>;
+  /** The job that runs this analysis (`GET /jobs/{id}`); rejects for an ad hoc analysis. */
+  getJob(options?: MethodOptions): Promise<import('./others.js').Job>;
 }
 /**
  * An analysis: results attached to a container, either produced by a gear job (`job`) or ad hoc
@@ -321,6 +323,18 @@ Object.defineProperty(Analysis.prototype, 'uploadOutput', {
     const entries = (Array.isArray(result) ? result : []) as FileEntry[];
     for (const e of entries) e.parent = this;
     return entries;
+  },
+});
+Object.defineProperty(Analysis.prototype, 'getJob', {
+  configurable: true,
+  writable: true,
+  value(this: Analysis, options?: MethodOptions) {
+    // The job comes inflated on by-id reads and as an id on list reads.
+    const job = (this as unknown as { job?: string | { id?: string; _id?: string } }).job;
+    const id = typeof job === 'string' ? job : (job?.id ?? job?._id);
+    if (!id)
+      return Promise.reject(new TypeError(`analysis ${this.id} has no job (an ad hoc analysis)`));
+    return this._client.callOp('get_job', id, callOptions(options));
   },
 });
 export interface Analysis

@@ -5,6 +5,17 @@ import { Model, ResourceModel, registerModel } from './base.js';
 import { UpdateMethods, applyMixins } from './mixins.js';
 import { callOptions, type MethodOptions } from './context.js';
 import type { WithDates } from './dates.js';
+import type { Analysis } from './containers.js';
+import {
+  GearInvocation,
+  type ContainerLike,
+  type GearLike,
+  type ProposeBatchOptions,
+} from '../gears/invocation.js';
+import type { BatchProposal } from '../gears/batch.js';
+import { defaultConfig, type FileInputLike } from '../gears/manifest-check.js';
+import { isAnalysisManifest, type GearManifestLike } from '../gears/manifest.js';
+import { waitForJob, type JobWaitOptions } from '../gears/wait.js';
 
 type Data<N extends string> = N extends keyof Schemas
   ? WithDates<Schemas[N]>
@@ -30,6 +41,11 @@ export interface JobMethods {
   updatePriority(priority: JobPriority, options?: MethodOptions): Promise<void>;
   /** The full job (`GET /jobs/{job_id}`); this object is left as it is. */
   reload(options?: MethodOptions): Promise<Job>;
+  /**
+   * Poll until the job is `complete`, `failed` or `cancelled` and resolve to it; throws
+   * `JobWaitTimeoutError` after `waitMs` (default 10 min). This object is left as it is.
+   */
+  wait(options?: JobWaitOptions): Promise<Job>;
 }
 
 /**
@@ -56,6 +72,13 @@ Object.defineProperties(Job.prototype, {
       return (log as { logs?: [] })?.logs ?? [];
     },
   },
+  wait: {
+    configurable: true,
+    writable: true,
+    value(this: Job, options?: JobWaitOptions) {
+      return waitForJob(this._client, this.id, options);
+    },
+  },
   updatePriority: {
     configurable: true,
     writable: true,
@@ -78,8 +101,8 @@ export type RefLike =
   | { ref(): { type: string; id: string; name?: string } }
   | { type: string; id: string; name?: string };
 
-/** Options of `Gear.run`. */
-export interface GearRunOptions {
+/** Options of `Gear.run` (checked against the manifest before any request). */
+export interface GearRunOptions extends MethodOptions {
   /** Config values; merged over the gear's defaults. */
   config?: Record<string, unknown>;
   /** Input name → file (a FileEntry, or `{ type, id, name }`). */
@@ -93,15 +116,12 @@ export interface GearRunOptions {
   priority?: JobPriority;
 }
 
-function refOf(value: RefLike): { type: string; id: string; name?: string } {
-  return 'ref' in value && typeof value.ref === 'function'
-    ? value.ref()
-    : (value as { type: string; id: string });
-}
-
-function localStamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+/** Options of `Gear.proposeBatch`. */
+export interface GearBatchOptions extends ProposeBatchOptions {
+  config?: Record<string, unknown>;
+  analysisLabel?: string;
+  tags?: string[];
+  priority?: JobPriority;
 }
 
 /**
@@ -110,58 +130,49 @@ function localStamp(d: Date): string {
  */
 export class Gear extends Model {
   static readonly containerType = 'gear';
-  /** Whether running it creates an analysis (`category === 'analysis'`). */
+  /** Whether running it creates an analysis (`category`, or the manifest's gear-builder category). */
   isAnalysisGear(): boolean {
-    const self = this as unknown as { category?: string; gear?: { category?: string } };
-    return (self.category ?? self.gear?.category) === 'analysis';
+    return isAnalysisManifest(this.category, this.gear as GearManifestLike);
   }
   /** `{ option: default }` over the manifest's config; options without a default are left out (v21). */
   getDefaultConfig(): Record<string, unknown> {
-    const config =
-      (this as unknown as { gear?: { config?: Record<string, { default?: unknown }> } }).gear
-        ?.config ?? {};
-    return Object.fromEntries(
-      Object.entries(config)
-        .filter(([, spec]) => spec?.default !== undefined && spec?.default !== null)
-        .map(([k, spec]) => [k, spec.default]),
-    );
+    return defaultConfig((this.gear ?? {}) as GearManifestLike);
   }
   /** A fresh copy from the server. */
   reload(options?: MethodOptions): Promise<this> {
     return this._client.callOp('get_gear', this.id, callOptions(options));
   }
+  /** A `GearInvocation` to fill in step by step (`setInput`, `updateConfig`, … then `run()`). */
+  createInvocation(): GearInvocation {
+    return new GearInvocation(this as unknown as GearLike);
+  }
   /**
-   * Run the gear. Utility gears queue a job (`POST /jobs/add`) and resolve to the job id;
-   * analysis gears create an analysis with a job on `destination` and resolve to its id.
+   * Run the gear. Config and inputs are checked against the manifest first (a mistake throws
+   * `GearConfigError` / `GearInputError`, nothing is sent). A utility gear resolves to its
+   * queued `Job`; an analysis gear to the `Analysis` made on `destination` with its job.
    */
-  async run(options: GearRunOptions = {}): Promise<string> {
-    const config = { ...this.getDefaultConfig(), ...(options.config ?? {}) };
-    const inputs = Object.fromEntries(
-      Object.entries(options.inputs ?? {}).map(([k, v]) => [k, refOf(v)]),
-    );
-    const tags = options.tags ?? [];
-    const priority = options.priority ?? 'medium';
-    if (!this.isAnalysisGear()) {
-      const body: Record<string, unknown> = { gear_id: this.id, inputs, config, tags, priority };
-      if (options.destination) {
-        const { type, id } = refOf(options.destination);
-        body['destination'] = { type, id };
-      }
-      return this._client.callOp('add_job', body);
-    }
-    if (!options.destination) {
-      throw new TypeError(
-        `Gear "${(this as unknown as Data<'GearDocument'>).gear?.name}" is an analysis gear: run() needs a destination`,
-      );
-    }
-    const dest = refOf(options.destination);
-    const label =
-      options.analysisLabel ??
-      `${(this as unknown as { gear: { name: string } }).gear.name} ${localStamp(new Date())}`;
-    return this._client.callOp(`add_${dest.type}_analysis`, dest.id, {
-      label,
-      job: { gear_id: this.id, inputs, config, tags, priority },
-    });
+  run(options: GearRunOptions = {}): Promise<Job | Analysis> {
+    const inv = this.createInvocation();
+    inv.updateConfig(options.config ?? {});
+    for (const [name, file] of Object.entries(options.inputs ?? {}))
+      inv.setInput(name, file as FileInputLike);
+    if (options.destination) inv.setDestination(options.destination);
+    if (options.analysisLabel !== undefined) inv.setAnalysisLabel(options.analysisLabel);
+    inv.addTags(options.tags ?? []);
+    if (options.priority) inv.setPriority(options.priority);
+    return inv.run(options);
+  }
+  /** Propose running the gear on each container (a batch); `proposal.run()` starts it. */
+  proposeBatch(
+    containers: readonly ContainerLike[],
+    options: GearBatchOptions = {},
+  ): Promise<BatchProposal> {
+    const inv = this.createInvocation();
+    inv.updateConfig(options.config ?? {});
+    if (options.analysisLabel !== undefined) inv.setAnalysisLabel(options.analysisLabel);
+    inv.addTags(options.tags ?? []);
+    if (options.priority) inv.setPriority(options.priority);
+    return inv.proposeBatch(containers, options);
   }
 }
 /** An installed gear (`GearDocument`: `gear` is the manifest, `category`, `exchange`). */

@@ -26,7 +26,10 @@ describe('gears and jobs', () => {
         author: 'Flywheel',
         description: `A ${category} gear`,
         license: 'MIT',
-        config: { threshold: { type: 'number', default: 0.5 }, mode: { type: 'string' } },
+        config: {
+          threshold: { type: 'number', default: 0.5 },
+          mode: { type: 'string', optional: true },
+        },
         inputs: { 'any-file': { base: 'file' } },
       },
     });
@@ -62,15 +65,17 @@ describe('gears and jobs', () => {
 
   it('running a utility gear queues a job (POST /jobs/add) with refs, config and tags', async () => {
     const file = acquisition.files!.find((f) => f.name === 'input.txt')!;
-    const jobId = await utility.run({
+    const queued = await utility.run({
       inputs: { 'any-file': file },
       destination: acquisition,
       tags: ['sdk-test'],
       config: { mode: 'fast' },
     });
-    expect(typeof jobId).toBe('string');
+    expect(queued).toBeInstanceOf(Job);
+    const jobId = queued.id;
     const job = await ctx.fw.getJob(jobId);
     expect(job).toBeInstanceOf(Job);
+    expect(queued.toData()).toEqual(job.toData());
     expect(job.state).toBe('pending');
     expect(job.gear_id).toBe(utility.id);
     expect(job.tags).toContain('sdk-test');
@@ -85,7 +90,7 @@ describe('gears and jobs', () => {
   });
 
   it('job.updatePriority sends PUT /jobs/priority and the job reads back the new priority', async () => {
-    const jobId = await utility.run({
+    const { id: jobId } = await utility.run({
       inputs: { 'any-file': acquisition.files![0]! },
       destination: acquisition,
     });
@@ -100,7 +105,7 @@ describe('gears and jobs', () => {
   });
 
   it('job state changes and logs', async () => {
-    const jobId = await utility.run({
+    const { id: jobId } = await utility.run({
       inputs: { 'any-file': acquisition.files![0]! },
       destination: acquisition,
     });
@@ -128,12 +133,13 @@ describe('gears and jobs', () => {
     await expect(analysisGear.run({ inputs: { 'any-file': file } })).rejects.toThrow(
       /needs a destination/,
     );
-    const analysisId = await analysisGear.run({
+    const made = await analysisGear.run({
       analysisLabel: 'My run',
       destination: session,
       inputs: { 'any-file': file },
     });
-    const analysis = await ctx.fw.getAnalysis(analysisId);
+    expect(made).toBeInstanceOf(Analysis);
+    const analysis = await ctx.fw.getAnalysis(made.id);
     expect(analysis).toBeInstanceOf(Analysis);
     expect(analysis.label).toBe('My run');
     const job = analysis.job as { state?: string; gear_id?: string } | string | undefined;
@@ -143,7 +149,7 @@ describe('gears and jobs', () => {
       destination: session,
       inputs: { 'any-file': file },
     });
-    expect((await ctx.fw.getAnalysis(defaultLabel)).label).toMatch(
+    expect((await ctx.fw.getAnalysis(defaultLabel.id)).label).toMatch(
       new RegExp(`^${analysisGear.gear.name} \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$`),
     );
   });

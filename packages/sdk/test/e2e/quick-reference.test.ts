@@ -1015,7 +1015,7 @@ describe('getting started, forms not in getting-started.test.ts', () => {
       },
     });
     const gear = await fw.getGear(gearId!);
-    const jobId = (await gear.run({ destination: acquisition })) as string;
+    const { id: jobId } = await gear.run({ destination: acquisition });
     await fw.changeJobState(jobId, 'running');
     await fw.changeJobState(jobId, 'failed');
     const lines: string[] = [];

@@ -273,9 +273,10 @@ describe('client helpers', () => {
       'GET /gears/gg': () => ({
         _id: 'gg',
         category: 'utility',
-        gear: { name: 'g', config: { a: { default: 1 }, b: { type: 'string' } } },
+        gear: { name: 'g', config: { a: { default: 1 }, b: { type: 'string', optional: true } } },
       }),
       'POST /jobs/add': () => ({ _id: 'j1' }),
+      'GET /jobs/j1': () => ({ id: 'j1', state: 'pending' }),
     });
     const gear = await fw.getGear('gg');
     expect(gear.getDefaultConfig()).toEqual({ a: 1 });
