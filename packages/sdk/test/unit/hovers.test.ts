@@ -90,7 +90,7 @@ describe('hovers on generated methods', () => {
 
   it('name the finder options', () => {
     expect(hovers.get('projects.find')).toMatch(
-      /^\(method\) Finder<ProjectListOutput, ProjectsFinderParams>\.find\(/,
+      /^\(method\) Finder<ProjectListOutput, ProjectsFinderParams, ItemWhere<ProjectListOutput>>\.find\(\.\.\.args: FindArgs<ProjectsFinderParams, ItemWhere<ProjectListOutput>>\): Promise<ProjectListOutput\[\]>$/,
     );
   });
 
