@@ -119,7 +119,7 @@ export function listRows(
   const { rows, total } = runFinder<ContainerRow>(c, {
     from: 'containers c',
     where: [...where, listVisibility(c, scope, 'c')],
-    target: { docColumn: 'c.doc', columns: containerColumns('c') },
+    target: { docColumn: 'c.doc', columns: containerColumns('c'), infoValues: 'c.id' },
     select: 'c.*',
     total: 'paged', // only pageBody answers it
   });
