@@ -11,9 +11,89 @@ export interface PresentOptions {
   withType?: boolean;
   /** Replace an analysis' job id with the job document. */
   inflateJob?: boolean;
+  /** Lookups shared by the rows of one response (see `newPresentMemo`). */
+  memo?: PresentMemo;
 }
 
-export function filesOf(db: Db, containerId: string, role: 'files' | 'inputs' = 'files'): Doc[] {
+/**
+ * What the rows of one response look up alike: the parent rows they embed and the project
+ * permissions they repeat. A page of sessions reads each project (and role) once instead of
+ * twice per session. Scope it to one response, so a later write is always seen.
+ */
+export interface PresentMemo {
+  rows: Map<string, ContainerRow | undefined>;
+  permissions: Map<string, Doc[]>;
+  roleIds: Map<string, string | undefined>;
+  /** Presented subjects by `${list}:${id}`, embedded as is (read-only once presented). */
+  subjects: Map<string, Doc>;
+  /** File docs (JSON text, in list order) by `${role}:${containerId}`, from `prefetchPage`. */
+  files: Map<string, string[]>;
+}
+
+export function newPresentMemo(): PresentMemo {
+  return {
+    rows: new Map(),
+    permissions: new Map(),
+    roleIds: new Map(),
+    subjects: new Map(),
+    files: new Map(),
+  };
+}
+
+const ID_LIST = 'SELECT value FROM json_each(?)';
+
+/**
+ * Read what a page of rows will embed in two queries instead of a few per row: the parent rows
+ * (projects, and the subjects of sessions) and the files of the rows and those subjects.
+ */
+export function prefetchPage(db: Db, rows: ContainerRow[], memo: PresentMemo): void {
+  const parents = new Set<string>();
+  const owners = new Set<string>();
+  for (const r of rows) {
+    if (r.project_id) parents.add(r.project_id);
+    if (r.type === 'session' && r.subject_id) parents.add(r.subject_id);
+    if (r.type !== 'group') owners.add(r.id);
+  }
+  for (const id of memo.rows.keys()) parents.delete(id);
+  if (parents.size > 0) {
+    const found = db
+      .prepare(`SELECT * FROM containers WHERE id IN (${ID_LIST})`)
+      .all(JSON.stringify([...parents])) as ContainerRow[];
+    for (const id of parents) memo.rows.set(id, undefined);
+    for (const row of found) memo.rows.set(row.id, row);
+  }
+  for (const r of rows)
+    if (r.type === 'session' && r.subject_id && memo.rows.get(r.subject_id))
+      owners.add(r.subject_id);
+  if (owners.size === 0) return;
+  for (const id of owners) {
+    memo.files.set(`files:${id}`, []);
+    memo.files.set(`inputs:${id}`, []);
+  }
+  // the order filesOf gives, kept within each owner and role by the stable grouping below
+  const files = db
+    .prepare(
+      `SELECT container_id, role, doc FROM files WHERE container_id IN (${ID_LIST}) ORDER BY created, id`,
+    )
+    .all(JSON.stringify([...owners])) as { container_id: string; role: string; doc: string }[];
+  for (const f of files) memo.files.get(`${f.role}:${f.container_id}`)?.push(f.doc);
+}
+
+function memoRow(db: Db, id: string, memo: PresentMemo): ContainerRow | undefined {
+  if (memo.rows.has(id)) return memo.rows.get(id);
+  const row = getRow(db, id);
+  memo.rows.set(id, row);
+  return row;
+}
+
+export function filesOf(
+  db: Db,
+  containerId: string,
+  role: 'files' | 'inputs' = 'files',
+  memo?: PresentMemo,
+): Doc[] {
+  const fetched = memo?.files.get(`${role}:${containerId}`);
+  if (fetched) return fetched.map((d) => presentFile(JSON.parse(d) as Doc, role));
   const rows = db
     .prepare('SELECT doc FROM files WHERE container_id = ? AND role = ? ORDER BY created, id')
     .all(containerId, role) as { doc: string }[];
@@ -44,39 +124,47 @@ export function presentFile(doc: Doc, role: 'files' | 'inputs' = 'files'): Doc {
 }
 
 /** Role permissions of the project governing `row` (subjects, sessions, acquisitions). */
-function projectPermissions(db: Db, row: ContainerRow): Doc[] {
+function projectPermissions(db: Db, row: ContainerRow, memo: PresentMemo): Doc[] {
   const pid = row.type === 'project' ? row.id : row.project_id;
-  const p = pid ? getRow(db, pid) : undefined;
-  if (!p) return [];
-  return rolePermissions(db, (parseDoc(p).permissions ?? []) as Doc[]);
+  if (!pid) return [];
+  let perms = memo.permissions.get(pid);
+  if (!perms) {
+    const p = memoRow(db, pid, memo);
+    perms = p ? rolePermissions(db, (parseDoc(p).permissions ?? []) as Doc[], memo) : [];
+    memo.permissions.set(pid, perms);
+  }
+  // each doc gets its own copy, so later edits of one response item never reach another
+  return perms.map((p) => ({ _id: p._id, role_ids: [...(p.role_ids as unknown[])] }));
 }
 
 /** v21 project permissions `{_id, role_ids}` (older docs stored an access level). */
-export function rolePermissions(db: Db, perms: Doc[]): Doc[] {
+export function rolePermissions(db: Db, perms: Doc[], memo?: PresentMemo): Doc[] {
   return perms.map((p) =>
     Array.isArray(p.role_ids)
       ? { _id: p._id, role_ids: p.role_ids }
-      : { _id: p._id, role_ids: [defaultRoleId(db, p.access)].filter(Boolean) },
+      : { _id: p._id, role_ids: [defaultRoleId(db, p.access, memo)].filter(Boolean) },
   );
 }
 
 /** Id of the default role (`admin`, `rw`, `ro`). */
-export function defaultRoleId(db: Db, access: string): string | undefined {
+export function defaultRoleId(db: Db, access: string, memo?: PresentMemo): string | undefined {
+  if (memo?.roleIds.has(access)) return memo.roleIds.get(access);
   const r = db
     .prepare(`SELECT id FROM roles WHERE json_extract(doc, '$.default_flywheel_role') = ?`)
     .get(access) as { id: string } | undefined;
+  memo?.roleIds.set(access, r?.id);
   return r?.id;
 }
 
 /** Fields every v21 container output carries, filled in for docs that lack them. */
-function v21Fields(db: Db, row: ContainerRow, doc: Doc): void {
+function v21Fields(db: Db, row: ContainerRow, doc: Doc, memo: PresentMemo): void {
   doc.created ??= doc.modified;
   doc.revision ??= 1;
   doc.tags ??= [];
   if (row.type === 'group') {
     doc.editions ??= { lab: false };
     doc.permissions ??= [];
-    doc.permissions_template = rolePermissions(db, (doc.permissions_template ?? []) as Doc[]);
+    doc.permissions_template = rolePermissions(db, (doc.permissions_template ?? []) as Doc[], memo);
     return;
   }
   doc.notes ??= [];
@@ -91,9 +179,9 @@ function v21Fields(db: Db, row: ContainerRow, doc: Doc): void {
     doc.editions ??= { lab: false };
     doc.providers ??= { storage: LOCAL_PROVIDER_ID, compute: LOCAL_PROVIDER_ID };
     doc.templates ??= [];
-    doc.permissions = rolePermissions(db, (doc.permissions ?? []) as Doc[]);
+    doc.permissions = rolePermissions(db, (doc.permissions ?? []) as Doc[], memo);
   } else if (row.type === 'subject' || row.type === 'session' || row.type === 'acquisition') {
-    doc.permissions = projectPermissions(db, row);
+    doc.permissions = projectPermissions(db, row, memo);
     if (row.type === 'session' && doc.project) doc.group ??= doc.parents?.group;
   } else if (row.type === 'analysis') {
     doc.description ??= '';
@@ -113,13 +201,20 @@ function projectInfo(doc: Doc): void {
 
 /** The wire form of a container row. */
 export function presentRow(db: Db, row: ContainerRow, o: PresentOptions = {}): Doc {
+  const memo = o.memo ?? newPresentMemo();
   const doc = parseDoc(row);
-  v21Fields(db, row, doc);
+  v21Fields(db, row, doc, memo);
   if (row.type === 'session' && row.subject_id) {
-    const subject = getRow(db, row.subject_id);
-    if (subject) doc.subject = presentRow(db, subject, { list: o.list, slim: true });
+    const key = `${Boolean(o.list)}:${row.subject_id}`;
+    let subject = memo.subjects.get(key);
+    if (!subject) {
+      const srow = memoRow(db, row.subject_id, memo);
+      if (srow) subject = presentRow(db, srow, { list: o.list, slim: true, memo });
+      if (subject) memo.subjects.set(key, subject);
+    }
+    if (subject) doc.subject = subject;
   }
-  if (row.type !== 'group') doc.files = filesOf(db, row.id, 'files');
+  if (row.type !== 'group') doc.files = filesOf(db, row.id, 'files', memo);
   else {
     const roles = db
       .prepare('SELECT role_id FROM group_roles WHERE group_id = ? ORDER BY role_id')
@@ -127,7 +222,7 @@ export function presentRow(db: Db, row: ContainerRow, o: PresentOptions = {}): D
     doc.roles = roles.map((r) => r.role_id);
   }
   if (row.type === 'analysis') {
-    doc.inputs = filesOf(db, row.id, 'inputs');
+    doc.inputs = filesOf(db, row.id, 'inputs', memo);
     if (doc.job && o.inflateJob) {
       const j = db.prepare('SELECT doc FROM jobs WHERE id = ?').get(doc.job) as
         { doc: string } | undefined;
@@ -141,7 +236,7 @@ export function presentRow(db: Db, row: ContainerRow, o: PresentOptions = {}): D
       const rows = db
         .prepare(`SELECT * FROM containers WHERE type = 'analysis' AND parent_id = ? ORDER BY id`)
         .all(row.id) as ContainerRow[];
-      doc.analyses = rows.map((r) => presentRow(db, r, { inflateJob: o.inflateJob }));
+      doc.analyses = rows.map((r) => presentRow(db, r, { inflateJob: o.inflateJob, memo }));
     }
   }
   if (o.list) {
@@ -149,6 +244,7 @@ export function presentRow(db: Db, row: ContainerRow, o: PresentOptions = {}): D
     if (row.type === 'session') {
       delete doc.age;
       if (doc.subject) {
+        // a shared subject (see PresentMemo) is already trimmed: deleting again changes nothing
         for (const k of ['age', 'sex', 'firstname', 'lastname']) delete doc.subject[k];
       }
     }

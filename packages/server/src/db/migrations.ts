@@ -233,4 +233,39 @@ export const MIGRATIONS: readonly string[] = [
   -- (containerColumns maps the field to it)
   CREATE INDEX containers_timestamp ON containers(type, json_extract(doc, '$.timestamp'), id);
   `,
+  /* 6: an index over info leaf values, for info.x.y=V finders */ `
+  -- One row per scalar leaf of a container's info: path is json_tree's full key of the leaf
+  -- ($.info.a.b; only keys of letters and digits are written unquoted there), or of its array
+  -- for an element of an array (a filter matches any element). Leaves inside an array element
+  -- are left out: the JSON-path filter does not reach them either. type is the JSON type
+  -- (text, integer, real, true, false), value the SQL value (booleans 1/0). Kept by triggers, so no write path can forget it.
+  CREATE TABLE info_values (
+    container_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    type TEXT NOT NULL,
+    value -- no declared type, so no affinity: '5' and 5 stay different values
+  );
+  CREATE INDEX info_values_lookup ON info_values(path, value, type, container_id);
+  CREATE INDEX info_values_container ON info_values(container_id);
+  INSERT INTO info_values (container_id, path, type, value)
+    SELECT c.id, CASE WHEN typeof(t.key) = 'integer' THEN t.path ELSE t.fullkey END, t.type, t.atom
+    FROM containers AS c, json_tree(c.doc, '$.info') AS t
+    WHERE t.type NOT IN ('object', 'array', 'null') AND instr(t.path, '[') = 0;
+  CREATE TRIGGER info_values_insert AFTER INSERT ON containers BEGIN
+    INSERT INTO info_values (container_id, path, type, value)
+    SELECT new.id, CASE WHEN typeof(t.key) = 'integer' THEN t.path ELSE t.fullkey END, t.type, t.atom
+    FROM json_tree(new.doc, '$.info') AS t
+    WHERE t.type NOT IN ('object', 'array', 'null') AND instr(t.path, '[') = 0;
+  END;
+  CREATE TRIGGER info_values_update AFTER UPDATE OF doc ON containers WHEN old.doc IS NOT new.doc BEGIN
+    DELETE FROM info_values WHERE container_id = old.id;
+    INSERT INTO info_values (container_id, path, type, value)
+    SELECT new.id, CASE WHEN typeof(t.key) = 'integer' THEN t.path ELSE t.fullkey END, t.type, t.atom
+    FROM json_tree(new.doc, '$.info') AS t
+    WHERE t.type NOT IN ('object', 'array', 'null') AND instr(t.path, '[') = 0;
+  END;
+  CREATE TRIGGER info_values_delete AFTER DELETE ON containers BEGIN
+    DELETE FROM info_values WHERE container_id = old.id;
+  END;
+  `,
 ];

@@ -24,6 +24,11 @@ export interface DocTarget {
   docColumn: string;
   /** Field path (after alias rewriting) → SQL column expression, e.g. `{ label: 's.label' }`. */
   columns?: Record<string, string>;
+  /**
+   * The container id expression (`c.id`) when the rows are containers, whose `info` leaves the
+   * `info_values` table indexes (migration 6): `info.x.y=V` then looks the value up there.
+   */
+  infoValues?: string;
 }
 
 export type Literal =
@@ -36,7 +41,16 @@ export type Literal =
 
 export type FieldRef =
   | { kind: 'column'; sql: string }
-  | { kind: 'json'; doc: string; path: string /* SQL string literal of the JSON path */ };
+  | {
+      kind: 'json';
+      doc: string;
+      path: string /* SQL string literal of the JSON path */;
+      /** Set when `info_values` holds this path's leaves: the id expression and its key. */
+      leaf?: { id: string; key: string };
+    };
+
+/** Keys json_tree writes unquoted (`$.info.a1`), so a filter path can be spelled the same. */
+const PLAIN_KEY = /^[A-Za-z][A-Za-z0-9]*$/;
 
 export type CompareOp = '=' | '<' | '<=' | '>' | '>=';
 
@@ -60,7 +74,19 @@ export function resolveField(field: string, target: DocTarget): FieldRef {
       throw new QueryError(`invalid field name "${field}"`, 400, field);
   }
   const path = '$' + segments.map((s) => `."${s}"`).join('');
-  return { kind: 'json', doc: target.docColumn, path: `'${path.replace(/'/g, "''")}'` };
+  const ref: FieldRef = {
+    kind: 'json',
+    doc: target.docColumn,
+    path: `'${path.replace(/'/g, "''")}'`,
+  };
+  if (
+    target.infoValues &&
+    segments.length >= 2 &&
+    segments[0] === 'info' &&
+    segments.every((s) => PLAIN_KEY.test(s))
+  )
+    ref.leaf = { id: target.infoValues, key: '$.' + segments.join('.') };
+  return ref;
 }
 
 function scalar(ref: FieldRef): Operand {
@@ -132,10 +158,30 @@ export function compareSql(ref: FieldRef, op: CompareOp, lit: Literal): SqlFragm
     // Mongo: {$eq|$lte|$gte: null} match missing/null; {$lt|$gt: null} match nothing.
     return op === '<' || op === '>' ? { sql: '0', params: [] } : isNullSql(ref);
   }
+  if (op === '=' && ref.kind === 'json' && ref.leaf) return leafEqualsSql(ref.leaf, lit);
   return anyMatch(ref, (o) => ({
     sql: `(${typeGuard(lit, o)} AND ${o.value} ${op} ?)`,
     params: [bindable(lit)],
   }));
+}
+
+/**
+ * Equality through the `info_values` index: the same matches as the JSON-path form (the value,
+ * or any element of an array there, of the literal's JSON type), without reading documents.
+ */
+function leafEqualsSql(leaf: { id: string; key: string }, lit: Literal): SqlFragment {
+  const types =
+    lit.type === 'number'
+      ? `'integer', 'real'`
+      : lit.type === 'boolean'
+        ? `'true', 'false'`
+        : `'text'`; // strings and dates
+  return {
+    sql:
+      `${leaf.id} IN (SELECT container_id FROM info_values WHERE path = '${leaf.key}' ` +
+      `AND value = ? AND type IN (${types}))`,
+    params: [bindable(lit)],
+  };
 }
 
 /** `regexp(pattern, value)` is registered by registerSqlFunctions; non-text never matches. */

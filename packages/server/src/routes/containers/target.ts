@@ -5,7 +5,7 @@ import { notFound } from '../../app/errors.js';
 import { loadContainer } from '../../app/containers.js';
 import type { OpHandler, RouteTable } from '../../app/operations.js';
 import { replyUntyped } from '../../app/json.js';
-import { presentRow } from '../../app/present.js';
+import { newPresentMemo, prefetchPage, presentRow } from '../../app/present.js';
 import { pageBody, runFinder } from '../../app/finder.js';
 import { now } from '../../app/time.js';
 import { applyJoins } from './joins.js';
@@ -119,11 +119,13 @@ export function listRows(
   const { rows, total } = runFinder<ContainerRow>(c, {
     from: 'containers c',
     where: [...where, listVisibility(c, scope, 'c')],
-    target: { docColumn: 'c.doc', columns: containerColumns('c') },
+    target: { docColumn: 'c.doc', columns: containerColumns('c'), infoValues: 'c.id' },
     select: 'c.*',
     total: 'paged', // only pageBody answers it
   });
-  const items = rows.map((r) => presentRow(db, r, { list: true }));
+  const memo = newPresentMemo(); // the page's rows share their parents' lookups
+  prefetchPage(db, rows, memo);
+  const items = rows.map((r) => presentRow(db, r, { list: true, memo }));
   applyJoins(c, rows, items);
   return replyUntyped(c, pageBody(c, items, total));
 }
