@@ -88,3 +88,68 @@ describe('model fields from wire data', () => {
     expect(Object.keys(s)).toEqual(['_id', 'id', 'reload', 'container_type']);
   });
 });
+
+describe('date strings', () => {
+  // The model reads the common full form digit by digit; every string must come out as the
+  // general path (`new Date`, after the ISO check; naive times as UTC) makes it.
+  function reference(value: string): Date | string {
+    const iso =
+      /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+    if (!iso.test(value)) return value;
+    const zoned = /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) || value.length <= 10;
+    const d = new Date(zoned ? value : `${value}Z`);
+    return Number.isNaN(d.getTime()) ? value : d;
+  }
+
+  it('come out as new Date makes them, for valid, edge and invalid forms', () => {
+    const samples = [
+      '2024-01-02T03:04:05Z',
+      '2024-01-02T03:04:05.1Z',
+      '2024-01-02T03:04:05.12Z',
+      '2024-01-02T03:04:05.123Z',
+      '2024-01-02T03:04:05.123999Z',
+      '2026-12-02T05:00:00.123456+00:00',
+      '2024-01-02T03:04:05+05:30',
+      '2024-01-02T03:04:05-0800',
+      '2024-01-02T03:04:05.5-08:00',
+      '2024-01-02T03:04:05',
+      '2024-01-02T03:04:05.250',
+      '2024-01-02 03:04:05',
+      '2024-01-02T03:04',
+      '2024-01-02',
+      '2024-02-29T00:00:00Z',
+      '2023-02-29T00:00:00Z',
+      '2024-02-30T00:00:00Z',
+      '2024-04-31T12:00:00Z',
+      '2024-01-31T23:59:59.999Z',
+      '2024-12-31T23:59:59+14:00',
+      '2024-00-10T00:00:00Z',
+      '2024-13-10T00:00:00Z',
+      '2024-01-00T00:00:00Z',
+      '2024-01-32T00:00:00Z',
+      '2024-01-01T24:00:00Z',
+      '2024-01-01T23:60:00Z',
+      '2024-01-01T23:00:60Z',
+      '2024-01-01T00:00:00+24:00',
+      '2024-01-01T00:00:00+23:60',
+      '2024-01-01T00:00:00z',
+      '2024-01-01T00:00:00.Z',
+      '2024-01-01T00:00:00ZZ',
+      '2024-01-01T00:00:00+0',
+      '0999-01-01T00:00:00Z',
+      '0050-01-01T00:00:00Z',
+      '1000-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
+      '2O24-01-01T00:00:00Z',
+      '2024-01-01T0a:00:00Z',
+      '2024-01-01X00:00:00Z',
+      'not a date',
+    ];
+    for (const created of samples) {
+      const s = new Session(fw, { _id: 'x', created });
+      const want = reference(created);
+      if (want instanceof Date) expect([created, s.created]).toEqual([created, want]);
+      else expect([created, s.created]).toEqual([created, created]);
+    }
+  });
+});
