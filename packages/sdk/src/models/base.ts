@@ -3,7 +3,14 @@
  * API sends them, dates as `Date`), the client as a hidden property, and a model registry used
  * to wrap API responses by schema name or by `container_type`.
  */
-import { parseDates, serializeDates } from './dates.js';
+import {
+  DATE_SET,
+  OPAQUE_SET,
+  convertShared,
+  parseDates,
+  serializeDates,
+  toDate,
+} from './dates.js';
 import { callOptions, type SdkContext } from './context.js';
 
 export type ModelClass<T extends Model = Model> = new (client: SdkContext, data: object) => T;
@@ -56,6 +63,23 @@ export function hide(target: object, key: string, value: unknown): void {
   });
 }
 
+/**
+ * Per class prototype: whether a wire field name is also a prototype member (`key in model`).
+ * Remembered because the same few dozen names come with every item of a list, and `in` walks the
+ * whole prototype chain each time. The SDK installs every prototype member when its modules load,
+ * before any model is made; a member added later by hand is still seen for names not yet asked.
+ */
+const shadowCache = new WeakMap<object, Map<string, boolean>>();
+
+function shadows(model: object, key: string): boolean {
+  const proto = Object.getPrototypeOf(model) as object;
+  let known = shadowCache.get(proto);
+  if (known === undefined) shadowCache.set(proto, (known = new Map()));
+  let found = known.get(key);
+  if (found === undefined) known.set(key, (found = key in proto));
+  return found;
+}
+
 /** Base class of every SDK object. */
 export abstract class Model {
   /** @internal the client that created this object */
@@ -63,12 +87,29 @@ export abstract class Model {
 
   constructor(client: SdkContext, data: object) {
     hide(this, '_client', client);
-    const parsed = parseDates(data) as Record<string, unknown>;
-    for (const key of Object.keys(parsed)) {
-      const value = parsed[key];
+    const src = data as Record<string, unknown>;
+    const proto = Object.getPrototypeOf(src);
+    // Only plain (wire) objects get their dates converted, as `parseDates` does.
+    const plain = proto === Object.prototype || proto === null;
+    const keys = Object.keys(src);
+    // Fields the class's `init` wraps in models of their own, which convert them: not twice.
+    const raw = (this.constructor as { rawFields?: ReadonlySet<string> }).rawFields;
+    // One pass over the wire object, converting each field in place of `parseDates`'s full copy:
+    // nested values without dates are kept as they are (`convertShared`).
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const v = src[key];
+      let value = v;
+      if (plain) {
+        if (typeof v === 'string') {
+          if (DATE_SET.has(key)) value = toDate(v);
+        } else if (v !== null && typeof v === 'object' && !OPAQUE_SET.has(key) && !raw?.has(key)) {
+          value = convertShared(v);
+        }
+      }
       // A wire field may share a name with an accessor or method (`id`): defineProperty for those;
       // a plain assignment (the same own, enumerable, writable field, and cheaper) for the rest.
-      if (key in this)
+      if (shadows(this, key))
         Object.defineProperty(this, key, {
           value,
           enumerable: true,
@@ -79,6 +120,12 @@ export abstract class Model {
     }
     this.init();
   }
+
+  /**
+   * Wire fields left unconverted by the constructor because `init` makes models of them (which
+   * convert their own dates); `init` converts them with `convertShared` when it does not.
+   */
+  static readonly rawFields?: ReadonlySet<string>;
 
   /** Hook for subclasses to wrap nested values after the fields are set. */
   protected init(): void {}
@@ -112,12 +159,9 @@ export abstract class ResourceModel extends Model {
 
   protected override init(): void {
     const type = (this.constructor as unknown as { containerType: string }).containerType;
-    Object.defineProperty(this, 'container_type', {
-      value: type,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    // No prototype defines `container_type`, so this is the same own, enumerable field that
+    // defineProperty would make (or overwrites the wire's), without the descriptor.
+    (this as { container_type: string }).container_type = type;
   }
 
   /** `{ type, id }`, e.g. for gear inputs, job destinations and `downloadTar`. */

@@ -8,7 +8,7 @@ import * as time from '../time/index.js';
 import { ResourceModel, hide, registerModel, wrapModel } from './base.js';
 import { CAPABILITIES, CONTAINER_TYPES, type ContainerType } from './capabilities.js';
 import { callOptions, fieldsOf, type MethodOptions } from './context.js';
-import type { DateField, WithDates } from './dates.js';
+import { convertShared, type DateField, type WithDates } from './dates.js';
 import { FileEntry } from './file-entry.js';
 import {
   AnalysisMethods,
@@ -50,6 +50,8 @@ export abstract class ContainerModel extends ResourceModel {
   /** `group`, `project`, `subject`, `session`, `acquisition`, `analysis` or `collection`. */
   declare readonly container_type: ContainerType;
 
+  static override readonly rawFields: ReadonlySet<string> = new Set(['files', 'analyses']);
+
   protected override init(): void {
     super.init();
     const self = this as unknown as { files?: unknown; analyses?: unknown };
@@ -59,10 +61,10 @@ export abstract class ContainerModel extends ResourceModel {
         entry.parent = this;
         return entry;
       });
-    }
+    } else if (self.files !== undefined) self.files = convertShared(self.files);
     if (Array.isArray(self.analyses)) {
       self.analyses = wrapModel(this._client, 'Analysis', self.analyses);
-    }
+    } else if (self.analyses !== undefined) self.analyses = convertShared(self.analyses);
   }
 
   /** `created` in the system time zone. */
@@ -248,6 +250,11 @@ export interface SessionMethods extends CapabilityMethods<'session'>, TimestampM
  */
 export class Session extends ContainerModel {
   static readonly containerType = 'session';
+  static override readonly rawFields: ReadonlySet<string> = new Set([
+    'files',
+    'analyses',
+    'subject',
+  ]);
   protected override init(): void {
     super.init();
     const self = this as unknown as { subject?: unknown };
@@ -303,12 +310,17 @@ export interface AnalysisObjectMethods extends CapabilityMethods<'analysis'> {
  */
 export class Analysis extends ContainerModel {
   static readonly containerType = 'analysis';
+  static override readonly rawFields: ReadonlySet<string> = new Set([
+    'files',
+    'analyses',
+    'inputs',
+  ]);
   protected override init(): void {
     super.init();
     const self = this as unknown as { inputs?: unknown };
     if (Array.isArray(self.inputs)) {
       self.inputs = self.inputs.map((f) => new FileEntry(this._client, f as object));
-    }
+    } else if (self.inputs !== undefined) self.inputs = convertShared(self.inputs);
   }
 }
 Object.defineProperty(Analysis.prototype, 'uploadOutput', {

@@ -56,12 +56,7 @@ export class FileEntry extends Model {
 
   protected override init(): void {
     hide(this, 'parent', undefined);
-    Object.defineProperty(this, 'container_type', {
-      value: 'file',
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    (this as { container_type: string }).container_type = 'file';
   }
 
   /** `{ type, id, name }` of the parent container plus this file's name. */
