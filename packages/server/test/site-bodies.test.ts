@@ -65,4 +65,23 @@ describe('finder edge cases', () => {
     expect(names).toContain('one-in');
     expect(names).not.toContain('two-in');
   });
+
+  it('gears keep their filter=read_only_key word', async () => {
+    const gear = (name: string, key: object) => ({
+      category: 'analysis',
+      gear: {
+        name,
+        label: name,
+        version: '1.0.0',
+        inputs: { a: { base: 'file' }, key: { base: 'api-key', ...key } },
+        config: {},
+      },
+    });
+    await t.ok('POST', '/gears/ro-key', { body: gear('ro-key', { 'read-only': true }) });
+    await t.ok('POST', '/gears/rw-key', { body: gear('rw-key', {}) });
+    const names = (await t.ok('GET', '/gears?filter=read_only_key')).map((g: any) => g.gear.name);
+    expect(names).toContain('ro-key');
+    expect(names).not.toContain('rw-key');
+    expect(names).not.toContain('one-in');
+  });
 });

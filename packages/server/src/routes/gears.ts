@@ -87,6 +87,11 @@ export function registerGearRoutes(routes: RouteTable): void {
           sql: `(SELECT count(*) FROM json_each(g.doc, '$.gear.inputs') i WHERE json_extract(i.value, '$.base') = 'file') = 1`,
           params: [],
         },
+        // gears whose api-key input asks for a read-only key (v21 manifests: "read-only": true)
+        read_only_key: {
+          sql: `EXISTS (SELECT 1 FROM json_each(g.doc, '$.gear.inputs') i WHERE json_extract(i.value, '$.base') = 'api-key' AND json_extract(i.value, '$."read-only"') = 1)`,
+          params: [],
+        },
       },
     });
     return replyUntyped(
