@@ -333,7 +333,8 @@ const METHOD_CODES: Record<Method, number> = {
 };
 
 /**
- * One operation as a compact JSON row, unpacked by \`unpack\` in operations.ts:
+ * One operation as a compact JSON row, unpacked by \`buildOperationTable\` in packages/api/src/operation-rows.ts
+ * (whose method order must match \`METHOD_CODES\`):
  * \`[id, method code, path, query, flags, responseSchema, tags, extensions]\`. Path parameters
  * come back from the path; a query parameter is its name, or \`[name, required, default?]\`;
  * flags hold body (json 1, multipart 2), bodyRequired (4), response (binary 8, empty 16) and
@@ -375,7 +376,8 @@ function renderOperations(ops: OperationInfo[]): string {
     .filter((op) => op.queryParams.some((q) => q.name === 'exhaustive'))
     .map((op) => `${op.method} ${op.path}`);
   return `${doNotEditHeader(GENERATOR)}
-import type { HttpMethod, OperationInfo, OperationTable } from './operation-types.js';
+import { buildOperationTable } from '../operation-rows.js';
+import type { OperationTable } from './operation-types.js';
 
 export type {
   HttpMethod,
@@ -388,44 +390,8 @@ export type {
 /** \`get /path\` keys of the operations that declare an \`exhaustive\` query parameter. */
 export const EXHAUSTIVE_OPERATIONS: readonly string[] = ${JSON.stringify(exhaustive)};
 
-const METHODS: readonly HttpMethod[] = ${JSON.stringify(Object.keys(METHOD_CODES))};
-const RESPONSES = ['json', 'binary', 'empty'] as const;
-
-type Row = [string, number, string, (string | [string, number, unknown?])[]?, number?, (string | 0)?, (string | string[])?, Record<string, unknown>?];
-
-/** One compact row (see tools/gen-api.ts \`compactRow\`) back into an \`OperationInfo\`. */
-function unpack([id, method, path, query = [], flags = 0, schema = 0, tags = [], extensions = {}]: Row): OperationInfo {
-  const info: { -readonly [K in keyof OperationInfo]: OperationInfo[K] } = {
-    id,
-    method: METHODS[method]!,
-    path,
-    pathParams: Array.from(path.matchAll(/\{([^}]+)\}/g), (m) => m[1]!),
-    queryParams: query.map((q) =>
-      typeof q === 'string'
-        ? { name: q, required: false }
-        : q.length > 2
-          ? { name: q[0], required: q[1] === 1, default: q[2] }
-          : { name: q[0], required: q[1] === 1 },
-    ),
-    body: flags & 1 ? 'json' : flags & 2 ? 'multipart' : null,
-    bodyRequired: (flags & 4) !== 0,
-    response: RESPONSES[flags & 8 ? 1 : flags & 16 ? 2 : 0],
-    paginated: (flags & 32) !== 0,
-    tags: typeof tags === 'string' ? [tags] : tags,
-    extensions,
-  };
-  if (schema !== 0) info.responseSchema = schema;
-  return info;
-}
-
-function build(json: string): OperationTable {
-  const table: Record<string, OperationInfo> = {};
-  for (const row of JSON.parse(json) as Row[]) table[row[0]] = unpack(row);
-  return table as unknown as OperationTable;
-}
-
 /** Every operation of the spec by operationId: method, path, parameters, body and response kinds. */
-export const operationTable: OperationTable = /* @__PURE__ */ build(
+export const operationTable: OperationTable = /* @__PURE__ */ buildOperationTable(
   ${renderString('[' + rows.join(',') + ']')},
 );
 `;
