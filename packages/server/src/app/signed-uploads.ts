@@ -4,7 +4,7 @@
  * `{multipart: {e_tags, upload_id}}`), which saves every uploaded file as a new file or version.
  * The bytes go to `PUT <origin>/storage/uploads/<token>` (routes/storage.ts), no API key needed.
  */
-import mime from 'mime';
+import { guessContentType } from '../transfer/content-type.js';
 import { parseDoc, type ContainerRow, type Doc } from '../db/containers.js';
 import type { Db } from '../db/open.js';
 import { getFile, putFile } from '../db/files.js';
@@ -181,7 +181,7 @@ export async function closeUploadTicket(
             name: f.name,
             size: f.size,
             hash: f.hash,
-            contentType: mime.getType(f.name) ?? 'application/octet-stream',
+            contentType: guessContentType(f.name),
           },
           withPreservedMetadata(
             previous && (JSON.parse(previous.doc) as Doc),

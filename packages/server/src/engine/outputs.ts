@@ -13,7 +13,7 @@ import type { Db } from '../db/open.js';
 import type { BlobStore } from '../storage/index.js';
 import { touch } from '../app/containers.js';
 import { fileDoc } from '../app/file-meta.js';
-import { guessContentType } from './content-type.js';
+import { guessContentType } from '../transfer/content-type.js';
 import { conflict, notFound } from '../app/errors.js';
 import { getJob, saveJob, withState } from '../app/jobs.js';
 import { applyContainerMetadata, checkGearMetadata, outputFileMeta } from './metadata.js';

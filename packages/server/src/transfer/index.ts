@@ -1,3 +1,4 @@
+export { guessContentType } from './content-type.js';
 export { TransferError } from './errors.js';
 export { safeFileName } from './filename.js';
 export {

@@ -6,11 +6,11 @@
  * clean up and no half-written file record can point at a missing or partial blob.
  */
 import busboy from 'busboy';
-import mime from 'mime';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { BlobStore } from '../storage/index.js';
+import { guessContentType } from './content-type.js';
 import { TransferError } from './errors.js';
 import { safeFileName } from './filename.js';
 
@@ -115,9 +115,7 @@ export async function parseMultipartUpload(
     }
     const declared = info.mimeType;
     const contentType =
-      !declared || declared === 'application/octet-stream'
-        ? (mime.getType(name) ?? 'application/octet-stream')
-        : declared;
+      !declared || declared === 'application/octet-stream' ? guessContentType(name) : declared;
     const write = store
       .write(stream, options.maxFileSize === undefined ? {} : { maxSize: options.maxFileSize })
       .then((b) => ({ field, name, blobId: b.id, size: b.size, hash: b.hash, contentType }));

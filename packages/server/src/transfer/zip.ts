@@ -2,9 +2,9 @@
  * Zip inspection for `?info=true` and `?member=` downloads (api-surface §5.6), with yauzl
  * reading only the central directory and the one member's compressed bytes.
  */
-import mime from 'mime';
 import type { Readable } from 'node:stream';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { guessContentType } from './content-type.js';
 import { TransferError } from './errors.js';
 
 export interface ZipMemberInfo {
@@ -92,7 +92,7 @@ export async function openZipMember(path: string, member: string): Promise<ZipMe
     return {
       stream,
       size: entry.uncompressedSize,
-      contentType: mime.getType(member) ?? 'application/octet-stream',
+      contentType: guessContentType(member),
     };
   } finally {
     // yauzl reference-counts the file descriptor: it stays open until the member stream ends.
