@@ -1,8 +1,10 @@
 /**
  * The gear's log: one line per message on stderr (the engine streams it into the job log),
  * `LEVEL message`. Any occurrence of the job's API key is masked, so a careless message cannot
- * put the key in a log.
+ * put the key in a log (the same masking `@fw/api` applies to its errors).
  */
+import { redactText } from '@fw/api';
+
 export interface GearLog {
   debug(message: string): void;
   info(message: string): void;
@@ -21,9 +23,7 @@ export function createGearLog(
   const min = ORDER.indexOf(level);
   const line = (lvl: LogLevel) => (message: string) => {
     if (ORDER.indexOf(lvl) < min) return;
-    let text = String(message);
-    for (const s of secrets()) if (s) text = text.split(s).join('***');
-    stream.write(`${lvl.toUpperCase()} ${text}\n`);
+    stream.write(`${lvl.toUpperCase()} ${redactText(String(message), secrets())}\n`);
   };
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }
