@@ -52,6 +52,7 @@ export {
 } from './transport.js';
 export type { CallOptions, FetchLike, RetryOptions, TransportOptions } from './transport.js';
 export { redactText, scrubError, REDACTED } from './redact.js';
+export { abortableSleep } from './sleep.js';
 export { resolveLogger } from './log.js';
 export type { Logger, RequestLogFields } from './log.js';
 export { multipartBody, streamingMultipart, StreamingMultipartBody } from './multipart.js';

@@ -14,6 +14,7 @@ import {
 import { BodyIdleTimeout, guardBody, readBodyBytes } from './body.js';
 import { logRequest, type Logger } from './log.js';
 import { redactText, scrubError } from './redact.js';
+import { abortableSleep } from './sleep.js';
 import {
   hasFileValue,
   isReadableStream,
@@ -360,21 +361,6 @@ export function isConnectFailure(err: unknown): boolean {
   return code !== undefined && CONNECT_CODES.has(code);
 }
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** URL for error messages, without userinfo. */
 function displayUrl(url: string): string {
   // A Request's URL is already normalised; only one with userinfo needs rewriting.
@@ -481,7 +467,7 @@ async function followRedirects(
 export function createFlywheelFetch(options: TransportOptions): FetchLike {
   const baseFetch = options.fetch;
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? defaultSleep;
+  const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
   const baseDelay = options.baseDelayMs ?? 500;
   const maxDelay = options.maxDelayMs ?? 8000;

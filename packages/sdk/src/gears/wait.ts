@@ -2,7 +2,7 @@
  * `job.wait()`: poll a job until it is finished (`complete`, `failed` or `cancelled`), with a
  * growing delay and an overall time limit (a job that never ends must not hang the caller).
  */
-import { ApiAbortError } from '@fw/api';
+import { abortableSleep, ApiAbortError } from '@fw/api';
 import { callOptions, type MethodOptions, type SdkContext } from '../models/context.js';
 import type { Job } from '../models/others.js';
 import { JobWaitTimeoutError } from './errors.js';
@@ -19,22 +19,10 @@ export interface JobWaitOptions extends MethodOptions {
   maxPollMs?: number;
 }
 
-/** Wait `ms`, or reject as the job poll's own abort would. */
+/** Wait `ms`; an abort rejects as the job poll's own abort would. */
 function sleep(ms: number, jobId: string, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const abortError = () =>
-      new ApiAbortError({ method: 'GET', url: `/jobs/${jobId}`, cause: signal?.reason });
-    if (signal?.aborted) return reject(abortError());
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }
-    function aborted() {
-      clearTimeout(timer);
-      reject(abortError());
-    }
-    signal?.addEventListener('abort', aborted, { once: true });
+  return abortableSleep(ms, signal).catch((reason: unknown) => {
+    throw new ApiAbortError({ method: 'GET', url: `/jobs/${jobId}`, cause: reason });
   });
 }
 

@@ -2,6 +2,7 @@
  * Running data views (v21's asynchronous flow): queue an execution, poll it with backoff and an
  * overall timeout (an `AbortSignal` stops the wait), then stream `…/data?file_format=`.
  */
+import { abortableSleep } from '@fw/api';
 import type { ClientCore } from '../client/core.js';
 import { ViewBuilder, type DataView } from './builder.js';
 
@@ -47,20 +48,6 @@ export function checkViewFormat(format: string | undefined): string {
     );
   return f;
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 /** Queue the view on `containerId` and wait until its execution completes; its id. */
 export async function runView(
@@ -110,7 +97,7 @@ export async function runView(
         `data view execution ${id} did not complete within ${options.timeoutMs ?? 600_000} ms (state ${e.state}); raise timeoutMs or narrow the view`,
         id,
       );
-    await sleep(wait, signal);
+    await abortableSleep(wait, signal);
     wait = Math.min(wait * 1.5, 2000);
   }
 }
