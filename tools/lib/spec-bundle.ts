@@ -286,7 +286,11 @@ function pageSchema(itemSchema: string): JsonObject {
     description: `One page of ${itemSchema} items, answered instead of a bare array when the request carries \`X-Accept-Feature: pagination\`.`,
     required: ['results', 'total', 'count'],
     properties: {
-      results: { type: 'array', items: { $ref: `#/components/schemas/${itemSchema}` } },
+      results: {
+        type: 'array',
+        description: `The ${itemSchema} items of this page, in the requested order.`,
+        items: { $ref: `#/components/schemas/${itemSchema}` },
+      },
       total: {
         type: 'integer',
         minimum: 0,

@@ -6459,6 +6459,7 @@ export interface components {
         };
         /** @description One page of AcquisitionListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         AcquisitionListOutputPage: {
+            /** @description The AcquisitionListOutput items of this page, in the requested order. */
             results: components["schemas"]["AcquisitionListOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -6724,6 +6725,7 @@ export interface components {
         AnalysisListOutputListItem: components["schemas"]["AnalysisListOutput"] | components["schemas"]["AnalysisListOutputInflatedJob"];
         /** @description One page of AnalysisListOutputListItem items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         AnalysisListOutputListItemPage: {
+            /** @description The AnalysisListOutputListItem items of this page, in the requested order. */
             results: components["schemas"]["AnalysisListOutputListItem"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -6907,6 +6909,7 @@ export interface components {
         };
         /** @description One page of AuditTrailReport items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         AuditTrailReportPage: {
+            /** @description The AuditTrailReport items of this page, in the requested order. */
             results: components["schemas"]["AuditTrailReport"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -7107,6 +7110,7 @@ export interface components {
         };
         /** @description One page of CatalogListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         CatalogListOutputPage: {
+            /** @description The CatalogListOutput items of this page, in the requested order. */
             results: components["schemas"]["CatalogListOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -7243,6 +7247,7 @@ export interface components {
         CollectionListItem: components["schemas"]["CollectionWithStats"] | components["schemas"]["CollectionOutput"];
         /** @description One page of CollectionListItem items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         CollectionListItemPage: {
+            /** @description The CollectionListItem items of this page, in the requested order. */
             results: components["schemas"]["CollectionListItem"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -7736,6 +7741,7 @@ export interface components {
         };
         /** @description One page of DataViewExecution items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         DataViewExecutionPage: {
+            /** @description The DataViewExecution items of this page, in the requested order. */
             results: components["schemas"]["DataViewExecution"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -8843,6 +8849,7 @@ export interface components {
         };
         /** @description One page of GearDocument items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         GearDocumentPage: {
+            /** @description The GearDocument items of this page, in the requested order. */
             results: components["schemas"]["GearDocument"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -9149,6 +9156,7 @@ export interface components {
         };
         /** @description One page of GroupOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         GroupOutputPage: {
+            /** @description The GroupOutput items of this page, in the requested order. */
             results: components["schemas"]["GroupOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -9677,6 +9685,7 @@ export interface components {
         };
         /** @description One page of JobListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         JobListOutputPage: {
+            /** @description The JobListOutput items of this page, in the requested order. */
             results: components["schemas"]["JobListOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -10090,6 +10099,7 @@ export interface components {
         };
         /** @description One page of ModalityOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         ModalityOutputPage: {
+            /** @description The ModalityOutput items of this page, in the requested order. */
             results: components["schemas"]["ModalityOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -10416,6 +10426,7 @@ export interface components {
         };
         /** @description One page of ProjectListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         ProjectListOutputPage: {
+            /** @description The ProjectListOutput items of this page, in the requested order. */
             results: components["schemas"]["ProjectListOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -11000,6 +11011,7 @@ export interface components {
         };
         /** @description One page of RoleOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         RoleOutputPage: {
+            /** @description The RoleOutput items of this page, in the requested order. */
             results: components["schemas"]["RoleOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -11360,6 +11372,7 @@ export interface components {
         };
         /** @description One page of SessionListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         SessionListOutputPage: {
+            /** @description The SessionListOutput items of this page, in the requested order. */
             results: components["schemas"]["SessionListOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -11920,6 +11933,7 @@ export interface components {
         };
         /** @description One page of SubjectOutputForList items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         SubjectOutputForListPage: {
+            /** @description The SubjectOutputForList items of this page, in the requested order. */
             results: components["schemas"]["SubjectOutputForList"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
@@ -12193,6 +12207,7 @@ export interface components {
         };
         /** @description One page of ViewOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
         ViewOutputPage: {
+            /** @description The ViewOutput items of this page, in the requested order. */
             results: components["schemas"]["ViewOutput"][];
             /** @description Number of matching items, ignoring skip and limit. */
             total: number;
