@@ -12,6 +12,9 @@ export type {
   DownloadTarOptions,
 } from './client/client.js';
 export type { ClientOptions } from './client/core.js';
+export { createDroneClient } from './client/drone-client.js';
+export { droneApiKey } from './client/drone.js';
+export type { DroneLogin } from './client/drone.js';
 export type { AuthStatus } from './client/auth.js';
 export { camelCase, encodePathParam } from './client/core.js';
 export type { DownloadDestination, DownloadOptions, ReadOptions } from './client/platform.js';

@@ -8,6 +8,7 @@
 import { Temporal as TemporalPolyfill } from 'temporal-polyfill';
 import { Client as BaseClient } from './client/client.js';
 import type { ClientOptions } from './client/core.js';
+import { droneApiKey, type DroneLogin } from './client/drone.js';
 import type { Platform } from './client/platform.js';
 import { installTemporal, type TemporalApi } from './time/temporal.js';
 import { caBundleFromEnv } from './node/ca.js';
@@ -88,6 +89,17 @@ export class Client extends BaseClient {
       ...(options.signal ? { signal: options.signal } : {}),
     } as never);
   }
+}
+
+/**
+ * A Node `Client` acting as a device: logs in with the site's drone secret and uses the
+ * device's own key (see `droneApiKey`). Python: `create_drone_client`.
+ */
+export async function createDroneClient(
+  login: DroneLogin,
+  options: ClientOptions = {},
+): Promise<Client> {
+  return new Client(await droneApiKey(login), { disableAuthCheck: true, ...options });
 }
 
 // Writing gears in TypeScript: GearContext (reads the gear folder; its client is this Client).

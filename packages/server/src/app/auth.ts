@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context.js';
 import { HttpError } from './errors.js';
 import { userByKey, touchKey } from '../db/users.js';
-import { deviceByKey, deviceUser, droneLogin } from './device-keys.js';
+import { DRONE_SECRET_ENV, deviceByKey, deviceUser, droneLogin } from './device-keys.js';
 
 /**
  * Reads a request without credentials may make (public projects and what is in them; the
@@ -45,6 +45,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   } else if (drone !== undefined) {
     const device = droneLogin(
       state.db,
+      state.droneSecret ?? process.env[DRONE_SECRET_ENV],
       drone,
       c.req.header('x-scitran-method') ?? '',
       c.req.header('x-scitran-name') ?? '',

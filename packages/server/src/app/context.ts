@@ -30,6 +30,11 @@ export interface AppState {
   ticketTtlMs: number;
   /** Signed-URL uploads: on/off, ticket lifetime, multipart part size. */
   uploads: UploadSettings;
+  /**
+   * The site's drone secret (`X-SciTran-Auth`); `startServer({ droneSecret })`, else the
+   * `FW_DRONE_SECRET` environment variable. Unset: no drone logins.
+   */
+  droneSecret?: string;
 }
 
 export interface CurrentUser {

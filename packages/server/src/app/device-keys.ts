@@ -11,8 +11,8 @@ import { now } from './time.js';
  * Device (drone) credentials, as a site has them:
  * - a drone login sends `X-SciTran-Auth: <site drone secret>`, `X-SciTran-Method: <type>` and
  *   `X-SciTran-Name: <name>`; the device of that type and name is found (or registered) and the
- *   request acts as it. The secret is the `FW_DRONE_SECRET` environment variable of the server
- *   process; without it drone logins are refused.
+ *   request acts as it. The secret is `startServer({ droneSecret })` or the server process'
+ *   `FW_DRONE_SECRET` environment variable; without either, drone logins are refused.
  * - a device's own keys (`scitran-user <key>`, like a user key) come from its first drone login
  *   (`key`, answered to the device by `GET /devices/{id}`) or from `POST /devices/{id}/key`.
  * Devices act with site-wide access (a site trusts its drones to place data anywhere).
@@ -49,12 +49,17 @@ export function deviceUser(d: StoredDoc, key: string | null): CurrentUser {
 const sha = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 /** The device a drone login names, or a 401 saying what is wrong. */
-export function droneLogin(db: Db, secret: string, method: string, name: string): StoredDoc {
-  const expected = process.env[DRONE_SECRET_ENV];
+export function droneLogin(
+  db: Db,
+  expected: string | undefined,
+  secret: string,
+  method: string,
+  name: string,
+): StoredDoc {
   if (!expected)
     throw new HttpError(
       401,
-      `drone logins are not enabled on this server: start it with ${DRONE_SECRET_ENV} set`,
+      `drone logins are not enabled on this server: start it with --drone-secret, the droneSecret option or ${DRONE_SECRET_ENV} set`,
     );
   if (!timingSafeEqual(sha(secret), sha(expected)))
     throw new HttpError(401, 'Invalid drone secret');

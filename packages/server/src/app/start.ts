@@ -59,6 +59,12 @@ export interface StartOptions {
    * run on this machine (see the README's engine section). `true` takes the defaults.
    */
   engine?: boolean | EngineOptions;
+  /**
+   * The site's drone secret: requests with `X-SciTran-Auth: <secret>` (and `X-SciTran-Method`,
+   * `X-SciTran-Name`) act as that device, as `createDroneClient` sends them. Default: the
+   * `FW_DRONE_SECRET` environment variable; neither means drone logins answer 401.
+   */
+  droneSecret?: string;
 }
 
 export interface CreateUserOptions {
@@ -93,6 +99,16 @@ export interface RunningServer {
 
 const ADMIN_ID = 'admin@local.flywheel';
 
+/** A given drone secret must be a usable header value: non-empty, no spaces at the ends. */
+function checkedDroneSecret(secret: string | undefined): string | undefined {
+  if (secret === undefined) return undefined;
+  if (typeof secret !== 'string' || secret.trim() === '' || secret.trim() !== secret)
+    throw new TypeError(
+      'droneSecret must be a non-empty string with no leading or trailing spaces (it is sent as the X-SciTran-Auth header)',
+    );
+  return secret;
+}
+
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const temp = !options.dataDir;
@@ -113,6 +129,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ttlMs: options.uploadTtlMs ?? 3_600_000,
       partSize: options.uploadPartSize ?? 5 * 1024 ** 3,
     },
+    droneSecret: checkedDroneSecret(options.droneSecret),
   };
   seedDefaults(db);
   await recoverUploads(db, state.blobs);
