@@ -12,6 +12,7 @@ import { modifyContainer } from '../app/containers.js';
 import { checkFileMetadata } from '../app/file-meta.js';
 import { badRequest } from '../app/errors.js';
 import { now } from '../app/time.js';
+import { unionTags } from '../app/tags.js';
 import { checkDepth, isObj, sanitizeInfo, type Obj } from '../app/validate.js';
 
 export const METADATA_LEVELS = ['project', 'subject', 'session', 'acquisition', 'analysis'];
@@ -68,8 +69,7 @@ function updateExistingFile(db: Db, containerId: string, f: Obj): void {
   for (const k of ['type', 'mimetype', 'modality', 'classification', 'zip_member_count'])
     if (f[k] !== undefined) doc[k] = f[k];
   if (isObj(f.info)) doc.info = { ...((doc.info ?? {}) as Doc), ...(sanitizeInfo(f.info) as Obj) };
-  if (Array.isArray(f.tags))
-    doc.tags = [...new Set([...((doc.tags ?? []) as string[]), ...f.tags])];
+  if (Array.isArray(f.tags)) doc.tags = unionTags(doc.tags, f.tags);
   doc.modified = now();
   saveFileDoc(db, row, doc);
 }
@@ -95,7 +95,7 @@ export function applyContainerMetadata(
         throw badRequest(`.metadata.json: "${level}.tags" must be a list of strings`);
       const fresh = getRow(db, row.id)!;
       const doc = parseDoc(fresh);
-      doc.tags = [...new Set([...((doc.tags ?? []) as string[]), ...tags])];
+      doc.tags = unionTags(doc.tags, tags);
       doc.modified = now();
       saveContainer(db, fresh, doc);
     }

@@ -19,6 +19,7 @@ import { badRequest, conflict, forbidden, notFound } from '../app/errors.js';
 import { queryParams } from '../app/finder.js';
 import { readJson, readOptionalObject, replyUntyped } from '../app/json.js';
 import { now } from '../app/time.js';
+import { unionTags } from '../app/tags.js';
 import { getRow, parseDoc, saveContainer, type ContainerRow, type Doc } from '../db/containers.js';
 import { getLatestById } from '../db/files.js';
 import type { Db } from '../db/open.js';
@@ -568,7 +569,7 @@ export function registerWorkflowRoutes(routes: RouteTable): void {
       const target = getRow(db, String(t.parents?.acquisition ?? t.parents?.session));
       if (tags.length && target && t.parent_ref?.type !== 'file') {
         const d = parseDoc(target);
-        d.tags = [...new Set([...((d.tags ?? []) as string[]), ...tags])];
+        d.tags = unionTags(d.tags, tags);
         d.modified = ts;
         saveContainer(db, target, d);
       }
