@@ -6591,9 +6591,13 @@ export interface components {
         /** @enum {string} */
         Action: "containers_view_metadata" | "containers_create_hierarchy" | "containers_modify_metadata" | "containers_delete_hierarchy" | "containers_delete_project" | "copy_by_reference" | "analyses_view_metadata" | "analyses_create_sdk" | "analyses_create_job" | "analyses_modify_metadata" | "analyses_delete" | "files_view_metadata" | "files_view_contents" | "files_download" | "files_create_upload" | "files_create_bulk" | "files_create_single" | "files_modify_metadata" | "files_move" | "files_delete_non_device_data" | "files_delete_device_data" | "tags_view" | "tags_manage" | "notes_view" | "notes_manage" | "project_permissions_view" | "project_permissions_manage" | "project_sharing_manage" | "gear_rules_view" | "gear_rules_manage" | "data_views_view" | "data_views_manage" | "session_templates_view" | "session_templates_manage" | "jobs_view" | "jobs_manage" | "jobs_manage_others" | "settings_modify" | "settings_view" | "reader_task_admin" | "reader_task_view" | "annotations_manage" | "annotations_view_others" | "annotations_edit_others" | "annotations_delete_others" | "form_admin" | "form_responses_manage" | "form_responses_view_others" | "form_responses_edit_others" | "imports_manage" | "exports_manage" | "jupyterlab_servers_read" | "jupyterlab_servers_launch" | "jupyterlab_servers_create" | "jupyterlab_servers_modify" | "jupyterlab_servers_delete" | "audit_trail_reports_manage" | "audit_trail_reports_view" | "tasks_view" | "tasks_create" | "tasks_modify" | "tasks_assign" | "tasks_report_create" | "tasks_report_delete" | "tasks_report_read";
         AdhocAnalysisInput: {
+            /** @description Name to give the new ad-hoc analysis. */
             label: string;
+            /** @description Files to attach to the analysis as its inputs. */
             inputs?: components["schemas"]["FileReference"][];
+            /** @description Free-text description of the analysis. */
             description?: string;
+            /** @description Custom metadata to store on the analysis. */
             info?: {
                 [key: string]: unknown;
             };
@@ -6874,11 +6878,17 @@ export interface components {
             expires_at: string;
         };
         AsStorage: {
+            /** @description Azure storage container that holds the data. */
             bucket: string;
+            /** @description Prefix inside the container under which objects are stored. */
             path?: string;
+            /** @description Whether transfers go through signed URLs instead of the server. */
             signed_urls?: boolean;
+            /** @description Azure region of the storage account. */
             region?: string;
+            /** @description Storage provider kind of this configuration (here Azure). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage or compute). */
             config_class?: string;
         };
         Assignee: {
@@ -6966,43 +6976,72 @@ export interface components {
             custom?: string;
         };
         AwsCreds: {
+            /** @description AWS access key id used to reach the bucket. */
             aws_access_key_id?: string;
+            /** @description AWS secret access key paired with the access key id. */
             aws_secret_access_key?: string;
         };
         AwsStorage: {
+            /** @description AWS region of the S3 bucket (for example us-east-1). */
             region: string;
+            /** @description Name of the S3 bucket that holds the data. */
             bucket: string;
+            /** @description Key prefix inside the bucket under which objects are stored. */
             path?: string;
+            /** @description Availability zone, when the storage is tied to one. */
             zone?: string;
+            /** @description Custom S3 endpoint URL for S3-compatible services; absent for AWS itself. */
             endpoint_url?: string;
+            /** @description Storage provider kind of this configuration (here AWS S3). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage or compute). */
             config_class?: string;
+            /** @description Whether S3 requests use virtual-hosted or path-style URLs. */
             addressing_style?: components["schemas"]["S3AddressingStyle"];
         };
         AzureCreds: {
+            /** @description Azure storage account name. */
             azure_account_name: string;
+            /** @description Access key of the Azure storage account. */
             azure_account_key?: string;
         };
         BaseAET: {
+            /** @description Id of this DICOM application entity record. */
             _id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the record was created (UTC).
+             */
             created: string;
+            /** @description DICOM Application Entity Title. */
             aet: string;
+            /** @description Id of the user who created the record. */
             creator: string;
         };
         BaseCompute: {
+            /** @description Number of queued jobs that triggers starting more compute. */
             queue_threshold: number;
+            /** @description Upper limit on compute instances running at once. */
             max_compute: number;
+            /** @description Cloud machine type used for compute instances. */
             machine_type: string;
+            /** @description Disk size of each compute instance in GB. */
             disk_size: number;
+            /** @description Swap space size of each compute instance. */
             swap_size?: string;
+            /** @description Whether compute instances may be preemptible (spot) machines. */
             preemptible: boolean;
+            /** @description Cloud zone in which compute instances start. */
             zone: string;
+            /** @description Cloud region in which compute instances start. */
             region: string;
+            /** @description Cloud tags or labels applied to the compute instances. */
             tags?: {
                 [key: string]: unknown;
             };
+            /** @description Cloud provider kind of this compute configuration. */
             config_type: string;
+            /** @description Role of this configuration (here compute). */
             config_class?: string;
         };
         Batch: {
@@ -7533,10 +7572,13 @@ export interface components {
             [key: string]: unknown;
         };
         ContextInput: {
+            /** @description Whether a value was found for this gear context input. */
             found: boolean;
+            /** @description The context value resolved for the gear; absent when not found. */
             value?: {
                 [key: string]: unknown;
             };
+            /** @description Kind of the context input (for example context). */
             base?: string;
         };
         CopyFilter: {
@@ -7566,7 +7608,9 @@ export interface components {
             status?: components["schemas"]["AuditTrailReportStatus"];
         };
         CoreModelsCommonSource: {
+            /** @description Kind of the source (for example user or job). */
             type: string;
+            /** @description Id of the source object. */
             id: string;
         };
         CoreModelsJobsApiKeyInput: {
@@ -7613,8 +7657,11 @@ export interface components {
             [key: string]: unknown;
         };
         Curator: {
+            /** @description Id of the curator user. */
             _id: string;
+            /** @description First name of the curator. */
             firstname: string;
+            /** @description Last name of the curator. */
             lastname: string;
         };
         CurrentUserOutput: {
@@ -7780,9 +7827,13 @@ export interface components {
         /** @enum {string} */
         DeidLogSkipReason: "unsupported_type" | "manual_override";
         DeleteBySearchQuery: {
+            /** @description Kind of objects the search returns and the delete removes. */
             return_type: components["schemas"]["SearchReturnType"];
+            /** @description Structured search query (FlyQL) that selects what to delete. */
             structured_query?: string;
+            /** @description Free-text search string that selects what to delete. */
             search_string?: string;
+            /** @description Extra search filters that narrow the matches. */
             filters?: {
                 [key: string]: unknown;
             }[];
@@ -7915,13 +7966,20 @@ export interface components {
         /** @deprecated */
         DownloadTicketWithSummary: components["schemas"]["DownloadTicketStub"];
         ESignature: {
+            /** @description Id of the user who signed. */
             user_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the signature was given (UTC).
+             */
             timestamp: string;
+            /** @description Reason or meaning stated for the signature. */
             reason: string;
+            /** @description Whether the signer passed multi-factor authentication. */
             mfa_verified?: boolean;
         };
         Edition: {
+            /** @description Whether the site has the lab edition features enabled. */
             lab?: boolean;
         };
         EgressDevice: {
@@ -7985,9 +8043,13 @@ export interface components {
             core_status_code?: string;
         };
         ExchangeStorage: {
+            /** @description Storage provider kind of this configuration (here exchange). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage). */
             config_class?: string;
+            /** @description Id of the exchange site that holds the data. */
             site_id: string;
+            /** @description Id of the dataset on the exchange site. */
             dataset_id: string;
         };
         ExecutorInfo: {
@@ -8001,7 +8063,9 @@ export interface components {
             swap_bytes?: number;
         };
         ExportTemplates: {
+            /** @description Path templates used when exporting files. */
             file?: components["schemas"]["FileExportTemplates"];
+            /** @description Path templates used when exporting the container hierarchy. */
             hierarchy?: components["schemas"]["HierarchyExportTemplates"];
         };
         Features: {
@@ -8071,18 +8135,28 @@ export interface components {
             project_import?: boolean;
         };
         FieldChange: {
+            /** @description How the field was changed (for example set or unset). */
             method: components["schemas"]["ChangeMethod"];
             /** @description The field value after the change (reference `object`, any JSON value). */
             value: unknown;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the change was made (UTC).
+             */
             created: string;
+            /** @description Revision number of the object after this change. */
             revision: number;
+            /** @description Who or what made the change (user, device, job). */
             origin: components["schemas"]["Origin"];
         };
         FieldChangeLogDocument: {
+            /** @description Kind of container whose changes are logged. */
             container_type: components["schemas"]["ContainerType"] | string;
+            /** @description Id of the container whose changes are logged. */
             container_id: string;
+            /** @description File version the log refers to; absent for non-file containers. */
             file_version?: number;
+            /** @description Recorded changes to this field in time order. */
             changes: components["schemas"]["FieldChange"][];
         };
         /** @enum {string} */
@@ -8695,23 +8769,39 @@ export interface components {
             };
         };
         GcpCreds: {
+            /** @description Email of the Google service account. */
             client_email: string;
+            /** @description Client id of the Google service account. */
             client_id: string;
+            /** @description Id of the service account private key. */
             private_key_id: string;
+            /** @description PEM private key of the service account. */
             private_key: string;
+            /** @description URL of the service account public certificate. */
             client_x509_cert_url: string;
+            /** @description Google Cloud project id of the service account. */
             project_id: string;
+            /** @description Google OAuth authorization endpoint URI. */
             auth_uri: string;
+            /** @description Google OAuth token endpoint URI. */
             token_uri: string;
+            /** @description URL of the auth provider certificates. */
             auth_provider_x509_cert_url: string;
+            /** @description Credential kind from the key file (service_account). */
             type: string;
         };
         GcpStorage: {
+            /** @description Google Cloud region of the bucket. */
             region?: string;
+            /** @description Name of the Google Cloud Storage bucket that holds the data. */
             bucket: string;
+            /** @description Object prefix inside the bucket under which data is stored. */
             path?: string;
+            /** @description Google Cloud zone, when the storage is tied to one. */
             zone?: string;
+            /** @description Storage provider kind of this configuration (here GCP). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage or compute). */
             config_class?: string;
         };
         Gear: {
@@ -9078,12 +9168,19 @@ export interface components {
             ticket: string;
         };
         GraphFilter: {
+            /** @description Which groups to include in the tree and which fields to return. */
             groups?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which projects to include in the tree and which fields to return. */
             projects?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which subjects to include in the tree and which fields to return. */
             subjects?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which sessions to include in the tree and which fields to return. */
             sessions?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which acquisitions to include in the tree and which fields to return. */
             acquisitions?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which analyses to include in the tree and which fields to return. */
             analyses?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which jobs to include in the tree and which fields to return. */
             jobs?: components["schemas"]["TreeContainerRequestSpec"];
         };
         Group: components["schemas"]["GroupOutput"];
