@@ -9284,15 +9284,21 @@ export interface components {
             modified?: string;
         };
         HTTPValidationError: {
+            /** @description One entry per request value that failed validation. */
             detail?: components["schemas"]["ValidationError"][];
         };
         /** @enum {string} */
         HeaderFeature: "sync_azure_ml_client" | "sync_jupyterhub_client" | "pagination" | "slim-containers" | "safe-redirect" | "exclude-files" | "beta" | "subject-container" | "multipart_signed_url" | "join_files";
         HierarchyExportTemplates: {
+            /** @description Path template for exported group folders. */
             group?: string;
+            /** @description Path template for exported project folders. */
             project?: string;
+            /** @description Path template for exported subject folders. */
             subject?: string;
+            /** @description Path template for exported session folders. */
             session?: string;
+            /** @description Path template for exported acquisition folders. */
             acquisition?: string;
         };
         Info: {
@@ -9350,12 +9356,15 @@ export interface components {
             };
         };
         InlineResponse200: {
+            /** @description Number of objects the request changed. */
             modified: number;
         };
         InlineResponse2001: {
+            /** @description The newly generated API key. */
             key?: string;
         };
         InlineResponse2002: {
+            /** @description Number of objects the request deleted. */
             deleted: number;
         };
         /** @deprecated */
@@ -10032,16 +10041,25 @@ export interface components {
         /** @deprecated */
         LdapSync: components["schemas"]["LdapSyncStatus"];
         LdapSyncConfig: {
+            /** @description LDAP distinguished name of the group whose members are synced. */
             group_dn: string;
         };
         /** @deprecated */
         LdapSyncInput: components["schemas"]["LdapSyncConfig"];
         LdapSyncStatus: {
+            /** @description LDAP distinguished name of the synced group. */
             group_dn?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When a sync was last attempted (UTC).
+             */
             last_attempt?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When a sync last succeeded (UTC).
+             */
             last_success?: string;
+            /** @description Error of the last failed sync; absent after a success. */
             sync_error?: string;
         };
         LegacyApiKeyOutput: {
@@ -10080,27 +10098,40 @@ export interface components {
         /** @enum {string} */
         LibsWorkflowsModelsTaskStatus: "todo" | "in_progress" | "completed" | "blocked" | "cancelled";
         LocalStorage: {
+            /** @description Directory on the server file system that holds the data. */
             path: string;
+            /** @description Storage provider kind of this configuration (here local). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage). */
             config_class?: string;
         };
         Location: {
+            /** @description Path of the item inside its container or archive. */
             path: string;
+            /** @description File name of the item. */
             name: string;
         };
         Locked: {
+            /** @description Why the project is locked (for example an ongoing copy). */
             reason: components["schemas"]["ProjectLockingReason"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the lock was set (UTC).
+             */
             timestamp: string;
+            /** @description Who or what set the lock. */
             origin: components["schemas"]["Origin"];
         };
         /** @enum {string} */
         MFAChannel: "sms" | "call" | "totp";
         MFASettings: {
+            /** @description Multi-factor channels users may not use on this site. */
             disallowed_channels?: components["schemas"]["MFAChannel"][];
         };
         MLSetFilter: {
+            /** @description Machine-learning set kinds that must be present. */
             plus?: components["schemas"]["MLType"][];
+            /** @description Machine-learning set kinds that must be absent. */
             minus?: components["schemas"]["MLType"][];
         };
         /** @enum {string} */
@@ -10123,36 +10154,62 @@ export interface components {
             code?: string;
         };
         MatchedAcquisitionOutput: {
+            /** @description Id of the acquisition. */
             _id?: string;
+            /** @description Ids of the containers above this acquisition. */
             parents: components["schemas"]["AcquisitionParents"];
+            /** @description Human-readable name of the acquisition. */
             label?: string;
+            /** @description Custom metadata of the acquisition. */
             metadata?: {
                 [key: string]: unknown;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC).
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site. */
             timezone?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the acquisition was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the acquisition was last changed (UTC).
+             */
             modified?: string;
+            /** @description Revision number, raised by every change. */
             revision?: number;
+            /** @description User access roles on the acquisition. */
             permissions?: components["schemas"]["RolePermission"][];
+            /** @description Tags attached to the acquisition. */
             tags?: string[];
+            /** @description Analyses attached to the acquisition. */
             analyses?: components["schemas"]["Analysis"][];
+            /** @description Ids of the collections that include the acquisition. */
             collections?: string[];
+            /** @description Gear inputs matched in this acquisition keyed by input name. */
             inputs: {
                 [key: string]: components["schemas"]["FileReference"] | components["schemas"]["ContextInput"];
             };
         };
         MeasurementConfig: {
+            /** @description Whether the viewer asks for a label when a measurement is made. */
             labelOnMeasure?: boolean;
+            /** @description Whether only one of the items may be chosen. */
             exclusive?: boolean;
+            /** @description Labels a reader can pick for a measurement. */
             items?: components["schemas"]["MeasurementItemConfig"][];
         };
         MeasurementItemConfig: {
+            /** @description Text shown for this choice. */
             label: string;
+            /** @description Value stored when this choice is picked. */
             value: string;
+            /** @description Display color of this choice (CSS color). */
             color?: string;
         };
         Modality: {
@@ -10198,17 +10255,29 @@ export interface components {
             jobs_spawned?: number;
         };
         ModifyUserInput: {
+            /** @description New first name of the user. */
             firstname?: string;
+            /** @description New last name of the user. */
             lastname?: string;
+            /** @description New email address of the user. */
             email?: string;
+            /** @description Avatar image URLs by source. */
             avatars?: components["schemas"]["Avatars"];
+            /** @description URL of the avatar image to show. */
             avatar?: string;
+            /** @description Site roles to give the user. */
             roles?: components["schemas"]["RoleType"][];
+            /** @description Whether the user account is disabled. */
             disabled?: boolean;
+            /** @description User interface preferences of the user. */
             preferences?: components["schemas"]["UserPreferences"];
+            /** @description Whether the user is a site administrator. */
             root?: boolean;
+            /** @description New password for the user. */
             password?: string;
+            /** @description Revision of the user record in the central user store. */
             central_revision?: number;
+            /** @description Id used to match the user during LDAP sync. */
             ldap_sync_id?: string;
         };
         MoveConflict: {
@@ -10249,6 +10318,7 @@ export interface components {
         /** @enum {string} */
         OriginType: "user" | "user_workspace" | "device" | "job" | "system" | "unknown" | "gear_rule" | "task";
         OrphanedCount: {
+            /** @description Number of orphaned objects found. */
             orphaned: number;
         };
         /** @description Multipart upload body. */
@@ -10302,45 +10372,80 @@ export interface components {
             next: string;
         };
         ParsedQueryResponse: {
+            /** @description Whether the search query parsed without errors. */
             valid: boolean;
+            /** @description Parse errors with their positions; empty when valid. */
             errors: components["schemas"]["SearchParseError"][];
         };
         PermissionAccessPermission: components["schemas"]["AccessPermission"];
         PremadeJobsBatchJobOutput: {
+            /** @description Id of the batch. */
             _id: string;
+            /** @description Who or what created the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Ids of the jobs in the batch. */
             jobs?: string[];
+            /** @description Overall state of the batch jobs. */
             state: components["schemas"]["JobState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified: string;
         };
         PremadeJobsBatchJobOutputInflatedJobs: {
+            /** @description Id of the batch. */
             _id: string;
+            /** @description Who or what created the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Full job objects of the batch. */
             jobs?: components["schemas"]["Job"][];
+            /** @description Overall state of the batch jobs. */
             state: components["schemas"]["JobState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified: string;
         };
         PremadeJobsBatchProposal: {
+            /** @description Id of the proposed batch. */
             _id: string;
+            /** @description The jobs the batch will run once started. */
             proposal: components["schemas"]["PremadeJobsBatchProposalDetail"];
+            /** @description Who or what proposed the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Ids of the jobs already created for the batch. */
             jobs?: string[];
+            /** @description Overall state of the batch. */
             state: components["schemas"]["JobState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was proposed (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified?: string;
         };
         PremadeJobsBatchProposalDetail: {
+            /** @description Job specifications to run as the batch. */
             preconstructed_jobs: components["schemas"]["InputJob"][];
         };
         PremadeJobsBatchProposalInput: {
+            /** @description Job specifications to group into one batch. */
             jobs: components["schemas"]["InputJob"][];
         };
         Project: components["schemas"]["ProjectOutput"];
@@ -11313,15 +11418,23 @@ export interface components {
         };
         SearchSuggestion: components["schemas"]["StructuredQueryValueSuggestion"];
         SelectItem: {
+            /** @description Value stored when this option is chosen. */
             value: string;
+            /** @description Text shown for this option; the value when absent. */
             label?: string;
         };
         ServerState: {
+            /** @description User currently using the server. */
             active_user?: components["schemas"]["Origin"];
+            /** @description URL at which the server is reached. */
             server_url?: string;
+            /** @description Id of the server option set it was launched with. */
             server_options_id?: string;
+            /** @description Lifecycle state of the server (stopped to running). */
             state?: components["schemas"]["State"];
+            /** @description Start-up progress in percent. */
             progress?: number;
+            /** @description URL that reports start-up progress. */
             progress_url?: string;
         };
         ServiceAET: {
@@ -11715,20 +11828,35 @@ export interface components {
         /** @enum {string} */
         State: "stopped" | "stopping" | "running" | "starting" | "error";
         StaticCompute: {
+            /** @description Compute kind of this configuration (here static). */
             config_type?: string;
+            /** @description Role of this configuration (here compute). */
             config_class?: string;
+            /** @description Tags describing the static compute engines. */
             tags?: {
                 [key: string]: unknown;
             };
         };
         StatusTransitions: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task entered the todo status (UTC).
+             */
             todo?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task entered the in-progress status (UTC).
+             */
             in_progress?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was completed (UTC).
+             */
             completed?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was cancelled (UTC).
+             */
             cancelled?: string;
         };
         /** @enum {string} */
@@ -12064,12 +12192,19 @@ export interface components {
             upsert_result: string;
         };
         SyncUserInput: {
+            /** @description Email address of the user to sync. */
             email: string;
+            /** @description First name of the user. */
             given_name: string;
+            /** @description Last name of the user. */
             family_name: string;
+            /** @description Whether the user account is disabled. */
             disabled: boolean;
+            /** @description Id of the user at the Auth0 identity provider. */
             auth0id: string;
+            /** @description Revision of the user record at the source. */
             revision: number;
+            /** @description Site role to give the user. */
             role: components["schemas"]["RoleType"];
         };
         Tag: {
@@ -12101,18 +12236,34 @@ export interface components {
         /** @enum {string} */
         TherapeuticArea: "Cardiology/Vascular Disease" | "Dental and Oral Health" | "Dermatology" | "Devices" | "Endocrinology" | "Family Medicine" | "Gastroenterology" | "Gene Therapy" | "Genetic Disease" | "Hematology" | "Hepatology" | "Immunology" | "Infectious Disease" | "Internal Medicine" | "Musculoskeletal" | "Nephrology" | "Neurology" | "Nutrition and Weight Loss" | "Obstetrics & Gynecology" | "Oncology" | "Ophthalmology" | "Orthopedics" | "Otolaryngology" | "Pediatrics & Neonatology" | "Pharmacology & Toxicology" | "Plastic Surgery" | "Podiatry" | "Psychiatry/Psychology" | "Pulmonary/Respiratory Disease" | "Rheumatology" | "Sleep Medicine" | "Trauma" | "Urology";
         ToolbarConfig: {
+            /** @description Whether the viewer toolbar hides the tag browser. */
             hideTagBrowser?: boolean;
         };
         Transitions: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job became pending (UTC).
+             */
             pending?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job started running (UTC).
+             */
             running?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job failed (UTC); absent unless it failed.
+             */
             failed?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job completed (UTC); absent unless it completed.
+             */
             complete?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job was cancelled (UTC); absent unless cancelled.
+             */
             cancelled?: string;
         };
         TreeContainerRequestSpec: {
@@ -12247,14 +12398,19 @@ export interface components {
             [key: string]: unknown;
         };
         ValidationError: {
+            /** @description Path to the invalid value (location then field names or indexes). */
             loc: (string | number)[];
+            /** @description Human-readable message saying what is wrong. */
             msg: string;
+            /** @description Machine-readable kind of the validation error. */
             type: string;
         };
         ValidationRule: {
+            /** @description JSON Logic expression that the form answers must satisfy. */
             logic: {
                 [key: string]: unknown;
             };
+            /** @description Message shown when the rule is not satisfied. */
             message?: string;
         };
         Version: {
