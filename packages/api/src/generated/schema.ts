@@ -7099,30 +7099,48 @@ export interface components {
         BulkMoveSessions: components["schemas"]["BulkMoveInput"];
         /** @description Multipart upload body. */
         ByLabelUploadForm: {
-            /** Format: binary */
+            /**
+             * Format: binary
+             * @description File parts to upload, placed in the hierarchy by their labels.
+             */
             files?: Blob;
             /** @description JSON text of the upload metadata. */
             metadata?: string;
         };
         CVATInfo: {
+            /** @description Id of the CVAT task created for this file. */
             task_id?: number;
+            /** @description Id of the CVAT job for this file. */
             job_id?: number;
+            /** @description State of the sync between Flywheel and CVAT. */
             sync_state?: components["schemas"]["CVATSyncState"];
+            /** @description Errors met while syncing with CVAT. */
             errors?: string[];
+            /** @description Short summary of the sync errors; absent when there are none. */
             error_summary?: string;
         };
         CVATSettings: {
+            /** @description Whether the CVAT annotation integration is on for the project. */
             enabled?: boolean;
+            /** @description Tags that mark files to send to CVAT. */
             tags?: string[];
+            /** @description Annotation formats to export from CVAT. */
             export_formats?: string[];
+            /** @description Id of the CVAT organization the tasks belong to. */
             cvat_organization_id?: string;
+            /** @description Id of the CVAT project the tasks belong to. */
             cvat_project_id?: string;
         };
         CVATSettingsInput: {
+            /** @description Whether to turn on the CVAT annotation integration. */
             enabled?: boolean;
+            /** @description Tags that mark files to send to CVAT. */
             tags?: string[];
+            /** @description Annotation formats to export from CVAT. */
             export_formats?: string[];
+            /** @description Id of the CVAT organization to use. */
             cvat_organization_id?: string;
+            /** @description Id of the CVAT project to use. */
             cvat_project_id?: string;
         };
         /** @enum {string} */
@@ -7419,13 +7437,19 @@ export interface components {
         /** @deprecated */
         CommonSettings: components["schemas"]["GroupSettingsOutput"];
         CompleteMultipartUploadOutput: {
+            /** @description Id of the storage provider that holds the upload. */
             provider_id: string;
+            /** @description Storage id of the uploaded file. */
             uuid: string;
         };
         CompleteS3MultipartUploadInput: {
+            /** @description Id of the storage provider that holds the upload. */
             provider_id: string;
+            /** @description Storage id of the file being uploaded. */
             uuid: string;
+            /** @description S3 multipart upload id returned when the upload began. */
             upload_id: string;
+            /** @description ETags of the uploaded parts in part order. */
             etags: string[];
         };
         /** @deprecated */
@@ -7924,33 +7948,48 @@ export interface components {
         /** @deprecated */
         DimseServiceOutput: components["schemas"]["ServiceAET"];
         Download: {
+            /** @description Whether to include files marked optional. */
             optional?: boolean;
+            /** @description Containers or files whose contents to download. */
             nodes: components["schemas"]["DownloadNode"][];
+            /** @description Filters that choose which containers to include. */
             container_filters?: components["schemas"]["DownloadContainerFilter"][];
+            /** @description Filters that choose which files to include. */
             filters?: components["schemas"]["DownloadFilter"][];
         };
         DownloadContainerFilter: {
+            /** @description Container tags to require or exclude. */
             tags?: components["schemas"]["DownloadContainerFilterDefinition"];
         };
         DownloadContainerFilterDefinition: {
+            /** @description Kind of container the filter applies to. */
             type?: string;
+            /** @description Values a container must have to be included. */
             plus?: string[];
+            /** @description Values that exclude a container. */
             minus?: string[];
         };
         DownloadFilter: {
+            /** @description File tags to require or exclude. */
             tags?: components["schemas"]["DownloadFilterDefinition"];
+            /** @description File types to require or exclude. */
             types?: components["schemas"]["DownloadFilterDefinition"];
+            /** @description Only files changed after this time (Unix seconds). */
             since?: number;
         };
         DownloadFilterDefinition: {
+            /** @description Values a file must have to be included. */
             plus?: string[];
+            /** @description Values that exclude a file. */
             minus?: string[];
         };
         /** @enum {string} */
         DownloadFormat: "tar" | "zip";
         DownloadInput: components["schemas"]["Download"];
         DownloadNode: {
+            /** @description Container level of the node (for example project or session). */
             level: string;
+            /** @description Id of the container or file to download. */
             _id: string;
         };
         /** @enum {string} */
@@ -7958,9 +7997,13 @@ export interface components {
         /** @deprecated */
         DownloadTicket: components["schemas"]["DownloadTicketStub"];
         DownloadTicketStub: {
+            /** @description Ticket id to pass to the download endpoint to fetch the archive. */
             ticket: string;
+            /** @description File name of the archive that the ticket downloads. */
             filename: string;
+            /** @description Number of files in the download. */
             file_cnt: number;
+            /** @description Total size of the download in bytes. */
             size: number;
         };
         /** @deprecated */
@@ -8209,13 +8252,17 @@ export interface components {
             original_copy_of?: components["schemas"]["FileVersion"];
         };
         FileClassificationDelta: {
+            /** @description New modality to set on the file. */
             modality?: string;
+            /** @description Classification values to add keyed by classification name. */
             add?: {
                 [key: string]: string[];
             };
+            /** @description Classification values to remove keyed by classification name. */
             delete?: {
                 [key: string]: string[];
             };
+            /** @description Classification that replaces the current one entirely. */
             replace?: {
                 [key: string]: string[];
             };
@@ -8276,17 +8323,25 @@ export interface components {
             zip_member_count?: number;
         };
         FileExportTemplates: {
+            /** @description Path template for files exported from groups. */
             group?: string;
+            /** @description Path template for files exported from projects. */
             project?: string;
+            /** @description Path template for files exported from subjects. */
             subject?: string;
+            /** @description Path template for files exported from sessions. */
             session?: string;
+            /** @description Path template for files exported from acquisitions. */
             acquisition?: string;
         };
         /** @enum {string} */
         FileFormat: "csv" | "tsv" | "json" | "ndjson" | "json-flat" | "json-row-column";
         FileGearInfo: {
+            /** @description Name of the gear whose job produced the file. */
             name: string;
+            /** @description Version of the gear that produced the file. */
             version: string;
+            /** @description Id of the gear that produced the file. */
             id: string;
         };
         /** @enum {string} */
@@ -8388,8 +8443,11 @@ export interface components {
             modality?: string;
         };
         FileMoveInput: {
+            /** @description Container to move the file into. */
             container_reference?: components["schemas"]["ContainerReference"];
+            /** @description New name of the file after the move; unchanged when absent. */
             name?: string;
+            /** @description Whether gear rules of the destination run for the moved file. */
             run_gear_rules?: boolean;
         };
         FileNode: {
@@ -8675,14 +8733,21 @@ export interface components {
             upsert_result: components["schemas"]["UpsertResult"];
         };
         FileVersion: {
+            /** @description Id of the file, shared by all its versions. */
             file_id: string;
+            /** @description Version number of the file (starting at 1). */
             version?: number;
         };
         FileVersionCopyOf: {
+            /** @description Id of the file this one was copied from. */
             file_id: string;
+            /** @description Version of the source file that was copied. */
             version: number;
+            /** @description Containers that held the source file. */
             parents?: components["schemas"]["FileParents"];
+            /** @description Label of the project that held the source file. */
             project_label?: string;
+            /** @description Label of the group that held the source file. */
             group_label?: string;
         };
         FileVersionOutput: {
