@@ -8502,21 +8502,37 @@ export interface components {
             client_hash?: string;
         };
         FileNodeMin: {
+            /** @description Id of the file. */
             _id: string;
+            /** @description File name, unique within its container. */
             name: string;
+            /** @description File size in bytes. */
             size: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was last changed (UTC).
+             */
             modified: string;
+            /** @description Kind of container that holds the file. */
             container_type?: string;
+            /** @description Kind of tree node (here file). */
             node_type?: string;
         };
         FileOrigin: {
+            /** @description Id of the user, device or job that made the file. */
             id?: string;
+            /** @description How the file arrived (for example upload or a job output). */
             method?: string;
+            /** @description Kind of origin (user, device, job, …). */
             type?: string;
+            /** @description Display name of the origin. */
             name?: string;
+            /** @description Intermediary the file came through, such as a device acting for a user. */
             via?: components["schemas"]["FileVia"];
         };
         FileOutput: {
@@ -8610,37 +8626,59 @@ export interface components {
             file_group: components["schemas"]["FileGroup"];
         };
         FileParents: {
+            /** @description Id of the group above the file. */
             group: string;
+            /** @description Id of the project above the file. */
             project: string;
+            /** @description Id of the subject above the file; absent above subject level. */
             subject?: string;
+            /** @description Id of the session above the file; absent above session level. */
             session?: string;
+            /** @description Id of the acquisition holding the file, when it is on one. */
             acquisition?: string;
+            /** @description Id of the analysis holding the file, when it is on one. */
             analysis?: string;
         };
         FileReference: {
+            /** @description Kind of container that holds the file. */
             type: string;
+            /** @description Id of the container that holds the file. */
             id: string;
+            /** @description Name of the file within that container. */
             name: string;
         };
         FileSuggestion: {
+            /** @description Name of the suggested file. */
             name: string;
+            /** @description Id of the suggested file. */
             file_id: string;
+            /** @description Version of the suggested file. */
             version: number;
+            /** @description Which gear inputs this file suits keyed by input name. */
             suggested: {
                 [key: string]: boolean;
             };
         };
         FileTemplateOptions: {
+            /** @description Least number of matching files required. */
             minimum?: number;
+            /** @description Most matching files allowed. */
             maximum?: number;
+            /** @description MIME type a matching file must have. */
             mimetype?: string;
+            /** @description Modality a matching file must have. */
             modality?: string;
+            /** @description Tag a matching file must carry. */
             tags?: string;
+            /** @description Classification a matching file must have. */
             classification?: string;
         };
         /** @description Multipart upload body. */
         FileUploadForm: {
-            /** Format: binary */
+            /**
+             * Format: binary
+             * @description Contents of the file to upload.
+             */
             file: Blob;
             /** @description JSON text of the upload metadata. */
             metadata?: string;
