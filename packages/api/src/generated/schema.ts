@@ -6592,9 +6592,13 @@ export interface components {
         /** @enum {string} */
         Action: "containers_view_metadata" | "containers_create_hierarchy" | "containers_modify_metadata" | "containers_delete_hierarchy" | "containers_delete_project" | "copy_by_reference" | "analyses_view_metadata" | "analyses_create_sdk" | "analyses_create_job" | "analyses_modify_metadata" | "analyses_delete" | "files_view_metadata" | "files_view_contents" | "files_download" | "files_create_upload" | "files_create_bulk" | "files_create_single" | "files_modify_metadata" | "files_move" | "files_delete_non_device_data" | "files_delete_device_data" | "tags_view" | "tags_manage" | "notes_view" | "notes_manage" | "project_permissions_view" | "project_permissions_manage" | "project_sharing_manage" | "gear_rules_view" | "gear_rules_manage" | "data_views_view" | "data_views_manage" | "session_templates_view" | "session_templates_manage" | "jobs_view" | "jobs_manage" | "jobs_manage_others" | "settings_modify" | "settings_view" | "reader_task_admin" | "reader_task_view" | "annotations_manage" | "annotations_view_others" | "annotations_edit_others" | "annotations_delete_others" | "form_admin" | "form_responses_manage" | "form_responses_view_others" | "form_responses_edit_others" | "imports_manage" | "exports_manage" | "jupyterlab_servers_read" | "jupyterlab_servers_launch" | "jupyterlab_servers_create" | "jupyterlab_servers_modify" | "jupyterlab_servers_delete" | "audit_trail_reports_manage" | "audit_trail_reports_view" | "tasks_view" | "tasks_create" | "tasks_modify" | "tasks_assign" | "tasks_report_create" | "tasks_report_delete" | "tasks_report_read";
         AdhocAnalysisInput: {
+            /** @description Name to give the new ad-hoc analysis. */
             label: string;
+            /** @description Files to attach to the analysis as its inputs. */
             inputs?: components["schemas"]["FileReference"][];
+            /** @description Free-text description of the analysis. */
             description?: string;
+            /** @description Custom metadata to store on the analysis. */
             info?: {
                 [key: string]: unknown;
             };
@@ -6876,11 +6880,17 @@ export interface components {
             expires_at: string;
         };
         AsStorage: {
+            /** @description Azure storage container that holds the data. */
             bucket: string;
+            /** @description Prefix inside the container under which objects are stored. */
             path?: string;
+            /** @description Whether transfers go through signed URLs instead of the server. */
             signed_urls?: boolean;
+            /** @description Azure region of the storage account. */
             region?: string;
+            /** @description Storage provider kind of this configuration (here Azure). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage or compute). */
             config_class?: string;
         };
         Assignee: {
@@ -6969,43 +6979,72 @@ export interface components {
             custom?: string;
         };
         AwsCreds: {
+            /** @description AWS access key id used to reach the bucket. */
             aws_access_key_id?: string;
+            /** @description AWS secret access key paired with the access key id. */
             aws_secret_access_key?: string;
         };
         AwsStorage: {
+            /** @description AWS region of the S3 bucket (for example us-east-1). */
             region: string;
+            /** @description Name of the S3 bucket that holds the data. */
             bucket: string;
+            /** @description Key prefix inside the bucket under which objects are stored. */
             path?: string;
+            /** @description Availability zone, when the storage is tied to one. */
             zone?: string;
+            /** @description Custom S3 endpoint URL for S3-compatible services; absent for AWS itself. */
             endpoint_url?: string;
+            /** @description Storage provider kind of this configuration (here AWS S3). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage or compute). */
             config_class?: string;
+            /** @description Whether S3 requests use virtual-hosted or path-style URLs. */
             addressing_style?: components["schemas"]["S3AddressingStyle"];
         };
         AzureCreds: {
+            /** @description Azure storage account name. */
             azure_account_name: string;
+            /** @description Access key of the Azure storage account. */
             azure_account_key?: string;
         };
         BaseAET: {
+            /** @description Id of this DICOM application entity record. */
             _id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the record was created (UTC).
+             */
             created: string;
+            /** @description DICOM Application Entity Title. */
             aet: string;
+            /** @description Id of the user who created the record. */
             creator: string;
         };
         BaseCompute: {
+            /** @description Number of queued jobs that triggers starting more compute. */
             queue_threshold: number;
+            /** @description Upper limit on compute instances running at once. */
             max_compute: number;
+            /** @description Cloud machine type used for compute instances. */
             machine_type: string;
+            /** @description Disk size of each compute instance in GB. */
             disk_size: number;
+            /** @description Swap space size of each compute instance. */
             swap_size?: string;
+            /** @description Whether compute instances may be preemptible (spot) machines. */
             preemptible: boolean;
+            /** @description Cloud zone in which compute instances start. */
             zone: string;
+            /** @description Cloud region in which compute instances start. */
             region: string;
+            /** @description Cloud tags or labels applied to the compute instances. */
             tags?: {
                 [key: string]: unknown;
             };
+            /** @description Cloud provider kind of this compute configuration. */
             config_type: string;
+            /** @description Role of this configuration (here compute). */
             config_class?: string;
         };
         Batch: {
@@ -7063,30 +7102,48 @@ export interface components {
         BulkMoveSessions: components["schemas"]["BulkMoveInput"];
         /** @description Multipart upload body. */
         ByLabelUploadForm: {
-            /** Format: binary */
+            /**
+             * Format: binary
+             * @description File parts to upload, placed in the hierarchy by their labels.
+             */
             files?: Blob;
             /** @description JSON text of the upload metadata. */
             metadata?: string;
         };
         CVATInfo: {
+            /** @description Id of the CVAT task created for this file. */
             task_id?: number;
+            /** @description Id of the CVAT job for this file. */
             job_id?: number;
+            /** @description State of the sync between Flywheel and CVAT. */
             sync_state?: components["schemas"]["CVATSyncState"];
+            /** @description Errors met while syncing with CVAT. */
             errors?: string[];
+            /** @description Short summary of the sync errors; absent when there are none. */
             error_summary?: string;
         };
         CVATSettings: {
+            /** @description Whether the CVAT annotation integration is on for the project. */
             enabled?: boolean;
+            /** @description Tags that mark files to send to CVAT. */
             tags?: string[];
+            /** @description Annotation formats to export from CVAT. */
             export_formats?: string[];
+            /** @description Id of the CVAT organization the tasks belong to. */
             cvat_organization_id?: string;
+            /** @description Id of the CVAT project the tasks belong to. */
             cvat_project_id?: string;
         };
         CVATSettingsInput: {
+            /** @description Whether to turn on the CVAT annotation integration. */
             enabled?: boolean;
+            /** @description Tags that mark files to send to CVAT. */
             tags?: string[];
+            /** @description Annotation formats to export from CVAT. */
             export_formats?: string[];
+            /** @description Id of the CVAT organization to use. */
             cvat_organization_id?: string;
+            /** @description Id of the CVAT project to use. */
             cvat_project_id?: string;
         };
         /** @enum {string} */
@@ -7385,13 +7442,19 @@ export interface components {
         /** @deprecated */
         CommonSettings: components["schemas"]["GroupSettingsOutput"];
         CompleteMultipartUploadOutput: {
+            /** @description Id of the storage provider that holds the upload. */
             provider_id: string;
+            /** @description Storage id of the uploaded file. */
             uuid: string;
         };
         CompleteS3MultipartUploadInput: {
+            /** @description Id of the storage provider that holds the upload. */
             provider_id: string;
+            /** @description Storage id of the file being uploaded. */
             uuid: string;
+            /** @description S3 multipart upload id returned when the upload began. */
             upload_id: string;
+            /** @description ETags of the uploaded parts in part order. */
             etags: string[];
         };
         /** @deprecated */
@@ -7538,10 +7601,13 @@ export interface components {
             [key: string]: unknown;
         };
         ContextInput: {
+            /** @description Whether a value was found for this gear context input. */
             found: boolean;
+            /** @description The context value resolved for the gear; absent when not found. */
             value?: {
                 [key: string]: unknown;
             };
+            /** @description Kind of the context input (for example context). */
             base?: string;
         };
         CopyFilter: {
@@ -7571,7 +7637,9 @@ export interface components {
             status?: components["schemas"]["AuditTrailReportStatus"];
         };
         CoreModelsCommonSource: {
+            /** @description Kind of the source (for example user or job). */
             type: string;
+            /** @description Id of the source object. */
             id: string;
         };
         CoreModelsJobsApiKeyInput: {
@@ -7618,8 +7686,11 @@ export interface components {
             [key: string]: unknown;
         };
         Curator: {
+            /** @description Id of the curator user. */
             _id: string;
+            /** @description First name of the curator. */
             firstname: string;
+            /** @description Last name of the curator. */
             lastname: string;
         };
         CurrentUserOutput: {
@@ -7786,9 +7857,13 @@ export interface components {
         /** @enum {string} */
         DeidLogSkipReason: "unsupported_type" | "manual_override";
         DeleteBySearchQuery: {
+            /** @description Kind of objects the search returns and the delete removes. */
             return_type: components["schemas"]["SearchReturnType"];
+            /** @description Structured search query (FlyQL) that selects what to delete. */
             structured_query?: string;
+            /** @description Free-text search string that selects what to delete. */
             search_string?: string;
+            /** @description Extra search filters that narrow the matches. */
             filters?: {
                 [key: string]: unknown;
             }[];
@@ -7879,33 +7954,48 @@ export interface components {
         /** @deprecated */
         DimseServiceOutput: components["schemas"]["ServiceAET"];
         Download: {
+            /** @description Whether to include files marked optional. */
             optional?: boolean;
+            /** @description Containers or files whose contents to download. */
             nodes: components["schemas"]["DownloadNode"][];
+            /** @description Filters that choose which containers to include. */
             container_filters?: components["schemas"]["DownloadContainerFilter"][];
+            /** @description Filters that choose which files to include. */
             filters?: components["schemas"]["DownloadFilter"][];
         };
         DownloadContainerFilter: {
+            /** @description Container tags to require or exclude. */
             tags?: components["schemas"]["DownloadContainerFilterDefinition"];
         };
         DownloadContainerFilterDefinition: {
+            /** @description Kind of container the filter applies to. */
             type?: string;
+            /** @description Values a container must have to be included. */
             plus?: string[];
+            /** @description Values that exclude a container. */
             minus?: string[];
         };
         DownloadFilter: {
+            /** @description File tags to require or exclude. */
             tags?: components["schemas"]["DownloadFilterDefinition"];
+            /** @description File types to require or exclude. */
             types?: components["schemas"]["DownloadFilterDefinition"];
+            /** @description Only files changed after this time (Unix seconds). */
             since?: number;
         };
         DownloadFilterDefinition: {
+            /** @description Values a file must have to be included. */
             plus?: string[];
+            /** @description Values that exclude a file. */
             minus?: string[];
         };
         /** @enum {string} */
         DownloadFormat: "tar" | "zip";
         DownloadInput: components["schemas"]["Download"];
         DownloadNode: {
+            /** @description Container level of the node (for example project or session). */
             level: string;
+            /** @description Id of the container or file to download. */
             _id: string;
         };
         /** @enum {string} */
@@ -7913,21 +8003,32 @@ export interface components {
         /** @deprecated */
         DownloadTicket: components["schemas"]["DownloadTicketStub"];
         DownloadTicketStub: {
+            /** @description Ticket id to pass to the download endpoint to fetch the archive. */
             ticket: string;
+            /** @description File name of the archive that the ticket downloads. */
             filename: string;
+            /** @description Number of files in the download. */
             file_cnt: number;
+            /** @description Total size of the download in bytes. */
             size: number;
         };
         /** @deprecated */
         DownloadTicketWithSummary: components["schemas"]["DownloadTicketStub"];
         ESignature: {
+            /** @description Id of the user who signed. */
             user_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the signature was given (UTC).
+             */
             timestamp: string;
+            /** @description Reason or meaning stated for the signature. */
             reason: string;
+            /** @description Whether the signer passed multi-factor authentication. */
             mfa_verified?: boolean;
         };
         Edition: {
+            /** @description Whether the site has the lab edition features enabled. */
             lab?: boolean;
         };
         EgressDevice: {
@@ -7991,9 +8092,13 @@ export interface components {
             core_status_code?: string;
         };
         ExchangeStorage: {
+            /** @description Storage provider kind of this configuration (here exchange). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage). */
             config_class?: string;
+            /** @description Id of the exchange site that holds the data. */
             site_id: string;
+            /** @description Id of the dataset on the exchange site. */
             dataset_id: string;
         };
         ExecutorInfo: {
@@ -8007,7 +8112,9 @@ export interface components {
             swap_bytes?: number;
         };
         ExportTemplates: {
+            /** @description Path templates used when exporting files. */
             file?: components["schemas"]["FileExportTemplates"];
+            /** @description Path templates used when exporting the container hierarchy. */
             hierarchy?: components["schemas"]["HierarchyExportTemplates"];
         };
         Features: {
@@ -8077,18 +8184,28 @@ export interface components {
             project_import?: boolean;
         };
         FieldChange: {
+            /** @description How the field was changed (for example set or unset). */
             method: components["schemas"]["ChangeMethod"];
             /** @description The field value after the change (reference `object`, any JSON value). */
             value: unknown;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the change was made (UTC).
+             */
             created: string;
+            /** @description Revision number of the object after this change. */
             revision: number;
+            /** @description Who or what made the change (user, device, job). */
             origin: components["schemas"]["Origin"];
         };
         FieldChangeLogDocument: {
+            /** @description Kind of container whose changes are logged. */
             container_type: components["schemas"]["ContainerType"] | string;
+            /** @description Id of the container whose changes are logged. */
             container_id: string;
+            /** @description File version the log refers to; absent for non-file containers. */
             file_version?: number;
+            /** @description Recorded changes to this field in time order. */
             changes: components["schemas"]["FieldChange"][];
         };
         /** @enum {string} */
@@ -8141,13 +8258,17 @@ export interface components {
             original_copy_of?: components["schemas"]["FileVersion"];
         };
         FileClassificationDelta: {
+            /** @description New modality to set on the file. */
             modality?: string;
+            /** @description Classification values to add keyed by classification name. */
             add?: {
                 [key: string]: string[];
             };
+            /** @description Classification values to remove keyed by classification name. */
             delete?: {
                 [key: string]: string[];
             };
+            /** @description Classification that replaces the current one entirely. */
             replace?: {
                 [key: string]: string[];
             };
@@ -8208,17 +8329,25 @@ export interface components {
             zip_member_count?: number;
         };
         FileExportTemplates: {
+            /** @description Path template for files exported from groups. */
             group?: string;
+            /** @description Path template for files exported from projects. */
             project?: string;
+            /** @description Path template for files exported from subjects. */
             subject?: string;
+            /** @description Path template for files exported from sessions. */
             session?: string;
+            /** @description Path template for files exported from acquisitions. */
             acquisition?: string;
         };
         /** @enum {string} */
         FileFormat: "csv" | "tsv" | "json" | "ndjson" | "json-flat" | "json-row-column";
         FileGearInfo: {
+            /** @description Name of the gear whose job produced the file. */
             name: string;
+            /** @description Version of the gear that produced the file. */
             version: string;
+            /** @description Id of the gear that produced the file. */
             id: string;
         };
         /** @enum {string} */
@@ -8320,8 +8449,11 @@ export interface components {
             modality?: string;
         };
         FileMoveInput: {
+            /** @description Container to move the file into. */
             container_reference?: components["schemas"]["ContainerReference"];
+            /** @description New name of the file after the move; unchanged when absent. */
             name?: string;
+            /** @description Whether gear rules of the destination run for the moved file. */
             run_gear_rules?: boolean;
         };
         FileNode: {
@@ -8376,21 +8508,37 @@ export interface components {
             client_hash?: string;
         };
         FileNodeMin: {
+            /** @description Id of the file. */
             _id: string;
+            /** @description File name, unique within its container. */
             name: string;
+            /** @description File size in bytes. */
             size: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was last changed (UTC).
+             */
             modified: string;
+            /** @description Kind of container that holds the file. */
             container_type?: string;
+            /** @description Kind of tree node (here file). */
             node_type?: string;
         };
         FileOrigin: {
+            /** @description Id of the user, device or job that made the file. */
             id?: string;
+            /** @description How the file arrived (for example upload or a job output). */
             method?: string;
+            /** @description Kind of origin (user, device, job, …). */
             type?: string;
+            /** @description Display name of the origin. */
             name?: string;
+            /** @description Intermediary the file came through, such as a device acting for a user. */
             via?: components["schemas"]["FileVia"];
         };
         FileOutput: {
@@ -8484,37 +8632,59 @@ export interface components {
             file_group: components["schemas"]["FileGroup"];
         };
         FileParents: {
+            /** @description Id of the group above the file. */
             group: string;
+            /** @description Id of the project above the file. */
             project: string;
+            /** @description Id of the subject above the file; absent above subject level. */
             subject?: string;
+            /** @description Id of the session above the file; absent above session level. */
             session?: string;
+            /** @description Id of the acquisition holding the file, when it is on one. */
             acquisition?: string;
+            /** @description Id of the analysis holding the file, when it is on one. */
             analysis?: string;
         };
         FileReference: {
+            /** @description Kind of container that holds the file. */
             type: string;
+            /** @description Id of the container that holds the file. */
             id: string;
+            /** @description Name of the file within that container. */
             name: string;
         };
         FileSuggestion: {
+            /** @description Name of the suggested file. */
             name: string;
+            /** @description Id of the suggested file. */
             file_id: string;
+            /** @description Version of the suggested file. */
             version: number;
+            /** @description Which gear inputs this file suits keyed by input name. */
             suggested: {
                 [key: string]: boolean;
             };
         };
         FileTemplateOptions: {
+            /** @description Least number of matching files required. */
             minimum?: number;
+            /** @description Most matching files allowed. */
             maximum?: number;
+            /** @description MIME type a matching file must have. */
             mimetype?: string;
+            /** @description Modality a matching file must have. */
             modality?: string;
+            /** @description Tag a matching file must carry. */
             tags?: string;
+            /** @description Classification a matching file must have. */
             classification?: string;
         };
         /** @description Multipart upload body. */
         FileUploadForm: {
-            /** Format: binary */
+            /**
+             * Format: binary
+             * @description Contents of the file to upload.
+             */
             file: Blob;
             /** @description JSON text of the upload metadata. */
             metadata?: string;
@@ -8607,14 +8777,21 @@ export interface components {
             upsert_result: components["schemas"]["UpsertResult"];
         };
         FileVersion: {
+            /** @description Id of the file, shared by all its versions. */
             file_id: string;
+            /** @description Version number of the file (starting at 1). */
             version?: number;
         };
         FileVersionCopyOf: {
+            /** @description Id of the file this one was copied from. */
             file_id: string;
+            /** @description Version of the source file that was copied. */
             version: number;
+            /** @description Containers that held the source file. */
             parents?: components["schemas"]["FileParents"];
+            /** @description Label of the project that held the source file. */
             project_label?: string;
+            /** @description Label of the group that held the source file. */
             group_label?: string;
         };
         FileVersionOutput: {
@@ -8701,23 +8878,39 @@ export interface components {
             };
         };
         GcpCreds: {
+            /** @description Email of the Google service account. */
             client_email: string;
+            /** @description Client id of the Google service account. */
             client_id: string;
+            /** @description Id of the service account private key. */
             private_key_id: string;
+            /** @description PEM private key of the service account. */
             private_key: string;
+            /** @description URL of the service account public certificate. */
             client_x509_cert_url: string;
+            /** @description Google Cloud project id of the service account. */
             project_id: string;
+            /** @description Google OAuth authorization endpoint URI. */
             auth_uri: string;
+            /** @description Google OAuth token endpoint URI. */
             token_uri: string;
+            /** @description URL of the auth provider certificates. */
             auth_provider_x509_cert_url: string;
+            /** @description Credential kind from the key file (service_account). */
             type: string;
         };
         GcpStorage: {
+            /** @description Google Cloud region of the bucket. */
             region?: string;
+            /** @description Name of the Google Cloud Storage bucket that holds the data. */
             bucket: string;
+            /** @description Object prefix inside the bucket under which data is stored. */
             path?: string;
+            /** @description Google Cloud zone, when the storage is tied to one. */
             zone?: string;
+            /** @description Storage provider kind of this configuration (here GCP). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage or compute). */
             config_class?: string;
         };
         Gear: {
@@ -9085,12 +9278,19 @@ export interface components {
             ticket: string;
         };
         GraphFilter: {
+            /** @description Which groups to include in the tree and which fields to return. */
             groups?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which projects to include in the tree and which fields to return. */
             projects?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which subjects to include in the tree and which fields to return. */
             subjects?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which sessions to include in the tree and which fields to return. */
             sessions?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which acquisitions to include in the tree and which fields to return. */
             acquisitions?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which analyses to include in the tree and which fields to return. */
             analyses?: components["schemas"]["TreeContainerRequestSpec"];
+            /** @description Which jobs to include in the tree and which fields to return. */
             jobs?: components["schemas"]["TreeContainerRequestSpec"];
         };
         Group: components["schemas"]["GroupOutput"];
@@ -9195,15 +9395,21 @@ export interface components {
             modified?: string;
         };
         HTTPValidationError: {
+            /** @description One entry per request value that failed validation. */
             detail?: components["schemas"]["ValidationError"][];
         };
         /** @enum {string} */
         HeaderFeature: "sync_azure_ml_client" | "sync_jupyterhub_client" | "pagination" | "slim-containers" | "safe-redirect" | "exclude-files" | "beta" | "subject-container" | "multipart_signed_url" | "join_files";
         HierarchyExportTemplates: {
+            /** @description Path template for exported group folders. */
             group?: string;
+            /** @description Path template for exported project folders. */
             project?: string;
+            /** @description Path template for exported subject folders. */
             subject?: string;
+            /** @description Path template for exported session folders. */
             session?: string;
+            /** @description Path template for exported acquisition folders. */
             acquisition?: string;
         };
         Info: {
@@ -9261,12 +9467,15 @@ export interface components {
             };
         };
         InlineResponse200: {
+            /** @description Number of objects the request changed. */
             modified: number;
         };
         InlineResponse2001: {
+            /** @description The newly generated API key. */
             key?: string;
         };
         InlineResponse2002: {
+            /** @description Number of objects the request deleted. */
             deleted: number;
         };
         /** @deprecated */
@@ -9944,16 +10153,25 @@ export interface components {
         /** @deprecated */
         LdapSync: components["schemas"]["LdapSyncStatus"];
         LdapSyncConfig: {
+            /** @description LDAP distinguished name of the group whose members are synced. */
             group_dn: string;
         };
         /** @deprecated */
         LdapSyncInput: components["schemas"]["LdapSyncConfig"];
         LdapSyncStatus: {
+            /** @description LDAP distinguished name of the synced group. */
             group_dn?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When a sync was last attempted (UTC).
+             */
             last_attempt?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When a sync last succeeded (UTC).
+             */
             last_success?: string;
+            /** @description Error of the last failed sync; absent after a success. */
             sync_error?: string;
         };
         LegacyApiKeyOutput: {
@@ -9992,27 +10210,40 @@ export interface components {
         /** @enum {string} */
         LibsWorkflowsModelsTaskStatus: "todo" | "in_progress" | "completed" | "blocked" | "cancelled";
         LocalStorage: {
+            /** @description Directory on the server file system that holds the data. */
             path: string;
+            /** @description Storage provider kind of this configuration (here local). */
             config_type?: string;
+            /** @description Role of this storage configuration (for example storage). */
             config_class?: string;
         };
         Location: {
+            /** @description Path of the item inside its container or archive. */
             path: string;
+            /** @description File name of the item. */
             name: string;
         };
         Locked: {
+            /** @description Why the project is locked (for example an ongoing copy). */
             reason: components["schemas"]["ProjectLockingReason"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the lock was set (UTC).
+             */
             timestamp: string;
+            /** @description Who or what set the lock. */
             origin: components["schemas"]["Origin"];
         };
         /** @enum {string} */
         MFAChannel: "sms" | "call" | "totp";
         MFASettings: {
+            /** @description Multi-factor channels users may not use on this site. */
             disallowed_channels?: components["schemas"]["MFAChannel"][];
         };
         MLSetFilter: {
+            /** @description Machine-learning set kinds that must be present. */
             plus?: components["schemas"]["MLType"][];
+            /** @description Machine-learning set kinds that must be absent. */
             minus?: components["schemas"]["MLType"][];
         };
         /** @enum {string} */
@@ -10035,36 +10266,62 @@ export interface components {
             code?: string;
         };
         MatchedAcquisitionOutput: {
+            /** @description Id of the acquisition. */
             _id?: string;
+            /** @description Ids of the containers above this acquisition. */
             parents: components["schemas"]["AcquisitionParents"];
+            /** @description Human-readable name of the acquisition. */
             label?: string;
+            /** @description Custom metadata of the acquisition. */
             metadata?: {
                 [key: string]: unknown;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC).
+             */
             timestamp?: string;
+            /** @description IANA time zone of the acquisition site. */
             timezone?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the acquisition was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the acquisition was last changed (UTC).
+             */
             modified?: string;
+            /** @description Revision number, raised by every change. */
             revision?: number;
+            /** @description User access roles on the acquisition. */
             permissions?: components["schemas"]["RolePermission"][];
+            /** @description Tags attached to the acquisition. */
             tags?: string[];
+            /** @description Analyses attached to the acquisition. */
             analyses?: components["schemas"]["Analysis"][];
+            /** @description Ids of the collections that include the acquisition. */
             collections?: string[];
+            /** @description Gear inputs matched in this acquisition keyed by input name. */
             inputs: {
                 [key: string]: components["schemas"]["FileReference"] | components["schemas"]["ContextInput"];
             };
         };
         MeasurementConfig: {
+            /** @description Whether the viewer asks for a label when a measurement is made. */
             labelOnMeasure?: boolean;
+            /** @description Whether only one of the items may be chosen. */
             exclusive?: boolean;
+            /** @description Labels a reader can pick for a measurement. */
             items?: components["schemas"]["MeasurementItemConfig"][];
         };
         MeasurementItemConfig: {
+            /** @description Text shown for this choice. */
             label: string;
+            /** @description Value stored when this choice is picked. */
             value: string;
+            /** @description Display color of this choice (CSS color). */
             color?: string;
         };
         Modality: {
@@ -10111,17 +10368,29 @@ export interface components {
             jobs_spawned?: number;
         };
         ModifyUserInput: {
+            /** @description New first name of the user. */
             firstname?: string;
+            /** @description New last name of the user. */
             lastname?: string;
+            /** @description New email address of the user. */
             email?: string;
+            /** @description Avatar image URLs by source. */
             avatars?: components["schemas"]["Avatars"];
+            /** @description URL of the avatar image to show. */
             avatar?: string;
+            /** @description Site roles to give the user. */
             roles?: components["schemas"]["RoleType"][];
+            /** @description Whether the user account is disabled. */
             disabled?: boolean;
+            /** @description User interface preferences of the user. */
             preferences?: components["schemas"]["UserPreferences"];
+            /** @description Whether the user is a site administrator. */
             root?: boolean;
+            /** @description New password for the user. */
             password?: string;
+            /** @description Revision of the user record in the central user store. */
             central_revision?: number;
+            /** @description Id used to match the user during LDAP sync. */
             ldap_sync_id?: string;
         };
         MoveConflict: {
@@ -10162,6 +10431,7 @@ export interface components {
         /** @enum {string} */
         OriginType: "user" | "user_workspace" | "device" | "job" | "system" | "unknown" | "gear_rule" | "task";
         OrphanedCount: {
+            /** @description Number of orphaned objects found. */
             orphaned: number;
         };
         /** @description Multipart upload body. */
@@ -10215,45 +10485,80 @@ export interface components {
             next: string;
         };
         ParsedQueryResponse: {
+            /** @description Whether the search query parsed without errors. */
             valid: boolean;
+            /** @description Parse errors with their positions; empty when valid. */
             errors: components["schemas"]["SearchParseError"][];
         };
         PermissionAccessPermission: components["schemas"]["AccessPermission"];
         PremadeJobsBatchJobOutput: {
+            /** @description Id of the batch. */
             _id: string;
+            /** @description Who or what created the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Ids of the jobs in the batch. */
             jobs?: string[];
+            /** @description Overall state of the batch jobs. */
             state: components["schemas"]["JobState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified: string;
         };
         PremadeJobsBatchJobOutputInflatedJobs: {
+            /** @description Id of the batch. */
             _id: string;
+            /** @description Who or what created the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Full job objects of the batch. */
             jobs?: components["schemas"]["Job"][];
+            /** @description Overall state of the batch jobs. */
             state: components["schemas"]["JobState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified: string;
         };
         PremadeJobsBatchProposal: {
+            /** @description Id of the proposed batch. */
             _id: string;
+            /** @description The jobs the batch will run once started. */
             proposal: components["schemas"]["PremadeJobsBatchProposalDetail"];
+            /** @description Who or what proposed the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Ids of the jobs already created for the batch. */
             jobs?: string[];
+            /** @description Overall state of the batch. */
             state: components["schemas"]["JobState"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was proposed (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified?: string;
         };
         PremadeJobsBatchProposalDetail: {
+            /** @description Job specifications to run as the batch. */
             preconstructed_jobs: components["schemas"]["InputJob"][];
         };
         PremadeJobsBatchProposalInput: {
+            /** @description Job specifications to group into one batch. */
             jobs: components["schemas"]["InputJob"][];
         };
         Project: components["schemas"]["ProjectOutput"];
@@ -11228,15 +11533,23 @@ export interface components {
         };
         SearchSuggestion: components["schemas"]["StructuredQueryValueSuggestion"];
         SelectItem: {
+            /** @description Value stored when this option is chosen. */
             value: string;
+            /** @description Text shown for this option; the value when absent. */
             label?: string;
         };
         ServerState: {
+            /** @description User currently using the server. */
             active_user?: components["schemas"]["Origin"];
+            /** @description URL at which the server is reached. */
             server_url?: string;
+            /** @description Id of the server option set it was launched with. */
             server_options_id?: string;
+            /** @description Lifecycle state of the server (stopped to running). */
             state?: components["schemas"]["State"];
+            /** @description Start-up progress in percent. */
             progress?: number;
+            /** @description URL that reports start-up progress. */
             progress_url?: string;
         };
         ServiceAET: {
@@ -11631,20 +11944,35 @@ export interface components {
         /** @enum {string} */
         State: "stopped" | "stopping" | "running" | "starting" | "error";
         StaticCompute: {
+            /** @description Compute kind of this configuration (here static). */
             config_type?: string;
+            /** @description Role of this configuration (here compute). */
             config_class?: string;
+            /** @description Tags describing the static compute engines. */
             tags?: {
                 [key: string]: unknown;
             };
         };
         StatusTransitions: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task entered the todo status (UTC).
+             */
             todo?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task entered the in-progress status (UTC).
+             */
             in_progress?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was completed (UTC).
+             */
             completed?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was cancelled (UTC).
+             */
             cancelled?: string;
         };
         /** @enum {string} */
@@ -11981,12 +12309,19 @@ export interface components {
             upsert_result: string;
         };
         SyncUserInput: {
+            /** @description Email address of the user to sync. */
             email: string;
+            /** @description First name of the user. */
             given_name: string;
+            /** @description Last name of the user. */
             family_name: string;
+            /** @description Whether the user account is disabled. */
             disabled: boolean;
+            /** @description Id of the user at the Auth0 identity provider. */
             auth0id: string;
+            /** @description Revision of the user record at the source. */
             revision: number;
+            /** @description Site role to give the user. */
             role: components["schemas"]["RoleType"];
         };
         Tag: {
@@ -12018,18 +12353,34 @@ export interface components {
         /** @enum {string} */
         TherapeuticArea: "Cardiology/Vascular Disease" | "Dental and Oral Health" | "Dermatology" | "Devices" | "Endocrinology" | "Family Medicine" | "Gastroenterology" | "Gene Therapy" | "Genetic Disease" | "Hematology" | "Hepatology" | "Immunology" | "Infectious Disease" | "Internal Medicine" | "Musculoskeletal" | "Nephrology" | "Neurology" | "Nutrition and Weight Loss" | "Obstetrics & Gynecology" | "Oncology" | "Ophthalmology" | "Orthopedics" | "Otolaryngology" | "Pediatrics & Neonatology" | "Pharmacology & Toxicology" | "Plastic Surgery" | "Podiatry" | "Psychiatry/Psychology" | "Pulmonary/Respiratory Disease" | "Rheumatology" | "Sleep Medicine" | "Trauma" | "Urology";
         ToolbarConfig: {
+            /** @description Whether the viewer toolbar hides the tag browser. */
             hideTagBrowser?: boolean;
         };
         Transitions: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job became pending (UTC).
+             */
             pending?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job started running (UTC).
+             */
             running?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job failed (UTC); absent unless it failed.
+             */
             failed?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job completed (UTC); absent unless it completed.
+             */
             complete?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job was cancelled (UTC); absent unless cancelled.
+             */
             cancelled?: string;
         };
         TreeContainerRequestSpec: {
@@ -12164,14 +12515,19 @@ export interface components {
             [key: string]: unknown;
         };
         ValidationError: {
+            /** @description Path to the invalid value (location then field names or indexes). */
             loc: (string | number)[];
+            /** @description Human-readable message saying what is wrong. */
             msg: string;
+            /** @description Machine-readable kind of the validation error. */
             type: string;
         };
         ValidationRule: {
+            /** @description JSON Logic expression that the form answers must satisfy. */
             logic: {
                 [key: string]: unknown;
             };
+            /** @description Message shown when the rule is not satisfied. */
             message?: string;
         };
         Version: {
