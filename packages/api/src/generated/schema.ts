@@ -7089,7 +7089,9 @@ export interface components {
         /** @enum {string} */
         BodyRegion: "Abdomen" | "Abdomen+Pelvis" | "Abdomen+Pelvis+Lower extremity" | "Breast" | "Chest" | "Chest+Abdomen" | "Chest+Abdomen+Pelvis" | "Extremity" | "Head" | "Head+Neck" | "Head+Neck+Chest+Abdomen" | "Head+Neck+Chest+Abdomen+Pelvis" | "Lower extremity" | "Neck" | "Neck+Chest" | "Pelvis" | "Pelvis+Lower extremity" | "Upper extremity" | "Whole body";
         Bookmark: {
+            /** @description Display name shown for the bookmarked link. */
             label: string;
+            /** @description Address the bookmark points to. */
             url: string;
         };
         BulkMoveInput: {
