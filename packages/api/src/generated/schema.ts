@@ -6356,14 +6356,19 @@ export interface components {
         /** @enum {string} */
         AccessLevel: "ro" | "rw" | "admin";
         AccessPermission: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Access level: ro (read-only), rw (read-write) or admin. */
             access: components["schemas"]["AccessLevel"];
         };
         AccessPermissionOutput: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Access level: ro (read-only), rw (read-write) or admin. */
             access: components["schemas"]["AccessLevel"];
         };
         AccessPermissionUpdate: {
+            /** @description New access level: ro, rw or admin. */
             access: components["schemas"]["AccessLevel"];
         };
         /** @enum {string} */
@@ -6858,19 +6863,35 @@ export interface components {
         };
         AnalysisUpdate: components["schemas"]["AnalysisModifyInput"];
         ApiKeyInputWithOptionalLabel: {
+            /** @description Name to recognise the key by. */
             label?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key stops working; absent for the site default.
+             */
             expires_at?: string;
         };
         ApiKeyOutput: {
+            /** @description Name given to the key. */
             label?: string;
+            /** @description Public id of the key, without the secret. */
             key?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request; absent if never used.
+             */
             last_used?: string;
+            /** @description The full key, returned only once when it is created. */
             unencrypted_secret?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key stops working.
+             */
             expires_at: string;
         };
         AsStorage: {
@@ -6882,7 +6903,9 @@ export interface components {
             config_class?: string;
         };
         Assignee: {
+            /** @description Id of the user (email) or staffing pool. */
             id: string;
+            /** @description Whether `id` names a user or a staffing pool. */
             type: components["schemas"]["AssigneeType"];
         };
         /** @enum {string} */
@@ -6916,53 +6939,81 @@ export interface components {
         /** @enum {string} */
         AuditTrailReportStatus: "pending" | "complete" | "failed" | "in_progress" | "canceled";
         Auth0AuthOut: {
+            /** @description Auth0 application id the web client signs in with. */
             client_id: string;
+            /** @description Auth0 tenant domain. */
             domain: string;
+            /** @description Token audiences the server accepts. */
             audience: string[];
+            /** @description Prefix of the custom claims in Auth0 tokens. */
             claim_namespace: string;
+            /** @description Public keys (JSON Web Key Set) that verify Auth0 tokens. */
             jwks: {
                 [key: string]: unknown;
             };
+            /** @description Sign-in behaviour switches for Auth0. */
             options: components["schemas"]["Auth0OptionsOut"];
+            /** @description Domain the sign-in cookie is set for. */
             cookie_domain?: string;
         };
         Auth0OptionsOut: {
+            /** @description True when new users may create their own account on first sign-in. */
             onboarding: boolean;
+            /** @description True when onboarding matches users by their eduPersonPrincipalName. */
             "onboarding-eppn": boolean;
+            /** @description True when the profile is fetched from Auth0 at sign-in. */
             "fetch-profile": boolean;
+            /** @description True when social sign-in is limited to the listed domains. */
             "limit-social-domains": boolean;
+            /** @description Email domains allowed for social sign-in. */
             social_domain_whitelist: string[];
+            /** @description Academic identity providers allowed for sign-in. */
             academic_idp_whitelist: string[];
+            /** @description User subjects whose logout also ends the identity provider session. */
             federated_logout_subs: string[];
         };
         AuthOut: {
+            /** @description Auth0 sign-in settings, when Auth0 is enabled. */
             auth0?: components["schemas"]["Auth0AuthOut"];
+            /** @description Settings of password sign-in, when enabled. */
             basic?: {
                 [key: string]: unknown;
             };
+            /** @description Settings of CAS sign-in, when enabled. */
             cas?: {
                 [key: string]: unknown;
             };
+            /** @description Settings of LDAP sign-in, when enabled. */
             ldap?: {
                 [key: string]: unknown;
             };
+            /** @description Settings of email-link sign-in, when enabled. */
             mail?: {
                 [key: string]: unknown;
             };
+            /** @description Settings of WeChat sign-in, when enabled. */
             wechat?: {
                 [key: string]: unknown;
             };
         };
         AuthSessionOutput: {
+            /** @description Who the caller is: a user or a device, with its id. */
             origin: components["schemas"]["Origin"];
+            /** @description Id of the signed-in user; absent for a device. */
             user_id?: string;
+            /** @description True when the caller is a site administrator. */
             user_is_admin: boolean;
+            /** @description True when the caller authenticated with a device key. */
             is_device: boolean;
+            /** @description Site-wide roles of the caller. */
             roles: components["schemas"]["RoleType"][];
         };
         Avatars: {
+            /** @description Gravatar URL derived from the email. */
             gravatar?: string;
+            /** @description Picture URL from the sign-in provider. */
             provider?: string;
+            /** @description Picture URL the user set. */
             custom?: string;
         };
         AwsCreds: {
@@ -7550,8 +7601,12 @@ export interface components {
         /** @enum {string} */
         CopyStatus: "static" | "scheduled" | "copying" | "completed" | "failed";
         CoreModelsApiKeyApiKeyInput: {
+            /** @description Name to recognise the key by. */
             label: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key stops working; absent for the site default.
+             */
             expires_at?: string;
         };
         CoreModelsAuditTrailCreateReportInput: {
@@ -7576,37 +7631,66 @@ export interface components {
         /** @enum {string} */
         CoreModelsSearchParentType: "site" | "user" | "analysis" | "group" | "project" | "session";
         CoreWorkflowsFormResponsesModelsFormParents: {
+            /** @description Id of the project the form response belongs to. */
             project: string;
+            /** @description Id of the group that owns the project. */
             group?: string;
+            /** @description Id of the subject, when the item sits at or below a subject. */
             subject?: string;
+            /** @description Id of the session, when the item sits at or below a session. */
             session?: string;
+            /** @description Id of the acquisition, when the item belongs to one. */
             acquisition?: string;
+            /** @description Id of the file, when the item concerns a single file. */
             file?: string;
         };
         CoreWorkflowsFormResponsesModelsFormResponseOutput: {
+            /** @description Server-assigned id of the form response. */
             id: string;
+            /** @description Id of the reader task the response answers. */
             task_id: string;
+            /** @description Id of the protocol whose form was filled in. */
             protocol_id: string;
+            /** @description The answers, keyed by form field key. */
             data: {
                 [key: string]: unknown;
             };
+            /** @description True once the reader has submitted; false while it is a draft. */
             submitted: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was submitted; absent for drafts.
+             */
             submitted_at?: string;
+            /** @description Who created the response. */
             origin: components["schemas"]["Origin"];
+            /** @description Ids of the containers the answered task is about. */
             parents: components["schemas"]["CoreWorkflowsFormResponsesModelsFormParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was first saved.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was last saved.
+             */
             modified: string;
+            /** @description Counter increased each time the response is saved. */
             revision: number;
         };
         CoreWorkflowsReaderModelsReaderTaskParents: {
+            /** @description Id of the project the task belongs to. */
             project: string;
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the subject, when the item sits at or below a subject. */
             subject: string;
+            /** @description Id of the session, when the item sits at or below a session. */
             session: string;
+            /** @description Id of the acquisition, when the item belongs to one. */
             acquisition?: string;
+            /** @description Id of the file, when the item concerns a single file. */
             file?: string;
         };
         Creds: {
@@ -7618,30 +7702,55 @@ export interface components {
             lastname: string;
         };
         CurrentUserOutput: {
+            /** @description The user's id, normally their email address. */
             _id: string;
+            /** @description The user's id again, as some endpoints name it. */
             user_id?: string;
+            /** @description The user's given name. */
             firstname: string;
+            /** @description The user's family name. */
             lastname: string;
+            /** @description Email address the user signs in and is contacted with. */
             email: string;
+            /** @description Auth0 subject id linked to the account. */
             auth0sub?: string;
+            /** @description Site-wide roles of the user, such as `user` or `site_admin`. */
             roles: string[];
+            /** @description True when the user is a site administrator with access to everything. */
             root?: boolean;
+            /** @description The legacy single API key of the user, if any. */
             api_key?: components["schemas"]["LegacyApiKeyOutput"];
+            /** @description The user's API keys, without their secrets. */
             api_keys: components["schemas"]["ApiKeyOutput"][];
+            /** @description URL of the picture shown for the user. */
             avatar?: string;
+            /** @description Candidate picture URLs by source (gravatar, provider, custom). */
             avatars?: components["schemas"]["Avatars"];
+            /** @description True when the account is disabled and cannot sign in. */
             disabled?: boolean;
+            /** @description Free-form interface preferences the user saved. */
             preferences?: components["schemas"]["UserPreferences"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was last changed.
+             */
             modified: string;
+            /** @description Free-form custom metadata on the user. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description When the user first signed in. */
             firstlogin?: string;
+            /** @description When the user last signed in. */
             lastlogin?: string;
+            /** @description Ids of projects the user has visited. */
             visited_projects?: string[];
+            /** @description Id of the LDAP record the account is synchronised from. */
             ldap_sync_id?: string;
         };
         CustomField: {
@@ -7819,35 +7928,58 @@ export interface components {
         /** @enum {string} */
         DestinationContainerType: "sessions" | "subjects" | "projects";
         Device: {
+            /** @description Server-assigned id of the device. */
             id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the device last contacted the server.
+             */
             last_seen?: string;
+            /** @description Display name of the device. */
             label?: string;
+            /** @description Kind of device, such as an uploader or connector. */
             type?: string;
+            /** @description Storage settings the device uses for the data it handles. */
             storage_config?: {
                 [key: string]: unknown;
             };
+            /** @description True when an admin disabled the device; its key is then refused. */
             disabled?: boolean;
+            /** @description Software version the device reports. */
             version?: string;
+            /** @description Name the device reports for itself. */
             name?: string;
+            /** @description Seconds between the device's check-ins. */
             interval?: number;
+            /** @description Error messages the device last reported. */
             errors?: string[];
+            /** @description Free-form metadata the device reports. */
             info?: components["schemas"]["CommonInfo"];
         };
         DeviceAdminUpdate: {
+            /** @description True to disable the device, false to enable it. */
             disabled?: boolean;
+            /** @description New storage strategy of the device. */
             storage_config?: components["schemas"]["DeviceStorageStrategyUpdate"];
         };
         DeviceCreate: {
+            /** @description Display name of the new device. */
             label: string;
+            /** @description Kind of device, such as an uploader or connector. */
             type: string;
+            /** @description Storage settings the device will use. */
             storage_config?: components["schemas"]["StorageStrategyConfig"];
         };
         DeviceSelfUpdate: {
+            /** @description Kind of device, such as an uploader or connector. */
             type?: string;
+            /** @description Software version the device reports. */
             version?: string;
+            /** @description Seconds between the device's check-ins. */
             interval?: number;
+            /** @description Error messages the device last reported. */
             errors?: string[];
+            /** @description Free-form metadata the device reports. */
             info?: {
                 [key: string]: unknown;
             };
@@ -7855,13 +7987,20 @@ export interface components {
         /** @deprecated */
         DeviceStatus: components["schemas"]["DeviceStatusEntry"];
         DeviceStatusEntry: {
+            /** @description Error messages the device last reported. */
             errors?: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the device last contacted the server.
+             */
             last_seen?: string;
+            /** @description Health of the device: ok, missing, error or unknown. */
             status?: components["schemas"]["StatusValue"];
         };
         DeviceStorageStrategyUpdate: {
+            /** @description Which storage the device writes to. */
             storage_strategy: components["schemas"]["StorageStrategy"];
+            /** @description Id of the storage provider, when the strategy needs one. */
             provider?: string;
         };
         /** @deprecated */
@@ -8515,17 +8654,25 @@ export interface components {
         };
         /** @description Metadata that may accompany a single-file upload (JSON in the `metadata` form part). */
         FileUploadMetadata: {
+            /** @description File name to store the upload under inside the container. */
             name?: string;
+            /** @description Flywheel file type, such as `dicom`, `nifti` or `tabular data`. */
             type?: string;
+            /** @description Media type of the content, such as `application/zip`. */
             mimetype?: string;
+            /** @description Imaging modality of the file, such as `MR` or `CT`. */
             modality?: string;
+            /** @description Classification of the file, mapping each aspect (e.g. `Intent`) to its values. */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description Tags to attach to the new file. */
             tags?: string[];
+            /** @description Free-form custom metadata to store on the file. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Number of members in the archive, when the upload is a zip file. */
             zip_member_count?: number;
         };
         FileUpsertInput: {
@@ -8672,24 +8819,37 @@ export interface components {
             input: string;
         };
         FormDefinition: {
+            /** @description The form's field definitions, in display order. */
             components: {
                 [key: string]: unknown;
             }[];
         };
         FormResponseBase: {
+            /** @description Id of the reader task the response answers. */
             task_id?: string;
+            /** @description Id of the protocol whose form was filled in. */
             protocol_id?: string;
+            /** @description The answers, keyed by form field key. */
             data?: {
                 [key: string]: unknown;
             };
+            /** @description True to submit the response; false keeps it a draft. */
             submitted?: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was submitted.
+             */
             submitted_at?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was last saved.
+             */
             modified?: string;
         };
         FormResponseCreate: {
+            /** @description Id of the reader task being answered. */
             task_id: string;
+            /** @description The answers, keyed by form field key. */
             data: {
                 [key: string]: unknown;
             };
@@ -10160,8 +10320,11 @@ export interface components {
             file: Blob;
         };
         OutputUserPage: {
+            /** @description Number of users in this page. */
             count?: number;
+            /** @description Number of users matching, over all pages. */
             total: number;
+            /** @description The users in this page. */
             results: components["schemas"]["UserOutput"][];
         };
         PackfileCleanupOutput: {
@@ -10649,44 +10812,80 @@ export interface components {
         /** @deprecated */
         ProjectUpsertOrigin: components["schemas"]["Origin"];
         Protocol: {
+            /** @description Server-assigned id of the protocol. */
             _id: string;
+            /** @description Display name of the protocol. */
             label: string;
+            /** @description The form readers fill in for tasks under this protocol. */
             form?: components["schemas"]["CustomForm"];
+            /** @description Reader settings: adjudication, longitudinal reading and viewer layout. */
             protocol_config: components["schemas"]["ReaderTaskConfig"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the protocol was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the protocol was last changed.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When a newer version superseded this one; absent for the current version.
+             */
             replaced?: string;
+            /** @description Version number, increased when the protocol is revised. */
             version: number;
+            /** @description Lifecycle state: draft, published or archived. */
             status?: components["schemas"]["ProtocolStatus"];
+            /** @description The group or project the protocol belongs to. */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description Kind of task the protocol is for, such as `reader`. */
             task_type: string;
+            /** @description Tags added to the task's session or acquisition when a task completes. */
             completion_tags?: string[];
+            /** @description Free-text notes about the protocol. */
             notes?: string;
+            /** @description Whether submissions need an electronic signature, and the allowed reasons. */
             esignature_config?: components["schemas"]["ProtocolESignatureConfig"];
+            /** @description Who last changed the protocol. */
             modified_by?: components["schemas"]["Origin"];
         };
         ProtocolESignatureConfig: {
+            /** @description True when submitting a task needs an electronic signature. */
             required?: boolean;
+            /** @description Signature reasons the signer may choose from. */
             reasons?: string[];
         };
         ProtocolInput: {
+            /** @description Display name of the new protocol. */
             label: string;
+            /** @description Id of the group that will own the protocol. */
             group_id: string;
+            /** @description Reader settings: adjudication, longitudinal reading and viewer layout. */
             protocol_config: components["schemas"]["ReaderTaskConfig"];
+            /** @description The form readers fill in for tasks under this protocol. */
             form?: components["schemas"]["CustomForm"];
+            /** @description Kind of task the protocol is for, such as `reader`. */
             task_type: string;
+            /** @description Tags added to the task's session or acquisition when a task completes. */
             completion_tags?: string[];
+            /** @description Free-text notes about the protocol. */
             notes?: string;
+            /** @description Whether submissions need an electronic signature, and the allowed reasons. */
             esignature_config?: components["schemas"]["ProtocolESignatureConfig"];
         };
         ProtocolModify: {
+            /** @description Replacement form for the protocol. */
             form?: components["schemas"]["CustomForm"];
+            /** @description Replacement reader settings. */
             protocol_config?: components["schemas"]["ReaderTaskConfig"];
+            /** @description Replacement list of tags added on task completion. */
             completion_tags?: string[];
+            /** @description Replacement free-text notes. */
             notes?: string;
+            /** @description Replacement electronic-signature settings. */
             esignature_config?: components["schemas"]["ProtocolESignatureConfig"];
         };
         /** @enum {string} */
@@ -10734,118 +10933,228 @@ export interface components {
             access_log?: string;
         };
         ReaderBatchCreate: {
+            /** @description Kind of tasks to create, such as `reader`. */
             type?: string;
+            /** @description Free-text subcategory given to every created task. */
             subcategory: string;
+            /** @description User or staffing pool to assign every created task to. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id of the staffing pool to offer the tasks to. */
             staffing_pool?: string;
+            /** @description Which containers or files get a task (container type, tags, ids). */
             filters: components["schemas"]["BatchCreateFilters"];
+            /** @description Id of the protocol the created tasks follow. */
             protocol_id: string;
+            /** @description Id of the project whose containers are selected. */
             project_id: string;
+            /** @description Instructions copied into every created task. */
             description?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Due date set on every created task.
+             */
             due_date?: string;
+            /** @description Priority set on every created task. */
             priority?: components["schemas"]["TaskPriority"];
+            /** @description Initial status of the created tasks. */
             status?: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description Tags put on every created task. */
             tags?: string[];
         };
         ReaderTask: {
+            /** @description Server-assigned id of the reader task. */
             _id: string;
+            /** @description Kind of task; reader tasks use `reader`. */
             type: string;
+            /** @description Human-readable task code built from the batch and item numbers. */
             task_id: string;
+            /** @description Number of the batch the task was created in. */
             batch_number: number;
+            /** @description Position of the task within its batch. */
             item_number: number;
+            /** @description Free-text subcategory grouping tasks of the same kind. */
             subcategory: string;
+            /** @description Workflow state: todo, in_progress, completed, blocked or cancelled. */
             status: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description User or staffing pool the task is assigned to; absent when unassigned. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id (email) of the user who created the task. */
             creator: string;
+            /** @description The container or file the task is about. */
             parent_ref: components["schemas"]["TaskParentRef"];
+            /** @description Id of the staffing pool the task is offered to, if any. */
             staffing_pool?: string;
+            /** @description Ids of the containers above the task's target. */
             parents: components["schemas"]["CoreWorkflowsReaderModelsReaderTaskParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was last changed.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task should be finished.
+             */
             due_date: string;
+            /** @description Instructions or notes for the reader doing the task. */
             description: string;
+            /** @description Urgency of the task: blocker, high, medium or low. */
             priority: components["schemas"]["TaskPriority"];
+            /** @description Id of the protocol (form and viewer setup) the reader follows. */
             protocol_id: string;
+            /** @description Display name of the protocol the task follows. */
             protocol_label: string;
+            /** @description Tags on the task, for filtering. */
             tags?: string[];
+            /** @description When the task entered each status, keyed by status. */
             transitions?: components["schemas"]["StatusTransitions"];
+            /** @description The electronic signature recorded when the task was submitted, if required. */
             esignature?: components["schemas"]["ESignature"];
         };
         ReaderTaskConfig: {
+            /** @description True when disagreeing reads are resolved by an adjudicating reader. */
             adjudication: boolean;
+            /** @description True when the reader compares sessions of the same subject over time. */
             longitudinal: boolean;
+            /** @description Layout and tools of the image viewer readers use. */
             viewer_config?: components["schemas"]["LibsViewerConfigModelsViewerConfig"];
         };
         ReaderTaskCreate: {
+            /** @description Kind of task; reader tasks use `reader`. */
             type?: string;
+            /** @description Free-text subcategory grouping tasks of the same kind. */
             subcategory: string;
+            /** @description Workflow state: todo, in_progress, completed, blocked or cancelled. */
             status: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description User or staffing pool the task is assigned to; absent when unassigned. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id (email) of the user who created the task. */
             creator?: string;
+            /** @description The container or file (and optionally file version) the task is about. */
             parent_ref: components["schemas"]["TaskParentRefInput"];
+            /** @description Id of the staffing pool the task is offered to, if any. */
             staffing_pool?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Creation time to record; the server sets it when absent.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Modification time to record; the server sets it when absent.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task should be finished.
+             */
             due_date: string;
+            /** @description Instructions or notes for the reader doing the task. */
             description?: string;
+            /** @description Urgency of the task: blocker, high, medium or low. */
             priority: components["schemas"]["TaskPriority"];
+            /** @description Id of the protocol (form and viewer setup) the reader follows. */
             protocol_id: string;
+            /** @description Tags on the task, for filtering. */
             tags?: string[];
+            /** @description When the task entered each status, keyed by status. */
             transitions?: components["schemas"]["StatusTransitions"];
         };
         ReaderTaskModify: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description New due date.
+             */
             due_date?: string;
+            /** @description New workflow status. */
             status?: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description New priority. */
             priority?: components["schemas"]["TaskPriority"];
+            /** @description Replacement list of tags. */
             tags?: string[];
+            /** @description Status-entry times to record, keyed by status. */
             transitions?: {
                 [key: string]: string;
             };
+            /** @description New instructions for the reader. */
             description?: string;
         };
         ReaderTaskOutput: {
+            /** @description Server-assigned id of the reader task. */
             _id: string;
+            /** @description Kind of task; reader tasks use `reader`. */
             type: string;
+            /** @description Human-readable task code built from the batch and item numbers. */
             task_id: string;
+            /** @description Number of the batch the task was created in. */
             batch_number: number;
+            /** @description Position of the task within its batch. */
             item_number: number;
+            /** @description Free-text subcategory grouping tasks of the same kind. */
             subcategory: string;
+            /** @description Workflow state: todo, in_progress, completed, blocked or cancelled. */
             status: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description User or staffing pool the task is assigned to; absent when unassigned. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id (email) of the user who created the task. */
             creator: string;
+            /** @description The container or file the task is about. */
             parent_ref: components["schemas"]["TaskParentRef"];
+            /** @description Id of the staffing pool the task is offered to, if any. */
             staffing_pool?: string;
+            /** @description Ids of the containers above the task's target. */
             parents: components["schemas"]["CoreWorkflowsReaderModelsReaderTaskParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was last changed.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task should be finished.
+             */
             due_date: string;
+            /** @description Instructions or notes for the reader doing the task. */
             description: string;
+            /** @description Urgency of the task: blocker, high, medium or low. */
             priority: components["schemas"]["TaskPriority"];
+            /** @description Id of the protocol (form and viewer setup) the reader follows. */
             protocol_id: string;
+            /** @description Display name of the protocol the task follows. */
             protocol_label: string;
+            /** @description Tags on the task, for filtering. */
             tags?: string[];
+            /** @description When the task entered each status, keyed by status. */
             transitions?: components["schemas"]["StatusTransitions"];
+            /** @description The electronic signature recorded when the task was submitted, if required. */
             esignature?: components["schemas"]["ESignature"];
+            /** @description Labels of the target and its parent containers, for display. */
             parent_details: components["schemas"]["ReaderTaskParentDetails"];
         };
         ReaderTaskParentDetails: {
+            /** @description Label of the task's project. */
             project_label: string;
+            /** @description Label of the group that owns the project. */
             group_label: string;
+            /** @description Label of the task's subject. */
             subject_label: string;
+            /** @description Label of the task's session. */
             session_label: string;
+            /** @description Label of the acquisition, when the task targets one or its file. */
             acquisition_label?: string;
+            /** @description Name of the file, when the task targets a file. */
             file_name?: string;
+            /** @description Version of the targeted file. */
             file_version?: number;
         };
         ReportAccessLogContext: {
@@ -10988,14 +11297,21 @@ export interface components {
         /** @deprecated */
         ResolverSubjectNode: components["schemas"]["SubjectNode"];
         RoleInput: {
+            /** @description Display name of the new role. */
             label: string;
+            /** @description Actions the role allows. */
             actions: components["schemas"]["Action"][];
         };
         RoleOutput: {
+            /** @description Server-assigned id of the role. */
             _id: string;
+            /** @description Display name of the role. */
             label?: string;
+            /** @description Which built-in role this is, for the predefined roles. */
             default_flywheel_role?: components["schemas"]["DefaultFlywheelRole"];
+            /** @description Actions the role allows. */
             actions: (components["schemas"]["Action"] | components["schemas"]["DeprecatedAction"])[];
+            /** @description True when some permission still grants this role. */
             in_use?: boolean;
         };
         /** @description One page of RoleOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -11007,20 +11323,27 @@ export interface components {
             count: number;
         };
         RolePermission: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Ids of the roles granted to the user. */
             role_ids: string[];
         };
         RolePermissionOutput: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Ids of the roles granted to the user. */
             role_ids: string[];
         };
         RolePermissionUpdate: {
+            /** @description Replacement list of role ids for the user. */
             role_ids: string[];
         };
         /** @enum {string} */
         RoleType: "public" | "user" | "developer" | "site_admin" | "drone";
         RoleUpdate: {
+            /** @description New display name of the role. */
             label?: string;
+            /** @description Replacement list of allowed actions. */
             actions?: components["schemas"]["Action"][];
         };
         /** @deprecated */
@@ -11030,7 +11353,9 @@ export interface components {
         /** @deprecated */
         RolesRole: components["schemas"]["RoleOutput"];
         RolesRoleAssignment: {
+            /** @description Id (email) of the user the permission is for. */
             _id?: string;
+            /** @description Ids of the roles granted to the user. */
             role_ids?: string[];
         };
         /** @deprecated */
@@ -11592,27 +11917,45 @@ export interface components {
         };
         StableApiKeyInput: components["schemas"]["CoreModelsApiKeyApiKeyInput"];
         StaffingPool: {
+            /** @description Server-assigned id of the staffing pool. */
             _id: string;
+            /** @description Ids of the users in the pool. */
             users: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the pool was created.
+             */
             created?: string;
+            /** @description What the pool is for. */
             description: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the pool was last changed.
+             */
             modified?: string;
+            /** @description Display name of the pool. */
             label: string;
+            /** @description Who created the pool. */
             origin: components["schemas"]["Origin"];
         };
         StaffingPoolCreate: {
+            /** @description Ids of the users to put in the pool. */
             users: string[];
+            /** @description Display name of the pool. */
             label: string;
+            /** @description What the pool is for. */
             description?: string;
         };
         StaffingPoolList: {
+            /** @description Ids of staffing pools. */
             pools?: string[];
         };
         StaffingPoolModify: {
+            /** @description Replacement list of member user ids. */
             users?: string[];
+            /** @description New display name. */
             label?: string;
+            /** @description New description of the pool. */
             description?: string;
         };
         /** @enum {string} */
@@ -11979,26 +12322,37 @@ export interface components {
             value: string;
         };
         TaskAssign: {
+            /** @description User or staffing pool to assign the task to. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id of the staffing pool to offer the task to. */
             staffing_pool?: string;
         };
         /** @enum {string} */
         TaskFacet: "status" | "priority";
         TaskParentRef: {
+            /** @description Label (or file name) of the target. */
             label: string;
+            /** @description File version, when the target is a file. */
             version?: number;
+            /** @description Kind of the target: project, group, subject, session, acquisition or file. */
             type: components["schemas"]["LibsWorkflowsModelsParentType"];
+            /** @description Id of the target container or file. */
             id: string;
         };
         TaskParentRefInput: {
+            /** @description Kind of the target: project, group, subject, session, acquisition or file. */
             type: components["schemas"]["LibsWorkflowsModelsParentType"];
+            /** @description File version to pin, when the target is a file. */
             version?: number;
+            /** @description Id of the target container or file. */
             id: string;
         };
         /** @enum {string} */
         TaskPriority: "blocker" | "high" | "medium" | "low";
         TaskSubmission: {
+            /** @description One-time code from the user's authenticator app, confirming the signature. */
             mfa_code: string;
+            /** @description Reason for signing, one of the protocol's allowed reasons. */
             reason: string;
         };
         /** @enum {string} */
@@ -12084,63 +12438,114 @@ export interface components {
         /** @enum {string} */
         UpsertResult: "created" | "updated" | "ignored" | "conflict";
         User: {
+            /** @description The user's id, normally their email address. */
             _id?: string;
+            /** @description The user's id again, as some endpoints name it. */
             user_id?: string;
+            /** @description The user's given name. */
             firstname?: string;
+            /** @description The user's family name. */
             lastname?: string;
+            /** @description Email address the user signs in and is contacted with. */
             email?: string;
+            /** @description URL of the picture shown for the user. */
             avatar?: string;
+            /** @description Candidate picture URLs by source (gravatar, provider, custom). */
             avatars?: components["schemas"]["Avatars"];
+            /** @description Site-wide roles of the user, such as `user` or `site_admin`. */
             roles?: string[];
+            /** @description True when the user is a site administrator with access to everything. */
             root?: boolean;
+            /** @description True when the account is disabled and cannot sign in. */
             disabled?: boolean;
+            /** @description Free-form interface preferences the user saved. */
             preferences?: components["schemas"]["UserPreferences"];
+            /** @description WeChat account details linked to the user. */
             wechat?: components["schemas"]["UserWechat"];
+            /** @description When the user first signed in. */
             firstlogin?: string;
+            /** @description When the user last signed in. */
             lastlogin?: string;
+            /** @description The legacy single API key of the user, if any. */
             api_key?: components["schemas"]["UserApiKey"];
+            /** @description The user's API keys, without their secrets. */
             api_keys?: components["schemas"]["UserApiKey"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was last changed.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the user was deleted; absent for active users.
+             */
             deleted?: string;
+            /** @description Id of the user in the central identity service, if linked. */
             central_user_id?: string;
+            /** @description Revision of the user record in the central identity service. */
             central_revision?: number;
+            /** @description Free-form custom metadata on the user. */
             info?: {
                 [key: string]: unknown;
             };
         };
         UserApiKey: {
+            /** @description Public id of the key, without the secret. */
             key?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request.
+             */
             last_used?: string;
         };
         UserInput: {
+            /** @description Id of the new user, normally their email address. */
             _id: string;
+            /** @description The user's given name. */
             firstname: string;
+            /** @description The user's family name. */
             lastname: string;
+            /** @description Email address of the new user. */
             email?: string;
+            /** @description Initial password, for sites using password sign-in. */
             password?: string;
+            /** @description Site-wide roles to give the user. */
             roles?: components["schemas"]["RoleType"][];
+            /** @description True to create the account disabled. */
             disabled?: boolean;
+            /** @description URL of the picture shown for the user. */
             avatar?: string;
+            /** @description True to make the user a site administrator. */
             root?: boolean;
+            /** @description Id of the user in the central identity service, if linked. */
             central_user_id?: string;
+            /** @description Revision of the user record in the central identity service. */
             central_revision?: number;
+            /** @description Id of the LDAP record the account is synchronised from. */
             ldap_sync_id?: string;
         };
         UserJobs: {
+            /** @description Number of jobs matching, over all pages. */
             total: number;
+            /** @description The user's jobs in this page. */
             jobs: components["schemas"]["Job"][];
+            /** @description Counts of the user's jobs by state. */
             stats: components["schemas"]["JobsByState"];
         };
         UserJobsOutput: components["schemas"]["UserJobs"];
         UserOutput: components["schemas"]["User"];
         UserOutputId: {
+            /** @description Id of the user that was created. */
             _id: string;
         };
         UserPreferences: {
