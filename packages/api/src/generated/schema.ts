@@ -6378,8 +6378,11 @@ export interface components {
         Acquisition: components["schemas"]["AcquisitionOutput"];
         AcquisitionContainerOutput: components["schemas"]["AcquisitionOutput"];
         AcquisitionCopyInput: {
+            /** @description Label for the copy; the source's label when absent. */
             label?: string;
+            /** @description Id of the session to copy the acquisition into. */
             dst_session_id: string;
+            /** @description What to leave out of the copy. */
             filter: components["schemas"]["CopyFilter"];
         };
         AcquisitionInput: {
@@ -6561,36 +6564,60 @@ export interface components {
             copy_status?: components["schemas"]["CopyStatus"];
         };
         AcquisitionParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the project it belongs to. */
             project: string;
+            /** @description Id of the subject it belongs to. */
             subject: string;
+            /** @description Id of the session it belongs to. */
             session: string;
         };
         AcquisitionTemplateOptions: {
+            /** @description Fewest matching acquisitions a session needs; 1 when absent. */
             minimum?: number;
+            /** @description Most matching acquisitions allowed; unlimited when absent. */
             maximum?: number;
+            /** @description Files a matching acquisition must contain. */
             files?: components["schemas"]["FileTemplateOptions"][];
+            /** @description Regular expression the acquisition label must match. */
             label?: string;
+            /** @description Regular expression one of the acquisition's tags must match. */
             tags?: string;
         };
         AcquisitionUpsertInput: {
+            /** @description Id of an existing container to update, if known. */
             _id?: string;
+            /** @description DICOM instance UID used to find an existing container. */
             uid?: string;
+            /** @description Routing hint from the uploader; matching uses `_id`, `uid` or label. */
             routing_field?: string;
+            /** @description Label of the container, also used to find an existing one. */
             label?: string;
+            /** @description Origin of the data, as the uploader reports it. */
             source?: components["schemas"]["CoreModelsCommonSource"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired.
+             */
             timestamp?: string;
+            /** @description Time zone of the acquisition, as an IANA name. */
             timezone?: string;
+            /** @description Free-form custom metadata to store. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Tags to put on the container. */
             tags?: string[];
         };
         AcquisitionUpsertOutput: {
+            /** @description Id of the container that was found or created. */
             _id: string;
+            /** @description DICOM instance UID of the container, when it has one. */
             uid?: string;
+            /** @description Label of the container. */
             label?: string;
+            /** @description What happened: `created`, `updated`, or `ignored` when nothing changed. */
             upsert_result: string;
         };
         /** @enum {string} */
@@ -6606,9 +6633,13 @@ export interface components {
         Analysis: components["schemas"]["AnalysisOutput"];
         AnalysisContainerOutput: components["schemas"]["AnalysisOutput"];
         AnalysisFilesCreateTicketOutput: {
+            /** @description Ticket id to pass as `ticket=` to download the zip. */
             ticket: string;
+            /** @description Name the downloaded zip will have. */
             filename: string;
+            /** @description Number of files in the download. */
             file_cnt: number;
+            /** @description Total size of the files, in bytes. */
             size: number;
         };
         AnalysisInput: {
@@ -6855,10 +6886,15 @@ export interface components {
             original_copy_of?: string;
         };
         AnalysisParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the project it belongs to. */
             project: string;
+            /** @description Id of the subject, when the analysis sits at or below one. */
             subject?: string;
+            /** @description Id of the session, when the analysis sits at or below one. */
             session?: string;
+            /** @description Id of the acquisition, when the analysis is attached to one. */
             acquisition?: string;
         };
         AnalysisUpdate: components["schemas"]["AnalysisModifyInput"];
@@ -7102,10 +7138,15 @@ export interface components {
             url: string;
         };
         BulkMoveInput: {
+            /** @description Kind of container the sources are moved into. */
             destination_container_type: components["schemas"]["DestinationContainerType"];
+            /** @description Ids of the containers to move. */
             sources: string[];
+            /** @description Ids of the destination containers. */
             destinations: string[];
+            /** @description What to do on a label clash: `skip`, `move` anyway, or `dry` run only. */
             conflict_mode: components["schemas"]["ConflictTypes"];
+            /** @description True to delete a session's old subject when the move leaves it empty. */
             remove_source?: boolean;
         };
         BulkMoveSessions: components["schemas"]["BulkMoveInput"];
@@ -7301,13 +7342,17 @@ export interface components {
             count: number;
         };
         CollectionNode: {
+            /** @description Kind of container the node is (project, session, ...). */
             level: components["schemas"]["CollectionNodeLevel"];
+            /** @description Id of the container. */
             _id: string;
         };
         /** @enum {string} */
         CollectionNodeLevel: "project" | "session" | "subject" | "acquisition";
         CollectionOperation: {
+            /** @description Whether to add the nodes to the collection or remove them. */
             operation: components["schemas"]["CollectionOperationType"];
+            /** @description Containers to add or remove, with their contents. */
             nodes: components["schemas"]["CollectionNode"][];
         };
         /** @enum {string} */
@@ -7469,7 +7514,9 @@ export interface components {
         /** @enum {string} */
         ContainerDeleteReason: "duplicate_data" | "data_is_not_part_of_study" | "data_incomplete_or_corrupt" | "data_structured_incorrectly" | "data_has_been_exported_or_moved" | "container_is_empty" | "analysis_or_processing_failed_or_cancelled" | "compliance_consent_withdrawn" | "compliance_phi" | "compliance_data_policy" | "test_data" | "packfile_cleanup";
         ContainerFilter: {
+            /** @description Kind of container the filter applies to. */
             type: components["schemas"]["ContainerType"];
+            /** @description Tag conditions the containers must meet. */
             tags: components["schemas"]["FilterValues"];
         };
         ContainerIdViewInput: {
@@ -7514,34 +7561,61 @@ export interface components {
         };
         ContainerNewOutput: components["schemas"]["InsertedId"];
         ContainerNodeMin: {
+            /** @description Id of the container. */
             _id: string;
+            /** @description Label of the container, for kinds that have one. */
             label?: string;
+            /** @description Name of the node, for files. */
             name?: string;
+            /** @description Code of the subject, for subjects. */
             code?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the container was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the container was last changed.
+             */
             modified: string;
+            /** @description Kind of the container, such as `session`. */
             container_type?: string;
+            /** @description Kind of the node in the tree. */
             node_type?: string;
         };
         /** @deprecated */
         ContainerOutput: components["schemas"]["ContainerNodeMin"];
         ContainerOutputWithFiles: {
+            /** @description Id of the container. */
             _id?: string;
+            /** @description Label of the container. */
             label?: string;
+            /** @description Files attached to the container. */
             files?: components["schemas"]["FileEntry"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the container was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the container was last changed.
+             */
             modified?: string;
         };
         ContainerParents: {
+            /** @description Id of the parent analysis, if any. */
             analysis?: string;
+            /** @description Id of the parent acquisition, if any. */
             acquisition?: string;
+            /** @description Id of the parent session, if any. */
             session?: string;
+            /** @description Id of the parent subject, if any. */
             subject?: string;
+            /** @description Id of the parent project, if any. */
             project?: string;
+            /** @description Id of the owning group. */
             group?: string;
         };
         ContainerPipelineInput: {
@@ -7562,12 +7636,17 @@ export interface components {
         };
         ContainerProjectParents: components["schemas"]["ProjectParents"];
         ContainerReference: {
+            /** @description Kind of the referenced container, such as `project` or `session`. */
             type: string;
+            /** @description Id of the referenced container. */
             id: string;
         };
         ContainerReferenceWithLabel: {
+            /** @description Id of the referenced container. */
             _id: string;
+            /** @description Kind of the referenced container. */
             cont_type: components["schemas"]["ContainerType"];
+            /** @description Label of the referenced container. */
             label?: string;
         };
         ContainerSessionParents: components["schemas"]["SessionParents"];
@@ -7575,9 +7654,13 @@ export interface components {
         /** @enum {string} */
         ContainerType: "group" | "project" | "subject" | "session" | "acquisition" | "analysis" | "file" | "user" | "collection" | "reader_task" | "jupyterlab_server" | "annotation" | "task" | "form_response";
         ContainerUidcheck: {
+            /** @description Session UIDs to look for. */
             sessions?: string[];
+            /** @description Acquisition UIDs to look for. */
             acquisitions?: string[];
+            /** @description Id of the project to search in. */
             project_id?: string;
+            /** @description Ids of the projects to search in. */
             project_ids?: string[];
         };
         ContainerUpdate: {
@@ -7591,11 +7674,17 @@ export interface components {
             base?: string;
         };
         CopyFilter: {
+            /** @description True to leave analyses out of the copy. */
             exclude_analysis?: boolean;
+            /** @description True to leave notes out of the copy. */
             exclude_notes?: boolean;
+            /** @description True to leave tags out of the copy. */
             exclude_tags?: boolean;
+            /** @description Gear rules of the source to copy along. */
             include_rules?: string[];
+            /** @description Gear rules of the source to leave out. */
             exclude_rules?: string[];
+            /** @description True to skip containers that would be copied with no files. */
             exclude_empty_containers?: boolean;
         };
         /** @enum {string} */
@@ -7919,8 +8008,11 @@ export interface components {
             hard_deleted?: string;
         };
         DeletedResult: {
+            /** @description Number of items deleted. */
             deleted?: number;
+            /** @description Number of requested items that did not exist. */
             not_found?: number;
+            /** @description Number of items queued for deletion later. */
             delete_scheduled?: number;
         };
         /** @enum {string} */
@@ -9248,6 +9340,7 @@ export interface components {
         };
         Group: components["schemas"]["GroupOutput"];
         GroupBy: {
+            /** @description Column names whose values group the rows. */
             columns: string[];
         };
         /** @deprecated */
@@ -9316,11 +9409,15 @@ export interface components {
             count: number;
         };
         GroupReport: {
+            /** @description Number of projects in the group. */
             project_count?: number;
+            /** @description Display name of the group. */
             label?: string;
+            /** @description Number of sessions across the group's projects. */
             session_count?: number;
         };
         GroupRole: {
+            /** @description Id of a role available in the group. */
             _id: string;
         };
         GroupSettingsOutput: {
@@ -9359,10 +9456,13 @@ export interface components {
             acquisition?: string;
         };
         Info: {
+            /** @description Keys to add or overwrite in `info`, with their values. */
             set?: {
                 [key: string]: unknown;
             };
+            /** @description Keys to remove from `info`. */
             delete?: string[];
+            /** @description New `info` object replacing the whole existing one. */
             replace?: {
                 [key: string]: unknown;
             };
@@ -9460,6 +9560,7 @@ export interface components {
             };
         };
         InsertedId: {
+            /** @description Id of the newly created item. */
             _id: string;
         };
         Job: {
@@ -10038,26 +10139,39 @@ export interface components {
             jobs: components["schemas"]["JobListOutput"][];
         };
         JoinOriginDevice: {
+            /** @description Name of the device that created the item. */
             name?: string;
         };
         JoinOriginJob: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the originating job was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the originating job last changed.
+             */
             modified: string;
+            /** @description Which gear (name, version) the job ran. */
             gear_info?: components["schemas"]["GearInfo"];
         };
         JoinOriginUser: {
+            /** @description Given name of the originating user. */
             firstname: string;
+            /** @description Family name of the originating user. */
             lastname: string;
         };
         JoinOrigins: {
+            /** @description Details of originating devices, keyed by device id. */
             device?: {
                 [key: string]: components["schemas"]["JoinOriginDevice"];
             };
+            /** @description Details of originating jobs, keyed by job id. */
             job?: {
                 [key: string]: components["schemas"]["JoinOriginJob"];
             };
+            /** @description Details of originating users, keyed by user id. */
             user?: {
                 [key: string]: components["schemas"]["JoinOriginUser"];
             };
@@ -10169,20 +10283,31 @@ export interface components {
         /** @enum {string} */
         MLType: "Training" | "Testing" | "Validation";
         MasterSubjectCodeDobInput: {
+            /** @description Patient's given name, used when `use_patient_id` is false. */
             first_name: string;
+            /** @description Patient's family name, used when `use_patient_id` is false. */
             last_name: string;
+            /** @description Patient's date of birth (`YYYY-MM-DD`), used with the names. */
             date_of_birth: string;
+            /** @description Patient id the code is derived from when `use_patient_id` is true. */
             patient_id?: string;
+            /** @description True to derive the code from `patient_id` instead of name and birth date. */
             use_patient_id?: boolean;
         };
         MasterSubjectCodeInput: {
+            /** @description Patient id the code is derived from when `use_patient_id` is true. */
             patient_id: string;
+            /** @description True to derive the code from `patient_id` instead of name and birth date. */
             use_patient_id?: boolean;
+            /** @description Patient's given name, used when `use_patient_id` is false. */
             first_name?: string;
+            /** @description Patient's family name, used when `use_patient_id` is false. */
             last_name?: string;
+            /** @description Patient's date of birth (`YYYY-MM-DD`), used with the names. */
             date_of_birth?: string;
         };
         MasterSubjectCodeOutput: {
+            /** @description The master subject code identifying the person across projects. */
             code?: string;
         };
         MatchedAcquisitionOutput: {
@@ -10257,7 +10382,9 @@ export interface components {
             count: number;
         };
         ModifiedResult: {
+            /** @description Number of items changed (0 or 1 for a single update). */
             modified: number;
+            /** @description Number of gear rule jobs the change started. */
             jobs_spawned?: number;
         };
         ModifyUserInput: {
@@ -10275,28 +10402,50 @@ export interface components {
             ldap_sync_id?: string;
         };
         MoveConflict: {
+            /** @description Kinds of container being moved, such as `session`. */
             move_type: components["schemas"]["ContainerType"][];
+            /** @description Id of the container whose move conflicts. */
             id: string;
+            /** @description The existing container it clashes with at the destination. */
             conflict_with: components["schemas"]["ContainerReference"];
+            /** @description Label of the clashing container. */
             conflict_label?: string;
+            /** @description Label of the container being moved. */
             label?: string;
+            /** @description Code of the subject the session is moved from. */
             subject_code?: string;
         };
         Note: {
+            /** @description Server-assigned id of the note. */
             _id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the note was written.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the note was last edited.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Time the note refers to, if set.
+             */
             timestamp?: string;
+            /** @description Given name of the note's author. */
             firstname?: string;
+            /** @description Family name of the note's author. */
             lastname?: string;
+            /** @description The note's text. */
             text: string;
+            /** @description Id (email) of the user who wrote the note. */
             user?: string;
+            /** @description Picture URL of the note's author. */
             avatar?: string;
         };
         NoteInput: {
+            /** @description Text of the note to add. */
             text: string;
         };
         /** @enum {string} */
@@ -10411,58 +10560,95 @@ export interface components {
         };
         Project: components["schemas"]["ProjectOutput"];
         ProjectAET: {
+            /** @description Server-assigned id of the AE title entry. */
             _id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the entry was created.
+             */
             created: string;
+            /** @description DICOM Application Entity title that routes incoming data to the project. */
             aet: string;
+            /** @description Id of the user who created the entry. */
             creator: string;
+            /** @description Network host recorded for the AE title. */
             host?: string;
+            /** @description TCP port recorded for the AE title. */
             port?: number;
+            /** @description Id of the project the AE title routes to. */
             project_id: string;
         };
         ProjectAETInput: {
+            /** @description DICOM Application Entity title to assign to the project. */
             aet?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Creation time to record.
+             */
             created?: string;
+            /** @description Id of the creating user to record. */
             creator?: string;
+            /** @description Id of the project the AE title routes to. */
             project_id: string;
         };
         ProjectAcquisitionUpsertInput: components["schemas"]["AcquisitionUpsertInput"];
         ProjectAcquisitionUpsertOutput: components["schemas"]["AcquisitionUpsertOutput"];
         ProjectCatalogListOutput: components["schemas"]["CatalogListOutput"];
         ProjectContact: {
+            /** @description Name of the contact person. */
             name: string;
+            /** @description Email address of the contact person. */
             email: string;
         };
         ProjectContainerOutput: components["schemas"]["ProjectOutput"];
         ProjectCopyInput: {
+            /** @description Id of the group to create the copy in. */
             group_id: string;
+            /** @description Label of the new project. */
             project_label: string;
+            /** @description Id of the project snapshot to copy from, if any. */
             snapshot_id?: string;
+            /** @description What to leave out of the copy. */
             filter: components["schemas"]["CopyFilter"];
         };
         ProjectCopyOutput: {
+            /** @description Id of the background task doing the copy. */
             task_id: string;
+            /** @description Id of the snapshot the copy is made from. */
             snapshot_id: string;
+            /** @description Id of the new project. */
             project_id: string;
         };
         ProjectCounters: {
+            /** @description Number of subjects in the project. */
             subjects: number;
+            /** @description Number of sessions in the project. */
             sessions: number;
+            /** @description Number of acquisitions in the project. */
             acquisitions: number;
+            /** @description Number of files in the project. */
             files: number;
+            /** @description Number of jobs run on the project's data. */
             jobs: number;
+            /** @description Number of analyses in the project. */
             analyses: number;
+            /** @description Number of files attached to acquisitions. */
             acquisition_files: number;
+            /** @description Number of sessions that satisfy the project's session templates. */
             compliant_sessions?: number;
+            /** @description Number of sessions that do not satisfy the session templates. */
             noncompliant_sessions?: number;
         };
         ProjectDeleteStatusOutput: {
+            /** @description Progress of the project deletion. */
             delete_status: components["schemas"]["DeleteStatus"];
+            /** @description Why the deletion failed, when it did. */
             delete_failure_reason?: string;
         };
         ProjectGroupInfo: {
+            /** @description Id of the group. */
             _id: string;
+            /** @description Display name of the group. */
             label?: string;
         };
         ProjectHierarchyInput: {
@@ -10473,8 +10659,11 @@ export interface components {
             acquisition?: components["schemas"]["AcquisitionUpsertInput"];
         };
         ProjectHierarchyOutput: {
+            /** @description The subject found or created. */
             subject: components["schemas"]["SubjectUpsertOutput"];
+            /** @description The session found or created, if one was given. */
             session?: components["schemas"]["SessionUpsertOutput"];
+            /** @description The acquisition found or created, if one was given. */
             acquisition?: components["schemas"]["AcquisitionUpsertOutput"];
         };
         ProjectHierarchyUpsertInput: components["schemas"]["ProjectHierarchyInput"];
@@ -10502,7 +10691,9 @@ export interface components {
             };
         };
         ProjectInstitution: {
+            /** @description Name of the institution. */
             name: string;
+            /** @description Web address of the institution. */
             url: string;
         };
         ProjectListOutput: {
@@ -10698,6 +10889,7 @@ export interface components {
             stats?: components["schemas"]["ProjectStats"];
         };
         ProjectParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
         };
         ProjectReport: {
@@ -10719,6 +10911,7 @@ export interface components {
             under_18_count?: number;
         };
         ProjectReportList: {
+            /** @description One report per requested project. */
             projects?: components["schemas"]["ProjectReport"][];
         };
         ProjectSessionUpsertInput: components["schemas"]["SessionUpsertInput"];
@@ -10768,9 +10961,11 @@ export interface components {
             organ_systems?: components["schemas"]["OrganSystem"][];
         };
         ProjectSettingsWorkspaces: {
+            /** @description JupyterHub workspace settings of the project. */
             jupyterhub?: components["schemas"]["JupyterhubWorkspace"];
         };
         ProjectSettingsWorkspacesInput: {
+            /** @description JupyterHub workspace settings to store. */
             jupyterhub?: components["schemas"]["JupyterhubWorkspace"];
         };
         /** @enum {string} */
@@ -10795,14 +10990,19 @@ export interface components {
         ProjectSubjectUpsertInput: components["schemas"]["SubjectUpsertInput"];
         ProjectSubjectUpsertOutput: components["schemas"]["SubjectUpsertOutput"];
         ProjectTemplate: {
+            /** @description Requirements on the session itself (label, tags, subject). */
             session?: components["schemas"]["SessionTemplateOptions"];
+            /** @description Acquisitions the session must contain, each with a count range. */
             acquisitions?: components["schemas"]["AcquisitionTemplateOptions"][];
         };
         ProjectTemplateInput: {
+            /** @description Requirements on the session itself (label, tags, subject). */
             session?: components["schemas"]["SessionTemplateOptions"];
+            /** @description Acquisitions the session must contain, each with a count range. */
             acquisitions?: components["schemas"]["AcquisitionTemplateOptions"][];
         };
         ProjectTemplateListInput: {
+            /** @description Templates to set; a session complies when it matches any one. */
             templates: components["schemas"]["ProjectTemplateInput"][];
         };
         /** @deprecated */
@@ -11572,17 +11772,27 @@ export interface components {
         Session: components["schemas"]["SessionOutput"];
         SessionContainerOutput: components["schemas"]["SessionOutput"];
         SessionCopyInput: {
+            /** @description Label for the copy; the source's label when absent. */
             dst_session_label?: string;
+            /** @description Id of the project to copy the session into. */
             dst_project_id?: string;
+            /** @description Id of the subject to copy the session under. */
             dst_subject_id?: string;
+            /** @description What to leave out of the copy. */
             filter: components["schemas"]["CopyFilter"];
         };
         SessionEmbeddedSubject: {
+            /** @description Id of the subject's project. */
             project?: string;
+            /** @description Id of the subject. */
             _id?: string;
+            /** @description Master subject code linking the person across projects. */
             master_code?: string;
+            /** @description Subject code within the project. */
             code?: string;
+            /** @description Label of the subject. */
             label?: string;
+            /** @description Age of the subject at the session, in seconds. */
             age?: number;
         };
         SessionInput: {
@@ -11803,39 +12013,64 @@ export interface components {
             info_exists?: boolean;
         };
         SessionParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the subject it belongs to. */
             subject: string;
+            /** @description Id of the project it belongs to. */
             project: string;
         };
         SessionTemplateOptions: {
+            /** @description Regular expression the session label must match. */
             label?: string;
+            /** @description Regular expression one of the session's tags must match. */
             tags?: string;
+            /** @description Requirements on the session's subject. */
             subject?: components["schemas"]["SubjectTemplateOptions"];
         };
         SessionTemplateRecalcOutput: {
+            /** @description Ids of sessions whose compliance status changed. */
             sessions_changed: string[];
         };
         SessionUpsertInput: {
+            /** @description Id of an existing container to update, if known. */
             _id?: string;
+            /** @description DICOM instance UID used to find an existing container. */
             uid?: string;
+            /** @description Routing hint from the uploader; matching uses `_id`, `uid` or label. */
             routing_field?: string;
+            /** @description Label of the container, also used to find an existing one. */
             label?: string;
+            /** @description Origin of the data, as the uploader reports it. */
             source?: components["schemas"]["CoreModelsCommonSource"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired.
+             */
             timestamp?: string;
+            /** @description Time zone of the acquisition, as an IANA name. */
             timezone?: string;
+            /** @description Subject's age at the session, in seconds. */
             age?: number;
+            /** @description Subject's weight at the session, in kilograms. */
             weight?: number;
+            /** @description Name of the scanner operator. */
             operator?: string;
+            /** @description Free-form custom metadata to store. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Tags to put on the container. */
             tags?: string[];
         };
         SessionUpsertOutput: {
+            /** @description Id of the container that was found or created. */
             _id: string;
+            /** @description DICOM instance UID of the container, when it has one. */
             uid?: string;
+            /** @description Label of the container. */
             label?: string;
+            /** @description What happened: `created`, `updated`, or `ignored` when nothing changed. */
             upsert_result: string;
         };
         SharingFilterOptions: {
@@ -12003,8 +12238,11 @@ export interface components {
         Subject: components["schemas"]["SubjectOutput"];
         SubjectContainerOutput: components["schemas"]["SubjectOutput"];
         SubjectCopyInput: {
+            /** @description Label for the copy; the source's label when absent. */
             dst_subject_label?: string;
+            /** @description Id of the project to copy the subject into. */
             dst_project_id: string;
+            /** @description What to leave out of the copy. */
             filter: components["schemas"]["CopyFilter"];
         };
         SubjectInput: {
@@ -12270,17 +12508,23 @@ export interface components {
             count: number;
         };
         SubjectParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the project it belongs to. */
             project: string;
         };
         SubjectRolePermission: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Ids of the roles granted to the user on the subject. */
             role_ids: string[];
         };
         /** @enum {string} */
         SubjectState: "In utero" | "Alive" | "Dead";
         SubjectTemplateOptions: {
+            /** @description Regular expression the subject code must match. */
             code?: string;
+            /** @description Regular expression one of the subject's tags must match. */
             tags?: string;
         };
         SubjectUpsertInput: {
@@ -12305,8 +12549,11 @@ export interface components {
             tags?: string[];
         };
         SubjectUpsertOutput: {
+            /** @description Id of the container that was found or created. */
             _id: string;
+            /** @description Label of the container. */
             label?: string;
+            /** @description What happened: `created`, `updated`, or `ignored` when nothing changed. */
             upsert_result: string;
         };
         SyncUserInput: {
@@ -12319,6 +12566,7 @@ export interface components {
             role: components["schemas"]["RoleType"];
         };
         Tag: {
+            /** @description The tag text to add. */
             value: string;
         };
         TaskAssign: {
@@ -12383,15 +12631,20 @@ export interface components {
             [key: string]: unknown;
         };
         TreeGraphConnection: {
+            /** @description Field of this node that the link matches on. */
             local?: string;
+            /** @description Field of the linked node holding this node's id. */
             foreign: string;
+            /** @description Storage collection of the linked nodes. */
             collection?: string;
+            /** @description Sort order of the linked nodes. */
             order?: string;
         };
         TreeGraphConnections: {
             [key: string]: unknown;
         };
         TreeGraphNode: {
+            /** @description Links to other node kinds, keyed by the child kind. */
             connections: {
                 [key: string]: components["schemas"]["TreeGraphConnection"];
             };
