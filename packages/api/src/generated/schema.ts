@@ -6356,14 +6356,19 @@ export interface components {
         /** @enum {string} */
         AccessLevel: "ro" | "rw" | "admin";
         AccessPermission: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Access level: ro (read-only), rw (read-write) or admin. */
             access: components["schemas"]["AccessLevel"];
         };
         AccessPermissionOutput: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Access level: ro (read-only), rw (read-write) or admin. */
             access: components["schemas"]["AccessLevel"];
         };
         AccessPermissionUpdate: {
+            /** @description New access level: ro, rw or admin. */
             access: components["schemas"]["AccessLevel"];
         };
         /** @enum {string} */
@@ -6373,8 +6378,11 @@ export interface components {
         Acquisition: components["schemas"]["AcquisitionOutput"];
         AcquisitionContainerOutput: components["schemas"]["AcquisitionOutput"];
         AcquisitionCopyInput: {
+            /** @description Label for the copy; the source's label when absent. */
             label?: string;
+            /** @description Id of the session to copy the acquisition into. */
             dst_session_id: string;
+            /** @description What to leave out of the copy. */
             filter: components["schemas"]["CopyFilter"];
         };
         AcquisitionInput: {
@@ -6557,36 +6565,60 @@ export interface components {
             copy_status?: components["schemas"]["CopyStatus"];
         };
         AcquisitionParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the project it belongs to. */
             project: string;
+            /** @description Id of the subject it belongs to. */
             subject: string;
+            /** @description Id of the session it belongs to. */
             session: string;
         };
         AcquisitionTemplateOptions: {
+            /** @description Fewest matching acquisitions a session needs; 1 when absent. */
             minimum?: number;
+            /** @description Most matching acquisitions allowed; unlimited when absent. */
             maximum?: number;
+            /** @description Files a matching acquisition must contain. */
             files?: components["schemas"]["FileTemplateOptions"][];
+            /** @description Regular expression the acquisition label must match. */
             label?: string;
+            /** @description Regular expression one of the acquisition's tags must match. */
             tags?: string;
         };
         AcquisitionUpsertInput: {
+            /** @description Id of an existing container to update, if known. */
             _id?: string;
+            /** @description DICOM instance UID used to find an existing container. */
             uid?: string;
+            /** @description Routing hint from the uploader; matching uses `_id`, `uid` or label. */
             routing_field?: string;
+            /** @description Label of the container, also used to find an existing one. */
             label?: string;
+            /** @description Origin of the data, as the uploader reports it. */
             source?: components["schemas"]["CoreModelsCommonSource"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired.
+             */
             timestamp?: string;
+            /** @description Time zone of the acquisition, as an IANA name. */
             timezone?: string;
+            /** @description Free-form custom metadata to store. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Tags to put on the container. */
             tags?: string[];
         };
         AcquisitionUpsertOutput: {
+            /** @description Id of the container that was found or created. */
             _id: string;
+            /** @description DICOM instance UID of the container, when it has one. */
             uid?: string;
+            /** @description Label of the container. */
             label?: string;
+            /** @description What happened: `created`, `updated`, or `ignored` when nothing changed. */
             upsert_result: string;
         };
         /** @enum {string} */
@@ -6606,9 +6638,13 @@ export interface components {
         Analysis: components["schemas"]["AnalysisOutput"];
         AnalysisContainerOutput: components["schemas"]["AnalysisOutput"];
         AnalysisFilesCreateTicketOutput: {
+            /** @description Ticket id to pass as `ticket=` to download the zip. */
             ticket: string;
+            /** @description Name the downloaded zip will have. */
             filename: string;
+            /** @description Number of files in the download. */
             file_cnt: number;
+            /** @description Total size of the files, in bytes. */
             size: number;
         };
         AnalysisInput: {
@@ -6856,27 +6892,48 @@ export interface components {
             original_copy_of?: string;
         };
         AnalysisParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the project it belongs to. */
             project: string;
+            /** @description Id of the subject, when the analysis sits at or below one. */
             subject?: string;
+            /** @description Id of the session, when the analysis sits at or below one. */
             session?: string;
+            /** @description Id of the acquisition, when the analysis is attached to one. */
             acquisition?: string;
         };
         AnalysisUpdate: components["schemas"]["AnalysisModifyInput"];
         ApiKeyInputWithOptionalLabel: {
+            /** @description Name to recognise the key by. */
             label?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key stops working; absent for the site default.
+             */
             expires_at?: string;
         };
         ApiKeyOutput: {
+            /** @description Name given to the key. */
             label?: string;
+            /** @description Public id of the key, without the secret. */
             key?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request; absent if never used.
+             */
             last_used?: string;
+            /** @description The full key, returned only once when it is created. */
             unencrypted_secret?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key stops working.
+             */
             expires_at: string;
         };
         AsStorage: {
@@ -6894,7 +6951,9 @@ export interface components {
             config_class?: string;
         };
         Assignee: {
+            /** @description Id of the user (email) or staffing pool. */
             id: string;
+            /** @description Whether `id` names a user or a staffing pool. */
             type: components["schemas"]["AssigneeType"];
         };
         /** @enum {string} */
@@ -6929,53 +6988,81 @@ export interface components {
         /** @enum {string} */
         AuditTrailReportStatus: "pending" | "complete" | "failed" | "in_progress" | "canceled";
         Auth0AuthOut: {
+            /** @description Auth0 application id the web client signs in with. */
             client_id: string;
+            /** @description Auth0 tenant domain. */
             domain: string;
+            /** @description Token audiences the server accepts. */
             audience: string[];
+            /** @description Prefix of the custom claims in Auth0 tokens. */
             claim_namespace: string;
+            /** @description Public keys (JSON Web Key Set) that verify Auth0 tokens. */
             jwks: {
                 [key: string]: unknown;
             };
+            /** @description Sign-in behaviour switches for Auth0. */
             options: components["schemas"]["Auth0OptionsOut"];
+            /** @description Domain the sign-in cookie is set for. */
             cookie_domain?: string;
         };
         Auth0OptionsOut: {
+            /** @description True when new users may create their own account on first sign-in. */
             onboarding: boolean;
+            /** @description True when onboarding matches users by their eduPersonPrincipalName. */
             "onboarding-eppn": boolean;
+            /** @description True when the profile is fetched from Auth0 at sign-in. */
             "fetch-profile": boolean;
+            /** @description True when social sign-in is limited to the listed domains. */
             "limit-social-domains": boolean;
+            /** @description Email domains allowed for social sign-in. */
             social_domain_whitelist: string[];
+            /** @description Academic identity providers allowed for sign-in. */
             academic_idp_whitelist: string[];
+            /** @description User subjects whose logout also ends the identity provider session. */
             federated_logout_subs: string[];
         };
         AuthOut: {
+            /** @description Auth0 sign-in settings, when Auth0 is enabled. */
             auth0?: components["schemas"]["Auth0AuthOut"];
+            /** @description Settings of password sign-in, when enabled. */
             basic?: {
                 [key: string]: unknown;
             };
+            /** @description Settings of CAS sign-in, when enabled. */
             cas?: {
                 [key: string]: unknown;
             };
+            /** @description Settings of LDAP sign-in, when enabled. */
             ldap?: {
                 [key: string]: unknown;
             };
+            /** @description Settings of email-link sign-in, when enabled. */
             mail?: {
                 [key: string]: unknown;
             };
+            /** @description Settings of WeChat sign-in, when enabled. */
             wechat?: {
                 [key: string]: unknown;
             };
         };
         AuthSessionOutput: {
+            /** @description Who the caller is: a user or a device, with its id. */
             origin: components["schemas"]["Origin"];
+            /** @description Id of the signed-in user; absent for a device. */
             user_id?: string;
+            /** @description True when the caller is a site administrator. */
             user_is_admin: boolean;
+            /** @description True when the caller authenticated with a device key. */
             is_device: boolean;
+            /** @description Site-wide roles of the caller. */
             roles: components["schemas"]["RoleType"][];
         };
         Avatars: {
+            /** @description Gravatar URL derived from the email. */
             gravatar?: string;
+            /** @description Picture URL from the sign-in provider. */
             provider?: string;
+            /** @description Picture URL the user set. */
             custom?: string;
         };
         AwsCreds: {
@@ -7095,10 +7182,15 @@ export interface components {
             url: string;
         };
         BulkMoveInput: {
+            /** @description Kind of container the sources are moved into. */
             destination_container_type: components["schemas"]["DestinationContainerType"];
+            /** @description Ids of the containers to move. */
             sources: string[];
+            /** @description Ids of the destination containers. */
             destinations: string[];
+            /** @description What to do on a label clash: `skip`, `move` anyway, or `dry` run only. */
             conflict_mode: components["schemas"]["ConflictTypes"];
+            /** @description True to delete a session's old subject when the move leaves it empty. */
             remove_source?: boolean;
         };
         BulkMoveSessions: components["schemas"]["BulkMoveInput"];
@@ -7314,13 +7406,17 @@ export interface components {
             count: number;
         };
         CollectionNode: {
+            /** @description Kind of container the node is (project, session, ...). */
             level: components["schemas"]["CollectionNodeLevel"];
+            /** @description Id of the container. */
             _id: string;
         };
         /** @enum {string} */
         CollectionNodeLevel: "project" | "session" | "subject" | "acquisition";
         CollectionOperation: {
+            /** @description Whether to add the nodes to the collection or remove them. */
             operation: components["schemas"]["CollectionOperationType"];
+            /** @description Containers to add or remove, with their contents. */
             nodes: components["schemas"]["CollectionNode"][];
         };
         /** @enum {string} */
@@ -7488,7 +7584,9 @@ export interface components {
         /** @enum {string} */
         ContainerDeleteReason: "duplicate_data" | "data_is_not_part_of_study" | "data_incomplete_or_corrupt" | "data_structured_incorrectly" | "data_has_been_exported_or_moved" | "container_is_empty" | "analysis_or_processing_failed_or_cancelled" | "compliance_consent_withdrawn" | "compliance_phi" | "compliance_data_policy" | "test_data" | "packfile_cleanup";
         ContainerFilter: {
+            /** @description Kind of container the filter applies to. */
             type: components["schemas"]["ContainerType"];
+            /** @description Tag conditions the containers must meet. */
             tags: components["schemas"]["FilterValues"];
         };
         ContainerIdViewInput: {
@@ -7533,34 +7631,61 @@ export interface components {
         };
         ContainerNewOutput: components["schemas"]["InsertedId"];
         ContainerNodeMin: {
+            /** @description Id of the container. */
             _id: string;
+            /** @description Label of the container, for kinds that have one. */
             label?: string;
+            /** @description Name of the node, for files. */
             name?: string;
+            /** @description Code of the subject, for subjects. */
             code?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the container was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the container was last changed.
+             */
             modified: string;
+            /** @description Kind of the container, such as `session`. */
             container_type?: string;
+            /** @description Kind of the node in the tree. */
             node_type?: string;
         };
         /** @deprecated */
         ContainerOutput: components["schemas"]["ContainerNodeMin"];
         ContainerOutputWithFiles: {
+            /** @description Id of the container. */
             _id?: string;
+            /** @description Label of the container. */
             label?: string;
+            /** @description Files attached to the container. */
             files?: components["schemas"]["FileEntry"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the container was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the container was last changed.
+             */
             modified?: string;
         };
         ContainerParents: {
+            /** @description Id of the parent analysis, if any. */
             analysis?: string;
+            /** @description Id of the parent acquisition, if any. */
             acquisition?: string;
+            /** @description Id of the parent session, if any. */
             session?: string;
+            /** @description Id of the parent subject, if any. */
             subject?: string;
+            /** @description Id of the parent project, if any. */
             project?: string;
+            /** @description Id of the owning group. */
             group?: string;
         };
         ContainerPipelineInput: {
@@ -7581,12 +7706,17 @@ export interface components {
         };
         ContainerProjectParents: components["schemas"]["ProjectParents"];
         ContainerReference: {
+            /** @description Kind of the referenced container, such as `project` or `session`. */
             type: string;
+            /** @description Id of the referenced container. */
             id: string;
         };
         ContainerReferenceWithLabel: {
+            /** @description Id of the referenced container. */
             _id: string;
+            /** @description Kind of the referenced container. */
             cont_type: components["schemas"]["ContainerType"];
+            /** @description Label of the referenced container. */
             label?: string;
         };
         ContainerSessionParents: components["schemas"]["SessionParents"];
@@ -7594,9 +7724,13 @@ export interface components {
         /** @enum {string} */
         ContainerType: "group" | "project" | "subject" | "session" | "acquisition" | "analysis" | "file" | "user" | "collection" | "reader_task" | "jupyterlab_server" | "annotation" | "task" | "form_response";
         ContainerUidcheck: {
+            /** @description Session UIDs to look for. */
             sessions?: string[];
+            /** @description Acquisition UIDs to look for. */
             acquisitions?: string[];
+            /** @description Id of the project to search in. */
             project_id?: string;
+            /** @description Ids of the projects to search in. */
             project_ids?: string[];
         };
         ContainerUpdate: {
@@ -7613,18 +7747,28 @@ export interface components {
             base?: string;
         };
         CopyFilter: {
+            /** @description True to leave analyses out of the copy. */
             exclude_analysis?: boolean;
+            /** @description True to leave notes out of the copy. */
             exclude_notes?: boolean;
+            /** @description True to leave tags out of the copy. */
             exclude_tags?: boolean;
+            /** @description Gear rules of the source to copy along. */
             include_rules?: string[];
+            /** @description Gear rules of the source to leave out. */
             exclude_rules?: string[];
+            /** @description True to skip containers that would be copied with no files. */
             exclude_empty_containers?: boolean;
         };
         /** @enum {string} */
         CopyStatus: "static" | "scheduled" | "copying" | "completed" | "failed";
         CoreModelsApiKeyApiKeyInput: {
+            /** @description Name to recognise the key by. */
             label: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key stops working; absent for the site default.
+             */
             expires_at?: string;
         };
         CoreModelsAuditTrailCreateReportInput: {
@@ -7651,37 +7795,66 @@ export interface components {
         /** @enum {string} */
         CoreModelsSearchParentType: "site" | "user" | "analysis" | "group" | "project" | "session";
         CoreWorkflowsFormResponsesModelsFormParents: {
+            /** @description Id of the project the form response belongs to. */
             project: string;
+            /** @description Id of the group that owns the project. */
             group?: string;
+            /** @description Id of the subject, when the item sits at or below a subject. */
             subject?: string;
+            /** @description Id of the session, when the item sits at or below a session. */
             session?: string;
+            /** @description Id of the acquisition, when the item belongs to one. */
             acquisition?: string;
+            /** @description Id of the file, when the item concerns a single file. */
             file?: string;
         };
         CoreWorkflowsFormResponsesModelsFormResponseOutput: {
+            /** @description Server-assigned id of the form response. */
             id: string;
+            /** @description Id of the reader task the response answers. */
             task_id: string;
+            /** @description Id of the protocol whose form was filled in. */
             protocol_id: string;
+            /** @description The answers, keyed by form field key. */
             data: {
                 [key: string]: unknown;
             };
+            /** @description True once the reader has submitted; false while it is a draft. */
             submitted: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was submitted; absent for drafts.
+             */
             submitted_at?: string;
+            /** @description Who created the response. */
             origin: components["schemas"]["Origin"];
+            /** @description Ids of the containers the answered task is about. */
             parents: components["schemas"]["CoreWorkflowsFormResponsesModelsFormParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was first saved.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was last saved.
+             */
             modified: string;
+            /** @description Counter increased each time the response is saved. */
             revision: number;
         };
         CoreWorkflowsReaderModelsReaderTaskParents: {
+            /** @description Id of the project the task belongs to. */
             project: string;
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the subject, when the item sits at or below a subject. */
             subject: string;
+            /** @description Id of the session, when the item sits at or below a session. */
             session: string;
+            /** @description Id of the acquisition, when the item belongs to one. */
             acquisition?: string;
+            /** @description Id of the file, when the item concerns a single file. */
             file?: string;
         };
         Creds: {
@@ -7696,30 +7869,55 @@ export interface components {
             lastname: string;
         };
         CurrentUserOutput: {
+            /** @description The user's id, normally their email address. */
             _id: string;
+            /** @description The user's id again, as some endpoints name it. */
             user_id?: string;
+            /** @description The user's given name. */
             firstname: string;
+            /** @description The user's family name. */
             lastname: string;
+            /** @description Email address the user signs in and is contacted with. */
             email: string;
+            /** @description Auth0 subject id linked to the account. */
             auth0sub?: string;
+            /** @description Site-wide roles of the user, such as `user` or `site_admin`. */
             roles: string[];
+            /** @description True when the user is a site administrator with access to everything. */
             root?: boolean;
+            /** @description The legacy single API key of the user, if any. */
             api_key?: components["schemas"]["LegacyApiKeyOutput"];
+            /** @description The user's API keys, without their secrets. */
             api_keys: components["schemas"]["ApiKeyOutput"][];
+            /** @description URL of the picture shown for the user. */
             avatar?: string;
+            /** @description Candidate picture URLs by source (gravatar, provider, custom). */
             avatars?: components["schemas"]["Avatars"];
+            /** @description True when the account is disabled and cannot sign in. */
             disabled?: boolean;
+            /** @description Free-form interface preferences the user saved. */
             preferences?: components["schemas"]["UserPreferences"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was last changed.
+             */
             modified: string;
+            /** @description Free-form custom metadata on the user. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description When the user first signed in. */
             firstlogin?: string;
+            /** @description When the user last signed in. */
             lastlogin?: string;
+            /** @description Ids of projects the user has visited. */
             visited_projects?: string[];
+            /** @description Id of the LDAP record the account is synchronised from. */
             ldap_sync_id?: string;
         };
         CustomField: {
@@ -7893,8 +8091,11 @@ export interface components {
             hard_deleted?: string;
         };
         DeletedResult: {
+            /** @description Number of items deleted. */
             deleted?: number;
+            /** @description Number of requested items that did not exist. */
             not_found?: number;
+            /** @description Number of items queued for deletion later. */
             delete_scheduled?: number;
         };
         /** @enum {string} */
@@ -7902,35 +8103,58 @@ export interface components {
         /** @enum {string} */
         DestinationContainerType: "sessions" | "subjects" | "projects";
         Device: {
+            /** @description Server-assigned id of the device. */
             id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the device last contacted the server.
+             */
             last_seen?: string;
+            /** @description Display name of the device. */
             label?: string;
+            /** @description Kind of device, such as an uploader or connector. */
             type?: string;
+            /** @description Storage settings the device uses for the data it handles. */
             storage_config?: {
                 [key: string]: unknown;
             };
+            /** @description True when an admin disabled the device; its key is then refused. */
             disabled?: boolean;
+            /** @description Software version the device reports. */
             version?: string;
+            /** @description Name the device reports for itself. */
             name?: string;
+            /** @description Seconds between the device's check-ins. */
             interval?: number;
+            /** @description Error messages the device last reported. */
             errors?: string[];
+            /** @description Free-form metadata the device reports. */
             info?: components["schemas"]["CommonInfo"];
         };
         DeviceAdminUpdate: {
+            /** @description True to disable the device, false to enable it. */
             disabled?: boolean;
+            /** @description New storage strategy of the device. */
             storage_config?: components["schemas"]["DeviceStorageStrategyUpdate"];
         };
         DeviceCreate: {
+            /** @description Display name of the new device. */
             label: string;
+            /** @description Kind of device, such as an uploader or connector. */
             type: string;
+            /** @description Storage settings the device will use. */
             storage_config?: components["schemas"]["StorageStrategyConfig"];
         };
         DeviceSelfUpdate: {
+            /** @description Kind of device, such as an uploader or connector. */
             type?: string;
+            /** @description Software version the device reports. */
             version?: string;
+            /** @description Seconds between the device's check-ins. */
             interval?: number;
+            /** @description Error messages the device last reported. */
             errors?: string[];
+            /** @description Free-form metadata the device reports. */
             info?: {
                 [key: string]: unknown;
             };
@@ -7938,13 +8162,20 @@ export interface components {
         /** @deprecated */
         DeviceStatus: components["schemas"]["DeviceStatusEntry"];
         DeviceStatusEntry: {
+            /** @description Error messages the device last reported. */
             errors?: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the device last contacted the server.
+             */
             last_seen?: string;
+            /** @description Health of the device: ok, missing, error or unknown. */
             status?: components["schemas"]["StatusValue"];
         };
         DeviceStorageStrategyUpdate: {
+            /** @description Which storage the device writes to. */
             storage_strategy: components["schemas"]["StorageStrategy"];
+            /** @description Id of the storage provider, when the strategy needs one. */
             provider?: string;
         };
         /** @deprecated */
@@ -8693,17 +8924,25 @@ export interface components {
         };
         /** @description Metadata that may accompany a single-file upload (JSON in the `metadata` form part). */
         FileUploadMetadata: {
+            /** @description File name to store the upload under inside the container. */
             name?: string;
+            /** @description Flywheel file type, such as `dicom`, `nifti` or `tabular data`. */
             type?: string;
+            /** @description Media type of the content, such as `application/zip`. */
             mimetype?: string;
+            /** @description Imaging modality of the file, such as `MR` or `CT`. */
             modality?: string;
+            /** @description Classification of the file, mapping each aspect (e.g. `Intent`) to its values. */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description Tags to attach to the new file. */
             tags?: string[];
+            /** @description Free-form custom metadata to store on the file. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Number of members in the archive, when the upload is a zip file. */
             zip_member_count?: number;
         };
         FileUpsertInput: {
@@ -8857,24 +9096,37 @@ export interface components {
             input: string;
         };
         FormDefinition: {
+            /** @description The form's field definitions, in display order. */
             components: {
                 [key: string]: unknown;
             }[];
         };
         FormResponseBase: {
+            /** @description Id of the reader task the response answers. */
             task_id?: string;
+            /** @description Id of the protocol whose form was filled in. */
             protocol_id?: string;
+            /** @description The answers, keyed by form field key. */
             data?: {
                 [key: string]: unknown;
             };
+            /** @description True to submit the response; false keeps it a draft. */
             submitted?: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was submitted.
+             */
             submitted_at?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the response was last saved.
+             */
             modified?: string;
         };
         FormResponseCreate: {
+            /** @description Id of the reader task being answered. */
             task_id: string;
+            /** @description The answers, keyed by form field key. */
             data: {
                 [key: string]: unknown;
             };
@@ -9297,6 +9549,7 @@ export interface components {
         };
         Group: components["schemas"]["GroupOutput"];
         GroupBy: {
+            /** @description Column names whose values group the rows. */
             columns: string[];
         };
         /** @deprecated */
@@ -9366,11 +9619,15 @@ export interface components {
             count: number;
         };
         GroupReport: {
+            /** @description Number of projects in the group. */
             project_count?: number;
+            /** @description Display name of the group. */
             label?: string;
+            /** @description Number of sessions across the group's projects. */
             session_count?: number;
         };
         GroupRole: {
+            /** @description Id of a role available in the group. */
             _id: string;
         };
         GroupSettingsOutput: {
@@ -9415,10 +9672,13 @@ export interface components {
             acquisition?: string;
         };
         Info: {
+            /** @description Keys to add or overwrite in `info`, with their values. */
             set?: {
                 [key: string]: unknown;
             };
+            /** @description Keys to remove from `info`. */
             delete?: string[];
+            /** @description New `info` object replacing the whole existing one. */
             replace?: {
                 [key: string]: unknown;
             };
@@ -9519,6 +9779,7 @@ export interface components {
             };
         };
         InsertedId: {
+            /** @description Id of the newly created item. */
             _id: string;
         };
         Job: {
@@ -10098,26 +10359,39 @@ export interface components {
             jobs: components["schemas"]["JobListOutput"][];
         };
         JoinOriginDevice: {
+            /** @description Name of the device that created the item. */
             name?: string;
         };
         JoinOriginJob: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the originating job was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the originating job last changed.
+             */
             modified: string;
+            /** @description Which gear (name, version) the job ran. */
             gear_info?: components["schemas"]["GearInfo"];
         };
         JoinOriginUser: {
+            /** @description Given name of the originating user. */
             firstname: string;
+            /** @description Family name of the originating user. */
             lastname: string;
         };
         JoinOrigins: {
+            /** @description Details of originating devices, keyed by device id. */
             device?: {
                 [key: string]: components["schemas"]["JoinOriginDevice"];
             };
+            /** @description Details of originating jobs, keyed by job id. */
             job?: {
                 [key: string]: components["schemas"]["JoinOriginJob"];
             };
+            /** @description Details of originating users, keyed by user id. */
             user?: {
                 [key: string]: components["schemas"]["JoinOriginUser"];
             };
@@ -10251,20 +10525,31 @@ export interface components {
         /** @enum {string} */
         MLType: "Training" | "Testing" | "Validation";
         MasterSubjectCodeDobInput: {
+            /** @description Patient's given name, used when `use_patient_id` is false. */
             first_name: string;
+            /** @description Patient's family name, used when `use_patient_id` is false. */
             last_name: string;
+            /** @description Patient's date of birth (`YYYY-MM-DD`), used with the names. */
             date_of_birth: string;
+            /** @description Patient id the code is derived from when `use_patient_id` is true. */
             patient_id?: string;
+            /** @description True to derive the code from `patient_id` instead of name and birth date. */
             use_patient_id?: boolean;
         };
         MasterSubjectCodeInput: {
+            /** @description Patient id the code is derived from when `use_patient_id` is true. */
             patient_id: string;
+            /** @description True to derive the code from `patient_id` instead of name and birth date. */
             use_patient_id?: boolean;
+            /** @description Patient's given name, used when `use_patient_id` is false. */
             first_name?: string;
+            /** @description Patient's family name, used when `use_patient_id` is false. */
             last_name?: string;
+            /** @description Patient's date of birth (`YYYY-MM-DD`), used with the names. */
             date_of_birth?: string;
         };
         MasterSubjectCodeOutput: {
+            /** @description The master subject code identifying the person across projects. */
             code?: string;
         };
         MatchedAcquisitionOutput: {
@@ -10366,7 +10651,9 @@ export interface components {
             count: number;
         };
         ModifiedResult: {
+            /** @description Number of items changed (0 or 1 for a single update). */
             modified: number;
+            /** @description Number of gear rule jobs the change started. */
             jobs_spawned?: number;
         };
         ModifyUserInput: {
@@ -10396,28 +10683,50 @@ export interface components {
             ldap_sync_id?: string;
         };
         MoveConflict: {
+            /** @description Kinds of container being moved, such as `session`. */
             move_type: components["schemas"]["ContainerType"][];
+            /** @description Id of the container whose move conflicts. */
             id: string;
+            /** @description The existing container it clashes with at the destination. */
             conflict_with: components["schemas"]["ContainerReference"];
+            /** @description Label of the clashing container. */
             conflict_label?: string;
+            /** @description Label of the container being moved. */
             label?: string;
+            /** @description Code of the subject the session is moved from. */
             subject_code?: string;
         };
         Note: {
+            /** @description Server-assigned id of the note. */
             _id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the note was written.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the note was last edited.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Time the note refers to, if set.
+             */
             timestamp?: string;
+            /** @description Given name of the note's author. */
             firstname?: string;
+            /** @description Family name of the note's author. */
             lastname?: string;
+            /** @description The note's text. */
             text: string;
+            /** @description Id (email) of the user who wrote the note. */
             user?: string;
+            /** @description Picture URL of the note's author. */
             avatar?: string;
         };
         NoteInput: {
+            /** @description Text of the note to add. */
             text: string;
         };
         /** @enum {string} */
@@ -10442,8 +10751,11 @@ export interface components {
             file: Blob;
         };
         OutputUserPage: {
+            /** @description Number of users in this page. */
             count?: number;
+            /** @description Number of users matching, over all pages. */
             total: number;
+            /** @description The users in this page. */
             results: components["schemas"]["UserOutput"][];
         };
         PackfileCleanupOutput: {
@@ -10565,58 +10877,95 @@ export interface components {
         };
         Project: components["schemas"]["ProjectOutput"];
         ProjectAET: {
+            /** @description Server-assigned id of the AE title entry. */
             _id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the entry was created.
+             */
             created: string;
+            /** @description DICOM Application Entity title that routes incoming data to the project. */
             aet: string;
+            /** @description Id of the user who created the entry. */
             creator: string;
+            /** @description Network host recorded for the AE title. */
             host?: string;
+            /** @description TCP port recorded for the AE title. */
             port?: number;
+            /** @description Id of the project the AE title routes to. */
             project_id: string;
         };
         ProjectAETInput: {
+            /** @description DICOM Application Entity title to assign to the project. */
             aet?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Creation time to record.
+             */
             created?: string;
+            /** @description Id of the creating user to record. */
             creator?: string;
+            /** @description Id of the project the AE title routes to. */
             project_id: string;
         };
         ProjectAcquisitionUpsertInput: components["schemas"]["AcquisitionUpsertInput"];
         ProjectAcquisitionUpsertOutput: components["schemas"]["AcquisitionUpsertOutput"];
         ProjectCatalogListOutput: components["schemas"]["CatalogListOutput"];
         ProjectContact: {
+            /** @description Name of the contact person. */
             name: string;
+            /** @description Email address of the contact person. */
             email: string;
         };
         ProjectContainerOutput: components["schemas"]["ProjectOutput"];
         ProjectCopyInput: {
+            /** @description Id of the group to create the copy in. */
             group_id: string;
+            /** @description Label of the new project. */
             project_label: string;
+            /** @description Id of the project snapshot to copy from, if any. */
             snapshot_id?: string;
+            /** @description What to leave out of the copy. */
             filter: components["schemas"]["CopyFilter"];
         };
         ProjectCopyOutput: {
+            /** @description Id of the background task doing the copy. */
             task_id: string;
+            /** @description Id of the snapshot the copy is made from. */
             snapshot_id: string;
+            /** @description Id of the new project. */
             project_id: string;
         };
         ProjectCounters: {
+            /** @description Number of subjects in the project. */
             subjects: number;
+            /** @description Number of sessions in the project. */
             sessions: number;
+            /** @description Number of acquisitions in the project. */
             acquisitions: number;
+            /** @description Number of files in the project. */
             files: number;
+            /** @description Number of jobs run on the project's data. */
             jobs: number;
+            /** @description Number of analyses in the project. */
             analyses: number;
+            /** @description Number of files attached to acquisitions. */
             acquisition_files: number;
+            /** @description Number of sessions that satisfy the project's session templates. */
             compliant_sessions?: number;
+            /** @description Number of sessions that do not satisfy the session templates. */
             noncompliant_sessions?: number;
         };
         ProjectDeleteStatusOutput: {
+            /** @description Progress of the project deletion. */
             delete_status: components["schemas"]["DeleteStatus"];
+            /** @description Why the deletion failed, when it did. */
             delete_failure_reason?: string;
         };
         ProjectGroupInfo: {
+            /** @description Id of the group. */
             _id: string;
+            /** @description Display name of the group. */
             label?: string;
         };
         ProjectHierarchyInput: {
@@ -10627,8 +10976,11 @@ export interface components {
             acquisition?: components["schemas"]["AcquisitionUpsertInput"];
         };
         ProjectHierarchyOutput: {
+            /** @description The subject found or created. */
             subject: components["schemas"]["SubjectUpsertOutput"];
+            /** @description The session found or created, if one was given. */
             session?: components["schemas"]["SessionUpsertOutput"];
+            /** @description The acquisition found or created, if one was given. */
             acquisition?: components["schemas"]["AcquisitionUpsertOutput"];
         };
         ProjectHierarchyUpsertInput: components["schemas"]["ProjectHierarchyInput"];
@@ -10656,7 +11008,9 @@ export interface components {
             };
         };
         ProjectInstitution: {
+            /** @description Name of the institution. */
             name: string;
+            /** @description Web address of the institution. */
             url: string;
         };
         ProjectListOutput: {
@@ -10853,6 +11207,7 @@ export interface components {
             stats?: components["schemas"]["ProjectStats"];
         };
         ProjectParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
         };
         ProjectReport: {
@@ -10874,6 +11229,7 @@ export interface components {
             under_18_count?: number;
         };
         ProjectReportList: {
+            /** @description One report per requested project. */
             projects?: components["schemas"]["ProjectReport"][];
         };
         ProjectSessionUpsertInput: components["schemas"]["SessionUpsertInput"];
@@ -10923,9 +11279,11 @@ export interface components {
             organ_systems?: components["schemas"]["OrganSystem"][];
         };
         ProjectSettingsWorkspaces: {
+            /** @description JupyterHub workspace settings of the project. */
             jupyterhub?: components["schemas"]["JupyterhubWorkspace"];
         };
         ProjectSettingsWorkspacesInput: {
+            /** @description JupyterHub workspace settings to store. */
             jupyterhub?: components["schemas"]["JupyterhubWorkspace"];
         };
         /** @enum {string} */
@@ -10950,14 +11308,19 @@ export interface components {
         ProjectSubjectUpsertInput: components["schemas"]["SubjectUpsertInput"];
         ProjectSubjectUpsertOutput: components["schemas"]["SubjectUpsertOutput"];
         ProjectTemplate: {
+            /** @description Requirements on the session itself (label, tags, subject). */
             session?: components["schemas"]["SessionTemplateOptions"];
+            /** @description Acquisitions the session must contain, each with a count range. */
             acquisitions?: components["schemas"]["AcquisitionTemplateOptions"][];
         };
         ProjectTemplateInput: {
+            /** @description Requirements on the session itself (label, tags, subject). */
             session?: components["schemas"]["SessionTemplateOptions"];
+            /** @description Acquisitions the session must contain, each with a count range. */
             acquisitions?: components["schemas"]["AcquisitionTemplateOptions"][];
         };
         ProjectTemplateListInput: {
+            /** @description Templates to set; a session complies when it matches any one. */
             templates: components["schemas"]["ProjectTemplateInput"][];
         };
         /** @deprecated */
@@ -10967,44 +11330,80 @@ export interface components {
         /** @deprecated */
         ProjectUpsertOrigin: components["schemas"]["Origin"];
         Protocol: {
+            /** @description Server-assigned id of the protocol. */
             _id: string;
+            /** @description Display name of the protocol. */
             label: string;
+            /** @description The form readers fill in for tasks under this protocol. */
             form?: components["schemas"]["CustomForm"];
+            /** @description Reader settings: adjudication, longitudinal reading and viewer layout. */
             protocol_config: components["schemas"]["ReaderTaskConfig"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the protocol was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the protocol was last changed.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When a newer version superseded this one; absent for the current version.
+             */
             replaced?: string;
+            /** @description Version number, increased when the protocol is revised. */
             version: number;
+            /** @description Lifecycle state: draft, published or archived. */
             status?: components["schemas"]["ProtocolStatus"];
+            /** @description The group or project the protocol belongs to. */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description Kind of task the protocol is for, such as `reader`. */
             task_type: string;
+            /** @description Tags added to the task's session or acquisition when a task completes. */
             completion_tags?: string[];
+            /** @description Free-text notes about the protocol. */
             notes?: string;
+            /** @description Whether submissions need an electronic signature, and the allowed reasons. */
             esignature_config?: components["schemas"]["ProtocolESignatureConfig"];
+            /** @description Who last changed the protocol. */
             modified_by?: components["schemas"]["Origin"];
         };
         ProtocolESignatureConfig: {
+            /** @description True when submitting a task needs an electronic signature. */
             required?: boolean;
+            /** @description Signature reasons the signer may choose from. */
             reasons?: string[];
         };
         ProtocolInput: {
+            /** @description Display name of the new protocol. */
             label: string;
+            /** @description Id of the group that will own the protocol. */
             group_id: string;
+            /** @description Reader settings: adjudication, longitudinal reading and viewer layout. */
             protocol_config: components["schemas"]["ReaderTaskConfig"];
+            /** @description The form readers fill in for tasks under this protocol. */
             form?: components["schemas"]["CustomForm"];
+            /** @description Kind of task the protocol is for, such as `reader`. */
             task_type: string;
+            /** @description Tags added to the task's session or acquisition when a task completes. */
             completion_tags?: string[];
+            /** @description Free-text notes about the protocol. */
             notes?: string;
+            /** @description Whether submissions need an electronic signature, and the allowed reasons. */
             esignature_config?: components["schemas"]["ProtocolESignatureConfig"];
         };
         ProtocolModify: {
+            /** @description Replacement form for the protocol. */
             form?: components["schemas"]["CustomForm"];
+            /** @description Replacement reader settings. */
             protocol_config?: components["schemas"]["ReaderTaskConfig"];
+            /** @description Replacement list of tags added on task completion. */
             completion_tags?: string[];
+            /** @description Replacement free-text notes. */
             notes?: string;
+            /** @description Replacement electronic-signature settings. */
             esignature_config?: components["schemas"]["ProtocolESignatureConfig"];
         };
         /** @enum {string} */
@@ -11052,118 +11451,228 @@ export interface components {
             access_log?: string;
         };
         ReaderBatchCreate: {
+            /** @description Kind of tasks to create, such as `reader`. */
             type?: string;
+            /** @description Free-text subcategory given to every created task. */
             subcategory: string;
+            /** @description User or staffing pool to assign every created task to. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id of the staffing pool to offer the tasks to. */
             staffing_pool?: string;
+            /** @description Which containers or files get a task (container type, tags, ids). */
             filters: components["schemas"]["BatchCreateFilters"];
+            /** @description Id of the protocol the created tasks follow. */
             protocol_id: string;
+            /** @description Id of the project whose containers are selected. */
             project_id: string;
+            /** @description Instructions copied into every created task. */
             description?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Due date set on every created task.
+             */
             due_date?: string;
+            /** @description Priority set on every created task. */
             priority?: components["schemas"]["TaskPriority"];
+            /** @description Initial status of the created tasks. */
             status?: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description Tags put on every created task. */
             tags?: string[];
         };
         ReaderTask: {
+            /** @description Server-assigned id of the reader task. */
             _id: string;
+            /** @description Kind of task; reader tasks use `reader`. */
             type: string;
+            /** @description Human-readable task code built from the batch and item numbers. */
             task_id: string;
+            /** @description Number of the batch the task was created in. */
             batch_number: number;
+            /** @description Position of the task within its batch. */
             item_number: number;
+            /** @description Free-text subcategory grouping tasks of the same kind. */
             subcategory: string;
+            /** @description Workflow state: todo, in_progress, completed, blocked or cancelled. */
             status: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description User or staffing pool the task is assigned to; absent when unassigned. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id (email) of the user who created the task. */
             creator: string;
+            /** @description The container or file the task is about. */
             parent_ref: components["schemas"]["TaskParentRef"];
+            /** @description Id of the staffing pool the task is offered to, if any. */
             staffing_pool?: string;
+            /** @description Ids of the containers above the task's target. */
             parents: components["schemas"]["CoreWorkflowsReaderModelsReaderTaskParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was last changed.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task should be finished.
+             */
             due_date: string;
+            /** @description Instructions or notes for the reader doing the task. */
             description: string;
+            /** @description Urgency of the task: blocker, high, medium or low. */
             priority: components["schemas"]["TaskPriority"];
+            /** @description Id of the protocol (form and viewer setup) the reader follows. */
             protocol_id: string;
+            /** @description Display name of the protocol the task follows. */
             protocol_label: string;
+            /** @description Tags on the task, for filtering. */
             tags?: string[];
+            /** @description When the task entered each status, keyed by status. */
             transitions?: components["schemas"]["StatusTransitions"];
+            /** @description The electronic signature recorded when the task was submitted, if required. */
             esignature?: components["schemas"]["ESignature"];
         };
         ReaderTaskConfig: {
+            /** @description True when disagreeing reads are resolved by an adjudicating reader. */
             adjudication: boolean;
+            /** @description True when the reader compares sessions of the same subject over time. */
             longitudinal: boolean;
+            /** @description Layout and tools of the image viewer readers use. */
             viewer_config?: components["schemas"]["LibsViewerConfigModelsViewerConfig"];
         };
         ReaderTaskCreate: {
+            /** @description Kind of task; reader tasks use `reader`. */
             type?: string;
+            /** @description Free-text subcategory grouping tasks of the same kind. */
             subcategory: string;
+            /** @description Workflow state: todo, in_progress, completed, blocked or cancelled. */
             status: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description User or staffing pool the task is assigned to; absent when unassigned. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id (email) of the user who created the task. */
             creator?: string;
+            /** @description The container or file (and optionally file version) the task is about. */
             parent_ref: components["schemas"]["TaskParentRefInput"];
+            /** @description Id of the staffing pool the task is offered to, if any. */
             staffing_pool?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Creation time to record; the server sets it when absent.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Modification time to record; the server sets it when absent.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task should be finished.
+             */
             due_date: string;
+            /** @description Instructions or notes for the reader doing the task. */
             description?: string;
+            /** @description Urgency of the task: blocker, high, medium or low. */
             priority: components["schemas"]["TaskPriority"];
+            /** @description Id of the protocol (form and viewer setup) the reader follows. */
             protocol_id: string;
+            /** @description Tags on the task, for filtering. */
             tags?: string[];
+            /** @description When the task entered each status, keyed by status. */
             transitions?: components["schemas"]["StatusTransitions"];
         };
         ReaderTaskModify: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description New due date.
+             */
             due_date?: string;
+            /** @description New workflow status. */
             status?: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description New priority. */
             priority?: components["schemas"]["TaskPriority"];
+            /** @description Replacement list of tags. */
             tags?: string[];
+            /** @description Status-entry times to record, keyed by status. */
             transitions?: {
                 [key: string]: string;
             };
+            /** @description New instructions for the reader. */
             description?: string;
         };
         ReaderTaskOutput: {
+            /** @description Server-assigned id of the reader task. */
             _id: string;
+            /** @description Kind of task; reader tasks use `reader`. */
             type: string;
+            /** @description Human-readable task code built from the batch and item numbers. */
             task_id: string;
+            /** @description Number of the batch the task was created in. */
             batch_number: number;
+            /** @description Position of the task within its batch. */
             item_number: number;
+            /** @description Free-text subcategory grouping tasks of the same kind. */
             subcategory: string;
+            /** @description Workflow state: todo, in_progress, completed, blocked or cancelled. */
             status: components["schemas"]["LibsWorkflowsModelsTaskStatus"];
+            /** @description User or staffing pool the task is assigned to; absent when unassigned. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id (email) of the user who created the task. */
             creator: string;
+            /** @description The container or file the task is about. */
             parent_ref: components["schemas"]["TaskParentRef"];
+            /** @description Id of the staffing pool the task is offered to, if any. */
             staffing_pool?: string;
+            /** @description Ids of the containers above the task's target. */
             parents: components["schemas"]["CoreWorkflowsReaderModelsReaderTaskParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task was last changed.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the task should be finished.
+             */
             due_date: string;
+            /** @description Instructions or notes for the reader doing the task. */
             description: string;
+            /** @description Urgency of the task: blocker, high, medium or low. */
             priority: components["schemas"]["TaskPriority"];
+            /** @description Id of the protocol (form and viewer setup) the reader follows. */
             protocol_id: string;
+            /** @description Display name of the protocol the task follows. */
             protocol_label: string;
+            /** @description Tags on the task, for filtering. */
             tags?: string[];
+            /** @description When the task entered each status, keyed by status. */
             transitions?: components["schemas"]["StatusTransitions"];
+            /** @description The electronic signature recorded when the task was submitted, if required. */
             esignature?: components["schemas"]["ESignature"];
+            /** @description Labels of the target and its parent containers, for display. */
             parent_details: components["schemas"]["ReaderTaskParentDetails"];
         };
         ReaderTaskParentDetails: {
+            /** @description Label of the task's project. */
             project_label: string;
+            /** @description Label of the group that owns the project. */
             group_label: string;
+            /** @description Label of the task's subject. */
             subject_label: string;
+            /** @description Label of the task's session. */
             session_label: string;
+            /** @description Label of the acquisition, when the task targets one or its file. */
             acquisition_label?: string;
+            /** @description Name of the file, when the task targets a file. */
             file_name?: string;
+            /** @description Version of the targeted file. */
             file_version?: number;
         };
         ReportAccessLogContext: {
@@ -11306,14 +11815,21 @@ export interface components {
         /** @deprecated */
         ResolverSubjectNode: components["schemas"]["SubjectNode"];
         RoleInput: {
+            /** @description Display name of the new role. */
             label: string;
+            /** @description Actions the role allows. */
             actions: components["schemas"]["Action"][];
         };
         RoleOutput: {
+            /** @description Server-assigned id of the role. */
             _id: string;
+            /** @description Display name of the role. */
             label?: string;
+            /** @description Which built-in role this is, for the predefined roles. */
             default_flywheel_role?: components["schemas"]["DefaultFlywheelRole"];
+            /** @description Actions the role allows. */
             actions: (components["schemas"]["Action"] | components["schemas"]["DeprecatedAction"])[];
+            /** @description True when some permission still grants this role. */
             in_use?: boolean;
         };
         /** @description One page of RoleOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -11326,20 +11842,27 @@ export interface components {
             count: number;
         };
         RolePermission: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Ids of the roles granted to the user. */
             role_ids: string[];
         };
         RolePermissionOutput: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Ids of the roles granted to the user. */
             role_ids: string[];
         };
         RolePermissionUpdate: {
+            /** @description Replacement list of role ids for the user. */
             role_ids: string[];
         };
         /** @enum {string} */
         RoleType: "public" | "user" | "developer" | "site_admin" | "drone";
         RoleUpdate: {
+            /** @description New display name of the role. */
             label?: string;
+            /** @description Replacement list of allowed actions. */
             actions?: components["schemas"]["Action"][];
         };
         /** @deprecated */
@@ -11349,7 +11872,9 @@ export interface components {
         /** @deprecated */
         RolesRole: components["schemas"]["RoleOutput"];
         RolesRoleAssignment: {
+            /** @description Id (email) of the user the permission is for. */
             _id?: string;
+            /** @description Ids of the roles granted to the user. */
             role_ids?: string[];
         };
         /** @deprecated */
@@ -11574,17 +12099,27 @@ export interface components {
         Session: components["schemas"]["SessionOutput"];
         SessionContainerOutput: components["schemas"]["SessionOutput"];
         SessionCopyInput: {
+            /** @description Label for the copy; the source's label when absent. */
             dst_session_label?: string;
+            /** @description Id of the project to copy the session into. */
             dst_project_id?: string;
+            /** @description Id of the subject to copy the session under. */
             dst_subject_id?: string;
+            /** @description What to leave out of the copy. */
             filter: components["schemas"]["CopyFilter"];
         };
         SessionEmbeddedSubject: {
+            /** @description Id of the subject's project. */
             project?: string;
+            /** @description Id of the subject. */
             _id?: string;
+            /** @description Master subject code linking the person across projects. */
             master_code?: string;
+            /** @description Subject code within the project. */
             code?: string;
+            /** @description Label of the subject. */
             label?: string;
+            /** @description Age of the subject at the session, in seconds. */
             age?: number;
         };
         SessionInput: {
@@ -11806,39 +12341,64 @@ export interface components {
             info_exists?: boolean;
         };
         SessionParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the subject it belongs to. */
             subject: string;
+            /** @description Id of the project it belongs to. */
             project: string;
         };
         SessionTemplateOptions: {
+            /** @description Regular expression the session label must match. */
             label?: string;
+            /** @description Regular expression one of the session's tags must match. */
             tags?: string;
+            /** @description Requirements on the session's subject. */
             subject?: components["schemas"]["SubjectTemplateOptions"];
         };
         SessionTemplateRecalcOutput: {
+            /** @description Ids of sessions whose compliance status changed. */
             sessions_changed: string[];
         };
         SessionUpsertInput: {
+            /** @description Id of an existing container to update, if known. */
             _id?: string;
+            /** @description DICOM instance UID used to find an existing container. */
             uid?: string;
+            /** @description Routing hint from the uploader; matching uses `_id`, `uid` or label. */
             routing_field?: string;
+            /** @description Label of the container, also used to find an existing one. */
             label?: string;
+            /** @description Origin of the data, as the uploader reports it. */
             source?: components["schemas"]["CoreModelsCommonSource"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired.
+             */
             timestamp?: string;
+            /** @description Time zone of the acquisition, as an IANA name. */
             timezone?: string;
+            /** @description Subject's age at the session, in seconds. */
             age?: number;
+            /** @description Subject's weight at the session, in kilograms. */
             weight?: number;
+            /** @description Name of the scanner operator. */
             operator?: string;
+            /** @description Free-form custom metadata to store. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Tags to put on the container. */
             tags?: string[];
         };
         SessionUpsertOutput: {
+            /** @description Id of the container that was found or created. */
             _id: string;
+            /** @description DICOM instance UID of the container, when it has one. */
             uid?: string;
+            /** @description Label of the container. */
             label?: string;
+            /** @description What happened: `created`, `updated`, or `ignored` when nothing changed. */
             upsert_result: string;
         };
         SharingFilterOptions: {
@@ -11920,27 +12480,45 @@ export interface components {
         };
         StableApiKeyInput: components["schemas"]["CoreModelsApiKeyApiKeyInput"];
         StaffingPool: {
+            /** @description Server-assigned id of the staffing pool. */
             _id: string;
+            /** @description Ids of the users in the pool. */
             users: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the pool was created.
+             */
             created?: string;
+            /** @description What the pool is for. */
             description: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the pool was last changed.
+             */
             modified?: string;
+            /** @description Display name of the pool. */
             label: string;
+            /** @description Who created the pool. */
             origin: components["schemas"]["Origin"];
         };
         StaffingPoolCreate: {
+            /** @description Ids of the users to put in the pool. */
             users: string[];
+            /** @description Display name of the pool. */
             label: string;
+            /** @description What the pool is for. */
             description?: string;
         };
         StaffingPoolList: {
+            /** @description Ids of staffing pools. */
             pools?: string[];
         };
         StaffingPoolModify: {
+            /** @description Replacement list of member user ids. */
             users?: string[];
+            /** @description New display name. */
             label?: string;
+            /** @description New description of the pool. */
             description?: string;
         };
         /** @enum {string} */
@@ -12003,8 +12581,11 @@ export interface components {
         Subject: components["schemas"]["SubjectOutput"];
         SubjectContainerOutput: components["schemas"]["SubjectOutput"];
         SubjectCopyInput: {
+            /** @description Label for the copy; the source's label when absent. */
             dst_subject_label?: string;
+            /** @description Id of the project to copy the subject into. */
             dst_project_id: string;
+            /** @description What to leave out of the copy. */
             filter: components["schemas"]["CopyFilter"];
         };
         SubjectInput: {
@@ -12271,17 +12852,23 @@ export interface components {
             count: number;
         };
         SubjectParents: {
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the project it belongs to. */
             project: string;
         };
         SubjectRolePermission: {
+            /** @description Id (email) of the user the permission is for. */
             _id: string;
+            /** @description Ids of the roles granted to the user on the subject. */
             role_ids: string[];
         };
         /** @enum {string} */
         SubjectState: "In utero" | "Alive" | "Dead";
         SubjectTemplateOptions: {
+            /** @description Regular expression the subject code must match. */
             code?: string;
+            /** @description Regular expression one of the subject's tags must match. */
             tags?: string;
         };
         SubjectUpsertInput: {
@@ -12306,8 +12893,11 @@ export interface components {
             tags?: string[];
         };
         SubjectUpsertOutput: {
+            /** @description Id of the container that was found or created. */
             _id: string;
+            /** @description Label of the container. */
             label?: string;
+            /** @description What happened: `created`, `updated`, or `ignored` when nothing changed. */
             upsert_result: string;
         };
         SyncUserInput: {
@@ -12327,29 +12917,41 @@ export interface components {
             role: components["schemas"]["RoleType"];
         };
         Tag: {
+            /** @description The tag text to add. */
             value: string;
         };
         TaskAssign: {
+            /** @description User or staffing pool to assign the task to. */
             assignee?: components["schemas"]["Assignee"];
+            /** @description Id of the staffing pool to offer the task to. */
             staffing_pool?: string;
         };
         /** @enum {string} */
         TaskFacet: "status" | "priority";
         TaskParentRef: {
+            /** @description Label (or file name) of the target. */
             label: string;
+            /** @description File version, when the target is a file. */
             version?: number;
+            /** @description Kind of the target: project, group, subject, session, acquisition or file. */
             type: components["schemas"]["LibsWorkflowsModelsParentType"];
+            /** @description Id of the target container or file. */
             id: string;
         };
         TaskParentRefInput: {
+            /** @description Kind of the target: project, group, subject, session, acquisition or file. */
             type: components["schemas"]["LibsWorkflowsModelsParentType"];
+            /** @description File version to pin, when the target is a file. */
             version?: number;
+            /** @description Id of the target container or file. */
             id: string;
         };
         /** @enum {string} */
         TaskPriority: "blocker" | "high" | "medium" | "low";
         TaskSubmission: {
+            /** @description One-time code from the user's authenticator app, confirming the signature. */
             mfa_code: string;
+            /** @description Reason for signing, one of the protocol's allowed reasons. */
             reason: string;
         };
         /** @enum {string} */
@@ -12396,15 +12998,20 @@ export interface components {
             [key: string]: unknown;
         };
         TreeGraphConnection: {
+            /** @description Field of this node that the link matches on. */
             local?: string;
+            /** @description Field of the linked node holding this node's id. */
             foreign: string;
+            /** @description Storage collection of the linked nodes. */
             collection?: string;
+            /** @description Sort order of the linked nodes. */
             order?: string;
         };
         TreeGraphConnections: {
             [key: string]: unknown;
         };
         TreeGraphNode: {
+            /** @description Links to other node kinds, keyed by the child kind. */
             connections: {
                 [key: string]: components["schemas"]["TreeGraphConnection"];
             };
@@ -12451,63 +13058,114 @@ export interface components {
         /** @enum {string} */
         UpsertResult: "created" | "updated" | "ignored" | "conflict";
         User: {
+            /** @description The user's id, normally their email address. */
             _id?: string;
+            /** @description The user's id again, as some endpoints name it. */
             user_id?: string;
+            /** @description The user's given name. */
             firstname?: string;
+            /** @description The user's family name. */
             lastname?: string;
+            /** @description Email address the user signs in and is contacted with. */
             email?: string;
+            /** @description URL of the picture shown for the user. */
             avatar?: string;
+            /** @description Candidate picture URLs by source (gravatar, provider, custom). */
             avatars?: components["schemas"]["Avatars"];
+            /** @description Site-wide roles of the user, such as `user` or `site_admin`. */
             roles?: string[];
+            /** @description True when the user is a site administrator with access to everything. */
             root?: boolean;
+            /** @description True when the account is disabled and cannot sign in. */
             disabled?: boolean;
+            /** @description Free-form interface preferences the user saved. */
             preferences?: components["schemas"]["UserPreferences"];
+            /** @description WeChat account details linked to the user. */
             wechat?: components["schemas"]["UserWechat"];
+            /** @description When the user first signed in. */
             firstlogin?: string;
+            /** @description When the user last signed in. */
             lastlogin?: string;
+            /** @description The legacy single API key of the user, if any. */
             api_key?: components["schemas"]["UserApiKey"];
+            /** @description The user's API keys, without their secrets. */
             api_keys?: components["schemas"]["UserApiKey"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was last changed.
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the user was deleted; absent for active users.
+             */
             deleted?: string;
+            /** @description Id of the user in the central identity service, if linked. */
             central_user_id?: string;
+            /** @description Revision of the user record in the central identity service. */
             central_revision?: number;
+            /** @description Free-form custom metadata on the user. */
             info?: {
                 [key: string]: unknown;
             };
         };
         UserApiKey: {
+            /** @description Public id of the key, without the secret. */
             key?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key was created.
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request.
+             */
             last_used?: string;
         };
         UserInput: {
+            /** @description Id of the new user, normally their email address. */
             _id: string;
+            /** @description The user's given name. */
             firstname: string;
+            /** @description The user's family name. */
             lastname: string;
+            /** @description Email address of the new user. */
             email?: string;
+            /** @description Initial password, for sites using password sign-in. */
             password?: string;
+            /** @description Site-wide roles to give the user. */
             roles?: components["schemas"]["RoleType"][];
+            /** @description True to create the account disabled. */
             disabled?: boolean;
+            /** @description URL of the picture shown for the user. */
             avatar?: string;
+            /** @description True to make the user a site administrator. */
             root?: boolean;
+            /** @description Id of the user in the central identity service, if linked. */
             central_user_id?: string;
+            /** @description Revision of the user record in the central identity service. */
             central_revision?: number;
+            /** @description Id of the LDAP record the account is synchronised from. */
             ldap_sync_id?: string;
         };
         UserJobs: {
+            /** @description Number of jobs matching, over all pages. */
             total: number;
+            /** @description The user's jobs in this page. */
             jobs: components["schemas"]["Job"][];
+            /** @description Counts of the user's jobs by state. */
             stats: components["schemas"]["JobsByState"];
         };
         UserJobsOutput: components["schemas"]["UserJobs"];
         UserOutput: components["schemas"]["User"];
         UserOutputId: {
+            /** @description Id of the user that was created. */
             _id: string;
         };
         UserPreferences: {
