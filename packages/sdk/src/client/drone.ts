@@ -1,10 +1,4 @@
-import {
-  ApiConnectionError,
-  ConfigurationError,
-  createApiError,
-  redactText,
-  type FetchLike,
-} from '@fw/api';
+import { ConfigurationError, createFlywheelFetch, type FetchLike } from '@fw/api';
 
 /** Where and how a device logs in with the site's drone secret. */
 export interface DroneLogin {
@@ -39,7 +33,13 @@ export async function droneApiKey(login: DroneLogin): Promise<string> {
       );
   const port = login.port ?? 443;
   const base = `${login.insecure ? 'http' : 'https'}://${login.host}:${port}/api`;
-  const doFetch: FetchLike = login.fetch ?? ((req) => globalThis.fetch(req));
+  // The SDK's transport: typed errors for non-2xx answers, the secret scrubbed from any
+  // message. No retries, as Python's drone login has none.
+  const transport = createFlywheelFetch({
+    fetch: login.fetch ?? ((req) => globalThis.fetch(req)),
+    maxRetries: 0,
+    secrets: [login.secret],
+  });
   const headers = {
     'X-SciTran-Auth': login.secret,
     'X-SciTran-Method': login.method,
@@ -47,33 +47,9 @@ export async function droneApiKey(login: DroneLogin): Promise<string> {
     Accept: 'application/json',
   };
   const getJson = async (path: string): Promise<Record<string, unknown>> => {
-    const url = `${base}${path}`;
-    let res: Response;
-    try {
-      res = await doFetch(new Request(url, { headers }));
-    } catch (cause) {
-      throw new ApiConnectionError(
-        redactText(`drone login: GET ${url} failed: ${String(cause)}`, [login.secret]),
-        { method: 'GET', url, cause },
-      );
-    }
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* a non-JSON body stays text */
-    }
-    if (!res.ok)
-      throw createApiError({
-        status: res.status,
-        reason: res.statusText,
-        body,
-        headers: res.headers,
-        method: 'GET',
-        url,
-      });
-    return (body ?? {}) as Record<string, unknown>;
+    const res = await transport(new Request(`${base}${path}`, { headers }));
+    // a 2xx answer that is not JSON is not a device login: the checks below say so
+    return ((await res.json().catch(() => undefined)) ?? {}) as Record<string, unknown>;
   };
   const status = await getJson('/auth/status');
   const origin = status.origin as { id?: unknown } | undefined;

@@ -59,7 +59,7 @@ export function droneLogin(
   if (!expected)
     throw new HttpError(
       401,
-      `drone logins are not enabled on this server: start it with --drone-secret, the droneSecret option or ${DRONE_SECRET_ENV} set`,
+      `drone logins are not enabled on this server: start it with the droneSecret option or ${DRONE_SECRET_ENV} set`,
     );
   if (!timingSafeEqual(sha(secret), sha(expected)))
     throw new HttpError(401, 'Invalid drone secret');
