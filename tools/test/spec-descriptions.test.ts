@@ -5,10 +5,27 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import { repoRoot } from '../lib/generated.ts';
 
 const spec = JSON.parse(readFileSync(join(repoRoot, 'openapi/flywheel.openapi.json'), 'utf8'));
 const schemaTs = readFileSync(join(repoRoot, 'packages/api/src/generated/schema.ts'), 'utf8');
+
+/** Component files whose schemas are all described; add a file once it has no bare field. */
+const DESCRIBED_FILES = ['common.yaml', 'users.yaml', 'workflows.yaml', 'other.yaml'];
+
+const schemasOf = (file: string): string[] =>
+  Object.keys(
+    YAML.parse(readFileSync(join(repoRoot, 'openapi/src/components', file), 'utf8')).schemas ?? {},
+  );
+
+/** A description that is only the field's name (`the foo bar`, `foo_bar.`) says nothing. */
+function restatesName(field: string, description: string): boolean {
+  const text = description.toLowerCase().replace(/[.`]/g, '').trim();
+  const name = field.toLowerCase();
+  const words = name.replace(/_/g, ' ');
+  return [name, `the ${name}`, words, `the ${words}`].includes(text);
+}
 
 const MODELS = [
   ...['ProjectOutput', 'ProjectListOutput', 'ProjectInput', 'ProjectModify'],
@@ -40,5 +57,32 @@ describe('wire field descriptions', () => {
     const block = schemaTs.slice(start, schemaTs.indexOf('\n        };', start));
     const label = spec.components.schemas.SessionListOutput.properties.label.description;
     expect(block).toContain(`/** @description ${label} */\n            label?: string;`);
+  });
+});
+
+describe.each(DESCRIBED_FILES)('every field of the %s schemas', (file) => {
+  const fields = schemasOf(file).flatMap((schema) =>
+    Object.entries(
+      (spec.components.schemas[schema]?.properties ?? {}) as Record<
+        string,
+        { description?: unknown }
+      >,
+    ).map(([name, p]) => ({
+      at: `${schema}.${name}`,
+      name,
+      text: typeof p.description === 'string' ? p.description.trim() : '',
+    })),
+  );
+
+  it('is found in the bundled spec', () => {
+    expect(fields.length).toBeGreaterThan(0);
+  });
+
+  it('has a description', () => {
+    expect(fields.filter((f) => f.text === '').map((f) => f.at)).toEqual([]);
+  });
+
+  it('has a description that says more than its name', () => {
+    expect(fields.filter((f) => restatesName(f.name, f.text)).map((f) => f.at)).toEqual([]);
   });
 });
