@@ -8444,50 +8444,95 @@ export interface components {
         /** @enum {string} */
         FieldType: "checkbox" | "switch" | "radio" | "text" | "text-area" | "date" | "phone" | "select" | "paragraph" | "instruction";
         File: {
+            /** @description Identity of this file version: its `file_id` and `version` number. */
             _id: components["schemas"]["FileVersion"];
+            /** @description The container holding this file (`type` and `id`). */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description File name, unique within its container. */
             name: string;
+            /** @description Which list of its container the file is in: `files`, or `inputs` for analysis inputs. */
             file_group?: components["schemas"]["FileGroup"];
+            /** @description Storage provider holding the content. */
             provider_id: string;
+            /** @description Storage id of the content on the storage provider. */
             uuid: string;
+            /** @description Storage path of the content (on the storage provider). */
             path?: string;
+            /** @description Whether the file points to content stored outside Flywheel. */
             reference?: boolean;
+            /** @description Size in bytes. */
             size: number;
+            /** @description Content hash computed by the server. */
             hash?: string;
+            /** @description Content hash sent by the uploading client, if any. */
             client_hash?: string;
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
+            /** @description State of the virus scan of the content. */
             virus_scan?: components["schemas"]["VirusScan"];
+            /** @description The file version (`file_id` and `version`) this one was made from, if any. */
             source_file_id?: components["schemas"]["FileVersion"];
+            /** @description Version this one was restored from. */
             restored_from?: number;
+            /** @description Who restored this version. */
             restored_by?: components["schemas"]["Origin"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents?: components["schemas"]["FileParents"];
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Who or what created this (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description Origin of the data, as the uploader reports it. */
             source?: components["schemas"]["CoreModelsCommonSource"];
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description MIME type of the content. */
             mimetype?: string;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification: {
                 [key: string]: string[];
             };
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Free-form metadata of the file (any JSON object), e.g. DICOM header fields. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Annotation (CVAT) task state of this file. */
             cvat?: components["schemas"]["CVATInfo"];
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Id of the de-identification log of this file, if one was applied. */
             deid_log_id?: string;
+            /** @description Why no de-identification log was recorded. */
             deid_log_skip_reason?: components["schemas"]["DeidLogSkipReason"];
+            /** @description Gear that produced this file, if a job did. */
             gear_info?: components["schemas"]["FileGearInfo"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was replaced by a newer upload of the same name (UTC).
+             */
             replaced?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was deleted (UTC), for files in the trash.
+             */
             deleted?: string;
+            /** @description The file version this was copied from, if it is a copy. */
             copy_of?: components["schemas"]["FileVersionCopyOf"];
+            /** @description The first file version in a chain of copies. */
             original_copy_of?: components["schemas"]["FileVersion"];
         };
         FileClassificationDelta: {
@@ -8670,7 +8715,7 @@ export interface components {
             original_copy_of?: components["schemas"]["FileVersion"];
             /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
-            /** @description Group of related files this one belongs to. */
+            /** @description Which list of its container the file is in: `files`, or `inputs` for analysis inputs. */
             file_group: components["schemas"]["FileGroup"];
             /** @description Content hash sent by the uploading client, if any. */
             client_hash?: string;
@@ -8691,53 +8736,97 @@ export interface components {
         };
         FileNode: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Kind of tree node; always `file` here. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             container_type: "file";
+            /** @description Id of this file version (each upload of the same name gets a new one). */
             _id: string;
+            /** @description File name, unique within its container. */
             name: string;
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description MIME type of the content. */
             mimetype: string;
+            /** @description Id shared by all versions of this file. */
             file_id: string;
+            /** @description Version number of this file (1 for the first upload of a name). */
             version: number;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Id of the de-identification log of this file, if one was applied. */
             deid_log_id?: string;
+            /** @description Why no de-identification log was recorded. */
             deid_log_skip_reason?: components["schemas"]["DeidLogSkipReason"];
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Storage provider holding the content. */
             provider_id: string;
+            /** @description Storage path of the content (on the storage provider). */
             path?: string;
+            /** @description Whether the file points to content stored outside Flywheel. */
             reference?: boolean;
+            /** @description Version this one was restored from. */
             restored_from?: number;
+            /** @description Who restored this version. */
             restored_by?: components["schemas"]["Origin"];
+            /** @description The container holding this file (`type` and `id`). */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents?: components["schemas"]["FileParents"];
+            /** @description Who or what created this (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description State of the virus scan of the content. */
             virus_scan?: components["schemas"]["VirusScan"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was replaced by a newer upload of the same name (UTC).
+             */
             replaced?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was deleted (UTC), for files in the trash.
+             */
             deleted?: string;
+            /** @description Size in bytes. */
             size: number;
+            /** @description Content hash computed by the server. */
             hash?: string;
+            /** @description Free-form metadata of the file (any JSON object), e.g. DICOM header fields. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Annotation (CVAT) task state of this file. */
             cvat?: components["schemas"]["CVATInfo"];
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
+            /** @description Gear that produced this file, if a job did. */
             gear_info?: components["schemas"]["FileGearInfo"];
+            /** @description The file version this was copied from, if it is a copy. */
             copy_of?: components["schemas"]["FileVersionCopyOf"];
+            /** @description The first file version in a chain of copies. */
             original_copy_of?: components["schemas"]["FileVersion"];
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Which list of its container the file is in: `files`, or `inputs` for analysis inputs. */
             file_group: components["schemas"]["FileGroup"];
+            /** @description Content hash sent by the uploading client, if any. */
             client_hash?: string;
         };
         FileNodeMin: {
@@ -8861,7 +8950,7 @@ export interface components {
             original_copy_of?: components["schemas"]["FileVersion"];
             /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
-            /** @description Group of related files this one belongs to. */
+            /** @description Which list of its container the file is in: `files`, or `inputs` for analysis inputs. */
             file_group: components["schemas"]["FileGroup"];
         };
         FileParents: {
@@ -8946,75 +9035,137 @@ export interface components {
             zip_member_count?: number;
         };
         FileUpsertInput: {
+            /** @description Id of the storage provider that holds the content. */
             provider_id: string;
+            /** @description Storage id of content already on the provider, such as the `uuid` of a signed-URL upload. */
             uuid?: string;
+            /** @description Path of the content on the storage provider, for content stored there already. */
             path?: string;
+            /** @description Whether the file points to content stored outside Flywheel. */
             reference?: boolean;
+            /** @description Content hash computed by the client, stored with the file. */
             client_hash?: string;
+            /** @description File name, unique within its container. */
             name: string;
+            /** @description Size in bytes. */
             size: number;
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description MIME type of the content. */
             mimetype?: string;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description Free-form metadata to store on the file (any JSON object). */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
+            /** @description Tags to put on the file. */
             tags?: string[];
+            /** @description The container to hold this file (`type` and `id`). */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description Who or what creates the file (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description Origin of the data, as the uploader reports it. */
             source?: components["schemas"]["CoreModelsCommonSource"];
         };
         /** @deprecated */
         FileUpsertOrigin: components["schemas"]["Origin"];
         FileUpsertOutput: {
+            /** @description Id of this file version (each upload of the same name gets a new one). */
             _id: string;
+            /** @description File name, unique within its container. */
             name: string;
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description Id shared by all versions of this file. */
             file_id: string;
+            /** @description Version number of this file (1 for the first upload of a name). */
             version: number;
+            /** @description MIME type of the content. */
             mimetype: string;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Id of the de-identification log of this file, if one was applied. */
             deid_log_id?: string;
+            /** @description Why no de-identification log was recorded. */
             deid_log_skip_reason?: components["schemas"]["DeidLogSkipReason"];
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Storage provider holding the content. */
             provider_id: string;
+            /** @description The container holding this file (`type` and `id`). */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description Ids of the containers above this one (`group`, `project`, `subject`, …). */
             parents?: components["schemas"]["FileParents"];
+            /** @description Version this one was restored from. */
             restored_from?: number;
+            /** @description Who restored this version. */
             restored_by?: components["schemas"]["Origin"];
+            /** @description Storage path of the content (on the storage provider). */
             path?: string;
+            /** @description Whether the file points to content stored outside Flywheel. */
             reference?: boolean;
+            /** @description Who or what created this (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description State of the virus scan of the content. */
             virus_scan?: components["schemas"]["VirusScan"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was replaced by a newer upload of the same name (UTC).
+             */
             replaced?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was deleted (UTC), for files in the trash.
+             */
             deleted?: string;
+            /** @description Size in bytes. */
             size: number;
+            /** @description Content hash computed by the server. */
             hash?: string;
+            /** @description Content hash sent by the uploading client, if any. */
             client_hash?: string;
+            /** @description Free-form metadata of the file (any JSON object), e.g. DICOM header fields. */
             info: {
                 [key: string]: unknown;
             };
+            /** @description Whether `info` holds any keys (also set when a list read leaves `info` out). */
             info_exists?: boolean;
+            /** @description Annotation (CVAT) task state of this file. */
             cvat?: components["schemas"]["CVATInfo"];
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
+            /** @description Gear that produced this file, if a job did. */
             gear_info?: components["schemas"]["FileGearInfo"];
+            /** @description The file version this was copied from, if it is a copy. */
             copy_of?: components["schemas"]["FileVersionCopyOf"];
+            /** @description The first file version in a chain of copies. */
             original_copy_of?: components["schemas"]["FileVersion"];
+            /** @description Counter raised by each change; lets a client detect concurrent edits. */
             revision: number;
+            /** @description Which list of its container the file is in: `files`, or `inputs` for analysis inputs. */
             file_group: components["schemas"]["FileGroup"];
+            /** @description What the upsert did: `created`, `updated`, `ignored` or `conflict`. */
             upsert_result: components["schemas"]["UpsertResult"];
         };
         FileVersion: {
@@ -9036,20 +9187,35 @@ export interface components {
             group_label?: string;
         };
         FileVersionOutput: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was uploaded (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was deleted (UTC); absent unless it was.
+             */
             deleted?: string;
+            /** @description Id shared by all versions of this file. */
             file_id: string;
+            /** @description Who or what created this version (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description Version this one was restored from, if it is a restore. */
             restored_from?: number;
+            /** @description Who restored this version, if it is a restore. */
             restored_by?: components["schemas"]["Origin"];
+            /** @description Version number of this file (1 for the first upload of a name). */
             version: number;
         };
         FileVia: {
+            /** @description Id of the intermediary (for example a device) the file came through. */
             id?: string;
+            /** @description How the intermediary delivered the file. */
             method?: string;
+            /** @description Kind of intermediary, such as `device`. */
             type?: string;
+            /** @description Display name of the intermediary. */
             name?: string;
         };
         FileZipEntry: components["schemas"]["ZipfileMemberInfo"];
@@ -10736,7 +10902,9 @@ export interface components {
         /** @enum {string} */
         OrganSystem: "Nervous System" | "Cardiovascular System" | "Respiratory System" | "Musculoskeletal System" | "Endocrine System" | "Gastrointestinal System" | "Urinary System" | "Integumentary System" | "Lymphatic System" | "Reproductive System" | "Brain" | "CNS" | "PNS" | "Skeletal Muscle" | "Smooth Muscle" | "Airway" | "Esophagus" | "Heart" | "Lungs" | "Vascular System" | "Thyroid" | "Salivary glands" | "Stomach" | "Pancreas" | "Adrenals" | "Spleen" | "Liver" | "Biliary Tree" | "Gallbladder" | "Small bowel" | "Large bowel" | "Female reproductive system" | "Male reproductive system" | "Lymphatics" | "Bone Marrow" | "Skeleton" | "Ocular System";
         Origin: {
+            /** @description Kind of origin: `user`, `user_workspace`, `device`, `job`, `system`, `unknown`, `gear_rule` or `task`. */
             type: components["schemas"]["OriginType"];
+            /** @description Id of the user, device, job, rule or task named by `type`. */
             id?: string;
         };
         /** @enum {string} */
@@ -10747,7 +10915,10 @@ export interface components {
         };
         /** @description Multipart upload body. */
         OutputUploadForm: {
-            /** Format: binary */
+            /**
+             * Format: binary
+             * @description Contents of the output file to upload.
+             */
             file: Blob;
         };
         OutputUserPage: {
@@ -10759,10 +10930,13 @@ export interface components {
             results: components["schemas"]["UserOutput"][];
         };
         PackfileCleanupOutput: {
+            /** @description Counts of what the cleanup removed. */
             removed: components["schemas"]["PackfileRemovedOutput"];
         };
         PackfileRemovedOutput: {
+            /** @description Number of expired packfile upload tokens removed. */
             tokens: number;
+            /** @description Number of leftover staged files or token folders removed. */
             files: number;
         };
         PageGenericFileOutput: {
@@ -11905,14 +12079,23 @@ export interface components {
         /** @enum {string} */
         S3AddressingStyle: "virtual" | "path";
         S3CompatStorage: {
+            /** @description Region of the S3-compatible service, if it uses regions. */
             region?: string;
+            /** @description Name of the bucket that holds the data. */
             bucket: string;
+            /** @description Key prefix inside the bucket under which objects are stored (empty by default). */
             path?: string;
+            /** @description URL of the S3-compatible service to talk to. */
             endpoint_url: string;
+            /** @description Whether to check the TLS certificate of the endpoint (off by default). */
             verify_certs?: boolean;
+            /** @description Whether transfers go through signed URLs instead of the server (off by default). */
             signed_urls?: boolean;
+            /** @description Storage provider kind of this configuration (here `s3_compat`). */
             config_type?: string;
+            /** @description Role of this storage configuration (here `storage`). */
             config_class?: string;
+            /** @description Whether S3 requests use virtual-hosted (`virtual`) or path-style (`path`) URLs. */
             addressing_style?: components["schemas"]["S3AddressingStyle"];
         };
         SaveSearch: {
@@ -12412,27 +12595,41 @@ export interface components {
             tags: string[];
         };
         SignedFSUploadOutput: {
+            /** @description Id of the storage provider that holds the upload. */
             provider_id: string;
+            /** @description Storage id of the uploaded file. */
             uuid: string;
         };
         SignedUrlCleanupInput: {
+            /** @description Id of the storage provider that holds the unused upload. */
             provider_id: string;
+            /** @description Storage id of the unused upload to remove. */
             uuid: string;
         };
         SignedUrlUploadInput: {
+            /** @description Id of the storage provider to upload to. */
             provider_id: string;
+            /** @description Size of the file to upload in bytes; a large file may get several part URLs. */
             size?: number;
         };
         SignedUrlUploadOutput: {
+            /** @description Id of the storage provider the URLs write to. */
             provider_id: string;
+            /** @description Storage id the upload gets; name it again to complete or clean up the upload. */
             uuid: string;
+            /** @description Signed URLs to `PUT` the content to, one per part, in part order. */
             upload_urls: string[];
+            /** @description HTTP headers to send with each `PUT` to the upload URLs. */
             upload_headers: {
                 [key: string]: string;
             };
+            /** @description Block ids of the parts, for uploads to Azure storage. */
             block_ids?: string[];
+            /** @description S3 multipart upload id, when the upload goes to S3 in parts. */
             s3_multipart_upload_id?: string;
+            /** @description Azure multipart upload id, when the upload goes to Azure in blocks. */
             az_multipart_upload_id?: string;
+            /** @description Free-text remark from the server about the upload, if any. */
             note?: string;
         };
         Site: {
@@ -13023,19 +13220,29 @@ export interface components {
         /** @enum {string} */
         TypeStr: "int" | "float" | "string" | "bool";
         UidCheckInputAcquisitions: {
+            /** @description Id of a project to limit the check to. */
             project_id?: string;
+            /** @description Ids of projects to limit the check to. */
             project_ids?: string[];
+            /** @description DICOM UIDs of sessions to look for. */
             sessions?: string[];
+            /** @description DICOM UIDs of acquisitions to look for. */
             acquisitions: string[];
         };
         UidCheckInputSessions: {
+            /** @description Id of a project to limit the check to. */
             project_id?: string;
+            /** @description Ids of projects to limit the check to. */
             project_ids?: string[];
+            /** @description DICOM UIDs of sessions to look for. */
             sessions: string[];
+            /** @description DICOM UIDs of acquisitions to look for. */
             acquisitions?: string[];
         };
         UidCheckOutput: {
+            /** @description Those of the given session UIDs that exist already. */
             sessions?: string[];
+            /** @description Those of the given acquisition UIDs that exist already. */
             acquisitions?: string[];
         };
         UploadCompleteS3MultipartInput: components["schemas"]["CompleteS3MultipartUploadInput"];
@@ -13044,15 +13251,19 @@ export interface components {
         UploadSignedUploadUrlInput: components["schemas"]["SignedUrlUploadInput"];
         UploadSignedUploadUrlOutput: components["schemas"]["SignedUrlUploadOutput"];
         UploadTicketOutput: {
+            /** @description Ticket id to pass as `ticket=` when closing the upload. */
             ticket: string;
+            /** @description Signed upload URLs keyed by file name: one URL, or a list of part URLs. */
             urls: {
                 [key: string]: unknown;
             };
+            /** @description HTTP headers to send with each `PUT` to the upload URLs. */
             headers: {
                 [key: string]: string;
             };
         };
         UploadTokenOutput: {
+            /** @description Token naming this packfile upload; pass it to the later packfile requests. */
             token: string;
         };
         /** @enum {string} */
@@ -13267,6 +13478,7 @@ export interface components {
         /** @enum {string} */
         ViewerAppType: "viewer" | "form";
         VirusScan: {
+            /** @description Result of the virus scan: `clean`, `virus` or `quarantined`. */
             state: components["schemas"]["VirusScanState"];
         };
         /** @enum {string} */
@@ -13275,14 +13487,22 @@ export interface components {
             [key: string]: unknown;
         };
         ZipfileInfo: {
+            /** @description Comment stored in the zip archive (empty when there is none). */
             comment: string;
+            /** @description Entries of the archive. */
             members: components["schemas"]["ZipfileMemberInfo"][];
         };
         ZipfileMemberInfo: {
+            /** @description Path of the entry inside the archive. */
             path: string;
+            /** @description Size of the entry in bytes. */
             size: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Modification time recorded for the entry in the archive.
+             */
             timestamp: string;
+            /** @description Comment stored for the entry (empty when there is none). */
             comment: string;
         };
     };
