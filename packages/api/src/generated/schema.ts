@@ -7590,43 +7590,77 @@ export interface components {
             tags: components["schemas"]["FilterValues"];
         };
         ContainerIdViewInput: {
+            /** @description Id of the container (or other owner) the data view is stored on. */
             parent?: string;
+            /** @description Human-readable name of the data view. */
             label: string;
+            /** @description Free-text description of the data view. */
             description?: string;
+            /** @description Columns to extract, each a source field such as `session.label` with an optional output name. */
             columns?: components["schemas"]["Column"][];
+            /** @description Which files to read rows from (container, name filter, format); absent for a view of metadata only. */
             fileSpec?: components["schemas"]["DataViewFileSpec"];
+            /** @description Filter string that limits the rows included. */
             filter?: string;
+            /** @description Columns whose values group the rows. */
             groupBy?: components["schemas"]["GroupBy"];
+            /** @description Whether to add the id column of each container level (on by default). */
             includeIds?: boolean;
+            /** @description Whether to add the label column of each container level (on by default). */
             includeLabels?: boolean;
+            /** @description Whether to add a column naming the error met on each row (on by default). */
             errorColumn?: boolean;
+            /** @description What to do with rows that lack data: `none` keeps them, `drop-row` leaves them out. */
             missingDataStrategy?: components["schemas"]["DataStrategy"];
+            /** @description Whether the rows are sorted; `false` opts out. */
             sort?: boolean;
+            /** @description Id of the saved data view. */
             _id?: string;
+            /** @description Who or what created the data view. */
             origin?: components["schemas"]["Origin"];
         };
         ContainerIdViewInputExecuteAndSave: {
+            /** @description Id of a saved data view to run; give this or `view`. */
             viewId?: string;
+            /** @description Data view definition to run, instead of a saved `viewId`. */
             view?: components["schemas"]["ContainerPipelineInput"];
+            /** @description Kind of container to save the result file on. */
             containerType: components["schemas"]["ContainerType"];
+            /** @description Id of the container to save the result file on. */
             containerId: string;
+            /** @description Name of the file the result is saved as. */
             filename: string;
+            /** @description Optional free-text description to store with the result. */
             description?: string;
         };
         ContainerModify: {
+            /** @description Id of the container (or other owner) the data view is stored on. */
             parent?: string;
+            /** @description New name of the data view. */
             label?: string;
+            /** @description Free-text description of the data view. */
             description?: string;
+            /** @description Columns to extract, each a source field such as `session.label` with an optional output name. */
             columns?: components["schemas"]["Column"][];
+            /** @description Which files to read rows from (container, name filter, format); absent for a view of metadata only. */
             fileSpec?: components["schemas"]["DataViewFileSpec"];
+            /** @description Filter string that limits the rows included. */
             filter?: string;
+            /** @description Columns whose values group the rows. */
             groupBy?: components["schemas"]["GroupBy"];
+            /** @description Whether to add the id column of each container level (on by default). */
             includeIds?: boolean;
+            /** @description Whether to add the label column of each container level (on by default). */
             includeLabels?: boolean;
+            /** @description Whether to add a column naming the error met on each row (on by default). */
             errorColumn?: boolean;
+            /** @description What to do with rows that lack data: `none` keeps them, `drop-row` leaves them out. */
             missingDataStrategy?: components["schemas"]["DataStrategy"];
+            /** @description Whether the rows are sorted; `false` opts out. */
             sort?: boolean;
+            /** @description Id of the saved data view. */
             _id?: string;
+            /** @description Who or what created the data view. */
             origin?: components["schemas"]["Origin"];
         };
         ContainerNewOutput: components["schemas"]["InsertedId"];
@@ -7689,19 +7723,33 @@ export interface components {
             group?: string;
         };
         ContainerPipelineInput: {
+            /** @description Id of the container (or other owner) the data view is stored on. */
             parent?: string;
+            /** @description Human-readable name of the data view. */
             label?: string;
+            /** @description Free-text description of the data view. */
             description?: string;
+            /** @description Columns to extract, each a source field such as `session.label` with an optional output name. */
             columns?: components["schemas"]["Column"][];
+            /** @description Which files to read rows from (container, name filter, format); absent for a view of metadata only. */
             fileSpec?: components["schemas"]["DataViewFileSpec"];
+            /** @description Filter string that limits the rows included. */
             filter?: string;
+            /** @description Columns whose values group the rows. */
             groupBy?: components["schemas"]["GroupBy"];
+            /** @description Whether to add the id column of each container level (on by default). */
             includeIds?: boolean;
+            /** @description Whether to add the label column of each container level (on by default). */
             includeLabels?: boolean;
+            /** @description Whether to add a column naming the error met on each row (on by default). */
             errorColumn?: boolean;
+            /** @description What to do with rows that lack data: `none` keeps them, `drop-row` leaves them out. */
             missingDataStrategy?: components["schemas"]["DataStrategy"];
+            /** @description Whether the rows are sorted; `false` opts out. */
             sort?: boolean;
+            /** @description Id of the saved data view. */
             _id?: string;
+            /** @description Who or what created the data view. */
             origin?: components["schemas"]["Origin"];
         };
         ContainerProjectParents: components["schemas"]["ProjectParents"];
@@ -8071,23 +8119,45 @@ export interface components {
         /** @enum {string} */
         DeleteStatus: "static" | "scheduled" | "deleting" | "completed" | "failed";
         DeletedFile: {
+            /** @description Identity of the deleted file version: its `file_id` and `version` number. */
             _id: components["schemas"]["FileVersion"];
+            /** @description Who or what created the file (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description The container that held the file (`type` and `id`). */
             parent_ref: components["schemas"]["ContainerReference"];
+            /** @description Name the file had in its container. */
             name: string;
+            /** @description Id of the storage provider that held the content. */
             provider_id: string;
+            /** @description Storage id of the content on the storage provider. */
             uuid: string;
+            /** @description Size in bytes. */
             size: number;
+            /** @description The file version this was copied from, if it is a copy. */
             copy_of?: components["schemas"]["FileVersionCopyOf"];
+            /** @description Annotation (CVAT) task state of this file. */
             cvat?: components["schemas"]["CVATInfo"];
+            /** @description Ids of the containers above the file (`group`, `project`, `subject`, …). */
             parents?: components["schemas"]["FileParents"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was deleted (UTC).
+             */
             deleted: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this version was replaced by a newer upload of the same name (UTC).
+             */
             replaced?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was deleted for good (UTC), if it was; absent while only in the trash.
+             */
             hard_deleted?: string;
         };
         DeletedResult: {
@@ -9797,13 +9867,17 @@ export interface components {
             _id: string;
         };
         GroupSettingsOutput: {
+            /** @description Viewer applications offered for the data. */
             viewer_apps?: components["schemas"]["ViewerApp"][];
+            /** @description De-identification profile stored in the settings (a JSON object). */
             deid_profile?: {
                 [key: string]: unknown;
             };
+            /** @description Data-entry form definitions, as lists under string keys. */
             forms?: {
                 [key: string]: components["schemas"]["FormDefinition"][];
             };
+            /** @description Identifier that external routing uses for this group or project. */
             external_routing_id?: string;
         };
         GroupUpdate: {
@@ -11143,10 +11217,15 @@ export interface components {
             label?: string;
         };
         ProjectHierarchyInput: {
+            /** @description Who or what creates the containers (user, device or job). */
             origin: components["schemas"]["Origin"];
+            /** @description Origin of the data, as the uploader reports it. */
             source?: components["schemas"]["CoreModelsCommonSource"];
+            /** @description Subject to find or create in the project. */
             subject?: components["schemas"]["SubjectUpsertInput"];
+            /** @description Session to find or create under the subject. */
             session?: components["schemas"]["SessionUpsertInput"];
+            /** @description Acquisition to find or create under the session. */
             acquisition?: components["schemas"]["AcquisitionUpsertInput"];
         };
         ProjectHierarchyOutput: {
@@ -11385,21 +11464,33 @@ export interface components {
             group: string;
         };
         ProjectReport: {
+            /** @description Label of the project. */
             name?: string;
+            /** @description Label of the group that holds the project. */
             group_name?: string;
+            /** @description Administrators of the project, one object per user. */
             admins?: {
                 [key: string]: unknown;
             }[];
+            /** @description Number of sessions in the project. */
             session_count?: number;
+            /** @description Number of subjects in the project. */
             subjects_count?: number;
+            /** @description Number of subjects whose sex is female. */
             female_count?: number;
+            /** @description Number of subjects whose sex is male. */
             male_count?: number;
+            /** @description Number of subjects of another sex than female or male. */
             other_count?: number;
+            /** @description Subject counts broken down by demographic groups (a JSON object). */
             demographics_grid?: {
                 [key: string]: unknown;
             };
+            /** @description Total number of subjects in the demographics breakdown. */
             demographics_total?: number;
+            /** @description Number of subjects aged over 18. */
             over_18_count?: number;
+            /** @description Number of subjects aged under 18. */
             under_18_count?: number;
         };
         ProjectReportList: {
@@ -11409,47 +11500,75 @@ export interface components {
         ProjectSessionUpsertInput: components["schemas"]["SessionUpsertInput"];
         ProjectSessionUpsertOutput: components["schemas"]["SessionUpsertOutput"];
         ProjectSettingsInput: {
+            /** @description Viewer applications to offer for the data. */
             viewer_apps?: components["schemas"]["ViewerAppInput"][];
+            /** @description De-identification profile to store: its JSON object, or a string. */
             deid_profile?: string | {
                 [key: string]: unknown;
             };
+            /** @description Data-entry form definitions, as lists under string keys. */
             forms?: {
                 [key: string]: components["schemas"]["FormDefinition"][];
             };
+            /** @description Identifier that external routing uses for this group or project. */
             external_routing_id?: string;
+            /** @description Sharing settings to store for the project. */
             sharing?: components["schemas"]["ProjectSettingsSharingInput"];
+            /** @description Workspace (JupyterHub) settings to store for the project. */
             workspaces?: components["schemas"]["ProjectSettingsWorkspacesInput"];
+            /** @description CVAT annotation settings to store for the project. */
             cvat?: components["schemas"]["CVATSettingsInput"];
         };
         ProjectSettingsOutput: {
+            /** @description Viewer applications offered for the data. */
             viewer_apps?: components["schemas"]["ViewerApp"][];
+            /** @description De-identification profile stored in the settings (a JSON object). */
             deid_profile?: {
                 [key: string]: unknown;
             };
+            /** @description Data-entry form definitions, as lists under string keys. */
             forms?: {
                 [key: string]: components["schemas"]["FormDefinition"][];
             };
+            /** @description Identifier that external routing uses for this group or project. */
             external_routing_id?: string;
+            /** @description Sharing settings of the project: its share level, contacts and summary. */
             sharing?: components["schemas"]["ProjectSettingsSharing"];
+            /** @description Settings of the analysis workspaces (JupyterHub) of the project. */
             workspaces?: components["schemas"]["ProjectSettingsWorkspaces"];
+            /** @description Settings of the CVAT annotation integration of the project. */
             cvat?: components["schemas"]["CVATSettings"];
         };
         ProjectSettingsSharing: {
+            /** @description How much of the project others see: `high_level` (a summary) or `full_ro_access` (read-only access to the data). */
             share_level: components["schemas"]["ProjectShareLevel"];
+            /** @description Institutions behind the project. */
             project_institutions: components["schemas"]["ProjectInstitution"][];
+            /** @description People to contact about the project. */
             project_contacts: components["schemas"]["ProjectContact"][];
+            /** @description Free-text summary of the project shown to those it is shared with. */
             summary: string;
+            /** @description Therapeutic areas the project covers. */
             therapeutic_areas: components["schemas"]["TherapeuticArea"][];
+            /** @description Body regions the project data covers. */
             body_regions: components["schemas"]["BodyRegion"][];
+            /** @description Organ systems the project data covers. */
             organ_systems: components["schemas"]["OrganSystem"][];
         };
         ProjectSettingsSharingInput: {
+            /** @description How much of the project others see: `high_level` (a summary) or `full_ro_access` (read-only access to the data). */
             share_level?: components["schemas"]["ProjectShareLevel"];
+            /** @description Institutions behind the project. */
             project_institutions?: components["schemas"]["ProjectInstitution"][];
+            /** @description People to contact about the project. */
             project_contacts?: components["schemas"]["ProjectContact"][];
+            /** @description Free-text summary of the project shown to those it is shared with. */
             summary?: string;
+            /** @description Therapeutic areas the project covers. */
             therapeutic_areas?: components["schemas"]["TherapeuticArea"][];
+            /** @description Body regions the project data covers. */
             body_regions?: components["schemas"]["BodyRegion"][];
+            /** @description Organ systems the project data covers. */
             organ_systems?: components["schemas"]["OrganSystem"][];
         };
         ProjectSettingsWorkspaces: {
@@ -11473,10 +11592,15 @@ export interface components {
         /** @deprecated */
         ProjectSharingSettingsProjectStats: components["schemas"]["ProjectStats"];
         ProjectStats: {
+            /** @description Counts of the containers, files, jobs and analyses in the project. */
             number_of: components["schemas"]["ProjectCounters"];
+            /** @description Age groups of the subjects in the project. */
             age_groups: string[];
+            /** @description Measurement classifications found on the project files. */
             measurements: string[];
+            /** @description Imaging modalities found on the project files. */
             modalities: string[];
+            /** @description File types found in the project. */
             file_types: string[];
         };
         ProjectSubjectUpsertInput: components["schemas"]["SubjectUpsertInput"];
@@ -12585,13 +12709,21 @@ export interface components {
             upsert_result: string;
         };
         SharingFilterOptions: {
+            /** @description Therapeutic areas that shared projects in the catalog can be filtered by. */
             therapeutic_areas: string[];
+            /** @description Body regions that shared projects in the catalog can be filtered by. */
             body_regions: string[];
+            /** @description Organ systems that shared projects in the catalog can be filtered by. */
             organ_systems: string[];
+            /** @description Age groups that shared projects in the catalog can be filtered by. */
             age_groups: string[];
+            /** @description Measurements that shared projects in the catalog can be filtered by. */
             measurements: string[];
+            /** @description Modalities that shared projects in the catalog can be filtered by. */
             modalities: string[];
+            /** @description File types that shared projects in the catalog can be filtered by. */
             file_types: string[];
+            /** @description Tags that shared projects in the catalog can be filtered by. */
             tags: string[];
         };
         SignedFSUploadOutput: {
@@ -13069,24 +13201,42 @@ export interface components {
             tags?: string;
         };
         SubjectUpsertInput: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Date of birth (personal data).
+             */
             date_of_birth?: string;
+            /** @description Id of an existing container to update, if known. */
             _id?: string;
+            /** @description Routing hint from the uploader; matching uses `_id` or label. */
             routing_field?: string;
+            /** @description Label of the container, also used to find an existing one. */
             label?: string;
+            /** @description Origin of the data, as the uploader reports it. */
             source?: components["schemas"]["CoreModelsCommonSource"];
+            /** @description First name (personal data: leave out for de-identified data). */
             firstname?: string;
+            /** @description Last name (personal data: leave out for de-identified data). */
             lastname?: string;
+            /** @description Sex of the subject (e.g. `male`, `female`). */
             sex?: string;
+            /** @description What the subject is (e.g. `human`, `animal`, `phantom`). */
             type?: string;
+            /** @description Race of the subject (US NIH categories). */
             race?: string;
+            /** @description Ethnicity of the subject (US NIH categories). */
             ethnicity?: string;
+            /** @description Species of the subject. */
             species?: string;
+            /** @description Strain of the subject (animals). */
             strain?: string;
+            /** @description Free-form custom metadata to store. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Life state of the subject (`In utero`, `Alive`, `Dead`). */
             state?: components["schemas"]["SubjectState"];
+            /** @description Tags to put on the container. */
             tags?: string[];
         };
         SubjectUpsertOutput: {
@@ -13185,10 +13335,15 @@ export interface components {
             cancelled?: string;
         };
         TreeContainerRequestSpec: {
+            /** @description Names of the fields to return for each container of this level. */
             fields: string[];
+            /** @description Filter string (comma-separated conditions) that limits the containers of this level. */
             filter?: string;
+            /** @description Most containers of this level to return. */
             limit?: number;
+            /** @description Sort keys for the containers of this level, comma-separated, each optionally with `:asc` or `:desc`. */
             sort?: string;
+            /** @description Whether to add the users, devices and jobs named by `origin` fields. */
             "join-origin"?: boolean;
         };
         TreeGraph: {
