@@ -8331,7 +8331,7 @@ export interface components {
             mfa_verified?: boolean;
         };
         Edition: {
-            /** @description Whether the site has the lab edition features enabled. */
+            /** @description Whether the lab edition features are on for this group or project. */
             lab?: boolean;
         };
         EgressDevice: {
@@ -8487,7 +8487,7 @@ export interface components {
             project_import?: boolean;
         };
         FieldChange: {
-            /** @description How the field was changed (for example set or unset). */
+            /** @description How the field was changed, such as `CREATE`, `UPDATE` or `DELETE`. */
             method: components["schemas"]["ChangeMethod"];
             /** @description The field value after the change (reference `object`, any JSON value). */
             value: unknown;
@@ -8508,7 +8508,7 @@ export interface components {
             container_id: string;
             /** @description File version the log refers to; absent for non-file containers. */
             file_version?: number;
-            /** @description Recorded changes to this field in time order. */
+            /** @description Recorded changes of the requested field, newest first. */
             changes: components["schemas"]["FieldChange"][];
         };
         /** @enum {string} */
@@ -8916,7 +8916,7 @@ export interface components {
              * @description When the file was last changed (UTC).
              */
             modified: string;
-            /** @description Kind of container that holds the file. */
+            /** @description Kind of object this node is; `file` for files. */
             container_type?: string;
             /** @description Kind of tree node (here file). */
             node_type?: string;
@@ -10740,7 +10740,7 @@ export interface components {
             name: string;
         };
         Locked: {
-            /** @description Why the project is locked (for example an ongoing copy). */
+            /** @description Why the project is locked: `data_review`, `regulatory_audit`, `research_suspended`, `study_closed` or `other`. */
             reason: components["schemas"]["ProjectLockingReason"];
             /**
              * Format: date-time
@@ -12379,7 +12379,7 @@ export interface components {
             server_url?: string;
             /** @description Id of the server option set it was launched with. */
             server_options_id?: string;
-            /** @description Lifecycle state of the server (stopped to running). */
+            /** @description Lifecycle state of the server: `starting`, `running`, `stopping`, `stopped` or `error`. */
             state?: components["schemas"]["State"];
             /** @description Start-up progress in percent. */
             progress?: number;
