@@ -19,6 +19,7 @@ const DESCRIBED_FILES = [
   'other.yaml',
   'files.yaml',
   'containers.yaml',
+  'site.yaml',
 ];
 
 const schemasOf = (file: string): string[] =>

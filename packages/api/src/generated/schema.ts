@@ -6959,21 +6959,40 @@ export interface components {
         /** @enum {string} */
         AssigneeType: "staffing_pool" | "user";
         AuditTrailReport: {
+            /** @description Server-assigned id of the report. */
             _id: string;
+            /** @description Who requested the report. */
             origin: components["schemas"]["Origin"];
+            /** @description Id of the project the report covers. */
             project_id: string;
+            /** @description Ids of the subjects the report is limited to; absent or empty for the whole project. */
             subject_ids?: string[];
+            /** @description Display name given to the report when it was requested. */
             label: string;
+            /** @description Where generation stands: `pending`, `in_progress`, `complete`, `failed` or `canceled`. */
             status: components["schemas"]["AuditTrailReportStatus"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the report was requested (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When generation ended (UTC); absent while the report is pending or in progress.
+             */
             finished?: string;
+            /** @description Counter raised by each change to the report record; starts at 1. */
             revision?: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the report was deleted (UTC); absent for a live report.
+             */
             deleted?: string;
+            /** @description Error message of a failed generation; absent otherwise. */
             error?: string;
+            /** @description Id of the background task that builds the report, for support. */
             celery_task_id?: string;
+            /** @description Size of the generated report file in bytes, once it exists. */
             size?: number;
         };
         /** @description One page of AuditTrailReport items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -7269,35 +7288,59 @@ export interface components {
             count: number;
         };
         CentralOut: {
+            /** @description True when the site is linked to a Flywheel central service. */
             enabled?: boolean;
+            /** @description URL of the central management service. */
             manager_url?: string;
+            /** @description URL of the central web application. */
             app_url?: string;
+            /** @description Id of this site as a tenant of the central service. */
             tenant_id?: string;
+            /** @description Path of this tenant within the central service. */
             tenant_path?: string;
+            /** @description Id of the organization the site belongs to in the central service. */
             organization_id?: string;
         };
         Change: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the change was made (UTC).
+             */
             created: string;
+            /** @description Who or what made the change (user, device, job). */
             origin: components["schemas"]["Origin"];
+            /** @description Kind of object that changed (`project`, `session`, `file`, …). */
             container_type: components["schemas"]["ContainerType"] | string;
+            /** @description Id of the object that changed. */
             container_id: string;
+            /** @description Version of the file the change applies to; only for file changes. */
             file_version?: number;
+            /** @description Kind of change: `CREATE`, `ADD`, `UPDATE`, `DELETE`, `REPLACE_FILE`, `NOTE_DELETION` or `E-SIGNATURE`. */
             method: components["schemas"]["ChangeMethod"];
+            /** @description The fields the change wrote and their new values (a JSON object). */
             patch?: {
                 [key: string]: unknown;
             };
+            /** @description Revision of the object after this change. */
             revision: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the electronic signature was applied (UTC); only for `E-SIGNATURE` changes.
+             */
             esignature_timestamp?: string;
+            /** @description Why the object was deleted (a delete reason such as `duplicate_data`, or free text); only for deletions. */
             reason?: components["schemas"]["ContainerDeleteReason"] | string;
         };
         /** @enum {string} */
         ChangeLogContainerType: "project" | "subject" | "session" | "acquisition" | "analysis" | "file" | "device" | "master_subject_code" | "gear_rule" | "form_response" | "annotation";
         ChangeLogDocument: {
+            /** @description Kind of object the log is for (`project`, `session`, `file`, …). */
             container_type: components["schemas"]["ContainerType"] | string;
+            /** @description Id of the object the log is for. */
             container_id: string;
+            /** @description File version the log is limited to, when one was asked for (files only). */
             file_version?: number;
+            /** @description The recorded changes to the object, one entry per change. */
             changes: components["schemas"]["Change"][];
         };
         /** @enum {string} */
@@ -7558,17 +7601,32 @@ export interface components {
         /** @deprecated */
         ConfigFeatureMap: components["schemas"]["Features"];
         ConfigOut: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the site configuration was last updated (UTC).
+             */
             last_updated: string;
+            /** @description Identity, addresses and limits of the site (name, API URL, upload size). */
             site: components["schemas"]["Site"];
+            /** @description Which optional features the server has turned on, by name. */
             features?: components["schemas"]["Features"];
+            /** @description Flags of features still in development. */
             wip_features?: components["schemas"]["WorkInProgressFeatures"];
+            /** @description True when the server accepts uploads through signed URLs straight to storage; absent means false. */
             signed_url?: boolean;
+            /** @description How users sign in to the site: identity providers and their settings. */
             auth: components["schemas"]["AuthOut"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the configuration record was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the configuration record was last changed (UTC).
+             */
             modified: string;
+            /** @description Link of the site to a Flywheel central service, if any. */
             central: components["schemas"]["CentralOut"];
         };
         /** @deprecated */
@@ -7820,14 +7878,22 @@ export interface components {
             expires_at?: string;
         };
         CoreModelsAuditTrailCreateReportInput: {
+            /** @description Id of the project to report on. */
             project_id: string;
+            /** @description Ids of subjects to limit the report to; leave out to cover the whole project. */
             subject_ids?: string[];
+            /** @description Display name for the new report. */
             label: string;
+            /** @description Initial status of the report; normally left out so the server sets it. */
             status?: components["schemas"]["AuditTrailReportStatus"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Request time to record (UTC); normally left out so the server sets it.
+             */
             created?: string;
         };
         CoreModelsAuditTrailModifyReportInput: {
+            /** @description New status of the report (`pending`, `in_progress`, `complete`, `failed` or `canceled`). */
             status?: components["schemas"]["AuditTrailReportStatus"];
         };
         CoreModelsCommonSource: {
@@ -7994,20 +8060,35 @@ export interface components {
             fields: components["schemas"]["CustomField"][];
         };
         DailyReportUsage: {
+            /** @description Year of the day this row covers (e.g. 2024). */
             year: number;
+            /** @description Month of the day this row covers, 1 to 12. */
             month: number;
+            /** @description Day of the month this row covers, 1 to 31. */
             day: number;
+            /** @description Label of the project the usage is for. */
             project_label: string;
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the project the usage is for. */
             project?: string;
+            /** @description Number of sessions counted for the project that day; 0 when absent. */
             session_count?: number;
+            /** @description Jobs run that day by gears billed to the center (site setting `center_gears`). */
             center_job_count?: number;
+            /** @description Jobs run that day by all other gears, billed to the group. */
             group_job_count?: number;
+            /** @description Compute time of the center-billed jobs that day, in milliseconds. */
             center_compute_ms?: number;
+            /** @description Compute time of the group-billed jobs that day, in milliseconds. */
             group_compute_ms?: number;
+            /** @description Storage billed to the center that day, in bytes. */
             center_storage_bytes?: number;
+            /** @description Center-billed storage held by soft-deleted (still recoverable) files that day, in bytes. */
             center_storage_soft_deleted_bytes?: number;
+            /** @description Storage billed to the group that day, in bytes. */
             group_storage_bytes?: number;
+            /** @description Group-billed storage held by soft-deleted (still recoverable) files that day, in bytes. */
             group_storage_soft_deleted_bytes?: number;
         };
         /** @enum {string} */
@@ -8335,52 +8416,95 @@ export interface components {
             lab?: boolean;
         };
         EgressDevice: {
+            /** @description Server-assigned id of the device. */
             _id?: string;
+            /** @description Display name of the device. */
             label?: string;
+            /** @description Name the device reports for itself. */
             name?: string;
+            /** @description Device kind the device named when it signed in as a drone (`X-SciTran-Method`). */
             method?: string;
+            /** @description API keys of the device, without their secrets; list reads include them only with `join_keys`. */
             api_keys?: components["schemas"]["ApiKeyOutput"][];
+            /** @description Single API key of the device, as older servers report it. */
             api_key?: components["schemas"]["LegacyApiKeyOutput"];
+            /** @description API key issued at the drone sign-in; answered only to the device itself. */
             key?: string;
+            /** @description Kind of device, such as an uploader or connector. */
             type: string;
+            /** @description Software version the device reports. */
             version?: string;
+            /** @description Error messages the device last reported. */
             errors?: string[];
+            /** @description Free-form metadata the device reports (any JSON object). */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Seconds between the device's check-ins. */
             interval?: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the device last contacted the server (UTC).
+             */
             last_seen?: string;
+            /** @description True when an admin disabled the device; its key is then refused. */
             disabled: boolean;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the device was deleted (UTC); absent for a live device.
+             */
             deleted?: string;
+            /** @description Where the data the device uploads is stored. */
             storage_config: components["schemas"]["StorageStrategyConfig"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the device record was last changed (UTC).
+             */
             modified: string;
         };
         EgressDevicePage: {
+            /** @description Number of devices in this page. */
             count?: number;
+            /** @description Number of devices matching, over all pages. */
             total: number;
+            /** @description The devices in this page. */
             results: components["schemas"]["EgressDevice"][];
         };
         EgressProvider: {
+            /** @description Server-assigned id of the provider. */
             _id?: string;
+            /** @description Display name of the provider. */
             label?: string;
+            /** @description Progress of removing the files of a storage provider being deleted. */
             deletion_status?: components["schemas"]["ProviderDeletionStatus"];
+            /** @description What the provider supplies: `compute` or `storage`. */
             provider_class: components["schemas"]["ProviderClass"];
+            /** @description Backend of the provider: `local`, `static`, `aws`, `azure`, `gc`, `s3_compat` or `exchange`. */
             provider_type: components["schemas"]["ProviderType"];
+            /** @description Provider settings, with fields that depend on `provider_type`; credentials are left out. */
             config: {
                 [key: string]: unknown;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the provider was last changed (UTC).
+             */
             modified: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the provider was added (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the provider was deleted (UTC); absent for a live provider.
+             */
             deleted?: string;
+            /** @description Whether Flywheel may only read (`read-only`) or also write (`read-write`) the storage. */
             access_type?: components["schemas"]["ProviderAccessType"];
         };
         EgressProviderId: {
+            /** @description Id of the provider just added. */
             _id?: string;
         };
         /** @description Body of every error answer. */
@@ -8421,69 +8545,133 @@ export interface components {
             hierarchy?: components["schemas"]["HierarchyExportTemplates"];
         };
         Features: {
+            /** @description Whether a database index keeps acquisition labels unique. Absent means on. */
             acquisition_label_uniqueness_idx?: boolean;
+            /** @description Whether gear rules may be managed through the API. Absent means on. */
             api_enabled_gear_rules?: boolean;
+            /** @description Whether users sign in through Auth0; absent when not configured. */
             auth0?: boolean;
+            /** @description Whether audit trail reports (`/audit-trail/reports`) are available. Absent means off. */
             audit_trail?: boolean;
+            /** @description Whether the Azure Machine Learning integration is turned on. Absent means off. */
             azureml_integration?: boolean;
+            /** @description Whether job logs may be kept in cold (archive) storage. Absent means off. */
             cold_job_logs?: boolean;
+            /** @description Whether collections (hand-picked sets of sessions and acquisitions) are available. Absent means off. */
             collections?: boolean;
+            /** @description Whether copies of data may refer to the stored files instead of duplicating them. Absent means on. */
             copy_by_reference?: boolean;
+            /** @description Whether the core API is served. Absent means on. */
             core_api?: boolean;
+            /** @description Whether the storage crawler service (see `site.crawler_url`) is turned on. Absent means off. */
             crawler?: boolean;
+            /** @description Whether the CVAT annotation tool integration is turned on. Absent means off. */
             cvat?: boolean;
+            /** @description Whether data views are offered outside 21 CFR Part 11 (regulated) mode. Absent means on. */
             data_views_non_21CFR?: boolean;
+            /** @description Whether the built-in viewer apps are offered by default. Absent means on. */
             default_viewer_apps?: boolean;
+            /** @description Whether de-identification logging (see `site.deid_log_url`) is turned on. Absent means off. */
             deid_log?: boolean;
+            /** @description Whether a site de-identification profile is in use. Absent means off. */
             deid_profile?: boolean;
+            /** @description Whether DICOM network transfer (DIMSE AE titles under `/dimse`) is available. Absent means off. */
             dimse?: boolean;
+            /** @description Whether Elasticsearch is the primary search backend. Absent means off. */
             elastic_search_primary?: boolean;
+            /** @description Whether the gear exchange is available. Absent means off. */
             exchange?: boolean;
+            /** @description Whether administration of the gear exchange is available. Absent means off. */
             exchange_admin?: boolean;
+            /** @description Whether data may be routed to external destinations. Absent means off. */
             external_routing?: boolean;
+            /** @description Whether access controls on gears are in force. Absent means on. */
             gear_access?: boolean;
+            /** @description Whether the web UI reports usage to Google Analytics. Absent means on. */
             google_analytics?: boolean;
+            /** @description Whether the Google Cloud Healthcare API integration is turned on. Absent means off. */
             healthcare_api?: boolean;
+            /** @description Whether the server offers the `/jobs/ask` endpoint engines use to claim work. Absent means on. */
             job_ask?: boolean;
+            /** @description Whether jobs may be given a priority. Absent means on. */
             job_prioritization?: boolean;
+            /** @description Whether the server supports the newer job ticket mechanism. Absent means on. */
             job_tickets?: boolean;
+            /** @description Whether JupyterLab servers (`/jupyterlab_servers`) are available. Absent means off. */
             jupyter_integration?: boolean;
+            /** @description Whether JupyterLab servers may attach external storage. Absent means on. */
             jupyterhub_external_storage?: boolean;
+            /** @description Whether users are synchronised from an LDAP directory. Absent means off. */
             ldap_sync?: boolean;
+            /** @description Whether multi-factor sign-in is turned on. Absent means off. */
             multifactor_auth?: boolean;
+            /** @description Whether signed-URL uploads may be sent in several parts. Absent means on. */
             multipart_signed_url?: boolean;
+            /** @description Whether the multi-project feature is turned on. Absent means off. */
             multiproject?: boolean;
+            /** @description Whether the OHIF viewer may show several subjects at once. Absent means off. */
             ohif_multi_subject_view?: boolean;
+            /** @description Whether the older Meteor-based OHIF viewer is offered. Absent means off. */
             ohif_meteor?: boolean;
+            /** @description Whether the React-based OHIF viewer is offered. Absent means off. */
             ohif_react?: boolean;
+            /** @description How the OHIF viewer orders image slices; absent for its default order. */
             ohif_slice_order?: string;
+            /** @description Whether the OHIF v2 viewer indexes images on demand when opened. Absent means on. */
             ohif_v2_adhoc_indexing?: boolean;
+            /** @description Whether the OHIF v3 viewer is offered. Absent means on. */
             ohif_v3?: boolean;
+            /** @description Whether OHIF v3 is the default viewer. Absent means off. */
             ohif_v3_default_app?: boolean;
+            /** @description Whether the OHIF v3 viewer opens read-only. Absent means off. */
             ohif_v3_readonly?: boolean;
+            /** @description Whether project lists are built from precomputed statistics. Absent means on. */
             project_list_uses_stats?: boolean;
+            /** @description Whether projects may be locked against changes. Absent means off. */
             project_locking?: boolean;
+            /** @description Whether reader tasks (reading and annotation assignments) are available. Absent means off. */
             reader_tasks?: boolean;
+            /** @description Whether synchronisation with the RTS service (which can manage modalities) is turned on. Absent means off. */
             rts_sync?: boolean;
+            /** @description Whether errors are reported to Sentry; absent when not configured. */
             sentry_logging?: boolean;
+            /** @description Whether projects may be shared beyond their group. Absent means off. */
             shared_projects?: boolean;
+            /** @description Whether the server accepts uploads through signed URLs straight to storage. Absent means off. */
             signed_url?: boolean;
+            /** @description Whether the status of study tasks is tracked. Absent means off. */
             study_task_status?: boolean;
+            /** @description Whether the tagging tools of the web UI are turned on. Absent means off. */
             tagging?: boolean;
+            /** @description Whether list reads include the tags of each container. Absent means on. */
             tags_in_lists?: boolean;
+            /** @description Whether the task manager may use data views. Absent means on. */
             task_manager_data_views?: boolean;
+            /** @description Whether search field names are rewritten for the search backend. Absent means on. */
             transform_search_fields?: boolean;
+            /** @description Whether an insecure sign-in mode, meant for development, is allowed. Absent means off. */
             unsafe_login?: boolean;
+            /** @description Whether viewer apps may be opened by URL. Absent means off. */
             url_access_apps?: boolean;
+            /** @description Whether Userpilot in-app guidance is shown; absent when not configured. */
             userpilot?: boolean;
+            /** @description Whether file classifications are checked against the modality definitions. Absent means on. */
             validate_classification?: boolean;
+            /** @description Whether classifications that engines (gear outputs) set are checked as well. Absent means off. */
             engine_validate_classification?: boolean;
+            /** @description Whether uploaded files are scanned for viruses. Absent means off. */
             virus_scan?: boolean;
+            /** @description Whether the reworked task system is in use. Absent means off. */
             tasks_refactor?: boolean;
+            /** @description Whether bulk imports apply de-identification. Absent means off. */
             bulk_import_deid?: boolean;
+            /** @description Whether the case uploader is offered. Absent means off. */
             case_uploader?: boolean;
+            /** @description Whether the older DICOM uploader is offered. Absent means off. */
             legacy_dicom_uploader?: boolean;
+            /** @description Whether projects may be exported. Absent means on. */
             project_export?: boolean;
+            /** @description Whether projects may be imported. Absent means on. */
             project_import?: boolean;
         };
         FieldChange: {
@@ -9932,38 +10120,57 @@ export interface components {
         /** @deprecated */
         InfoUpdateInput: components["schemas"]["Info"];
         IngressProvider: {
+            /** @description Display name of the new provider. */
             label: string;
+            /** @description What the provider supplies: `compute` or `storage`. */
             provider_class: components["schemas"]["ProviderClass"];
+            /** @description Backend of the provider: `local`, `static`, `aws`, `azure`, `gc`, `s3_compat` or `exchange`. */
             provider_type: components["schemas"]["ProviderType"];
+            /** @description Credentials the provider needs, with fields that depend on `provider_type`; reads never return them. */
             creds: {
                 [key: string]: unknown;
             };
+            /** @description Provider settings, with fields that depend on `provider_type` (bucket, region, …). */
             config: {
                 [key: string]: unknown;
             };
+            /** @description Whether Flywheel may only read (`read-only`) or also write (`read-write`) the storage. */
             access_type?: components["schemas"]["ProviderAccessType"];
         };
         IngressProviders: {
+            /** @description Id of the default storage provider, where the site keeps files. */
             storage?: string;
+            /** @description Id of the default compute provider, which runs gear jobs. */
             compute?: string;
+            /** @description Id of the storage provider that keeps the change log. */
             change_log?: string;
+            /** @description Id of the storage provider that keeps the access log. */
             access_log?: string;
+            /** @description Id of the storage provider that keeps job logs. */
             job_logs?: string;
         };
         IngressSiteSettings: {
+            /** @description Names of the gears whose jobs usage reports bill to the center instead of the group. */
             center_gears?: string[];
+            /** @description Default providers of the site, by role (storage, compute, logs). */
             providers?: components["schemas"]["IngressProviders"];
+            /** @description Viewer apps the site offers for opening files. */
             viewer_apps?: components["schemas"]["ViewerAppInput"][];
+            /** @description De-identification profile of the site, as an object or as text. */
             deid_profile?: string | {
                 [key: string]: unknown;
             };
+            /** @description Multi-factor sign-in settings of the site. */
             mfa?: components["schemas"]["MFASettings"];
         };
         IngressUpdateProvider: {
+            /** @description New display name of the provider. */
             label?: string;
+            /** @description New credentials of the provider, with fields that depend on its `provider_type`. */
             creds?: {
                 [key: string]: unknown;
             };
+            /** @description New settings of the provider, with fields that depend on its `provider_type`. */
             config?: {
                 [key: string]: unknown;
             };
@@ -10639,30 +10846,52 @@ export interface components {
         /** @enum {string} */
         JoinType: "origin";
         JupyterhubWorkspace: {
+            /** @description True when JupyterHub workspaces are turned on for the project. */
             enabled: boolean;
         };
         JupyterlabServerModify: {
+            /** @description New display name of the server. */
             label?: string;
+            /** @description Who makes this change, to record on the server. */
             last_modified_by?: components["schemas"]["Origin"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Deletion time to record (UTC), marking the server deleted.
+             */
             deleted?: string;
+            /** @description Id of the external storage to attach to the server. */
             external_storage_id?: string;
+            /** @description Number of the latest version to record for the server. */
             latest_version?: number;
         };
         JupyterlabServerOrigin: components["schemas"]["Origin"];
         JupyterlabServerOutput: components["schemas"]["JupyterlabServerResponse"];
         JupyterlabServerResponse: {
+            /** @description Server-assigned id of the JupyterLab server record. */
             _id?: string;
+            /** @description Id of the project the server works in. */
             project_id?: string;
+            /** @description Display name of the server. */
             label: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the server record was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the server record was last changed (UTC).
+             */
             modified: string;
+            /** @description Who last changed the server record. */
             last_modified_by?: components["schemas"]["Origin"];
+            /** @description Who created the server. */
             origin: components["schemas"]["Origin"];
+            /** @description Runtime state: whether it runs, its URL and its current user. */
             server_state?: components["schemas"]["ServerState"];
+            /** @description Id of the external storage attached to the server; absent if none. */
             external_storage_id?: string;
+            /** @description Number of the latest version recorded for the server. */
             latest_version?: number;
         };
         JupyterlabServerUpdate: components["schemas"]["JupyterlabServerModify"];
@@ -10852,33 +11081,49 @@ export interface components {
             color?: string;
         };
         Modality: {
+            /** @description Name of the modality, which is also its id (e.g. `MR`, `CT`). */
             _id?: string;
+            /** @description Classification terms allowed for files of this modality: each key (e.g. `Intent`) lists its values. */
             classification?: components["schemas"]["CommonClassification"];
+            /** @description Free-text explanation of the modality. */
             description?: string;
+            /** @description True when the modality is enabled for classifying files. */
             active?: boolean;
         };
         ModalityInput: {
+            /** @description Classification terms allowed for files of this modality: each key (e.g. `Intent`) lists its values. */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description True to enable the modality for classifying files. */
             active?: boolean;
+            /** @description Free-text explanation of the modality. */
             description?: string;
+            /** @description Name of the new modality, which becomes its id (e.g. `MR`). */
             _id: string;
         };
         ModalityModify: {
+            /** @description New classification terms of the modality: each key (e.g. `Intent`) lists its values. */
             classification?: {
                 [key: string]: string[];
             };
+            /** @description True to enable the modality for classifying files, false to disable it. */
             active?: boolean;
+            /** @description New free-text explanation of the modality. */
             description?: string;
         };
         ModalityOutput: {
+            /** @description Name of the modality, which is also its id (e.g. `MR`, `CT`). */
             _id: string;
+            /** @description Classification terms allowed for files of this modality: each key (e.g. `Intent`) lists its values. */
             classification: {
                 [key: string]: string[];
             };
+            /** @description True when the modality is enabled for classifying files. */
             active: boolean;
+            /** @description Free-text explanation of the modality. */
             description?: string;
+            /** @description True when the modality comes from the RTS synchronisation rather than a local edit. */
             rts_managed?: boolean;
         };
         /** @description One page of ModalityOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -11014,36 +11259,57 @@ export interface components {
             files: number;
         };
         PageGenericFileOutput: {
+            /** @description Number of files in this page. */
             count?: number;
+            /** @description Number of files matching, over all pages. */
             total: number;
+            /** @description The files in this page. */
             results: components["schemas"]["FileOutput"][];
         };
         PageGenericFilter: {
+            /** @description Number of saved filters in this page. */
             count?: number;
+            /** @description Number of saved filters matching, over all pages. */
             total: number;
+            /** @description The saved filters in this page. */
             results: components["schemas"]["Filter"][];
         };
         PageGenericFormResponseOutput: {
+            /** @description Number of form responses in this page. */
             count?: number;
+            /** @description Number of form responses matching, over all pages. */
             total: number;
+            /** @description The form responses in this page. */
             results: components["schemas"]["CoreWorkflowsFormResponsesModelsFormResponseOutput"][];
         };
         PageGenericProtocol: {
+            /** @description Number of protocols in this page. */
             count: number;
+            /** @description Number of protocols matching, over all pages. */
             total: number;
+            /** @description The protocols in this page. */
             results: components["schemas"]["Protocol"][];
+            /** @description Cursor of the next page, to pass as `after_id`; empty on the last page. */
             next: string;
         };
         PageGenericReaderTaskOutput: {
+            /** @description Number of reader tasks in this page. */
             count: number;
+            /** @description Number of reader tasks matching, over all pages. */
             total: number;
+            /** @description The reader tasks in this page. */
             results: components["schemas"]["ReaderTaskOutput"][];
+            /** @description Cursor of the next page, to pass as `after_id`; empty on the last page. */
             next: string;
         };
         PageGenericStaffingPool: {
+            /** @description Number of staffing pools in this page. */
             count: number;
+            /** @description Number of staffing pools matching, over all pages. */
             total: number;
+            /** @description The staffing pools in this page. */
             results: components["schemas"]["StaffingPool"][];
+            /** @description Cursor of the next page, to pass as `after_id`; empty on the last page. */
             next: string;
         };
         ParsedQueryResponse: {
@@ -11974,82 +12240,140 @@ export interface components {
             file_version?: number;
         };
         ReportAccessLogContext: {
+            /** @description Group of the accessed data (id and label). */
             group: components["schemas"]["ReportAccessLogContextEntry"];
+            /** @description Project of the accessed data (id and label). */
             project: components["schemas"]["ReportAccessLogContextEntry"];
+            /** @description Subject of the accessed data; absent when the access stayed above subject level. */
             subject?: components["schemas"]["ReportAccessLogContextEntry"];
+            /** @description Session of the accessed data; absent when the access stayed above session level. */
             session?: components["schemas"]["ReportAccessLogContextEntry"];
+            /** @description Acquisition of the accessed data; absent when no acquisition was involved. */
             acquisition?: components["schemas"]["ReportAccessLogContextEntry"];
+            /** @description File that was accessed, by name; absent when the access was not to a file. */
             file?: components["schemas"]["ReportAccessLogContextFileEntry"];
         };
         ReportAccessLogContextEntry: {
+            /** @description Id of the container (note: `id`, not `_id`). */
             id: string;
+            /** @description Label of the container, for display. */
             label?: string;
         };
         ReportAccessLogContextFileEntry: {
+            /** @description Name of the accessed file. */
             name: string;
         };
         ReportAccessLogEntry: {
+            /** @description Id of the access log entry. */
             _id?: string;
+            /** @description Kind of access logged, e.g. `view_container`, `download_file` or `user_login`. */
             access_type?: string;
+            /** @description Where in the hierarchy the access happened, from group down to file. */
             context?: components["schemas"]["ReportAccessLogContext"];
+            /** @description Who made the request (type and id, e.g. a user). */
             origin?: components["schemas"]["ReportAccessLogOrigin"];
+            /** @description Names of the actions recorded for this entry. */
             actions?: string[];
+            /** @description Number of accesses folded into this entry (see `first_access`, `last_access`). */
             count?: number;
+            /** @description Where the accessed data was sent, when that applies (a JSON object). */
             destination?: {
                 [key: string]: unknown;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the first of the folded accesses happened (UTC).
+             */
             first_access?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the last of the folded accesses happened (UTC).
+             */
             last_access?: string;
+            /** @description Id of the role the user acted with. */
             role_id?: string;
+            /** @description Ids of the roles the user held on the accessed data. */
             role_ids?: string[];
+            /** @description Id (email) of the user who made the request. */
             user_id?: string;
+            /** @description Kinds of role the user held at the time of access. */
             user_role_type?: string[];
+            /** @description Error the request ended with; absent for a successful request. */
             error?: string;
+            /** @description HTTP method of the request (`GET`, `POST`, `PUT`, `DELETE`). */
             request_method?: string;
+            /** @description HTTP path of the request (e.g. `/api/projects`). */
             request_path?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the access happened (UTC).
+             */
             timestamp?: string;
         };
         ReportAccessLogOrigin: {
+            /** @description Kind of requester, e.g. `user` or `device`. */
             type: string;
+            /** @description Id of the requester, e.g. the user id. */
             id?: string;
         };
         ReportAvailabilityList: {
+            /** @description The year and month pairs for which usage data exists. */
             available_reports?: components["schemas"]["ReportTimePeriod"][];
         };
         ReportDailyUsageEntry: {
+            /** @description Year of the day this row covers (e.g. 2024). */
             year: number;
+            /** @description Month of the day this row covers, 1 to 12. */
             month: number;
+            /** @description Day of the month this row covers, 1 to 31. */
             day: number;
+            /** @description Id of the group that owns the project. */
             group: string;
+            /** @description Id of the project the usage is for. */
             project: string;
+            /** @description Label of the project the usage is for. */
             project_label: string;
+            /** @description Number of sessions counted for the project that day. */
             session_count: number;
+            /** @description Jobs run that day by gears billed to the center (site setting `center_gears`). */
             center_job_count: number;
+            /** @description Jobs run that day by all other gears, billed to the group. */
             group_job_count: number;
+            /** @description Compute time of the center-billed jobs that day, in milliseconds. */
             center_compute_ms: number;
+            /** @description Compute time of the group-billed jobs that day, in milliseconds. */
             group_compute_ms: number;
+            /** @description Storage billed to the center that day, in bytes. */
             center_storage_bytes: number;
+            /** @description Storage billed to the group that day, in bytes. */
             group_storage_bytes: number;
         };
         /** @deprecated */
         ReportDemographicsGrid: components["schemas"]["ProjectReport"];
         ReportEthnicityGrid: {
+            /** @description Counts by sex of the subjects who are not Hispanic or Latino. */
             "Not Hispanic or Latino"?: components["schemas"]["ReportGenderCount"];
+            /** @description Counts by sex of the subjects who are Hispanic or Latino. */
             "Hispanic or Latino"?: components["schemas"]["ReportGenderCount"];
+            /** @description Counts by sex of the subjects whose ethnicity is unknown or was not reported. */
             "Unknown or Not Reported"?: components["schemas"]["ReportGenderCount"];
+            /** @description Number of subjects over all ethnicity rows. */
             Total?: number;
         };
         ReportGenderCount: {
+            /** @description Number of male subjects. */
             Male: number;
+            /** @description Number of subjects whose sex is unknown or was not reported. */
             "Unknown or Not Reported": number;
+            /** @description Number of female subjects. */
             Female: number;
         };
         ReportGroupReport: {
+            /** @description Number of projects in the group. */
             project_count: number;
+            /** @description Display name of the group. */
             label: string;
+            /** @description Number of sessions across the group's projects. */
             session_count: number;
         };
         /** @deprecated */
@@ -12058,38 +12382,62 @@ export interface components {
         ReportLegacyUsageProjectEntry: components["schemas"]["LegacysUsageProjectEntry"];
         ReportProject: components["schemas"]["ProjectReportList"];
         ReportSite: {
+            /** @description Number of groups on the site. */
             group_count: number;
+            /** @description Per-group counts of projects and sessions. */
             groups: components["schemas"]["ReportGroupReport"][];
         };
         ReportTimePeriod: {
+            /** @description Calendar year (e.g. 2024). */
             year: number;
+            /** @description Month of the year, 1 to 12. */
             month: number;
         };
         ReportUsage: {
+            /** @description Label of the project the usage is for. */
             project_label?: string;
+            /** @description Id of the group that owns the project. */
             group?: string;
+            /** @description Id of the project the usage is for. */
             project?: string;
+            /** @description Number of sessions counted for the project in the period. */
             session_count?: number;
+            /** @description Jobs run by gears billed to the center (site setting `center_gears`). */
             center_job_count?: number;
+            /** @description Jobs run by all other gears, billed to the group. */
             group_job_count?: number;
+            /** @description All jobs run: center plus group. */
             total_job_count?: number;
+            /** @description Compute time of the center-billed jobs, in milliseconds. */
             center_compute_ms?: number;
+            /** @description Compute time of the group-billed jobs, in milliseconds. */
             group_compute_ms?: number;
+            /** @description Compute time of all jobs, in milliseconds. */
             total_compute_ms?: number;
+            /** @description Storage billed to the center, summed over the days of the period (byte-days). */
             center_storage_byte_day?: number;
+            /** @description Center-billed storage of soft-deleted (still recoverable) files, summed over the days (byte-days). */
             center_storage_soft_deleted_byte_day?: number;
+            /** @description Storage billed to the group, summed over the days of the period (byte-days). */
             group_storage_byte_day?: number;
+            /** @description Group-billed storage of soft-deleted (still recoverable) files, summed over the days (byte-days). */
             group_storage_soft_deleted_byte_day?: number;
+            /** @description All storage of the project, summed over the days of the period (byte-days). */
             total_storage_byte_day?: number;
+            /** @description All storage of soft-deleted (still recoverable) files, summed over the days (byte-days). */
             total_storage_soft_deleted_byte_day?: number;
+            /** @description Number of days the period covers; divide a byte-day sum by it for the average in bytes. */
             days?: number;
         };
         ReportUsageEntry: components["schemas"]["ReportUsage"];
         ResolveInput: {
+            /** @description Path to look up, one element per level: group id, then project, subject, session and acquisition labels, then a file name. */
             path: string[];
         };
         ResolveOutput: {
+            /** @description The nodes found along the path, top down, one per path element. */
             path: components["schemas"]["ResolverNode"][];
+            /** @description The children of the last node of the path. */
             children?: components["schemas"]["ResolverNode"][];
         };
         /** @deprecated */
@@ -12387,20 +12735,35 @@ export interface components {
             progress_url?: string;
         };
         ServiceAET: {
+            /** @description Server-assigned id of the AE title entry. */
             _id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the entry was created (UTC).
+             */
             created: string;
+            /** @description DICOM Application Entity title of the remote DICOM service. */
             aet: string;
+            /** @description Id of the user who created the entry. */
             creator: string;
+            /** @description Network host (name or IP address) of the DICOM service. */
             host: string;
+            /** @description TCP port of the DICOM service. */
             port: number;
         };
         ServiceAETInput: {
+            /** @description DICOM Application Entity title of the DICOM service to add. */
             aet?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Creation time to record.
+             */
             created?: string;
+            /** @description Id of the creating user to record. */
             creator?: string;
+            /** @description Network host (name or IP address) of the DICOM service. */
             host: string;
+            /** @description TCP port of the DICOM service. */
             port: number;
         };
         Session: components["schemas"]["SessionOutput"];
@@ -12765,42 +13128,75 @@ export interface components {
             note?: string;
         };
         Site: {
+            /** @description Short id of the site (`local` by default); named `id`, not `_id`. */
             id?: string;
+            /** @description Base URL of the site API, e.g. `https://example.flywheel.io/api`. */
             api_url?: string;
+            /** @description URL of the central registry the site registers with. */
             central_url?: string;
+            /** @description URL of the service that records de-identification logs; absent when unused. */
             deid_log_url?: string;
+            /** @description Host name DICOM devices send to (DIMSE service). */
             dimse_host?: string;
+            /** @description TCP port of the DIMSE service. */
             dimse_port?: number;
+            /** @description Number of digits of a multi-factor sign-in code (6 by default). */
             mfa_code_length?: number;
+            /** @description How many authenticator-app (TOTP) records are removed per batch (10 by default). */
             mfa_delete_totp_batch_size?: number;
+            /** @description Idle time after which the web UI ends a session; absent when no limit is set. */
             inactivity_timeout?: number;
+            /** @description Display name of the site (`Local` by default). */
             name?: string;
+            /** @description URL of the site web UI, where sign-in returns users. */
             redirect_url?: string;
+            /** @description True once the site has registered with the central registry. */
             registered?: boolean;
+            /** @description TLS certificate of the site, as text; absent when not configured. */
             ssl_cert?: string;
+            /** @description Largest upload the site accepts, in bytes, as a decimal string (default `10737418240`, 10 GiB). */
             upload_maximum_bytes?: string;
+            /** @description Whether downloads are served through a CDN proxy. */
             proxy_cdn?: boolean;
+            /** @description Base URL of the Gravatar service used for user pictures. */
             gravatar_address?: string;
+            /** @description Page size limit of paginated list reads (100 by default). */
             pagination_limit?: number;
+            /** @description Address of the storage crawler service. */
             crawler_url?: string;
         };
         SiteReport: {
+            /** @description Number of groups on the site. */
             group_count?: number;
+            /** @description Per-group counts of projects and sessions. */
             groups?: components["schemas"]["GroupReport"][];
         };
         SiteSettings: {
+            /** @description Id of the settings record (`site`). */
             _id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the settings were first stored (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the settings were last changed (UTC).
+             */
             modified?: string;
+            /** @description Names of the gears whose jobs usage reports bill to the center instead of the group. */
             center_gears?: string[];
+            /** @description Default providers of the site, by role (storage, compute, logs). */
             providers: components["schemas"]["Providers"];
+            /** @description State of the LDAP synchronisation: last attempt, last success, error. */
             ldap_sync?: components["schemas"]["LdapSyncStatus"];
+            /** @description Viewer apps the site offers for opening files. */
             viewer_apps?: components["schemas"]["ViewerApp"][];
+            /** @description De-identification profile of the site (a JSON object). */
             deid_profile?: {
                 [key: string]: unknown;
             };
+            /** @description Multi-factor sign-in settings of the site. */
             mfa?: components["schemas"]["MFASettings"];
         };
         Sort: {
@@ -12891,7 +13287,9 @@ export interface components {
         /** @enum {string} */
         StorageStrategy: "site" | "project" | "custom";
         StorageStrategyConfig: {
+            /** @description Where the data goes: `site` (site default provider), `project` (the project's provider) or `custom` (`provider`). */
             storage_strategy?: components["schemas"]["StorageStrategy"];
+            /** @description Id of the storage provider to use; only with the `custom` strategy. */
             provider?: string;
         };
         StructuredQuery: {
@@ -13557,15 +13955,23 @@ export interface components {
             message?: string;
         };
         Version: {
+            /** @description Id of the version record. */
             _id: string;
+            /** @description Version number of the core database schema. */
             database: number;
+            /** @description Schema version the server expects; differs from `database` until a migration has run. */
             database_target?: number;
+            /** @description Release version of the core API; empty when unknown. */
             release?: string;
+            /** @description Flywheel installer image tag, from the installation recipe. */
             flywheel_release?: string;
+            /** @description CLI version that goes with this server, from the installation recipe. */
             cli_version?: string;
+            /** @description Database checks that have been applied, by name. */
             applied_checks?: {
                 [key: string]: unknown;
             };
+            /** @description Database fixes that have been applied, by name. */
             applied_fixes?: {
                 [key: string]: unknown;
             };
