@@ -20,6 +20,7 @@ const DESCRIBED_FILES = [
   'files.yaml',
   'containers.yaml',
   'site.yaml',
+  'views.yaml',
 ];
 
 const schemasOf = (file: string): string[] =>

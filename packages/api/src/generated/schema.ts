@@ -7267,15 +7267,25 @@ export interface components {
             number_cancelled: number;
         };
         CatalogListOutput: {
+            /** @description Id of the project listed in the catalog. */
             id: string;
+            /** @description Label of the project. */
             label?: string;
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Therapeutic areas the project's data relates to. */
             therapeutic_areas: components["schemas"]["TherapeuticArea"][];
+            /** @description Body regions the project's data covers. */
             body_regions: components["schemas"]["BodyRegion"][];
+            /** @description Organ systems the project's data covers. */
             organ_systems: components["schemas"]["OrganSystem"][];
+            /** @description Institutions behind the project. */
             project_institutions: components["schemas"]["ProjectInstitution"][];
+            /** @description People to contact about the project. */
             project_contacts: components["schemas"]["ProjectContact"][];
+            /** @description Short free-text summary of the project for catalog readers. */
             summary: string;
+            /** @description Counts and breakdowns of the project's contents; absent when not computed. */
             stats?: components["schemas"]["ProjectStats"];
         };
         /** @description One page of CatalogListOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -7557,10 +7567,15 @@ export interface components {
             subject_count?: number;
         };
         Column: {
+            /** @description Field to read, as `<container>.<field>` (e.g. `session.label`, `subject.age`). */
             src: string;
+            /** @description Name of the output column; defaults to `src` when absent. */
             dst?: string;
+            /** @description Type to convert the value to in the output: `int`, `float`, `string` or `bool`. */
             type?: components["schemas"]["TypeStr"];
+            /** @description Optional arithmetic on the value (add, subtract, multiply, divide), with `x` standing for the column value. */
             expr?: string;
+            /** @description How values are combined when the view groups rows: `count`, `sum`, `mean`, `standard_deviation`, `minimum` or `maximum`. */
             accumulator?: components["schemas"]["Accumulator"];
         };
         /** @enum {string} */
@@ -8035,28 +8050,43 @@ export interface components {
             ldap_sync_id?: string;
         };
         CustomField: {
+            /** @description Kind of control: `checkbox`, `switch`, `radio`, `text`, `text-area`, `date`, `phone`, `select`, `paragraph` or `instruction`. */
             type: components["schemas"]["FieldType"];
+            /** @description Caption shown next to the control. */
             label?: string;
+            /** @description Longer explanation shown with the field. */
             description?: string;
+            /** @description Hint text shown inside the input while it is empty. */
             placeholder?: string;
+            /** @description Key under which the answer is stored in the form response. */
             key: string;
+            /** @description Help text shown under the control. */
             helperText?: string;
+            /** @description Message shown when the answer fails validation. */
             errorText?: string;
+            /** @description Whether the field is shown: a boolean, or a list of condition objects evaluated on the other answers. */
             visible?: boolean | {
                 [key: string]: unknown;
             }[];
+            /** @description Whether an answer is required while the field is shown: a boolean, or a list of condition objects. */
             requiredWhenVisible?: boolean | {
                 [key: string]: unknown;
             }[];
+            /** @description Rules the answer must satisfy, each with the message shown when it fails. */
             validation?: components["schemas"]["ValidationRule"][];
+            /** @description Choices offered by choice controls such as `select` or `radio`. */
             options?: components["schemas"]["SelectItem"][];
         };
         CustomForm: {
+            /** @description Heading shown at the top of the form. */
             title: string;
+            /** @description Text under the heading explaining the form. */
             description: string;
+            /** @description Initial answers, keyed by field `key`. */
             defaults: {
                 [key: string]: unknown;
             };
+            /** @description Fields of the form, in display order. */
             fields: components["schemas"]["CustomField"][];
         };
         DailyReportUsage: {
@@ -8095,48 +8125,87 @@ export interface components {
         DataStrategy: "none" | "drop-row";
         DataView: components["schemas"]["ContainerPipelineInput"];
         DataViewAnalysisFileSpec: {
+            /** @description Filter on the label of the analysis that produced the files (exact value or pattern). */
             label?: components["schemas"]["DataViewNameFilterSpec"];
+            /** @description Filter on the name of the gear that ran the analysis. */
             "gear.name"?: components["schemas"]["DataViewNameFilterSpec"];
+            /** @description Filter on the version of the gear that ran the analysis. */
             "gear.version"?: components["schemas"]["DataViewNameFilterSpec"];
         };
         DataViewAnalysisFilterSpec: {
+            /** @description Filter on the label of the analysis that produced the files (exact value or pattern). */
             label?: components["schemas"]["DataViewNameFilterSpec"];
+            /** @description Filter on the name of the gear that ran the analysis. */
             "gear.name"?: components["schemas"]["DataViewNameFilterSpec"];
+            /** @description Filter on the version of the gear that ran the analysis. */
             "gear.version"?: components["schemas"]["DataViewNameFilterSpec"];
         };
         DataViewColumnAlias: {
+            /** @description Name of the column (or alias) to use as `src` in a data view column. */
             name: string;
+            /** @description Field the column's data comes from, when the name is an alias. */
             src?: string;
+            /** @description For a column group, the names of the columns it stands for. */
             group?: string[];
+            /** @description What the column holds, in words. */
             description: string;
+            /** @description Type of the column's values: `int`, `float`, `string`, `bool` or `object`. */
             type?: components["schemas"]["ColumnType"];
+            /** @description Optional arithmetic applied to the source value. */
             expr?: string;
+            /** @description Whether the column is marked hidden rather than offered for display. */
             hidden?: boolean;
         };
         DataViewColumnSpec: {
+            /** @description Field to read, as `<container>.<field>` (e.g. `session.label`, `subject.age`). */
             src: string;
+            /** @description Name of the output column; defaults to `src` when absent. */
             dst?: string;
+            /** @description Type name to convert the value to in the output (e.g. `int`, `float`, `string`, `bool`). */
             type?: string;
+            /** @description Optional arithmetic on the value (add, subtract, multiply, divide), with `x` standing for the column value. */
             expr?: string;
+            /** @description How values are combined when the view groups rows (e.g. `count`, `sum`, `mean`). */
             accumulator?: string;
         };
         DataViewExecution: {
+            /** @description Unique id of this execution; poll it until `state` is `completed` or `failed`. */
             _id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the view was run (UTC); absent until it has run.
+             */
             timestamp_ran?: string;
+            /** @description Id (email) of the user who ran the view. */
             user_id: string;
+            /** @description Id of the project the execution belongs to. */
             project_id: string;
+            /** @description Progress of the run: `queued`, `processing`, `completed` or `failed`. */
             state?: components["schemas"]["DataViewExecutionState"];
+            /** @description Label of the data view that was run (`UNKNOWN` when it had none). */
             data_view_label?: string;
+            /** @description Id of the saved data view that was run; absent for a view sent inline. */
             data_view_id?: string;
+            /** @description Id of the stored file holding the result rows, once the run has produced it. */
             storage_file_id?: string;
+            /** @description Id (hyphenated UUID) of the background task running the view. */
             task_id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the stored result expires and can no longer be fetched (UTC).
+             */
             expires_on: string;
+            /** @description Counter raised by each change, starting at 1. */
             revision?: number;
         };
         /** @description One page of DataViewExecution items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -8151,34 +8220,51 @@ export interface components {
         /** @enum {string} */
         DataViewExecutionState: "queued" | "processing" | "completed" | "failed";
         DataViewFileSpec: {
+            /** @description Container level whose files are read (e.g. `session`, `acquisition`). */
             container: string;
+            /** @description Limits the files to outputs of analyses matching these label and gear filters. */
             analysisFilter?: components["schemas"]["DataViewAnalysisFilterSpec"];
+            /** @description Which file names to match. */
             filter: components["schemas"]["DataViewNameFilterSpec"];
+            /** @description Which member to read inside each matched zip file. */
             zipMember?: components["schemas"]["DataViewZipFilterSpec"];
+            /** @description Which file to use when several match: `first` (the default), `last`, `newest`, `oldest` or `all`. */
             match?: string;
+            /** @description Format of the data files (e.g. `csv`, `tsv`, `json`); detected from the file when absent. */
             format?: string;
+            /** @description Extra options for the file parser (any JSON object; empty by default). */
             formatOptions?: {
                 [key: string]: unknown;
             };
+            /** @description Set to `false` to return the matched files' attributes instead of reading their rows. */
             processFiles?: boolean;
+            /** @description Columns to take from the rows of each file. */
             columns?: components["schemas"]["DataViewColumnSpec"][];
         };
         DataViewGroupBy: {
+            /** @description Columns whose values define the groups; other columns are combined with their `accumulator`. */
             columns: components["schemas"]["DataViewGroupByColumn"][];
         };
         DataViewGroupByColumn: {
+            /** @description Field to group by, as `<container>.<field>`. */
             src: string;
+            /** @description Name of the output column; defaults to `src` when absent. */
             dst?: string;
         };
         DataViewNameFilterSpec: {
+            /** @description Name to match: a wildcard pattern such as `*.csv`, or a regular expression when `regex` is true. */
             value: string;
+            /** @description Whether `value` is a regular expression instead of a wildcard pattern (default `false`). */
             regex?: boolean;
         };
         DataViewOutput: components["schemas"]["ViewOutput"];
         DataViewSaveDataViewInput: components["schemas"]["ContainerIdViewInputExecuteAndSave"];
         DataViewZipFilterSpec: {
+            /** @description Member path to match: a wildcard pattern, or a regular expression when `regex` is true. */
             value: string;
+            /** @description Whether `value` is a regular expression instead of a wildcard pattern (default `false`). */
             regex?: boolean;
+            /** @description Which member to use when several match (as for the file `match`: `first`, `last`, `all`, …). */
             match?: string;
         };
         /** @enum {string} */
@@ -9479,29 +9565,48 @@ export interface components {
         FileZipEntry: components["schemas"]["ZipfileMemberInfo"];
         FileZipInfo: components["schemas"]["ZipfileInfo"];
         Filter: {
+            /** @description Filter criteria, as a query string or a JSON object. */
             filter: string | {
                 [key: string]: unknown;
             };
+            /** @description List view the filter belongs to; only `tasks` for now. */
             view: components["schemas"]["FilterView"];
+            /** @description Who created the filter. */
             origin: components["schemas"]["Origin"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the filter was deleted; absent for active filters.
+             */
             deleted?: string;
+            /** @description Unique id of the saved filter. */
             _id: string;
+            /** @description Name of the saved filter, shown in the web UI. */
             label: string;
         };
         FilterInput: {
+            /** @description Filter criteria, as a query string or a JSON object. */
             filter: string | {
                 [key: string]: unknown;
             };
+            /** @description List view the filter belongs to; only `tasks` for now. */
             view: components["schemas"]["FilterView"];
+            /** @description Name of the saved filter, shown in the web UI. */
             label: string;
         };
         FilterValues: {
+            /** @description Values that must be present (e.g. tags a container must carry). */
             plus?: string[];
+            /** @description Values that must be absent (e.g. tags a container must not carry). */
             minus?: string[];
         };
         /** @enum {string} */
@@ -12571,76 +12676,136 @@ export interface components {
             addressing_style?: components["schemas"]["S3AddressingStyle"];
         };
         SaveSearch: {
+            /** @description Name of the saved search, shown in the web UI. */
             label?: string;
+            /** @description Query the saved search runs (return type, query text, filters, sort). */
             search: components["schemas"]["SearchQuery"];
+            /** @description Where the search is saved: the `type` and `id` of its owner (site, user, group, project, …). */
             parent: components["schemas"]["SaveSearchParent"];
+            /** @description Unique id of the saved search. */
             _id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
         };
         SaveSearchInput: {
+            /** @description Name of the saved search, shown in the web UI. */
             label: string;
+            /** @description Query the saved search runs (return type, query text, filters, sort). */
             search: components["schemas"]["SearchQuery"];
+            /** @description Where the search is saved: the `type` and `id` of its owner (site, user, group, project, …). */
             parent: components["schemas"]["SaveSearchParent"];
         };
         SaveSearchOutput: {
+            /** @description Unique id of the saved search. */
             _id: string;
+            /** @description Name of the saved search, shown in the web UI. */
             label?: string;
+            /** @description Query the saved search runs (return type, query text, filters, sort). */
             search?: components["schemas"]["SearchQuery"];
+            /** @description Where the search is saved: the `type` and `id` of its owner (site, user, group, project, …). */
             parent: components["schemas"]["SaveSearchParent"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
         };
         SaveSearchPage: {
+            /** @description Number of saved searches in this page. */
             count?: number;
+            /** @description Number of saved searches that match, across all pages. */
             total: number;
+            /** @description Saved searches in this page. */
             results: components["schemas"]["SaveSearchOutput"][];
         };
         SaveSearchParent: {
+            /** @description Kind of owner: `site`, `user`, `analysis`, `group`, `project` or `session`. */
             type: components["schemas"]["CoreModelsSearchParentType"];
+            /** @description Id of the owner (a user's email, or a container id). */
             id: string;
         };
         SaveSearchUpdate: {
+            /** @description New name for the saved search; unchanged when absent. */
             label?: string;
+            /** @description New query for the saved search; unchanged when absent. */
             search?: components["schemas"]["SearchQuery"];
         };
         SearchAcquisitionResponse: {
+            /** @description Id of the acquisition. */
             _id?: string;
+            /** @description Label of the acquisition. */
             label?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the data was acquired (UTC).
+             */
             timestamp?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the acquisition was created (UTC).
+             */
             created?: string;
         };
         SearchAnalysisResponse: {
+            /** @description Id of the analysis. */
             _id?: string;
+            /** @description Label of the analysis. */
             label?: string;
+            /** @description Id (email) of the user the analysis belongs to. */
             user?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the analysis was created (UTC).
+             */
             created?: string;
         };
         SearchCollectionResponse: {
+            /** @description Id of the collection. */
             _id?: string;
+            /** @description Label of the collection. */
             label?: string;
+            /** @description Id of the user who curates the collection. */
             curator?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the collection was created (UTC).
+             */
             created?: string;
         };
         SearchFileResponse: {
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: components["schemas"]["CommonClassification"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the file was created (UTC).
+             */
             created?: string;
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`). */
             type?: string;
+            /** @description File name, unique within its container. */
             name?: string;
+            /** @description Size of the file in bytes. */
             size?: number;
+            /** @description CVAT annotation details for the file, if it has any. */
             cvat?: components["schemas"]["CVATInfo"];
         };
         SearchGroupResponse: {
+            /** @description Id of the group. */
             _id?: string;
+            /** @description Label of the group. */
             label?: string;
         };
         SearchParentAcquisition: components["schemas"]["AcquisitionOutput"];
@@ -12648,45 +12813,71 @@ export interface components {
         SearchParentCollection: components["schemas"]["CollectionOutput"];
         SearchParentProject: components["schemas"]["ProjectOutput"];
         SearchParentResponse: {
+            /** @description Id of the container the result sits in. */
             _id?: string;
+            /** @description Kind of that container (e.g. `session`, `acquisition`, `analysis`). */
             type?: components["schemas"]["ContainerType"];
         };
         SearchParentSession: components["schemas"]["SessionOutput"];
         SearchParentSubject: components["schemas"]["SubjectOutput"];
         SearchParseError: {
+            /** @description Line of the query where parsing failed. */
             line?: number;
+            /** @description Position within that line where parsing failed. */
             pos?: number;
+            /** @description Character offset from the start of the query where parsing failed. */
             offset?: number;
+            /** @description What is wrong with the query. */
             message: string;
         };
         SearchParseSearchQueryResult: components["schemas"]["ParsedQueryResponse"];
         SearchProjectResponse: {
+            /** @description Id of the project. */
             _id?: string;
+            /** @description Label of the project. */
             label?: string;
         };
         SearchQuery: {
+            /** @description Kind of object to return: `file`, `acquisition`, `session`, `analysis`, `project` or `subject`. */
             return_type: components["schemas"]["SearchReturnType"];
+            /** @description Query written in the structured search language. */
             structured_query?: string;
+            /** @description Free-text words to search for. */
             search_string?: string;
+            /** @description Extra filter objects that results must also satisfy. */
             filters?: {
                 [key: string]: unknown;
             }[];
+            /** @description Whether to search all data on the site rather than only your projects (default `false`). */
             all_data?: boolean;
+            /** @description Field and direction to order the results by. */
             sort?: components["schemas"]["Sort"];
+            /** @description Maximum number of results to return. */
             size?: number;
         };
         SearchQuerySuggestions: components["schemas"]["StructuredQuerySuggestions"];
         SearchResponse: {
+            /** @description Kind of object this result is (matches the query's `return_type`). */
             return_type?: components["schemas"]["SearchReturnType"];
+            /** @description Project the result belongs to. */
             project?: components["schemas"]["SearchProjectResponse"];
+            /** @description Group the result belongs to. */
             group?: components["schemas"]["SearchGroupResponse"];
+            /** @description Session the result belongs to (or the result itself for session searches). */
             session?: components["schemas"]["SearchSessionResponse"];
+            /** @description Acquisition the result belongs to (or the result itself for acquisition searches). */
             acquisition?: components["schemas"]["SearchAcquisitionResponse"];
+            /** @description Subject the result belongs to (or the result itself for subject searches). */
             subject?: components["schemas"]["SearchSubjectResponse"];
+            /** @description The matching file, for file searches. */
             file?: components["schemas"]["SearchFileResponse"];
+            /** @description Collection the result belongs to, if any. */
             collection?: components["schemas"]["SearchCollectionResponse"];
+            /** @description Analysis the result belongs to (or the result itself for analysis searches). */
             analysis?: components["schemas"]["SearchAnalysisResponse"];
+            /** @description Direct parent container of the result (`_id` and `type`). */
             parent?: components["schemas"]["SearchParentResponse"];
+            /** @description Who can access the result and with which role. */
             permissions?: components["schemas"]["RolesRoleAssignment"][];
         };
         /** @enum {string} */
@@ -12696,21 +12887,35 @@ export interface components {
         SearchSaveSearchParent: components["schemas"]["SaveSearchParent"];
         SearchSaveSearchUpdate: components["schemas"]["SaveSearchUpdate"];
         SearchSessionResponse: {
+            /** @description Id of the session. */
             _id?: string;
+            /** @description Label of the session. */
             label?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the session was acquired (UTC).
+             */
             timestamp?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the session was created (UTC).
+             */
             created?: string;
         };
         SearchStatus: {
+            /** @description State of the search index: `error`, `reindex`, `indexing` or `up-to-date`. */
             status: components["schemas"]["StatusType"];
         };
         SearchStructuredSearchQuery: components["schemas"]["StructuredQuery"];
         SearchSubjectResponse: {
+            /** @description Id of the subject. */
             _id?: string;
+            /** @description Code that identifies the subject within its project. */
             code?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the subject was created (UTC).
+             */
             created?: string;
         };
         SearchSuggestion: components["schemas"]["StructuredQueryValueSuggestion"];
@@ -13200,7 +13405,9 @@ export interface components {
             mfa?: components["schemas"]["MFASettings"];
         };
         Sort: {
+            /** @description Field to sort the results by. */
             field: string;
+            /** @description Sort direction: `asc` or `desc`. */
             order: components["schemas"]["Order"];
         };
         StableApiKeyInput: components["schemas"]["CoreModelsApiKeyApiKeyInput"];
@@ -13293,16 +13500,23 @@ export interface components {
             provider?: string;
         };
         StructuredQuery: {
+            /** @description Query text in the structured search language. */
             structured_query: string;
         };
         StructuredQuerySuggestions: {
+            /** @description Character offset in the query from which a chosen suggestion replaces the text. */
             from: number;
+            /** @description Possible completions at that point of the query. */
             suggestions: components["schemas"]["StructuredQueryValueSuggestion"][];
         };
         StructuredQueryValueSuggestion: {
+            /** @description Text to show for the suggestion. */
             display: string;
+            /** @description Text put into the query when the suggestion is chosen. */
             value: string;
+            /** @description Type of the suggested item (e.g. the data type of a field), if known. */
             type?: string;
+            /** @description Whether the suggested item is a search facet; absent when not stated. */
             facet?: boolean;
         };
         Subject: components["schemas"]["SubjectOutput"];
@@ -13978,19 +14192,31 @@ export interface components {
         };
         VersionOutput: components["schemas"]["Version"];
         ViewIdOutput: {
+            /** @description Id of the data view that was created. */
             _id?: string;
         };
         ViewOutput: {
+            /** @description Unique id of the saved data view. */
             _id?: string;
+            /** @description Name of the data view, shown in the web UI. */
             label?: string;
+            /** @description Free-text description of what the view shows. */
             description?: string;
+            /** @description Columns of the output table, in order. */
             columns: components["schemas"]["Column"][];
+            /** @description Who created the data view. */
             origin: components["schemas"]["Origin"];
+            /** @description How to read rows from files; absent when the view shows only container metadata. */
             fileSpec?: components["schemas"]["DataViewFileSpec"];
+            /** @description Whether the output adds an id column for each container level. */
             includeIds?: boolean;
+            /** @description Whether the output adds a label column for each container level. */
             includeLabels?: boolean;
+            /** @description Whether the output adds a column that explains rows that could not be filled. */
             errorColumn?: boolean;
+            /** @description What to do with rows that miss a value: `none` keeps them, `drop-row` drops them. */
             missingDataStrategy?: components["schemas"]["DataStrategy"];
+            /** @description Set to `false` to leave the rows unsorted. */
             sort?: boolean;
         };
         /** @description One page of ViewOutput items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -14003,35 +14229,53 @@ export interface components {
             count: number;
         };
         ViewerApp: {
+            /** @description Unique id of the viewer app (the wire key is `id`, not `_id`). */
             id: string;
+            /** @description `viewer` for an app that opens files, `form` for a form app. */
             type?: components["schemas"]["ViewerAppType"];
+            /** @description Name of the app shown in the web UI. */
             name: string;
+            /** @description Free-text description of what the app does. */
             description?: string;
+            /** @description Address the app is loaded from. */
             url: string;
+            /** @description Who registered the app. */
             origin?: components["schemas"]["Origin"];
+            /** @description App-specific settings (any JSON object). */
             options?: {
                 [key: string]: unknown;
             };
+            /** @description Which files the app can open (any JSON object). */
             files?: {
                 [key: string]: unknown;
             };
+            /** @description Which containers the app can be used on (any JSON object). */
             containers?: {
                 [key: string]: unknown;
             };
         };
         ViewerAppInput: {
+            /** @description Unique id of the viewer app (the wire key is `id`, not `_id`). */
             id?: string;
+            /** @description `viewer` for an app that opens files, `form` for a form app. */
             type?: components["schemas"]["ViewerAppType"];
+            /** @description Name of the app shown in the web UI. */
             name: string;
+            /** @description Free-text description of what the app does. */
             description?: string;
+            /** @description Address the app is loaded from. */
             url: string;
+            /** @description Who registered the app. */
             origin?: components["schemas"]["Origin"];
+            /** @description App-specific settings (any JSON object). */
             options?: {
                 [key: string]: unknown;
             };
+            /** @description Which files the app can open (any JSON object). */
             files?: {
                 [key: string]: unknown;
             };
+            /** @description Which containers the app can be used on (any JSON object). */
             containers?: {
                 [key: string]: unknown;
             };
