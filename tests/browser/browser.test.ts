@@ -91,6 +91,9 @@ afterAll(async () => {
   await signedServer?.close();
 });
 
+/** Uplink (bytes/s) of the progress tests: slow enough for several XHR progress events. */
+const UPLINK = 32 * 1024 * 1024;
+
 /** Run `body` with the page's upload bandwidth limited (DevTools network emulation). */
 async function throttledUpload<T>(bytesPerSecond: number, body: () => Promise<T>): Promise<T> {
   const cdp = await context.newCDPSession(page);
@@ -168,12 +171,16 @@ describe('@fw/sdk in Chromium, cross-origin', () => {
 
   it('a big File gets XHR progress events between 0 and the total, and reads back identical', async () => {
     const size = 24 * 1024 * 1024 + 5;
-    const r = await check<ProgressUpload>(
-      'uploadWithProgress',
-      fwServer.apiKey,
-      projectId,
-      size,
-      'big-progress.bin',
+    // Chromium sends upload events about every 50 ms; over an unthrottled loopback a fast machine
+    // can send the whole body in fewer, so the uplink is held to 32 MiB/s (a dozen events or so).
+    const r = await throttledUpload(UPLINK, () =>
+      check<ProgressUpload>(
+        'uploadWithProgress',
+        fwServer.apiKey,
+        projectId,
+        size,
+        'big-progress.bin',
+      ),
     );
     expect(r.saved).toEqual([{ name: 'big-progress.bin', size }]);
     expect(r.first).toEqual({ loaded: 0, total: size });
@@ -204,12 +211,14 @@ describe('@fw/sdk in Chromium, cross-origin', () => {
 
   it('a signed-URL upload (three storage parts) gets XHR progress and reads back identical', async () => {
     const size = 2 * SIGNED_PART_SIZE + 12345;
-    const r = await check<ProgressUpload>(
-      'uploadWithProgress',
-      signedServer.apiKey,
-      signedProjectId,
-      size,
-      'signed-progress.bin',
+    const r = await throttledUpload(UPLINK, () =>
+      check<ProgressUpload>(
+        'uploadWithProgress',
+        signedServer.apiKey,
+        signedProjectId,
+        size,
+        'signed-progress.bin',
+      ),
     );
     expect(r.saved).toEqual([{ name: 'signed-progress.bin', size }]);
     expect(r.first).toEqual({ loaded: 0, total: size });
