@@ -29,6 +29,7 @@ import {
   type ResponseInfo,
 } from './raw-response.js';
 import { isSignedCapable, runUpload } from '../files/upload-flow.js';
+import { xhrAwareFetch, xhrUploadsSupported } from '../files/xhr-upload.js';
 import { wrapModel } from '../models/base.js';
 import type { SdkContext } from '../models/context.js';
 import { serializeDates } from '../models/dates.js';
@@ -144,6 +145,8 @@ export abstract class ClientCore implements SdkContext {
   /** @internal */
   /** @internal The fetch the API client was given (undefined: the runtime's). */
   declare readonly _rawFetch: FetchLike | undefined;
+  /** @internal Whether uploads with progress go through XMLHttpRequest (browsers, no custom fetch). */
+  declare readonly _xhrUploads: boolean;
   /** @internal Retries of the client (downloads that break mid-body are sent again). */
   declare readonly _maxRetries: number;
   /** @internal Remove the key from an error (message, stack, fields, causes). */
@@ -168,13 +171,16 @@ export abstract class ClientCore implements SdkContext {
       : platform.fetch;
     // storage PUTs of signed-URL uploads go through the same fetch, without the API's headers
     Object.defineProperty(this, '_rawFetch', { value: fetchImpl, enumerable: false });
+    // browsers without a custom fetch: marked uploads go through XHR for real progress events
+    const xhrUploads = !fetchImpl && xhrUploadsSupported();
+    Object.defineProperty(this, '_xhrUploads', { value: xhrUploads, enumerable: false });
     this.api = createApiClient({
       apiKey: key,
       features,
       ...(options.exhaustive !== undefined ? { exhaustive: options.exhaustive } : {}),
       userAgent: [options.userAgent, `@fw/sdk/${SDK_VERSION}`].filter(Boolean).join(' '),
       ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
-      ...(fetchImpl ? { fetch: fetchImpl } : {}),
+      ...(fetchImpl ? { fetch: fetchImpl } : xhrUploads ? { fetch: xhrAwareFetch } : {}),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
       ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),

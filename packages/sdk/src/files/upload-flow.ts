@@ -12,6 +12,8 @@
  * - **multipart flow** otherwise: one `multipart/form-data` POST holding all files.
  *
  * Both stream: a local file or a stream is read as the socket drains, never held whole.
+ * Where request bodies cannot be streamed (browsers), bodies go whole; with `onProgress` and no
+ * custom `fetch`, they go through XMLHttpRequest for progress as the bytes leave (xhr-upload.ts).
  * Runtime neutral (no `node:` imports).
  */
 import { createApiError, type FetchLike, type OperationInfo } from '@fw/api';
@@ -22,6 +24,7 @@ import {
   wholeBlob,
   type ProgressCallback,
 } from './upload.js';
+import { inFlightProgress, markXhrUpload, sendWithXhr } from './xhr-upload.js';
 
 /** What the upload flows need from the client (implemented by `ClientCore`). */
 export interface UploadHost {
@@ -39,6 +42,11 @@ export interface UploadHost {
   callOp(name: string, ...args: unknown[]): Promise<any>;
   /** @internal the fetch used for storage PUTs (the client's own, without the API's headers). */
   readonly _rawFetch?: FetchLike | undefined;
+  /**
+   * @internal Whether the client's transport sends uploads marked by `markXhrUpload` through
+   * XMLHttpRequest (browsers with no custom fetch); storage PUTs then use XHR too.
+   */
+  readonly _xhrUploads?: boolean | undefined;
 }
 
 /** Options every upload accepts besides the operation's query parameters. */
@@ -162,13 +170,31 @@ async function multipartUpload(
     ...(metadata !== undefined && metadata !== null ? { metadata } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
-  if (mp.whole && onProgress) onProgress({ loaded: 0, total: mp.whole.total });
-  const answer = await host._send(info, path, {
-    query,
-    body: mp.body,
-    extra: mp.retryable ? {} : { maxRetries: 0 },
-  });
-  if (mp.whole && onProgress) onProgress({ loaded: mp.whole.total, total: mp.whole.total });
+  const whole = mp.whole && onProgress ? { total: mp.whole.total, onProgress } : undefined;
+  if (whole) whole.onProgress({ loaded: 0, total: whole.total });
+  // Sent whole through XHR (browsers): progress as the body leaves, in bytes of the files.
+  let last = 0;
+  const mark =
+    whole && host._xhrUploads
+      ? markXhrUpload((sent, bodyTotal) => {
+          const loaded = inFlightProgress(sent, bodyTotal, whole.total);
+          if (loaded <= last) return; // monotonic, also if an attempt is sent again
+          last = loaded;
+          whole.onProgress({ loaded, total: whole.total });
+        })
+      : undefined;
+  let answer: unknown;
+  try {
+    answer = await host._send(info, path, {
+      query,
+      body: mp.body,
+      ...(mark ? { headers: mark.headers } : {}),
+      extra: mp.retryable ? {} : { maxRetries: 0 },
+    });
+  } finally {
+    mark?.release();
+  }
+  if (whole) whole.onProgress({ loaded: whole.total, total: whole.total });
   return answer;
 }
 
@@ -230,6 +256,7 @@ async function signedUpload(
         size: sizes[i],
         ...(progress ? { onProgress: progress } : {}),
         ...(signal ? { signal } : {}),
+        ...(host._xhrUploads ? { xhr: true } : {}),
       });
     } catch (err) {
       // Close without the parts (and without the caller's signal, which may be what aborted):
@@ -280,6 +307,11 @@ export async function putToStorage(
     signal?: AbortSignal;
     /** Whether part bodies may be streamed; default {@link requestStreamsSupported}. */
     stream?: boolean;
+    /**
+     * Send whole parts with `onProgress` through XMLHttpRequest instead of `fetchImpl`, for
+     * progress within each part (browsers with no custom fetch).
+     */
+    xhr?: boolean;
   },
 ): Promise<{ e_tags: string[]; upload_id?: string } | undefined> {
   const urls = Array.isArray(urlOrUrls) ? urlOrUrls : [urlOrUrls];
@@ -313,7 +345,19 @@ export async function putToStorage(
         redirect: 'error',
         ...(options.signal ? { signal: options.signal } : {}),
       };
-      const response = await fetchImpl(new Request(url, init));
+      // bytes of this part reported so far (XHR progress); the rest counts once it is answered
+      let reported = 0;
+      const viaXhr = !streaming && options.xhr === true && options.onProgress !== undefined;
+      const partSize = len ?? (body instanceof Blob ? body.size : 0);
+      const request = new Request(url, init);
+      const response = viaXhr
+        ? await sendWithXhr(request, (sent, bodyTotal) => {
+            const n = inFlightProgress(sent, bodyTotal, partSize);
+            if (n <= reported) return;
+            options.onProgress!(n - reported);
+            reported = n;
+          })
+        : await fetchImpl(request);
       if (!response.ok) {
         const text = await response.text().catch(() => '');
         let parsed: unknown = text || undefined;
@@ -325,7 +369,7 @@ export async function putToStorage(
         throw storageError(response, url, parsed);
       }
       await response.body?.cancel().catch(() => undefined);
-      if (!streaming && body instanceof Blob) options.onProgress?.(body.size);
+      if (!streaming && body instanceof Blob) options.onProgress?.(body.size - reported);
       const etag = response.headers.get('etag');
       if (isMultipart) {
         if (!etag) throw new Error(`upload: the storage answered part ${i + 1} without an ETag`);

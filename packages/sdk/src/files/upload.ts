@@ -13,7 +13,8 @@
  * - Where the runtime cannot stream a request body ({@link requestStreamsSupported} is false:
  *   browsers, whose fetch streams request bodies only over HTTP/2), the body is sent whole: a
  *   `FormData` of Blobs (a stream spec is read into a Blob first), and `whole` is set so that the
- *   caller reports progress at the start (0) and when the server has answered (the total).
+ *   caller reports progress at the start (0) and when the server has answered (the total), and
+ *   in between from XMLHttpRequest's upload events where it can (xhr-upload.ts).
  */
 import {
   multipartBody,
@@ -69,8 +70,9 @@ export interface UploadBody {
   total: number | undefined;
   /**
    * Set when the body is sent whole (runtimes without streamed request bodies) and `onProgress`
-   * was given: the transport cannot report bytes as they go, so the sender reports
-   * `{ loaded: 0, total }` before the request and `{ loaded: total, total }` once it is answered.
+   * was given: fetch cannot report bytes as they go, so the sender reports `{ loaded: 0, total }`
+   * before the request and `{ loaded: total, total }` once it is answered (with XHR upload
+   * events in between when the client sends it through XMLHttpRequest).
    */
   whole?: { total: number } | undefined;
 }
