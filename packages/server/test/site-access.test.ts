@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { implementedOperations } from '../src/index.js';
+import { implementedOperations, startServer } from '../src/index.js';
 import { form, hierarchy, useServer } from './helpers/server.js';
 
 // Issue 12 §2: public data without a key, other users' permissions, propagation, gear
@@ -258,6 +258,58 @@ describe('gear developers', () => {
     await t.ok('PUT', `/users/${MEMBER}`, { body: { roles: ['user', 'developer'] } });
     const { _id } = await t.ok('POST', '/gears/dev-gear', { key: member, body: gear });
     expect((await t.ok('GET', `/gears/${_id}`)).gear.name).toBe('dev-gear');
+  });
+});
+
+describe('keys for other users', () => {
+  it('over HTTP only: a site admin creates a user, issues a key for them, and the user acts with it', async () => {
+    const id = 'made-over-http@example.org';
+    await t.ok('POST', '/users', { body: { _id: id, firstname: 'Made', lastname: 'Here' } });
+    const issued = await t.ok('POST', `/users/self/key?user_id=${encodeURIComponent(id)}`, {
+      body: { label: 'script key' },
+    });
+    expect(typeof issued.key).toBe('string');
+    const self = await t.ok('GET', '/users/self', { key: issued.key });
+    expect(self._id).toBe(id);
+    expect(self.root).not.toBe(true);
+    // a plain user: no access to the private project until granted
+    expect((await t.call('GET', `/projects/${priv.project}`, { key: issued.key })).status).toBe(
+      403,
+    );
+    await t.ok('POST', `/projects/${priv.project}/permissions`, {
+      body: { _id: id, role_ids: [roles.ro] },
+    });
+    expect((await t.ok('GET', `/projects/${priv.project}`, { key: issued.key }))._id).toBe(
+      priv.project,
+    );
+  });
+
+  it('startServer({ users }) seeds users with keys (root ones are site admins)', async () => {
+    const seeded = await startServer({
+      port: 0,
+      users: [{ id: 'seed-admin@example.org', root: true }, { id: 'seed-user@example.org' }],
+    });
+    try {
+      const as = async (id: string, path: string, body?: unknown) =>
+        fetch(seeded.url + path, {
+          method: body ? 'POST' : 'GET',
+          headers: {
+            Authorization: `scitran-user ${seeded.users[id]!.apiKey}`,
+            'Content-Type': 'application/json',
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      const status = await (await as('seed-admin@example.org', '/auth/status')).json();
+      expect(status).toMatchObject({ user_is_admin: true });
+      const plain = await (await as('seed-user@example.org', '/users/self')).json();
+      expect(plain._id).toBe('seed-user@example.org');
+      // a site-admin operation tells the two apart
+      const made = { _id: 'made-by-seed@example.org', firstname: 'M', lastname: 'S' };
+      expect((await as('seed-user@example.org', '/users', made)).status).toBe(403);
+      expect((await as('seed-admin@example.org', '/users', made)).status).toBe(200);
+    } finally {
+      await seeded.close();
+    }
   });
 });
 
