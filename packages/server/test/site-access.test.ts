@@ -194,11 +194,32 @@ describe('permissions of other users', () => {
       body: { role_ids: [roles.rw] },
     });
     expect(w.status).toBe(403);
+    // adding and removing entries is for admins too; the entries are unchanged
+    const add = await t.call('POST', `/projects/${h.project}/permissions`, {
+      key: member,
+      body: { _id: OTHER, role_ids: [roles.admin] },
+    });
+    expect(add.status).toBe(403);
+    const del = await t.call('DELETE', `/projects/${h.project}/permissions/${OTHER}`, {
+      key: member,
+    });
+    expect(del.status).toBe(403);
+    expect((await t.ok('GET', `/projects/${h.project}/permissions/${OTHER}`)).role_ids).toEqual([
+      roles.ro,
+    ]);
     // group entries likewise
     await t.ok('POST', `/groups/${h.group}/permissions`, { body: { _id: MEMBER, access: 'rw' } });
     await t.ok('POST', `/groups/${h.group}/permissions`, { body: { _id: OTHER, access: 'ro' } });
     expect(
       (await t.call('GET', `/groups/${h.group}/permissions/${OTHER}`, { key: member })).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.call('PUT', `/groups/${h.group}/permissions/${OTHER}`, {
+          key: member,
+          body: { access: 'admin' },
+        })
+      ).status,
     ).toBe(403);
     expect(
       (await t.ok('GET', `/groups/${h.group}/permissions/${MEMBER}`, { key: member })).access,
