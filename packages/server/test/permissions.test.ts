@@ -162,15 +162,19 @@ describe('permissions', () => {
       (await t.ok('GET', `/projects/${p2}`)).permissions.find((p: any) => p._id === OTHER_ID),
     ).toEqual({ _id: OTHER_ID, role_ids: [roles.rw] });
     await t.ok('PUT', `/projects/${p2}`, { key: other, body: { label: 'P2 by other' } });
-    // propagate=true pushes a template change to the group's projects
+    // propagate=true pushes a template change to the group's projects where the user has an
+    // entry (p2, seeded by the template); the older project, without one, is left alone
     await t.ok('PUT', `/groups/${h.group}/permissions/templates/${OTHER_ID}?propagate=true`, {
       body: { role_ids: [roles.ro] },
     });
     expect(
+      (await t.ok('GET', `/projects/${p2}`)).permissions.find((p: any) => p._id === OTHER_ID),
+    ).toEqual({ _id: OTHER_ID, role_ids: [roles.ro] });
+    expect(
       (await t.ok('GET', `/projects/${h.project}`)).permissions.find(
         (p: any) => p._id === OTHER_ID,
       ),
-    ).toEqual({ _id: OTHER_ID, role_ids: [roles.ro] });
+    ).toBeUndefined();
     await t.ok('DELETE', `/groups/${h.group}/permissions/templates/${OTHER_ID}`);
     expect(
       (await t.call('GET', `/groups/${h.group}/permissions/templates/${OTHER_ID}`)).status,

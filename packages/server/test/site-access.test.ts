@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { implementedOperations, startServer } from '../src/index.js';
 import { form, hierarchy, useServer } from './helpers/server.js';
 
 // Issue 12 §2: public data without a key, other users' permissions, propagation, gear
@@ -83,7 +84,7 @@ describe('without a key', () => {
     expect((await t.call('GET', `/sessions/${priv.session}`, { key: member })).status).toBe(403);
   });
 
-  it('without a key every operation answers 401/403/404 on private data (reads: public data only)', async () => {
+  it('without a key every operation answers 401 (404 for what does not exist; reads: public data only)', async () => {
     const spec = JSON.parse(
       readFileSync(
         fileURLToPath(new URL('../../../openapi/flywheel.openapi.json', import.meta.url)),
@@ -116,10 +117,62 @@ describe('without a key', () => {
         // lists answer 200 with public data only: nothing of the private hierarchy
         const leak = Object.values(idFor).some((id) => text.includes(id));
         if (r.status < 300 && r.status >= 200 && !leak && method === 'get') continue;
-        if (![401, 403, 404].includes(r.status)) bad.push(`${op.operationId} ${url} → ${r.status}`);
+        // the rule (README, Access): no key is 401, never 403 (that is for a key lacking
+        // access) and never 5xx
+        if (![401, 404].includes(r.status)) bad.push(`${op.operationId} ${url} → ${r.status}`);
       }
     }
     expect(bad).toEqual([]);
+  }, 120_000);
+});
+
+describe('with a key lacking access', () => {
+  it('no operation answers 401 or 5xx (but 501 for the unimplemented), and no 2xx shows private data', async () => {
+    const spec = JSON.parse(
+      readFileSync(
+        fileURLToPath(new URL('../../../openapi/flywheel.openapi.json', import.meta.url)),
+        'utf8',
+      ),
+    ) as Record<string, any>;
+    // a user of its own, so that nothing this sweep changes touches the other tests' users
+    const key = await t.createUser('sweep-nobody@example.org');
+    const idFor: Record<string, string> = {
+      projects: priv.project,
+      subjects: priv.subject,
+      sessions: priv.session,
+      acquisitions: priv.acquisition,
+      groups: priv.group,
+      containers: priv.session,
+    };
+    const implemented = new Set(implementedOperations());
+    const bad: string[] = [];
+    let forbidden = 0;
+    for (const [path, item] of Object.entries(spec.paths as Record<string, any>)) {
+      // the caller's own user document and key are not private data (and a key rotation
+      // would end the sweep)
+      if (path.startsWith('/users/self')) continue;
+      for (const method of ['get', 'put', 'post', 'delete', 'patch']) {
+        const op = item[method];
+        if (!op) continue;
+        const first = path.split('/')[1] ?? '';
+        let n = 0;
+        const url = path.replace(/\{[^}]+\}/g, () => (n++ === 0 ? (idFor[first] ?? 'x') : 'x'));
+        const r = await fetch(t.url + url, {
+          method: method.toUpperCase(),
+          headers: { 'Content-Type': 'application/json', Authorization: `scitran-user ${key}` },
+          body: method === 'get' || method === 'delete' ? undefined : '{}',
+        });
+        const text = await r.text();
+        const leak = Object.values(idFor).some((id) => text.includes(id));
+        if (r.status === 403) forbidden++;
+        if (r.status === 501 && !implemented.has(op.operationId)) continue;
+        if (r.status === 401 || r.status >= 500 || (r.status < 300 && leak))
+          bad.push(`${op.operationId} ${url} → ${r.status}`);
+      }
+    }
+    expect(bad).toEqual([]);
+    // the private hierarchy's own routes answer 403 (not a 404 that hides nothing)
+    expect(forbidden).toBeGreaterThan(100);
   }, 120_000);
 });
 
@@ -141,11 +194,32 @@ describe('permissions of other users', () => {
       body: { role_ids: [roles.rw] },
     });
     expect(w.status).toBe(403);
+    // adding and removing entries is for admins too; the entries are unchanged
+    const add = await t.call('POST', `/projects/${h.project}/permissions`, {
+      key: member,
+      body: { _id: OTHER, role_ids: [roles.admin] },
+    });
+    expect(add.status).toBe(403);
+    const del = await t.call('DELETE', `/projects/${h.project}/permissions/${OTHER}`, {
+      key: member,
+    });
+    expect(del.status).toBe(403);
+    expect((await t.ok('GET', `/projects/${h.project}/permissions/${OTHER}`)).role_ids).toEqual([
+      roles.ro,
+    ]);
     // group entries likewise
     await t.ok('POST', `/groups/${h.group}/permissions`, { body: { _id: MEMBER, access: 'rw' } });
     await t.ok('POST', `/groups/${h.group}/permissions`, { body: { _id: OTHER, access: 'ro' } });
     expect(
       (await t.call('GET', `/groups/${h.group}/permissions/${OTHER}`, { key: member })).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.call('PUT', `/groups/${h.group}/permissions/${OTHER}`, {
+          key: member,
+          body: { access: 'admin' },
+        })
+      ).status,
     ).toBe(403);
     expect(
       (await t.ok('GET', `/groups/${h.group}/permissions/${MEMBER}`, { key: member })).access,
@@ -205,6 +279,58 @@ describe('gear developers', () => {
     await t.ok('PUT', `/users/${MEMBER}`, { body: { roles: ['user', 'developer'] } });
     const { _id } = await t.ok('POST', '/gears/dev-gear', { key: member, body: gear });
     expect((await t.ok('GET', `/gears/${_id}`)).gear.name).toBe('dev-gear');
+  });
+});
+
+describe('keys for other users', () => {
+  it('over HTTP only: a site admin creates a user, issues a key for them, and the user acts with it', async () => {
+    const id = 'made-over-http@example.org';
+    await t.ok('POST', '/users', { body: { _id: id, firstname: 'Made', lastname: 'Here' } });
+    const issued = await t.ok('POST', `/users/self/key?user_id=${encodeURIComponent(id)}`, {
+      body: { label: 'script key' },
+    });
+    expect(typeof issued.key).toBe('string');
+    const self = await t.ok('GET', '/users/self', { key: issued.key });
+    expect(self._id).toBe(id);
+    expect(self.root).not.toBe(true);
+    // a plain user: no access to the private project until granted
+    expect((await t.call('GET', `/projects/${priv.project}`, { key: issued.key })).status).toBe(
+      403,
+    );
+    await t.ok('POST', `/projects/${priv.project}/permissions`, {
+      body: { _id: id, role_ids: [roles.ro] },
+    });
+    expect((await t.ok('GET', `/projects/${priv.project}`, { key: issued.key }))._id).toBe(
+      priv.project,
+    );
+  });
+
+  it('startServer({ users }) seeds users with keys (root ones are site admins)', async () => {
+    const seeded = await startServer({
+      port: 0,
+      users: [{ id: 'seed-admin@example.org', root: true }, { id: 'seed-user@example.org' }],
+    });
+    try {
+      const as = async (id: string, path: string, body?: unknown) =>
+        fetch(seeded.url + path, {
+          method: body ? 'POST' : 'GET',
+          headers: {
+            Authorization: `scitran-user ${seeded.users[id]!.apiKey}`,
+            'Content-Type': 'application/json',
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+      const status = await (await as('seed-admin@example.org', '/auth/status')).json();
+      expect(status).toMatchObject({ user_is_admin: true });
+      const plain = await (await as('seed-user@example.org', '/users/self')).json();
+      expect(plain._id).toBe('seed-user@example.org');
+      // a site-admin operation tells the two apart
+      const made = { _id: 'made-by-seed@example.org', firstname: 'M', lastname: 'S' };
+      expect((await as('seed-user@example.org', '/users', made)).status).toBe(403);
+      expect((await as('seed-admin@example.org', '/users', made)).status).toBe(200);
+    } finally {
+      await seeded.close();
+    }
   });
 });
 

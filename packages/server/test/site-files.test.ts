@@ -5,10 +5,15 @@ import { form, hierarchy, useServer } from './helpers/server.js';
 const t = useServer();
 
 /** A multipart body written by hand: one file part with no Content-Type header. */
-function untypedPart(name: string, data: string): { raw: string; headers: Record<string, string> } {
+function untypedPart(
+  name: string,
+  data: string,
+  type?: string,
+): { raw: string; headers: Record<string, string> } {
   const b = 'fwtestboundary42';
+  const typeLine = type ? `Content-Type: ${type}\r\n` : '';
   const raw =
-    `--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n\r\n` +
+    `--${b}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n${typeLine}\r\n` +
     `${data}\r\n--${b}--\r\n`;
   return { raw, headers: { 'Content-Type': `multipart/form-data; boundary=${b}` } };
 }
@@ -78,12 +83,20 @@ describe('upload details', () => {
       headers: p.headers,
     });
     expect(f.mimetype).toBe('application/gzip');
+    expect(f.type).toBe('nifti');
     const q = untypedPart('table.csv', 'a,b');
     const [g] = await t.ok('POST', `/sessions/${h.session}/files`, {
       raw: q.raw,
       headers: q.headers,
     });
     expect(g.mimetype).toBe('text/csv');
+    // a generic octet-stream part is typed the same way
+    const o = untypedPart('notes.json', '{}', 'application/octet-stream');
+    const [j] = await t.ok('POST', `/subjects/${h.subject}/files`, {
+      raw: o.raw,
+      headers: o.headers,
+    });
+    expect(j.mimetype).toBe('application/json');
   });
 });
 

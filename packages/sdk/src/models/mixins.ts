@@ -202,8 +202,13 @@ export interface RolePermissionMethods {
   deletePermission(userId: string, options?: MethodOptions): Promise<void>;
 }
 
-/** Options of the permission-template changes (`propagate` the change to the group's projects). */
+/** Options of the permission-template changes. */
 export interface TemplateOptions extends MethodOptions {
+  /**
+   * Also change the group's existing projects (`?propagate=true`): an added template entry is
+   * set on every project, a changed or removed one on the projects where the user already has
+   * an entry. Without it (the site's default) a template only seeds projects created later.
+   */
   propagate?: boolean;
 }
 

@@ -78,6 +78,39 @@ describe('permissions and roles', () => {
     });
   });
 
+  it('permission templates reach existing projects with { propagate: true }, and only then', async () => {
+    const roles = await ctx.fw.getAllRoles();
+    const ro = roles.find((r) => r.default_flywheel_role === 'ro')!.id;
+    const rw = roles.find((r) => r.default_flywheel_role === 'rw')!.id;
+    const gid = await ctx.fw.addGroup({ _id: groupId('tplprop'), label: 'Template propagation' });
+    const group = (await ctx.fw.get(gid)) as Group;
+    const project = await group.addProject({ label: 'existing' });
+    const entry = async () =>
+      (await project.reload()).permissions!.find((p) => p._id === templated.id);
+    const templated = await ctx.server.createUser({ id: `${uniq('tplp')}@user.com` });
+    const other = new Client(templated.apiKey);
+    await group.addPermissionTemplate({ _id: templated.id, role_ids: [ro] });
+    expect(await entry(), 'without propagate: new projects only').toBeUndefined();
+    await group.deletePermissionTemplate(templated.id);
+    await group.addPermissionTemplate({ _id: templated.id, role_ids: [ro] }, { propagate: true });
+    expect((await entry())?.role_ids).toEqual([ro]);
+    expect((await other.getProject(project.id)).label).toBe('existing');
+    await group.updatePermissionTemplate(templated.id, { role_ids: [rw] }, { propagate: true });
+    expect((await entry())?.role_ids).toEqual([rw]);
+    await group.deletePermissionTemplate(templated.id, { propagate: true });
+    expect(await entry()).toBeUndefined();
+    await expect(other.getProject(project.id)).rejects.toBeInstanceOf(PermissionDeniedError);
+  });
+
+  it('a permission with a misspelled field is refused by the server, naming the field', async () => {
+    const err = await myGroup
+      .addPermission({ _id: user.id, access: 'rw', acess: 'ro' } as never)
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400 });
+    expect(String((err as Error).message)).toMatch(/unexpected field "acess"/);
+    expect(((await myGroup.reload()).permissions ?? []).some((p) => p._id === user.id)).toBe(false);
+  });
+
   it('roles: getAllRoles gives Role objects with the three defaults; addRoleToGroup assigns them', async () => {
     const roles = await ctx.fw.getAllRoles();
     expect(roles.every((r) => r instanceof Role)).toBe(true);

@@ -111,11 +111,14 @@ const where = (e: AjvError) =>
 
 /** One readable sentence for the most telling ajv error: what is wrong and what to do. */
 function describe(errors: AjvError[]): string {
-  const extra = errors.find((e) => e.keyword === 'additionalProperties');
+  // `unevaluatedProperties` closes a shared model only where it is a request body (e.g. the
+  // permission bodies: container outputs carry the same model with joined fields)
+  const extra = errors.find(
+    (e) => e.keyword === 'additionalProperties' || e.keyword === 'unevaluatedProperties',
+  );
   if (extra) {
-    const field = [extra.instancePath.slice(1).replace(/\//g, '.'), extra.params.additionalProperty]
-      .filter(Boolean)
-      .join('.');
+    const name = extra.params.additionalProperty ?? extra.params.unevaluatedProperty;
+    const field = [extra.instancePath.slice(1).replace(/\//g, '.'), name].filter(Boolean).join('.');
     return `unexpected field "${field}" in ${where(extra)}: the API does not accept it; remove it or check its spelling`;
   }
   const names = errors.find((e) => e.keyword === 'propertyNames');

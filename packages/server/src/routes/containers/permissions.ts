@@ -8,6 +8,7 @@ import {
   type Permission,
   type RolePermission,
 } from '../../app/access.js';
+import { checkBody } from '../../app/body-schema.js';
 import { badRequest, conflict, notFound } from '../../app/errors.js';
 import { readObject, replyUntyped } from '../../app/json.js';
 import { rolePermissions } from '../../app/present.js';
@@ -70,6 +71,24 @@ function entryFromBody(
     : { _id: uid, access: checkAccessValue(body.access) };
 }
 
+/**
+ * The undocumented `/containers/{id}/permissions` routes read their body against the
+ * operation of the container's own type (`add_project_permission`, …), so an unknown field is
+ * refused there too; documented routes were checked when the body was read.
+ */
+function checkLikeDocumented(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  verb: 'add' | 'modify',
+  body: Doc,
+): void {
+  if ((c.get('op') as { documented?: boolean } | undefined)?.documented) return;
+  checkBody(
+    verb === 'add' ? `add_${row.type}_permission` : `modify_${row.type}_user_permission`,
+    body,
+  );
+}
+
 /** Save `list` as the doc's `key` list (project permissions are stored role based). */
 function save(c: Context<AppEnv>, row: ContainerRow, key: ListKey, list: Entry[]): void {
   mutateDoc(c, row, (doc) => {
@@ -78,16 +97,30 @@ function save(c: Context<AppEnv>, row: ContainerRow, key: ListKey, list: Entry[]
 }
 
 /**
- * `?propagate=true` on a group template edit: the group's projects get the same change
- * (the user's roles set, or removed).
+ * `?propagate=` of the template operations, a boolean in any case: Python's `requests` sends
+ * `True`/`False`, other clients `true`/`false`. Anything else is a 400 naming the parameter.
+ */
+function propagateFlag(c: Context<AppEnv>): boolean {
+  const raw = c.req.query('propagate');
+  if (raw === undefined || raw === '') return false;
+  const v = raw.toLowerCase();
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  throw badRequest(`query parameter "propagate" must be true or false, not ${JSON.stringify(raw)}`);
+}
+
+/**
+ * `?propagate=true` on a group template change reaches the group's existing projects, as the
+ * reference does it: an added entry is set on every project (replacing the user's entry where
+ * there is one); a modified or removed entry changes only the projects where the user already
+ * has an entry. Without the flag a template only seeds new projects.
  */
 function propagate(
   c: Context<AppEnv>,
   group: ContainerRow,
   uid: string,
-  entry: RolePermission | null,
+  change: { verb: 'add' | 'modify'; entry: RolePermission } | { verb: 'remove' },
 ): void {
-  if (!['true', '1'].includes(c.req.query('propagate') ?? '')) return;
   const db = c.get('state').db;
   const projects = db
     .prepare(`SELECT * FROM containers WHERE type = 'project' AND group_id = ?`)
@@ -95,10 +128,11 @@ function propagate(
   db.transaction(() => {
     for (const p of projects) {
       const doc = parseDoc(p);
-      const perms = rolePermissions(db, (doc.permissions ?? []) as Doc[]).filter(
-        (x) => x._id !== uid,
-      );
-      if (entry) perms.push({ ...entry });
+      const current = rolePermissions(db, (doc.permissions ?? []) as Doc[]);
+      const had = current.some((x) => x._id === uid);
+      if (!had && change.verb !== 'add') continue;
+      const perms = current.filter((x) => x._id !== uid);
+      if (change.verb !== 'remove') perms.push({ ...change.entry });
       doc.permissions = perms;
       doc.modified = now();
       saveContainer(db, p, doc);
@@ -111,7 +145,9 @@ const add =
   async (c, row) => {
     const db = c.get('state').db;
     requireAccess(db, me(c), row, 'admin');
+    const spread = key === 'permissions_template' && propagateFlag(c);
     const body = await readObject(c);
+    checkLikeDocumented(c, row, 'add', body);
     if (typeof body._id !== 'string' || !getUser(db, body._id))
       throw badRequest(`user ${String(body._id)} does not exist`);
     const entry = entryFromBody(c, row, key, body, body._id);
@@ -119,7 +155,7 @@ const add =
     if (list.some((p) => p._id === body._id))
       throw conflict(`user ${body._id} already has a permission`);
     save(c, row, key, [...list, entry]);
-    if (key === 'permissions_template') propagate(c, row, body._id, entry as RolePermission);
+    if (spread) propagate(c, row, body._id, { verb: 'add', entry: entry as RolePermission });
     return replyUntyped(c, entry);
   };
 
@@ -151,8 +187,10 @@ function requireExisting(
 const modify =
   (key: ListKey): RowHandler =>
   async (c, row, [uid = '']) => {
+    const spread = key === 'permissions_template' && propagateFlag(c);
     const list = requireExisting(c, row, key, uid);
     const body = await readObject(c);
+    checkLikeDocumented(c, row, 'modify', body);
     const entry = entryFromBody(c, row, key, body, uid);
     save(
       c,
@@ -160,13 +198,14 @@ const modify =
       key,
       list.map((p) => (p._id === uid ? entry : p)),
     );
-    if (key === 'permissions_template') propagate(c, row, uid, entry as RolePermission);
+    if (spread) propagate(c, row, uid, { verb: 'modify', entry: entry as RolePermission });
     return replyUntyped(c, entry);
   };
 
 const remove =
   (key: ListKey): RowHandler =>
   (c, row, [uid = '']) => {
+    const spread = key === 'permissions_template' && propagateFlag(c);
     const list = requireExisting(c, row, key, uid);
     save(
       c,
@@ -174,7 +213,7 @@ const remove =
       key,
       list.filter((p) => p._id !== uid),
     );
-    if (key === 'permissions_template') propagate(c, row, uid, null);
+    if (spread) propagate(c, row, uid, { verb: 'remove' });
     return replyUntyped(c, { modified: 1 });
   };
 
