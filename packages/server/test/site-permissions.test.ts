@@ -86,6 +86,29 @@ describe('permission bodies are strict', () => {
     });
   });
 
+  it('permission entries inside project, subject and session bodies are strict too', async () => {
+    const h = await hierarchy(t);
+    const entry = { _id: OTHER, role_ids: [roles.ro], level: 1 };
+    const created = await t.call('POST', '/projects', {
+      body: { group: h.group, label: 'strict entries', permissions: [entry] },
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.message).toMatch(/unexpected field "permissions\.0\.level"/);
+    const { _id: subject } = await t.ok('POST', '/subjects', {
+      body: { project: h.project, code: 'strict-entries' },
+    });
+    for (const path of [`/sessions/${h.session}`, `/subjects/${subject}`]) {
+      const r = await t.call('PUT', path, { body: { permissions: [entry] } });
+      expect(r.status, path).toBe(400);
+      expect(r.body.message, path).toMatch(/unexpected field "permissions\.0\.level"/);
+    }
+    // the same entry without the extra field is accepted
+    const { level: _level, ...plain } = entry;
+    await t.ok('POST', '/projects', {
+      body: { group: h.group, label: 'plain entries', permissions: [plain] },
+    });
+  });
+
   it('a wrong type or a missing field is a 400 naming it', async () => {
     const h = await hierarchy(t);
     const wrong = await t.call('POST', `/groups/${h.group}/permissions`, {
