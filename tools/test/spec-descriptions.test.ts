@@ -12,7 +12,7 @@ const spec = JSON.parse(readFileSync(join(repoRoot, 'openapi/flywheel.openapi.js
 const schemaTs = readFileSync(join(repoRoot, 'packages/api/src/generated/schema.ts'), 'utf8');
 
 /** Component files whose schemas are all described; add a file once it has no bare field. */
-const DESCRIBED_FILES = ['common.yaml', 'users.yaml', 'workflows.yaml', 'other.yaml'];
+const DESCRIBED_FILES = ['common.yaml', 'users.yaml', 'workflows.yaml', 'other.yaml', 'jobs.yaml'];
 
 const schemasOf = (file: string): string[] =>
   Object.keys(
