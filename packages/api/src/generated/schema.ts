@@ -9576,7 +9576,7 @@ export interface components {
             priority?: components["schemas"]["JobPriority"];
             /** @description Whether the rule moves to the newest version of its gear when one is added (default false). */
             auto_update?: boolean;
-            /** @description Revision number of the rule: 1 when created, one more on each change. */
+            /** @description Revision number of the rule; 1 for a new rule. */
             revision?: number;
             /** @description Conditions of which at least one must hold for a file to trigger the rule (ignored when empty). */
             any?: components["schemas"]["GearRuleCondition"][];
@@ -9702,7 +9702,7 @@ export interface components {
             priority?: components["schemas"]["JobPriority"];
             /** @description Whether the rule moves to the newest version of its gear when one is added (default false). */
             auto_update?: boolean;
-            /** @description Revision number of the rule: 1 when created, one more on each change. */
+            /** @description Revision number of the rule; 1 for a new rule. */
             revision?: number;
             /** @description Conditions of which at least one must hold for a file to trigger the rule (ignored when empty). */
             any?: components["schemas"]["GearRuleCondition"][];
