@@ -2,7 +2,7 @@
  * The main wire models (containers, files, jobs, gears and their input/update bodies) describe
  * every field, so hovers over `@fw/api` types (and the SDK objects built on them) explain each one.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
@@ -11,17 +11,10 @@ import { repoRoot } from '../lib/generated.ts';
 const spec = JSON.parse(readFileSync(join(repoRoot, 'openapi/flywheel.openapi.json'), 'utf8'));
 const schemaTs = readFileSync(join(repoRoot, 'packages/api/src/generated/schema.ts'), 'utf8');
 
-/** Component files whose schemas are all described; add a file once it has no bare field. */
-const DESCRIBED_FILES = [
-  'common.yaml',
-  'users.yaml',
-  'workflows.yaml',
-  'other.yaml',
-  'files.yaml',
-  'containers.yaml',
-  'site.yaml',
-  'views.yaml',
-];
+/** Every component file: each schema in it describes every field. */
+const DESCRIBED_FILES = readdirSync(join(repoRoot, 'openapi/src/components')).filter((f) =>
+  f.endsWith('.yaml'),
+);
 
 const schemasOf = (file: string): string[] =>
   Object.keys(
@@ -93,5 +86,18 @@ describe.each(DESCRIBED_FILES)('every field of the %s schemas', (file) => {
 
   it('has a description that says more than its name', () => {
     expect(fields.filter((f) => restatesName(f.name, f.text)).map((f) => f.at)).toEqual([]);
+  });
+});
+
+describe('the bundled spec', () => {
+  it('describes every field of every component schema, generated page schemas included', () => {
+    const bare = Object.entries(
+      spec.components.schemas as Record<string, { properties?: Record<string, unknown> }>,
+    ).flatMap(([schema, s]) =>
+      Object.entries((s.properties ?? {}) as Record<string, { description?: unknown }>)
+        .filter(([, p]) => typeof p.description !== 'string' || p.description.trim() === '')
+        .map(([name]) => `${schema}.${name}`),
+    );
+    expect(bare).toEqual([]);
   });
 });

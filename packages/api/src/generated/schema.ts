@@ -7154,31 +7154,51 @@ export interface components {
             config_class?: string;
         };
         Batch: {
+            /** @description Id of the batch. */
             _id: string;
+            /** @description Id of the gear every job of the batch runs. */
             gear_id: string;
+            /** @description Overall state of the batch jobs. */
             state: components["schemas"]["JobState"];
+            /** @description Who or what created the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Gear configuration values applied to every job of the batch. */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Ids of the jobs in the batch. */
             jobs?: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified?: string;
         };
         /** @deprecated */
         BatchCancelOutput: components["schemas"]["CancelledBatchOutput"];
         BatchCreateFilters: {
+            /** @description Tags that select which containers or files get a task. */
             include_tags?: string[];
+            /** @description Containers or files carrying any of these tags get no task. */
             exclude_tags?: string[];
+            /** @description Level that gets one task each: `project`, `group`, `subject`, `session`, `acquisition` or `file`. */
             container_type: components["schemas"]["LibsWorkflowsModelsParentType"];
         };
         BatchJobAnalysisInput: {
+            /** @description Job settings for the analyses (gear, config, inputs). */
             job?: components["schemas"]["InputJob"];
+            /** @description Label given to each analysis the batch creates. */
             label?: string;
+            /** @description Free-text description of the analyses. */
             description?: string;
+            /** @description Compute provider the analysis jobs run on; unset for the default. */
             compute_provider_id?: string;
+            /** @description Free-form metadata (any JSON object) stored on each analysis. */
             info?: {
                 [key: string]: unknown;
             };
@@ -7264,6 +7284,7 @@ export interface components {
         /** @deprecated */
         CallbacksVirusScanInput: components["schemas"]["VirusScan"];
         CancelledBatchOutput: {
+            /** @description Number of jobs of the batch that were cancelled. */
             number_cancelled: number;
         };
         CatalogListOutput: {
@@ -7356,63 +7377,113 @@ export interface components {
         /** @enum {string} */
         ChangeMethod: "CREATE" | "ADD" | "DELETE" | "UPDATE" | "REPLACE_FILE" | "NOTE_DELETION" | "E-SIGNATURE";
         ClassicBatchJobOutput: {
+            /** @description Id of the batch. */
             _id: string;
+            /** @description Id of the gear every job of the batch runs. */
             gear_id: string;
+            /** @description Overall state of the batch jobs. */
             state: components["schemas"]["JobState"];
+            /** @description Who or what created the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Gear configuration values applied to every job of the batch. */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Ids of the jobs in the batch. */
             jobs?: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified: string;
         };
         ClassicBatchJobOutputInflatedJobs: {
+            /** @description Id of the batch. */
             _id: string;
+            /** @description Id of the gear every job of the batch runs. */
             gear_id: string;
+            /** @description Overall state of the batch jobs. */
             state: components["schemas"]["JobState"];
+            /** @description Who or what created the batch. */
             origin: components["schemas"]["Origin"];
+            /** @description Gear configuration values applied to every job of the batch. */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Tags put on every job of the batch. */
             tags?: string[];
+            /** @description Full job objects of the batch. */
             jobs?: components["schemas"]["Job"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified: string;
         };
         ClassicBatchProposalInput: {
+            /** @description Id of the gear to run on every target. */
             gear_id: string;
+            /** @description Containers to run the gear on, one job each (`type` and `id`). */
             targets: components["schemas"]["ContainerReference"][];
+            /** @description Container used to resolve the `context` inputs of the gear, if any. */
             target_context?: components["schemas"]["ContainerReference"];
+            /** @description Queue priority of the jobs (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Gear configuration values applied to every job of the batch. */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Tags to put on every job of the batch. */
             tags?: string[];
+            /** @description For analysis gears: the analysis to create on each target (label and details). */
             analysis?: components["schemas"]["BatchJobAnalysisInput"];
+            /** @description How optional gear inputs are matched: `ignored` skips them, `flexible` uses a file when there is one, `required` treats them as required (default `ignored`). */
             optional_input_policy?: components["schemas"]["OptionalInputPolicy"];
+            /** @description Compute provider the jobs run on; unset for the default. */
             compute_provider_id?: string;
         };
         ClassicBatchProposalOutput: {
+            /** @description Id of the proposed batch; pass it to start the batch. */
             _id?: string;
+            /** @description Id of the gear every job of the batch runs. */
             gear_id?: string;
+            /** @description Overall state of the batch. */
             state?: components["schemas"]["JobState"];
+            /** @description Who or what proposed the batch. */
             origin?: components["schemas"]["Origin"];
+            /** @description Gear configuration values applied to every job of the batch. */
             config?: {
                 [key: string]: unknown;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was proposed (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the batch was last changed (UTC).
+             */
             modified?: string;
+            /** @description How optional gear inputs were matched (`ignored`, `flexible` or `required`). */
             optional_input_policy: components["schemas"]["OptionalInputPolicy"];
+            /** @description Targets where more than one file fits a gear input, so no job is made for them. */
             ambiguous: components["schemas"]["Acquisition"][] | components["schemas"]["Session"][];
+            /** @description Targets where no file fits a required gear input, so no job is made for them. */
             not_matched: components["schemas"]["Acquisition"][] | components["schemas"]["Session"][];
+            /** @description Targets where every input found exactly one file; each gets a job when the batch starts. */
             matched: components["schemas"]["MatchedAcquisitionOutput"][] | components["schemas"]["ContainerReference"][];
+            /** @description Ids of targets left out because the caller may not write to them. */
             improper_permissions?: string[];
         };
         /** @deprecated */
@@ -7918,7 +7989,9 @@ export interface components {
             id: string;
         };
         CoreModelsJobsApiKeyInput: {
+            /** @description Kind of the gear input; `api-key` for this input. */
             base?: string;
+            /** @description API key the gear uses to call Flywheel while the job runs. */
             key?: string;
         };
         /** @enum {string} */
@@ -8615,13 +8688,21 @@ export interface components {
             dataset_id: string;
         };
         ExecutorInfo: {
+            /** @description Machine or instance name of the engine, possibly a fully qualified domain name. */
             name?: string;
+            /** @description Host name or IP address of the engine that ran the job. */
             host?: string;
+            /** @description Free-form text naming the machine type (for example a cloud instance type). */
             instance_type?: string;
+            /** @description Number of CPU cores on the machine. */
             cpu_cores?: number;
+            /** @description Whether the machine has a GPU. */
             gpu?: boolean;
+            /** @description Memory of the machine, in bytes. */
             memory_bytes?: number;
+            /** @description Disk size of the machine, in bytes. */
             disk_bytes?: number;
+            /** @description Swap space available on the machine, in bytes. */
             swap_bytes?: number;
         };
         ExportTemplates: {
@@ -9612,16 +9693,25 @@ export interface components {
         /** @enum {string} */
         FilterView: "tasks";
         FixedFileVersionInput: {
+            /** @description Id of the file, shared by all its versions. */
             file_id: string;
+            /** @description Version of the file to pass; 0 (the default) means the latest one. */
             version?: number;
+            /** @description Gear input name the file is given to. */
             input: string;
         };
         FixedInput: {
+            /** @description Kind of container that holds the file. */
             type: components["schemas"]["ContainerType"];
+            /** @description Id of the container that holds the file. */
             id: string;
+            /** @description Name of the file within that container. */
             name: string;
+            /** @description Version of the file to pass; absent for the latest one. */
             version?: number;
+            /** @description File group the file is in, for containers with several file lists. */
             group?: components["schemas"]["FileGroup"];
+            /** @description Gear input name the file is given to. */
             input: string;
         };
         FormDefinition: {
@@ -9740,21 +9830,28 @@ export interface components {
             [key: string]: unknown;
         };
         GearContextInput: {
+            /** @description Kind of the gear input; `context` for a value looked up in the container hierarchy. */
             base?: string;
         };
         GearContextLookup: components["schemas"]["GearContextValueOutput"];
         /** @deprecated */
         GearContextLookupItem: components["schemas"]["GearContextValueOutput"];
         GearContextValueOutput: {
+            /** @description Kind of container (e.g. `session`) the context value belongs to. */
             container_type: components["schemas"]["ContainerType"];
+            /** @description Label of the container where the value was found, if any. */
             label?: string;
+            /** @description Id of the container where the value was found, if any. */
             id: string;
+            /** @description The context value; only meaningful when `found` is true, and may be null. */
             value: {
                 [key: string]: unknown;
             };
+            /** @description Whether a value was found for this gear context input. */
             found?: boolean;
         };
         GearContextValueOutputUnfound: {
+            /** @description Always false: no value was found for this gear context input. */
             found?: boolean;
         };
         GearCustom: {
@@ -9813,14 +9910,26 @@ export interface components {
             disabled?: string;
         };
         GearDocumentLegacyInput: {
+            /** @description Kind of gear (`analysis`, `converter`, `utility`, `classifier` or `qa`). */
             category?: components["schemas"]["GearCategory"];
+            /** @description The gear manifest (name, version, inputs, config …). */
             gear: components["schemas"]["GearManifest"];
+            /** @description Where the gear image comes from (registry and version). */
             exchange: components["schemas"]["GearExchange"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the gear was disabled (UTC); unset for enabled gears.
+             */
             disabled?: string;
         };
         /** @description One page of GearDocument items, answered instead of a bare array when the request carries `X-Accept-Feature: pagination`. */
@@ -9836,228 +9945,384 @@ export interface components {
             [key: string]: unknown;
         };
         GearExchange: {
+            /** @description SHA-1 of the git commit the gear was built from. */
             "git-commit": string;
+            /** @description Hash of the gear root filesystem, written `algorithm:<hex digest>`. */
             "rootfs-hash": string;
+            /** @description Absolute URL of the gear root filesystem (its image). */
             "rootfs-url": string;
         };
         GearFileInput: {
+            /** @description Kind of the gear input; `file` for file inputs. */
             base?: string;
+            /** @description Whether the gear can run without this input (default false). */
             optional?: boolean;
         };
         GearIdOutput: {
+            /** @description Id of the gear that was added. */
             _id?: string;
         };
         GearInfo: {
+            /** @description Id of the gear version. */
             id?: string;
+            /** @description Kind of gear (`analysis`, `converter`, `utility`, `classifier` or `qa`). */
             category?: string;
+            /** @description Gear name (lowercase letters, digits and `-`). */
             name?: string;
+            /** @description Version of the gear, such as `3.2.1`. */
             version?: string;
         };
         GearInputItem: {
+            /** @description Kind of the gear input: `file`, `context` or `api-key`. */
             base: string;
+            /** @description What the input is for, as the gear manifest says. */
             description?: string;
+            /** @description Whether the gear can run without this input (default false). */
             optional?: boolean;
         };
         GearInputs: {
             [key: string]: unknown;
         };
         GearKeyInput: {
+            /** @description Kind of the gear input; `api-key` for an API key given to the gear. */
             base?: string;
+            /** @description Whether the key the gear gets may only read data (default false). */
             "read-only"?: boolean;
         };
         GearManifest: {
+            /** @description Gear name: lowercase letters, digits and `-`; with `version` it identifies a gear. */
             name: string;
+            /** @description Inputs the gear declares, by input name (files, contexts, API key). */
             inputs: {
                 [key: string]: components["schemas"]["GearFileInput"] | components["schemas"]["GearContextInput"] | components["schemas"]["GearKeyInput"];
             };
+            /** @description Configuration options the gear declares, with types and defaults. */
             config: {
                 [key: string]: unknown;
             };
+            /** @description Free-form manifest extras (e.g. `gear-builder`, `flywheel` hints). */
             custom?: {
                 [key: string]: unknown;
             };
+            /** @description Author of the gear. */
             author: string;
+            /** @description Maintainer of the gear, when not the author; empty by default. */
             maintainer?: string;
+            /** @description How to cite the work the gear implements; empty by default. */
             cite?: string;
+            /** @description Runtime capabilities the gear needs (e.g. `networking`). */
             capabilities?: string[];
+            /** @description What the gear does, in a few sentences. */
             description: string;
+            /** @description Environment variables set when the gear runs (name to value). */
             environment?: {
                 [key: string]: string;
             };
+            /** @description Command line run inside the gear container (default `bash -c ./run`). */
             command?: string;
+            /** @description License of the gear (SPDX name, or `Other`). */
             license: string;
+            /** @description Display name of the gear. */
             label?: string;
+            /** @description URL of the gear documentation or project page, or an empty string. */
             url?: string;
+            /** @description URL of the source code of the gear, or an empty string. */
             source?: string;
+            /** @description Gear version, such as `3.2.1`. */
             version: string;
+            /** @description Platform-specific manifest options. */
             flywheel?: {
                 [key: string]: unknown;
             };
+            /** @description Options for how the outputs of the gear are saved. */
             output_configuration?: components["schemas"]["GearOutputConfiguration"];
         };
         GearNode: {
             /**
-             * @description discriminator enum property added by openapi-typescript
+             * @description Always `gear`: marks this node of a resolved path as a gear. (enum property replaced by openapi-typescript)
              * @enum {string}
              */
             container_type: "gear";
+            /** @description Kind of gear (`analysis`, `converter`, `utility`, `classifier` or `qa`). */
             category?: components["schemas"]["GearCategory"];
+            /** @description The gear manifest (name, version, inputs, config …). */
             gear: components["schemas"]["GearManifest"];
+            /** @description Where the gear image comes from (registry and version). */
             exchange: components["schemas"]["GearExchange"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the gear was disabled (UTC); unset for enabled gears.
+             */
             disabled?: string;
+            /** @description Id of the gear version. */
             _id: string;
         };
         GearOutputConfiguration: {
+            /** @description Output option of the gear: whether file versions must match when its outputs are saved. */
             enforce_file_version_match?: boolean;
         };
         GearPermissions: {
+            /** @description Ids (emails) of the users allowed to run the gear. */
             users?: string[];
+            /** @description Ids of the projects whose members may run the gear. */
             projects?: string[];
         };
         GearPermissionsInput: {
+            /** @description Id of the user (email) or project to grant the gear to. */
             id: string;
         };
         /** @enum {string} */
         GearPermissionsType: "projects" | "users";
         GearReturnTicket: components["schemas"]["GearTicketOutput"];
         GearRule: {
+            /** @description Id of the gear rule. */
             _id?: string;
+            /** @description Id of the project the rule watches; new files in its containers are checked against it. */
             project_id: string;
+            /** @description Id of the gear the rule starts a job of. */
             gear_id: string;
+            /** @description Id of the project role the started jobs act with, if one is set. */
             role_id?: string;
+            /** @description Display name of the rule. */
             name: string;
+            /** @description Gear configuration values for the jobs the rule starts (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Files always passed to the gear as the same inputs, whatever file triggered the rule. */
             fixed_inputs?: components["schemas"]["FixedFileVersionInput"][];
+            /** @description Queue priority of the jobs the rule starts (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Whether the rule moves to the newest version of its gear when one is added (default false). */
             auto_update?: boolean;
+            /** @description Revision number of the rule; 1 for a new rule. */
             revision?: number;
+            /** @description Conditions of which at least one must hold for a file to trigger the rule (ignored when empty). */
             any?: components["schemas"]["GearRuleCondition"][];
+            /** @description Conditions that must all hold for a file to trigger the rule. */
             all?: components["schemas"]["GearRuleCondition"][];
+            /** @description Conditions none of which may hold for a file to trigger the rule. */
             not?: components["schemas"]["GearRuleCondition"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
+            /** @description Whether the rule is switched off; a disabled rule starts no jobs (default false). */
             disabled?: boolean;
+            /** @description Compute provider the jobs of the rule run on; unset for the site default. */
             compute_provider_id?: string;
+            /** @description Who or what last changed the rule (user, device or job). */
             last_modified_by?: components["schemas"]["Origin"];
+            /** @description Gear input name the triggering file is given to; unset means the first file input of the gear. */
             triggering_input?: string;
+            /** @description Tags put on every job the rule starts. */
             tags?: string[];
         };
         GearRuleCondition: {
+            /** @description What the condition looks at, such as `file.type`, `file.name` or `container.has-type`. */
             type: components["schemas"]["GearRuleConditionType"];
             /** @description The value to match (reference `object`, any JSON value, usually a string such as `dicom`). */
             value: unknown;
+            /** @description Whether `value` is a regular expression rather than a plain value (default false). */
             regex?: boolean;
         };
         /** @enum {string} */
         GearRuleConditionType: "file.type" | "file.name" | "file.modality" | "file.classification" | "file.tags" | "file.parent_ref.type" | "container.has-type" | "container.has-classification" | "gear.name" | "gear.version";
         GearRuleInput: {
+            /** @description Id of the project to add the rule to; the rule watches new files in its containers. */
             project_id?: string;
+            /** @description Id of the gear the rule starts a job of. */
             gear_id: string;
+            /** @description Id of the project role the started jobs act with, if one is set. */
             role_id?: string;
+            /** @description Display name of the rule. */
             name: string;
+            /** @description Gear configuration values for the jobs the rule starts (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Files always passed to the gear as the same inputs: a container file by `type`, `id`, `name`, or a file by `file_id` and `version`. */
             fixed_inputs?: (components["schemas"]["FixedInput"] | components["schemas"]["FixedFileVersionInput"])[];
+            /** @description Queue priority of the jobs the rule starts (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Whether the rule moves to the newest version of its gear when one is added (default false). */
             auto_update?: boolean;
+            /** @description Conditions of which at least one must hold for a file to trigger the rule (ignored when empty). */
             any?: components["schemas"]["GearRuleCondition"][];
+            /** @description Conditions that must all hold for a file to trigger the rule. */
             all?: components["schemas"]["GearRuleCondition"][];
+            /** @description Conditions none of which may hold for a file to trigger the rule. */
             not?: components["schemas"]["GearRuleCondition"][];
+            /** @description Whether the rule is switched off; a disabled rule starts no jobs (default false). */
             disabled?: boolean;
+            /** @description Compute provider the jobs of the rule run on; unset for the site default. */
             compute_provider_id?: string;
+            /** @description Gear input name the triggering file is given to; unset means the first file input of the gear. */
             triggering_input?: string;
+            /** @description Tags put on every job the rule starts. */
             tags?: string[];
         };
         GearRuleModifyInput: {
+            /** @description Id of the gear the rule should start a job of. */
             gear_id?: string;
+            /** @description Id of the project role the started jobs act with, if one is set. */
             role_id?: string;
+            /** @description New display name of the rule. */
             name?: string;
+            /** @description Gear configuration values for the jobs the rule starts (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Files always passed to the gear as the same inputs: a container file by `type`, `id`, `name`, or a file by `file_id` and `version`. */
             fixed_inputs?: (components["schemas"]["FixedInput"] | components["schemas"]["FixedFileVersionInput"])[];
+            /** @description Queue priority of the jobs the rule starts (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Whether the rule moves to the newest version of its gear when one is added (default false). */
             auto_update?: boolean;
+            /** @description Conditions of which at least one must hold for a file to trigger the rule (ignored when empty). */
             any?: components["schemas"]["GearRuleCondition"][];
+            /** @description Conditions that must all hold for a file to trigger the rule. */
             all?: components["schemas"]["GearRuleCondition"][];
+            /** @description Conditions none of which may hold for a file to trigger the rule. */
             not?: components["schemas"]["GearRuleCondition"][];
+            /** @description True to switch the rule off, false to switch it back on. */
             disabled?: boolean;
+            /** @description Compute provider the jobs of the rule run on; unset for the site default. */
             compute_provider_id?: string;
+            /** @description Gear input name the triggering file is given to; unset means the first file input of the gear. */
             triggering_input?: string;
+            /** @description Tags put on every job the rule starts. */
             tags?: string[];
         };
         GearRuleOutput: {
+            /** @description Id of the gear rule. */
             _id: string;
+            /** @description Id of the project the rule watches; new files in its containers are checked against it. */
             project_id: string;
+            /** @description Id of the gear the rule starts a job of. */
             gear_id: string;
+            /** @description Id of the project role the started jobs act with, if one is set. */
             role_id?: string;
+            /** @description Display name of the rule. */
             name: string;
+            /** @description Gear configuration values for the jobs the rule starts (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Files always passed to the gear as the same inputs, whatever file triggered the rule. */
             fixed_inputs?: components["schemas"]["FixedInput"][];
+            /** @description Queue priority of the jobs the rule starts (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Whether the rule moves to the newest version of its gear when one is added (default false). */
             auto_update?: boolean;
+            /** @description Revision number of the rule; 1 for a new rule. */
             revision?: number;
+            /** @description Conditions of which at least one must hold for a file to trigger the rule (ignored when empty). */
             any?: components["schemas"]["GearRuleCondition"][];
+            /** @description Conditions that must all hold for a file to trigger the rule. */
             all?: components["schemas"]["GearRuleCondition"][];
+            /** @description Conditions none of which may hold for a file to trigger the rule. */
             not?: components["schemas"]["GearRuleCondition"][];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
+            /** @description Whether the rule is switched off; a disabled rule starts no jobs (default false). */
             disabled?: boolean;
+            /** @description Compute provider the jobs of the rule run on; unset for the site default. */
             compute_provider_id?: string;
+            /** @description Who or what last changed the rule (user, device or job). */
             last_modified_by?: components["schemas"]["Origin"];
+            /** @description Gear input name the triggering file is given to; unset means the first file input of the gear. */
             triggering_input?: string;
+            /** @description Tags put on every job the rule starts. */
             tags?: string[];
         };
         GearSaveSubmission: {
+            /** @description Ticket id returned when the gear upload was prepared. */
             ticket: string;
+            /** @description Name of the gear whose image was pushed. */
             repo: string;
+            /** @description Checksum (digest) of the pushed gear image. */
             pointer: string;
         };
         GearSeries: {
+            /** @description Id of the gear series. */
             _id: string;
+            /** @description Gear name shared by every version of the series. */
             name: string;
+            /** @description Users and projects allowed to run the gear, when it is restricted. */
             permissions?: components["schemas"]["GearPermissions"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
+            /** @description Whether only the users and projects in `permissions` may run the gear. */
             is_restricted?: boolean;
         };
         GearSeriesUpdate: {
+            /** @description True to let only the listed users and projects run the gear, false to open it to all. */
             is_restricted: boolean;
         };
         GearSuggestionOutput: {
+            /** @description Id of the container the suggestions are for. */
             _id: string;
+            /** @description Kind of that container. */
             cont_type: components["schemas"]["ContainerType"];
+            /** @description Label of the container. */
             label?: string;
+            /** @description Containers above this one, each with its id, kind and label. */
             parents: components["schemas"]["ContainerReferenceWithLabel"][];
+            /** @description Containers below this one, grouped by kind. */
             children?: {
                 [key: string]: components["schemas"]["ContainerReferenceWithLabel"][];
             };
+            /** @description Files of the container, each marked with whether it suits the gear input. */
             files?: components["schemas"]["FileSuggestion"][];
         };
         GearTicket: {
+            /** @description Id of the ticket. */
             _id: string;
+            /** @description Who or what started the gear upload. */
             origin: components["schemas"]["Origin"];
+            /** @description The gear document (manifest and exchange data) being uploaded. */
             geardoc: components["schemas"]["GearDocumentInput"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the ticket was made (UTC).
+             */
             timestamp: string;
         };
         GearTicketOutput: {
+            /** @description Ticket id to use when pushing the gear image and saving the gear. */
             ticket: string;
         };
         GraphFilter: {
@@ -10296,36 +10561,60 @@ export interface components {
         InlineResponse2003: components["schemas"]["RolePermissionOutput"];
         InlineResponse2005: components["schemas"]["ModifiedResult"];
         InputFilter: {
+            /** @description Tags to require (`plus`) or exclude (`minus`). */
             tags?: components["schemas"]["FilterValues"];
+            /** @description File types to require (`plus`) or exclude (`minus`). */
             types?: components["schemas"]["FilterValues"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Only items created at or after this time (UTC).
+             */
             since?: string;
         };
         InputJob: {
+            /** @description Attempt number to start with (default 1). */
             attempt?: number;
+            /** @description Queue priority (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Id of the batch the job belongs to, if any. */
             batch?: string;
+            /** @description Who or what started the job (user, rule or another job). */
             origin?: components["schemas"]["Origin"];
+            /** @description Compute provider to run the job on; unset for the default. */
             compute_provider_id?: string;
+            /** @description Container to write the outputs to (`type` and `id`). */
             destination?: components["schemas"]["ContainerReference"];
+            /** @description Id of the gear to run. */
             gear_id: string;
+            /** @description Id of the project role the job acts with, if one is set. */
             role_id?: string;
+            /** @description Input files by gear input name: a container file (`type`, `id`, `name`) or a file version (`file_id`, `version`). */
             inputs?: {
                 [key: string]: components["schemas"]["FileReference"] | components["schemas"]["FileVersion"];
             };
+            /** @description Ids of the containers above the job destination. */
             parents?: components["schemas"]["JobParents"];
+            /** @description Optional name of the job (empty by default). */
             label?: string;
+            /** @description Id of the job this one retries. */
             previous_job_id?: string;
+            /** @description Tags to put on the job. */
             tags?: string[];
+            /** @description Gear configuration values for the job (option name to value); gear defaults fill the rest. */
             config?: {
                 [key: string]: unknown;
             };
         };
         InputJobProfile: {
+            /** @description Run time of the gear itself, in milliseconds. */
             elapsed_time_ms?: number;
+            /** @description The machine that ran the job. */
             executor?: components["schemas"]["ExecutorInfo"];
+            /** @description Time to fetch the gear image and the input files, in milliseconds. */
             preparation_time_ms?: number;
+            /** @description Time to upload the job outputs, in milliseconds. */
             upload_time_ms?: number;
+            /** @description Versions of the software involved in the run (component name to version). */
             versions?: {
                 [key: string]: string;
             };
@@ -10396,82 +10685,140 @@ export interface components {
             label?: string;
         };
         JobAnalysisInput: {
+            /** @description The job that runs the analysis: the gear, its config and inputs. */
             job: components["schemas"]["InputJob"];
+            /** @description Label of the new analysis. */
             label: string;
+            /** @description Free-text description of the analysis (empty by default). */
             description?: string;
+            /** @description Compute provider the job runs on; unset for the default. */
             compute_provider_id?: string;
+            /** @description Free-form metadata (any JSON object) stored on the analysis. */
             info?: {
                 [key: string]: unknown;
             };
         };
         JobAsk: {
+            /** @description Criteria a job must match to be offered (groups, gear names, tags …). */
             whitelist: components["schemas"]["JobConfigInput"];
+            /** @description Criteria that keep a job from being offered; ignored when empty. */
             blacklist: components["schemas"]["JobConfigInput"];
+            /** @description Capabilities the engine has; a job is offered only if its gear needs none beyond these. */
             capabilities: string[];
+            /** @description What to send back: how many jobs to claim, and whether to peek or count states. */
             return?: components["schemas"]["JobAskReturnCriteria"];
+            /** @description Upper bound on the number of jobs the request looks at (default 1000). */
             limit?: number;
+            /** @description Job states the request looks at (`pending`, `running` …). */
             job_states?: components["schemas"]["JobState"][];
         };
         JobAskResponse: {
+            /** @description The jobs handed out (started as `running`, unless peeking). */
             jobs?: components["schemas"]["JobAskResponseJob"][];
+            /** @description Number of matching jobs in each state, when `return.states` was asked for. */
             states?: components["schemas"]["JobsByState"];
         };
         JobAskResponseJob: {
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Why the job failed, if it did. */
             failure_reason?: string;
+            /** @description Optional name of the job. */
             label?: string;
+            /** @description Queue priority (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
+            /** @description Ids of the containers above the job destination. */
             parents: components["schemas"]["JobParents"];
+            /** @description Metadata the job wrote to containers and files. */
             produced_metadata?: {
                 [key: string]: unknown;
             };
+            /** @description Ids of containers the job reads or writes. */
             related_container_ids: string[];
+            /** @description What the engine was asked to run (target, inputs, outputs). */
             request?: components["schemas"]["JobRequest"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job was retried (UTC).
+             */
             retried?: string;
+            /** @description Names of the output files the job saved. */
             saved_files?: string[];
+            /** @description Run state (`pending`, `running`, `failed`, `complete`, `cancelled`). */
             state: components["schemas"]["JobState"];
+            /** @description Resource use of the run (times, sizes, executor). */
             profile?: components["schemas"]["JobProfile"];
+            /** @description When the job entered each state (UTC). */
             transitions?: components["schemas"]["Transitions"];
+            /** @description Id of the gear the job runs. */
             gear_id: string;
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Id of the gear rule that started this job, if one did. */
             rule_id?: string;
+            /** @description Role the job acts with. */
             role_id?: string;
+            /** @description Inputs of the job by gear input name: files, resolved context values, or the API key input. */
             inputs: {
                 [key: string]: components["schemas"]["JobFileInput"] | components["schemas"]["ContextInput"] | components["schemas"]["CoreModelsJobsApiKeyInput"];
             };
+            /** @description The file inputs in the older list form: one entry per input with its container and file name. */
             legacy_inputs?: components["schemas"]["LegacyInput"][];
+            /** @description Container the job writes its outputs to (`type` and `id`). */
             destination: components["schemas"]["ContainerReference"];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Attempt number: 1, and one more for each retry. */
             attempt: number;
+            /** @description Id of the job this one retries. */
             previous_job_id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
+            /** @description Job id. */
             id: string;
+            /** @description Gear configuration values the job runs with (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Who or what started the job (user, rule or another job). */
             origin: components["schemas"]["Origin"];
+            /** @description Id of the batch this job was started in. */
             batch?: string;
+            /** @description Whether the outputs of a failed job were kept anyway. */
             failed_output_accepted?: boolean;
+            /** @description Labels of the containers above the destination. */
             parent_info?: components["schemas"]["JobDetailParentInfo"];
         };
         JobAskReturn: components["schemas"]["JobAskReturnCriteria"];
         JobAskReturnCriteria: {
+            /** @description Number of pending jobs to claim and return (default 0). */
             jobs?: number;
+            /** @description Whether to return the jobs without starting them (default false). */
             peek?: boolean;
+            /** @description Whether to also count the matching jobs by state (default false). */
             states?: boolean;
+            /** @description Whether to return the jobs in encoded form (default false). */
             encoded?: boolean;
         };
         JobAskState: components["schemas"]["JobState"];
         JobAskStateResponse: {
+            /** @description Number of jobs that match. */
             count: number;
         };
         JobComplete: {
+            /** @description Whether the job succeeded. */
             success: boolean;
+            /** @description Suspected reason for the failure, when the job failed. */
             failure_reason?: string;
+            /** @description Timings and machine data of the run to store with the job. */
             profile?: components["schemas"]["InputJobProfile"];
         };
         JobCompletionInput: components["schemas"]["JobComplete"];
@@ -10480,145 +10827,246 @@ export interface components {
             [key: string]: unknown;
         };
         JobConfigInput: {
+            /** @description Group ids; matches jobs whose inputs or destination sit in one of these groups. */
             group?: string[];
+            /** @description Gear names; matches jobs that run one of these gears. */
             "gear-name"?: string[];
+            /** @description Tags; matches jobs carrying one of these tags. */
             tag?: string[];
+            /** @description Compute provider ids; matches jobs assigned to one of these providers. */
             "compute-provider"?: string[];
+            /** @description Origin ids (such as user ids); matches jobs started by one of them. */
             "created-by"?: string[];
         };
         JobConfigInputs: components["schemas"]["JobConfigInput"];
         JobConfigOutput: components["schemas"]["JobOutputConfig"];
         JobContainerDetail: components["schemas"]["JobDetailContainer"];
         JobDestination: {
+            /** @description Kind of the destination container, such as `session` or `analysis`. */
             type: string;
+            /** @description Id of the destination container. */
             id: string;
         };
         JobDetail: {
+            /** @description Id of the gear the job runs. */
             gear_id: string;
+            /** @description Gear that produced this (id, name, version). */
             gear_info?: components["schemas"]["GearInfo"];
+            /** @description Container the job writes its outputs to (`type` and `id`). */
             destination: components["schemas"]["ContainerReference"];
+            /** @description Tags: short strings for grouping and filtering. */
             tags: string[];
+            /** @description Queue priority (`low`, `medium`, `high`, `critical`). */
             priority?: components["schemas"]["JobPriority"];
+            /** @description Attempt number: 1, and one more for each retry. */
             attempt: number;
+            /** @description Id of the job this one retries. */
             previous_job_id?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job was retried (UTC).
+             */
             retried?: string;
+            /** @description Run state (`pending`, `running`, `failed`, `complete`, `cancelled`). */
             state: components["schemas"]["JobState"];
+            /** @description What the engine was asked to run (target, inputs, outputs). */
             request?: components["schemas"]["JobRequest"];
+            /** @description Job id. */
             _id?: string;
+            /** @description Gear configuration values the job runs with (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Who or what started the job (user, rule or another job). */
             origin: components["schemas"]["Origin"];
+            /** @description Metadata the job wrote to containers and files. */
             produced_metadata?: {
                 [key: string]: unknown;
             };
+            /** @description Id of the batch this job was started in. */
             batch?: string;
+            /** @description Whether the outputs of a failed job were kept anyway. */
             failed_output_accepted?: boolean;
+            /** @description Resource use of the run (times, sizes, executor). */
             profile?: components["schemas"]["JobProfile"];
+            /** @description Why the job failed, if it did. */
             failure_reason?: string;
+            /** @description Ids of containers the job reads or writes. */
             related_container_ids: string[];
+            /** @description Optional name of the job. */
             label?: string;
+            /** @description Compute provider the job runs (or ran) on. */
             compute_provider_id?: string;
+            /** @description Ids of the containers above the job destination. */
             parents: components["schemas"]["AnalysisParents"] | components["schemas"]["ProjectParents"] | components["schemas"]["SubjectParents"] | components["schemas"]["SessionParents"] | components["schemas"]["AcquisitionParents"] | components["schemas"]["FileParents"];
+            /** @description When the job entered each state (UTC). */
             transitions?: components["schemas"]["Transitions"];
+            /** @description Labels of the containers above the destination. */
             parent_info?: components["schemas"]["JobDetailParentInfo"];
+            /** @description Input files by gear input name, each with its reference and, when found, the file itself. */
             inputs?: {
                 [key: string]: components["schemas"]["JobDetailFileEntry"];
             };
+            /** @description Output files the job produced, each with its reference and the file itself. */
             outputs?: components["schemas"]["JobDetailFileEntry"][];
+            /** @description Outputs removed after the job ended. */
             deleted_outputs?: components["schemas"]["DeletedFile"][];
         };
         JobDetailContainer: {
+            /** @description Id of the container. */
             _id: string;
+            /** @description Label of the container. */
             label?: string;
         };
         JobDetailFileEntry: {
+            /** @description Where the file is: container kind, container id and file name. */
             ref: components["schemas"]["FileReference"];
+            /** @description The file itself; absent when it can no longer be found. */
             object?: components["schemas"]["FileOutput"];
         };
         JobDetailGroup: {
+            /** @description Id of the group. */
             _id: string;
+            /** @description Display name of the group. */
             label?: string;
         };
         JobDetailParentInfo: {
+            /** @description Id and label of the group above the destination. */
             group?: components["schemas"]["JobDetailGroup"];
+            /** @description Id and label of the project above the destination. */
             project?: components["schemas"]["JobDetailContainer"];
+            /** @description Id and label of the subject above the destination, when there is one. */
             subject?: components["schemas"]["JobDetailContainer"];
+            /** @description Id and label of the session above the destination, when there is one. */
             session?: components["schemas"]["JobDetailContainer"];
+            /** @description Id and label of the acquisition above the destination, when there is one. */
             acquisition?: components["schemas"]["JobDetailContainer"];
+            /** @description Id and label of the analysis the job writes to, when there is one. */
             analysis?: components["schemas"]["JobDetailContainer"];
         };
         JobExecutorInfo: {
+            /** @description Machine or instance name of the engine, possibly a fully qualified domain name. */
             name?: string;
+            /** @description Host name or IP address of the engine that ran the job. */
             host?: string;
+            /** @description Free-form text naming the machine type (for example a cloud instance type). */
             instance_type?: string;
+            /** @description Number of CPU cores on the machine. */
             cpu_cores?: number;
+            /** @description Whether the machine has a GPU. */
             gpu?: boolean;
+            /** @description Memory of the machine, in bytes. */
             memory_bytes?: number;
+            /** @description Disk size of the machine, in bytes. */
             disk_bytes?: number;
+            /** @description Swap space available on the machine, in bytes. */
             swap_bytes?: number;
         };
         JobFileInput: {
+            /** @description Container that holds the input file (`type` and `id`). */
             hierarchy: components["schemas"]["ContainerReference"];
+            /** @description Properties of the input file (type, size, version, metadata …). */
             object: components["schemas"]["JobFileObject"];
+            /** @description Where the gear finds the file: its path and name under the input folder. */
             location: components["schemas"]["Location"];
+            /** @description Kind of the gear input; `file` for file inputs. */
             base?: string;
         };
         JobFileInputListOutput: {
+            /** @description Container that holds the input file (`type` and `id`). */
             hierarchy: components["schemas"]["ContainerReference"];
+            /** @description Properties of the input file (type, size, version, metadata …). */
             object: components["schemas"]["JobFileObjectListOutput"];
+            /** @description Where the gear finds the file: its path and name under the input folder. */
             location: components["schemas"]["Location"];
+            /** @description Kind of the gear input; `file` for file inputs. */
             base?: string;
         };
         JobFileObject: {
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description MIME type of the content. */
             mimetype: string;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: {
                 [key: string]: unknown;
             };
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Free-form metadata of the file (any JSON object), e.g. DICOM header fields. */
             info?: {
                 [key: string]: unknown;
             };
+            /** @description Size in bytes. */
             size?: number;
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
+            /** @description Version number of this file (1 for the first upload of a name). */
             version: number;
+            /** @description Id shared by all versions of this file. */
             file_id?: string;
+            /** @description Who or what created this (user, device or job). */
             origin?: components["schemas"]["Origin"];
         };
         JobFileObjectListOutput: {
+            /** @description File type (e.g. `dicom`, `nifti`, `tabular data`); set from the extension unless given. */
             type?: string;
+            /** @description MIME type of the content. */
             mimetype: string;
+            /** @description Imaging modality (e.g. `MR`, `CT`); decides which classification keys apply. */
             modality?: string;
+            /** @description Classification by modality schema (e.g. `Intent`, `Measurement`: lists of terms). */
             classification?: {
                 [key: string]: unknown;
             };
+            /** @description Tags: short strings for grouping and filtering. */
             tags?: string[];
+            /** @description Size in bytes. */
             size?: number;
+            /** @description Number of entries, for a zip archive. */
             zip_member_count?: number;
+            /** @description Who or what created this (user, device or job). */
             origin?: components["schemas"]["Origin"];
+            /** @description Version number of this file (1 for the first upload of a name). */
             version: number;
+            /** @description Id shared by all versions of this file. */
             file_id: string;
         };
         JobGearMatch: components["schemas"]["JobConfigInput"];
         JobInputsArrayItem: {
+            /** @description Kind of container that holds the file (e.g. `session`). */
             type?: string;
+            /** @description Id of the container that holds the file. */
             id?: string;
+            /** @description Name of the file within that container. */
             name?: string;
+            /** @description Gear input name the file is given to. */
             input?: string;
+            /** @description Kind of the gear input, such as `file`. */
             base?: string;
+            /** @description Whether the file was found. */
             found?: boolean;
         };
         JobInputsItem: {
+            /** @description How the engine fetches the item (`http`, `scitran`, `docker` or `file`). */
             type: string;
+            /** @description Where the engine fetches the item from. */
             uri: string;
+            /** @description Path inside the gear container where the item is placed. */
             location: string;
+            /** @description Versioned reference of the item, if any. */
             vu?: string;
         };
         JobInputsObject: {
@@ -10699,10 +11147,13 @@ export interface components {
             transitions?: components["schemas"]["Transitions"];
         };
         JobListOutputConfig: {
+            /** @description Container the job writes its outputs to (`type` and `id`). */
             destination: components["schemas"]["ContainerReference"];
+            /** @description Inputs of the job by gear input name: files, resolved context values, or the API key input. */
             inputs?: {
                 [key: string]: components["schemas"]["JobFileInputListOutput"] | components["schemas"]["ContextInput"] | components["schemas"]["CoreModelsJobsApiKeyInput"];
             };
+            /** @description Gear configuration values the job runs with (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
@@ -10717,13 +11168,17 @@ export interface components {
             count: number;
         };
         JobLog: {
+            /** @description Stream the text came from: 1 for standard output, 2 for standard error. */
             fd: number;
+            /** @description Text of the log chunk. */
             msg: string;
         };
         /** @enum {string} */
         JobLogColumn: "gear_name" | "user" | "group" | "project" | "subject" | "session" | "created" | "completed" | "priority" | "state" | "tag" | "gear_rule" | "gear_role";
         JobLogRecord: {
+            /** @description Id of the job the log belongs to. */
             _id: string;
+            /** @description Log chunks of the job, in order. */
             logs: components["schemas"]["JobLog"][];
         };
         JobModify: {
@@ -10733,7 +11188,9 @@ export interface components {
             failure_reason?: string;
         };
         JobOrigin: {
+            /** @description Kind of starter: `user`, `device`, `job`, `gear_rule` … */
             type: string;
+            /** @description Id of the user, device, job or rule that started the job. */
             id?: string;
         };
         JobOutput: {
@@ -10816,68 +11273,102 @@ export interface components {
             parent_info?: components["schemas"]["JobDetailParentInfo"];
         };
         JobOutputConfig: {
+            /** @description Container the job writes its outputs to (`type` and `id`). */
             destination: components["schemas"]["ContainerReference"];
+            /** @description Inputs of the job by gear input name: files, resolved context values, or the API key input. */
             inputs?: {
                 [key: string]: components["schemas"]["JobFileInput"] | components["schemas"]["ContextInput"] | components["schemas"]["CoreModelsJobsApiKeyInput"];
             };
+            /** @description Gear configuration values the job runs with (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Details of the job itself passed to the gear (such as its id). */
             job?: {
                 [key: string]: unknown;
             };
         };
         JobParents: {
+            /** @description Id of the group above the job destination. */
             group: string;
+            /** @description Id of the project above the job destination. */
             project: string;
+            /** @description Id of the subject above the job destination, when there is one. */
             subject?: string;
+            /** @description Id of the session above the job destination, when there is one. */
             session?: string;
+            /** @description Id of the acquisition above the job destination, when there is one. */
             acquisition?: string;
+            /** @description Id of the analysis the job writes to, when it runs as an analysis. */
             analysis?: string;
         };
         /** @enum {string} */
         JobPriority: "low" | "medium" | "high" | "critical";
         JobPriorityUpdate: {
+            /** @description Ids of the jobs to change. */
             job_ids: string[];
+            /** @description New queue priority (`low`, `medium`, `high`, `critical`). */
             priority: components["schemas"]["JobPriority"];
         };
         JobProfile: {
+            /** @description Number of input files. */
             total_input_files?: number;
+            /** @description Combined size of the input files, in bytes. */
             total_input_size_bytes?: number;
+            /** @description Number of output files. */
             total_output_files?: number;
+            /** @description Combined size of the output files, in bytes. */
             total_output_size_bytes?: number;
+            /** @description Time to fetch the gear image and the input files, in milliseconds. */
             preparation_time_ms?: number;
+            /** @description Run time of the gear itself, in milliseconds. */
             elapsed_time_ms?: number;
+            /** @description Time to upload the job outputs, in milliseconds. */
             upload_time_ms?: number;
+            /** @description Time from start to finish of the job, in milliseconds. */
             total_time_ms?: number;
+            /** @description Versions of the software involved in the run (component name to version). */
             versions?: components["schemas"]["JobVersionInfo"];
+            /** @description The machine that ran the job. */
             executor?: components["schemas"]["JobExecutorInfo"];
         };
         JobProfileInput: components["schemas"]["InputJobProfile"];
         JobRequest: {
+            /** @description Items the engine fetches before the run (gear image, input files). */
             inputs?: components["schemas"]["JobInputsItem"][];
+            /** @description How the engine starts the gear: command, environment, user and working folder. */
             target?: {
                 [key: string]: unknown;
             };
+            /** @description Where the engine sends the results after the run. */
             outputs?: {
                 [key: string]: unknown;
             }[];
         };
         JobRequestItem: {
+            /** @description How the engine fetches the item (`http`, `scitran`, `docker` or `file`). */
             type: components["schemas"]["JobRequestItemType"];
+            /** @description Where the engine fetches the item from. */
             uri?: string;
+            /** @description Path inside the gear container where the item is placed. */
             location: string;
+            /** @description Versioned reference of the item, if any. */
             vu?: string;
         };
         /** @enum {string} */
         JobRequestItemType: "http" | "scitran" | "docker" | "file";
         JobRequestTarget: {
+            /** @description Command to run, as a list of arguments. */
             command: string[];
+            /** @description Environment variables set for the run (name to value). */
             env: {
                 [key: string]: string;
             };
+            /** @description Numeric user id the command runs as. */
             uid?: number;
+            /** @description Numeric group id the command runs as. */
             gid?: number;
+            /** @description Working folder of the command (default `/flywheel/v0`). */
             dir?: string;
         };
         /** @enum {string} */
@@ -10885,29 +11376,48 @@ export interface components {
         JobStateCounts: components["schemas"]["JobsByState"];
         JobStatsByState: components["schemas"]["JobsByState"];
         JobTicketOutput: {
+            /** @description Ticket id for uploading the job outputs and then completing the job. */
             ticket: string;
         };
         JobTransitionTimes: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job started running (UTC).
+             */
             running?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job failed (UTC); absent unless it failed.
+             */
             failed?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job completed (UTC); absent unless it completed.
+             */
             complete?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the job was cancelled (UTC); absent unless it was cancelled.
+             */
             cancelled?: string;
         };
         JobVersionInfo: {
             [key: string]: unknown;
         };
         JobsByState: {
+            /** @description Number of jobs waiting to run. */
             pending?: number;
+            /** @description Number of jobs running. */
             running?: number;
+            /** @description Number of jobs that failed. */
             failed?: number;
+            /** @description Number of jobs that completed. */
             complete?: number;
+            /** @description Number of jobs that were cancelled. */
             cancelled?: number;
         };
         JobsList: {
+            /** @description The jobs of this page. */
             jobs: components["schemas"]["JobListOutput"][];
         };
         JoinOriginDevice: {
@@ -11025,34 +11535,57 @@ export interface components {
             sync_error?: string;
         };
         LegacyApiKeyOutput: {
+            /** @description Name given to the key. */
             label?: string;
+            /** @description Public id of the key, without the secret. */
             key?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key was created.
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the key last authenticated a request; absent if never used.
+             */
             last_used?: string;
+            /** @description The full key; only returned once, when the key is made. */
             unencrypted_secret?: string;
         };
         LegacyInput: {
+            /** @description Gear input name the file is given to. */
             input: string;
+            /** @description Kind of container that holds the file. */
             type: components["schemas"]["ContainerType"];
+            /** @description Id of the container that holds the file. */
             id: string;
+            /** @description Name of the file within that container. */
             name: string;
         };
         LegacyUsageReport: {
+            /** @description Number of gear jobs run. */
             gear_execution_count: number;
+            /** @description File storage used, in megabytes. */
             file_mbs: number;
+            /** @description Number of sessions created. */
             session_count: number;
+            /** @description Year of the entry, as text (e.g. `2024`). */
             year?: string;
+            /** @description Month of the entry, as text. */
             month?: string;
+            /** @description The project the entry is about (id and label). */
             project?: components["schemas"]["LegacysUsageProjectEntry"];
         };
         LegacysUsageProjectEntry: {
+            /** @description Id of the project. */
             _id: string;
+            /** @description Label of the project. */
             label?: string;
         };
         LibsViewerConfigModelsViewerConfig: {
+            /** @description Options of the viewer toolbar. */
             toolbar?: components["schemas"]["ToolbarConfig"];
+            /** @description Options for the labels of measurements made in the viewer. */
             labels?: components["schemas"]["MeasurementConfig"];
         };
         /** @enum {string} */
@@ -12078,20 +12611,38 @@ export interface components {
         /** @enum {string} */
         ProtocolStatus: "draft" | "published" | "archived";
         Provider: {
+            /** @description Id of the provider. */
             _id?: string;
+            /** @description Human-readable name of the provider. */
             label?: string;
+            /** @description Progress of removing the files of a provider being deleted. */
             deletion_status?: components["schemas"]["ProviderDeletionStatus"];
+            /** @description What the provider is for: `compute` or `storage`. */
             provider_class: components["schemas"]["ProviderClass"];
+            /** @description Backend of the provider (`local`, `static`, `aws`, `azure`, `gc`, `s3_compat`, `exchange`). */
             provider_type: components["schemas"]["ProviderType"];
+            /** @description Credentials for the backend; their fields depend on `provider_type`. */
             creds: components["schemas"]["Creds"] | components["schemas"]["AwsCreds"] | components["schemas"]["GcpCreds"] | components["schemas"]["AzureCreds"];
+            /** @description Who or what created the provider. */
             origin: components["schemas"]["Origin"];
+            /** @description Settings of the provider; their fields depend on its class and type. */
             config: components["schemas"]["BaseCompute"] | components["schemas"]["S3CompatStorage"] | components["schemas"]["AwsStorage"] | components["schemas"]["GcpStorage"] | components["schemas"]["LocalStorage"] | components["schemas"]["StaticCompute"] | components["schemas"]["AsStorage"] | components["schemas"]["ExchangeStorage"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was created (UTC).
+             */
             created: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this was last changed (UTC).
+             */
             modified: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the provider was deleted (UTC); absent for active ones.
+             */
             deleted?: string;
+            /** @description For storage: whether Flywheel may only read (`read-only`) or also write (`read-write`). */
             access_type?: components["schemas"]["ProviderAccessType"];
         };
         /** @enum {string} */
@@ -12099,24 +12650,36 @@ export interface components {
         /** @enum {string} */
         ProviderClass: "compute" | "storage";
         ProviderDeletionStatus: {
+            /** @description Number of files already removed. */
             files_deleted: number;
+            /** @description Number of files left to remove. */
             files_to_delete: number;
         };
         ProviderInput: components["schemas"]["IngressProvider"];
         ProviderLinks: {
+            /** @description Id of the compute provider that runs jobs for this. */
             compute?: string;
+            /** @description Id of the storage provider that holds the files of this. */
             storage?: string;
+            /** @description Id of the provider that stores the access log. */
             access_log?: string;
+            /** @description Id of the provider that stores the change log. */
             change_log?: string;
+            /** @description Id of the provider that stores job logs. */
             job_logs?: string;
         };
         /** @enum {string} */
         ProviderType: "local" | "static" | "aws" | "azure" | "gc" | "s3_compat" | "exchange";
         Providers: {
+            /** @description Id of the storage provider that holds the files of this. */
             storage?: string;
+            /** @description Id of the compute provider that runs jobs for this. */
             compute?: string;
+            /** @description Id of the provider that stores the change log. */
             change_log?: string;
+            /** @description Id of the provider that stores job logs. */
             job_logs?: string;
+            /** @description Id of the provider that stores the access log. */
             access_log?: string;
         };
         ReaderBatchCreate: {
@@ -12631,26 +13194,41 @@ export interface components {
         /** @deprecated */
         RolesRoleInput: components["schemas"]["RoleInput"];
         Rule: {
+            /** @description Id of the project the rule watches. */
             project_id?: string;
+            /** @description Id of the gear the rule starts a job of. */
             gear_id?: string;
+            /** @description Display name of the rule. */
             name?: string;
+            /** @description Gear configuration values for the jobs the rule starts (option name to value). */
             config?: {
                 [key: string]: unknown;
             };
+            /** @description Files always passed to the gear as the same inputs. */
             fixed_inputs?: components["schemas"]["JobInputsArrayItem"][];
+            /** @description Whether the rule moves to the newest version of its gear when one is added (default false). */
             auto_update?: boolean;
+            /** @description Conditions of which at least one must hold for a file to trigger the rule (ignored when empty). */
             any?: components["schemas"]["RuleAny"][];
+            /** @description Conditions that must all hold for a file to trigger the rule. */
             all?: components["schemas"]["RuleAny"][];
+            /** @description Conditions none of which may hold for a file to trigger the rule. */
             not?: components["schemas"]["RuleAny"][];
+            /** @description Whether the rule is switched off; a disabled rule starts no jobs (default false). */
             disabled?: boolean;
+            /** @description Compute provider the jobs of the rule run on; unset for the site default. */
             compute_provider_id?: string;
+            /** @description Id of the gear rule. */
             _id?: string;
         };
         RuleAny: {
+            /** @description What the condition looks at, such as `file.type` or `file.name`. */
             type: string;
+            /** @description The value to match; a regular expression when `regex` is true. */
             value: {
                 [key: string]: unknown;
             };
+            /** @description Whether `value` is a regular expression rather than a plain value. */
             regex?: boolean;
         };
         /** @enum {string} */
