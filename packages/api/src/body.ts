@@ -24,7 +24,11 @@ export function readWithIdleTimeout<T>(
   return Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
 }
 
-/** Read a whole body, each chunk within `idleMs` of the previous one. */
+/**
+ * Read a whole body, each chunk within `idleMs` of the previous one. One timer per body, not one
+ * per chunk: it notes when the last chunk came and, when it fires early, waits out the rest.
+ * When the body has stalled it cancels the reader, which ends the pending read at once.
+ */
 export async function readBodyBytes(
   body: ReadableStream<Uint8Array> | null,
   idleMs: number,
@@ -33,17 +37,37 @@ export async function readBodyBytes(
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let stalled: BodyIdleTimeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = 0;
+  const watch = (wait: number): void => {
+    timer = setTimeout(() => {
+      const quiet = Date.now() - last;
+      if (quiet < idleMs) return watch(idleMs - quiet);
+      stalled = new BodyIdleTimeout(idleMs);
+      reader.cancel(stalled).catch(() => undefined);
+    }, wait);
+  };
+  if (idleMs > 0) {
+    last = Date.now();
+    watch(idleMs);
+  }
   try {
     for (;;) {
-      const { done, value } = await readWithIdleTimeout(reader, idleMs);
+      const { done, value } = await reader.read();
+      if (stalled) throw stalled;
       if (done) break;
+      if (timer !== undefined) last = Date.now();
       chunks.push(value);
       size += value.byteLength;
     }
   } catch (err) {
-    await reader.cancel(err).catch(() => undefined);
+    if (!stalled) await reader.cancel(err).catch(() => undefined);
     throw err;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
   }
+  if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(size);
   let offset = 0;
   for (const c of chunks) {

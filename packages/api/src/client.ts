@@ -1,4 +1,5 @@
 import createClient, {
+  createQuerySerializer,
   type Client,
   type ClientPathsWithMethod,
   type FetchResponse,
@@ -164,20 +165,28 @@ function operationsWithExhaustive(): ReadonlySet<string> {
  */
 function exhaustiveDefaults(clientDefault: boolean) {
   return (method: string, path: string, init: unknown): unknown => {
-    if (typeof init !== 'object' || init === null) init = {};
-    const { exhaustive, ...rest } = init as {
+    const given = (typeof init === 'object' && init !== null ? init : {}) as {
       exhaustive?: boolean;
       params?: { query?: object };
       parseAs?: string;
+      fwBodyMode?: string;
     };
+    const wanted = given.exhaustive ?? clientDefault;
+    // The common call (no `exhaustive`, not a stream) goes on as given: no copy of its options.
+    const plain = !('exhaustive' in given) && given.parseAs !== 'stream';
+    if (plain && (!wanted || !declaresExhaustive(method, path))) return given;
+    const { exhaustive: _drop, ...rest } = given;
     // the transport reads JSON bodies inside the retried attempt, and hands streams out guarded
-    (rest as { fwBodyMode?: string }).fwBodyMode = rest.parseAs === 'stream' ? 'stream' : 'buffer';
-    const wanted = exhaustive ?? clientDefault;
-    if (!wanted || !operationsWithExhaustive().has(`${method.toLowerCase()} ${path}`)) return rest;
+    if (rest.parseAs === 'stream') rest.fwBodyMode = 'stream';
+    if (!wanted || !declaresExhaustive(method, path)) return rest;
     const query = (rest.params?.query ?? {}) as Record<string, unknown>;
     if (query.exhaustive !== undefined) return rest;
     return { ...rest, params: { ...rest.params, query: { ...query, exhaustive: true } } };
   };
+}
+
+function declaresExhaustive(method: string, path: string): boolean {
+  return operationsWithExhaustive().has(`${method.toLowerCase()} ${path}`);
 }
 
 function runtimeDescription(): string {
@@ -282,11 +291,13 @@ export function createApiClient<Paths extends {} = paths>(
     Request: preparedRequest,
     headers,
     bodySerializer: flywheelBodySerializer,
+    // made once: left unset, openapi-fetch makes a new serializer for every call
+    querySerializer: createQuerySerializer(),
   });
   const addDefaults = exhaustiveDefaults(exhaustive);
   const withDefaults = (method: string, path: string, init: unknown): unknown => {
-    const out = addDefaults(method, path, init);
-    if (middlewareCount > 0) (out as { Request?: unknown }).Request ??= plainRequest;
+    const out = addDefaults(method, path, init) as { Request?: unknown };
+    if (middlewareCount > 0 && out.Request === undefined) return { ...out, Request: plainRequest };
     return out;
   };
   const methods = client as unknown as Record<string, (...args: unknown[]) => unknown>;

@@ -128,6 +128,21 @@ export function mergeFeatures(
   return out;
 }
 
+/**
+ * Put the merged `X-Accept-Feature` on `headers`: the client's values, then the header's own,
+ * then the call's; no header at all when nothing is left. The one place the merge is written
+ * (the Request class and the transport's copies both use it).
+ */
+function setFeatureHeader(
+  headers: Headers,
+  client: readonly string[] | undefined,
+  perCall: readonly string[] | undefined,
+): void {
+  const merged = mergeFeatures(client, headers.get(FEATURE_HEADER), perCall);
+  if (merged.length > 0) headers.set(FEATURE_HEADER, merged.join(','));
+  else headers.delete(FEATURE_HEADER);
+}
+
 interface RequestMeta {
   /** Original body (before the Request consumed it), to build each attempt. */
   body: BodyInit | null;
@@ -228,21 +243,16 @@ export function flywheelRequestClass(options?: RequestClassOptions): typeof Requ
   let joined = '';
   const cls = class FlywheelRequest extends Request {
     constructor(input: RequestInfo | URL, init?: FlywheelRequestInit) {
-      const {
-        timeoutMs,
-        idleTimeoutMs,
-        maxRetries,
-        features,
-        exhaustive: _exhaustive,
-        fwBodyMode,
-        ...rest
-      } = init ?? {};
-      let body = rest.body ?? null;
+      // The Request constructor reads only the RequestInit members, so the call options can stay
+      // on the init it is given: one copy of it per call, not two.
+      const given: FlywheelRequestInit = init ?? {};
+      const { timeoutMs, idleTimeoutMs, maxRetries, features, fwBodyMode } = given;
+      let body = given.body ?? null;
       // openapi-fetch hands each call a Headers of its own: a prepared request edits it in place.
       const headers =
-        clientFeatures && rest.headers instanceof Headers
-          ? rest.headers
-          : new Headers(rest.headers);
+        clientFeatures && given.headers instanceof Headers
+          ? given.headers
+          : new Headers(given.headers);
       const jsonDefault = body !== null && headers.get('content-type') === 'application/json';
       if (body instanceof StreamingMultipartBody) {
         headers.set('content-type', body.contentType);
@@ -256,9 +266,9 @@ export function flywheelRequestClass(options?: RequestClassOptions): typeof Requ
         headers.set('content-type', 'application/octet-stream');
       }
       const streaming = isReadableStream(body);
-      const finalInit: FlywheelRequestInit = { ...rest, body, headers };
+      const finalInit: FlywheelRequestInit = { ...given, body, headers };
       if (streaming) finalInit.duplex = 'half';
-      const redirect = rest.redirect;
+      const redirect = given.redirect;
       if (clientFeatures) {
         if (typeof FormData !== 'undefined' && body instanceof FormData)
           headers.delete('content-type');
@@ -270,18 +280,14 @@ export function flywheelRequestClass(options?: RequestClassOptions): typeof Requ
             joined = mergeFeatures(base).join(',');
           }
           if (joined !== '') headers.set(FEATURE_HEADER, joined);
-        } else {
-          const merged = mergeFeatures(base, own, features);
-          if (merged.length > 0) headers.set(FEATURE_HEADER, merged.join(','));
-          else headers.delete(FEATURE_HEADER);
-        }
+        } else setFeatureHeader(headers, base, features);
         finalInit.redirect = sendRedirectMode(redirect ?? 'follow', body);
       }
       super(input, finalInit as RequestInit);
       requestMeta.set(this, {
         body: body as BodyInit | null,
         replayable: !streaming && !isStreamSource(body),
-        signal: rest.signal ?? undefined,
+        signal: given.signal ?? undefined,
         timeoutMs,
         idleTimeoutMs,
         maxRetries,
@@ -510,22 +516,9 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
       const headers = new Headers(request.headers);
       if (typeof FormData !== 'undefined' && meta.body instanceof FormData)
         headers.delete('content-type');
-      if (meta.prepared) {
-        // features were merged when the request was built
-      } else if (clientFeatures) {
-        const features = mergeFeatures(
-          clientFeatures(),
-          headers.get(FEATURE_HEADER),
-          meta.features,
-        );
-        if (features.length > 0) headers.set(FEATURE_HEADER, features.join(','));
-        else headers.delete(FEATURE_HEADER);
-      } else if (meta.features?.length) {
-        headers.set(
-          FEATURE_HEADER,
-          mergeFeatures(headers.get(FEATURE_HEADER), meta.features).join(','),
-        );
-      }
+      // a prepared request had its features merged when it was built
+      if (!meta.prepared && (clientFeatures || meta.features?.length))
+        setFeatureHeader(headers, clientFeatures?.(), meta.features);
       return (copied = headers);
     };
 
@@ -743,19 +736,18 @@ const decoder = new TextDecoder();
  * parsed here once, and the caller's `json()` gets that value (see `answered`).
  */
 function readComplete(response: Response, bytes: Uint8Array): ReadBody {
-  const declared = response.headers.get('content-length');
-  const encoding = response.headers.get('content-encoding');
-  const encoded = encoding !== null && encoding !== 'identity';
-  if (
-    declared !== null &&
-    !encoded &&
-    /^\d+$/.test(declared) &&
-    Number(declared) !== bytes.byteLength
-  )
-    throw new Error(`body ended after ${bytes.byteLength} of ${declared} bytes`);
+  const headers = response.headers;
+  const declared = headers.get('content-length');
+  // Only a length that disagrees needs the encoding looked up (a decoded body is longer).
+  if (declared !== null && Number(declared) !== bytes.byteLength && /^\d+$/.test(declared)) {
+    const encoding = headers.get('content-encoding');
+    if (encoding === null || encoding === 'identity')
+      throw new Error(`body ended after ${bytes.byteLength} of ${declared} bytes`);
+  }
   const read: ReadBody = { bytes: bytes as Uint8Array<ArrayBuffer> };
-  const type = response.headers.get('content-type') ?? '';
-  if (bytes.byteLength === 0 || !/json/i.test(type)) return read;
+  if (bytes.byteLength === 0) return read;
+  const type = headers.get('content-type');
+  if (type === null || !/json/i.test(type)) return read;
   read.text = decoder.decode(bytes);
   try {
     read.json = JSON.parse(read.text) as unknown;
