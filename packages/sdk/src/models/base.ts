@@ -63,53 +63,73 @@ export function hide(target: object, key: string, value: unknown): void {
   });
 }
 
-/**
- * Per class prototype: whether a wire field name is also a prototype member (`key in model`).
- * Remembered because the same few dozen names come with every item of a list, and `in` walks the
- * whole prototype chain each time. The SDK installs every prototype member when its modules load,
- * before any model is made; a member added later by hand is still seen for names not yet asked.
- */
-const shadowCache = new WeakMap<object, Map<string, boolean>>();
+/** What the constructor does with a wire field (bits of a `FieldPlan` entry). */
+const DATE_NAME = 1; // a string value may be an ISO date (`DATE_FIELDS`)
+const NESTED = 2; // an object value is converted (`convertShared`): not free-form, not `rawFields`
+const SHADOWS = 4; // the name is also a prototype member (`id`): needs defineProperty
 
-function shadows(model: object, key: string): boolean {
-  const proto = Object.getPrototypeOf(model) as object;
-  let known = shadowCache.get(proto);
-  if (known === undefined) shadowCache.set(proto, (known = new Map()));
-  let found = known.get(key);
-  if (found === undefined) known.set(key, (found = key in proto));
-  return found;
+/**
+ * Per class: what to do with each wire field name, found once. The same few dozen names come with
+ * every item of a list, so one map lookup a field replaces three set lookups and a walk of the
+ * prototype chain (`key in model`). The SDK installs every prototype member when its modules load,
+ * before any model is made; a member added later by hand is still seen for names not yet met.
+ */
+type FieldPlan = Map<string, number>;
+const plans = new WeakMap<object, FieldPlan>();
+
+function planOf(model: Model): FieldPlan {
+  const cls = model.constructor;
+  let plan = plans.get(cls);
+  if (plan === undefined) plans.set(cls, (plan = new Map()));
+  return plan;
+}
+
+function fieldKind(model: Model, plan: FieldPlan, key: string): number {
+  const raw = (model.constructor as { rawFields?: ReadonlySet<string> }).rawFields;
+  let kind = DATE_SET.has(key) ? DATE_NAME : 0;
+  if (!OPAQUE_SET.has(key) && !raw?.has(key)) kind |= NESTED;
+  if (key in Object.getPrototypeOf(model)) kind |= SHADOWS;
+  plan.set(key, kind);
+  return kind;
 }
 
 /** Base class of every SDK object. */
 export abstract class Model {
+  // The client in a private field: as hidden as a non-enumerable property (not in JSON, keys or
+  // spreads), at the cost of a plain field rather than a defineProperty per object.
+  #client: SdkContext;
+
   /** @internal the client that created this object */
-  declare readonly _client: SdkContext;
+  get _client(): SdkContext {
+    return this.#client;
+  }
 
   constructor(client: SdkContext, data: object) {
-    hide(this, '_client', client);
+    this.#client = client;
     const src = data as Record<string, unknown>;
     const proto = Object.getPrototypeOf(src);
     // Only plain (wire) objects get their dates converted, as `parseDates` does.
     const plain = proto === Object.prototype || proto === null;
     const keys = Object.keys(src);
-    // Fields the class's `init` wraps in models of their own, which convert them: not twice.
-    const raw = (this.constructor as { rawFields?: ReadonlySet<string> }).rawFields;
+    const plan = planOf(this);
     // One pass over the wire object, converting each field in place of `parseDates`'s full copy:
-    // nested values without dates are kept as they are (`convertShared`).
+    // nested values without dates are kept as they are (`convertShared`). Fields the class's
+    // `init` wraps in models of their own (`rawFields`) are left for those models to convert.
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
+      const kind = plan.get(key) ?? fieldKind(this, plan, key);
       const v = src[key];
       let value = v;
       if (plain) {
         if (typeof v === 'string') {
-          if (DATE_SET.has(key)) value = toDate(v);
-        } else if (v !== null && typeof v === 'object' && !OPAQUE_SET.has(key) && !raw?.has(key)) {
+          if (kind & DATE_NAME) value = toDate(v);
+        } else if (kind & NESTED && v !== null && typeof v === 'object') {
           value = convertShared(v);
         }
       }
       // A wire field may share a name with an accessor or method (`id`): defineProperty for those;
       // a plain assignment (the same own, enumerable, writable field, and cheaper) for the rest.
-      if (shadows(this, key))
+      if (kind & SHADOWS)
         Object.defineProperty(this, key, {
           value,
           enumerable: true,

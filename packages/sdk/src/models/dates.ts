@@ -123,10 +123,28 @@ function fastTime(value: string): number | undefined {
   return t - offset;
 }
 
+/**
+ * The last two strings `fastTime` read, with their times. The dates of one item often repeat
+ * (`created`, `modified` and `timestamp` of a new session are one instant; a page's sessions
+ * share subjects), so most of a list's dates are a string comparison instead of a parse.
+ */
+let textA = '';
+let timeA = 0;
+let textB = '';
+let timeB = 0;
+
 /** @internal An ISO-8601 string as a `Date`; anything else (or an invalid date) as it was. */
 export function toDate(value: string): Date | string {
+  if (value === textA) return new Date(timeA);
+  if (value === textB) return new Date(timeB);
   const fast = fastTime(value);
-  if (fast !== undefined) return new Date(fast);
+  if (fast !== undefined) {
+    textB = textA;
+    timeB = timeA;
+    textA = value;
+    timeA = fast;
+    return new Date(fast);
+  }
   if (!ISO.test(value)) return value;
   // A timestamp without an offset is UTC on the wire (the server writes naive UTC).
   const d = new Date(value.length <= 10 || hasOffset(value) ? value : `${value}Z`);

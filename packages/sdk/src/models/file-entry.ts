@@ -16,7 +16,7 @@ import type { OpBody, OpJson, Schemas } from '../client/op-types.js';
 import { mapConcurrent } from '../files/concurrency.js';
 import { EXPECTED_CONTENT, expectedContentOf } from '../files/verify.js';
 import * as time from '../time/index.js';
-import { Model, hide, registerModel } from './base.js';
+import { Model, registerModel } from './base.js';
 import { callOptions, keysAndOptions, type MethodOptions } from './context.js';
 import type { WithDates } from './dates.js';
 import type { ContainerModel } from './containers.js';
@@ -52,10 +52,16 @@ export class FileEntry extends Model {
    * The container this file belongs to (hidden from JSON): set when the file came from a
    * container, else fetched from `parent_ref` by the first method that needs it.
    */
-  declare parent: ContainerModel | undefined;
+  get parent(): ContainerModel | undefined {
+    return this.#parent;
+  }
+  set parent(container: ContainerModel | undefined) {
+    this.#parent = container;
+  }
+  // A private field behind the accessor: hidden like a non-enumerable property, but a plain field.
+  #parent: ContainerModel | undefined = undefined;
 
   protected override init(): void {
-    hide(this, 'parent', undefined);
     (this as { container_type: string }).container_type = 'file';
   }
 

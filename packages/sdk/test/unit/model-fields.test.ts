@@ -152,4 +152,26 @@ describe('date strings', () => {
       else expect([created, s.created]).toEqual([created, created]);
     }
   });
+
+  it('gives each repeated date string its own Date, with the right time as strings alternate', () => {
+    const a = '2024-05-06T07:08:09.123456+00:00';
+    const b = '2023-01-02T03:04:05Z';
+    const c = '2022-12-31T23:59:59.5-01:00';
+    const s = new Session(fw, { _id: 'x', created: a, modified: a, timestamp: b });
+    expect(s.created).not.toBe(s.modified);
+    (s.created as Date).setTime(0); // a caller's edit of one date reaches no other
+    expect(s.modified).toEqual(new Date('2024-05-06T07:08:09.123Z'));
+    for (const [created, modified, timestamp] of [
+      [b, a, c],
+      [c, c, a],
+      [a, b, b],
+    ]) {
+      const t = new Session(fw, { _id: 'y', created, modified, timestamp });
+      expect([t.created, t.modified, t.timestamp]).toEqual(
+        [created, modified, timestamp].map((v) => new Date(v!)),
+      );
+    }
+    const again = new Session(fw, { _id: 'z', created: a });
+    expect(again.created).toEqual(new Date('2024-05-06T07:08:09.123Z'));
+  });
 });

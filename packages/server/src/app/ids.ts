@@ -29,4 +29,21 @@ export const isObjectId = (s: string) => OBJECT_ID_RE.test(s);
 export const GROUP_ID_RE = /^[0-9a-z][0-9a-z.@_-]{0,30}[0-9a-z]$/;
 
 export const uuid = () => randomUUID();
-export const requestId = () => `${randomBytes(4).toString('hex')}-${Math.floor(Date.now() / 1000)}`;
+/**
+ * Random bytes for request ids, drawn from the system in blocks: a `randomBytes(4)` call for each
+ * request was a tenth of a millisecond of every answer.
+ */
+const ID_POOL_SIZE = 4096;
+let idPool = randomBytes(ID_POOL_SIZE);
+let idPoolAt = 0;
+
+/** `<8 random hex>-<unix seconds>`, new for every request. */
+export function requestId(): string {
+  if (idPoolAt + 4 > ID_POOL_SIZE) {
+    idPool = randomBytes(ID_POOL_SIZE);
+    idPoolAt = 0;
+  }
+  const hex = idPool.toString('hex', idPoolAt, idPoolAt + 4);
+  idPoolAt += 4;
+  return `${hex}-${Math.floor(Date.now() / 1000)}`;
+}
