@@ -109,34 +109,53 @@ function propagateFlag(c: Context<AppEnv>): boolean {
   throw badRequest(`query parameter "propagate" must be true or false, not ${JSON.stringify(raw)}`);
 }
 
+/** A template entry change as it is pushed to the group's projects. */
+type TemplateChange = { verb: 'add' | 'modify'; entry: RolePermission } | { verb: 'remove' };
+
 /**
  * `?propagate=true` on a group template change reaches the group's existing projects, as the
  * reference does it: an added entry is set on every project (replacing the user's entry where
  * there is one); a modified or removed entry changes only the projects where the user already
- * has an entry. Without the flag a template only seeds new projects.
+ * has an entry. Without the flag a template only seeds new projects. Runs inside the caller's
+ * transaction (see `saveAndSpread`).
  */
 function propagate(
   c: Context<AppEnv>,
   group: ContainerRow,
   uid: string,
-  change: { verb: 'add' | 'modify'; entry: RolePermission } | { verb: 'remove' },
+  change: TemplateChange,
 ): void {
   const db = c.get('state').db;
   const projects = db
     .prepare(`SELECT * FROM containers WHERE type = 'project' AND group_id = ?`)
     .all(group.id) as ContainerRow[];
-  db.transaction(() => {
-    for (const p of projects) {
-      const doc = parseDoc(p);
-      const current = rolePermissions(db, (doc.permissions ?? []) as Doc[]);
-      const had = current.some((x) => x._id === uid);
-      if (!had && change.verb !== 'add') continue;
-      const perms = current.filter((x) => x._id !== uid);
-      if (change.verb !== 'remove') perms.push({ ...change.entry });
-      doc.permissions = perms;
-      doc.modified = now();
-      saveContainer(db, p, doc);
-    }
+  for (const p of projects) {
+    const doc = parseDoc(p);
+    const current = rolePermissions(db, (doc.permissions ?? []) as Doc[]);
+    const had = current.some((x) => x._id === uid);
+    if (!had && change.verb !== 'add') continue;
+    const perms = current.filter((x) => x._id !== uid);
+    if (change.verb !== 'remove') perms.push({ ...change.entry });
+    doc.permissions = perms;
+    doc.modified = now();
+    saveContainer(db, p, doc);
+  }
+}
+
+/**
+ * Save the list and, for a propagated template change, rewrite the group's projects, in one
+ * transaction: a failure part-way leaves the template and every project as they were.
+ */
+function saveAndSpread(
+  c: Context<AppEnv>,
+  row: ContainerRow,
+  key: ListKey,
+  list: Entry[],
+  spread: false | (TemplateChange & { uid: string }),
+): void {
+  c.get('state').db.transaction(() => {
+    save(c, row, key, list);
+    if (spread) propagate(c, row, spread.uid, spread);
   })();
 }
 
@@ -154,8 +173,17 @@ const add =
     const list = entries(c, row, key);
     if (list.some((p) => p._id === body._id))
       throw conflict(`user ${body._id} already has a permission`);
-    save(c, row, key, [...list, entry]);
-    if (spread) propagate(c, row, body._id, { verb: 'add', entry: entry as RolePermission });
+    saveAndSpread(
+      c,
+      row,
+      key,
+      [...list, entry],
+      spread && {
+        uid: body._id,
+        verb: 'add',
+        entry: entry as RolePermission,
+      },
+    );
     return replyUntyped(c, entry);
   };
 
@@ -192,13 +220,14 @@ const modify =
     const body = await readObject(c);
     checkLikeDocumented(c, row, 'modify', body);
     const entry = entryFromBody(c, row, key, body, uid);
-    save(
+    const next = list.map((p) => (p._id === uid ? entry : p));
+    saveAndSpread(
       c,
       row,
       key,
-      list.map((p) => (p._id === uid ? entry : p)),
+      next,
+      spread && { uid, verb: 'modify', entry: entry as RolePermission },
     );
-    if (spread) propagate(c, row, uid, { verb: 'modify', entry: entry as RolePermission });
     return replyUntyped(c, entry);
   };
 
@@ -207,13 +236,8 @@ const remove =
   (c, row, [uid = '']) => {
     const spread = key === 'permissions_template' && propagateFlag(c);
     const list = requireExisting(c, row, key, uid);
-    save(
-      c,
-      row,
-      key,
-      list.filter((p) => p._id !== uid),
-    );
-    if (spread) propagate(c, row, uid, { verb: 'remove' });
+    const next = list.filter((p) => p._id !== uid);
+    saveAndSpread(c, row, key, next, spread && { uid, verb: 'remove' });
     return replyUntyped(c, { modified: 1 });
   };
 

@@ -149,6 +149,20 @@ export function recalcProject(db: Db, project: ContainerRow): string[] {
   return changed;
 }
 
+/**
+ * Change the project's templates and recompute its sessions in one transaction, so a failure
+ * part-way never leaves sessions judged against templates the project no longer has.
+ */
+function saveAndRecalc(db: Db, row: ContainerRow, change: (doc: Doc) => void): void {
+  db.transaction(() => {
+    const doc = parseDoc(getRow(db, row.id)!);
+    change(doc);
+    doc.modified = now();
+    saveContainer(db, row, doc);
+    recalcProject(db, getRow(db, row.id)!);
+  })();
+}
+
 export function registerTemplateRoutes(routes: RouteTable): void {
   routes.on(
     'set_project_template',
@@ -156,11 +170,9 @@ export function registerTemplateRoutes(routes: RouteTable): void {
       const db = c.get('state').db;
       requireAccess(db, me(c), row, 'admin');
       const templates = checkTemplates(await readObject(c));
-      const doc = parseDoc(row);
-      doc.templates = templates;
-      doc.modified = now();
-      saveContainer(db, row, doc);
-      recalcProject(db, getRow(db, row.id)!);
+      saveAndRecalc(db, row, (doc) => {
+        doc.templates = templates;
+      });
       return ok(c, 'set_project_template', { modified: 1 });
     }),
   );
@@ -169,12 +181,11 @@ export function registerTemplateRoutes(routes: RouteTable): void {
     direct('project', (c, row) => {
       const db = c.get('state').db;
       requireAccess(db, me(c), row, 'admin');
-      const doc = parseDoc(row);
-      const had = Array.isArray(doc.templates) && doc.templates.length > 0;
-      delete doc.templates;
-      doc.modified = now();
-      saveContainer(db, row, doc);
-      recalcProject(db, getRow(db, row.id)!);
+      const before = parseDoc(row).templates;
+      const had = Array.isArray(before) && before.length > 0;
+      saveAndRecalc(db, row, (doc) => {
+        delete doc.templates;
+      });
       return ok(c, 'remove_project_template', { deleted: had ? 1 : 0 });
     }),
   );
