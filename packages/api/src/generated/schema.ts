@@ -14903,8 +14903,18 @@ export interface components {
     parameters: {
         /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
         AfterId: string;
+        /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+        DeleteReason: components["schemas"]["ContainerDeleteReason"];
+        /** @description For site admins, list every match, not just the containers the caller has access to. */
+        Exhaustive: boolean;
         /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
         Filter: string;
+        /** @description Return each item's `info` in full; lists leave it out by default. */
+        IncludeAllInfo: boolean;
+        /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+        Join: components["schemas"]["JoinType"];
+        /** @description Add the name and avatar of the users named in permissions and notes. */
+        JoinAvatars: boolean;
         /** @description Largest number of items to return. */
         Limit: number;
         /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
@@ -14950,11 +14960,15 @@ export interface operations {
     get_all_acquisitions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
                 collection_id?: string;
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -15017,7 +15031,8 @@ export interface operations {
     delete_acquisitions_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -15044,8 +15059,10 @@ export interface operations {
     get_acquisition: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -15102,7 +15119,8 @@ export interface operations {
     delete_acquisition: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -15129,9 +15147,12 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -15203,8 +15224,10 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -15262,7 +15285,8 @@ export interface operations {
     delete_acquisition_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -15627,7 +15651,8 @@ export interface operations {
     delete_acquisition_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -16040,7 +16065,8 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -16078,7 +16104,8 @@ export interface operations {
     delete_analyses_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -16106,8 +16133,10 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -16161,7 +16190,8 @@ export interface operations {
     delete_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -16304,7 +16334,8 @@ export interface operations {
     delete_analysis_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -17165,12 +17196,16 @@ export interface operations {
     get_all_collections: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                join_avatars?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
                 join_files?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
                 stats?: boolean;
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 user_id?: string;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -17234,7 +17269,8 @@ export interface operations {
     delete_collections_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -17295,8 +17331,10 @@ export interface operations {
     get_collection: {
         parameters: {
             query?: {
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -17535,7 +17573,8 @@ export interface operations {
     delete_collection_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -17892,7 +17931,8 @@ export interface operations {
     get_collection_sessions: {
         parameters: {
             query?: {
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -18139,8 +18179,10 @@ export interface operations {
     get_container: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
             };
             header?: never;
             path: {
@@ -18194,7 +18236,8 @@ export interface operations {
     delete_container: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -18221,9 +18264,12 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -18295,8 +18341,10 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -18354,7 +18402,8 @@ export interface operations {
     delete_container_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -18691,7 +18740,8 @@ export interface operations {
     delete_container_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -19280,7 +19330,8 @@ export interface operations {
     get_all_data_view_executions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -19441,7 +19492,8 @@ export interface operations {
     get_all_saved_searches: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -19609,7 +19661,8 @@ export interface operations {
     delete_by_search: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -20263,7 +20316,8 @@ export interface operations {
     delete_files_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -20317,7 +20371,8 @@ export interface operations {
         parameters: {
             query?: {
                 version?: number;
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -20677,7 +20732,8 @@ export interface operations {
                 project_id?: string;
                 all_versions?: boolean;
                 include_invalid?: boolean;
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -20863,7 +20919,8 @@ export interface operations {
         parameters: {
             query?: {
                 filter?: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 limit?: number;
                 skip?: number;
                 page?: number;
@@ -21116,7 +21173,8 @@ export interface operations {
     get_all_groups: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -21179,7 +21237,8 @@ export interface operations {
     delete_groups_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -21511,8 +21570,10 @@ export interface operations {
     get_group_projects: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -21816,7 +21877,8 @@ export interface operations {
         parameters: {
             query?: {
                 include_parent_info?: boolean;
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -22419,8 +22481,10 @@ export interface operations {
         parameters: {
             query?: {
                 full_tree?: boolean;
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
             };
             header?: never;
             path?: never;
@@ -22584,10 +22648,14 @@ export interface operations {
             query?: {
                 counts?: boolean;
                 stats?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -22652,7 +22720,8 @@ export interface operations {
     delete_projects_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -22738,7 +22807,8 @@ export interface operations {
     get_all_projects_groups: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -22797,8 +22867,10 @@ export interface operations {
     get_project: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -22858,7 +22930,8 @@ export interface operations {
     delete_project: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 background?: boolean;
             };
             header?: never;
@@ -22886,9 +22959,12 @@ export interface operations {
         parameters: {
             query?: {
                 collection_id?: string;
-                exhaustive?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -22930,9 +23006,12 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -23004,8 +23083,10 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -23063,7 +23144,8 @@ export interface operations {
     delete_project_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -23452,7 +23534,8 @@ export interface operations {
     delete_project_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -24053,8 +24136,10 @@ export interface operations {
     get_project_sessions: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -24150,8 +24235,10 @@ export interface operations {
     get_project_subjects: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -24871,8 +24958,10 @@ export interface operations {
             query?: {
                 full_tree?: boolean;
                 minattr?: boolean;
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
             };
             header?: never;
             path?: never;
@@ -25108,10 +25197,14 @@ export interface operations {
     get_all_sessions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 user_id?: string;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -25175,7 +25268,8 @@ export interface operations {
     delete_sessions_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -25202,8 +25296,10 @@ export interface operations {
     get_session: {
         parameters: {
             query?: {
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -25260,7 +25356,8 @@ export interface operations {
     delete_session: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -25287,9 +25384,12 @@ export interface operations {
         parameters: {
             query?: {
                 collection_id?: string;
-                exhaustive?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -25331,9 +25431,12 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -25405,8 +25508,10 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -25464,7 +25569,8 @@ export interface operations {
     delete_session_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -25829,7 +25935,8 @@ export interface operations {
     delete_session_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -25974,7 +26081,8 @@ export interface operations {
             query?: {
                 states?: string[];
                 tags?: string[];
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -26810,10 +26918,14 @@ export interface operations {
     get_all_subjects: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -26876,7 +26988,8 @@ export interface operations {
     delete_subjects_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -26951,8 +27064,10 @@ export interface operations {
     get_subject: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -27009,7 +27124,8 @@ export interface operations {
     delete_subject: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -27036,9 +27152,12 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -27110,8 +27229,10 @@ export interface operations {
         parameters: {
             query?: {
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -27169,7 +27290,8 @@ export interface operations {
     delete_subject_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -27534,7 +27656,8 @@ export interface operations {
     delete_subject_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -27784,8 +27907,10 @@ export interface operations {
     get_subject_sessions: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -27991,7 +28116,8 @@ export interface operations {
                 limit?: number;
                 skip?: number;
                 filter?: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
             };
             header?: never;
             path?: never;
@@ -28311,8 +28437,10 @@ export interface operations {
     fetch_tree: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28759,7 +28887,8 @@ export interface operations {
         parameters: {
             query?: {
                 gear?: string;
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28868,8 +28997,10 @@ export interface operations {
     get_user_acquisitions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28906,7 +29037,8 @@ export interface operations {
     get_user_groups: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28946,8 +29078,10 @@ export interface operations {
     get_user_projects: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28984,8 +29118,10 @@ export interface operations {
     get_user_sessions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -29207,7 +29343,8 @@ export interface operations {
                 filename?: string;
                 format?: components["schemas"]["FileFormat"];
                 ticket?: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 filter?: string;
                 skip?: number;
                 limit?: number;
@@ -29238,7 +29375,8 @@ export interface operations {
         parameters: {
             query: {
                 containerId: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 filter?: string;
                 skip?: number;
                 limit?: number;
@@ -29272,7 +29410,8 @@ export interface operations {
                 format?: components["schemas"]["FileFormat"];
                 ticket?: string;
                 filter?: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 skip?: number;
                 limit?: number;
             };
@@ -29378,7 +29517,8 @@ export interface operations {
                 ticket?: string;
                 filename?: string;
                 format?: components["schemas"]["FileFormat"];
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 filter?: string;
                 skip?: number;
                 limit?: number;
@@ -29407,7 +29547,8 @@ export interface operations {
         parameters: {
             query: {
                 containerId: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 filter?: string;
                 skip?: number;
                 limit?: number;
