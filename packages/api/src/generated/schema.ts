@@ -837,6 +837,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -856,6 +857,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -875,6 +877,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -1223,6 +1226,7 @@ export interface paths {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -1800,6 +1804,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -1819,6 +1824,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -1838,6 +1844,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -1857,6 +1864,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -2054,6 +2062,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -2075,6 +2084,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -2094,6 +2104,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
                 key_id: string;
             };
@@ -2480,6 +2491,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
@@ -2502,6 +2514,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
             };
             cookie?: never;
@@ -2521,6 +2534,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
@@ -2543,6 +2557,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -2564,6 +2579,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -2584,6 +2600,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
                 permission_type: string;
             };
@@ -2604,6 +2621,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
                 permission_type: string;
                 permission_id: string;
@@ -2625,6 +2643,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -2728,6 +2747,7 @@ export interface paths {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -2751,6 +2771,7 @@ export interface paths {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -3036,6 +3057,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3056,6 +3078,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3076,6 +3099,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3095,6 +3119,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3114,6 +3139,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3133,6 +3159,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3153,6 +3180,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3173,6 +3201,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3192,6 +3221,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3850,6 +3880,7 @@ export interface paths {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -4101,6 +4132,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -4122,6 +4154,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -4141,6 +4174,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -4347,6 +4381,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -4367,6 +4402,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -5035,6 +5071,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -5604,6 +5641,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -5624,6 +5662,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -5643,6 +5682,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -5681,6 +5721,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -5701,7 +5742,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -6033,6 +6076,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -6052,6 +6096,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -6071,6 +6116,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -6090,6 +6136,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -6109,6 +6156,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -6130,6 +6178,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -6149,6 +6198,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -15146,6 +15196,7 @@ export interface operations {
     get_acquisition_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -15223,6 +15274,7 @@ export interface operations {
     get_acquisition_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -15534,6 +15586,7 @@ export interface operations {
     upload_file_to_acquisition: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 id?: string;
@@ -16064,6 +16117,7 @@ export interface operations {
     get_all_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Return each item's `info` in full; lists leave it out by default. */
                 include_all_info?: components["parameters"]["IncludeAllInfo"];
@@ -16132,6 +16186,7 @@ export interface operations {
     get_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -16218,6 +16273,7 @@ export interface operations {
         parameters: {
             query?: {
                 ticket?: string;
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
@@ -17028,6 +17084,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -17051,6 +17108,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -17074,6 +17132,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -17456,6 +17515,7 @@ export interface operations {
     upload_file_to_collection: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 id?: string;
@@ -17856,6 +17916,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -17881,6 +17942,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -17910,6 +17972,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -18263,6 +18326,7 @@ export interface operations {
     get_container_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -18340,6 +18404,7 @@ export interface operations {
     get_container_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -18623,6 +18688,7 @@ export interface operations {
     upload_file_to_container: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 id?: string;
@@ -19371,6 +19437,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -19398,6 +19465,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -19421,6 +19489,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -19446,6 +19515,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -19894,6 +19964,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -19917,6 +19988,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -19944,6 +20016,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -19965,6 +20038,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -19992,6 +20066,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
                 key_id: string;
             };
@@ -20867,6 +20942,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
@@ -20895,6 +20971,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
             };
             cookie?: never;
@@ -20929,6 +21006,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
@@ -20955,6 +21033,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -20978,6 +21057,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21005,6 +21085,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21026,6 +21107,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21053,6 +21135,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21074,6 +21157,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
                 permission_type: string;
             };
@@ -21102,6 +21186,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
                 permission_type: string;
                 permission_id: string;
@@ -21125,6 +21210,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21148,6 +21234,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21369,6 +21456,7 @@ export interface operations {
     add_group_permission_template: {
         parameters: {
             query?: {
+                /** @description Also apply the change to the group's existing projects. */
                 propagate?: boolean;
             };
             header?: {
@@ -21406,6 +21494,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21427,6 +21516,7 @@ export interface operations {
     modify_group_user_permission_template: {
         parameters: {
             query?: {
+                /** @description Also apply the change to the group's existing projects. */
                 propagate?: boolean;
             };
             header?: {
@@ -21436,6 +21526,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21461,6 +21552,7 @@ export interface operations {
     delete_group_user_permission_template: {
         parameters: {
             query?: {
+                /** @description Also apply the change to the group's existing projects. */
                 propagate?: boolean;
             };
             header?: {
@@ -21470,6 +21562,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21495,6 +21588,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21520,6 +21614,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21549,6 +21644,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -22112,6 +22208,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22135,6 +22232,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22164,6 +22262,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22191,6 +22290,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22216,6 +22316,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22239,6 +22340,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22262,6 +22364,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22285,6 +22388,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22308,6 +22412,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22333,6 +22438,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22356,6 +22462,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22379,6 +22486,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22409,6 +22517,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -23005,6 +23114,7 @@ export interface operations {
     get_project_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -23082,6 +23192,7 @@ export interface operations {
     get_project_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -23417,6 +23528,7 @@ export interface operations {
     upload_file_to_project: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 id?: string;
@@ -23902,6 +24014,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -23930,6 +24043,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -23962,6 +24076,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -24584,6 +24699,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24607,6 +24723,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24634,6 +24751,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24655,6 +24773,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24678,6 +24797,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24990,6 +25110,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -25013,6 +25134,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -25040,6 +25162,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -25430,6 +25553,7 @@ export interface operations {
     get_session_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -25507,6 +25631,7 @@ export interface operations {
     get_session_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -25818,6 +25943,7 @@ export interface operations {
     upload_file_to_session: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 id?: string;
@@ -26822,6 +26948,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -27151,6 +27278,7 @@ export interface operations {
     get_subject_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -27228,6 +27356,7 @@ export interface operations {
     get_subject_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -27539,6 +27668,7 @@ export interface operations {
     upload_file_to_subject: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 id?: string;
@@ -28219,6 +28349,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28242,6 +28373,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28269,6 +28401,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28296,6 +28429,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28361,6 +28495,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28384,6 +28519,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28411,7 +28547,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -28590,6 +28728,7 @@ export interface operations {
     upload_by_label: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 id?: string;
@@ -28621,6 +28760,7 @@ export interface operations {
     upload_by_reaper: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 uid_placement?: boolean;
@@ -28701,6 +28841,7 @@ export interface operations {
     upload_by_uid: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 ticket?: string;
                 id?: string;
@@ -29016,6 +29157,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -29057,6 +29199,7 @@ export interface operations {
                 "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
             };
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -29097,6 +29240,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -29137,6 +29281,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -29162,6 +29307,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29187,6 +29333,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29214,6 +29361,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29237,6 +29385,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29276,6 +29425,7 @@ export interface operations {
                 "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
             };
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
