@@ -15366,9 +15366,11 @@ export interface operations {
     upload_output_to_acquisition_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -15404,6 +15406,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -15454,6 +15457,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -15588,9 +15592,11 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -15627,8 +15633,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -16272,11 +16280,13 @@ export interface operations {
     upload_output_to_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -16313,8 +16323,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -16565,6 +16577,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -17517,9 +17530,11 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -17556,8 +17571,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -18496,9 +18513,11 @@ export interface operations {
     upload_output_to_container_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -18534,6 +18553,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -18584,6 +18604,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -18690,9 +18711,11 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -18729,8 +18752,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -20419,6 +20444,7 @@ export interface operations {
     get_file: {
         parameters: {
             query?: {
+                /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
             };
             header?: never;
@@ -20445,6 +20471,7 @@ export interface operations {
     delete_file: {
         parameters: {
             query?: {
+                /** @description Delete only this version of the file; without it the whole file goes. */
                 version?: number;
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
@@ -20502,6 +20529,7 @@ export interface operations {
     get_file_info: {
         parameters: {
             query?: {
+                /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
             };
             header?: never;
@@ -20618,6 +20646,7 @@ export interface operations {
     restore_file: {
         parameters: {
             query: {
+                /** @description The file version to restore as the current one. */
                 version: number;
                 evaluate_gear_rules: boolean;
             };
@@ -20645,6 +20674,7 @@ export interface operations {
     get_file_tags: {
         parameters: {
             query?: {
+                /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
             };
             header?: never;
@@ -20777,6 +20807,7 @@ export interface operations {
     get_file_zip_info: {
         parameters: {
             query?: {
+                /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
                 ticket?: string;
             };
@@ -20998,7 +21029,9 @@ export interface operations {
                 filter?: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
+                /** @description Largest number of items to return. */
                 limit?: number;
+                /** @description Number of matching items to skip. */
                 skip?: number;
                 page?: number;
                 include?: string[];
@@ -23284,9 +23317,11 @@ export interface operations {
     upload_output_to_project_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -23322,6 +23357,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -23372,6 +23408,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -23530,9 +23567,11 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -23569,8 +23608,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -25723,9 +25764,11 @@ export interface operations {
     upload_output_to_session_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -25761,6 +25804,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -25811,6 +25855,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -25945,9 +25990,11 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -25984,8 +26031,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -26720,6 +26769,7 @@ export interface operations {
     get_site_rules: {
         parameters: {
             query?: {
+                /** @description Largest number of items to return. */
                 limit?: number;
                 after_id?: string;
                 name?: string;
@@ -27448,9 +27498,11 @@ export interface operations {
     upload_output_to_subject_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -27486,6 +27538,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -27536,6 +27589,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -27670,9 +27724,11 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -27709,8 +27765,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -28243,7 +28301,9 @@ export interface operations {
     find_all_api_tasks_reader_get: {
         parameters: {
             query?: {
+                /** @description Largest number of items to return. */
                 limit?: number;
+                /** @description Number of matching items to skip. */
                 skip?: number;
                 filter?: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28730,9 +28790,11 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -28762,10 +28824,12 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 uid_placement?: boolean;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -28843,9 +28907,11 @@ export interface operations {
             query?: {
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -29496,7 +29562,9 @@ export interface operations {
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
                 filter?: string;
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
@@ -29528,7 +29596,9 @@ export interface operations {
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
                 filter?: string;
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
@@ -29562,7 +29632,9 @@ export interface operations {
                 filter?: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
@@ -29670,7 +29742,9 @@ export interface operations {
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
                 filter?: string;
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
@@ -29700,7 +29774,9 @@ export interface operations {
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
                 filter?: string;
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
