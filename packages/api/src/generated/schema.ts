@@ -837,6 +837,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -856,6 +857,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -875,6 +877,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -1223,6 +1226,7 @@ export interface paths {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -1800,6 +1804,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -1819,6 +1824,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -1838,6 +1844,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -1857,6 +1864,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -2054,6 +2062,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -2075,6 +2084,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -2094,6 +2104,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
                 key_id: string;
             };
@@ -2480,6 +2491,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
@@ -2502,6 +2514,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
             };
             cookie?: never;
@@ -2521,6 +2534,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
@@ -2543,6 +2557,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -2564,6 +2579,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -2584,6 +2600,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
                 permission_type: string;
             };
@@ -2604,6 +2621,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
                 permission_type: string;
                 permission_id: string;
@@ -2625,6 +2643,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -2728,6 +2747,7 @@ export interface paths {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -2751,6 +2771,7 @@ export interface paths {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -3036,6 +3057,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3056,6 +3078,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3076,6 +3099,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3095,6 +3119,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3114,6 +3139,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3133,6 +3159,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3153,6 +3180,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3173,6 +3201,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3192,6 +3221,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -3850,6 +3880,7 @@ export interface paths {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -4101,6 +4132,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -4122,6 +4154,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -4141,6 +4174,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -4347,6 +4381,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -4367,6 +4402,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -5035,6 +5071,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -5604,6 +5641,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -5624,6 +5662,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -5643,6 +5682,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -5681,6 +5721,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -5701,7 +5742,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -6033,6 +6076,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -6052,6 +6096,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -6071,6 +6116,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -6090,6 +6136,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -6109,6 +6156,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -6130,6 +6178,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -6149,6 +6198,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -14903,8 +14953,18 @@ export interface components {
     parameters: {
         /** @description Return items whose `_id` sorts after this one, ordered by `_id`; an empty value starts at the beginning. Cannot be combined with `sort`, `skip` or `page`. */
         AfterId: string;
+        /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+        DeleteReason: components["schemas"]["ContainerDeleteReason"];
+        /** @description For site admins, list every match, not just the containers the caller has access to. */
+        Exhaustive: boolean;
         /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
         Filter: string;
+        /** @description Return each item's `info` in full; lists leave it out by default. */
+        IncludeAllInfo: boolean;
+        /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+        Join: components["schemas"]["JoinType"];
+        /** @description Add the name and avatar of the users named in permissions and notes. */
+        JoinAvatars: boolean;
         /** @description Largest number of items to return. */
         Limit: number;
         /** @description 1-based page number; needs `limit`, excludes `skip` and `after_id`. */
@@ -14950,11 +15010,15 @@ export interface operations {
     get_all_acquisitions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
                 collection_id?: string;
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -15017,7 +15081,8 @@ export interface operations {
     delete_acquisitions_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -15044,8 +15109,10 @@ export interface operations {
     get_acquisition: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -15102,7 +15169,8 @@ export interface operations {
     delete_acquisition: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -15128,10 +15196,14 @@ export interface operations {
     get_acquisition_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -15202,9 +15274,12 @@ export interface operations {
     get_acquisition_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -15262,7 +15337,8 @@ export interface operations {
     delete_acquisition_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -15290,9 +15366,11 @@ export interface operations {
     upload_output_to_acquisition_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -15328,6 +15406,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -15378,6 +15457,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -15510,10 +15590,13 @@ export interface operations {
     upload_file_to_acquisition: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -15550,8 +15633,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -15627,7 +15712,8 @@ export interface operations {
     delete_acquisition_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -16039,8 +16125,10 @@ export interface operations {
     get_all_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -16078,7 +16166,8 @@ export interface operations {
     delete_analyses_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -16105,9 +16194,12 @@ export interface operations {
     get_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -16161,7 +16253,8 @@ export interface operations {
     delete_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -16187,10 +16280,13 @@ export interface operations {
     upload_output_to_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -16227,8 +16323,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -16304,7 +16402,8 @@ export interface operations {
     delete_analysis_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -16478,6 +16577,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -16997,6 +17097,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -17020,6 +17121,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -17043,6 +17145,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the batch. */
                 batch_id: string;
             };
             cookie?: never;
@@ -17165,12 +17268,16 @@ export interface operations {
     get_all_collections: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                join_avatars?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
                 join_files?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
                 stats?: boolean;
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 user_id?: string;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -17234,7 +17341,8 @@ export interface operations {
     delete_collections_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -17295,8 +17403,10 @@ export interface operations {
     get_collection: {
         parameters: {
             query?: {
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -17418,10 +17528,13 @@ export interface operations {
     upload_file_to_collection: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -17458,8 +17571,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -17535,7 +17650,8 @@ export interface operations {
     delete_collection_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -17817,6 +17933,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -17842,6 +17959,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -17871,6 +17989,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -17892,7 +18011,8 @@ export interface operations {
     get_collection_sessions: {
         parameters: {
             query?: {
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -18139,8 +18259,10 @@ export interface operations {
     get_container: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
             };
             header?: never;
             path: {
@@ -18194,7 +18316,8 @@ export interface operations {
     delete_container: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -18220,10 +18343,14 @@ export interface operations {
     get_container_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -18294,9 +18421,12 @@ export interface operations {
     get_container_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -18354,7 +18484,8 @@ export interface operations {
     delete_container_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -18382,9 +18513,11 @@ export interface operations {
     upload_output_to_container_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -18420,6 +18553,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -18470,6 +18604,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -18574,10 +18709,13 @@ export interface operations {
     upload_file_to_container: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -18614,8 +18752,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -18691,7 +18831,8 @@ export interface operations {
     delete_container_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -19280,7 +19421,8 @@ export interface operations {
     get_all_data_view_executions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -19320,6 +19462,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -19347,6 +19490,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -19370,6 +19514,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -19395,6 +19540,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the data view execution. */
                 data_view_execution_id: string;
             };
             cookie?: never;
@@ -19441,7 +19587,8 @@ export interface operations {
     get_all_saved_searches: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -19609,7 +19756,8 @@ export interface operations {
     delete_by_search: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -19841,6 +19989,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -19864,6 +20013,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -19891,6 +20041,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -19912,6 +20063,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
             };
             cookie?: never;
@@ -19939,6 +20091,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the device. */
                 device_id: string;
                 key_id: string;
             };
@@ -20263,7 +20416,8 @@ export interface operations {
     delete_files_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -20290,6 +20444,7 @@ export interface operations {
     get_file: {
         parameters: {
             query?: {
+                /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
             };
             header?: never;
@@ -20316,8 +20471,10 @@ export interface operations {
     delete_file: {
         parameters: {
             query?: {
+                /** @description Delete only this version of the file; without it the whole file goes. */
                 version?: number;
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -20372,6 +20529,7 @@ export interface operations {
     get_file_info: {
         parameters: {
             query?: {
+                /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
             };
             header?: never;
@@ -20488,6 +20646,7 @@ export interface operations {
     restore_file: {
         parameters: {
             query: {
+                /** @description The file version to restore as the current one. */
                 version: number;
                 evaluate_gear_rules: boolean;
             };
@@ -20515,6 +20674,7 @@ export interface operations {
     get_file_tags: {
         parameters: {
             query?: {
+                /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
             };
             header?: never;
@@ -20647,6 +20807,7 @@ export interface operations {
     get_file_zip_info: {
         parameters: {
             query?: {
+                /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
                 ticket?: string;
             };
@@ -20677,7 +20838,8 @@ export interface operations {
                 project_id?: string;
                 all_versions?: boolean;
                 include_invalid?: boolean;
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -20811,6 +20973,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
@@ -20839,6 +21002,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
             };
             cookie?: never;
@@ -20863,8 +21027,11 @@ export interface operations {
         parameters: {
             query?: {
                 filter?: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Largest number of items to return. */
                 limit?: number;
+                /** @description Number of matching items to skip. */
                 skip?: number;
                 page?: number;
                 include?: string[];
@@ -20872,6 +21039,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the gear version. */
                 gear_id: string;
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
@@ -20898,6 +21066,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -20921,6 +21090,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -20948,6 +21118,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -20969,6 +21140,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -20996,6 +21168,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21017,6 +21190,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
                 permission_type: string;
             };
@@ -21045,6 +21219,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
                 permission_type: string;
                 permission_id: string;
@@ -21068,6 +21243,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21091,6 +21267,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
             };
             cookie?: never;
@@ -21116,7 +21293,8 @@ export interface operations {
     get_all_groups: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -21179,7 +21357,8 @@ export interface operations {
     delete_groups_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -21310,6 +21489,7 @@ export interface operations {
     add_group_permission_template: {
         parameters: {
             query?: {
+                /** @description Also apply the change to the group's existing projects. */
                 propagate?: boolean;
             };
             header?: {
@@ -21347,6 +21527,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21368,6 +21549,7 @@ export interface operations {
     modify_group_user_permission_template: {
         parameters: {
             query?: {
+                /** @description Also apply the change to the group's existing projects. */
                 propagate?: boolean;
             };
             header?: {
@@ -21377,6 +21559,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21402,6 +21585,7 @@ export interface operations {
     delete_group_user_permission_template: {
         parameters: {
             query?: {
+                /** @description Also apply the change to the group's existing projects. */
                 propagate?: boolean;
             };
             header?: {
@@ -21411,6 +21595,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21436,6 +21621,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21461,6 +21647,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21490,6 +21677,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -21511,8 +21699,10 @@ export interface operations {
     get_group_projects: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -21816,7 +22006,8 @@ export interface operations {
         parameters: {
             query?: {
                 include_parent_info?: boolean;
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -22050,6 +22241,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22073,6 +22265,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22102,6 +22295,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22129,6 +22323,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22154,6 +22349,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22177,6 +22373,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22200,6 +22397,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22223,6 +22421,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22246,6 +22445,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22271,6 +22471,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22294,6 +22495,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22317,6 +22519,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22347,6 +22550,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the job. */
                 job_id: string;
             };
             cookie?: never;
@@ -22419,8 +22623,10 @@ export interface operations {
         parameters: {
             query?: {
                 full_tree?: boolean;
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
             };
             header?: never;
             path?: never;
@@ -22584,10 +22790,14 @@ export interface operations {
             query?: {
                 counts?: boolean;
                 stats?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -22652,7 +22862,8 @@ export interface operations {
     delete_projects_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -22738,7 +22949,8 @@ export interface operations {
     get_all_projects_groups: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -22797,8 +23009,10 @@ export interface operations {
     get_project: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -22858,7 +23072,8 @@ export interface operations {
     delete_project: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 background?: boolean;
             };
             header?: never;
@@ -22886,9 +23101,12 @@ export interface operations {
         parameters: {
             query?: {
                 collection_id?: string;
-                exhaustive?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -22929,10 +23147,14 @@ export interface operations {
     get_project_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -23003,9 +23225,12 @@ export interface operations {
     get_project_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -23063,7 +23288,8 @@ export interface operations {
     delete_project_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -23091,9 +23317,11 @@ export interface operations {
     upload_output_to_project_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -23129,6 +23357,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -23179,6 +23408,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -23335,10 +23565,13 @@ export interface operations {
     upload_file_to_project: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -23375,8 +23608,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -23452,7 +23687,8 @@ export interface operations {
     delete_project_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -23819,6 +24055,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -23847,6 +24084,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -23879,6 +24117,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -24053,8 +24292,10 @@ export interface operations {
     get_project_sessions: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -24150,8 +24391,10 @@ export interface operations {
     get_project_subjects: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -24497,6 +24740,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24520,6 +24764,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24547,6 +24792,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24568,6 +24814,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24591,6 +24838,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the protocol. */
                 protocol_id: string;
             };
             cookie?: never;
@@ -24871,8 +25119,10 @@ export interface operations {
             query?: {
                 full_tree?: boolean;
                 minattr?: boolean;
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
             };
             header?: never;
             path?: never;
@@ -24901,6 +25151,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -24924,6 +25175,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -24951,6 +25203,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -25108,10 +25361,14 @@ export interface operations {
     get_all_sessions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 user_id?: string;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -25175,7 +25432,8 @@ export interface operations {
     delete_sessions_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -25202,8 +25460,10 @@ export interface operations {
     get_session: {
         parameters: {
             query?: {
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -25260,7 +25520,8 @@ export interface operations {
     delete_session: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -25287,9 +25548,12 @@ export interface operations {
         parameters: {
             query?: {
                 collection_id?: string;
-                exhaustive?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -25330,10 +25594,14 @@ export interface operations {
     get_session_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -25404,9 +25672,12 @@ export interface operations {
     get_session_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -25464,7 +25735,8 @@ export interface operations {
     delete_session_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -25492,9 +25764,11 @@ export interface operations {
     upload_output_to_session_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -25530,6 +25804,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -25580,6 +25855,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -25712,10 +25988,13 @@ export interface operations {
     upload_file_to_session: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -25752,8 +26031,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -25829,7 +26110,8 @@ export interface operations {
     delete_session_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -25974,7 +26256,8 @@ export interface operations {
             query?: {
                 states?: string[];
                 tags?: string[];
-                include_all_info?: boolean;
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -26486,6 +26769,7 @@ export interface operations {
     get_site_rules: {
         parameters: {
             query?: {
+                /** @description Largest number of items to return. */
                 limit?: number;
                 after_id?: string;
                 name?: string;
@@ -26714,6 +26998,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -26810,10 +27095,14 @@ export interface operations {
     get_all_subjects: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -26876,7 +27165,8 @@ export interface operations {
     delete_subjects_by_ids: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path?: never;
@@ -26951,8 +27241,10 @@ export interface operations {
     get_subject: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                join_avatars?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
             };
             header?: {
                 /** @description Feature switches, comma- or space-separated. `pagination` makes list endpoints answer a page object `{results, total, count}` instead of a bare array; `Safe-Redirect` and `multipart_signed_url` select the signed-URL transfer behaviours. */
@@ -27009,7 +27301,8 @@ export interface operations {
     delete_subject: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -27035,10 +27328,14 @@ export interface operations {
     get_subject_analyses: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -27109,9 +27406,12 @@ export interface operations {
     get_subject_analysis: {
         parameters: {
             query?: {
+                /** @description Return the analysis' job as a full record instead of its id. */
                 inflate_job?: boolean;
-                join_avatars?: boolean;
-                join?: components["schemas"]["JoinType"];
+                /** @description Add the name and avatar of the users named in permissions and notes. */
+                join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
             };
             header?: never;
             path: {
@@ -27169,7 +27469,8 @@ export interface operations {
     delete_subject_analysis: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
             };
             header?: never;
             path: {
@@ -27197,9 +27498,11 @@ export interface operations {
     upload_output_to_subject_analysis: {
         parameters: {
             query?: {
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -27235,6 +27538,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -27285,6 +27589,7 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -27417,10 +27722,13 @@ export interface operations {
     upload_file_to_subject: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: {
@@ -27457,8 +27765,10 @@ export interface operations {
                 info?: boolean;
                 member?: string;
                 view?: boolean;
+                /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
                 hash?: string;
+                /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
             };
             header?: {
@@ -27534,7 +27844,8 @@ export interface operations {
     delete_subject_file: {
         parameters: {
             query?: {
-                delete_reason?: components["schemas"]["ContainerDeleteReason"];
+                /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
+                delete_reason?: components["parameters"]["DeleteReason"];
                 force?: boolean;
             };
             header?: never;
@@ -27784,8 +28095,10 @@ export interface operations {
     get_subject_sessions: {
         parameters: {
             query?: {
-                join?: components["schemas"]["JoinType"];
-                include_all_info?: boolean;
+                /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
+                join?: components["parameters"]["Join"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -27988,10 +28301,13 @@ export interface operations {
     find_all_api_tasks_reader_get: {
         parameters: {
             query?: {
+                /** @description Largest number of items to return. */
                 limit?: number;
+                /** @description Number of matching items to skip. */
                 skip?: number;
                 filter?: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
             };
             header?: never;
             path?: never;
@@ -28093,6 +28409,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28116,6 +28433,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28143,6 +28461,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28170,6 +28489,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28235,6 +28555,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28258,6 +28579,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
             };
             cookie?: never;
@@ -28285,7 +28607,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the task. */
                 task_id: string;
+                /** @description Id of the form response. */
                 response_id: string;
             };
             cookie?: never;
@@ -28311,8 +28635,10 @@ export interface operations {
     fetch_tree: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28462,10 +28788,13 @@ export interface operations {
     upload_by_label: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -28493,11 +28822,14 @@ export interface operations {
     upload_by_reaper: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 uid_placement?: boolean;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -28573,10 +28905,13 @@ export interface operations {
     upload_by_uid: {
         parameters: {
             query?: {
+                /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
                 id?: string;
                 level?: components["schemas"]["ContainerType"];
+                /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
             };
             header?: never;
@@ -28759,7 +29094,8 @@ export interface operations {
         parameters: {
             query?: {
                 gear?: string;
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28868,8 +29204,10 @@ export interface operations {
     get_user_acquisitions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28885,6 +29223,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -28906,7 +29245,8 @@ export interface operations {
     get_user_groups: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28925,6 +29265,7 @@ export interface operations {
                 "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
             };
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -28946,8 +29287,10 @@ export interface operations {
     get_user_projects: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -28963,6 +29306,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -28984,8 +29328,10 @@ export interface operations {
     get_user_sessions: {
         parameters: {
             query?: {
-                exhaustive?: boolean;
-                include_all_info?: boolean;
+                /** @description For site admins, list every match, not just the containers the caller has access to. */
+                exhaustive?: components["parameters"]["Exhaustive"];
+                /** @description Return each item's `info` in full; lists leave it out by default. */
+                include_all_info?: components["parameters"]["IncludeAllInfo"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
@@ -29001,6 +29347,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 uid: string;
             };
             cookie?: never;
@@ -29026,6 +29373,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29051,6 +29399,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29078,6 +29427,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29101,6 +29451,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29140,6 +29491,7 @@ export interface operations {
                 "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
             };
             path: {
+                /** @description Id of the user (their email address). */
                 user_id: string;
             };
             cookie?: never;
@@ -29207,9 +29559,12 @@ export interface operations {
                 filename?: string;
                 format?: components["schemas"]["FileFormat"];
                 ticket?: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 filter?: string;
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
@@ -29238,9 +29593,12 @@ export interface operations {
         parameters: {
             query: {
                 containerId: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 filter?: string;
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
@@ -29272,8 +29630,11 @@ export interface operations {
                 format?: components["schemas"]["FileFormat"];
                 ticket?: string;
                 filter?: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
@@ -29378,9 +29739,12 @@ export interface operations {
                 ticket?: string;
                 filename?: string;
                 format?: components["schemas"]["FileFormat"];
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 filter?: string;
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
@@ -29407,9 +29771,12 @@ export interface operations {
         parameters: {
             query: {
                 containerId: string;
-                sort?: string;
+                /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
+                sort?: components["parameters"]["Sort"];
                 filter?: string;
+                /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Largest number of items to return. */
                 limit?: number;
             };
             header?: never;
