@@ -746,6 +746,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the report. */
                 report_id: string;
             };
             cookie?: never;
@@ -766,6 +767,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the report. */
                 report_id: string;
             };
             cookie?: never;
@@ -1767,6 +1769,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the saved custom filter. */
                 custom_filter_id: string;
             };
             cookie?: never;
@@ -1919,6 +1922,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the saved Data Explorer query. */
                 search_id: string;
             };
             cookie?: never;
@@ -2106,6 +2110,7 @@ export interface paths {
             path: {
                 /** @description Id of the device. */
                 device_id: string;
+                /** @description Id of the API key. */
                 key_id: string;
             };
             cookie?: never;
@@ -2836,6 +2841,7 @@ export interface paths {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the role. */
                 role_id: string;
             };
             cookie?: never;
@@ -3241,6 +3247,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the JupyterLab server. */
                 jupyterlab_server_id: string;
             };
             cookie?: never;
@@ -3296,6 +3303,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id (name) of the modality. */
                 modalityId: string;
             };
             cookie?: never;
@@ -3945,6 +3953,7 @@ export interface paths {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the gear rule. */
                 rule_id: string;
             };
             cookie?: never;
@@ -4440,6 +4449,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the role. */
                 role_id: string;
             };
             cookie?: never;
@@ -4956,6 +4966,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the compute or storage provider. */
                 provider_id: string;
             };
             cookie?: never;
@@ -4977,6 +4988,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the compute or storage provider. */
                 provider_id: string;
             };
             cookie?: never;
@@ -5014,6 +5026,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear rule. */
                 rule_id: string;
             };
             cookie?: never;
@@ -5091,6 +5104,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the staffing pool. */
                 pool_id: string;
             };
             cookie?: never;
@@ -6303,6 +6317,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view. */
                 view_id: string;
             };
             cookie?: never;
@@ -6324,6 +6339,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view. */
                 view_id: string;
             };
             cookie?: never;
@@ -6343,6 +6359,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view. */
                 view_id: string;
             };
             cookie?: never;
@@ -16930,6 +16947,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the report. */
                 report_id: string;
             };
             cookie?: never;
@@ -16953,6 +16971,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the report. */
                 report_id: string;
             };
             cookie?: never;
@@ -16980,6 +16999,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the report. */
                 report_id: string;
             };
             cookie?: never;
@@ -19373,6 +19393,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the saved custom filter. */
                 custom_filter_id: string;
             };
             cookie?: never;
@@ -19400,6 +19421,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the saved custom filter. */
                 custom_filter_id: string;
             };
             cookie?: never;
@@ -19653,6 +19675,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the saved Data Explorer query. */
                 search_id: string;
             };
             cookie?: never;
@@ -19676,6 +19699,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the saved Data Explorer query. */
                 search_id: string;
             };
             cookie?: never;
@@ -19703,6 +19727,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the saved Data Explorer query. */
                 search_id: string;
             };
             cookie?: never;
@@ -20093,6 +20118,7 @@ export interface operations {
             path: {
                 /** @description Id of the device. */
                 device_id: string;
+                /** @description Id of the API key. */
                 key_id: string;
             };
             cookie?: never;
@@ -21799,6 +21825,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the role. */
                 role_id: string;
             };
             cookie?: never;
@@ -21824,6 +21851,7 @@ export interface operations {
             path: {
                 /** @description Group id (lowercase, 2 to 32 characters). */
                 group_id: components["parameters"]["group_id"];
+                /** @description Id of the role. */
                 role_id: string;
             };
             cookie?: never;
@@ -22574,6 +22602,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the JupyterLab server. */
                 jupyterlab_server_id: string;
             };
             cookie?: never;
@@ -22597,6 +22626,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the JupyterLab server. */
                 jupyterlab_server_id: string;
             };
             cookie?: never;
@@ -22717,6 +22747,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id (name) of the modality. */
                 modalityId: string;
             };
             cookie?: never;
@@ -22740,6 +22771,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id (name) of the modality. */
                 modalityId: string;
             };
             cookie?: never;
@@ -22767,6 +22799,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id (name) of the modality. */
                 modalityId: string;
             };
             cookie?: never;
@@ -24219,6 +24252,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the gear rule. */
                 rule_id: string;
             };
             cookie?: never;
@@ -24244,6 +24278,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the gear rule. */
                 rule_id: string;
             };
             cookie?: never;
@@ -24273,6 +24308,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the gear rule. */
                 rule_id: string;
             };
             cookie?: never;
@@ -25289,6 +25325,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the role. */
                 role_id: string;
             };
             cookie?: never;
@@ -25315,6 +25352,7 @@ export interface operations {
                 "X-Accept-Feature"?: components["parameters"]["XAcceptFeature"];
             };
             path: {
+                /** @description Id of the role. */
                 role_id: string;
             };
             cookie?: never;
@@ -25342,6 +25380,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the role. */
                 role_id: string;
             };
             cookie?: never;
@@ -26675,6 +26714,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the compute or storage provider. */
                 provider_id: string;
             };
             cookie?: never;
@@ -26698,6 +26738,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the compute or storage provider. */
                 provider_id: string;
             };
             cookie?: never;
@@ -26725,6 +26766,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the compute or storage provider. */
                 provider_id: string;
             };
             cookie?: never;
@@ -26746,6 +26788,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the compute or storage provider. */
                 provider_id: string;
             };
             cookie?: never;
@@ -26822,6 +26865,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear rule. */
                 rule_id: string;
             };
             cookie?: never;
@@ -26845,6 +26889,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear rule. */
                 rule_id: string;
             };
             cookie?: never;
@@ -26872,6 +26917,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear rule. */
                 rule_id: string;
             };
             cookie?: never;
@@ -27024,6 +27070,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the staffing pool. */
                 pool_id: string;
             };
             cookie?: never;
@@ -27047,6 +27094,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the staffing pool. */
                 pool_id: string;
             };
             cookie?: never;
@@ -27074,6 +27122,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the staffing pool. */
                 pool_id: string;
             };
             cookie?: never;
@@ -29664,6 +29713,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view. */
                 view_id: string;
             };
             cookie?: never;
@@ -29687,6 +29737,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view. */
                 view_id: string;
             };
             cookie?: never;
@@ -29714,6 +29765,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the data view. */
                 view_id: string;
             };
             cookie?: never;
@@ -29749,6 +29801,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the data view. */
                 view_id: string;
             };
             cookie?: never;
@@ -29781,6 +29834,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Id of the data view. */
                 view_id: string;
             };
             cookie?: never;
