@@ -916,6 +916,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Type of the container, such as `session`. */
                 container_type: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
@@ -937,9 +938,11 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Type of the container, such as `session`. */
                 container_type: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
+                /** @description Name of the field whose history to answer. */
                 field: string;
             };
             cookie?: never;
@@ -5162,6 +5165,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The master subject code. */
                 code: string;
             };
             cookie?: never;
@@ -6052,6 +6056,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the API key. */
                 id_: string;
             };
             cookie?: never;
@@ -15033,6 +15038,7 @@ export interface operations {
                 join?: components["parameters"]["Join"];
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Only containers in this collection. */
                 collection_id?: string;
                 /** @description Return each item's `info` in full; lists leave it out by default. */
                 include_all_info?: components["parameters"]["IncludeAllInfo"];
@@ -15261,6 +15267,7 @@ export interface operations {
     add_acquisition_analysis: {
         parameters: {
             query?: {
+                /** @description Create the analysis from a job (the body holds the job) rather than from uploaded files. */
                 job?: boolean;
             };
             header?: never;
@@ -15385,7 +15392,9 @@ export interface operations {
             query?: {
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -15420,8 +15429,11 @@ export interface operations {
     download_output_from_acquisition_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -15471,8 +15483,11 @@ export interface operations {
     download_input_from_acquisition_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -15611,7 +15626,9 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -15647,8 +15664,11 @@ export interface operations {
     download_file_from_acquisition: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
@@ -15731,6 +15751,7 @@ export interface operations {
             query?: {
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete even when the site would otherwise refuse, for example for a file that jobs refer to. */
                 force?: boolean;
             };
             header?: never;
@@ -16301,7 +16322,9 @@ export interface operations {
                 ticket?: string;
                 /** @description When the upload replaces a file, keep the old file's info, tags and classification. */
                 preserve_metadata?: boolean;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -16337,8 +16360,11 @@ export interface operations {
     download_file_from_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
@@ -16421,6 +16447,7 @@ export interface operations {
             query?: {
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete even when the site would otherwise refuse, for example for a file that jobs refer to. */
                 force?: boolean;
             };
             header?: never;
@@ -16591,8 +16618,11 @@ export interface operations {
     download_input_from_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -17212,10 +17242,12 @@ export interface operations {
     get_change_log: {
         parameters: {
             query?: {
+                /** @description Revision of the container to read the changes at. */
                 version?: number;
             };
             header?: never;
             path: {
+                /** @description Type of the container, such as `session`. */
                 container_type: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
@@ -17239,13 +17271,16 @@ export interface operations {
     get_field_change_log: {
         parameters: {
             query?: {
+                /** @description Revision of the container to read the changes at. */
                 version?: number;
             };
             header?: never;
             path: {
+                /** @description Type of the container, such as `session`. */
                 container_type: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
+                /** @description Name of the field whose history to answer. */
                 field: string;
             };
             cookie?: never;
@@ -17292,12 +17327,15 @@ export interface operations {
                 exhaustive?: components["parameters"]["Exhaustive"];
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
+                /** @description Include the file entries of each container. */
                 join_files?: boolean;
                 /** @description Add details from related records; `origin` adds the user, device or job each file came from. */
                 join?: components["parameters"]["Join"];
+                /** @description Add counts of the container's contents. */
                 stats?: boolean;
                 /** @description Return each item's `info` in full; lists leave it out by default. */
                 include_all_info?: components["parameters"]["IncludeAllInfo"];
+                /** @description Only containers this user has access to. */
                 user_id?: string;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -17507,6 +17545,7 @@ export interface operations {
     get_collection_acquisitions: {
         parameters: {
             query?: {
+                /** @description Only acquisitions of this session. */
                 session?: string;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -17552,7 +17591,9 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -17588,8 +17629,11 @@ export interface operations {
     download_file_from_collection: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
@@ -17672,6 +17716,7 @@ export interface operations {
             query?: {
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete even when the site would otherwise refuse, for example for a file that jobs refer to. */
                 force?: boolean;
             };
             header?: never;
@@ -18411,6 +18456,7 @@ export interface operations {
     add_container_analysis: {
         parameters: {
             query?: {
+                /** @description Create the analysis from a job (the body holds the job) rather than from uploaded files. */
                 job?: boolean;
             };
             header?: never;
@@ -18535,7 +18581,9 @@ export interface operations {
             query?: {
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -18570,8 +18618,11 @@ export interface operations {
     download_output_from_container_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -18621,8 +18672,11 @@ export interface operations {
     download_input_from_container_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -18733,7 +18787,9 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -18769,8 +18825,11 @@ export interface operations {
     download_file_from_container: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
@@ -18853,6 +18912,7 @@ export interface operations {
             query?: {
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete even when the site would otherwise refuse, for example for a file that jobs refer to. */
                 force?: boolean;
             };
             header?: never;
@@ -19506,8 +19566,11 @@ export interface operations {
     get_data_view_execution_data: {
         parameters: {
             query?: {
+                /** @description Download ticket from an earlier request with `ticket=` (empty). */
                 ticket?: string;
+                /** @description Format of the saved or answered data view output. */
                 file_format?: components["schemas"]["FileFormat"];
+                /** @description File name for the answered data. */
                 file_name?: string;
             };
             header?: never;
@@ -19558,6 +19621,7 @@ export interface operations {
     save_data_view_execution: {
         parameters: {
             query?: {
+                /** @description Format of the saved or answered data view output. */
                 file_format?: components["schemas"]["FileFormat"];
             };
             header?: never;
@@ -19880,6 +19944,7 @@ export interface operations {
     get_all_devices: {
         parameters: {
             query?: {
+                /** @description Include each device's API keys. */
                 join_keys?: boolean;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -20326,7 +20391,9 @@ export interface operations {
     download_ticket: {
         parameters: {
             query: {
+                /** @description Id of the download ticket answered by `POST /download`; downloads without a key. */
                 ticket: string;
+                /** @description Archive format of the download. */
                 format?: components["schemas"]["DownloadFormat"];
             };
             header?: never;
@@ -20350,10 +20417,15 @@ export interface operations {
     create_download_ticket: {
         parameters: {
             query?: {
+                /** @description How the archive is built (the download strategy). */
                 type?: components["schemas"]["DownloadStrategy"];
+                /** @description Build the archive from the given search nodes in bulk. */
                 bulk?: boolean;
+                /** @description Add each container's metadata as JSON files in the archive. */
                 metadata?: boolean;
+                /** @description Include analyses and their files. */
                 analyses?: boolean;
+                /** @description Folder name that every path in the archive starts with. */
                 prefix?: string;
             };
             header?: never;
@@ -20415,6 +20487,7 @@ export interface operations {
     upsert_file: {
         parameters: {
             query?: {
+                /** @description Update the files even when nothing in the body differs. */
                 force_update?: boolean;
             };
             header?: never;
@@ -20501,6 +20574,7 @@ export interface operations {
                 version?: number;
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete even when the site would otherwise refuse, for example for a file that jobs refer to. */
                 force?: boolean;
             };
             header?: never;
@@ -20674,6 +20748,7 @@ export interface operations {
             query: {
                 /** @description The file version to restore as the current one. */
                 version: number;
+                /** @description Run the project's gear rules on the restored version. */
                 evaluate_gear_rules: boolean;
             };
             header?: never;
@@ -20835,6 +20910,7 @@ export interface operations {
             query?: {
                 /** @description Which version of the file to read; the latest when left out. */
                 version?: number;
+                /** @description Download ticket from an earlier request with `ticket=` (empty). */
                 ticket?: string;
             };
             header?: never;
@@ -20861,8 +20937,11 @@ export interface operations {
     get_all_gears: {
         parameters: {
             query?: {
+                /** @description Only gears allowed for this project. */
                 project_id?: string;
+                /** @description List every version of each gear, not only the latest. */
                 all_versions?: boolean;
+                /** @description Include gears whose manifest is no longer valid. */
                 include_invalid?: boolean;
                 /** @description For site admins, list every match, not just the containers the caller has access to. */
                 exhaustive?: components["parameters"]["Exhaustive"];
@@ -21061,6 +21140,7 @@ export interface operations {
                 skip?: number;
                 page?: number;
                 include?: string[];
+                /** @description Only containers in this collection. */
                 collection?: string;
             };
             header?: never;
@@ -22033,6 +22113,7 @@ export interface operations {
     get_all_jobs: {
         parameters: {
             query?: {
+                /** @description Add the labels of each job's parent containers. */
                 include_parent_info?: boolean;
                 /** @description Return each item's `info` in full; lists leave it out by default. */
                 include_all_info?: components["parameters"]["IncludeAllInfo"];
@@ -22175,6 +22256,7 @@ export interface operations {
     get_next_job: {
         parameters: {
             query?: {
+                /** @description Only a job with these tags. */
                 tags?: string[];
             };
             header?: never;
@@ -22319,6 +22401,7 @@ export interface operations {
     engine_complete_job: {
         parameters: {
             query?: {
+                /** @description Id of the job ticket the engine got when it prepared the outputs. */
                 job_ticket_id?: string;
             };
             header?: never;
@@ -22347,6 +22430,7 @@ export interface operations {
     complete_job: {
         parameters: {
             query?: {
+                /** @description Id of the job ticket the engine got when it prepared the outputs. */
                 job_ticket_id?: string;
             };
             header?: never;
@@ -22573,7 +22657,9 @@ export interface operations {
     retry_job: {
         parameters: {
             query?: {
+                /** @description Run the retried job on this compute provider. */
                 computeProviderId?: string;
+                /** @description Retry even when the job is not in a failed state. */
                 ignoreState?: boolean;
             };
             header?: never;
@@ -22652,6 +22738,7 @@ export interface operations {
     lookup_path: {
         parameters: {
             query?: {
+                /** @description Answer the whole tree below the resolved node, not only its children. */
                 full_tree?: boolean;
                 /** @description For site admins, list every match, not just the containers the caller has access to. */
                 exhaustive?: components["parameters"]["Exhaustive"];
@@ -22821,7 +22908,9 @@ export interface operations {
     get_all_projects: {
         parameters: {
             query?: {
+                /** @description Add the number of subjects, sessions and acquisitions of each project. */
                 counts?: boolean;
+                /** @description Add counts of the container's contents. */
                 stats?: boolean;
                 /** @description Add the name and avatar of the users named in permissions and notes. */
                 join_avatars?: components["parameters"]["JoinAvatars"];
@@ -22868,6 +22957,7 @@ export interface operations {
     add_project: {
         parameters: {
             query?: {
+                /** @description Copy the group's permission templates into the new project. */
                 inherit?: boolean;
             };
             header?: never;
@@ -22923,6 +23013,7 @@ export interface operations {
     catalog_list: {
         parameters: {
             query?: {
+                /** @description Text the project labels or descriptions must contain. */
                 search_string?: string;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -23107,6 +23198,7 @@ export interface operations {
             query?: {
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete in a background task and answer at once. */
                 background?: boolean;
             };
             header?: never;
@@ -23133,6 +23225,7 @@ export interface operations {
     get_project_acquisitions: {
         parameters: {
             query?: {
+                /** @description Only containers in this collection. */
                 collection_id?: string;
                 /** @description For site admins, list every match, not just the containers the caller has access to. */
                 exhaustive?: components["parameters"]["Exhaustive"];
@@ -23228,6 +23321,7 @@ export interface operations {
     add_project_analysis: {
         parameters: {
             query?: {
+                /** @description Create the analysis from a job (the body holds the job) rather than from uploaded files. */
                 job?: boolean;
             };
             header?: never;
@@ -23352,7 +23446,9 @@ export interface operations {
             query?: {
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -23387,8 +23483,11 @@ export interface operations {
     download_output_from_project_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -23438,8 +23537,11 @@ export interface operations {
     download_input_from_project_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -23602,7 +23704,9 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -23638,8 +23742,11 @@ export interface operations {
     download_file_from_project: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
@@ -23722,6 +23829,7 @@ export interface operations {
             query?: {
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete even when the site would otherwise refuse, for example for a file that jobs refer to. */
                 force?: boolean;
             };
             header?: never;
@@ -24685,6 +24793,7 @@ export interface operations {
     upsert_project_hierarchy: {
         parameters: {
             query?: {
+                /** @description Where subject and session UIDs must be unique. */
                 uid_scope?: string;
             };
             header?: never;
@@ -24896,11 +25005,15 @@ export interface operations {
     get_access_log_report: {
         parameters: {
             query?: {
+                /** @description Answer CSV instead of JSON. */
                 csv?: boolean;
+                /** @description Start of the reported period (ISO 8601 date or timestamp). */
                 start_date?: string;
+                /** @description End of the reported period (ISO 8601 date or timestamp). */
                 end_date?: string;
                 user?: string;
                 subject?: string;
+                /** @description Only this project. */
                 project?: string;
                 access_types?: components["schemas"]["AccessType"][];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
@@ -24961,9 +25074,13 @@ export interface operations {
     get_daily_usage_report: {
         parameters: {
             query?: {
+                /** @description Year of the reported month. */
                 year?: number;
+                /** @description Month of the report (1 to 12). */
                 month?: number;
+                /** @description Only this group's usage. */
                 group?: string;
+                /** @description Only this project. */
                 project?: string;
             };
             header?: never;
@@ -24987,9 +25104,13 @@ export interface operations {
     get_daily_usage_range_report: {
         parameters: {
             query?: {
+                /** @description Start of the reported period (ISO 8601 date or timestamp). */
                 start_date?: string;
+                /** @description End of the reported period (ISO 8601 date or timestamp). */
                 end_date?: string;
+                /** @description Only this group's usage. */
                 group?: string;
+                /** @description Only this project. */
                 project?: string;
             };
             header?: never;
@@ -25014,7 +25135,9 @@ export interface operations {
         parameters: {
             query: {
                 type: string;
+                /** @description Start of the reported period (ISO 8601 date or timestamp). */
                 start_date?: string;
+                /** @description End of the reported period (ISO 8601 date or timestamp). */
                 end_date?: string;
             };
             header?: never;
@@ -25039,7 +25162,9 @@ export interface operations {
         parameters: {
             query?: {
                 projects?: string[];
+                /** @description Start of the reported period (ISO 8601 date or timestamp). */
                 start_date?: string;
+                /** @description End of the reported period (ISO 8601 date or timestamp). */
                 end_date?: string;
             };
             header?: never;
@@ -25084,8 +25209,11 @@ export interface operations {
     get_usage_report: {
         parameters: {
             query?: {
+                /** @description Year of the reported month. */
                 year?: number;
+                /** @description Month of the report (1 to 12). */
                 month?: number;
+                /** @description Only this project. */
                 project?: string;
             };
             header?: never;
@@ -25130,8 +25258,11 @@ export interface operations {
     collect_usage: {
         parameters: {
             query?: {
+                /** @description Year of the reported month. */
                 year?: number;
+                /** @description Month of the report (1 to 12). */
                 month?: number;
+                /** @description Day of the month to collect. */
                 day?: number;
             };
             header?: never;
@@ -25153,7 +25284,9 @@ export interface operations {
     resolve_path: {
         parameters: {
             query?: {
+                /** @description Answer the whole tree below the resolved node, not only its children. */
                 full_tree?: boolean;
+                /** @description Answer only the minimal attributes of each node. */
                 minattr?: boolean;
                 /** @description For site admins, list every match, not just the containers the caller has access to. */
                 exhaustive?: components["parameters"]["Exhaustive"];
@@ -25408,6 +25541,7 @@ export interface operations {
                 join?: components["parameters"]["Join"];
                 /** @description Return each item's `info` in full; lists leave it out by default. */
                 include_all_info?: components["parameters"]["IncludeAllInfo"];
+                /** @description Only containers this user has access to. */
                 user_id?: string;
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -25586,6 +25720,7 @@ export interface operations {
     get_session_acquisitions: {
         parameters: {
             query?: {
+                /** @description Only containers in this collection. */
                 collection_id?: string;
                 /** @description For site admins, list every match, not just the containers the caller has access to. */
                 exhaustive?: components["parameters"]["Exhaustive"];
@@ -25681,6 +25816,7 @@ export interface operations {
     add_session_analysis: {
         parameters: {
             query?: {
+                /** @description Create the analysis from a job (the body holds the job) rather than from uploaded files. */
                 job?: boolean;
             };
             header?: never;
@@ -25805,7 +25941,9 @@ export interface operations {
             query?: {
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -25840,8 +25978,11 @@ export interface operations {
     download_output_from_session_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -25891,8 +26032,11 @@ export interface operations {
     download_input_from_session_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -26031,7 +26175,9 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -26067,8 +26213,11 @@ export interface operations {
     download_file_from_session: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
@@ -26151,6 +26300,7 @@ export interface operations {
             query?: {
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete even when the site would otherwise refuse, for example for a file that jobs refer to. */
                 force?: boolean;
             };
             header?: never;
@@ -26293,7 +26443,9 @@ export interface operations {
     get_session_jobs: {
         parameters: {
             query?: {
+                /** @description Only jobs in these states. */
                 states?: string[];
+                /** @description Only jobs with these tags. */
                 tags?: string[];
                 /** @description Return each item's `info` in full; lists leave it out by default. */
                 include_all_info?: components["parameters"]["IncludeAllInfo"];
@@ -26652,6 +26804,7 @@ export interface operations {
     get_providers: {
         parameters: {
             query?: {
+                /** @description Only providers of this class. */
                 class?: components["schemas"]["ProviderClass"];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -26814,7 +26967,9 @@ export interface operations {
             query?: {
                 /** @description Largest number of items to return. */
                 limit?: number;
+                /** @description Answer the rules after this id (paging). */
                 after_id?: string;
+                /** @description Only rules with this name. */
                 name?: string;
             };
             header?: never;
@@ -27269,6 +27424,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The master subject code. */
                 code: string;
             };
             cookie?: never;
@@ -27425,6 +27581,7 @@ export interface operations {
     add_subject_analysis: {
         parameters: {
             query?: {
+                /** @description Create the analysis from a job (the body holds the job) rather than from uploaded files. */
                 job?: boolean;
             };
             header?: never;
@@ -27549,7 +27706,9 @@ export interface operations {
             query?: {
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -27584,8 +27743,11 @@ export interface operations {
     download_output_from_subject_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -27635,8 +27797,11 @@ export interface operations {
     download_input_from_subject_analysis: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -27775,7 +27940,9 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -27811,8 +27978,11 @@ export interface operations {
     download_file_from_subject: {
         parameters: {
             query?: {
+                /** @description Answer the zip archive's member list (`ZipInfo`) instead of the file. */
                 info?: boolean;
+                /** @description Path of one member of a zip archive to download instead of the whole file. */
                 member?: string;
+                /** @description Send the file for display in the browser (inline) rather than as an attachment. */
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
@@ -27895,6 +28065,7 @@ export interface operations {
             query?: {
                 /** @description Why the container is deleted; recorded in the audit trail on sites that ask for a reason. */
                 delete_reason?: components["parameters"]["DeleteReason"];
+                /** @description Delete even when the site would otherwise refuse, for example for a file that jobs refer to. */
                 force?: boolean;
             };
             header?: never;
@@ -28841,7 +29012,9 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -28875,8 +29048,11 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Place each file by the UIDs in its metadata. */
                 uid_placement?: boolean;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -28958,7 +29134,9 @@ export interface operations {
                 preserve_metadata?: boolean;
                 /** @description Id of the upload ticket from the first request of a signed-URL upload; completes that upload. */
                 ticket?: string;
+                /** @description Id of the container the upload goes to, with `level`. */
                 id?: string;
+                /** @description Container type that `id` names, when the upload names its target by query. */
                 level?: components["schemas"]["ContainerType"];
                 /** @description Id of the job these files are outputs of; recorded as the files' origin. */
                 job?: string;
@@ -29071,6 +29249,7 @@ export interface operations {
     get_current_user_avatar: {
         parameters: {
             query?: {
+                /** @description Image URL to redirect to when the user has no avatar. */
                 default?: string;
             };
             header?: never;
@@ -29094,6 +29273,7 @@ export interface operations {
     get_current_user_info: {
         parameters: {
             query?: {
+                /** @description Comma-separated info keys to return; all of them when left out. */
                 fields?: string;
             };
             header?: never;
@@ -29142,6 +29322,7 @@ export interface operations {
     get_current_user_jobs: {
         parameters: {
             query?: {
+                /** @description Only jobs of this gear. */
                 gear?: string;
                 /** @description For site admins, list every match, not just the containers the caller has access to. */
                 exhaustive?: components["parameters"]["Exhaustive"];
@@ -29209,6 +29390,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the API key. */
                 id_: string;
             };
             cookie?: never;
@@ -29418,6 +29600,7 @@ export interface operations {
     get_user: {
         parameters: {
             query?: {
+                /** @description Also answer a deleted user. */
                 include_deleted?: boolean;
             };
             header?: never;
@@ -29444,6 +29627,7 @@ export interface operations {
     modify_user: {
         parameters: {
             query?: {
+                /** @description When disabling the user, also remove their permissions everywhere. */
                 clear_permissions?: boolean;
             };
             header?: never;
@@ -29496,6 +29680,7 @@ export interface operations {
     get_user_avatar: {
         parameters: {
             query?: {
+                /** @description Image URL to redirect to when the user has no avatar. */
                 default?: string;
             };
             header?: never;
@@ -29604,12 +29789,17 @@ export interface operations {
     evaluate_view_adhoc: {
         parameters: {
             query: {
+                /** @description Id of the container the view runs on. */
                 containerId: string;
+                /** @description Name of the file to read rows from, for views over files. */
                 filename?: string;
+                /** @description Output format of the rows. */
                 format?: components["schemas"]["FileFormat"];
+                /** @description Download ticket from an earlier request with `ticket=` (empty). */
                 ticket?: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
+                /** @description Filter on the containers the view reads, in finder syntax. */
                 filter?: string;
                 /** @description Number of matching items to skip. */
                 skip?: number;
@@ -29641,9 +29831,11 @@ export interface operations {
     queue_adhoc: {
         parameters: {
             query: {
+                /** @description Id of the container the view runs on. */
                 containerId: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
+                /** @description Filter on the containers the view reads, in finder syntax. */
                 filter?: string;
                 /** @description Number of matching items to skip. */
                 skip?: number;
@@ -29675,9 +29867,13 @@ export interface operations {
     save_view_data_to_container: {
         parameters: {
             query: {
+                /** @description Id of the container the view runs on. */
                 containerId: string;
+                /** @description Output format of the rows. */
                 format?: components["schemas"]["FileFormat"];
+                /** @description Download ticket from an earlier request with `ticket=` (empty). */
                 ticket?: string;
+                /** @description Filter on the containers the view reads, in finder syntax. */
                 filter?: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
@@ -29787,12 +29983,17 @@ export interface operations {
     evaluate_view: {
         parameters: {
             query: {
+                /** @description Id of the container the view runs on. */
                 containerId: string;
+                /** @description Download ticket from an earlier request with `ticket=` (empty). */
                 ticket?: string;
+                /** @description Name of the file to read rows from, for views over files. */
                 filename?: string;
+                /** @description Output format of the rows. */
                 format?: components["schemas"]["FileFormat"];
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
+                /** @description Filter on the containers the view reads, in finder syntax. */
                 filter?: string;
                 /** @description Number of matching items to skip. */
                 skip?: number;
@@ -29823,9 +30024,11 @@ export interface operations {
     queue_saved: {
         parameters: {
             query: {
+                /** @description Id of the container the view runs on. */
                 containerId: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
+                /** @description Filter on the containers the view reads, in finder syntax. */
                 filter?: string;
                 /** @description Number of matching items to skip. */
                 skip?: number;
