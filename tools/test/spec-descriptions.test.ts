@@ -1,6 +1,7 @@
 /**
  * The main wire models (containers, files, jobs, gears and their input/update bodies) describe
  * every field, so hovers over `@fw/api` types (and the SDK objects built on them) explain each one.
+ * Every operation parameter is described too: finder and method options carry it in their TSDoc.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +99,24 @@ describe('the bundled spec', () => {
         .filter(([, p]) => typeof p.description !== 'string' || p.description.trim() === '')
         .map(([name]) => `${schema}.${name}`),
     );
+    expect(bare).toEqual([]);
+  });
+
+  it('describes every parameter of every operation, path-level parameters included', () => {
+    type Param = { $ref?: string; name?: string; in?: string; description?: unknown };
+    const resolve = (p: Param): Param =>
+      p.$ref ? spec.components.parameters[p.$ref.split('/').pop()!] : p;
+    const bare: string[] = [];
+    for (const [path, item] of Object.entries(spec.paths as Record<string, any>)) {
+      const shared = (item.parameters ?? []) as Param[];
+      for (const [method, op] of Object.entries(item as Record<string, any>)) {
+        if (method === 'parameters' || typeof op !== 'object' || !op) continue;
+        for (const p of [...shared, ...((op.parameters ?? []) as Param[])].map(resolve)) {
+          if (typeof p.description !== 'string' || p.description.trim() === '')
+            bare.push(`${method.toUpperCase()} ${path} ${p.in}:${p.name}`);
+        }
+      }
+    }
     expect(bare).toEqual([]);
   });
 });

@@ -189,6 +189,7 @@ export interface paths {
                 acquisition_id: components["parameters"]["acquisition_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -359,6 +360,7 @@ export interface paths {
             path: {
                 /** @description Id of the acquisition. */
                 acquisition_id: components["parameters"]["acquisition_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -663,6 +665,7 @@ export interface paths {
             path: {
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -1188,6 +1191,7 @@ export interface paths {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -1516,6 +1520,7 @@ export interface paths {
                 container_id: components["parameters"]["container_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -1666,6 +1671,7 @@ export interface paths {
             path: {
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -2151,6 +2157,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description DICOM application entity title of the project. */
                 project_aet: string;
             };
             cookie?: never;
@@ -2189,6 +2196,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description DICOM application entity title of the service. */
                 service_aet: string;
             };
             cookie?: never;
@@ -2480,6 +2488,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear upload ticket. */
                 ticket_id: string;
             };
             cookie?: never;
@@ -2501,6 +2510,7 @@ export interface paths {
             path: {
                 /** @description Id of the gear version. */
                 gear_id: string;
+                /** @description Type of the container (singular), such as `session`. */
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
@@ -2544,6 +2554,7 @@ export interface paths {
             path: {
                 /** @description Id of the gear version. */
                 gear_id: string;
+                /** @description Type of the container (singular), such as `session`. */
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
@@ -2610,6 +2621,7 @@ export interface paths {
             path: {
                 /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
+                /** @description Kind of the entry, `users` or `projects`. */
                 permission_type: string;
             };
             cookie?: never;
@@ -2631,7 +2643,9 @@ export interface paths {
             path: {
                 /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
+                /** @description Kind of the entry, `users` or `projects`. */
                 permission_type: string;
+                /** @description Id of the user or project of the entry. */
                 permission_id: string;
             };
             cookie?: never;
@@ -2962,6 +2976,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description State of the jobs asked about, such as `pending`. */
                 job_state: string;
             };
             cookie?: never;
@@ -3598,6 +3613,7 @@ export interface paths {
                 project_id: components["parameters"]["project_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -3788,6 +3804,7 @@ export interface paths {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -4676,6 +4693,7 @@ export interface paths {
                 session_id: components["parameters"]["session_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -4866,6 +4884,7 @@ export interface paths {
             path: {
                 /** @description Id of the session. */
                 session_id: components["parameters"]["session_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -5348,6 +5367,7 @@ export interface paths {
                 subject_id: components["parameters"]["subject_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -5518,6 +5538,7 @@ export interface paths {
             path: {
                 /** @description Id of the subject. */
                 subject_id: components["parameters"]["subject_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -5640,6 +5661,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Field whose values to count, `status` or `priority`. */
                 facet_field: string;
             };
             cookie?: never;
@@ -5720,6 +5742,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Type of the containers the tasks are on (singular). */
                 container_type: string;
             };
             cookie?: never;
@@ -6076,6 +6099,7 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the center user to sync to the enterprise (for the sync service only). */
                 cid: string;
             };
             cookie?: never;
@@ -6384,9 +6408,11 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Type of the parent container, plural (`projects`, `subjects`, `sessions`). */
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
+                /** @description Type of the child containers whose analyses to list, plural (`sessions`, `acquisitions`). */
                 subcontainer_name: string;
             };
             cookie?: never;
@@ -6406,7 +6432,9 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description Type of the containers to clean (plural). */
                 container_type: string;
+                /** @description Dotted path of the info key to remove. */
                 path: string;
             };
             cookie?: never;
@@ -15013,6 +15041,7 @@ export interface components {
         file_name: string;
         /** @description Group id (lowercase, 2 to 32 characters). */
         group_id: string;
+        /** @description Id of the note. */
         note_id: string;
         /** @description Id of the project. */
         project_id: string;
@@ -15573,6 +15602,7 @@ export interface operations {
                 acquisition_id: components["parameters"]["acquisition_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -15672,6 +15702,7 @@ export interface operations {
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
+                /** @description Answer the file only when its current hash is this one. */
                 hash?: string;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -15926,6 +15957,7 @@ export interface operations {
             path: {
                 /** @description Id of the acquisition. */
                 acquisition_id: components["parameters"]["acquisition_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -15951,6 +15983,7 @@ export interface operations {
             path: {
                 /** @description Id of the acquisition. */
                 acquisition_id: components["parameters"]["acquisition_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -15980,6 +16013,7 @@ export interface operations {
             path: {
                 /** @description Id of the acquisition. */
                 acquisition_id: components["parameters"]["acquisition_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -16368,6 +16402,7 @@ export interface operations {
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
+                /** @description Answer the file only when its current hash is this one. */
                 hash?: string;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -16506,6 +16541,7 @@ export interface operations {
     get_analysis_output_file: {
         parameters: {
             query?: {
+                /** @description Whether the file is one of the analysis' inputs or outputs. */
                 ctype?: components["schemas"]["FileContainerType"];
             };
             header?: never;
@@ -16728,6 +16764,7 @@ export interface operations {
             path: {
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -16753,6 +16790,7 @@ export interface operations {
             path: {
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -16782,6 +16820,7 @@ export interface operations {
             path: {
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -17143,6 +17182,7 @@ export interface operations {
     get_batch: {
         parameters: {
             query?: {
+                /** @description Answer the batch's jobs as full records instead of ids. */
                 jobs?: boolean;
             };
             header?: never;
@@ -17637,6 +17677,7 @@ export interface operations {
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
+                /** @description Answer the file only when its current hash is this one. */
                 hash?: string;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -17891,6 +17932,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -17916,6 +17958,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -17945,6 +17988,7 @@ export interface operations {
             path: {
                 /** @description Id of the collection. */
                 collection_id: components["parameters"]["collection_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -18762,6 +18806,7 @@ export interface operations {
                 container_id: components["parameters"]["container_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -18833,6 +18878,7 @@ export interface operations {
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
+                /** @description Answer the file only when its current hash is this one. */
                 hash?: string;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -19087,6 +19133,7 @@ export interface operations {
             path: {
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -19112,6 +19159,7 @@ export interface operations {
             path: {
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -19141,6 +19189,7 @@ export interface operations {
             path: {
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -19648,6 +19697,7 @@ export interface operations {
     get_mapped_fields: {
         parameters: {
             query?: {
+                /** @description Only the fields under this dotted path. */
                 path?: string;
             };
             header?: never;
@@ -19813,9 +19863,13 @@ export interface operations {
     search: {
         parameters: {
             query?: {
+                /** @description Answer flat results without the search metadata. */
                 simple?: boolean;
+                /** @description Largest number of results to return. */
                 size?: number;
+                /** @description Answer the facet counts of the search instead of its results. */
                 facets?: boolean;
+                /** @description Answer the results as CSV. */
                 csv?: boolean;
             };
             header?: never;
@@ -20251,6 +20305,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description DICOM application entity title of the project. */
                 project_aet: string;
             };
             cookie?: never;
@@ -20274,6 +20329,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description DICOM application entity title of the project. */
                 project_aet: string;
             };
             cookie?: never;
@@ -20345,6 +20401,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description DICOM application entity title of the service. */
                 service_aet: string;
             };
             cookie?: never;
@@ -20368,6 +20425,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description DICOM application entity title of the service. */
                 service_aet: string;
             };
             cookie?: never;
@@ -21055,6 +21113,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the gear upload ticket. */
                 ticket_id: string;
             };
             cookie?: never;
@@ -21080,6 +21139,7 @@ export interface operations {
             path: {
                 /** @description Id of the gear version. */
                 gear_id: string;
+                /** @description Type of the container (singular), such as `session`. */
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
@@ -21131,6 +21191,7 @@ export interface operations {
     get_gear_suggest: {
         parameters: {
             query?: {
+                /** @description Filter on the suggested children and files, in finder syntax. */
                 filter?: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
@@ -21138,7 +21199,9 @@ export interface operations {
                 limit?: number;
                 /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Page of the suggested children to answer, starting at 1. */
                 page?: number;
+                /** @description Parts of the suggestion to include (such as `files` or `analyses`). */
                 include?: string[];
                 /** @description Only containers in this collection. */
                 collection?: string;
@@ -21147,6 +21210,7 @@ export interface operations {
             path: {
                 /** @description Id of the gear version. */
                 gear_id: string;
+                /** @description Type of the container (singular), such as `session`. */
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
@@ -21298,6 +21362,7 @@ export interface operations {
             path: {
                 /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
+                /** @description Kind of the entry, `users` or `projects`. */
                 permission_type: string;
             };
             cookie?: never;
@@ -21327,7 +21392,9 @@ export interface operations {
             path: {
                 /** @description Name of the gear, as in its manifest. */
                 gear_name: string;
+                /** @description Kind of the entry, `users` or `projects`. */
                 permission_type: string;
+                /** @description Id of the user or project of the entry. */
                 permission_id: string;
             };
             cookie?: never;
@@ -22206,6 +22273,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description State of the jobs asked about, such as `pending`. */
                 job_state: string;
             };
             cookie?: never;
@@ -23627,6 +23695,7 @@ export interface operations {
                 project_id: components["parameters"]["project_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -23750,6 +23819,7 @@ export interface operations {
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
+                /** @description Answer the file only when its current hash is this one. */
                 hash?: string;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -24004,6 +24074,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -24029,6 +24100,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -24058,6 +24130,7 @@ export interface operations {
             path: {
                 /** @description Id of the project. */
                 project_id: components["parameters"]["project_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -24079,6 +24152,7 @@ export interface operations {
     project_packfile_upload: {
         parameters: {
             query: {
+                /** @description Id of the packfile upload token from `packfile-start`. */
                 token: string;
             };
             header?: never;
@@ -24109,8 +24183,11 @@ export interface operations {
     end_project_packfile_upload: {
         parameters: {
             query: {
+                /** @description Id of the packfile upload token from `packfile-start`. */
                 token: string;
+                /** @description JSON metadata that says where the packfile's files go. */
                 metadata: string;
+                /** @description Number of files sent, checked against what arrived. */
                 file_count: number;
             };
             header?: never;
@@ -25011,10 +25088,13 @@ export interface operations {
                 start_date?: string;
                 /** @description End of the reported period (ISO 8601 date or timestamp). */
                 end_date?: string;
+                /** @description Only entries of this user. */
                 user?: string;
+                /** @description Only entries about this subject code. */
                 subject?: string;
                 /** @description Only this project. */
                 project?: string;
+                /** @description Only entries of these access types. */
                 access_types?: components["schemas"]["AccessType"][];
                 /** @description Comma-separated conditions `key<op>value`, op one of `<`, `<=`, `=`, `!=`, `>=`, `>`, `=~` (regular expression). Quote a value to keep it a string. */
                 filter?: components["parameters"]["Filter"];
@@ -25134,6 +25214,7 @@ export interface operations {
     get_legacy_usage_report: {
         parameters: {
             query: {
+                /** @description Kind of usage report. */
                 type: string;
                 /** @description Start of the reported period (ISO 8601 date or timestamp). */
                 start_date?: string;
@@ -25161,6 +25242,7 @@ export interface operations {
     get_project_report: {
         parameters: {
             query?: {
+                /** @description Ids of the projects to report on. */
                 projects?: string[];
                 /** @description Start of the reported period (ISO 8601 date or timestamp). */
                 start_date?: string;
@@ -26122,6 +26204,7 @@ export interface operations {
                 session_id: components["parameters"]["session_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -26221,6 +26304,7 @@ export interface operations {
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
+                /** @description Answer the file only when its current hash is this one. */
                 hash?: string;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -26521,6 +26605,7 @@ export interface operations {
             path: {
                 /** @description Id of the session. */
                 session_id: components["parameters"]["session_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -26546,6 +26631,7 @@ export interface operations {
             path: {
                 /** @description Id of the session. */
                 session_id: components["parameters"]["session_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -26575,6 +26661,7 @@ export interface operations {
             path: {
                 /** @description Id of the session. */
                 session_id: components["parameters"]["session_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -27887,6 +27974,7 @@ export interface operations {
                 subject_id: components["parameters"]["subject_id"];
                 /** @description Id of the analysis. */
                 analysis_id: components["parameters"]["analysis_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -27986,6 +28074,7 @@ export interface operations {
                 view?: boolean;
                 /** @description Which version of the file to download; the latest when left out. */
                 version?: number;
+                /** @description Answer the file only when its current hash is this one. */
                 hash?: string;
                 /** @description A download ticket from an earlier request with `ticket=` (empty); it lets this request download the file without a key. */
                 ticket?: string;
@@ -28240,6 +28329,7 @@ export interface operations {
             path: {
                 /** @description Id of the subject. */
                 subject_id: components["parameters"]["subject_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -28265,6 +28355,7 @@ export interface operations {
             path: {
                 /** @description Id of the subject. */
                 subject_id: components["parameters"]["subject_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -28294,6 +28385,7 @@ export interface operations {
             path: {
                 /** @description Id of the subject. */
                 subject_id: components["parameters"]["subject_id"];
+                /** @description Id of the note. */
                 note_id: components["parameters"]["note_id"];
             };
             cookie?: never;
@@ -28525,6 +28617,7 @@ export interface operations {
                 limit?: number;
                 /** @description Number of matching items to skip. */
                 skip?: number;
+                /** @description Filter on the reader tasks, in finder syntax. */
                 filter?: string;
                 /** @description Comma-separated sort keys, each optionally suffixed with `:asc` or `:desc`. */
                 sort?: components["parameters"]["Sort"];
@@ -28600,10 +28693,12 @@ export interface operations {
     get_facets_api_tasks_reader_facets_facet_field_get: {
         parameters: {
             query?: {
+                /** @description Filter on the reader tasks, in finder syntax. */
                 filter?: string;
             };
             header?: never;
             path: {
+                /** @description Field whose values to count, `status` or `priority`. */
                 facet_field: string;
             };
             cookie?: never;
@@ -28735,10 +28830,12 @@ export interface operations {
     get_task_parent_container_ids: {
         parameters: {
             query: {
+                /** @description Comma-separated ids of the containers. */
                 ids: string;
             };
             header?: never;
             path: {
+                /** @description Type of the containers the tasks are on (singular). */
                 container_type: string;
             };
             cookie?: never;
@@ -28981,6 +29078,7 @@ export interface operations {
     upload_signed_fs_file: {
         parameters: {
             query: {
+                /** @description Id of the upload token the file belongs to. */
                 token: string;
             };
             header?: never;
@@ -29412,6 +29510,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Id of the center user to sync to the enterprise (for the sync service only). */
                 cid: string;
             };
             cookie?: never;
@@ -30061,9 +30160,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Type of the parent container, plural (`projects`, `subjects`, `sessions`). */
                 container_name: string;
                 /** @description Id of a container of any kind; the server looks it up in every container collection. */
                 container_id: components["parameters"]["container_id"];
+                /** @description Type of the child containers whose analyses to list, plural (`sessions`, `acquisitions`). */
                 subcontainer_name: string;
             };
             cookie?: never;
@@ -30087,7 +30188,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Type of the containers to clean (plural). */
                 container_type: string;
+                /** @description Dotted path of the info key to remove. */
                 path: string;
             };
             cookie?: never;
