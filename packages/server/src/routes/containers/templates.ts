@@ -6,6 +6,8 @@
  * number of matching files) lies in [minimum (1), maximum]. Sessions carry the result in
  * `satisfies_template` and `project_has_template`.
  */
+import type { Context } from 'hono';
+import type { AppEnv } from '../../app/context.js';
 import type { RouteTable } from '../../app/operations.js';
 import { requireAccess } from '../../app/access.js';
 import { badRequest, forbidden } from '../../app/errors.js';
@@ -21,7 +23,7 @@ import {
   type Doc,
 } from '../../db/containers.js';
 import type { Db } from '../../db/open.js';
-import { direct, me } from './target.js';
+import { direct, me, mutateDoc } from './target.js';
 
 const STR = ['label', 'tags', 'code', 'mimetype', 'modality', 'classification'];
 const INT = ['minimum', 'maximum'];
@@ -153,12 +155,10 @@ export function recalcProject(db: Db, project: ContainerRow): string[] {
  * Change the project's templates and recompute its sessions in one transaction, so a failure
  * part-way never leaves sessions judged against templates the project no longer has.
  */
-function saveAndRecalc(db: Db, row: ContainerRow, change: (doc: Doc) => void): void {
+function saveAndRecalc(c: Context<AppEnv>, row: ContainerRow, change: (doc: Doc) => void): void {
+  const db = c.get('state').db;
   db.transaction(() => {
-    const doc = parseDoc(getRow(db, row.id)!);
-    change(doc);
-    doc.modified = now();
-    saveContainer(db, row, doc);
+    mutateDoc(c, row, change);
     recalcProject(db, getRow(db, row.id)!);
   })();
 }
@@ -170,7 +170,7 @@ export function registerTemplateRoutes(routes: RouteTable): void {
       const db = c.get('state').db;
       requireAccess(db, me(c), row, 'admin');
       const templates = checkTemplates(await readObject(c));
-      saveAndRecalc(db, row, (doc) => {
+      saveAndRecalc(c, row, (doc) => {
         doc.templates = templates;
       });
       return ok(c, 'set_project_template', { modified: 1 });
@@ -183,7 +183,7 @@ export function registerTemplateRoutes(routes: RouteTable): void {
       requireAccess(db, me(c), row, 'admin');
       const before = parseDoc(row).templates;
       const had = Array.isArray(before) && before.length > 0;
-      saveAndRecalc(db, row, (doc) => {
+      saveAndRecalc(c, row, (doc) => {
         delete doc.templates;
       });
       return ok(c, 'remove_project_template', { deleted: had ? 1 : 0 });
