@@ -22,6 +22,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { createApiClient } from '@fw/api';
+import { downloadToFile } from '@fw/api/node';
 import { Client } from '@fw/sdk/node';
 import { writeRandomFile } from './lib/files.ts';
 import { numberArg } from './lib/report.ts';
@@ -47,6 +49,7 @@ const curl = (...a: string[]) =>
 const fw = new Client(server.apiKey);
 await fw.addGroup({ _id: 'probe', label: 'Probe' });
 const project = await (await fw.getGroup('probe')).addProject({ label: 'P' });
+const api = createApiClient({ apiKey: server.apiKey });
 curl(
   '-F',
   `file=@${join(work, 'big.bin')}`,
@@ -77,6 +80,25 @@ const ways: Record<string, (dest: string) => Promise<unknown>> = {
       createWriteStream(d),
     ),
   'node:http, pipeline': async (d) => pipeline(await httpBody(), createWriteStream(d)),
+  'fetch, reader, writeSync per chunk': async (d) => {
+    const fd = openSync(d, 'w');
+    const reader = (await fetch(url, { headers: H })).body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      writeSync(fd, value);
+    }
+    closeSync(fd);
+  },
+  '@fw/api downloadToFile': async (d) =>
+    downloadToFile(
+      await api.GET('/projects/{project_id}/files/{file_name}', {
+        params: { path: { project_id: project.id, file_name: 'big.bin' } },
+        parseAs: 'stream',
+      }),
+      d,
+    ),
+  '@fw/sdk downloadFile': async (d) => project.downloadFile('big.bin', d),
   'node:http, 1 MiB writeSync': async (d) => batched(await httpBody(), d),
   ...(request && {
     'undici.request, pipeline': async (d: string) =>
@@ -95,6 +117,16 @@ const ways: Record<string, (dest: string) => Promise<unknown>> = {
       for await (const c of (await request(url, { headers: H })).body)
         (hash.update(c), writeSync(fd, c));
       (closeSync(fd), hash.digest());
+    },
+    'undici.request, toWeb reader, writeSync per chunk': async (d: string) => {
+      const fd = openSync(d, 'w');
+      const reader = Readable.toWeb((await request(url, { headers: H })).body as never).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        writeSync(fd, value as Uint8Array);
+      }
+      closeSync(fd);
     },
     'undici.request, dropped': async () => {
       for await (const _ of (await request(url, { headers: H })).body) void _;

@@ -5,7 +5,7 @@
  * `multipartBody({ ...(await fileStreamFromPath(path)) })`, also with `fileFromPath(path)`, and
  * `downloadToFile`), and `@fw/sdk`
  * (`acquisition.uploadFile(path)`, `downloadFile(name, dest)`); downloads also as a raw `fetch`
- * piped into a file, the floor of any fetch-based Node client. The order of the three rotates
+ * written to a file chunk by chunk with `writeSync`, the floor of any fetch-based Node client. The order of the three rotates
  * from run to run so none always goes first. Reports MiB/s, the ratio to curl in the same run,
  * and this (client) process's peak RSS growth; then the fsync cost of a file of the same size
  * and `--reads` small `readFile` calls. Every transfer is checked: server size and hash, download
@@ -15,9 +15,15 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, linkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import {
+  closeSync,
+  linkSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,7 +147,14 @@ async function main(): Promise<void> {
       } else if (tool === 'raw fetch') {
         const r = await fetch(`${filesUrl}/big.bin`, { headers: { Authorization: auth } });
         check(r.ok, `raw fetch status ${r.status}`);
-        await pipeline(Readable.fromWeb(r.body as never), createWriteStream(dest));
+        // the floor of a fetch-based client: each chunk written synchronously as it arrives
+        const fd = openSync(dest, 'w');
+        try {
+          for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>)
+            writeSync(fd, chunk);
+        } finally {
+          closeSync(fd);
+        }
       } else if (tool === '@fw/api') {
         const result = await api.GET('/acquisitions/{acquisition_id}/files/{file_name}', {
           params: { path: { acquisition_id: acquisition.id, file_name: 'big.bin' } },

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, openAsBlob } from 'node:fs';
+import { openAsBlob, writeSync } from 'node:fs';
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -16,9 +16,9 @@ import { responseBodyStream, type DownloadOptions, type DownloadSource } from '.
 const MiB = 1024 * 1024;
 
 /**
- * Bytes a file sink may hold before the next chunk is taken from the socket (the WriteStream's
- * highWaterMark). Large enough that queued chunks go to the disk in one `writev`, small enough
- * that a slow disk holds the download back instead of the client's memory.
+ * A highWaterMark for a Node `Writable` given to {@link downloadToWritable} or
+ * {@link writeChunks}: large enough that queued chunks go out in one `writev`, small enough that
+ * a slow sink holds the download back instead of the client's memory.
  */
 export const FILE_WRITE_AHEAD = 1 * MiB;
 
@@ -193,12 +193,24 @@ export async function downloadToWritable(
   });
 }
 
+/** Write all of `chunk` at the file's current offset (a write may take less than it is given). */
+function writeAll(fd: number, chunk: Uint8Array): void {
+  let done = 0;
+  while (done < chunk.byteLength) done += writeSync(fd, chunk, done, chunk.byteLength - done);
+}
+
 /**
  * Write `chunks` to `path` atomically: into a temp file beside it (`tempPath`, default
  * `.<name>.<random>.part`), flushed to disk (fsync) and renamed over `path` only when complete.
  * On any failure the temp file is removed and `path`, including an older file there, is left as
- * it was. While writing, every 64 MiB is flushed in the background (`fdatasync`), so the final
- * fsync only has the tail left to write; see the README for what it costs.
+ * it was.
+ *
+ * Each chunk is written with a synchronous `write` as it arrives, before the next one is read.
+ * A write into the page cache takes microseconds, and skipping the thread-pool round trip of an
+ * async write per chunk is what brings a download to the socket's speed (see bench/README.md).
+ * It also bounds memory with no buffer at all: a slow disk stops the reading. While writing,
+ * every 64 MiB is flushed in the background (`fdatasync`), so the final fsync only has the tail
+ * left; see the README for what it costs.
  */
 export async function writeFileAtomic(
   path: string,
@@ -209,6 +221,7 @@ export async function writeFileAtomic(
     tempPath?: string;
   } = {},
 ): Promise<number> {
+  const { signal, onProgress } = options;
   const abs = resolve(path);
   const tmp =
     options.tempPath ??
@@ -216,22 +229,20 @@ export async function writeFileAtomic(
   const handle = await open(tmp, 'wx', 0o666);
   let syncing: Promise<void> | undefined;
   let syncedAt = 0;
+  let bytes = 0;
   try {
-    const sink = createWriteStream('', {
-      fd: handle.fd, // the number, not the FileHandle: a stream over a FileHandle keeps it from closing
-      highWaterMark: FILE_WRITE_AHEAD,
-      autoClose: false,
-    });
-    const bytes = await writeChunks(chunks, sink, {
-      signal: options.signal,
-      onChunk: (n) => {
-        options.onProgress?.(n);
-        if (!syncing && n - syncedAt >= SYNC_EVERY) {
-          syncedAt = n;
-          syncing = handle.datasync().finally(() => (syncing = undefined));
-        }
-      },
-    });
+    signal?.throwIfAborted();
+    for await (const chunk of chunks) {
+      signal?.throwIfAborted();
+      writeAll(handle.fd, chunk);
+      bytes += chunk.byteLength;
+      onProgress?.(bytes);
+      if (!syncing && bytes - syncedAt >= SYNC_EVERY) {
+        syncedAt = bytes;
+        syncing = handle.datasync().finally(() => (syncing = undefined));
+      }
+    }
+    signal?.throwIfAborted();
     await syncing;
     await handle.sync();
     await handle.close();

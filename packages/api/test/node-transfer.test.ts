@@ -3,6 +3,7 @@
  * read-ahead bounded (in bytes), downloads to a file are atomic, and file sources stream.
  */
 import { createServer, type Server } from 'node:http';
+import { statSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   fileFromPath,
   fileStream,
   fileStreamFromPath,
+  writeFileAtomic,
 } from '../src/node.js';
 
 const MiB = 1024 * 1024;
@@ -117,6 +119,29 @@ describe('downloads into a slow sink', () => {
 });
 
 describe('downloadToFile', () => {
+  it('has written every chunk to the file before it takes the next one (no read-ahead)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fw-api-node-'));
+    const tmp = join(dir, 'out.bin.part');
+    const onDisk: number[] = [];
+    const CHUNK = 64 * 1024;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      // 64 KiB chunks, as a socket delivers them: 32 of them fit in a 1 MiB write buffer
+      for (let i = 0; i < 32; i++) {
+        // what the temp file holds when the writer asks for chunk i
+        if (i > 0) onDisk.push(statSync(tmp).size);
+        yield pattern.subarray(i * CHUNK, (i + 1) * CHUNK);
+      }
+    }
+    try {
+      const bytes = await writeFileAtomic(join(dir, 'out.bin'), chunks(), { tempPath: tmp });
+      expect(bytes).toBe(32 * CHUNK);
+      expect(onDisk).toEqual(Array.from({ length: 31 }, (_, i) => (i + 1) * CHUNK));
+      expect(await readdir(dir)).toEqual(['out.bin']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes the whole body, and nothing else is left in the folder', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'fw-api-node-'));
     try {

@@ -1,6 +1,6 @@
 /**
  * Stream a fetch Response to a file atomically: write a temp file in the destination directory
- * (through `@fw/api/node`'s `writeFileAtomic`: bounded write-ahead, background flushes), verify
+ * (through `@fw/api/node`'s `writeFileAtomic`: a synchronous write per chunk, background flushes), verify
  * the byte count, fsync, then rename over the destination. On any failure the temp file is
  * removed and the destination (including a pre-existing file) is left untouched.
  */
@@ -85,9 +85,8 @@ export async function downloadToFile(
   await assertOkResponse(response, abs);
 
   try {
-    // One writer for @fw/api and the SDK: chunks go to the disk through a WriteStream with a
-    // bounded buffer (the next chunk is read while the last is being written, never more than
-    // ~1 MiB ahead), flushed in the background every 64 MiB and fsynced before the rename.
+    // One writer for @fw/api and the SDK: each chunk is written before the next is read,
+    // flushed in the background every 64 MiB and fsynced before the rename.
     const bytes = await writeFileAtomic(
       abs,
       iterateResponseBody(response, { ...options, path: abs }),
