@@ -36,7 +36,7 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (key) {
     const found = userByKey(state.db, key);
     if (found && !found.user.disabled) {
-      touchKey(state.db, key);
+      touchKey(state.db, found);
       c.set('user', { doc: found.user, isAdmin: Boolean(found.user.root), key });
     } else {
       const device = deviceByKey(state.db, key);

@@ -63,19 +63,35 @@ export function addKey(db: Db, userId: string, key: string): void {
 export function userByKey(
   db: Db,
   key: string,
-): { user: UserDoc; created: string; last_used: string | null } | undefined {
+): { user: UserDoc; keyHash: string; created: string; last_used: string | null } | undefined {
+  const keyHash = hashKey(key);
   const row = db
     .prepare(
       `SELECT u.doc AS doc, k.created AS created, k.last_used AS last_used
        FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = ?`,
     )
-    .get(hashKey(key)) as { doc: string; created: string; last_used: string | null } | undefined;
+    .get(keyHash) as { doc: string; created: string; last_used: string | null } | undefined;
   if (!row) return undefined;
-  return { user: JSON.parse(row.doc) as UserDoc, created: row.created, last_used: row.last_used };
+  return {
+    user: JSON.parse(row.doc) as UserDoc,
+    keyHash,
+    created: row.created,
+    last_used: row.last_used,
+  };
 }
 
-export function touchKey(db: Db, key: string): void {
-  db.prepare('UPDATE api_keys SET last_used = ? WHERE key_hash = ?').run(now(), hashKey(key));
+/**
+ * Record that a key was used now, given what {@link userByKey} found. The time is kept to the
+ * second: a key already stamped within the current second is not written again, so a burst of
+ * calls with one key costs one write a second rather than one per call.
+ */
+export function touchKey(
+  db: Db,
+  found: { keyHash: string; last_used: string | null },
+  at: string = now(),
+): void {
+  if (found.last_used !== null && found.last_used.slice(0, 19) === at.slice(0, 19)) return;
+  db.prepare('UPDATE api_keys SET last_used = ? WHERE key_hash = ?').run(at, found.keyHash);
 }
 
 export function keyInfo(
