@@ -13,7 +13,7 @@
  *
  *   npx tsx bench/sdk-transfer.ts [--mb 256] [--runs 3] [--reads 50]    # --mb 1024 for 1 GiB
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
@@ -40,6 +40,15 @@ const BIG_MIB = numberArg('mb', 256);
 const RUNS = numberArg('runs', 3);
 const SMALL_BYTES = 64 * 1024;
 const READS = numberArg('reads', 50);
+
+/**
+ * Flush the dirty pages earlier transfers left (untimed), so that no tool starts its transfer
+ * behind a gigabyte of someone else's writeback: with 1 GiB files that was the largest source
+ * of spread (curl 263–769 MiB/s within one run set).
+ */
+function settle(): void {
+  execFileSync('sync');
+}
 
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`verification failed: ${what}`);
@@ -175,6 +184,7 @@ async function main(): Promise<void> {
         const name = `up-${tool.replace(/\W/g, '')}-${run}.bin`;
         const path = join(work, name);
         linkSync(bigPath, path);
+        settle();
         const t = performance.now();
         const up = await measureMemory(() => uploadAs(tool, path));
         const ms = performance.now() - t;
@@ -195,6 +205,7 @@ async function main(): Promise<void> {
       );
       for (const tool of downOrder) {
         const dest = join(work, `down-${tool.replace(/\W/g, '')}.bin`);
+        settle();
         const t = performance.now();
         const down = await measureMemory(() => downloadAs(tool, dest));
         const ms = performance.now() - t;

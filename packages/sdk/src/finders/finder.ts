@@ -203,6 +203,14 @@ export class Page<T> implements AsyncIterable<T> {
   }
 }
 
+/** The pages of a listing, one request each; `prefetch` sends the next request early. */
+export interface PageWalk {
+  /** The next page's raw items (never empty), or undefined once the walk has ended. */
+  next(): Promise<unknown[] | undefined>;
+  /** Ask for the page after the current one now; `next()` then takes that answer. */
+  prefetch(): void;
+}
+
 /** The cursor an item gives `after_id`: a file's `file_id`, else `_id` (or `id`). */
 function rawId(raw: unknown): string | undefined {
   if (raw && typeof raw === 'object') {
@@ -308,60 +316,80 @@ export class FinderImpl<T> {
   }
 
   /**
-   * Every raw item matching, `pageSize` per request. Without a sort the pages are walked with
-   * `after_id` (the first request has none; each next one starts after the last item's id);
-   * with a sort, with `page=1,2,…` and `limit`, since the server refuses `after_id` with a sort.
-   * The walk ends at the first empty page, so a server that returns fewer items than asked for
-   * per page (a lower cap of its own) still yields everything.
+   * The pages of every raw item matching, `pageSize` per request (see {@link PageWalk}). Without
+   * a sort the pages are walked with `after_id` (the first request has none; each next one starts
+   * after the last item's id); with a sort, with `page=1,2,…` and `limit`, since the server
+   * refuses `after_id` with a sort. The walk ends at the first empty page, so a server that
+   * returns fewer items than asked for per page (a lower cap of its own) still yields everything.
    */
-  async *iterateRaw(p: Prepared, pageSize: number): AsyncGenerator<unknown, void, undefined> {
-    for await (const results of this.rawPages(p, pageSize)) yield* results;
-  }
-
-  /** The pages of `iterateRaw`, as the arrays the server answered (none empty). */
-  private async *rawPages(p: Prepared, pageSize: number): AsyncGenerator<unknown[], void> {
+  walkPages(p: Prepared, pageSize: number): PageWalk {
     const sorted = p.sort !== undefined;
     const pageable =
       this.supports('limit') && (sorted ? this.supports('page') : this.supports('after_id'));
-    // A request for one specific window, or a list that cannot page: one request, as asked.
-    if (!pageable || p.page !== undefined || p.skip !== undefined) {
-      const { results } = await this.run(p, false);
-      if (results.length > 0) yield results;
-      return;
-    }
-    if (sorted) {
-      for (let page = 1; ; page++) {
-        const { results } = await this.run({ ...p, limit: pageSize, page }, false);
-        if (results.length === 0) return;
-        yield results;
-      }
-    }
+    let ended = false;
+    let page = 0;
     let afterId = p.afterId;
-    for (;;) {
+    const fetchPage = async (): Promise<unknown[] | undefined> => {
+      if (ended) return undefined;
+      // A request for one specific window, or a list that cannot page: one request, as asked.
+      if (!pageable || p.page !== undefined || p.skip !== undefined) {
+        ended = true;
+        const { results } = await this.run(p, false);
+        return results.length > 0 ? results : undefined;
+      }
+      if (sorted) {
+        const { results } = await this.run({ ...p, limit: pageSize, page: ++page }, false);
+        if (results.length === 0) ended = true;
+        return ended ? undefined : results;
+      }
       const request: Prepared = { ...p, limit: pageSize };
       if (afterId === undefined) delete request.afterId;
       else request.afterId = afterId;
       const { results } = await this.run(request, false);
-      if (results.length === 0) return;
-      const last = rawId(results[results.length - 1]);
-      // A page ending where the last one did means the server ignored after_id: stop, not loop.
-      if (last !== undefined && last === afterId) return;
-      yield results;
-      // Without an id to continue from, the walk cannot go on.
-      if (last === undefined) return;
+      const last = results.length > 0 ? rawId(results[results.length - 1]) : undefined;
+      // An empty page ends the walk; so does a page ending where the last one did (the server
+      // ignored after_id: stop, not loop), and one without an id to continue from (after it).
+      if (results.length === 0 || (last !== undefined && last === afterId)) {
+        ended = true;
+        return undefined;
+      }
+      if (last === undefined) ended = true;
       afterId = last;
-    }
+      return results;
+    };
+    let ahead: Promise<unknown[] | undefined> | undefined;
+    return {
+      next() {
+        const pending = ahead ?? fetchPage();
+        ahead = undefined;
+        return pending;
+      },
+      prefetch() {
+        if (ahead || ended) return;
+        ahead = fetchPage();
+        // a walk left before this page is reached must not leave an unhandled rejection
+        ahead.catch(() => undefined);
+      },
+    };
   }
 
   /**
-   * The SDK objects of `iterateRaw`, each wrapped as it is reached. Walks the pages and their
-   * arrays itself rather than through `iterateRaw`: each item then costs one async-generator
-   * step (the caller's), not three (`yield*` over an array and `for await` each add one).
+   * The SDK objects of every item matching, each wrapped as it is reached. Once the caller has
+   * taken half of a page, the next page is asked for, so the server prepares it while the
+   * caller goes through the rest (the after_id cursor is known as soon as a page arrives). A
+   * walk left in the first half of a page sends nothing more; left in the second half, the one
+   * page already asked for is read and dropped. Errors of a page come when the caller reaches
+   * it, as without the prefetch.
    */
   async *iterate(p: Prepared, pageSize: number): AsyncGenerator<T, void, undefined> {
     const source = this.source;
-    for await (const results of this.rawPages(p, pageSize)) {
-      for (let i = 0; i < results.length; i++) yield source.wrap(results[i]);
+    const walk = this.walkPages(p, pageSize);
+    for (let results = await walk.next(); results; results = await walk.next()) {
+      const half = results.length >> 1;
+      for (let i = 0; i < results.length; i++) {
+        if (i === half) walk.prefetch();
+        yield source.wrap(results[i]);
+      }
     }
   }
 

@@ -145,4 +145,37 @@ describe('finder paging on the wire', () => {
     const full = await item.reload();
     expect(full.info).toEqual({ n: 5 });
   });
+
+  it('iter asks for the next page once half of the current one is taken, and not before', async () => {
+    sent.length = 0;
+    const seen: { item: number; requests: number }[] = [];
+    let n = 0;
+    for await (const subject of project.subjects.iter({ limit: 100 })) {
+      void subject;
+      seen.push({ item: n++, requests: subjectPages().length });
+    }
+    expect(n).toBe(COUNT);
+    // items 0-49 of the first page: only the first request; from item 50 on, the second is out
+    expect(seen[49]!.requests).toBe(1);
+    expect(seen[50]!.requests).toBe(2);
+    // the second page (items 100-199) likewise sends the third request at its half
+    expect(seen[149]!.requests).toBe(2);
+    expect(seen[150]!.requests).toBe(3);
+    // 100, 100, 60, then the empty page that ends the walk: no request more than without prefetch
+    expect(subjectPages()).toHaveLength(4);
+    const cursors = subjectPages().map((p) => p.url.searchParams.get('after_id'));
+    expect(cursors[0]).toBeNull();
+    expect(new Set(cursors).size).toBe(4);
+  });
+
+  it('iter left in the first half of a page sends no further request', async () => {
+    sent.length = 0;
+    let n = 0;
+    for await (const subject of project.subjects.iter({ limit: 100 })) {
+      void subject;
+      if (++n === 40) break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(subjectPages()).toHaveLength(1);
+  });
 });
