@@ -2,9 +2,12 @@
  * Probe for issue 11 (not a test): is a lighter receive path than `fetch` enough for downloads at
  * 0.9x curl? The same file comes down from `@fw/server` (child process) to a file several ways,
  * order rotating per run; prints MiB/s, x curl in the same run and this process's CPU time.
- * `undici` is not a dependency: its rows run only where `UNDICI` names an installed copy.
+ * `undici` is not a dependency: its rows run only where `UNDICI` names an installed copy (which
+ * also makes an undici 7 Agent the global dispatcher of `fetch`), and the `@fw/api` row over an
+ * undici 7 Agent (Node's fetch with `dispatcher`) only where `AGENT` names its `agent.js`.
  *
  *   UNDICI=/path/to/node_modules/undici/index.js npx tsx bench/dl-probe.ts [--mb 256] [--runs 3]
+ *   AGENT=/path/to/node_modules/undici/lib/dispatcher/agent.js npx tsx bench/dl-probe.ts
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -50,6 +53,17 @@ const fw = new Client(server.apiKey);
 await fw.addGroup({ _id: 'probe', label: 'Probe' });
 const project = await (await fw.getGroup('probe')).addProject({ label: 'P' });
 const api = createApiClient({ apiKey: server.apiKey });
+// AGENT=<undici>/lib/dispatcher/agent.js: Node's own fetch, over an undici 7 connection pool
+const AgentClass = process.env.AGENT
+  ? ((await import(process.env.AGENT)) as { default: new () => object }).default
+  : undefined;
+const agent = AgentClass && new AgentClass();
+const agentApi =
+  agent &&
+  createApiClient({
+    apiKey: server.apiKey,
+    fetch: (req) => fetch(req, { dispatcher: agent } as RequestInit),
+  });
 curl(
   '-F',
   `file=@${join(work, 'big.bin')}`,
@@ -99,6 +113,16 @@ const ways: Record<string, (dest: string) => Promise<unknown>> = {
       d,
     ),
   '@fw/sdk downloadFile': async (d) => project.downloadFile('big.bin', d),
+  ...(agentApi && {
+    '@fw/api downloadToFile, undici 7 Agent': async (d: string) =>
+      downloadToFile(
+        await agentApi.GET('/projects/{project_id}/files/{file_name}', {
+          params: { path: { project_id: project.id, file_name: 'big.bin' } },
+          parseAs: 'stream',
+        }),
+        d,
+      ),
+  }),
   'node:http, 1 MiB writeSync': async (d) => batched(await httpBody(), d),
   ...(request && {
     'undici.request, pipeline': async (d: string) =>

@@ -8,7 +8,7 @@
  * The step from raw to `api.GET` is the per-call path of @fw/api; the step from `api.GET` to
  * `iter()` is the SDK's own work per item. Every walk must see every session.
  *
- *   npx tsx bench/iter-layers.ts [--sessions 50000] [--runs 5]
+ *   npx tsx bench/iter-layers.ts [--sessions 50000] [--runs 5] [--work-us 0]
  */
 import { Client } from '@fw/sdk/node';
 import { FinderDb, median } from './lib/finder-db.ts';
@@ -16,6 +16,15 @@ import { fmt, machine, numberArg, table } from './lib/report.ts';
 
 const N = numberArg('sessions', 50_000);
 const RUNS = numberArg('runs', 5);
+/** Busy CPU per item in every walk (µs): a caller that does something with each item. */
+const WORK_US = numberArg('work-us', 0);
+
+/** Spin for WORK_US microseconds (the same work in every walk). */
+function work(): void {
+  if (WORK_US <= 0) return;
+  const until = performance.now() + WORK_US / 1000;
+  while (performance.now() < until);
+}
 
 async function main(): Promise<void> {
   const db = new FinderDb();
@@ -34,6 +43,7 @@ async function main(): Promise<void> {
           const q = after ? `&after_id=${after}` : '';
           const items = (await db.raw.get(`/projects/${p.id}/sessions?limit=250${q}`)) as Item[];
           if (items.length === 0) return n;
+          for (let i = 0; i < items.length; i++) work();
           n += items.length;
           after = items[items.length - 1]!._id;
         }
@@ -48,6 +58,7 @@ async function main(): Promise<void> {
           });
           const items = data as unknown as Item[];
           if (items.length === 0) return n;
+          for (let i = 0; i < items.length; i++) work();
           n += items.length;
           after = items[items.length - 1]!._id;
         }
@@ -55,7 +66,10 @@ async function main(): Promise<void> {
       'sessions.iter()': async () => {
         const project = await fw.getProject(p.id);
         let n = 0;
-        for await (const s of project.sessions.iter()) if (s.id) n++;
+        for await (const s of project.sessions.iter()) {
+          work();
+          if (s.id) n++;
+        }
         return n;
       },
     };
@@ -71,7 +85,9 @@ async function main(): Promise<void> {
       }
     }
     const raw = median(times['raw fetch loop']!);
-    process.stdout.write(`\n${N} sessions, 250 a page, median of ${RUNS} walks\n\n`);
+    process.stdout.write(
+      `\n${N} sessions, 250 a page, ${WORK_US} µs of work per item, median of ${RUNS} walks\n\n`,
+    );
     process.stdout.write(
       table(
         ['walk', 'ms (median)', 'min', 'max', '× raw'],
