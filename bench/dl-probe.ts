@@ -84,6 +84,29 @@ async function batched(body: AsyncIterable<Buffer>, dest: string): Promise<void>
   if (n) writeSync(fd, Buffer.concat(parts, n));
   closeSync(fd);
 }
+/** A web stream's chunks, each written with `writeSync` as it is read (what downloadToFile does). */
+async function writeEachChunk(body: ReadableStream<Uint8Array>, dest: string): Promise<void> {
+  const fd = openSync(dest, 'w');
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      writeSync(fd, value);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+/** `@fw/api`'s README download: a streamed GET into `downloadToFile`. */
+const apiDownload = async (client: typeof api, dest: string) =>
+  downloadToFile(
+    await client.GET('/projects/{project_id}/files/{file_name}', {
+      params: { path: { project_id: project.id, file_name: 'big.bin' } },
+      parseAs: 'stream',
+    }),
+    dest,
+  );
 const httpBody = () =>
   new Promise<Readable>((ok, no) => get(url, { headers: H }, ok).on('error', no));
 const ways: Record<string, (dest: string) => Promise<unknown>> = {
@@ -94,34 +117,12 @@ const ways: Record<string, (dest: string) => Promise<unknown>> = {
       createWriteStream(d),
     ),
   'node:http, pipeline': async (d) => pipeline(await httpBody(), createWriteStream(d)),
-  'fetch, reader, writeSync per chunk': async (d) => {
-    const fd = openSync(d, 'w');
-    const reader = (await fetch(url, { headers: H })).body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      writeSync(fd, value);
-    }
-    closeSync(fd);
-  },
-  '@fw/api downloadToFile': async (d) =>
-    downloadToFile(
-      await api.GET('/projects/{project_id}/files/{file_name}', {
-        params: { path: { project_id: project.id, file_name: 'big.bin' } },
-        parseAs: 'stream',
-      }),
-      d,
-    ),
+  'fetch, reader, writeSync per chunk': async (d) =>
+    writeEachChunk((await fetch(url, { headers: H })).body!, d),
+  '@fw/api downloadToFile': async (d) => apiDownload(api, d),
   '@fw/sdk downloadFile': async (d) => project.downloadFile('big.bin', d),
   ...(agentApi && {
-    '@fw/api downloadToFile, undici 7 Agent': async (d: string) =>
-      downloadToFile(
-        await agentApi.GET('/projects/{project_id}/files/{file_name}', {
-          params: { path: { project_id: project.id, file_name: 'big.bin' } },
-          parseAs: 'stream',
-        }),
-        d,
-      ),
+    '@fw/api downloadToFile, undici 7 Agent': async (d: string) => apiDownload(agentApi, d),
   }),
   'node:http, 1 MiB writeSync': async (d) => batched(await httpBody(), d),
   ...(request && {
@@ -142,16 +143,11 @@ const ways: Record<string, (dest: string) => Promise<unknown>> = {
         (hash.update(c), writeSync(fd, c));
       (closeSync(fd), hash.digest());
     },
-    'undici.request, toWeb reader, writeSync per chunk': async (d: string) => {
-      const fd = openSync(d, 'w');
-      const reader = Readable.toWeb((await request(url, { headers: H })).body as never).getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        writeSync(fd, value as Uint8Array);
-      }
-      closeSync(fd);
-    },
+    'undici.request, toWeb reader, writeSync per chunk': async (d: string) =>
+      writeEachChunk(
+        Readable.toWeb((await request(url, { headers: H })).body as never) as ReadableStream,
+        d,
+      ),
     'undici.request, dropped': async () => {
       for await (const _ of (await request(url, { headers: H })).body) void _;
     },

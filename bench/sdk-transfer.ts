@@ -5,8 +5,8 @@
  * `multipartBody({ ...(await fileStreamFromPath(path)) })`, also with `fileFromPath(path)`, and
  * `downloadToFile`), and `@fw/sdk`
  * (`acquisition.uploadFile(path)`, `downloadFile(name, dest)`); downloads also as a raw `fetch`
- * written to a file chunk by chunk with `writeSync`, the floor of any fetch-based Node client. The order of the three rotates
- * from run to run so none always goes first. Reports MiB/s, the ratio to curl in the same run,
+ * written to a file chunk by chunk with `writeSync`, the floor of any fetch-based Node client.
+ * The order of the three rotates from run to run so none always goes first. Reports MiB/s, the ratio to curl in the same run,
  * and this (client) process's peak RSS growth; then the fsync cost of a file of the same size
  * and `--reads` small `readFile` calls. Every transfer is checked: server size and hash, download
  * size and sha256.
@@ -43,8 +43,8 @@ const READS = numberArg('reads', 50);
 
 /**
  * Flush the dirty pages earlier transfers left (untimed), so that no tool starts its transfer
- * behind a gigabyte of someone else's writeback: with 1 GiB files that was the largest source
- * of spread (curl 263–769 MiB/s within one run set).
+ * behind gigabytes of another one's writeback (with 1 GiB files, curl ran at 263–769 MiB/s
+ * within one run set without this).
  */
 function settle(): void {
   execFileSync('sync');

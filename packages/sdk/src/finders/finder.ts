@@ -204,7 +204,7 @@ export class Page<T> implements AsyncIterable<T> {
 }
 
 /** The pages of a listing, one request each; `prefetch` sends the next request early. */
-export interface PageWalk {
+interface PageWalk {
   /** The next page's raw items (never empty), or undefined once the walk has ended. */
   next(): Promise<unknown[] | undefined>;
   /** Ask for the page after the current one now; `next()` then takes that answer. */
@@ -322,25 +322,27 @@ export class FinderImpl<T> {
    * refuses `after_id` with a sort. The walk ends at the first empty page, so a server that
    * returns fewer items than asked for per page (a lower cap of its own) still yields everything.
    */
-  walkPages(p: Prepared, pageSize: number): PageWalk {
+  private walkPages(p: Prepared, pageSize: number): PageWalk {
     const sorted = p.sort !== undefined;
     const pageable =
       this.supports('limit') && (sorted ? this.supports('page') : this.supports('after_id'));
+    // A request for one specific window, or a list that cannot page: one request, as asked.
+    const oneRequest = !pageable || p.page !== undefined || p.skip !== undefined;
     let ended = false;
     let page = 0;
     let afterId = p.afterId;
     const fetchPage = async (): Promise<unknown[] | undefined> => {
       if (ended) return undefined;
-      // A request for one specific window, or a list that cannot page: one request, as asked.
-      if (!pageable || p.page !== undefined || p.skip !== undefined) {
+      if (oneRequest) {
         ended = true;
         const { results } = await this.run(p, false);
         return results.length > 0 ? results : undefined;
       }
       if (sorted) {
         const { results } = await this.run({ ...p, limit: pageSize, page: ++page }, false);
-        if (results.length === 0) ended = true;
-        return ended ? undefined : results;
+        if (results.length > 0) return results;
+        ended = true;
+        return undefined;
       }
       const request: Prepared = { ...p, limit: pageSize };
       if (afterId === undefined) delete request.afterId;

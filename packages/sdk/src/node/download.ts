@@ -1,8 +1,8 @@
 /**
  * Stream a fetch Response to a file atomically: write a temp file in the destination directory
- * (through `@fw/api/node`'s `writeFileAtomic`: a synchronous write per chunk, background flushes), verify
- * the byte count, fsync, then rename over the destination. On any failure the temp file is
- * removed and the destination (including a pre-existing file) is left untouched.
+ * (through `@fw/api/node`'s `writeFileAtomic`: a synchronous write per chunk, background
+ * flushes), verify the byte count, fsync, then rename over the destination. On any failure the
+ * temp file is removed and the destination (including a pre-existing file) is left untouched.
  */
 import { randomBytes } from 'node:crypto';
 import { stat, access, constants } from 'node:fs/promises';
