@@ -9,7 +9,10 @@
  *   bundle instead of 150 kB of object literals);
  * - `packages/api/src/generated/operation-types.ts`: the same table as a literal, for its type
  *   only (`OperationTable`, `OperationId`): it is only ever imported with `import type`, so it
- *   costs no bytes at run time.
+ *   costs no bytes at run time;
+ * - `packages/api/src/generated/exhaustive.ts`: the operations that take `exhaustive`, all the
+ *   client itself needs at run time. It is a file of its own so that `@fw/api`'s entry never
+ *   imports the table's module: the table is `@fw/api/operations`, loaded on demand.
  *
  * Output is deterministic: operations are sorted by operationId, and everything else follows the
  * order of the (deterministically bundled) spec.
@@ -27,6 +30,7 @@ const GENERATOR = 'tools/gen-api.ts';
 export const SCHEMA_PATH = 'packages/api/src/generated/schema.ts';
 export const OPERATIONS_PATH = 'packages/api/src/generated/operations.ts';
 export const OPERATION_TYPES_PATH = 'packages/api/src/generated/operation-types.ts';
+export const EXHAUSTIVE_PATH = 'packages/api/src/generated/exhaustive.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 type Method = (typeof METHODS)[number];
@@ -368,13 +372,19 @@ function compactRow(op: OperationInfo): unknown[] {
   return row;
 }
 
-function renderOperations(ops: OperationInfo[]): string {
-  const rows = ops.map((op) => JSON.stringify(compactRow(op)));
-  // The operations that declare an \`exhaustive\` query parameter, as \`get /path\` keys: all the
-  // client needs at run time, so a bundle of \`createApiClient\` leaves the table out.
+/** \`exhaustive.ts\`: the operations that declare an \`exhaustive\` query parameter. */
+function renderExhaustive(ops: OperationInfo[]): string {
   const exhaustive = ops
     .filter((op) => op.queryParams.some((q) => q.name === 'exhaustive'))
     .map((op) => `${op.method} ${op.path}`);
+  return `${doNotEditHeader(GENERATOR)}
+/** \`get /path\` keys of the operations that declare an \`exhaustive\` query parameter. */
+export const EXHAUSTIVE_OPERATIONS: readonly string[] = ${JSON.stringify(exhaustive)};
+`;
+}
+
+function renderOperations(ops: OperationInfo[]): string {
+  const rows = ops.map((op) => JSON.stringify(compactRow(op)));
   return `${doNotEditHeader(GENERATOR)}
 import { buildOperationTable } from '../operation-rows.js';
 import type { OperationTable } from './operation-types.js';
@@ -386,9 +396,6 @@ export type {
   OperationTable,
   QueryParamInfo,
 } from './operation-types.js';
-
-/** \`get /path\` keys of the operations that declare an \`exhaustive\` query parameter. */
-export const EXHAUSTIVE_OPERATIONS: readonly string[] = ${JSON.stringify(exhaustive)};
 
 /** Every operation of the spec by operationId: method, path, parameters, body and response kinds. */
 export const operationTable: OperationTable = /* @__PURE__ */ buildOperationTable(
@@ -423,5 +430,6 @@ export async function generateApi(spec: object): Promise<GeneratedFiles> {
     [SCHEMA_PATH]: schema,
     [OPERATIONS_PATH]: renderOperations(table),
     [OPERATION_TYPES_PATH]: renderOperationTypes(table),
+    [EXHAUSTIVE_PATH]: renderExhaustive(table),
   };
 }

@@ -7,14 +7,15 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 };
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts' },
+  entry: { index: 'src/index.ts', node: 'src/node.ts', operations: 'src/operations.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   target: 'node20',
   platform: 'neutral',
   sourcemap: true,
   clean: true,
-  splitting: false,
+  // `splitting` is left at tsup's default: the ES module entries share chunks (one operation
+  // table, one set of error classes for all three), the CommonJS ones stay self-contained.
   // The version is inlined at build time (User-Agent); src/version.ts falls back when unbundled.
   define: { __FW_API_VERSION__: JSON.stringify(pkg.version) },
   // openapi-fetch's runtime is bundled: its CommonJS build exports `default` while its types say

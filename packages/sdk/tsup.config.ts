@@ -22,6 +22,12 @@ export default defineConfig({
   treeshake: true,
   noExternal: bundled,
   external: ['@fw/api', '@fw/api/node', /^node:/],
+  // The CommonJS build loads its lazy parts (the operation table, the upload flow, `where`) with
+  // `require`, not `import()`: a CommonJS host without ES module support in its loader (Jest's
+  // default runtime) cannot run `import()`.
+  esbuildOptions(options, { format }) {
+    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
   // The version is inlined at build time (User-Agent); src/client/version.ts falls back when unbundled.
   define: { __FW_SDK_VERSION__: JSON.stringify(pkg.version) },
 });

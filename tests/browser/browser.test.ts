@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -37,6 +37,10 @@ let signedServer: RunningServer;
 let signedProjectId: string;
 const SIGNED_PART_SIZE = 4 * 1024 * 1024;
 const consoleErrors: string[] = [];
+/** Paths of the scripts the page asked for, in order (the entry, then the chunks it loads). */
+const scripts: string[] = [];
+/** The bundle's files by URL path: `/page.js`, its shared chunks and the lazy ones. */
+let files: Map<string, Uint8Array>;
 const GROUP = 'browser';
 
 beforeAll(async () => {
@@ -50,20 +54,24 @@ beforeAll(async () => {
   await signedAdmin.addGroup({ _id: GROUP, label: 'Browser' });
   signedProjectId = await signedAdmin.addProject({ group: GROUP, label: 'Signed' });
 
+  // split as an app's bundler splits it: the SDK's import() chunks are files of their own
   const bundle = await build({
     entryPoints: [fileURLToPath(new URL('./page.ts', import.meta.url))],
     bundle: true,
+    splitting: true,
+    outdir: join(tmpdir(), 'fw-browser-bundle'),
     format: 'esm',
     platform: 'browser',
     target: 'chrome120',
     write: false,
     logLevel: 'silent',
   });
-  const js = bundle.outputFiles[0]!.contents;
+  files = new Map(bundle.outputFiles.map((f) => [`/${basename(f.path)}`, f.contents]));
   const html =
     '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>';
   pageServer = createServer((req, res) => {
-    if (req.url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+    const js = files.get(req.url ?? '');
+    if (js) res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
     else res.writeHead(200, { 'content-type': 'text/html' }).end(html);
   });
   await new Promise<void>((r) => pageServer.listen(0, '127.0.0.1', r));
@@ -77,6 +85,10 @@ beforeAll(async () => {
   });
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.endsWith('.js')) scripts.push(path);
+  });
   page.on('console', (m) => process.env.DEBUG_BROWSER && console.log('[page]', m.text()));
   // the page's origin is localhost, the server's 127.0.0.1: cross-origin
   await page.goto(`http://localhost:${pagePort}/`);
@@ -120,6 +132,27 @@ const check = <T>(name: string, ...args: unknown[]): Promise<T> =>
 describe('@fw/sdk in Chromium, cross-origin', () => {
   it('runs on another origin than the server', async () => {
     expect(new URL(page.url()).origin).not.toBe(new URL(fwServer.url).origin);
+  });
+
+  it('loads the operation table with the first call, the upload flow with the first upload', async () => {
+    const chunk = (name: string) => (path: string) => path.startsWith(`/${name}-`);
+    const isTable = chunk('operations');
+    const isUploadFlow = chunk('upload-flow');
+    const isWhere = chunk('where');
+    // the bundle has them as chunks of their own, and the page did not load them up front
+    for (const lazy of [isTable, isUploadFlow, isWhere])
+      expect([...files.keys()].filter(lazy)).toHaveLength(1);
+    expect(scripts[0]).toBe('/page.js');
+    expect(scripts.filter((p) => isTable(p) || isUploadFlow(p) || isWhere(p))).toEqual([]);
+    await check('currentUser', fwServer.apiKey);
+    expect(scripts.filter(isTable)).toHaveLength(1);
+    expect(scripts.filter(isUploadFlow)).toEqual([]);
+    expect(await check('uploadText', fwServer.apiKey, projectId, 'lazy.txt', 'lazy chunk')).toEqual(
+      [{ name: 'lazy.txt', size: 10 }],
+    );
+    expect(scripts.filter(isUploadFlow)).toHaveLength(1);
+    await check('currentUser', fwServer.apiKey);
+    expect(scripts.filter(isTable)).toHaveLength(1); // loaded once
   });
 
   it('current user', async () => {

@@ -41,6 +41,12 @@ window.fwChecks = {
     return { id: me._id, firstname: me.firstname };
   },
 
+  async uploadText(key: string, projectId: string, name: string, text: string) {
+    const project = await client(key).getProject(projectId);
+    const saved = await project.uploadFile(new FileSpec(name, new Blob([text]), 'text/plain'));
+    return saved.map((f) => ({ name: f.name, size: f.size }));
+  },
+
   async finders(key: string, group: string) {
     const fw = client(key);
     const labels: string[] = [];

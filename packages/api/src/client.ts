@@ -9,7 +9,7 @@ import createClient, {
 import { authorizationHeader, parseApiKey } from './apiKey.js';
 import { ConfigurationError } from './errors.js';
 import { resolveLogger, type Logger } from './log.js';
-import { EXHAUSTIVE_OPERATIONS } from './generated/operations.js';
+import { EXHAUSTIVE_OPERATIONS } from './generated/exhaustive.js';
 import type { paths } from './generated/schema.js';
 import type { MultipartBody } from './multipart.js';
 import {

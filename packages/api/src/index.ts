@@ -66,8 +66,8 @@ export { downloadToStream, responseBodyStream } from './streaming.js';
 export type { DownloadOptions, DownloadSource } from './streaming.js';
 export { PACKAGE_NAME, VERSION } from './version.js';
 export type { paths, components, operations } from './generated/schema.js';
-export { operationTable } from './generated/operations.js';
-export { EXHAUSTIVE_OPERATIONS } from './generated/operations.js';
+// The operation table itself is `@fw/api/operations` (loaded on demand; see src/operations.ts).
+export { EXHAUSTIVE_OPERATIONS } from './generated/exhaustive.js';
 export type {
   OperationId,
   OperationInfo,

@@ -7,11 +7,11 @@ import {
   createApiClient,
   multipartBody,
   NotFoundError,
-  operationTable,
   type components,
   type OperationId,
   type OperationInfo,
 } from '../src/index.js';
+import { operationTable } from '../src/operations.js';
 
 type Equal<A, B> =
   (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

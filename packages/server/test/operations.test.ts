@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { operationTable } from '@fw/api';
+import { operationTable } from '@fw/api/operations';
 import { implementedOperations } from '../src/index.js';
 import { compareTemplates, compileTemplate, pathArgs } from '../src/app/route-paths.js';
 import { useServer } from './helpers/server.js';

@@ -11,6 +11,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -270,6 +271,17 @@ describe('consumer projects', () => {
     const dir = project('cjs-js', { type: 'commonjs' }, { 'smoke.cjs': smokeSource('cjs') });
     await npmInstall(dir, [tarballs.api, tarballs.sdk]);
     await smoke(dir, 'smoke.cjs', 'cjs-js');
+    // its lazy parts load with require: no import() a CommonJS-only loader (Jest's) cannot run
+    const dist = join(dir, 'node_modules/@fw/sdk/dist');
+    const cjs = readdirSync(dist).filter((f) => f.endsWith('.cjs'));
+    expect(cjs.length).toBeGreaterThan(2);
+    const lazy = cjs.filter((f) =>
+      /require\("(@fw\/api\/operations|\.\/upload-flow-[^"]+)"\)/.test(
+        readFileSync(join(dist, f), 'utf8'),
+      ),
+    );
+    expect(lazy.length).toBeGreaterThan(0);
+    for (const f of cjs) expect(readFileSync(join(dist, f), 'utf8')).not.toMatch(/\bimport\(/);
   });
 
   it('TypeScript, module node16, type module', async () => {

@@ -9,7 +9,6 @@ import {
   ConfigurationError,
   parseApiKey,
   createApiClient,
-  operationTable,
   scrubError,
   type ApiClient,
   type FetchLike,
@@ -28,7 +27,6 @@ import {
   type OnResponse,
   type ResponseInfo,
 } from './raw-response.js';
-import { isSignedCapable, runUpload } from '../files/upload-flow.js';
 import { xhrAwareFetch, xhrUploadsSupported } from '../files/xhr-upload.js';
 import { wrapModel } from '../models/base.js';
 import type { SdkContext } from '../models/context.js';
@@ -36,6 +34,7 @@ import { serializeDates } from '../models/dates.js';
 import type { DownloadDestination, DownloadOptions, Platform, ReadOptions } from './platform.js';
 import type { UploadInput, UploadOptions } from './op-types.js';
 import { SDK_VERSION } from './version.js';
+import { loadedOperations, loadOperations, operationIn } from './operations.js';
 
 /** Options of `new Client(apiKey, options)`. */
 export interface ClientOptions {
@@ -291,18 +290,22 @@ export abstract class ClientCore implements SdkContext {
     description: string,
     modelName?: string,
   ): Finder<T> {
-    const info = this._info(operationId);
-    const model =
-      modelName ??
-      (typeof info.extensions['x-fw-list'] === 'string'
-        ? (info.extensions['x-fw-list'] as string)
-        : info.responseSchema?.replace(/\[\]$/, ''));
+    // the operation table is loaded by the finder's first use, before any item is wrapped
+    let model = modelName;
+    const info = async (): Promise<OperationInfo> => {
+      const found = await this._info(operationId);
+      model ??=
+        typeof found.extensions['x-fw-list'] === 'string'
+          ? (found.extensions['x-fw-list'] as string)
+          : found.responseSchema?.replace(/\[\]$/, '');
+      return found;
+    };
     return createFinder<T>({
       description,
-      params: new Set(info.queryParams.map((q) => q.name)),
+      params: async () => declaredQuery(await info()),
       operation: operationId,
       list: async (query, withTotal) => {
-        const data = await this._send(info, bound, {
+        const data = await this._send(await info(), bound, {
           query,
           // @fw/api appends per-call features to the client's (Safe-Redirect,multipart_signed_url,…)
           ...(withTotal ? { headers: { 'X-Accept-Feature': 'pagination' } } : {}),
@@ -320,11 +323,9 @@ export abstract class ClientCore implements SdkContext {
 
   // ---- used by the generated methods ---------------------------------------------------------
 
-  /** @internal */
-  _info(op: string): OperationInfo {
-    const info = (operationTable as Record<string, OperationInfo>)[op];
-    if (!info) throw new Error(`Unknown API operation "${op}"`);
-    return info;
+  /** @internal An operation's entry in the table (loaded by the first call: `./operations.ts`). */
+  async _info(op: string): Promise<OperationInfo> {
+    return operationIn(loadedOperations() ?? (await loadOperations()), op);
   }
 
   /** @internal Split an options object into query parameters (with defaults) and call options. */
@@ -423,7 +424,7 @@ export abstract class ClientCore implements SdkContext {
 
   /** @internal JSON operations. */
   async _invoke(spec: InvokeSpec): Promise<unknown> {
-    const info = this._info(spec.op);
+    const info = await this._info(spec.op);
     const given =
       spec.positional &&
       spec.body !== undefined &&
@@ -442,7 +443,10 @@ export abstract class ClientCore implements SdkContext {
     return data;
   }
 
-  /** @internal Uploads: the signed-URL or the multipart flow (`files/upload-flow.ts`). */
+  /**
+   * @internal Uploads: the signed-URL or the multipart flow (`files/upload-flow.ts`), loaded by
+   * the first upload so that a bundle keeps it out of its first chunk.
+   */
   async _upload(spec: {
     op: string;
     path: readonly string[];
@@ -450,6 +454,7 @@ export abstract class ClientCore implements SdkContext {
     query?: (UploadOptions & object) | undefined;
     model?: string;
   }): Promise<unknown> {
+    const { isSignedCapable, runUpload } = await import('../files/upload-flow.js');
     let data = await runUpload(this, spec as Parameters<typeof runUpload>[1]);
     // file uploads answer the saved files: FileEntry objects
     const model = spec.model ?? (isSignedCapable(spec.op) ? 'FileEntry' : undefined);
@@ -470,7 +475,7 @@ export abstract class ClientCore implements SdkContext {
     dest: DownloadDestination,
     options: DownloadOptions & object = {},
   ): Promise<void> {
-    const info = this._info(op);
+    const info = await this._info(op);
     const { onProgress, signal, acceptEncoding, ...query } = options as DownloadOptions & {
       acceptEncoding?: string;
     };
@@ -521,7 +526,7 @@ export abstract class ClientCore implements SdkContext {
     path: readonly string[],
     options: ReadOptions & object = {},
   ): Promise<Uint8Array> {
-    const info = this._info(op);
+    const info = await this._info(op);
     const { onProgress, signal, acceptEncoding, ...query } = options as ReadOptions & {
       acceptEncoding?: string;
     };
@@ -544,7 +549,7 @@ export abstract class ClientCore implements SdkContext {
 
   /** @internal Ask for a download ticket and build the URL that uses it (no API key needed). */
   async _ticketUrl(op: string, path: readonly string[], options: object = {}): Promise<string> {
-    const info = this._info(op);
+    const info = await this._info(op);
     const data = (await this._send(info, path, { query: { ...options, ticket: '' } })) as
       { ticket?: string } | undefined;
     if (!data?.ticket) throw new Error(`${camelCase(op)}: the server returned no download ticket`);

@@ -4,8 +4,7 @@
  * archive of containers' files). `fw.getFile(fileId, { version })` is the generated
  * `GET /files/{file_id}` and already answers a `FileEntry`.
  */
-import { createFinder, type Finder, type FinderParams } from '../finders/finder.js';
-import { wrapModel } from '../models/base.js';
+import type { Finder, FinderParams } from '../finders/finder.js';
 import type { FileEntry } from '../models/file-entry.js';
 import { cached } from '../models/mixins.js';
 import type { ClientCore } from './core.js';
@@ -110,25 +109,7 @@ export class ClientFileMethods {
 }
 
 function filesFinder(client: ClientCore): Finder<FileEntry> {
-  const info = client._info('get_all_files');
-  return createFinder<FileEntry>({
-    description: 'fw.files',
-    params: new Set(info.queryParams.map((q) => q.name)),
-    operation: 'get_all_files',
-    list: async (query, withTotal) => {
-      const data = await client._send(info, [], {
-        query,
-        ...(withTotal ? { headers: { 'X-Accept-Feature': 'pagination' } } : {}),
-      });
-      if (Array.isArray(data)) return { results: data };
-      const page = data as { results?: unknown[]; total?: number } | undefined;
-      return {
-        results: page?.results ?? [],
-        ...(typeof page?.total === 'number' ? { total: page.total } : {}),
-      };
-    },
-    wrap: (raw) => wrapModel(client, 'FileEntry', raw) as FileEntry,
-  });
+  return client.listFinder<FileEntry>('get_all_files', [], 'fw.files', 'FileEntry');
 }
 
 /** Install the file helpers on the client class (called once by `client.ts`). */

@@ -28,7 +28,7 @@ import { inFlightProgress, markXhrUpload, sendWithXhr } from './xhr-upload.js';
 
 /** What the upload flows need from the client (implemented by `ClientCore`). */
 export interface UploadHost {
-  _info(op: string): OperationInfo;
+  _info(op: string): Promise<OperationInfo>;
   _send(
     info: OperationInfo,
     path: readonly string[],
@@ -149,7 +149,7 @@ export async function runUpload(
     query?: UploadFlowOptions | undefined;
   },
 ): Promise<unknown> {
-  const info = host._info(spec.op);
+  const info = await host._info(spec.op);
   const specs = toFileSpecs(spec.file);
   if (specs.length === 0) throw new TypeError(`${info.id}: no file given`);
   if (isSignedCapable(spec.op) && signedUrlsEnabled(await siteConfig(host))) {

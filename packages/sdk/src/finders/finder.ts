@@ -8,8 +8,7 @@
  */
 import { FlywheelError } from '@fw/api';
 import { InvalidFilterError, joinFilters, validateSort } from './filters.js';
-import { renderWhere, type Condition, type Scalar, type Where } from './where.js';
-import { FINDER_OPERATION_TYPES } from '../generated/fields.js';
+import type { Condition, Scalar, Where } from './where.js';
 import type { MethodOptions } from '../models/context.js';
 
 /** `all_versions` → `allVersions` (type level). */
@@ -39,8 +38,12 @@ export interface RawPage {
 export interface FinderSource<T> {
   /** How the finder is reached, for error messages: `fw.projects`, `project.sessions`. */
   readonly description: string;
-  /** Query parameters the list operation accepts (wire names). */
-  readonly params: ReadonlySet<string>;
+  /**
+   * Query parameters the list operation accepts (wire names), or a function that loads them:
+   * it is called once, when the finder is first used (the SDK's finders load the operation
+   * table then).
+   */
+  readonly params: ReadonlySet<string> | (() => Promise<ReadonlySet<string>>);
   /**
    * The list operation's id (`get_project_sessions`): picks the field table `where` filters are
    * checked against. Without it `where` field names are not checked.
@@ -140,6 +143,8 @@ function splitArgs(args: readonly unknown[]): { filters: string[]; options: Find
 }
 
 interface Prepared {
+  /** The query parameters the list operation accepts. */
+  accepts: ReadonlySet<string>;
   rest: Record<string, unknown>;
   filter?: string;
   sort?: string;
@@ -223,16 +228,33 @@ function rawId(raw: unknown): string | undefined {
 
 /** Implementation behind the callable finder objects. */
 export class FinderImpl<T> {
+  private accepts: ReadonlySet<string> | Promise<ReadonlySet<string>> | undefined;
+
   constructor(readonly source: FinderSource<T>) {}
 
-  private supports(param: string): boolean {
-    return this.source.params.has(param);
+  /** The list operation's query parameters, loaded on first use (a failed load is tried again). */
+  private accepted(): ReadonlySet<string> | Promise<ReadonlySet<string>> {
+    if (this.accepts) return this.accepts;
+    const { params } = this.source;
+    if (typeof params !== 'function') return (this.accepts = params);
+    const loading = params().then(
+      (set) => (this.accepts = set),
+      (err: unknown) => {
+        this.accepts = undefined;
+        throw err;
+      },
+    );
+    return (this.accepts = loading);
   }
 
   /** Map camelCase options to wire query parameters; unknown ones throw, naming the method. */
-  private params(method: string, rest: Record<string, unknown>): Record<string, unknown> {
+  private params(
+    accepts: ReadonlySet<string>,
+    method: string,
+    rest: Record<string, unknown>,
+  ): Record<string, unknown> {
     const byName = new Map<string, string>();
-    for (const p of this.source.params) {
+    for (const p of accepts) {
       if (['filter', 'sort', 'limit', 'skip', 'page', 'after_id'].includes(p)) continue;
       byName.set(camel(p), p);
       byName.set(p, p);
@@ -259,25 +281,34 @@ export class FinderImpl<T> {
     return out;
   }
 
-  private prepare(method: string, filters: readonly string[], options: FindOptions): Prepared {
+  private async prepare(
+    method: string,
+    filters: readonly string[],
+    options: FindOptions,
+  ): Promise<Prepared> {
     const { filter, where, sort, limit, skip, page, afterId, after_id, ...given } =
       options as FindOptions & {
         after_id?: unknown;
       };
-    const rest = this.params(method, given);
+    const accepts = await this.accepted();
+    const rest = this.params(accepts, method, given);
     const all = [...filters];
     if (typeof filter === 'string') all.push(filter);
-    const op = this.source.operation;
-    const terms = renderWhere(where, {
-      description:
-        method === '(call)'
-          ? `${this.source.description}()`
-          : `${this.source.description}.${method}`,
-      containerType: op !== undefined ? FINDER_OPERATION_TYPES[op] : undefined,
-    });
-    if (terms.length > 0) all.push(terms.join(','));
+    if (where !== undefined) {
+      // `where` and the field tables it is checked against load with the first finder that uses it
+      const { renderWhere, finderContainerType } = await import('./where.js');
+      const op = this.source.operation;
+      const terms = renderWhere(where, {
+        description:
+          method === '(call)'
+            ? `${this.source.description}()`
+            : `${this.source.description}.${method}`,
+        containerType: op !== undefined ? finderContainerType(op) : undefined,
+      });
+      if (terms.length > 0) all.push(terms.join(','));
+    }
     const joined = joinFilters(all);
-    if (joined !== undefined && !this.supports('filter')) {
+    if (joined !== undefined && !accepts.has('filter')) {
       throw new InvalidFilterError(
         `${this.source.description} does not support filters (the API's list operation has no "filter" parameter); got "${joined}".`,
         joined,
@@ -285,7 +316,7 @@ export class FinderImpl<T> {
       );
     }
     if (sort !== undefined) validateSort(sort);
-    const prepared: Prepared = { rest };
+    const prepared: Prepared = { accepts, rest };
     if (joined !== undefined) prepared.filter = joined;
     if (sort !== undefined) prepared.sort = sort;
     if (limit !== undefined) prepared.limit = limit;
@@ -325,7 +356,7 @@ export class FinderImpl<T> {
   private walkPages(p: Prepared, pageSize: number): PageWalk {
     const sorted = p.sort !== undefined;
     const pageable =
-      this.supports('limit') && (sorted ? this.supports('page') : this.supports('after_id'));
+      p.accepts.has('limit') && (sorted ? p.accepts.has('page') : p.accepts.has('after_id'));
     // A request for one specific window, or a list that cannot page: one request, as asked.
     const oneRequest = !pageable || p.page !== undefined || p.skip !== undefined;
     let ended = false;
@@ -397,7 +428,7 @@ export class FinderImpl<T> {
 
   /** `find` and the call: one request when `limit` is given, else every match, paged. */
   async collect(filters: readonly string[], options: FindOptions, method = 'find'): Promise<T[]> {
-    const p = this.prepare(method, filters, options);
+    const p = await this.prepare(method, filters, options);
     if (p.limit !== undefined) {
       const { results } = await this.run(p, false);
       return results.map((r) => this.source.wrap(r));
@@ -408,15 +439,15 @@ export class FinderImpl<T> {
   }
 
   async findFirst(filters: readonly string[], options: FindOptions): Promise<T | null> {
-    const p = this.prepare('findFirst', filters, options);
-    const q = this.supports('limit') ? { ...p, limit: 1 } : p;
+    const p = await this.prepare('findFirst', filters, options);
+    const q = p.accepts.has('limit') ? { ...p, limit: 1 } : p;
     const { results } = await this.run(q, false);
     return results.length > 0 ? this.source.wrap(results[0]) : null;
   }
 
   async findOne(filters: readonly string[], options: FindOptions): Promise<T> {
-    const p = this.prepare('findOne', filters, options);
-    const limited = this.supports('limit');
+    const p = await this.prepare('findOne', filters, options);
+    const limited = p.accepts.has('limit');
     const { results } = await this.run(limited ? { ...p, limit: 2 } : p, false);
     if (results.length === 1) return this.source.wrap(results[0]);
     let count = results.length;
@@ -428,15 +459,16 @@ export class FinderImpl<T> {
     throw new FindOneError(count, this.source.description, p.filter);
   }
 
-  iter(
+  /** Options are checked when the walk starts (the first `next()`), as the first page is asked for. */
+  async *iter(
     filters: readonly string[],
     options: FindOptions,
     method = 'iterFind',
   ): AsyncGenerator<T, void, undefined> {
-    const p = this.prepare(method, filters, options);
+    const p = await this.prepare(method, filters, options);
     const pageSize = p.limit ?? DEFAULT_PAGE_SIZE;
     delete p.limit; // for iteration, `limit` is the page size, not a cap
-    return this.iterate(p, pageSize);
+    yield* this.iterate(p, pageSize);
   }
 
   async fetchPage(p: Prepared & { limit: number }): Promise<Page<T>> {
@@ -450,9 +482,9 @@ export class FinderImpl<T> {
     );
   }
 
-  page(options: FindOptions & { filters?: string[] }): Promise<Page<T>> {
+  async page(options: FindOptions & { filters?: string[] }): Promise<Page<T>> {
     const { filters = [], ...rest } = options;
-    const p = this.prepare('page', filters, rest);
+    const p = await this.prepare('page', filters, rest);
     const limit = p.limit ?? DEFAULT_PAGE_SIZE;
     if (p.afterId === undefined && p.page === undefined && p.skip === undefined) p.page = 1;
     return this.fetchPage({ ...p, limit });

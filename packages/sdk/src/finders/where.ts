@@ -10,7 +10,7 @@
  */
 import type { Schemas } from '../client/op-types.js';
 import type { WithDates } from '../models/dates.js';
-import { FINDER_FIELDS, type FieldKind } from '../generated/fields.js';
+import { FINDER_FIELDS, FINDER_OPERATION_TYPES, type FieldKind } from '../generated/fields.js';
 import { InvalidFilterError } from './filters.js';
 
 /** A point in time: a `Date`, or a Temporal `Instant`/`ZonedDateTime` (anything with `epochMilliseconds`). */
@@ -164,6 +164,11 @@ function distance(a: string, b: string): number {
     }
   }
   return row[b.length]!;
+}
+
+/** The container type a list operation's items are (`get_project_sessions` → `session`). */
+export function finderContainerType(operation: string): string | undefined {
+  return FINDER_OPERATION_TYPES[operation];
 }
 
 /** The closest few names (edit distance), for "did you mean". */

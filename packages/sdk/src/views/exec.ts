@@ -110,14 +110,14 @@ export async function executionData(
   signal?: AbortSignal,
 ): Promise<ReadableStream<Uint8Array>> {
   const core = client as unknown as {
-    _info(op: string): unknown;
+    _info(op: string): Promise<unknown>;
     _send(
       info: unknown,
       path: readonly string[],
       o: object,
     ): Promise<{ data: ReadableStream<Uint8Array> }>;
   };
-  const res = await core._send(core._info('get_data_view_execution_data'), [executionId], {
+  const res = await core._send(await core._info('get_data_view_execution_data'), [executionId], {
     query: { file_format: format, ...(signal ? { signal } : {}) },
     parseAs: 'stream',
     raw: true,

@@ -259,4 +259,40 @@ describe('finder', () => {
       '(422) Reason: Unprocessable Entity (rejected by the server for fw.projects with filter "created>notadate")',
     );
   });
+  it('params given as a loader: loaded once, on first use; a failed load is tried again', async () => {
+    const { source, calls } = fakeSource(5);
+    let loads = 0;
+    let fail = true;
+    const lazy: FinderSource<{ id: string; n: number }> = {
+      ...source,
+      params: async () => {
+        loads++;
+        if (fail) throw new Error('chunk load failed');
+        return source.params as ReadonlySet<string>;
+      },
+    };
+    const f = createFinder(lazy);
+    const walk = f.iter({ limit: 2 }); // nothing is loaded or sent before the walk starts
+    expect(loads).toBe(0);
+    await expect(walk.next()).rejects.toThrow('chunk load failed');
+    fail = false;
+    expect((await f()).map((x) => x.n)).toEqual([0, 1, 2, 3, 4]);
+    expect(await f.findFirst()).toEqual({ id: '0'.repeat(24), n: 0 });
+    expect(loads).toBe(2);
+    // the loaded set still checks options, naming the finder method
+    await expect(f.find({ bogus: 1 } as never)).rejects.toThrow(
+      'fw.things.find: unknown option "bogus"',
+    );
+    expect(calls.every((c) => !('bogus' in c))).toBe(true);
+  });
+
+  it('iter() checks its options when the walk starts, and page() rejects rather than throws', async () => {
+    const { source, calls } = fakeSource(3);
+    const f = createFinder(source);
+    const walk = f.iter({ nope: true } as never);
+    await expect(walk.next()).rejects.toThrow('fw.things.iter: unknown option "nope"');
+    const page = f.page({ nope: true } as never);
+    await expect(page).rejects.toThrow('fw.things.page: unknown option "nope"');
+    expect(calls).toHaveLength(0);
+  });
 });

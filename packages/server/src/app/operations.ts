@@ -1,5 +1,6 @@
 import type { Context, Hono } from 'hono';
-import { operationTable, type OperationId } from '@fw/api';
+import type { OperationId } from '@fw/api';
+import { operationTable } from '@fw/api/operations';
 import type { AppEnv } from './context.js';
 import { HttpError } from './errors.js';
 import { compareTemplates, compileTemplate, pathArgs, type PathTemplate } from './route-paths.js';
