@@ -134,25 +134,32 @@ describe('@fw/sdk in Chromium, cross-origin', () => {
     expect(new URL(page.url()).origin).not.toBe(new URL(fwServer.url).origin);
   });
 
-  it('loads the operation table with the first call, the upload flow with the first upload', async () => {
+  it('loads the operation table, the upload and the download code on first use, once each', async () => {
     const chunk = (name: string) => (path: string) => path.startsWith(`/${name}-`);
-    const isTable = chunk('operations');
-    const isUploadFlow = chunk('upload-flow');
-    const isWhere = chunk('where');
-    // the bundle has them as chunks of their own, and the page did not load them up front
-    for (const lazy of [isTable, isUploadFlow, isWhere])
-      expect([...files.keys()].filter(lazy)).toHaveLength(1);
+    const lazy = {
+      table: chunk('operations'),
+      upload: chunk('upload-flow'),
+      download: chunk('download-flow'),
+      where: chunk('where'),
+    };
+    const loaded = () =>
+      Object.entries(lazy)
+        .filter(([, is]) => scripts.some(is))
+        .map(([name]) => name);
+    // the bundle has each as a chunk of its own, and the page did not load them up front
+    for (const is of Object.values(lazy)) expect([...files.keys()].filter(is)).toHaveLength(1);
     expect(scripts[0]).toBe('/page.js');
-    expect(scripts.filter((p) => isTable(p) || isUploadFlow(p) || isWhere(p))).toEqual([]);
+    expect(loaded()).toEqual([]);
     await check('currentUser', fwServer.apiKey);
-    expect(scripts.filter(isTable)).toHaveLength(1);
-    expect(scripts.filter(isUploadFlow)).toEqual([]);
+    expect(loaded()).toEqual(['table']);
     expect(await check('uploadText', fwServer.apiKey, projectId, 'lazy.txt', 'lazy chunk')).toEqual(
       [{ name: 'lazy.txt', size: 10 }],
     );
-    expect(scripts.filter(isUploadFlow)).toHaveLength(1);
-    await check('currentUser', fwServer.apiKey);
-    expect(scripts.filter(isTable)).toHaveLength(1); // loaded once
+    expect(loaded()).toEqual(['table', 'upload']);
+    expect(await check('readText', fwServer.apiKey, projectId, 'lazy.txt')).toBe('lazy chunk');
+    expect(loaded()).toEqual(['table', 'upload', 'download']);
+    await check('readText', fwServer.apiKey, projectId, 'lazy.txt');
+    for (const is of Object.values(lazy)) expect(scripts.filter(is).length).toBeLessThanOrEqual(1);
   });
 
   it('current user', async () => {

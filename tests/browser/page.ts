@@ -47,6 +47,11 @@ window.fwChecks = {
     return saved.map((f) => ({ name: f.name, size: f.size }));
   },
 
+  async readText(key: string, projectId: string, name: string) {
+    const project = await client(key).getProject(projectId);
+    return new TextDecoder().decode(await project.readFile(name));
+  },
+
   async finders(key: string, group: string) {
     const fw = client(key);
     const labels: string[] = [];

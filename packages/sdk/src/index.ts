@@ -139,7 +139,7 @@ export type { Models, ListModels } from './models/types.js';
 // files and time (runtime neutral)
 export { FileSpec, FileSpecError, toFileSpecs, guessContentType } from './files/file-spec.js';
 export type { FileContents, FileSpecInput } from './files/file-spec.js';
-export { DownloadError } from './files/download.js';
+export { DownloadError } from './files/download-error.js';
 export { mapConcurrent, forEachConcurrent } from './files/concurrency.js';
 export type { ProgressCallback, TransferProgress } from './files/upload.js';
 export { requestStreamsSupported } from './files/upload.js';

@@ -5,7 +5,6 @@
  * wrap SDK objects, stream or buffer downloads, build ticket URLs).
  */
 import {
-  ApiConnectionError,
   ConfigurationError,
   parseApiKey,
   createApiClient,
@@ -16,11 +15,8 @@ import {
   type OperationInfo,
   type RetryOptions,
 } from '@fw/api';
-import { DownloadError, iterateResponseBody } from '../files/download.js';
 import { createFinder, type Finder } from '../finders/finder.js';
 import { AUTH_STATUS_PATH, authCheckError, type AuthStatus } from './auth.js';
-import { readResponseBytes } from '../files/download.js';
-import { expectedContentIn, type ExpectedContent } from '../files/verify.js';
 import {
   responseInfo,
   withResponseOf,
@@ -464,10 +460,8 @@ export abstract class ClientCore implements SdkContext {
   }
 
   /**
-   * @internal Stream a binary response to a path (Node entry) or a WritableStream. Asks for
-   * `identity` encoding (so Content-Length can be checked) unless `acceptEncoding` is given; a
-   * download to a path that breaks mid-body is sent again, up to `maxRetries` times (the temp file
-   * of the failed attempt is removed; nothing partial is ever renamed into place).
+   * @internal Stream a binary response to a path (Node entry) or a WritableStream
+   * (`download-flow.ts`, loaded by the first download).
    */
   async _download(
     op: string,
@@ -475,76 +469,18 @@ export abstract class ClientCore implements SdkContext {
     dest: DownloadDestination,
     options: DownloadOptions & object = {},
   ): Promise<void> {
-    const info = await this._info(op);
-    const { onProgress, signal, acceptEncoding, ...query } = options as DownloadOptions & {
-      acceptEncoding?: string;
-    };
-    const expect = expectedContentIn(options);
-    let target = dest;
-    if (typeof dest === 'string') {
-      const { prepareDestination, writeToPath } = this._platform;
-      if (!writeToPath) {
-        throw new ConfigurationError(
-          `Downloading to a file path needs the Node entry (import { Client } from "@fw/sdk/node"); on other runtimes pass a WritableStream`,
-        );
-      }
-      // Fail on a bad local path before any request is made.
-      if (prepareDestination) target = await prepareDestination(dest);
-    }
-    const send = async (): Promise<Response> => {
-      const result = (await this._send(info, path, {
-        query: { ...query, ...(signal ? { signal } : {}) },
-        headers: { 'Accept-Encoding': acceptEncoding ?? 'identity' },
-        parseAs: 'stream',
-        raw: true,
-      })) as { response: Response };
-      return result.response;
-    };
-    // a known file's size and hash ride along with the progress callback (files/verify.ts)
-    const progress = { ...(onProgress ? { onProgress } : {}), ...(expect ? { expect } : {}) };
-    if (typeof target !== 'string') {
-      await pipeChecked(await send(), target, { ...progress, ...(signal ? { signal } : {}) });
-      return;
-    }
-    const maxRetries = (query as { maxRetries?: number }).maxRetries ?? this._maxRetries;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this._platform.writeToPath!(await send(), target, {
-          ...progress,
-          ...(signal ? { signal } : {}),
-        });
-        return;
-      } catch (err) {
-        if (attempt >= maxRetries || signal?.aborted || !brokenMidBody(err)) throw this._scrub(err);
-      }
-    }
+    const { downloadOperation } = await import('./download-flow.js');
+    return downloadOperation(this, op, path, dest, options);
   }
 
-  /** @internal A binary response, buffered. */
+  /** @internal A binary response, buffered (`download-flow.ts`). */
   async _readBytes(
     op: string,
     path: readonly string[],
     options: ReadOptions & object = {},
   ): Promise<Uint8Array> {
-    const info = await this._info(op);
-    const { onProgress, signal, acceptEncoding, ...query } = options as ReadOptions & {
-      acceptEncoding?: string;
-    };
-    const expect = expectedContentIn(options);
-    const result = (await this._send(info, path, {
-      query: { ...query, ...(signal ? { signal } : {}) },
-      // identity, as for downloads: an encoded body's length cannot be checked
-      headers: { 'Accept-Encoding': acceptEncoding ?? 'identity' },
-      parseAs: 'stream',
-      raw: true,
-    })) as {
-      response: Response;
-    };
-    return readResponseBytes(result.response, {
-      ...(onProgress ? { onProgress } : {}),
-      ...(expect ? { expect } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const { readOperationBytes } = await import('./download-flow.js');
+    return readOperationBytes(this, op, path, options);
   }
 
   /** @internal Ask for a download ticket and build the URL that uses it (no API key needed). */
@@ -558,37 +494,5 @@ export abstract class ClientCore implements SdkContext {
       encodePathParam(params[name]!),
     );
     return `${this.api.baseUrl}${resolved}?ticket=${encodeURIComponent(data.ticket)}`;
-  }
-}
-
-/** A download that failed in its body (reset, stall, short): worth sending again. */
-function brokenMidBody(err: unknown): boolean {
-  if (!(err instanceof DownloadError) || err.status !== undefined) return false;
-  const cause = (err as { cause?: unknown }).cause;
-  return cause instanceof ApiConnectionError || /incomplete|interrupted/i.test(err.message);
-}
-
-/**
- * Write a response into a WritableStream with the same checks as a download to a path (HTTP
- * status, Content-Length, idle body): a short body aborts the stream and throws DownloadError.
- */
-async function pipeChecked(
-  response: Response,
-  destination: WritableStream<Uint8Array>,
-  options: {
-    onProgress?: DownloadOptions['onProgress'];
-    signal?: AbortSignal;
-    expect?: ExpectedContent;
-  },
-): Promise<void> {
-  const writer = destination.getWriter();
-  try {
-    for await (const chunk of iterateResponseBody(response, options)) await writer.write(chunk);
-    await writer.close();
-  } catch (err) {
-    await writer.abort(err).catch(() => undefined);
-    throw err;
-  } finally {
-    writer.releaseLock();
   }
 }

@@ -2,26 +2,9 @@
  * Runtime-neutral download helpers: read a fetch Response body with progress and length checks.
  * The fs side (streaming to a file atomically) is in `node/download.ts`.
  */
-import { FlywheelError } from '@fw/api';
+import { DownloadError } from './download-error.js';
 import type { ProgressCallback } from './upload.js';
 import { contentCheck, type ExpectedContent } from './verify.js';
-
-export class DownloadError extends FlywheelError {
-  override readonly code: string = 'FW_DOWNLOAD';
-  /** HTTP status, when the failure was an HTTP error response. */
-  readonly status: number | undefined;
-  /** Destination path, for file downloads. */
-  readonly path: string | undefined;
-  constructor(
-    message: string,
-    options: { status?: number | undefined; path?: string | undefined; cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'DownloadError';
-    this.status = options.status;
-    this.path = options.path;
-  }
-}
 
 export interface ReadOptions {
   onProgress?: ProgressCallback | undefined;

@@ -8,7 +8,7 @@
  * `node:*`; where there is none (browsers), and for hash formats we do not know, only the size
  * is checked.
  */
-import { DownloadError } from './download.js';
+import { DownloadError } from './download-error.js';
 
 /** What a download of a known file must deliver. */
 export interface ExpectedContent {

@@ -8,12 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { stat, access, constants } from 'node:fs/promises';
 import { writeFileAtomic } from '@fw/api/node';
 import { basename, dirname, join, resolve } from 'node:path';
-import {
-  assertOkResponse,
-  DownloadError,
-  iterateResponseBody,
-  type ReadOptions,
-} from '../files/download.js';
+import { assertOkResponse, iterateResponseBody, type ReadOptions } from '../files/download.js';
+import { DownloadError } from '../files/download-error.js';
 
 export interface DownloadResult {
   /** Absolute destination path. */

@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DownloadError, readResponseBytes } from '../../src/files/download.js';
+import { readResponseBytes } from '../../src/files/download.js';
+import { DownloadError } from '../../src/files/download-error.js';
 import type { TransferProgress } from '../../src/files/upload.js';
 import { downloadToFile, prepareDestination } from '../../src/node/download.js';
 import { patternBytes, sameBytes, startServer, type TestServer } from '../files/helpers.js';

@@ -1,7 +1,7 @@
 /** The size/hash check of known-file downloads (`files/verify.ts`) on its own. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DownloadError } from '../../src/files/download.js';
+import { DownloadError } from '../../src/files/download-error.js';
 import {
   contentCheck,
   EXPECTED_CONTENT,
