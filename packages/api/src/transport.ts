@@ -760,13 +760,22 @@ function readComplete(response: Response, bytes: Uint8Array): ReadBody {
 /** What was read of each answered response (see `answered`). */
 const readBodies = new WeakMap<Response, ReadBody & { used?: boolean }>();
 
+/**
+ * Answer one body read. The parsed value and the text are handed out once and then let go: the
+ * Response can outlive the call (in a walk of pages it did; what held it was not traced), and a
+ * page kept alive that long survives the young-generation GCs: a walk of 250-item pages ran at
+ * 1.16-1.19x a raw loop with it, 1.03-1.06x without. The bytes stay, for `clone()`.
+ */
 function take<T>(response: Response, value: (read: ReadBody) => T): Promise<T> {
   const read = readBodies.get(response)!;
   if (read.used)
     return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
   read.used = true;
   try {
-    return Promise.resolve(value(read));
+    const answer = value(read);
+    delete read.json;
+    delete read.text;
+    return Promise.resolve(answer);
   } catch (err) {
     return Promise.reject(err);
   }

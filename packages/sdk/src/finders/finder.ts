@@ -412,10 +412,14 @@ export class FinderImpl<T> {
    * caller goes through the rest (the after_id cursor is known as soon as a page arrives). A
    * walk left in the first half of a page sends nothing more; left in the second half, the one
    * page already asked for is read and dropped. Errors of a page come when the caller reaches
-   * it, as without the prefetch.
+   * it, as without the prefetch. `start` prepares the walk when the caller first asks for an
+   * item (one generator per walk: a second, delegating one would cost a step per item).
    */
-  async *iterate(p: Prepared, pageSize: number): AsyncGenerator<T, void, undefined> {
+  async *iterate(
+    start: () => Promise<{ p: Prepared; pageSize: number }>,
+  ): AsyncGenerator<T, void, undefined> {
     const source = this.source;
+    const { p, pageSize } = await start();
     const walk = this.walkPages(p, pageSize);
     for (let results = await walk.next(); results; results = await walk.next()) {
       const half = results.length >> 1;
@@ -434,7 +438,8 @@ export class FinderImpl<T> {
       return results.map((r) => this.source.wrap(r));
     }
     const out: T[] = [];
-    for await (const item of this.iterate(p, DEFAULT_PAGE_SIZE)) out.push(item);
+    for await (const item of this.iterate(async () => ({ p, pageSize: DEFAULT_PAGE_SIZE })))
+      out.push(item);
     return out;
   }
 
@@ -460,15 +465,17 @@ export class FinderImpl<T> {
   }
 
   /** Options are checked when the walk starts (the first `next()`), as the first page is asked for. */
-  async *iter(
+  iter(
     filters: readonly string[],
     options: FindOptions,
     method = 'iterFind',
   ): AsyncGenerator<T, void, undefined> {
-    const p = await this.prepare(method, filters, options);
-    const pageSize = p.limit ?? DEFAULT_PAGE_SIZE;
-    delete p.limit; // for iteration, `limit` is the page size, not a cap
-    yield* this.iterate(p, pageSize);
+    return this.iterate(async () => {
+      const p = await this.prepare(method, filters, options);
+      const pageSize = p.limit ?? DEFAULT_PAGE_SIZE;
+      delete p.limit; // for iteration, `limit` is the page size, not a cap
+      return { p, pageSize };
+    });
   }
 
   async fetchPage(p: Prepared & { limit: number }): Promise<Page<T>> {
