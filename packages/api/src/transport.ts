@@ -733,7 +733,8 @@ const decoder = new TextDecoder();
 /**
  * A JSON answer cut short by a closed connection (no Content-Length, close-delimited) reads
  * without an error but does not parse: count it as a broken body, not as a success. The JSON is
- * parsed here once, and the caller's `json()` gets that value (see `answered`).
+ * parsed here once, and the caller's `json()` gets that value (see `answered`); a chunked answer,
+ * which openapi-fetch reads as text and parses itself, is not parsed here.
  */
 function readComplete(response: Response, bytes: Uint8Array): ReadBody {
   const headers = response.headers;
@@ -748,6 +749,9 @@ function readComplete(response: Response, bytes: Uint8Array): ReadBody {
   if (bytes.byteLength === 0) return read;
   const type = headers.get('content-type');
   if (type === null || !/json/i.test(type)) return read;
+  // Without a Content-Length openapi-fetch reads `text()` and parses that itself. A chunked body
+  // cannot end short unnoticed (its framing breaks), so parsing it here too would be a waste.
+  if (declared === null && /chunked/i.test(headers.get('transfer-encoding') ?? '')) return read;
   read.text = decoder.decode(bytes);
   try {
     read.json = JSON.parse(read.text) as unknown;

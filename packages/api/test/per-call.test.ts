@@ -4,9 +4,11 @@
  * transport's redirect mode; the answer is the fetch's own Response with its body read once.
  * These check that the shortcuts keep what the copies used to guarantee.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApiClient, type ApiClient } from '../src/index.js';
 import { API_KEY, json } from './helpers.js';
 
@@ -146,6 +148,42 @@ describe('the answer', () => {
         }),
     });
     await expect(get(api)).rejects.toThrow(/body ended before the JSON was complete/);
+  });
+
+  it('a chunked JSON answer is parsed once; a close-delimited one cut short still fails', async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.endsWith('/chunked')) {
+        res.writeHead(200, { 'content-type': 'application/json' }); // no length: chunked
+        res.write('{"_id": "p1", ');
+        res.end('"label": "L"}');
+      } else {
+        // HTTP/1.0 style: no length, no chunks, the body ends when the connection closes
+        res.socket!.end(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"_id": "p',
+        );
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const api = createApiClient({
+        apiKey: `127.0.0.1:${port}:__force_insecure:abcdefghijklmnop0123`,
+        maxRetries: 0,
+      });
+      const parse = vi.spyOn(JSON, 'parse');
+      const read = (id: string) =>
+        api.GET('/projects/{project_id}', { params: { path: { project_id: id } } });
+      const { data, response } = await read('chunked');
+      expect(response.headers.get('transfer-encoding')).toBe('chunked');
+      expect(data).toEqual({ _id: 'p1', label: 'L' });
+      // the body's text was parsed once (by openapi-fetch, which reads text() when no length is given)
+      expect(parse.mock.calls.filter(([text]) => String(text).includes('"p1"'))).toHaveLength(1);
+      parse.mockRestore();
+      await expect(read('closed')).rejects.toThrow(/body ended before the JSON was complete/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('keeps working when the fetch answers another Response class than the global one', async () => {
