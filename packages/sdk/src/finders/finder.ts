@@ -407,13 +407,14 @@ export class FinderImpl<T> {
   }
 
   /**
-   * The SDK objects of every item matching, each wrapped as it is reached. Once the caller has
-   * taken half of a page, the next page is asked for, so the server prepares it while the
-   * caller goes through the rest (the after_id cursor is known as soon as a page arrives). A
-   * walk left in the first half of a page sends nothing more; left in the second half, the one
-   * page already asked for is read and dropped. Errors of a page come when the caller reaches
-   * it, as without the prefetch. `start` prepares the walk when the caller first asks for an
-   * item (one generator per walk: a second, delegating one would cost a step per item).
+   * The SDK objects of every item matching, each wrapped as it is reached. The next page is asked
+   * for ahead, so the server prepares it while the caller goes through the current one (the
+   * after_id cursor is known as soon as a page arrives): on the first page once the caller has
+   * taken half of it, on every later page as soon as the caller reaches it (a walk past its first
+   * page is a walk). A walk left in the first half of its first page sends nothing more; one
+   * left later has at most one page read and dropped. Errors of a page come when the caller
+   * reaches it, as without the prefetch. `start` prepares the walk when the caller first asks
+   * for an item (one generator per walk: a second, delegating one would cost a step per item).
    */
   async *iterate(
     start: () => Promise<{ p: Prepared; pageSize: number }>,
@@ -421,10 +422,11 @@ export class FinderImpl<T> {
     const source = this.source;
     const { p, pageSize } = await start();
     const walk = this.walkPages(p, pageSize);
-    for (let results = await walk.next(); results; results = await walk.next()) {
-      const half = results.length >> 1;
+    // the first page: once half of it is taken; every later one: as soon as it is reached
+    for (let page = 0, results = await walk.next(); results; results = await walk.next()) {
+      const ask = page++ === 0 ? results.length >> 1 : 0;
       for (let i = 0; i < results.length; i++) {
-        if (i === half) walk.prefetch();
+        if (i === ask) walk.prefetch();
         yield source.wrap(results[i]);
       }
     }

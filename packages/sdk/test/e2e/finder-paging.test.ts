@@ -146,7 +146,7 @@ describe('finder paging on the wire', () => {
     expect(full.info).toEqual({ n: 5 });
   });
 
-  it('iter asks for the next page once half of the current one is taken, and not before', async () => {
+  it('iter asks for the second page once half of the first is taken, and for each later one as the page before it is reached', async () => {
     sent.length = 0;
     const seen: { item: number; requests: number }[] = [];
     let n = 0;
@@ -163,10 +163,10 @@ describe('finder paging on the wire', () => {
     expect(seen[49]!.requests).toBe(1);
     expect(reachedAt(2)).toBeGreaterThanOrEqual(50);
     expect(reachedAt(2)).toBeLessThanOrEqual(53);
-    // the second page (items 100-199) likewise sends the third request at its half
-    expect(seen[149]!.requests).toBe(2);
-    expect(reachedAt(3)).toBeGreaterThanOrEqual(150);
-    expect(reachedAt(3)).toBeLessThanOrEqual(153);
+    // a walk past the first page is a walk: each later page asks for the next as it is reached
+    expect(seen[99]!.requests).toBe(2);
+    expect(reachedAt(3)).toBeGreaterThanOrEqual(100);
+    expect(reachedAt(3)).toBeLessThanOrEqual(103);
     // 100, 100, 60, then the empty page that ends the walk: no request more than without prefetch
     expect(subjectPages()).toHaveLength(4);
     const cursors = subjectPages().map((p) => p.url.searchParams.get('after_id'));
