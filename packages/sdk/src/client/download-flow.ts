@@ -12,6 +12,14 @@ import { expectedContentIn, type ExpectedContent } from '../files/verify.js';
 import type { ClientCore } from './core.js';
 import type { DownloadDestination, DownloadOptions, ReadOptions } from './platform.js';
 
+/** A download's options apart: the SDK's own, the known content, and the operation's query. */
+function transferOptions(options: ReadOptions & object) {
+  const { onProgress, signal, acceptEncoding, ...query } = options as ReadOptions & {
+    acceptEncoding?: string;
+  };
+  return { onProgress, signal, acceptEncoding, query, expect: expectedContentIn(options) };
+}
+
 /** Send the operation and stream its body to a path (Node entry) or a WritableStream. */
 export async function downloadOperation(
   core: ClientCore,
@@ -21,10 +29,7 @@ export async function downloadOperation(
   options: DownloadOptions & object,
 ): Promise<void> {
   const info = await core._info(op);
-  const { onProgress, signal, acceptEncoding, ...query } = options as DownloadOptions & {
-    acceptEncoding?: string;
-  };
-  const expect = expectedContentIn(options);
+  const { onProgress, signal, acceptEncoding, query, expect } = transferOptions(options);
   let target = dest;
   if (typeof dest === 'string') {
     const { prepareDestination, writeToPath } = core._platform;
@@ -73,10 +78,7 @@ export async function readOperationBytes(
   options: ReadOptions & object,
 ): Promise<Uint8Array> {
   const info = await core._info(op);
-  const { onProgress, signal, acceptEncoding, ...query } = options as ReadOptions & {
-    acceptEncoding?: string;
-  };
-  const expect = expectedContentIn(options);
+  const { onProgress, signal, acceptEncoding, query, expect } = transferOptions(options);
   const result = (await core._send(info, path, {
     query: { ...query, ...(signal ? { signal } : {}) },
     // identity, as for downloads: an encoded body's length cannot be checked

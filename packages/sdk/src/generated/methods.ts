@@ -4,27 +4,7 @@
 import type { Classification, FileZipInfo, UploadInput } from '../client/op-types.js';
 import type { DownloadDestination, DownloadOptions, ReadOptions } from '../client/platform.js';
 import type { CallOptions } from '../client/op-types.js';
-import type {
-  Acquisition,
-  AcquisitionListOutput,
-  Analysis,
-  AnalysisListOutput,
-  Collection,
-  CollectionListItem,
-  FileEntry,
-  Gear,
-  Group,
-  Job,
-  JobListOutput,
-  Project,
-  ProjectListOutput,
-  Role,
-  Session,
-  SessionListOutput,
-  Subject,
-  SubjectOutputForList,
-  User,
-} from '../index.js';
+import type { Acquisition, AcquisitionListOutput, Analysis, AnalysisListOutput, Collection, CollectionListItem, FileEntry, Gear, Group, Job, JobListOutput, Project, ProjectListOutput, Role, Session, SessionListOutput, Subject, SubjectOutputForList, User } from '../index.js';
 import type {
   AccessPermissionOutput,
   AcquisitionCopyBody,
@@ -912,11 +892,7 @@ export interface GeneratedMethods {
    * acquisition copy.
    * `POST /acquisitions/{acquisition_id}/copy` (`acquisition_copy`)
    */
-  acquisitionCopy(
-    acquisitionId: string,
-    body: AcquisitionCopyBody,
-    options?: AcquisitionCopyOptions,
-  ): Promise<Acquisition>;
+  acquisitionCopy(acquisitionId: string, body: AcquisitionCopyBody, options?: AcquisitionCopyOptions): Promise<Acquisition>;
   /**
    * Add acquisition.
    * `POST /acquisitions` (`add_acquisition`)
@@ -926,74 +902,42 @@ export interface GeneratedMethods {
    * Add acquisition analysis.
    * `POST /acquisitions/{acquisition_id}/analyses` (`add_acquisition_analysis`)
    */
-  addAcquisitionAnalysis(
-    acquisitionId: string,
-    body: AddAcquisitionAnalysisBody,
-    options?: AddAcquisitionAnalysisOptions,
-  ): Promise<string>;
+  addAcquisitionAnalysis(acquisitionId: string, body: AddAcquisitionAnalysisBody, options?: AddAcquisitionAnalysisOptions): Promise<string>;
   /**
    * Add acquisition analysis note.
    * `POST /acquisitions/{acquisition_id}/analyses/{analysis_id}/notes` (`add_acquisition_analysis_note`)
    */
-  addAcquisitionAnalysisNote(
-    acquisitionId: string,
-    analysisId: string,
-    body: AddAcquisitionAnalysisNoteBody,
-    options?: AddAcquisitionAnalysisNoteOptions,
-  ): Promise<Note>;
+  addAcquisitionAnalysisNote(acquisitionId: string, analysisId: string, body: AddAcquisitionAnalysisNoteBody, options?: AddAcquisitionAnalysisNoteOptions): Promise<Note>;
   /**
    * Add acquisition note.
    * `POST /acquisitions/{acquisition_id}/notes` (`add_acquisition_note`)
    */
-  addAcquisitionNote(
-    acquisitionId: string,
-    body: AddAcquisitionNoteBody,
-    options?: AddAcquisitionNoteOptions,
-  ): Promise<Note>;
+  addAcquisitionNote(acquisitionId: string, body: AddAcquisitionNoteBody, options?: AddAcquisitionNoteOptions): Promise<Note>;
   /**
    * Add acquisition tag.
    * `POST /acquisitions/{acquisition_id}/tags` (`add_acquisition_tag`)
    */
-  addAcquisitionTag(
-    acquisitionId: string,
-    body: AddAcquisitionTagBody,
-    options?: AddAcquisitionTagOptions,
-  ): Promise<ModifiedResult>;
+  addAcquisitionTag(acquisitionId: string, body: AddAcquisitionTagBody, options?: AddAcquisitionTagOptions): Promise<ModifiedResult>;
   /**
    * Add acquisition tags.
    * `PATCH /acquisitions/{acquisition_id}/tags` (`add_acquisition_tags`)
    */
-  addAcquisitionTags(
-    acquisitionId: string,
-    body: AddAcquisitionTagsBody,
-    options?: AddAcquisitionTagsOptions,
-  ): Promise<void>;
+  addAcquisitionTags(acquisitionId: string, body: AddAcquisitionTagsBody, options?: AddAcquisitionTagsOptions): Promise<void>;
   /**
    * Add analysis note.
    * `POST /analyses/{analysis_id}/notes` (`add_analysis_note`)
    */
-  addAnalysisNote(
-    analysisId: string,
-    body: AddAnalysisNoteBody,
-    options?: AddAnalysisNoteOptions,
-  ): Promise<Note>;
+  addAnalysisNote(analysisId: string, body: AddAnalysisNoteBody, options?: AddAnalysisNoteOptions): Promise<Note>;
   /**
    * Add analysis tag.
    * `POST /analyses/{analysis_id}/tags` (`add_analysis_tag`)
    */
-  addAnalysisTag(
-    analysisId: string,
-    body: AddAnalysisTagBody,
-    options?: AddAnalysisTagOptions,
-  ): Promise<ModifiedResult>;
+  addAnalysisTag(analysisId: string, body: AddAnalysisTagBody, options?: AddAnalysisTagOptions): Promise<ModifiedResult>;
   /**
    * Add audit trail report.
    * `POST /audit-trail/reports` (`add_audit_trail_report`)
    */
-  addAuditTrailReport(
-    body: AddAuditTrailReportBody,
-    options?: AddAuditTrailReportOptions,
-  ): Promise<AuditTrailReport>;
+  addAuditTrailReport(body: AddAuditTrailReportBody, options?: AddAuditTrailReportOptions): Promise<AuditTrailReport>;
   /**
    * Add collection.
    * `POST /collections` (`add_collection`)
@@ -1003,93 +947,52 @@ export interface GeneratedMethods {
    * Add collection note.
    * `POST /collections/{collection_id}/notes` (`add_collection_note`)
    */
-  addCollectionNote(
-    collectionId: string,
-    body: AddCollectionNoteBody,
-    options?: AddCollectionNoteOptions,
-  ): Promise<Note>;
+  addCollectionNote(collectionId: string, body: AddCollectionNoteBody, options?: AddCollectionNoteOptions): Promise<Note>;
   /**
    * Add collection permission.
    * `POST /collections/{collection_id}/permissions` (`add_collection_permission`)
    */
-  addCollectionPermission(
-    collectionId: string,
-    body: AddCollectionPermissionBody,
-    options?: AddCollectionPermissionOptions,
-  ): Promise<AccessPermissionOutput>;
+  addCollectionPermission(collectionId: string, body: AddCollectionPermissionBody, options?: AddCollectionPermissionOptions): Promise<AccessPermissionOutput>;
   /**
    * Add collection tag.
    * `POST /collections/{collection_id}/tags` (`add_collection_tag`)
    */
-  addCollectionTag(
-    collectionId: string,
-    body: AddCollectionTagBody,
-    options?: AddCollectionTagOptions,
-  ): Promise<ModifiedResult>;
+  addCollectionTag(collectionId: string, body: AddCollectionTagBody, options?: AddCollectionTagOptions): Promise<ModifiedResult>;
   /**
    * Add collection tags.
    * `PATCH /collections/{collection_id}/tags` (`add_collection_tags`)
    */
-  addCollectionTags(
-    collectionId: string,
-    body: AddCollectionTagsBody,
-    options?: AddCollectionTagsOptions,
-  ): Promise<void>;
+  addCollectionTags(collectionId: string, body: AddCollectionTagsBody, options?: AddCollectionTagsOptions): Promise<void>;
   /**
    * Add container analysis.
    * `POST /containers/{container_id}/analyses` (`add_container_analysis`)
    */
-  addContainerAnalysis(
-    containerId: string,
-    body: AddContainerAnalysisBody,
-    options?: AddContainerAnalysisOptions,
-  ): Promise<string>;
+  addContainerAnalysis(containerId: string, body: AddContainerAnalysisBody, options?: AddContainerAnalysisOptions): Promise<string>;
   /**
    * Add container analysis note.
    * `POST /containers/{container_id}/analyses/{analysis_id}/notes` (`add_container_analysis_note`)
    */
-  addContainerAnalysisNote(
-    containerId: string,
-    analysisId: string,
-    body: AddContainerAnalysisNoteBody,
-    options?: AddContainerAnalysisNoteOptions,
-  ): Promise<Note>;
+  addContainerAnalysisNote(containerId: string, analysisId: string, body: AddContainerAnalysisNoteBody, options?: AddContainerAnalysisNoteOptions): Promise<Note>;
   /**
    * Add container note.
    * `POST /containers/{container_id}/notes` (`add_container_note`)
    */
-  addContainerNote(
-    containerId: string,
-    body: AddContainerNoteBody,
-    options?: AddContainerNoteOptions,
-  ): Promise<Note>;
+  addContainerNote(containerId: string, body: AddContainerNoteBody, options?: AddContainerNoteOptions): Promise<Note>;
   /**
    * Add container tag.
    * `POST /containers/{container_id}/tags` (`add_container_tag`)
    */
-  addContainerTag(
-    containerId: string,
-    body: AddContainerTagBody,
-    options?: AddContainerTagOptions,
-  ): Promise<ModifiedResult>;
+  addContainerTag(containerId: string, body: AddContainerTagBody, options?: AddContainerTagOptions): Promise<ModifiedResult>;
   /**
    * Add container tags.
    * `PATCH /containers/{container_id}/tags` (`add_container_tags`)
    */
-  addContainerTags(
-    containerId: string,
-    body: AddContainerTagsBody,
-    options?: AddContainerTagsOptions,
-  ): Promise<void>;
+  addContainerTags(containerId: string, body: AddContainerTagsBody, options?: AddContainerTagsOptions): Promise<void>;
   /**
    * Add file tags.
    * `PATCH /files/{file_id}/tags` (`add_file_tags`)
    */
-  addFileTags(
-    fileId: string,
-    body: AddFileTagsBody,
-    options?: AddFileTagsOptions,
-  ): Promise<AddFileTagsResult>;
+  addFileTags(fileId: string, body: AddFileTagsBody, options?: AddFileTagsOptions): Promise<AddFileTagsResult>;
   /**
    * Add gear.
    * `POST /gears/{gear_name}` (`add_gear`)
@@ -1099,12 +1002,7 @@ export interface GeneratedMethods {
    * Add gear permission.
    * `PUT /gears/{gear_name}/permissions/{permission_type}` (`add_gear_permission`)
    */
-  addGearPermission(
-    gearName: string,
-    permissionType: string,
-    body: AddGearPermissionBody,
-    options?: AddGearPermissionOptions,
-  ): Promise<GearSeries>;
+  addGearPermission(gearName: string, permissionType: string, body: AddGearPermissionBody, options?: AddGearPermissionOptions): Promise<GearSeries>;
   /**
    * Add group.
    * `POST /groups` (`add_group`)
@@ -1114,38 +1012,22 @@ export interface GeneratedMethods {
    * Add group permission.
    * `POST /groups/{group_id}/permissions` (`add_group_permission`)
    */
-  addGroupPermission(
-    groupId: string,
-    body: AddGroupPermissionBody,
-    options?: AddGroupPermissionOptions,
-  ): Promise<AccessPermissionOutput>;
+  addGroupPermission(groupId: string, body: AddGroupPermissionBody, options?: AddGroupPermissionOptions): Promise<AccessPermissionOutput>;
   /**
    * Add group permission template.
    * `POST /groups/{group_id}/permissions/templates` (`add_group_permission_template`)
    */
-  addGroupPermissionTemplate(
-    groupId: string,
-    body: AddGroupPermissionTemplateBody,
-    options?: AddGroupPermissionTemplateOptions,
-  ): Promise<RolePermissionOutput>;
+  addGroupPermissionTemplate(groupId: string, body: AddGroupPermissionTemplateBody, options?: AddGroupPermissionTemplateOptions): Promise<RolePermissionOutput>;
   /**
    * Add group tag.
    * `POST /groups/{group_id}/tags` (`add_group_tag`)
    */
-  addGroupTag(
-    groupId: string,
-    body: AddGroupTagBody,
-    options?: AddGroupTagOptions,
-  ): Promise<ModifiedResult>;
+  addGroupTag(groupId: string, body: AddGroupTagBody, options?: AddGroupTagOptions): Promise<ModifiedResult>;
   /**
    * Add group tags.
    * `PATCH /groups/{group_id}/tags` (`add_group_tags`)
    */
-  addGroupTags(
-    groupId: string,
-    body: AddGroupTagsBody,
-    options?: AddGroupTagsOptions,
-  ): Promise<void>;
+  addGroupTags(groupId: string, body: AddGroupTagsBody, options?: AddGroupTagsOptions): Promise<void>;
   /**
    * Add job.
    * `POST /jobs/add` (`add_job`)
@@ -1170,66 +1052,37 @@ export interface GeneratedMethods {
    * Add project analysis.
    * `POST /projects/{project_id}/analyses` (`add_project_analysis`)
    */
-  addProjectAnalysis(
-    projectId: string,
-    body: AddProjectAnalysisBody,
-    options?: AddProjectAnalysisOptions,
-  ): Promise<string>;
+  addProjectAnalysis(projectId: string, body: AddProjectAnalysisBody, options?: AddProjectAnalysisOptions): Promise<string>;
   /**
    * Add project analysis note.
    * `POST /projects/{project_id}/analyses/{analysis_id}/notes` (`add_project_analysis_note`)
    */
-  addProjectAnalysisNote(
-    projectId: string,
-    analysisId: string,
-    body: AddProjectAnalysisNoteBody,
-    options?: AddProjectAnalysisNoteOptions,
-  ): Promise<Note>;
+  addProjectAnalysisNote(projectId: string, analysisId: string, body: AddProjectAnalysisNoteBody, options?: AddProjectAnalysisNoteOptions): Promise<Note>;
   /**
    * Add project note.
    * `POST /projects/{project_id}/notes` (`add_project_note`)
    */
-  addProjectNote(
-    projectId: string,
-    body: AddProjectNoteBody,
-    options?: AddProjectNoteOptions,
-  ): Promise<Note>;
+  addProjectNote(projectId: string, body: AddProjectNoteBody, options?: AddProjectNoteOptions): Promise<Note>;
   /**
    * Add project permission.
    * `POST /projects/{project_id}/permissions` (`add_project_permission`)
    */
-  addProjectPermission(
-    projectId: string,
-    body: AddProjectPermissionBody,
-    options?: AddProjectPermissionOptions,
-  ): Promise<RolePermissionOutput>;
+  addProjectPermission(projectId: string, body: AddProjectPermissionBody, options?: AddProjectPermissionOptions): Promise<RolePermissionOutput>;
   /**
    * Add project rule.
    * `POST /projects/{project_id}/rules` (`add_project_rule`)
    */
-  addProjectRule(
-    projectId: string,
-    body: AddProjectRuleBody,
-    options?: AddProjectRuleOptions,
-  ): Promise<GearRuleOutput>;
+  addProjectRule(projectId: string, body: AddProjectRuleBody, options?: AddProjectRuleOptions): Promise<GearRuleOutput>;
   /**
    * Add project tag.
    * `POST /projects/{project_id}/tags` (`add_project_tag`)
    */
-  addProjectTag(
-    projectId: string,
-    body: AddProjectTagBody,
-    options?: AddProjectTagOptions,
-  ): Promise<ModifiedResult>;
+  addProjectTag(projectId: string, body: AddProjectTagBody, options?: AddProjectTagOptions): Promise<ModifiedResult>;
   /**
    * Add project tags.
    * `PATCH /projects/{project_id}/tags` (`add_project_tags`)
    */
-  addProjectTags(
-    projectId: string,
-    body: AddProjectTagsBody,
-    options?: AddProjectTagsOptions,
-  ): Promise<void>;
+  addProjectTags(projectId: string, body: AddProjectTagsBody, options?: AddProjectTagsOptions): Promise<void>;
   /**
    * Add provider.
    * `POST /site/providers` (`add_provider`)
@@ -1244,11 +1097,7 @@ export interface GeneratedMethods {
    * Add role to group.
    * `POST /groups/{group_id}/roles` (`add_role_to_group`)
    */
-  addRoleToGroup(
-    groupId: string,
-    body: AddRoleToGroupBody,
-    options?: AddRoleToGroupOptions,
-  ): Promise<Role>;
+  addRoleToGroup(groupId: string, body: AddRoleToGroupBody, options?: AddRoleToGroupOptions): Promise<Role>;
   /**
    * Add session.
    * `POST /sessions` (`add_session`)
@@ -1258,48 +1107,27 @@ export interface GeneratedMethods {
    * Add session analysis.
    * `POST /sessions/{session_id}/analyses` (`add_session_analysis`)
    */
-  addSessionAnalysis(
-    sessionId: string,
-    body: AddSessionAnalysisBody,
-    options?: AddSessionAnalysisOptions,
-  ): Promise<string>;
+  addSessionAnalysis(sessionId: string, body: AddSessionAnalysisBody, options?: AddSessionAnalysisOptions): Promise<string>;
   /**
    * Add session analysis note.
    * `POST /sessions/{session_id}/analyses/{analysis_id}/notes` (`add_session_analysis_note`)
    */
-  addSessionAnalysisNote(
-    sessionId: string,
-    analysisId: string,
-    body: AddSessionAnalysisNoteBody,
-    options?: AddSessionAnalysisNoteOptions,
-  ): Promise<Note>;
+  addSessionAnalysisNote(sessionId: string, analysisId: string, body: AddSessionAnalysisNoteBody, options?: AddSessionAnalysisNoteOptions): Promise<Note>;
   /**
    * Add session note.
    * `POST /sessions/{session_id}/notes` (`add_session_note`)
    */
-  addSessionNote(
-    sessionId: string,
-    body: AddSessionNoteBody,
-    options?: AddSessionNoteOptions,
-  ): Promise<Note>;
+  addSessionNote(sessionId: string, body: AddSessionNoteBody, options?: AddSessionNoteOptions): Promise<Note>;
   /**
    * Add session tag.
    * `POST /sessions/{session_id}/tags` (`add_session_tag`)
    */
-  addSessionTag(
-    sessionId: string,
-    body: AddSessionTagBody,
-    options?: AddSessionTagOptions,
-  ): Promise<ModifiedResult>;
+  addSessionTag(sessionId: string, body: AddSessionTagBody, options?: AddSessionTagOptions): Promise<ModifiedResult>;
   /**
    * Add session tags.
    * `PATCH /sessions/{session_id}/tags` (`add_session_tags`)
    */
-  addSessionTags(
-    sessionId: string,
-    body: AddSessionTagsBody,
-    options?: AddSessionTagsOptions,
-  ): Promise<void>;
+  addSessionTags(sessionId: string, body: AddSessionTagsBody, options?: AddSessionTagsOptions): Promise<void>;
   /**
    * Add site rule.
    * `POST /site/rules` (`add_site_rule`)
@@ -1314,48 +1142,27 @@ export interface GeneratedMethods {
    * Add subject analysis.
    * `POST /subjects/{subject_id}/analyses` (`add_subject_analysis`)
    */
-  addSubjectAnalysis(
-    subjectId: string,
-    body: AddSubjectAnalysisBody,
-    options?: AddSubjectAnalysisOptions,
-  ): Promise<string>;
+  addSubjectAnalysis(subjectId: string, body: AddSubjectAnalysisBody, options?: AddSubjectAnalysisOptions): Promise<string>;
   /**
    * Add subject analysis note.
    * `POST /subjects/{subject_id}/analyses/{analysis_id}/notes` (`add_subject_analysis_note`)
    */
-  addSubjectAnalysisNote(
-    subjectId: string,
-    analysisId: string,
-    body: AddSubjectAnalysisNoteBody,
-    options?: AddSubjectAnalysisNoteOptions,
-  ): Promise<Note>;
+  addSubjectAnalysisNote(subjectId: string, analysisId: string, body: AddSubjectAnalysisNoteBody, options?: AddSubjectAnalysisNoteOptions): Promise<Note>;
   /**
    * Add subject note.
    * `POST /subjects/{subject_id}/notes` (`add_subject_note`)
    */
-  addSubjectNote(
-    subjectId: string,
-    body: AddSubjectNoteBody,
-    options?: AddSubjectNoteOptions,
-  ): Promise<Note>;
+  addSubjectNote(subjectId: string, body: AddSubjectNoteBody, options?: AddSubjectNoteOptions): Promise<Note>;
   /**
    * Add subject tag.
    * `POST /subjects/{subject_id}/tags` (`add_subject_tag`)
    */
-  addSubjectTag(
-    subjectId: string,
-    body: AddSubjectTagBody,
-    options?: AddSubjectTagOptions,
-  ): Promise<ModifiedResult>;
+  addSubjectTag(subjectId: string, body: AddSubjectTagBody, options?: AddSubjectTagOptions): Promise<ModifiedResult>;
   /**
    * Add subject tags.
    * `PATCH /subjects/{subject_id}/tags` (`add_subject_tags`)
    */
-  addSubjectTags(
-    subjectId: string,
-    body: AddSubjectTagsBody,
-    options?: AddSubjectTagsOptions,
-  ): Promise<void>;
+  addSubjectTags(subjectId: string, body: AddSubjectTagsBody, options?: AddSubjectTagsOptions): Promise<void>;
   /**
    * Add user.
    * `POST /users` (`add_user`)
@@ -1380,36 +1187,22 @@ export interface GeneratedMethods {
    * Ask jobs state.
    * `POST /jobs/ask/{job_state}` (`ask_jobs_state`)
    */
-  askJobsState(
-    jobState: string,
-    body: AskJobsStateBody,
-    options?: AskJobsStateOptions,
-  ): Promise<JobAskStateResponse>;
+  askJobsState(jobState: string, body: AskJobsStateBody, options?: AskJobsStateOptions): Promise<JobAskStateResponse>;
   /**
    * Assign reader task.
    * `PUT /tasks/reader/{task_id}/assign` (`assign_reader_task`)
    */
-  assignReaderTask(
-    taskId: string,
-    body: AssignReaderTaskBody,
-    options?: AssignReaderTaskOptions,
-  ): Promise<ReaderTaskOutput>;
+  assignReaderTask(taskId: string, body: AssignReaderTaskBody, options?: AssignReaderTaskOptions): Promise<ReaderTaskOutput>;
   /**
    * Batch create reader task.
    * `POST /tasks/reader/batch` (`batch_create_reader_task`)
    */
-  batchCreateReaderTask(
-    body: BatchCreateReaderTaskBody,
-    options?: BatchCreateReaderTaskOptions,
-  ): Promise<ReaderTask[]>;
+  batchCreateReaderTask(body: BatchCreateReaderTaskBody, options?: BatchCreateReaderTaskOptions): Promise<ReaderTask[]>;
   /**
    * Bulk move sessions.
    * `POST /bulk/move/sessions` (`bulk_move_sessions`)
    */
-  bulkMoveSessions(
-    body: BulkMoveSessionsBody,
-    options?: BulkMoveSessionsOptions,
-  ): Promise<MoveConflict[]>;
+  bulkMoveSessions(body: BulkMoveSessionsBody, options?: BulkMoveSessionsOptions): Promise<MoveConflict[]>;
   /**
    * Cancel batch.
    * `POST /batch/{batch_id}/cancel` (`cancel_batch`)
@@ -1424,10 +1217,7 @@ export interface GeneratedMethods {
    * Check uids exist.
    * `POST /uids` (`check_uids_exist`)
    */
-  checkUidsExist(
-    body: CheckUidsExistBody,
-    options?: CheckUidsExistOptions,
-  ): Promise<UidCheckOutput>;
+  checkUidsExist(body: CheckUidsExistBody, options?: CheckUidsExistOptions): Promise<UidCheckOutput>;
   /**
    * Clean packfiles.
    * `POST /clean-packfiles` (`clean_packfiles`)
@@ -1437,19 +1227,12 @@ export interface GeneratedMethods {
    * Cleanup info.
    * `PATCH /{container_type}/info/cleanup/{path}` (`cleanup_info`)
    */
-  cleanupInfo(
-    containerType: string,
-    path: string,
-    options?: CleanupInfoOptions,
-  ): Promise<ModifiedResult>;
+  cleanupInfo(containerType: string, path: string, options?: CleanupInfoOptions): Promise<ModifiedResult>;
   /**
    * Cleanup signed upload url.
    * `POST /upload/signed-url/cleanup` (`cleanup_signed_upload_url`)
    */
-  cleanupSignedUploadUrl(
-    body: CleanupSignedUploadUrlBody,
-    options?: CleanupSignedUploadUrlOptions,
-  ): Promise<void>;
+  cleanupSignedUploadUrl(body: CleanupSignedUploadUrlBody, options?: CleanupSignedUploadUrlOptions): Promise<void>;
   /**
    * Collect usage.
    * `GET /report/usage/collect` (`collect_usage`)
@@ -1464,35 +1247,22 @@ export interface GeneratedMethods {
    * Complete reader task.
    * `POST /tasks/reader/{task_id}/complete` (`complete_reader_task`)
    */
-  completeReaderTask(
-    taskId: string,
-    body?: CompleteReaderTaskBody,
-    options?: CompleteReaderTaskOptions,
-  ): Promise<ReaderTask>;
+  completeReaderTask(taskId: string, body?: CompleteReaderTaskBody, options?: CompleteReaderTaskOptions): Promise<ReaderTask>;
   /**
    * Complete s3 multipart upload.
    * `POST /upload/complete-s3-multipart` (`complete_s3_multipart_upload`)
    */
-  completeS3MultipartUpload(
-    body: CompleteS3MultipartUploadBody,
-    options?: CompleteS3MultipartUploadOptions,
-  ): Promise<CompleteMultipartUploadOutput>;
+  completeS3MultipartUpload(body: CompleteS3MultipartUploadBody, options?: CompleteS3MultipartUploadOptions): Promise<CompleteMultipartUploadOutput>;
   /**
    * Create batch job from jobs.
    * `POST /batch/jobs` (`create_batch_job_from_jobs`)
    */
-  createBatchJobFromJobs(
-    body: CreateBatchJobFromJobsBody,
-    options?: CreateBatchJobFromJobsOptions,
-  ): Promise<PremadeJobsBatchProposal>;
+  createBatchJobFromJobs(body: CreateBatchJobFromJobsBody, options?: CreateBatchJobFromJobsOptions): Promise<PremadeJobsBatchProposal>;
   /**
    * Create custom filter.
    * `POST /custom_filters` (`create_custom_filter`)
    */
-  createCustomFilter(
-    body: CreateCustomFilterBody,
-    options?: CreateCustomFilterOptions,
-  ): Promise<Filter>;
+  createCustomFilter(body: CreateCustomFilterBody, options?: CreateCustomFilterOptions): Promise<Filter>;
   /**
    * Create device.
    * `POST /devices` (`create_device`)
@@ -1502,27 +1272,17 @@ export interface GeneratedMethods {
    * Create download ticket.
    * `POST /download` (`create_download_ticket`)
    */
-  createDownloadTicket(
-    body: CreateDownloadTicketBody,
-    options?: CreateDownloadTicketOptions,
-  ): Promise<DownloadTicketStub>;
+  createDownloadTicket(body: CreateDownloadTicketBody, options?: CreateDownloadTicketOptions): Promise<DownloadTicketStub>;
   /**
    * Create master subject code.
    * `POST /subjects/master-code` (`create_master_subject_code`)
    */
-  createMasterSubjectCode(
-    body: CreateMasterSubjectCodeBody,
-    options?: CreateMasterSubjectCodeOptions,
-  ): Promise<MasterSubjectCodeOutput>;
+  createMasterSubjectCode(body: CreateMasterSubjectCodeBody, options?: CreateMasterSubjectCodeOptions): Promise<MasterSubjectCodeOutput>;
   /**
    * Create or replace task response.
    * `POST /tasks/{task_id}/responses` (`create_or_replace_task_response`)
    */
-  createOrReplaceTaskResponse(
-    taskId: string,
-    body: CreateOrReplaceTaskResponseBody,
-    options?: CreateOrReplaceTaskResponseOptions,
-  ): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
+  createOrReplaceTaskResponse(taskId: string, body: CreateOrReplaceTaskResponseBody, options?: CreateOrReplaceTaskResponseOptions): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
   /**
    * Create project aet.
    * `POST /dimse/projects` (`create_project_aet`)
@@ -1532,42 +1292,27 @@ export interface GeneratedMethods {
    * Create reader task.
    * `POST /tasks/reader` (`create_reader_task`)
    */
-  createReaderTask(
-    body: CreateReaderTaskBody,
-    options?: CreateReaderTaskOptions,
-  ): Promise<ReaderTask>;
+  createReaderTask(body: CreateReaderTaskBody, options?: CreateReaderTaskOptions): Promise<ReaderTask>;
   /**
    * Create service aet.
    * `POST /dimse/services` (`create_service_aet`)
    */
-  createServiceAet(
-    body: CreateServiceAetBody,
-    options?: CreateServiceAetOptions,
-  ): Promise<ServiceAET>;
+  createServiceAet(body: CreateServiceAetBody, options?: CreateServiceAetOptions): Promise<ServiceAET>;
   /**
    * Create signed upload url.
    * `POST /upload/signed-url` (`create_signed_upload_url`)
    */
-  createSignedUploadUrl(
-    body: CreateSignedUploadUrlBody,
-    options?: CreateSignedUploadUrlOptions,
-  ): Promise<SignedUrlUploadOutput>;
+  createSignedUploadUrl(body: CreateSignedUploadUrlBody, options?: CreateSignedUploadUrlOptions): Promise<SignedUrlUploadOutput>;
   /**
    * Create staffing pool.
    * `POST /staffing_pools` (`create_staffing_pool`)
    */
-  createStaffingPool(
-    body: CreateStaffingPoolBody,
-    options?: CreateStaffingPoolOptions,
-  ): Promise<StaffingPool>;
+  createStaffingPool(body: CreateStaffingPoolBody, options?: CreateStaffingPoolOptions): Promise<StaffingPool>;
   /**
    * Create task protocol.
    * `POST /protocols` (`create_task_protocol`)
    */
-  createTaskProtocol(
-    body: CreateTaskProtocolBody,
-    options?: CreateTaskProtocolOptions,
-  ): Promise<Protocol>;
+  createTaskProtocol(body: CreateTaskProtocolBody, options?: CreateTaskProtocolOptions): Promise<Protocol>;
   /**
    * Data view columns.
    * `GET /views/columns` (`data_view_columns`)
@@ -1577,81 +1322,47 @@ export interface GeneratedMethods {
    * Delete acquisition.
    * `DELETE /acquisitions/{acquisition_id}` (`delete_acquisition`)
    */
-  deleteAcquisition(
-    acquisitionId: string,
-    options?: DeleteAcquisitionOptions,
-  ): Promise<DeletedResult>;
+  deleteAcquisition(acquisitionId: string, options?: DeleteAcquisitionOptions): Promise<DeletedResult>;
   /**
    * Delete acquisition analysis.
    * `DELETE /acquisitions/{acquisition_id}/analyses/{analysis_id}` (`delete_acquisition_analysis`)
    */
-  deleteAcquisitionAnalysis(
-    acquisitionId: string,
-    analysisId: string,
-    options?: DeleteAcquisitionAnalysisOptions,
-  ): Promise<DeletedResult>;
+  deleteAcquisitionAnalysis(acquisitionId: string, analysisId: string, options?: DeleteAcquisitionAnalysisOptions): Promise<DeletedResult>;
   /**
    * Delete acquisition analysis note.
    * `DELETE /acquisitions/{acquisition_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_acquisition_analysis_note`)
    */
-  deleteAcquisitionAnalysisNote(
-    acquisitionId: string,
-    analysisId: string,
-    noteId: string,
-    options?: DeleteAcquisitionAnalysisNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteAcquisitionAnalysisNote(acquisitionId: string, analysisId: string, noteId: string, options?: DeleteAcquisitionAnalysisNoteOptions): Promise<DeletedResult>;
   /**
    * Delete acquisition file.
    * `DELETE /acquisitions/{acquisition_id}/files/{file_name}` (`delete_acquisition_file`)
    */
-  deleteAcquisitionFile(
-    acquisitionId: string,
-    fileName: string,
-    options?: DeleteAcquisitionFileOptions,
-  ): Promise<DeletedResult>;
+  deleteAcquisitionFile(acquisitionId: string, fileName: string, options?: DeleteAcquisitionFileOptions): Promise<DeletedResult>;
   /**
    * Delete acquisition note.
    * `DELETE /acquisitions/{acquisition_id}/notes/{note_id}` (`delete_acquisition_note`)
    */
-  deleteAcquisitionNote(
-    acquisitionId: string,
-    noteId: string,
-    options?: DeleteAcquisitionNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteAcquisitionNote(acquisitionId: string, noteId: string, options?: DeleteAcquisitionNoteOptions): Promise<DeletedResult>;
   /**
    * Delete acquisition tag.
    * `DELETE /acquisitions/{acquisition_id}/tags/{value}` (`delete_acquisition_tag`)
    */
-  deleteAcquisitionTag(
-    acquisitionId: string,
-    value: string,
-    options?: DeleteAcquisitionTagOptions,
-  ): Promise<DeletedResult>;
+  deleteAcquisitionTag(acquisitionId: string, value: string, options?: DeleteAcquisitionTagOptions): Promise<DeletedResult>;
   /**
    * Delete acquisition tags.
    * `DELETE /acquisitions/{acquisition_id}/tags` (`delete_acquisition_tags`)
    */
-  deleteAcquisitionTags(
-    acquisitionId: string,
-    body: DeleteAcquisitionTagsBody,
-    options?: DeleteAcquisitionTagsOptions,
-  ): Promise<void>;
+  deleteAcquisitionTags(acquisitionId: string, body: DeleteAcquisitionTagsBody, options?: DeleteAcquisitionTagsOptions): Promise<void>;
   /**
    * Delete acquisitions by ids.
    * `DELETE /acquisitions` (`delete_acquisitions_by_ids`)
    */
-  deleteAcquisitionsByIds(
-    body: DeleteAcquisitionsByIdsBody,
-    options?: DeleteAcquisitionsByIdsOptions,
-  ): Promise<DeletedResult>;
+  deleteAcquisitionsByIds(body: DeleteAcquisitionsByIdsBody, options?: DeleteAcquisitionsByIdsOptions): Promise<DeletedResult>;
   /**
    * Delete analyses by ids.
    * `DELETE /analyses` (`delete_analyses_by_ids`)
    */
-  deleteAnalysesByIds(
-    body: DeleteAnalysesByIdsBody,
-    options?: DeleteAnalysesByIdsOptions,
-  ): Promise<DeletedResult>;
+  deleteAnalysesByIds(body: DeleteAnalysesByIdsBody, options?: DeleteAnalysesByIdsOptions): Promise<DeletedResult>;
   /**
    * Delete analysis.
    * `DELETE /analyses/{analysis_id}` (`delete_analysis`)
@@ -1661,37 +1372,22 @@ export interface GeneratedMethods {
    * Delete analysis file.
    * `DELETE /analyses/{analysis_id}/files/{file_name}` (`delete_analysis_file`)
    */
-  deleteAnalysisFile(
-    analysisId: string,
-    fileName: string,
-    options?: DeleteAnalysisFileOptions,
-  ): Promise<DeletedResult>;
+  deleteAnalysisFile(analysisId: string, fileName: string, options?: DeleteAnalysisFileOptions): Promise<DeletedResult>;
   /**
    * Delete analysis note.
    * `DELETE /analyses/{analysis_id}/notes/{note_id}` (`delete_analysis_note`)
    */
-  deleteAnalysisNote(
-    analysisId: string,
-    noteId: string,
-    options?: DeleteAnalysisNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteAnalysisNote(analysisId: string, noteId: string, options?: DeleteAnalysisNoteOptions): Promise<DeletedResult>;
   /**
    * Delete analysis tag.
    * `DELETE /analyses/{analysis_id}/tags/{value}` (`delete_analysis_tag`)
    */
-  deleteAnalysisTag(
-    analysisId: string,
-    value: string,
-    options?: DeleteAnalysisTagOptions,
-  ): Promise<DeletedResult>;
+  deleteAnalysisTag(analysisId: string, value: string, options?: DeleteAnalysisTagOptions): Promise<DeletedResult>;
   /**
    * Delete audit trail report.
    * `DELETE /audit-trail/reports/{report_id}` (`delete_audit_trail_report`)
    */
-  deleteAuditTrailReport(
-    reportId: string,
-    options?: DeleteAuditTrailReportOptions,
-  ): Promise<DeletedResult>;
+  deleteAuditTrailReport(reportId: string, options?: DeleteAuditTrailReportOptions): Promise<DeletedResult>;
   /**
    * Delete by search.
    * `DELETE /dataexplorer/search` (`delete_by_search`)
@@ -1706,55 +1402,32 @@ export interface GeneratedMethods {
    * Delete collection file.
    * `DELETE /collections/{collection_id}/files/{file_name}` (`delete_collection_file`)
    */
-  deleteCollectionFile(
-    collectionId: string,
-    fileName: string,
-    options?: DeleteCollectionFileOptions,
-  ): Promise<DeletedResult>;
+  deleteCollectionFile(collectionId: string, fileName: string, options?: DeleteCollectionFileOptions): Promise<DeletedResult>;
   /**
    * Delete collection note.
    * `DELETE /collections/{collection_id}/notes/{note_id}` (`delete_collection_note`)
    */
-  deleteCollectionNote(
-    collectionId: string,
-    noteId: string,
-    options?: DeleteCollectionNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteCollectionNote(collectionId: string, noteId: string, options?: DeleteCollectionNoteOptions): Promise<DeletedResult>;
   /**
    * Delete collection tag.
    * `DELETE /collections/{collection_id}/tags/{value}` (`delete_collection_tag`)
    */
-  deleteCollectionTag(
-    collectionId: string,
-    value: string,
-    options?: DeleteCollectionTagOptions,
-  ): Promise<DeletedResult>;
+  deleteCollectionTag(collectionId: string, value: string, options?: DeleteCollectionTagOptions): Promise<DeletedResult>;
   /**
    * Delete collection tags.
    * `DELETE /collections/{collection_id}/tags` (`delete_collection_tags`)
    */
-  deleteCollectionTags(
-    collectionId: string,
-    body: DeleteCollectionTagsBody,
-    options?: DeleteCollectionTagsOptions,
-  ): Promise<void>;
+  deleteCollectionTags(collectionId: string, body: DeleteCollectionTagsBody, options?: DeleteCollectionTagsOptions): Promise<void>;
   /**
    * Delete collection user permission.
    * `DELETE /collections/{collection_id}/permissions/{user_id}` (`delete_collection_user_permission`)
    */
-  deleteCollectionUserPermission(
-    collectionId: string,
-    userId: string,
-    options?: DeleteCollectionUserPermissionOptions,
-  ): Promise<ModifiedResult>;
+  deleteCollectionUserPermission(collectionId: string, userId: string, options?: DeleteCollectionUserPermissionOptions): Promise<ModifiedResult>;
   /**
    * Delete collections by ids.
    * `DELETE /collections` (`delete_collections_by_ids`)
    */
-  deleteCollectionsByIds(
-    body: DeleteCollectionsByIdsBody,
-    options?: DeleteCollectionsByIdsOptions,
-  ): Promise<DeletedResult>;
+  deleteCollectionsByIds(body: DeleteCollectionsByIdsBody, options?: DeleteCollectionsByIdsOptions): Promise<DeletedResult>;
   /**
    * Delete container.
    * `DELETE /containers/{container_id}` (`delete_container`)
@@ -1764,65 +1437,37 @@ export interface GeneratedMethods {
    * Delete container analysis.
    * `DELETE /containers/{container_id}/analyses/{analysis_id}` (`delete_container_analysis`)
    */
-  deleteContainerAnalysis(
-    containerId: string,
-    analysisId: string,
-    options?: DeleteContainerAnalysisOptions,
-  ): Promise<DeletedResult>;
+  deleteContainerAnalysis(containerId: string, analysisId: string, options?: DeleteContainerAnalysisOptions): Promise<DeletedResult>;
   /**
    * Delete container analysis note.
    * `DELETE /containers/{container_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_container_analysis_note`)
    */
-  deleteContainerAnalysisNote(
-    containerId: string,
-    analysisId: string,
-    noteId: string,
-    options?: DeleteContainerAnalysisNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteContainerAnalysisNote(containerId: string, analysisId: string, noteId: string, options?: DeleteContainerAnalysisNoteOptions): Promise<DeletedResult>;
   /**
    * Delete container file.
    * `DELETE /containers/{container_id}/files/{file_name}` (`delete_container_file`)
    */
-  deleteContainerFile(
-    containerId: string,
-    fileName: string,
-    options?: DeleteContainerFileOptions,
-  ): Promise<DeletedResult>;
+  deleteContainerFile(containerId: string, fileName: string, options?: DeleteContainerFileOptions): Promise<DeletedResult>;
   /**
    * Delete container note.
    * `DELETE /containers/{container_id}/notes/{note_id}` (`delete_container_note`)
    */
-  deleteContainerNote(
-    containerId: string,
-    noteId: string,
-    options?: DeleteContainerNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteContainerNote(containerId: string, noteId: string, options?: DeleteContainerNoteOptions): Promise<DeletedResult>;
   /**
    * Delete container tag.
    * `DELETE /containers/{container_id}/tags/{value}` (`delete_container_tag`)
    */
-  deleteContainerTag(
-    containerId: string,
-    value: string,
-    options?: DeleteContainerTagOptions,
-  ): Promise<DeletedResult>;
+  deleteContainerTag(containerId: string, value: string, options?: DeleteContainerTagOptions): Promise<DeletedResult>;
   /**
    * Delete container tags.
    * `DELETE /containers/{container_id}/tags` (`delete_container_tags`)
    */
-  deleteContainerTags(
-    containerId: string,
-    body: DeleteContainerTagsBody,
-    options?: DeleteContainerTagsOptions,
-  ): Promise<void>;
+  deleteContainerTags(containerId: string, body: DeleteContainerTagsBody, options?: DeleteContainerTagsOptions): Promise<void>;
   /**
    * Delete custom filter.
    * `DELETE /custom_filters/{custom_filter_id}` (`delete_custom_filter`)
    */
-  deleteCustomFilter(
-    customFilterId: string,
-    options?: DeleteCustomFilterOptions,
-  ): Promise<DeletedResult>;
+  deleteCustomFilter(customFilterId: string, options?: DeleteCustomFilterOptions): Promise<DeletedResult>;
   /**
    * Delete device.
    * `DELETE /devices/{device_id}` (`delete_device`)
@@ -1842,19 +1487,12 @@ export interface GeneratedMethods {
    * Delete file tags.
    * `DELETE /files/{file_id}/tags` (`delete_file_tags`)
    */
-  deleteFileTags(
-    fileId: string,
-    body?: DeleteFileTagsBody,
-    options?: DeleteFileTagsOptions,
-  ): Promise<void>;
+  deleteFileTags(fileId: string, body?: DeleteFileTagsBody, options?: DeleteFileTagsOptions): Promise<void>;
   /**
    * Delete files by ids.
    * `DELETE /files` (`delete_files_by_ids`)
    */
-  deleteFilesByIds(
-    body: DeleteFilesByIdsBody,
-    options?: DeleteFilesByIdsOptions,
-  ): Promise<DeletedResult>;
+  deleteFilesByIds(body: DeleteFilesByIdsBody, options?: DeleteFilesByIdsOptions): Promise<DeletedResult>;
   /**
    * Delete gear.
    * `DELETE /gears/{gear_name}` (`delete_gear`)
@@ -1864,12 +1502,7 @@ export interface GeneratedMethods {
    * Delete gear permission.
    * `DELETE /gears/{gear_name}/permissions/{permission_type}/{permission_id}` (`delete_gear_permission`)
    */
-  deleteGearPermission(
-    gearName: string,
-    permissionType: string,
-    permissionId: string,
-    options?: DeleteGearPermissionOptions,
-  ): Promise<void>;
+  deleteGearPermission(gearName: string, permissionType: string, permissionId: string, options?: DeleteGearPermissionOptions): Promise<void>;
   /**
    * Delete gear permissions.
    * `DELETE /gears/{gear_name}/permissions` (`delete_gear_permissions`)
@@ -1884,46 +1517,27 @@ export interface GeneratedMethods {
    * Delete group tag.
    * `DELETE /groups/{group_id}/tags/{value}` (`delete_group_tag`)
    */
-  deleteGroupTag(
-    groupId: string,
-    value: string,
-    options?: DeleteGroupTagOptions,
-  ): Promise<DeletedResult>;
+  deleteGroupTag(groupId: string, value: string, options?: DeleteGroupTagOptions): Promise<DeletedResult>;
   /**
    * Delete group tags.
    * `DELETE /groups/{group_id}/tags` (`delete_group_tags`)
    */
-  deleteGroupTags(
-    groupId: string,
-    body: DeleteGroupTagsBody,
-    options?: DeleteGroupTagsOptions,
-  ): Promise<void>;
+  deleteGroupTags(groupId: string, body: DeleteGroupTagsBody, options?: DeleteGroupTagsOptions): Promise<void>;
   /**
    * Delete group user permission.
    * `DELETE /groups/{group_id}/permissions/{user_id}` (`delete_group_user_permission`)
    */
-  deleteGroupUserPermission(
-    groupId: string,
-    userId: string,
-    options?: DeleteGroupUserPermissionOptions,
-  ): Promise<ModifiedResult>;
+  deleteGroupUserPermission(groupId: string, userId: string, options?: DeleteGroupUserPermissionOptions): Promise<ModifiedResult>;
   /**
    * Delete group user permission template.
    * `DELETE /groups/{group_id}/permissions/templates/{user_id}` (`delete_group_user_permission_template`)
    */
-  deleteGroupUserPermissionTemplate(
-    groupId: string,
-    userId: string,
-    options?: DeleteGroupUserPermissionTemplateOptions,
-  ): Promise<ModifiedResult>;
+  deleteGroupUserPermissionTemplate(groupId: string, userId: string, options?: DeleteGroupUserPermissionTemplateOptions): Promise<ModifiedResult>;
   /**
    * Delete groups by ids.
    * `DELETE /groups` (`delete_groups_by_ids`)
    */
-  deleteGroupsByIds(
-    body: DeleteGroupsByIdsBody,
-    options?: DeleteGroupsByIdsOptions,
-  ): Promise<DeletedResult>;
+  deleteGroupsByIds(body: DeleteGroupsByIdsBody, options?: DeleteGroupsByIdsOptions): Promise<DeletedResult>;
   /**
    * Delete modality.
    * `DELETE /modalities/{modalityId}` (`delete_modality`)
@@ -1938,82 +1552,47 @@ export interface GeneratedMethods {
    * Delete project aet.
    * `DELETE /dimse/projects/{project_aet}` (`delete_project_aet`)
    */
-  deleteProjectAet(
-    projectAet: string,
-    options?: DeleteProjectAetOptions,
-  ): Promise<DeleteProjectAetResult>;
+  deleteProjectAet(projectAet: string, options?: DeleteProjectAetOptions): Promise<DeleteProjectAetResult>;
   /**
    * Delete project analysis.
    * `DELETE /projects/{project_id}/analyses/{analysis_id}` (`delete_project_analysis`)
    */
-  deleteProjectAnalysis(
-    projectId: string,
-    analysisId: string,
-    options?: DeleteProjectAnalysisOptions,
-  ): Promise<DeletedResult>;
+  deleteProjectAnalysis(projectId: string, analysisId: string, options?: DeleteProjectAnalysisOptions): Promise<DeletedResult>;
   /**
    * Delete project analysis note.
    * `DELETE /projects/{project_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_project_analysis_note`)
    */
-  deleteProjectAnalysisNote(
-    projectId: string,
-    analysisId: string,
-    noteId: string,
-    options?: DeleteProjectAnalysisNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteProjectAnalysisNote(projectId: string, analysisId: string, noteId: string, options?: DeleteProjectAnalysisNoteOptions): Promise<DeletedResult>;
   /**
    * Delete project file.
    * `DELETE /projects/{project_id}/files/{file_name}` (`delete_project_file`)
    */
-  deleteProjectFile(
-    projectId: string,
-    fileName: string,
-    options?: DeleteProjectFileOptions,
-  ): Promise<DeletedResult>;
+  deleteProjectFile(projectId: string, fileName: string, options?: DeleteProjectFileOptions): Promise<DeletedResult>;
   /**
    * Delete project note.
    * `DELETE /projects/{project_id}/notes/{note_id}` (`delete_project_note`)
    */
-  deleteProjectNote(
-    projectId: string,
-    noteId: string,
-    options?: DeleteProjectNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteProjectNote(projectId: string, noteId: string, options?: DeleteProjectNoteOptions): Promise<DeletedResult>;
   /**
    * Delete project tag.
    * `DELETE /projects/{project_id}/tags/{value}` (`delete_project_tag`)
    */
-  deleteProjectTag(
-    projectId: string,
-    value: string,
-    options?: DeleteProjectTagOptions,
-  ): Promise<DeletedResult>;
+  deleteProjectTag(projectId: string, value: string, options?: DeleteProjectTagOptions): Promise<DeletedResult>;
   /**
    * Delete project tags.
    * `DELETE /projects/{project_id}/tags` (`delete_project_tags`)
    */
-  deleteProjectTags(
-    projectId: string,
-    body: DeleteProjectTagsBody,
-    options?: DeleteProjectTagsOptions,
-  ): Promise<void>;
+  deleteProjectTags(projectId: string, body: DeleteProjectTagsBody, options?: DeleteProjectTagsOptions): Promise<void>;
   /**
    * Delete project user permission.
    * `DELETE /projects/{project_id}/permissions/{uid}` (`delete_project_user_permission`)
    */
-  deleteProjectUserPermission(
-    projectId: string,
-    uid: string,
-    options?: DeleteProjectUserPermissionOptions,
-  ): Promise<ModifiedResult>;
+  deleteProjectUserPermission(projectId: string, uid: string, options?: DeleteProjectUserPermissionOptions): Promise<ModifiedResult>;
   /**
    * Delete projects by ids.
    * `DELETE /projects` (`delete_projects_by_ids`)
    */
-  deleteProjectsByIds(
-    body: DeleteProjectsByIdsBody,
-    options?: DeleteProjectsByIdsOptions,
-  ): Promise<DeletedResult>;
+  deleteProjectsByIds(body: DeleteProjectsByIdsBody, options?: DeleteProjectsByIdsOptions): Promise<DeletedResult>;
   /**
    * Delete provider.
    * `DELETE /site/providers/{provider_id}` (`delete_provider`)
@@ -2033,10 +1612,7 @@ export interface GeneratedMethods {
    * Delete service aet.
    * `DELETE /dimse/services/{service_aet}` (`delete_service_aet`)
    */
-  deleteServiceAet(
-    serviceAet: string,
-    options?: DeleteServiceAetOptions,
-  ): Promise<DeleteServiceAetResult>;
+  deleteServiceAet(serviceAet: string, options?: DeleteServiceAetOptions): Promise<DeleteServiceAetResult>;
   /**
    * Delete session.
    * `DELETE /sessions/{session_id}` (`delete_session`)
@@ -2046,65 +1622,37 @@ export interface GeneratedMethods {
    * Delete session analysis.
    * `DELETE /sessions/{session_id}/analyses/{analysis_id}` (`delete_session_analysis`)
    */
-  deleteSessionAnalysis(
-    sessionId: string,
-    analysisId: string,
-    options?: DeleteSessionAnalysisOptions,
-  ): Promise<DeletedResult>;
+  deleteSessionAnalysis(sessionId: string, analysisId: string, options?: DeleteSessionAnalysisOptions): Promise<DeletedResult>;
   /**
    * Delete session analysis note.
    * `DELETE /sessions/{session_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_session_analysis_note`)
    */
-  deleteSessionAnalysisNote(
-    sessionId: string,
-    analysisId: string,
-    noteId: string,
-    options?: DeleteSessionAnalysisNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteSessionAnalysisNote(sessionId: string, analysisId: string, noteId: string, options?: DeleteSessionAnalysisNoteOptions): Promise<DeletedResult>;
   /**
    * Delete session file.
    * `DELETE /sessions/{session_id}/files/{file_name}` (`delete_session_file`)
    */
-  deleteSessionFile(
-    sessionId: string,
-    fileName: string,
-    options?: DeleteSessionFileOptions,
-  ): Promise<DeletedResult>;
+  deleteSessionFile(sessionId: string, fileName: string, options?: DeleteSessionFileOptions): Promise<DeletedResult>;
   /**
    * Delete session note.
    * `DELETE /sessions/{session_id}/notes/{note_id}` (`delete_session_note`)
    */
-  deleteSessionNote(
-    sessionId: string,
-    noteId: string,
-    options?: DeleteSessionNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteSessionNote(sessionId: string, noteId: string, options?: DeleteSessionNoteOptions): Promise<DeletedResult>;
   /**
    * Delete session tag.
    * `DELETE /sessions/{session_id}/tags/{value}` (`delete_session_tag`)
    */
-  deleteSessionTag(
-    sessionId: string,
-    value: string,
-    options?: DeleteSessionTagOptions,
-  ): Promise<DeletedResult>;
+  deleteSessionTag(sessionId: string, value: string, options?: DeleteSessionTagOptions): Promise<DeletedResult>;
   /**
    * Delete session tags.
    * `DELETE /sessions/{session_id}/tags` (`delete_session_tags`)
    */
-  deleteSessionTags(
-    sessionId: string,
-    body: DeleteSessionTagsBody,
-    options?: DeleteSessionTagsOptions,
-  ): Promise<void>;
+  deleteSessionTags(sessionId: string, body: DeleteSessionTagsBody, options?: DeleteSessionTagsOptions): Promise<void>;
   /**
    * Delete sessions by ids.
    * `DELETE /sessions` (`delete_sessions_by_ids`)
    */
-  deleteSessionsByIds(
-    body: DeleteSessionsByIdsBody,
-    options?: DeleteSessionsByIdsOptions,
-  ): Promise<DeletedResult>;
+  deleteSessionsByIds(body: DeleteSessionsByIdsBody, options?: DeleteSessionsByIdsOptions): Promise<DeletedResult>;
   /**
    * Delete staffing pool.
    * `DELETE /staffing_pools/{pool_id}` (`delete_staffing_pool`)
@@ -2119,65 +1667,37 @@ export interface GeneratedMethods {
    * Delete subject analysis.
    * `DELETE /subjects/{subject_id}/analyses/{analysis_id}` (`delete_subject_analysis`)
    */
-  deleteSubjectAnalysis(
-    subjectId: string,
-    analysisId: string,
-    options?: DeleteSubjectAnalysisOptions,
-  ): Promise<DeletedResult>;
+  deleteSubjectAnalysis(subjectId: string, analysisId: string, options?: DeleteSubjectAnalysisOptions): Promise<DeletedResult>;
   /**
    * Delete subject analysis note.
    * `DELETE /subjects/{subject_id}/analyses/{analysis_id}/notes/{note_id}` (`delete_subject_analysis_note`)
    */
-  deleteSubjectAnalysisNote(
-    subjectId: string,
-    analysisId: string,
-    noteId: string,
-    options?: DeleteSubjectAnalysisNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteSubjectAnalysisNote(subjectId: string, analysisId: string, noteId: string, options?: DeleteSubjectAnalysisNoteOptions): Promise<DeletedResult>;
   /**
    * Delete subject file.
    * `DELETE /subjects/{subject_id}/files/{file_name}` (`delete_subject_file`)
    */
-  deleteSubjectFile(
-    subjectId: string,
-    fileName: string,
-    options?: DeleteSubjectFileOptions,
-  ): Promise<DeletedResult>;
+  deleteSubjectFile(subjectId: string, fileName: string, options?: DeleteSubjectFileOptions): Promise<DeletedResult>;
   /**
    * Delete subject note.
    * `DELETE /subjects/{subject_id}/notes/{note_id}` (`delete_subject_note`)
    */
-  deleteSubjectNote(
-    subjectId: string,
-    noteId: string,
-    options?: DeleteSubjectNoteOptions,
-  ): Promise<DeletedResult>;
+  deleteSubjectNote(subjectId: string, noteId: string, options?: DeleteSubjectNoteOptions): Promise<DeletedResult>;
   /**
    * Delete subject tag.
    * `DELETE /subjects/{subject_id}/tags/{value}` (`delete_subject_tag`)
    */
-  deleteSubjectTag(
-    subjectId: string,
-    value: string,
-    options?: DeleteSubjectTagOptions,
-  ): Promise<DeletedResult>;
+  deleteSubjectTag(subjectId: string, value: string, options?: DeleteSubjectTagOptions): Promise<DeletedResult>;
   /**
    * Delete subject tags.
    * `DELETE /subjects/{subject_id}/tags` (`delete_subject_tags`)
    */
-  deleteSubjectTags(
-    subjectId: string,
-    body: DeleteSubjectTagsBody,
-    options?: DeleteSubjectTagsOptions,
-  ): Promise<void>;
+  deleteSubjectTags(subjectId: string, body: DeleteSubjectTagsBody, options?: DeleteSubjectTagsOptions): Promise<void>;
   /**
    * Delete subjects by ids.
    * `DELETE /subjects` (`delete_subjects_by_ids`)
    */
-  deleteSubjectsByIds(
-    body: DeleteSubjectsByIdsBody,
-    options?: DeleteSubjectsByIdsOptions,
-  ): Promise<DeletedResult>;
+  deleteSubjectsByIds(body: DeleteSubjectsByIdsBody, options?: DeleteSubjectsByIdsOptions): Promise<DeletedResult>;
   /**
    * Delete task protocol.
    * `DELETE /protocols/{protocol_id}` (`delete_task_protocol`)
@@ -2202,713 +1722,351 @@ export interface GeneratedMethods {
    * Delete view execution.
    * `POST /data_view_executions/{data_view_execution_id}/delete` (`delete_view_execution`)
    */
-  deleteViewExecution(
-    dataViewExecutionId: string,
-    options?: DeleteViewExecutionOptions,
-  ): Promise<DeletedResult>;
+  deleteViewExecution(dataViewExecutionId: string, options?: DeleteViewExecutionOptions): Promise<DeletedResult>;
   /**
    * Determine provider for job.
    * `POST /jobs/determine_provider` (`determine_provider_for_job`)
    */
-  determineProviderForJob(
-    body: DetermineProviderForJobBody,
-    options?: DetermineProviderForJobOptions,
-  ): Promise<Provider>;
+  determineProviderForJob(body: DetermineProviderForJobBody, options?: DetermineProviderForJobOptions): Promise<Provider>;
   /**
    * Download audit trail report: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /audit-trail/reports/{report_id}/csv` (`download_audit_trail_report`)
    */
-  downloadAuditTrailReport(
-    reportId: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadAuditTrailReportQuery,
-  ): Promise<void>;
+  downloadAuditTrailReport(reportId: string, dest: DownloadDestination, options?: DownloadOptions & DownloadAuditTrailReportQuery): Promise<void>;
   /**
    * Download audit trail report: the bytes, in memory.
    * `GET /audit-trail/reports/{report_id}/csv` (`download_audit_trail_report`)
    */
-  downloadAuditTrailReportAsData(
-    reportId: string,
-    options?: ReadOptions & DownloadAuditTrailReportQuery,
-  ): Promise<Uint8Array>;
+  downloadAuditTrailReportAsData(reportId: string, options?: ReadOptions & DownloadAuditTrailReportQuery): Promise<Uint8Array>;
   /**
    * Download file from acquisition: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /acquisitions/{acquisition_id}/files/{file_name}` (`download_file_from_acquisition`)
    */
-  downloadFileFromAcquisition(
-    acquisitionId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadFileFromAcquisitionQuery,
-  ): Promise<void>;
+  downloadFileFromAcquisition(acquisitionId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadFileFromAcquisitionQuery): Promise<void>;
   /**
    * Download file from acquisition: the bytes, in memory.
    * `GET /acquisitions/{acquisition_id}/files/{file_name}` (`download_file_from_acquisition`)
    */
-  downloadFileFromAcquisitionAsData(
-    acquisitionId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadFileFromAcquisitionQuery,
-  ): Promise<Uint8Array>;
+  downloadFileFromAcquisitionAsData(acquisitionId: string, fileName: string, options?: ReadOptions & DownloadFileFromAcquisitionQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{acquisition_id}/files/{file_name}` (`download_file_from_acquisition`)).
    */
-  getAcquisitionDownloadUrl(
-    acquisitionId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getAcquisitionDownloadUrl(acquisitionId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /acquisitions/{acquisition_id}/files/{file_name}` (`download_file_from_acquisition`)).
    */
-  getAcquisitionFileZipInfo(
-    acquisitionId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getAcquisitionFileZipInfo(acquisitionId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download file from analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /analyses/{analysis_id}/files/{file_name}` (`download_file_from_analysis`)
    */
-  downloadFileFromAnalysis(
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadFileFromAnalysisQuery,
-  ): Promise<void>;
+  downloadFileFromAnalysis(analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadFileFromAnalysisQuery): Promise<void>;
   /**
    * Download file from analysis: the bytes, in memory.
    * `GET /analyses/{analysis_id}/files/{file_name}` (`download_file_from_analysis`)
    */
-  downloadFileFromAnalysisAsData(
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadFileFromAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadFileFromAnalysisAsData(analysisId: string, fileName: string, options?: ReadOptions & DownloadFileFromAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /analyses/{analysis_id}/files/{file_name}` (`download_file_from_analysis`)).
    */
-  getAnalysisDownloadUrl(
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getAnalysisDownloadUrl(analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /analyses/{analysis_id}/files/{file_name}` (`download_file_from_analysis`)).
    */
-  getAnalysisFileZipInfo(
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getAnalysisFileZipInfo(analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download file from collection: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /collections/{collection_id}/files/{file_name}` (`download_file_from_collection`)
    */
-  downloadFileFromCollection(
-    collectionId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadFileFromCollectionQuery,
-  ): Promise<void>;
+  downloadFileFromCollection(collectionId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadFileFromCollectionQuery): Promise<void>;
   /**
    * Download file from collection: the bytes, in memory.
    * `GET /collections/{collection_id}/files/{file_name}` (`download_file_from_collection`)
    */
-  downloadFileFromCollectionAsData(
-    collectionId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadFileFromCollectionQuery,
-  ): Promise<Uint8Array>;
+  downloadFileFromCollectionAsData(collectionId: string, fileName: string, options?: ReadOptions & DownloadFileFromCollectionQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /collections/{collection_id}/files/{file_name}` (`download_file_from_collection`)).
    */
-  getCollectionDownloadUrl(
-    collectionId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getCollectionDownloadUrl(collectionId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /collections/{collection_id}/files/{file_name}` (`download_file_from_collection`)).
    */
-  getCollectionFileZipInfo(
-    collectionId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getCollectionFileZipInfo(collectionId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download file from container: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /containers/{container_id}/files/{file_name}` (`download_file_from_container`)
    */
-  downloadFileFromContainer(
-    containerId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadFileFromContainerQuery,
-  ): Promise<void>;
+  downloadFileFromContainer(containerId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadFileFromContainerQuery): Promise<void>;
   /**
    * Download file from container: the bytes, in memory.
    * `GET /containers/{container_id}/files/{file_name}` (`download_file_from_container`)
    */
-  downloadFileFromContainerAsData(
-    containerId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadFileFromContainerQuery,
-  ): Promise<Uint8Array>;
+  downloadFileFromContainerAsData(containerId: string, fileName: string, options?: ReadOptions & DownloadFileFromContainerQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{container_id}/files/{file_name}` (`download_file_from_container`)).
    */
-  getContainerDownloadUrl(
-    containerId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getContainerDownloadUrl(containerId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /containers/{container_id}/files/{file_name}` (`download_file_from_container`)).
    */
-  getContainerFileZipInfo(
-    containerId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getContainerFileZipInfo(containerId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download file from project: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /projects/{project_id}/files/{file_name}` (`download_file_from_project`)
    */
-  downloadFileFromProject(
-    projectId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadFileFromProjectQuery,
-  ): Promise<void>;
+  downloadFileFromProject(projectId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadFileFromProjectQuery): Promise<void>;
   /**
    * Download file from project: the bytes, in memory.
    * `GET /projects/{project_id}/files/{file_name}` (`download_file_from_project`)
    */
-  downloadFileFromProjectAsData(
-    projectId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadFileFromProjectQuery,
-  ): Promise<Uint8Array>;
+  downloadFileFromProjectAsData(projectId: string, fileName: string, options?: ReadOptions & DownloadFileFromProjectQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{project_id}/files/{file_name}` (`download_file_from_project`)).
    */
-  getProjectDownloadUrl(
-    projectId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getProjectDownloadUrl(projectId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /projects/{project_id}/files/{file_name}` (`download_file_from_project`)).
    */
-  getProjectFileZipInfo(
-    projectId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getProjectFileZipInfo(projectId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download file from session: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /sessions/{session_id}/files/{file_name}` (`download_file_from_session`)
    */
-  downloadFileFromSession(
-    sessionId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadFileFromSessionQuery,
-  ): Promise<void>;
+  downloadFileFromSession(sessionId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadFileFromSessionQuery): Promise<void>;
   /**
    * Download file from session: the bytes, in memory.
    * `GET /sessions/{session_id}/files/{file_name}` (`download_file_from_session`)
    */
-  downloadFileFromSessionAsData(
-    sessionId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadFileFromSessionQuery,
-  ): Promise<Uint8Array>;
+  downloadFileFromSessionAsData(sessionId: string, fileName: string, options?: ReadOptions & DownloadFileFromSessionQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{session_id}/files/{file_name}` (`download_file_from_session`)).
    */
-  getSessionDownloadUrl(
-    sessionId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getSessionDownloadUrl(sessionId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /sessions/{session_id}/files/{file_name}` (`download_file_from_session`)).
    */
-  getSessionFileZipInfo(
-    sessionId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getSessionFileZipInfo(sessionId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download file from subject: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /subjects/{subject_id}/files/{file_name}` (`download_file_from_subject`)
    */
-  downloadFileFromSubject(
-    subjectId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadFileFromSubjectQuery,
-  ): Promise<void>;
+  downloadFileFromSubject(subjectId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadFileFromSubjectQuery): Promise<void>;
   /**
    * Download file from subject: the bytes, in memory.
    * `GET /subjects/{subject_id}/files/{file_name}` (`download_file_from_subject`)
    */
-  downloadFileFromSubjectAsData(
-    subjectId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadFileFromSubjectQuery,
-  ): Promise<Uint8Array>;
+  downloadFileFromSubjectAsData(subjectId: string, fileName: string, options?: ReadOptions & DownloadFileFromSubjectQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{subject_id}/files/{file_name}` (`download_file_from_subject`)).
    */
-  getSubjectDownloadUrl(
-    subjectId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getSubjectDownloadUrl(subjectId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /subjects/{subject_id}/files/{file_name}` (`download_file_from_subject`)).
    */
-  getSubjectFileZipInfo(
-    subjectId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getSubjectFileZipInfo(subjectId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download input from acquisition analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_acquisition_analysis`)
    */
-  downloadInputFromAcquisitionAnalysis(
-    acquisitionId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadInputFromAcquisitionAnalysisQuery,
-  ): Promise<void>;
+  downloadInputFromAcquisitionAnalysis(acquisitionId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadInputFromAcquisitionAnalysisQuery): Promise<void>;
   /**
    * Download input from acquisition analysis: the bytes, in memory.
    * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_acquisition_analysis`)
    */
-  downloadInputFromAcquisitionAnalysisAsData(
-    acquisitionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadInputFromAcquisitionAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadInputFromAcquisitionAnalysisAsData(acquisitionId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadInputFromAcquisitionAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_acquisition_analysis`)).
    */
-  getAcquisitionAnalysisInputDownloadUrl(
-    acquisitionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getAcquisitionAnalysisInputDownloadUrl(acquisitionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_acquisition_analysis`)).
    */
-  getAcquisitionAnalysisInputZipInfo(
-    acquisitionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getAcquisitionAnalysisInputZipInfo(acquisitionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download input from analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_analysis`)
    */
-  downloadInputFromAnalysis(
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadInputFromAnalysisQuery,
-  ): Promise<void>;
+  downloadInputFromAnalysis(analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadInputFromAnalysisQuery): Promise<void>;
   /**
    * Download input from analysis: the bytes, in memory.
    * `GET /analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_analysis`)
    */
-  downloadInputFromAnalysisAsData(
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadInputFromAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadInputFromAnalysisAsData(analysisId: string, fileName: string, options?: ReadOptions & DownloadInputFromAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_analysis`)).
    */
-  getAnalysisInputDownloadUrl(
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getAnalysisInputDownloadUrl(analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_analysis`)).
    */
-  getAnalysisInputZipInfo(
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getAnalysisInputZipInfo(analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download input from container analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /containers/{container_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_container_analysis`)
    */
-  downloadInputFromContainerAnalysis(
-    containerId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadInputFromContainerAnalysisQuery,
-  ): Promise<void>;
+  downloadInputFromContainerAnalysis(containerId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadInputFromContainerAnalysisQuery): Promise<void>;
   /**
    * Download input from container analysis: the bytes, in memory.
    * `GET /containers/{container_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_container_analysis`)
    */
-  downloadInputFromContainerAnalysisAsData(
-    containerId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadInputFromContainerAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadInputFromContainerAnalysisAsData(containerId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadInputFromContainerAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{container_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_container_analysis`)).
    */
-  getContainerAnalysisInputDownloadUrl(
-    containerId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getContainerAnalysisInputDownloadUrl(containerId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /containers/{container_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_container_analysis`)).
    */
-  getContainerAnalysisInputZipInfo(
-    containerId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getContainerAnalysisInputZipInfo(containerId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download input from project analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /projects/{project_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_project_analysis`)
    */
-  downloadInputFromProjectAnalysis(
-    projectId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadInputFromProjectAnalysisQuery,
-  ): Promise<void>;
+  downloadInputFromProjectAnalysis(projectId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadInputFromProjectAnalysisQuery): Promise<void>;
   /**
    * Download input from project analysis: the bytes, in memory.
    * `GET /projects/{project_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_project_analysis`)
    */
-  downloadInputFromProjectAnalysisAsData(
-    projectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadInputFromProjectAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadInputFromProjectAnalysisAsData(projectId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadInputFromProjectAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{project_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_project_analysis`)).
    */
-  getProjectAnalysisInputDownloadUrl(
-    projectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getProjectAnalysisInputDownloadUrl(projectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /projects/{project_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_project_analysis`)).
    */
-  getProjectAnalysisInputZipInfo(
-    projectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getProjectAnalysisInputZipInfo(projectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download input from session analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /sessions/{session_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_session_analysis`)
    */
-  downloadInputFromSessionAnalysis(
-    sessionId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadInputFromSessionAnalysisQuery,
-  ): Promise<void>;
+  downloadInputFromSessionAnalysis(sessionId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadInputFromSessionAnalysisQuery): Promise<void>;
   /**
    * Download input from session analysis: the bytes, in memory.
    * `GET /sessions/{session_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_session_analysis`)
    */
-  downloadInputFromSessionAnalysisAsData(
-    sessionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadInputFromSessionAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadInputFromSessionAnalysisAsData(sessionId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadInputFromSessionAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{session_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_session_analysis`)).
    */
-  getSessionAnalysisInputDownloadUrl(
-    sessionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getSessionAnalysisInputDownloadUrl(sessionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /sessions/{session_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_session_analysis`)).
    */
-  getSessionAnalysisInputZipInfo(
-    sessionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getSessionAnalysisInputZipInfo(sessionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download input from subject analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /subjects/{subject_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_subject_analysis`)
    */
-  downloadInputFromSubjectAnalysis(
-    subjectId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadInputFromSubjectAnalysisQuery,
-  ): Promise<void>;
+  downloadInputFromSubjectAnalysis(subjectId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadInputFromSubjectAnalysisQuery): Promise<void>;
   /**
    * Download input from subject analysis: the bytes, in memory.
    * `GET /subjects/{subject_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_subject_analysis`)
    */
-  downloadInputFromSubjectAnalysisAsData(
-    subjectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadInputFromSubjectAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadInputFromSubjectAnalysisAsData(subjectId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadInputFromSubjectAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{subject_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_subject_analysis`)).
    */
-  getSubjectAnalysisInputDownloadUrl(
-    subjectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getSubjectAnalysisInputDownloadUrl(subjectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /subjects/{subject_id}/analyses/{analysis_id}/inputs/{file_name}` (`download_input_from_subject_analysis`)).
    */
-  getSubjectAnalysisInputZipInfo(
-    subjectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getSubjectAnalysisInputZipInfo(subjectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download output from acquisition analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_acquisition_analysis`)
    */
-  downloadOutputFromAcquisitionAnalysis(
-    acquisitionId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadOutputFromAcquisitionAnalysisQuery,
-  ): Promise<void>;
+  downloadOutputFromAcquisitionAnalysis(acquisitionId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadOutputFromAcquisitionAnalysisQuery): Promise<void>;
   /**
    * Download output from acquisition analysis: the bytes, in memory.
    * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_acquisition_analysis`)
    */
-  downloadOutputFromAcquisitionAnalysisAsData(
-    acquisitionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadOutputFromAcquisitionAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadOutputFromAcquisitionAnalysisAsData(acquisitionId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadOutputFromAcquisitionAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_acquisition_analysis`)).
    */
-  getAcquisitionAnalysisOutputDownloadUrl(
-    acquisitionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getAcquisitionAnalysisOutputDownloadUrl(acquisitionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_acquisition_analysis`)).
    */
-  getAcquisitionAnalysisOutputZipInfo(
-    acquisitionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getAcquisitionAnalysisOutputZipInfo(acquisitionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download output from container analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /containers/{container_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_container_analysis`)
    */
-  downloadOutputFromContainerAnalysis(
-    containerId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadOutputFromContainerAnalysisQuery,
-  ): Promise<void>;
+  downloadOutputFromContainerAnalysis(containerId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadOutputFromContainerAnalysisQuery): Promise<void>;
   /**
    * Download output from container analysis: the bytes, in memory.
    * `GET /containers/{container_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_container_analysis`)
    */
-  downloadOutputFromContainerAnalysisAsData(
-    containerId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadOutputFromContainerAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadOutputFromContainerAnalysisAsData(containerId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadOutputFromContainerAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /containers/{container_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_container_analysis`)).
    */
-  getContainerAnalysisOutputDownloadUrl(
-    containerId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getContainerAnalysisOutputDownloadUrl(containerId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /containers/{container_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_container_analysis`)).
    */
-  getContainerAnalysisOutputZipInfo(
-    containerId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getContainerAnalysisOutputZipInfo(containerId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download output from project analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /projects/{project_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_project_analysis`)
    */
-  downloadOutputFromProjectAnalysis(
-    projectId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadOutputFromProjectAnalysisQuery,
-  ): Promise<void>;
+  downloadOutputFromProjectAnalysis(projectId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadOutputFromProjectAnalysisQuery): Promise<void>;
   /**
    * Download output from project analysis: the bytes, in memory.
    * `GET /projects/{project_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_project_analysis`)
    */
-  downloadOutputFromProjectAnalysisAsData(
-    projectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadOutputFromProjectAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadOutputFromProjectAnalysisAsData(projectId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadOutputFromProjectAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /projects/{project_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_project_analysis`)).
    */
-  getProjectAnalysisOutputDownloadUrl(
-    projectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getProjectAnalysisOutputDownloadUrl(projectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /projects/{project_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_project_analysis`)).
    */
-  getProjectAnalysisOutputZipInfo(
-    projectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getProjectAnalysisOutputZipInfo(projectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download output from session analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /sessions/{session_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_session_analysis`)
    */
-  downloadOutputFromSessionAnalysis(
-    sessionId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadOutputFromSessionAnalysisQuery,
-  ): Promise<void>;
+  downloadOutputFromSessionAnalysis(sessionId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadOutputFromSessionAnalysisQuery): Promise<void>;
   /**
    * Download output from session analysis: the bytes, in memory.
    * `GET /sessions/{session_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_session_analysis`)
    */
-  downloadOutputFromSessionAnalysisAsData(
-    sessionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadOutputFromSessionAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadOutputFromSessionAnalysisAsData(sessionId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadOutputFromSessionAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /sessions/{session_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_session_analysis`)).
    */
-  getSessionAnalysisOutputDownloadUrl(
-    sessionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getSessionAnalysisOutputDownloadUrl(sessionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /sessions/{session_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_session_analysis`)).
    */
-  getSessionAnalysisOutputZipInfo(
-    sessionId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getSessionAnalysisOutputZipInfo(sessionId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download output from subject analysis: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /subjects/{subject_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_subject_analysis`)
    */
-  downloadOutputFromSubjectAnalysis(
-    subjectId: string,
-    analysisId: string,
-    fileName: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadOutputFromSubjectAnalysisQuery,
-  ): Promise<void>;
+  downloadOutputFromSubjectAnalysis(subjectId: string, analysisId: string, fileName: string, dest: DownloadDestination, options?: DownloadOptions & DownloadOutputFromSubjectAnalysisQuery): Promise<void>;
   /**
    * Download output from subject analysis: the bytes, in memory.
    * `GET /subjects/{subject_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_subject_analysis`)
    */
-  downloadOutputFromSubjectAnalysisAsData(
-    subjectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: ReadOptions & DownloadOutputFromSubjectAnalysisQuery,
-  ): Promise<Uint8Array>;
+  downloadOutputFromSubjectAnalysisAsData(subjectId: string, analysisId: string, fileName: string, options?: ReadOptions & DownloadOutputFromSubjectAnalysisQuery): Promise<Uint8Array>;
   /**
    * A one-time URL that downloads this file without an API key (ticket flow of `GET /subjects/{subject_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_subject_analysis`)).
    */
-  getSubjectAnalysisOutputDownloadUrl(
-    subjectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<string>;
+  getSubjectAnalysisOutputDownloadUrl(subjectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<string>;
   /**
    * The member listing of a zip file (`info=true` on `GET /subjects/{subject_id}/analyses/{analysis_id}/files/{file_name}` (`download_output_from_subject_analysis`)).
    */
-  getSubjectAnalysisOutputZipInfo(
-    subjectId: string,
-    analysisId: string,
-    fileName: string,
-    options?: CallOptions,
-  ): Promise<FileZipInfo>;
+  getSubjectAnalysisOutputZipInfo(subjectId: string, analysisId: string, fileName: string, options?: CallOptions): Promise<FileZipInfo>;
   /**
    * Download ticket: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /download` (`download_ticket`)
    */
-  downloadTicket(
-    dest: DownloadDestination,
-    options?: DownloadOptions & DownloadTicketQuery,
-  ): Promise<void>;
+  downloadTicket(dest: DownloadDestination, options?: DownloadOptions & DownloadTicketQuery): Promise<void>;
   /**
    * Download ticket: the bytes, in memory.
    * `GET /download` (`download_ticket`)
@@ -2918,61 +2076,37 @@ export interface GeneratedMethods {
    * End project packfile upload: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /projects/{project_id}/packfile-end` (`end_project_packfile_upload`)
    */
-  endProjectPackfileUpload(
-    projectId: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & EndProjectPackfileUploadQuery,
-  ): Promise<void>;
+  endProjectPackfileUpload(projectId: string, dest: DownloadDestination, options?: DownloadOptions & EndProjectPackfileUploadQuery): Promise<void>;
   /**
    * End project packfile upload: the bytes, in memory.
    * `GET /projects/{project_id}/packfile-end` (`end_project_packfile_upload`)
    */
-  endProjectPackfileUploadAsData(
-    projectId: string,
-    options?: ReadOptions & EndProjectPackfileUploadQuery,
-  ): Promise<Uint8Array>;
+  endProjectPackfileUploadAsData(projectId: string, options?: ReadOptions & EndProjectPackfileUploadQuery): Promise<Uint8Array>;
   /**
    * Engine complete job.
    * `PUT /jobs/{job_id}/complete` (`engine_complete_job`)
    */
-  engineCompleteJob(
-    jobId: string,
-    body: EngineCompleteJobBody,
-    options?: EngineCompleteJobOptions,
-  ): Promise<void>;
+  engineCompleteJob(jobId: string, body: EngineCompleteJobBody, options?: EngineCompleteJobOptions): Promise<void>;
   /**
    * Engine prepare complete job.
    * `PUT /jobs/{job_id}/prepare-complete` (`engine_prepare_complete_job`)
    */
-  enginePrepareCompleteJob(
-    jobId: string,
-    options?: EnginePrepareCompleteJobOptions,
-  ): Promise<JobTicketOutput>;
+  enginePrepareCompleteJob(jobId: string, options?: EnginePrepareCompleteJobOptions): Promise<JobTicketOutput>;
   /**
    * Evaluate view: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /views/{view_id}/data` (`evaluate_view`)
    */
-  evaluateView(
-    viewId: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & EvaluateViewQuery,
-  ): Promise<void>;
+  evaluateView(viewId: string, dest: DownloadDestination, options?: DownloadOptions & EvaluateViewQuery): Promise<void>;
   /**
    * Evaluate view: the bytes, in memory.
    * `GET /views/{view_id}/data` (`evaluate_view`)
    */
-  evaluateViewAsData(
-    viewId: string,
-    options?: ReadOptions & EvaluateViewQuery,
-  ): Promise<Uint8Array>;
+  evaluateViewAsData(viewId: string, options?: ReadOptions & EvaluateViewQuery): Promise<Uint8Array>;
   /**
    * Evaluate view adhoc: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `POST /views/data` (`evaluate_view_adhoc`)
    */
-  evaluateViewAdhoc(
-    dest: DownloadDestination,
-    options?: DownloadOptions & EvaluateViewAdhocQuery,
-  ): Promise<void>;
+  evaluateViewAdhoc(dest: DownloadDestination, options?: DownloadOptions & EvaluateViewAdhocQuery): Promise<void>;
   /**
    * Evaluate view adhoc: the bytes, in memory.
    * `POST /views/data` (`evaluate_view_adhoc`)
@@ -2987,16 +2121,12 @@ export interface GeneratedMethods {
    * Find all api staffing pools get.
    * `GET /staffing_pools` (`find_all_api_staffing_pools_get`)
    */
-  findAllApiStaffingPoolsGet(
-    options?: FindAllApiStaffingPoolsGetOptions,
-  ): Promise<PageGenericStaffingPool>;
+  findAllApiStaffingPoolsGet(options?: FindAllApiStaffingPoolsGetOptions): Promise<PageGenericStaffingPool>;
   /**
    * Find all api tasks reader get.
    * `GET /tasks/reader` (`find_all_api_tasks_reader_get`)
    */
-  findAllApiTasksReaderGet(
-    options?: FindAllApiTasksReaderGetOptions,
-  ): Promise<PageGenericReaderTaskOutput>;
+  findAllApiTasksReaderGet(options?: FindAllApiTasksReaderGetOptions): Promise<PageGenericReaderTaskOutput>;
   /**
    * Find task protocols.
    * `GET /protocols` (`find_task_protocols`)
@@ -3006,19 +2136,12 @@ export interface GeneratedMethods {
    * Generate key.
    * `POST /devices/{device_id}/key` (`generate_key`)
    */
-  generateKey(
-    deviceId: string,
-    body?: GenerateKeyBody,
-    options?: GenerateKeyOptions,
-  ): Promise<ApiKeyOutput>;
+  generateKey(deviceId: string, body?: GenerateKeyBody, options?: GenerateKeyOptions): Promise<ApiKeyOutput>;
   /**
    * Generate user key.
    * `POST /users/self/key` (`generate_user_key`)
    */
-  generateUserKey(
-    body: GenerateUserKeyBody,
-    options?: GenerateUserKeyOptions,
-  ): Promise<ApiKeyOutput>;
+  generateUserKey(body: GenerateUserKeyBody, options?: GenerateUserKeyOptions): Promise<ApiKeyOutput>;
   /**
    * Get access log report.
    * `GET /report/accesslog` (`get_access_log_report`)
@@ -3038,46 +2161,27 @@ export interface GeneratedMethods {
    * Get acquisition analyses.
    * `GET /acquisitions/{acquisition_id}/analyses` (`get_acquisition_analyses`)
    */
-  getAcquisitionAnalyses(
-    acquisitionId: string,
-    options?: GetAcquisitionAnalysesOptions,
-  ): Promise<AnalysisListOutput[]>;
+  getAcquisitionAnalyses(acquisitionId: string, options?: GetAcquisitionAnalysesOptions): Promise<AnalysisListOutput[]>;
   /**
    * Get acquisition analysis.
    * `GET /acquisitions/{acquisition_id}/analyses/{analysis_id}` (`get_acquisition_analysis`)
    */
-  getAcquisitionAnalysis(
-    acquisitionId: string,
-    analysisId: string,
-    options?: GetAcquisitionAnalysisOptions,
-  ): Promise<Analysis | Analysis>;
+  getAcquisitionAnalysis(acquisitionId: string, analysisId: string, options?: GetAcquisitionAnalysisOptions): Promise<Analysis | Analysis>;
   /**
    * Get acquisition file info.
    * `GET /acquisitions/{acquisition_id}/files/{file_name}/info` (`get_acquisition_file_info`)
    */
-  getAcquisitionFileInfo(
-    acquisitionId: string,
-    fileName: string,
-    options?: GetAcquisitionFileInfoOptions,
-  ): Promise<FileEntry>;
+  getAcquisitionFileInfo(acquisitionId: string, fileName: string, options?: GetAcquisitionFileInfoOptions): Promise<FileEntry>;
   /**
    * Get acquisition note.
    * `GET /acquisitions/{acquisition_id}/notes/{note_id}` (`get_acquisition_note`)
    */
-  getAcquisitionNote(
-    acquisitionId: string,
-    noteId: string,
-    options?: GetAcquisitionNoteOptions,
-  ): Promise<Note>;
+  getAcquisitionNote(acquisitionId: string, noteId: string, options?: GetAcquisitionNoteOptions): Promise<Note>;
   /**
    * Get acquisition tag.
    * `GET /acquisitions/{acquisition_id}/tags/{value}` (`get_acquisition_tag`)
    */
-  getAcquisitionTag(
-    acquisitionId: string,
-    value: string,
-    options?: GetAcquisitionTagOptions,
-  ): Promise<GetAcquisitionTagResult>;
+  getAcquisitionTag(acquisitionId: string, value: string, options?: GetAcquisitionTagOptions): Promise<GetAcquisitionTagResult>;
   /**
    * Get all acquisitions.
    * `GET /acquisitions` (`get_all_acquisitions`)
@@ -3112,9 +2216,7 @@ export interface GeneratedMethods {
    * Get all data view executions.
    * `GET /data_view_executions` (`get_all_data_view_executions`)
    */
-  getAllDataViewExecutions(
-    options?: GetAllDataViewExecutionsOptions,
-  ): Promise<GetAllDataViewExecutionsResult>;
+  getAllDataViewExecutions(options?: GetAllDataViewExecutionsOptions): Promise<GetAllDataViewExecutionsResult>;
   /**
    * Get all devices.
    * `GET /devices` (`get_all_devices`)
@@ -3139,7 +2241,7 @@ export interface GeneratedMethods {
    * Get all group roles.
    * `GET /groups/{group_id}/roles` (`get_all_group_roles`)
    */
-  getAllGroupRoles(groupId: string, options?: GetAllGroupRolesOptions): Promise<Role[]>;
+  getAllGroupRoles(groupId: string, options?: GetAllGroupRolesOptions): Promise<(Role)[]>;
   /**
    * Get all groups.
    * `GET /groups` (`get_all_groups`)
@@ -3169,7 +2271,7 @@ export interface GeneratedMethods {
    * Get all projects groups.
    * `GET /projects/groups` (`get_all_projects_groups`)
    */
-  getAllProjectsGroups(options?: GetAllProjectsGroupsOptions): Promise<Group[]>;
+  getAllProjectsGroups(options?: GetAllProjectsGroupsOptions): Promise<(Group)[]>;
   /**
    * Get all roles.
    * `GET /roles` (`get_all_roles`)
@@ -3204,12 +2306,7 @@ export interface GeneratedMethods {
    * Get analyses.
    * `GET /{container_name}/{container_id}/{subcontainer_name}/analyses` (`get_analyses`)
    */
-  getAnalyses(
-    containerName: string,
-    containerId: string,
-    subcontainerName: string,
-    options?: GetAnalysesOptions,
-  ): Promise<AnalysisListOutput[]>;
+  getAnalyses(containerName: string, containerId: string, subcontainerName: string, options?: GetAnalysesOptions): Promise<(AnalysisListOutput)[]>;
   /**
    * Get analysis.
    * `GET /analyses/{analysis_id}` (`get_analysis`)
@@ -3219,47 +2316,27 @@ export interface GeneratedMethods {
    * Get analysis file info.
    * `GET /analyses/{analysis_id}/inputs/{file_name}/info` (`get_analysis_file_info`)
    */
-  getAnalysisFileInfo(
-    analysisId: string,
-    fileName: string,
-    options?: GetAnalysisFileInfoOptions,
-  ): Promise<FileEntry>;
+  getAnalysisFileInfo(analysisId: string, fileName: string, options?: GetAnalysisFileInfoOptions): Promise<FileEntry>;
   /**
    * Get analysis input files.
    * `GET /analyses/{analysis_id}/input_files/{file_name}/info` (`get_analysis_input_files`)
    */
-  getAnalysisInputFiles(
-    analysisId: string,
-    fileName: string,
-    options?: GetAnalysisInputFilesOptions,
-  ): Promise<FileEntry[]>;
+  getAnalysisInputFiles(analysisId: string, fileName: string, options?: GetAnalysisInputFilesOptions): Promise<(FileEntry)[]>;
   /**
    * Get analysis note.
    * `GET /analyses/{analysis_id}/notes/{note_id}` (`get_analysis_note`)
    */
-  getAnalysisNote(
-    analysisId: string,
-    noteId: string,
-    options?: GetAnalysisNoteOptions,
-  ): Promise<Note>;
+  getAnalysisNote(analysisId: string, noteId: string, options?: GetAnalysisNoteOptions): Promise<Note>;
   /**
    * Get analysis output file.
    * `GET /analyses/{analysis_id}/files/{file_name}/info` (`get_analysis_output_file`)
    */
-  getAnalysisOutputFile(
-    analysisId: string,
-    fileName: string,
-    options?: GetAnalysisOutputFileOptions,
-  ): Promise<FileEntry>;
+  getAnalysisOutputFile(analysisId: string, fileName: string, options?: GetAnalysisOutputFileOptions): Promise<FileEntry>;
   /**
    * Get analysis tag.
    * `GET /analyses/{analysis_id}/tags/{value}` (`get_analysis_tag`)
    */
-  getAnalysisTag(
-    analysisId: string,
-    value: string,
-    options?: GetAnalysisTagOptions,
-  ): Promise<GetAnalysisTagResult>;
+  getAnalysisTag(analysisId: string, value: string, options?: GetAnalysisTagOptions): Promise<GetAnalysisTagResult>;
   /**
    * Get auth status.
    * `GET /auth/status` (`get_auth_status`)
@@ -3279,18 +2356,12 @@ export interface GeneratedMethods {
    * Get catalog list filter options.
    * `GET /projects/catalog-list-filter-options` (`get_catalog_list_filter_options`)
    */
-  getCatalogListFilterOptions(
-    options?: GetCatalogListFilterOptionsOptions,
-  ): Promise<SharingFilterOptions>;
+  getCatalogListFilterOptions(options?: GetCatalogListFilterOptionsOptions): Promise<SharingFilterOptions>;
   /**
    * Get change log.
    * `GET /changes/{container_type}/{container_id}` (`get_change_log`)
    */
-  getChangeLog(
-    containerType: string,
-    containerId: string,
-    options?: GetChangeLogOptions,
-  ): Promise<ChangeLogDocument>;
+  getChangeLog(containerType: string, containerId: string, options?: GetChangeLogOptions): Promise<ChangeLogDocument>;
   /**
    * Get collection.
    * `GET /collections/{collection_id}` (`get_collection`)
@@ -3300,54 +2371,32 @@ export interface GeneratedMethods {
    * Get collection acquisitions.
    * `GET /collections/{collection_id}/acquisitions` (`get_collection_acquisitions`)
    */
-  getCollectionAcquisitions(
-    collectionId: string,
-    options?: GetCollectionAcquisitionsOptions,
-  ): Promise<AcquisitionListOutput[]>;
+  getCollectionAcquisitions(collectionId: string, options?: GetCollectionAcquisitionsOptions): Promise<AcquisitionListOutput[]>;
   /**
    * Get collection file info.
    * `GET /collections/{collection_id}/files/{file_name}/info` (`get_collection_file_info`)
    */
-  getCollectionFileInfo(
-    collectionId: string,
-    fileName: string,
-    options?: GetCollectionFileInfoOptions,
-  ): Promise<FileEntry>;
+  getCollectionFileInfo(collectionId: string, fileName: string, options?: GetCollectionFileInfoOptions): Promise<FileEntry>;
   /**
    * Get collection note.
    * `GET /collections/{collection_id}/notes/{note_id}` (`get_collection_note`)
    */
-  getCollectionNote(
-    collectionId: string,
-    noteId: string,
-    options?: GetCollectionNoteOptions,
-  ): Promise<Note>;
+  getCollectionNote(collectionId: string, noteId: string, options?: GetCollectionNoteOptions): Promise<Note>;
   /**
    * Get collection sessions.
    * `GET /collections/{collection_id}/sessions` (`get_collection_sessions`)
    */
-  getCollectionSessions(
-    collectionId: string,
-    options?: GetCollectionSessionsOptions,
-  ): Promise<SessionListOutput[]>;
+  getCollectionSessions(collectionId: string, options?: GetCollectionSessionsOptions): Promise<SessionListOutput[]>;
   /**
    * Get collection tag.
    * `GET /collections/{collection_id}/tags/{value}` (`get_collection_tag`)
    */
-  getCollectionTag(
-    collectionId: string,
-    value: string,
-    options?: GetCollectionTagOptions,
-  ): Promise<GetCollectionTagResult>;
+  getCollectionTag(collectionId: string, value: string, options?: GetCollectionTagOptions): Promise<GetCollectionTagResult>;
   /**
    * Get collection user permission.
    * `GET /collections/{collection_id}/permissions/{user_id}` (`get_collection_user_permission`)
    */
-  getCollectionUserPermission(
-    collectionId: string,
-    userId: string,
-    options?: GetCollectionUserPermissionOptions,
-  ): Promise<AccessPermissionOutput>;
+  getCollectionUserPermission(collectionId: string, userId: string, options?: GetCollectionUserPermissionOptions): Promise<AccessPermissionOutput>;
   /**
    * Get config.
    * `GET /config` (`get_config`)
@@ -3362,54 +2411,32 @@ export interface GeneratedMethods {
    * Get container.
    * `GET /containers/{container_id}` (`get_container`)
    */
-  getContainer(
-    containerId: string,
-    options?: GetContainerOptions,
-  ): Promise<Group | Project | Subject | Session | Acquisition | Analysis | Collection>;
+  getContainer(containerId: string, options?: GetContainerOptions): Promise<Group | Project | Subject | Session | Acquisition | Analysis | Collection>;
   /**
    * Get container analyses.
    * `GET /containers/{container_id}/analyses` (`get_container_analyses`)
    */
-  getContainerAnalyses(
-    containerId: string,
-    options?: GetContainerAnalysesOptions,
-  ): Promise<AnalysisListOutput[]>;
+  getContainerAnalyses(containerId: string, options?: GetContainerAnalysesOptions): Promise<AnalysisListOutput[]>;
   /**
    * Get container analysis.
    * `GET /containers/{container_id}/analyses/{analysis_id}` (`get_container_analysis`)
    */
-  getContainerAnalysis(
-    containerId: string,
-    analysisId: string,
-    options?: GetContainerAnalysisOptions,
-  ): Promise<Analysis | Analysis>;
+  getContainerAnalysis(containerId: string, analysisId: string, options?: GetContainerAnalysisOptions): Promise<Analysis | Analysis>;
   /**
    * Get container file info.
    * `GET /containers/{container_id}/files/{file_name}/info` (`get_container_file_info`)
    */
-  getContainerFileInfo(
-    containerId: string,
-    fileName: string,
-    options?: GetContainerFileInfoOptions,
-  ): Promise<FileEntry>;
+  getContainerFileInfo(containerId: string, fileName: string, options?: GetContainerFileInfoOptions): Promise<FileEntry>;
   /**
    * Get container note.
    * `GET /containers/{container_id}/notes/{note_id}` (`get_container_note`)
    */
-  getContainerNote(
-    containerId: string,
-    noteId: string,
-    options?: GetContainerNoteOptions,
-  ): Promise<Note>;
+  getContainerNote(containerId: string, noteId: string, options?: GetContainerNoteOptions): Promise<Note>;
   /**
    * Get container tag.
    * `GET /containers/{container_id}/tags/{value}` (`get_container_tag`)
    */
-  getContainerTag(
-    containerId: string,
-    value: string,
-    options?: GetContainerTagOptions,
-  ): Promise<GetContainerTagResult>;
+  getContainerTag(containerId: string, value: string, options?: GetContainerTagOptions): Promise<GetContainerTagResult>;
   /**
    * Get current device.
    * `GET /devices/self` (`get_current_device`)
@@ -3424,17 +2451,12 @@ export interface GeneratedMethods {
    * Get current user avatar: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /users/self/avatar` (`get_current_user_avatar`)
    */
-  getCurrentUserAvatar(
-    dest: DownloadDestination,
-    options?: DownloadOptions & GetCurrentUserAvatarQuery,
-  ): Promise<void>;
+  getCurrentUserAvatar(dest: DownloadDestination, options?: DownloadOptions & GetCurrentUserAvatarQuery): Promise<void>;
   /**
    * Get current user avatar: the bytes, in memory.
    * `GET /users/self/avatar` (`get_current_user_avatar`)
    */
-  getCurrentUserAvatarAsData(
-    options?: ReadOptions & GetCurrentUserAvatarQuery,
-  ): Promise<Uint8Array>;
+  getCurrentUserAvatarAsData(options?: ReadOptions & GetCurrentUserAvatarQuery): Promise<Uint8Array>;
   /**
    * Get current user info.
    * `GET /users/self/info` (`get_current_user_info`)
@@ -3459,27 +2481,17 @@ export interface GeneratedMethods {
    * Get data view execution.
    * `GET /data_view_executions/{data_view_execution_id}` (`get_data_view_execution`)
    */
-  getDataViewExecution(
-    dataViewExecutionId: string,
-    options?: GetDataViewExecutionOptions,
-  ): Promise<DataViewExecution>;
+  getDataViewExecution(dataViewExecutionId: string, options?: GetDataViewExecutionOptions): Promise<DataViewExecution>;
   /**
    * Get data view execution data: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /data_view_executions/{data_view_execution_id}/data` (`get_data_view_execution_data`)
    */
-  getDataViewExecutionData(
-    dataViewExecutionId: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & GetDataViewExecutionDataQuery,
-  ): Promise<void>;
+  getDataViewExecutionData(dataViewExecutionId: string, dest: DownloadDestination, options?: DownloadOptions & GetDataViewExecutionDataQuery): Promise<void>;
   /**
    * Get data view execution data: the bytes, in memory.
    * `GET /data_view_executions/{data_view_execution_id}/data` (`get_data_view_execution_data`)
    */
-  getDataViewExecutionDataAsData(
-    dataViewExecutionId: string,
-    options?: ReadOptions & GetDataViewExecutionDataQuery,
-  ): Promise<Uint8Array>;
+  getDataViewExecutionDataAsData(dataViewExecutionId: string, options?: ReadOptions & GetDataViewExecutionDataQuery): Promise<Uint8Array>;
   /**
    * Get device.
    * `GET /devices/{device_id}` (`get_device`)
@@ -3489,20 +2501,12 @@ export interface GeneratedMethods {
    * Get facets api tasks reader facets facet field get.
    * `GET /tasks/reader/facets/{facet_field}` (`get_facets_api_tasks_reader_facets_facet_field_get`)
    */
-  getFacetsApiTasksReaderFacetsFacetFieldGet(
-    facetField: string,
-    options?: GetFacetsApiTasksReaderFacetsFacetFieldGetOptions,
-  ): Promise<GetFacetsApiTasksReaderFacetsFacetFieldGetResult>;
+  getFacetsApiTasksReaderFacetsFacetFieldGet(facetField: string, options?: GetFacetsApiTasksReaderFacetsFacetFieldGetOptions): Promise<GetFacetsApiTasksReaderFacetsFacetFieldGetResult>;
   /**
    * Get field change log.
    * `GET /changes/{container_type}/{container_id}/fields/{field}` (`get_field_change_log`)
    */
-  getFieldChangeLog(
-    containerType: string,
-    containerId: string,
-    field: string,
-    options?: GetFieldChangeLogOptions,
-  ): Promise<FieldChangeLogDocument>;
+  getFieldChangeLog(containerType: string, containerId: string, field: string, options?: GetFieldChangeLogOptions): Promise<FieldChangeLogDocument>;
   /**
    * Get file.
    * `GET /files/{file_id}` (`get_file`)
@@ -3537,20 +2541,12 @@ export interface GeneratedMethods {
    * Get gear context.
    * `GET /gears/{gear_id}/context/{container_name}/{container_id}` (`get_gear_context`)
    */
-  getGearContext(
-    gearId: string,
-    containerName: string,
-    containerId: string,
-    options?: GetGearContextOptions,
-  ): Promise<GetGearContextResult>;
+  getGearContext(gearId: string, containerName: string, containerId: string, options?: GetGearContextOptions): Promise<GetGearContextResult>;
   /**
    * Get gear invocation.
    * `GET /gears/{gear_id}/invocation` (`get_gear_invocation`)
    */
-  getGearInvocation(
-    gearId: string,
-    options?: GetGearInvocationOptions,
-  ): Promise<GetGearInvocationResult>;
+  getGearInvocation(gearId: string, options?: GetGearInvocationOptions): Promise<GetGearInvocationResult>;
   /**
    * Get gear series.
    * `GET /gears/{gear_name}/series` (`get_gear_series`)
@@ -3560,12 +2556,7 @@ export interface GeneratedMethods {
    * Get gear suggest.
    * `GET /gears/{gear_id}/suggest/{container_name}/{container_id}` (`get_gear_suggest`)
    */
-  getGearSuggest(
-    gearId: string,
-    containerName: string,
-    containerId: string,
-    options?: GetGearSuggestOptions,
-  ): Promise<GearSuggestionOutput>;
+  getGearSuggest(gearId: string, containerName: string, containerId: string, options?: GetGearSuggestOptions): Promise<GearSuggestionOutput>;
   /**
    * Get gear ticket.
    * `GET /gears/ticket/{ticket_id}` (`get_gear_ticket`)
@@ -3580,10 +2571,7 @@ export interface GeneratedMethods {
    * Get group projects.
    * `GET /groups/{group_id}/projects` (`get_group_projects`)
    */
-  getGroupProjects(
-    groupId: string,
-    options?: GetGroupProjectsOptions,
-  ): Promise<ProjectListOutput[]>;
+  getGroupProjects(groupId: string, options?: GetGroupProjectsOptions): Promise<ProjectListOutput[]>;
   /**
    * Get group role.
    * `GET /groups/{group_id}/roles/{role_id}` (`get_group_role`)
@@ -3593,29 +2581,17 @@ export interface GeneratedMethods {
    * Get group tag.
    * `GET /groups/{group_id}/tags/{value}` (`get_group_tag`)
    */
-  getGroupTag(
-    groupId: string,
-    value: string,
-    options?: GetGroupTagOptions,
-  ): Promise<GetGroupTagResult>;
+  getGroupTag(groupId: string, value: string, options?: GetGroupTagOptions): Promise<GetGroupTagResult>;
   /**
    * Get group user permission.
    * `GET /groups/{group_id}/permissions/{user_id}` (`get_group_user_permission`)
    */
-  getGroupUserPermission(
-    groupId: string,
-    userId: string,
-    options?: GetGroupUserPermissionOptions,
-  ): Promise<AccessPermissionOutput>;
+  getGroupUserPermission(groupId: string, userId: string, options?: GetGroupUserPermissionOptions): Promise<AccessPermissionOutput>;
   /**
    * Get group user permission template.
    * `GET /groups/{group_id}/permissions/templates/{user_id}` (`get_group_user_permission_template`)
    */
-  getGroupUserPermissionTemplate(
-    groupId: string,
-    userId: string,
-    options?: GetGroupUserPermissionTemplateOptions,
-  ): Promise<RolePermissionOutput>;
+  getGroupUserPermissionTemplate(groupId: string, userId: string, options?: GetGroupUserPermissionTemplateOptions): Promise<RolePermissionOutput>;
   /**
    * Get job.
    * `GET /jobs/{job_id}` (`get_job`)
@@ -3645,10 +2621,7 @@ export interface GeneratedMethods {
    * Get jupyterlab server.
    * `GET /jupyterlab_servers/{jupyterlab_server_id}` (`get_jupyterlab_server`)
    */
-  getJupyterlabServer(
-    jupyterlabServerId: string,
-    options?: GetJupyterlabServerOptions,
-  ): Promise<JupyterlabServerResponse>;
+  getJupyterlabServer(jupyterlabServerId: string, options?: GetJupyterlabServerOptions): Promise<JupyterlabServerResponse>;
   /**
    * Get legacy usage report.
    * `GET /report/legacy-usage` (`get_legacy_usage_report`)
@@ -3683,10 +2656,7 @@ export interface GeneratedMethods {
    * Get project acquisitions.
    * `GET /projects/{project_id}/acquisitions` (`get_project_acquisitions`)
    */
-  getProjectAcquisitions(
-    projectId: string,
-    options?: GetProjectAcquisitionsOptions,
-  ): Promise<AcquisitionListOutput[]>;
+  getProjectAcquisitions(projectId: string, options?: GetProjectAcquisitionsOptions): Promise<AcquisitionListOutput[]>;
   /**
    * Get project aet.
    * `GET /dimse/projects/{project_aet}` (`get_project_aet`)
@@ -3696,36 +2666,22 @@ export interface GeneratedMethods {
    * Get project analyses.
    * `GET /projects/{project_id}/analyses` (`get_project_analyses`)
    */
-  getProjectAnalyses(
-    projectId: string,
-    options?: GetProjectAnalysesOptions,
-  ): Promise<AnalysisListOutput[]>;
+  getProjectAnalyses(projectId: string, options?: GetProjectAnalysesOptions): Promise<AnalysisListOutput[]>;
   /**
    * Get project analysis.
    * `GET /projects/{project_id}/analyses/{analysis_id}` (`get_project_analysis`)
    */
-  getProjectAnalysis(
-    projectId: string,
-    analysisId: string,
-    options?: GetProjectAnalysisOptions,
-  ): Promise<Analysis | Analysis>;
+  getProjectAnalysis(projectId: string, analysisId: string, options?: GetProjectAnalysisOptions): Promise<Analysis | Analysis>;
   /**
    * Get project delete status.
    * `GET /projects/{project_id}/delete-status` (`get_project_delete_status`)
    */
-  getProjectDeleteStatus(
-    projectId: string,
-    options?: GetProjectDeleteStatusOptions,
-  ): Promise<ProjectDeleteStatusOutput>;
+  getProjectDeleteStatus(projectId: string, options?: GetProjectDeleteStatusOptions): Promise<ProjectDeleteStatusOutput>;
   /**
    * Get project file info.
    * `GET /projects/{project_id}/files/{file_name}/info` (`get_project_file_info`)
    */
-  getProjectFileInfo(
-    projectId: string,
-    fileName: string,
-    options?: GetProjectFileInfoOptions,
-  ): Promise<FileEntry>;
+  getProjectFileInfo(projectId: string, fileName: string, options?: GetProjectFileInfoOptions): Promise<FileEntry>;
   /**
    * Get project note.
    * `GET /projects/{project_id}/notes/{note_id}` (`get_project_note`)
@@ -3740,11 +2696,7 @@ export interface GeneratedMethods {
    * Get project rule.
    * `GET /projects/{project_id}/rules/{rule_id}` (`get_project_rule`)
    */
-  getProjectRule(
-    projectId: string,
-    ruleId: string,
-    options?: GetProjectRuleOptions,
-  ): Promise<GearRuleOutput>;
+  getProjectRule(projectId: string, ruleId: string, options?: GetProjectRuleOptions): Promise<GearRuleOutput>;
   /**
    * Get project rules.
    * `GET /projects/{project_id}/rules` (`get_project_rules`)
@@ -3754,44 +2706,27 @@ export interface GeneratedMethods {
    * Get project sessions.
    * `GET /projects/{project_id}/sessions` (`get_project_sessions`)
    */
-  getProjectSessions(
-    projectId: string,
-    options?: GetProjectSessionsOptions,
-  ): Promise<SessionListOutput[]>;
+  getProjectSessions(projectId: string, options?: GetProjectSessionsOptions): Promise<SessionListOutput[]>;
   /**
    * Get project settings.
    * `GET /projects/{project_id}/settings` (`get_project_settings`)
    */
-  getProjectSettings(
-    projectId: string,
-    options?: GetProjectSettingsOptions,
-  ): Promise<ProjectSettingsOutput>;
+  getProjectSettings(projectId: string, options?: GetProjectSettingsOptions): Promise<ProjectSettingsOutput>;
   /**
    * Get project subjects.
    * `GET /projects/{project_id}/subjects` (`get_project_subjects`)
    */
-  getProjectSubjects(
-    projectId: string,
-    options?: GetProjectSubjectsOptions,
-  ): Promise<SubjectOutputForList[]>;
+  getProjectSubjects(projectId: string, options?: GetProjectSubjectsOptions): Promise<SubjectOutputForList[]>;
   /**
    * Get project tag.
    * `GET /projects/{project_id}/tags/{value}` (`get_project_tag`)
    */
-  getProjectTag(
-    projectId: string,
-    value: string,
-    options?: GetProjectTagOptions,
-  ): Promise<GetProjectTagResult>;
+  getProjectTag(projectId: string, value: string, options?: GetProjectTagOptions): Promise<GetProjectTagResult>;
   /**
    * Get project user permission.
    * `GET /projects/{project_id}/permissions/{uid}` (`get_project_user_permission`)
    */
-  getProjectUserPermission(
-    projectId: string,
-    uid: string,
-    options?: GetProjectUserPermissionOptions,
-  ): Promise<RolePermissionOutput>;
+  getProjectUserPermission(projectId: string, uid: string, options?: GetProjectUserPermissionOptions): Promise<RolePermissionOutput>;
   /**
    * Get provider.
    * `GET /site/providers/{provider_id}` (`get_provider`)
@@ -3801,10 +2736,7 @@ export interface GeneratedMethods {
    * Get provider config.
    * `GET /site/providers/{provider_id}/config` (`get_provider_config`)
    */
-  getProviderConfig(
-    providerId: string,
-    options?: GetProviderConfigOptions,
-  ): Promise<GetProviderConfigResult>;
+  getProviderConfig(providerId: string, options?: GetProviderConfigOptions): Promise<GetProviderConfigResult>;
   /**
    * Get providers.
    * `GET /site/providers` (`get_providers`)
@@ -3819,10 +2751,7 @@ export interface GeneratedMethods {
    * Get response.
    * `GET /responses/{response_id}` (`get_response`)
    */
-  getResponse(
-    responseId: string,
-    options?: GetResponseOptions,
-  ): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
+  getResponse(responseId: string, options?: GetResponseOptions): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
   /**
    * Get role.
    * `GET /roles/{role_id}` (`get_role`)
@@ -3837,10 +2766,7 @@ export interface GeneratedMethods {
    * Get search query suggestions.
    * `POST /dataexplorer/search/suggest` (`get_search_query_suggestions`)
    */
-  getSearchQuerySuggestions(
-    body: GetSearchQuerySuggestionsBody,
-    options?: GetSearchQuerySuggestionsOptions,
-  ): Promise<StructuredQuerySuggestions>;
+  getSearchQuerySuggestions(body: GetSearchQuerySuggestionsBody, options?: GetSearchQuerySuggestionsOptions): Promise<StructuredQuerySuggestions>;
   /**
    * Get search status.
    * `GET /dataexplorer/search/status` (`get_search_status`)
@@ -3860,36 +2786,22 @@ export interface GeneratedMethods {
    * Get session acquisitions.
    * `GET /sessions/{session_id}/acquisitions` (`get_session_acquisitions`)
    */
-  getSessionAcquisitions(
-    sessionId: string,
-    options?: GetSessionAcquisitionsOptions,
-  ): Promise<AcquisitionListOutput[]>;
+  getSessionAcquisitions(sessionId: string, options?: GetSessionAcquisitionsOptions): Promise<AcquisitionListOutput[]>;
   /**
    * Get session analyses.
    * `GET /sessions/{session_id}/analyses` (`get_session_analyses`)
    */
-  getSessionAnalyses(
-    sessionId: string,
-    options?: GetSessionAnalysesOptions,
-  ): Promise<AnalysisListOutput[]>;
+  getSessionAnalyses(sessionId: string, options?: GetSessionAnalysesOptions): Promise<AnalysisListOutput[]>;
   /**
    * Get session analysis.
    * `GET /sessions/{session_id}/analyses/{analysis_id}` (`get_session_analysis`)
    */
-  getSessionAnalysis(
-    sessionId: string,
-    analysisId: string,
-    options?: GetSessionAnalysisOptions,
-  ): Promise<Analysis | Analysis>;
+  getSessionAnalysis(sessionId: string, analysisId: string, options?: GetSessionAnalysisOptions): Promise<Analysis | Analysis>;
   /**
    * Get session file info.
    * `GET /sessions/{session_id}/files/{file_name}/info` (`get_session_file_info`)
    */
-  getSessionFileInfo(
-    sessionId: string,
-    fileName: string,
-    options?: GetSessionFileInfoOptions,
-  ): Promise<FileEntry>;
+  getSessionFileInfo(sessionId: string, fileName: string, options?: GetSessionFileInfoOptions): Promise<FileEntry>;
   /**
    * Get session jobs.
    * `GET /sessions/{session_id}/jobs` (`get_session_jobs`)
@@ -3904,11 +2816,7 @@ export interface GeneratedMethods {
    * Get session tag.
    * `GET /sessions/{session_id}/tags/{value}` (`get_session_tag`)
    */
-  getSessionTag(
-    sessionId: string,
-    value: string,
-    options?: GetSessionTagOptions,
-  ): Promise<GetSessionTagResult>;
+  getSessionTag(sessionId: string, value: string, options?: GetSessionTagOptions): Promise<GetSessionTagResult>;
   /**
    * Get site report.
    * `GET /report/site` (`get_site_report`)
@@ -3943,28 +2851,17 @@ export interface GeneratedMethods {
    * Get subject analyses.
    * `GET /subjects/{subject_id}/analyses` (`get_subject_analyses`)
    */
-  getSubjectAnalyses(
-    subjectId: string,
-    options?: GetSubjectAnalysesOptions,
-  ): Promise<AnalysisListOutput[]>;
+  getSubjectAnalyses(subjectId: string, options?: GetSubjectAnalysesOptions): Promise<AnalysisListOutput[]>;
   /**
    * Get subject analysis.
    * `GET /subjects/{subject_id}/analyses/{analysis_id}` (`get_subject_analysis`)
    */
-  getSubjectAnalysis(
-    subjectId: string,
-    analysisId: string,
-    options?: GetSubjectAnalysisOptions,
-  ): Promise<Analysis | Analysis>;
+  getSubjectAnalysis(subjectId: string, analysisId: string, options?: GetSubjectAnalysisOptions): Promise<Analysis | Analysis>;
   /**
    * Get subject file info.
    * `GET /subjects/{subject_id}/files/{file_name}/info` (`get_subject_file_info`)
    */
-  getSubjectFileInfo(
-    subjectId: string,
-    fileName: string,
-    options?: GetSubjectFileInfoOptions,
-  ): Promise<FileEntry>;
+  getSubjectFileInfo(subjectId: string, fileName: string, options?: GetSubjectFileInfoOptions): Promise<FileEntry>;
   /**
    * Get subject note.
    * `GET /subjects/{subject_id}/notes/{note_id}` (`get_subject_note`)
@@ -3974,27 +2871,17 @@ export interface GeneratedMethods {
    * Get subject sessions.
    * `GET /subjects/{subject_id}/sessions` (`get_subject_sessions`)
    */
-  getSubjectSessions(
-    subjectId: string,
-    options?: GetSubjectSessionsOptions,
-  ): Promise<SessionListOutput[]>;
+  getSubjectSessions(subjectId: string, options?: GetSubjectSessionsOptions): Promise<SessionListOutput[]>;
   /**
    * Get subject tag.
    * `GET /subjects/{subject_id}/tags/{value}` (`get_subject_tag`)
    */
-  getSubjectTag(
-    subjectId: string,
-    value: string,
-    options?: GetSubjectTagOptions,
-  ): Promise<GetSubjectTagResult>;
+  getSubjectTag(subjectId: string, value: string, options?: GetSubjectTagOptions): Promise<GetSubjectTagResult>;
   /**
    * Get task parent container ids.
    * `GET /tasks/{container_type}s/ids` (`get_task_parent_container_ids`)
    */
-  getTaskParentContainerIds(
-    containerType: string,
-    options: GetTaskParentContainerIdsOptions,
-  ): Promise<GetTaskParentContainerIdsResult>;
+  getTaskParentContainerIds(containerType: string, options: GetTaskParentContainerIdsOptions): Promise<GetTaskParentContainerIdsResult>;
   /**
    * Get task protocol.
    * `GET /protocols/{protocol_id}` (`get_task_protocol`)
@@ -4024,50 +2911,37 @@ export interface GeneratedMethods {
    * Get user acquisitions.
    * `GET /users/{uid}/acquisitions` (`get_user_acquisitions`)
    */
-  getUserAcquisitions(
-    uid: string,
-    options?: GetUserAcquisitionsOptions,
-  ): Promise<AcquisitionListOutput[]>;
+  getUserAcquisitions(uid: string, options?: GetUserAcquisitionsOptions): Promise<(AcquisitionListOutput)[]>;
   /**
    * Get user avatar: stream the bytes to `dest` (a file path on Node, or a WritableStream).
    * `GET /users/{user_id}/avatar` (`get_user_avatar`)
    */
-  getUserAvatar(
-    userId: string,
-    dest: DownloadDestination,
-    options?: DownloadOptions & GetUserAvatarQuery,
-  ): Promise<void>;
+  getUserAvatar(userId: string, dest: DownloadDestination, options?: DownloadOptions & GetUserAvatarQuery): Promise<void>;
   /**
    * Get user avatar: the bytes, in memory.
    * `GET /users/{user_id}/avatar` (`get_user_avatar`)
    */
-  getUserAvatarAsData(
-    userId: string,
-    options?: ReadOptions & GetUserAvatarQuery,
-  ): Promise<Uint8Array>;
+  getUserAvatarAsData(userId: string, options?: ReadOptions & GetUserAvatarQuery): Promise<Uint8Array>;
   /**
    * Get user collections.
    * `GET /users/{user_id}/collections` (`get_user_collections`)
    */
-  getUserCollections(
-    userId: string,
-    options?: GetUserCollectionsOptions,
-  ): Promise<CollectionListItem[]>;
+  getUserCollections(userId: string, options?: GetUserCollectionsOptions): Promise<CollectionListItem[]>;
   /**
    * Get user groups.
    * `GET /users/{uid}/groups` (`get_user_groups`)
    */
-  getUserGroups(uid: string, options?: GetUserGroupsOptions): Promise<Group[]>;
+  getUserGroups(uid: string, options?: GetUserGroupsOptions): Promise<(Group)[]>;
   /**
    * Get user projects.
    * `GET /users/{uid}/projects` (`get_user_projects`)
    */
-  getUserProjects(uid: string, options?: GetUserProjectsOptions): Promise<ProjectListOutput[]>;
+  getUserProjects(uid: string, options?: GetUserProjectsOptions): Promise<(ProjectListOutput)[]>;
   /**
    * Get user sessions.
    * `GET /users/{uid}/sessions` (`get_user_sessions`)
    */
-  getUserSessions(uid: string, options?: GetUserSessionsOptions): Promise<SessionListOutput[]>;
+  getUserSessions(uid: string, options?: GetUserSessionsOptions): Promise<(SessionListOutput)[]>;
   /**
    * Get version.
    * `GET /version` (`get_version`)
@@ -4092,17 +2966,12 @@ export interface GeneratedMethods {
    * List audit trail reports.
    * `GET /audit-trail/reports` (`list_audit_trail_reports`)
    */
-  listAuditTrailReports(
-    options?: ListAuditTrailReportsOptions,
-  ): Promise<ListAuditTrailReportsResult>;
+  listAuditTrailReports(options?: ListAuditTrailReportsOptions): Promise<ListAuditTrailReportsResult>;
   /**
    * List task responses.
    * `GET /tasks/{task_id}/responses` (`list_task_responses`)
    */
-  listTaskResponses(
-    taskId: string,
-    options?: ListTaskResponsesOptions,
-  ): Promise<PageGenericFormResponseOutput>;
+  listTaskResponses(taskId: string, options?: ListTaskResponsesOptions): Promise<PageGenericFormResponseOutput>;
   /**
    * Lookup path.
    * `POST /lookup` (`lookup_path`)
@@ -4112,601 +2981,296 @@ export interface GeneratedMethods {
    * Modify acquisition.
    * `PUT /acquisitions/{acquisition_id}` (`modify_acquisition`)
    */
-  modifyAcquisition(
-    acquisitionId: string,
-    body: ModifyAcquisitionBody,
-    options?: ModifyAcquisitionOptions,
-  ): Promise<ModifiedResult>;
+  modifyAcquisition(acquisitionId: string, body: ModifyAcquisitionBody, options?: ModifyAcquisitionOptions): Promise<ModifiedResult>;
   /**
    * Modify acquisition analysis.
    * `PUT /acquisitions/{acquisition_id}/analyses/{analysis_id}` (`modify_acquisition_analysis`)
    */
-  modifyAcquisitionAnalysis(
-    acquisitionId: string,
-    analysisId: string,
-    body: ModifyAcquisitionAnalysisBody,
-    options?: ModifyAcquisitionAnalysisOptions,
-  ): Promise<ModifiedResult>;
+  modifyAcquisitionAnalysis(acquisitionId: string, analysisId: string, body: ModifyAcquisitionAnalysisBody, options?: ModifyAcquisitionAnalysisOptions): Promise<ModifiedResult>;
   /**
    * Modify acquisition file.
    * `PUT /acquisitions/{acquisition_id}/files/{file_name}` (`modify_acquisition_file`)
    */
-  modifyAcquisitionFile(
-    acquisitionId: string,
-    fileName: string,
-    body: ModifyAcquisitionFileBody,
-    options?: ModifyAcquisitionFileOptions,
-  ): Promise<ModifiedResult>;
+  modifyAcquisitionFile(acquisitionId: string, fileName: string, body: ModifyAcquisitionFileBody, options?: ModifyAcquisitionFileOptions): Promise<ModifiedResult>;
   /**
    * Modify acquisition file classification.
    * `PATCH /acquisitions/{acquisition_id}/files/{file_name}/classification` (`modify_acquisition_file_classification`)
    */
-  modifyAcquisitionFileClassification(
-    acquisitionId: string,
-    fileName: string,
-    body: ModifyAcquisitionFileClassificationBody,
-    options?: ModifyAcquisitionFileClassificationOptions,
-  ): Promise<ModifiedResult>;
+  modifyAcquisitionFileClassification(acquisitionId: string, fileName: string, body: ModifyAcquisitionFileClassificationBody, options?: ModifyAcquisitionFileClassificationOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ add: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/classification` (`modify_acquisition_file_classification`).
    */
-  setAcquisitionFileClassification(
-    acquisitionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setAcquisitionFileClassification(acquisitionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/classification` (`modify_acquisition_file_classification`).
    */
-  replaceAcquisitionFileClassification(
-    acquisitionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceAcquisitionFileClassification(acquisitionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/classification` (`modify_acquisition_file_classification`).
    */
-  deleteAcquisitionFileClassificationFields(
-    acquisitionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteAcquisitionFileClassificationFields(acquisitionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify acquisition file info.
    * `PATCH /acquisitions/{acquisition_id}/files/{file_name}/info` (`modify_acquisition_file_info`)
    */
-  modifyAcquisitionFileInfo(
-    acquisitionId: string,
-    fileName: string,
-    body: ModifyAcquisitionFileInfoBody,
-    options?: ModifyAcquisitionFileInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyAcquisitionFileInfo(acquisitionId: string, fileName: string, body: ModifyAcquisitionFileInfoBody, options?: ModifyAcquisitionFileInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/info` (`modify_acquisition_file_info`).
    */
-  setAcquisitionFileInfo(
-    acquisitionId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setAcquisitionFileInfo(acquisitionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/info` (`modify_acquisition_file_info`).
    */
-  replaceAcquisitionFileInfo(
-    acquisitionId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceAcquisitionFileInfo(acquisitionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /acquisitions/{acquisition_id}/files/{file_name}/info` (`modify_acquisition_file_info`).
    */
-  deleteAcquisitionFileInfoFields(
-    acquisitionId: string,
-    fileName: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteAcquisitionFileInfoFields(acquisitionId: string, fileName: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify acquisition info.
    * `PATCH /acquisitions/{acquisition_id}/info` (`modify_acquisition_info`)
    */
-  modifyAcquisitionInfo(
-    acquisitionId: string,
-    body: ModifyAcquisitionInfoBody,
-    options?: ModifyAcquisitionInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyAcquisitionInfo(acquisitionId: string, body: ModifyAcquisitionInfoBody, options?: ModifyAcquisitionInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /acquisitions/{acquisition_id}/info` (`modify_acquisition_info`).
    */
-  setAcquisitionInfo(
-    acquisitionId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setAcquisitionInfo(acquisitionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /acquisitions/{acquisition_id}/info` (`modify_acquisition_info`).
    */
-  replaceAcquisitionInfo(
-    acquisitionId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceAcquisitionInfo(acquisitionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /acquisitions/{acquisition_id}/info` (`modify_acquisition_info`).
    */
-  deleteAcquisitionInfoFields(
-    acquisitionId: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteAcquisitionInfoFields(acquisitionId: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify acquisition note.
    * `PUT /acquisitions/{acquisition_id}/notes/{note_id}` (`modify_acquisition_note`)
    */
-  modifyAcquisitionNote(
-    acquisitionId: string,
-    noteId: string,
-    body: ModifyAcquisitionNoteBody,
-    options?: ModifyAcquisitionNoteOptions,
-  ): Promise<ModifyAcquisitionNoteResult>;
+  modifyAcquisitionNote(acquisitionId: string, noteId: string, body: ModifyAcquisitionNoteBody, options?: ModifyAcquisitionNoteOptions): Promise<ModifyAcquisitionNoteResult>;
   /**
    * Modify analysis.
    * `PUT /analyses/{analysis_id}` (`modify_analysis`)
    */
-  modifyAnalysis(
-    analysisId: string,
-    body: ModifyAnalysisBody,
-    options?: ModifyAnalysisOptions,
-  ): Promise<ModifiedResult>;
+  modifyAnalysis(analysisId: string, body: ModifyAnalysisBody, options?: ModifyAnalysisOptions): Promise<ModifiedResult>;
   /**
    * Modify analysis file.
    * `PUT /analyses/{analysis_id}/files/{file_name}` (`modify_analysis_file`)
    */
-  modifyAnalysisFile(
-    analysisId: string,
-    fileName: string,
-    body: ModifyAnalysisFileBody,
-    options?: ModifyAnalysisFileOptions,
-  ): Promise<ModifiedResult>;
+  modifyAnalysisFile(analysisId: string, fileName: string, body: ModifyAnalysisFileBody, options?: ModifyAnalysisFileOptions): Promise<ModifiedResult>;
   /**
    * Modify analysis file classification.
    * `PATCH /analyses/{analysis_id}/files/{file_name}/classification` (`modify_analysis_file_classification`)
    */
-  modifyAnalysisFileClassification(
-    analysisId: string,
-    fileName: string,
-    body: ModifyAnalysisFileClassificationBody,
-    options?: ModifyAnalysisFileClassificationOptions,
-  ): Promise<ModifiedResult>;
+  modifyAnalysisFileClassification(analysisId: string, fileName: string, body: ModifyAnalysisFileClassificationBody, options?: ModifyAnalysisFileClassificationOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ add: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/classification` (`modify_analysis_file_classification`).
    */
-  setAnalysisFileClassification(
-    analysisId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setAnalysisFileClassification(analysisId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/classification` (`modify_analysis_file_classification`).
    */
-  replaceAnalysisFileClassification(
-    analysisId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceAnalysisFileClassification(analysisId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/classification` (`modify_analysis_file_classification`).
    */
-  deleteAnalysisFileClassificationFields(
-    analysisId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteAnalysisFileClassificationFields(analysisId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify analysis file info.
    * `PATCH /analyses/{analysis_id}/files/{file_name}/info` (`modify_analysis_file_info`)
    */
-  modifyAnalysisFileInfo(
-    analysisId: string,
-    fileName: string,
-    body: ModifyAnalysisFileInfoBody,
-    options?: ModifyAnalysisFileInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyAnalysisFileInfo(analysisId: string, fileName: string, body: ModifyAnalysisFileInfoBody, options?: ModifyAnalysisFileInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/info` (`modify_analysis_file_info`).
    */
-  setAnalysisFileInfo(
-    analysisId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setAnalysisFileInfo(analysisId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/info` (`modify_analysis_file_info`).
    */
-  replaceAnalysisFileInfo(
-    analysisId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceAnalysisFileInfo(analysisId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /analyses/{analysis_id}/files/{file_name}/info` (`modify_analysis_file_info`).
    */
-  deleteAnalysisFileInfoFields(
-    analysisId: string,
-    fileName: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteAnalysisFileInfoFields(analysisId: string, fileName: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify analysis info.
    * `PATCH /analyses/{analysis_id}/info` (`modify_analysis_info`)
    */
-  modifyAnalysisInfo(
-    analysisId: string,
-    body: ModifyAnalysisInfoBody,
-    options?: ModifyAnalysisInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyAnalysisInfo(analysisId: string, body: ModifyAnalysisInfoBody, options?: ModifyAnalysisInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /analyses/{analysis_id}/info` (`modify_analysis_info`).
    */
-  setAnalysisInfo(
-    analysisId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setAnalysisInfo(analysisId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /analyses/{analysis_id}/info` (`modify_analysis_info`).
    */
-  replaceAnalysisInfo(
-    analysisId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceAnalysisInfo(analysisId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /analyses/{analysis_id}/info` (`modify_analysis_info`).
    */
-  deleteAnalysisInfoFields(
-    analysisId: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteAnalysisInfoFields(analysisId: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify analysis note.
    * `PUT /analyses/{analysis_id}/notes/{note_id}` (`modify_analysis_note`)
    */
-  modifyAnalysisNote(
-    analysisId: string,
-    noteId: string,
-    body: ModifyAnalysisNoteBody,
-    options?: ModifyAnalysisNoteOptions,
-  ): Promise<ModifyAnalysisNoteResult>;
+  modifyAnalysisNote(analysisId: string, noteId: string, body: ModifyAnalysisNoteBody, options?: ModifyAnalysisNoteOptions): Promise<ModifyAnalysisNoteResult>;
   /**
    * Modify audit trail report.
    * `PATCH /audit-trail/reports/{report_id}` (`modify_audit_trail_report`)
    */
-  modifyAuditTrailReport(
-    reportId: string,
-    body: ModifyAuditTrailReportBody,
-    options?: ModifyAuditTrailReportOptions,
-  ): Promise<AuditTrailReport>;
+  modifyAuditTrailReport(reportId: string, body: ModifyAuditTrailReportBody, options?: ModifyAuditTrailReportOptions): Promise<AuditTrailReport>;
   /**
    * Modify bookmark list.
    * `PUT /site/bookmark-list` (`modify_bookmark_list`)
    */
-  modifyBookmarkList(
-    body: ModifyBookmarkListBody,
-    options?: ModifyBookmarkListOptions,
-  ): Promise<Bookmark[]>;
+  modifyBookmarkList(body: ModifyBookmarkListBody, options?: ModifyBookmarkListOptions): Promise<Bookmark[]>;
   /**
    * Modify collection.
    * `PUT /collections/{collection_id}` (`modify_collection`)
    */
-  modifyCollection(
-    collectionId: string,
-    body: ModifyCollectionBody,
-    options?: ModifyCollectionOptions,
-  ): Promise<ModifiedResult>;
+  modifyCollection(collectionId: string, body: ModifyCollectionBody, options?: ModifyCollectionOptions): Promise<ModifiedResult>;
   /**
    * Modify collection file.
    * `PUT /collections/{collection_id}/files/{file_name}` (`modify_collection_file`)
    */
-  modifyCollectionFile(
-    collectionId: string,
-    fileName: string,
-    body: ModifyCollectionFileBody,
-    options?: ModifyCollectionFileOptions,
-  ): Promise<ModifiedResult>;
+  modifyCollectionFile(collectionId: string, fileName: string, body: ModifyCollectionFileBody, options?: ModifyCollectionFileOptions): Promise<ModifiedResult>;
   /**
    * Modify collection file classification.
    * `PATCH /collections/{collection_id}/files/{file_name}/classification` (`modify_collection_file_classification`)
    */
-  modifyCollectionFileClassification(
-    collectionId: string,
-    fileName: string,
-    body: ModifyCollectionFileClassificationBody,
-    options?: ModifyCollectionFileClassificationOptions,
-  ): Promise<ModifiedResult>;
+  modifyCollectionFileClassification(collectionId: string, fileName: string, body: ModifyCollectionFileClassificationBody, options?: ModifyCollectionFileClassificationOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ add: body }` to `PATCH /collections/{collection_id}/files/{file_name}/classification` (`modify_collection_file_classification`).
    */
-  setCollectionFileClassification(
-    collectionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setCollectionFileClassification(collectionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /collections/{collection_id}/files/{file_name}/classification` (`modify_collection_file_classification`).
    */
-  replaceCollectionFileClassification(
-    collectionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceCollectionFileClassification(collectionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /collections/{collection_id}/files/{file_name}/classification` (`modify_collection_file_classification`).
    */
-  deleteCollectionFileClassificationFields(
-    collectionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteCollectionFileClassificationFields(collectionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify collection file info.
    * `PATCH /collections/{collection_id}/files/{file_name}/info` (`modify_collection_file_info`)
    */
-  modifyCollectionFileInfo(
-    collectionId: string,
-    fileName: string,
-    body: ModifyCollectionFileInfoBody,
-    options?: ModifyCollectionFileInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyCollectionFileInfo(collectionId: string, fileName: string, body: ModifyCollectionFileInfoBody, options?: ModifyCollectionFileInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /collections/{collection_id}/files/{file_name}/info` (`modify_collection_file_info`).
    */
-  setCollectionFileInfo(
-    collectionId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setCollectionFileInfo(collectionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /collections/{collection_id}/files/{file_name}/info` (`modify_collection_file_info`).
    */
-  replaceCollectionFileInfo(
-    collectionId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceCollectionFileInfo(collectionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /collections/{collection_id}/files/{file_name}/info` (`modify_collection_file_info`).
    */
-  deleteCollectionFileInfoFields(
-    collectionId: string,
-    fileName: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteCollectionFileInfoFields(collectionId: string, fileName: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify collection info.
    * `PATCH /collections/{collection_id}/info` (`modify_collection_info`)
    */
-  modifyCollectionInfo(
-    collectionId: string,
-    body: ModifyCollectionInfoBody,
-    options?: ModifyCollectionInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyCollectionInfo(collectionId: string, body: ModifyCollectionInfoBody, options?: ModifyCollectionInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /collections/{collection_id}/info` (`modify_collection_info`).
    */
-  setCollectionInfo(
-    collectionId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setCollectionInfo(collectionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /collections/{collection_id}/info` (`modify_collection_info`).
    */
-  replaceCollectionInfo(
-    collectionId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceCollectionInfo(collectionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /collections/{collection_id}/info` (`modify_collection_info`).
    */
-  deleteCollectionInfoFields(
-    collectionId: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteCollectionInfoFields(collectionId: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify collection note.
    * `PUT /collections/{collection_id}/notes/{note_id}` (`modify_collection_note`)
    */
-  modifyCollectionNote(
-    collectionId: string,
-    noteId: string,
-    body: ModifyCollectionNoteBody,
-    options?: ModifyCollectionNoteOptions,
-  ): Promise<ModifyCollectionNoteResult>;
+  modifyCollectionNote(collectionId: string, noteId: string, body: ModifyCollectionNoteBody, options?: ModifyCollectionNoteOptions): Promise<ModifyCollectionNoteResult>;
   /**
    * Modify collection user permission.
    * `PUT /collections/{collection_id}/permissions/{user_id}` (`modify_collection_user_permission`)
    */
-  modifyCollectionUserPermission(
-    collectionId: string,
-    userId: string,
-    body: ModifyCollectionUserPermissionBody,
-    options?: ModifyCollectionUserPermissionOptions,
-  ): Promise<AccessPermissionOutput>;
+  modifyCollectionUserPermission(collectionId: string, userId: string, body: ModifyCollectionUserPermissionBody, options?: ModifyCollectionUserPermissionOptions): Promise<AccessPermissionOutput>;
   /**
    * Modify container.
    * `PUT /containers/{container_id}` (`modify_container`)
    */
-  modifyContainer(
-    containerId: string,
-    body: ModifyContainerBody,
-    options?: ModifyContainerOptions,
-  ): Promise<ModifiedResult>;
+  modifyContainer(containerId: string, body: ModifyContainerBody, options?: ModifyContainerOptions): Promise<ModifiedResult>;
   /**
    * Modify container analysis.
    * `PUT /containers/{container_id}/analyses/{analysis_id}` (`modify_container_analysis`)
    */
-  modifyContainerAnalysis(
-    containerId: string,
-    analysisId: string,
-    body: ModifyContainerAnalysisBody,
-    options?: ModifyContainerAnalysisOptions,
-  ): Promise<ModifiedResult>;
+  modifyContainerAnalysis(containerId: string, analysisId: string, body: ModifyContainerAnalysisBody, options?: ModifyContainerAnalysisOptions): Promise<ModifiedResult>;
   /**
    * Modify container file.
    * `PUT /containers/{container_id}/files/{file_name}` (`modify_container_file`)
    */
-  modifyContainerFile(
-    containerId: string,
-    fileName: string,
-    body: ModifyContainerFileBody,
-    options?: ModifyContainerFileOptions,
-  ): Promise<ModifiedResult>;
+  modifyContainerFile(containerId: string, fileName: string, body: ModifyContainerFileBody, options?: ModifyContainerFileOptions): Promise<ModifiedResult>;
   /**
    * Modify container file classification.
    * `PATCH /containers/{container_id}/files/{file_name}/classification` (`modify_container_file_classification`)
    */
-  modifyContainerFileClassification(
-    containerId: string,
-    fileName: string,
-    body: ModifyContainerFileClassificationBody,
-    options?: ModifyContainerFileClassificationOptions,
-  ): Promise<ModifiedResult>;
+  modifyContainerFileClassification(containerId: string, fileName: string, body: ModifyContainerFileClassificationBody, options?: ModifyContainerFileClassificationOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ add: body }` to `PATCH /containers/{container_id}/files/{file_name}/classification` (`modify_container_file_classification`).
    */
-  setContainerFileClassification(
-    containerId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setContainerFileClassification(containerId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /containers/{container_id}/files/{file_name}/classification` (`modify_container_file_classification`).
    */
-  replaceContainerFileClassification(
-    containerId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceContainerFileClassification(containerId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /containers/{container_id}/files/{file_name}/classification` (`modify_container_file_classification`).
    */
-  deleteContainerFileClassificationFields(
-    containerId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteContainerFileClassificationFields(containerId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify container file info.
    * `PATCH /containers/{container_id}/files/{file_name}/info` (`modify_container_file_info`)
    */
-  modifyContainerFileInfo(
-    containerId: string,
-    fileName: string,
-    body: ModifyContainerFileInfoBody,
-    options?: ModifyContainerFileInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyContainerFileInfo(containerId: string, fileName: string, body: ModifyContainerFileInfoBody, options?: ModifyContainerFileInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /containers/{container_id}/files/{file_name}/info` (`modify_container_file_info`).
    */
-  setContainerFileInfo(
-    containerId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setContainerFileInfo(containerId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /containers/{container_id}/files/{file_name}/info` (`modify_container_file_info`).
    */
-  replaceContainerFileInfo(
-    containerId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceContainerFileInfo(containerId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /containers/{container_id}/files/{file_name}/info` (`modify_container_file_info`).
    */
-  deleteContainerFileInfoFields(
-    containerId: string,
-    fileName: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteContainerFileInfoFields(containerId: string, fileName: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify container info.
    * `PATCH /containers/{container_id}/info` (`modify_container_info`)
    */
-  modifyContainerInfo(
-    containerId: string,
-    body: ModifyContainerInfoBody,
-    options?: ModifyContainerInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyContainerInfo(containerId: string, body: ModifyContainerInfoBody, options?: ModifyContainerInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /containers/{container_id}/info` (`modify_container_info`).
    */
-  setContainerInfo(
-    containerId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setContainerInfo(containerId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /containers/{container_id}/info` (`modify_container_info`).
    */
-  replaceContainerInfo(
-    containerId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceContainerInfo(containerId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /containers/{container_id}/info` (`modify_container_info`).
    */
-  deleteContainerInfoFields(
-    containerId: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteContainerInfoFields(containerId: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify container note.
    * `PUT /containers/{container_id}/notes/{note_id}` (`modify_container_note`)
    */
-  modifyContainerNote(
-    containerId: string,
-    noteId: string,
-    body: ModifyContainerNoteBody,
-    options?: ModifyContainerNoteOptions,
-  ): Promise<ModifyContainerNoteResult>;
+  modifyContainerNote(containerId: string, noteId: string, body: ModifyContainerNoteBody, options?: ModifyContainerNoteOptions): Promise<ModifyContainerNoteResult>;
   /**
    * Modify current user info.
    * `PATCH /users/self/info` (`modify_current_user_info`)
    */
-  modifyCurrentUserInfo(
-    body: ModifyCurrentUserInfoBody,
-    options?: ModifyCurrentUserInfoOptions,
-  ): Promise<void>;
+  modifyCurrentUserInfo(body: ModifyCurrentUserInfoBody, options?: ModifyCurrentUserInfoOptions): Promise<void>;
   /**
    * Sends `{ set: body }` to `PATCH /users/self/info` (`modify_current_user_info`).
    */
@@ -4723,318 +3287,163 @@ export interface GeneratedMethods {
    * Modify device.
    * `PUT /devices/{device_id}` (`modify_device`)
    */
-  modifyDevice(
-    deviceId: string,
-    body: ModifyDeviceBody,
-    options?: ModifyDeviceOptions,
-  ): Promise<EgressDevice>;
+  modifyDevice(deviceId: string, body: ModifyDeviceBody, options?: ModifyDeviceOptions): Promise<EgressDevice>;
   /**
    * Modify file classification.
    * `PUT /files/{file_id}/classification` (`modify_file_classification`)
    */
-  modifyFileClassification(
-    fileId: string,
-    body: ModifyFileClassificationBody,
-    options?: ModifyFileClassificationOptions,
-  ): Promise<ModifiedResult>;
+  modifyFileClassification(fileId: string, body: ModifyFileClassificationBody, options?: ModifyFileClassificationOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ add: body }` to `PUT /files/{file_id}/classification` (`modify_file_classification`).
    */
-  setFileClassification(
-    fileId: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setFileClassification(fileId: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PUT /files/{file_id}/classification` (`modify_file_classification`).
    */
-  replaceFileClassification(
-    fileId: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceFileClassification(fileId: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PUT /files/{file_id}/classification` (`modify_file_classification`).
    */
-  deleteFileClassificationFields(
-    fileId: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteFileClassificationFields(fileId: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify file info.
    * `PATCH /files/{file_id}/info` (`modify_file_info`)
    */
-  modifyFileInfo(
-    fileId: string,
-    body: ModifyFileInfoBody,
-    options?: ModifyFileInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyFileInfo(fileId: string, body: ModifyFileInfoBody, options?: ModifyFileInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /files/{file_id}/info` (`modify_file_info`).
    */
-  setFileInfo(
-    fileId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setFileInfo(fileId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /files/{file_id}/info` (`modify_file_info`).
    */
-  deleteFileInfoFields(
-    fileId: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteFileInfoFields(fileId: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify gear series.
    * `PUT /gears/{gear_name}/series` (`modify_gear_series`)
    */
-  modifyGearSeries(
-    gearName: string,
-    body: ModifyGearSeriesBody,
-    options?: ModifyGearSeriesOptions,
-  ): Promise<GearSeries>;
+  modifyGearSeries(gearName: string, body: ModifyGearSeriesBody, options?: ModifyGearSeriesOptions): Promise<GearSeries>;
   /**
    * Modify group.
    * `PUT /groups/{group_id}` (`modify_group`)
    */
-  modifyGroup(
-    groupId: string,
-    body: ModifyGroupBody,
-    options?: ModifyGroupOptions,
-  ): Promise<ModifiedResult>;
+  modifyGroup(groupId: string, body: ModifyGroupBody, options?: ModifyGroupOptions): Promise<ModifiedResult>;
   /**
    * Modify group user permission.
    * `PUT /groups/{group_id}/permissions/{user_id}` (`modify_group_user_permission`)
    */
-  modifyGroupUserPermission(
-    groupId: string,
-    userId: string,
-    body: ModifyGroupUserPermissionBody,
-    options?: ModifyGroupUserPermissionOptions,
-  ): Promise<AccessPermissionOutput>;
+  modifyGroupUserPermission(groupId: string, userId: string, body: ModifyGroupUserPermissionBody, options?: ModifyGroupUserPermissionOptions): Promise<AccessPermissionOutput>;
   /**
    * Modify group user permission template.
    * `PUT /groups/{group_id}/permissions/templates/{user_id}` (`modify_group_user_permission_template`)
    */
-  modifyGroupUserPermissionTemplate(
-    groupId: string,
-    userId: string,
-    body: ModifyGroupUserPermissionTemplateBody,
-    options?: ModifyGroupUserPermissionTemplateOptions,
-  ): Promise<RolePermissionOutput>;
+  modifyGroupUserPermissionTemplate(groupId: string, userId: string, body: ModifyGroupUserPermissionTemplateBody, options?: ModifyGroupUserPermissionTemplateOptions): Promise<RolePermissionOutput>;
   /**
    * Modify job.
    * `PUT /jobs/{job_id}` (`modify_job`)
    */
-  modifyJob(
-    jobId: string,
-    body: ModifyJobBody,
-    options?: ModifyJobOptions,
-  ): Promise<ModifiedResult>;
+  modifyJob(jobId: string, body: ModifyJobBody, options?: ModifyJobOptions): Promise<ModifiedResult>;
   /**
    * Modify jupyterlab server.
    * `PUT /jupyterlab_servers/{jupyterlab_server_id}` (`modify_jupyterlab_server`)
    */
-  modifyJupyterlabServer(
-    jupyterlabServerId: string,
-    body: ModifyJupyterlabServerBody,
-    options?: ModifyJupyterlabServerOptions,
-  ): Promise<ModifiedResult>;
+  modifyJupyterlabServer(jupyterlabServerId: string, body: ModifyJupyterlabServerBody, options?: ModifyJupyterlabServerOptions): Promise<ModifiedResult>;
   /**
    * Modify project.
    * `PUT /projects/{project_id}` (`modify_project`)
    */
-  modifyProject(
-    projectId: string,
-    body: ModifyProjectBody,
-    options?: ModifyProjectOptions,
-  ): Promise<ModifiedResult>;
+  modifyProject(projectId: string, body: ModifyProjectBody, options?: ModifyProjectOptions): Promise<ModifiedResult>;
   /**
    * Modify project analysis.
    * `PUT /projects/{project_id}/analyses/{analysis_id}` (`modify_project_analysis`)
    */
-  modifyProjectAnalysis(
-    projectId: string,
-    analysisId: string,
-    body: ModifyProjectAnalysisBody,
-    options?: ModifyProjectAnalysisOptions,
-  ): Promise<ModifiedResult>;
+  modifyProjectAnalysis(projectId: string, analysisId: string, body: ModifyProjectAnalysisBody, options?: ModifyProjectAnalysisOptions): Promise<ModifiedResult>;
   /**
    * Modify project file.
    * `PUT /projects/{project_id}/files/{file_name}` (`modify_project_file`)
    */
-  modifyProjectFile(
-    projectId: string,
-    fileName: string,
-    body: ModifyProjectFileBody,
-    options?: ModifyProjectFileOptions,
-  ): Promise<ModifiedResult>;
+  modifyProjectFile(projectId: string, fileName: string, body: ModifyProjectFileBody, options?: ModifyProjectFileOptions): Promise<ModifiedResult>;
   /**
    * Modify project file classification.
    * `PATCH /projects/{project_id}/files/{file_name}/classification` (`modify_project_file_classification`)
    */
-  modifyProjectFileClassification(
-    projectId: string,
-    fileName: string,
-    body: ModifyProjectFileClassificationBody,
-    options?: ModifyProjectFileClassificationOptions,
-  ): Promise<ModifiedResult>;
+  modifyProjectFileClassification(projectId: string, fileName: string, body: ModifyProjectFileClassificationBody, options?: ModifyProjectFileClassificationOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ add: body }` to `PATCH /projects/{project_id}/files/{file_name}/classification` (`modify_project_file_classification`).
    */
-  setProjectFileClassification(
-    projectId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setProjectFileClassification(projectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /projects/{project_id}/files/{file_name}/classification` (`modify_project_file_classification`).
    */
-  replaceProjectFileClassification(
-    projectId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceProjectFileClassification(projectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /projects/{project_id}/files/{file_name}/classification` (`modify_project_file_classification`).
    */
-  deleteProjectFileClassificationFields(
-    projectId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteProjectFileClassificationFields(projectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify project file info.
    * `PATCH /projects/{project_id}/files/{file_name}/info` (`modify_project_file_info`)
    */
-  modifyProjectFileInfo(
-    projectId: string,
-    fileName: string,
-    body: ModifyProjectFileInfoBody,
-    options?: ModifyProjectFileInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyProjectFileInfo(projectId: string, fileName: string, body: ModifyProjectFileInfoBody, options?: ModifyProjectFileInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /projects/{project_id}/files/{file_name}/info` (`modify_project_file_info`).
    */
-  setProjectFileInfo(
-    projectId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setProjectFileInfo(projectId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /projects/{project_id}/files/{file_name}/info` (`modify_project_file_info`).
    */
-  replaceProjectFileInfo(
-    projectId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceProjectFileInfo(projectId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /projects/{project_id}/files/{file_name}/info` (`modify_project_file_info`).
    */
-  deleteProjectFileInfoFields(
-    projectId: string,
-    fileName: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteProjectFileInfoFields(projectId: string, fileName: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify project info.
    * `PATCH /projects/{project_id}/info` (`modify_project_info`)
    */
-  modifyProjectInfo(
-    projectId: string,
-    body: ModifyProjectInfoBody,
-    options?: ModifyProjectInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifyProjectInfo(projectId: string, body: ModifyProjectInfoBody, options?: ModifyProjectInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /projects/{project_id}/info` (`modify_project_info`).
    */
-  setProjectInfo(
-    projectId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setProjectInfo(projectId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /projects/{project_id}/info` (`modify_project_info`).
    */
-  replaceProjectInfo(
-    projectId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceProjectInfo(projectId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /projects/{project_id}/info` (`modify_project_info`).
    */
-  deleteProjectInfoFields(
-    projectId: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteProjectInfoFields(projectId: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify project note.
    * `PUT /projects/{project_id}/notes/{note_id}` (`modify_project_note`)
    */
-  modifyProjectNote(
-    projectId: string,
-    noteId: string,
-    body: ModifyProjectNoteBody,
-    options?: ModifyProjectNoteOptions,
-  ): Promise<ModifyProjectNoteResult>;
+  modifyProjectNote(projectId: string, noteId: string, body: ModifyProjectNoteBody, options?: ModifyProjectNoteOptions): Promise<ModifyProjectNoteResult>;
   /**
    * Modify project rule.
    * `PUT /projects/{project_id}/rules/{rule_id}` (`modify_project_rule`)
    */
-  modifyProjectRule(
-    projectId: string,
-    ruleId: string,
-    body: ModifyProjectRuleBody,
-    options?: ModifyProjectRuleOptions,
-  ): Promise<GearRuleOutput>;
+  modifyProjectRule(projectId: string, ruleId: string, body: ModifyProjectRuleBody, options?: ModifyProjectRuleOptions): Promise<GearRuleOutput>;
   /**
    * Modify project settings.
    * `PUT /projects/{project_id}/settings` (`modify_project_settings`)
    */
-  modifyProjectSettings(
-    projectId: string,
-    body: ModifyProjectSettingsBody,
-    options?: ModifyProjectSettingsOptions,
-  ): Promise<ProjectSettingsOutput>;
+  modifyProjectSettings(projectId: string, body: ModifyProjectSettingsBody, options?: ModifyProjectSettingsOptions): Promise<ProjectSettingsOutput>;
   /**
    * Modify project user permission.
    * `PUT /projects/{project_id}/permissions/{uid}` (`modify_project_user_permission`)
    */
-  modifyProjectUserPermission(
-    projectId: string,
-    uid: string,
-    body: ModifyProjectUserPermissionBody,
-    options?: ModifyProjectUserPermissionOptions,
-  ): Promise<RolePermissionOutput>;
+  modifyProjectUserPermission(projectId: string, uid: string, body: ModifyProjectUserPermissionBody, options?: ModifyProjectUserPermissionOptions): Promise<RolePermissionOutput>;
   /**
    * Modify provider.
    * `PUT /site/providers/{provider_id}` (`modify_provider`)
    */
-  modifyProvider(
-    providerId: string,
-    body: ModifyProviderBody,
-    options?: ModifyProviderOptions,
-  ): Promise<EgressProvider>;
+  modifyProvider(providerId: string, body: ModifyProviderBody, options?: ModifyProviderOptions): Promise<EgressProvider>;
   /**
    * Modify reader task.
    * `PUT /tasks/reader/{task_id}` (`modify_reader_task`)
    */
-  modifyReaderTask(
-    taskId: string,
-    body: ModifyReaderTaskBody,
-    options?: ModifyReaderTaskOptions,
-  ): Promise<ReaderTaskOutput>;
+  modifyReaderTask(taskId: string, body: ModifyReaderTaskBody, options?: ModifyReaderTaskOptions): Promise<ReaderTaskOutput>;
   /**
    * Modify role.
    * `PUT /roles/{role_id}` (`modify_role`)
@@ -5044,347 +3453,174 @@ export interface GeneratedMethods {
    * Modify session.
    * `PUT /sessions/{session_id}` (`modify_session`)
    */
-  modifySession(
-    sessionId: string,
-    body: ModifySessionBody,
-    options?: ModifySessionOptions,
-  ): Promise<ModifiedResult>;
+  modifySession(sessionId: string, body: ModifySessionBody, options?: ModifySessionOptions): Promise<ModifiedResult>;
   /**
    * Modify session analysis.
    * `PUT /sessions/{session_id}/analyses/{analysis_id}` (`modify_session_analysis`)
    */
-  modifySessionAnalysis(
-    sessionId: string,
-    analysisId: string,
-    body: ModifySessionAnalysisBody,
-    options?: ModifySessionAnalysisOptions,
-  ): Promise<ModifiedResult>;
+  modifySessionAnalysis(sessionId: string, analysisId: string, body: ModifySessionAnalysisBody, options?: ModifySessionAnalysisOptions): Promise<ModifiedResult>;
   /**
    * Modify session file.
    * `PUT /sessions/{session_id}/files/{file_name}` (`modify_session_file`)
    */
-  modifySessionFile(
-    sessionId: string,
-    fileName: string,
-    body: ModifySessionFileBody,
-    options?: ModifySessionFileOptions,
-  ): Promise<ModifiedResult>;
+  modifySessionFile(sessionId: string, fileName: string, body: ModifySessionFileBody, options?: ModifySessionFileOptions): Promise<ModifiedResult>;
   /**
    * Modify session file classification.
    * `PATCH /sessions/{session_id}/files/{file_name}/classification` (`modify_session_file_classification`)
    */
-  modifySessionFileClassification(
-    sessionId: string,
-    fileName: string,
-    body: ModifySessionFileClassificationBody,
-    options?: ModifySessionFileClassificationOptions,
-  ): Promise<ModifiedResult>;
+  modifySessionFileClassification(sessionId: string, fileName: string, body: ModifySessionFileClassificationBody, options?: ModifySessionFileClassificationOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ add: body }` to `PATCH /sessions/{session_id}/files/{file_name}/classification` (`modify_session_file_classification`).
    */
-  setSessionFileClassification(
-    sessionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setSessionFileClassification(sessionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /sessions/{session_id}/files/{file_name}/classification` (`modify_session_file_classification`).
    */
-  replaceSessionFileClassification(
-    sessionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceSessionFileClassification(sessionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /sessions/{session_id}/files/{file_name}/classification` (`modify_session_file_classification`).
    */
-  deleteSessionFileClassificationFields(
-    sessionId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteSessionFileClassificationFields(sessionId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify session file info.
    * `PATCH /sessions/{session_id}/files/{file_name}/info` (`modify_session_file_info`)
    */
-  modifySessionFileInfo(
-    sessionId: string,
-    fileName: string,
-    body: ModifySessionFileInfoBody,
-    options?: ModifySessionFileInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifySessionFileInfo(sessionId: string, fileName: string, body: ModifySessionFileInfoBody, options?: ModifySessionFileInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /sessions/{session_id}/files/{file_name}/info` (`modify_session_file_info`).
    */
-  setSessionFileInfo(
-    sessionId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setSessionFileInfo(sessionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /sessions/{session_id}/files/{file_name}/info` (`modify_session_file_info`).
    */
-  replaceSessionFileInfo(
-    sessionId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceSessionFileInfo(sessionId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /sessions/{session_id}/files/{file_name}/info` (`modify_session_file_info`).
    */
-  deleteSessionFileInfoFields(
-    sessionId: string,
-    fileName: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteSessionFileInfoFields(sessionId: string, fileName: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify session info.
    * `PATCH /sessions/{session_id}/info` (`modify_session_info`)
    */
-  modifySessionInfo(
-    sessionId: string,
-    body: ModifySessionInfoBody,
-    options?: ModifySessionInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifySessionInfo(sessionId: string, body: ModifySessionInfoBody, options?: ModifySessionInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /sessions/{session_id}/info` (`modify_session_info`).
    */
-  setSessionInfo(
-    sessionId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setSessionInfo(sessionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /sessions/{session_id}/info` (`modify_session_info`).
    */
-  replaceSessionInfo(
-    sessionId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceSessionInfo(sessionId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /sessions/{session_id}/info` (`modify_session_info`).
    */
-  deleteSessionInfoFields(
-    sessionId: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteSessionInfoFields(sessionId: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify session note.
    * `PUT /sessions/{session_id}/notes/{note_id}` (`modify_session_note`)
    */
-  modifySessionNote(
-    sessionId: string,
-    noteId: string,
-    body: ModifySessionNoteBody,
-    options?: ModifySessionNoteOptions,
-  ): Promise<ModifySessionNoteResult>;
+  modifySessionNote(sessionId: string, noteId: string, body: ModifySessionNoteBody, options?: ModifySessionNoteOptions): Promise<ModifySessionNoteResult>;
   /**
    * Modify site rule.
    * `PUT /site/rules/{rule_id}` (`modify_site_rule`)
    */
-  modifySiteRule(
-    ruleId: string,
-    body: ModifySiteRuleBody,
-    options?: ModifySiteRuleOptions,
-  ): Promise<GearRule>;
+  modifySiteRule(ruleId: string, body: ModifySiteRuleBody, options?: ModifySiteRuleOptions): Promise<GearRule>;
   /**
    * Modify site settings.
    * `PUT /site/settings` (`modify_site_settings`)
    */
-  modifySiteSettings(
-    body: ModifySiteSettingsBody,
-    options?: ModifySiteSettingsOptions,
-  ): Promise<SiteSettings>;
+  modifySiteSettings(body: ModifySiteSettingsBody, options?: ModifySiteSettingsOptions): Promise<SiteSettings>;
   /**
    * Modify staffing pool.
    * `PUT /staffing_pools/{pool_id}` (`modify_staffing_pool`)
    */
-  modifyStaffingPool(
-    poolId: string,
-    body: ModifyStaffingPoolBody,
-    options?: ModifyStaffingPoolOptions,
-  ): Promise<StaffingPool>;
+  modifyStaffingPool(poolId: string, body: ModifyStaffingPoolBody, options?: ModifyStaffingPoolOptions): Promise<StaffingPool>;
   /**
    * Modify subject.
    * `PUT /subjects/{subject_id}` (`modify_subject`)
    */
-  modifySubject(
-    subjectId: string,
-    body: ModifySubjectBody,
-    options?: ModifySubjectOptions,
-  ): Promise<ModifiedResult>;
+  modifySubject(subjectId: string, body: ModifySubjectBody, options?: ModifySubjectOptions): Promise<ModifiedResult>;
   /**
    * Modify subject analysis.
    * `PUT /subjects/{subject_id}/analyses/{analysis_id}` (`modify_subject_analysis`)
    */
-  modifySubjectAnalysis(
-    subjectId: string,
-    analysisId: string,
-    body: ModifySubjectAnalysisBody,
-    options?: ModifySubjectAnalysisOptions,
-  ): Promise<ModifiedResult>;
+  modifySubjectAnalysis(subjectId: string, analysisId: string, body: ModifySubjectAnalysisBody, options?: ModifySubjectAnalysisOptions): Promise<ModifiedResult>;
   /**
    * Modify subject file.
    * `PUT /subjects/{subject_id}/files/{file_name}` (`modify_subject_file`)
    */
-  modifySubjectFile(
-    subjectId: string,
-    fileName: string,
-    body: ModifySubjectFileBody,
-    options?: ModifySubjectFileOptions,
-  ): Promise<ModifiedResult>;
+  modifySubjectFile(subjectId: string, fileName: string, body: ModifySubjectFileBody, options?: ModifySubjectFileOptions): Promise<ModifiedResult>;
   /**
    * Modify subject file classification.
    * `PATCH /subjects/{subject_id}/files/{file_name}/classification` (`modify_subject_file_classification`)
    */
-  modifySubjectFileClassification(
-    subjectId: string,
-    fileName: string,
-    body: ModifySubjectFileClassificationBody,
-    options?: ModifySubjectFileClassificationOptions,
-  ): Promise<ModifiedResult>;
+  modifySubjectFileClassification(subjectId: string, fileName: string, body: ModifySubjectFileClassificationBody, options?: ModifySubjectFileClassificationOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ add: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/classification` (`modify_subject_file_classification`).
    */
-  setSubjectFileClassification(
-    subjectId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setSubjectFileClassification(subjectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/classification` (`modify_subject_file_classification`).
    */
-  replaceSubjectFileClassification(
-    subjectId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceSubjectFileClassification(subjectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/classification` (`modify_subject_file_classification`).
    */
-  deleteSubjectFileClassificationFields(
-    subjectId: string,
-    fileName: string,
-    body: Classification,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteSubjectFileClassificationFields(subjectId: string, fileName: string, body: Classification, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify subject file info.
    * `PATCH /subjects/{subject_id}/files/{file_name}/info` (`modify_subject_file_info`)
    */
-  modifySubjectFileInfo(
-    subjectId: string,
-    fileName: string,
-    body: ModifySubjectFileInfoBody,
-    options?: ModifySubjectFileInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifySubjectFileInfo(subjectId: string, fileName: string, body: ModifySubjectFileInfoBody, options?: ModifySubjectFileInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/info` (`modify_subject_file_info`).
    */
-  setSubjectFileInfo(
-    subjectId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setSubjectFileInfo(subjectId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/info` (`modify_subject_file_info`).
    */
-  replaceSubjectFileInfo(
-    subjectId: string,
-    fileName: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceSubjectFileInfo(subjectId: string, fileName: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /subjects/{subject_id}/files/{file_name}/info` (`modify_subject_file_info`).
    */
-  deleteSubjectFileInfoFields(
-    subjectId: string,
-    fileName: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteSubjectFileInfoFields(subjectId: string, fileName: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify subject info.
    * `PATCH /subjects/{subject_id}/info` (`modify_subject_info`)
    */
-  modifySubjectInfo(
-    subjectId: string,
-    body: ModifySubjectInfoBody,
-    options?: ModifySubjectInfoOptions,
-  ): Promise<ModifiedResult>;
+  modifySubjectInfo(subjectId: string, body: ModifySubjectInfoBody, options?: ModifySubjectInfoOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ set: body }` to `PATCH /subjects/{subject_id}/info` (`modify_subject_info`).
    */
-  setSubjectInfo(
-    subjectId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  setSubjectInfo(subjectId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ replace: body }` to `PATCH /subjects/{subject_id}/info` (`modify_subject_info`).
    */
-  replaceSubjectInfo(
-    subjectId: string,
-    body: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  replaceSubjectInfo(subjectId: string, body: Record<string, unknown>, options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Sends `{ delete: body }` to `PATCH /subjects/{subject_id}/info` (`modify_subject_info`).
    */
-  deleteSubjectInfoFields(
-    subjectId: string,
-    body: string[],
-    options?: CallOptions,
-  ): Promise<ModifiedResult>;
+  deleteSubjectInfoFields(subjectId: string, body: string[], options?: CallOptions): Promise<ModifiedResult>;
   /**
    * Modify subject note.
    * `PUT /subjects/{subject_id}/notes/{note_id}` (`modify_subject_note`)
    */
-  modifySubjectNote(
-    subjectId: string,
-    noteId: string,
-    body: ModifySubjectNoteBody,
-    options?: ModifySubjectNoteOptions,
-  ): Promise<ModifySubjectNoteResult>;
+  modifySubjectNote(subjectId: string, noteId: string, body: ModifySubjectNoteBody, options?: ModifySubjectNoteOptions): Promise<ModifySubjectNoteResult>;
   /**
    * Modify task protocol.
    * `PUT /protocols/{protocol_id}` (`modify_task_protocol`)
    */
-  modifyTaskProtocol(
-    protocolId: string,
-    body: ModifyTaskProtocolBody,
-    options?: ModifyTaskProtocolOptions,
-  ): Promise<Protocol>;
+  modifyTaskProtocol(protocolId: string, body: ModifyTaskProtocolBody, options?: ModifyTaskProtocolOptions): Promise<Protocol>;
   /**
    * Modify user.
    * `PUT /users/{user_id}` (`modify_user`)
    */
-  modifyUser(
-    userId: string,
-    body: ModifyUserBody,
-    options?: ModifyUserOptions,
-  ): Promise<ModifiedResult>;
+  modifyUser(userId: string, body: ModifyUserBody, options?: ModifyUserOptions): Promise<ModifiedResult>;
   /**
    * Modify view.
    * `PUT /views/{view_id}` (`modify_view`)
    */
-  modifyView(
-    viewId: string,
-    body: ModifyViewBody,
-    options?: ModifyViewOptions,
-  ): Promise<ModifiedResult>;
+  modifyView(viewId: string, body: ModifyViewBody, options?: ModifyViewOptions): Promise<ModifiedResult>;
   /**
    * Move file.
    * `POST /files/{file_id}/move` (`move_file`)
@@ -5394,18 +3630,12 @@ export interface GeneratedMethods {
    * Parse search query.
    * `POST /dataexplorer/search/parse` (`parse_search_query`)
    */
-  parseSearchQuery(
-    body: ParseSearchQueryBody,
-    options?: ParseSearchQueryOptions,
-  ): Promise<ParsedQueryResponse>;
+  parseSearchQuery(body: ParseSearchQueryBody, options?: ParseSearchQueryOptions): Promise<ParsedQueryResponse>;
   /**
    * Prepare add gear.
    * `POST /gears/prepare-add` (`prepare_add_gear`)
    */
-  prepareAddGear(
-    body: PrepareAddGearBody,
-    options?: PrepareAddGearOptions,
-  ): Promise<GearTicketOutput>;
+  prepareAddGear(body: PrepareAddGearBody, options?: PrepareAddGearOptions): Promise<GearTicketOutput>;
   /**
    * Prepare complete job.
    * `POST /jobs/{job_id}/prepare-complete` (`prepare_complete_job`)
@@ -5415,28 +3645,17 @@ export interface GeneratedMethods {
    * Project copy.
    * `POST /projects/{project_id}/copy` (`project_copy`)
    */
-  projectCopy(
-    projectId: string,
-    body: ProjectCopyBody,
-    options?: ProjectCopyOptions,
-  ): Promise<ProjectCopyOutput>;
+  projectCopy(projectId: string, body: ProjectCopyBody, options?: ProjectCopyOptions): Promise<ProjectCopyOutput>;
   /**
    * Project packfile upload. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /projects/{project_id}/packfile` (`project_packfile_upload`)
    */
-  projectPackfileUpload(
-    projectId: string,
-    file: UploadInput | UploadInput[],
-    options: ProjectPackfileUploadUploadOptions,
-  ): Promise<FileEntry[]>;
+  projectPackfileUpload(projectId: string, file: UploadInput | UploadInput[], options: ProjectPackfileUploadUploadOptions): Promise<(FileEntry)[]>;
   /**
    * Propose batch.
    * `POST /batch` (`propose_batch`)
    */
-  proposeBatch(
-    body: ProposeBatchBody,
-    options?: ProposeBatchOptions,
-  ): Promise<ClassicBatchProposalOutput>;
+  proposeBatch(body: ProposeBatchBody, options?: ProposeBatchOptions): Promise<ClassicBatchProposalOutput>;
   /**
    * Publish task protocol.
    * `PUT /protocols/{protocol_id}/publish` (`publish_task_protocol`)
@@ -5446,12 +3665,7 @@ export interface GeneratedMethods {
    * Put task response.
    * `PUT /tasks/{task_id}/responses/{response_id}` (`put_task_response`)
    */
-  putTaskResponse(
-    taskId: string,
-    responseId: string,
-    body: PutTaskResponseBody,
-    options?: PutTaskResponseOptions,
-  ): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
+  putTaskResponse(taskId: string, responseId: string, body: PutTaskResponseBody, options?: PutTaskResponseOptions): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
   /**
    * Queue adhoc.
    * `POST /views/queue` (`queue_adhoc`)
@@ -5476,36 +3690,22 @@ export interface GeneratedMethods {
    * Recalc project.
    * `POST /projects/{project_id}/recalc` (`recalc_project`)
    */
-  recalcProject(
-    projectId: string,
-    options?: RecalcProjectOptions,
-  ): Promise<SessionTemplateRecalcOutput>;
+  recalcProject(projectId: string, options?: RecalcProjectOptions): Promise<SessionTemplateRecalcOutput>;
   /**
    * Remove project rule.
    * `DELETE /projects/{project_id}/rules/{rule_id}` (`remove_project_rule`)
    */
-  removeProjectRule(
-    projectId: string,
-    ruleId: string,
-    options?: RemoveProjectRuleOptions,
-  ): Promise<void>;
+  removeProjectRule(projectId: string, ruleId: string, options?: RemoveProjectRuleOptions): Promise<void>;
   /**
    * Remove project template.
    * `DELETE /projects/{project_id}/template` (`remove_project_template`)
    */
-  removeProjectTemplate(
-    projectId: string,
-    options?: RemoveProjectTemplateOptions,
-  ): Promise<DeletedResult>;
+  removeProjectTemplate(projectId: string, options?: RemoveProjectTemplateOptions): Promise<DeletedResult>;
   /**
    * Remove role from group.
    * `DELETE /groups/{group_id}/roles/{role_id}` (`remove_role_from_group`)
    */
-  removeRoleFromGroup(
-    groupId: string,
-    roleId: string,
-    options?: RemoveRoleFromGroupOptions,
-  ): Promise<void>;
+  removeRoleFromGroup(groupId: string, roleId: string, options?: RemoveRoleFromGroupOptions): Promise<void>;
   /**
    * Remove site rule.
    * `DELETE /site/rules/{rule_id}` (`remove_site_rule`)
@@ -5515,118 +3715,62 @@ export interface GeneratedMethods {
    * Rename acquisition tag.
    * `PUT /acquisitions/{acquisition_id}/tags/{value}` (`rename_acquisition_tag`)
    */
-  renameAcquisitionTag(
-    acquisitionId: string,
-    value: string,
-    body: RenameAcquisitionTagBody,
-    options?: RenameAcquisitionTagOptions,
-  ): Promise<RenameAcquisitionTagResult>;
+  renameAcquisitionTag(acquisitionId: string, value: string, body: RenameAcquisitionTagBody, options?: RenameAcquisitionTagOptions): Promise<RenameAcquisitionTagResult>;
   /**
    * Rename analysis tag.
    * `PUT /analyses/{analysis_id}/tags/{value}` (`rename_analysis_tag`)
    */
-  renameAnalysisTag(
-    analysisId: string,
-    value: string,
-    body: RenameAnalysisTagBody,
-    options?: RenameAnalysisTagOptions,
-  ): Promise<RenameAnalysisTagResult>;
+  renameAnalysisTag(analysisId: string, value: string, body: RenameAnalysisTagBody, options?: RenameAnalysisTagOptions): Promise<RenameAnalysisTagResult>;
   /**
    * Rename collection tag.
    * `PUT /collections/{collection_id}/tags/{value}` (`rename_collection_tag`)
    */
-  renameCollectionTag(
-    collectionId: string,
-    value: string,
-    body: RenameCollectionTagBody,
-    options?: RenameCollectionTagOptions,
-  ): Promise<RenameCollectionTagResult>;
+  renameCollectionTag(collectionId: string, value: string, body: RenameCollectionTagBody, options?: RenameCollectionTagOptions): Promise<RenameCollectionTagResult>;
   /**
    * Rename container tag.
    * `PUT /containers/{container_id}/tags/{value}` (`rename_container_tag`)
    */
-  renameContainerTag(
-    containerId: string,
-    value: string,
-    body: RenameContainerTagBody,
-    options?: RenameContainerTagOptions,
-  ): Promise<RenameContainerTagResult>;
+  renameContainerTag(containerId: string, value: string, body: RenameContainerTagBody, options?: RenameContainerTagOptions): Promise<RenameContainerTagResult>;
   /**
    * Rename group tag.
    * `PUT /groups/{group_id}/tags/{value}` (`rename_group_tag`)
    */
-  renameGroupTag(
-    groupId: string,
-    value: string,
-    body: RenameGroupTagBody,
-    options?: RenameGroupTagOptions,
-  ): Promise<RenameGroupTagResult>;
+  renameGroupTag(groupId: string, value: string, body: RenameGroupTagBody, options?: RenameGroupTagOptions): Promise<RenameGroupTagResult>;
   /**
    * Rename project tag.
    * `PUT /projects/{project_id}/tags/{value}` (`rename_project_tag`)
    */
-  renameProjectTag(
-    projectId: string,
-    value: string,
-    body: RenameProjectTagBody,
-    options?: RenameProjectTagOptions,
-  ): Promise<RenameProjectTagResult>;
+  renameProjectTag(projectId: string, value: string, body: RenameProjectTagBody, options?: RenameProjectTagOptions): Promise<RenameProjectTagResult>;
   /**
    * Rename session tag.
    * `PUT /sessions/{session_id}/tags/{value}` (`rename_session_tag`)
    */
-  renameSessionTag(
-    sessionId: string,
-    value: string,
-    body: RenameSessionTagBody,
-    options?: RenameSessionTagOptions,
-  ): Promise<RenameSessionTagResult>;
+  renameSessionTag(sessionId: string, value: string, body: RenameSessionTagBody, options?: RenameSessionTagOptions): Promise<RenameSessionTagResult>;
   /**
    * Rename subject tag.
    * `PUT /subjects/{subject_id}/tags/{value}` (`rename_subject_tag`)
    */
-  renameSubjectTag(
-    subjectId: string,
-    value: string,
-    body: RenameSubjectTagBody,
-    options?: RenameSubjectTagOptions,
-  ): Promise<RenameSubjectTagResult>;
+  renameSubjectTag(subjectId: string, value: string, body: RenameSubjectTagBody, options?: RenameSubjectTagOptions): Promise<RenameSubjectTagResult>;
   /**
    * Replace file info.
    * `PUT /files/{file_id}/info` (`replace_file_info`)
    */
-  replaceFileInfo(
-    fileId: string,
-    body?: ReplaceFileInfoBody,
-    options?: ReplaceFileInfoOptions,
-  ): Promise<ReplaceFileInfoResult>;
+  replaceFileInfo(fileId: string, body?: ReplaceFileInfoBody, options?: ReplaceFileInfoOptions): Promise<ReplaceFileInfoResult>;
   /**
    * Replace gear permissions.
    * `PUT /gears/{gear_name}/permissions` (`replace_gear_permissions`)
    */
-  replaceGearPermissions(
-    gearName: string,
-    body: ReplaceGearPermissionsBody,
-    options?: ReplaceGearPermissionsOptions,
-  ): Promise<GearSeries>;
+  replaceGearPermissions(gearName: string, body: ReplaceGearPermissionsBody, options?: ReplaceGearPermissionsOptions): Promise<GearSeries>;
   /**
    * Replace modality.
    * `PUT /modalities/{modalityId}` (`replace_modality`)
    */
-  replaceModality(
-    modalityId: string,
-    body: ReplaceModalityBody,
-    options?: ReplaceModalityOptions,
-  ): Promise<ModalityOutput>;
+  replaceModality(modalityId: string, body: ReplaceModalityBody, options?: ReplaceModalityOptions): Promise<ModalityOutput>;
   /**
    * Replace search.
    * `PUT /dataexplorer/queries/{search_id}` (`replace_search`)
    */
-  replaceSearch(
-    searchId: string,
-    body: ReplaceSearchBody,
-    options?: ReplaceSearchOptions,
-  ): Promise<SaveSearch>;
+  replaceSearch(searchId: string, body: ReplaceSearchBody, options?: ReplaceSearchOptions): Promise<SaveSearch>;
   /**
    * Resolve path.
    * `POST /resolve` (`resolve_path`)
@@ -5646,10 +3790,7 @@ export interface GeneratedMethods {
    * Save data view execution.
    * `POST /data_view_executions/{data_view_execution_id}/save` (`save_data_view_execution`)
    */
-  saveDataViewExecution(
-    dataViewExecutionId: string,
-    options?: SaveDataViewExecutionOptions,
-  ): Promise<FileEntry>;
+  saveDataViewExecution(dataViewExecutionId: string, options?: SaveDataViewExecutionOptions): Promise<FileEntry>;
   /**
    * Save gear.
    * `POST /gears/save` (`save_gear`)
@@ -5664,10 +3805,7 @@ export interface GeneratedMethods {
    * Save view data to container.
    * `POST /views/save` (`save_view_data_to_container`)
    */
-  saveViewDataToContainer(
-    body: SaveViewDataToContainerBody,
-    options: SaveViewDataToContainerOptions,
-  ): Promise<FileEntry>;
+  saveViewDataToContainer(body: SaveViewDataToContainerBody, options: SaveViewDataToContainerOptions): Promise<FileEntry>;
   /**
    * Search.
    * `POST /dataexplorer/search` (`search`)
@@ -5677,68 +3815,42 @@ export interface GeneratedMethods {
    * session copy.
    * `POST /sessions/{session_id}/copy` (`session_copy`)
    */
-  sessionCopy(
-    sessionId: string,
-    body: SessionCopyBody,
-    options?: SessionCopyOptions,
-  ): Promise<Session>;
+  sessionCopy(sessionId: string, body: SessionCopyBody, options?: SessionCopyOptions): Promise<Session>;
   /**
    * Set file tags.
    * `PUT /files/{file_id}/tags` (`set_file_tags`)
    */
-  setFileTags(
-    fileId: string,
-    body: SetFileTagsBody,
-    options?: SetFileTagsOptions,
-  ): Promise<ModifiedResult>;
+  setFileTags(fileId: string, body: SetFileTagsBody, options?: SetFileTagsOptions): Promise<ModifiedResult>;
   /**
    * Set project template.
    * `POST /projects/{project_id}/template` (`set_project_template`)
    */
-  setProjectTemplate(
-    projectId: string,
-    body: SetProjectTemplateBody,
-    options?: SetProjectTemplateOptions,
-  ): Promise<ModifiedResult>;
+  setProjectTemplate(projectId: string, body: SetProjectTemplateBody, options?: SetProjectTemplateOptions): Promise<ModifiedResult>;
   /**
    * Set user staffing pools.
    * `PUT /staffing_pools/users/{user_id}/staffing_pools` (`set_user_staffing_pools`)
    */
-  setUserStaffingPools(
-    userId: string,
-    body: SetUserStaffingPoolsBody,
-    options?: SetUserStaffingPoolsOptions,
-  ): Promise<void>;
+  setUserStaffingPools(userId: string, body: SetUserStaffingPoolsBody, options?: SetUserStaffingPoolsOptions): Promise<void>;
   /**
    * Start batch.
    * `POST /batch/{batch_id}/run` (`start_batch`)
    */
-  startBatch(batchId: string, options?: StartBatchOptions): Promise<Job[]>;
+  startBatch(batchId: string, options?: StartBatchOptions): Promise<(Job)[]>;
   /**
    * Start project packfile upload.
    * `POST /projects/{project_id}/packfile-start` (`start_project_packfile_upload`)
    */
-  startProjectPackfileUpload(
-    projectId: string,
-    options?: StartProjectPackfileUploadOptions,
-  ): Promise<UploadTokenOutput>;
+  startProjectPackfileUpload(projectId: string, options?: StartProjectPackfileUploadOptions): Promise<UploadTokenOutput>;
   /**
    * subject copy.
    * `POST /subjects/{subject_id}/copy` (`subject_copy`)
    */
-  subjectCopy(
-    subjectId: string,
-    body: SubjectCopyBody,
-    options?: SubjectCopyOptions,
-  ): Promise<Subject>;
+  subjectCopy(subjectId: string, body: SubjectCopyBody, options?: SubjectCopyOptions): Promise<Subject>;
   /**
    * Submit response.
    * `POST /responses/{response_id}/submit` (`submit_response`)
    */
-  submitResponse(
-    responseId: string,
-    options?: SubmitResponseOptions,
-  ): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
+  submitResponse(responseId: string, options?: SubmitResponseOptions): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
   /**
    * Sync user.
    * `PUT /users/sync/{cid}` (`sync_user`)
@@ -5748,11 +3860,7 @@ export interface GeneratedMethods {
    * Update custom filter.
    * `PUT /custom_filters/{custom_filter_id}` (`update_custom_filter`)
    */
-  updateCustomFilter(
-    customFilterId: string,
-    body: UpdateCustomFilterBody,
-    options?: UpdateCustomFilterOptions,
-  ): Promise<Filter>;
+  updateCustomFilter(customFilterId: string, body: UpdateCustomFilterBody, options?: UpdateCustomFilterOptions): Promise<Filter>;
   /**
    * Update device.
    * `PUT /devices/self` (`update_device`)
@@ -5762,173 +3870,97 @@ export interface GeneratedMethods {
    * Update job profile.
    * `PUT /jobs/{job_id}/profile` (`update_job_profile`)
    */
-  updateJobProfile(
-    jobId: string,
-    body: UpdateJobProfileBody,
-    options?: UpdateJobProfileOptions,
-  ): Promise<ModifiedResult>;
+  updateJobProfile(jobId: string, body: UpdateJobProfileBody, options?: UpdateJobProfileOptions): Promise<ModifiedResult>;
   /**
    * Update jobs priority.
    * `PUT /jobs/priority` (`update_jobs_priority`)
    */
-  updateJobsPriority(
-    body: UpdateJobsPriorityBody,
-    options?: UpdateJobsPriorityOptions,
-  ): Promise<ModifiedResult>;
+  updateJobsPriority(body: UpdateJobsPriorityBody, options?: UpdateJobsPriorityOptions): Promise<ModifiedResult>;
   /**
    * Update response.
    * `PATCH /responses/{response_id}` (`update_response`)
    */
-  updateResponse(
-    responseId: string,
-    body: UpdateResponseBody,
-    options?: UpdateResponseOptions,
-  ): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
+  updateResponse(responseId: string, body: UpdateResponseBody, options?: UpdateResponseOptions): Promise<CoreWorkflowsFormResponsesModelsFormResponseOutput>;
   /**
    * Upload by label. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /upload/label` (`upload_by_label`)
    */
-  uploadByLabel(
-    file: UploadInput | UploadInput[],
-    options?: UploadByLabelUploadOptions,
-  ): Promise<UploadByLabelResult>;
+  uploadByLabel(file: UploadInput | UploadInput[], options?: UploadByLabelUploadOptions): Promise<UploadByLabelResult>;
   /**
    * Upload by reaper. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /upload/reaper` (`upload_by_reaper`)
    */
-  uploadByReaper(
-    file: UploadInput | UploadInput[],
-    options?: UploadByReaperUploadOptions,
-  ): Promise<UploadByReaperResult>;
+  uploadByReaper(file: UploadInput | UploadInput[], options?: UploadByReaperUploadOptions): Promise<UploadByReaperResult>;
   /**
    * Upload by uid. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /upload/uid` (`upload_by_uid`)
    */
-  uploadByUid(
-    file: UploadInput | UploadInput[],
-    options?: UploadByUidUploadOptions,
-  ): Promise<UploadByUidResult>;
+  uploadByUid(file: UploadInput | UploadInput[], options?: UploadByUidUploadOptions): Promise<UploadByUidResult>;
   /**
    * Upload file to acquisition. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /acquisitions/{acquisition_id}/files` (`upload_file_to_acquisition`)
    */
-  uploadFileToAcquisition(
-    acquisitionId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadFileToAcquisitionUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadFileToAcquisition(acquisitionId: string, file: UploadInput | UploadInput[], options?: UploadFileToAcquisitionUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload file to collection. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /collections/{collection_id}/files` (`upload_file_to_collection`)
    */
-  uploadFileToCollection(
-    collectionId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadFileToCollectionUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadFileToCollection(collectionId: string, file: UploadInput | UploadInput[], options?: UploadFileToCollectionUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload file to container. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /containers/{container_id}/files` (`upload_file_to_container`)
    */
-  uploadFileToContainer(
-    containerId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadFileToContainerUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadFileToContainer(containerId: string, file: UploadInput | UploadInput[], options?: UploadFileToContainerUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload file to project. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /projects/{project_id}/files` (`upload_file_to_project`)
    */
-  uploadFileToProject(
-    projectId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadFileToProjectUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadFileToProject(projectId: string, file: UploadInput | UploadInput[], options?: UploadFileToProjectUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload file to session. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /sessions/{session_id}/files` (`upload_file_to_session`)
    */
-  uploadFileToSession(
-    sessionId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadFileToSessionUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadFileToSession(sessionId: string, file: UploadInput | UploadInput[], options?: UploadFileToSessionUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload file to subject. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /subjects/{subject_id}/files` (`upload_file_to_subject`)
    */
-  uploadFileToSubject(
-    subjectId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadFileToSubjectUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadFileToSubject(subjectId: string, file: UploadInput | UploadInput[], options?: UploadFileToSubjectUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload output to acquisition analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /acquisitions/{acquisition_id}/analyses/{analysis_id}/files` (`upload_output_to_acquisition_analysis`)
    */
-  uploadOutputToAcquisitionAnalysis(
-    acquisitionId: string,
-    analysisId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadOutputToAcquisitionAnalysisUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadOutputToAcquisitionAnalysis(acquisitionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: UploadOutputToAcquisitionAnalysisUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload output to analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /analyses/{analysis_id}/files` (`upload_output_to_analysis`)
    */
-  uploadOutputToAnalysis(
-    analysisId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadOutputToAnalysisUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadOutputToAnalysis(analysisId: string, file: UploadInput | UploadInput[], options?: UploadOutputToAnalysisUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload output to container analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /containers/{container_id}/analyses/{analysis_id}/files` (`upload_output_to_container_analysis`)
    */
-  uploadOutputToContainerAnalysis(
-    containerId: string,
-    analysisId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadOutputToContainerAnalysisUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadOutputToContainerAnalysis(containerId: string, analysisId: string, file: UploadInput | UploadInput[], options?: UploadOutputToContainerAnalysisUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload output to project analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /projects/{project_id}/analyses/{analysis_id}/files` (`upload_output_to_project_analysis`)
    */
-  uploadOutputToProjectAnalysis(
-    projectId: string,
-    analysisId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadOutputToProjectAnalysisUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadOutputToProjectAnalysis(projectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: UploadOutputToProjectAnalysisUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload output to session analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /sessions/{session_id}/analyses/{analysis_id}/files` (`upload_output_to_session_analysis`)
    */
-  uploadOutputToSessionAnalysis(
-    sessionId: string,
-    analysisId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadOutputToSessionAnalysisUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadOutputToSessionAnalysis(sessionId: string, analysisId: string, file: UploadInput | UploadInput[], options?: UploadOutputToSessionAnalysisUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload output to subject analysis. `file`: a FileSpec or a local path (Node), or several where the API accepts them.
    * `POST /subjects/{subject_id}/analyses/{analysis_id}/files` (`upload_output_to_subject_analysis`)
    */
-  uploadOutputToSubjectAnalysis(
-    subjectId: string,
-    analysisId: string,
-    file: UploadInput | UploadInput[],
-    options?: UploadOutputToSubjectAnalysisUploadOptions,
-  ): Promise<FileEntry[]>;
+  uploadOutputToSubjectAnalysis(subjectId: string, analysisId: string, file: UploadInput | UploadInput[], options?: UploadOutputToSubjectAnalysisUploadOptions): Promise<FileEntry[]>;
   /**
    * Upload signed fs file.
    * `PUT /upload/fs-file` (`upload_signed_fs_file`)
    */
-  uploadSignedFsFile(
-    body: UploadSignedFsFileBody,
-    options: UploadSignedFsFileOptions,
-  ): Promise<SignedFSUploadOutput>;
+  uploadSignedFsFile(body: UploadSignedFsFileBody, options: UploadSignedFsFileOptions): Promise<SignedFSUploadOutput>;
   /**
    * Upsert file.
    * `POST /files` (`upsert_file`)
@@ -5938,19 +3970,12 @@ export interface GeneratedMethods {
    * Upsert project hierarchy.
    * `POST /projects/{project_id}/upsert-hierarchy` (`upsert_project_hierarchy`)
    */
-  upsertProjectHierarchy(
-    projectId: string,
-    body: UpsertProjectHierarchyBody,
-    options?: UpsertProjectHierarchyOptions,
-  ): Promise<ProjectHierarchyOutput>;
+  upsertProjectHierarchy(projectId: string, body: UpsertProjectHierarchyBody, options?: UpsertProjectHierarchyOptions): Promise<ProjectHierarchyOutput>;
   /**
    * Verify master subject code.
    * `GET /subjects/master-code/{code}` (`verify_master_subject_code`)
    */
-  verifyMasterSubjectCode(
-    code: string,
-    options?: VerifyMasterSubjectCodeOptions,
-  ): Promise<MasterSubjectCodeOutput>;
+  verifyMasterSubjectCode(code: string, options?: VerifyMasterSubjectCodeOptions): Promise<MasterSubjectCodeOutput>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -5962,511 +3987,4 @@ installMethods(
 );
 
 /** operationIds with a generated method. */
-export const GENERATED_OPERATIONS: readonly string[] = [
-  'acquisition_copy',
-  'add_acquisition',
-  'add_acquisition_analysis',
-  'add_acquisition_analysis_note',
-  'add_acquisition_note',
-  'add_acquisition_tag',
-  'add_acquisition_tags',
-  'add_analysis_note',
-  'add_analysis_tag',
-  'add_audit_trail_report',
-  'add_collection',
-  'add_collection_note',
-  'add_collection_permission',
-  'add_collection_tag',
-  'add_collection_tags',
-  'add_container_analysis',
-  'add_container_analysis_note',
-  'add_container_note',
-  'add_container_tag',
-  'add_container_tags',
-  'add_file_tags',
-  'add_gear',
-  'add_gear_permission',
-  'add_group',
-  'add_group_permission',
-  'add_group_permission_template',
-  'add_group_tag',
-  'add_group_tags',
-  'add_job',
-  'add_job_logs',
-  'add_modality',
-  'add_project',
-  'add_project_analysis',
-  'add_project_analysis_note',
-  'add_project_note',
-  'add_project_permission',
-  'add_project_rule',
-  'add_project_tag',
-  'add_project_tags',
-  'add_provider',
-  'add_role',
-  'add_role_to_group',
-  'add_session',
-  'add_session_analysis',
-  'add_session_analysis_note',
-  'add_session_note',
-  'add_session_tag',
-  'add_session_tags',
-  'add_site_rule',
-  'add_subject',
-  'add_subject_analysis',
-  'add_subject_analysis_note',
-  'add_subject_note',
-  'add_subject_tag',
-  'add_subject_tags',
-  'add_user',
-  'add_view',
-  'archive_task_protocol',
-  'ask_jobs',
-  'ask_jobs_state',
-  'assign_reader_task',
-  'batch_create_reader_task',
-  'bulk_move_sessions',
-  'cancel_batch',
-  'catalog_list',
-  'check_uids_exist',
-  'clean_packfiles',
-  'cleanup_info',
-  'cleanup_signed_upload_url',
-  'collect_usage',
-  'complete_job',
-  'complete_reader_task',
-  'complete_s3_multipart_upload',
-  'create_batch_job_from_jobs',
-  'create_custom_filter',
-  'create_device',
-  'create_download_ticket',
-  'create_master_subject_code',
-  'create_or_replace_task_response',
-  'create_project_aet',
-  'create_reader_task',
-  'create_service_aet',
-  'create_signed_upload_url',
-  'create_staffing_pool',
-  'create_task_protocol',
-  'data_view_columns',
-  'delete_acquisition',
-  'delete_acquisition_analysis',
-  'delete_acquisition_analysis_note',
-  'delete_acquisition_file',
-  'delete_acquisition_note',
-  'delete_acquisition_tag',
-  'delete_acquisition_tags',
-  'delete_acquisitions_by_ids',
-  'delete_analyses_by_ids',
-  'delete_analysis',
-  'delete_analysis_file',
-  'delete_analysis_note',
-  'delete_analysis_tag',
-  'delete_audit_trail_report',
-  'delete_by_search',
-  'delete_collection',
-  'delete_collection_file',
-  'delete_collection_note',
-  'delete_collection_tag',
-  'delete_collection_tags',
-  'delete_collection_user_permission',
-  'delete_collections_by_ids',
-  'delete_container',
-  'delete_container_analysis',
-  'delete_container_analysis_note',
-  'delete_container_file',
-  'delete_container_note',
-  'delete_container_tag',
-  'delete_container_tags',
-  'delete_custom_filter',
-  'delete_device',
-  'delete_device_key',
-  'delete_file',
-  'delete_file_tags',
-  'delete_files_by_ids',
-  'delete_gear',
-  'delete_gear_permission',
-  'delete_gear_permissions',
-  'delete_group',
-  'delete_group_tag',
-  'delete_group_tags',
-  'delete_group_user_permission',
-  'delete_group_user_permission_template',
-  'delete_groups_by_ids',
-  'delete_modality',
-  'delete_project',
-  'delete_project_aet',
-  'delete_project_analysis',
-  'delete_project_analysis_note',
-  'delete_project_file',
-  'delete_project_note',
-  'delete_project_tag',
-  'delete_project_tags',
-  'delete_project_user_permission',
-  'delete_projects_by_ids',
-  'delete_provider',
-  'delete_role',
-  'delete_save_search',
-  'delete_service_aet',
-  'delete_session',
-  'delete_session_analysis',
-  'delete_session_analysis_note',
-  'delete_session_file',
-  'delete_session_note',
-  'delete_session_tag',
-  'delete_session_tags',
-  'delete_sessions_by_ids',
-  'delete_staffing_pool',
-  'delete_subject',
-  'delete_subject_analysis',
-  'delete_subject_analysis_note',
-  'delete_subject_file',
-  'delete_subject_note',
-  'delete_subject_tag',
-  'delete_subject_tags',
-  'delete_subjects_by_ids',
-  'delete_task_protocol',
-  'delete_user',
-  'delete_user_key',
-  'delete_view',
-  'delete_view_execution',
-  'determine_provider_for_job',
-  'download_audit_trail_report',
-  'download_file_from_acquisition',
-  'download_file_from_analysis',
-  'download_file_from_collection',
-  'download_file_from_container',
-  'download_file_from_project',
-  'download_file_from_session',
-  'download_file_from_subject',
-  'download_input_from_acquisition_analysis',
-  'download_input_from_analysis',
-  'download_input_from_container_analysis',
-  'download_input_from_project_analysis',
-  'download_input_from_session_analysis',
-  'download_input_from_subject_analysis',
-  'download_output_from_acquisition_analysis',
-  'download_output_from_container_analysis',
-  'download_output_from_project_analysis',
-  'download_output_from_session_analysis',
-  'download_output_from_subject_analysis',
-  'download_ticket',
-  'end_project_packfile_upload',
-  'engine_complete_job',
-  'engine_prepare_complete_job',
-  'evaluate_view',
-  'evaluate_view_adhoc',
-  'fetch_tree',
-  'find_all_api_staffing_pools_get',
-  'find_all_api_tasks_reader_get',
-  'find_task_protocols',
-  'generate_key',
-  'generate_user_key',
-  'get_access_log_report',
-  'get_access_log_types',
-  'get_acquisition',
-  'get_acquisition_analyses',
-  'get_acquisition_analysis',
-  'get_acquisition_file_info',
-  'get_acquisition_note',
-  'get_acquisition_tag',
-  'get_all_acquisitions',
-  'get_all_analyses',
-  'get_all_batches',
-  'get_all_collections',
-  'get_all_collections_curators',
-  'get_all_custom_filters',
-  'get_all_data_view_executions',
-  'get_all_devices',
-  'get_all_devices_status',
-  'get_all_files',
-  'get_all_gears',
-  'get_all_group_roles',
-  'get_all_groups',
-  'get_all_jobs',
-  'get_all_modalities',
-  'get_all_project_aets',
-  'get_all_projects',
-  'get_all_projects_groups',
-  'get_all_roles',
-  'get_all_saved_searches',
-  'get_all_service_aets',
-  'get_all_sessions',
-  'get_all_subjects',
-  'get_all_users',
-  'get_analyses',
-  'get_analysis',
-  'get_analysis_file_info',
-  'get_analysis_input_files',
-  'get_analysis_note',
-  'get_analysis_output_file',
-  'get_analysis_tag',
-  'get_auth_status',
-  'get_batch',
-  'get_bookmark_list',
-  'get_catalog_list_filter_options',
-  'get_change_log',
-  'get_collection',
-  'get_collection_acquisitions',
-  'get_collection_file_info',
-  'get_collection_note',
-  'get_collection_sessions',
-  'get_collection_tag',
-  'get_collection_user_permission',
-  'get_config',
-  'get_config_js',
-  'get_container',
-  'get_container_analyses',
-  'get_container_analysis',
-  'get_container_file_info',
-  'get_container_note',
-  'get_container_tag',
-  'get_current_device',
-  'get_current_user',
-  'get_current_user_avatar',
-  'get_current_user_info',
-  'get_current_user_jobs',
-  'get_daily_usage_range_report',
-  'get_daily_usage_report',
-  'get_data_view_execution',
-  'get_data_view_execution_data',
-  'get_device',
-  'get_facets_api_tasks_reader_facets_facet_field_get',
-  'get_field_change_log',
-  'get_file',
-  'get_file_info',
-  'get_file_tags',
-  'get_file_versions',
-  'get_file_zip_info',
-  'get_gear',
-  'get_gear_context',
-  'get_gear_invocation',
-  'get_gear_series',
-  'get_gear_suggest',
-  'get_gear_ticket',
-  'get_group',
-  'get_group_projects',
-  'get_group_role',
-  'get_group_tag',
-  'get_group_user_permission',
-  'get_group_user_permission_template',
-  'get_job',
-  'get_job_config',
-  'get_job_detail',
-  'get_job_logs',
-  'get_jobs_stats',
-  'get_jupyterlab_server',
-  'get_legacy_usage_report',
-  'get_mapped_fields',
-  'get_modality',
-  'get_my_gear_tickets',
-  'get_next_job',
-  'get_project',
-  'get_project_acquisitions',
-  'get_project_aet',
-  'get_project_analyses',
-  'get_project_analysis',
-  'get_project_delete_status',
-  'get_project_file_info',
-  'get_project_note',
-  'get_project_report',
-  'get_project_rule',
-  'get_project_rules',
-  'get_project_sessions',
-  'get_project_settings',
-  'get_project_subjects',
-  'get_project_tag',
-  'get_project_user_permission',
-  'get_provider',
-  'get_provider_config',
-  'get_providers',
-  'get_reader_task',
-  'get_response',
-  'get_role',
-  'get_saved_search',
-  'get_search_query_suggestions',
-  'get_search_status',
-  'get_service_aet',
-  'get_session',
-  'get_session_acquisitions',
-  'get_session_analyses',
-  'get_session_analysis',
-  'get_session_file_info',
-  'get_session_jobs',
-  'get_session_note',
-  'get_session_tag',
-  'get_site_report',
-  'get_site_rule',
-  'get_site_rules',
-  'get_site_settings',
-  'get_staffing_pool',
-  'get_subject',
-  'get_subject_analyses',
-  'get_subject_analysis',
-  'get_subject_file_info',
-  'get_subject_note',
-  'get_subject_sessions',
-  'get_subject_tag',
-  'get_task_parent_container_ids',
-  'get_task_protocol',
-  'get_tree_graph',
-  'get_usage_availability',
-  'get_usage_report',
-  'get_user',
-  'get_user_acquisitions',
-  'get_user_avatar',
-  'get_user_collections',
-  'get_user_groups',
-  'get_user_projects',
-  'get_user_sessions',
-  'get_version',
-  'get_view',
-  'get_views',
-  'heartbeat_job',
-  'list_audit_trail_reports',
-  'list_task_responses',
-  'lookup_path',
-  'modify_acquisition',
-  'modify_acquisition_analysis',
-  'modify_acquisition_file',
-  'modify_acquisition_file_classification',
-  'modify_acquisition_file_info',
-  'modify_acquisition_info',
-  'modify_acquisition_note',
-  'modify_analysis',
-  'modify_analysis_file',
-  'modify_analysis_file_classification',
-  'modify_analysis_file_info',
-  'modify_analysis_info',
-  'modify_analysis_note',
-  'modify_audit_trail_report',
-  'modify_bookmark_list',
-  'modify_collection',
-  'modify_collection_file',
-  'modify_collection_file_classification',
-  'modify_collection_file_info',
-  'modify_collection_info',
-  'modify_collection_note',
-  'modify_collection_user_permission',
-  'modify_container',
-  'modify_container_analysis',
-  'modify_container_file',
-  'modify_container_file_classification',
-  'modify_container_file_info',
-  'modify_container_info',
-  'modify_container_note',
-  'modify_current_user_info',
-  'modify_device',
-  'modify_file_classification',
-  'modify_file_info',
-  'modify_gear_series',
-  'modify_group',
-  'modify_group_user_permission',
-  'modify_group_user_permission_template',
-  'modify_job',
-  'modify_jupyterlab_server',
-  'modify_project',
-  'modify_project_analysis',
-  'modify_project_file',
-  'modify_project_file_classification',
-  'modify_project_file_info',
-  'modify_project_info',
-  'modify_project_note',
-  'modify_project_rule',
-  'modify_project_settings',
-  'modify_project_user_permission',
-  'modify_provider',
-  'modify_reader_task',
-  'modify_role',
-  'modify_session',
-  'modify_session_analysis',
-  'modify_session_file',
-  'modify_session_file_classification',
-  'modify_session_file_info',
-  'modify_session_info',
-  'modify_session_note',
-  'modify_site_rule',
-  'modify_site_settings',
-  'modify_staffing_pool',
-  'modify_subject',
-  'modify_subject_analysis',
-  'modify_subject_file',
-  'modify_subject_file_classification',
-  'modify_subject_file_info',
-  'modify_subject_info',
-  'modify_subject_note',
-  'modify_task_protocol',
-  'modify_user',
-  'modify_view',
-  'move_file',
-  'parse_search_query',
-  'prepare_add_gear',
-  'prepare_complete_job',
-  'project_copy',
-  'project_packfile_upload',
-  'propose_batch',
-  'publish_task_protocol',
-  'put_task_response',
-  'queue_adhoc',
-  'queue_saved',
-  'reap_jobs',
-  'recalc_all_projects',
-  'recalc_project',
-  'remove_project_rule',
-  'remove_project_template',
-  'remove_role_from_group',
-  'remove_site_rule',
-  'rename_acquisition_tag',
-  'rename_analysis_tag',
-  'rename_collection_tag',
-  'rename_container_tag',
-  'rename_group_tag',
-  'rename_project_tag',
-  'rename_session_tag',
-  'rename_subject_tag',
-  'replace_file_info',
-  'replace_gear_permissions',
-  'replace_modality',
-  'replace_search',
-  'resolve_path',
-  'restore_file',
-  'retry_job',
-  'save_data_view_execution',
-  'save_gear',
-  'save_search',
-  'save_view_data_to_container',
-  'search',
-  'session_copy',
-  'set_file_tags',
-  'set_project_template',
-  'set_user_staffing_pools',
-  'start_batch',
-  'start_project_packfile_upload',
-  'subject_copy',
-  'submit_response',
-  'sync_user',
-  'update_custom_filter',
-  'update_device',
-  'update_job_profile',
-  'update_jobs_priority',
-  'update_response',
-  'upload_by_label',
-  'upload_by_reaper',
-  'upload_by_uid',
-  'upload_file_to_acquisition',
-  'upload_file_to_collection',
-  'upload_file_to_container',
-  'upload_file_to_project',
-  'upload_file_to_session',
-  'upload_file_to_subject',
-  'upload_output_to_acquisition_analysis',
-  'upload_output_to_analysis',
-  'upload_output_to_container_analysis',
-  'upload_output_to_project_analysis',
-  'upload_output_to_session_analysis',
-  'upload_output_to_subject_analysis',
-  'upload_signed_fs_file',
-  'upsert_file',
-  'upsert_project_hierarchy',
-  'verify_master_subject_code',
-];
+export const GENERATED_OPERATIONS: readonly string[] = ["acquisition_copy","add_acquisition","add_acquisition_analysis","add_acquisition_analysis_note","add_acquisition_note","add_acquisition_tag","add_acquisition_tags","add_analysis_note","add_analysis_tag","add_audit_trail_report","add_collection","add_collection_note","add_collection_permission","add_collection_tag","add_collection_tags","add_container_analysis","add_container_analysis_note","add_container_note","add_container_tag","add_container_tags","add_file_tags","add_gear","add_gear_permission","add_group","add_group_permission","add_group_permission_template","add_group_tag","add_group_tags","add_job","add_job_logs","add_modality","add_project","add_project_analysis","add_project_analysis_note","add_project_note","add_project_permission","add_project_rule","add_project_tag","add_project_tags","add_provider","add_role","add_role_to_group","add_session","add_session_analysis","add_session_analysis_note","add_session_note","add_session_tag","add_session_tags","add_site_rule","add_subject","add_subject_analysis","add_subject_analysis_note","add_subject_note","add_subject_tag","add_subject_tags","add_user","add_view","archive_task_protocol","ask_jobs","ask_jobs_state","assign_reader_task","batch_create_reader_task","bulk_move_sessions","cancel_batch","catalog_list","check_uids_exist","clean_packfiles","cleanup_info","cleanup_signed_upload_url","collect_usage","complete_job","complete_reader_task","complete_s3_multipart_upload","create_batch_job_from_jobs","create_custom_filter","create_device","create_download_ticket","create_master_subject_code","create_or_replace_task_response","create_project_aet","create_reader_task","create_service_aet","create_signed_upload_url","create_staffing_pool","create_task_protocol","data_view_columns","delete_acquisition","delete_acquisition_analysis","delete_acquisition_analysis_note","delete_acquisition_file","delete_acquisition_note","delete_acquisition_tag","delete_acquisition_tags","delete_acquisitions_by_ids","delete_analyses_by_ids","delete_analysis","delete_analysis_file","delete_analysis_note","delete_analysis_tag","delete_audit_trail_report","delete_by_search","delete_collection","delete_collection_file","delete_collection_note","delete_collection_tag","delete_collection_tags","delete_collection_user_permission","delete_collections_by_ids","delete_container","delete_container_analysis","delete_container_analysis_note","delete_container_file","delete_container_note","delete_container_tag","delete_container_tags","delete_custom_filter","delete_device","delete_device_key","delete_file","delete_file_tags","delete_files_by_ids","delete_gear","delete_gear_permission","delete_gear_permissions","delete_group","delete_group_tag","delete_group_tags","delete_group_user_permission","delete_group_user_permission_template","delete_groups_by_ids","delete_modality","delete_project","delete_project_aet","delete_project_analysis","delete_project_analysis_note","delete_project_file","delete_project_note","delete_project_tag","delete_project_tags","delete_project_user_permission","delete_projects_by_ids","delete_provider","delete_role","delete_save_search","delete_service_aet","delete_session","delete_session_analysis","delete_session_analysis_note","delete_session_file","delete_session_note","delete_session_tag","delete_session_tags","delete_sessions_by_ids","delete_staffing_pool","delete_subject","delete_subject_analysis","delete_subject_analysis_note","delete_subject_file","delete_subject_note","delete_subject_tag","delete_subject_tags","delete_subjects_by_ids","delete_task_protocol","delete_user","delete_user_key","delete_view","delete_view_execution","determine_provider_for_job","download_audit_trail_report","download_file_from_acquisition","download_file_from_analysis","download_file_from_collection","download_file_from_container","download_file_from_project","download_file_from_session","download_file_from_subject","download_input_from_acquisition_analysis","download_input_from_analysis","download_input_from_container_analysis","download_input_from_project_analysis","download_input_from_session_analysis","download_input_from_subject_analysis","download_output_from_acquisition_analysis","download_output_from_container_analysis","download_output_from_project_analysis","download_output_from_session_analysis","download_output_from_subject_analysis","download_ticket","end_project_packfile_upload","engine_complete_job","engine_prepare_complete_job","evaluate_view","evaluate_view_adhoc","fetch_tree","find_all_api_staffing_pools_get","find_all_api_tasks_reader_get","find_task_protocols","generate_key","generate_user_key","get_access_log_report","get_access_log_types","get_acquisition","get_acquisition_analyses","get_acquisition_analysis","get_acquisition_file_info","get_acquisition_note","get_acquisition_tag","get_all_acquisitions","get_all_analyses","get_all_batches","get_all_collections","get_all_collections_curators","get_all_custom_filters","get_all_data_view_executions","get_all_devices","get_all_devices_status","get_all_files","get_all_gears","get_all_group_roles","get_all_groups","get_all_jobs","get_all_modalities","get_all_project_aets","get_all_projects","get_all_projects_groups","get_all_roles","get_all_saved_searches","get_all_service_aets","get_all_sessions","get_all_subjects","get_all_users","get_analyses","get_analysis","get_analysis_file_info","get_analysis_input_files","get_analysis_note","get_analysis_output_file","get_analysis_tag","get_auth_status","get_batch","get_bookmark_list","get_catalog_list_filter_options","get_change_log","get_collection","get_collection_acquisitions","get_collection_file_info","get_collection_note","get_collection_sessions","get_collection_tag","get_collection_user_permission","get_config","get_config_js","get_container","get_container_analyses","get_container_analysis","get_container_file_info","get_container_note","get_container_tag","get_current_device","get_current_user","get_current_user_avatar","get_current_user_info","get_current_user_jobs","get_daily_usage_range_report","get_daily_usage_report","get_data_view_execution","get_data_view_execution_data","get_device","get_facets_api_tasks_reader_facets_facet_field_get","get_field_change_log","get_file","get_file_info","get_file_tags","get_file_versions","get_file_zip_info","get_gear","get_gear_context","get_gear_invocation","get_gear_series","get_gear_suggest","get_gear_ticket","get_group","get_group_projects","get_group_role","get_group_tag","get_group_user_permission","get_group_user_permission_template","get_job","get_job_config","get_job_detail","get_job_logs","get_jobs_stats","get_jupyterlab_server","get_legacy_usage_report","get_mapped_fields","get_modality","get_my_gear_tickets","get_next_job","get_project","get_project_acquisitions","get_project_aet","get_project_analyses","get_project_analysis","get_project_delete_status","get_project_file_info","get_project_note","get_project_report","get_project_rule","get_project_rules","get_project_sessions","get_project_settings","get_project_subjects","get_project_tag","get_project_user_permission","get_provider","get_provider_config","get_providers","get_reader_task","get_response","get_role","get_saved_search","get_search_query_suggestions","get_search_status","get_service_aet","get_session","get_session_acquisitions","get_session_analyses","get_session_analysis","get_session_file_info","get_session_jobs","get_session_note","get_session_tag","get_site_report","get_site_rule","get_site_rules","get_site_settings","get_staffing_pool","get_subject","get_subject_analyses","get_subject_analysis","get_subject_file_info","get_subject_note","get_subject_sessions","get_subject_tag","get_task_parent_container_ids","get_task_protocol","get_tree_graph","get_usage_availability","get_usage_report","get_user","get_user_acquisitions","get_user_avatar","get_user_collections","get_user_groups","get_user_projects","get_user_sessions","get_version","get_view","get_views","heartbeat_job","list_audit_trail_reports","list_task_responses","lookup_path","modify_acquisition","modify_acquisition_analysis","modify_acquisition_file","modify_acquisition_file_classification","modify_acquisition_file_info","modify_acquisition_info","modify_acquisition_note","modify_analysis","modify_analysis_file","modify_analysis_file_classification","modify_analysis_file_info","modify_analysis_info","modify_analysis_note","modify_audit_trail_report","modify_bookmark_list","modify_collection","modify_collection_file","modify_collection_file_classification","modify_collection_file_info","modify_collection_info","modify_collection_note","modify_collection_user_permission","modify_container","modify_container_analysis","modify_container_file","modify_container_file_classification","modify_container_file_info","modify_container_info","modify_container_note","modify_current_user_info","modify_device","modify_file_classification","modify_file_info","modify_gear_series","modify_group","modify_group_user_permission","modify_group_user_permission_template","modify_job","modify_jupyterlab_server","modify_project","modify_project_analysis","modify_project_file","modify_project_file_classification","modify_project_file_info","modify_project_info","modify_project_note","modify_project_rule","modify_project_settings","modify_project_user_permission","modify_provider","modify_reader_task","modify_role","modify_session","modify_session_analysis","modify_session_file","modify_session_file_classification","modify_session_file_info","modify_session_info","modify_session_note","modify_site_rule","modify_site_settings","modify_staffing_pool","modify_subject","modify_subject_analysis","modify_subject_file","modify_subject_file_classification","modify_subject_file_info","modify_subject_info","modify_subject_note","modify_task_protocol","modify_user","modify_view","move_file","parse_search_query","prepare_add_gear","prepare_complete_job","project_copy","project_packfile_upload","propose_batch","publish_task_protocol","put_task_response","queue_adhoc","queue_saved","reap_jobs","recalc_all_projects","recalc_project","remove_project_rule","remove_project_template","remove_role_from_group","remove_site_rule","rename_acquisition_tag","rename_analysis_tag","rename_collection_tag","rename_container_tag","rename_group_tag","rename_project_tag","rename_session_tag","rename_subject_tag","replace_file_info","replace_gear_permissions","replace_modality","replace_search","resolve_path","restore_file","retry_job","save_data_view_execution","save_gear","save_search","save_view_data_to_container","search","session_copy","set_file_tags","set_project_template","set_user_staffing_pools","start_batch","start_project_packfile_upload","subject_copy","submit_response","sync_user","update_custom_filter","update_device","update_job_profile","update_jobs_priority","update_response","upload_by_label","upload_by_reaper","upload_by_uid","upload_file_to_acquisition","upload_file_to_collection","upload_file_to_container","upload_file_to_project","upload_file_to_session","upload_file_to_subject","upload_output_to_acquisition_analysis","upload_output_to_analysis","upload_output_to_container_analysis","upload_output_to_project_analysis","upload_output_to_session_analysis","upload_output_to_subject_analysis","upload_signed_fs_file","upsert_file","upsert_project_hierarchy","verify_master_subject_code"];

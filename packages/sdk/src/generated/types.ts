@@ -2,32 +2,21 @@
 // Do not edit it by hand: edit the spec and run `pnpm generate`.
 
 // Named types of the generated methods' results, bodies and options: types only, no code.
-import type {
-  BodyOf,
-  CallOptions,
-  OpJson,
-  OpQuery,
-  Schemas,
-  UploadOptions,
-} from '../client/op-types.js';
+import type { BodyOf, CallOptions, OpJson, OpQuery, Schemas, UploadOptions } from '../client/op-types.js';
 import type { WithDates } from '../models/dates.js';
 
 export type AccessPermissionOutput = Schemas['AccessPermissionOutput'];
 export type AcquisitionCopyBody = BodyOf<'acquisition_copy'>;
 export type AcquisitionCopyOptions = OpQuery<'acquisition_copy'> & CallOptions;
 export type AddAcquisitionAnalysisBody = BodyOf<'add_acquisition_analysis'>;
-export type AddAcquisitionAnalysisNoteBody =
-  BodyOf<'add_acquisition_analysis_note'> | BodyOf<'add_acquisition_analysis_note'>['text'];
-export type AddAcquisitionAnalysisNoteOptions = OpQuery<'add_acquisition_analysis_note'> &
-  CallOptions;
+export type AddAcquisitionAnalysisNoteBody = BodyOf<'add_acquisition_analysis_note'> | BodyOf<'add_acquisition_analysis_note'>['text'];
+export type AddAcquisitionAnalysisNoteOptions = OpQuery<'add_acquisition_analysis_note'> & CallOptions;
 export type AddAcquisitionAnalysisOptions = OpQuery<'add_acquisition_analysis'> & CallOptions;
 export type AddAcquisitionBody = BodyOf<'add_acquisition'>;
-export type AddAcquisitionNoteBody =
-  BodyOf<'add_acquisition_note'> | BodyOf<'add_acquisition_note'>['text'];
+export type AddAcquisitionNoteBody = BodyOf<'add_acquisition_note'> | BodyOf<'add_acquisition_note'>['text'];
 export type AddAcquisitionNoteOptions = OpQuery<'add_acquisition_note'> & CallOptions;
 export type AddAcquisitionOptions = OpQuery<'add_acquisition'> & CallOptions;
-export type AddAcquisitionTagBody =
-  BodyOf<'add_acquisition_tag'> | BodyOf<'add_acquisition_tag'>['value'];
+export type AddAcquisitionTagBody = BodyOf<'add_acquisition_tag'> | BodyOf<'add_acquisition_tag'>['value'];
 export type AddAcquisitionTagOptions = OpQuery<'add_acquisition_tag'> & CallOptions;
 export type AddAcquisitionTagsBody = BodyOf<'add_acquisition_tags'>;
 export type AddAcquisitionTagsOptions = OpQuery<'add_acquisition_tags'> & CallOptions;
@@ -38,27 +27,22 @@ export type AddAnalysisTagOptions = OpQuery<'add_analysis_tag'> & CallOptions;
 export type AddAuditTrailReportBody = BodyOf<'add_audit_trail_report'>;
 export type AddAuditTrailReportOptions = OpQuery<'add_audit_trail_report'> & CallOptions;
 export type AddCollectionBody = BodyOf<'add_collection'>;
-export type AddCollectionNoteBody =
-  BodyOf<'add_collection_note'> | BodyOf<'add_collection_note'>['text'];
+export type AddCollectionNoteBody = BodyOf<'add_collection_note'> | BodyOf<'add_collection_note'>['text'];
 export type AddCollectionNoteOptions = OpQuery<'add_collection_note'> & CallOptions;
 export type AddCollectionOptions = OpQuery<'add_collection'> & CallOptions;
 export type AddCollectionPermissionBody = BodyOf<'add_collection_permission'>;
 export type AddCollectionPermissionOptions = OpQuery<'add_collection_permission'> & CallOptions;
-export type AddCollectionTagBody =
-  BodyOf<'add_collection_tag'> | BodyOf<'add_collection_tag'>['value'];
+export type AddCollectionTagBody = BodyOf<'add_collection_tag'> | BodyOf<'add_collection_tag'>['value'];
 export type AddCollectionTagOptions = OpQuery<'add_collection_tag'> & CallOptions;
 export type AddCollectionTagsBody = BodyOf<'add_collection_tags'>;
 export type AddCollectionTagsOptions = OpQuery<'add_collection_tags'> & CallOptions;
 export type AddContainerAnalysisBody = BodyOf<'add_container_analysis'>;
-export type AddContainerAnalysisNoteBody =
-  BodyOf<'add_container_analysis_note'> | BodyOf<'add_container_analysis_note'>['text'];
+export type AddContainerAnalysisNoteBody = BodyOf<'add_container_analysis_note'> | BodyOf<'add_container_analysis_note'>['text'];
 export type AddContainerAnalysisNoteOptions = OpQuery<'add_container_analysis_note'> & CallOptions;
 export type AddContainerAnalysisOptions = OpQuery<'add_container_analysis'> & CallOptions;
-export type AddContainerNoteBody =
-  BodyOf<'add_container_note'> | BodyOf<'add_container_note'>['text'];
+export type AddContainerNoteBody = BodyOf<'add_container_note'> | BodyOf<'add_container_note'>['text'];
 export type AddContainerNoteOptions = OpQuery<'add_container_note'> & CallOptions;
-export type AddContainerTagBody =
-  BodyOf<'add_container_tag'> | BodyOf<'add_container_tag'>['value'];
+export type AddContainerTagBody = BodyOf<'add_container_tag'> | BodyOf<'add_container_tag'>['value'];
 export type AddContainerTagOptions = OpQuery<'add_container_tag'> & CallOptions;
 export type AddContainerTagsBody = BodyOf<'add_container_tags'>;
 export type AddContainerTagsOptions = OpQuery<'add_container_tags'> & CallOptions;
@@ -74,8 +58,7 @@ export type AddGroupOptions = OpQuery<'add_group'> & CallOptions;
 export type AddGroupPermissionBody = BodyOf<'add_group_permission'>;
 export type AddGroupPermissionOptions = OpQuery<'add_group_permission'> & CallOptions;
 export type AddGroupPermissionTemplateBody = BodyOf<'add_group_permission_template'>;
-export type AddGroupPermissionTemplateOptions = OpQuery<'add_group_permission_template'> &
-  CallOptions;
+export type AddGroupPermissionTemplateOptions = OpQuery<'add_group_permission_template'> & CallOptions;
 export type AddGroupTagBody = BodyOf<'add_group_tag'> | BodyOf<'add_group_tag'>['value'];
 export type AddGroupTagOptions = OpQuery<'add_group_tag'> & CallOptions;
 export type AddGroupTagsBody = BodyOf<'add_group_tags'>;
@@ -87,8 +70,7 @@ export type AddJobOptions = OpQuery<'add_job'> & CallOptions;
 export type AddModalityBody = BodyOf<'add_modality'>;
 export type AddModalityOptions = OpQuery<'add_modality'> & CallOptions;
 export type AddProjectAnalysisBody = BodyOf<'add_project_analysis'>;
-export type AddProjectAnalysisNoteBody =
-  BodyOf<'add_project_analysis_note'> | BodyOf<'add_project_analysis_note'>['text'];
+export type AddProjectAnalysisNoteBody = BodyOf<'add_project_analysis_note'> | BodyOf<'add_project_analysis_note'>['text'];
 export type AddProjectAnalysisNoteOptions = OpQuery<'add_project_analysis_note'> & CallOptions;
 export type AddProjectAnalysisOptions = OpQuery<'add_project_analysis'> & CallOptions;
 export type AddProjectBody = BodyOf<'add_project'>;
@@ -110,8 +92,7 @@ export type AddRoleOptions = OpQuery<'add_role'> & CallOptions;
 export type AddRoleToGroupBody = BodyOf<'add_role_to_group'>;
 export type AddRoleToGroupOptions = OpQuery<'add_role_to_group'> & CallOptions;
 export type AddSessionAnalysisBody = BodyOf<'add_session_analysis'>;
-export type AddSessionAnalysisNoteBody =
-  BodyOf<'add_session_analysis_note'> | BodyOf<'add_session_analysis_note'>['text'];
+export type AddSessionAnalysisNoteBody = BodyOf<'add_session_analysis_note'> | BodyOf<'add_session_analysis_note'>['text'];
 export type AddSessionAnalysisNoteOptions = OpQuery<'add_session_analysis_note'> & CallOptions;
 export type AddSessionAnalysisOptions = OpQuery<'add_session_analysis'> & CallOptions;
 export type AddSessionBody = BodyOf<'add_session'>;
@@ -125,8 +106,7 @@ export type AddSessionTagsOptions = OpQuery<'add_session_tags'> & CallOptions;
 export type AddSiteRuleBody = BodyOf<'add_site_rule'>;
 export type AddSiteRuleOptions = OpQuery<'add_site_rule'> & CallOptions;
 export type AddSubjectAnalysisBody = BodyOf<'add_subject_analysis'>;
-export type AddSubjectAnalysisNoteBody =
-  BodyOf<'add_subject_analysis_note'> | BodyOf<'add_subject_analysis_note'>['text'];
+export type AddSubjectAnalysisNoteBody = BodyOf<'add_subject_analysis_note'> | BodyOf<'add_subject_analysis_note'>['text'];
 export type AddSubjectAnalysisNoteOptions = OpQuery<'add_subject_analysis_note'> & CallOptions;
 export type AddSubjectAnalysisOptions = OpQuery<'add_subject_analysis'> & CallOptions;
 export type AddSubjectBody = BodyOf<'add_subject'>;
@@ -177,11 +157,9 @@ export type CompleteMultipartUploadOutput = Schemas['CompleteMultipartUploadOutp
 export type CompleteReaderTaskBody = BodyOf<'complete_reader_task'>;
 export type CompleteReaderTaskOptions = OpQuery<'complete_reader_task'> & CallOptions;
 export type CompleteS3MultipartUploadBody = BodyOf<'complete_s3_multipart_upload'>;
-export type CompleteS3MultipartUploadOptions = OpQuery<'complete_s3_multipart_upload'> &
-  CallOptions;
+export type CompleteS3MultipartUploadOptions = OpQuery<'complete_s3_multipart_upload'> & CallOptions;
 export type ConfigOut = Schemas['ConfigOut'];
-export type CoreWorkflowsFormResponsesModelsFormResponseOutput =
-  Schemas['CoreWorkflowsFormResponsesModelsFormResponseOutput'];
+export type CoreWorkflowsFormResponsesModelsFormResponseOutput = Schemas['CoreWorkflowsFormResponsesModelsFormResponseOutput'];
 export type CreateBatchJobFromJobsBody = BodyOf<'create_batch_job_from_jobs'>;
 export type CreateBatchJobFromJobsOptions = OpQuery<'create_batch_job_from_jobs'> & CallOptions;
 export type CreateCustomFilterBody = BodyOf<'create_custom_filter'>;
@@ -193,8 +171,7 @@ export type CreateDownloadTicketOptions = OpQuery<'create_download_ticket'> & Ca
 export type CreateMasterSubjectCodeBody = BodyOf<'create_master_subject_code'>;
 export type CreateMasterSubjectCodeOptions = OpQuery<'create_master_subject_code'> & CallOptions;
 export type CreateOrReplaceTaskResponseBody = BodyOf<'create_or_replace_task_response'>;
-export type CreateOrReplaceTaskResponseOptions = OpQuery<'create_or_replace_task_response'> &
-  CallOptions;
+export type CreateOrReplaceTaskResponseOptions = OpQuery<'create_or_replace_task_response'> & CallOptions;
 export type CreateProjectAetBody = BodyOf<'create_project_aet'>;
 export type CreateProjectAetOptions = OpQuery<'create_project_aet'> & CallOptions;
 export type CreateReaderTaskBody = BodyOf<'create_reader_task'>;
@@ -212,8 +189,7 @@ export type DailyReportUsage = Schemas['DailyReportUsage'];
 export type DataViewColumnAlias = Schemas['DataViewColumnAlias'];
 export type DataViewColumnsOptions = OpQuery<'data_view_columns'> & CallOptions;
 export type DataViewExecution = Schemas['DataViewExecution'];
-export type DeleteAcquisitionAnalysisNoteOptions = OpQuery<'delete_acquisition_analysis_note'> &
-  CallOptions;
+export type DeleteAcquisitionAnalysisNoteOptions = OpQuery<'delete_acquisition_analysis_note'> & CallOptions;
 export type DeleteAcquisitionAnalysisOptions = OpQuery<'delete_acquisition_analysis'> & CallOptions;
 export type DeleteAcquisitionFileOptions = OpQuery<'delete_acquisition_file'> & CallOptions;
 export type DeleteAcquisitionNoteOptions = OpQuery<'delete_acquisition_note'> & CallOptions;
@@ -238,12 +214,10 @@ export type DeleteCollectionOptions = OpQuery<'delete_collection'> & CallOptions
 export type DeleteCollectionTagOptions = OpQuery<'delete_collection_tag'> & CallOptions;
 export type DeleteCollectionTagsBody = BodyOf<'delete_collection_tags'>;
 export type DeleteCollectionTagsOptions = OpQuery<'delete_collection_tags'> & CallOptions;
-export type DeleteCollectionUserPermissionOptions = OpQuery<'delete_collection_user_permission'> &
-  CallOptions;
+export type DeleteCollectionUserPermissionOptions = OpQuery<'delete_collection_user_permission'> & CallOptions;
 export type DeleteCollectionsByIdsBody = BodyOf<'delete_collections_by_ids'>;
 export type DeleteCollectionsByIdsOptions = OpQuery<'delete_collections_by_ids'> & CallOptions;
-export type DeleteContainerAnalysisNoteOptions = OpQuery<'delete_container_analysis_note'> &
-  CallOptions;
+export type DeleteContainerAnalysisNoteOptions = OpQuery<'delete_container_analysis_note'> & CallOptions;
 export type DeleteContainerAnalysisOptions = OpQuery<'delete_container_analysis'> & CallOptions;
 export type DeleteContainerFileOptions = OpQuery<'delete_container_file'> & CallOptions;
 export type DeleteContainerNoteOptions = OpQuery<'delete_container_note'> & CallOptions;
@@ -266,17 +240,14 @@ export type DeleteGroupOptions = OpQuery<'delete_group'> & CallOptions;
 export type DeleteGroupTagOptions = OpQuery<'delete_group_tag'> & CallOptions;
 export type DeleteGroupTagsBody = BodyOf<'delete_group_tags'>;
 export type DeleteGroupTagsOptions = OpQuery<'delete_group_tags'> & CallOptions;
-export type DeleteGroupUserPermissionOptions = OpQuery<'delete_group_user_permission'> &
-  CallOptions;
-export type DeleteGroupUserPermissionTemplateOptions =
-  OpQuery<'delete_group_user_permission_template'> & CallOptions;
+export type DeleteGroupUserPermissionOptions = OpQuery<'delete_group_user_permission'> & CallOptions;
+export type DeleteGroupUserPermissionTemplateOptions = OpQuery<'delete_group_user_permission_template'> & CallOptions;
 export type DeleteGroupsByIdsBody = BodyOf<'delete_groups_by_ids'>;
 export type DeleteGroupsByIdsOptions = OpQuery<'delete_groups_by_ids'> & CallOptions;
 export type DeleteModalityOptions = OpQuery<'delete_modality'> & CallOptions;
 export type DeleteProjectAetOptions = OpQuery<'delete_project_aet'> & CallOptions;
 export type DeleteProjectAetResult = OpJson<'delete_project_aet'>;
-export type DeleteProjectAnalysisNoteOptions = OpQuery<'delete_project_analysis_note'> &
-  CallOptions;
+export type DeleteProjectAnalysisNoteOptions = OpQuery<'delete_project_analysis_note'> & CallOptions;
 export type DeleteProjectAnalysisOptions = OpQuery<'delete_project_analysis'> & CallOptions;
 export type DeleteProjectFileOptions = OpQuery<'delete_project_file'> & CallOptions;
 export type DeleteProjectNoteOptions = OpQuery<'delete_project_note'> & CallOptions;
@@ -284,8 +255,7 @@ export type DeleteProjectOptions = OpQuery<'delete_project'> & CallOptions;
 export type DeleteProjectTagOptions = OpQuery<'delete_project_tag'> & CallOptions;
 export type DeleteProjectTagsBody = BodyOf<'delete_project_tags'>;
 export type DeleteProjectTagsOptions = OpQuery<'delete_project_tags'> & CallOptions;
-export type DeleteProjectUserPermissionOptions = OpQuery<'delete_project_user_permission'> &
-  CallOptions;
+export type DeleteProjectUserPermissionOptions = OpQuery<'delete_project_user_permission'> & CallOptions;
 export type DeleteProjectsByIdsBody = BodyOf<'delete_projects_by_ids'>;
 export type DeleteProjectsByIdsOptions = OpQuery<'delete_projects_by_ids'> & CallOptions;
 export type DeleteProviderOptions = OpQuery<'delete_provider'> & CallOptions;
@@ -293,8 +263,7 @@ export type DeleteRoleOptions = OpQuery<'delete_role'> & CallOptions;
 export type DeleteSaveSearchOptions = OpQuery<'delete_save_search'> & CallOptions;
 export type DeleteServiceAetOptions = OpQuery<'delete_service_aet'> & CallOptions;
 export type DeleteServiceAetResult = OpJson<'delete_service_aet'>;
-export type DeleteSessionAnalysisNoteOptions = OpQuery<'delete_session_analysis_note'> &
-  CallOptions;
+export type DeleteSessionAnalysisNoteOptions = OpQuery<'delete_session_analysis_note'> & CallOptions;
 export type DeleteSessionAnalysisOptions = OpQuery<'delete_session_analysis'> & CallOptions;
 export type DeleteSessionFileOptions = OpQuery<'delete_session_file'> & CallOptions;
 export type DeleteSessionNoteOptions = OpQuery<'delete_session_note'> & CallOptions;
@@ -305,8 +274,7 @@ export type DeleteSessionTagsOptions = OpQuery<'delete_session_tags'> & CallOpti
 export type DeleteSessionsByIdsBody = BodyOf<'delete_sessions_by_ids'>;
 export type DeleteSessionsByIdsOptions = OpQuery<'delete_sessions_by_ids'> & CallOptions;
 export type DeleteStaffingPoolOptions = OpQuery<'delete_staffing_pool'> & CallOptions;
-export type DeleteSubjectAnalysisNoteOptions = OpQuery<'delete_subject_analysis_note'> &
-  CallOptions;
+export type DeleteSubjectAnalysisNoteOptions = OpQuery<'delete_subject_analysis_note'> & CallOptions;
 export type DeleteSubjectAnalysisOptions = OpQuery<'delete_subject_analysis'> & CallOptions;
 export type DeleteSubjectFileOptions = OpQuery<'delete_subject_file'> & CallOptions;
 export type DeleteSubjectNoteOptions = OpQuery<'delete_subject_note'> & CallOptions;
@@ -332,24 +300,17 @@ export type DownloadFileFromContainerQuery = OpQuery<'download_file_from_contain
 export type DownloadFileFromProjectQuery = OpQuery<'download_file_from_project'>;
 export type DownloadFileFromSessionQuery = OpQuery<'download_file_from_session'>;
 export type DownloadFileFromSubjectQuery = OpQuery<'download_file_from_subject'>;
-export type DownloadInputFromAcquisitionAnalysisQuery =
-  OpQuery<'download_input_from_acquisition_analysis'>;
+export type DownloadInputFromAcquisitionAnalysisQuery = OpQuery<'download_input_from_acquisition_analysis'>;
 export type DownloadInputFromAnalysisQuery = OpQuery<'download_input_from_analysis'>;
-export type DownloadInputFromContainerAnalysisQuery =
-  OpQuery<'download_input_from_container_analysis'>;
+export type DownloadInputFromContainerAnalysisQuery = OpQuery<'download_input_from_container_analysis'>;
 export type DownloadInputFromProjectAnalysisQuery = OpQuery<'download_input_from_project_analysis'>;
 export type DownloadInputFromSessionAnalysisQuery = OpQuery<'download_input_from_session_analysis'>;
 export type DownloadInputFromSubjectAnalysisQuery = OpQuery<'download_input_from_subject_analysis'>;
-export type DownloadOutputFromAcquisitionAnalysisQuery =
-  OpQuery<'download_output_from_acquisition_analysis'>;
-export type DownloadOutputFromContainerAnalysisQuery =
-  OpQuery<'download_output_from_container_analysis'>;
-export type DownloadOutputFromProjectAnalysisQuery =
-  OpQuery<'download_output_from_project_analysis'>;
-export type DownloadOutputFromSessionAnalysisQuery =
-  OpQuery<'download_output_from_session_analysis'>;
-export type DownloadOutputFromSubjectAnalysisQuery =
-  OpQuery<'download_output_from_subject_analysis'>;
+export type DownloadOutputFromAcquisitionAnalysisQuery = OpQuery<'download_output_from_acquisition_analysis'>;
+export type DownloadOutputFromContainerAnalysisQuery = OpQuery<'download_output_from_container_analysis'>;
+export type DownloadOutputFromProjectAnalysisQuery = OpQuery<'download_output_from_project_analysis'>;
+export type DownloadOutputFromSessionAnalysisQuery = OpQuery<'download_output_from_session_analysis'>;
+export type DownloadOutputFromSubjectAnalysisQuery = OpQuery<'download_output_from_subject_analysis'>;
 export type DownloadTicketQuery = OpQuery<'download_ticket'>;
 export type DownloadTicketStub = Schemas['DownloadTicketStub'];
 export type EgressDevice = Schemas['EgressDevice'];
@@ -367,10 +328,8 @@ export type FieldChangeLogDocument = Schemas['FieldChangeLogDocument'];
 export type FileUpsertOutput = Schemas['FileUpsertOutput'];
 export type FileVersionOutput = Schemas['FileVersionOutput'];
 export type Filter = Schemas['Filter'];
-export type FindAllApiStaffingPoolsGetOptions = OpQuery<'find_all_api_staffing_pools_get'> &
-  CallOptions;
-export type FindAllApiTasksReaderGetOptions = OpQuery<'find_all_api_tasks_reader_get'> &
-  CallOptions;
+export type FindAllApiStaffingPoolsGetOptions = OpQuery<'find_all_api_staffing_pools_get'> & CallOptions;
+export type FindAllApiTasksReaderGetOptions = OpQuery<'find_all_api_tasks_reader_get'> & CallOptions;
 export type FindTaskProtocolsOptions = OpQuery<'find_task_protocols'> & CallOptions;
 export type GearRule = Schemas['GearRule'];
 export type GearRuleOutput = Schemas['GearRuleOutput'];
@@ -395,15 +354,11 @@ export type GetAcquisitionTagResult = OpJson<'get_acquisition_tag'>;
 export type GetAllAcquisitionsOptions = OpQuery<'get_all_acquisitions'> & CallOptions;
 export type GetAllAnalysesOptions = OpQuery<'get_all_analyses'> & CallOptions;
 export type GetAllBatchesOptions = OpQuery<'get_all_batches'> & CallOptions;
-export type GetAllCollectionsCuratorsOptions = OpQuery<'get_all_collections_curators'> &
-  CallOptions;
+export type GetAllCollectionsCuratorsOptions = OpQuery<'get_all_collections_curators'> & CallOptions;
 export type GetAllCollectionsOptions = OpQuery<'get_all_collections'> & CallOptions;
 export type GetAllCustomFiltersOptions = OpQuery<'get_all_custom_filters'> & CallOptions;
 export type GetAllDataViewExecutionsOptions = OpQuery<'get_all_data_view_executions'> & CallOptions;
-export type GetAllDataViewExecutionsResult = Extract<
-  OpJson<'get_all_data_view_executions'>,
-  unknown[]
->;
+export type GetAllDataViewExecutionsResult = Extract<OpJson<'get_all_data_view_executions'>, unknown[]>;
 export type GetAllDevicesOptions = OpQuery<'get_all_devices'> & CallOptions;
 export type GetAllDevicesResult = OpJson<'get_all_devices'>;
 export type GetAllDevicesStatusOptions = OpQuery<'get_all_devices_status'> & CallOptions;
@@ -438,8 +393,7 @@ export type GetAuthStatusOptions = OpQuery<'get_auth_status'> & CallOptions;
 export type GetBatchOptions = OpQuery<'get_batch'> & CallOptions;
 export type GetBatchResult = OpJson<'get_batch'>;
 export type GetBookmarkListOptions = OpQuery<'get_bookmark_list'> & CallOptions;
-export type GetCatalogListFilterOptionsOptions = OpQuery<'get_catalog_list_filter_options'> &
-  CallOptions;
+export type GetCatalogListFilterOptionsOptions = OpQuery<'get_catalog_list_filter_options'> & CallOptions;
 export type GetChangeLogOptions = OpQuery<'get_change_log'> & CallOptions;
 export type GetCollectionAcquisitionsOptions = OpQuery<'get_collection_acquisitions'> & CallOptions;
 export type GetCollectionFileInfoOptions = OpQuery<'get_collection_file_info'> & CallOptions;
@@ -448,8 +402,7 @@ export type GetCollectionOptions = OpQuery<'get_collection'> & CallOptions;
 export type GetCollectionSessionsOptions = OpQuery<'get_collection_sessions'> & CallOptions;
 export type GetCollectionTagOptions = OpQuery<'get_collection_tag'> & CallOptions;
 export type GetCollectionTagResult = OpJson<'get_collection_tag'>;
-export type GetCollectionUserPermissionOptions = OpQuery<'get_collection_user_permission'> &
-  CallOptions;
+export type GetCollectionUserPermissionOptions = OpQuery<'get_collection_user_permission'> & CallOptions;
 export type GetConfigJsOptions = OpQuery<'get_config_js'> & CallOptions;
 export type GetConfigJsResult = OpJson<'get_config_js'>;
 export type GetConfigOptions = OpQuery<'get_config'> & CallOptions;
@@ -471,10 +424,8 @@ export type GetDailyUsageReportOptions = OpQuery<'get_daily_usage_report'> & Cal
 export type GetDataViewExecutionDataQuery = OpQuery<'get_data_view_execution_data'>;
 export type GetDataViewExecutionOptions = OpQuery<'get_data_view_execution'> & CallOptions;
 export type GetDeviceOptions = OpQuery<'get_device'> & CallOptions;
-export type GetFacetsApiTasksReaderFacetsFacetFieldGetOptions =
-  OpQuery<'get_facets_api_tasks_reader_facets_facet_field_get'> & CallOptions;
-export type GetFacetsApiTasksReaderFacetsFacetFieldGetResult =
-  OpJson<'get_facets_api_tasks_reader_facets_facet_field_get'>;
+export type GetFacetsApiTasksReaderFacetsFacetFieldGetOptions = OpQuery<'get_facets_api_tasks_reader_facets_facet_field_get'> & CallOptions;
+export type GetFacetsApiTasksReaderFacetsFacetFieldGetResult = OpJson<'get_facets_api_tasks_reader_facets_facet_field_get'>;
 export type GetFieldChangeLogOptions = OpQuery<'get_field_change_log'> & CallOptions;
 export type GetFileInfoOptions = OpQuery<'get_file_info'> & CallOptions;
 export type GetFileInfoResult = OpJson<'get_file_info'>;
@@ -497,8 +448,7 @@ export type GetGroupRoleOptions = OpQuery<'get_group_role'> & CallOptions;
 export type GetGroupTagOptions = OpQuery<'get_group_tag'> & CallOptions;
 export type GetGroupTagResult = OpJson<'get_group_tag'>;
 export type GetGroupUserPermissionOptions = OpQuery<'get_group_user_permission'> & CallOptions;
-export type GetGroupUserPermissionTemplateOptions = OpQuery<'get_group_user_permission_template'> &
-  CallOptions;
+export type GetGroupUserPermissionTemplateOptions = OpQuery<'get_group_user_permission_template'> & CallOptions;
 export type GetJobConfigOptions = OpQuery<'get_job_config'> & CallOptions;
 export type GetJobDetailOptions = OpQuery<'get_job_detail'> & CallOptions;
 export type GetJobLogsOptions = OpQuery<'get_job_logs'> & CallOptions;
@@ -540,8 +490,7 @@ export type GetResponseOptions = OpQuery<'get_response'> & CallOptions;
 export type GetRoleOptions = OpQuery<'get_role'> & CallOptions;
 export type GetSavedSearchOptions = OpQuery<'get_saved_search'> & CallOptions;
 export type GetSearchQuerySuggestionsBody = BodyOf<'get_search_query_suggestions'>;
-export type GetSearchQuerySuggestionsOptions = OpQuery<'get_search_query_suggestions'> &
-  CallOptions;
+export type GetSearchQuerySuggestionsOptions = OpQuery<'get_search_query_suggestions'> & CallOptions;
 export type GetSearchStatusOptions = OpQuery<'get_search_status'> & CallOptions;
 export type GetServiceAetOptions = OpQuery<'get_service_aet'> & CallOptions;
 export type GetSessionAcquisitionsOptions = OpQuery<'get_session_acquisitions'> & CallOptions;
@@ -566,8 +515,7 @@ export type GetSubjectOptions = OpQuery<'get_subject'> & CallOptions;
 export type GetSubjectSessionsOptions = OpQuery<'get_subject_sessions'> & CallOptions;
 export type GetSubjectTagOptions = OpQuery<'get_subject_tag'> & CallOptions;
 export type GetSubjectTagResult = OpJson<'get_subject_tag'>;
-export type GetTaskParentContainerIdsOptions = OpQuery<'get_task_parent_container_ids'> &
-  CallOptions;
+export type GetTaskParentContainerIdsOptions = OpQuery<'get_task_parent_container_ids'> & CallOptions;
 export type GetTaskParentContainerIdsResult = OpJson<'get_task_parent_container_ids'>;
 export type GetTaskProtocolOptions = OpQuery<'get_task_protocol'> & CallOptions;
 export type GetTreeGraphOptions = OpQuery<'get_tree_graph'> & CallOptions;
@@ -607,33 +555,27 @@ export type ModifyAcquisitionAnalysisBody = BodyOf<'modify_acquisition_analysis'
 export type ModifyAcquisitionAnalysisOptions = OpQuery<'modify_acquisition_analysis'> & CallOptions;
 export type ModifyAcquisitionBody = BodyOf<'modify_acquisition'>;
 export type ModifyAcquisitionFileBody = BodyOf<'modify_acquisition_file'>;
-export type ModifyAcquisitionFileClassificationBody =
-  BodyOf<'modify_acquisition_file_classification'>;
-export type ModifyAcquisitionFileClassificationOptions =
-  OpQuery<'modify_acquisition_file_classification'> & CallOptions;
+export type ModifyAcquisitionFileClassificationBody = BodyOf<'modify_acquisition_file_classification'>;
+export type ModifyAcquisitionFileClassificationOptions = OpQuery<'modify_acquisition_file_classification'> & CallOptions;
 export type ModifyAcquisitionFileInfoBody = BodyOf<'modify_acquisition_file_info'>;
-export type ModifyAcquisitionFileInfoOptions = OpQuery<'modify_acquisition_file_info'> &
-  CallOptions;
+export type ModifyAcquisitionFileInfoOptions = OpQuery<'modify_acquisition_file_info'> & CallOptions;
 export type ModifyAcquisitionFileOptions = OpQuery<'modify_acquisition_file'> & CallOptions;
 export type ModifyAcquisitionInfoBody = BodyOf<'modify_acquisition_info'>;
 export type ModifyAcquisitionInfoOptions = OpQuery<'modify_acquisition_info'> & CallOptions;
-export type ModifyAcquisitionNoteBody =
-  BodyOf<'modify_acquisition_note'> | BodyOf<'modify_acquisition_note'>['text'];
+export type ModifyAcquisitionNoteBody = BodyOf<'modify_acquisition_note'> | BodyOf<'modify_acquisition_note'>['text'];
 export type ModifyAcquisitionNoteOptions = OpQuery<'modify_acquisition_note'> & CallOptions;
 export type ModifyAcquisitionNoteResult = OpJson<'modify_acquisition_note'>;
 export type ModifyAcquisitionOptions = OpQuery<'modify_acquisition'> & CallOptions;
 export type ModifyAnalysisBody = BodyOf<'modify_analysis'>;
 export type ModifyAnalysisFileBody = BodyOf<'modify_analysis_file'>;
 export type ModifyAnalysisFileClassificationBody = BodyOf<'modify_analysis_file_classification'>;
-export type ModifyAnalysisFileClassificationOptions =
-  OpQuery<'modify_analysis_file_classification'> & CallOptions;
+export type ModifyAnalysisFileClassificationOptions = OpQuery<'modify_analysis_file_classification'> & CallOptions;
 export type ModifyAnalysisFileInfoBody = BodyOf<'modify_analysis_file_info'>;
 export type ModifyAnalysisFileInfoOptions = OpQuery<'modify_analysis_file_info'> & CallOptions;
 export type ModifyAnalysisFileOptions = OpQuery<'modify_analysis_file'> & CallOptions;
 export type ModifyAnalysisInfoBody = BodyOf<'modify_analysis_info'>;
 export type ModifyAnalysisInfoOptions = OpQuery<'modify_analysis_info'> & CallOptions;
-export type ModifyAnalysisNoteBody =
-  BodyOf<'modify_analysis_note'> | BodyOf<'modify_analysis_note'>['text'];
+export type ModifyAnalysisNoteBody = BodyOf<'modify_analysis_note'> | BodyOf<'modify_analysis_note'>['text'];
 export type ModifyAnalysisNoteOptions = OpQuery<'modify_analysis_note'> & CallOptions;
 export type ModifyAnalysisNoteResult = OpJson<'modify_analysis_note'>;
 export type ModifyAnalysisOptions = OpQuery<'modify_analysis'> & CallOptions;
@@ -643,37 +585,31 @@ export type ModifyBookmarkListBody = BodyOf<'modify_bookmark_list'>;
 export type ModifyBookmarkListOptions = OpQuery<'modify_bookmark_list'> & CallOptions;
 export type ModifyCollectionBody = BodyOf<'modify_collection'>;
 export type ModifyCollectionFileBody = BodyOf<'modify_collection_file'>;
-export type ModifyCollectionFileClassificationBody =
-  BodyOf<'modify_collection_file_classification'>;
-export type ModifyCollectionFileClassificationOptions =
-  OpQuery<'modify_collection_file_classification'> & CallOptions;
+export type ModifyCollectionFileClassificationBody = BodyOf<'modify_collection_file_classification'>;
+export type ModifyCollectionFileClassificationOptions = OpQuery<'modify_collection_file_classification'> & CallOptions;
 export type ModifyCollectionFileInfoBody = BodyOf<'modify_collection_file_info'>;
 export type ModifyCollectionFileInfoOptions = OpQuery<'modify_collection_file_info'> & CallOptions;
 export type ModifyCollectionFileOptions = OpQuery<'modify_collection_file'> & CallOptions;
 export type ModifyCollectionInfoBody = BodyOf<'modify_collection_info'>;
 export type ModifyCollectionInfoOptions = OpQuery<'modify_collection_info'> & CallOptions;
-export type ModifyCollectionNoteBody =
-  BodyOf<'modify_collection_note'> | BodyOf<'modify_collection_note'>['text'];
+export type ModifyCollectionNoteBody = BodyOf<'modify_collection_note'> | BodyOf<'modify_collection_note'>['text'];
 export type ModifyCollectionNoteOptions = OpQuery<'modify_collection_note'> & CallOptions;
 export type ModifyCollectionNoteResult = OpJson<'modify_collection_note'>;
 export type ModifyCollectionOptions = OpQuery<'modify_collection'> & CallOptions;
 export type ModifyCollectionUserPermissionBody = BodyOf<'modify_collection_user_permission'>;
-export type ModifyCollectionUserPermissionOptions = OpQuery<'modify_collection_user_permission'> &
-  CallOptions;
+export type ModifyCollectionUserPermissionOptions = OpQuery<'modify_collection_user_permission'> & CallOptions;
 export type ModifyContainerAnalysisBody = BodyOf<'modify_container_analysis'>;
 export type ModifyContainerAnalysisOptions = OpQuery<'modify_container_analysis'> & CallOptions;
 export type ModifyContainerBody = BodyOf<'modify_container'>;
 export type ModifyContainerFileBody = BodyOf<'modify_container_file'>;
 export type ModifyContainerFileClassificationBody = BodyOf<'modify_container_file_classification'>;
-export type ModifyContainerFileClassificationOptions =
-  OpQuery<'modify_container_file_classification'> & CallOptions;
+export type ModifyContainerFileClassificationOptions = OpQuery<'modify_container_file_classification'> & CallOptions;
 export type ModifyContainerFileInfoBody = BodyOf<'modify_container_file_info'>;
 export type ModifyContainerFileInfoOptions = OpQuery<'modify_container_file_info'> & CallOptions;
 export type ModifyContainerFileOptions = OpQuery<'modify_container_file'> & CallOptions;
 export type ModifyContainerInfoBody = BodyOf<'modify_container_info'>;
 export type ModifyContainerInfoOptions = OpQuery<'modify_container_info'> & CallOptions;
-export type ModifyContainerNoteBody =
-  BodyOf<'modify_container_note'> | BodyOf<'modify_container_note'>['text'];
+export type ModifyContainerNoteBody = BodyOf<'modify_container_note'> | BodyOf<'modify_container_note'>['text'];
 export type ModifyContainerNoteOptions = OpQuery<'modify_container_note'> & CallOptions;
 export type ModifyContainerNoteResult = OpJson<'modify_container_note'>;
 export type ModifyContainerOptions = OpQuery<'modify_container'> & CallOptions;
@@ -690,11 +626,9 @@ export type ModifyGearSeriesOptions = OpQuery<'modify_gear_series'> & CallOption
 export type ModifyGroupBody = BodyOf<'modify_group'>;
 export type ModifyGroupOptions = OpQuery<'modify_group'> & CallOptions;
 export type ModifyGroupUserPermissionBody = BodyOf<'modify_group_user_permission'>;
-export type ModifyGroupUserPermissionOptions = OpQuery<'modify_group_user_permission'> &
-  CallOptions;
+export type ModifyGroupUserPermissionOptions = OpQuery<'modify_group_user_permission'> & CallOptions;
 export type ModifyGroupUserPermissionTemplateBody = BodyOf<'modify_group_user_permission_template'>;
-export type ModifyGroupUserPermissionTemplateOptions =
-  OpQuery<'modify_group_user_permission_template'> & CallOptions;
+export type ModifyGroupUserPermissionTemplateOptions = OpQuery<'modify_group_user_permission_template'> & CallOptions;
 export type ModifyJobBody = BodyOf<'modify_job'>;
 export type ModifyJobOptions = OpQuery<'modify_job'> & CallOptions;
 export type ModifyJupyterlabServerBody = BodyOf<'modify_jupyterlab_server'>;
@@ -704,15 +638,13 @@ export type ModifyProjectAnalysisOptions = OpQuery<'modify_project_analysis'> & 
 export type ModifyProjectBody = BodyOf<'modify_project'>;
 export type ModifyProjectFileBody = BodyOf<'modify_project_file'>;
 export type ModifyProjectFileClassificationBody = BodyOf<'modify_project_file_classification'>;
-export type ModifyProjectFileClassificationOptions = OpQuery<'modify_project_file_classification'> &
-  CallOptions;
+export type ModifyProjectFileClassificationOptions = OpQuery<'modify_project_file_classification'> & CallOptions;
 export type ModifyProjectFileInfoBody = BodyOf<'modify_project_file_info'>;
 export type ModifyProjectFileInfoOptions = OpQuery<'modify_project_file_info'> & CallOptions;
 export type ModifyProjectFileOptions = OpQuery<'modify_project_file'> & CallOptions;
 export type ModifyProjectInfoBody = BodyOf<'modify_project_info'>;
 export type ModifyProjectInfoOptions = OpQuery<'modify_project_info'> & CallOptions;
-export type ModifyProjectNoteBody =
-  BodyOf<'modify_project_note'> | BodyOf<'modify_project_note'>['text'];
+export type ModifyProjectNoteBody = BodyOf<'modify_project_note'> | BodyOf<'modify_project_note'>['text'];
 export type ModifyProjectNoteOptions = OpQuery<'modify_project_note'> & CallOptions;
 export type ModifyProjectNoteResult = OpJson<'modify_project_note'>;
 export type ModifyProjectOptions = OpQuery<'modify_project'> & CallOptions;
@@ -721,8 +653,7 @@ export type ModifyProjectRuleOptions = OpQuery<'modify_project_rule'> & CallOpti
 export type ModifyProjectSettingsBody = BodyOf<'modify_project_settings'>;
 export type ModifyProjectSettingsOptions = OpQuery<'modify_project_settings'> & CallOptions;
 export type ModifyProjectUserPermissionBody = BodyOf<'modify_project_user_permission'>;
-export type ModifyProjectUserPermissionOptions = OpQuery<'modify_project_user_permission'> &
-  CallOptions;
+export type ModifyProjectUserPermissionOptions = OpQuery<'modify_project_user_permission'> & CallOptions;
 export type ModifyProviderBody = BodyOf<'modify_provider'>;
 export type ModifyProviderOptions = OpQuery<'modify_provider'> & CallOptions;
 export type ModifyReaderTaskBody = BodyOf<'modify_reader_task'>;
@@ -734,15 +665,13 @@ export type ModifySessionAnalysisOptions = OpQuery<'modify_session_analysis'> & 
 export type ModifySessionBody = BodyOf<'modify_session'>;
 export type ModifySessionFileBody = BodyOf<'modify_session_file'>;
 export type ModifySessionFileClassificationBody = BodyOf<'modify_session_file_classification'>;
-export type ModifySessionFileClassificationOptions = OpQuery<'modify_session_file_classification'> &
-  CallOptions;
+export type ModifySessionFileClassificationOptions = OpQuery<'modify_session_file_classification'> & CallOptions;
 export type ModifySessionFileInfoBody = BodyOf<'modify_session_file_info'>;
 export type ModifySessionFileInfoOptions = OpQuery<'modify_session_file_info'> & CallOptions;
 export type ModifySessionFileOptions = OpQuery<'modify_session_file'> & CallOptions;
 export type ModifySessionInfoBody = BodyOf<'modify_session_info'>;
 export type ModifySessionInfoOptions = OpQuery<'modify_session_info'> & CallOptions;
-export type ModifySessionNoteBody =
-  BodyOf<'modify_session_note'> | BodyOf<'modify_session_note'>['text'];
+export type ModifySessionNoteBody = BodyOf<'modify_session_note'> | BodyOf<'modify_session_note'>['text'];
 export type ModifySessionNoteOptions = OpQuery<'modify_session_note'> & CallOptions;
 export type ModifySessionNoteResult = OpJson<'modify_session_note'>;
 export type ModifySessionOptions = OpQuery<'modify_session'> & CallOptions;
@@ -757,15 +686,13 @@ export type ModifySubjectAnalysisOptions = OpQuery<'modify_subject_analysis'> & 
 export type ModifySubjectBody = BodyOf<'modify_subject'>;
 export type ModifySubjectFileBody = BodyOf<'modify_subject_file'>;
 export type ModifySubjectFileClassificationBody = BodyOf<'modify_subject_file_classification'>;
-export type ModifySubjectFileClassificationOptions = OpQuery<'modify_subject_file_classification'> &
-  CallOptions;
+export type ModifySubjectFileClassificationOptions = OpQuery<'modify_subject_file_classification'> & CallOptions;
 export type ModifySubjectFileInfoBody = BodyOf<'modify_subject_file_info'>;
 export type ModifySubjectFileInfoOptions = OpQuery<'modify_subject_file_info'> & CallOptions;
 export type ModifySubjectFileOptions = OpQuery<'modify_subject_file'> & CallOptions;
 export type ModifySubjectInfoBody = BodyOf<'modify_subject_info'>;
 export type ModifySubjectInfoOptions = OpQuery<'modify_subject_info'> & CallOptions;
-export type ModifySubjectNoteBody =
-  BodyOf<'modify_subject_note'> | BodyOf<'modify_subject_note'>['text'];
+export type ModifySubjectNoteBody = BodyOf<'modify_subject_note'> | BodyOf<'modify_subject_note'>['text'];
 export type ModifySubjectNoteOptions = OpQuery<'modify_subject_note'> & CallOptions;
 export type ModifySubjectNoteResult = OpJson<'modify_subject_note'>;
 export type ModifySubjectOptions = OpQuery<'modify_subject'> & CallOptions;
@@ -800,9 +727,7 @@ export type ProjectCopyOptions = OpQuery<'project_copy'> & CallOptions;
 export type ProjectCopyOutput = Schemas['ProjectCopyOutput'];
 export type ProjectDeleteStatusOutput = Schemas['ProjectDeleteStatusOutput'];
 export type ProjectHierarchyOutput = Schemas['ProjectHierarchyOutput'];
-export type ProjectPackfileUploadUploadOptions = OpQuery<'project_packfile_upload'> &
-  UploadOptions &
-  CallOptions;
+export type ProjectPackfileUploadUploadOptions = OpQuery<'project_packfile_upload'> & UploadOptions & CallOptions;
 export type ProjectReportList = Schemas['ProjectReportList'];
 export type ProjectSettingsOutput = Schemas['ProjectSettingsOutput'];
 export type ProposeBatchBody = BodyOf<'propose_batch'>;
@@ -824,35 +749,28 @@ export type RemoveProjectRuleOptions = OpQuery<'remove_project_rule'> & CallOpti
 export type RemoveProjectTemplateOptions = OpQuery<'remove_project_template'> & CallOptions;
 export type RemoveRoleFromGroupOptions = OpQuery<'remove_role_from_group'> & CallOptions;
 export type RemoveSiteRuleOptions = OpQuery<'remove_site_rule'> & CallOptions;
-export type RenameAcquisitionTagBody =
-  BodyOf<'rename_acquisition_tag'> | BodyOf<'rename_acquisition_tag'>['value'];
+export type RenameAcquisitionTagBody = BodyOf<'rename_acquisition_tag'> | BodyOf<'rename_acquisition_tag'>['value'];
 export type RenameAcquisitionTagOptions = OpQuery<'rename_acquisition_tag'> & CallOptions;
 export type RenameAcquisitionTagResult = OpJson<'rename_acquisition_tag'>;
-export type RenameAnalysisTagBody =
-  BodyOf<'rename_analysis_tag'> | BodyOf<'rename_analysis_tag'>['value'];
+export type RenameAnalysisTagBody = BodyOf<'rename_analysis_tag'> | BodyOf<'rename_analysis_tag'>['value'];
 export type RenameAnalysisTagOptions = OpQuery<'rename_analysis_tag'> & CallOptions;
 export type RenameAnalysisTagResult = OpJson<'rename_analysis_tag'>;
-export type RenameCollectionTagBody =
-  BodyOf<'rename_collection_tag'> | BodyOf<'rename_collection_tag'>['value'];
+export type RenameCollectionTagBody = BodyOf<'rename_collection_tag'> | BodyOf<'rename_collection_tag'>['value'];
 export type RenameCollectionTagOptions = OpQuery<'rename_collection_tag'> & CallOptions;
 export type RenameCollectionTagResult = OpJson<'rename_collection_tag'>;
-export type RenameContainerTagBody =
-  BodyOf<'rename_container_tag'> | BodyOf<'rename_container_tag'>['value'];
+export type RenameContainerTagBody = BodyOf<'rename_container_tag'> | BodyOf<'rename_container_tag'>['value'];
 export type RenameContainerTagOptions = OpQuery<'rename_container_tag'> & CallOptions;
 export type RenameContainerTagResult = OpJson<'rename_container_tag'>;
 export type RenameGroupTagBody = BodyOf<'rename_group_tag'> | BodyOf<'rename_group_tag'>['value'];
 export type RenameGroupTagOptions = OpQuery<'rename_group_tag'> & CallOptions;
 export type RenameGroupTagResult = OpJson<'rename_group_tag'>;
-export type RenameProjectTagBody =
-  BodyOf<'rename_project_tag'> | BodyOf<'rename_project_tag'>['value'];
+export type RenameProjectTagBody = BodyOf<'rename_project_tag'> | BodyOf<'rename_project_tag'>['value'];
 export type RenameProjectTagOptions = OpQuery<'rename_project_tag'> & CallOptions;
 export type RenameProjectTagResult = OpJson<'rename_project_tag'>;
-export type RenameSessionTagBody =
-  BodyOf<'rename_session_tag'> | BodyOf<'rename_session_tag'>['value'];
+export type RenameSessionTagBody = BodyOf<'rename_session_tag'> | BodyOf<'rename_session_tag'>['value'];
 export type RenameSessionTagOptions = OpQuery<'rename_session_tag'> & CallOptions;
 export type RenameSessionTagResult = OpJson<'rename_session_tag'>;
-export type RenameSubjectTagBody =
-  BodyOf<'rename_subject_tag'> | BodyOf<'rename_subject_tag'>['value'];
+export type RenameSubjectTagBody = BodyOf<'rename_subject_tag'> | BodyOf<'rename_subject_tag'>['value'];
 export type RenameSubjectTagOptions = OpQuery<'rename_subject_tag'> & CallOptions;
 export type RenameSubjectTagResult = OpJson<'rename_subject_tag'>;
 export type ReplaceFileInfoBody = BodyOf<'replace_file_info'>;
@@ -903,8 +821,7 @@ export type SiteReport = Schemas['SiteReport'];
 export type SiteSettings = Schemas['SiteSettings'];
 export type StaffingPool = Schemas['StaffingPool'];
 export type StartBatchOptions = OpQuery<'start_batch'> & CallOptions;
-export type StartProjectPackfileUploadOptions = OpQuery<'start_project_packfile_upload'> &
-  CallOptions;
+export type StartProjectPackfileUploadOptions = OpQuery<'start_project_packfile_upload'> & CallOptions;
 export type StructuredQuerySuggestions = Schemas['StructuredQuerySuggestions'];
 export type SubjectCopyBody = BodyOf<'subject_copy'>;
 export type SubjectCopyOptions = OpQuery<'subject_copy'> & CallOptions;
@@ -929,43 +846,24 @@ export type UploadByReaperUploadOptions = OpQuery<'upload_by_reaper'> & UploadOp
 export type UploadByUidResult = OpJson<'upload_by_uid'>;
 export type UploadByUidUploadOptions = OpQuery<'upload_by_uid'> & UploadOptions & CallOptions;
 export type UploadFileToAcquisitionResult = OpJson<'upload_file_to_acquisition'>;
-export type UploadFileToAcquisitionUploadOptions = OpQuery<'upload_file_to_acquisition'> &
-  UploadOptions &
-  CallOptions;
+export type UploadFileToAcquisitionUploadOptions = OpQuery<'upload_file_to_acquisition'> & UploadOptions & CallOptions;
 export type UploadFileToCollectionResult = OpJson<'upload_file_to_collection'>;
-export type UploadFileToCollectionUploadOptions = OpQuery<'upload_file_to_collection'> &
-  UploadOptions &
-  CallOptions;
+export type UploadFileToCollectionUploadOptions = OpQuery<'upload_file_to_collection'> & UploadOptions & CallOptions;
 export type UploadFileToContainerResult = OpJson<'upload_file_to_container'>;
-export type UploadFileToContainerUploadOptions = OpQuery<'upload_file_to_container'> &
-  UploadOptions &
-  CallOptions;
+export type UploadFileToContainerUploadOptions = OpQuery<'upload_file_to_container'> & UploadOptions & CallOptions;
 export type UploadFileToProjectResult = OpJson<'upload_file_to_project'>;
-export type UploadFileToProjectUploadOptions = OpQuery<'upload_file_to_project'> &
-  UploadOptions &
-  CallOptions;
+export type UploadFileToProjectUploadOptions = OpQuery<'upload_file_to_project'> & UploadOptions & CallOptions;
 export type UploadFileToSessionResult = OpJson<'upload_file_to_session'>;
-export type UploadFileToSessionUploadOptions = OpQuery<'upload_file_to_session'> &
-  UploadOptions &
-  CallOptions;
+export type UploadFileToSessionUploadOptions = OpQuery<'upload_file_to_session'> & UploadOptions & CallOptions;
 export type UploadFileToSubjectResult = OpJson<'upload_file_to_subject'>;
-export type UploadFileToSubjectUploadOptions = OpQuery<'upload_file_to_subject'> &
-  UploadOptions &
-  CallOptions;
-export type UploadOutputToAcquisitionAnalysisUploadOptions =
-  OpQuery<'upload_output_to_acquisition_analysis'> & UploadOptions & CallOptions;
+export type UploadFileToSubjectUploadOptions = OpQuery<'upload_file_to_subject'> & UploadOptions & CallOptions;
+export type UploadOutputToAcquisitionAnalysisUploadOptions = OpQuery<'upload_output_to_acquisition_analysis'> & UploadOptions & CallOptions;
 export type UploadOutputToAnalysisResult = OpJson<'upload_output_to_analysis'>;
-export type UploadOutputToAnalysisUploadOptions = OpQuery<'upload_output_to_analysis'> &
-  UploadOptions &
-  CallOptions;
-export type UploadOutputToContainerAnalysisUploadOptions =
-  OpQuery<'upload_output_to_container_analysis'> & UploadOptions & CallOptions;
-export type UploadOutputToProjectAnalysisUploadOptions =
-  OpQuery<'upload_output_to_project_analysis'> & UploadOptions & CallOptions;
-export type UploadOutputToSessionAnalysisUploadOptions =
-  OpQuery<'upload_output_to_session_analysis'> & UploadOptions & CallOptions;
-export type UploadOutputToSubjectAnalysisUploadOptions =
-  OpQuery<'upload_output_to_subject_analysis'> & UploadOptions & CallOptions;
+export type UploadOutputToAnalysisUploadOptions = OpQuery<'upload_output_to_analysis'> & UploadOptions & CallOptions;
+export type UploadOutputToContainerAnalysisUploadOptions = OpQuery<'upload_output_to_container_analysis'> & UploadOptions & CallOptions;
+export type UploadOutputToProjectAnalysisUploadOptions = OpQuery<'upload_output_to_project_analysis'> & UploadOptions & CallOptions;
+export type UploadOutputToSessionAnalysisUploadOptions = OpQuery<'upload_output_to_session_analysis'> & UploadOptions & CallOptions;
+export type UploadOutputToSubjectAnalysisUploadOptions = OpQuery<'upload_output_to_subject_analysis'> & UploadOptions & CallOptions;
 export type UploadSignedFsFileBody = BodyOf<'upload_signed_fs_file'>;
 export type UploadSignedFsFileOptions = OpQuery<'upload_signed_fs_file'> & CallOptions;
 export type UploadTokenOutput = Schemas['UploadTokenOutput'];
