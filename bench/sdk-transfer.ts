@@ -12,6 +12,7 @@
  * size and sha256.
  *
  *   npx tsx bench/sdk-transfer.ts [--mb 256] [--runs 3] [--reads 50]    # --mb 1024 for 1 GiB
+ *   AGENT=<undici 7>/lib/dispatcher/agent.js npx tsx bench/sdk-transfer.ts   # + undici's request
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -54,11 +55,33 @@ function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`verification failed: ${what}`);
 }
 
-type Tool = 'curl' | '@fw/api' | '@fw/sdk' | 'raw fetch' | '@fw/api fileFromPath';
+type Tool =
+  'curl' | '@fw/api' | '@fw/sdk' | 'raw fetch' | '@fw/api fileFromPath' | 'undici 7 Agent.request';
+/**
+ * `AGENT=<undici>/lib/dispatcher/agent.js` adds a download row: undici 7's own `request` with a
+ * Node stream body (not a dependency; its Agent, so Node's global fetch is left as it is).
+ */
+type NodeBodyRequest = (o: {
+  origin: string;
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+}) => Promise<{ statusCode: number; body: AsyncIterable<Uint8Array> }>;
+const agent = process.env.AGENT
+  ? new (
+      (await import(process.env.AGENT)) as { default: new () => { request: NodeBodyRequest } }
+    ).default()
+  : undefined;
 /** Uploads: `@fw/api` as the README shows it (`fileStreamFromPath`), and with `fileFromPath`. */
 const TOOLS: Tool[] = ['curl', '@fw/api', '@fw/sdk', '@fw/api fileFromPath'];
 /** Downloads also run as raw `fetch` piped to a file (no temp file, no fsync): Node's own floor. */
-const DOWNLOAD_TOOLS: Tool[] = ['curl', '@fw/api', '@fw/sdk', 'raw fetch'];
+const DOWNLOAD_TOOLS: Tool[] = [
+  'curl',
+  '@fw/api',
+  '@fw/sdk',
+  'raw fetch',
+  ...(agent ? (['undici 7 Agent.request'] as const) : []),
+];
 
 interface Sample {
   tool: Tool;
@@ -153,6 +176,21 @@ async function main(): Promise<void> {
     const downloadAs = async (tool: Tool, dest: string): Promise<void> => {
       if (tool === 'curl') {
         await curl(['-H', `Authorization: ${auth}`, '-o', dest, `${filesUrl}/big.bin`]);
+      } else if (tool === 'undici 7 Agent.request') {
+        const url = new URL(`${filesUrl}/big.bin`);
+        const r = await agent!.request({
+          origin: url.origin,
+          path: url.pathname,
+          method: 'GET',
+          headers: { Authorization: auth },
+        });
+        check(r.statusCode === 200, `undici status ${r.statusCode}`);
+        const fd = openSync(dest, 'w');
+        try {
+          for await (const chunk of r.body) writeSync(fd, chunk);
+        } finally {
+          closeSync(fd);
+        }
       } else if (tool === 'raw fetch') {
         const r = await fetch(`${filesUrl}/big.bin`, { headers: { Authorization: auth } });
         check(r.ok, `raw fetch status ${r.status}`);
