@@ -68,9 +68,16 @@ type NodeBodyRequest = (o: {
   headers: Record<string, string>;
 }) => Promise<{ statusCode: number; body: AsyncIterable<Uint8Array> }>;
 const agent = process.env.AGENT
-  ? new (
-      (await import(process.env.AGENT)) as { default: new () => { request: NodeBodyRequest } }
-    ).default()
+  ? new ((await import(process.env.AGENT)) as { default: new () => object }).default()
+  : undefined;
+// `request` is put on Dispatcher.prototype by undici's index.js, which would also take over
+// Node's global fetch; called on the Agent directly instead
+const undiciRequest = process.env.AGENT
+  ? (
+      (await import(process.env.AGENT.replace(/dispatcher\/agent\.js$/, 'api/api-request.js'))) as {
+        default: NodeBodyRequest;
+      }
+    ).default
   : undefined;
 /** Uploads: `@fw/api` as the README shows it (`fileStreamFromPath`), and with `fileFromPath`. */
 const TOOLS: Tool[] = ['curl', '@fw/api', '@fw/sdk', '@fw/api fileFromPath'];
@@ -178,7 +185,7 @@ async function main(): Promise<void> {
         await curl(['-H', `Authorization: ${auth}`, '-o', dest, `${filesUrl}/big.bin`]);
       } else if (tool === 'undici 7 Agent.request') {
         const url = new URL(`${filesUrl}/big.bin`);
-        const r = await agent!.request({
+        const r = await undiciRequest!.call(agent, {
           origin: url.origin,
           path: url.pathname,
           method: 'GET',
