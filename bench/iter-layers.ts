@@ -1,7 +1,7 @@
 /**
- * Where `iter()`'s time over a raw loop goes (not a test, not in `run.ts`): the same
- * `--sessions` (50 000) session project walked, 250 a page with `after_id`, three ways,
- * alternating for `--runs` (5) rounds against one server process:
+ * Where `iter()`'s time over a raw loop goes (not a test; `pnpm run bench` runs it with the
+ * rest): the same `--sessions` (50 000) session project walked, 250 a page with `after_id`,
+ * three ways, alternating for `--runs` (5) rounds against one server process:
  * - a raw `fetch` + `JSON.parse` loop (as in finder-server.ts);
  * - `fw.api.GET` (@fw/api's transport, no models);
  * - `project.sessions.iter()` (the transport plus the finder and a model per item).

@@ -1,9 +1,10 @@
 /**
- * The SDK's per-item cost in `iter()` with the network taken out (not a test, not in `run.ts`):
- * an injected fetch answers stored 250-session pages (JSON of the shape the server sends for
- * `/projects/{id}/sessions`), walked by a raw `fetch` + `.json()` after_id loop and by
- * `project.sessions.iter()`, alternating. Only client work shows, so this is the script to
- * profile (`node --cpu-prof`, through tsx) and to compare model-construction changes with.
+ * The SDK's per-item cost in `iter()` with the network taken out (not a test; `pnpm run bench`
+ * runs it with the rest): an injected fetch answers stored 250-session pages (JSON of the shape
+ * the server sends for `/projects/{id}/sessions`), walked by a raw `fetch` + `.json()` after_id
+ * loop and by `project.sessions.iter()`, alternating. Only client work shows, so this is the
+ * script to profile (`node --cpu-prof`, through tsx) and to compare model-construction changes
+ * with.
  *
  *   npx tsx bench/iter-no-network.ts [--pages 400] [--runs 5]
  */
