@@ -51,6 +51,16 @@ function settle(): void {
   execFileSync('sync');
 }
 
+/** A body's chunks, each written to `dest` with `writeSync` as it arrives (no temp file, no fsync). */
+async function writeEachChunk(body: AsyncIterable<Uint8Array>, dest: string): Promise<void> {
+  const fd = openSync(dest, 'w');
+  try {
+    for await (const chunk of body) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`verification failed: ${what}`);
 }
@@ -192,23 +202,12 @@ async function main(): Promise<void> {
           headers: { Authorization: auth },
         });
         check(r.statusCode === 200, `undici status ${r.statusCode}`);
-        const fd = openSync(dest, 'w');
-        try {
-          for await (const chunk of r.body) writeSync(fd, chunk);
-        } finally {
-          closeSync(fd);
-        }
+        await writeEachChunk(r.body, dest);
       } else if (tool === 'raw fetch') {
         const r = await fetch(`${filesUrl}/big.bin`, { headers: { Authorization: auth } });
         check(r.ok, `raw fetch status ${r.status}`);
         // the floor of a fetch-based client: each chunk written synchronously as it arrives
-        const fd = openSync(dest, 'w');
-        try {
-          for await (const chunk of r.body as unknown as AsyncIterable<Uint8Array>)
-            writeSync(fd, chunk);
-        } finally {
-          closeSync(fd);
-        }
+        await writeEachChunk(r.body as unknown as AsyncIterable<Uint8Array>, dest);
       } else if (tool === '@fw/api') {
         const result = await api.GET('/acquisitions/{acquisition_id}/files/{file_name}', {
           params: { path: { acquisition_id: acquisition.id, file_name: 'big.bin' } },

@@ -9,15 +9,48 @@ import { ApiConnectionError, ConfigurationError } from '@fw/api';
 import { DownloadError } from '../files/download-error.js';
 import { iterateResponseBody, readResponseBytes } from '../files/download.js';
 import { expectedContentIn, type ExpectedContent } from '../files/verify.js';
+import type { OperationInfo } from '@fw/api';
 import type { ClientCore } from './core.js';
 import type { DownloadDestination, DownloadOptions, ReadOptions } from './platform.js';
 
-/** A download's options apart: the SDK's own, the known content, and the operation's query. */
-function transferOptions(options: ReadOptions & object) {
+/** What the body of a download is checked for as it is read. */
+interface BodyChecks {
+  onProgress?: DownloadOptions['onProgress'];
+  signal?: AbortSignal;
+  /** A known file's size and hash (files/verify.ts). */
+  expect?: ExpectedContent;
+}
+
+/**
+ * A download's options apart: `send` asks for the body (identity encoding unless
+ * `acceptEncoding` is given: an encoded body's length cannot be checked), `checks` are what its
+ * reader checks, `query` is the rest (the operation's query and call options).
+ */
+function transfer(
+  core: ClientCore,
+  info: OperationInfo,
+  path: readonly string[],
+  options: ReadOptions & object,
+) {
   const { onProgress, signal, acceptEncoding, ...query } = options as ReadOptions & {
     acceptEncoding?: string;
   };
-  return { onProgress, signal, acceptEncoding, query, expect: expectedContentIn(options) };
+  const expect = expectedContentIn(options);
+  const checks: BodyChecks = {
+    ...(onProgress ? { onProgress } : {}),
+    ...(expect ? { expect } : {}),
+    ...(signal ? { signal } : {}),
+  };
+  const send = async (): Promise<Response> => {
+    const result = (await core._send(info, path, {
+      query: { ...query, ...(signal ? { signal } : {}) },
+      headers: { 'Accept-Encoding': acceptEncoding ?? 'identity' },
+      parseAs: 'stream',
+      raw: true,
+    })) as { response: Response };
+    return result.response;
+  };
+  return { send, checks, signal, query };
 }
 
 /** Send the operation and stream its body to a path (Node entry) or a WritableStream. */
@@ -28,8 +61,7 @@ export async function downloadOperation(
   dest: DownloadDestination,
   options: DownloadOptions & object,
 ): Promise<void> {
-  const info = await core._info(op);
-  const { onProgress, signal, acceptEncoding, query, expect } = transferOptions(options);
+  const { send, checks, signal, query } = transfer(core, await core._info(op), path, options);
   let target = dest;
   if (typeof dest === 'string') {
     const { prepareDestination, writeToPath } = core._platform;
@@ -41,28 +73,14 @@ export async function downloadOperation(
     // Fail on a bad local path before any request is made.
     if (prepareDestination) target = await prepareDestination(dest);
   }
-  const send = async (): Promise<Response> => {
-    const result = (await core._send(info, path, {
-      query: { ...query, ...(signal ? { signal } : {}) },
-      headers: { 'Accept-Encoding': acceptEncoding ?? 'identity' },
-      parseAs: 'stream',
-      raw: true,
-    })) as { response: Response };
-    return result.response;
-  };
-  // a known file's size and hash ride along with the progress callback (files/verify.ts)
-  const progress = { ...(onProgress ? { onProgress } : {}), ...(expect ? { expect } : {}) };
   if (typeof target !== 'string') {
-    await pipeChecked(await send(), target, { ...progress, ...(signal ? { signal } : {}) });
+    await pipeChecked(await send(), target, checks);
     return;
   }
   const maxRetries = (query as { maxRetries?: number }).maxRetries ?? core._maxRetries;
   for (let attempt = 0; ; attempt++) {
     try {
-      await core._platform.writeToPath!(await send(), target, {
-        ...progress,
-        ...(signal ? { signal } : {}),
-      });
+      await core._platform.writeToPath!(await send(), target, checks);
       return;
     } catch (err) {
       if (attempt >= maxRetries || signal?.aborted || !brokenMidBody(err)) throw core._scrub(err);
@@ -77,22 +95,8 @@ export async function readOperationBytes(
   path: readonly string[],
   options: ReadOptions & object,
 ): Promise<Uint8Array> {
-  const info = await core._info(op);
-  const { onProgress, signal, acceptEncoding, query, expect } = transferOptions(options);
-  const result = (await core._send(info, path, {
-    query: { ...query, ...(signal ? { signal } : {}) },
-    // identity, as for downloads: an encoded body's length cannot be checked
-    headers: { 'Accept-Encoding': acceptEncoding ?? 'identity' },
-    parseAs: 'stream',
-    raw: true,
-  })) as {
-    response: Response;
-  };
-  return readResponseBytes(result.response, {
-    ...(onProgress ? { onProgress } : {}),
-    ...(expect ? { expect } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  const { send, checks } = transfer(core, await core._info(op), path, options);
+  return readResponseBytes(await send(), checks);
 }
 
 /** A download that failed in its body (reset, stall, short): worth sending again. */
@@ -109,11 +113,7 @@ function brokenMidBody(err: unknown): boolean {
 async function pipeChecked(
   response: Response,
   destination: WritableStream<Uint8Array>,
-  options: {
-    onProgress?: DownloadOptions['onProgress'];
-    signal?: AbortSignal;
-    expect?: ExpectedContent;
-  },
+  options: BodyChecks,
 ): Promise<void> {
   const writer = destination.getWriter();
   try {
