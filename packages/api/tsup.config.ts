@@ -16,6 +16,8 @@ export default defineConfig({
   clean: true,
   // `splitting` is left at tsup's default: the ES module entries share chunks (one operation
   // table, one set of error classes for all three), the CommonJS ones stay self-contained.
+  // The redirect rules and the streaming multipart encoder are chunks of their own, loaded on
+  // first use; the CommonJS entries inline them (no `import()`, which Jest's runtime can't run).
   // The version is inlined at build time (User-Agent); src/version.ts falls back when unbundled.
   define: { __FW_API_VERSION__: JSON.stringify(pkg.version) },
   // openapi-fetch's runtime is bundled: its CommonJS build exports `default` while its types say

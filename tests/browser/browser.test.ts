@@ -160,6 +160,12 @@ describe('@fw/sdk in Chromium, cross-origin', () => {
     expect(loaded()).toEqual(['table', 'upload', 'download']);
     await check('readText', fwServer.apiKey, projectId, 'lazy.txt');
     for (const is of Object.values(lazy)) expect(scripts.filter(is).length).toBeLessThanOrEqual(1);
+    // @fw/api's own lazy parts serve Node-like runtimes only: a browser follows redirects itself
+    // and sends uploads as FormData, so it never loads them
+    for (const is of [chunk('redirects'), chunk('multipart-encode')]) {
+      expect([...files.keys()].filter(is)).toHaveLength(1);
+      expect(scripts.filter(is)).toEqual([]);
+    }
   });
 
   it('current user', async () => {

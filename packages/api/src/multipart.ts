@@ -159,18 +159,11 @@ function streamBlobs(parts: MultipartFile[]): boolean {
   return bytes > STREAM_BLOBS_FROM;
 }
 
-interface StreamFilePart {
+export interface StreamFilePart {
   name: string;
   filename: string;
   contentType: string;
   data: FileSource;
-}
-
-const encoder = new TextEncoder();
-
-/** Quote a header parameter value the way browsers do (`"` → %22, CR/LF → %0D/%0A). */
-function quoteParam(value: string): string {
-  return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 function randomBoundary(): string {
@@ -179,58 +172,22 @@ function randomBoundary(): string {
   return `----fw-api-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-async function* chunksOf(data: FileSource): AsyncGenerator<Uint8Array> {
-  if (data instanceof Blob) {
-    yield* chunksOf(data.stream());
-  } else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-    yield toBytes(data);
-  } else if (isReadableStream(data)) {
-    const reader = data.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
-    } finally {
-      reader.releaseLock();
-    }
-  } else {
-    for await (const chunk of data) {
-      yield typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    }
-  }
-}
-
 /** Encode parts as multipart/form-data, pulling file data only as fast as the consumer reads. */
 export function streamingMultipart(
   files: StreamFilePart[],
   fields: { name: string; value: string }[] = [],
   boundary: string = randomBoundary(),
 ): StreamingMultipartBody {
-  async function* generate(): AsyncGenerator<Uint8Array> {
-    for (const field of fields) {
-      yield encoder.encode(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${quoteParam(field.name)}"\r\n\r\n${field.value}\r\n`,
-      );
-    }
-    for (const file of files) {
-      yield encoder.encode(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${quoteParam(file.name)}"; filename="${quoteParam(file.filename)}"\r\n` +
-          `Content-Type: ${file.contentType}\r\n\r\n`,
-      );
-      yield* chunksOf(file.data);
-      yield encoder.encode('\r\n');
-    }
-    yield encoder.encode(`--${boundary}--\r\n`);
-  }
-  const it = generate();
+  let parts: AsyncGenerator<Uint8Array> | undefined;
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
+        // The encoder loads with the first pull: the boundary is known already, the code is not
+        // needed until bytes are.
+        parts ??= (await import('./multipart-encode.js')).encodeParts(files, fields, boundary);
         // Skip empty chunks: a pull that enqueues nothing is never called again, so the body would hang.
         for (;;) {
-          const { done, value } = await it.next();
+          const { done, value } = await parts.next();
           if (done) return controller.close();
           if (value.byteLength > 0) return controller.enqueue(value);
         }
@@ -239,7 +196,7 @@ export function streamingMultipart(
       }
     },
     async cancel(reason) {
-      await it.throw(reason).catch(() => undefined);
+      await parts?.throw(reason).catch(() => undefined);
     },
   });
   return new StreamingMultipartBody(boundary, stream);

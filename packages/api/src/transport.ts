@@ -25,6 +25,8 @@ import {
 
 export type FetchLike = (input: Request) => Promise<Response>;
 
+type AttemptInit = RequestInit & { duplex?: 'half' };
+
 /** Per-call options (pass them next to `params`/`body` in any client call). */
 export interface CallOptions {
   /** Abort the call. Aborting throws `ApiAbortError`. */
@@ -91,6 +93,10 @@ export const RETRY_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504])
  * Methods retried on a retry status or a connection reset: v21's list without PATCH (not
  * idempotent) and TRACE (fetch refuses to send it at all).
  */
+/** Redirect statuses the transport follows (Safe-Redirect). */
+export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Redirects followed per attempt before giving up (the fetch standard's limit). */
+export const MAX_REDIRECTS = 20;
 export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'GET',
   'HEAD',
@@ -98,10 +104,6 @@ export const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set([
   'DELETE',
   'OPTIONS',
 ]);
-/** Redirect statuses the transport follows (Safe-Redirect). */
-export const REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-/** Redirects followed per attempt before giving up (the fetch standard's limit). */
-export const MAX_REDIRECTS = 20;
 
 /** Header name of the feature switches. */
 export const FEATURE_HEADER = 'X-Accept-Feature';
@@ -396,72 +398,6 @@ async function readErrorBody(response: Response, idleMs: number): Promise<unknow
   }
 }
 
-/** Headers that describe a request body; dropped when a redirect turns the request into a GET. */
-const BODY_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language'];
-/** Credentials never sent to another origin than the one they were meant for. */
-const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
-
-type AttemptInit = RequestInit & { duplex?: 'half' };
-
-function originOf(url: string): string | undefined {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Follow a redirect answer the way v21's `Safe-Redirect` feature expects of a client: 301/302/303/
- * 307/308 with a `Location` are followed (up to `MAX_REDIRECTS`); 303, and 301/302 after a POST,
- * continue as a body-less GET (HEAD stays HEAD); 307/308 repeat the method and the (replayable)
- * body; and `Authorization` (and any cookie) is dropped as soon as a hop leaves the origin, so a
- * signed storage URL never sees the Flywheel key. Returns the first non-redirect response.
- */
-async function followRedirects(
-  fetchImpl: FetchLike,
-  first: Response,
-  startUrl: string,
-  startInit: AttemptInit,
-  fail: (message: string) => never,
-): Promise<Response> {
-  let response = first;
-  let url = startUrl;
-  let init = startInit;
-  for (let hops = 0; REDIRECT_STATUSES.has(response.status); hops++) {
-    const location = response.headers.get('location');
-    if (location === null) return response;
-    if (hops >= MAX_REDIRECTS) fail(`stopped after ${MAX_REDIRECTS} redirects`);
-    let next: URL;
-    try {
-      next = new URL(location, url);
-    } catch {
-      return fail('the redirect target is not a valid URL');
-    }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:')
-      fail(`refused a redirect to a ${next.protocol} URL`);
-    await response.body?.cancel().catch(() => undefined);
-    const headers = new Headers(init.headers);
-    const method = (init.method ?? 'GET').toUpperCase();
-    let nextMethod = method;
-    let body = init.body ?? null;
-    if (
-      (response.status === 303 && method !== 'GET' && method !== 'HEAD') ||
-      ((response.status === 301 || response.status === 302) && method === 'POST')
-    ) {
-      nextMethod = 'GET';
-      body = null;
-      for (const name of BODY_HEADERS) headers.delete(name);
-    }
-    if (originOf(url) !== next.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-    init = { ...init, method: nextMethod, headers, body };
-    if (body === null) delete init.duplex;
-    url = next.href;
-    response = await fetchImpl(new Request(url, init));
-  }
-  return response;
-}
-
 /**
  * Build the fetch function given to openapi-fetch. It retries idempotent requests (GET, HEAD, PUT,
  * DELETE, OPTIONS) with a replayable body on 429/502/503/504 and connection resets, and any
@@ -601,13 +537,13 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
               new Request(request.url, { ...attemptInit(), redirect: 'follow' }),
             );
           } else if (REDIRECT_STATUSES.has(response.status)) {
-            response = await followRedirects(
-              baseFetch,
-              response,
-              request.url,
-              attemptInit(),
-              redirectFailure,
-            );
+            // The redirect rules load with the first redirect answer (a smaller first load).
+            const { followRedirects } = await import('./redirects.js');
+            response = await followRedirects(baseFetch, response, request.url, attemptInit(), {
+              statuses: REDIRECT_STATUSES,
+              max: MAX_REDIRECTS,
+              fail: redirectFailure,
+            });
           }
         }
       } catch (err) {

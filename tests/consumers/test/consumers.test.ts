@@ -282,6 +282,10 @@ describe('consumer projects', () => {
     );
     expect(lazy.length).toBeGreaterThan(0);
     for (const f of cjs) expect(readFileSync(join(dist, f), 'utf8')).not.toMatch(/\bimport\(/);
+    // and so does @fw/api's (its lazy parts are inlined in each CommonJS entry)
+    const apiDist = join(dir, 'node_modules/@fw/api/dist');
+    for (const f of readdirSync(apiDist).filter((name) => name.endsWith('.cjs')))
+      expect(readFileSync(join(apiDist, f), 'utf8')).not.toMatch(/\bimport\(/);
   });
 
   it('TypeScript, module node16, type module', async () => {
