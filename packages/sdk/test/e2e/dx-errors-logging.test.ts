@@ -79,6 +79,25 @@ describe('raw response access', () => {
     await ctx.fw.getCurrentUser({ onResponse: ({ response }) => seen.push(response.status) });
     expect(seen).toEqual([200]);
   });
+
+  it('onResponse and the call options go with query parameters; a wrong one is named', async () => {
+    const seen: number[] = [];
+    const projects = await ctx.fw.getAllProjects({
+      limit: 1,
+      timeoutMs: 10_000,
+      onResponse: ({ response }) => seen.push(response.status),
+    });
+    expect(seen).toEqual([200]);
+    expect(projects.length).toBeLessThanOrEqual(1);
+    await expect(
+      ctx.fw.getCurrentUser({ onResponse: 'yes' } as unknown as Parameters<
+        typeof ctx.fw.getCurrentUser
+      >[0]),
+    ).rejects.toThrow(/getCurrentUser: onResponse must be a function/);
+    await expect(
+      ctx.fw.getAllProjects({ limt: 1 } as unknown as Parameters<typeof ctx.fw.getAllProjects>[0]),
+    ).rejects.toThrow(/getAllProjects: unknown option "limt"/);
+  });
 });
 
 describe('logging', () => {
