@@ -1,13 +1,16 @@
 /**
  * Bundle size and cold start (not a test), side by side with openapi-fetch.
  *
- * Size: each entry is bundled by esbuild from the built packages (`--bundle --splitting
- * --minify`, ESM, browser platform, so `sideEffects: false` tree-shaking applies as in an app's
- * bundler), then gzipped (level 9). Two figures per package: what a program that creates a
- * client pays (`import { createApiClient }`, `import { Client }`, openapi-fetch's
- * `createClient`), and the whole entry (`export *`). Each is the first load (the entry chunk and
- * the chunks it imports statically, each gzipped on its own), and apart from it what the app
- * loads later through `import()`.
+ * Size: each entry is bundled from the built packages the way an app's bundler does (bundle,
+ * split at `import()`, minify, ESM, browser platform), then gzipped (level 9), by two bundlers:
+ * esbuild, and rolldown (the bundler of Vite 8, with its own minifier). They differ where it
+ * matters here: esbuild ignores `sideEffects` once a build has more than one entry point, which
+ * every `import()` makes (evanw/esbuild#1110), and keeps a chunk that a package's index merely
+ * re-exports when a lazy chunk uses it (evanw/esbuild#2922); rolldown drops both. Three figures
+ * per package: what a program that creates a client pays (`import { createApiClient }`,
+ * `import { Client }`, openapi-fetch's `createClient`), and the whole entry (`export *`). Each is
+ * the first load (the entry chunk and the chunks it imports statically, each gzipped on its
+ * own), and apart from it what the app loads later through `import()`.
  *
  * Cold import: fresh `node` processes that only `await import(name)`, interleaved, many runs;
  * the wall time of the whole process (what a CLI pays) and, inside it, the import alone.
@@ -19,19 +22,54 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { rolldown } from 'rolldown';
 import { machine, numberArg, table } from './lib/report.ts';
 
 const RUNS = numberArg('runs', 31);
 const here = dirname(fileURLToPath(import.meta.url));
 
+interface Size {
+  min: number;
+  gz: number;
+  lazyMin: number;
+  lazyGz: number;
+}
+
+/** A built chunk: its code and the chunks it imports statically (by name). */
+interface Chunk {
+  code: Uint8Array | string;
+  imports: string[];
+}
+
 /**
- * An app's bundle of `source`, split the way bundlers split it: `first` is the entry chunk and
- * the chunks it imports statically (what loads before the app runs), `lazy` the chunks behind a
- * dynamic `import()` (loaded on first use, e.g. the operation table on the first call).
+ * Sum the chunks of one build: `first` is the entry chunk and the chunks it imports statically
+ * (what loads before the app runs), `lazy` the rest, behind a dynamic `import()` (loaded on
+ * first use, e.g. the operation table on the first call).
  */
-async function bundled(
-  source: string,
-): Promise<{ min: number; gz: number; lazyMin: number; lazyGz: number }> {
+function measure(chunks: Map<string, Chunk>, entry: string): Size {
+  const first = new Set<string>();
+  const visit = (name: string): void => {
+    if (first.has(name)) return;
+    first.add(name);
+    for (const i of chunks.get(name)!.imports) visit(i);
+  };
+  visit(entry);
+  const size = { min: 0, gz: 0, lazyMin: 0, lazyGz: 0 };
+  for (const [name, chunk] of chunks) {
+    const bytes = typeof chunk.code === 'string' ? Buffer.from(chunk.code) : chunk.code;
+    const gz = gzipSync(bytes, { level: 9 }).byteLength;
+    if (first.has(name)) {
+      size.min += bytes.byteLength;
+      size.gz += gz;
+    } else {
+      size.lazyMin += bytes.byteLength;
+      size.lazyGz += gz;
+    }
+  }
+  return size;
+}
+
+async function withEsbuild(source: string): Promise<Size> {
   const out = await build({
     stdin: { contents: source, resolveDir: here, loader: 'js' },
     bundle: true,
@@ -46,28 +84,42 @@ async function bundled(
   });
   const files = new Map(out.outputFiles.map((f) => [relative(process.cwd(), f.path), f.contents]));
   const outputs = out.metafile!.outputs;
-  const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint !== undefined)!;
-  const first = new Set<string>();
-  const visit = (name: string): void => {
-    if (first.has(name)) return;
-    first.add(name);
-    for (const i of outputs[name]!.imports) if (i.kind === 'import-statement') visit(i.path);
-  };
-  visit(entry);
-  const size = { min: 0, gz: 0, lazyMin: 0, lazyGz: 0 };
-  for (const name of Object.keys(outputs)) {
+  const chunks = new Map<string, Chunk>();
+  for (const [name, output] of Object.entries(outputs)) {
     if (name.endsWith('.map')) continue;
-    const code = files.get(name)!;
-    const gz = gzipSync(code, { level: 9 }).byteLength;
-    if (first.has(name)) {
-      size.min += code.byteLength;
-      size.gz += gz;
-    } else {
-      size.lazyMin += code.byteLength;
-      size.lazyGz += gz;
-    }
+    const imports = output.imports.filter((i) => i.kind === 'import-statement').map((i) => i.path);
+    chunks.set(name, { code: files.get(name)!, imports });
   }
-  return size;
+  // every `import()` target is an entry point too: the app's own is the one built from stdin
+  const entry = Object.keys(outputs).find((name) => outputs[name]!.entryPoint === '<stdin>')!;
+  return measure(chunks, entry);
+}
+
+async function withRolldown(source: string): Promise<Size> {
+  // The entry is a module that exists only here, resolved as if it sat in bench/.
+  const id = join(here, '.bundle-size-entry.js');
+  const bundle = await rolldown({
+    input: id,
+    platform: 'browser',
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'entry',
+        resolveId: (spec) => (spec === id ? id : null),
+        load: (file) => (file === id ? source : null),
+      },
+    ],
+  });
+  const { output } = await bundle.generate({ format: 'esm', minify: true });
+  await bundle.close();
+  const chunks = new Map<string, Chunk>();
+  let entry = '';
+  for (const item of output) {
+    if (item.type !== 'chunk') continue;
+    chunks.set(item.fileName, { code: item.code, imports: item.imports });
+    if (item.isEntry) entry = item.fileName;
+  }
+  return measure(chunks, entry);
 }
 
 const kB = (n: number): string => (n / 1000).toFixed(1);
@@ -86,24 +138,34 @@ const entries: [string, string][] = [
 ];
 
 console.log(`bundle size and cold import: ${machine()}`);
-const peer = await bundled(entries[0]![1]);
+const bundlers: [string, (source: string) => Promise<Size>][] = [
+  ['esbuild', withEsbuild],
+  ['rolldown', withRolldown],
+];
 const rows: string[][] = [];
 for (const [name, source] of entries) {
-  const size = await bundled(source);
-  rows.push([
-    name,
-    kB(size.min),
-    kB(size.gz),
-    (size.gz / peer.gz).toFixed(1),
-    size.lazyMin ? `${kB(size.lazyMin)} / ${kB(size.lazyGz)}` : '—',
-  ]);
+  for (const [bundler, bundled] of bundlers) {
+    const peer = await bundled(entries[0]![1]);
+    const size = await bundled(source);
+    rows.push([
+      name,
+      bundler,
+      kB(size.min),
+      kB(size.gz),
+      (size.gz / peer.gz).toFixed(1),
+      size.lazyMin ? `${kB(size.lazyMin)} / ${kB(size.lazyGz)}` : '—',
+    ]);
+  }
 }
 console.log(
-  '\nesbuild --bundle --splitting --minify, ESM, browser platform; gzip -9 (kB = 1000 bytes);\n' +
+  '\nbundle, split at import(), minify; ESM, browser platform; gzip -9 (kB = 1000 bytes);\n' +
     'first load = the entry chunk and its static imports; lazy = chunks behind import()',
 );
 console.log(
-  table(['entry', 'min kB', 'min+gz kB', '× openapi-fetch', 'lazy min / min+gz kB'], rows),
+  table(
+    ['entry', 'bundler', 'min kB', 'min+gz kB', '× openapi-fetch', 'lazy min / min+gz kB'],
+    rows,
+  ),
 );
 
 // Cold import: each run a fresh process; the names are interleaved run by run.

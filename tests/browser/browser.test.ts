@@ -141,6 +141,10 @@ describe('@fw/sdk in Chromium, cross-origin', () => {
       upload: chunk('upload-flow'),
       download: chunk('download-flow'),
       where: chunk('where'),
+      // the XMLHttpRequest sender: only an upload with progress loads it (none here)
+      xhr: chunk('xhr-upload'),
+      // a data view's run (queue, poll, stream): never started here
+      viewRun: chunk('run'),
     };
     const loaded = () =>
       Object.entries(lazy)

@@ -142,7 +142,7 @@ export type { FileContents, FileSpecInput } from './files/file-spec.js';
 export { DownloadError } from './files/download-error.js';
 export { mapConcurrent, forEachConcurrent } from './files/concurrency.js';
 export type { ProgressCallback, TransferProgress } from './files/upload.js';
-export { requestStreamsSupported } from './files/upload.js';
+export { requestStreamsSupported } from './files/request-streams.js';
 export * from './time/index.js';
 export type { MethodOptions } from './models/context.js';
 export * from './views/index.js';

@@ -23,7 +23,7 @@ import {
   type OnResponse,
   type ResponseInfo,
 } from './raw-response.js';
-import { xhrAwareFetch, xhrUploadsSupported } from '../files/xhr-upload.js';
+import { xhrAwareFetch, xhrUploadsSupported } from '../files/xhr-route.js';
 import { wrapModel } from '../models/base.js';
 import type { SdkContext } from '../models/context.js';
 import { serializeDates } from '../models/dates.js';

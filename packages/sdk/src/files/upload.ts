@@ -23,6 +23,9 @@ import {
   type FileSource,
 } from '@fw/api';
 import { FileSpec, type OpenedFile } from './file-spec.js';
+import { requestStreamsSupported } from './request-streams.js';
+
+export { requestStreamsSupported };
 
 /** Progress of a transfer: bytes so far and, when known, the total. */
 export interface TransferProgress {
@@ -42,20 +45,6 @@ export interface UploadBodyOptions {
    * False sends it whole (see {@link UploadBody.whole}).
    */
   stream?: boolean | undefined;
-}
-
-/**
- * Whether this runtime's `fetch` can send a streamed request body over plain HTTP/1.1: Node, Deno
- * and Bun can; browsers cannot (Chromium streams request bodies only over HTTP/2 and fails the
- * request otherwise; Firefox and Safari not at all), so there the SDK sends bodies whole.
- */
-export function requestStreamsSupported(): boolean {
-  const g = globalThis as {
-    Deno?: unknown;
-    Bun?: unknown;
-    process?: { versions?: { node?: string } };
-  };
-  return Boolean(g.Deno || g.Bun || g.process?.versions?.node);
 }
 
 export interface UploadBody {

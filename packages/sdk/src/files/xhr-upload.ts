@@ -15,16 +15,10 @@
  * transport copies a Request for each attempt and only its headers survive the copy; the
  * marker is removed before anything is sent.
  */
-import type { FetchLike } from '@fw/api';
-import { requestStreamsSupported } from './upload.js';
+import { XHR_UPLOAD_MARK } from './xhr-route.js';
 
 /** Called with the body bytes sent so far and the body's size (multipart framing included). */
 export type UploadProgressListener = (sent: number, bodyTotal: number) => void;
-
-/** Whether uploads with progress go through XMLHttpRequest in this runtime (browsers). */
-export function xhrUploadsSupported(): boolean {
-  return !requestStreamsSupported() && typeof XMLHttpRequest === 'function';
-}
 
 /**
  * Progress to report while a body is in flight, in bytes of the files: `sent` of `bodyTotal`
@@ -144,9 +138,6 @@ export async function sendWithXhr(
   });
 }
 
-/** Header naming the registered listener of a marked upload (never sent: see the module doc). */
-export const XHR_UPLOAD_MARK = 'x-fw-sdk-xhr-upload';
-
 const listeners = new Map<string, UploadProgressListener>();
 let nextId = 0;
 
@@ -164,16 +155,14 @@ export function markXhrUpload(listener: UploadProgressListener): {
 }
 
 /**
- * The client's base fetch where {@link xhrUploadsSupported}: marked requests go through
- * XMLHttpRequest with their listener, all others through the runtime's `fetch` unchanged.
+ * Send a request marked for `id` (see `xhrAwareFetch`): through XMLHttpRequest with its
+ * listener, the marker removed; a marker whose call is over (cannot happen through the SDK) is
+ * sent as fetch would send it.
  */
-export const xhrAwareFetch: FetchLike = (request) => {
-  const id = request.headers.get(XHR_UPLOAD_MARK);
-  if (id === null) return globalThis.fetch(request);
+export function sendMarked(request: Request, id: string): Promise<Response> {
   const headers = new Headers(request.headers);
   headers.delete(XHR_UPLOAD_MARK);
   const listener = listeners.get(id);
-  // a marker whose call is over (cannot happen through the SDK): send it as fetch would
   if (!listener) return globalThis.fetch(new Request(request, { headers }));
   return sendWithXhr(request, listener, headers);
-};
+}

@@ -10,10 +10,8 @@ import {
   isUnsafeXhrHeader,
   markXhrUpload,
   parseResponseHeaders,
-  xhrAwareFetch,
-  xhrUploadsSupported,
-  XHR_UPLOAD_MARK,
 } from '../../src/files/xhr-upload.js';
+import { xhrAwareFetch, xhrUploadsSupported, XHR_UPLOAD_MARK } from '../../src/files/xhr-route.js';
 
 describe('inFlightProgress', () => {
   it('scales body bytes to file bytes, spreading the multipart framing', () => {
