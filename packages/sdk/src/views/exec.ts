@@ -29,7 +29,18 @@ export interface ReadViewDataOptions extends ViewRunOptions {
   format?: ViewDataFormat;
 }
 
-export { ViewExecutionError } from './execution-error.js';
+/** The execution failed on the server, or did not finish in time. */
+export class ViewExecutionError extends Error {
+  readonly executionId: string | undefined;
+  constructor(message: string, executionId?: string) {
+    super(message);
+    this.name = 'ViewExecutionError';
+    this.executionId = executionId;
+  }
+}
+
+const failure = (message: string, executionId: string): Error =>
+  new ViewExecutionError(message, executionId);
 
 /** A saved view's id or a view's JSON (what the run sends), from any `ViewSource`. */
 function built(view: ViewSource): DataView | string {
@@ -55,7 +66,7 @@ export async function runView(
   containerId: string,
   options: ViewRunOptions = {},
 ): Promise<string> {
-  return (await import('./run.js')).runView(client, built(view), containerId, options);
+  return (await import('./run.js')).runView(client, built(view), containerId, options, failure);
 }
 
 /** A column the server knows (`GET /views/columns`). */
@@ -85,7 +96,7 @@ export const viewMethods = {
   ): Promise<ReadableStream<Uint8Array>> {
     const format = checkViewFormat(options.format);
     const run = await import('./run.js');
-    const id = await run.runView(this, built(view), containerId, options);
+    const id = await run.runView(this, built(view), containerId, options, failure);
     return run.executionData(this, id, format, options.signal);
   },
 
@@ -97,7 +108,7 @@ export const viewMethods = {
     options: ViewRunOptions = {},
   ): AsyncGenerator<T> {
     const run = await import('./run.js');
-    const id = await run.runView(this, built(view), containerId, options);
+    const id = await run.runView(this, built(view), containerId, options, failure);
     yield* run.ndjsonRows<T>(await run.executionData(this, id, 'ndjson', options.signal));
   },
 

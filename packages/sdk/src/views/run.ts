@@ -6,14 +6,17 @@ import { abortableSleep } from '@fw/api';
 import type { ClientCore } from '../client/core.js';
 import type { DataView } from './builder.js';
 import type { ViewRunOptions } from './exec.js';
-import { ViewExecutionError } from './execution-error.js';
 
-/** `runView` (exec.ts), loaded. */
+/**
+ * `runView` (exec.ts), loaded. `failure` makes the error of a failed or late execution (exec.ts
+ * gives `ViewExecutionError`; taking it as an argument keeps this chunk free of imports back).
+ */
 export async function runView(
   client: ClientCore,
   view: DataView | string,
   containerId: string,
-  options: ViewRunOptions = {},
+  options: ViewRunOptions,
+  failure: (message: string, executionId: string) => Error,
 ): Promise<string> {
   if (typeof containerId !== 'string' || containerId === '')
     throw new TypeError(
@@ -45,12 +48,12 @@ export async function runView(
     const e = await c.getDataViewExecution(id, signal ? { signal } : {});
     if (e.state === 'completed') return id;
     if (e.state === 'failed')
-      throw new ViewExecutionError(
+      throw failure(
         `Execution of data view failed${e.error ? `: ${e.error}` : ''} (execution ${id})`,
         id,
       );
     if (Date.now() + wait > deadline)
-      throw new ViewExecutionError(
+      throw failure(
         `data view execution ${id} did not complete within ${options.timeoutMs ?? 600_000} ms (state ${e.state}); raise timeoutMs or narrow the view`,
         id,
       );
