@@ -2,6 +2,21 @@ import type { Db } from '../db/open.js';
 import { getRow, parseDoc, type ContainerRow, type Doc } from '../db/containers.js';
 import { presentJob } from './jobs.js';
 
+/**
+ * The columns of a container row that presenting it reads. List queries select just these: for
+ * a page of 250 sessions, `SELECT c.*` took 0.72 ms in better-sqlite3 and these five 0.27 ms
+ * (the other ten columns are copies of doc fields, there for indexes and filters).
+ */
+export type PresentableRow = Pick<
+  ContainerRow,
+  'id' | 'type' | 'project_id' | 'subject_id' | 'doc'
+>;
+
+/** The SELECT list of {@link PresentableRow} for table alias `a` (`c.id, c.type, …`). */
+export function presentColumns(a: string): string {
+  return ['id', 'type', 'project_id', 'subject_id', 'doc'].map((col) => `${a}.${col}`).join(', ');
+}
+
 export interface PresentOptions {
   /** List projection: `info` emptied with `info_exists`, no embedded analyses. */
   list?: boolean;
@@ -21,7 +36,7 @@ export interface PresentOptions {
  * twice per session. Scope it to one response, so a later write is always seen.
  */
 export interface PresentMemo {
-  rows: Map<string, ContainerRow | undefined>;
+  rows: Map<string, PresentableRow | undefined>;
   permissions: Map<string, Doc[]>;
   roleIds: Map<string, string | undefined>;
   /** Presented subjects by `${list}:${id}`, embedded as is (read-only once presented). */
@@ -46,7 +61,7 @@ const ID_LIST = 'SELECT value FROM json_each(?)';
  * Read what a page of rows will embed in two queries instead of a few per row: the parent rows
  * (projects, and the subjects of sessions) and the files of the rows and those subjects.
  */
-export function prefetchPage(db: Db, rows: ContainerRow[], memo: PresentMemo): void {
+export function prefetchPage(db: Db, rows: PresentableRow[], memo: PresentMemo): void {
   const parents = new Set<string>();
   const owners = new Set<string>();
   for (const r of rows) {
@@ -57,8 +72,8 @@ export function prefetchPage(db: Db, rows: ContainerRow[], memo: PresentMemo): v
   for (const id of memo.rows.keys()) parents.delete(id);
   if (parents.size > 0) {
     const found = db
-      .prepare(`SELECT * FROM containers WHERE id IN (${ID_LIST})`)
-      .all(JSON.stringify([...parents])) as ContainerRow[];
+      .prepare(`SELECT ${presentColumns('c')} FROM containers c WHERE id IN (${ID_LIST})`)
+      .all(JSON.stringify([...parents])) as PresentableRow[];
     for (const id of parents) memo.rows.set(id, undefined);
     for (const row of found) memo.rows.set(row.id, row);
   }
@@ -79,7 +94,7 @@ export function prefetchPage(db: Db, rows: ContainerRow[], memo: PresentMemo): v
   for (const f of files) memo.files.get(`${f.role}:${f.container_id}`)?.push(f.doc);
 }
 
-function memoRow(db: Db, id: string, memo: PresentMemo): ContainerRow | undefined {
+function memoRow(db: Db, id: string, memo: PresentMemo): PresentableRow | undefined {
   if (memo.rows.has(id)) return memo.rows.get(id);
   const row = getRow(db, id);
   memo.rows.set(id, row);
@@ -124,7 +139,7 @@ export function presentFile(doc: Doc, role: 'files' | 'inputs' = 'files'): Doc {
 }
 
 /** Role permissions of the project governing `row` (subjects, sessions, acquisitions). */
-function projectPermissions(db: Db, row: ContainerRow, memo: PresentMemo): Doc[] {
+function projectPermissions(db: Db, row: PresentableRow, memo: PresentMemo): Doc[] {
   const pid = row.type === 'project' ? row.id : row.project_id;
   if (!pid) return [];
   let perms = memo.permissions.get(pid);
@@ -157,7 +172,7 @@ export function defaultRoleId(db: Db, access: string, memo?: PresentMemo): strin
 }
 
 /** Fields every v21 container output carries, filled in for docs that lack them. */
-function v21Fields(db: Db, row: ContainerRow, doc: Doc, memo: PresentMemo): void {
+function v21Fields(db: Db, row: PresentableRow, doc: Doc, memo: PresentMemo): void {
   doc.created ??= doc.modified;
   doc.revision ??= 1;
   doc.tags ??= [];
@@ -200,7 +215,7 @@ function projectInfo(doc: Doc): void {
 }
 
 /** The wire form of a container row. */
-export function presentRow(db: Db, row: ContainerRow, o: PresentOptions = {}): Doc {
+export function presentRow(db: Db, row: PresentableRow, o: PresentOptions = {}): Doc {
   const memo = o.memo ?? newPresentMemo();
   const doc = parseDoc(row);
   v21Fields(db, row, doc, memo);
@@ -234,8 +249,10 @@ export function presentRow(db: Db, row: ContainerRow, o: PresentOptions = {}): D
       delete doc.analyses;
     } else {
       const rows = db
-        .prepare(`SELECT * FROM containers WHERE type = 'analysis' AND parent_id = ? ORDER BY id`)
-        .all(row.id) as ContainerRow[];
+        .prepare(
+          `SELECT ${presentColumns('c')} FROM containers c WHERE type = 'analysis' AND parent_id = ? ORDER BY id`,
+        )
+        .all(row.id) as PresentableRow[];
       doc.analyses = rows.map((r) => presentRow(db, r, { inflateJob: o.inflateJob, memo }));
     }
   }

@@ -13,7 +13,11 @@ import { getUser } from '../../db/users.js';
  * Collections always carry `session_count` (sessions holding one of its acquisitions).
  * Reads without credentials (public data) carry no permission entries.
  */
-export function applyJoins(c: Context<AppEnv>, rows: ContainerRow[], docs: Doc[]): void {
+export function applyJoins(
+  c: Context<AppEnv>,
+  rows: Pick<ContainerRow, 'id' | 'type'>[],
+  docs: Doc[],
+): void {
   const db = c.get('state').db;
   const avatars = flag(c.req.query('join_avatars'));
   const joins = (c.req.queries('join') ?? []).flatMap((j) => j.split(','));

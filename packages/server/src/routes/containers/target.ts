@@ -5,7 +5,13 @@ import { notFound } from '../../app/errors.js';
 import { loadContainer } from '../../app/containers.js';
 import type { OpHandler, RouteTable } from '../../app/operations.js';
 import { replyUntyped } from '../../app/json.js';
-import { newPresentMemo, prefetchPage, presentRow } from '../../app/present.js';
+import {
+  newPresentMemo,
+  prefetchPage,
+  presentColumns,
+  presentRow,
+  type PresentableRow,
+} from '../../app/present.js';
 import { pageBody, runFinder } from '../../app/finder.js';
 import { now } from '../../app/time.js';
 import { applyJoins } from './joins.js';
@@ -116,11 +122,11 @@ export function listRows(
   scope: ListScope = 'children',
 ): Response {
   const db = c.get('state').db;
-  const { rows, total } = runFinder<ContainerRow>(c, {
+  const { rows, total } = runFinder<PresentableRow>(c, {
     from: 'containers c',
     where: [...where, listVisibility(c, scope, 'c')],
     target: { docColumn: 'c.doc', columns: containerColumns('c'), infoValues: 'c.id' },
-    select: 'c.*',
+    select: presentColumns('c'),
     total: 'paged', // only pageBody answers it
   });
   const memo = newPresentMemo(); // the page's rows share their parents' lookups
