@@ -4,6 +4,7 @@
  */
 import type { ClientCore } from '../client/core.js';
 import { ViewBuilder, type DataView } from './builder.js';
+import type { RunHooks } from './run.js';
 
 /** A view to run: a builder, its built JSON, or the id of a saved view. */
 export type ViewSource = ViewBuilder | DataView | string;
@@ -39,13 +40,10 @@ export class ViewExecutionError extends Error {
   }
 }
 
-const failure = (message: string, executionId: string): Error =>
-  new ViewExecutionError(message, executionId);
-
-/** A saved view's id or a view's JSON (what the run sends), from any `ViewSource`. */
-function built(view: ViewSource): DataView | string {
-  return view instanceof ViewBuilder ? view.build() : view;
-}
+const hooks: RunHooks = {
+  body: (view) => (view instanceof ViewBuilder ? view.build() : view),
+  failure: (message, executionId) => new ViewExecutionError(message, executionId),
+};
 
 export function checkViewFormat(format: string | undefined): string {
   const f = format ?? 'json';
@@ -66,7 +64,7 @@ export async function runView(
   containerId: string,
   options: ViewRunOptions = {},
 ): Promise<string> {
-  return (await import('./run.js')).runView(client, built(view), containerId, options, failure);
+  return (await import('./run.js')).runView(client, view, containerId, options, hooks);
 }
 
 /** A column the server knows (`GET /views/columns`). */
@@ -95,9 +93,8 @@ export const viewMethods = {
     options: ReadViewDataOptions = {},
   ): Promise<ReadableStream<Uint8Array>> {
     const format = checkViewFormat(options.format);
-    const run = await import('./run.js');
-    const id = await run.runView(this, built(view), containerId, options, failure);
-    return run.executionData(this, id, format, options.signal);
+    const id = await runView(this, view, containerId, options);
+    return (await import('./run.js')).executionData(this, id, format, options.signal);
   },
 
   /** Run a view and yield its rows one at a time (read as ndjson; the table is never held). */
@@ -107,8 +104,8 @@ export const viewMethods = {
     containerId: string,
     options: ViewRunOptions = {},
   ): AsyncGenerator<T> {
+    const id = await runView(this, view, containerId, options);
     const run = await import('./run.js');
-    const id = await run.runView(this, built(view), containerId, options, failure);
     yield* run.ndjsonRows<T>(await run.executionData(this, id, 'ndjson', options.signal));
   },
 

@@ -4,19 +4,27 @@
  */
 import { abortableSleep } from '@fw/api';
 import type { ClientCore } from '../client/core.js';
-import type { DataView } from './builder.js';
-import type { ViewRunOptions } from './exec.js';
+import type { DataView, ViewBuilder } from './builder.js';
+import type { ViewRunOptions, ViewSource } from './exec.js';
 
 /**
- * `runView` (exec.ts), loaded. `failure` makes the error of a failed or late execution (exec.ts
- * gives `ViewExecutionError`; taking it as an argument keeps this chunk free of imports back).
+ * What `exec.ts` hands the runner. Taking them as arguments keeps this chunk free of value
+ * imports back into the main chunk (`ViewBuilder`, `ViewExecutionError`).
  */
+export interface RunHooks {
+  /** The JSON an ad-hoc view sends: a builder built, a view as it is. */
+  body(view: ViewBuilder | DataView): DataView;
+  /** The error of a failed or late execution. */
+  failure(message: string, executionId: string): Error;
+}
+
+/** `runView` (exec.ts), loaded. */
 export async function runView(
   client: ClientCore,
-  view: DataView | string,
+  view: ViewSource,
   containerId: string,
   options: ViewRunOptions,
-  failure: (message: string, executionId: string) => Error,
+  { body, failure }: RunHooks,
 ): Promise<string> {
   if (typeof containerId !== 'string' || containerId === '')
     throw new TypeError(
@@ -40,7 +48,9 @@ export async function runView(
   };
   signal?.throwIfAborted();
   const exec =
-    typeof view === 'string' ? await c.queueSaved(view, query) : await c.queueAdhoc(view, query);
+    typeof view === 'string'
+      ? await c.queueSaved(view, query)
+      : await c.queueAdhoc(body(view), query);
   const id = exec._id;
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   let wait = options.pollIntervalMs ?? 100;
