@@ -16,6 +16,7 @@ import {
   createFlywheelFetch,
   flywheelBodySerializer,
   flywheelRequestClass,
+  preparedCallClass,
   FEATURE_HEADER,
   mergeFeatures,
   type CallOptions,
@@ -221,9 +222,7 @@ export function createApiClient<Paths extends {} = paths>(
     throw new ConfigurationError('createApiClient: options are required');
   const parsed = parseApiKey(options.apiKey);
   const baseUrl = (options.baseUrl ?? parsed.baseUrl).replace(/\/+$/, '');
-  const fetchImpl =
-    options.fetch ?? (globalThis.fetch ? (req: Request) => globalThis.fetch(req) : undefined);
-  if (!fetchImpl)
+  if (!options.fetch && typeof globalThis.fetch !== 'function')
     throw new ConfigurationError(
       'createApiClient: no fetch implementation available; pass `fetch`',
     );
@@ -267,7 +266,7 @@ export function createApiClient<Paths extends {} = paths>(
   const exhaustive = options.exhaustive === true;
 
   const transport = createFlywheelFetch({
-    fetch: fetchImpl,
+    fetch: options.fetch,
     timeoutMs: options.timeoutMs,
     idleTimeoutMs: options.idleTimeoutMs,
     logger: resolveLogger(options.logger),
@@ -280,15 +279,19 @@ export function createApiClient<Paths extends {} = paths>(
     features: () => features,
   });
 
-  // Requests built ready to send (one Request per call); while middleware is registered, plain
-  // ones, since a middleware may swap the request for a copy the transport must finish itself.
+  // Calls built ready to send, and no Request of ours (the global fetch builds the only one).
+  // A per-call fetch gets a Request built ready to send; while middleware is registered, calls
+  // are plain Requests, since a middleware may swap one for a copy the transport must finish.
+  const preparedCall = preparedCallClass({ features: () => features });
   const preparedRequest = flywheelRequestClass({ features: () => features });
   const plainRequest = flywheelRequestClass();
   let middlewareCount = 0;
   const client = createClient<Paths>({
-    baseUrl,
+    // In the form a Request gives its URL (no default port): calls are sent by URL and init, and
+    // the URL they name in errors and logs is this one.
+    baseUrl: new URL(baseUrl).href.replace(/\/+$/, ''),
     fetch: transport,
-    Request: preparedRequest,
+    Request: preparedCall,
     headers,
     bodySerializer: flywheelBodySerializer,
     // made once: left unset, openapi-fetch makes a new serializer for every call
@@ -296,8 +299,10 @@ export function createApiClient<Paths extends {} = paths>(
   });
   const addDefaults = exhaustiveDefaults(exhaustive);
   const withDefaults = (method: string, path: string, init: unknown): unknown => {
-    const out = addDefaults(method, path, init) as { Request?: unknown };
-    if (middlewareCount > 0 && out.Request === undefined) return { ...out, Request: plainRequest };
+    const out = addDefaults(method, path, init) as { Request?: unknown; fetch?: unknown };
+    if (out.Request !== undefined) return out;
+    if (middlewareCount > 0) return { ...out, Request: plainRequest };
+    if (out.fetch !== undefined) return { ...out, Request: preparedRequest };
     return out;
   };
   const methods = client as unknown as Record<string, (...args: unknown[]) => unknown>;

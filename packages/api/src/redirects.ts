@@ -25,7 +25,7 @@ function originOf(url: string): string | undefined {
  * signed storage URL never sees the Flywheel key. Returns the first non-redirect response.
  */
 export async function followRedirects(
-  fetchImpl: (input: Request) => Promise<Response>,
+  send: (url: string, init: AttemptInit) => Promise<Response>,
   first: Response,
   startUrl: string,
   startInit: AttemptInit,
@@ -65,7 +65,7 @@ export async function followRedirects(
     init = { ...init, method: nextMethod, headers, body };
     if (body === null) delete init.duplex;
     url = next.href;
-    response = await fetchImpl(new Request(url, init));
+    response = await send(url, init);
   }
   return response;
 }

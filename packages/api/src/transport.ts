@@ -62,7 +62,11 @@ export interface RetryOptions {
 }
 
 export interface TransportOptions extends RetryOptions {
-  fetch: FetchLike;
+  /**
+   * fetch to send with; it receives a `Request`. Default: the global `fetch`, looked up per call
+   * and called as `fetch(url, init)`.
+   */
+  fetch?: FetchLike | undefined;
   timeoutMs?: number;
   /** Idle-body limit (ms) between chunks of a response body; default `DEFAULT_IDLE_TIMEOUT_MS`. */
   idleTimeoutMs?: number;
@@ -145,7 +149,8 @@ function setFeatureHeader(
   else headers.delete(FEATURE_HEADER);
 }
 
-interface RequestMeta {
+/** @internal What the transport keeps of each call (see `prepareInit`). */
+export interface RequestMeta {
   /** Original body (before the Request consumed it), to build each attempt. */
   body: BodyInit | null;
   replayable: boolean;
@@ -229,79 +234,136 @@ export interface RequestClassOptions {
   features: () => readonly string[];
 }
 
+/** The client's `X-Accept-Feature` value, joined again only when its feature list changes. */
+function joinedFeatures(features: () => readonly string[]): () => string {
+  let joinedFor: readonly string[] | undefined;
+  let joined = '';
+  return () => {
+    const base = features();
+    if (joinedFor !== base) {
+      joinedFor = base;
+      joined = mergeFeatures(base).join(',');
+    }
+    return joined;
+  };
+}
+
+/**
+ * The init a call is sent with and what the transport keeps of it: the original body and the
+ * per-call options, streaming/binary bodies fixed up (duplex, Content-Type) and, for a client
+ * (`clientFeatures` given), the merged features and the redirect mode the first attempt goes out
+ * with, edited in place on the fresh `Headers` openapi-fetch builds for each call.
+ */
+function prepareInit(
+  init: FlywheelRequestInit | undefined,
+  clientFeatures: (() => readonly string[]) | undefined,
+  joined: (() => string) | undefined,
+): { init: AttemptInit; meta: RequestMeta } {
+  // fetch and Request read only the RequestInit members, so the call options can stay on the
+  // init: one copy of it per call, not two.
+  const given: FlywheelRequestInit = init ?? {};
+  const { timeoutMs, idleTimeoutMs, maxRetries, features, fwBodyMode } = given;
+  let body = given.body ?? null;
+  const headers =
+    clientFeatures && given.headers instanceof Headers ? given.headers : new Headers(given.headers);
+  const jsonDefault = body !== null && headers.get('content-type') === 'application/json';
+  if (body instanceof StreamingMultipartBody) {
+    headers.set('content-type', body.contentType);
+    body = body.stream;
+  } else if (jsonDefault && body instanceof Blob) {
+    headers.set('content-type', body.type || 'application/octet-stream');
+  } else if (
+    jsonDefault &&
+    (body instanceof ArrayBuffer || ArrayBuffer.isView(body) || isReadableStream(body))
+  ) {
+    headers.set('content-type', 'application/octet-stream');
+  }
+  const streaming = isReadableStream(body);
+  const finalInit: FlywheelRequestInit = { ...given, body, headers };
+  if (streaming) finalInit.duplex = 'half';
+  const redirect = given.redirect;
+  if (clientFeatures) {
+    if (typeof FormData !== 'undefined' && body instanceof FormData) headers.delete('content-type');
+    if (headers.get(FEATURE_HEADER) === null && !features?.length) {
+      const value = joined!();
+      if (value !== '') headers.set(FEATURE_HEADER, value);
+    } else setFeatureHeader(headers, clientFeatures(), features);
+    finalInit.redirect = sendRedirectMode(redirect ?? 'follow', body);
+  }
+  return {
+    init: finalInit as AttemptInit,
+    meta: {
+      body: body as BodyInit | null,
+      replayable: !streaming && !isStreamSource(body),
+      signal: given.signal ?? undefined,
+      timeoutMs,
+      idleTimeoutMs,
+      maxRetries,
+      features,
+      bodyMode: fwBodyMode ?? 'buffer',
+      prepared: clientFeatures !== undefined,
+      redirect: clientFeatures ? (redirect ?? 'follow') : redirect,
+    },
+  };
+}
+
 /**
  * A `Request` subclass (openapi-fetch's `Request` option) that remembers the original body and
  * per-call options, and fixes up streaming/binary bodies (duplex, Content-Type). Without
  * options it is one shared class and the transport finishes each request (features, redirect
- * mode) on a copy. With the client's `features`, the class does that work itself, on the fresh
- * `Headers` openapi-fetch builds for each call: one Request per call instead of two (a third of
- * the client's CPU per call went into the copies; `bench/per-call.ts`).
+ * mode) on a copy. With the client's `features`, the class does that work itself: the
+ * transport sends it as built.
  */
 export function flywheelRequestClass(options?: RequestClassOptions): typeof Request {
   if (!options && RequestClass) return RequestClass;
   const clientFeatures = options?.features;
-  // The joined header value, kept while the client's feature list is the same array.
-  let joinedFor: readonly string[] | undefined;
-  let joined = '';
+  const joined = clientFeatures && joinedFeatures(clientFeatures);
   const cls = class FlywheelRequest extends Request {
     constructor(input: RequestInfo | URL, init?: FlywheelRequestInit) {
-      // The Request constructor reads only the RequestInit members, so the call options can stay
-      // on the init it is given: one copy of it per call, not two.
-      const given: FlywheelRequestInit = init ?? {};
-      const { timeoutMs, idleTimeoutMs, maxRetries, features, fwBodyMode } = given;
-      let body = given.body ?? null;
-      // openapi-fetch hands each call a Headers of its own: a prepared request edits it in place.
-      const headers =
-        clientFeatures && given.headers instanceof Headers
-          ? given.headers
-          : new Headers(given.headers);
-      const jsonDefault = body !== null && headers.get('content-type') === 'application/json';
-      if (body instanceof StreamingMultipartBody) {
-        headers.set('content-type', body.contentType);
-        body = body.stream;
-      } else if (jsonDefault && body instanceof Blob) {
-        headers.set('content-type', body.type || 'application/octet-stream');
-      } else if (
-        jsonDefault &&
-        (body instanceof ArrayBuffer || ArrayBuffer.isView(body) || isReadableStream(body))
-      ) {
-        headers.set('content-type', 'application/octet-stream');
-      }
-      const streaming = isReadableStream(body);
-      const finalInit: FlywheelRequestInit = { ...given, body, headers };
-      if (streaming) finalInit.duplex = 'half';
-      const redirect = given.redirect;
-      if (clientFeatures) {
-        if (typeof FormData !== 'undefined' && body instanceof FormData)
-          headers.delete('content-type');
-        const own = headers.get(FEATURE_HEADER);
-        const base = clientFeatures();
-        if (own === null && !features?.length) {
-          if (joinedFor !== base) {
-            joinedFor = base;
-            joined = mergeFeatures(base).join(',');
-          }
-          if (joined !== '') headers.set(FEATURE_HEADER, joined);
-        } else setFeatureHeader(headers, base, features);
-        finalInit.redirect = sendRedirectMode(redirect ?? 'follow', body);
-      }
-      super(input, finalInit as RequestInit);
-      requestMeta.set(this, {
-        body: body as BodyInit | null,
-        replayable: !streaming && !isStreamSource(body),
-        signal: given.signal ?? undefined,
-        timeoutMs,
-        idleTimeoutMs,
-        maxRetries,
-        features,
-        bodyMode: fwBodyMode ?? 'buffer',
-        prepared: clientFeatures !== undefined,
-        redirect: clientFeatures ? (redirect ?? 'follow') : redirect,
-      });
+      const prepared = prepareInit(init, clientFeatures, joined);
+      super(input, prepared.init);
+      requestMeta.set(this, prepared.meta);
     }
   };
   if (!options) RequestClass = cls;
   return cls;
+}
+
+/**
+ * A call ready to send, built in place of a `Request` (openapi-fetch's `Request` option) while
+ * nothing but the transport will see it: no middleware and no per-call `fetch`. The transport
+ * hands its URL and init straight to the global `fetch`, which builds the one `Request` of the
+ * call itself, as a plain `fetch(url, init)` does; an injected fetch gets a `Request` made from
+ * them. A Request of ours handed to undici's fetch was built twice (undici copies it, and its
+ * copy follows our Request's signal): about 30 µs of client CPU per call (bench/per-call.ts).
+ */
+export class PreparedCall {
+  readonly url: string;
+  readonly method: string;
+  readonly init: AttemptInit;
+  /** @internal */
+  readonly meta: RequestMeta;
+  constructor(url: string, init: AttemptInit, meta: RequestMeta) {
+    this.url = url;
+    this.method = (init.method ?? 'GET').toUpperCase();
+    this.init = init;
+    this.meta = meta;
+  }
+  get headers(): Headers {
+    return this.init.headers as Headers;
+  }
+}
+
+/** The `PreparedCall` class of one client (its features), for openapi-fetch's `Request` option. */
+export function preparedCallClass(options: RequestClassOptions): typeof Request {
+  const { features } = options;
+  const joined = joinedFeatures(features);
+  return class extends PreparedCall {
+    constructor(input: RequestInfo | URL, init?: FlywheelRequestInit) {
+      const prepared = prepareInit(init, features, joined);
+      super(String(input), prepared.init, prepared.meta);
+    }
+  } as unknown as typeof Request;
 }
 
 /**
@@ -407,7 +469,12 @@ async function readErrorBody(response: Response, idleMs: number): Promise<unknow
  * `followRedirects`); and throws `ApiError` for every other non-2xx response.
  */
 export function createFlywheelFetch(options: TransportOptions): FetchLike {
-  const baseFetch = options.fetch;
+  const injected = options.fetch;
+  // The global fetch builds its own Request from a URL and init: none of ours in between.
+  const send = (url: string, init: AttemptInit): Promise<Response> =>
+    injected ? injected(new Request(url, init)) : globalThis.fetch(url, init);
+  const sendRequest = (request: Request): Promise<Response> =>
+    injected ? injected(request) : globalThis.fetch(request);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const random = options.random ?? Math.random;
@@ -421,28 +488,30 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
   const backoff = (attempt: number): number =>
     Math.floor(random() * Math.min(maxDelay, baseDelay * 2 ** attempt));
 
-  async function flywheelFetch(request: Request): Promise<Response> {
-    const meta: RequestMeta = requestMeta.get(request) ?? {
-      body: request.body,
-      replayable: request.body === null,
-      signal: undefined,
-      timeoutMs: undefined,
-      idleTimeoutMs: undefined,
-      maxRetries: undefined,
-      features: undefined,
-      bodyMode: 'buffer',
-      prepared: false,
-      redirect: undefined,
-    };
+  async function flywheelFetch(request: Request | PreparedCall): Promise<Response> {
+    const call = request instanceof PreparedCall ? request : undefined;
+    const meta: RequestMeta = call?.meta ??
+      requestMeta.get(request as Request) ?? {
+        body: (request as Request).body,
+        replayable: (request as Request).body === null,
+        signal: undefined,
+        timeoutMs: undefined,
+        idleTimeoutMs: undefined,
+        maxRetries: undefined,
+        features: undefined,
+        bodyMode: 'buffer',
+        prepared: false,
+        redirect: undefined,
+      };
     const method = request.method.toUpperCase();
     const url = displayUrl(request.url);
     // A prepared request carries the caller's signal itself; any other Request always has one.
     const userSignal: AbortSignal | undefined =
-      meta.signal ?? (meta.prepared ? undefined : request.signal);
+      meta.signal ?? (meta.prepared ? undefined : (request as Request).signal);
     const timeoutMs = meta.timeoutMs ?? options.timeoutMs ?? 0;
     const maxRetries = Math.max(0, meta.maxRetries ?? options.maxRetries);
     const retryable = IDEMPOTENT_METHODS.has(method) && meta.replayable;
-    const askedRedirect = meta.redirect ?? request.redirect;
+    const askedRedirect = meta.redirect ?? (request as Request).redirect;
     // The headers of attempts that are built afresh (retries, timeouts, plain Requests), made
     // once on first use. FormData bodies carry their own boundary: drop the first encoding's
     // Content-Type so each attempt gets a header matching its own encoding.
@@ -507,7 +576,7 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
           }, timeoutMs);
       }
 
-      const body = meta.replayable ? meta.body : request.body;
+      const body = meta.replayable ? meta.body : call ? call.init.body : (request as Request).body;
       const followHere = askedRedirect === 'follow';
       let init: AttemptInit | undefined;
       const attemptInit = (): AttemptInit => {
@@ -518,9 +587,9 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
           body: method === 'GET' || method === 'HEAD' ? null : body,
           signal: controller?.signal ?? userSignal ?? null,
           redirect: sendRedirectMode(askedRedirect, body),
-          credentials: request.credentials,
-          cache: request.cache,
-          keepalive: request.keepalive,
+          credentials: (call?.init ?? (request as Request)).credentials,
+          cache: (call?.init ?? (request as Request)).cache,
+          keepalive: (call?.init ?? (request as Request)).keepalive,
         };
         if (isReadableStream(body)) init.duplex = 'half';
         return init;
@@ -528,18 +597,20 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
 
       let response: Response;
       try {
-        response = await baseFetch(asBuilt ? request : new Request(request.url, attemptInit()));
+        response = await (!asBuilt
+          ? send(request.url, attemptInit())
+          : call
+            ? send(call.url, call.init)
+            : sendRequest(request as Request));
         if (followHere && sendRedirectMode(askedRedirect, body) === 'manual') {
           if (response.type === 'opaqueredirect') {
             // Browsers hide the target of a manual redirect: let the browser follow it (its fetch
             // drops Authorization on a cross-origin hop, as the fetch standard requires).
-            response = await baseFetch(
-              new Request(request.url, { ...attemptInit(), redirect: 'follow' }),
-            );
+            response = await send(request.url, { ...attemptInit(), redirect: 'follow' });
           } else if (REDIRECT_STATUSES.has(response.status)) {
             // The redirect rules load with the first redirect answer (a smaller first load).
             const { followRedirects } = await import('./redirects.js');
-            response = await followRedirects(baseFetch, response, request.url, attemptInit(), {
+            response = await followRedirects(send, response, request.url, attemptInit(), {
               statuses: REDIRECT_STATUSES,
               max: MAX_REDIRECTS,
               fail: redirectFailure,
@@ -638,7 +709,7 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
   }
 
   // Every error leaves the transport scrubbed of the key, whatever produced it.
-  return async function scrubbedFetch(request: Request): Promise<Response> {
+  return async function scrubbedFetch(request: Request | PreparedCall): Promise<Response> {
     try {
       return await flywheelFetch(request);
     } catch (err) {

@@ -1,8 +1,9 @@
 /**
- * The thin per-call path (`bench/per-call.ts` measures its cost): the Request openapi-fetch
- * builds is the one the fetch receives (no copy), already carrying the merged features and the
- * transport's redirect mode; the answer is the fetch's own Response with its body read once.
- * These check that the shortcuts keep what the copies used to guarantee.
+ * The thin per-call path (`bench/per-call.ts` measures its cost): with no fetch injected, the
+ * global fetch gets the URL and init (it builds the call's only Request); an injected fetch gets
+ * one Request, already carrying the merged features and the transport's redirect mode; the
+ * answer is the fetch's own Response with its body read once. These check that the shortcuts
+ * keep what the copies used to guarantee.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,6 +71,74 @@ describe('one Request per call', () => {
       'manual https://flywheel.example.org/api/projects/p1 1',
       'manual https://flywheel.example.org/api/projects/p2 1',
     ]);
+  });
+});
+
+describe('the global fetch', () => {
+  it('gets the URL and init, with the merged features, and the transport follows redirects', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(
+        `${req.method} ${req.url} ${req.headers['x-accept-feature']} ${req.headers['x-call']}`,
+      );
+      if (req.url === '/api/projects/p1') {
+        res.writeHead(302, { location: '/api/projects/p2' }).end();
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"_id":"p2"}');
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const spy = vi.spyOn(globalThis, 'fetch'); // calls through to the real fetch
+    try {
+      const { port } = server.address() as AddressInfo;
+      const api = createApiClient({
+        apiKey: `127.0.0.1:${port}:__force_insecure:abcdefghijklmnop0123`,
+        features: ['extra'],
+      });
+      const { data } = await api.GET('/projects/{project_id}', {
+        params: { path: { project_id: 'p1' } },
+        headers: { 'x-call': 'c1' },
+        features: ['pagination'],
+      });
+      expect(data).toEqual({ _id: 'p2' });
+      // two hops, each a URL and an init with manual redirects: fetch did not follow the 302
+      expect(spy.mock.calls.map(([input, init]) => [typeof input, init?.redirect])).toEqual([
+        ['string', 'manual'],
+        ['string', 'manual'],
+      ]);
+      expect(seen).toEqual([
+        'GET /api/projects/p1 Safe-Redirect,multipart_signed_url,extra,pagination c1',
+        'GET /api/projects/p2 Safe-Redirect,multipart_signed_url,extra,pagination c1',
+      ]);
+    } finally {
+      spy.mockRestore();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('a per-call fetch gets a Request built ready to send; a middleware sees a Request', async () => {
+    const perCall: Request[] = [];
+    const api = createApiClient({ apiKey: API_KEY, fetch: async () => json(500, {}) });
+    const { data } = await api.GET('/projects/{project_id}', {
+      params: { path: { project_id: 'p1' } },
+      fetch: async (req: Request) => {
+        perCall.push(req);
+        return json(200, { _id: 'p1' });
+      },
+    });
+    expect(data).toEqual({ _id: 'p1' });
+    expect(perCall[0]).toBeInstanceOf(Request);
+    expect(perCall[0]!.headers.get('x-accept-feature')).toBe('Safe-Redirect,multipart_signed_url');
+
+    const inMiddleware: unknown[] = [];
+    const withMiddleware = createApiClient({
+      apiKey: API_KEY,
+      fetch: async () => json(200, { _id: 'p1' }),
+    });
+    withMiddleware.use({ onRequest: ({ request }) => void inMiddleware.push(request) });
+    await get(withMiddleware);
+    expect(inMiddleware[0]).toBeInstanceOf(Request);
   });
 });
 

@@ -36,7 +36,7 @@ export async function droneApiKey(login: DroneLogin): Promise<string> {
   // The SDK's transport: typed errors for non-2xx answers, the secret scrubbed from any
   // message. No retries, as Python's drone login has none.
   const transport = createFlywheelFetch({
-    fetch: login.fetch ?? ((req) => globalThis.fetch(req)),
+    fetch: login.fetch,
     maxRetries: 0,
     secrets: [login.secret],
   });
