@@ -17,7 +17,8 @@ const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',').filter(Bo
 const passOn = onlyAt >= 0 ? [...args.slice(0, onlyAt), ...args.slice(onlyAt + 2)] : args;
 
 const scripts = readdirSync(here)
-  .filter((f) => f.endsWith('.ts') && f !== 'run.ts' && !f.endsWith('.d.ts'))
+  // dot-files are local scratch scripts (gitignored), never benchmarks
+  .filter((f) => f.endsWith('.ts') && !f.startsWith('.') && f !== 'run.ts' && !f.endsWith('.d.ts'))
   .map((f) => basename(f, '.ts'))
   .filter((name) => !only || only.has(name))
   .sort();
