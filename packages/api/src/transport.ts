@@ -503,6 +503,8 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
         prepared: false,
         redirect: undefined,
       };
+    // the call's own fetch settings (credentials, cache, keepalive), for attempts built afresh
+    const settings: RequestInit = call?.init ?? (request as Request);
     const method = request.method.toUpperCase();
     const url = displayUrl(request.url);
     // A prepared request carries the caller's signal itself; any other Request always has one.
@@ -587,9 +589,9 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
           body: method === 'GET' || method === 'HEAD' ? null : body,
           signal: controller?.signal ?? userSignal ?? null,
           redirect: sendRedirectMode(askedRedirect, body),
-          credentials: (call?.init ?? (request as Request)).credentials,
-          cache: (call?.init ?? (request as Request)).cache,
-          keepalive: (call?.init ?? (request as Request)).keepalive,
+          credentials: settings.credentials,
+          cache: settings.cache,
+          keepalive: settings.keepalive,
         };
         if (isReadableStream(body)) init.duplex = 'half';
         return init;
