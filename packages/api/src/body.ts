@@ -11,61 +11,68 @@ export class BodyIdleTimeout extends Error {
   }
 }
 
-/** One `reader.read()`, rejected with `BodyIdleTimeout` when it takes longer than `idleMs`. */
-export function readWithIdleTimeout<T>(
-  reader: ReadableStreamDefaultReader<T>,
-  idleMs: number,
-): Promise<ReadableStreamReadResult<T>> {
-  if (!(idleMs > 0)) return reader.read();
+/**
+ * One timer per body, not one per chunk: `waiting()` marks a read begun, `arrived()` a chunk in.
+ * When the timer fires early it waits out the rest; when a read has waited `idleMs` it cancels
+ * the reader, which ends the pending read at once, and `stalled` holds the error to throw.
+ */
+function idleWatch(reader: ReadableStreamDefaultReader<Uint8Array>, idleMs: number) {
+  const watch = {
+    stalled: undefined as BodyIdleTimeout | undefined,
+    waiting(): void {
+      if (!(idleMs > 0)) return;
+      last = Date.now();
+      reading = true;
+      if (timer === undefined) arm(idleMs);
+    },
+    arrived(): void {
+      reading = false;
+    },
+    stop(): void {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const idle = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BodyIdleTimeout(idleMs)), idleMs);
-  });
-  return Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
+  let last = 0;
+  let reading = false;
+  const arm = (wait: number): void => {
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (!reading) return; // the consumer has not asked for more: nothing is late
+      const quiet = Date.now() - last;
+      if (quiet < idleMs) return arm(idleMs - quiet);
+      watch.stalled = new BodyIdleTimeout(idleMs);
+      reader.cancel(watch.stalled).catch(() => undefined);
+    }, wait);
+  };
+  return watch;
 }
 
-/**
- * Read a whole body, each chunk within `idleMs` of the previous one. One timer per body, not one
- * per chunk: it notes when the last chunk came and, when it fires early, waits out the rest.
- * When the body has stalled it cancels the reader, which ends the pending read at once.
- */
+/** Read a whole body, each chunk within `idleMs` of the previous one. */
 export async function readBodyBytes(
   body: ReadableStream<Uint8Array> | null,
   idleMs: number,
 ): Promise<Uint8Array> {
   if (!body) return new Uint8Array(0);
   const reader = body.getReader();
+  const idle = idleWatch(reader, idleMs);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  let stalled: BodyIdleTimeout | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let last = 0;
-  const watch = (wait: number): void => {
-    timer = setTimeout(() => {
-      const quiet = Date.now() - last;
-      if (quiet < idleMs) return watch(idleMs - quiet);
-      stalled = new BodyIdleTimeout(idleMs);
-      reader.cancel(stalled).catch(() => undefined);
-    }, wait);
-  };
-  if (idleMs > 0) {
-    last = Date.now();
-    watch(idleMs);
-  }
   try {
     for (;;) {
+      idle.waiting();
       const { done, value } = await reader.read();
-      if (stalled) throw stalled;
+      if (idle.stalled) throw idle.stalled;
       if (done) break;
-      if (timer !== undefined) last = Date.now();
       chunks.push(value);
       size += value.byteLength;
     }
   } catch (err) {
-    if (!stalled) await reader.cancel(err).catch(() => undefined);
+    if (!idle.stalled) await reader.cancel(err).catch(() => undefined);
     throw err;
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    idle.stop();
   }
   if (chunks.length === 1) return chunks[0]!;
   const out = new Uint8Array(size);
@@ -89,8 +96,10 @@ export function guardBody(
   done: () => void,
 ): ReadableStream<Uint8Array> {
   const reader = body.getReader();
+  const idle = idleWatch(reader, idleMs);
   let finished = false;
   const finish = (): void => {
+    idle.stop();
     if (!finished) {
       finished = true;
       done();
@@ -99,14 +108,17 @@ export function guardBody(
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
-        const { done: end, value } = await readWithIdleTimeout(reader, idleMs);
+        idle.waiting();
+        const { done: end, value } = await reader.read();
+        idle.arrived();
+        if (idle.stalled) throw idle.stalled;
         if (end) {
           finish();
           controller.close();
         } else controller.enqueue(value);
       } catch (err) {
         finish();
-        await reader.cancel(err).catch(() => undefined);
+        if (!idle.stalled) await reader.cancel(err).catch(() => undefined);
         controller.error(mapError(err));
       }
     },

@@ -93,6 +93,38 @@ describe('idle-body timeout', () => {
     expect((err as ApiTimeoutError).phase).toBe('body');
   });
 
+  it('a streamed download times only the waits for data, not a slow consumer or a long body', async () => {
+    // five chunks 12 ms apart (60 ms in all, over the 25 ms limit), read with 40 ms pauses
+    const trickle = (): Response => {
+      let sent = 0;
+      return new Response(
+        new ReadableStream<Uint8Array>(
+          {
+            async pull(c) {
+              await new Promise((r) => setTimeout(r, 12));
+              if (sent++ < 5) c.enqueue(new Uint8Array([sent]));
+              else c.close();
+            },
+          },
+          { highWaterMark: 0 },
+        ),
+        { status: 200, headers: { 'content-type': 'application/octet-stream' } },
+      );
+    };
+    const rec = scriptedFetch(trickle);
+    const { api } = client(rec.fetch, { idleTimeoutMs: 25 });
+    const { data } = await api.GET('/projects', { parseAs: 'stream' });
+    const reader = (data as unknown as ReadableStream<Uint8Array>).getReader();
+    const got: number[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      got.push(...value);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    expect(got).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('is on by default (60 s)', async () => {
     const { DEFAULT_IDLE_TIMEOUT_MS } = await import('../src/index.js');
     expect(DEFAULT_IDLE_TIMEOUT_MS).toBe(60_000);
