@@ -16,7 +16,7 @@
  * custom `fetch`, they go through XMLHttpRequest for progress as the bytes leave (xhr-upload.ts).
  * Runtime neutral (no `node:` imports).
  */
-import { createApiError, type FetchLike, type OperationInfo } from '@fw/api';
+import { ApiConnectionError, createApiError, type FetchLike, type OperationInfo } from '@fw/api';
 import { FileSpec, toFileSpecs, type FileSpecInput, type OpenedFile } from './file-spec.js';
 import {
   buildMultipartBody,
@@ -284,6 +284,30 @@ function storageError(response: Response, url: string, body: unknown): Error {
   });
 }
 
+/**
+ * A storage PUT that got no answer (host unreachable, reset, the body failed): typed like the
+ * API's connection errors, naming the storage host and path, never the signed query.
+ */
+function storageConnectionError(err: unknown, url: string, part: number, parts: number) {
+  const u = new URL(url);
+  const target = `${u.origin}${u.pathname}`;
+  const reasons: string[] = [];
+  let code: string | undefined;
+  for (
+    let e = err as { message?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
+    if (typeof e.message === 'string' && e.message !== '') reasons.push(e.message);
+    if (code === undefined && typeof e.code === 'string') code = e.code;
+  }
+  const which = parts > 1 ? ` (part ${part + 1} of ${parts})` : '';
+  return new ApiConnectionError(
+    `PUT ${target}${which} failed: ${reasons.join(': ') || 'connection error'}. The file was not saved: upload it again once the cause is fixed (is the storage host reachable from here?)`,
+    { method: 'PUT', url: target, code, cause: err },
+  );
+}
+
 /** How many bytes each of `n` parts carries: an even split of `size` (the last one smaller). */
 export function partSizes(size: number, n: number): number[] {
   if (n <= 1) return [size];
@@ -350,14 +374,20 @@ export async function putToStorage(
       const viaXhr = !streaming && options.xhr === true && options.onProgress !== undefined;
       const partSize = len ?? (body instanceof Blob ? body.size : 0);
       const request = new Request(url, init);
-      const response = viaXhr
-        ? await sendWithXhr(request, (sent, bodyTotal) => {
-            const n = inFlightProgress(sent, bodyTotal, partSize);
-            if (n <= reported) return;
-            options.onProgress!(n - reported);
-            reported = n;
-          })
-        : await fetchImpl(request);
+      let response: Response;
+      try {
+        response = viaXhr
+          ? await sendWithXhr(request, (sent, bodyTotal) => {
+              const n = inFlightProgress(sent, bodyTotal, partSize);
+              if (n <= reported) return;
+              options.onProgress!(n - reported);
+              reported = n;
+            })
+          : await fetchImpl(request);
+      } catch (err) {
+        if (options.signal?.aborted) throw err;
+        throw storageConnectionError(err, url, i, urls.length);
+      }
       if (!response.ok) {
         const text = await response.text().catch(() => '');
         let parsed: unknown = text || undefined;

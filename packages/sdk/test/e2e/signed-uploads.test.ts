@@ -7,6 +7,8 @@ import { mkdtempSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
+import { ApiConnectionError } from '@fw/api';
 import { Acquisition, Analysis, Client, FileEntry, FileSpec } from '../../src/node.js';
 import { groupId, useServer } from '../helpers/server.js';
 
@@ -254,5 +256,52 @@ describe('signed-URL uploads and file versions (server with signedUrls: true)', 
     expect((await closeAgain(failed.stream!)).status).toBe(404);
     expect((await closeAgain(failed.parts!)).status).toBe(404);
     expect(blobCount()).toBe(failed.blobsBefore);
+  });
+  it('a storage host that cannot be reached: ApiConnectionError naming the PUT (no signed query), the ticket closed, nothing saved', async () => {
+    // a port that was just free: connecting to it is refused on the real socket
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const before = blobCount();
+    const wire: { url: URL; status: number }[] = [];
+    const fw = new Client(ctx.server.apiKey, {
+      fetch: async (req) => {
+        const url = new URL(req.url);
+        if (req.method === 'PUT' && url.pathname.includes('/storage/')) {
+          url.host = `127.0.0.1:${closed}`;
+          return fetch(new Request(url, req));
+        }
+        const res = await fetch(req);
+        wire.push({ url, status: res.status });
+        return res;
+      },
+    });
+    const local = join(dir, 'unreachable.bin');
+    writeFileSync(local, Buffer.alloc(2500, 3)); // three parts: signed URLs with a query
+    const err = await fw.uploadFileToAcquisition(acquisition.id, local).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiConnectionError);
+    const e = err as ApiConnectionError;
+    expect(e.method).toBe('PUT');
+    expect(e.code).toBe('ECONNREFUSED');
+    // named by the ticket's storage URL (host and path), the refused connection as the reason
+    const storage = new URL(ctx.server.url).origin;
+    expect(e.url.startsWith(`${storage}/`)).toBe(true);
+    expect(e.url).toContain('/storage/');
+    expect(e.message.startsWith(`PUT ${e.url} (part 1 of 3) failed: `)).toBe(true);
+    expect(e.message).toContain(`ECONNREFUSED 127.0.0.1:${closed}`);
+    expect(e.message).toContain('The file was not saved');
+    expect(e.message).not.toMatch(/uploadId=|partNumber=/); // the signed query stays out
+    const ticket = wire.find((l) => l.url.searchParams.get('ticket'))!.url.searchParams;
+    const closes = wire.filter(
+      (l) =>
+        l.url.searchParams.get('ticket') === ticket.get('ticket') && ticket.get('ticket') !== '',
+    );
+    expect(closes.map((l) => l.status)).toEqual([400]);
+    const acq = await ctx.fw.getAcquisition(acquisition.id);
+    expect(acq.files!.map((f) => f.name)).not.toContain('unreachable.bin');
+    expect(blobCount()).toBe(before);
   });
 });
