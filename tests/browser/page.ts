@@ -13,7 +13,7 @@ declare global {
 const client = (key: string) => new Client(key);
 
 /** `size` bytes of a repeating pattern (not all zeros, so a shifted byte shows in the hash). */
-function patterned(size: number): Uint8Array {
+function patterned(size: number): Uint8Array<ArrayBuffer> {
   return new Uint8Array(size).map((_, i) => (i * 7) % 251);
 }
 
