@@ -13,6 +13,7 @@ import { EXHAUSTIVE_OPERATIONS } from './generated/exhaustive.js';
 import type { paths } from './generated/schema.js';
 import type { MultipartBody } from './multipart.js';
 import {
+  carryCallOptions,
   createFlywheelFetch,
   flywheelBodySerializer,
   flywheelRequestClass,
@@ -149,6 +150,30 @@ export interface ApiClient<Paths extends {} = paths> {
   readonly baseUrl: string;
   /** The underlying openapi-fetch client (same object, openapi-fetch's own typing). */
   readonly raw: Client<Paths>;
+}
+
+/** Each middleware as registered: its `onRequest` hands a swapped-in copy the call's options. */
+const carried = new WeakMap<object, object>();
+
+function carrying(middleware: unknown): unknown {
+  const m = middleware as Middleware | null;
+  if (typeof m !== 'object' || m === null || typeof m.onRequest !== 'function') return middleware;
+  let wrapped = carried.get(m);
+  if (!wrapped) {
+    const onRequest = m.onRequest;
+    // inherits the rest (onResponse, onError, fields) from the caller's object, `this` included
+    wrapped = Object.create(m, {
+      onRequest: {
+        value: async (context: Parameters<typeof onRequest>[0]) => {
+          const out = await onRequest.call(m, context);
+          if (out instanceof Request) carryCallOptions(context.request, out);
+          return out;
+        },
+      },
+    }) as object;
+    carried.set(m, wrapped);
+  }
+  return wrapped;
 }
 
 let exhaustiveOps: ReadonlySet<string> | undefined;
@@ -318,11 +343,11 @@ export function createApiClient<Paths extends {} = paths>(
   const eject = methods.eject!;
   methods.use = (...middleware: unknown[]) => {
     middlewareCount += middleware.length;
-    return use(...middleware);
+    return use(...middleware.map(carrying));
   };
   methods.eject = (...middleware: unknown[]) => {
     middlewareCount = Math.max(0, middlewareCount - middleware.length);
-    return eject(...middleware);
+    return eject(...middleware.map(carrying));
   };
   Object.defineProperty(client, 'baseUrl', { value: baseUrl, enumerable: true });
   Object.defineProperty(client, 'raw', { value: client, enumerable: false });

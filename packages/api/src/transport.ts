@@ -177,6 +177,24 @@ export interface RequestMeta {
 
 const requestMeta = new WeakMap<Request, RequestMeta>();
 
+/**
+ * A middleware that swaps a call's Request for a copy builds the copy from its own init, without
+ * the call's options. Give the copy those the middleware did not set itself (time limits,
+ * retries, features, the caller's signal, and streaming, so a download stays a stream); its body
+ * and everything about it stay the copy's own.
+ */
+export function carryCallOptions(from: Request, to: Request): void {
+  const given = requestMeta.get(from);
+  const own = requestMeta.get(to);
+  if (!given || !own || from === to) return;
+  own.timeoutMs ??= given.timeoutMs;
+  own.idleTimeoutMs ??= given.idleTimeoutMs;
+  own.maxRetries ??= given.maxRetries;
+  own.features ??= given.features;
+  own.signal ??= given.signal;
+  if (given.bodyMode === 'stream') own.bodyMode = 'stream';
+}
+
 function isBinary(body: unknown): body is Blob | ArrayBuffer | ArrayBufferView | ReadableStream {
   return (
     body instanceof Blob ||

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import { createApiClient, type ApiClient } from '../src/index.js';
+import { ApiAbortError, ApiTimeoutError, createApiClient, type ApiClient } from '../src/index.js';
 import { API_KEY, json } from './helpers.js';
 
 const get = (api: ApiClient) =>
@@ -297,5 +297,83 @@ describe('the answer', () => {
       'application/json',
     ]);
     expect(response).toBeInstanceOf(ForeignResponse);
+  });
+});
+
+describe('a middleware that swaps the request for a copy', () => {
+  /** A client whose middleware replaces every request with a copy built from scratch. */
+  async function copyingClient(handler: Parameters<typeof createServer>[1]) {
+    const server = createServer(handler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as AddressInfo;
+    const api = createApiClient({
+      apiKey: `127.0.0.1:${port}:__force_insecure:abcdefghijklmnop0123`,
+      maxRetries: 0,
+    });
+    api.use({
+      onRequest: ({ request }) => {
+        const Same = request.constructor as typeof Request;
+        return new Same(request.url, {
+          method: request.method,
+          headers: { ...Object.fromEntries(request.headers), 'x-mw': '1' },
+        });
+      },
+    });
+    const close = async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    };
+    return { api, close };
+  }
+
+  it('keeps a streamed download a stream: the first chunk arrives while the body is still open', async () => {
+    let finish = (): void => undefined;
+    const { api, close } = await copyingClient((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.write(`first ${req.headers['x-mw']}`);
+      finish = () => res.end();
+    });
+    try {
+      const call = api.GET('/projects/{project_id}', {
+        params: { path: { project_id: 'p1' } },
+        parseAs: 'stream',
+      });
+      // buffered, the call would wait for the end of a body that never ends
+      const result = await Promise.race([
+        call,
+        new Promise<'buffered'>((r) => setTimeout(() => r('buffered'), 2000)),
+      ]);
+      expect(result).not.toBe('buffered');
+      const reader = ((result as { data: unknown }).data as ReadableStream<Uint8Array>).getReader();
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toBe('first 1');
+      finish();
+      expect((await reader.read()).done).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it("keeps the call's time limit and the caller's signal", async () => {
+    const { api, close } = await copyingClient((_req, res) => {
+      setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'), 600);
+    });
+    try {
+      const timedOut = await api
+        .GET('/projects/{project_id}', { params: { path: { project_id: 'p1' } }, timeoutMs: 50 })
+        .catch((e: unknown) => e);
+      expect(timedOut).toBeInstanceOf(ApiTimeoutError);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      const aborted = await api
+        .GET('/projects/{project_id}', {
+          params: { path: { project_id: 'p1' } },
+          signal: controller.signal,
+        })
+        .catch((e: unknown) => e);
+      expect(aborted).toBeInstanceOf(ApiAbortError);
+    } finally {
+      await close();
+    }
   });
 });
