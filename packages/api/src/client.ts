@@ -13,7 +13,7 @@ import { EXHAUSTIVE_OPERATIONS } from './generated/exhaustive.js';
 import type { paths } from './generated/schema.js';
 import type { MultipartBody } from './multipart.js';
 import {
-  carryCallOptions,
+  adoptRequest,
   createFlywheelFetch,
   flywheelBodySerializer,
   flywheelRequestClass,
@@ -152,7 +152,7 @@ export interface ApiClient<Paths extends {} = paths> {
   readonly raw: Client<Paths>;
 }
 
-/** Each middleware as registered: its `onRequest` hands a swapped-in copy the call's options. */
+/** Each middleware as registered: a Request its `onRequest` swaps in is adopted (`adoptRequest`). */
 const carried = new WeakMap<object, object>();
 
 function carrying(middleware: unknown): unknown {
@@ -166,8 +166,8 @@ function carrying(middleware: unknown): unknown {
       onRequest: {
         value: async (context: Parameters<typeof onRequest>[0]) => {
           const out = await onRequest.call(m, context);
-          if (out instanceof Request) carryCallOptions(context.request, out);
-          return out;
+          if (!(out instanceof Request)) return out;
+          return adoptRequest(context.request.constructor as typeof Request, context.request, out);
         },
       },
     }) as object;

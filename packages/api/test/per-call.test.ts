@@ -376,4 +376,35 @@ describe('a middleware that swaps the request for a copy', () => {
       await close();
     }
   });
+  it('takes a plain Request back too (new Request(request, init)), body and all', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c));
+      req.on('end', () => {
+        seen.push(`${req.method} ${req.headers['content-type']} ${req.headers['x-mw']} ${body}`);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"_id":"p9"}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const api = createApiClient({
+        apiKey: `127.0.0.1:${port}:__force_insecure:abcdefghijklmnop0123`,
+      });
+      api.use({
+        onRequest: ({ request }) => {
+          const headers = new Headers(request.headers);
+          headers.set('x-mw', 'plain');
+          return new Request(request, { headers });
+        },
+      });
+      const { data } = await api.POST('/projects', { body: { label: 'P' } as never });
+      expect(data).toEqual({ _id: 'p9' });
+      expect(seen).toEqual(['POST application/json plain {"label":"P"}']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
 });
