@@ -37,6 +37,8 @@ export {
 export type { ApiErrorInit } from './errors.js';
 export {
   createFlywheelFetch,
+  errorCode,
+  errorMessages,
   flywheelBodySerializer,
   flywheelRequestClass,
   isConnectFailure,

@@ -426,7 +426,8 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABOR
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EAI_AGAIN']);
 const RESET_MESSAGE = /ECONNRESET|socket hang up|other side closed|connection reset/i;
 
-function errorCode(err: unknown): string | undefined {
+/** The first string `code` along an error's `cause` chain (`ECONNREFUSED`, `UND_ERR_SOCKET`, …). */
+export function errorCode(err: unknown): string | undefined {
   for (
     let e: unknown = err, depth = 0;
     e && depth < 5;
@@ -438,7 +439,8 @@ function errorCode(err: unknown): string | undefined {
   return undefined;
 }
 
-function errorMessages(err: unknown): string {
+/** The messages along an error's `cause` chain, joined with `: ` (`fetch failed: connect …`). */
+export function errorMessages(err: unknown): string {
   const out: string[] = [];
   for (
     let e: unknown = err, depth = 0;

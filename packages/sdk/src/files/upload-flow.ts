@@ -16,7 +16,14 @@
  * custom `fetch`, they go through XMLHttpRequest for progress as the bytes leave (xhr-upload.ts).
  * Runtime neutral (no `node:` imports).
  */
-import { ApiConnectionError, createApiError, type FetchLike, type OperationInfo } from '@fw/api';
+import {
+  ApiConnectionError,
+  createApiError,
+  errorCode,
+  errorMessages,
+  type FetchLike,
+  type OperationInfo,
+} from '@fw/api';
 import { FileSpec, toFileSpecs, type FileSpecInput, type OpenedFile } from './file-spec.js';
 import {
   buildMultipartBody,
@@ -273,15 +280,20 @@ async function signedUpload(
 
 /** Error of a storage PUT; its message names the storage host, never the signed query. */
 function storageError(response: Response, url: string, body: unknown): Error {
-  const u = new URL(url);
   return createApiError({
     status: response.status,
     reason: response.statusText,
     body,
     headers: response.headers,
     method: 'PUT',
-    url: `${u.origin}${u.pathname}`,
+    url: storageTarget(url),
   });
+}
+
+/** A storage URL as errors name it: host and path, without the signed query. */
+function storageTarget(url: string): string {
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
 }
 
 /**
@@ -289,22 +301,11 @@ function storageError(response: Response, url: string, body: unknown): Error {
  * API's connection errors, naming the storage host and path, never the signed query.
  */
 function storageConnectionError(err: unknown, url: string, part: number, parts: number) {
-  const u = new URL(url);
-  const target = `${u.origin}${u.pathname}`;
-  const reasons: string[] = [];
-  let code: string | undefined;
-  for (
-    let e = err as { message?: unknown; code?: unknown; cause?: unknown } | undefined, depth = 0;
-    e && depth < 5;
-    e = e.cause as typeof e, depth++
-  ) {
-    if (typeof e.message === 'string' && e.message !== '') reasons.push(e.message);
-    if (code === undefined && typeof e.code === 'string') code = e.code;
-  }
+  const target = storageTarget(url);
   const which = parts > 1 ? ` (part ${part + 1} of ${parts})` : '';
   return new ApiConnectionError(
-    `PUT ${target}${which} failed: ${reasons.join(': ') || 'connection error'}. The file was not saved: upload it again once the cause is fixed (is the storage host reachable from here?)`,
-    { method: 'PUT', url: target, code, cause: err },
+    `PUT ${target}${which} failed: ${errorMessages(err) || 'connection error'}. The file was not saved: upload it again once the cause is fixed (is the storage host reachable from here?)`,
+    { method: 'PUT', url: target, code: errorCode(err), cause: err },
   );
 }
 
