@@ -7,7 +7,16 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 };
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts', operations: 'src/operations.ts' },
+  entry: {
+    index: 'src/index.ts',
+    node: 'src/node.ts',
+    operations: 'src/operations.ts',
+    // Not a public entry: the base error class is a file of its own so that esbuild, which
+    // groups modules by the entries that reach them, cannot merge it with the error classes
+    // loaded on the first error answer (`api-errors.ts`); merged, an app's bundler would have to
+    // put those classes in the first load.
+    'flywheel-error': 'src/flywheel-error.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   target: 'node20',

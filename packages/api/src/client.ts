@@ -9,11 +9,10 @@ import createClient, {
 import { authorizationHeader, parseApiKey } from './apiKey.js';
 import { ConfigurationError } from './errors.js';
 import { resolveLogger, type Logger } from './log.js';
-import { EXHAUSTIVE_OPERATIONS } from './generated/exhaustive.js';
 import type { paths } from './generated/schema.js';
 import type { MultipartBody } from './multipart.js';
 import {
-  adoptRequest,
+  requestMeta,
   createFlywheelFetch,
   flywheelBodySerializer,
   flywheelRequestClass,
@@ -167,7 +166,13 @@ function carrying(middleware: unknown): unknown {
         value: async (context: Parameters<typeof onRequest>[0]) => {
           const out = await onRequest.call(m, context);
           if (!(out instanceof Request)) return out;
-          return adoptRequest(context.request.constructor as typeof Request, context.request, out);
+          const { adoptRequest } = await import('./adopt-request.js');
+          return adoptRequest(
+            requestMeta,
+            context.request.constructor as typeof Request,
+            context.request,
+            out,
+          );
         },
       },
     }) as object;
@@ -178,41 +183,47 @@ function carrying(middleware: unknown): unknown {
 
 let exhaustiveOps: ReadonlySet<string> | undefined;
 
-/** `get /projects`-style keys of the operations that declare an `exhaustive` query parameter. */
-function operationsWithExhaustive(): ReadonlySet<string> {
+/**
+ * The `get /projects`-style keys of the operations that declare an `exhaustive` query
+ * parameter, loaded with the first call that asks for `exhaustive` (a smaller first load).
+ */
+async function loadExhaustiveOperations(): Promise<void> {
+  const { EXHAUSTIVE_OPERATIONS } = await import('./generated/exhaustive.js');
   exhaustiveOps ??= new Set(EXHAUSTIVE_OPERATIONS);
-  return exhaustiveOps;
+}
+
+interface GivenInit {
+  exhaustive?: boolean;
+  params?: { query?: object };
+  parseAs?: string;
+  fwBodyMode?: string;
 }
 
 /**
  * The per-call rewrite for `exhaustive`: drops the call option and, when it (or the client's
  * default) asks for it and the operation declares the parameter, adds `exhaustive: true` to the
- * query unless the caller set `params.query.exhaustive` itself.
+ * query unless the caller set `params.query.exhaustive` itself. A promise only for the first
+ * call that asks, while the operation list loads.
  */
 function exhaustiveDefaults(clientDefault: boolean) {
-  return (method: string, path: string, init: unknown): unknown => {
-    const given = (typeof init === 'object' && init !== null ? init : {}) as {
-      exhaustive?: boolean;
-      params?: { query?: object };
-      parseAs?: string;
-      fwBodyMode?: string;
-    };
-    const wanted = given.exhaustive ?? clientDefault;
-    // The common call (no `exhaustive`, not a stream) goes on as given: no copy of its options.
-    const plain = !('exhaustive' in given) && given.parseAs !== 'stream';
-    if (plain && (!wanted || !declaresExhaustive(method, path))) return given;
+  const rewrite = (method: string, path: string, given: GivenInit, wanted: boolean): unknown => {
     const { exhaustive: _drop, ...rest } = given;
     // the transport reads JSON bodies inside the retried attempt, and hands streams out guarded
     if (rest.parseAs === 'stream') rest.fwBodyMode = 'stream';
-    if (!wanted || !declaresExhaustive(method, path)) return rest;
+    if (!wanted || !exhaustiveOps!.has(`${method.toLowerCase()} ${path}`)) return rest;
     const query = (rest.params?.query ?? {}) as Record<string, unknown>;
     if (query.exhaustive !== undefined) return rest;
     return { ...rest, params: { ...rest.params, query: { ...query, exhaustive: true } } };
   };
-}
-
-function declaresExhaustive(method: string, path: string): boolean {
-  return operationsWithExhaustive().has(`${method.toLowerCase()} ${path}`);
+  return (method: string, path: string, init: unknown): unknown => {
+    const given = (typeof init === 'object' && init !== null ? init : {}) as GivenInit;
+    const wanted = given.exhaustive ?? clientDefault;
+    // The common call (no `exhaustive`, not a stream) goes on as given: no copy of its options.
+    if (!wanted && !('exhaustive' in given) && given.parseAs !== 'stream') return given;
+    if (wanted && !exhaustiveOps)
+      return loadExhaustiveOperations().then(() => rewrite(method, path, given, true));
+    return rewrite(method, path, given, wanted);
+  };
 }
 
 function runtimeDescription(): string {
@@ -243,26 +254,24 @@ export function defaultUserAgent(prefix?: string): string {
 export function createApiClient<Paths extends {} = paths>(
   options: ApiClientOptions,
 ): ApiClient<Paths> {
-  if (typeof options !== 'object' || options === null)
-    throw new ConfigurationError('createApiClient: options are required');
+  const invalid = (what: string) => new ConfigurationError(`createApiClient: ${what}`);
+  if (typeof options !== 'object' || options === null) throw invalid('options are required');
   const parsed = parseApiKey(options.apiKey);
   const baseUrl = (options.baseUrl ?? parsed.baseUrl).replace(/\/+$/, '');
   if (!options.fetch && typeof globalThis.fetch !== 'function')
-    throw new ConfigurationError(
-      'createApiClient: no fetch implementation available; pass `fetch`',
-    );
+    throw invalid('no fetch implementation available; pass `fetch`');
   if (options.timeoutMs !== undefined && !(options.timeoutMs >= 0)) {
-    throw new ConfigurationError('createApiClient: timeoutMs must be a non-negative number');
+    throw invalid('timeoutMs must be a non-negative number');
   }
   if (options.idleTimeoutMs !== undefined && !(options.idleTimeoutMs >= 0)) {
-    throw new ConfigurationError('createApiClient: idleTimeoutMs must be a non-negative number');
+    throw invalid('idleTimeoutMs must be a non-negative number');
   }
   if (options.baseUrl !== undefined) {
     try {
       new URL(options.baseUrl);
     } catch {
-      throw new ConfigurationError(
-        'createApiClient: baseUrl is not a valid URL; expected e.g. "https://flywheel.example.org:443/api"',
+      throw invalid(
+        'baseUrl is not a valid URL; expected e.g. "https://flywheel.example.org:443/api"',
       );
     }
   }
@@ -270,11 +279,11 @@ export function createApiClient<Paths extends {} = paths>(
     options.maxRetries !== undefined &&
     !(Number.isInteger(options.maxRetries) && options.maxRetries >= 0)
   ) {
-    throw new ConfigurationError('createApiClient: maxRetries must be a non-negative integer');
+    throw invalid('maxRetries must be a non-negative integer');
   }
 
   if (options.features !== undefined && !Array.isArray(options.features))
-    throw new ConfigurationError('createApiClient: features must be an array of strings');
+    throw invalid('features must be an array of strings');
   const headers: Record<string, string> = { 'User-Agent': defaultUserAgent(options.userAgent) };
   let headerFeatures: string | undefined;
   for (const [name, value] of Object.entries(options.headers ?? {})) {
@@ -323,22 +332,32 @@ export function createApiClient<Paths extends {} = paths>(
     querySerializer: createQuerySerializer(),
   });
   const addDefaults = exhaustiveDefaults(exhaustive);
-  const withDefaults = (method: string, path: string, init: unknown): unknown => {
-    const out = addDefaults(method, path, init) as { Request?: unknown; fetch?: unknown };
+  const withRequest = (init: unknown): unknown => {
+    const out = init as { Request?: unknown; fetch?: unknown };
     if (out.Request !== undefined) return out;
     if (middlewareCount > 0) return { ...out, Request: plainRequest };
     if (out.fetch !== undefined) return { ...out, Request: preparedRequest };
     return out;
   };
+  /** Send with the call's options completed (after the `exhaustive` list loads, the first time). */
+  const sendWith = (
+    send: (init: unknown) => unknown,
+    method: string,
+    path: string,
+    init: unknown,
+  ): unknown => {
+    const out = addDefaults(method, path, init);
+    return out instanceof Promise ? out.then((o) => send(withRequest(o))) : send(withRequest(out));
+  };
   const methods = client as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const verb of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
     const call = methods[verb]!;
     methods[verb] = (url: unknown, init?: unknown) =>
-      call(url, withDefaults(verb, url as string, init));
+      sendWith((o) => call(url, o), verb, url as string, init);
   }
   const request = methods.request!;
   methods.request = (method: unknown, url: unknown, init?: unknown) =>
-    request(method, url, withDefaults(String(method), url as string, init));
+    sendWith((o) => request(method, url, o), String(method), url as string, init);
   const use = methods.use!;
   const eject = methods.eject!;
   methods.use = (...middleware: unknown[]) => {

@@ -18,6 +18,11 @@ export {
   FlywheelError,
   ConfigurationError,
   ApiKeyError,
+  ApiConnectionError,
+  ApiTimeoutError,
+  ApiAbortError,
+} from './errors.js';
+export {
   ApiError,
   ApiException,
   BadRequestError,
@@ -28,13 +33,10 @@ export {
   UnprocessableEntityError,
   RateLimitError,
   InternalServerError,
-  ApiConnectionError,
-  ApiTimeoutError,
-  ApiAbortError,
   createApiError,
   reasonPhrase,
-} from './errors.js';
-export type { ApiErrorInit } from './errors.js';
+} from './api-errors.js';
+export type { ApiErrorInit } from './api-errors.js';
 export {
   createFlywheelFetch,
   errorCode,

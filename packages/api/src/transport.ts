@@ -4,13 +4,7 @@
  * response into a thrown `ApiError`. Plus the `Request` subclass and body serializer that let the
  * wrapper know whether a request body can be sent again.
  */
-import {
-  ApiAbortError,
-  ApiConnectionError,
-  ApiTimeoutError,
-  createApiError,
-  FlywheelError,
-} from './errors.js';
+import { ApiAbortError, ApiConnectionError, ApiTimeoutError, FlywheelError } from './errors.js';
 import { BodyIdleTimeout, guardBody, readBodyBytes } from './body.js';
 import { logRequest, type Logger } from './log.js';
 import { redactText, scrubError } from './redact.js';
@@ -175,39 +169,8 @@ export interface RequestMeta {
   redirect: RequestRedirect | undefined;
 }
 
-const requestMeta = new WeakMap<Request, RequestMeta>();
-
-/**
- * The Request a middleware swapped in for `from`, as the transport can send it. openapi-fetch
- * takes back only the client's own Request class (`Own`): any other Request is adopted into it
- * as it is (same URL, headers and body). A copy is built from its own init, without the call's
- * options: it gets those its init did not set (time limits, retries, features, the caller's
- * signal, and streaming, so a download stays a stream); its body stays its own.
- */
-export function adoptRequest(Own: typeof Request, from: Request, to: Request): Request {
-  const copy = to instanceof Own ? to : (Reflect.construct(Request, [to], Own) as Request);
-  const given = requestMeta.get(from);
-  if (!given || copy === from) return copy;
-  const own = requestMeta.get(copy);
-  if (!own) {
-    const body = copy.body;
-    requestMeta.set(copy, {
-      ...given,
-      body,
-      replayable: body === null,
-      prepared: false,
-      redirect: undefined,
-    });
-    return copy;
-  }
-  own.timeoutMs ??= given.timeoutMs;
-  own.idleTimeoutMs ??= given.idleTimeoutMs;
-  own.maxRetries ??= given.maxRetries;
-  own.features ??= given.features;
-  own.signal ??= given.signal;
-  if (given.bodyMode === 'stream') own.bodyMode = 'stream';
-  return copy;
-}
+/** @internal What the transport keeps of each Request of a client's (see `adopt-request.ts`). */
+export const requestMeta = new WeakMap<Request, RequestMeta>();
 
 function isBinary(body: unknown): body is Blob | ArrayBuffer | ArrayBufferView | ReadableStream {
   return (
@@ -479,21 +442,6 @@ function displayUrl(url: string): string {
   }
 }
 
-async function readErrorBody(response: Response, idleMs: number): Promise<unknown> {
-  let text: string;
-  try {
-    text = new TextDecoder().decode(await readBodyBytes(response.body, idleMs));
-  } catch {
-    return undefined;
-  }
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
 /**
  * Build the fetch function given to openapi-fetch. It retries idempotent requests (GET, HEAD, PUT,
  * DELETE, OPTIONS) with a replayable body on 429/502/503/504 and connection resets, and any
@@ -732,15 +680,13 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
         await pause(delay);
         continue;
       }
-      const errorBody = await readErrorBody(response, idleMs);
-      throw createApiError({
-        status: response.status,
-        reason: response.statusText,
-        body: errorBody,
-        headers: response.headers,
-        method,
-        url,
-      });
+      // The error classes load with the first error answer (a smaller first load), while its
+      // body is read (under the idle limit; an unreadable body leaves the status and headers).
+      const [errors, bytes] = await Promise.all([
+        import('./api-errors.js'),
+        readBodyBytes(response.body, idleMs).catch(() => undefined),
+      ]);
+      throw errors.errorForAnswer(response, bytes, { method, url });
     }
   }
 

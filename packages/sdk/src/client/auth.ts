@@ -2,9 +2,10 @@
  * The key check a `Client` runs before its first authenticated request: one
  * `GET /auth/status`, shared by every call that starts while it is in flight. A 401 or 403
  * answer becomes an `AuthenticationError` whose message names the site and the way out; the
- * key itself never appears in it.
+ * key itself never appears in it. That error is built in `key-rejected.ts`, loaded with the
+ * first refusal, so a client whose key is accepted never loads the HTTP error classes.
  */
-import { ApiError, AuthenticationError, type ApiErrorInit } from '@fw/api';
+import { FlywheelError } from '@fw/api';
 
 /** The wire path of the check. Written here, not taken from an operation name, on purpose. */
 export const AUTH_STATUS_PATH = '/auth/status';
@@ -25,72 +26,17 @@ export interface AuthStatus {
   [field: string]: unknown;
 }
 
-/** The `AuthenticationError` thrown when the check is refused; `status` is 401 or 403. */
-class KeyRejectedError extends AuthenticationError {
-  constructor(init: ApiErrorInit, message: string) {
-    super(init);
-    this.message = message;
-    // The stack was captured with the generic message; capture it again with this one.
-    const capture = (Error as { captureStackTrace?: (target: object, ctor?: unknown) => void })
-      .captureStackTrace;
-    if (typeof capture === 'function') capture(this, KeyRejectedError);
-    else this.stack = `${this.name}: ${message}`;
-  }
-
-  override toString(): string {
-    return `${this.name}: ${this.message}`;
-  }
-}
-
-/** Where the client sends requests, shortened for a message: `https://flywheel.example.org`. */
-function siteOf(baseUrl: string): string {
-  try {
-    const url = new URL(baseUrl);
-    return url.origin;
-  } catch {
-    return baseUrl;
-  }
-}
-
-/** Replace every occurrence of the secret(s) in a text. */
-function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('<api key>');
-  return out;
-}
-
-function redactBody(body: unknown, secrets: readonly string[]): unknown {
-  if (typeof body === 'string') return redact(body, secrets);
-  if (body === null || typeof body !== 'object') return body;
-  try {
-    return JSON.parse(redact(JSON.stringify(body), secrets)) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Turn a refused check into the SDK's `AuthenticationError`; other errors pass through. */
-export function authCheckError(err: unknown, baseUrl: string, secrets: readonly string[]): unknown {
-  if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 403)) return err;
-  const site = siteOf(baseUrl);
-  // v21 puts the server's message in `reason`; a server may echo the key in it or in detail
-  const reason = redact(err.reason, secrets);
-  const detail = err.detail ? redact(err.detail, secrets) : undefined;
-  const message =
-    `The API key was rejected by ${site} (GET ${AUTH_STATUS_PATH} answered ${err.status} ${reason}` +
-    `${detail ? `: ${detail}` : ''}). ` +
-    `Check that the key is complete, not expired or revoked, and issued by this site ` +
-    `(copy a fresh one from your profile page on ${site}, or log in again with \`fw login <key>\`). ` +
-    `For a device (drone) key, or to skip this check, create the client with { disableAuthCheck: true }.`;
-  return new KeyRejectedError(
-    {
-      status: err.status,
-      reason,
-      body: redactBody(err.body, secrets),
-      ...(err.headers ? { headers: err.headers } : {}),
-      method: err.method,
-      url: err.url,
-    },
-    message,
-  );
+/**
+ * Turn a refused check (401 or 403) into the SDK's `AuthenticationError`, which names the site
+ * and the way out; other errors pass through.
+ */
+export async function authCheckError(
+  err: unknown,
+  baseUrl: string,
+  secrets: readonly string[],
+): Promise<unknown> {
+  const status = err instanceof FlywheelError ? (err as { status?: unknown }).status : undefined;
+  if (status !== 401 && status !== 403) return err;
+  const { keyRejectedError } = await import('./key-rejected.js');
+  return keyRejectedError(err, { path: AUTH_STATUS_PATH, baseUrl, secrets });
 }

@@ -3,7 +3,7 @@
  * operation) come from `GeneratedMethods`; this class adds the hand-written helpers and the
  * top-level finders.
  */
-import { NotFoundError } from '@fw/api';
+import { FlywheelError } from '@fw/api';
 import type { Finder, FinderParams } from '../finders/finder.js';
 import { wrapModel } from '../models/base.js';
 import { FileEntry } from '../models/file-entry.js';
@@ -135,7 +135,8 @@ export class Client extends GeneratedMethods {
     try {
       return (await this.getContainer(id)) as unknown as T;
     } catch (err) {
-      if (err instanceof NotFoundError && this.hasOp('get_group')) {
+      // by code, not `instanceof NotFoundError`: the HTTP error classes load with the first error
+      if (err instanceof FlywheelError && err.code === 'FW_NOT_FOUND' && this.hasOp('get_group')) {
         try {
           return (await this.getGroup(id)) as unknown as T;
         } catch {

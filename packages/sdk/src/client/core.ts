@@ -225,7 +225,7 @@ export abstract class ClientCore implements SdkContext {
           const { data } = await request.call(this.api, 'get', AUTH_STATUS_PATH, {});
           return (data && typeof data === 'object' ? data : {}) as AuthStatus;
         } catch (err) {
-          const mapped = authCheckError(err, this.api.baseUrl, secrets);
+          const mapped = await authCheckError(err, this.api.baseUrl, secrets);
           // A refused key stays refused; a network error or a 5xx may pass next time.
           if (mapped === err) pending = undefined;
           throw mapped;
