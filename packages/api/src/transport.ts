@@ -682,8 +682,11 @@ export function createFlywheelFetch(options: TransportOptions): FetchLike {
       }
       // The error classes load with the first error answer (a smaller first load), while its
       // body is read (under the idle limit; an unreadable body leaves the status and headers).
+      // Should they fail to load (a browser gone offline), the status still gets through.
       const [errors, bytes] = await Promise.all([
-        import('./api-errors.js'),
+        import('./api-errors.js').catch((err: unknown) => {
+          throw new FlywheelError(`${method} ${url}: HTTP ${response.status}`, { cause: err });
+        }),
         readBodyBytes(response.body, idleMs).catch(() => undefined),
       ]);
       throw errors.errorForAnswer(response, bytes, { method, url });

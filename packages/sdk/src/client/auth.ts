@@ -37,6 +37,12 @@ export async function authCheckError(
 ): Promise<unknown> {
   const status = err instanceof FlywheelError ? (err as { status?: unknown }).status : undefined;
   if (status !== 401 && status !== 403) return err;
-  const { keyRejectedError } = await import('./key-rejected.js');
-  return keyRejectedError(err, { path: AUTH_STATUS_PATH, baseUrl, secrets });
+  try {
+    const { keyRejectedError } = await import('./key-rejected.js');
+    return keyRejectedError(err, { path: AUTH_STATUS_PATH, baseUrl, secrets });
+  } catch {
+    // the module could not be loaded (a browser gone offline): the refusal as @fw/api threw it,
+    // and the check is made again next time
+    return err;
+  }
 }
