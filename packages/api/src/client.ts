@@ -339,25 +339,20 @@ export function createApiClient<Paths extends {} = paths>(
     if (out.fetch !== undefined) return { ...out, Request: preparedRequest };
     return out;
   };
-  /** Send with the call's options completed (after the `exhaustive` list loads, the first time). */
-  const sendWith = (
-    send: (init: unknown) => unknown,
-    method: string,
-    path: string,
-    init: unknown,
-  ): unknown => {
-    const out = addDefaults(method, path, init);
-    return out instanceof Promise ? out.then((o) => send(withRequest(o))) : send(withRequest(out));
-  };
   const methods = client as unknown as Record<string, (...args: unknown[]) => unknown>;
-  for (const verb of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
-    const call = methods[verb]!;
-    methods[verb] = (url: unknown, init?: unknown) =>
-      sendWith((o) => call(url, o), verb, url as string, init);
-  }
   const request = methods.request!;
+  /** Send with the call's options completed (after the `exhaustive` list loads, the first time). */
+  const send = (method: string, url: unknown, init: unknown): unknown => {
+    const out = addDefaults(method, url as string, init);
+    return out instanceof Promise
+      ? out.then((o) => request(method, url, withRequest(o)))
+      : request(method, url, withRequest(out));
+  };
+  // every verb is `request(verb, …)`, as in openapi-fetch itself
+  for (const verb of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'])
+    methods[verb] = (url: unknown, init?: unknown) => send(verb, url, init);
   methods.request = (method: unknown, url: unknown, init?: unknown) =>
-    sendWith((o) => request(method, url, o), String(method), url as string, init);
+    send(String(method), url, init);
   const use = methods.use!;
   const eject = methods.eject!;
   methods.use = (...middleware: unknown[]) => {
