@@ -206,11 +206,16 @@ interface GivenInit {
  * call that asks, while the operation list loads.
  */
 function exhaustiveDefaults(clientDefault: boolean) {
-  const rewrite = (method: string, path: string, given: GivenInit, wanted: boolean): unknown => {
+  const declares = (method: string, path: string): boolean =>
+    exhaustiveOps!.has(`${method.toLowerCase()} ${path}`);
+  const apply = (method: string, path: string, given: GivenInit, wanted: boolean): unknown => {
+    // The common call (no `exhaustive`, not a stream) goes on as given: no copy of its options.
+    const plain = !('exhaustive' in given) && given.parseAs !== 'stream';
+    if (plain && (!wanted || !declares(method, path))) return given;
     const { exhaustive: _drop, ...rest } = given;
     // the transport reads JSON bodies inside the retried attempt, and hands streams out guarded
     if (rest.parseAs === 'stream') rest.fwBodyMode = 'stream';
-    if (!wanted || !exhaustiveOps!.has(`${method.toLowerCase()} ${path}`)) return rest;
+    if (!wanted || !declares(method, path)) return rest;
     const query = (rest.params?.query ?? {}) as Record<string, unknown>;
     if (query.exhaustive !== undefined) return rest;
     return { ...rest, params: { ...rest.params, query: { ...query, exhaustive: true } } };
@@ -218,11 +223,9 @@ function exhaustiveDefaults(clientDefault: boolean) {
   return (method: string, path: string, init: unknown): unknown => {
     const given = (typeof init === 'object' && init !== null ? init : {}) as GivenInit;
     const wanted = given.exhaustive ?? clientDefault;
-    // The common call (no `exhaustive`, not a stream) goes on as given: no copy of its options.
-    if (!wanted && !('exhaustive' in given) && given.parseAs !== 'stream') return given;
     if (wanted && !exhaustiveOps)
-      return loadExhaustiveOperations().then(() => rewrite(method, path, given, true));
-    return rewrite(method, path, given, wanted);
+      return loadExhaustiveOperations().then(() => apply(method, path, given, wanted));
+    return apply(method, path, given, wanted);
   };
 }
 

@@ -5,7 +5,7 @@
  * key itself never appears in it. That error is built in `key-rejected.ts`, loaded with the
  * first refusal, so a client whose key is accepted never loads the HTTP error classes.
  */
-import { FlywheelError } from '@fw/api';
+import { FlywheelError, type ApiError } from '@fw/api';
 
 /** The wire path of the check. Written here, not taken from an operation name, on purpose. */
 export const AUTH_STATUS_PATH = '/auth/status';
@@ -35,11 +35,13 @@ export async function authCheckError(
   baseUrl: string,
   secrets: readonly string[],
 ): Promise<unknown> {
+  // by status, not `instanceof ApiError`: of @fw/api's errors only an ApiError has one, and the
+  // HTTP error classes stay out of the first load
   const status = err instanceof FlywheelError ? (err as { status?: unknown }).status : undefined;
   if (status !== 401 && status !== 403) return err;
   try {
     const { keyRejectedError } = await import('./key-rejected.js');
-    return keyRejectedError(err, { path: AUTH_STATUS_PATH, baseUrl, secrets });
+    return keyRejectedError(err as ApiError, { path: AUTH_STATUS_PATH, baseUrl, secrets });
   } catch {
     // the module could not be loaded (a browser gone offline): the refusal as @fw/api threw it,
     // and the check is made again next time

@@ -4,7 +4,7 @@
  * with the first refusal; it imports nothing of `auth.ts`, which would give that module a chunk
  * of its own in a bundle.
  */
-import { ApiError, AuthenticationError, type ApiErrorInit } from '@fw/api';
+import { AuthenticationError, type ApiError, type ApiErrorInit } from '@fw/api';
 
 /** The `AuthenticationError` thrown when the check is refused; `status` is 401 or 403. */
 class KeyRejectedError extends AuthenticationError {
@@ -50,13 +50,15 @@ function redactBody(body: unknown, secrets: readonly string[]): unknown {
   }
 }
 
-/** The SDK's `AuthenticationError` for a refused key check (a 401 or 403 `ApiError`). */
+/**
+ * The SDK's `AuthenticationError` for a refused key check: `err` is the 401 or 403 `ApiError`
+ * (`authCheckError` in `auth.ts` tells it apart).
+ */
 export function keyRejectedError(
-  err: unknown,
+  err: ApiError,
   check: { path: string; baseUrl: string; secrets: readonly string[] },
-): unknown {
+): AuthenticationError {
   const { path, baseUrl, secrets } = check;
-  if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 403)) return err;
   const site = siteOf(baseUrl);
   // v21 puts the server's message in `reason`; a server may echo the key in it or in detail
   const reason = redact(err.reason, secrets);
