@@ -65,6 +65,25 @@ describe('CORS (default: local origins)', () => {
     expect(denied.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
   });
 
+  it('answers a request without Origin with Vary: Origin and no CORS headers', async () => {
+    const auth = { Authorization: `scitran-user ${key(s)}` };
+    const json = await fetch(`${s.url}/users/self`, { headers: auth });
+    expect(json.status).toBe(200);
+    expect(json.headers.get('vary')).toBe('Origin');
+    expect(json.headers.get('access-control-expose-headers')).toBeNull();
+    expect(json.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await json.json()) as object).toHaveProperty('_id');
+    const missing = await fetch(`${s.url}/projects/000000000000000000000000`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('vary')).toBe('Origin');
+    // a cross-origin request to the same URL gets the CORS headers and the same Vary
+    const cross = await fetch(`${s.url}/users/self`, {
+      headers: { ...auth, Origin: 'http://localhost:5173' },
+    });
+    expect(cross.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    expect(cross.headers.get('vary')).toBe('Origin');
+  });
+
   it('does not allow other origins', async () => {
     for (const origin of ['https://evil.example', 'http://localhost.evil.example', 'null']) {
       const res = await preflight(`${s.url}/projects`, origin);
