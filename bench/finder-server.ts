@@ -19,7 +19,7 @@ import {
   type SeededProject,
 } from './lib/finder-db.ts';
 import { measureMemory } from './lib/memory.ts';
-import { fmt, machine, numberArg, table } from './lib/report.ts';
+import { cpuProbe, fmt, machine, numberArg, table } from './lib/report.ts';
 
 const N = numberArg('sessions', 100_000);
 const SMALL = numberArg('small', 20_000);
@@ -53,6 +53,7 @@ async function main(): Promise<void> {
   const db = new FinderDb();
   try {
     process.stdout.write(`machine: ${machine()}\n`);
+    const probeStart = cpuProbe();
     await db.start();
     const big = await db.addProject('Finder big', 'big-', Math.ceil(N / 1000));
     const small = await db.addProject('Finder small', 'small-', Math.ceil(SMALL / 1000));
@@ -125,7 +126,8 @@ async function main(): Promise<void> {
         `${fmt(m(`iter ${N}`) / m(`raw ${N}`), 3)} at ${N}\n` +
         `client peak heap + during iter() (MiB, each run): ` +
         [SMALL, N].map((n) => `${heap[n]!.map((h) => fmt(h)).join(', ')} at ${n}`).join('; ') +
-        '\n',
+        '\n' +
+        `machine speed (lib/report.ts cpuProbe, ms; lower is faster): ${fmt(probeStart, 3)} at the start, ${fmt(cpuProbe(), 3)} at the end\n`,
     );
   } finally {
     await db.close();

@@ -18,7 +18,7 @@
  */
 import { authorizationHeader, createApiClient, parseApiKey } from '@fw/api';
 import { Client } from '@fw/sdk';
-import { machine, numberArg, table } from './lib/report.ts';
+import { cpuProbe, machine, numberArg, table } from './lib/report.ts';
 import { startServerProcess } from './lib/server.ts';
 
 const ROUNDS = numberArg('rounds', 15);
@@ -108,6 +108,7 @@ try {
     api.GET('/containers/{container_id}', { params: { path: { container_id: id } } });
 
   console.log(`per call: ${machine()}; ${ROUNDS} rounds of ${CALLS} calls per variant`);
+  const probeStart = cpuProbe();
   report(
     'over keep-alive, GET /containers/{id} (the peer is raw fetch)',
     await rounds(
@@ -155,6 +156,9 @@ try {
       STUB_CALLS,
     ),
     'bare stub call',
+  );
+  console.log(
+    `\nmachine speed (lib/report.ts cpuProbe, ms; lower is faster): ${probeStart.toFixed(3)} at the start, ${cpuProbe().toFixed(3)} at the end`,
   );
 } finally {
   await server.stop();

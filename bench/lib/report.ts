@@ -8,6 +8,34 @@ export function machine(): string {
   return `${availableParallelism()} cores (${cpu}), ${mem} GiB RAM, ${osType()} ${release()}, Node ${process.version}`;
 }
 
+/**
+ * How fast this machine is right now: the median time (ms) of a fixed CPU workload, the parse and
+ * serialization of a 250-item, 250 kB JSON page (what a list answer costs each side). The VM these
+ * benchmarks run on is shared, and its speed swings by 2x between consecutive runs; printed at the
+ * start and end of a run, it tells a slow machine from a slow change.
+ */
+export function cpuProbe(): number {
+  const item = (i: number) => ({
+    _id: i.toString(16).padStart(24, '0'),
+    label: `session-${i}`,
+    info: { a: { b: i } },
+    tags: ['x', 'y'],
+    created: '2026-01-01T00:00:00.000000+00:00',
+    parents: { group: 'g', project: 'p'.repeat(24), subject: 's'.repeat(24) },
+    subject: { _id: 's'.repeat(24), code: `sub-${i % 100}`, notes: 'n'.repeat(500) },
+  });
+  const text = JSON.stringify(Array.from({ length: 250 }, (_, i) => item(i)));
+  for (let k = 0; k < 20; k++) JSON.stringify(JSON.parse(text)); // past the JIT's warm-up
+  const times: number[] = [];
+  for (let r = 0; r < 31; r++) {
+    const t = performance.now();
+    for (let k = 0; k < 5; k++) JSON.stringify(JSON.parse(text));
+    times.push((performance.now() - t) / 5);
+  }
+  times.sort((a, b) => a - b);
+  return times[15]!;
+}
+
 /** A plain-text table: columns padded to their widest cell; numbers right-aligned. */
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
