@@ -51,6 +51,15 @@ describe('without a key', () => {
       (s: any) => s._id,
     );
     expect(sessions).toEqual([pub.session]);
+    // nor through the subject a session embeds, in a list or on its own
+    const listed2 = await t.ok('GET', `/projects/${pub.project}/sessions`, { key: null });
+    const single = await t.ok('GET', `/sessions/${pub.session}`, { key: null });
+    for (const s of [listed2[0], single]) {
+      expect(s.subject._id).toBe(pub.subject);
+      expect(s.subject.permissions, 'embedded subject').toEqual([]);
+    }
+    const withKey = await t.ok('GET', `/sessions/${pub.session}`);
+    expect(withKey.subject.permissions.length).toBeGreaterThan(0);
     const file = await t.call('GET', `/acquisitions/${pub.acquisition}/files/scan.txt`, {
       key: null,
     });

@@ -30,7 +30,12 @@ export function applyJoins(
   const anonymous = !c.get('user');
   docs.forEach((doc, i) => {
     const row = rows[i]!;
-    if (anonymous && Array.isArray(doc.permissions)) doc.permissions = [];
+    if (anonymous) {
+      if (Array.isArray(doc.permissions)) doc.permissions = [];
+      // a session embeds its subject with the subject's permissions (one object per response)
+      const subject = doc.subject as Doc | undefined;
+      if (subject && Array.isArray(subject.permissions)) subject.permissions = [];
+    }
     if (avatars) joinAvatars(doc, user);
     if (joins.includes('origin')) doc['join-origin'] = joinOrigin(db, doc, user);
     if (row.type === 'collection') doc.session_count = sessionCount(db, row.id);
