@@ -58,6 +58,10 @@ describe('without a key', () => {
       expect(s.subject._id).toBe(pub.subject);
       expect(s.subject.permissions, 'embedded subject').toEqual([]);
     }
+    // and the session's subject read on its own (a route outside the spec: plain fetch)
+    const bySession = await fetch(`${t.url}/sessions/${pub.session}/subject`);
+    expect(bySession.status).toBe(200);
+    expect(((await bySession.json()) as { permissions: unknown[] }).permissions).toEqual([]);
     const withKey = await t.ok('GET', `/sessions/${pub.session}`);
     expect(withKey.subject.permissions.length).toBeGreaterThan(0);
     const file = await t.call('GET', `/acquisitions/${pub.acquisition}/files/scan.txt`, {

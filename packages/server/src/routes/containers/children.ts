@@ -10,6 +10,7 @@ import { presentRow } from '../../app/present.js';
 import { groupRoles } from '../roles.js';
 import { listJobsFor } from '../jobs.js';
 import { direct, listRows, me, type OpType, type RowHandler } from './target.js';
+import { applyJoins } from './joins.js';
 
 /** Parent plural → child plural → the ancestry column linking them. */
 const CHILDREN: Record<string, Record<string, string>> = {
@@ -51,7 +52,9 @@ function childList(
     requireAccess(db, user, row, 'ro');
     const subject = row.subject_id ? getRow(db, row.subject_id) : undefined;
     if (!subject) throw notFound(`session ${row.id} has no subject`);
-    return replyUntyped(c, presentRow(db, subject));
+    const doc = presentRow(db, subject);
+    applyJoins(c, [subject], [doc]); // what a read of the subject itself applies (anonymous readers)
+    return replyUntyped(c, doc);
   }
   if ((row.type === 'session' || row.type === 'project') && what === 'jobs') {
     requireAccess(db, user, row, 'ro');
