@@ -19,7 +19,7 @@ import {
   type SeededProject,
 } from './lib/finder-db.ts';
 import { measureMemory } from './lib/memory.ts';
-import { cpuProbe, fmt, machine, numberArg, table } from './lib/report.ts';
+import { cpuProbe, fmt, machine, machineSpeed, numberArg, table } from './lib/report.ts';
 
 const N = numberArg('sessions', 100_000);
 const SMALL = numberArg('small', 20_000);
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
         `client peak heap + during iter() (MiB, each run): ` +
         [SMALL, N].map((n) => `${heap[n]!.map((h) => fmt(h)).join(', ')} at ${n}`).join('; ') +
         '\n' +
-        `machine speed (lib/report.ts cpuProbe, ms; lower is faster): ${fmt(probeStart, 3)} at the start, ${fmt(cpuProbe(), 3)} at the end\n`,
+        `${machineSpeed(probeStart, cpuProbe())}\n`,
     );
   } finally {
     await db.close();

@@ -18,7 +18,7 @@
  */
 import { authorizationHeader, createApiClient, parseApiKey } from '@fw/api';
 import { Client } from '@fw/sdk';
-import { cpuProbe, machine, numberArg, table } from './lib/report.ts';
+import { cpuProbe, machine, machineSpeed, numberArg, table } from './lib/report.ts';
 import { startServerProcess } from './lib/server.ts';
 
 const ROUNDS = numberArg('rounds', 15);
@@ -157,9 +157,7 @@ try {
     ),
     'bare stub call',
   );
-  console.log(
-    `\nmachine speed (lib/report.ts cpuProbe, ms; lower is faster): ${probeStart.toFixed(3)} at the start, ${cpuProbe().toFixed(3)} at the end`,
-  );
+  console.log(`\n${machineSpeed(probeStart, cpuProbe())}`);
 } finally {
   await server.stop();
 }

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Client, FileSpec, forEachConcurrent, mapConcurrent } from '@fw/sdk/node';
-import { cpuProbe, fmt, machine, numberArg, table } from './lib/report.ts';
+import { cpuProbe, fmt, machine, machineSpeed, numberArg, table } from './lib/report.ts';
 import { startServerProcess, type ServerProcess } from './lib/server.ts';
 
 const FILES = numberArg('files', 1000);
@@ -39,9 +39,7 @@ async function main(): Promise<void> {
   let server: ServerProcess | undefined;
   try {
     process.stdout.write(`machine: ${machine()}\n`);
-    process.stdout.write(
-      `machine speed (lib/report.ts cpuProbe, ms; lower is faster): ${cpuProbe().toFixed(3)}\n`,
-    );
+    process.stdout.write(`${machineSpeed(cpuProbe())}\n`);
     server = await startServerProcess();
     const fw = new Client(server.apiKey);
     await fw.addGroup({ _id: 'walk', label: 'Walk' });

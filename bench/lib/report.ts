@@ -36,6 +36,12 @@ export function cpuProbe(): number {
   return times[15]!;
 }
 
+/** The output line of `cpuProbe` figures: one, or those taken at a run's start and end. */
+export function machineSpeed(start: number, end?: number): string {
+  const at = end === undefined ? '' : ` at the start, ${end.toFixed(3)} at the end`;
+  return `machine speed (lib/report.ts cpuProbe, ms; lower is faster): ${start.toFixed(3)}${at}`;
+}
+
 /** A plain-text table: columns padded to their widest cell; numbers right-aligned. */
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
