@@ -84,6 +84,12 @@ describe('CORS (default: local origins)', () => {
     expect(cross.headers.get('vary')).toBe('Origin');
   });
 
+  it('answers an OPTIONS without Origin as before: 204 with the allowed methods', async () => {
+    const res = await fetch(`${s.url}/projects`, { method: 'OPTIONS' });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-methods')).toContain('PATCH');
+  });
+
   it('does not allow other origins', async () => {
     for (const origin of ['https://evil.example', 'http://localhost.evil.example', 'null']) {
       const res = await preflight(`${s.url}/projects`, origin);
